@@ -1,0 +1,16 @@
+"""``tflite-slim deploy``: placeholder until its issue lands."""
+
+from __future__ import annotations
+
+import argparse
+
+from tflite_slim.errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("deploy", help="(not available yet)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'deploy' is not available in this version yet")

@@ -1,0 +1,117 @@
+"""The one place tflite-slim runs other programs.
+
+Every subprocess goes through :func:`run`: it logs the command line, streams or
+captures the output, and turns a failure into :class:`CommandFailed` carrying
+the tail of the tool's stderr. Tests replace this seam, not the callers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Callable, Mapping, Optional, Sequence
+
+from tflite_slim.errors import CommandFailed, ToolchainError
+
+log = logging.getLogger(__name__)
+
+#: How many trailing lines of a failed command's output go into the error.
+ERROR_TAIL_LINES = 25
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a finished command left behind."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def format_argv(argv: Sequence[str]) -> str:
+    """Render a command line the way a person would paste it into a shell."""
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Optional[str] = None,
+    env: Optional[Mapping[str, str]] = None,
+    stream: bool = False,
+    on_line: Optional[Callable[[str], None]] = None,
+    check: bool = True,
+    what: Optional[str] = None,
+) -> Completed:
+    """Run ``argv`` and return its result.
+
+    ``stream=True`` passes each output line (stdout and stderr merged) to
+    ``on_line`` (default: echo to stderr) as it arrives, for long builds; the
+    merged text is also kept for the error message. ``what`` names the step in
+    errors ("bazel build"). A missing executable is a :class:`ToolchainError`.
+    """
+    argv = [str(a) for a in argv]
+    label = what or os.path.basename(argv[0])
+    log.info("running: %s%s", format_argv(argv), f" (in {cwd})" if cwd else "")
+    full_env = None
+    if env is not None:
+        full_env = dict(os.environ)
+        full_env.update(env)
+    try:
+        if stream:
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=full_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                errors="replace",
+                bufsize=1,
+            )
+            sink = on_line or (lambda line: print(line, file=sys.stderr, flush=True))
+            lines: list[str] = []
+            assert proc.stdout is not None
+            try:
+                for raw in proc.stdout:
+                    line = raw.rstrip("\n")
+                    lines.append(line)
+                    sink(line)
+                returncode = proc.wait()
+            except BaseException:
+                # Ctrl-C or a failing callback: do not leave the tool running behind us.
+                proc.kill()
+                proc.wait()
+                raise
+            out, err = "\n".join(lines), "\n".join(lines)
+        else:
+            done = subprocess.run(
+                argv,
+                cwd=cwd,
+                env=full_env,
+                capture_output=True,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                errors="replace",
+            )
+            returncode, out, err = done.returncode, done.stdout, done.stderr
+    except FileNotFoundError as e:
+        raise ToolchainError(
+            f"{label}: '{argv[0]}' was not found; install it or give its path"
+        ) from e
+    except PermissionError as e:
+        raise ToolchainError(f"{label}: '{argv[0]}' is not executable: {e.strerror}") from e
+    result = Completed(tuple(argv), returncode, out, err)
+    if check and returncode != 0:
+        tail = "\n".join((err or out).strip().splitlines()[-ERROR_TAIL_LINES:])
+        message = f"{label} failed with exit status {returncode}: {format_argv(argv)}"
+        if tail:
+            message += "\n" + tail
+        raise CommandFailed(message, returncode, err)
+    return result
