@@ -1,0 +1,144 @@
+"""The one object that makes HTTP calls.
+
+A ``requests.Session`` with retries on connection errors and 5xx answers, a
+user agent, timeouts, TLS verification on, and credentials that never reach a
+log line or an error message (:func:`redact_url`). Downloads (TensorFlow
+source archives) and uploads (``deploy``) both go through :class:`HttpClient`;
+tests point it at a real server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from typing import Iterator, Mapping, Optional, Tuple, Union
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from tflite_slim import __version__
+from tflite_slim.errors import NetworkError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"tflite-slim/{__version__}"
+#: (connect, read) seconds; a read timeout is per chunk, not for the whole body.
+DEFAULT_TIMEOUT = (15.0, 120.0)
+#: Statuses worth another try: the server said it failed, not that we asked wrong.
+RETRY_STATUSES = (500, 502, 503, 504)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@``, for messages and logs."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+class HttpClient:
+    """HTTP with retries and timeouts; use as a context manager or call :meth:`close`."""
+
+    def __init__(
+        self,
+        *,
+        auth: Optional[Tuple[str, str]] = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        timeout: Tuple[float, float] = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.auth = auth
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=backoff,
+            status_forcelist=RETRY_STATUSES,
+            # PUT of the same bytes to the same path is idempotent, so it is safe to retry.
+            allowed_methods=frozenset({"GET", "HEAD", "PUT"}),
+            raise_on_status=False,
+            respect_retry_after_header=True,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: Union[bytes, None] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        stream: bool = False,
+    ) -> requests.Response:
+        """Send one request (retried as configured) and return the response, whatever its status.
+
+        Connection failures and timeouts become :class:`NetworkError` naming the
+        (redacted) URL; status handling is the caller's.
+        """
+        log.info("%s %s", method, redact_url(url))
+        try:
+            return self.session.request(
+                method,
+                url,
+                data=data,
+                headers=dict(headers or {}),
+                stream=stream,
+                timeout=self.timeout,
+                allow_redirects=True,
+            )
+        except requests.exceptions.RetryError as e:
+            raise NetworkError(f"{method} {redact_url(url)} kept failing after retries: {_reason(e)}") from e
+        except requests.exceptions.SSLError as e:
+            raise NetworkError(
+                f"{method} {redact_url(url)}: TLS verification failed ({_reason(e)}); "
+                "fix the server certificate or set REQUESTS_CA_BUNDLE to your CA file"
+            ) from e
+        except requests.exceptions.RequestException as e:
+            raise NetworkError(f"{method} {redact_url(url)} failed: {_reason(e)}") from e
+
+    def get(self, url: str, *, stream: bool = False, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
+        return self.request("GET", url, stream=stream, headers=headers)
+
+    def put(self, url: str, data: bytes, *, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
+        return self.request("PUT", url, data=data, headers=headers)
+
+    def head(self, url: str) -> requests.Response:
+        return self.request("HEAD", url)
+
+    @staticmethod
+    def iter_body(response: requests.Response, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """The body of a ``stream=True`` response in chunks, with read errors as :class:`NetworkError`."""
+        try:
+            yield from response.iter_content(chunk_size)
+        except requests.exceptions.RequestException as e:
+            raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
+
+
+def _reason(e: BaseException) -> str:
+    """The innermost cause of a requests error, without URLs that could carry credentials."""
+    while e.__cause__ is not None or (e.args and isinstance(e.args[0], BaseException)):
+        inner = e.__cause__ if e.__cause__ is not None else e.args[0]
+        if not isinstance(inner, BaseException) or inner is e:
+            break
+        e = inner
+    text = str(e) or type(e).__name__
+    return text.split(" (Caused by ")[0]
