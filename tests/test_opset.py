@@ -1,0 +1,90 @@
+"""The op-set data model and its JSON contract (pure)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tflite_slim.opset import (
+    FlexOp,
+    ModelFailure,
+    ModelOps,
+    OpSet,
+    analysis_to_json,
+    dumps,
+    opset_from_json,
+    opset_to_json,
+)
+
+BASE = OpSet({"CONV_2D": (1, 3), "ADD": (1,)}, ("MyOp",), (FlexOp("AddV2", (("T", "DT_FLOAT"),)),))
+
+
+def test_fingerprint_ignores_order_of_entries():
+    reordered = OpSet({"ADD": (1,), "CONV_2D": (1, 3)}, ("MyOp", "MyOp"), (FlexOp("AddV2", (("T", "DT_FLOAT"),)),))
+    assert reordered.fingerprint() == BASE.fingerprint()
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        pytest.param(OpSet({"CONV_2D": (1, 3), "ADD": (1, 2)}, ("MyOp",), BASE.flex_ops), id="new-version"),
+        pytest.param(OpSet({"CONV_2D": (1, 3), "ADD": (1,), "MUL": (1,)}, ("MyOp",), BASE.flex_ops), id="new-op"),
+        pytest.param(OpSet(dict(BASE.builtin_ops), ("MyOp", "Other"), BASE.flex_ops), id="new-custom"),
+        pytest.param(OpSet(dict(BASE.builtin_ops), ("MyOp",), (FlexOp("AddV2", (("T", "DT_INT32"),)),)), id="flex-attr"),
+        pytest.param(OpSet(dict(BASE.builtin_ops), ("MyOp",), ()), id="no-flex"),
+    ],
+)
+def test_fingerprint_changes_with_what_the_runtime_must_carry(changed):
+    assert changed.fingerprint() != BASE.fingerprint()
+
+
+def test_union_merges_versions_and_dedupes():
+    a = OpSet({"ADD": (1,)}, ("X",), (FlexOp("Erf"),))
+    b = OpSet({"ADD": (2,), "MUL": (1,)}, ("X", "Y"), (FlexOp("Erf"),))
+    u = OpSet.union([a, b])
+    assert dict(u.builtin_ops) == {"ADD": (1, 2), "MUL": (1,)}
+    assert u.custom_ops == ("X", "Y")
+    assert u.flex_op_names == ("Erf",)
+    assert OpSet.union([]).fingerprint() == OpSet().fingerprint()
+
+
+@pytest.mark.parametrize(
+    "needed, expected",
+    [
+        (OpSet({"ADD": (1,)}), []),
+        (OpSet({"ADD": (2,)}), ["ADD version 2"]),
+        (OpSet({"SUB": (1, 2)}), ["SUB version 1", "SUB version 2"]),
+        (OpSet(custom_ops=("Other",)), ["custom op Other"]),
+        (OpSet(flex_ops=(FlexOp("Erf"),)), ["flex op Erf"]),
+        # Flex coverage is by op name: kernels for other type attrs are the flex AAR's business.
+        (OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_INT64"),)),)), []),
+    ],
+)
+def test_missing_from(needed, expected):
+    assert needed.missing_from(BASE) == expected
+
+
+def test_json_round_trip_keeps_fingerprint():
+    doc = json.loads(dumps(opset_to_json(BASE)))
+    assert doc["flex_ops"] == ["AddV2"]
+    assert doc["fingerprint"] == BASE.fingerprint()
+    back = opset_from_json(doc)
+    assert back == OpSet({"ADD": (1,), "CONV_2D": (1, 3)}, ("MyOp",), BASE.flex_ops)
+    # A build record nests the op set under "op_set".
+    assert opset_from_json({"op_set": doc}).fingerprint() == BASE.fingerprint()
+
+
+def test_from_json_without_flex_details_uses_names():
+    assert opset_from_json({"flex_ops": ["Erf"]}).flex_op_names == ("Erf",)
+
+
+def test_analysis_document_is_sorted_and_stable():
+    m1 = ModelOps("b.tflite", "00", 10, 1, OpSet({"ADD": (1,)}))
+    m2 = ModelOps("a.tflite", "11", 20, 2, OpSet({"MUL": (2,)}), unreferenced=("MUL",))
+    doc = analysis_to_json([m1, m2], [ModelFailure("z.bin", "not a model")])
+    assert [m["path"] for m in doc["models"]] == ["a.tflite", "b.tflite"]
+    assert doc["models"][0]["unreferenced"] == ["MUL"]
+    assert doc["errors"] == [{"path": "z.bin", "error": "not a model"}]
+    assert doc["union"]["builtin_ops"] == {"ADD": [1], "MUL": [2]}
+    assert dumps(doc) == dumps(analysis_to_json([m2, m1], [ModelFailure("z.bin", "not a model")]))

@@ -1,0 +1,64 @@
+"""The subprocess seam, against real processes."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tflite_slim.errors import CommandFailed, ToolchainError
+from tflite_slim.process import format_argv, run
+
+
+def test_captures_output():
+    done = run([sys.executable, "-c", "import sys; print('out'); print('err', file=sys.stderr)"])
+    assert done.returncode == 0
+    assert done.stdout == "out\n"
+    assert done.stderr == "err\n"
+
+
+def test_failure_carries_exit_status_and_stderr_tail():
+    code = "import sys; print('\\n'.join(f'line {i}' for i in range(100)), file=sys.stderr); sys.exit(3)"
+    with pytest.raises(CommandFailed) as info:
+        run([sys.executable, "-c", code], what="bazel build")
+    message = str(info.value)
+    assert message.startswith("bazel build failed with exit status 3: ")
+    assert "line 99" in message and "line 10\n" not in message
+    assert info.value.returncode == 3
+
+
+def test_check_false_returns_failure():
+    assert run([sys.executable, "-c", "raise SystemExit(4)"], check=False).returncode == 4
+
+
+def test_missing_executable_is_a_toolchain_error():
+    with pytest.raises(ToolchainError, match="'/nonexistent/bazel' was not found"):
+        run(["/nonexistent/bazel", "version"], what="bazel")
+
+
+def test_stream_passes_lines_as_they_come():
+    seen = []
+    done = run(
+        [sys.executable, "-c", "import sys; print('a'); print('b', file=sys.stderr); print('c')"],
+        stream=True,
+        on_line=seen.append,
+    )
+    assert sorted(seen) == ["a", "b", "c"]
+    assert done.returncode == 0
+
+
+def test_env_and_cwd(tmp_path):
+    done = run(
+        [sys.executable, "-c", "import os; print(os.getcwd()); print(os.environ['TFS_X'])"],
+        cwd=str(tmp_path),
+        env={"TFS_X": "42"},
+    )
+    assert done.stdout.split() == [str(tmp_path), "42"]
+
+
+@pytest.mark.parametrize(
+    "argv, text",
+    [(["bazel", "build", "//a:b"], "bazel build //a:b"), (["echo", "a b", "it's"], "echo 'a b' 'it'\"'\"'s'")],
+)
+def test_format_argv(argv, text):
+    assert format_argv(argv) == text
