@@ -1,0 +1,145 @@
+"""The build plan: everything that decides the AARs' bytes, computed before anything runs.
+
+A plan is the op set (never the model bytes: retrained weights build the same
+runtime), the target ABIs, the TensorFlow version and commit, the custom-op
+sources (by content) and deps, and the options. Its fingerprint keys the cache
+and the generated Bazel package, and goes into ``ops.json`` and the Maven
+version. The exact Bazel command lines are derived here too, so ``--dry-run``
+shows what would run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+from tflite_slim.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.errors import UsageError
+from tflite_slim.opset import OpSet, opset_to_json
+
+#: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
+KNOWN_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
+DEFAULT_ABIS = ("arm64-v8a", "armeabi-v7a")
+
+#: Bumped when the way we build changes what comes out for an equal plan.
+PLAN_FORMAT = 1
+
+#: The flags ``tensorflow/lite/tools/build_aar.sh`` passes for the runtime AAR.
+BASE_FLAGS = (
+    "-c",
+    "opt",
+    "--cxxopt=--std=c++17",
+)
+FIXED_FLAGS_AFTER_ABIS = (
+    "--define=xnn_enable_arm_fp16=false",
+    "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
+)
+#: The Select TF ops build links TensorFlow's core; without a monolithic build
+#: users hit duplicate/undefined protobuf symbols (TF issues on build_aar.sh).
+FLEX_EXTRA_FLAGS = ("--config=monolithic",)
+
+
+def parse_abis(text: str) -> tuple[str, ...]:
+    """``arm64-v8a,armeabi-v7a`` -> sorted unique ABIs; unknown names are a UsageError."""
+    abis = sorted({a.strip() for a in text.split(",") if a.strip()})
+    if not abis:
+        raise UsageError("--target-archs is empty: give e.g. arm64-v8a,armeabi-v7a")
+    unknown = [a for a in abis if a not in KNOWN_ABIS]
+    if unknown:
+        raise UsageError(
+            f"--target-archs: unknown ABI(s) {', '.join(unknown)}; choose from {', '.join(KNOWN_ABIS)}"
+        )
+    return tuple(abis)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A custom-op source as the plan sees it: its package name and content hash."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Inputs that determine the built AARs (see the module docstring)."""
+
+    op_set: OpSet
+    abis: tuple[str, ...]
+    tf_version: str
+    tf_commit: Optional[str] = None
+    experimental_api: bool = True
+    custom_ops_srcs: tuple[SourceFile, ...] = ()
+    custom_ops_deps: tuple[str, ...] = ()
+    bazel_args: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def has_flex(self) -> bool:
+        return self.op_set.has_flex
+
+    @property
+    def custom_ops_srcs_hash(self) -> Optional[str]:
+        """sha256 over the sources' names and contents, or None without sources."""
+        if not self.custom_ops_srcs:
+            return None
+        text = "\n".join(f"{s.name}\0{s.sha256}" for s in sorted(self.custom_ops_srcs, key=lambda s: s.name))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def canonical(self) -> dict[str, Any]:
+        """Sorted plain data; the input of :attr:`fingerprint`."""
+        return {
+            "plan_format": PLAN_FORMAT,
+            "op_set": self.op_set.canonical(),
+            "abis": sorted(self.abis),
+            "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
+            "experimental_api": self.experimental_api,
+            "custom_ops_srcs": self.custom_ops_srcs_hash,
+            "custom_ops_deps": sorted(self.custom_ops_deps),
+            # Order matters for Bazel flags (later wins), so it is kept.
+            "bazel_args": list(self.bazel_args),
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (RUNTIME_TARGET, FLEX_TARGET) if self.has_flex else (RUNTIME_TARGET,)
+
+    def describe(self) -> dict[str, Any]:
+        """The plan for people (``--dry-run``) and the build record."""
+        return {
+            "plan_fingerprint": self.fingerprint,
+            "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
+            "abis": list(self.abis),
+            "experimental_api": self.experimental_api,
+            "custom_ops_srcs": [{"name": s.name, "sha256": s.sha256} for s in self.custom_ops_srcs],
+            "custom_ops_srcs_hash": self.custom_ops_srcs_hash,
+            "custom_ops_deps": list(self.custom_ops_deps),
+            "bazel_args": list(self.bazel_args),
+            "targets": list(self.targets),
+            "op_set": opset_to_json(self.op_set),
+        }
+
+
+def package_path(plan: BuildPlan) -> str:
+    """The generated package's path inside the TF workspace: one per plan, so runs never mix."""
+    return f"tflite_slim_build/p{plan.fingerprint[:16]}"
+
+
+def bazel_build_argv(
+    bazel: str, plan: BuildPlan, package: str, target: str, *, startup_args: Sequence[str] = ()
+) -> list[str]:
+    """The exact ``bazel build`` command for one target of the generated package."""
+    argv = [bazel, *startup_args, "build", *BASE_FLAGS]
+    if target == FLEX_TARGET:
+        argv += list(FLEX_EXTRA_FLAGS)
+    argv.append("--fat_apk_cpu=" + ",".join(plan.abis))
+    argv += list(FIXED_FLAGS_AFTER_ABIS)
+    argv += list(plan.bazel_args)
+    argv.append(f"//{package}:{target}")
+    return argv

@@ -1,0 +1,186 @@
+"""The op registration code TensorFlow's selective build generates, and custom-op checks.
+
+In the real build Bazel runs ``//tensorflow/lite/tools:generate_op_registrations``
+(``tensorflow/lite/tools/gen_op_registration_main.cc``) over the models to write
+``<name>_registration.cc``. :func:`render_registration` produces the same text
+from an op set, so a user can read and diff exactly what will be registered
+before a single compile starts (``tflite-slim build --dry-run``).
+
+Facts taken from TensorFlow's sources (cited, not copied):
+
+* ``gen_op_registration.cc``: ``NormalizeCustomOpName`` inserts ``_`` between a
+  lowercase and an uppercase letter, then uppercases (``CustomOp`` ->
+  ``CUSTOM_OP``); builtin and custom ops are kept in ``std::map`` (sorted by
+  name) with a (min, max) version pair.
+* ``gen_op_registration_main.cc``: includes ``builtin_op_kernels.h`` only when
+  there are builtins; writes the version pair only when it is not (1, 1); skips
+  Flex ops (``Flex`` prefix, ``IsFlexOp``) in declarations and ``AddCustom``
+  but still opens the ``tflite::ops::custom`` namespace block when any custom
+  code exists.
+* ``tensorflow/lite/kernels/register.cc``: the custom ops TensorFlow Lite
+  implements itself (``AddCustom`` in ``BuiltinOpResolver``):
+  ``NumericVerify``, ``Mfcc``, ``AudioSpectrogram``,
+  ``TFLite_Detection_PostProcess``. Their kernels are part of
+  ``//tensorflow/lite/kernels:builtin_ops``, and
+  ``tensorflow/lite/kernels/detection_postprocess.cc`` defines
+  ``Register_TFLITE_DETECTION_POST_PROCESS`` precisely so that the generated
+  name links. Any other custom op needs the user's sources.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Optional, Sequence, Tuple
+
+from tflite_slim.errors import UsageError
+from tflite_slim.opset import OpSet
+
+#: Prefix of the custom code of a Select TF op (``tensorflow/lite/util.h``, kFlexCustomCodePrefix).
+FLEX_PREFIX = "Flex"
+
+#: Custom ops whose kernels ship inside TensorFlow Lite (``tensorflow/lite/kernels/register.cc``).
+TFLITE_PROVIDED_CUSTOM_OPS = frozenset(
+    {"AudioSpectrogram", "Mfcc", "NumericVerify", "TFLite_Detection_PostProcess"}
+)
+
+#: Where the generated code includes TFLite headers from (``gen_selected_ops`` passes
+#: ``--tflite_path=tensorflow/lite``).
+TFLITE_PATH = "tensorflow/lite"
+
+_LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
+_CPP_IDENTIFIER_TAIL = re.compile(r"[A-Za-z0-9_]+\Z")
+
+VersionRange = Tuple[int, int]
+
+
+def normalize_custom_op_name(name: str) -> str:
+    """``Register_<this>`` is the function the generated code calls for custom op ``name``."""
+    return _LOWER_UPPER.sub(r"\1_\2", name).upper()
+
+
+def registration_function(name: str) -> str:
+    """The C++ function name the selective build expects a custom op's sources to define."""
+    return "Register_" + normalize_custom_op_name(name)
+
+
+def invalid_custom_op_names(names: Iterable[str]) -> list[str]:
+    """Custom op names that cannot become ``Register_<NAME>`` C++ identifiers (or C string literals).
+
+    Only ASCII letters, digits and ``_`` survive both the function name and the
+    ``AddCustom("<name>", ...)`` literal unescaped, so anything else is refused.
+    """
+    return sorted(n for n in set(names) if not n.isascii() or not _CPP_IDENTIFIER_TAIL.match(n))
+
+
+def is_flex(custom_code: str) -> bool:
+    return custom_code.startswith(FLEX_PREFIX)
+
+
+def render_registration(
+    ops: OpSet,
+    *,
+    custom_versions: Optional[Mapping[str, VersionRange]] = None,
+    namespace: str = "",
+) -> str:
+    """The ``RegisterSelectedOps`` source ``gen_op_registration`` writes for models with op set ``ops``.
+
+    Builtin version ranges are (min, max) of the versions in ``ops``; custom ops
+    default to (1, 1) unless ``custom_versions`` says otherwise (our op set does
+    not record custom op versions; converters write 1). Raises
+    :class:`UsageError` for custom op names that are not C++ identifiers.
+    """
+    bad = invalid_custom_op_names(ops.custom_ops)
+    if bad:
+        raise UsageError(_bad_names_message(bad))
+    versions = dict(custom_versions or {})
+    builtins: dict[str, VersionRange] = {
+        name: (min(vs), max(vs)) for name, vs in ops.builtin_ops.items() if vs
+    }
+    customs: dict[str, VersionRange] = {c: versions.get(c, (1, 1)) for c in ops.custom_ops}
+    for flex in ops.flex_op_names:
+        customs[FLEX_PREFIX + flex] = (1, 1)
+
+    out: list[str] = []
+    if builtins:
+        out.append(f'#include "{TFLITE_PATH}/kernels/builtin_op_kernels.h"\n')
+    out.append(f'#include "{TFLITE_PATH}/model.h"\n')
+    out.append(f'#include "{TFLITE_PATH}/op_resolver.h"\n')
+    ordered_custom = sorted(customs.items())
+    if customs:
+        out.append("namespace tflite {\nnamespace ops {\nnamespace custom {\n")
+        out.append("// Forward-declarations for the custom ops.\n")
+        for name, _ in ordered_custom:
+            if not is_flex(name):
+                out.append(f"TfLiteRegistration* {registration_function(name)}();\n")
+        out.append("}  // namespace custom\n}  // namespace ops\n}  // namespace tflite\n")
+    if namespace:
+        out.append(f"namespace {namespace} {{\n")
+    out.append("void RegisterSelectedOps(::tflite::MutableOpResolver* resolver) {\n")
+    for name, rng in sorted(builtins.items()):
+        out.append(
+            f"  resolver->AddBuiltin(::tflite::BuiltinOperator_{name}, "
+            f"::tflite::ops::builtin::Register_{name}(){_range(rng)});\n"
+        )
+    for name, rng in ordered_custom:
+        if is_flex(name):
+            continue
+        out.append(
+            f'  resolver->AddCustom("{name}", ::tflite::ops::custom::'
+            f"{registration_function(name)}(){_range(rng)});\n"
+        )
+    out.append("}\n")
+    if namespace:
+        out.append(f"}}  // namespace {namespace}\n")
+    return "".join(out)
+
+
+def _range(rng: VersionRange) -> str:
+    # TensorFlow leaves the pair out for (1, 1): AddBuiltin's defaults.
+    return "" if rng == (1, 1) else f", {rng[0]}, {rng[1]}"
+
+
+def _bad_names_message(bad: Sequence[str]) -> str:
+    shown = ", ".join(repr(b) for b in bad)
+    return (
+        f"custom op name(s) {shown} cannot be registered by TensorFlow's selective build: "
+        "the generated Register_<NAME>() must be a C++ identifier (letters, digits, '_'); "
+        "rename the op in the model (converter's custom op name) or leave the model out"
+    )
+
+
+def custom_ops_needing_sources(per_model: Mapping[str, OpSet]) -> dict[str, list[str]]:
+    """Custom ops TensorFlow Lite does not implement itself, each with the models using it (sorted)."""
+    users: dict[str, set[str]] = {}
+    for path, ops in per_model.items():
+        for c in ops.custom_ops:
+            if c not in TFLITE_PROVIDED_CUSTOM_OPS:
+                users.setdefault(c, set()).add(path)
+    return {c: sorted(paths) for c, paths in sorted(users.items())}
+
+
+def check_custom_ops(per_model: Mapping[str, OpSet], have_sources: bool) -> None:
+    """Refuse, before any build, custom ops that cannot be registered or have no kernel.
+
+    Names that are not C++ identifiers are always refused (naming the models);
+    other non-TFLite custom ops are refused when no ``--custom-ops-srcs`` were given.
+    """
+    all_customs = {c for ops in per_model.values() for c in ops.custom_ops}
+    bad = invalid_custom_op_names(all_customs)
+    if bad:
+        users = custom_ops_needing_sources(per_model)
+        where = "; ".join(f"{b} in {', '.join(users.get(b, []))}" for b in bad)
+        raise UsageError(_bad_names_message(bad) + f" ({where})")
+    if have_sources:
+        return
+    needed = custom_ops_needing_sources(per_model)
+    if needed:
+        parts = [
+            f"{op} ({registration_function(op)}) used by {', '.join(models)}"
+            for op, models in needed.items()
+        ]
+        raise UsageError(
+            "custom op(s) without a kernel in TensorFlow Lite: "
+            + "; ".join(parts)
+            + ". Give their kernel sources with --custom-ops-srcs (and Bazel deps with "
+            "--custom-ops-deps); each must define tflite::ops::custom::Register_<NAME>()"
+        )

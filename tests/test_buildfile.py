@@ -1,0 +1,109 @@
+"""The generated Bazel package: collision-free names and the BUILD file TensorFlow's macros accept."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tflite_slim.buildfile import (
+    BuildFileSpec,
+    package_file_names,
+    render_build_file,
+    source_file_names,
+)
+from tflite_slim.errors import UsageError
+
+
+@pytest.mark.parametrize(
+    "paths, expected",
+    [
+        (["a/model.tflite"], {"a/model.tflite": "model.tflite"}),
+        # build_aar.sh's trap: two model.tflite from different folders overwrite each other.
+        (
+            ["b/model.tflite", "a/model.tflite"],
+            {"a/model.tflite": "model.tflite", "b/model.tflite": "model_2.tflite"},
+        ),
+        (
+            ["x/M.tflite", "y/m.tflite", "z/m.tflite"],
+            {"x/M.tflite": "M.tflite", "y/m.tflite": "m_2.tflite", "z/m.tflite": "m_3.tflite"},
+        ),
+        (["d/my model(1).tflite"], {"d/my model(1).tflite": "my_model_1_.tflite"}),
+        (["d/.hidden.tflite"], {"d/.hidden.tflite": "_hidden.tflite"}),
+        (["a/x.bin", "a/x.bin"], {"a/x.bin": "x.bin"}),
+        (["p/m_2.tflite", "q/m.tflite", "r/m.tflite"],
+         {"p/m_2.tflite": "m_2.tflite", "q/m.tflite": "m.tflite", "r/m.tflite": "m_3.tflite"}),
+    ],
+)
+def test_package_file_names_never_collide(paths, expected):
+    names = package_file_names(paths)
+    assert names == expected
+    assert len({n.lower() for n in names.values()}) == len(names)
+
+
+def test_source_names_refuse_collisions():
+    assert source_file_names(["a/op.cc", "a/op.h"]) == {"a/op.cc": "op.cc", "a/op.h": "op.h"}
+    with pytest.raises(UsageError, match="same file name"):
+        source_file_names(["a/op.cc", "b/op.cc"])
+
+
+def _calls(text: str) -> list[tuple[str, list, dict]]:
+    tree = ast.parse(text)
+    out = []
+    for node in tree.body:
+        call = node.value
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        out.append((call.func.id, [ast.literal_eval(a) for a in call.args], kwargs))
+    return out
+
+
+def test_runtime_only_build_file():
+    text = render_build_file(BuildFileSpec(models=("a.tflite", "b.tflite"), srcs=("op.cc",), deps=("//x:y",)))
+    calls = _calls(text)
+    assert [c[0] for c in calls] == ["load", "load", "tflite_custom_android_library", "aar_with_jni"]
+    assert calls[0][1] == ["//tensorflow/lite:build_def.bzl", "tflite_custom_android_library"]
+    assert calls[1][1] == ["//tensorflow/lite/java:aar_with_jni.bzl", "aar_with_jni"]
+    lib = calls[2][2]
+    assert lib == {
+        "name": "custom_tensorflowlite",
+        "models": ["a.tflite", "b.tflite"],
+        "srcs": ["op.cc"],
+        "deps": ["//x:y"],
+        "custom_package": "org.tensorflow.lite",
+        "include_xnnpack_delegate": True,
+        "include_nnapi_delegate": True,
+        "experimental": True,
+    }
+    assert calls[3][2] == {"name": "tensorflow-lite", "android_library": ":custom_tensorflowlite"}
+    assert "tflite_flex_android_library" not in text
+
+
+def test_flex_build_file_and_stable_api():
+    text = render_build_file(
+        BuildFileSpec(models=("a.tflite", "f.tflite"), flex_models=("f.tflite",), experimental_api=False)
+    )
+    calls = _calls(text)
+    names = [c[0] for c in calls]
+    assert names == [
+        "load", "load", "load",
+        "tflite_custom_android_library", "aar_with_jni",
+        "tflite_flex_android_library", "aar_with_jni",
+    ]
+    assert calls[1][1] == ["//tensorflow/lite/delegates/flex:build_def.bzl", "tflite_flex_android_library"]
+    assert calls[3][2]["experimental"] is False
+    assert calls[5][2] == {
+        "name": "custom_tensorflowlite_flex",
+        "models": ["f.tflite"],
+        "custom_package": "org.tensorflow.lite.flex",
+    }
+    assert calls[6][2] == {
+        "name": "tensorflow-lite-select-tf-ops",
+        "android_library": ":custom_tensorflowlite_flex",
+    }
+
+
+def test_build_file_is_stable_and_needs_models():
+    spec = BuildFileSpec(models=("a.tflite",))
+    assert render_build_file(spec) == render_build_file(spec)
+    with pytest.raises(UsageError):
+        render_build_file(BuildFileSpec(models=()))

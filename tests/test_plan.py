@@ -1,0 +1,104 @@
+"""The build plan: what changes its fingerprint, and the exact Bazel command lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from tflite_slim.errors import UsageError
+from tflite_slim.opset import FlexOp, OpSet
+from tflite_slim.plan import BuildPlan, SourceFile, bazel_build_argv, package_path, parse_abis
+
+BASE = BuildPlan(OpSet({"CONV_2D": (1, 2), "ADD": (1,)}), ("arm64-v8a", "armeabi-v7a"), "2.16.1")
+
+
+@pytest.mark.parametrize(
+    "text, abis",
+    [
+        ("arm64-v8a,armeabi-v7a", ("arm64-v8a", "armeabi-v7a")),
+        ("armeabi-v7a, arm64-v8a,arm64-v8a", ("arm64-v8a", "armeabi-v7a")),
+        ("x86_64", ("x86_64",)),
+        ("x86,x86_64,arm64-v8a,armeabi-v7a", ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")),
+    ],
+)
+def test_parse_abis(text, abis):
+    assert parse_abis(text) == abis
+
+
+@pytest.mark.parametrize("text", ["", " , ", "arm64", "mips,arm64-v8a"])
+def test_parse_abis_rejects(text):
+    with pytest.raises(UsageError):
+        parse_abis(text)
+
+
+def _replace(**kw):
+    data = dict(
+        op_set=BASE.op_set, abis=BASE.abis, tf_version=BASE.tf_version, tf_commit=BASE.tf_commit,
+        experimental_api=BASE.experimental_api, custom_ops_srcs=BASE.custom_ops_srcs,
+        custom_ops_deps=BASE.custom_ops_deps, bazel_args=BASE.bazel_args,
+    )
+    data.update(kw)
+    return BuildPlan(**data)
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        _replace(op_set=OpSet({"CONV_2D": (1, 2), "ADD": (1,), "MUL": (1,)})),  # new op
+        _replace(op_set=OpSet({"CONV_2D": (1, 3), "ADD": (1,)})),  # new version
+        _replace(op_set=OpSet({"CONV_2D": (1, 2), "ADD": (1,)}, ("Sinh",))),  # custom op
+        _replace(op_set=OpSet({"CONV_2D": (1, 2), "ADD": (1,)}, (), (FlexOp("AddV2"),))),
+        _replace(abis=("arm64-v8a",)),
+        _replace(tf_version="2.17.0"),
+        _replace(tf_commit="abc123"),
+        _replace(experimental_api=False),
+        _replace(custom_ops_srcs=(SourceFile("op.cc", "0" * 64),)),
+        _replace(custom_ops_deps=("//x:y",)),
+        _replace(bazel_args=("--jobs=4",)),
+    ],
+)
+def test_fingerprint_changes_with_every_input(changed):
+    assert changed.fingerprint != BASE.fingerprint
+
+
+def test_fingerprint_ignores_order_and_is_hex():
+    same = _replace(op_set=OpSet({"ADD": (1,), "CONV_2D": (1, 2)}), abis=("armeabi-v7a", "arm64-v8a"))
+    assert same.fingerprint == BASE.fingerprint
+    assert len(BASE.fingerprint) == 64 and int(BASE.fingerprint, 16) >= 0
+    a = _replace(custom_ops_srcs=(SourceFile("a.cc", "1" * 64), SourceFile("b.h", "2" * 64)))
+    b = _replace(custom_ops_srcs=(SourceFile("b.h", "2" * 64), SourceFile("a.cc", "1" * 64)))
+    assert a.fingerprint == b.fingerprint
+    c = _replace(custom_ops_srcs=(SourceFile("a.cc", "3" * 64), SourceFile("b.h", "2" * 64)))
+    assert c.fingerprint != a.fingerprint
+
+
+def test_bazel_command_lines_are_build_aar_sh_flags():
+    pkg = package_path(BASE)
+    assert pkg == "tflite_slim_build/p" + BASE.fingerprint[:16]
+    assert bazel_build_argv("bazel", BASE, pkg, "tensorflow-lite") == [
+        "bazel", "build", "-c", "opt", "--cxxopt=--std=c++17",
+        "--fat_apk_cpu=arm64-v8a,armeabi-v7a",
+        "--define=xnn_enable_arm_fp16=false",
+        "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
+        f"//{pkg}:tensorflow-lite",
+    ]
+    plan = _replace(bazel_args=("--jobs=2",))
+    assert bazel_build_argv("/opt/bazel", plan, "p", "tensorflow-lite-select-tf-ops",
+                            startup_args=("--output_user_root=/c",)) == [
+        "/opt/bazel", "--output_user_root=/c", "build", "-c", "opt", "--cxxopt=--std=c++17",
+        "--config=monolithic",
+        "--fat_apk_cpu=arm64-v8a,armeabi-v7a",
+        "--define=xnn_enable_arm_fp16=false",
+        "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
+        "--jobs=2",
+        "//p:tensorflow-lite-select-tf-ops",
+    ]
+
+
+def test_targets_and_describe():
+    assert BASE.targets == ("tensorflow-lite",)
+    flex = _replace(op_set=OpSet({}, (), (FlexOp("AddV2"),)))
+    assert flex.targets == ("tensorflow-lite", "tensorflow-lite-select-tf-ops")
+    d = BASE.describe()
+    assert d["plan_fingerprint"] == BASE.fingerprint
+    assert d["op_set"]["builtin_ops"] == {"ADD": [1], "CONV_2D": [1, 2]}
+    assert d["custom_ops_srcs_hash"] is None
