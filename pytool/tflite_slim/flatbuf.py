@@ -1,0 +1,147 @@
+"""Bounds-checked access to raw flatbuffer tables.
+
+Python's flatbuffers package has no verifier: given a non-model it happily
+returns garbage or raises ``IndexError``/``struct.error`` from deep inside. This
+module reads only what it is asked for (a table's scalar, string, byte vector or
+vector of tables) and checks every offset and length against the buffer before
+using it, so a malformed file becomes one :class:`FlatbufferError` with a reason,
+never a wrong answer, another exception or a hang. Every read is O(1) except
+vectors, whose lengths are checked against the buffer size first.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Iterator, Optional, Union
+
+Buffer = Union[bytes, bytearray, memoryview, "mmap.mmap"]  # noqa: F821 (documentation only)
+
+_U16 = struct.Struct("<H")
+_I32 = struct.Struct("<i")
+_U32 = struct.Struct("<I")
+_U64 = struct.Struct("<Q")
+_I8 = struct.Struct("<b")
+
+
+class FlatbufferError(Exception):
+    """The bytes are not a well-formed flatbuffer where we looked."""
+
+
+class Table:
+    """One flatbuffer table at ``pos`` inside ``buf``, with its vtable checked."""
+
+    __slots__ = ("buf", "pos", "_vtable", "_vtable_size", "_table_size", "what")
+
+    def __init__(self, buf: Buffer, pos: int, what: str) -> None:
+        self.buf = buf
+        self.pos = pos
+        self.what = what
+        size = len(buf)
+        _need(buf, pos, 4, what)
+        vtable = pos - _I32.unpack_from(buf, pos)[0]
+        if vtable < 0 or vtable + 4 > size:
+            raise FlatbufferError(f"{what}: vtable offset points outside the file")
+        vsize, tsize = _U16.unpack_from(buf, vtable)[0], _U16.unpack_from(buf, vtable + 2)[0]
+        if vsize < 4 or vsize % 2 or vtable + vsize > size:
+            raise FlatbufferError(f"{what}: malformed vtable (size {vsize})")
+        if tsize < 4 or pos + tsize > size:
+            raise FlatbufferError(f"{what}: table extends past the end of the file")
+        self._vtable = vtable
+        self._vtable_size = vsize
+        self._table_size = tsize
+
+    def _field(self, slot: int, width: int) -> Optional[int]:
+        """Absolute position of field ``slot`` (``None`` when absent)."""
+        entry = 4 + 2 * slot
+        if entry + 2 > self._vtable_size:
+            return None
+        off = _U16.unpack_from(self.buf, self._vtable + entry)[0]
+        if off == 0:
+            return None
+        if off + width > self._table_size:
+            raise FlatbufferError(f"{self.what}: field {slot} lies outside its table")
+        return self.pos + off
+
+    def int8(self, slot: int, default: int) -> int:
+        p = self._field(slot, 1)
+        return default if p is None else _I8.unpack_from(self.buf, p)[0]
+
+    def int32(self, slot: int, default: int) -> int:
+        p = self._field(slot, 4)
+        return default if p is None else _I32.unpack_from(self.buf, p)[0]
+
+    def uint32(self, slot: int, default: int) -> int:
+        p = self._field(slot, 4)
+        return default if p is None else _U32.unpack_from(self.buf, p)[0]
+
+    def uint64(self, slot: int, default: int) -> int:
+        p = self._field(slot, 8)
+        return default if p is None else _U64.unpack_from(self.buf, p)[0]
+
+    def _target(self, slot: int) -> Optional[int]:
+        """Where the offset field ``slot`` points (``None`` when absent)."""
+        p = self._field(slot, 4)
+        if p is None:
+            return None
+        target = p + _U32.unpack_from(self.buf, p)[0]
+        if target + 4 > len(self.buf):
+            raise FlatbufferError(f"{self.what}: field {slot} points outside the file")
+        return target
+
+    def _vector(self, slot: int, elem_size: int) -> Optional[tuple[int, int]]:
+        """``(first element position, length)`` of a vector field."""
+        target = self._target(slot)
+        if target is None:
+            return None
+        n = _U32.unpack_from(self.buf, target)[0]
+        start = target + 4
+        # Checked before any loop over the vector: a fuzzed length cannot
+        # make us iterate more often than the file has bytes.
+        if start + n * elem_size > len(self.buf):
+            raise FlatbufferError(f"{self.what}: vector field {slot} of {n} elements extends past the end of the file")
+        return start, n
+
+    def bytes_(self, slot: int) -> Optional[bytes]:
+        """A ``[ubyte]`` field (or a string's raw bytes), copied; ``None`` when absent."""
+        vec = self._vector(slot, 1)
+        if vec is None:
+            return None
+        start, n = vec
+        return bytes(self.buf[start : start + n])
+
+    def string(self, slot: int) -> Optional[str]:
+        raw = self.bytes_(slot)
+        if raw is None:
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise FlatbufferError(f"{self.what}: string field {slot} is not UTF-8") from e
+
+    def vector_length(self, slot: int) -> int:
+        vec = self._vector(slot, 4)
+        return 0 if vec is None else vec[1]
+
+    def tables(self, slot: int, what: str) -> Iterator["Table"]:
+        """The tables of a ``[Table]`` field, in order (nothing when absent)."""
+        vec = self._vector(slot, 4)
+        if vec is None:
+            return
+        start, n = vec
+        for i in range(n):
+            elem = start + 4 * i
+            yield Table(self.buf, elem + _U32.unpack_from(self.buf, elem)[0], f"{what} {i}")
+
+
+def root(buf: Buffer, identifier: bytes) -> Table:
+    """The root table, after checking the size and the file identifier."""
+    if len(buf) < 8:
+        raise FlatbufferError(f"file too short ({len(buf)} bytes) to be a flatbuffer")
+    if bytes(buf[4:8]) != identifier:
+        raise FlatbufferError(f"not a TFLite flatbuffer (no {identifier.decode()} identifier at bytes 4..8)")
+    return Table(buf, _U32.unpack_from(buf, 0)[0], "model")
+
+
+def _need(buf: Buffer, pos: int, n: int, what: str) -> None:
+    if pos < 0 or pos + n > len(buf):
+        raise FlatbufferError(f"{what}: offset {pos} points outside the file")

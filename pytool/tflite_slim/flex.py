@@ -1,0 +1,136 @@
+"""Decode a Flex (Select TF) op's ``custom_options`` into a :class:`FlexOp`.
+
+TensorFlow's converter stores a Flex op's options as a FlexBuffer vector
+``[op_name, serialized NodeDef]`` (both FlexBuffer strings). The TensorFlow op
+name and its type attributes (``T``, ``Tidx``, ``out_type``...) decide which
+TensorFlow kernels the Select TF ops runtime must carry, so we read exactly
+those: NodeDef.op (field 2) and NodeDef.attr (field 5, map<string, AttrValue>)
+whose values are a DataType (AttrValue.type, field 6) or a list of them
+(AttrValue.list, field 1 -> ListValue.type, field 6). Field numbers are from
+tensorflow/core/framework/node_def.proto and attr_value.proto.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from flatbuffers import flexbuffers
+
+from tflite_slim.opset import FlexOp
+from tflite_slim.schema import data_type_name
+
+
+class FlexDecodeError(Exception):
+    """The custom options are not a FlexBuffer ``[op_name, NodeDef]``."""
+
+
+def decode_flex_options(options: bytes) -> FlexOp:
+    """The TensorFlow op and its type attributes from a Flex op's custom options."""
+    op_name, node = _split_flexbuffer(options)
+    fields = _parse_message(node, "NodeDef")
+    node_op = next((v for f, w, v in fields if f == 2 and w == 2), None)
+    if node_op is not None and node_op.decode("utf-8", "replace") != op_name:
+        raise FlexDecodeError(f"NodeDef op {node_op!r} differs from the FlexBuffer op name {op_name!r}")
+    attrs: dict[str, str] = {}
+    for f, w, entry in fields:
+        if f == 5 and w == 2:
+            key, value = _map_entry(entry)
+            type_name = _type_attr(value)
+            if type_name is not None:
+                attrs[key] = type_name
+    return FlexOp(op_name, tuple(sorted(attrs.items())))
+
+
+def _split_flexbuffer(options: bytes) -> tuple[str, bytes]:
+    if len(options) < 3:
+        raise FlexDecodeError(f"{len(options)} bytes are too few for a FlexBuffer")
+    try:
+        vec = flexbuffers.GetRoot(options).AsVector
+        if len(vec) < 2:
+            raise FlexDecodeError(f"expected a vector [op_name, NodeDef], found {len(vec)} element(s)")
+        name_ref, node_ref = vec[0], vec[1]
+        if not name_ref.IsString:
+            raise FlexDecodeError("the first element (op name) is not a string")
+        name = name_ref.AsStringBytes.decode("utf-8")
+        node = node_ref.AsStringBytes if node_ref.IsString else node_ref.AsBlob if node_ref.IsBlob else None
+        if node is None:
+            raise FlexDecodeError("the second element (NodeDef) is neither a string nor a blob")
+        return name, bytes(node)
+    except FlexDecodeError:
+        raise
+    # The flexbuffers package trusts its input; on garbage it raises whatever
+    # its slicing and struct calls raise. All of them mean "not a FlexBuffer".
+    except Exception as e:  # noqa: BLE001
+        raise FlexDecodeError(f"not a FlexBuffer ({type(e).__name__})") from e
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= len(buf) or shift > 63:
+            raise FlexDecodeError("truncated or overlong varint in NodeDef")
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+
+
+def _fields(buf: bytes, what: str) -> Iterator[tuple[int, int, object]]:
+    """Protobuf wire-format fields ``(number, wire type, value)``; bytes for length-delimited."""
+    pos = 0
+    while pos < len(buf):
+        key, pos = _varint(buf, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(buf, pos)
+            yield number, wire, value
+        elif wire == 2:
+            n, pos = _varint(buf, pos)
+            if pos + n > len(buf):
+                raise FlexDecodeError(f"{what} field {number} extends past its end")
+            yield number, wire, buf[pos : pos + n]
+            pos += n
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        else:
+            raise FlexDecodeError(f"{what} has an unsupported wire type {wire}")
+        if pos > len(buf):
+            raise FlexDecodeError(f"{what} is truncated")
+
+
+def _parse_message(buf: bytes, what: str) -> list:
+    return list(_fields(buf, what))
+
+
+def _map_entry(entry: bytes) -> tuple[str, bytes]:
+    key, value = "", b""
+    for f, w, v in _fields(entry, "NodeDef.attr entry"):
+        if f == 1 and w == 2:
+            key = v.decode("utf-8", "replace")
+        elif f == 2 and w == 2:
+            value = v
+    return key, value
+
+
+def _type_attr(value: bytes) -> "str | None":
+    """``DT_...`` for a type attr, ``[DT_A,DT_B]`` for a type-list attr, else ``None``."""
+    for f, w, v in _fields(value, "AttrValue"):
+        if f == 6 and w == 0:
+            return data_type_name(v)
+        if f == 1 and w == 2:
+            types = []
+            for lf, lw, lv in _fields(v, "AttrValue.list"):
+                if lf == 6 and lw == 0:
+                    types.append(data_type_name(lv))
+                elif lf == 6 and lw == 2:  # packed repeated enum
+                    pos = 0
+                    while pos < len(lv):
+                        t, pos = _varint(lv, pos)
+                        types.append(data_type_name(t))
+            if types:
+                return "[" + ",".join(types) + "]"
+    return None
