@@ -1,0 +1,55 @@
+"""Find the model files a command was pointed at.
+
+A path may be a file (always analyzed, whatever its name: the user named it)
+or a directory (searched recursively for names matching the globs, ``*.tflite``
+by default). The result is sorted and free of duplicates so reports and
+fingerprints do not depend on directory listing order.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from typing import Iterable, Sequence
+
+from tflite_slim.errors import UsageError
+
+DEFAULT_GLOBS = ("*.tflite",)
+
+
+def find_models(paths: Sequence[str], globs: Sequence[str] = DEFAULT_GLOBS) -> list[str]:
+    """Model files under ``paths``, as paths built from what was given.
+
+    Raises :class:`UsageError` when a path does not exist or nothing matched.
+    """
+    if not paths:
+        raise UsageError("no model path given: name .tflite files or directories to search")
+    patterns = tuple(globs) or DEFAULT_GLOBS
+    found: dict[str, None] = {}
+    for path in paths:
+        if os.path.isfile(path):
+            found.setdefault(path, None)
+        elif os.path.isdir(path):
+            for hit in _walk(path, patterns):
+                found.setdefault(hit, None)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    if not found:
+        where = ", ".join(paths)
+        raise UsageError(
+            f"no model files matching {' or '.join(patterns)} found under {where}; "
+            "use --glob PATTERN for other names (e.g. --glob '*.bin')"
+        )
+    return sorted(found, key=_sort_key)
+
+
+def _walk(top: str, patterns: Sequence[str]) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if any(fnmatch.fnmatchcase(name, p) for p in patterns):
+                yield os.path.join(dirpath, name)
+
+
+def _sort_key(path: str) -> tuple:
+    return tuple(os.path.normpath(path).split(os.sep))

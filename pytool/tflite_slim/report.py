@@ -1,0 +1,184 @@
+"""Render an :class:`Analysis` for people (text table, HTML page) and write outputs.
+
+Rendering is pure (data in, text out, no clock, sorted), so the same models
+always give the same bytes. :func:`write_text_atomic` is the one place this
+stream writes files: temp file in the same directory, then rename, so a failed
+run never leaves half a report behind.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from typing import Iterable, Sequence
+
+from tflite_slim.analysis import Analysis
+from tflite_slim.opset import FlexOp, ModelOps, OpSet
+
+
+def human_size(n: int) -> str:
+    """``532 B``, ``12.3 KiB``, ``101.0 MiB``."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def flex_label(f: FlexOp) -> str:
+    """``AddV2 (T=DT_FLOAT)``, or the bare op name when no type attributes are known."""
+    if not f.attrs:
+        return f.name
+    return f"{f.name} (" + ", ".join(f"{k}={v}" for k, v in f.attrs) + ")"
+
+
+def _versions(vs: Iterable[int]) -> str:
+    return ", ".join(str(v) for v in vs)
+
+
+def _rows(ops: OpSet) -> list[tuple[str, str, str]]:
+    """``(kind, op, detail)`` rows: builtins with versions, custom ops, flex ops with attrs."""
+    rows = [("builtin", name, _versions(vs)) for name, vs in sorted(ops.builtin_ops.items())]
+    rows += [("custom", c, "") for c in sorted(set(ops.custom_ops))]
+    rows += [("flex", f.name, _attrs(f)) for f in sorted(set(ops.flex_ops))]
+    return rows
+
+
+def _attrs(f: FlexOp) -> str:
+    return ", ".join(f"{k}={v}" for k, v in f.attrs)
+
+
+def _has(m: ModelOps, kind: str, name: str, detail: str) -> bool:
+    """Whether ``m`` needs the union row ``(kind, name, detail)``."""
+    if kind == "builtin":
+        return name in m.ops.builtin_ops
+    if kind == "custom":
+        return name in m.ops.custom_ops
+    return any(f.name == name and _attrs(f) == detail for f in m.ops.flex_ops)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = lambda r: indent + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+
+
+
+
+#: How many model names a union row lists before "+N more" (the HTML page has them all).
+_MAX_NAMED = 4
+
+
+def render_text(analysis: Analysis) -> str:
+    """One table per model, then the union with the models needing each op, then errors."""
+    out: list[str] = []
+    for m in analysis.models:
+        sub = "subgraph" if m.subgraphs == 1 else "subgraphs"
+        out.append(f"{m.path}  ({human_size(m.size)}, {m.subgraphs} {sub}, sha256 {m.sha256[:12]})")
+        rows = _rows(m.ops)
+        out += _table(("KIND", "OP", "VERSIONS / TYPES"), rows) if rows else ["  (no operators)"]
+        if m.unreferenced:
+            out.append("  unreferenced opcode entries (still registered): " + ", ".join(m.unreferenced))
+        out.append("")
+    union = analysis.union
+    n = len(analysis.models)
+    out.append(f"union of {n} model{'s' if n != 1 else ''}  (fingerprint {union.fingerprint()[:16]})")
+    rows = []
+    for kind, name, detail in _rows(union):
+        users = [m.path for m in analysis.models if _has(m, kind, name, detail)]
+        shown = [os.path.basename(u) for u in users[:_MAX_NAMED]]
+        more = f" +{len(users) - _MAX_NAMED} more" if len(users) > _MAX_NAMED else ""
+        rows.append((kind, name, detail, f"{len(users)}: " + ", ".join(shown) + more))
+    out += _table(("KIND", "OP", "VERSIONS / TYPES", "MODELS"), rows) if rows else ["  (no operators)"]
+    if analysis.failures:
+        out.append("")
+        out.append(f"errors ({len(analysis.failures)}):")
+        out += [f"  {f.path}: {f.error}" for f in analysis.failures]
+    return "\n".join(out) + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.9em}
+th.model{writing-mode:vertical-rl;transform:rotate(180deg);max-height:20em;white-space:nowrap}
+tr.custom td.op{background:#fff3cd} tr.flex td.op{background:#f8d7da}
+td.have{background:#d1e7dd;text-align:center} td.kind{color:#666}
+.legend span{padding:.1em .5em;margin-right:1em} .err{color:#b00020}
+code{font-size:.9em}
+""".strip()
+
+
+def render_html(analysis: Analysis, title: str = "tflite-slim operator report") -> str:
+    """A self-contained page: an ops x models matrix, model sizes, errors.
+
+    Every text that comes from a file (paths, custom codes, attrs) is escaped.
+    """
+    e = html.escape
+    models = analysis.models
+    union = analysis.union
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{len(models)} model(s), {len(union.builtin_ops)} builtin op(s), {len(set(union.custom_ops))} custom, "
+        f"{len(union.flex_op_names)} flex; op-set fingerprint <code>{e(union.fingerprint())}</code></p>",
+        '<p class="legend"><span style="background:#fff3cd">custom op</span>'
+        '<span style="background:#f8d7da">flex (Select TF) op</span>'
+        '<span style="background:#d1e7dd">used by the model (versions)</span></p>',
+        "<h2>Operators x models</h2>",
+        "<table><thead><tr><th>kind</th><th>op</th><th>versions / types</th>",
+    ]
+    parts += [f'<th class="model" title="{e(m.path)}">{e(os.path.basename(m.path))}</th>' for m in models]
+    parts.append("</tr></thead><tbody>")
+    for kind, name, detail in _rows(union):
+        cells = []
+        for m in models:
+            if not _has(m, kind, name, detail):
+                cells.append("<td></td>")
+            elif kind == "builtin":
+                cells.append(f'<td class="have">v{e(_versions(m.ops.builtin_ops[name]))}</td>')
+            else:
+                cells.append('<td class="have">yes</td>')
+        parts.append(
+            f'<tr class="{kind}"><td class="kind">{kind}</td><td class="op">{e(name)}</td>'
+            f"<td>{e(detail)}</td>{''.join(cells)}</tr>"
+        )
+    parts.append("</tbody></table>")
+    parts.append("<h2>Models</h2><table><thead><tr><th>path</th><th>size</th><th>subgraphs</th>"
+                 "<th>sha256</th><th>unreferenced opcode entries</th></tr></thead><tbody>")
+    for m in models:
+        parts.append(
+            f"<tr><td>{e(m.path)}</td><td>{e(human_size(m.size))}</td><td>{m.subgraphs}</td>"
+            f"<td><code>{e(m.sha256[:16])}</code></td><td>{e(', '.join(m.unreferenced))}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    if analysis.failures:
+        parts.append(f'<h2 class="err">Errors ({len(analysis.failures)})</h2><ul>')
+        parts += [f'<li class="err"><code>{e(f.path)}</code>: {e(f.error)}</li>' for f in analysis.failures]
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file and a rename (never half-written)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tflite-slim-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        # mkstemp makes the file private; a report gets the usual umask mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

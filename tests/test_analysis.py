@@ -1,0 +1,122 @@
+"""Analyzing sets of files, and rendering the result (text, HTML)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import modelmaker as mm
+from tflite_slim.analysis import Analysis, AnalyzeSettings, analyze, analyze_files, needed_by
+from tflite_slim.opset import FlexOp, ModelFailure, opset_from_json
+from tflite_slim.report import human_size, render_html, render_text, write_text_atomic
+
+
+@pytest.fixture()
+def models(tmp_path: Path) -> Path:
+    (tmp_path / "conv.tflite").write_bytes(mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]]))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "flex.tflite").write_bytes(
+        mm.make_model(
+            [mm.builtin(mm.CONV_2D, 1), mm.custom("FlexAddV2"), mm.custom("<b>Odd&Op</b>")],
+            [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT})), mm.Op(2)]],
+        )
+    )
+    (tmp_path / "sub" / "broken.tflite").write_bytes(b"\x00" * 40)
+    return tmp_path
+
+
+def test_bad_files_do_not_stop_the_others(models: Path) -> None:
+    result = analyze(AnalyzeSettings((str(models),)))
+    assert [os.path.relpath(m.path, models) for m in result.models] == ["conv.tflite", os.path.join("sub", "flex.tflite")]
+    assert [(os.path.relpath(f.path, models), f.error) for f in result.failures] == [
+        (os.path.join("sub", "broken.tflite"), "not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)")
+    ]
+    assert not result.ok
+    union = result.union
+    assert dict(union.builtin_ops) == {"ADD": (1,), "CONV_2D": (1, 3)}
+    assert union.custom_ops == ("<b>Odd&Op</b>",)
+    assert union.flex_ops == (FlexOp("AddV2", (("T", "DT_FLOAT"),)),)
+
+
+def test_json_document_round_trips_the_union(models: Path) -> None:
+    doc = analyze(AnalyzeSettings((str(models),))).to_json()
+    assert set(doc) >= {"models", "errors", "union"}
+    assert set(doc["models"][0]) >= {"path", "sha256", "size", "subgraphs", "builtin_ops", "custom_ops", "flex_ops", "unreferenced"}
+    union = opset_from_json(doc["union"])
+    assert union.fingerprint() == doc["union"]["fingerprint"]
+    assert doc["union"]["flex_ops"] == ["AddV2"]
+
+
+def test_fingerprint_ignores_weights_and_paths(tmp_path: Path) -> None:
+    codes, graphs = [mm.builtin(mm.CONV_2D, 2)], [[mm.Op(0)]]
+    (tmp_path / "a.tflite").write_bytes(mm.make_model(codes, graphs, buffers=[16]))
+    (tmp_path / "b.tflite").write_bytes(mm.make_model(codes, graphs, buffers=[b"\x07" * 4096]))
+    a = analyze_files([str(tmp_path / "a.tflite")])
+    b = analyze_files([str(tmp_path / "b.tflite")])
+    assert a.models[0].sha256 != b.models[0].sha256
+    assert a.union.fingerprint() == b.union.fingerprint()
+    (tmp_path / "c.tflite").write_bytes(mm.make_model([mm.builtin(mm.CONV_2D, 3)], graphs))
+    assert analyze_files([str(tmp_path / "c.tflite")]).union.fingerprint() != a.union.fingerprint()
+
+
+def test_needed_by_uses_missing_from_spelling(models: Path) -> None:
+    result = analyze(AnalyzeSettings((str(models),)))
+    need = {k: [os.path.basename(p) for p in v] for k, v in needed_by(result.models).items()}
+    assert need == {
+        "ADD version 1": ["conv.tflite"],
+        "CONV_2D version 1": ["flex.tflite"],
+        "CONV_2D version 3": ["conv.tflite"],
+        "custom op <b>Odd&Op</b>": ["flex.tflite"],
+        "flex op AddV2": ["flex.tflite"],
+    }
+
+
+def test_text_report(models: Path) -> None:
+    text = render_text(analyze(AnalyzeSettings((str(models),))))
+    assert "conv.tflite" in text and "CONV_2D" in text
+    assert "union of 2 models" in text
+    union_part = text.split("union of 2 models")[1]
+    conv_row = next(line for line in union_part.splitlines() if " CONV_2D " in line)
+    assert "1, 3" in conv_row and "2: conv.tflite, flex.tflite" in conv_row
+    flex_row = next(line for line in union_part.splitlines() if line.strip().startswith("flex"))
+    assert "AddV2" in flex_row and "T=DT_FLOAT" in flex_row
+    assert "errors (1):" in text and "broken.tflite: not a TFLite flatbuffer" in text
+
+
+def test_html_report_escapes_and_highlights(models: Path) -> None:
+    result = analyze(AnalyzeSettings((str(models),)))
+    page = render_html(result)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<b>Odd&Op</b>" not in page and "&lt;b&gt;Odd&amp;Op&lt;/b&gt;" in page
+    assert '<tr class="flex">' in page and '<tr class="custom">' in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained: nothing fetched
+    assert page.count('<th class="model"') == 2
+    assert render_html(result) == page  # byte-stable
+
+
+@pytest.mark.parametrize("n, text", [(0, "0 B"), (532, "532 B"), (2048, "2.0 KiB"), (105 * 1024 * 1024, "105.0 MiB"), (3 << 30, "3.0 GiB")])
+def test_human_size(n: int, text: str) -> None:
+    assert human_size(n) == text
+
+
+def test_empty_analysis_renders() -> None:
+    empty = Analysis((), (ModelFailure("x.tflite", "bad"),))
+    assert "union of 0 models" in render_text(empty)
+    assert "x.tflite" in render_html(empty)
+
+
+def test_write_text_atomic_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    write_text_atomic(str(target), "new\n")
+    assert target.read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+    assert target.stat().st_mode & 0o444 == 0o444 & ~_umask()
+
+
+def _umask() -> int:
+    m = os.umask(0)
+    os.umask(m)
+    return m

@@ -1,0 +1,100 @@
+"""``tflite-slim analyze`` end to end, run as a user runs it (``python -m tflite_slim``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import modelmaker as mm
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tflite_slim", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture()
+def app(tmp_path: Path) -> Path:
+    assets = tmp_path / "assets"
+    (assets / "nested").mkdir(parents=True)
+    (assets / "detect.tflite").write_bytes(mm.make_model([mm.builtin(mm.CONV_2D, 2), mm.builtin(mm.CUMSUM)], [[mm.Op(0), mm.Op(1)]]))
+    (assets / "nested" / "text.tflite").write_bytes(
+        mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": mm.DT_INT32}))]])
+    )
+    (assets / "extra.bin").write_bytes(mm.make_model([mm.builtin(mm.ADD, 3)], [[mm.Op(0)]]))
+    return tmp_path
+
+
+def test_text_report_by_default(app: Path) -> None:
+    r = cli("analyze", "assets", cwd=app)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert "assets/detect.tflite" in r.stdout and "CUMSUM" in r.stdout and "AddV2" in r.stdout
+    assert "union of 2 models" in r.stdout
+    assert "ADD " not in r.stdout  # extra.bin is not picked without --glob
+
+
+def test_json_to_stdout_and_file(app: Path) -> None:
+    r = cli("analyze", "assets", "--glob", "*.tflite", "--glob", "*.bin", "--format", "json", cwd=app)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [m["path"] for m in doc["models"]] == ["assets/detect.tflite", "assets/extra.bin", "assets/nested/text.tflite"]
+    assert doc["union"]["builtin_ops"] == {"ADD": [3], "CONV_2D": [2], "CUMSUM": [1]}
+    assert doc["union"]["flex_details"] == [{"op": "AddV2", "attrs": {"T": "DT_INT32"}}]
+    assert doc["errors"] == []
+    r2 = cli("analyze", "assets", "--glob", "*.tflite", "--glob", "*.bin", "--format", "json", "-o", "out.json", cwd=app)
+    assert r2.returncode == 0 and r2.stdout == ""
+    assert (app / "out.json").read_text() == r.stdout  # byte-stable across runs
+
+
+def test_explicit_file_is_analyzed_whatever_its_name(app: Path) -> None:
+    r = cli("analyze", "assets/extra.bin", "--format", "json", cwd=app)
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["union"]["builtin_ops"] == {"ADD": [3]}
+
+
+def test_bad_file_reported_others_analyzed_exit_1(app: Path) -> None:
+    (app / "assets" / "zzz.tflite").write_bytes(b"PK\x03\x04 definitely a zip")
+    r = cli("analyze", "assets", "--format", "json", "--html", "report.html", cwd=app)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == ["error: assets/zzz.tflite: not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)"]
+    doc = json.loads(r.stdout)
+    assert len(doc["models"]) == 2
+    assert doc["errors"] == [{"path": "assets/zzz.tflite", "error": "not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)"}]
+    page = (app / "report.html").read_text()
+    assert "zzz.tflite" in page and "CUMSUM" in page
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((), "error: no model path given"),
+        (("nowhere",), "error: nowhere: no such file or directory"),
+        (("assets", "--glob", "*.onnx"), "error: no model files matching *.onnx found under assets"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(app: Path, args, message: str) -> None:
+    r = cli("analyze", *args, cwd=app)
+    assert r.returncode == 2
+    assert r.stderr.startswith(message) and len(r.stderr.splitlines()) == 1
+    assert "Traceback" not in r.stderr
+
+
+def test_output_not_written_on_usage_error(app: Path) -> None:
+    r = cli("analyze", "nowhere", "-o", "out.json", cwd=app)
+    assert r.returncode == 2 and not (app / "out.json").exists()
+
+
+def test_corpus_end_to_end(shared_models: Path, expected: dict, tmp_path: Path) -> None:
+    r = cli("analyze", str(shared_models), "--glob", "*.tflite", "--glob", "*.bin", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 1  # the corpus holds ten non-models on purpose
+    doc = json.loads(r.stdout)
+    assert len(doc["models"]) + len(doc["errors"]) == len(expected)
+    assert len(doc["errors"]) == sum(1 for v in expected.values() if "error" in v)
+    by_rel = {str(Path(m["path"]).relative_to(shared_models)): m for m in doc["models"]}
+    for rel, want in expected.items():
+        if "error" not in want:
+            assert by_rel[rel]["builtin_ops"] == want["builtin_ops"], rel

@@ -1,0 +1,68 @@
+"""Finding model files under the paths a user gives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tflite_slim.discover import find_models
+from tflite_slim.errors import UsageError
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    for rel in ["a.tflite", "sub/b.tflite", "sub/deeper/c.tflite", "sub/d.bin", "e.txt", "sub/B.TFLITE"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"x")
+    return tmp_path
+
+
+def _rel(paths, root: Path):
+    return [os.path.relpath(p, root) for p in paths]
+
+
+@pytest.mark.parametrize(
+    "globs, want",
+    [
+        ((), ["a.tflite", "sub/b.tflite", "sub/deeper/c.tflite"]),
+        (("*.tflite",), ["a.tflite", "sub/b.tflite", "sub/deeper/c.tflite"]),
+        (("*.bin",), ["sub/d.bin"]),
+        (("*.bin", "*.tflite"), ["a.tflite", "sub/b.tflite", "sub/d.bin", "sub/deeper/c.tflite"]),
+        (("*.TFLITE",), ["sub/B.TFLITE"]),  # case-sensitive, like the file system
+        (("c.*",), ["sub/deeper/c.tflite"]),
+    ],
+)
+def test_directory_globs(tree: Path, globs, want) -> None:
+    assert _rel(find_models([str(tree)], globs), tree) == want
+
+
+def test_named_files_are_always_included_and_deduplicated(tree: Path) -> None:
+    got = find_models([str(tree / "e.txt"), str(tree), str(tree / "a.tflite")])
+    assert _rel(got, tree) == ["a.tflite", "e.txt", "sub/b.tflite", "sub/deeper/c.tflite"]
+
+
+def test_paths_keep_the_form_given(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree)
+    assert find_models(["sub"]) == [os.path.join("sub", "b.tflite"), os.path.join("sub", "deeper", "c.tflite")]
+
+
+@pytest.mark.parametrize(
+    "paths, message",
+    [
+        ([], "no model path given"),
+        (["missing.tflite"], "missing.tflite: no such file or directory"),
+    ],
+)
+def test_usage_errors(tree: Path, monkeypatch: pytest.MonkeyPatch, paths, message: str) -> None:
+    monkeypatch.chdir(tree)
+    with pytest.raises(UsageError, match=message):
+        find_models(paths)
+
+
+def test_nothing_found_says_where_and_what(tree: Path) -> None:
+    with pytest.raises(UsageError) as e:
+        find_models([str(tree / "sub")], ["*.onnx"])
+    assert str(tree / "sub") in str(e.value) and "*.onnx" in str(e.value) and "--glob" in str(e.value)
