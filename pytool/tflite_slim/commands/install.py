@@ -1,16 +1,105 @@
-"""``tflite-slim install``: placeholder until its issue lands."""
+"""``tflite-slim install``: put built AARs, POMs and ops.json into the local Maven repository."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from tflite_slim import mavenlocal, publication, settings
+from tflite_slim.coordinates import CoordinateChoice, Coordinates
 from tflite_slim.errors import UsageError
+from tflite_slim.opset import dumps
+
+
+def add_coordinate_options(p: argparse.ArgumentParser) -> None:
+    """Coordinate overrides shared with ``deploy``."""
+    p.add_argument("--group-id", metavar="G", help="groupId (default io.tfliteslim)")
+    p.add_argument("--artifact-id", metavar="A", help="runtime artifactId (default tensorflow-lite)")
+    p.add_argument(
+        "--select-tf-ops-artifact-id",
+        metavar="A",
+        help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops)",
+    )
+    p.add_argument(
+        "--version",
+        dest="artifact_version",
+        metavar="V",
+        help="version (default <TensorFlow version>-slim-<first 12 hex of the build's plan_fingerprint>)",
+    )
+    p.add_argument("--aar", type=Path, metavar="FILE", help="publish this AAR instead of a build directory")
+    p.add_argument(
+        "--ops", type=Path, metavar="OPS_JSON", help="with --aar: the build record that describes it (optional)"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("install", help="(not available yet)")
+    p = sub.add_parser(
+        "install",
+        help="install built AARs into the local Maven repository",
+        description="Install what 'tflite-slim build --out OUT_DIR' produced (or one --aar) into the local Maven "
+        "repository: AARs, POMs, ops.json, checksums and maven-metadata-local.xml.",
+    )
+    p.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR", help="the build output directory")
+    add_coordinate_options(p)
+    p.add_argument(
+        "--repo",
+        metavar="DIR",
+        help="local repository (default: -Dmaven.repo.local in MAVEN_OPTS, else <localRepository> "
+        "in ~/.m2/settings.xml, else ~/.m2/repository)",
+    )
+    p.add_argument("--force", action="store_true", help="replace a version installed with different content")
+    p.add_argument(
+        "--coordinates-out", type=Path, metavar="FILE", help="write the installed coordinates as JSON (for the Gradle plugin)"
+    )
     p.set_defaults(run=run)
 
 
+def choice_from_args(args: argparse.Namespace) -> CoordinateChoice:
+    return CoordinateChoice(
+        group=args.group_id,
+        runtime_artifact=args.artifact_id,
+        select_tf_ops_artifact=args.select_tf_ops_artifact_id,
+        version=args.artifact_version,
+    )
+
+
+def publication_from_args(args: argparse.Namespace) -> publication.Publication:
+    """The artifacts to publish, from either OUT_DIR or --aar (shared with ``deploy``)."""
+    if args.aar is not None:
+        if args.out_dir is not None:
+            raise UsageError("give either OUT_DIR or --aar FILE, not both")
+        missing = [o for o, v in (("--group-id", args.group_id), ("--artifact-id", args.artifact_id),
+                                  ("--version", args.artifact_version)) if not v]
+        if missing:
+            raise UsageError(f"--aar needs {', '.join(missing)} (there is no build record to derive defaults from)")
+        coords = Coordinates(args.group_id, args.artifact_id, args.artifact_version)
+        return publication.from_aar(args.aar, coords, args.ops)
+    if args.out_dir is None:
+        raise UsageError("give the build output directory (OUT_DIR) or --aar FILE")
+    if args.ops is not None:
+        raise UsageError("--ops only goes with --aar; OUT_DIR already has its ops.json")
+    return publication.from_build_dir(args.out_dir, choice_from_args(args))
+
+
+def coordinates_document(pub: publication.Publication, repository: str) -> dict:
+    """Contract 3: what the Gradle plugin reads to substitute dependencies."""
+    return {
+        "repository": repository,
+        "runtime": pub.runtime.coordinates.to_json(),
+        "select_tf_ops": pub.select_tf_ops.coordinates.to_json() if pub.select_tf_ops else None,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'install' is not available in this version yet")
+    pub = publication_from_args(args)
+    location = settings.local_repository(args.repo)
+    repo = location.path.resolve()
+    results = mavenlocal.install(pub, repo, force=args.force)
+    print(f"local repository: {repo} (from {location.source})")
+    for r in results:
+        print(f"{r.status}: {r.coordinates} in {r.directory}")
+    if args.coordinates_out is not None:
+        doc = coordinates_document(pub, str(repo))
+        mavenlocal.write_file_atomic(args.coordinates_out.resolve(), dumps(doc).encode("utf-8"))
+    return 0
+

@@ -1,0 +1,235 @@
+"""The one module that writes into a local Maven repository.
+
+Layout is Maven's: ``<group path>/<artifact>/<version>/<artifact>-<version>.aar``
+(``.pom``, ``-ops.json``), each file with ``.md5 .sha1 .sha256 .sha512``
+checksums, and ``<group path>/<artifact>/maven-metadata-local.xml``.
+
+Safety under concurrent builds, and against interruption:
+
+* every file of a version is written into a staging directory next to the
+  version directory (same file system), fsynced, and the whole directory is
+  renamed into place: readers see all files of a version or none;
+* the compare-and-commit step and the metadata read-merge-write run under an
+  exclusive ``fcntl`` lock on ``<artifact>/.tflite-slim.lock``, so two installs
+  at once serialize there and never lose each other's versions;
+* anything that goes wrong before the rename removes the staging directory,
+  leaving the repository as it was.
+
+Installing the same bytes again changes nothing; different bytes under the
+same coordinates are refused unless ``force`` (the version encodes the op set,
+so a mismatch means something is wrong).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+from tflite_slim import repometa
+from tflite_slim.checksums import ALGORITHMS
+from tflite_slim.errors import MavenError
+from tflite_slim.publication import Artifact, Publication
+
+LOCK_NAME = ".tflite-slim.lock"
+_STAGING_PREFIX = ".tflite-slim-staging-"
+_BACKUP_PREFIX = ".tflite-slim-old-"
+#: Staging directories left by a killed install are removed after this long.
+_STALE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    """What happened to one artifact version: ``installed``, ``unchanged`` or ``replaced``."""
+
+    coordinates: str
+    directory: Path
+    status: str
+    files: tuple[str, ...]
+
+
+def install(publication: Publication, repo: Path, *, force: bool = False, now: Optional[float] = None) -> list[InstallResult]:
+    """Install every artifact of ``publication`` into the local repository ``repo``."""
+    return [install_artifact(a, repo, force=force, now=now) for a in publication.artifacts]
+
+
+def install_artifact(artifact: Artifact, repo: Path, *, force: bool = False, now: Optional[float] = None) -> InstallResult:
+    """Install one artifact version atomically (see the module docstring)."""
+    c = artifact.coordinates
+    artifact_dir = repo.joinpath(*c.artifact_path.split("/"))
+    try:
+        artifact_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise MavenError(f"cannot create {artifact_dir}: {e.strerror}; check the repository path and permissions") from e
+    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
+    try:
+        # mkdtemp makes it private (0700); the version directory it becomes must not be.
+        os.chmod(staging, 0o777 & ~_umask())
+        digests = _stage(artifact, staging)
+        with _locked(artifact_dir):
+            _remove_stale(artifact_dir)
+            # Read the metadata before touching anything, so a broken file stops us with the repo unchanged.
+            existing = _read_metadata(artifact_dir, artifact)
+            status = _commit(artifact_dir / c.version, staging, digests, force, str(c))
+            _update_metadata(artifact_dir, artifact, existing, status, now)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    names = tuple(sorted(digests))
+    return InstallResult(str(c), artifact_dir / c.version, status, names)
+
+
+def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:
+    """Write the artifact's files and their checksum files into ``staging``; return name -> sha256."""
+    sha256: dict[str, str] = {}
+    for spec in artifact.files:
+        hashes = {ext: hashlib.new(algo) for ext, algo in ALGORITHMS}
+        with _durable(staging / spec.name) as f:
+            for block in spec.chunks():
+                f.write(block)
+                for h in hashes.values():
+                    h.update(block)
+        sha256[spec.name] = hashes["sha256"].hexdigest()
+        for ext, h in hashes.items():
+            text = h.hexdigest().encode("ascii")
+            with _durable(staging / f"{spec.name}.{ext}") as f:
+                f.write(text)
+            sha256[f"{spec.name}.{ext}"] = hashlib.sha256(text).hexdigest()
+    _fsync_dir(staging)
+    return sha256
+
+
+def _commit(version_dir: Path, staging: Path, digests: dict[str, str], force: bool, label: str) -> str:
+    """Put ``staging`` in place as ``version_dir``; called under the artifact lock."""
+    if not version_dir.exists():
+        os.rename(staging, version_dir)
+        _fsync_dir(version_dir.parent)
+        return "installed"
+    differing = [n for n in sorted(digests) if (version_dir / n).is_file() and _sha256(version_dir / n) != digests[n]]
+    missing = [n for n in sorted(digests) if not (version_dir / n).is_file()]
+    if not differing and not missing:
+        return "unchanged"
+    if differing and not force:
+        raise MavenError(
+            f"{label} is already installed in {version_dir} with different content ({differing[0]} differs); "
+            "the version names the op set, so this build does not match the installed one. "
+            "Use another --version, or --force to replace it"
+        )
+    # Keep files of this version we do not publish (other classifiers, tool bookkeeping).
+    for other in sorted(version_dir.iterdir()):
+        if other.name not in digests and other.is_file():
+            shutil.copy2(other, staging / other.name)
+    backup = version_dir.parent / f"{_BACKUP_PREFIX}{version_dir.name}-{os.getpid()}"
+    os.rename(version_dir, backup)
+    try:
+        os.rename(staging, version_dir)
+    except BaseException:
+        os.rename(backup, version_dir)
+        raise
+    _fsync_dir(version_dir.parent)
+    shutil.rmtree(backup, ignore_errors=True)
+    return "replaced" if differing else "installed"
+
+
+def _read_metadata(artifact_dir: Path, artifact: Artifact) -> Optional[repometa.Metadata]:
+    """The current ``maven-metadata-local.xml``, or ``None``; a broken one is a :class:`MavenError`."""
+    path = artifact_dir / repometa.LOCAL_NAME
+    if not path.is_file():
+        return None
+    try:
+        return repometa.parse(path.read_bytes(), artifact.coordinates)
+    except repometa.MetadataError as e:
+        raise MavenError(f"{path}: {e}; delete it (Maven rebuilds it) and run the install again") from e
+
+
+def _update_metadata(
+    artifact_dir: Path, artifact: Artifact, existing: Optional[repometa.Metadata], status: str, now: Optional[float]
+) -> None:
+    """Add the version to ``maven-metadata-local.xml`` (atomic write); under the lock."""
+    c = artifact.coordinates
+    if existing is not None and c.version in existing.versions and status == "unchanged":
+        return
+    meta = existing or repometa.Metadata(c.group, c.artifact)
+    data = repometa.render(repometa.add_version(meta, c.version, repometa.timestamp(now)))
+    with _durable(artifact_dir / repometa.LOCAL_NAME, atomic=True) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def _durable(path: Path, *, atomic: bool = False) -> Iterator:
+    """A binary file that is fsynced on close; with ``atomic``, written to a temp file and renamed over ``path``."""
+    if not atomic:
+        with open(path, "xb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from other users
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(artifact_dir: Path) -> Iterator[None]:
+    """Exclusive lock for one artifact's versions and metadata, across processes."""
+    with open(artifact_dir / LOCK_NAME, "a+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_stale(artifact_dir: Path) -> None:
+    """Remove staging/backup directories a killed install left behind long ago (under the lock)."""
+    cutoff = time.time() - _STALE_SECONDS
+    for p in artifact_dir.iterdir():
+        if p.name.startswith((_STAGING_PREFIX, _BACKUP_PREFIX)) and p.is_dir():
+            with contextlib.suppress(OSError):
+                if p.stat().st_mtime < cutoff:
+                    shutil.rmtree(p)
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file, fsync and rename (for small outputs such as --coordinates-out)."""
+    with _durable(path, atomic=True) as f:
+        f.write(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,204 @@
+"""What gets published: a build output directory turned into Maven artifacts with POMs.
+
+Input is contract 2 (README "Building"): ``OUT/tensorflow-lite.aar``,
+optionally ``OUT/tensorflow-lite-select-tf-ops.aar``, and the build record
+``OUT/ops.json``. Output is a :class:`Publication`: for each artifact its
+coordinates and its files (AAR, ``-ops.json``, POM) in the order a repository
+should receive them. Both ``install`` and ``deploy`` publish these; nothing
+here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from tflite_slim import pom
+from tflite_slim.coordinates import (
+    OPS_CLASSIFIER,
+    OPS_EXTENSION,
+    CoordinateChoice,
+    Coordinates,
+    resolve,
+)
+from tflite_slim.errors import UsageError
+from tflite_slim.opset import OpSet, opset_from_json
+
+RECORD_NAME = "ops.json"
+RECORD_FORMAT_VERSION = 1
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file of an artifact: its name in the version directory and where its bytes are."""
+
+    name: str
+    source: Optional[Path] = None
+    data: Optional[bytes] = None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes in chunks (a multi-hundred-megabyte AAR is never read at once here)."""
+        if self.data is not None:
+            yield self.data
+            return
+        assert self.source is not None
+        with open(self.source, "rb") as f:
+            while True:
+                block = f.read(_CHUNK)
+                if not block:
+                    return
+                yield block
+
+    def read_bytes(self) -> bytes:
+        return self.data if self.data is not None else b"".join(self.chunks())
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A version of one artifact: coordinates plus its files, POM last.
+
+    The POM goes last on purpose: Gradle and Maven look for the POM first, so a
+    reader never finds a POM whose AAR is not there yet.
+    """
+
+    coordinates: Coordinates
+    files: tuple[FileSpec, ...]
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """The parts of ``ops.json`` (contract 2) that publishing needs."""
+
+    path: Path
+    tf_version: str
+    tf_commit: Optional[str]
+    abis: tuple[str, ...]
+    plan_fingerprint: str
+    op_set: OpSet
+    runtime_aar: str
+    select_tf_ops_aar: Optional[str]
+
+    def facts(self) -> pom.BuildFacts:
+        return pom.BuildFacts(self.tf_version, self.tf_commit, self.op_set, self.abis, self.plan_fingerprint)
+
+
+@dataclass(frozen=True)
+class Publication:
+    runtime: Artifact
+    select_tf_ops: Optional[Artifact] = None
+
+    @property
+    def artifacts(self) -> tuple[Artifact, ...]:
+        """Runtime first: the select-TF-ops POM points at it."""
+        return (self.runtime,) + ((self.select_tf_ops,) if self.select_tf_ops else ())
+
+
+def read_build_record(out_dir: Path) -> BuildRecord:
+    """Parse and check ``out_dir/ops.json``; every problem is a :class:`UsageError` naming the file."""
+    path = out_dir / RECORD_NAME
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: no such directory; give the --out directory of 'tflite-slim build'")
+    if not path.is_file():
+        raise UsageError(f"{path}: not found; {out_dir} is not a 'tflite-slim build --out' directory")
+    return parse_build_record(path)
+
+
+def parse_build_record(path: Path) -> BuildRecord:
+    """Parse and check one build record file (contract 2), wherever it lives."""
+    if not path.is_file():
+        raise UsageError(f"{path}: build record not found")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UsageError(f"{path}: not a readable build record ({e}); rebuild with 'tflite-slim build'") from e
+    try:
+        if doc.get("format_version") != RECORD_FORMAT_VERSION:
+            raise ValueError(f"format_version {doc.get('format_version')!r}, expected {RECORD_FORMAT_VERSION}")
+        tf = doc["tensorflow"]
+        artifacts = doc["artifacts"]
+        commit = tf.get("commit")
+        return BuildRecord(
+            path=path,
+            tf_version=str(tf["version"]),
+            tf_commit=str(commit) if commit else None,
+            abis=tuple(str(a) for a in doc.get("abis", ())),
+            plan_fingerprint=str(doc["plan_fingerprint"]),
+            op_set=opset_from_json(doc["op_set"]),
+            runtime_aar=_plain_name(artifacts["runtime"]),
+            select_tf_ops_aar=_plain_name(artifacts["select_tf_ops"]) if artifacts.get("select_tf_ops") else None,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise UsageError(f"{path}: malformed build record ({_describe(e)}); rebuild with 'tflite-slim build'") from e
+
+
+def _plain_name(value: Any) -> str:
+    name = str(value)
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]+\.aar", name):
+        raise ValueError(f"artifact file name {name!r} is not a plain .aar file name")
+    return name
+
+
+def _describe(e: BaseException) -> str:
+    return f"missing key {e}" if isinstance(e, KeyError) else str(e)
+
+
+def check_aar(path: Path) -> None:
+    """Refuse anything that is not an AAR: a zip with ``AndroidManifest.xml`` at its root."""
+    if not path.is_file():
+        raise UsageError(f"{path}: AAR not found")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise UsageError(f"{path}: not an AAR (not a zip file: {e})") from e
+    if "AndroidManifest.xml" not in names:
+        raise UsageError(f"{path}: not an AAR (no AndroidManifest.xml at its root)")
+
+
+def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice()) -> Publication:
+    """The artifacts for what ``tflite-slim build --out out_dir`` produced."""
+    record = read_build_record(out_dir)
+    runtime_c, flex_c = resolve(choice, record.tf_version, record.plan_fingerprint)
+    facts = record.facts()
+    ops_bytes = record.path.read_bytes()
+    if record.op_set.has_flex and not record.select_tf_ops_aar:
+        raise UsageError(
+            f"{record.path}: the op set has Flex ops but artifacts.select_tf_ops is null; rebuild with 'tflite-slim build'"
+        )
+    runtime_aar = out_dir / record.runtime_aar
+    check_aar(runtime_aar)
+    runtime = _artifact(runtime_c, runtime_aar, ops_bytes, pom.runtime_pom(runtime_c, facts))
+    flex = None
+    if record.select_tf_ops_aar:
+        flex_aar = out_dir / record.select_tf_ops_aar
+        check_aar(flex_aar)
+        flex = _artifact(flex_c, flex_aar, ops_bytes, pom.select_tf_ops_pom(flex_c, runtime_c, facts))
+    return Publication(runtime, flex)
+
+
+def from_aar(aar: Path, coordinates: Coordinates, ops_json: Optional[Path] = None) -> Publication:
+    """One AAR made elsewhere, under the given coordinates; ``ops_json`` (a build record) describes it."""
+    check_aar(aar)
+    if ops_json is None:
+        pom_bytes = pom.render_pom(
+            coordinates,
+            name=f"{coordinates.artifact} {coordinates.version}",
+            description="An AAR installed by tflite-slim (no build record was given, so its op set is not stated).",
+        )
+        return Publication(_artifact(coordinates, aar, None, pom_bytes))
+    record = parse_build_record(ops_json)
+    pom_bytes = pom.runtime_pom(coordinates, record.facts())
+    return Publication(_artifact(coordinates, aar, ops_json.read_bytes(), pom_bytes))
+
+
+def _artifact(c: Coordinates, aar: Path, ops_bytes: Optional[bytes], pom_bytes: bytes) -> Artifact:
+    files = [FileSpec(c.file_name("aar"), source=aar)]
+    if ops_bytes is not None:
+        files.append(FileSpec(c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), data=ops_bytes))
+    files.append(FileSpec(c.file_name("pom"), data=pom_bytes))
+    return Artifact(c, tuple(files))

@@ -1,0 +1,90 @@
+"""``tflite-slim install`` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fake_build import BASIC, WITH_FLEX, make_aar, make_build_out
+from tflite_slim.cli import main
+
+
+def test_install_build_dir_with_coordinates_out(tmp_path: Path, capsys) -> None:
+    out = make_build_out(tmp_path / "out", WITH_FLEX)
+    fp = json.loads((out / "ops.json").read_text())["plan_fingerprint"]
+    version = f"2.16.1-slim-{fp[:12]}"
+    coords = tmp_path / "coords.json"
+    assert main(["install", str(out), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(coords)]) == 0
+    repo = (tmp_path / "repo").resolve()
+    text = capsys.readouterr().out
+    assert f"local repository: {repo} (from --repo)" in text
+    assert f"installed: io.tfliteslim:tensorflow-lite:{version} in {repo}/io/tfliteslim/tensorflow-lite/{version}" in text
+    assert f"installed: io.tfliteslim:tensorflow-lite-select-tf-ops:{version}" in text
+    assert json.loads(coords.read_text()) == {
+        "repository": str(repo),
+        "runtime": {"group": "io.tfliteslim", "artifact": "tensorflow-lite", "version": version},
+        "select_tf_ops": {"group": "io.tfliteslim", "artifact": "tensorflow-lite-select-tf-ops", "version": version},
+    }
+    assert (repo / f"io/tfliteslim/tensorflow-lite/{version}/tensorflow-lite-{version}-ops.json").read_bytes() == (
+        out / "ops.json"
+    ).read_bytes()
+    # Again: nothing to do, and it says so.
+    assert main(["install", str(out), "--repo", str(tmp_path / "repo")]) == 0
+    assert "unchanged: io.tfliteslim:tensorflow-lite:" in capsys.readouterr().out
+
+
+def test_runtime_only_coordinates_out_has_null_flex(tmp_path: Path) -> None:
+    out = make_build_out(tmp_path / "out", BASIC)
+    coords = tmp_path / "c.json"
+    main(["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(coords), "--version", "9"])
+    doc = json.loads(coords.read_text())
+    assert doc["select_tf_ops"] is None and doc["runtime"]["version"] == "9"
+
+
+def test_install_single_aar(tmp_path: Path) -> None:
+    aar = make_aar(tmp_path / "x.aar", "p", ["x86_64"])
+    assert main(["install", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x",
+                 "--version", "1.2", "--repo", str(tmp_path / "repo")]) == 0
+    assert (tmp_path / "repo/com/example/x/1.2/x-1.2.aar").read_bytes() == aar.read_bytes()
+    assert (tmp_path / "repo/com/example/x/1.2/x-1.2.pom").is_file()
+
+
+def test_repo_from_maven_opts(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("MAVEN_OPTS", f"-Dmaven.repo.local={tmp_path / 'via-opts'}")
+    out = make_build_out(tmp_path / "out", BASIC)
+    assert main(["install", str(out), "--version", "1"]) == 0
+    assert (tmp_path / "via-opts/io/tfliteslim/tensorflow-lite/1/tensorflow-lite-1.aar").is_file()
+    assert "(from -Dmaven.repo.local in MAVEN_OPTS)" in capsys.readouterr().out
+
+
+def test_force_replaces(tmp_path: Path, capsys) -> None:
+    repo = str(tmp_path / "repo")
+    main(["install", str(make_build_out(tmp_path / "a", BASIC, payload=b"a")), "--repo", repo, "--version", "1"])
+    b = str(make_build_out(tmp_path / "b", BASIC, payload=b"b"))
+    assert main(["install", b, "--repo", repo, "--version", "1"]) == 2
+    assert "error: io.tfliteslim:tensorflow-lite:1 is already installed" in capsys.readouterr().err
+    assert main(["install", b, "--repo", repo, "--version", "1", "--force"]) == 0
+    assert "replaced: io.tfliteslim:tensorflow-lite:1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        ([], "give the build output directory (OUT_DIR) or --aar FILE"),
+        (["OUT", "--aar", "X"], "give either OUT_DIR or --aar FILE, not both"),
+        (["--aar", "X", "--group-id", "g"], "--aar needs --artifact-id, --version"),
+        (["OUT", "--ops", "x.json"], "--ops only goes with --aar"),
+        (["OUT", "--group-id", "bad group"], "--group-id 'bad group' is not a valid Maven id"),
+        (["OUT", "--version", "1 0"], "--version '1 0' is not a usable Maven version"),
+        (["MISSING"], "MISSING: no such directory"),
+    ],
+)
+def test_usage_errors_are_one_line(tmp_path: Path, capsys, argv: list, message: str) -> None:
+    out = make_build_out(tmp_path / "OUT", BASIC)
+    argv = [str(out) if a == "OUT" else str(tmp_path / a) if a == "MISSING" else a for a in argv]
+    assert main(["install", *argv, "--repo", str(tmp_path / "repo")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "repo").exists()

@@ -1,0 +1,184 @@
+"""The local repository writer: layout, checksums, metadata, idempotence, refusal, atomicity, concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from fake_build import BASIC, WITH_FLEX, make_aar, make_build_out
+from tflite_slim import mavenlocal, publication, repometa
+from tflite_slim.coordinates import CoordinateChoice, Coordinates
+from tflite_slim.errors import MavenError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+METADATA_XSD = REPO_ROOT.parent / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"
+NOW = 1767225600.0  # 2026-01-01T00:00:00Z
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (lock file aside) with its bytes: "the repository as it was"."""
+    if not root.exists():
+        return {}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != mavenlocal.LOCK_NAME
+    }
+
+
+def pub_for(tmp_path: Path, name: str = "out", ops=BASIC, payload: bytes = b"", version: str = "1.0"):
+    out = make_build_out(tmp_path / name, ops, payload=payload)
+    return publication.from_build_dir(out, CoordinateChoice(version=version))
+
+
+def test_layout_checksums_and_metadata(tmp_path: Path) -> None:
+    pub = pub_for(tmp_path, ops=WITH_FLEX)
+    repo = tmp_path / "repo"
+    results = mavenlocal.install(pub, repo, now=NOW)
+    assert [r.status for r in results] == ["installed", "installed"]
+    base = repo / "io" / "tfliteslim"
+    for artifact in ("tensorflow-lite", "tensorflow-lite-select-tf-ops"):
+        vdir = base / artifact / "1.0"
+        expected = sorted(
+            f"{artifact}-1.0{suffix}{sum_ext}"
+            for suffix in (".aar", "-ops.json", ".pom")
+            for sum_ext in ("", ".md5", ".sha1", ".sha256", ".sha512")
+        )
+        assert sorted(p.name for p in vdir.iterdir()) == expected
+        for main in (f"{artifact}-1.0.aar", f"{artifact}-1.0.pom", f"{artifact}-1.0-ops.json"):
+            data = (vdir / main).read_bytes()
+            for algo in ("md5", "sha1", "sha256", "sha512"):
+                assert (vdir / f"{main}.{algo}").read_text() == hashlib.new(algo, data).hexdigest()
+        meta = (base / artifact / "maven-metadata-local.xml").read_bytes()
+        if METADATA_XSD.is_file():
+            etree.XMLSchema(etree.parse(str(METADATA_XSD))).assertValid(etree.fromstring(meta))
+        parsed = repometa.parse(meta, Coordinates("io.tfliteslim", artifact, "1.0"))
+        assert (parsed.versions, parsed.last_updated) == (("1.0",), "20260101000000")
+        # Nothing but the lock file and the version dir: no staging leftovers.
+        assert sorted(p.name for p in (base / artifact).iterdir()) == [
+            ".tflite-slim.lock", "1.0", "maven-metadata-local.xml"]
+    aar = base / "tensorflow-lite" / "1.0" / "tensorflow-lite-1.0.aar"
+    assert aar.read_bytes() == (tmp_path / "out" / "tensorflow-lite.aar").read_bytes()
+    # Staging is private (mkstemp/mkdtemp); what lands in the repository follows the umask like any file.
+    assert aar.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert aar.parent.stat().st_mode & 0o777 == 0o777 & ~_umask()
+    assert (base / "tensorflow-lite" / "maven-metadata-local.xml").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    m = os.umask(0o022)
+    os.umask(m)
+    return m
+
+
+def test_same_bytes_again_is_a_no_op(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    before = snapshot(repo)
+    results = mavenlocal.install(pub_for(tmp_path, "again"), repo, now=NOW + 3600)
+    assert [r.status for r in results] == ["unchanged"]
+    assert snapshot(repo) == before  # not even lastUpdated moved
+
+
+def test_different_bytes_refused_then_forced(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    vdir = repo / "io/tfliteslim/tensorflow-lite/1.0"
+    (vdir / "tensorflow-lite-1.0-sources.jar").write_bytes(b"someone else's")
+    before = snapshot(repo)
+    other = pub_for(tmp_path, "other", payload=b"different native code")
+    with pytest.raises(MavenError, match=r"io.tfliteslim:tensorflow-lite:1.0 is already installed .* "
+                                         r"\(tensorflow-lite-1.0.aar differs\).*--force"):
+        mavenlocal.install(other, repo, now=NOW)
+    assert snapshot(repo) == before
+    assert [r.status for r in mavenlocal.install(other, repo, force=True, now=NOW)] == ["replaced"]
+    assert (vdir / "tensorflow-lite-1.0.aar").read_bytes() == (tmp_path / "other/tensorflow-lite.aar").read_bytes()
+    assert (vdir / "tensorflow-lite-1.0-sources.jar").read_bytes() == b"someone else's"
+    assert not [p for p in vdir.parent.iterdir() if p.name.startswith(".tflite-slim-")]
+
+
+def test_versions_accumulate_and_maven_metadata_is_merged(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    adir.mkdir(parents=True)
+    (adir / "maven-metadata-local.xml").write_text(
+        "<metadata><groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId>"
+        "<versioning><versions><version>0.1</version></versions></versioning></metadata>"
+    )
+    mavenlocal.install(pub_for(tmp_path, "a", version="1.0"), repo, now=NOW)
+    mavenlocal.install(pub_for(tmp_path, "b", version="2.0"), repo, now=NOW)
+    meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), Coordinates("io.tfliteslim", "tensorflow-lite", "x"))
+    assert meta.versions == ("0.1", "1.0", "2.0") and meta.release == "2.0"
+
+
+def test_broken_metadata_stops_before_any_change(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    adir.mkdir(parents=True)
+    (adir / "maven-metadata-local.xml").write_text("<metadata><versioning>")
+    before = snapshot(repo)
+    with pytest.raises(MavenError, match="maven-metadata-local.xml: not well-formed XML.*delete it"):
+        mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("fail_on_call", [1, 2])
+def test_interrupted_install_leaves_the_repo_as_it_was(tmp_path: Path, monkeypatch, fail_on_call: int) -> None:
+    """Ctrl-C at a rename: a fresh install (1st rename) or a --force replacement (2nd rename)."""
+    repo = tmp_path / "repo"
+    if fail_on_call == 2:
+        mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    before = snapshot(repo)
+    real_rename = os.rename
+    calls = []
+
+    def interrupted(src, dst):
+        calls.append(dst)
+        if len(calls) == fail_on_call:
+            raise KeyboardInterrupt
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(mavenlocal.os, "rename", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        mavenlocal.install(pub_for(tmp_path, "other", payload=b"x"), repo, force=True, now=NOW)
+    monkeypatch.undo()
+    assert snapshot(repo) == before
+    leftovers = [p for p in repo.rglob(".tflite-slim-*")] if repo.exists() else []
+    assert leftovers == []
+
+
+def test_unwritable_repository_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(MavenError, match="cannot create .*file/io/tfliteslim/tensorflow-lite"):
+        mavenlocal.install(pub_for(tmp_path), tmp_path / "file", now=NOW)
+
+
+def test_concurrent_installs_in_real_processes(tmp_path: Path) -> None:
+    """Six processes at once: four new versions and the same version twice; nothing lost or torn."""
+    aar = make_aar(tmp_path / "big.aar", "org.tensorflow.lite", ["arm64-v8a"], os.urandom(2 << 20))
+    repo = tmp_path / "repo"
+    versions = ["1", "2", "3", "4", "5", "5"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tflite_slim", "install", "--aar", str(aar), "--group-id", "io.tfliteslim",
+             "--artifact-id", "tensorflow-lite", "--version", v, "--repo", str(repo)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for v in versions
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outputs
+    statuses = sorted(line.split(":")[0] for out, _ in outputs for line in out.splitlines() if " in " in line)
+    assert statuses == ["installed"] * 5 + ["unchanged"]
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), Coordinates("io.tfliteslim", "tensorflow-lite", "1"))
+    assert sorted(meta.versions) == ["1", "2", "3", "4", "5"]
+    for v in set(versions):
+        assert (adir / v / f"tensorflow-lite-{v}.aar").read_bytes() == aar.read_bytes()
+    assert sorted(p.name for p in adir.iterdir()) == [".tflite-slim.lock", "1", "2", "3", "4", "5", "maven-metadata-local.xml"]
