@@ -1,0 +1,117 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.GradleException;
+import org.gradle.api.logging.LogLevel;
+import org.gradle.api.logging.Logger;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the Python tool: the plugin's one place that starts a process.
+ *
+ * <p>Output (stdout and stderr merged, in order) goes to the Gradle log as it
+ * comes and is kept, so a failure becomes a GradleException carrying the
+ * tool's own {@code error: ...} lines, plus advice when the interpreter or
+ * the tool is missing.
+ */
+public final class ToolRunner {
+    private final Logger logger;
+    private final File workDir;
+
+    public ToolRunner(Logger logger, File workDir) {
+        this.logger = logger;
+        this.workDir = workDir;
+    }
+
+    /** The result of one run. */
+    public static final class Result {
+        public final int exitCode;
+        public final List<String> lines;
+
+        Result(int exitCode, List<String> lines) {
+            this.exitCode = exitCode;
+            this.lines = lines;
+        }
+
+        /** The output, one line each. */
+        public String text() {
+            return String.join("\n", lines);
+        }
+    }
+
+    /** Runs {@code argv} in the project dir, logging each output line at {@code level}. */
+    public Result run(List<String> argv, LogLevel level) {
+        logger.info("tflite-slim: running {}", argv);
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir).redirectErrorStream(true);
+        // Unbuffered, so progress shows while it happens and order with errors is kept.
+        pb.environment().put("PYTHONUNBUFFERED", "1");
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new GradleException(pythonAdvice(argv.get(0), "cannot be run (" + e.getMessage() + ")"), e);
+        }
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                logger.log(level, line);
+            }
+            int exit = process.waitFor();
+            return new Result(exit, lines);
+        } catch (IOException e) {
+            throw new GradleException("reading the output of " + argv + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
+            throw new GradleException("interrupted while running " + argv, e);
+        }
+    }
+
+    /** Runs {@code argv}; a non-zero exit fails the build with {@code what} and the tool's error lines. */
+    public Result runChecked(List<String> argv, LogLevel level, String what, String advice) {
+        Result result = run(argv, level);
+        if (result.exitCode != 0) {
+            throw new GradleException(failureMessage(argv.get(0), what, result, advice));
+        }
+        return result;
+    }
+
+    /** The message for a failed run: the tool's {@code error:} lines, or its last lines. */
+    static String failureMessage(String python, String what, Result result, String advice) {
+        String text = result.text();
+        if (text.contains("No module named " + ToolCommands.MODULE) || text.contains("No module named '" + ToolCommands.MODULE)) {
+            return pythonAdvice(python, "has no tflite_slim module");
+        }
+        List<String> errors = new ArrayList<>();
+        for (String line : result.lines) {
+            if (line.startsWith("error: ")) {
+                errors.add(line.substring("error: ".length()));
+            }
+        }
+        if (errors.isEmpty()) {
+            int from = Math.max(0, result.lines.size() - 20);
+            errors.addAll(result.lines.subList(from, result.lines.size()));
+        }
+        StringBuilder message = new StringBuilder(what).append(" failed (exit ").append(result.exitCode).append("): ")
+                .append(String.join("\n", errors));
+        if (advice != null) {
+            message.append("\n").append(advice);
+        }
+        return message.toString();
+    }
+
+    static String pythonAdvice(String python, String problem) {
+        return "Python 3.9+ with tflite-slim not found: '" + python + "' " + problem
+                + ". Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to an interpreter that has it,"
+                + " or install it with `" + python + " -m pip install tflite-slim`"
+                + " (from a checkout: `pip install -e <tflite-slim checkout>`).";
+    }
+}

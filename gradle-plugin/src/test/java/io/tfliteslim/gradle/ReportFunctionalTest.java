@@ -1,0 +1,63 @@
+package io.tfliteslim.gradle;
+
+import groovy.json.JsonSlurper;
+import org.gradle.testkit.runner.BuildResult;
+import org.gradle.testkit.runner.TaskOutcome;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/** tfliteReport through the real Python tool, on a plain (non-Android) project. */
+public class ReportFunctionalTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    public void writesTheOpReportThenIsUpToDate() throws Exception {
+        Fixture f = new Fixture("plain", temp.getRoot()).models("src/main/assets", "add", "conv=nested/conv.tflite");
+
+        BuildResult first = f.build("tfliteReport");
+        assertEquals(TaskOutcome.SUCCESS, first.task(":tfliteReport").getOutcome());
+        Map<String, Object> report = (Map<String, Object>) new JsonSlurper().parseText(f.read("build/reports/tflite-slim/ops.json"));
+        List<Map<String, Object>> models = (List<Map<String, Object>>) report.get("models");
+        // Paths as the plugin passes them: relative to the project, sorted.
+        assertEquals(Arrays.asList("src/main/assets/add.tflite", "src/main/assets/nested/conv.tflite"),
+                Arrays.asList(models.get(0).get("path"), models.get(1).get("path")));
+        Map<String, Object> union = (Map<String, Object>) report.get("union");
+        assertEquals("{ADD=[1, 2], CONV_2D=[3]}", union.get("builtin_ops").toString());
+        assertTrue(f.read("build/reports/tflite-slim/ops.html").contains("CONV_2D"));
+
+        assertEquals(TaskOutcome.UP_TO_DATE, f.build("tfliteReport").task(":tfliteReport").getOutcome());
+
+        // A new model is an input change.
+        f.models("src/main/assets", "add_other_weights");
+        assertEquals(TaskOutcome.SUCCESS, f.build("tfliteReport").task(":tfliteReport").getOutcome());
+    }
+
+    @Test
+    public void noModelsSaysWhereItLooked() throws Exception {
+        Fixture f = new Fixture("plain", temp.getRoot());
+        BuildResult result = f.fail("tfliteReport");
+        assertTrue(result.getOutput(), result.getOutput().contains(
+                "No TensorFlow Lite models found in src/main/assets (include [**/*.tflite]): "
+                        + "put your .tflite files there or set tfliteSlim.models / tfliteSlim.include"));
+    }
+
+    @Test
+    public void missingPythonSaysHowToInstall() throws Exception {
+        Fixture f = new Fixture("plain", temp.getRoot()).models("src/main/assets", "add");
+        f.write("build.gradle", f.read("build.gradle") + "\ntfliteSlim { python = 'no-such-python3' }\n");
+        BuildResult result = f.fail("tfliteReport");
+        assertTrue(result.getOutput(), result.getOutput().contains(
+                "Python 3.9+ with tflite-slim not found: 'no-such-python3' cannot be run"));
+        assertTrue(result.getOutput(), result.getOutput().contains("no-such-python3 -m pip install tflite-slim"));
+    }
+}
