@@ -1,16 +1,47 @@
-"""``tflite-slim verify``: placeholder until its issue lands."""
+"""``tflite-slim verify --ops OPS_JSON PATH...``: does a built runtime cover these models?"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from tflite_slim.errors import UsageError
+from tflite_slim.analysis import AnalyzeSettings, analyze
+from tflite_slim.coverage import load_runtime_ops, uncovered
+from tflite_slim.discover import DEFAULT_GLOBS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("verify", help="(not available yet)")
+    p = sub.add_parser(
+        "verify",
+        help="check that a built runtime (its ops.json) carries every op the models need",
+        description=(
+            "Exit status: 0 every model is covered; 1 some op/version is missing (each listed with the models "
+            "needing it) or a model could not be read; 2 usage error."
+        ),
+    )
+    p.add_argument("--ops", required=True, metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="model file or directory (searched recursively)")
+    p.add_argument("--glob", action="append", metavar="PATTERN", help="file-name pattern in directories (default *.tflite)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'verify' is not available in this version yet")
+    runtime = load_runtime_ops(args.ops)
+    result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
+    for failure in result.failures:
+        print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
+    missing = uncovered(runtime, result.models)
+    if missing:
+        print(
+            f"error: the runtime in {args.ops} lacks {len(missing)} op(s) that the models need; "
+            "rebuild it from these models (tflite-slim build):",
+            file=sys.stderr,
+        )
+        for item, paths in missing.items():
+            print(f"  {item}: needed by {', '.join(paths)}", file=sys.stderr)
+        return 1
+    if result.failures:
+        return 1
+    n = len(result.models)
+    print(f"ok: the runtime in {args.ops} covers all {n} model{'s' if n != 1 else ''}")
+    return 0
