@@ -1,0 +1,141 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.Project;
+import org.gradle.api.Task;
+import org.gradle.testfixtures.ProjectBuilder;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/** Defaults from the project, with ProjectBuilder: model locations, ABIs, interpreter, task wiring. */
+public class ProjectDefaultsTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private Project project() throws IOException {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
+        project.getPluginManager().apply("io.tfliteslim");
+        return project;
+    }
+
+    private static ProjectDefaults defaults(Project project) {
+        return new ProjectDefaults(project, project.getExtensions().getByType(TfliteSlimExtension.class));
+    }
+
+    private static TfliteSlimExtension ext(Project project) {
+        return project.getExtensions().getByType(TfliteSlimExtension.class);
+    }
+
+    /** An object shaped like AGP's: android.sourceSets[*].assets.srcDirs, android.defaultConfig.ndk.abiFilters. */
+    private static Map<String, Object> android(List<String> abiFilters, String... sourceSets) {
+        Map<String, Object> sets = new LinkedHashMap<>();
+        for (String name : sourceSets) {
+            sets.put(name, Collections.singletonMap("assets",
+                    Collections.singletonMap("srcDirs", Collections.singleton("src/" + name + "/assets"))));
+        }
+        Map<String, Object> android = new HashMap<>();
+        android.put("sourceSets", sets);
+        android.put("defaultConfig", Collections.singletonMap("ndk", Collections.singletonMap("abiFilters", abiFilters)));
+        return android;
+    }
+
+    private List<String> relative(Project project, List<File> files) {
+        String[] out = new String[files.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = defaults(project).relative(files.get(i));
+        }
+        return Arrays.asList(out);
+    }
+
+    @Test
+    public void withoutAndroidModelsAreInSrcMainAssetsAndAllAbisAreBuilt() throws IOException {
+        Project project = project();
+        assertEquals(Collections.singletonList("src/main/assets"), relative(project, defaults(project).modelLocations()));
+        assertEquals(Arrays.asList("arm64-v8a", "armeabi-v7a", "x86", "x86_64"), defaults(project).abis());
+        assertEquals("python3", defaults(project).python());
+    }
+
+    @Test
+    public void androidAssetsOfEverySourceSetAndAbiFilters() throws IOException {
+        Project project = project();
+        project.getExtensions().add("android", android(Arrays.asList("x86_64", "arm64-v8a"), "main", "debug", "paid", "paidRelease"));
+        assertEquals(Arrays.asList("src/main/assets", "src/debug/assets", "src/paid/assets", "src/paidRelease/assets"),
+                relative(project, defaults(project).modelLocations()));
+        // Sorted, so the same filters in another order are the same build.
+        assertEquals(Arrays.asList("arm64-v8a", "x86_64"), defaults(project).abis());
+    }
+
+    @Test
+    public void emptyAbiFiltersMeanAllAbis() throws IOException {
+        Project project = project();
+        project.getExtensions().add("android", android(Collections.<String>emptyList(), "main"));
+        assertEquals(TfliteSlimExtension.ALL_ABIS, defaults(project).abis());
+    }
+
+    @Test
+    public void settingsWinOverDefaults() throws IOException {
+        Project project = project();
+        project.getExtensions().add("android", android(Arrays.asList("x86"), "main"));
+        ext(project).models("ml/models", new File(temp.getRoot(), "elsewhere"));
+        ext(project).setTargetAbis(Arrays.asList("armeabi-v7a"));
+        ext(project).setPython("/opt/py/bin/python");
+        assertEquals(Arrays.asList("ml/models", new File(temp.getRoot(), "elsewhere").getAbsolutePath()),
+                relative(project, defaults(project).modelLocations()));
+        assertEquals(Arrays.asList("armeabi-v7a"), defaults(project).abis());
+        assertEquals("/opt/py/bin/python", defaults(project).python());
+    }
+
+    @Test
+    public void modelFilesFollowIncludeAndExclude() throws IOException {
+        Project project = project();
+        for (String path : new String[]{"src/main/assets/a.tflite", "src/main/assets/sub/b.tflite",
+                "src/main/assets/c.bin", "src/main/assets/old/d.tflite", "src/main/assets/readme.txt"}) {
+            File f = project.file(path);
+            f.getParentFile().mkdirs();
+            assertTrue(f.createNewFile());
+        }
+        assertEquals(Arrays.asList("src/main/assets/a.tflite", "src/main/assets/old/d.tflite", "src/main/assets/sub/b.tflite"),
+                defaults(project).modelArgs());
+        ext(project).include("**/*.bin");
+        ext(project).exclude("old/**");
+        assertEquals(Arrays.asList("src/main/assets/a.tflite", "src/main/assets/c.bin", "src/main/assets/sub/b.tflite"),
+                defaults(project).modelArgs());
+    }
+
+    @Test
+    public void buildOptionsResolvePathsButKeepCommandNames() throws IOException {
+        Project project = project();
+        ext(project).setTensorflowSource("../tensorflow");
+        ext(project).setBazel("bazelisk");
+        ToolCommands.BuildOptions options = defaults(project).buildOptions();
+        assertEquals(new File(temp.getRoot(), "tensorflow").getAbsolutePath(), new File(options.tensorflowSource).getCanonicalPath());
+        assertEquals("bazelisk", options.bazel);
+        ext(project).setBazel("tools/bazel");
+        assertEquals(project.file("tools/bazel").getAbsolutePath(), defaults(project).buildOptions().bazel);
+    }
+
+    @Test
+    public void tasksAndVerifyBeforePreBuild() throws IOException {
+        Project project = project();
+        Task preBuild = project.getTasks().create("preBuild");
+        for (String name : new String[]{"tfliteSlim", "tfliteReport", "tfliteVerify"}) {
+            assertEquals(TfliteSlimPlugin.GROUP, project.getTasks().getByName(name).getGroup());
+        }
+        Task verify = project.getTasks().getByName("tfliteVerify");
+        assertTrue(preBuild.getTaskDependencies().getDependencies(preBuild).contains(verify));
+        ext(project).setVerify(false);
+        assertTrue(preBuild.getTaskDependencies().getDependencies(preBuild).isEmpty());
+    }
+}
