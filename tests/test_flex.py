@@ -1,0 +1,69 @@
+"""Decoding Flex ops' custom options (FlexBuffer [op, NodeDef]) to op name and type attrs."""
+
+from __future__ import annotations
+
+import pytest
+from flatbuffers import flexbuffers
+
+import modelmaker as mm
+from tflite_slim.flex import FlexDecodeError, decode_flex_options
+from tflite_slim.opset import FlexOp
+
+
+@pytest.mark.parametrize(
+    "op, attrs, want",
+    [
+        ("AddV2", {"T": mm.DT_FLOAT}, (("T", "DT_FLOAT"),)),
+        ("Range", {"Tidx": mm.DT_INT64}, (("Tidx", "DT_INT64"),)),
+        ("Cast", {"SrcT": mm.DT_INT32, "DstT": mm.DT_FLOAT, "Truncate": "x"}, (("DstT", "DT_FLOAT"), ("SrcT", "DT_INT32"))),
+        ("IdentityN", {"T": (mm.DT_FLOAT, mm.DT_INT32)}, (("T", "[DT_FLOAT,DT_INT32]"),)),
+        ("StringToHashBucketFast", {}, ()),
+        ("Weird", {"T": 101}, (("T", "DT_FLOAT_REF"),)),
+        ("Future", {"T": 99}, (("T", "DT_99"),)),
+        ("Big", {"T": 20000}, (("T", "DT_20000"),)),  # multi-byte varint
+    ],
+)
+def test_decode(op: str, attrs, want) -> None:
+    assert decode_flex_options(mm.flex_options(op, attrs)) == FlexOp(op, want)
+
+
+def test_library_written_flexbuffer_with_blob_nodedef() -> None:
+    # Not how TensorFlow writes it (it uses a string), but the same content.
+    b = flexbuffers.Builder()
+    with b.Vector():
+        b.String("AddV2")
+        b.Blob(mm.node_def("n", "AddV2", {"T": mm.DT_INT32}))
+    assert decode_flex_options(bytes(b.Finish())) == FlexOp("AddV2", (("T", "DT_INT32"),))
+
+
+def _flex_lib(*items) -> bytes:
+    b = flexbuffers.Builder()
+    with b.Vector():
+        for item in items:
+            b.Add(item)
+    return bytes(b.Finish())
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (b"", "too few"),
+        (_flex_lib("AddV2"), "found 1 element"),
+        (_flex_lib(1, "x"), "op name"),
+        (_flex_lib("AddV2", 5), "neither a string nor a blob"),
+        (mm.flexbuffer_strings([b"AddV2", mm.node_def("n", "Sub", {})]), "differs"),
+        (mm.flexbuffer_strings([b"AddV2", b"\x0a\xff"]), "NodeDef"),  # length past the end
+        (mm.flexbuffer_strings([b"AddV2", b"\x2a\x04\x12\x02\x30\x80"]), "truncated or overlong varint"),
+        (mm.flexbuffer_strings([b"AddV2", b"\x0f"]), "wire type"),
+        (b"\x00" * 3, "FlexBuffer"),
+    ],
+)
+def test_malformed_options(options: bytes, message: str) -> None:
+    with pytest.raises(FlexDecodeError, match=message):
+        decode_flex_options(options)
+
+
+def test_flexbuffer_strings_matches_the_library_reader() -> None:
+    data = mm.flexbuffer_strings([b"Op", b"\x00\x01binary\xff"])
+    vec = flexbuffers.GetRoot(data).AsVector
+    assert (vec[0].AsString, vec[1].AsStringBytes) == ("Op", b"\x00\x01binary\xff")
