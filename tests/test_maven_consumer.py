@@ -1,0 +1,62 @@
+"""A real consumer: Gradle resolves what ``tflite-slim install`` wrote, offline, dependency graph included.
+
+One Gradle run of ``maven/consumer`` over three modules: the Select TF ops
+artifact (whose POM pulls the runtime at ``[v]``), the runtime alone (whose
+POM must pull nothing, in particular no ``tensorflow-lite-api``), and a
+control whose POM we break on purpose, to prove that a POM Gradle rejects
+makes this test fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fake_build import WITH_FLEX, make_build_out
+from tflite_slim.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def gradle() -> str:
+    exe = shutil.which("gradle")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("gradle is not installed, and CI must run the real-consumer test (apt-get install gradle)")
+        pytest.skip("gradle is not installed (apt-get install gradle)")
+    return exe
+
+
+def test_gradle_resolves_installed_artifacts_offline(tmp_path: Path) -> None:
+    exe = gradle()
+    repo = tmp_path / "repo"
+    out = make_build_out(tmp_path / "out", WITH_FLEX)
+    assert main(["install", str(out), "--repo", str(repo), "--version", "2.16.1-slim-test"]) == 0
+    assert main(["install", str(out), "--repo", str(repo), "--group-id", "control.broken", "--version", "1"]) == 0
+    broken_pom = repo / "control/broken/tensorflow-lite/1/tensorflow-lite-1.pom"
+    broken_pom.write_text(broken_pom.read_text().replace("<artifactId>tensorflow-lite</artifactId>", "<artifactId>x</artifactId>"))
+
+    project = tmp_path / "consumer"
+    shutil.copytree(REPO_ROOT / "maven" / "consumer", project)
+    flex = "io.tfliteslim:tensorflow-lite-select-tf-ops:2.16.1-slim-test"
+    runtime = "io.tfliteslim:tensorflow-lite:2.16.1-slim-test"
+    control = "control.broken:tensorflow-lite:1"
+    done = subprocess.run(
+        [exe, "--offline", "--no-daemon", "-q", "-p", str(project), "-g", str(tmp_path / "gradle-home"),
+         f"-Dmaven.repo.local={repo}", "resolveSlim", f"-PslimModules={flex},{runtime},{control}"],
+        capture_output=True, text=True, timeout=300,
+    )
+    lines = sorted(line for line in done.stdout.splitlines() if line.startswith(("RESOLVED", "FAILED")))
+    assert lines == [
+        f"FAILED {control}: inconsistent module metadata found. Descriptor: control.broken:x:1 "
+        "Errors: bad module name: expected='tensorflow-lite' found='x'",
+        f"RESOLVED {flex} -> {flex} tensorflow-lite-select-tf-ops-2.16.1-slim-test.aar",
+        f"RESOLVED {flex} -> {runtime} tensorflow-lite-2.16.1-slim-test.aar",
+        f"RESOLVED {runtime} -> {runtime} tensorflow-lite-2.16.1-slim-test.aar",
+    ], done.stdout + done.stderr
+    # The control failed, so the task (and a user's check) fails.
+    assert done.returncode != 0 and f"could not resolve: {control}" in done.stderr
