@@ -2,10 +2,8 @@ package io.tfliteslim.gradle;
 
 import org.gradle.api.Plugin;
 import org.gradle.api.Project;
-import org.gradle.api.Task;
 import org.gradle.api.artifacts.component.ComponentSelector;
 import org.gradle.api.artifacts.component.ModuleComponentSelector;
-import org.gradle.api.artifacts.repositories.MavenArtifactRepository;
 
 import java.io.File;
 import java.util.Collections;
@@ -75,8 +73,10 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         if (repo == null) {
             project.getRepositories().mavenLocal();
         } else {
-            MavenArtifactRepository maven = project.getRepositories().maven(r -> r.setUrl(repo.toURI()));
-            maven.setName("tfliteSlim");
+            project.getRepositories().maven(r -> {
+                r.setName("tfliteSlim");
+                r.setUrl(repo.toURI());
+            });
         }
     }
 
