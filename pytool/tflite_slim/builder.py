@@ -1,0 +1,271 @@
+"""``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
+
+Order of work: read the models and check custom ops (before anything slow),
+find the TensorFlow source, compute the plan, then either describe it
+(``dry_run``), reuse the cached AARs for that plan, or build, check and finish
+the AARs and cache them. ``OUT`` is filled by renaming a complete temp dir, so
+a failure or Ctrl-C leaves the previous ``OUT`` (or none), never a half one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from tflite_slim import aar, reader
+from tflite_slim.backends import DockerBazel, LocalBazel, Package
+from tflite_slim.buildfile import (
+    FLEX_TARGET,
+    RUNTIME_TARGET,
+    BuildFileSpec,
+    package_file_names,
+    render_build_file,
+    source_file_names,
+)
+from tflite_slim.cache import BuildCache, cache_root
+from tflite_slim.errors import UsageError
+from tflite_slim.http import HttpClient
+from tflite_slim.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
+from tflite_slim.plan import BuildPlan, SourceFile, package_path
+from tflite_slim.registration import check_custom_ops, render_registration
+from tflite_slim.tfsource import TensorflowSource, check_android_configured, detect_source, fetch_source
+
+OPS_JSON = "ops.json"
+AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
+SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
+PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
+
+Log = Callable[[str], None]
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything ``tflite-slim build`` was asked to do."""
+
+    models: tuple[str, ...]
+    out: Optional[str] = None
+    tensorflow_src: Optional[str] = None
+    tensorflow_version: Optional[str] = None
+    abis: tuple[str, ...] = ("arm64-v8a", "armeabi-v7a")
+    backend: str = "local"
+    checkpoint: Optional[str] = None
+    custom_ops_srcs: tuple[str, ...] = ()
+    custom_ops_deps: tuple[str, ...] = ()
+    bazel: str = "bazel"
+    bazel_args: tuple[str, ...] = ()
+    docker: str = "docker"
+    experimental_api: bool = True
+    dry_run: bool = False
+    cache_dir: Optional[str] = None
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What is known before anything runs: the plan and the files it generates."""
+
+    plan: BuildPlan
+    models: tuple[ModelOps, ...]
+    package: Package
+    registration: str
+    commands: tuple[tuple[str, ...], ...]
+    source: Optional[TensorflowSource]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    plan: BuildPlan
+    out: Path
+    cached: bool
+    reports: tuple[aar.AarReport, ...] = field(default_factory=tuple)
+
+
+def _validate(s: BuildSettings) -> None:
+    if not s.models:
+        raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
+    if bool(s.tensorflow_src) == bool(s.tensorflow_version):
+        raise UsageError("give exactly one of --tensorflow-src DIR (a checkout) or --tensorflow-version X.Y.Z")
+    if s.backend not in ("local", "docker"):
+        raise UsageError(f"--backend {s.backend!r}: choose 'local' or 'docker'")
+    if s.checkpoint and s.backend != "docker":
+        raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
+    if not s.dry_run and not s.out:
+        raise UsageError("--out DIR is required (where the AARs and ops.json go)")
+    for src in s.custom_ops_srcs:
+        if not os.path.isfile(src):
+            raise UsageError(f"--custom-ops-srcs: {src} does not exist")
+
+
+def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
+    """The source tree (None in a dry run that would download), and the version/commit for the plan."""
+    if s.tensorflow_src:
+        src = detect_source(s.tensorflow_src)
+        version, commit = src.version, src.commit
+    elif s.dry_run:
+        src, version, commit = None, str(s.tensorflow_version), None
+    else:
+        with HttpClient() as client:
+            src = fetch_source(str(s.tensorflow_version), cache_root(s.cache_dir), client, progress=_progress(log))
+        version, commit = src.version, src.commit
+    if s.checkpoint:
+        # The container builds the checkpoint, not the host tree: record that revision instead.
+        tag = s.checkpoint[1:] if s.checkpoint.startswith("v") else s.checkpoint
+        if tag.count(".") == 2 and tag.replace(".", "").replace("-rc", "").isdigit():
+            version, commit = tag, None
+        else:
+            commit = s.checkpoint
+    return src, version, commit
+
+
+def _progress(log: Log) -> Callable[[int, Optional[int]], None]:
+    shown = {"step": -1}
+
+    def report(done: int, total: Optional[int]) -> None:
+        step = (done * 10 // total) if total else done >> 26  # every 10 %, or every 64 MiB
+        if step != shown["step"]:
+            shown["step"] = step
+            pct = f" {done * 100 // total}%" if total else ""
+            log(f"tflite-slim: downloading TensorFlow source{pct} ({done >> 20} MiB)")
+
+    return report
+
+
+def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
+    """Read models, check custom ops, locate TensorFlow, and compute the plan and generated files."""
+    _validate(s)
+    models = tuple(reader.read_model(p) for p in dict.fromkeys(s.models))
+    per_model = {m.path: m.ops for m in models}
+    check_custom_ops(per_model, have_sources=bool(s.custom_ops_srcs))
+    union = OpSet.union(per_model.values())
+    registration = render_registration(union)
+    source, version, commit = _source(s, log)
+    src_names = source_file_names(list(s.custom_ops_srcs))
+    srcs = tuple(SourceFile(src_names[p], reader.file_sha256(p)) for p in sorted(src_names))
+    plan = BuildPlan(
+        op_set=union,
+        abis=tuple(sorted(set(s.abis))),
+        tf_version=version,
+        tf_commit=commit,
+        experimental_api=s.experimental_api,
+        custom_ops_srcs=srcs,
+        custom_ops_deps=tuple(s.custom_ops_deps),
+        bazel_args=tuple(s.bazel_args),
+    )
+    names = package_file_names([m.path for m in models])
+    spec = BuildFileSpec(
+        models=tuple(sorted(names.values())),
+        flex_models=tuple(sorted(names[m.path] for m in models if m.ops.has_flex)),
+        srcs=tuple(sorted(src_names.values())),
+        deps=tuple(s.custom_ops_deps),
+        experimental_api=s.experimental_api,
+    )
+    files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
+    package = Package(package_path(plan), render_build_file(spec), files)
+    backend = _backend(s, source)
+    commands = tuple(tuple(c) for c in backend.commands(plan, package))
+    return Prepared(plan, models, package, registration, commands, source)
+
+
+def _backend(s: BuildSettings, source: Optional[TensorflowSource]):
+    root = source.root if source else Path(f"<tensorflow-{s.tensorflow_version}>")
+    if s.backend == "docker":
+        bazel_cache = cache_root(s.cache_dir) / "docker-bazel" if s.use_cache else None
+        return DockerBazel(root, checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache)
+    return LocalBazel(root, bazel=s.bazel)
+
+
+def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
+    """Produce ``OUT`` for ``s`` (see the module docstring); ``s.dry_run`` must be False."""
+    p = prepare(s, log)
+    plan, out = p.plan, Path(str(s.out))
+    _check_out(out)
+    files = tuple(AAR_FILES[t] for t in plan.targets)
+    cache = BuildCache(cache_root(s.cache_dir))
+    hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None
+    if hit is not None:
+        log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
+            f"reusing {hit}, Bazel not run")
+        reports = tuple(_report(hit / AAR_FILES[t], plan, t) for t in plan.targets)
+        _write_out(out, hit, files, _record(plan, p.models))
+        return BuildResult(plan, out, True, reports)
+    assert p.source is not None
+    backend = _backend(s, p.source)
+    staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
+    try:
+        if isinstance(backend, LocalBazel):
+            check_android_configured(p.source.root)
+            built = backend.build(plan, p.package, log)
+        else:
+            built = backend.build(plan, p.package, staging / "docker", log)
+        reports = []
+        for t in plan.targets:
+            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t])
+            final = staging / AAR_FILES[t]
+            aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
+            reports.append(_report(final, plan, t))
+        shutil.rmtree(staging / "docker", ignore_errors=True)
+        if s.use_cache:
+            entry = cache.publish(staging, plan.fingerprint, plan.describe())
+        else:
+            entry = staging
+        _write_out(out, entry, files, _record(plan, p.models))
+    finally:
+        # After publish the staging dir is gone (renamed); otherwise nothing half-built stays.
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(plan, out, False, tuple(reports))
+
+
+def _report(path: Path, plan: BuildPlan, target: str) -> aar.AarReport:
+    return aar.check_aar(str(path), plan.abis, SO_NAMES[target])
+
+
+def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
+    """The ``ops.json`` build record (contract in README)."""
+    return {
+        "format_version": JSON_FORMAT_VERSION,
+        "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
+        "abis": list(plan.abis),
+        "experimental_api": plan.experimental_api,
+        "plan_fingerprint": plan.fingerprint,
+        "op_set": opset_to_json(plan.op_set),
+        "models": [{"path": m.path, "sha256": m.sha256} for m in sorted(models, key=lambda m: m.path)],
+        "artifacts": {
+            "runtime": AAR_FILES[RUNTIME_TARGET],
+            "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
+        },
+    }
+
+
+def _check_out(out: Path) -> None:
+    # Never replace a directory we did not write: it could be anything of the user's.
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / OPS_JSON).is_file())):
+        raise UsageError(f"--out {out}: exists and is not a tflite-slim build output; choose an empty or new directory")
+
+
+def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict) -> None:
+    """Fill ``out`` with ``files`` from ``entry`` and ``ops.json``, swapping in a complete dir."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    old = None
+    try:
+        for f in files:
+            shutil.copyfile(entry / f, tmp / f)
+        (tmp / OPS_JSON).write_text(dumps(record))
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; OUT is an ordinary directory
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.rename(out, old)
+        os.rename(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,218 @@
+"""The TensorFlow source tree a build runs in: a user's checkout, or a downloaded release.
+
+A checkout is recognised by its Bazel ``WORKSPACE`` and
+``tensorflow/lite/build_def.bzl``; its version comes from
+``tensorflow/tf_version.bzl`` (``TF_VERSION``), else
+``tensorflow/core/public/version.h``, else ``tensorflow/tensorflow.bzl``
+(``VERSION``, older releases); its commit from ``.git`` when there is one.
+``build_aar.sh`` refuses to run until ``./configure`` has written
+``.tf_configure.bazelrc`` with ``ANDROID_SDK_HOME``; so do we, with the fix.
+
+``--tensorflow-version`` downloads GitHub's archive of tag ``vX.Y.Z`` into the
+cache: streamed to a temp file (sha256 and size recorded), extracted into a
+temp dir, and moved into place with one rename, so a half-extracted tree is
+never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Optional
+
+from tflite_slim.errors import NetworkError, ToolchainError, UsageError
+from tflite_slim.http import HttpClient, redact_url
+
+ARCHIVE_URL = "https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz"
+#: Override for mirrors and tests: a URL template with ``{version}``, or a base URL.
+ENV_ARCHIVE_URL = "TFLITE_SLIM_TF_ARCHIVE_URL"
+SOURCE_RECORD = ".tflite-slim-source.json"
+_VERSION = re.compile(r"^\d+\.\d+\.\d+(-rc\d+)?$")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+Progress = Callable[[int, Optional[int]], None]
+
+
+@dataclass(frozen=True)
+class TensorflowSource:
+    """A TensorFlow source tree and what we know of its revision."""
+
+    root: Path
+    version: str
+    commit: Optional[str] = None
+
+
+def detect_source(root: str) -> TensorflowSource:
+    """Describe the checkout at ``root`` or raise :class:`ToolchainError` saying what is missing."""
+    path = Path(root).expanduser().resolve()
+    if not path.is_dir():
+        raise ToolchainError(f"--tensorflow-src {root}: no such directory")
+    if not any((path / f).is_file() for f in ("WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel")):
+        raise ToolchainError(
+            f"--tensorflow-src {root}: no Bazel WORKSPACE here; give the root of a TensorFlow checkout "
+            "(git clone https://github.com/tensorflow/tensorflow)"
+        )
+    if not (path / "tensorflow/lite/build_def.bzl").is_file():
+        raise ToolchainError(
+            f"--tensorflow-src {root}: tensorflow/lite/build_def.bzl is missing; this is not a TensorFlow checkout"
+        )
+    version = read_version(path)
+    record = path / SOURCE_RECORD
+    commit = git_commit(path)
+    if commit is None and record.is_file():
+        commit = json.loads(record.read_text()).get("commit")
+    return TensorflowSource(path, version, commit)
+
+
+def read_version(root: Path) -> str:
+    """TensorFlow's version as its own build files state it."""
+    bzl = root / "tensorflow/tf_version.bzl"
+    if bzl.is_file():
+        m = re.search(r'^TF_VERSION\s*=\s*"([^"]+)"', bzl.read_text(), re.M)
+        if m:
+            return m.group(1)
+    header = root / "tensorflow/core/public/version.h"
+    if header.is_file():
+        text = header.read_text()
+        parts = [re.search(rf"^#define TF_{p}_VERSION\s+(\S+)", text, re.M) for p in ("MAJOR", "MINOR", "PATCH")]
+        if all(parts):
+            return ".".join(m.group(1) for m in parts)  # type: ignore[union-attr]
+    old = root / "tensorflow/tensorflow.bzl"
+    if old.is_file():
+        m = re.search(r'^VERSION\s*=\s*"([^"]+)"', old.read_text(), re.M)
+        if m:
+            return m.group(1)
+    raise ToolchainError(
+        f"{root}: cannot tell the TensorFlow version (no TF_VERSION in tensorflow/tf_version.bzl, "
+        "no tensorflow/core/public/version.h); is this a TensorFlow checkout?"
+    )
+
+
+def git_commit(root: Path) -> Optional[str]:
+    """The checked-out commit, read from ``.git`` without running git (None if unknown)."""
+    git = root / ".git"
+    if not (git / "HEAD").is_file():
+        return None
+    head = (git / "HEAD").read_text().strip()
+    if _SHA.match(head):
+        return head
+    if not head.startswith("ref: "):
+        return None
+    ref = head[5:]
+    if (git / ref).is_file():
+        sha = (git / ref).read_text().strip()
+        return sha if _SHA.match(sha) else None
+    packed = git / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text().splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == ref and _SHA.match(parts[0]):
+                return parts[0]
+    return None
+
+
+def check_android_configured(root: Path) -> None:
+    """``build_aar.sh``'s precondition: ./configure was run with the Android questions answered."""
+    rc = root / ".tf_configure.bazelrc"
+    fix = (
+        f"run ./configure in {root} and answer 'y' to \"interactively configure ./WORKSPACE for "
+        "Android builds\" (needs the Android SDK and NDK)"
+    )
+    if not rc.is_file():
+        raise ToolchainError(f"{root}: TensorFlow is not configured (.tf_configure.bazelrc is missing); {fix}")
+    if "ANDROID_SDK_HOME" not in rc.read_text():
+        raise ToolchainError(f"{rc}: TensorFlow is configured without Android (no ANDROID_SDK_HOME); {fix}")
+
+
+def archive_url(version: str, env: Optional[Mapping[str, str]] = None) -> str:
+    env = os.environ if env is None else env
+    template = env.get(ENV_ARCHIVE_URL) or ARCHIVE_URL
+    if "{version}" not in template:
+        template = template.rstrip("/") + "/v{version}.tar.gz"
+    return template.format(version=version)
+
+
+def fetch_source(
+    version: str,
+    cache_dir: Path,
+    client: HttpClient,
+    *,
+    progress: Optional[Progress] = None,
+    env: Optional[Mapping[str, str]] = None,
+) -> TensorflowSource:
+    """TensorFlow ``version``'s source tree from the cache, downloading it once if needed."""
+    if not _VERSION.match(version):
+        raise UsageError(f"--tensorflow-version {version!r}: expected a release like 2.16.1")
+    final = cache_dir / "tensorflow" / version / "src"
+    if (final / SOURCE_RECORD).is_file():
+        return detect_source(str(final))
+    url = archive_url(version, env)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
+    try:
+        archive = tmp / "source.tar.gz"
+        size, sha256 = _download(client, url, archive, progress)
+        top, commit = _extract(archive, tmp / "x", url)
+        record = {"version": version, "url": redact_url(url), "size": size, "sha256": sha256, "commit": commit}
+        (top / SOURCE_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        try:
+            os.rename(top, final)
+        except OSError:
+            if not (final / SOURCE_RECORD).is_file():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return detect_source(str(final))
+
+
+def _download(client: HttpClient, url: str, dest: Path, progress: Optional[Progress]) -> tuple[int, str]:
+    response = client.get(url, stream=True)
+    try:
+        if response.status_code != 200:
+            hint = " (is it a TensorFlow release tag?)" if response.status_code == 404 else ""
+            raise NetworkError(f"download of {redact_url(url)} failed: HTTP {response.status_code}{hint}")
+        total_header = response.headers.get("Content-Length")
+        total = int(total_header) if total_header and total_header.isdigit() else None
+        digest, size = hashlib.sha256(), 0
+        with open(dest, "wb") as f:
+            for chunk in HttpClient.iter_body(response):
+                f.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                if progress:
+                    progress(size, total)
+        if total is not None and size != total:
+            raise NetworkError(f"download of {redact_url(url)} ended early: {size} of {total} bytes")
+        return size, digest.hexdigest()
+    finally:
+        response.close()
+
+
+def _extract(archive: Path, into: Path, url: str) -> tuple[Path, Optional[str]]:
+    """Extract safely (no absolute paths, no ``..``, no links out); return the single top dir and commit."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = tar.getmembers()
+            for m in members:
+                name = m.name
+                if name.startswith("/") or ".." in Path(name).parts or m.isdev():
+                    raise NetworkError(f"{redact_url(url)}: unsafe path {name!r} in the archive; refusing it")
+                if (m.issym() or m.islnk()) and (m.linkname.startswith("/") or ".." in Path(m.linkname).parts):
+                    # TensorFlow's tree has relative in-tree links only; anything else is suspicious.
+                    raise NetworkError(f"{redact_url(url)}: link {name!r} points outside the tree; refusing it")
+            tar.extractall(into, members=members)
+            # GitHub's archives carry the commit in the pax global header (git archive's comment).
+            comment = tar.pax_headers.get("comment", "")
+    except (tarfile.TarError, OSError, EOFError) as e:
+        raise NetworkError(f"{redact_url(url)}: not a readable .tar.gz ({e})") from e
+    tops = [p for p in into.iterdir()]
+    if len(tops) != 1 or not tops[0].is_dir():
+        raise NetworkError(f"{redact_url(url)}: expected one top-level directory in the archive")
+    return tops[0], comment if _SHA.match(comment) else None

@@ -1,0 +1,254 @@
+"""End to end: `tflite-slim build` with the stand-in bazel, small models, the cache and OUT."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
+from standin.workspace import BAZEL, make_tensorflow_workspace
+from tflite_slim.builder import BuildSettings, build, prepare
+from tflite_slim.cli import main
+from tflite_slim.errors import BuildError, ToolchainError, UsageError
+from tflite_slim.opset import opset_from_json
+
+MUL = 18
+
+
+def model(ops, weights=b"") -> bytes:
+    """A model with one operator per opcode; ``weights`` changes bytes, not ops."""
+    codes = [builtin(c, v) for c, v in ops]
+    return make_model(codes, [[Op(i) for i in range(len(codes))]], buffers=[weights] if weights else ())
+
+
+def flex_model() -> bytes:
+    return make_model(
+        [builtin(ADD, 1), custom("FlexAddV2")],
+        [[Op(0), Op(1, custom_options=flex_options("AddV2", {"T": 1}))]],
+    )
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    log = tmp_path / "bazel.log"
+    monkeypatch.setenv("TFLITE_SLIM_STANDIN_LOG", str(log))
+    monkeypatch.setenv("TFLITE_SLIM_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "m").mkdir()
+    return tmp_path, ws, log
+
+
+def invocations(log: Path) -> list[list[str]]:
+    return [json.loads(l)["argv"] for l in log.read_text().splitlines()] if log.exists() else []
+
+
+def settings(ws, models, out, **kw) -> BuildSettings:
+    return BuildSettings(models=tuple(str(m) for m in models), out=str(out), tensorflow_src=str(ws),
+                         bazel=str(BAZEL), **kw)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_build_runtime_only(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 3)]))
+    result = build(settings(ws, [a], tmp / "out"))
+    assert not result.cached
+    assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite.aar"]
+    record = json.loads((tmp / "out/ops.json").read_text())
+    assert record["format_version"] == 1
+    assert record["tensorflow"] == {"version": "2.16.1", "commit": None}
+    assert record["abis"] == ["arm64-v8a", "armeabi-v7a"]
+    assert record["artifacts"] == {"runtime": "tensorflow-lite.aar", "select_tf_ops": None}
+    assert record["plan_fingerprint"] == result.plan.fingerprint
+    assert record["models"] == [{"path": str(a), "sha256": hashlib.sha256(a.read_bytes()).hexdigest()}]
+    assert opset_from_json(record).builtin_ops == {"ADD": (1,), "CONV_2D": (3,)}
+    names = zipfile.ZipFile(tmp / "out/tensorflow-lite.aar").namelist()
+    assert "proguard.txt" in names and "jni/arm64-v8a/libtensorflowlite_jni.so" in names
+    assert [r.file_name for r in result.reports] == ["tensorflow-lite.aar"]
+    assert dict(result.reports[0].so_sizes).keys() == {"arm64-v8a", "armeabi-v7a"}
+    assert len(invocations(log)) == 1
+    assert not (ws / "tflite_slim_build").exists()  # generated package cleaned up
+
+
+def test_flex_build_two_aars_and_monolithic(env):
+    tmp, ws, log = env
+    f = write(tmp / "m/f.tflite", flex_model())
+    result = build(settings(ws, [f], tmp / "out"))
+    assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
+    calls = invocations(log)
+    assert [c[-1].split(":")[1] for c in calls] == ["tensorflow-lite", "tensorflow-lite-select-tf-ops"]
+    assert "--config=monolithic" in calls[1] and "--config=monolithic" not in calls[0]
+    flex = zipfile.ZipFile(tmp / "out/tensorflow-lite-select-tf-ops.aar")
+    assert "org.tensorflow.lite.flex.FlexDelegate" in flex.read("proguard.txt").decode()
+    assert "jni/armeabi-v7a/libtensorflowlite_flex_jni.so" in flex.namelist()
+    assert json.loads((tmp / "out/ops.json").read_text())["op_set"]["flex_ops"] == ["AddV2"]
+    assert result.plan.has_flex
+
+
+def test_cache_hit_and_miss(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 1)], weights=b"\x01" * 64))
+    build(settings(ws, [a], tmp / "out"))
+    first = (tmp / "out/tensorflow-lite.aar").read_bytes()
+    assert len(invocations(log)) == 1
+    # Retrained: same ops, other weights -> same plan, no Bazel run, same AAR bytes.
+    write(a, model([(ADD, 1), (CONV_2D, 1)], weights=b"\x02" * 64))
+    again = build(settings(ws, [a], tmp / "out"))
+    assert again.cached and len(invocations(log)) == 1
+    assert (tmp / "out/tensorflow-lite.aar").read_bytes() == first
+    record = json.loads((tmp / "out/ops.json").read_text())
+    assert record["models"][0]["sha256"] != "" and record["plan_fingerprint"] == again.plan.fingerprint
+    # New op -> miss.
+    write(a, model([(ADD, 1), (CONV_2D, 1), (MUL, 1)]))
+    assert not build(settings(ws, [a], tmp / "out")).cached
+    assert len(invocations(log)) == 2
+    # New version of an op -> miss.
+    write(a, model([(ADD, 1), (CONV_2D, 2), (MUL, 1)]))
+    assert not build(settings(ws, [a], tmp / "out")).cached
+    assert len(invocations(log)) == 3
+    # Other ABI set -> miss, and the ABI is what Bazel is asked for.
+    assert not build(settings(ws, [a], tmp / "out", abis=("arm64-v8a",))).cached
+    assert "--fat_apk_cpu=arm64-v8a" in invocations(log)[-1]
+    assert json.loads((tmp / "out/ops.json").read_text())["abis"] == ["arm64-v8a"]
+    # --no-cache runs Bazel even for a known plan.
+    build(settings(ws, [a], tmp / "out", use_cache=False))
+    assert len(invocations(log)) == 5
+
+
+def test_colliding_basenames_are_both_built(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/x/model.tflite", model([(ADD, 1)]))
+    b = write(tmp / "m/y/model.tflite", model([(MUL, 1)]))
+    p = prepare(settings(ws, [a, b], tmp / "out"))
+    assert sorted(n for _, n in p.package.files) == ["model.tflite", "model_2.tflite"]
+    assert 'AddBuiltin(::tflite::BuiltinOperator_MUL' in p.registration
+    build(settings(ws, [a, b], tmp / "out"))
+    assert len(invocations(log)) == 1
+
+
+def test_unknown_custom_op_fails_before_bazel(env):
+    tmp, ws, log = env
+    c = write(tmp / "m/c.tflite", make_model([custom("MyOp")], [[Op(0)]]))
+    with pytest.raises(UsageError, match=r"MyOp \(Register_MY_OP\) used by .*c\.tflite"):
+        build(settings(ws, [c], tmp / "out"))
+    assert invocations(log) == [] and not (tmp / "out").exists()
+    src = write(tmp / "ops/my_op.cc", b"// TfLiteRegistration* Register_MY_OP();\n")
+    build(settings(ws, [c], tmp / "out", custom_ops_srcs=(str(src),)))
+    assert len(invocations(log)) == 1
+
+
+def test_tflite_builtin_custom_op_needs_no_sources(env):
+    tmp, ws, log = env
+    d = write(tmp / "m/d.tflite", make_model([builtin(ADD, 1), custom("TFLite_Detection_PostProcess")],
+                                             [[Op(0), Op(1)]]))
+    build(settings(ws, [d], tmp / "out"))
+    assert len(invocations(log)) == 1
+
+
+def test_unconfigured_checkout_is_a_toolchain_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TFLITE_SLIM_CACHE", str(tmp_path / "cache"))
+    ws = make_tensorflow_workspace(tmp_path / "tf", configured=False)
+    a = write(tmp_path / "a.tflite", model([(ADD, 1)]))
+    with pytest.raises(ToolchainError, match=r"run \./configure"):
+        build(settings(ws, [a], tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_bazel_leaves_no_output_and_no_cache_entry(env, monkeypatch):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    build(settings(ws, [a], tmp / "out"))
+    before = (tmp / "out/ops.json").read_text()
+    write(a, model([(ADD, 1), (MUL, 1)]))
+    monkeypatch.setenv("TFLITE_SLIM_STANDIN_FAIL", "1")
+    with pytest.raises(BuildError, match="kept in"):
+        build(settings(ws, [a], tmp / "out"))
+    assert (tmp / "out/ops.json").read_text() == before  # previous OUT untouched
+    builds = tmp / "cache/builds"
+    assert sorted(p.name.startswith(".tmp-") for p in builds.iterdir()) == [False]
+
+
+def test_missing_abi_in_output_is_reported(env, monkeypatch):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    monkeypatch.setenv("TFLITE_SLIM_STANDIN_DROP_ABI", "armeabi-v7a")
+    with pytest.raises(BuildError, match="jni/armeabi-v7a/libtensorflowlite_jni.so"):
+        build(settings(ws, [a], tmp / "out"))
+    assert not (tmp / "out").exists()
+
+
+def test_out_that_is_not_ours_is_refused(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    write(tmp / "out/precious.txt", b"keep me")
+    with pytest.raises(UsageError, match="not a tflite-slim build output"):
+        build(settings(ws, [a], tmp / "out"))
+    assert invocations(log) == []
+
+
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(tensorflow_src=None), "exactly one of"),
+        (dict(tensorflow_version="2.16.1"), "exactly one of"),
+        (dict(checkpoint="master"), "--backend docker"),
+        (dict(out=None), "--out DIR is required"),
+        (dict(custom_ops_srcs=("/nonexistent/op.cc",)), "does not exist"),
+    ],
+)
+def test_settings_errors(env, kw, message):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    base = dict(models=(str(a),), out=str(tmp / "out"), tensorflow_src=str(ws), bazel=str(BAZEL))
+    base.update(kw)
+    with pytest.raises(UsageError, match=message):
+        build(BuildSettings(**base))
+
+
+def test_cli_dry_run_prints_everything_and_runs_nothing(env, capsys):
+    tmp, ws, log = env
+    write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 2)]))
+    write(tmp / "m/f.tflite", flex_model())
+    code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out"),
+                 "--bazel", "/no/such/bazel", "--target-archs", "x86_64,arm64-v8a", "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert invocations(log) == [] and not (tmp / "out").exists() and not (ws / "tflite_slim_build").exists()
+    assert "# Build plan" in out and '"plan_fingerprint"' in out
+    assert "tflite_flex_android_library(" in out
+    assert "resolver->AddBuiltin(::tflite::BuiltinOperator_CONV_2D, ::tflite::ops::builtin::Register_CONV_2D(), 2, 2);" in out
+    assert "/no/such/bazel build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a,x86_64" in out
+    assert "--config=monolithic --fat_apk_cpu=arm64-v8a,x86_64" in out
+
+
+def test_cli_errors_are_one_line(env, capsys):
+    tmp, ws, log = env
+    write(tmp / "m/c.tflite", make_model([custom("ethos-u")], [[Op(0)]]))
+    code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: custom op name(s) 'ethos-u'") and err.count("\n") == 1
+    write(tmp / "m/c.tflite", model([(ADD, 1)]))
+    code = main(["build", str(tmp / "m"), "--tensorflow-src", str(tmp / "nowhere"), "--out", str(tmp / "o")])
+    assert code == 2 and "no such directory" in capsys.readouterr().err
+
+
+def test_cli_build_reports_sizes(env, capsys):
+    tmp, ws, log = env
+    write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out"),
+                 "--bazel", str(BAZEL), "--bazel-arg=--jobs=2", "--no-experimental-api"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "tensorflow-lite.aar:" in err and "arm64-v8a" in err and "armeabi-v7a" in err
+    assert invocations(log)[0][-2] == "--jobs=2"
+    assert json.loads((tmp / "out/ops.json").read_text())["experimental_api"] is False
