@@ -29,7 +29,13 @@ from tflite_slim.reader import parse_model, read_model  # noqa: E402
 
 
 def _model(weights: int) -> bytes:
-    codes = [mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD), mm.builtin(mm.CUMSUM), mm.custom("FlexAddV2"), mm.custom("Foo")]
+    codes = [
+        mm.builtin(mm.CONV_2D, 3),
+        mm.builtin(mm.ADD),
+        mm.builtin(mm.CUMSUM),
+        mm.custom("FlexAddV2"),
+        mm.custom("Foo"),
+    ]
     flex = mm.flex_options("AddV2", {"T": mm.DT_FLOAT})
     graph = [mm.Op(i % 3) for i in range(60)] + [mm.Op(3, flex), mm.Op(4)]
     return mm.make_model(codes, [graph, [mm.Op(1)]], buffers=[weights] if weights else [])

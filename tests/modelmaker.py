@@ -111,7 +111,9 @@ def make_model(
     # The offsets of data stored after the flatbuffer depend on the
     # flatbuffer's size, which does not depend on the offsets' values (u64
     # fields, always written): build once to measure, then for real.
-    probe = _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, omit_subgraphs, [1 << 40] * len(tail))
+    probe = _build(
+        opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, omit_subgraphs, [1 << 40] * len(tail)
+    )
     offsets, pos = [], _align(len(probe), 16)
     for data in tail:
         offsets.append(pos)

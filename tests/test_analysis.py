@@ -9,13 +9,16 @@ import pytest
 
 import modelmaker as mm
 from tflite_slim.analysis import Analysis, AnalyzeSettings, analyze, analyze_files, needed_by
+from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, ModelFailure, opset_from_json
 from tflite_slim.report import human_size, render_html, render_text, write_text_atomic
 
 
 @pytest.fixture()
 def models(tmp_path: Path) -> Path:
-    (tmp_path / "conv.tflite").write_bytes(mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]]))
+    (tmp_path / "conv.tflite").write_bytes(
+        mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]])
+    )
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "flex.tflite").write_bytes(
         mm.make_model(
@@ -29,7 +32,10 @@ def models(tmp_path: Path) -> Path:
 
 def test_bad_files_do_not_stop_the_others(models: Path) -> None:
     result = analyze(AnalyzeSettings((str(models),)))
-    assert [os.path.relpath(m.path, models) for m in result.models] == ["conv.tflite", os.path.join("sub", "flex.tflite")]
+    assert [os.path.relpath(m.path, models) for m in result.models] == [
+        "conv.tflite",
+        os.path.join("sub", "flex.tflite"),
+    ]
     assert [(os.path.relpath(f.path, models), f.error) for f in result.failures] == [
         (os.path.join("sub", "broken.tflite"), "not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)")
     ]
@@ -43,7 +49,16 @@ def test_bad_files_do_not_stop_the_others(models: Path) -> None:
 def test_json_document_round_trips_the_union(models: Path) -> None:
     doc = analyze(AnalyzeSettings((str(models),))).to_json()
     assert set(doc) >= {"models", "errors", "union"}
-    assert set(doc["models"][0]) >= {"path", "sha256", "size", "subgraphs", "builtin_ops", "custom_ops", "flex_ops", "unreferenced"}
+    assert set(doc["models"][0]) >= {
+        "path",
+        "sha256",
+        "size",
+        "subgraphs",
+        "builtin_ops",
+        "custom_ops",
+        "flex_ops",
+        "unreferenced",
+    }
     union = opset_from_json(doc["union"])
     assert union.fingerprint() == doc["union"]["fingerprint"]
     assert doc["union"]["flex_ops"] == ["AddV2"]
@@ -96,7 +111,9 @@ def test_html_report_escapes_and_highlights(models: Path) -> None:
     assert render_html(result) == page  # byte-stable
 
 
-@pytest.mark.parametrize("n, text", [(0, "0 B"), (532, "532 B"), (2048, "2.0 KiB"), (105 * 1024 * 1024, "105.0 MiB"), (3 << 30, "3.0 GiB")])
+@pytest.mark.parametrize(
+    "n, text", [(0, "0 B"), (532, "532 B"), (2048, "2.0 KiB"), (105 * 1024 * 1024, "105.0 MiB"), (3 << 30, "3.0 GiB")]
+)
 def test_human_size(n: int, text: str) -> None:
     assert human_size(n) == text
 
@@ -120,3 +137,11 @@ def _umask() -> int:
     m = os.umask(0)
     os.umask(m)
     return m
+
+
+@pytest.mark.parametrize("target", ["missing-dir/out.json", "is-a-dir"])
+def test_write_text_atomic_unwritable_is_a_usage_error(tmp_path: Path, target: str) -> None:
+    (tmp_path / "is-a-dir").mkdir()
+    with pytest.raises(UsageError, match="cannot write the report"):
+        write_text_atomic(str(tmp_path / target), "x")
+    assert not [p for p in tmp_path.rglob(".tflite-slim-*")]

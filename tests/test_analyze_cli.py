@@ -13,14 +13,18 @@ import modelmaker as mm
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tflite_slim", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tflite_slim", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture()
 def app(tmp_path: Path) -> Path:
     assets = tmp_path / "assets"
     (assets / "nested").mkdir(parents=True)
-    (assets / "detect.tflite").write_bytes(mm.make_model([mm.builtin(mm.CONV_2D, 2), mm.builtin(mm.CUMSUM)], [[mm.Op(0), mm.Op(1)]]))
+    (assets / "detect.tflite").write_bytes(
+        mm.make_model([mm.builtin(mm.CONV_2D, 2), mm.builtin(mm.CUMSUM)], [[mm.Op(0), mm.Op(1)]])
+    )
     (assets / "nested" / "text.tflite").write_bytes(
         mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": mm.DT_INT32}))]])
     )
@@ -41,11 +45,17 @@ def test_json_to_stdout_and_file(app: Path) -> None:
     r = cli("analyze", "assets", "--glob", "*.tflite", "--glob", "*.bin", "--format", "json", cwd=app)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert [m["path"] for m in doc["models"]] == ["assets/detect.tflite", "assets/extra.bin", "assets/nested/text.tflite"]
+    assert [m["path"] for m in doc["models"]] == [
+        "assets/detect.tflite",
+        "assets/extra.bin",
+        "assets/nested/text.tflite",
+    ]
     assert doc["union"]["builtin_ops"] == {"ADD": [3], "CONV_2D": [2], "CUMSUM": [1]}
     assert doc["union"]["flex_details"] == [{"op": "AddV2", "attrs": {"T": "DT_INT32"}}]
     assert doc["errors"] == []
-    r2 = cli("analyze", "assets", "--glob", "*.tflite", "--glob", "*.bin", "--format", "json", "-o", "out.json", cwd=app)
+    r2 = cli(
+        "analyze", "assets", "--glob", "*.tflite", "--glob", "*.bin", "--format", "json", "-o", "out.json", cwd=app
+    )
     assert r2.returncode == 0 and r2.stdout == ""
     assert (app / "out.json").read_text() == r.stdout  # byte-stable across runs
 
@@ -60,10 +70,14 @@ def test_bad_file_reported_others_analyzed_exit_1(app: Path) -> None:
     (app / "assets" / "zzz.tflite").write_bytes(b"PK\x03\x04 definitely a zip")
     r = cli("analyze", "assets", "--format", "json", "--html", "report.html", cwd=app)
     assert r.returncode == 1
-    assert r.stderr.splitlines() == ["error: assets/zzz.tflite: not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)"]
+    assert r.stderr.splitlines() == [
+        "error: assets/zzz.tflite: not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)"
+    ]
     doc = json.loads(r.stdout)
     assert len(doc["models"]) == 2
-    assert doc["errors"] == [{"path": "assets/zzz.tflite", "error": "not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)"}]
+    assert doc["errors"] == [
+        {"path": "assets/zzz.tflite", "error": "not a TFLite flatbuffer (no TFL3 identifier at bytes 4..8)"}
+    ]
     page = (app / "report.html").read_text()
     assert "zzz.tflite" in page and "CUMSUM" in page
 

@@ -28,7 +28,10 @@ def _model(path: str, builtins=None, custom=(), flex=()) -> ModelOps:
         ([_model("a", {"CONV_2D": (3,)}, ["Foo"], ["AddV2"])], {}),
         ([_model("a", {"ADD": (3,)})], {"ADD version 3": ["a"]}),
         ([_model("a", {"MUL": (1,)}), _model("b", {"MUL": (1,), "ADD": (1,)})], {"MUL version 1": ["a", "b"]}),
-        ([_model("a", custom=["Bar"]), _model("b", flex=["Softplus"])], {"custom op Bar": ["a"], "flex op Softplus": ["b"]}),
+        (
+            [_model("a", custom=["Bar"]), _model("b", flex=["Softplus"])],
+            {"custom op Bar": ["a"], "flex op Softplus": ["b"]},
+        ),
         # Flex ops are covered by name: the Select TF runtime registers kernels per op.
         ([_model("a", flex=["AddV2"])], {}),
         ([], {}),
@@ -77,15 +80,22 @@ def test_load_runtime_ops_errors(tmp_path: Path, content, message: str) -> None:
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tflite_slim", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tflite_slim", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture()
 def app(tmp_path: Path) -> Path:
     (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "a.tflite").write_bytes(mm.make_model([mm.builtin(mm.ADD, 2), mm.custom("Foo")], [[mm.Op(0), mm.Op(1)]]))
+    (tmp_path / "assets" / "a.tflite").write_bytes(
+        mm.make_model([mm.builtin(mm.ADD, 2), mm.custom("Foo")], [[mm.Op(0), mm.Op(1)]])
+    )
     (tmp_path / "assets" / "b.tflite").write_bytes(
-        mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.custom("FlexAddV2")], [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT}))]])
+        mm.make_model(
+            [mm.builtin(mm.CONV_2D, 3), mm.custom("FlexAddV2")],
+            [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT}))]],
+        )
     )
     (tmp_path / "ops.json").write_text(dumps({"format_version": 1, "op_set": opset_to_json(RUNTIME)}))
     return tmp_path
@@ -99,13 +109,17 @@ def test_verify_covered(app: Path) -> None:
 
 def test_verify_lists_every_missing_op_and_its_models(app: Path) -> None:
     (app / "assets" / "c.tflite").write_bytes(
-        mm.make_model([mm.builtin(mm.CONV_2D, 4), mm.builtin(mm.CUMSUM), mm.custom("FlexSoftplus")], [[mm.Op(0), mm.Op(1), mm.Op(2, mm.flex_options("Softplus"))]])
+        mm.make_model(
+            [mm.builtin(mm.CONV_2D, 4), mm.builtin(mm.CUMSUM), mm.custom("FlexSoftplus")],
+            [[mm.Op(0), mm.Op(1), mm.Op(2, mm.flex_options("Softplus"))]],
+        )
     )
     (app / "assets" / "d.tflite").write_bytes(mm.make_model([mm.builtin(mm.CUMSUM)], [[mm.Op(0)]]))
     r = cli("verify", "--ops", "ops.json", "assets", cwd=app)
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
-        "error: the runtime in ops.json lacks 3 op(s) that the models need; rebuild it from these models (tflite-slim build):",
+        "error: the runtime in ops.json lacks 3 op(s) that the models need;"
+        " rebuild it from these models (tflite-slim build):",
         "  CONV_2D version 4: needed by assets/c.tflite",
         "  CUMSUM version 1: needed by assets/c.tflite, assets/d.tflite",
         "  flex op Softplus: needed by assets/c.tflite",

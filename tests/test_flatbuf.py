@@ -64,7 +64,13 @@ def test_root_checks(mutate, message: str) -> None:
 
 @pytest.mark.parametrize(
     "vsize, tsize, message",
-    [(3, 8, "malformed vtable"), (5, 8, "malformed vtable"), (4000, 8, "malformed vtable"), (6, 2, "past the end"), (6, 4000, "past the end")],
+    [
+        (3, 8, "malformed vtable"),
+        (5, 8, "malformed vtable"),
+        (4000, 8, "malformed vtable"),
+        (6, 2, "malformed table size"),
+        (6, 4000, "past the end"),
+    ],
 )
 def test_vtable_checks(vsize: int, tsize: int, message: str) -> None:
     buf = bytearray(_layout([struct.pack("<i", 1)]))

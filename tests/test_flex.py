@@ -15,7 +15,11 @@ from tflite_slim.opset import FlexOp
     [
         ("AddV2", {"T": mm.DT_FLOAT}, (("T", "DT_FLOAT"),)),
         ("Range", {"Tidx": mm.DT_INT64}, (("Tidx", "DT_INT64"),)),
-        ("Cast", {"SrcT": mm.DT_INT32, "DstT": mm.DT_FLOAT, "Truncate": "x"}, (("DstT", "DT_FLOAT"), ("SrcT", "DT_INT32"))),
+        (
+            "Cast",
+            {"SrcT": mm.DT_INT32, "DstT": mm.DT_FLOAT, "Truncate": "x"},
+            (("DstT", "DT_FLOAT"), ("SrcT", "DT_INT32")),
+        ),
         ("IdentityN", {"T": (mm.DT_FLOAT, mm.DT_INT32)}, (("T", "[DT_FLOAT,DT_INT32]"),)),
         ("StringToHashBucketFast", {}, ()),
         ("Weird", {"T": 101}, (("T", "DT_FLOAT_REF"),)),

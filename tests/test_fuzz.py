@@ -41,7 +41,12 @@ def _made_seeds() -> list[bytes]:
     flex = mm.flex_options("AddV2", {"T": mm.DT_FLOAT, "Tidx": (mm.DT_INT32, mm.DT_INT64)})
     return [
         mm.make_model(
-            [mm.builtin(mm.WHILE), mm.builtin(mm.STABLEHLO_CASE, old_writer=False), mm.custom("FlexAddV2"), mm.custom("Foo")],
+            [
+                mm.builtin(mm.WHILE),
+                mm.builtin(mm.STABLEHLO_CASE, old_writer=False),
+                mm.custom("FlexAddV2"),
+                mm.custom("Foo"),
+            ],
             [[mm.Op(0)], [mm.Op(1), mm.Op(2, flex)], [mm.Op(3, b"\x01\x02")]],
             buffers=[32],
         ),

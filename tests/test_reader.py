@@ -96,7 +96,13 @@ def test_version_default_is_one(version) -> None:
 
 
 def test_duplicate_entries_merge_versions() -> None:
-    codes = [mm.builtin(mm.CONV_2D, 1), mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.CONV_2D, 1), mm.custom("Foo"), mm.custom("Foo")]
+    codes = [
+        mm.builtin(mm.CONV_2D, 1),
+        mm.builtin(mm.CONV_2D, 3),
+        mm.builtin(mm.CONV_2D, 1),
+        mm.custom("Foo"),
+        mm.custom("Foo"),
+    ]
     parsed = _parse(mm.make_model(codes, [[mm.Op(i) for i in range(5)]]))
     assert dict(parsed.ops.builtin_ops) == {"CONV_2D": (1, 3)}
     assert parsed.ops.custom_ops == ("Foo",)

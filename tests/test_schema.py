@@ -52,9 +52,22 @@ def test_table_agrees_with_tflite_package_where_it_knows() -> None:
 
 @pytest.mark.parametrize(
     "value, name",
-    [(0, "DT_INVALID"), (1, "DT_FLOAT"), (3, "DT_INT32"), (7, "DT_STRING"), (9, "DT_INT64"), (10, "DT_BOOL"),
-     (19, "DT_HALF"), (20, "DT_RESOURCE"), (21, "DT_VARIANT"), (29, "DT_INT4"), (101, "DT_FLOAT_REF"),
-     (119, "DT_HALF_REF"), (100, "DT_100"), (77, "DT_77")],
+    [
+        (0, "DT_INVALID"),
+        (1, "DT_FLOAT"),
+        (3, "DT_INT32"),
+        (7, "DT_STRING"),
+        (9, "DT_INT64"),
+        (10, "DT_BOOL"),
+        (19, "DT_HALF"),
+        (20, "DT_RESOURCE"),
+        (21, "DT_VARIANT"),
+        (29, "DT_INT4"),
+        (101, "DT_FLOAT_REF"),
+        (119, "DT_HALF_REF"),
+        (100, "DT_100"),
+        (77, "DT_77"),
+    ],
 )
 def test_data_type_name(value: int, name: str) -> None:
     assert schema.data_type_name(value) == name

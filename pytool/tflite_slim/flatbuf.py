@@ -11,10 +11,12 @@ vectors, whose lengths are checked against the buffer size first.
 
 from __future__ import annotations
 
+import mmap
 import struct
 from typing import Iterator, Optional, Union
 
-Buffer = Union[bytes, bytearray, memoryview, "mmap.mmap"]  # noqa: F821 (documentation only)
+#: What the reader accepts: file bytes, or the file memory-mapped.
+Buffer = Union[bytes, bytearray, memoryview, mmap.mmap]
 
 _U16 = struct.Struct("<H")
 _I32 = struct.Struct("<i")
@@ -44,7 +46,9 @@ class Table:
         vsize, tsize = _U16.unpack_from(buf, vtable)[0], _U16.unpack_from(buf, vtable + 2)[0]
         if vsize < 4 or vsize % 2 or vtable + vsize > size:
             raise FlatbufferError(f"{what}: malformed vtable (size {vsize})")
-        if tsize < 4 or pos + tsize > size:
+        if tsize < 4:
+            raise FlatbufferError(f"{what}: malformed table size {tsize}")
+        if pos + tsize > size:
             raise FlatbufferError(f"{what}: table extends past the end of the file")
         self._vtable = vtable
         self._vtable_size = vsize

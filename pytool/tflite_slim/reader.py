@@ -108,7 +108,9 @@ def parse_model(buf: Buffer) -> ParsedModel:
                 raise FlatbufferError("operator vectors overlap (more operators than the file can hold)")
             index = op.uint32(schema.OPERATOR_OPCODE_INDEX, 0)
             if index >= len(entries):
-                raise FlatbufferError(f"{op.what}: opcode_index {index} outside the {len(entries)}-entry operator_codes table")
+                raise FlatbufferError(
+                    f"{op.what}: opcode_index {index} outside the {len(entries)}-entry operator_codes table"
+                )
             referenced[index] = True
             entry = entries[index]
             if entry.kind != "flex":

@@ -14,6 +14,7 @@ import tempfile
 from typing import Iterable, Sequence
 
 from tflite_slim.analysis import Analysis
+from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, ModelOps, OpSet
 
 
@@ -63,8 +64,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     fmt = lambda r: indent + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
-
-
 
 
 #: How many model names a union row lists before "+N more" (the HTML page has them all).
@@ -148,8 +147,10 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report") 
             f"<td>{e(detail)}</td>{''.join(cells)}</tr>"
         )
     parts.append("</tbody></table>")
-    parts.append("<h2>Models</h2><table><thead><tr><th>path</th><th>size</th><th>subgraphs</th>"
-                 "<th>sha256</th><th>unreferenced opcode entries</th></tr></thead><tbody>")
+    parts.append(
+        "<h2>Models</h2><table><thead><tr><th>path</th><th>size</th><th>subgraphs</th>"
+        "<th>sha256</th><th>unreferenced opcode entries</th></tr></thead><tbody>"
+    )
     for m in models:
         parts.append(
             f"<tr><td>{e(m.path)}</td><td>{e(human_size(m.size))}</td><td>{m.subgraphs}</td>"
@@ -165,9 +166,17 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report") 
 
 
 def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file and a rename (never half-written)."""
+    """Write ``text`` to ``path`` via a temp file and a rename (never half-written).
+
+    Raises :class:`UsageError` when the file cannot be written there.
+    """
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tflite-slim-", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tflite-slim-", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise UsageError(
+            f"{path}: cannot write the report ({e.strerror or e}); check that {directory} exists and is writable"
+        ) from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -176,9 +185,11 @@ def write_text_atomic(path: str, text: str) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise UsageError(f"{path}: cannot write the report ({e.strerror or e})") from e
         raise

@@ -19,9 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "needing it) or a model could not be read; 2 usage error."
         ),
     )
-    p.add_argument("--ops", required=True, metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)")
+    p.add_argument(
+        "--ops", required=True, metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)"
+    )
     p.add_argument("paths", nargs="*", metavar="PATH", help="model file or directory (searched recursively)")
-    p.add_argument("--glob", action="append", metavar="PATTERN", help="file-name pattern in directories (default *.tflite)")
+    p.add_argument(
+        "--glob", action="append", metavar="PATTERN", help="file-name pattern in directories (default *.tflite)"
+    )
     p.set_defaults(run=run)
 
 
