@@ -1,0 +1,119 @@
+"""The Docker backend's exact command lines (through the process seam) and its errors."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
+from standin.workspace import make_tensorflow_workspace
+from tflite_slim import process
+from tflite_slim.backends import DockerBazel, Package
+from tflite_slim.builder import BuildSettings, build, prepare
+from tflite_slim.errors import ToolchainError
+from tflite_slim.opset import FlexOp, OpSet
+from tflite_slim.plan import BuildPlan
+
+
+def fake_aar(path: Path, abis, so) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("AndroidManifest.xml", "<manifest/>")
+        z.writestr("classes.jar", b"PK")
+        for abi in abis:
+            z.writestr(f"jni/{abi}/{so}", b"\x7fELF")
+
+
+@pytest.fixture
+def models(tmp_path):
+    a = tmp_path / "m/a.tflite"
+    a.parent.mkdir()
+    a.write_bytes(make_model([builtin(ADD, 1), custom("FlexAddV2")],
+                             [[Op(0), Op(1, custom_options=flex_options("AddV2"))]]))
+    return [str(a)]
+
+
+def test_docker_flow_commands(tmp_path, monkeypatch, models):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    calls = []
+
+    def fake_run(argv, **kw):
+        calls.append(list(argv))
+        if argv[1] == "run":
+            out = Path(argv[argv.index("-v", 5) + 1].split(":")[0])
+            abis = ("arm64-v8a",)
+            fake_aar(out / "tensorflow-lite.aar", abis, "libtensorflowlite_jni.so")
+            fake_aar(out / "tensorflow-lite-select-tf-ops.aar", abis, "libtensorflowlite_flex_jni.so")
+        return process.Completed(tuple(argv), 0, "", "")
+
+    monkeypatch.setattr(process, "run", fake_run)
+    s = BuildSettings(models=tuple(models), out=str(tmp_path / "out"), tensorflow_src=str(ws),
+                      abis=("arm64-v8a",), backend="docker", docker="/bin/true", checkpoint="v2.17.0",
+                      cache_dir=str(tmp_path / "cache"))
+    result = build(s)
+    assert calls[0] == ["/bin/true", "build", "-t", "tflite-builder", "-f",
+                        str(ws.resolve() / "tensorflow/tools/dockerfiles/tflite-android.Dockerfile"),
+                        str(ws.resolve() / "tensorflow/tools/dockerfiles")]
+    run = calls[1]
+    assert run[:3] == ["/bin/true", "run", "--rm"]
+    mounts = [run[i + 1] for i, a in enumerate(run) if a == "-v"]
+    assert mounts[0].endswith(":/tflite_slim_pkg:ro") and mounts[1].endswith(":/out")
+    assert not any(m.endswith(":/tensorflow_src") for m in mounts)  # checkpoint: cloned in the container
+    assert mounts[2] == f"{tmp_path / 'cache' / 'docker-bazel'}:/bazel_cache"
+    assert run[-5:-1] == ["--entrypoint", "/bin/bash", "tflite-builder", "-c"]
+    script = run[-1].splitlines()
+    assert "git -C /tensorflow_src checkout v2.17.0" in script
+    assert any(l.endswith("| ./configure") for l in script)
+    pkg = f"tflite_slim_build/p{result.plan.fingerprint[:16]}"
+    assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
+            f"--define=xnn_enable_arm_fp16=false --host_crosstool_top=@bazel_tools//tools/cpp:toolchain "
+            f"//{pkg}:tensorflow-lite") in script
+    assert any("--config=monolithic" in l and l.endswith(":tensorflow-lite-select-tf-ops") for l in script)
+    assert f"cp bazel-bin/{pkg}/tensorflow-lite-select-tf-ops.aar /out/" in script
+    # The checkpoint is the revision recorded, not the mounted tree's.
+    record = json.loads((tmp_path / "out/ops.json").read_text())
+    assert record["tensorflow"] == {"version": "2.17.0", "commit": None}
+    assert record["artifacts"]["select_tf_ops"] == "tensorflow-lite-select-tf-ops.aar"
+
+
+def test_docker_without_checkpoint_mounts_source_and_records_branch(tmp_path, models):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    plan = BuildPlan(OpSet({"ADD": (1,)}), ("arm64-v8a",), "2.16.1")
+    pkg = Package("tflite_slim_build/pX", "", ())
+    d = DockerBazel(ws)
+    argv = d.run_argv(plan, pkg, Path("/w/pkg"), Path("/w/out"))
+    assert f"{ws}:/tensorflow_src" in argv and "git clone" not in argv[-1]
+    assert "--output_user_root" not in argv[-1]
+    p = prepare(BuildSettings(models=tuple(models), tensorflow_src=str(ws), backend="docker",
+                              checkpoint="master", dry_run=True))
+    assert p.plan.tf_commit == "master" and p.plan.tf_version == "2.16.1"
+    assert p.commands[0][:2] == ("docker", "build")
+
+
+def test_docker_absent_is_a_toolchain_error(tmp_path, models):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    s = BuildSettings(models=tuple(models), out=str(tmp_path / "out"), tensorflow_src=str(ws),
+                      backend="docker", docker="no-such-docker-here", cache_dir=str(tmp_path / "c"))
+    with pytest.raises(ToolchainError, match="install Docker Engine"):
+        build(s)
+    assert not (tmp_path / "out").exists()
+
+
+def test_docker_needs_the_dockerfile(tmp_path, models):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    (ws / "tensorflow/tools/dockerfiles/tflite-android.Dockerfile").unlink()
+    s = BuildSettings(models=tuple(models), out=str(tmp_path / "out"), tensorflow_src=str(ws),
+                      backend="docker", docker="/bin/true", cache_dir=str(tmp_path / "c"))
+    with pytest.raises(ToolchainError, match="tflite-android.Dockerfile"):
+        build(s)
+
+
+def test_dry_run_with_version_downloads_nothing(tmp_path, models, monkeypatch):
+    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", "http://127.0.0.1:9/unreachable")
+    p = prepare(BuildSettings(models=tuple(models), tensorflow_version="2.16.1", dry_run=True,
+                              cache_dir=str(tmp_path / "c")))
+    assert p.plan.tf_version == "2.16.1" and p.source is None
+    assert p.commands[0][0] == "bazel" and not (tmp_path / "c").exists()
+    assert p.plan.op_set.flex_ops == (FlexOp("AddV2"),)
