@@ -127,7 +127,7 @@ public final class ProjectDefaults {
             bazel = b.contains("/") || b.contains(File.separator) ? project.file(ext.getBazel()).getAbsolutePath() : b;
         }
         return new ToolCommands.BuildOptions(abis(), optionalPath(ext.getTensorflowSource()), ext.getTensorflowVersion(),
-                ext.getBackend(), bazel, srcs, ext.getCustomOpsDeps(), ext.isExperimentalApi());
+                ext.getBackend(), bazel, srcs, ext.getCustomOpsDeps(), ext.getExperimentalApi());
     }
 
     private List<File> androidAssetDirs(Object android) {

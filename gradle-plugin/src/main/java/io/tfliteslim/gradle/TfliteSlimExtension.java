@@ -27,7 +27,7 @@ public class TfliteSlimExtension {
     private final List<Object> customOpsSrcs = new ArrayList<>();
     private final List<String> customOpsDeps = new ArrayList<>();
     private String groupId;
-    private boolean experimentalApi;
+    private Boolean experimentalApi;
     private boolean verify = true;
     private Object repository;
 
@@ -108,7 +108,7 @@ public class TfliteSlimExtension {
         this.tensorflowVersion = tensorflowVersion;
     }
 
-    /** {@code bazel} or {@code docker}; null means the tool's default. */
+    /** {@code local} (bazel in tensorflowSource) or {@code docker}; null means the tool's default (local). */
     public String getBackend() {
         return backend;
     }
@@ -163,12 +163,15 @@ public class TfliteSlimExtension {
         this.groupId = groupId;
     }
 
-    /** Build TensorFlow Lite's experimental Java API into the runtime. */
-    public boolean isExperimentalApi() {
+    /**
+     * Include TensorFlow Lite's full Java API ({@code Interpreter}), not only the stable
+     * {@code InterpreterApi} subset; null means the tool's default (on).
+     */
+    public Boolean getExperimentalApi() {
         return experimentalApi;
     }
 
-    public void setExperimentalApi(boolean experimentalApi) {
+    public void setExperimentalApi(Boolean experimentalApi) {
         this.experimentalApi = experimentalApi;
     }
 

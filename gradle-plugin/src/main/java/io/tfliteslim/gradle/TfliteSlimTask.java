@@ -71,8 +71,9 @@ public class TfliteSlimTask extends ToolTask {
     }
 
     @Input
-    public boolean isExperimentalApi() {
-        return ext().isExperimentalApi();
+    @Optional
+    public Boolean getExperimentalApi() {
+        return ext().getExperimentalApi();
     }
 
     /** Where it installs: the configured repository, or "" for the tool's default (mavenLocal). */
@@ -104,7 +105,7 @@ public class TfliteSlimTask extends ToolTask {
         runner.runChecked(ToolCommands.build(getPython(), modelArgs(), getOutDir().getAbsolutePath(), getDefaults().buildOptions()),
                 LogLevel.LIFECYCLE, "tflite-slim build",
                 "The native build needs a TensorFlow checkout configured for Android (tfliteSlim.tensorflowSource) "
-                        + "with bazel, or Docker (tfliteSlim.backend = 'docker'). "
+                        + "with bazel (tfliteSlim.bazel), or Docker (tfliteSlim.backend = 'docker' with tfliteSlim.tensorflowVersion). "
                         + "`gradle tfliteReport` shows the models' ops without any toolchain.");
         String repo = getRepository();
         runner.runChecked(ToolCommands.install(getPython(), getOutDir().getAbsolutePath(), repo.isEmpty() ? null : repo,

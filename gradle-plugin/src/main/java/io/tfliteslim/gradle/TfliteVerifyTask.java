@@ -50,7 +50,7 @@ public class TfliteVerifyTask extends ToolTask {
         List<String> models = modelArgs();
         ToolRunner.Result result = runner().run(ToolCommands.verify(getPython(), opsJson.getAbsolutePath(), models), LogLevel.INFO);
         if (result.exitCode == 1) {
-            throw new GradleException("tfliteVerify: the slim runtime " + runtime + " does not carry every op the models need:\n"
+            throw new GradleException("tfliteVerify: the slim runtime " + runtime + " does not cover the models:\n"
                     + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
         }
         if (result.exitCode != 0) {

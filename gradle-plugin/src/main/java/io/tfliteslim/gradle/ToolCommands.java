@@ -31,6 +31,13 @@ public final class ToolCommands {
         return Collections.unmodifiableList(argv);
     }
 
+    /** {@code analyze MODEL...}: the same report as a text table on stdout, for the console. */
+    public static List<String> analyzeText(String python, List<String> models) {
+        List<String> argv = start(python, "analyze");
+        argv.addAll(models);
+        return Collections.unmodifiableList(argv);
+    }
+
     /** {@code build MODEL... --out DIR --target-archs A,B [options]}: the slim AARs and their ops.json. */
     public static List<String> build(String python, List<String> models, String outDir, BuildOptions options) {
         List<String> argv = start(python, "build");
@@ -45,16 +52,15 @@ public final class ToolCommands {
         option(argv, "--tensorflow-version", options.tensorflowVersion);
         option(argv, "--backend", options.backend);
         option(argv, "--bazel", options.bazel);
-        if (!options.customOpsSrcs.isEmpty()) {
-            argv.add("--custom-ops-srcs");
-            argv.addAll(options.customOpsSrcs);
+        // One flag per value: the tool's options take one value each (repeatable).
+        for (String src : options.customOpsSrcs) {
+            option(argv, "--custom-ops-srcs", src);
         }
-        if (!options.customOpsDeps.isEmpty()) {
-            argv.add("--custom-ops-deps");
-            argv.addAll(options.customOpsDeps);
+        for (String dep : options.customOpsDeps) {
+            option(argv, "--custom-ops-deps", dep);
         }
-        if (options.experimentalApi) {
-            argv.add("--experimental-api");
+        if (options.experimentalApi != null) {
+            argv.add(options.experimentalApi ? "--experimental-api" : "--no-experimental-api");
         }
         return Collections.unmodifiableList(argv);
     }
@@ -108,12 +114,12 @@ public final class ToolCommands {
         final String bazel;
         final List<String> customOpsSrcs;
         final List<String> customOpsDeps;
-        final boolean experimentalApi;
+        final Boolean experimentalApi;
 
         /** Nulls and empty lists leave the option out, so the tool's own default applies. */
         public BuildOptions(List<String> abis, String tensorflowSource, String tensorflowVersion, String backend,
                             String bazel, List<String> customOpsSrcs, List<String> customOpsDeps,
-                            boolean experimentalApi) {
+                            Boolean experimentalApi) {
             this.abis = copy(abis);
             this.tensorflowSource = tensorflowSource;
             this.tensorflowVersion = tensorflowVersion;

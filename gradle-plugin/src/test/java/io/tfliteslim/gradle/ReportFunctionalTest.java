@@ -34,6 +34,8 @@ public class ReportFunctionalTest {
         Map<String, Object> union = (Map<String, Object>) report.get("union");
         assertEquals("{ADD=[1, 2], CONV_2D=[3]}", union.get("builtin_ops").toString());
         assertTrue(f.read("build/reports/tflite-slim/ops.html").contains("CONV_2D"));
+        // The console shows the union table.
+        assertTrue(first.getOutput(), first.getOutput().contains("union of 2 models"));
 
         assertEquals(TaskOutcome.UP_TO_DATE, f.build("tfliteReport").task(":tfliteReport").getOutcome());
 
