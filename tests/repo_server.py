@@ -1,0 +1,114 @@
+"""A small Maven repository server on 127.0.0.1 for deploy tests.
+
+Stores PUT bodies under a directory and serves them back with GET/HEAD, like
+a WebDAV-backed repository. Basic auth is required for every request when
+``credentials`` is set; ``fail_next`` answers that many coming requests with
+500; ``immutable`` refuses a second PUT of the same non-metadata file with
+400, as release repositories (Nexus, Artifactory) do. Every request is logged
+as ``(method, path, status, authorization header present)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Optional, Tuple
+
+
+class RepoServer:
+    def __init__(self, root: Path, credentials: Optional[Tuple[str, str]] = ("deployer", "s3cret")) -> None:
+        self.root = root
+        self.credentials = credentials
+        self.fail_next = 0
+        self.immutable = True
+        self.requests: list[tuple[str, str, int]] = []
+        self.lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/maven"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> "RepoServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def files(self) -> dict[str, bytes]:
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
+
+
+def _handler(server: RepoServer) -> type:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:  # keep pytest output clean
+            pass
+
+        def _answer(self, status: int, body: bytes = b"", head: bool = False) -> None:
+            with server.lock:
+                server.requests.append((self.command, self.path, status))
+            self.send_response(status)
+            if status == 401:
+                self.send_header("WWW-Authenticate", 'Basic realm="maven"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _gate(self) -> bool:
+            """True when the request may proceed; answers 500/401 itself otherwise."""
+            with server.lock:
+                if server.fail_next > 0:
+                    server.fail_next -= 1
+                    failing = True
+                else:
+                    failing = False
+            if failing:
+                self._answer(500, b"injected failure")
+                return False
+            if server.credentials is not None:
+                expected = "Basic " + base64.b64encode(":".join(server.credentials).encode()).decode()
+                if self.headers.get("Authorization") != expected:
+                    self._answer(401, b"authentication required")
+                    return False
+            return True
+
+        def _path(self) -> Optional[Path]:
+            prefix = "/maven/"
+            if not self.path.startswith(prefix) or ".." in self.path:
+                return None
+            return server.root / self.path[len(prefix):]
+
+        def do_PUT(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if not self._gate():
+                return
+            path = self._path()
+            if path is None:
+                return self._answer(404)
+            metadata = path.name.startswith("maven-metadata.xml")
+            if server.immutable and path.exists() and not metadata:
+                return self._answer(400, b"release artifacts cannot be redeployed")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+            self._answer(201)
+
+        def _serve(self, head: bool) -> None:
+            if not self._gate():
+                return
+            path = self._path()
+            if path is None or not path.is_file():
+                return self._answer(404, head=head)
+            self._answer(200, path.read_bytes(), head=head)
+
+        def do_GET(self) -> None:
+            self._serve(False)
+
+        def do_HEAD(self) -> None:
+            self._serve(True)
+
+    return Handler

@@ -1,0 +1,197 @@
+"""``tflite-slim deploy`` against a real HTTP repository server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from fake_build import BASIC, WITH_FLEX, make_build_out
+from repo_server import RepoServer
+from tflite_slim import remote, repometa
+from tflite_slim.cli import main
+from tflite_slim.coordinates import Coordinates
+from tflite_slim.errors import UsageError
+
+METADATA_XSD = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"
+PASSWORD = "s3cret"
+V = "2.16.1-slim-test"
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    with RepoServer(tmp_path / "served") as s:
+        yield s
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    return make_build_out(tmp_path / "out", WITH_FLEX)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No real ~/.netrc or ~/.m2/settings.xml of the machine leaks into these tests."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("NETRC", raising=False)
+    monkeypatch.delenv("M2_HOME", raising=False)
+    monkeypatch.delenv("MAVEN_HOME", raising=False)
+    monkeypatch.setenv("DEPLOY_PW", PASSWORD)
+    return home
+
+
+def deploy(server: RepoServer, out: Path, *extra: str) -> int:
+    return main(["deploy", str(out), "--url", server.url, "--version", V, *extra])
+
+
+def test_files_checksums_and_metadata_land(server: RepoServer, out: Path, capsys) -> None:
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    stdout, stderr = capsys.readouterr()
+    assert stdout.splitlines() == [
+        f"deployed: io.tfliteslim:tensorflow-lite:{V} to {server.url}",
+        f"deployed: io.tfliteslim:tensorflow-lite-select-tf-ops:{V} to {server.url}",
+    ]
+    assert PASSWORD not in stdout + stderr
+    files = server.files()
+    for artifact in ("tensorflow-lite", "tensorflow-lite-select-tf-ops"):
+        base = f"io/tfliteslim/{artifact}"
+        for name in (f"{artifact}-{V}.aar", f"{artifact}-{V}.pom", f"{artifact}-{V}-ops.json"):
+            data = files[f"{base}/{V}/{name}"]
+            for algo in ("md5", "sha1", "sha256", "sha512"):
+                assert files[f"{base}/{V}/{name}.{algo}"] == hashlib.new(algo, data).hexdigest().encode()
+        meta = files[f"{base}/maven-metadata.xml"]
+        assert files[f"{base}/maven-metadata.xml.sha1"] == hashlib.sha1(meta).hexdigest().encode()
+        if METADATA_XSD.is_file():
+            etree.XMLSchema(etree.parse(str(METADATA_XSD))).assertValid(etree.fromstring(meta))
+        assert repometa.parse(meta, Coordinates("io.tfliteslim", artifact, V)).versions == (V,)
+    assert files[f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar"] == (out / "tensorflow-lite.aar").read_bytes()
+    # Maven's order: existence checks, then each artifact's files (POM after its AAR), then its metadata.
+    puts = [p for m, p, _ in server.requests if m == "PUT" and not p.endswith((".md5", ".sha1", ".sha256", ".sha512"))]
+    runtime_puts = [p.rsplit("/", 1)[1] for p in puts if "/tensorflow-lite/" in p]
+    assert runtime_puts == [f"tensorflow-lite-{V}.aar", f"tensorflow-lite-{V}-ops.json", f"tensorflow-lite-{V}.pom",
+                            "maven-metadata.xml"]
+
+
+def test_401_without_credentials_is_a_clear_error(server: RepoServer, out: Path, capsys) -> None:
+    assert deploy(server, out) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: GET {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml answered 401 Unauthorized: "
+        "the repository needs credentials: give --username with --password-env VAR, --server-id ID "
+        "(a <server> in ~/.m2/settings.xml) or a ~/.netrc entry for 127.0.0.1\n"
+    )
+    assert server.files() == {}
+
+
+def test_wrong_password_names_where_it_came_from(server: RepoServer, out: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("DEPLOY_PW", "wrong-password")
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    err = capsys.readouterr().err
+    assert "answered 401 Unauthorized: the credentials from --username and $DEPLOY_PW were refused" in err
+    assert "wrong-password" not in err
+
+
+def test_server_error_then_retry_succeeds(server: RepoServer, out: Path) -> None:
+    server.fail_next = 2
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    assert [s for _, _, s in server.requests[:3]] == [500, 500, 404]  # the retried metadata GET
+    assert f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar" in server.files()
+
+
+def test_server_keeps_failing(server: RepoServer, out: Path, capsys) -> None:
+    server.fail_next = 1000
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW", "--retries", "1") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: GET {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml")
+    assert "500" in err and err.count("\n") == 1
+
+
+def test_existing_release_is_refused_before_any_upload(server: RepoServer, out: Path, capsys) -> None:
+    args = ("--username", "deployer", "--password-env", "DEPLOY_PW")
+    assert deploy(server, out, *args) == 0
+    before = server.files()
+    count = len(server.requests)
+    assert deploy(server, out, *args) == 2
+    err = capsys.readouterr().err
+    assert f"error: io.tfliteslim:tensorflow-lite:{V} is already in {server.url} (listed in maven-metadata.xml)" in err
+    assert server.files() == before
+    assert [m for m, _, _ in server.requests[count:]] == ["GET"]
+
+
+def test_existing_pom_without_metadata_is_refused(server: RepoServer, out: Path, capsys) -> None:
+    pom = server.root / f"io/tfliteslim/tensorflow-lite-select-tf-ops/{V}/tensorflow-lite-select-tf-ops-{V}.pom"
+    pom.parent.mkdir(parents=True)
+    pom.write_text("<project/>")
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert f"(tensorflow-lite-select-tf-ops-{V}.pom exists)" in capsys.readouterr().err
+    assert list(server.files()) == [str(pom.relative_to(server.root))]  # not even the runtime went up
+
+
+def test_metadata_is_merged_with_existing_versions(server: RepoServer, tmp_path: Path) -> None:
+    runtime_only = make_build_out(tmp_path / "rt", BASIC)
+    for version in ("1.0", "2.0"):
+        assert main(["deploy", str(runtime_only), "--url", server.url, "--version", version,
+                     "--username", "deployer", "--password-env", "DEPLOY_PW"]) == 0
+    meta = server.files()["io/tfliteslim/tensorflow-lite/maven-metadata.xml"]
+    parsed = repometa.parse(meta, Coordinates("io.tfliteslim", "tensorflow-lite", "x"))
+    assert (parsed.versions, parsed.latest, parsed.release) == (("1.0", "2.0"), "2.0", "2.0")
+
+
+def test_credentials_from_netrc(server: RepoServer, out: Path, isolated_home: Path) -> None:
+    netrc = isolated_home / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1 login deployer password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    assert deploy(server, out) == 0
+
+
+def test_credentials_from_settings_server(server: RepoServer, out: Path, isolated_home: Path) -> None:
+    (isolated_home / ".m2").mkdir()
+    (isolated_home / ".m2" / "settings.xml").write_text(
+        "<settings><servers><server><id>team</id><username>deployer</username>"
+        "<password>${env.DEPLOY_PW}</password></server></servers></settings>"
+    )
+    assert deploy(server, out, "--server-id", "team") == 0
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--username", "u"], "--username needs --password-env VAR"),
+        (["--password-env", "DEPLOY_PW"], "--password-env needs --username"),
+        (["--username", "u", "--password-env", "NOPE_NOT_SET"], "environment variable NOPE_NOT_SET is not set"),
+        (["--username", "u", "--password-env", "DEPLOY_PW", "--server-id", "x"], "not both"),
+        (["--retries", "-1"], "--retries must be 0 or more"),
+    ],
+)
+def test_usage_errors(server: RepoServer, out: Path, capsys, extra: list, message: str) -> None:
+    assert deploy(server, out, *extra) == 2
+    assert message in capsys.readouterr().err
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("ftp://repo.example/maven", "is not an http(s) URL"),
+        ("https://user:pw@repo.example/maven", "https://***@repo.example/maven carries credentials"),
+        ("https://repo.example/maven?x=1", "has a query or fragment"),
+        ("repo.example/maven", "is not an http(s) URL"),
+    ],
+)
+def test_check_url(url: str, message: str) -> None:
+    with pytest.raises(UsageError) as e:
+        remote.check_url(url)
+    assert message in str(e.value) and "pw@" not in str(e.value)
+
+
+def test_check_url_strips_trailing_slash() -> None:
+    assert remote.check_url("https://repo.example/maven/") == "https://repo.example/maven"
+
+
+def test_snapshot_versions_are_refused(server: RepoServer, out: Path, capsys) -> None:
+    assert main(["deploy", str(out), "--url", server.url, "--version", "1.0-SNAPSHOT"]) == 2
+    assert "-SNAPSHOT versions is not supported" in capsys.readouterr().err
