@@ -1,4 +1,4 @@
-"""Analyzing sets of files, and rendering the result (text, HTML)."""
+"""Analyzing sets of files: bad files kept apart, the union, its fingerprint, who needs what."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 import modelmaker as mm
-from tflite_slim.analysis import Analysis, AnalyzeSettings, analyze, analyze_files, needed_by
-from tflite_slim.errors import UsageError
-from tflite_slim.opset import FlexOp, ModelFailure, opset_from_json
-from tflite_slim.report import human_size, render_html, render_text, write_text_atomic
+from tflite_slim.analysis import AnalyzeSettings, analyze, analyze_files, needed_by
+from tflite_slim.opset import FlexOp, opset_from_json
 
 
 @pytest.fixture()
@@ -86,62 +84,3 @@ def test_needed_by_uses_missing_from_spelling(models: Path) -> None:
         "custom op <b>Odd&Op</b>": ["flex.tflite"],
         "flex op AddV2": ["flex.tflite"],
     }
-
-
-def test_text_report(models: Path) -> None:
-    text = render_text(analyze(AnalyzeSettings((str(models),))))
-    assert "conv.tflite" in text and "CONV_2D" in text
-    assert "union of 2 models" in text
-    union_part = text.split("union of 2 models")[1]
-    conv_row = next(line for line in union_part.splitlines() if " CONV_2D " in line)
-    assert "1, 3" in conv_row and "2: conv.tflite, flex.tflite" in conv_row
-    flex_row = next(line for line in union_part.splitlines() if line.strip().startswith("flex"))
-    assert "AddV2" in flex_row and "T=DT_FLOAT" in flex_row
-    assert "errors (1):" in text and "broken.tflite: not a TFLite flatbuffer" in text
-
-
-def test_html_report_escapes_and_highlights(models: Path) -> None:
-    result = analyze(AnalyzeSettings((str(models),)))
-    page = render_html(result)
-    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert "<b>Odd&Op</b>" not in page and "&lt;b&gt;Odd&amp;Op&lt;/b&gt;" in page
-    assert '<tr class="flex">' in page and '<tr class="custom">' in page
-    assert "http" not in page.replace("http-equiv", "")  # self-contained: nothing fetched
-    assert page.count('<th class="model"') == 2
-    assert render_html(result) == page  # byte-stable
-
-
-@pytest.mark.parametrize(
-    "n, text", [(0, "0 B"), (532, "532 B"), (2048, "2.0 KiB"), (105 * 1024 * 1024, "105.0 MiB"), (3 << 30, "3.0 GiB")]
-)
-def test_human_size(n: int, text: str) -> None:
-    assert human_size(n) == text
-
-
-def test_empty_analysis_renders() -> None:
-    empty = Analysis((), (ModelFailure("x.tflite", "bad"),))
-    assert "union of 0 models" in render_text(empty)
-    assert "x.tflite" in render_html(empty)
-
-
-def test_write_text_atomic_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
-    target = tmp_path / "out.json"
-    target.write_text("old")
-    write_text_atomic(str(target), "new\n")
-    assert target.read_text() == "new\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
-    assert target.stat().st_mode & 0o444 == 0o444 & ~_umask()
-
-
-def _umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m
-
-
-@pytest.mark.parametrize("target", ["missing-dir/out.json", "is-a-dir"])
-def test_write_text_atomic_unwritable_is_a_usage_error(tmp_path: Path, target: str) -> None:
-    (tmp_path / "is-a-dir").mkdir()
-    with pytest.raises(UsageError, match="cannot write the report"):
-        write_text_atomic(str(tmp_path / target), "x")
-    assert not [p for p in tmp_path.rglob(".tflite-slim-*")]

@@ -1,0 +1,106 @@
+"""Rendering an analysis for people (text, HTML) and writing reports atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import modelmaker as mm
+from tflite_slim.analysis import Analysis, AnalyzeSettings, analyze
+from tflite_slim.errors import UsageError
+from tflite_slim.opset import ModelFailure
+from tflite_slim.report import human_size, render_html, render_text, write_text_atomic
+
+
+@pytest.fixture()
+def models(tmp_path: Path) -> Path:
+    (tmp_path / "conv.tflite").write_bytes(
+        mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]])
+    )
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "flex.tflite").write_bytes(
+        mm.make_model(
+            [mm.builtin(mm.CONV_2D, 1), mm.custom("FlexAddV2"), mm.custom("<b>Odd&Op</b>")],
+            [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT})), mm.Op(2)]],
+        )
+    )
+    (tmp_path / "sub" / "broken.tflite").write_bytes(b"\x00" * 40)
+    return tmp_path
+
+
+def test_text_report(models: Path) -> None:
+    text = render_text(analyze(AnalyzeSettings((str(models),))))
+    assert "conv.tflite" in text and "CONV_2D" in text
+    assert "union of 2 models" in text
+    union_part = text.split("union of 2 models")[1]
+    conv_row = next(line for line in union_part.splitlines() if " CONV_2D " in line)
+    assert "1, 3" in conv_row and "2: conv.tflite, flex.tflite" in conv_row
+    flex_row = next(line for line in union_part.splitlines() if line.strip().startswith("flex"))
+    assert "AddV2" in flex_row and "T=DT_FLOAT" in flex_row
+    assert "errors (1):" in text and "broken.tflite: not a TFLite flatbuffer" in text
+
+
+def test_html_report_escapes_and_highlights(models: Path) -> None:
+    result = analyze(AnalyzeSettings((str(models),)))
+    page = render_html(result)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<b>Odd&Op</b>" not in page and "&lt;b&gt;Odd&amp;Op&lt;/b&gt;" in page
+    assert '<tr class="flex">' in page and '<tr class="custom">' in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained: nothing fetched
+    assert page.count('<th class="model"') == 2
+    assert render_html(result) == page  # byte-stable
+
+
+@pytest.mark.parametrize(
+    "n, text", [(0, "0 B"), (532, "532 B"), (2048, "2.0 KiB"), (105 * 1024 * 1024, "105.0 MiB"), (3 << 30, "3.0 GiB")]
+)
+def test_human_size(n: int, text: str) -> None:
+    assert human_size(n) == text
+
+
+def test_empty_analysis_renders() -> None:
+    empty = Analysis((), (ModelFailure("x.tflite", "bad"),))
+    assert "union of 0 models" in render_text(empty)
+    assert "x.tflite" in render_html(empty)
+
+
+def test_write_text_atomic_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    write_text_atomic(str(target), "new\n")
+    assert target.read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+    assert target.stat().st_mode & 0o444 == 0o444 & ~_umask()
+
+
+def _umask() -> int:
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
+@pytest.mark.parametrize("target", ["missing-dir/out.json", "is-a-dir"])
+def test_write_text_atomic_unwritable_is_a_usage_error(tmp_path: Path, target: str) -> None:
+    (tmp_path / "is-a-dir").mkdir()
+    with pytest.raises(UsageError, match="cannot write the report"):
+        write_text_atomic(str(tmp_path / target), "x")
+    assert not [p for p in tmp_path.rglob(".tflite-slim-*")]
+
+
+def test_flex_type_variants_are_separate_rows(tmp_path: Path) -> None:
+    for name, dtype in (("f32.tflite", mm.DT_FLOAT), ("i64.tflite", mm.DT_INT64)):
+        (tmp_path / name).write_bytes(
+            mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": dtype}))]])
+        )
+    result = analyze(AnalyzeSettings((str(tmp_path),)))
+    union_rows = [line.split() for line in render_text(result).split("union of 2 models")[1].splitlines()]
+    flex_rows = [row for row in union_rows if row and row[0] == "flex"]
+    assert flex_rows == [
+        ["flex", "AddV2", "T=DT_FLOAT", "1:", "f32.tflite"],
+        ["flex", "AddV2", "T=DT_INT64", "1:", "i64.tflite"],
+    ]
+    page = render_html(result)
+    assert page.count('<tr class="flex">') == 2
+    assert page.count('<td class="have">yes</td>') == 2  # one cell per variant, not four
