@@ -66,3 +66,11 @@ def test_nothing_found_says_where_and_what(tree: Path) -> None:
     with pytest.raises(UsageError) as e:
         find_models([str(tree / "sub")], ["*.onnx"])
     assert str(tree / "sub") in str(e.value) and "*.onnx" in str(e.value) and "--glob" in str(e.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_special_files_are_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.tflite"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="not a regular file or directory"):
+        find_models([str(fifo)])

@@ -32,6 +32,8 @@ def find_models(paths: Sequence[str], globs: Sequence[str] = DEFAULT_GLOBS) -> l
         elif os.path.isdir(path):
             for hit in _walk(path, patterns):
                 found.setdefault(hit, None)
+        elif os.path.exists(path):
+            raise UsageError(f"{path}: not a regular file or directory; name model files or folders")
         else:
             raise UsageError(f"{path}: no such file or directory")
     if not found:
