@@ -74,3 +74,9 @@ def test_special_files_are_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(UsageError, match="not a regular file or directory"):
         find_models([str(fifo)])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_special_files_in_directories_are_skipped(tree: Path) -> None:
+    os.mkfifo(tree / "sub" / "pipe.tflite")
+    assert _rel(find_models([str(tree / "sub")]), tree) == ["sub/b.tflite", "sub/deeper/c.tflite"]

@@ -49,8 +49,10 @@ def _walk(top: str, patterns: Sequence[str]) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames.sort()
         for name in sorted(filenames):
-            if any(fnmatch.fnmatchcase(name, p) for p in patterns):
-                yield os.path.join(dirpath, name)
+            full = os.path.join(dirpath, name)
+            # Regular files only: opening a named pipe would block forever.
+            if any(fnmatch.fnmatchcase(name, p) for p in patterns) and os.path.isfile(full):
+                yield full
 
 
 def _sort_key(path: str) -> tuple:
