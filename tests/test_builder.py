@@ -252,3 +252,29 @@ def test_cli_build_reports_sizes(env, capsys):
     assert "tensorflow-lite.aar:" in err and "arm64-v8a" in err and "armeabi-v7a" in err
     assert invocations(log)[0][-2] == "--jobs=2"
     assert json.loads((tmp / "out/ops.json").read_text())["experimental_api"] is False
+
+
+def test_old_tensorflow_without_experimental_attribute(env):
+    """A release whose macro predates the Java API split: the attribute is left out (Bazel would refuse it)."""
+    tmp, ws, log = env
+    (ws / "tensorflow/lite/build_def.bzl").write_text(
+        "def tflite_custom_android_library(name, models = [], srcs = [], deps = [],\n"
+        "        custom_package = 'org.tensorflow.lite', visibility = ['//visibility:private'],\n"
+        "        include_xnnpack_delegate = True, include_nnapi_delegate = True):\n    pass\n"
+    )
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    p = prepare(settings(ws, [a], tmp / "out", experimental_api=False))
+    assert "experimental" not in p.package.build_file and p.plan.experimental_api is True
+    build(settings(ws, [a], tmp / "out", experimental_api=False))
+    assert json.loads((tmp / "out/ops.json").read_text())["experimental_api"] is True
+    # The stand-in, like Bazel, refuses the attribute where the macro lacks it.
+    from tflite_slim.buildfile import BuildFileSpec, render_build_file
+    import subprocess, sys
+    (ws / "gen").mkdir()
+    (ws / "gen/a.tflite").write_bytes(b"m")
+    (ws / "gen/BUILD").write_text(render_build_file(BuildFileSpec(models=("a.tflite",))))
+    done = subprocess.run([sys.executable, str(BAZEL), "build", "-c", "opt", "--cxxopt=--std=c++17",
+                           "--fat_apk_cpu=arm64-v8a", "--define=xnn_enable_arm_fp16=false",
+                           "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain", "//gen:tensorflow-lite"],
+                          cwd=ws, capture_output=True, text=True)
+    assert done.returncode == 1 and "unexpected keyword argument(s): experimental" in done.stderr

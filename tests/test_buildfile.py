@@ -107,3 +107,9 @@ def test_build_file_is_stable_and_needs_models():
     assert render_build_file(spec) == render_build_file(spec)
     with pytest.raises(UsageError):
         render_build_file(BuildFileSpec(models=()))
+
+
+def test_experimental_attribute_left_out_for_old_releases():
+    text = render_build_file(BuildFileSpec(models=("a.tflite",), experimental_api=None))
+    assert "experimental" not in text
+    assert _calls(text)[2][2]["include_nnapi_delegate"] is True

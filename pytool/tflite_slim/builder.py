@@ -148,6 +148,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     union = OpSet.union(per_model.values())
     registration = render_registration(union)
     source, version, commit = _source(s, log)
+    has_attr = _has_experimental_attr(source)
     src_names = source_file_names(list(s.custom_ops_srcs))
     srcs = tuple(SourceFile(src_names[p], reader.file_sha256(p)) for p in sorted(src_names))
     plan = BuildPlan(
@@ -155,7 +156,8 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         abis=tuple(sorted(set(s.abis))),
         tf_version=version,
         tf_commit=commit,
-        experimental_api=s.experimental_api,
+        # Without the attribute the release builds the full API whatever was asked.
+        experimental_api=s.experimental_api or not has_attr,
         custom_ops_srcs=srcs,
         custom_ops_deps=tuple(s.custom_ops_deps),
         bazel_args=tuple(s.bazel_args),
@@ -166,13 +168,28 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         flex_models=tuple(sorted(names[m.path] for m in models if m.ops.has_flex)),
         srcs=tuple(sorted(src_names.values())),
         deps=tuple(s.custom_ops_deps),
-        experimental_api=s.experimental_api,
+        experimental_api=s.experimental_api if has_attr else None,
     )
     files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
     package = Package(package_path(plan), render_build_file(spec), files)
     backend = _backend(s, source)
     commands = tuple(tuple(c) for c in backend.commands(plan, package))
     return Prepared(plan, models, package, registration, commands, source)
+
+
+def _has_experimental_attr(source: Optional[TensorflowSource]) -> bool:
+    """Whether this TensorFlow's ``tflite_custom_android_library`` takes ``experimental``.
+
+    Releases before the stable/experimental Java API split have no such
+    attribute (Bazel would refuse the BUILD file) and always ship the full API.
+    Unknown sources (a dry run before download, a Docker checkpoint) assume a
+    current release.
+    """
+    if source is None:
+        return True
+    build_def = source.root / "tensorflow/lite/build_def.bzl"
+    text = build_def.read_text(errors="replace") if build_def.is_file() else ""
+    return "def tflite_custom_android_library(" not in text or "experimental" in text
 
 
 def _backend(s: BuildSettings, source: Optional[TensorflowSource]):

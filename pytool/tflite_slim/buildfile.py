@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from tflite_slim.errors import UsageError
 
@@ -84,7 +84,9 @@ class BuildFileSpec:
     flex_models: tuple[str, ...] = ()
     srcs: tuple[str, ...] = ()
     deps: tuple[str, ...] = ()
-    experimental_api: bool = True
+    #: None leaves the attribute out, for TensorFlow releases whose macro predates it
+    #: (their AAR always carries the full Java API).
+    experimental_api: Optional[bool] = True
     include_xnnpack_delegate: bool = True
     include_nnapi_delegate: bool = True
 
@@ -125,8 +127,8 @@ def render_build_file(spec: BuildFileSpec) -> str:
         '    custom_package = "org.tensorflow.lite",\n'
         f"    include_xnnpack_delegate = {_bool(spec.include_xnnpack_delegate)},\n"
         f"    include_nnapi_delegate = {_bool(spec.include_nnapi_delegate)},\n"
-        f"    experimental = {_bool(spec.experimental_api)},\n"
-        ")\n",
+        + ("" if spec.experimental_api is None else f"    experimental = {_bool(spec.experimental_api)},\n")
+        + ")\n",
         "\n",
         "aar_with_jni(\n"
         f'    name = "{RUNTIME_TARGET}",\n'

@@ -50,7 +50,12 @@ def make_tensorflow_workspace(
             f'#define TF_PATCH_VERSION {patch}\n#define TF_VERSION_SUFFIX ""\n'
         ),
         "tensorflow/lite/BUILD": "",
-        "tensorflow/lite/build_def.bzl": "def tflite_custom_android_library(name, **kwargs):\n    pass\n",
+        "tensorflow/lite/build_def.bzl": (
+            "def tflite_custom_android_library(name, models = [], srcs = [], deps = [],\n"
+            "        custom_package = 'org.tensorflow.lite', visibility = ['//visibility:private'],\n"
+            "        include_xnnpack_delegate = True, include_nnapi_delegate = True, experimental = False):\n"
+            "    pass\n"
+        ),
         "tensorflow/lite/java/BUILD": "",
         "tensorflow/lite/java/aar_with_jni.bzl": "def aar_with_jni(name, android_library, **kwargs):\n    pass\n",
         "tensorflow/lite/java/AndroidManifest.xml": (
