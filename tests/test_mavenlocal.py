@@ -172,13 +172,36 @@ def test_concurrent_installs_in_real_processes(tmp_path: Path) -> None:
         )
         for v in versions
     ]
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    seen, torn = _watch_versions(adir, procs, expected_files=10, aar_size=aar.stat().st_size)
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 6, outputs
+    # A reader polling throughout never saw a version directory with missing or short files.
+    assert torn == [] and seen
     statuses = sorted(line.split(":")[0] for out, _ in outputs for line in out.splitlines() if " in " in line)
     assert statuses == ["installed"] * 5 + ["unchanged"]
-    adir = repo / "io/tfliteslim/tensorflow-lite"
     meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), Coordinates("io.tfliteslim", "tensorflow-lite", "1"))
     assert sorted(meta.versions) == ["1", "2", "3", "4", "5"]
     for v in set(versions):
         assert (adir / v / f"tensorflow-lite-{v}.aar").read_bytes() == aar.read_bytes()
     assert sorted(p.name for p in adir.iterdir()) == [".tflite-slim.lock", "1", "2", "3", "4", "5", "maven-metadata-local.xml"]
+
+
+def _watch_versions(adir: Path, procs: list, expected_files: int, aar_size: int) -> tuple[int, list[str]]:
+    """Poll like a concurrent Gradle build until ``procs`` end: count version dirs seen, list torn ones."""
+    seen, torn = 0, []
+    while any(p.poll() is None for p in procs):
+        if not adir.is_dir():
+            continue
+        for vdir in adir.iterdir():
+            if vdir.name.startswith(".") or not vdir.is_dir():
+                continue
+            try:
+                files = {p.name: p.stat().st_size for p in vdir.iterdir()}
+            except FileNotFoundError:
+                continue
+            seen += 1
+            aars = [size for name, size in files.items() if name.endswith(".aar")]
+            if len(files) != expected_files or aars != [aar_size]:
+                torn.append(f"{vdir.name}: {sorted(files)}")
+    return seen, torn
