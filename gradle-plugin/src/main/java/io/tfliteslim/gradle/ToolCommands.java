@@ -72,6 +72,10 @@ public final class ToolCommands {
         argv.add(outDir);
         option(argv, "--repo", repository);
         option(argv, "--group-id", groupId);
+        // The version names the op set; the published ops.json also lists the models (with their
+        // hashes), so a weights-only change republishes the same version with a new record. The
+        // runtime is the same (reused from the tool's cache): replace rather than fail.
+        argv.add("--force");
         argv.add("--coordinates-out");
         argv.add(coordinatesOut);
         return Collections.unmodifiableList(argv);

@@ -43,6 +43,14 @@ final class Fixture {
         return this;
     }
 
+    /** A fake TensorFlow checkout that the stand-in bazel accepts (tests/standin/workspace.py). */
+    Fixture tensorflowWorkspace(String path) throws IOException, InterruptedException {
+        python(Arrays.asList(PYTHON, "-c", "import sys; sys.path.insert(0, sys.argv[1]);"
+                + " from standin.workspace import make_tensorflow_workspace; make_tensorflow_workspace(sys.argv[2])",
+                new File(REPO_ROOT, "tests").getPath(), new File(dir, path).getPath()));
+        return this;
+    }
+
     /** Runs a Python command line (test setup), failing the test with its output. */
     static String python(List<String> argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
@@ -77,9 +85,27 @@ final class Fixture {
         Files.write(f.toPath(), text.getBytes(StandardCharsets.UTF_8));
     }
 
+    void deleteTree(String path) throws IOException {
+        Path root = file(path).toPath();
+        Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                Files.delete(f);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
     GradleRunner runner(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("-P" + ProjectDefaults.PYTHON_PROPERTY + "=" + PYTHON);
+        all.add("-PstandinBazel=" + new File(REPO_ROOT, "tests/standin/bazel").getAbsolutePath());
         all.add("--stacktrace");
         return GradleRunner.create()
                 .withGradleInstallation(new File(System.getProperty("tfliteSlim.testkit.gradleHome")))
