@@ -278,3 +278,54 @@ def test_old_tensorflow_without_experimental_attribute(env):
                            "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain", "//gen:tensorflow-lite"],
                           cwd=ws, capture_output=True, text=True)
     assert done.returncode == 1 and "unexpected keyword argument(s): experimental" in done.stderr
+
+
+def test_rebuild_is_byte_identical(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 2)]))
+    build(settings(ws, [a], tmp / "out1", use_cache=False))
+    build(settings(ws, [a], tmp / "out2", use_cache=False))
+    for f in ("tensorflow-lite.aar", "ops.json"):
+        assert (tmp / "out1" / f).read_bytes() == (tmp / "out2" / f).read_bytes()
+
+
+def test_interrupt_leaves_nothing_behind(env, monkeypatch):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    from tflite_slim import aar
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aar, "finish_aar", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(settings(ws, [a], tmp / "out"))
+    assert not (tmp / "out").exists()
+    assert list((tmp / "cache/builds").iterdir()) == []
+    assert [p.name for p in tmp.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_registration_of_every_shared_model_read_by_the_reader(shared_models, expected):
+    """The real pipeline (reader -> op set -> registration) agrees with expected.json for the corpus."""
+    import re
+
+    from tflite_slim.reader import read_model
+    from tflite_slim.registration import invalid_custom_op_names, render_registration
+
+    checked = 0
+    for rel, entry in sorted(expected.items()):
+        if "error" in entry:
+            continue
+        ops = read_model(str(shared_models / rel)).ops
+        if invalid_custom_op_names(ops.custom_ops):
+            continue
+        text = render_registration(ops)
+        builtins = re.findall(r"AddBuiltin\(::tflite::BuiltinOperator_(\w+),", text)
+        assert builtins == sorted(entry["builtin_ops"]), rel
+        assert re.findall(r'AddCustom\("([^"]+)"', text) == sorted(entry["custom_ops"]), rel
+        for name, versions in entry["builtin_ops"].items():
+            lo, hi = min(versions), max(versions)
+            call = f"Register_{name}(){'' if (lo, hi) == (1, 1) else f', {lo}, {hi}'});"
+            assert call in text, (rel, name)
+        checked += 1
+    assert checked > 200
