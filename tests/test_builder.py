@@ -329,3 +329,12 @@ def test_registration_of_every_shared_model_read_by_the_reader(shared_models, ex
             assert call in text, (rel, name)
         checked += 1
     assert checked > 200
+
+
+def test_missing_bazel_is_a_toolchain_error_and_cleans_up(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    s = BuildSettings(models=(str(a),), out=str(tmp / "out"), tensorflow_src=str(ws), bazel=str(tmp / "no-bazel"))
+    with pytest.raises(ToolchainError, match="--bazel PATH"):
+        build(s)
+    assert not (ws / "tflite_slim_build").exists() and not (tmp / "out").exists()

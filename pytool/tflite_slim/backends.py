@@ -95,23 +95,29 @@ class LocalBazel:
         pkg_dir = self.root / package.path
         package.write(pkg_dir)
         outputs: dict[str, Path] = {}
-        for target, argv in zip(plan.targets, self.commands(plan, package)):
-            log(f"tflite-slim: {process.format_argv(argv)}")
-            try:
-                process.run(argv, cwd=str(self.root), stream=True, on_line=_timed(log), what=f"bazel build :{target}")
-            except CommandFailed as e:
-                raise BuildError(
-                    f"{e}\nThe generated package is kept in {pkg_dir} for inspection."
-                ) from e
-            aar = self.root / "bazel-bin" / package.path / f"{target}.aar"
-            if not aar.is_file():
-                raise BuildError(f"bazel reported success but {aar} does not exist; check the Bazel output above")
-            outputs[target] = aar
-        shutil.rmtree(pkg_dir, ignore_errors=True)
+        keep = False
         try:
-            pkg_dir.parent.rmdir()  # only when no other plan's package is in there
-        except OSError:
-            pass
+            for target, argv in zip(plan.targets, self.commands(plan, package)):
+                log(f"tflite-slim: {process.format_argv(argv)}")
+                try:
+                    process.run(argv, cwd=str(self.root), stream=True, on_line=_timed(log),
+                                what=f"bazel build :{target}")
+                except CommandFailed as e:
+                    keep = True  # the user will want to look at what Bazel refused
+                    raise BuildError(f"{e}\nThe generated package is kept in {pkg_dir} for inspection.") from e
+                except ToolchainError as e:
+                    raise ToolchainError(f"{e}: install Bazel (bazelisk) or pass --bazel PATH") from e
+                aar = self.root / "bazel-bin" / package.path / f"{target}.aar"
+                if not aar.is_file():
+                    raise BuildError(f"bazel reported success but {aar} does not exist; check the Bazel output above")
+                outputs[target] = aar
+        finally:
+            if not keep:
+                shutil.rmtree(pkg_dir, ignore_errors=True)
+                try:
+                    pkg_dir.parent.rmdir()  # only when no other plan's package is in there
+                except OSError:
+                    pass
         return outputs
 
 
