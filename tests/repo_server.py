@@ -2,10 +2,10 @@
 
 Stores PUT bodies under a directory and serves them back with GET/HEAD, like
 a WebDAV-backed repository. Basic auth is required for every request when
-``credentials`` is set; ``fail_next`` answers that many coming requests with
-500; ``immutable`` refuses a second PUT of the same non-metadata file with
+``credentials`` is set; ``fail_next`` answers that many coming requests
+(only those of ``fail_method`` when set) with 500; ``immutable`` refuses a second PUT of the same non-metadata file with
 400, as release repositories (Nexus, Artifactory) do. Every request is logged
-as ``(method, path, status, authorization header present)``.
+as ``(method, path, status)``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class RepoServer:
         self.root = root
         self.credentials = credentials
         self.fail_next = 0
+        self.fail_method: Optional[str] = None
         self.immutable = True
         self.requests: list[tuple[str, str, int]] = []
         self.lock = threading.Lock()
@@ -62,7 +63,7 @@ def _handler(server: RepoServer) -> type:
         def _gate(self) -> bool:
             """True when the request may proceed; answers 500/401 itself otherwise."""
             with server.lock:
-                if server.fail_next > 0:
+                if server.fail_next > 0 and server.fail_method in (None, self.command):
                     server.fail_next -= 1
                     failing = True
                 else:

@@ -68,7 +68,8 @@ def test_files_checksums_and_metadata_land(server: RepoServer, out: Path, capsys
         if METADATA_XSD.is_file():
             etree.XMLSchema(etree.parse(str(METADATA_XSD))).assertValid(etree.fromstring(meta))
         assert repometa.parse(meta, Coordinates("io.tfliteslim", artifact, V)).versions == (V,)
-    assert files[f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar"] == (out / "tensorflow-lite.aar").read_bytes()
+    aar = files[f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar"]
+    assert aar == (out / "tensorflow-lite.aar").read_bytes()
     # Maven's order: existence checks, then each artifact's files (POM after its AAR), then its metadata.
     puts = [p for m, p, _ in server.requests if m == "PUT" and not p.endswith((".md5", ".sha1", ".sha256", ".sha512"))]
     runtime_puts = [p.rsplit("/", 1)[1] for p in puts if "/tensorflow-lite/" in p]
@@ -100,6 +101,16 @@ def test_server_error_then_retry_succeeds(server: RepoServer, out: Path) -> None
     assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
     assert [s for _, _, s in server.requests[:3]] == [500, 500, 404]  # the retried metadata GET
     assert f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar" in server.files()
+
+
+def test_failed_put_is_retried_with_the_whole_body(server: RepoServer, out: Path) -> None:
+    server.fail_method, server.fail_next = "PUT", 2
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    puts = [(p.rsplit("/", 1)[1], s) for m, p, s in server.requests if m == "PUT"]
+    aar = f"tensorflow-lite-{V}.aar"
+    assert puts[:3] == [(aar, 500), (aar, 500), (aar, 201)]
+    stored = server.files()[f"io/tfliteslim/tensorflow-lite/{V}/{aar}"]
+    assert stored == (out / "tensorflow-lite.aar").read_bytes()
 
 
 def test_server_keeps_failing(server: RepoServer, out: Path, capsys) -> None:

@@ -20,7 +20,8 @@ def test_install_build_dir_with_coordinates_out(tmp_path: Path, capsys) -> None:
     repo = (tmp_path / "repo").resolve()
     text = capsys.readouterr().out
     assert f"local repository: {repo} (from --repo)" in text
-    assert f"installed: io.tfliteslim:tensorflow-lite:{version} in {repo}/io/tfliteslim/tensorflow-lite/{version}" in text
+    where = repo / "io/tfliteslim/tensorflow-lite" / version
+    assert f"installed: io.tfliteslim:tensorflow-lite:{version} in {where}\n" in text
     assert f"installed: io.tfliteslim:tensorflow-lite-select-tf-ops:{version}" in text
     assert json.loads(coords.read_text()) == {
         "repository": str(repo),

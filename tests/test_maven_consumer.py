@@ -38,7 +38,9 @@ def test_gradle_resolves_installed_artifacts_offline(tmp_path: Path) -> None:
     assert main(["install", str(out), "--repo", str(repo), "--version", "2.16.1-slim-test"]) == 0
     assert main(["install", str(out), "--repo", str(repo), "--group-id", "control.broken", "--version", "1"]) == 0
     broken_pom = repo / "control/broken/tensorflow-lite/1/tensorflow-lite-1.pom"
-    broken_pom.write_text(broken_pom.read_text().replace("<artifactId>tensorflow-lite</artifactId>", "<artifactId>x</artifactId>"))
+    # A POM whose artifactId contradicts its path: Gradle (and Maven) reject it.
+    text = broken_pom.read_text()
+    broken_pom.write_text(text.replace("<artifactId>tensorflow-lite</artifactId>", "<artifactId>x</artifactId>"))
 
     project = tmp_path / "consumer"
     shutil.copytree(REPO_ROOT / "maven" / "consumer", project)

@@ -19,6 +19,7 @@ from tflite_slim.errors import MavenError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 METADATA_XSD = REPO_ROOT.parent / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"
 NOW = 1767225600.0  # 2026-01-01T00:00:00Z
+RUNTIME = Coordinates("io.tfliteslim", "tensorflow-lite", "any")  # parse() only compares group and artifact
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -113,7 +114,7 @@ def test_versions_accumulate_and_maven_metadata_is_merged(tmp_path: Path) -> Non
     )
     mavenlocal.install(pub_for(tmp_path, "a", version="1.0"), repo, now=NOW)
     mavenlocal.install(pub_for(tmp_path, "b", version="2.0"), repo, now=NOW)
-    meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), Coordinates("io.tfliteslim", "tensorflow-lite", "x"))
+    meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), RUNTIME)
     assert meta.versions == ("0.1", "1.0", "2.0") and meta.release == "2.0"
 
 
@@ -180,11 +181,12 @@ def test_concurrent_installs_in_real_processes(tmp_path: Path) -> None:
     assert torn == [] and seen
     statuses = sorted(line.split(":")[0] for out, _ in outputs for line in out.splitlines() if " in " in line)
     assert statuses == ["installed"] * 5 + ["unchanged"]
-    meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), Coordinates("io.tfliteslim", "tensorflow-lite", "1"))
+    meta = repometa.parse((adir / "maven-metadata-local.xml").read_bytes(), RUNTIME)
     assert sorted(meta.versions) == ["1", "2", "3", "4", "5"]
     for v in set(versions):
         assert (adir / v / f"tensorflow-lite-{v}.aar").read_bytes() == aar.read_bytes()
-    assert sorted(p.name for p in adir.iterdir()) == [".tflite-slim.lock", "1", "2", "3", "4", "5", "maven-metadata-local.xml"]
+    names = sorted(p.name for p in adir.iterdir())
+    assert names == [".tflite-slim.lock", "1", "2", "3", "4", "5", "maven-metadata-local.xml"]
 
 
 def _watch_versions(adir: Path, procs: list, expected_files: int, aar_size: int) -> tuple[int, list[str]]:

@@ -28,7 +28,9 @@ def test_runtime_only(tmp_path: Path, pom_xsd: Path) -> None:
     v = f"2.16.1-slim-{record['plan_fingerprint'][:12]}"
     assert pub.select_tf_ops is None
     assert pub.runtime.coordinates == Coordinates("io.tfliteslim", "tensorflow-lite", v)
-    assert names(pub.runtime) == [f"tensorflow-lite-{v}.aar", f"tensorflow-lite-{v}-ops.json", f"tensorflow-lite-{v}.pom"]
+    assert names(pub.runtime) == [
+        f"tensorflow-lite-{v}.aar", f"tensorflow-lite-{v}-ops.json", f"tensorflow-lite-{v}.pom"
+    ]
     assert pub.runtime.files[0].read_bytes() == (out / "tensorflow-lite.aar").read_bytes()
     assert pub.runtime.files[1].read_bytes() == (out / "ops.json").read_bytes()
     schema = etree.XMLSchema(etree.parse(str(pom_xsd)))

@@ -51,7 +51,8 @@ def test_merge(existing, version, versions, latest, release, schema) -> None:
     data = repometa.merged(existing, c, "20260101000000")
     schema.assertValid(etree.fromstring(data))
     meta = repometa.parse(data, c)
-    assert (meta.versions, meta.latest, meta.release, meta.last_updated) == (versions, latest, release, "20260101000000")
+    got = (meta.versions, meta.latest, meta.release, meta.last_updated)
+    assert got == (versions, latest, release, "20260101000000")
 
 
 def test_render_is_byte_stable_and_ours_round_trips() -> None:
@@ -66,7 +67,10 @@ def test_render_is_byte_stable_and_ours_round_trips() -> None:
     [
         (b"<metadata><groupId>x", "not well-formed"),
         (b"<project/>", "not <metadata>"),
-        (b"<metadata><groupId>other</groupId><artifactId>tensorflow-lite</artifactId></metadata>", "other:tensorflow-lite"),
+        (
+            b"<metadata><groupId>other</groupId><artifactId>tensorflow-lite</artifactId></metadata>",
+            "other:tensorflow-lite",
+        ),
     ],
 )
 def test_parse_refuses(data: bytes, message: str) -> None:

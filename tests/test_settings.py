@@ -94,7 +94,8 @@ def test_server_credentials(home: Path) -> None:
 def test_encrypted_server_password_is_refused(home: Path) -> None:
     write_settings(
         home / ".m2" / "settings.xml",
-        "<servers><server><id>team</id><username>ci</username><password>{COQLCE6DU6GtcS5P=}</password></server></servers>",
+        "<servers><server><id>team</id><username>ci</username>"
+        "<password>{COQLCE6DU6GtcS5P=}</password></server></servers>",
     )
     with pytest.raises(MavenError, match="encrypted"):
         settings.server_credentials("team", env={}, home=home)

@@ -55,19 +55,25 @@ class InstallResult:
     files: tuple[str, ...]
 
 
-def install(publication: Publication, repo: Path, *, force: bool = False, now: Optional[float] = None) -> list[InstallResult]:
+def install(
+    publication: Publication, repo: Path, *, force: bool = False, now: Optional[float] = None
+) -> list[InstallResult]:
     """Install every artifact of ``publication`` into the local repository ``repo``."""
     return [install_artifact(a, repo, force=force, now=now) for a in publication.artifacts]
 
 
-def install_artifact(artifact: Artifact, repo: Path, *, force: bool = False, now: Optional[float] = None) -> InstallResult:
+def install_artifact(
+    artifact: Artifact, repo: Path, *, force: bool = False, now: Optional[float] = None
+) -> InstallResult:
     """Install one artifact version atomically (see the module docstring)."""
     c = artifact.coordinates
     artifact_dir = repo.joinpath(*c.artifact_path.split("/"))
     try:
         artifact_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise MavenError(f"cannot create {artifact_dir}: {e.strerror}; check the repository path and permissions") from e
+        raise MavenError(
+            f"cannot create {artifact_dir}: {e.strerror}; check the repository path and permissions"
+        ) from e
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
     try:
         # mkdtemp makes it private (0700); the version directory it becomes must not be.

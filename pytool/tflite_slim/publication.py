@@ -168,7 +168,8 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice())
     ops_bytes = record.path.read_bytes()
     if record.op_set.has_flex and not record.select_tf_ops_aar:
         raise UsageError(
-            f"{record.path}: the op set has Flex ops but artifacts.select_tf_ops is null; rebuild with 'tflite-slim build'"
+            f"{record.path}: the op set has Flex ops but artifacts.select_tf_ops is null; "
+            "rebuild with 'tflite-slim build'"
         )
     runtime_aar = out_dir / record.runtime_aar
     check_aar(runtime_aar)

@@ -169,7 +169,9 @@ def server_credentials(
     raise MavenError(f"no <server> with id {server_id!r} in {' or '.join(searched)}; add one or use --username")
 
 
-def netrc_credentials(host: str, *, env: Optional[Mapping[str, str]] = None, home: Optional[Path] = None) -> Optional[Credentials]:
+def netrc_credentials(
+    host: str, *, env: Optional[Mapping[str, str]] = None, home: Optional[Path] = None
+) -> Optional[Credentials]:
     """Credentials for ``host`` from ``$NETRC`` or ``~/.netrc``; ``None`` when it has none."""
     env = os.environ if env is None else env
     home = Path.home() if home is None else home

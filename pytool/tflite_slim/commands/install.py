@@ -49,7 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--force", action="store_true", help="replace a version installed with different content")
     p.add_argument(
-        "--coordinates-out", type=Path, metavar="FILE", help="write the installed coordinates as JSON (for the Gradle plugin)"
+        "--coordinates-out",
+        type=Path,
+        metavar="FILE",
+        help="write the installed coordinates as JSON (for the Gradle plugin)",
     )
     p.set_defaults(run=run)
 
