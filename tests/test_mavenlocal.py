@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,20 @@ def test_interrupted_install_leaves_the_repo_as_it_was(tmp_path: Path, monkeypat
     assert snapshot(repo) == before
     leftovers = [p for p in repo.rglob(".tflite-slim-*")] if repo.exists() else []
     assert leftovers == []
+
+
+def test_leftovers_of_killed_installs_are_cleaned_after_a_day(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    old = adir / ".tflite-slim-staging-1.0-abc"
+    fresh = adir / ".tflite-slim-staging-1.0-def"  # may belong to an install running right now
+    for d in (old, fresh):
+        d.mkdir(parents=True)
+        (d / "tensorflow-lite-1.0.aar").write_bytes(b"partial")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    assert not old.exists() and fresh.exists()
 
 
 def test_unwritable_repository_is_a_clear_error(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import BinaryIO, Iterator, Optional
 
 from tflite_slim import repometa
 from tflite_slim.checksums import ALGORITHMS
@@ -169,7 +169,7 @@ def _update_metadata(
 
 
 @contextlib.contextmanager
-def _durable(path: Path, *, atomic: bool = False) -> Iterator:
+def _durable(path: Path, *, atomic: bool = False) -> Iterator[BinaryIO]:
     """A binary file that is fsynced on close; with ``atomic``, written to a temp file and renamed over ``path``."""
     if not atomic:
         with open(path, "xb") as f:
