@@ -88,6 +88,24 @@ def test_same_bytes_again_is_a_no_op(tmp_path: Path) -> None:
     assert snapshot(repo) == before  # not even lastUpdated moved
 
 
+def test_missing_checksum_file_is_restored(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    before = snapshot(repo)
+    sha1 = repo / "io/tfliteslim/tensorflow-lite/1.0/tensorflow-lite-1.0.aar.sha1"
+    sha1.unlink()
+    assert [r.status for r in mavenlocal.install(pub_for(tmp_path, "again"), repo, now=NOW)] == ["installed"]
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("payload", [b"b", b"a much longer, different native library"])
+def test_same_size_or_not_different_bytes_are_refused(tmp_path: Path, payload: bytes) -> None:
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path, payload=b"a"), repo, now=NOW)
+    with pytest.raises(MavenError, match="tensorflow-lite-1.0.aar differs"):
+        mavenlocal.install(pub_for(tmp_path, "other", payload=payload), repo, now=NOW)
+
+
 def test_different_bytes_refused_then_forced(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     mavenlocal.install(pub_for(tmp_path), repo, now=NOW)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
 from tflite_slim import repometa
-from tflite_slim.checksums import ALGORITHMS
+from tflite_slim.checksums import ALGORITHMS, EXTENSIONS
 from tflite_slim.errors import MavenError
 from tflite_slim.publication import Artifact, Publication
 
@@ -74,6 +74,12 @@ def install_artifact(
         raise MavenError(
             f"cannot create {artifact_dir}: {e.strerror}; check the repository path and permissions"
         ) from e
+    names = tuple(sorted(n for s in artifact.files for n in [s.name] + [f"{s.name}.{e}" for e in EXTENSIONS]))
+    if _same_files(artifact, artifact_dir / c.version):
+        # Fast path for the common "nothing changed" rebuild: compare bytes, write nothing.
+        with _locked(artifact_dir):
+            _update_metadata(artifact_dir, artifact, _read_metadata(artifact_dir, artifact), "unchanged", now)
+        return InstallResult(str(c), artifact_dir / c.version, "unchanged", names)
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
     try:
         # mkdtemp makes it private (0700); the version directory it becomes must not be.
@@ -88,7 +94,6 @@ def install_artifact(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    names = tuple(sorted(digests))
     return InstallResult(str(c), artifact_dir / c.version, status, names)
 
 
@@ -110,6 +115,30 @@ def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:
             sha256[f"{spec.name}.{ext}"] = hashlib.sha256(text).hexdigest()
     _fsync_dir(staging)
     return sha256
+
+
+def _same_files(artifact: Artifact, version_dir: Path) -> bool:
+    """True when every file is installed with these exact bytes and has its checksum files.
+
+    Reads both sides once without hashing or writing; any doubt (a file
+    missing, another size or byte) sends the install down the full path,
+    which compares digests under the lock.
+    """
+    for spec in artifact.files:
+        target = version_dir / spec.name
+        if not all((version_dir / f"{spec.name}.{ext}").is_file() for ext in EXTENSIONS):
+            return False
+        try:
+            size = len(spec.data) if spec.data is not None else spec.source.stat().st_size  # type: ignore[union-attr]
+            if not target.is_file() or target.stat().st_size != size:
+                return False
+            with open(target, "rb") as installed:
+                for block in spec.chunks():
+                    if installed.read(len(block)) != block:
+                        return False
+        except OSError:
+            return False
+    return True
 
 
 def _commit(version_dir: Path, staging: Path, digests: dict[str, str], force: bool, label: str) -> str:
