@@ -10,7 +10,7 @@ Safety under concurrent builds, and against interruption:
   version directory (same file system), fsynced, and the whole directory is
   renamed into place: readers see all files of a version or none;
 * the compare-and-commit step and the metadata read-merge-write run under an
-  exclusive ``fcntl`` lock on ``<artifact>/.tflite-slim.lock``, so two installs
+  exclusive lock (``fcntl``; ``msvcrt`` on Windows) on ``<artifact>/.tflite-slim.lock``, so two installs
   at once serialize there and never lose each other's versions;
 * anything that goes wrong before the rename removes the staging directory,
   leaving the repository as it was.
@@ -23,7 +23,6 @@ so a mismatch means something is wrong).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -37,6 +36,12 @@ from tflite_slim import repometa
 from tflite_slim.checksums import ALGORITHMS, EXTENSIONS
 from tflite_slim.errors import MavenError
 from tflite_slim.publication import Artifact, Publication
+
+try:
+    import fcntl
+except ImportError:  # Windows: lock with msvcrt instead (the CLI must still import there)
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
 LOCK_NAME = ".tflite-slim.lock"
 _STAGING_PREFIX = ".tflite-slim-staging-"
@@ -225,11 +230,19 @@ def _durable(path: Path, *, atomic: bool = False) -> Iterator[BinaryIO]:
 def _locked(artifact_dir: Path) -> Iterator[None]:
     """Exclusive lock for one artifact's versions and metadata, across processes."""
     with open(artifact_dir / LOCK_NAME, "a+b") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        if fcntl is not None:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        else:
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)  # retries for ~10 s, then OSError
         try:
             yield
         finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            else:
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 def _remove_stale(artifact_dir: Path) -> None:
@@ -263,6 +276,9 @@ def _sha256(path: Path) -> str:
 
 
 def _fsync_dir(path: Path) -> None:
+    """Make a rename durable (POSIX); Windows cannot open directories and needs no such step."""
+    if os.name == "nt":
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
