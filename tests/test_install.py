@@ -44,6 +44,13 @@ def test_runtime_only_coordinates_out_has_null_flex(tmp_path: Path) -> None:
     assert doc["select_tf_ops"] is None and doc["runtime"]["version"] == "9"
 
 
+def test_unwritable_coordinates_out(tmp_path: Path, capsys) -> None:
+    out = make_build_out(tmp_path / "out", BASIC)
+    target = tmp_path / "no-such-dir" / "c.json"
+    assert main(["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(target)]) == 2
+    assert f"error: --coordinates-out {target}: cannot write it (No such file or directory)" in capsys.readouterr().err
+
+
 def test_install_single_aar(tmp_path: Path) -> None:
     aar = make_aar(tmp_path / "x.aar", "p", ["x86_64"])
     assert main(["install", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x",

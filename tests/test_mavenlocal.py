@@ -187,6 +187,22 @@ def test_leftovers_of_killed_installs_are_cleaned_after_a_day(tmp_path: Path) ->
     assert not old.exists() and fresh.exists()
 
 
+def test_full_disk_is_a_clear_error_and_changes_nothing(tmp_path: Path, monkeypatch) -> None:
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path, version="1.0"), repo, now=NOW)
+    before = snapshot(repo)
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(mavenlocal.os, "fsync", no_space)
+    with pytest.raises(MavenError, match="No space left on device; free space"):
+        mavenlocal.install(pub_for(tmp_path, "b", version="2.0"), repo, now=NOW)
+    monkeypatch.undo()
+    assert snapshot(repo) == before
+    assert not list(repo.rglob(".tflite-slim-*"))
+
+
 def test_unwritable_repository_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(MavenError, match="cannot create .*file/io/tfliteslim/tensorflow-lite"):

@@ -96,6 +96,12 @@ def install_artifact(
             existing = _read_metadata(artifact_dir, artifact)
             status = _commit(artifact_dir / c.version, staging, digests, force, str(c))
             _update_metadata(artifact_dir, artifact, existing, status, now)
+    except OSError as e:
+        # A full disk or a read-only mount: the staging directory goes, the repository stays as it was.
+        raise MavenError(
+            f"cannot write {e.filename or artifact_dir}: {e.strerror or e}; free space or fix permissions "
+            "in the repository, or choose another with --repo"
+        ) from e
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

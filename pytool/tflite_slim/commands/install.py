@@ -103,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{r.status}: {r.coordinates} in {r.directory}")
     if args.coordinates_out is not None:
         doc = coordinates_document(pub, str(repo))
-        mavenlocal.write_file_atomic(args.coordinates_out.resolve(), dumps(doc).encode("utf-8"))
+        try:
+            mavenlocal.write_file_atomic(args.coordinates_out.resolve(), dumps(doc).encode("utf-8"))
+        except OSError as e:
+            raise UsageError(f"--coordinates-out {args.coordinates_out}: cannot write it ({e.strerror or e})") from e
     return 0
 
