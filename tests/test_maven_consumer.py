@@ -62,3 +62,32 @@ def test_gradle_resolves_installed_artifacts_offline(tmp_path: Path) -> None:
     ], done.stdout + done.stderr
     # The control failed, so the task (and a user's check) fails.
     assert done.returncode != 0 and f"could not resolve: {control}" in done.stderr
+
+
+def test_gradle_resolves_what_deploy_uploaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deploy twice to a real HTTP repository, then Gradle picks the newest through maven-metadata.xml."""
+    from repo_server import RepoServer
+
+    exe = gradle()
+    out = make_build_out(tmp_path / "out", WITH_FLEX)
+    monkeypatch.setenv("SLIM_REPO_USER", "deployer")
+    monkeypatch.setenv("SLIM_REPO_PASSWORD", "s3cret")
+    project = tmp_path / "consumer"
+    shutil.copytree(REPO_ROOT / "maven" / "consumer", project)
+    with RepoServer(tmp_path / "served") as server:
+        for version in ("1.0", "1.1"):
+            assert main(["deploy", str(out), "--url", server.url, "--version", version,
+                         "--username", "deployer", "--password-env", "SLIM_REPO_PASSWORD"]) == 0
+        done = subprocess.run(
+            [exe, "--no-daemon", "-q", "-p", str(project), "-g", str(tmp_path / "gradle-home"),
+             f"-PslimRepoUrl={server.url}", "resolveSlim",
+             "-PslimModules=io.tfliteslim:tensorflow-lite-select-tf-ops:+"],
+            capture_output=True, text=True, timeout=300,
+        )
+    module = "io.tfliteslim:tensorflow-lite-select-tf-ops:+"
+    lines = sorted(line for line in done.stdout.splitlines() if line.startswith(("RESOLVED", "FAILED")))
+    assert lines == [
+        f"RESOLVED {module} -> io.tfliteslim:tensorflow-lite-select-tf-ops:1.1 tensorflow-lite-select-tf-ops-1.1.aar",
+        f"RESOLVED {module} -> io.tfliteslim:tensorflow-lite:1.1 tensorflow-lite-1.1.aar",
+    ], done.stdout + done.stderr
+    assert done.returncode == 0
