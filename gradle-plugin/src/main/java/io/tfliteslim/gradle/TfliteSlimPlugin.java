@@ -39,10 +39,10 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         verify.configure(defaults);
         verify.setGroup(GROUP);
         verify.setDescription("Fails when the models need an op or op version the slim runtime does not carry.");
-        verify.onlyIf(t -> ext.isVerify());
         verify.mustRunAfter(slim);
 
-        // Before the app's build when enabled; read when the task graph is built, after the build script ran.
+        // Before the app's build when enabled (asked for by name, it always runs); read when the
+        // task graph is built, after the build script ran.
         project.getTasks().matching(t -> "preBuild".equals(t.getName())).all(preBuild ->
                 preBuild.dependsOn((Callable<Object>) () -> ext.isVerify() ? verify : Collections.emptyList()));
 

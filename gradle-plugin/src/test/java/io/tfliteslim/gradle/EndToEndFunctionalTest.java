@@ -94,6 +94,8 @@ public class EndToEndFunctionalTest {
         f.write("build.gradle", f.read("build.gradle") + "\ntfliteSlim { verify = false }\n");
         BuildResult off = f.build("assembleDebug");
         assertNull(off.task(":tfliteVerify"));
+        // Asked for by name, it still checks.
+        assertEquals(TaskOutcome.FAILED, f.fail("tfliteVerify").task(":tfliteVerify").getOutcome());
 
         // Rebuilt for the current models: a new version that covers them.
         f.write("build.gradle", f.read("build.gradle").replace("verify = false", "verify = true"));
