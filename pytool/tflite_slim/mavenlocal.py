@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -34,6 +35,7 @@ from typing import BinaryIO, Iterator, Optional
 
 from tflite_slim import repometa
 from tflite_slim.checksums import ALGORITHMS, EXTENSIONS
+from tflite_slim.coordinates import Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.publication import Artifact, Publication
 
@@ -42,6 +44,8 @@ try:
 except ImportError:  # Windows: lock with msvcrt instead (the CLI must still import there)
     fcntl = None  # type: ignore[assignment]
     import msvcrt
+
+log = logging.getLogger(__name__)
 
 LOCK_NAME = ".tflite-slim.lock"
 _STAGING_PREFIX = ".tflite-slim-staging-"
@@ -54,7 +58,7 @@ _STALE_SECONDS = 24 * 3600
 class InstallResult:
     """What happened to one artifact version: ``installed``, ``unchanged`` or ``replaced``."""
 
-    coordinates: str
+    coordinates: Coordinates
     directory: Path
     status: str
     files: tuple[str, ...]
@@ -84,7 +88,7 @@ def install_artifact(
         # Fast path for the common "nothing changed" rebuild: compare bytes, write nothing.
         with _locked(artifact_dir):
             _update_metadata(artifact_dir, artifact, _read_metadata(artifact_dir, artifact), "unchanged", now)
-        return InstallResult(str(c), artifact_dir / c.version, "unchanged", names)
+        return InstallResult(c, artifact_dir / c.version, "unchanged", names)
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
     try:
         # mkdtemp makes it private (0700); the version directory it becomes must not be.
@@ -105,7 +109,8 @@ def install_artifact(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return InstallResult(str(c), artifact_dir / c.version, status, names)
+    log.info("%s %s in %s", status, c, artifact_dir / c.version)
+    return InstallResult(c, artifact_dir / c.version, status, names)
 
 
 def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:

@@ -121,6 +121,7 @@ def _upload_artifact(artifact: Artifact, target: Target, client: HttpClient) -> 
             path = f"{base}/{name}"
             _put(target, client, path, body)
             written.append(path)
+            log.info("uploaded %s (%d bytes)", path, len(body))
     return written
 
 
