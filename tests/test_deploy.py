@@ -206,3 +206,28 @@ def test_check_url_strips_trailing_slash() -> None:
 def test_snapshot_versions_are_refused(server: RepoServer, out: Path, capsys) -> None:
     assert main(["deploy", str(out), "--url", server.url, "--version", "1.0-SNAPSHOT"]) == 2
     assert "-SNAPSHOT versions is not supported" in capsys.readouterr().err
+
+
+def test_deploy_single_aar(server: RepoServer, tmp_path: Path) -> None:
+    from fake_build import make_aar
+
+    aar = make_aar(tmp_path / "x.aar", "p", ["x86_64"])
+    assert main(["deploy", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x", "--version", "3",
+                 "--url", server.url + "/", "--username", "deployer", "--password-env", "DEPLOY_PW"]) == 0
+    files = server.files()
+    assert files["com/example/x/3/x-3.aar"] == aar.read_bytes()
+    assert sorted(n for n in files if n.startswith("com/example/x/3/")) == sorted(
+        f"com/example/x/3/x-3.{ext}{s}" for ext in ("aar", "pom") for s in ("", ".md5", ".sha1", ".sha256", ".sha512")
+    )
+
+
+def test_unreachable_server_is_one_line(tmp_path: Path, out: Path, capsys) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/maven"
+    assert main(["deploy", str(out), "--url", url, "--retries", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: GET {url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml") and err.count("\n") == 1
