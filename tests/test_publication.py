@@ -37,7 +37,7 @@ def test_runtime_only(tmp_path: Path, pom_xsd: Path) -> None:
     assert schema.validate(etree.fromstring(pub.runtime.files[2].read_bytes()))
 
 
-def test_with_flex(tmp_path: Path) -> None:
+def test_with_flex(tmp_path: Path, pom_xsd: Path) -> None:
     out = make_build_out(tmp_path / "out", WITH_FLEX)
     pub = publication.from_build_dir(out, CoordinateChoice(group="com.example", version="1.0"))
     assert [str(a.coordinates) for a in pub.artifacts] == [
@@ -45,6 +45,7 @@ def test_with_flex(tmp_path: Path) -> None:
         "com.example:tensorflow-lite-select-tf-ops:1.0",
     ]
     flex_pom = etree.fromstring(pub.select_tf_ops.files[-1].read_bytes())
+    assert etree.XMLSchema(etree.parse(str(pom_xsd))).validate(flex_pom)
     assert flex_pom.findtext("m:dependencies/m:dependency/m:version", namespaces=NS) == "[1.0]"
     assert pub.select_tf_ops.files[0].source == out / "tensorflow-lite-select-tf-ops.aar"
 
@@ -117,13 +118,20 @@ def test_check_aar(tmp_path: Path) -> None:
     publication.check_aar(make_aar(tmp_path / "z.aar", "p", ["x86_64"]))
 
 
-def test_from_aar(tmp_path: Path) -> None:
+def test_from_aar(tmp_path: Path, pom_xsd: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(pom_xsd)))
     aar = make_aar(tmp_path / "my.aar", "p", ["x86_64"])
     c = Coordinates("com.example", "mine", "3")
     pub = publication.from_aar(aar, c)
     assert names(pub.runtime) == ["mine-3.aar", "mine-3.pom"]
+    generic = etree.fromstring(pub.runtime.files[-1].read_bytes())
+    assert schema.validate(generic), schema.error_log
+    assert generic.findtext("m:packaging", namespaces=NS) == "aar"
+    assert generic.find("m:dependencies", NS) is None
     out = make_build_out(tmp_path / "out", BASIC)
     (out / "ops.json").rename(tmp_path / "record.json")
     pub = publication.from_aar(aar, c, tmp_path / "record.json")
     assert names(pub.runtime) == ["mine-3.aar", "mine-3-ops.json", "mine-3.pom"]
-    assert b"CONV_2D v1,2,3" in pub.runtime.files[-1].read_bytes()
+    described = etree.fromstring(pub.runtime.files[-1].read_bytes())
+    assert schema.validate(described), schema.error_log
+    assert "CONV_2D v1,2,3" in described.findtext("m:description", namespaces=NS)
