@@ -1,8 +1,9 @@
 """Run the Gradle plugin's JUnit + TestKit suite, so the one pytest command covers it.
 
-The suite builds the plugin with the system's ``gradle`` (Debian's 4.4 in CI),
-unit-tests its pure helpers with ProjectBuilder, and runs fixture projects with
-TestKit against this interpreter's ``tflite_slim``.
+``gradle check`` builds the plugin with the system's Gradle (Debian's 4.4 in
+CI), validates its task annotations, unit-tests its pure helpers (also with
+ProjectBuilder) and runs fixture projects with TestKit against this
+interpreter's ``tflite_slim``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def test_gradle_plugin_suite(repo_root: Path) -> None:
     gradle = _gradle()
     project = repo_root / "gradle-plugin"
     proc = subprocess.run(
-        [gradle, "-p", str(project), "test", "--offline", "--console=plain", f"-PtfliteSlimPython={sys.executable}"],
+        [gradle, "-p", str(project), "check", "--offline", "--console=plain", f"-PtfliteSlimPython={sys.executable}"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
