@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import modelmaker as mm
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: The corpus of real models written by others; absent on a user's clone.
 SHARED_MODELS = REPO_ROOT.parent / "shared" / "models"
@@ -38,3 +40,20 @@ def pom_xsd() -> Path:
     if not path.is_file():
         pytest.skip("../shared/schemas is not present (only in the project's workplace)")
     return path
+
+
+@pytest.fixture()
+def models(tmp_path: Path) -> Path:
+    """A small model tree: a builtin-only model, a Flex + custom model in a subfolder, and a broken file."""
+    (tmp_path / "conv.tflite").write_bytes(
+        mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]])
+    )
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "flex.tflite").write_bytes(
+        mm.make_model(
+            [mm.builtin(mm.CONV_2D, 1), mm.custom("FlexAddV2"), mm.custom("<b>Odd&Op</b>")],
+            [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT})), mm.Op(2)]],
+        )
+    )
+    (tmp_path / "sub" / "broken.tflite").write_bytes(b"\x00" * 40)
+    return tmp_path

@@ -5,27 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 
 import modelmaker as mm
 from tflite_slim.analysis import AnalyzeSettings, analyze, analyze_files, needed_by
 from tflite_slim.opset import FlexOp, opset_from_json
-
-
-@pytest.fixture()
-def models(tmp_path: Path) -> Path:
-    (tmp_path / "conv.tflite").write_bytes(
-        mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]])
-    )
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "flex.tflite").write_bytes(
-        mm.make_model(
-            [mm.builtin(mm.CONV_2D, 1), mm.custom("FlexAddV2"), mm.custom("<b>Odd&Op</b>")],
-            [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT})), mm.Op(2)]],
-        )
-    )
-    (tmp_path / "sub" / "broken.tflite").write_bytes(b"\x00" * 40)
-    return tmp_path
 
 
 def test_bad_files_do_not_stop_the_others(models: Path) -> None:

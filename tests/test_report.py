@@ -14,22 +14,6 @@ from tflite_slim.opset import ModelFailure
 from tflite_slim.report import human_size, render_html, render_text, write_text_atomic
 
 
-@pytest.fixture()
-def models(tmp_path: Path) -> Path:
-    (tmp_path / "conv.tflite").write_bytes(
-        mm.make_model([mm.builtin(mm.CONV_2D, 3), mm.builtin(mm.ADD)], [[mm.Op(0), mm.Op(1)]])
-    )
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "flex.tflite").write_bytes(
-        mm.make_model(
-            [mm.builtin(mm.CONV_2D, 1), mm.custom("FlexAddV2"), mm.custom("<b>Odd&Op</b>")],
-            [[mm.Op(0), mm.Op(1, mm.flex_options("AddV2", {"T": mm.DT_FLOAT})), mm.Op(2)]],
-        )
-    )
-    (tmp_path / "sub" / "broken.tflite").write_bytes(b"\x00" * 40)
-    return tmp_path
-
-
 def test_text_report(models: Path) -> None:
     text = render_text(analyze(AnalyzeSettings((str(models),))))
     assert "conv.tflite" in text and "CONV_2D" in text
