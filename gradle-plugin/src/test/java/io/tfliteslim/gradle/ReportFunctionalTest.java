@@ -7,6 +7,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import java.io.File;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,19 @@ public class ReportFunctionalTest {
         assertTrue(result.getOutput(), result.getOutput().contains(
                 "No TensorFlow Lite models found in src/main/assets (include [**/*.tflite]): "
                         + "put your .tflite files there or set tfliteSlim.models / tfliteSlim.include"));
+    }
+
+    @Test
+    public void interpreterWithoutTheToolSaysHowToInstall() throws Exception {
+        Fixture f = new Fixture("plain", temp.getRoot()).models("src/main/assets", "add");
+        // The same interpreter without site-packages: Python runs, tflite_slim is not importable.
+        File python = f.file("bin/python-without-tool");
+        f.write("bin/python-without-tool", "#!/bin/sh\nexec '" + Fixture.PYTHON + "' -S \"$@\"\n");
+        assertTrue(python.setExecutable(true));
+        f.write("build.gradle", f.read("build.gradle") + "\ntfliteSlim { python = file('bin/python-without-tool').path }\n");
+        BuildResult result = f.fail("tfliteReport");
+        assertTrue(result.getOutput(), result.getOutput().contains(
+                "Python 3.9+ with tflite-slim not found: '" + python.getPath() + "' has no tflite_slim module. Set tfliteSlim.python"));
     }
 
     @Test
