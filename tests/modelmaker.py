@@ -13,7 +13,7 @@ TensorFlow's converter writes them), with the NodeDef protobuf encoded by hand.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Tuple, Union
 
 import flatbuffers

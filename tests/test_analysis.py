@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-
 import modelmaker as mm
 from tflite_slim.analysis import AnalyzeSettings, analyze, analyze_files, needed_by
 from tflite_slim.opset import FlexOp, opset_from_json

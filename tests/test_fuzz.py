@@ -18,7 +18,6 @@ import flatbuffers
 import pytest
 
 import modelmaker as mm
-from conftest import SHARED_MODELS
 from tflite_slim.errors import ModelError
 from tflite_slim.flatbuf import FlatbufferError
 from tflite_slim.reader import parse_model, read_model

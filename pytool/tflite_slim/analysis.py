@@ -7,7 +7,7 @@ reason, and callers decide the exit status.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from tflite_slim.discover import DEFAULT_GLOBS, find_models
