@@ -105,6 +105,21 @@ public class EndToEndFunctionalTest {
     }
 
     @Test
+    public void flexModelInstallsBothAarsAndTheAppResolvesThem() throws Exception {
+        Fixture f = new Fixture("android-shaped", temp.getRoot())
+                .tensorflowWorkspace("tf")
+                .models(".", "flex=src/main/assets/flex.tflite");
+        BuildResult result = f.build("tfliteSlim", "printAppFiles");
+        String runtime = installed(result);
+        String version = runtime.substring(runtime.lastIndexOf(':') + 1);
+        assertTrue(result.getOutput(), result.getOutput().contains(
+                "tflite-slim: installed io.tfliteslim:tensorflow-lite-select-tf-ops:" + version + " into " + f.file("m2").getAbsolutePath()));
+        // Substituted in the same invocation that installed them, and resolved as real AARs.
+        assertTrue(result.getOutput(), result.getOutput().contains(
+                "app file: tensorflow-lite-" + version + ".aar\napp file: tensorflow-lite-select-tf-ops-" + version + ".aar\n"));
+    }
+
+    @Test
     public void missingToolchainSaysWhatAndThatTheReportWorks() throws Exception {
         Fixture f = new Fixture("android-shaped", temp.getRoot()).models(".", "add=src/main/assets/add.tflite");
         // No tf/ checkout made.
