@@ -25,14 +25,14 @@ import java.util.List;
 public class TfliteSlimTask extends ToolTask {
     @Input
     public List<String> getTargetAbis() {
-        return getDefaults().abis();
+        return defaults().abis();
     }
 
     /** The checkout's path (not its contents: the tool records its version and commit). */
     @Input
     @Optional
     public String getTensorflowSource() {
-        return getDefaults().buildOptions().tensorflowSource;
+        return defaults().buildOptions().tensorflowSource;
     }
 
     @Input
@@ -50,7 +50,7 @@ public class TfliteSlimTask extends ToolTask {
     @Input
     @Optional
     public String getBazel() {
-        return getDefaults().buildOptions().bazel;
+        return defaults().buildOptions().bazel;
     }
 
     @InputFiles
@@ -79,7 +79,7 @@ public class TfliteSlimTask extends ToolTask {
     /** Where it installs: the configured repository, or "" for the tool's default (mavenLocal). */
     @Input
     public String getRepository() {
-        File repo = getDefaults().repository();
+        File repo = defaults().repository();
         return repo == null ? "" : repo.getAbsolutePath();
     }
 
@@ -102,7 +102,7 @@ public class TfliteSlimTask extends ToolTask {
     @TaskAction
     public void slim() {
         ToolRunner runner = runner();
-        runner.runChecked(ToolCommands.build(getPython(), modelArgs(), getOutDir().getAbsolutePath(), getDefaults().buildOptions()),
+        runner.runChecked(ToolCommands.build(getPython(), modelArgs(), getOutDir().getAbsolutePath(), defaults().buildOptions()),
                 LogLevel.LIFECYCLE, "tflite-slim build",
                 "The native build needs a TensorFlow checkout configured for Android (tfliteSlim.tensorflowSource) "
                         + "with bazel (tfliteSlim.bazel), or Docker (tfliteSlim.backend = 'docker' with tfliteSlim.tensorflowVersion). "

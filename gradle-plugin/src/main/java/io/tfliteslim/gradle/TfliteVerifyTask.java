@@ -77,7 +77,7 @@ public class TfliteVerifyTask extends ToolTask {
     }
 
     private String defaultsRelative(File f) {
-        return getDefaults().relative(f);
+        return defaults().relative(f);
     }
 
     private static String rootMessage(Throwable e) {

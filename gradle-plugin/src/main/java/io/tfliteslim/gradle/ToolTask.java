@@ -5,7 +5,6 @@ import org.gradle.api.GradleException;
 import org.gradle.api.file.FileCollection;
 import org.gradle.api.tasks.Input;
 import org.gradle.api.tasks.InputFiles;
-import org.gradle.api.tasks.Internal;
 import org.gradle.api.tasks.PathSensitive;
 import org.gradle.api.tasks.PathSensitivity;
 
@@ -20,8 +19,8 @@ public abstract class ToolTask extends DefaultTask {
         this.defaults = defaults;
     }
 
-    @Internal
-    protected ProjectDefaults getDefaults() {
+    /** The settings with their defaults (not a getter: not a task property). */
+    protected ProjectDefaults defaults() {
         return defaults;
     }
 
