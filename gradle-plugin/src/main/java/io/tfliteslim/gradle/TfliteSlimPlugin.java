@@ -1,5 +1,6 @@
 package io.tfliteslim.gradle;
 
+import org.gradle.api.GradleException;
 import org.gradle.api.Plugin;
 import org.gradle.api.Project;
 import org.gradle.api.artifacts.component.ComponentSelector;
@@ -60,7 +61,13 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         if (!file.isFile()) {
             return false;
         }
-        Coordinates c = Coordinates.read(file);
+        Coordinates c;
+        try {
+            c = Coordinates.read(file);
+        } catch (GradleException e) {
+            // Unreadable: not up to date, and running the task rewrites it.
+            return false;
+        }
         if (c.repository == null) {
             return false;
         }

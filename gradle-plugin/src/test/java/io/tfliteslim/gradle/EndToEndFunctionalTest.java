@@ -61,6 +61,11 @@ public class EndToEndFunctionalTest {
 
         assertEquals(TaskOutcome.UP_TO_DATE, f.build("tfliteSlim").task(":tfliteSlim").getOutcome());
 
+        // A damaged coordinates file is rewritten, not an error.
+        f.write("build/tflite-slim/coordinates.json", "garbage");
+        assertEquals(TaskOutcome.SUCCESS, f.build("tfliteSlim").task(":tfliteSlim").getOutcome());
+        assertTrue(f.read("build/tflite-slim/coordinates.json").contains(version));
+
         // The installed artifacts are outputs too: gone from the repository means run again.
         f.deleteTree("m2");
         assertEquals(TaskOutcome.SUCCESS, f.build("tfliteSlim").task(":tfliteSlim").getOutcome());
