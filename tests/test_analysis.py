@@ -22,7 +22,7 @@ def test_bad_files_do_not_stop_the_others(models: Path) -> None:
     assert not result.ok
     union = result.union
     assert dict(union.builtin_ops) == {"ADD": (1,), "CONV_2D": (1, 3)}
-    assert union.custom_ops == ("<b>Odd&Op</b>",)
+    assert union.custom_ops == {"<b>Odd&Op</b>": (1,)}
     assert union.flex_ops == (FlexOp("AddV2", (("T", "DT_FLOAT"),)),)
 
 

@@ -77,7 +77,7 @@ def _parse(data: bytes):
 def test_builtin_code_is_max_of_raw_fields(entry: mm.OpCode, name: str) -> None:
     parsed = _parse(mm.make_model([entry], [[mm.Op(0)]]))
     assert dict(parsed.ops.builtin_ops) == {name: (entry.version or 1,)}
-    assert parsed.ops.custom_ops == ()
+    assert parsed.ops.custom_ops == {}
 
 
 def test_npu_style_custom_code_with_deprecated_zero() -> None:
@@ -86,7 +86,7 @@ def test_npu_style_custom_code_with_deprecated_zero() -> None:
     entry = mm.OpCode(deprecated_builtin_code=0, builtin_code=mm.CUSTOM, custom_code="DISPATCH_OP")
     parsed = _parse(mm.make_model([entry], [[mm.Op(0)]]))
     assert parsed.ops.builtin_ops == {}
-    assert parsed.ops.custom_ops == ("DISPATCH_OP",)
+    assert parsed.ops.custom_ops == {"DISPATCH_OP": (1,)}
 
 
 @pytest.mark.parametrize("version", [None, 1, 2, 7])
@@ -105,15 +105,23 @@ def test_duplicate_entries_merge_versions() -> None:
     ]
     parsed = _parse(mm.make_model(codes, [[mm.Op(i) for i in range(5)]]))
     assert dict(parsed.ops.builtin_ops) == {"CONV_2D": (1, 3)}
-    assert parsed.ops.custom_ops == ("Foo",)
+    assert parsed.ops.custom_ops == {"Foo": (1,)}
     assert (parsed.opcodes, parsed.referenced_opcodes) == (5, 5)
+
+
+def test_custom_op_versions_are_kept_like_builtin_versions() -> None:
+    # gen_op_registration registers custom ops with a (min, max) range too, so a
+    # runtime built for Foo v1 does not load a model that needs Foo v2.
+    codes = [mm.custom("Foo", 2), mm.custom("Foo"), mm.custom("Bar", 3)]
+    parsed = _parse(mm.make_model(codes, [[mm.Op(0), mm.Op(1), mm.Op(2)]]))
+    assert parsed.ops.custom_ops == {"Bar": (3,), "Foo": (1, 2)}
 
 
 def test_unused_entries_still_count_and_are_marked() -> None:
     codes = [mm.builtin(mm.ADD), mm.builtin(mm.CONV_2D, 2), mm.custom("Unused"), mm.custom("FlexAddV2")]
     parsed = _parse(mm.make_model(codes, [[mm.Op(0)]]))
     assert dict(parsed.ops.builtin_ops) == {"ADD": (1,), "CONV_2D": (2,)}
-    assert parsed.ops.custom_ops == ("Unused",)
+    assert parsed.ops.custom_ops == {"Unused": (1,)}
     assert parsed.ops.flex_ops == (FlexOp("AddV2"),)  # no operator, so no NodeDef attrs
     assert parsed.unreferenced == ("CONV_2D", "FlexAddV2", "Unused")
     assert (parsed.opcodes, parsed.referenced_opcodes) == (4, 1)
@@ -133,7 +141,7 @@ def test_zero_subgraphs(omit: bool) -> None:
 def test_no_operator_codes_table() -> None:
     parsed = _parse(mm.make_model([], [[]], omit_opcodes=True))
     assert (parsed.subgraphs, parsed.opcodes) == (1, 0)
-    assert parsed.ops.builtin_ops == {} and parsed.ops.custom_ops == ()
+    assert parsed.ops.builtin_ops == {} and parsed.ops.custom_ops == {}
 
 
 def test_every_subgraph_is_walked() -> None:
@@ -162,7 +170,7 @@ def test_flex_ops_per_type_attrs() -> None:
         FlexOp("AddV2", (("T", "DT_INT64"),)),
         FlexOp("Range", (("Tidx", "DT_INT32"),)),
     )
-    assert parsed.ops.custom_ops == ()
+    assert parsed.ops.custom_ops == {}
 
 
 def test_large_custom_options_outside_the_flatbuffer() -> None:

@@ -146,9 +146,7 @@ def test_golden_registration_per_kind(ops, golden):
 
 
 def test_custom_versions_and_namespace():
-    text = render_registration(
-        OpSet({}, ("MyOp",)), custom_versions={"MyOp": (1, 2)}, namespace="custom_ns"
-    )
+    text = render_registration(OpSet({}, {"MyOp": (1, 2)}), namespace="custom_ns")
     assert '  resolver->AddCustom("MyOp", ::tflite::ops::custom::Register_MY_OP(), 1, 2);\n' in text
     assert "namespace custom_ns {\nvoid RegisterSelectedOps" in text
     assert text.endswith("}\n}  // namespace custom_ns\n")

@@ -45,12 +45,22 @@ class OpSet:
     """Operators (and versions) a runtime must register.
 
     ``builtin_ops`` maps an op name (``CONV_2D``, or ``BUILTIN_<code>`` for a
-    code newer than our table) to its sorted versions.
+    code newer than our table) to its sorted versions. ``custom_ops`` maps a
+    custom code to its sorted versions the same way: TensorFlow's registration
+    generator registers custom ops with a (min, max) version range too, so a
+    custom op's new version needs a new runtime. A plain sequence of names is
+    accepted and means version 1 of each, as converters write.
     """
 
     builtin_ops: Mapping[str, Versions] = field(default_factory=dict)
-    custom_ops: tuple[str, ...] = ()
+    custom_ops: Mapping[str, Versions] = field(default_factory=dict)
     flex_ops: tuple[FlexOp, ...] = ()
+
+    def __post_init__(self) -> None:
+        custom = self.custom_ops
+        if not isinstance(custom, Mapping):
+            custom = {name: (1,) for name in custom}
+        object.__setattr__(self, "custom_ops", {k: tuple(sorted(set(v))) for k, v in sorted(custom.items())})
 
     @property
     def flex_op_names(self) -> tuple[str, ...]:
@@ -64,7 +74,8 @@ class OpSet:
         """The op set as sorted plain data: the input of :meth:`fingerprint`."""
         return {
             "builtin_ops": {k: list(v) for k, v in sorted(self.builtin_ops.items())},
-            "custom_ops": sorted(set(self.custom_ops)),
+            "custom_ops": sorted(self.custom_ops),
+            "custom_op_versions": {k: list(v) for k, v in self.custom_ops.items()},
             "flex_ops": [f.to_json() for f in sorted(set(self.flex_ops))],
         }
 
@@ -81,7 +92,8 @@ class OpSet:
     def missing_from(self, runtime: "OpSet") -> list[str]:
         """What this op set needs that ``runtime`` does not carry, one readable item each.
 
-        Items look like ``CONV_2D version 3``, ``custom op Foo``, ``flex op AddV2``.
+        Items look like ``CONV_2D version 3``, ``custom op Foo``,
+        ``custom op Foo version 2``, ``flex op AddV2``.
         """
         missing: list[str] = []
         for name, versions in sorted(self.builtin_ops.items()):
@@ -89,8 +101,12 @@ class OpSet:
             for v in versions:
                 if v not in have:
                     missing.append(f"{name} version {v}")
-        have_custom = set(runtime.custom_ops)
-        missing += [f"custom op {c}" for c in sorted(set(self.custom_ops)) if c not in have_custom]
+        for name, versions in self.custom_ops.items():
+            if name not in runtime.custom_ops:
+                missing.append(f"custom op {name}")
+                continue
+            have = set(runtime.custom_ops[name])
+            missing += [f"custom op {name} version {v}" for v in versions if v not in have]
         have_flex = set(runtime.flex_op_names)
         missing += [f"flex op {f}" for f in self.flex_op_names if f not in have_flex]
         return missing
@@ -98,16 +114,17 @@ class OpSet:
     @staticmethod
     def union(sets: Iterable["OpSet"]) -> "OpSet":
         builtins: dict[str, set[int]] = {}
-        custom: set[str] = set()
+        custom: dict[str, set[int]] = {}
         flex: set[FlexOp] = set()
         for s in sets:
             for name, versions in s.builtin_ops.items():
                 builtins.setdefault(name, set()).update(versions)
-            custom.update(s.custom_ops)
+            for name, versions in s.custom_ops.items():
+                custom.setdefault(name, set()).update(versions)
             flex.update(s.flex_ops)
         return OpSet(
             {k: tuple(sorted(v)) for k, v in sorted(builtins.items())},
-            tuple(sorted(custom)),
+            {k: tuple(sorted(v)) for k, v in sorted(custom.items())},
             tuple(sorted(flex)),
         )
 
@@ -141,6 +158,7 @@ def opset_to_json(ops: OpSet) -> dict[str, Any]:
     return {
         "builtin_ops": c["builtin_ops"],
         "custom_ops": c["custom_ops"],
+        "custom_op_versions": c["custom_op_versions"],
         "flex_ops": list(ops.flex_op_names),
         "flex_details": c["flex_ops"],
         "fingerprint": ops.fingerprint(),
@@ -158,9 +176,18 @@ def opset_from_json(data: Mapping[str, Any]) -> OpSet:
         flex = tuple(sorted(FlexOp(str(n)) for n in data.get("flex_ops", ())))
     return OpSet(
         {str(k): tuple(sorted(int(v) for v in vs)) for k, vs in sorted(data.get("builtin_ops", {}).items())},
-        tuple(sorted(str(c) for c in data.get("custom_ops", ()))),
+        _custom_from_json(data),
         flex,
     )
+
+
+def _custom_from_json(data: Mapping[str, Any]) -> dict[str, Versions]:
+    """Custom ops with versions; documents written before versions were recorded mean version 1."""
+    versions = data.get("custom_op_versions") or {}
+    return {
+        str(name): tuple(sorted(int(v) for v in versions.get(name, (1,))))
+        for name in sorted(set(data.get("custom_ops", ())) | set(versions))
+    }
 
 
 def model_to_json(m: ModelOps) -> dict[str, Any]:
@@ -172,6 +199,7 @@ def model_to_json(m: ModelOps) -> dict[str, Any]:
         "subgraphs": m.subgraphs,
         "builtin_ops": c["builtin_ops"],
         "custom_ops": c["custom_ops"],
+        "custom_op_versions": c["custom_op_versions"],
         "flex_ops": list(m.ops.flex_op_names),
         "flex_details": c["flex_ops"],
         "unreferenced": list(m.unreferenced),

@@ -125,19 +125,19 @@ def parse_model(buf: Buffer) -> ParsedModel:
                 raise FlatbufferError(f"{op.what} ({entry.custom_code}): custom options: {e}") from e
             flex_seen.add(FlexOp(entry.name, flex.attrs))
     builtins: dict[str, set[int]] = {}
-    custom: set[str] = set()
+    custom: dict[str, set[int]] = {}
     for entry in entries:
         if entry.kind == "builtin":
             builtins.setdefault(entry.name, set()).add(entry.version)
         elif entry.kind == "custom":
-            custom.add(entry.name)
+            custom.setdefault(entry.name, set()).add(entry.version)
         elif not any(f.name == entry.name for f in flex_seen):
             # A Flex entry no operator uses: the runtime still resolves it, but
             # there is no NodeDef to tell its type attributes.
             flex_seen.add(FlexOp(entry.name))
     ops = OpSet(
         {k: tuple(sorted(v)) for k, v in sorted(builtins.items())},
-        tuple(sorted(custom)),
+        {k: tuple(sorted(v)) for k, v in sorted(custom.items())},
         tuple(sorted(flex_seen)),
     )
     unreferenced = tuple(sorted({e.label for e, used in zip(entries, referenced) if not used}))

@@ -30,7 +30,7 @@ Facts taken from TensorFlow's sources (cited, not copied):
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping, Optional, Sequence, Tuple
+from typing import Iterable, Mapping, Sequence, Tuple
 
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import OpSet
@@ -76,27 +76,20 @@ def is_flex(custom_code: str) -> bool:
     return custom_code.startswith(FLEX_PREFIX)
 
 
-def render_registration(
-    ops: OpSet,
-    *,
-    custom_versions: Optional[Mapping[str, VersionRange]] = None,
-    namespace: str = "",
-) -> str:
+def render_registration(ops: OpSet, *, namespace: str = "") -> str:
     """The ``RegisterSelectedOps`` source ``gen_op_registration`` writes for models with op set ``ops``.
 
-    Builtin version ranges are (min, max) of the versions in ``ops``; custom ops
-    default to (1, 1) unless ``custom_versions`` says otherwise (our op set does
-    not record custom op versions; converters write 1). Raises
-    :class:`UsageError` for custom op names that are not C++ identifiers.
+    Version ranges, builtin and custom alike, are (min, max) of the versions in
+    ``ops``. Raises :class:`UsageError` for custom op names that are not C++
+    identifiers.
     """
     bad = invalid_custom_op_names(ops.custom_ops)
     if bad:
         raise UsageError(_bad_names_message(bad))
-    versions = dict(custom_versions or {})
     builtins: dict[str, VersionRange] = {
         name: (min(vs), max(vs)) for name, vs in ops.builtin_ops.items() if vs
     }
-    customs: dict[str, VersionRange] = {c: versions.get(c, (1, 1)) for c in ops.custom_ops}
+    customs: dict[str, VersionRange] = {name: (min(vs), max(vs)) for name, vs in ops.custom_ops.items() if vs}
     for flex in ops.flex_op_names:
         customs[FLEX_PREFIX + flex] = (1, 1)
 
