@@ -23,6 +23,8 @@ def test_text_report(models: Path) -> None:
     assert "1, 3" in conv_row and "2: conv.tflite, flex.tflite" in conv_row
     flex_row = next(line for line in union_part.splitlines() if line.strip().startswith("flex"))
     assert "AddV2" in flex_row and "T=DT_FLOAT" in flex_row
+    custom_row = next(line for line in union_part.splitlines() if line.strip().startswith("custom"))
+    assert custom_row.split()[:3] == ["custom", "<b>Odd&Op</b>", "1"]
     assert "errors (1):" in text and "broken.tflite: not a TFLite flatbuffer" in text
 
 

@@ -40,9 +40,9 @@ def _versions(vs: Iterable[int]) -> str:
 
 
 def _rows(ops: OpSet) -> list[tuple[str, str, str]]:
-    """``(kind, op, detail)`` rows: builtins with versions, custom ops, flex ops with attrs."""
+    """``(kind, op, detail)`` rows: builtin and custom ops with versions, flex ops with attrs."""
     rows = [("builtin", name, _versions(vs)) for name, vs in sorted(ops.builtin_ops.items())]
-    rows += [("custom", c, "") for c in sorted(set(ops.custom_ops))]
+    rows += [("custom", name, _versions(vs)) for name, vs in sorted(ops.custom_ops.items())]
     rows += [("flex", f.name, _attrs(f)) for f in sorted(set(ops.flex_ops))]
     return rows
 
