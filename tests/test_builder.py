@@ -155,13 +155,27 @@ def test_tflite_builtin_custom_op_needs_no_sources(env):
     assert len(invocations(log)) == 1
 
 
-def test_unconfigured_checkout_is_a_toolchain_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("configured", [False, None])
+def test_unconfigured_checkout_is_a_toolchain_error(tmp_path, monkeypatch, configured):
+    """A user's checkout is never configured by us, even with the SDK/NDK at hand: the error says how."""
+    from standin.workspace import make_android_ndk, make_android_sdk
+
     monkeypatch.setenv("TFLITE_SLIM_CACHE", str(tmp_path / "cache"))
-    ws = make_tensorflow_workspace(tmp_path / "tf", configured=False)
+    monkeypatch.delenv("ANDROID_SDK_HOME", raising=False)
+    sdk = make_android_sdk(tmp_path / "sdk")
+    ndk = make_android_ndk(tmp_path / "ndk")
+    monkeypatch.setenv("ANDROID_HOME", str(sdk))
+    monkeypatch.setenv("ANDROID_NDK_HOME", str(ndk))
+    ws = make_tensorflow_workspace(tmp_path / "tf", configured=configured)
+    rc = ws / ".tf_configure.bazelrc"
+    before = rc.read_text() if rc.exists() else None
     a = write(tmp_path / "a.tflite", model([(ADD, 1)]))
-    with pytest.raises(ToolchainError, match=r"run \./configure"):
+    with pytest.raises(ToolchainError, match=r"run \./configure in .*or non-interactively: cd .* && "
+                                             r"TF_SET_ANDROID_WORKSPACE=1 ANDROID_SDK_HOME=.*/sdk "
+                                             r"ANDROID_NDK_HOME=.*/ndk \./configure$"):
         build(settings(ws, [a], tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+    assert (rc.read_text() if rc.exists() else None) == before and not (ws / "tools/python_bin_path.sh").exists()
 
 
 def test_failed_bazel_leaves_no_output_and_no_cache_entry(env, monkeypatch):

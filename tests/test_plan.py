@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tflite_slim.android import AndroidConfig
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, OpSet
 from tflite_slim.plan import BuildPlan, SourceFile, bazel_build_argv, package_path, parse_abis
 
+NDK21 = AndroidConfig("/opt/sdk", "/opt/ndk", "34", "21", "34.0.0", "25.2.9519653")
 BASE = BuildPlan(OpSet({"CONV_2D": (1, 2), "ADD": (1,)}), ("arm64-v8a", "armeabi-v7a"), "2.16.1")
 
 
@@ -34,7 +36,7 @@ def _replace(**kw):
     data = dict(
         op_set=BASE.op_set, abis=BASE.abis, tf_version=BASE.tf_version, tf_commit=BASE.tf_commit,
         experimental_api=BASE.experimental_api, custom_ops_srcs=BASE.custom_ops_srcs,
-        custom_ops_deps=BASE.custom_ops_deps, bazel_args=BASE.bazel_args,
+        custom_ops_deps=BASE.custom_ops_deps, bazel_args=BASE.bazel_args, android=BASE.android,
     )
     data.update(kw)
     return BuildPlan(**data)
@@ -54,10 +56,27 @@ def _replace(**kw):
         _replace(custom_ops_srcs=(SourceFile("op.cc", "0" * 64),)),
         _replace(custom_ops_deps=("//x:y",)),
         _replace(bazel_args=("--jobs=4",)),
+        _replace(android=NDK21),
     ],
 )
 def test_fingerprint_changes_with_every_input(changed):
     assert changed.fingerprint != BASE.fingerprint
+
+
+
+@pytest.mark.parametrize(
+    "other, same",
+    [
+        (AndroidConfig("/home/me/Android/Sdk", "/x/ndk", "34", "21", "34.0.0", "25.2.9519653"), True),  # moved
+        (AndroidConfig("/opt/sdk", "/opt/ndk", "34", "26", "34.0.0", "25.2.9519653"), False),  # min API
+        (AndroidConfig("/opt/sdk", "/opt/ndk", "34", "21", "34.0.0", "26.1.10909125"), False),  # compiler
+        (AndroidConfig("/opt/sdk", "/opt/ndk", "33", "21", "34.0.0", "25.2.9519653"), False),
+        (AndroidConfig("/opt/sdk", "/opt/ndk", "34", "21", "33.0.2", "25.2.9519653"), False),
+    ],
+)
+def test_android_settings_in_the_fingerprint_but_not_their_locations(other, same):
+    assert (_replace(android=other).fingerprint == _replace(android=NDK21).fingerprint) is same
+    assert _replace(android=other).describe()["android"] == other.canonical()
 
 
 def test_fingerprint_ignores_order_and_is_hex():

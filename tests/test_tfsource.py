@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from standin.workspace import BAZEL, make_tensorflow_workspace
+from standin.workspace import BAZEL, make_android_ndk, make_android_sdk, make_tensorflow_workspace
+from tflite_slim.builder import BuildSettings, build, prepare
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.tfsource import (
@@ -99,8 +100,9 @@ def test_archive_url(env, url):
     assert archive_url("2.16.1", env) == url
 
 
-def tarball(tmp_path: Path, version: str, *, comment: str = SHA, extra: dict = None) -> bytes:
-    ws = make_tensorflow_workspace(tmp_path / f"build-{version}" / f"tensorflow-{version}", version=version)
+def tarball(tmp_path: Path, version: str, *, comment: str = SHA, extra: dict = None, configured=True) -> bytes:
+    ws = make_tensorflow_workspace(tmp_path / f"build-{version}" / f"tensorflow-{version}", version=version,
+                                   configured=configured)
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT,
                       pax_headers={"comment": comment}) as tar:
@@ -180,19 +182,104 @@ def test_unsafe_archive_is_refused_and_nothing_kept(tmp_path, server, bad):
     assert not (tmp_path / "evil.txt").exists()
 
 
-def test_build_with_tensorflow_version(tmp_path, server, monkeypatch):
-    """--tensorflow-version downloads, then builds in the downloaded tree (stand-in bazel)."""
+def _model(tmp_path: Path, weights: bytes = b"") -> Path:
     from modelmaker import ADD, Op, builtin, make_model
-    from tflite_slim.builder import BuildSettings, build
 
-    base, files, hits = server
-    files["/v2.16.1.tar.gz"] = tarball(tmp_path, "2.16.1")
-    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", base)
     model = tmp_path / "a.tflite"
-    model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
-    s = BuildSettings(models=(str(model),), out=str(tmp_path / "out"), tensorflow_version="2.16.1",
+    model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]], buffers=[weights] if weights else ()))
+    return model
+
+
+@pytest.fixture
+def release(tmp_path, server, monkeypatch):
+    """TensorFlow 2.16.1's archive as GitHub serves it (never configured), an SDK and NDK in the env."""
+    base, files, hits = server
+    files["/v2.16.1.tar.gz"] = tarball(tmp_path, "2.16.1", configured=None)
+    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", base)
+    for name in ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT",
+                 "ANDROID_API_LEVEL", "ANDROID_NDK_API_LEVEL", "ANDROID_BUILD_TOOLS_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANDROID_HOME", str(make_android_sdk(tmp_path / "sdk")))
+    monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp_path / "ndk")))
+    log = tmp_path / "bazel.log"
+    monkeypatch.setenv("TFLITE_SLIM_STANDIN_LOG", str(log))
+    return hits, log
+
+
+def _calls(log: Path) -> list[list[str]]:
+    return [json.loads(line)["argv"] for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_build_with_tensorflow_version(tmp_path, release):
+    """Download -> configure the cached tree for Android -> stand-in bazel build -> AARs; all once."""
+    hits, log = release
+    s = BuildSettings(models=(str(_model(tmp_path)),), out=str(tmp_path / "out"), tensorflow_version="2.16.1",
                       bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
-    result = build(s)
+    result = build(s, log=lambda _: None)
     record = json.loads((tmp_path / "out/ops.json").read_text())
     assert record["tensorflow"] == {"version": "2.16.1", "commit": SHA}
     assert result.plan.tf_commit == SHA and hits == ["/v2.16.1.tar.gz"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ops.json", "tensorflow-lite.aar"]
+    assert result.plan.android.canonical() == {"ndk_api_level": "21", "ndk_revision": "25.2.9519653",
+                                               "sdk_api_level": "34", "build_tools_version": "34.0.0"}
+    rc = (tmp_path / "cache/tensorflow/2.16.1/src/.tf_configure.bazelrc").read_text()
+    assert f'ANDROID_SDK_HOME="{(tmp_path / "sdk").resolve()}"' in rc
+    assert [c[0] for c in _calls(log)] == ["--version", "build"]  # configure.py's bazel check, then the build
+    # Retrained model (same ops), then new ops: configure.py never runs again for the same answers.
+    build(BuildSettings(**{**s.__dict__, "models": (str(_model(tmp_path, b"w" * 8)),)}), log=lambda _: None)
+    assert [c[0] for c in _calls(log)] == ["--version", "build"]
+    build(BuildSettings(**{**s.__dict__, "use_cache": False}), log=lambda _: None)
+    assert [c[0] for c in _calls(log)] == ["--version", "build", "build"]
+
+
+def test_other_android_settings_reconfigure_and_change_the_plan(tmp_path, release, monkeypatch):
+    hits, log = release
+    s = BuildSettings(models=(str(_model(tmp_path)),), out=str(tmp_path / "out"), tensorflow_version="2.16.1",
+                      bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
+    first = build(s, log=lambda _: None)
+    monkeypatch.setenv("ANDROID_NDK_API_LEVEL", "26")
+    second = build(s, log=lambda _: None)
+    assert not second.cached and second.plan.fingerprint != first.plan.fingerprint
+    assert [c[0] for c in _calls(log)] == ["--version", "build", "--version", "build"]
+    assert 'ANDROID_NDK_API_LEVEL="26"' in (tmp_path / "cache/tensorflow/2.16.1/src/.tf_configure.bazelrc").read_text()
+
+
+@pytest.mark.parametrize(
+    "unset, set_, message",
+    [
+        (("ANDROID_HOME",), {}, r"set ANDROID_SDK_HOME \(or ANDROID_HOME / ANDROID_SDK_ROOT\).*--backend docker"),
+        ((), {"ANDROID_NDK_HOME": "{tmp}/no-ndk"}, r"ANDROID_NDK_HOME=.*/no-ndk: no such directory"),
+        (("ANDROID_NDK_HOME",), {}, r"set ANDROID_NDK_HOME \(or ANDROID_NDK_ROOT\)"),
+    ],
+)
+def test_missing_sdk_or_ndk_fails_before_the_download(tmp_path, release, monkeypatch, capsys, unset, set_, message):
+    from tflite_slim.cli import main
+
+    hits, log = release
+    for name in unset:
+        monkeypatch.delenv(name)
+    for name, value in set_.items():
+        monkeypatch.setenv(name, value.format(tmp=tmp_path))
+    _model(tmp_path)
+    code = main(["build", str(tmp_path / "a.tflite"), "--tensorflow-version", "2.16.1", "--out", str(tmp_path / "o"),
+                 "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")])
+    err = capsys.readouterr().err
+    assert code != 0 and err.count("\n") == 1 and err.startswith("error: ")
+    assert __import__("re").search(message, err)
+    assert hits == [] and _calls(log) == [] and not (tmp_path / "o").exists()
+
+
+def test_dry_run_shows_the_configure_step(tmp_path, release, monkeypatch):
+    hits, log = release
+    s = BuildSettings(models=(str(_model(tmp_path)),), tensorflow_version="2.16.1", dry_run=True,
+                      bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
+    p = prepare(s)
+    assert p.commands[0][0] == "env" and "TF_SET_ANDROID_WORKSPACE=1" in p.commands[0]
+    assert p.commands[0][-3:] == ("<tensorflow-2.16.1>/configure.py", "--workspace", "<temp>")
+    assert p.commands[1][1] == "build" and p.plan.android.sdk_api_level == "34" and hits == []
+    # Without an SDK the dry run still shows the plan, with a note on what the build would need.
+    monkeypatch.delenv("ANDROID_HOME")
+    notes = []
+    p = prepare(s, log=notes.append)
+    assert p.plan.android is None and p.commands[0][1] == "build"
+    assert notes and "ANDROID_SDK_HOME" in notes[0]

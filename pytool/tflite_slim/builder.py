@@ -1,9 +1,10 @@
 """``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
 
 Order of work: read the models and check custom ops (before anything slow),
-find the TensorFlow source, compute the plan, then either describe it
+find the TensorFlow source and (local builds) its Android settings, compute the plan, then either describe it
 (``dry_run``), reuse the cached AARs for that plan, or build, check and finish
-the AARs and cache them. ``OUT`` is filled by renaming a complete temp dir, so
+the AARs and cache them. A tree we downloaded is configured for Android just
+before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
 a failure or Ctrl-C leaves the previous ``OUT`` (or none), never a half one.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from tflite_slim import aar, reader
+from tflite_slim import aar, android, reader
 from tflite_slim.backends import DockerBazel, LocalBazel, Package
 from tflite_slim.buildfile import (
     FLEX_TARGET,
@@ -28,12 +29,18 @@ from tflite_slim.buildfile import (
     source_file_names,
 )
 from tflite_slim.cache import BuildCache, cache_root
-from tflite_slim.errors import UsageError
+from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
 from tflite_slim.plan import BuildPlan, SourceFile, package_path
 from tflite_slim.registration import check_custom_ops, render_registration
-from tflite_slim.tfsource import TensorflowSource, check_android_configured, detect_source, fetch_source
+from tflite_slim.tfsource import (
+    TensorflowSource,
+    cached_source,
+    check_android_configured,
+    detect_source,
+    fetch_source,
+)
 
 OPS_JSON = "ops.json"
 AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
@@ -110,12 +117,14 @@ def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str
     if s.tensorflow_src:
         src = detect_source(s.tensorflow_src)
         version, commit = src.version, src.commit
-    elif s.dry_run:
-        src, version, commit = None, str(s.tensorflow_version), None
     else:
-        with HttpClient() as client:
-            src = fetch_source(str(s.tensorflow_version), cache_root(s.cache_dir), client, progress=_progress(log))
-        version, commit = src.version, src.commit
+        src = cached_source(str(s.tensorflow_version), cache_root(s.cache_dir))
+        if src is None and not s.dry_run:
+            if s.backend == "local":
+                android.resolve()  # a missing SDK/NDK is an error before the long download, not after
+            with HttpClient() as client:
+                src = fetch_source(str(s.tensorflow_version), cache_root(s.cache_dir), client, progress=_progress(log))
+        version, commit = (src.version, src.commit) if src else (str(s.tensorflow_version), None)
     if s.checkpoint:
         # The container builds the checkpoint, not the host tree: record that revision instead.
         tag = s.checkpoint[1:] if s.checkpoint.startswith("v") else s.checkpoint
@@ -124,6 +133,39 @@ def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str
         else:
             commit = s.checkpoint
     return src, version, commit
+
+
+def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> Optional[android.AndroidConfig]:
+    """The Android settings a local build uses (None for Docker: the image pins them).
+
+    A user's checkout: what its ./configure wrote (None if it was not; build()
+    then stops with the fix). A downloaded tree: the environment's answers
+    (a dry run only notes what is missing).
+    """
+    if s.backend != "local":
+        return None
+    if s.tensorflow_src:
+        return android.read_configured(source.root) if source else None
+    existing = android.read_configured(source.root) if source else None
+    try:
+        return android.resolve(existing=existing)
+    except ToolchainError as e:
+        if not s.dry_run:
+            raise
+        log(f"tflite-slim: note: {e}")
+        return None
+
+
+def _configure_command(s: BuildSettings, source: Optional[TensorflowSource],
+                       config: Optional[android.AndroidConfig]) -> list[tuple[str, ...]]:
+    """The configure.py run a build would start with, for --dry-run (none when nothing is to configure)."""
+    if not s.tensorflow_version or config is None:
+        return []
+    if source is not None and config.same_settings(android.read_configured(source.root)):
+        return []
+    root = source.root if source else Path(f"<tensorflow-{s.tensorflow_version}>")
+    env = android.configure_env(config)
+    return [("env", *(f"{k}={v}" for k, v in sorted(env.items())), *android.configure_argv(root, "<temp>", env))]
 
 
 def _progress(log: Log) -> Callable[[int, Optional[int]], None]:
@@ -148,6 +190,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     union = OpSet.union(per_model.values())
     registration = render_registration(union)
     source, version, commit = _source(s, log)
+    android_config = _android(s, source, log)
     has_attr = _has_experimental_attr(source)
     src_names = source_file_names(list(s.custom_ops_srcs))
     srcs = tuple(SourceFile(src_names[p], reader.file_sha256(p)) for p in sorted(src_names))
@@ -161,6 +204,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         custom_ops_srcs=srcs,
         custom_ops_deps=tuple(s.custom_ops_deps),
         bazel_args=tuple(s.bazel_args),
+        android=android_config,
     )
     names = package_file_names([m.path for m in models])
     spec = BuildFileSpec(
@@ -173,7 +217,8 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
     package = Package(package_path(plan), render_build_file(spec), files)
     backend = _backend(s, source)
-    commands = tuple(tuple(c) for c in backend.commands(plan, package))
+    commands = tuple(_configure_command(s, source, android_config)) + tuple(
+        tuple(c) for c in backend.commands(plan, package))
     return Prepared(plan, models, package, registration, commands, source)
 
 
@@ -219,6 +264,8 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
     try:
         if isinstance(backend, LocalBazel):
+            if s.tensorflow_version and plan.android is not None:
+                android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log)
             check_android_configured(p.source.root)
             built = backend.build(plan, p.package, log)
         else:

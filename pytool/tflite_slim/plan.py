@@ -2,7 +2,9 @@
 
 A plan is the op set (never the model bytes: retrained weights build the same
 runtime), the target ABIs, the TensorFlow version and commit, the custom-op
-sources (by content) and deps, and the options. Its fingerprint keys the cache
+sources (by content) and deps, the options, and for local builds the Android
+toolchain settings (NDK API level and revision, SDK API level, build-tools:
+they change the .so files; the SDK/NDK locations do not, so they stay out). Its fingerprint keys the cache
 and the generated Bazel package, and goes into ``ops.json`` and the Maven
 version. The exact Bazel command lines are derived here too, so ``--dry-run``
 shows what would run.
@@ -15,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
+from tflite_slim.android import AndroidConfig
 from tflite_slim.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import OpSet, opset_to_json
@@ -74,6 +77,8 @@ class BuildPlan:
     custom_ops_srcs: tuple[SourceFile, ...] = ()
     custom_ops_deps: tuple[str, ...] = ()
     bazel_args: tuple[str, ...] = field(default_factory=tuple)
+    #: None for the Docker backend: its image (TensorFlow's Dockerfile) pins the SDK/NDK per revision.
+    android: Optional[AndroidConfig] = None
 
     @property
     def has_flex(self) -> bool:
@@ -89,7 +94,7 @@ class BuildPlan:
 
     def canonical(self) -> dict[str, Any]:
         """Sorted plain data; the input of :attr:`fingerprint`."""
-        return {
+        data: dict[str, Any] = {
             "plan_format": PLAN_FORMAT,
             "op_set": self.op_set.canonical(),
             "abis": sorted(self.abis),
@@ -100,6 +105,9 @@ class BuildPlan:
             # Order matters for Bazel flags (later wins), so it is kept.
             "bazel_args": list(self.bazel_args),
         }
+        if self.android is not None:  # absent rather than null: Docker plans keep their fingerprints
+            data["android"] = self.android.canonical()
+        return data
 
     @property
     def fingerprint(self) -> str:
@@ -121,6 +129,7 @@ class BuildPlan:
             "custom_ops_srcs_hash": self.custom_ops_srcs_hash,
             "custom_ops_deps": list(self.custom_ops_deps),
             "bazel_args": list(self.bazel_args),
+            "android": self.android.canonical() if self.android else None,
             "targets": list(self.targets),
             "op_set": opset_to_json(self.op_set),
         }

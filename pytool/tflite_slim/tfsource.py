@@ -6,12 +6,13 @@ A checkout is recognised by its Bazel ``WORKSPACE`` and
 ``tensorflow/core/public/version.h``, else ``tensorflow/tensorflow.bzl``
 (``VERSION``, older releases); its commit from ``.git`` when there is one.
 ``build_aar.sh`` refuses to run until ``./configure`` has written
-``.tf_configure.bazelrc`` with ``ANDROID_SDK_HOME``; so do we, with the fix.
+``.tf_configure.bazelrc`` with ``ANDROID_SDK_HOME``; so do we for a user's
+checkout, with the fix (we never change it ourselves).
 
 ``--tensorflow-version`` downloads GitHub's archive of tag ``vX.Y.Z`` into the
 cache: streamed to a temp file (sha256 and size recorded), extracted into a
 temp dir, and moved into place with one rename, so a half-extracted tree is
-never used.
+never used. That tree is ours: :mod:`tflite_slim.android` configures it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
+from tflite_slim.android import configure_hint
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient, redact_url
 
@@ -121,14 +123,17 @@ def git_commit(root: Path) -> Optional[str]:
 def check_android_configured(root: Path) -> None:
     """``build_aar.sh``'s precondition: ./configure was run with the Android questions answered."""
     rc = root / ".tf_configure.bazelrc"
-    fix = (
-        f"run ./configure in {root} and answer 'y' to \"interactively configure ./WORKSPACE for "
-        "Android builds\" (needs the Android SDK and NDK)"
-    )
+    fix = configure_hint(root)
     if not rc.is_file():
         raise ToolchainError(f"{root}: TensorFlow is not configured (.tf_configure.bazelrc is missing); {fix}")
     if "ANDROID_SDK_HOME" not in rc.read_text():
         raise ToolchainError(f"{rc}: TensorFlow is configured without Android (no ANDROID_SDK_HOME); {fix}")
+
+
+def cached_source(version: str, cache_dir: Path) -> Optional[TensorflowSource]:
+    """The release's tree if an earlier run downloaded it (nothing is fetched)."""
+    final = cache_dir / "tensorflow" / version / "src"
+    return detect_source(str(final)) if _VERSION.match(version) and (final / SOURCE_RECORD).is_file() else None
 
 
 def archive_url(version: str, env: Optional[Mapping[str, str]] = None) -> str:

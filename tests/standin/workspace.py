@@ -3,7 +3,10 @@
 It has the files the real build looks at, under TensorFlow's real names: the
 ``WORKSPACE`` marking the Bazel workspace root, ``.tf_configure.bazelrc`` as
 ``./configure`` writes it (with the Android SDK/NDK lines only when
-``configured``), the version in ``tensorflow/tf_version.bzl`` and
+``configured``; no such file when ``configured`` is None, as in GitHub's
+archive), ``configure``/``configure.py`` (the stand-in ``configure.py`` of this
+directory, which asks TensorFlow's questions and checks the SDK/NDK as the real
+one does), the version in ``tensorflow/tf_version.bzl`` and
 ``tensorflow/core/public/version.h``, and the ``.bzl`` files whose macros the
 generated BUILD file loads. The macros' bodies are not TensorFlow's; the
 stand-in checks calls against the signatures it knows.
@@ -12,11 +15,12 @@ stand-in checks calls against the signatures it knows.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 STANDIN_DIR = Path(__file__).resolve().parent
 #: The stand-in executable (a Python script).
 BAZEL = STANDIN_DIR / "bazel"
+CONFIGURE_PY = STANDIN_DIR / "configure.py"
 
 _ANDROID_LINES = (
     'build --action_env ANDROID_NDK_HOME="/opt/android-ndk"\n'
@@ -28,15 +32,24 @@ _ANDROID_LINES = (
 
 
 def make_tensorflow_workspace(
-    directory: Union[str, Path], version: str = "2.16.1", configured: bool = True
+    directory: Union[str, Path], version: str = "2.16.1", configured: Optional[bool] = True
 ) -> Path:
-    """Create the fake checkout in ``directory`` (created if needed) and return its path."""
+    """Create the fake checkout in ``directory`` (created if needed) and return its path.
+
+    ``configured``: True, ./configure answered for Android; False, configured
+    without Android; None, never configured (a fresh clone or release archive).
+    """
     root = Path(directory)
     major, minor, patch = version.split(".")
     files = {
         "WORKSPACE": 'workspace(name = "org_tensorflow")\n',
         "LICENSE": "Apache License 2.0 (stand-in checkout)\n",
-        "configure": "#!/bin/sh\necho 'stand-in: run the real ./configure in a real checkout'\n",
+        # As TensorFlow's: run configure.py with PYTHON_BIN_PATH (else python3).
+        "configure": ('#!/usr/bin/env bash\nset -e\n'
+                      'PYTHON_BIN_PATH="${PYTHON_BIN_PATH:-$(which python3 || which python)}"\n'
+                      '"$PYTHON_BIN_PATH" "$(dirname "$0")/configure.py" "$@"\necho "Configuration finished"\n'),
+        "configure.py": CONFIGURE_PY.read_text(),
+        "tools/.keep": "",
         ".bazelrc": "try-import %workspace%/.tf_configure.bazelrc\n",
         ".tf_configure.bazelrc": (
             'build --action_env PYTHON_BIN_PATH="/usr/bin/python3"\n'
@@ -71,9 +84,38 @@ def make_tensorflow_workspace(
         "tensorflow/lite/tools/build_aar.sh": "#!/bin/bash\necho stand-in\n",
         "tensorflow/tools/dockerfiles/tflite-android.Dockerfile": "FROM tensorflow/tensorflow:devel\n",
     }
+    if configured is None:
+        del files[".tf_configure.bazelrc"]
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     (root / "configure").chmod(0o755)
+    return root
+
+
+def make_android_sdk(
+    directory: Union[str, Path], api_levels: tuple = ("33", "34"), build_tools: tuple = ("33.0.2", "34.0.0")
+) -> Path:
+    """An Android SDK as far as configure.py looks: ``platforms/android-<level>`` and ``build-tools/<version>``."""
+    root = Path(directory)
+    for level in api_levels:
+        (root / "platforms" / f"android-{level}").mkdir(parents=True, exist_ok=True)
+        (root / "platforms" / f"android-{level}" / "source.properties").write_text(f"AndroidVersion.ApiLevel={level}\n")
+    for version in build_tools:
+        (root / "build-tools" / version).mkdir(parents=True, exist_ok=True)
+        (root / "build-tools" / version / "source.properties").write_text(f"Pkg.Revision={version}\n")
+    return root
+
+
+def make_android_ndk(directory: Union[str, Path], revision: str = "25.2.9519653", meta: bool = True) -> Path:
+    """An Android NDK as far as configure.py looks: ``source.properties`` and ``meta/platforms.json``."""
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "source.properties").write_text(f"Pkg.Desc = Android NDK\nPkg.Revision = {revision}\n")
+    if meta:
+        (root / "meta").mkdir(exist_ok=True)
+        (root / "meta" / "platforms.json").write_text(
+            '{"min": 19, "max": 33, "aliases": {"20": 19, "25": 24, "J": 16, "K": 19, "L": 21, "M": 23}}\n'
+        )
     return root
