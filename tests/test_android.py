@@ -188,3 +188,23 @@ def test_failed_configure_leaves_the_tree_as_it_was(kit):
     with pytest.raises(ToolchainError):
         ensure_configured(ws2, a, bazel=str(BAZEL), log=lambda _: None)
     assert (ws2 / ".tf_configure.bazelrc").read_text() == before
+
+
+def test_the_hinted_command_configures_a_checkout(kit):
+    """The non-interactive ./configure line the error prints does configure (stand-in wrapper and script)."""
+    import os
+    import subprocess
+    import sys
+
+    tmp, sdk, ndk = kit
+    ws = make_tensorflow_workspace(tmp / "tf", configured=None)
+    env = dict(os.environ, PATH=f"{BAZEL.parent}{os.pathsep}{os.environ['PATH']}", PYTHON_BIN_PATH=sys.executable,
+               TF_NEED_CLANG="0", TF_SET_ANDROID_WORKSPACE="1", ANDROID_SDK_HOME=str(sdk), ANDROID_NDK_HOME=str(ndk))
+    for name in ("ANDROID_API_LEVEL", "ANDROID_NDK_API_LEVEL", "ANDROID_BUILD_TOOLS_VERSION"):
+        env.pop(name, None)
+    done = subprocess.run(["./configure"], cwd=ws, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    got = read_configured(ws)
+    # configure.py's own defaults: lexically last platform/build-tools (why tflite-slim passes them explicitly).
+    assert (got.sdk_home, got.ndk_api_level, got.sdk_api_level, got.build_tools_version) == (
+        str(sdk), "21", "9", "9.0.0")

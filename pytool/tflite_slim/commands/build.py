@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--tensorflow-src", metavar="DIR", help="TensorFlow checkout to build in (./configure'd for Android)")
     src.add_argument("--tensorflow-version", metavar="X.Y.Z",
-                     help="download TensorFlow's source for tag vX.Y.Z into the cache and build from it")
+                     help="download TensorFlow's source for tag vX.Y.Z into the cache and build from it "
+                          "(local backend: configured for Android from ANDROID_SDK_HOME/ANDROID_HOME and "
+                          "ANDROID_NDK_HOME)")
     p.add_argument("--target-archs", default=",".join(DEFAULT_ABIS), metavar="ABIS",
                    help=f"comma-separated Android ABIs (default {','.join(DEFAULT_ABIS)}; "
                         "also x86, x86_64)")
