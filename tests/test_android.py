@@ -169,6 +169,16 @@ def test_bazel_under_another_name_is_found_by_configure_py(kit):
         ensure_configured(make_tensorflow_workspace(tmp / "tf2", configured=None), a, bazel=str(tmp / "no-bazel"))
 
 
+def test_bad_python_bin_path_is_named(kit, monkeypatch):
+    tmp, sdk, ndk = kit
+    ws = make_tensorflow_workspace(tmp / "tf", configured=None)
+    a = resolve({"ANDROID_HOME": str(sdk), "ANDROID_NDK_HOME": str(ndk)})
+    monkeypatch.setenv("PYTHON_BIN_PATH", str(tmp / "no-python"))
+    with pytest.raises(ToolchainError, match=r"PYTHON_BIN_PATH=.*/no-python: not an executable Python"):
+        ensure_configured(ws, a, bazel=str(BAZEL))
+    assert read_configured(ws) is None and _no_leftovers(ws)
+
+
 def test_failed_configure_leaves_the_tree_as_it_was(kit):
     """An NDK without meta/platforms.json makes (current) configure.py crash after writing half the file."""
     tmp, sdk, _ = kit

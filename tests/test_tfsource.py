@@ -283,3 +283,14 @@ def test_dry_run_shows_the_configure_step(tmp_path, release, monkeypatch):
     p = prepare(s, log=notes.append)
     assert p.plan.android is None and p.commands[0][1] == "build"
     assert notes and "ANDROID_SDK_HOME" in notes[0]
+
+
+def test_docker_backend_needs_no_sdk(tmp_path, release, monkeypatch):
+    """The image has its own SDK/NDK (pinned by the revision's Dockerfile): nothing is asked, nothing planned."""
+    hits, log = release
+    monkeypatch.delenv("ANDROID_HOME")
+    monkeypatch.delenv("ANDROID_NDK_HOME")
+    notes = []
+    p = prepare(BuildSettings(models=(str(_model(tmp_path)),), tensorflow_version="2.16.1", dry_run=True,
+                              backend="docker", cache_dir=str(tmp_path / "cache")), log=notes.append)
+    assert p.plan.android is None and notes == [] and p.commands[0][1] == "build"

@@ -257,6 +257,10 @@ def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel
         raise ToolchainError(f"configuring TensorFlow needs Bazel: '{bazel}' was not found; "
                              "install Bazel (bazelisk) or pass --bazel PATH")
     env = configure_env(android)
+    python = env["PYTHON_BIN_PATH"]
+    if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+        raise ToolchainError(f"PYTHON_BIN_PATH={python}: not an executable Python (configure.py runs with it); "
+                             "fix it or unset it to use the Python running tflite-slim")
     tmp = Path(tempfile.mkdtemp(prefix=".configure-", dir=root.parent))
     try:
         (tmp / "tools").mkdir()  # configure.py writes tools/python_bin_path.sh there
