@@ -285,6 +285,13 @@ def test_dry_run_shows_the_configure_step(tmp_path, release, monkeypatch):
     assert notes and "ANDROID_SDK_HOME" in notes[0]
 
 
+def test_bad_version_is_reported_before_a_missing_sdk(tmp_path, release, monkeypatch):
+    monkeypatch.delenv("ANDROID_HOME")
+    with pytest.raises(UsageError, match="expected a release like 2.16.1"):
+        prepare(BuildSettings(models=(str(_model(tmp_path)),), out=str(tmp_path / "o"), tensorflow_version="latest",
+                              cache_dir=str(tmp_path / "cache")))
+
+
 def test_docker_backend_needs_no_sdk(tmp_path, release, monkeypatch):
     """The image has its own SDK/NDK (pinned by the revision's Dockerfile): nothing is asked, nothing planned."""
     hits, log = release

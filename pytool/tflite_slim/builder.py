@@ -38,6 +38,7 @@ from tflite_slim.tfsource import (
     TensorflowSource,
     cached_source,
     check_android_configured,
+    check_version,
     detect_source,
     fetch_source,
 )
@@ -118,6 +119,7 @@ def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str
         src = detect_source(s.tensorflow_src)
         version, commit = src.version, src.commit
     else:
+        check_version(str(s.tensorflow_version))
         src = cached_source(str(s.tensorflow_version), cache_root(s.cache_dir))
         if src is None and not s.dry_run:
             if s.backend == "local":

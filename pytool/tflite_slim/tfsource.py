@@ -130,6 +130,12 @@ def check_android_configured(root: Path) -> None:
         raise ToolchainError(f"{rc}: TensorFlow is configured without Android (no ANDROID_SDK_HOME); {fix}")
 
 
+def check_version(version: str) -> None:
+    """A release tag's version (``2.16.1``, ``2.17.0-rc1``), else a :class:`UsageError`."""
+    if not _VERSION.match(version):
+        raise UsageError(f"--tensorflow-version {version!r}: expected a release like 2.16.1")
+
+
 def cached_source(version: str, cache_dir: Path) -> Optional[TensorflowSource]:
     """The release's tree if an earlier run downloaded it (nothing is fetched)."""
     final = cache_dir / "tensorflow" / version / "src"
@@ -153,8 +159,7 @@ def fetch_source(
     env: Optional[Mapping[str, str]] = None,
 ) -> TensorflowSource:
     """TensorFlow ``version``'s source tree from the cache, downloading it once if needed."""
-    if not _VERSION.match(version):
-        raise UsageError(f"--tensorflow-version {version!r}: expected a release like 2.16.1")
+    check_version(version)
     final = cache_dir / "tensorflow" / version / "src"
     if (final / SOURCE_RECORD).is_file():
         return detect_source(str(final))
