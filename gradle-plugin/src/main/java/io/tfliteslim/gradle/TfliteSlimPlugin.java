@@ -33,6 +33,9 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         slim.configure(defaults);
         slim.setGroup(GROUP);
         slim.setDescription("Builds the TensorFlow Lite runtime trimmed to the models' ops and installs it for this app.");
+        // analyze -> build -> install: the op report (and its table) comes first, and a model the
+        // tool cannot read stops the pipeline before any toolchain is involved.
+        slim.dependsOn(report);
         // Outputs include what was installed outside the build dir: rerun when it is gone.
         slim.getOutputs().upToDateWhen(t -> installedArtifactsExist(project));
 

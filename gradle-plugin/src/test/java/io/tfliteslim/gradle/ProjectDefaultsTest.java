@@ -133,6 +133,8 @@ public class ProjectDefaultsTest {
         for (String name : new String[]{"tfliteSlim", "tfliteReport", "tfliteVerify"}) {
             assertEquals(TfliteSlimPlugin.GROUP, project.getTasks().getByName(name).getGroup());
         }
+        Task slim = project.getTasks().getByName("tfliteSlim");
+        assertTrue(slim.getTaskDependencies().getDependencies(slim).contains(project.getTasks().getByName("tfliteReport")));
         Task verify = project.getTasks().getByName("tfliteVerify");
         assertTrue(preBuild.getTaskDependencies().getDependencies(preBuild).contains(verify));
         ext(project).setVerify(false);
