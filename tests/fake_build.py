@@ -45,6 +45,7 @@ def make_build_out(
     abis: Sequence[str] = ("arm64-v8a", "armeabi-v7a"),
     payload: bytes = b"",
     plan_salt: str = "",
+    model_sha256: str = "0" * 64,
 ) -> Path:
     """``out`` filled like ``tflite-slim build --out out`` leaves it; returns ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -62,7 +63,7 @@ def make_build_out(
         "experimental_api": False,
         "plan_fingerprint": plan,
         "op_set": opset_to_json(ops),
-        "models": [{"path": "model.tflite", "sha256": "0" * 64}],
+        "models": [{"path": "model.tflite", "sha256": model_sha256}],
         "artifacts": {
             "runtime": "tensorflow-lite.aar",
             "select_tf_ops": "tensorflow-lite-select-tf-ops.aar" if flex else None,

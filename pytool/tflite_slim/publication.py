@@ -26,10 +26,15 @@ from tflite_slim.coordinates import (
     resolve,
 )
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import OpSet, opset_from_json
+from tflite_slim.opset import OpSet, dumps, opset_from_json
 
 RECORD_NAME = "ops.json"
 RECORD_FORMAT_VERSION = 1
+#: Build-record keys that describe the build's inputs rather than the runtime.
+#: They stay out of the published ``ops`` artifact: retrained weights (same op
+#: set, same plan, same AARs) must publish the same bytes, or the second
+#: install of an unchanged runtime would be refused as "different content".
+UNPUBLISHED_RECORD_KEYS = ("models",)
 _CHUNK = 1 << 20
 
 
@@ -165,7 +170,7 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice())
     record = read_build_record(out_dir)
     runtime_c, flex_c = resolve(choice, record.tf_version, record.plan_fingerprint)
     facts = record.facts()
-    ops_bytes = record.path.read_bytes()
+    ops_bytes = published_record(record.path)
     if record.op_set.has_flex and not record.select_tf_ops_aar:
         raise UsageError(
             f"{record.path}: the op set has Flex ops but artifacts.select_tf_ops is null; "
@@ -194,7 +199,18 @@ def from_aar(aar: Path, coordinates: Coordinates, ops_json: Optional[Path] = Non
         return Publication(_artifact(coordinates, aar, None, pom_bytes))
     record = parse_build_record(ops_json)
     pom_bytes = pom.runtime_pom(coordinates, record.facts())
-    return Publication(_artifact(coordinates, aar, ops_json.read_bytes(), pom_bytes))
+    return Publication(_artifact(coordinates, aar, published_record(ops_json), pom_bytes))
+
+
+def published_record(path: Path) -> bytes:
+    """The build record as the ``ops`` artifact carries it: what the runtime holds, not which models asked.
+
+    Byte-stable (sorted keys), and the same for every build of the same plan.
+    """
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for key in UNPUBLISHED_RECORD_KEYS:
+        doc.pop(key, None)
+    return dumps(doc).encode("utf-8")
 
 
 def _artifact(c: Coordinates, aar: Path, ops_bytes: Optional[bytes], pom_bytes: bytes) -> Artifact:

@@ -72,10 +72,9 @@ public final class ToolCommands {
         argv.add(outDir);
         option(argv, "--repo", repository);
         option(argv, "--group-id", groupId);
-        // The version names the op set; the published ops.json also lists the models (with their
-        // hashes), so a weights-only change republishes the same version with a new record. The
-        // runtime is the same (reused from the tool's cache): replace rather than fail.
-        argv.add("--force");
+        // No --force: a weights-only change reuses the cached runtime and publishes the same bytes
+        // (the published record leaves the model list out), so the install is a no-op; different
+        // bytes under the same version mean something is wrong, and the tool says so.
         argv.add("--coordinates-out");
         argv.add(coordinatesOut);
         return Collections.unmodifiableList(argv);

@@ -47,9 +47,9 @@ public class ToolCommandsTest {
                 new ToolCommands.BuildOptions(NONE, null, null, null, null, NONE, NONE, false)),
                 "py -m tflite_slim build src/main/assets/a.tflite --out /o --no-experimental-api"},
             {"install, defaults", ToolCommands.install("py", "/o", null, null, "/c.json"),
-                "py -m tflite_slim install /o --force --coordinates-out /c.json"},
+                "py -m tflite_slim install /o --coordinates-out /c.json"},
             {"install, repo + group", ToolCommands.install("py", "/o", "/m2", "com.example", "/c.json"),
-                "py -m tflite_slim install /o --repo /m2 --group-id com.example --force --coordinates-out /c.json"},
+                "py -m tflite_slim install /o --repo /m2 --group-id com.example --coordinates-out /c.json"},
             {"verify", ToolCommands.verify("py", "/ops.json", MODELS),
                 "py -m tflite_slim verify --ops /ops.json src/main/assets/a.tflite src/main/assets/b.tflite"},
         });
