@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,17 @@ def shared_models() -> Path:
 def expected(shared_models: Path) -> dict:
     """Ground truth for the shared corpus, computed with TensorFlow's own schema module."""
     return json.loads((shared_models / "expected.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def gradle() -> str:
+    """Debian's ``gradle`` executable: skipped when absent, except under CI, which must run these tests."""
+    exe = shutil.which("gradle")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("gradle is not installed; .ci/run installs Debian's gradle and junit4")
+        pytest.skip("gradle is not installed (apt-get install gradle junit4)")
+    return exe
 
 
 @pytest.fixture(scope="session")

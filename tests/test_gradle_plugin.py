@@ -8,22 +8,11 @@ interpreter's ``tflite_slim``.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-
-def _gradle() -> str:
-    gradle = shutil.which("gradle")
-    if gradle is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("gradle is not installed; .ci/run installs Debian's gradle and junit4")
-        pytest.skip("gradle is not installed (apt-get install gradle junit4)")
-    return gradle
 
 
 def _failed_test_output(results: Path) -> str:
@@ -36,8 +25,7 @@ def _failed_test_output(results: Path) -> str:
     return "\n".join(parts)
 
 
-def test_gradle_plugin_suite(repo_root: Path) -> None:
-    gradle = _gradle()
+def test_gradle_plugin_suite(repo_root: Path, gradle: str) -> None:
     project = repo_root / "gradle-plugin"
     proc = subprocess.run(
         [gradle, "-p", str(project), "check", "--offline", "--console=plain", f"-PtfliteSlimPython={sys.executable}"],

@@ -9,7 +9,6 @@ makes this test fail.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,17 +21,8 @@ from tflite_slim.cli import main
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def gradle() -> str:
-    exe = shutil.which("gradle")
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("gradle is not installed, and CI must run the real-consumer test (apt-get install gradle)")
-        pytest.skip("gradle is not installed (apt-get install gradle)")
-    return exe
-
-
-def test_gradle_resolves_installed_artifacts_offline(tmp_path: Path) -> None:
-    exe = gradle()
+def test_gradle_resolves_installed_artifacts_offline(tmp_path: Path, gradle: str) -> None:
+    exe = gradle
     repo = tmp_path / "repo"
     out = make_build_out(tmp_path / "out", WITH_FLEX)
     assert main(["install", str(out), "--repo", str(repo), "--version", "2.16.1-slim-test"]) == 0
@@ -64,11 +54,11 @@ def test_gradle_resolves_installed_artifacts_offline(tmp_path: Path) -> None:
     assert done.returncode != 0 and f"could not resolve: {control}" in done.stderr
 
 
-def test_gradle_resolves_what_deploy_uploaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gradle_resolves_what_deploy_uploaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gradle: str) -> None:
     """Deploy twice to a real HTTP repository, then Gradle picks the newest through maven-metadata.xml."""
     from repo_server import RepoServer
 
-    exe = gradle()
+    exe = gradle
     out = make_build_out(tmp_path / "out", WITH_FLEX)
     monkeypatch.setenv("SLIM_REPO_USER", "deployer")
     monkeypatch.setenv("SLIM_REPO_PASSWORD", "s3cret")
