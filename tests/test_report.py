@@ -90,3 +90,13 @@ def test_flex_type_variants_are_separate_rows(tmp_path: Path) -> None:
     page = render_html(result)
     assert page.count('<tr class="flex">') == 2
     assert page.count('<td class="have">yes</td>') == 2  # one cell per variant, not four
+
+
+def test_html_cells_show_each_models_custom_op_versions(tmp_path: Path) -> None:
+    (tmp_path / "a.tflite").write_bytes(mm.make_model([mm.custom("Foo", 2)], [[mm.Op(0)]]))
+    (tmp_path / "b.tflite").write_bytes(mm.make_model([mm.custom("Foo")], [[mm.Op(0)]]))
+    page = render_html(analyze(AnalyzeSettings((str(tmp_path),))))
+    row = page.split('<tr class="custom">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="op">Foo</td><td>1, 2</td>' in row
+    assert row.count('<td class="have">') == 2
+    assert '<td class="have">v2</td><td class="have">v1</td>' in row

@@ -138,8 +138,9 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report") 
         for m in models:
             if not _has(m, kind, name, detail):
                 cells.append("<td></td>")
-            elif kind == "builtin":
-                cells.append(f'<td class="have">v{e(_versions(m.ops.builtin_ops[name]))}</td>')
+            elif kind in ("builtin", "custom"):
+                versions = (m.ops.builtin_ops if kind == "builtin" else m.ops.custom_ops)[name]
+                cells.append(f'<td class="have">v{e(_versions(versions))}</td>')
             else:
                 cells.append('<td class="have">yes</td>')
         parts.append(
