@@ -115,6 +115,7 @@ def _validate(s: BuildSettings) -> None:
 
 def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
     """The source tree (None in a dry run that would download), and the version/commit for the plan."""
+    src: Optional[TensorflowSource]
     if s.tensorflow_src:
         src = detect_source(s.tensorflow_src)
         version, commit = src.version, src.commit
@@ -272,12 +273,12 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
             built = backend.build(plan, p.package, log)
         else:
             built = backend.build(plan, p.package, staging / "docker", log)
-        reports = []
+        built_reports: list[aar.AarReport] = []
         for t in plan.targets:
             aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t])
             final = staging / AAR_FILES[t]
             aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
-            reports.append(_report(final, plan, t))
+            built_reports.append(_report(final, plan, t))
         shutil.rmtree(staging / "docker", ignore_errors=True)
         if s.use_cache:
             entry = cache.publish(staging, plan.fingerprint, plan.describe())
@@ -287,7 +288,7 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     finally:
         # After publish the staging dir is gone (renamed); otherwise nothing half-built stays.
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(plan, out, False, tuple(reports))
+    return BuildResult(plan, out, False, tuple(built_reports))
 
 
 def _report(path: Path, plan: BuildPlan, target: str) -> aar.AarReport:

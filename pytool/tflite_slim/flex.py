@@ -12,7 +12,7 @@ tensorflow/core/framework/node_def.proto and attr_value.proto.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Tuple, Union
 
 from flatbuffers import flexbuffers
 
@@ -24,16 +24,22 @@ class FlexDecodeError(Exception):
     """The custom options are not a FlexBuffer ``[op_name, NodeDef]``."""
 
 
+#: A protobuf field as we need it: ``(number, value)``, the value an ``int``
+#: for a varint and ``bytes`` for a length-delimited field (strings, messages,
+#: packed lists). Fixed-width fields are skipped: nothing we read uses them.
+Field = Tuple[int, Union[int, bytes]]
+
+
 def decode_flex_options(options: bytes) -> FlexOp:
     """The TensorFlow op and its type attributes from a Flex op's custom options."""
     op_name, node = _split_flexbuffer(options)
     fields = _parse_message(node, "NodeDef")
-    node_op = next((v for f, w, v in fields if f == 2 and w == 2), None)
+    node_op = next((v for f, v in fields if f == 2 and isinstance(v, bytes)), None)
     if node_op is not None and node_op.decode("utf-8", "replace") != op_name:
         raise FlexDecodeError(f"NodeDef op {node_op!r} differs from the FlexBuffer op name {op_name!r}")
     attrs: dict[str, str] = {}
-    for f, w, entry in fields:
-        if f == 5 and w == 2:
+    for f, entry in fields:
+        if f == 5 and isinstance(entry, bytes):
             key, value = _map_entry(entry)
             type_name = _type_attr(value)
             if type_name is not None:
@@ -77,20 +83,20 @@ def _varint(buf: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def _fields(buf: bytes, what: str) -> Iterator[tuple[int, int, object]]:
-    """Protobuf wire-format fields ``(number, wire type, value)``; bytes for length-delimited."""
+def _fields(buf: bytes, what: str) -> Iterator[Field]:
+    """The varint and length-delimited fields of a protobuf message, in order (see :data:`Field`)."""
     pos = 0
     while pos < len(buf):
         key, pos = _varint(buf, pos)
         number, wire = key >> 3, key & 7
         if wire == 0:
             value, pos = _varint(buf, pos)
-            yield number, wire, value
+            yield number, value
         elif wire == 2:
             n, pos = _varint(buf, pos)
             if pos + n > len(buf):
                 raise FlexDecodeError(f"{what} field {number} extends past its end")
-            yield number, wire, buf[pos : pos + n]
+            yield number, buf[pos : pos + n]
             pos += n
         elif wire == 1:
             pos += 8
@@ -102,31 +108,31 @@ def _fields(buf: bytes, what: str) -> Iterator[tuple[int, int, object]]:
             raise FlexDecodeError(f"{what} is truncated")
 
 
-def _parse_message(buf: bytes, what: str) -> list:
+def _parse_message(buf: bytes, what: str) -> list[Field]:
     return list(_fields(buf, what))
 
 
 def _map_entry(entry: bytes) -> tuple[str, bytes]:
     key, value = "", b""
-    for f, w, v in _fields(entry, "NodeDef.attr entry"):
-        if f == 1 and w == 2:
+    for f, v in _fields(entry, "NodeDef.attr entry"):
+        if f == 1 and isinstance(v, bytes):
             key = v.decode("utf-8", "replace")
-        elif f == 2 and w == 2:
+        elif f == 2 and isinstance(v, bytes):
             value = v
     return key, value
 
 
 def _type_attr(value: bytes) -> "str | None":
     """``DT_...`` for a type attr, ``[DT_A,DT_B]`` for a type-list attr, else ``None``."""
-    for f, w, v in _fields(value, "AttrValue"):
-        if f == 6 and w == 0:
+    for f, v in _fields(value, "AttrValue"):
+        if f == 6 and isinstance(v, int):
             return data_type_name(v)
-        if f == 1 and w == 2:
+        if f == 1 and isinstance(v, bytes):
             types = []
-            for lf, lw, lv in _fields(v, "AttrValue.list"):
-                if lf == 6 and lw == 0:
+            for lf, lv in _fields(v, "AttrValue.list"):
+                if lf == 6 and isinstance(lv, int):
                     types.append(data_type_name(lv))
-                elif lf == 6 and lw == 2:  # packed repeated enum
+                elif lf == 6 and isinstance(lv, bytes):  # packed repeated enum
                     pos = 0
                     while pos < len(lv):
                         t, pos = _varint(lv, pos)

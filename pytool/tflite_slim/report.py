@@ -76,8 +76,8 @@ def render_text(analysis: Analysis) -> str:
     for m in analysis.models:
         sub = "subgraph" if m.subgraphs == 1 else "subgraphs"
         out.append(f"{m.path}  ({human_size(m.size)}, {m.subgraphs} {sub}, sha256 {m.sha256[:12]})")
-        rows = _rows(m.ops)
-        out += _table(("KIND", "OP", "VERSIONS / TYPES"), rows) if rows else ["  (no operators)"]
+        model_rows = _rows(m.ops)
+        out += _table(("KIND", "OP", "VERSIONS / TYPES"), model_rows) if model_rows else ["  (no operators)"]
         if m.unreferenced:
             out.append("  unreferenced opcode entries (still registered): " + ", ".join(m.unreferenced))
         out.append("")
