@@ -34,9 +34,6 @@ def decode_flex_options(options: bytes) -> FlexOp:
     """The TensorFlow op and its type attributes from a Flex op's custom options."""
     op_name, node = _split_flexbuffer(options)
     fields = _parse_message(node, "NodeDef")
-    node_op = next((v for f, v in fields if f == 2 and isinstance(v, bytes)), None)
-    if node_op is not None and node_op.decode("utf-8", "replace") != op_name:
-        raise FlexDecodeError(f"NodeDef op {node_op!r} differs from the FlexBuffer op name {op_name!r}")
     attrs: dict[str, str] = {}
     for f, entry in fields:
         if f == 5 and isinstance(entry, bytes):
@@ -44,6 +41,11 @@ def decode_flex_options(options: bytes) -> FlexOp:
             type_name = _type_attr(value)
             if type_name is not None:
                 attrs[key] = type_name
+    # TensorFlow's Flex tooling (list_flex_ops, behind tflite_flex_android_library)
+    # refuses a NodeDef without an op ("Invalid NodeDef") but never compares it
+    # with the FlexBuffer name, so neither do we: the op is known by its custom code.
+    if not any(f == 2 and isinstance(v, bytes) and v for f, v in fields):
+        raise FlexDecodeError("the NodeDef names no op (TensorFlow rejects it as an invalid NodeDef)")
     return FlexOp(op_name, tuple(sorted(attrs.items())))
 
 
