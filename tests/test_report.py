@@ -72,7 +72,8 @@ def test_write_text_atomic_unwritable_is_a_usage_error(tmp_path: Path, target: s
     (tmp_path / "is-a-dir").mkdir()
     with pytest.raises(UsageError, match="cannot write the report"):
         write_text_atomic(str(tmp_path / target), "x")
-    assert not [p for p in tmp_path.rglob(".tflite-slim-*")]
+    # Nothing left behind: no temp file beside the target, nothing inside the directory.
+    assert [p.name for p in tmp_path.rglob("*")] == ["is-a-dir"]
 
 
 def test_flex_type_variants_are_separate_rows(tmp_path: Path) -> None:

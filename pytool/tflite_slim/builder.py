@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from tflite_slim import aar, android, reader
+from tflite_slim import aar, android, files, reader
 from tflite_slim.backends import DockerBazel, LocalBazel, Package
 from tflite_slim.buildfile import (
     FLEX_TARGET,
@@ -113,6 +113,14 @@ def _validate(s: BuildSettings) -> None:
             raise UsageError(f"--custom-ops-srcs: {src} does not exist")
 
 
+def _source_hash(path: str) -> str:
+    """A custom-op source's sha256 for the plan (its content, not its path, decides a rebuild)."""
+    try:
+        return files.sha256_file(path)
+    except OSError as e:
+        raise UsageError(f"--custom-ops-srcs: cannot read {path} ({e.strerror or e})") from e
+
+
 def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
     """The source tree (None in a dry run that would download), and the version/commit for the plan."""
     src: Optional[TensorflowSource]
@@ -196,7 +204,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     android_config = _android(s, source, log)
     has_attr = _has_experimental_attr(source)
     src_names = source_file_names(list(s.custom_ops_srcs))
-    srcs = tuple(SourceFile(src_names[p], reader.file_sha256(p)) for p in sorted(src_names))
+    srcs = tuple(SourceFile(src_names[p], _source_hash(p)) for p in sorted(src_names))
     plan = BuildPlan(
         op_set=union,
         abis=tuple(sorted(set(s.abis))),

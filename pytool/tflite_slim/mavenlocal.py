@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
-from tflite_slim import repometa
+from tflite_slim import files, repometa
 from tflite_slim.checksums import ALGORITHMS, EXTENSIONS
 from tflite_slim.coordinates import Coordinates
 from tflite_slim.errors import MavenError
@@ -92,7 +92,7 @@ def install_artifact(
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
     try:
         # mkdtemp makes it private (0700); the version directory it becomes must not be.
-        os.chmod(staging, 0o777 & ~_umask())
+        os.chmod(staging, 0o777 & ~files.umask())
         digests = _stage(artifact, staging)
         with _locked(artifact_dir):
             _remove_stale(artifact_dir)
@@ -129,7 +129,7 @@ def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:
             with _durable(staging / f"{spec.name}.{ext}") as f:
                 f.write(text)
             sha256[f"{spec.name}.{ext}"] = hashlib.sha256(text).hexdigest()
-    _fsync_dir(staging)
+    files.fsync_dir(staging)
     return sha256
 
 
@@ -161,9 +161,11 @@ def _commit(version_dir: Path, staging: Path, digests: dict[str, str], force: bo
     """Put ``staging`` in place as ``version_dir``; called under the artifact lock."""
     if not version_dir.exists():
         os.rename(staging, version_dir)
-        _fsync_dir(version_dir.parent)
+        files.fsync_dir(version_dir.parent)
         return "installed"
-    differing = [n for n in sorted(digests) if (version_dir / n).is_file() and _sha256(version_dir / n) != digests[n]]
+    differing = [
+        n for n in sorted(digests) if (version_dir / n).is_file() and files.sha256_file(version_dir / n) != digests[n]
+    ]
     missing = [n for n in sorted(digests) if not (version_dir / n).is_file()]
     if not differing and not missing:
         return "unchanged"
@@ -184,7 +186,7 @@ def _commit(version_dir: Path, staging: Path, digests: dict[str, str], force: bo
     except BaseException:
         os.rename(backup, version_dir)
         raise
-    _fsync_dir(version_dir.parent)
+    files.fsync_dir(version_dir.parent)
     shutil.rmtree(backup, ignore_errors=True)
     return "replaced" if differing else "installed"
 
@@ -209,32 +211,16 @@ def _update_metadata(
         return
     meta = existing or repometa.Metadata(c.group, c.artifact)
     data = repometa.render(repometa.add_version(meta, c.version, repometa.timestamp(now)))
-    with _durable(artifact_dir / repometa.LOCAL_NAME, atomic=True) as f:
-        f.write(data)
+    files.write_atomic(artifact_dir / repometa.LOCAL_NAME, data)
 
 
 @contextlib.contextmanager
-def _durable(path: Path, *, atomic: bool = False) -> Iterator[BinaryIO]:
-    """A binary file that is fsynced on close; with ``atomic``, written to a temp file and renamed over ``path``."""
-    if not atomic:
-        with open(path, "xb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from other users
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def _durable(path: Path) -> Iterator[BinaryIO]:
+    """A new binary file (in a staging directory) that is fsynced on close."""
+    with open(path, "xb") as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())
 
 
 @contextlib.contextmanager
@@ -264,34 +250,3 @@ def _remove_stale(artifact_dir: Path) -> None:
             with contextlib.suppress(OSError):
                 if p.stat().st_mtime < cutoff:
                     shutil.rmtree(p)
-
-
-def write_file_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file, fsync and rename (for small outputs such as --coordinates-out)."""
-    with _durable(path, atomic=True) as f:
-        f.write(data)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable (POSIX); Windows cannot open directories and needs no such step."""
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

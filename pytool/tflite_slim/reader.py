@@ -17,13 +17,12 @@ benchmark show that the parse itself is independent of the weights.
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import os
 from dataclasses import dataclass
 from typing import Optional
 
-from tflite_slim import schema
+from tflite_slim import files, schema
 from tflite_slim.errors import ModelError
 from tflite_slim.flatbuf import Buffer, FlatbufferError, Table, root
 from tflite_slim.flex import FlexDecodeError, decode_flex_options
@@ -188,11 +187,7 @@ def read_model(path: str, sha256: Optional[str] = None) -> ModelOps:
 
 def file_sha256(path: str) -> str:
     """The file's sha256, read in 1 MiB chunks."""
-    h = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        return files.sha256_file(path)
     except OSError as e:
         raise ModelError(path, f"cannot read the file: {e}") from e
-    return h.hexdigest()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from typing import Iterable, Sequence
 
+from tflite_slim import files
 from tflite_slim.analysis import Analysis
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, ModelOps, OpSet
@@ -173,24 +173,8 @@ def write_text_atomic(path: str, text: str) -> None:
     """
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tflite-slim-", suffix=".tmp", dir=directory)
+        files.write_atomic(path, text.encode("utf-8"))
     except OSError as e:
-        raise UsageError(
-            f"{path}: cannot write the report ({e.strerror or e}); check that {directory} exists and is writable"
-        ) from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        # mkstemp makes the file private; a report gets the usual umask mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise UsageError(f"{path}: cannot write the report ({e.strerror or e})") from e
+        hint = "" if os.path.isdir(directory) else f"; check that {directory} exists and is writable"
+        raise UsageError(f"{path}: cannot write the report ({e.strerror or e}){hint}") from e
         raise

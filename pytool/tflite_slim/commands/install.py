@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tflite_slim import mavenlocal, publication, settings
+from tflite_slim import files, mavenlocal, publication, settings
 from tflite_slim.coordinates import CoordinateChoice, Coordinates
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import dumps
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     if args.coordinates_out is not None:
         doc = coordinates_document(pub, str(repo))
         try:
-            mavenlocal.write_file_atomic(args.coordinates_out.resolve(), dumps(doc).encode("utf-8"))
+            files.write_atomic(args.coordinates_out.resolve(), dumps(doc).encode("utf-8"))
         except OSError as e:
             raise UsageError(f"--coordinates-out {args.coordinates_out}: cannot write it ({e.strerror or e})") from e
     return 0
