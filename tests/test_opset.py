@@ -12,6 +12,7 @@ from tflite_slim.opset import (
     ModelOps,
     OpSet,
     analysis_to_json,
+    digest,
     dumps,
     opset_from_json,
     opset_to_json,
@@ -110,3 +111,9 @@ def test_custom_versions_round_trip_and_old_documents_read_as_version_one():
 def test_union_merges_custom_versions():
     u = OpSet.union([OpSet(custom_ops={"Foo": (1,)}), OpSet(custom_ops={"Foo": (2,), "Bar": (1,)})])
     assert u.custom_ops == {"Bar": (1,), "Foo": (1, 2)}
+
+
+def test_digest_depends_on_content_not_key_order():
+    assert digest({"a": 1, "b": [1, 2]}) == digest({"b": [1, 2], "a": 1})
+    assert digest({"a": 1, "b": [1, 2]}) != digest({"a": 1, "b": [2, 1]})
+    assert BASE.fingerprint() == digest(BASE.canonical())

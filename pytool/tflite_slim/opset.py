@@ -86,8 +86,7 @@ class OpSet:
         op, a new op version, a new custom op or a Flex op with other type
         attributes changes it.
         """
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return digest(self.canonical())
 
     def missing_from(self, runtime: "OpSet") -> list[str]:
         """What this op set needs that ``runtime`` does not carry, one readable item each.
@@ -215,6 +214,12 @@ def analysis_to_json(models: Sequence[ModelOps], failures: Sequence[ModelFailure
         "errors": [{"path": f.path, "error": f.error} for f in sorted(failures, key=lambda f: f.path)],
         "union": opset_to_json(union),
     }
+
+
+def digest(data: Any) -> str:
+    """sha256 of ``data`` as compact JSON with sorted keys: the same data always gives the same hash."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def dumps(doc: Mapping[str, Any]) -> str:

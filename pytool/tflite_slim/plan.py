@@ -13,14 +13,13 @@ shows what would run.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from tflite_slim.android import AndroidConfig
 from tflite_slim.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import OpSet, opset_to_json
+from tflite_slim.opset import OpSet, digest, opset_to_json
 
 #: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
 KNOWN_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
@@ -111,8 +110,7 @@ class BuildPlan:
 
     @property
     def fingerprint(self) -> str:
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return digest(self.canonical())
 
     @property
     def targets(self) -> tuple[str, ...]:

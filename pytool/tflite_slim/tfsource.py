@@ -31,6 +31,7 @@ from typing import Callable, Mapping, Optional
 from tflite_slim.android import configure_hint
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient, redact_url
+from tflite_slim.opset import dumps
 
 ARCHIVE_URL = "https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz"
 #: Override for mirrors and tests: a URL template with ``{version}``, or a base URL.
@@ -171,7 +172,7 @@ def fetch_source(
         size, sha256 = _download(client, url, archive, progress)
         top, commit = _extract(archive, tmp / "x", url)
         record = {"version": version, "url": redact_url(url), "size": size, "sha256": sha256, "commit": commit}
-        (top / SOURCE_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        (top / SOURCE_RECORD).write_text(dumps(record))
         try:
             os.rename(top, final)
         except OSError:
