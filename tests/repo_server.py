@@ -1,11 +1,11 @@
-"""A small Maven repository server on 127.0.0.1 for deploy tests.
+"""The tests' HTTP server on 127.0.0.1: a small Maven repository, or any file server.
 
 Stores PUT bodies under a directory and serves them back with GET/HEAD, like
-a WebDAV-backed repository. Basic auth is required for every request when
+a WebDAV-backed repository; :meth:`RepoServer.serve` places a file to download. Basic auth is required for every request when
 ``credentials`` is set; ``fail_next`` answers that many coming requests
 (only those of ``fail_method`` when set) with 500; ``immutable`` refuses a second PUT of the same non-metadata file with
 400, as release repositories (Nexus, Artifactory) do. Every request is logged
-as ``(method, path, status)``.
+as ``(method, path, status)`` and its User-Agent in ``user_agents``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class RepoServer:
         self.fail_method: Optional[str] = None
         self.immutable = True
         self.requests: list[tuple[str, str, int]] = []
+        self.user_agents: list[Optional[str]] = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/maven"
@@ -37,6 +38,17 @@ class RepoServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def serve(self, name: str, data: bytes) -> str:
+        """Put ``data`` at ``name`` (relative to the repository) and return its URL."""
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return f"{self.url}/{name}"
+
+    def paths(self, method: str = "GET") -> list[str]:
+        """The paths requested with ``method``, in order."""
+        return [p for m, p, _ in self.requests if m == method]
 
     def files(self) -> dict[str, bytes]:
         return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
@@ -52,6 +64,7 @@ def _handler(server: RepoServer) -> type:
         def _answer(self, status: int, body: bytes = b"", head: bool = False) -> None:
             with server.lock:
                 server.requests.append((self.command, self.path, status))
+                server.user_agents.append(self.headers.get("User-Agent"))
             self.send_response(status)
             if status == 401:
                 self.send_header("WWW-Authenticate", 'Basic realm="maven"')

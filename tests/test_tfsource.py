@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from repo_server import RepoServer
 from standin.workspace import BAZEL, make_android_ndk, make_android_sdk, make_tensorflow_workspace
 from tflite_slim.builder import BuildSettings, build, prepare
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
@@ -115,39 +114,18 @@ def tarball(tmp_path: Path, version: str, *, comment: str = SHA, extra: dict = N
 
 
 @pytest.fixture
-def server():
-    files: dict = {}
-    hits: list = []
+def server(tmp_path):
+    with RepoServer(tmp_path / "served", credentials=None) as repo:
+        yield repo
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            data = files.get(self.path)
-            if data is None:
-                self.send_response(404)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", files, hits
-    httpd.shutdown()
-    httpd.server_close()
+ARCHIVE = "v2.16.1.tar.gz"
 
 
 def test_fetch_downloads_once_records_and_extracts(tmp_path, server):
-    base, files, hits = server
     data = tarball(tmp_path, "2.16.1")
-    files["/v2.16.1.tar.gz"] = data
-    env = {"TFLITE_SLIM_TF_ARCHIVE_URL": base}
+    server.serve(ARCHIVE, data)
+    env = {"TFLITE_SLIM_TF_ARCHIVE_URL": server.url}
     seen = []
     with HttpClient(retries=0) as client:
         src = fetch_source("2.16.1", tmp_path / "cache", client, env=env, progress=lambda d, t: seen.append((d, t)))
@@ -157,15 +135,14 @@ def test_fetch_downloads_once_records_and_extracts(tmp_path, server):
         assert record["size"] == len(data) and len(record["sha256"]) == 64
         assert seen[-1] == (len(data), len(data))
         again = fetch_source("2.16.1", tmp_path / "cache", client, env=env)
-    assert again == src and hits == ["/v2.16.1.tar.gz"]
+    assert again == src and server.paths() == [f"/maven/{ARCHIVE}"]
     assert [p.name for p in (tmp_path / "cache/tensorflow/2.16.1").iterdir()] == ["src"]
 
 
 def test_fetch_404_and_bad_version(tmp_path, server):
-    base, files, hits = server
     with HttpClient(retries=0) as client:
         with pytest.raises(NetworkError, match="HTTP 404 .is it a TensorFlow release tag"):
-            fetch_source("9.9.9", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": base})
+            fetch_source("9.9.9", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
         with pytest.raises(UsageError, match="expected a release"):
             fetch_source("latest", tmp_path / "cache", client)
     assert list((tmp_path / "cache/tensorflow/9.9.9").iterdir()) == []
@@ -173,11 +150,10 @@ def test_fetch_404_and_bad_version(tmp_path, server):
 
 @pytest.mark.parametrize("bad", ["../evil.txt", "/abs.txt"])
 def test_unsafe_archive_is_refused_and_nothing_kept(tmp_path, server, bad):
-    base, files, hits = server
-    files["/v2.16.1.tar.gz"] = tarball(tmp_path, "2.16.1", extra={bad: b"x"})
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1", extra={bad: b"x"}))
     with HttpClient(retries=0) as client:
         with pytest.raises(NetworkError, match="refusing"):
-            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": base})
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
     assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
     assert not (tmp_path / "evil.txt").exists()
 
@@ -193,9 +169,8 @@ def _model(tmp_path: Path, weights: bytes = b"") -> Path:
 @pytest.fixture
 def release(tmp_path, server, monkeypatch):
     """TensorFlow 2.16.1's archive as GitHub serves it (never configured), an SDK and NDK in the env."""
-    base, files, hits = server
-    files["/v2.16.1.tar.gz"] = tarball(tmp_path, "2.16.1", configured=None)
-    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", base)
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1", configured=None))
+    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", server.url)
     for name in ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT",
                  "ANDROID_API_LEVEL", "ANDROID_NDK_API_LEVEL", "ANDROID_BUILD_TOOLS_VERSION"):
         monkeypatch.delenv(name, raising=False)
@@ -203,7 +178,7 @@ def release(tmp_path, server, monkeypatch):
     monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp_path / "ndk")))
     log = tmp_path / "bazel.log"
     monkeypatch.setenv("TFLITE_SLIM_STANDIN_LOG", str(log))
-    return hits, log
+    return server, log
 
 
 def _calls(log: Path) -> list[list[str]]:
@@ -212,13 +187,13 @@ def _calls(log: Path) -> list[list[str]]:
 
 def test_build_with_tensorflow_version(tmp_path, release):
     """Download -> configure the cached tree for Android -> stand-in bazel build -> AARs; all once."""
-    hits, log = release
+    server, log = release
     s = BuildSettings(models=(str(_model(tmp_path)),), out=str(tmp_path / "out"), tensorflow_version="2.16.1",
                       bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
     result = build(s, log=lambda _: None)
     record = json.loads((tmp_path / "out/ops.json").read_text())
     assert record["tensorflow"] == {"version": "2.16.1", "commit": SHA}
-    assert result.plan.tf_commit == SHA and hits == ["/v2.16.1.tar.gz"]
+    assert result.plan.tf_commit == SHA and server.paths() == [f"/maven/{ARCHIVE}"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ops.json", "tensorflow-lite.aar"]
     assert result.plan.android.canonical() == {"ndk_api_level": "21", "ndk_revision": "25.2.9519653",
                                                "sdk_api_level": "34", "build_tools_version": "34.0.0"}
@@ -233,7 +208,7 @@ def test_build_with_tensorflow_version(tmp_path, release):
 
 
 def test_other_android_settings_reconfigure_and_change_the_plan(tmp_path, release, monkeypatch):
-    hits, log = release
+    server, log = release
     s = BuildSettings(models=(str(_model(tmp_path)),), out=str(tmp_path / "out"), tensorflow_version="2.16.1",
                       bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
     first = build(s, log=lambda _: None)
@@ -255,7 +230,7 @@ def test_other_android_settings_reconfigure_and_change_the_plan(tmp_path, releas
 def test_missing_sdk_or_ndk_fails_before_the_download(tmp_path, release, monkeypatch, capsys, unset, set_, message):
     from tflite_slim.cli import main
 
-    hits, log = release
+    server, log = release
     for name in unset:
         monkeypatch.delenv(name)
     for name, value in set_.items():
@@ -266,17 +241,17 @@ def test_missing_sdk_or_ndk_fails_before_the_download(tmp_path, release, monkeyp
     err = capsys.readouterr().err
     assert code != 0 and err.count("\n") == 1 and err.startswith("error: ")
     assert __import__("re").search(message, err)
-    assert hits == [] and _calls(log) == [] and not (tmp_path / "o").exists()
+    assert server.requests == [] and _calls(log) == [] and not (tmp_path / "o").exists()
 
 
 def test_dry_run_shows_the_configure_step(tmp_path, release, monkeypatch):
-    hits, log = release
+    server, log = release
     s = BuildSettings(models=(str(_model(tmp_path)),), tensorflow_version="2.16.1", dry_run=True,
                       bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
     p = prepare(s)
     assert p.commands[0][0] == "env" and "TF_SET_ANDROID_WORKSPACE=1" in p.commands[0]
     assert p.commands[0][-3:] == ("<tensorflow-2.16.1>/configure.py", "--workspace", "<temp>")
-    assert p.commands[1][1] == "build" and p.plan.android.sdk_api_level == "34" and hits == []
+    assert p.commands[1][1] == "build" and p.plan.android.sdk_api_level == "34" and server.requests == []
     # Without an SDK the dry run still shows the plan, with a note on what the build would need.
     monkeypatch.delenv("ANDROID_HOME")
     notes = []
@@ -294,7 +269,7 @@ def test_bad_version_is_reported_before_a_missing_sdk(tmp_path, release, monkeyp
 
 def test_docker_backend_needs_no_sdk(tmp_path, release, monkeypatch):
     """The image has its own SDK/NDK (pinned by the revision's Dockerfile): nothing is asked, nothing planned."""
-    hits, log = release
+    server, log = release
     monkeypatch.delenv("ANDROID_HOME")
     monkeypatch.delenv("ANDROID_NDK_HOME")
     notes = []
