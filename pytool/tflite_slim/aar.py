@@ -3,7 +3,9 @@
 ``aar_with_jni`` (``tensorflow/lite/java/aar_with_jni.bzl``) zips the
 android_library's AAR (``AndroidManifest.xml``, ``classes.jar``, ``R.txt``)
 with ``jni/<abi>/*.so`` from a dummy APK and ``LICENSE``. We check that every
-requested ABI's library is there, add the consumer ProGuard rules the custom
+requested ABI's library is there and that every ``jni/<abi>/*.so`` is an ELF
+shared object of that ABI's machine whose LOAD segments fit 16 KB pages where
+Android uses them (:func:`check_so`), add the consumer ProGuard rules the custom
 AAR lacks (``proguard.txt``, which the Android Gradle plugin applies to apps
 that shrink), and rewrite the zip byte-stably: sorted entries, fixed
 timestamps and permissions, so equal inputs give equal files.
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
-from typing import Sequence
+from typing import IO, Optional, Sequence
 
+from tflite_slim import elf
 from tflite_slim.errors import BuildError
 
 RUNTIME_SO = "libtensorflowlite_jni.so"
@@ -39,34 +43,140 @@ FLEX_PROGUARD = RUNTIME_PROGUARD + """\
 """
 
 
+#: ELF class and machine each ABI directory must hold (Android's ABIs are all little-endian).
+ABI_MACHINES = {
+    "arm64-v8a": (64, elf.EM_AARCH64),
+    "armeabi-v7a": (32, elf.EM_ARM),
+    "x86": (32, elf.EM_386),
+    "x86_64": (64, elf.EM_X86_64),
+}
+#: The ABIs whose devices may run with 16 KB pages: Android's page-size guide and
+#: the NDK (r27+ adds ``-z max-page-size=16384`` only for these) leave 32-bit ABIs at 4 KB.
+PAGE_16K_ABIS = ("arm64-v8a", "x86_64")
+PAGE_16K = 16384
+ALIGNMENT_CHECKS = ("error", "warn")
+_CHUNK = 1 << 16
+
+
 @dataclass(frozen=True)
 class AarReport:
-    """Sizes of one finished AAR and of its native library per ABI."""
+    """Sizes of one finished AAR and of its native library per ABI, and what the check only warned about."""
 
     file_name: str
     size: int
     so_sizes: tuple[tuple[str, int], ...]
+    #: The smallest LOAD segment alignment of the library per ABI (the page size it can be mapped with).
+    so_load_align: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"file": self.file_name, "size": self.size, "so_sizes": dict(self.so_sizes)}
+        return {"file": self.file_name, "size": self.size, "so_sizes": dict(self.so_sizes),
+                "so_load_align": dict(self.so_load_align)}
 
 
-def check_aar(path: str, abis: Sequence[str], so_name: str) -> AarReport:
-    """Verify ``path`` is an AAR with a manifest, classes.jar and ``jni/<abi>/<so_name>`` per ABI."""
+def check_aar(path: str, abis: Sequence[str], so_name: str, *, alignment: str = "error") -> AarReport:
+    """Verify ``path`` is an AAR with a manifest, classes.jar and ``jni/<abi>/<so_name>`` per ABI.
+
+    Every ``jni/<abi>/*.so`` must be an ELF shared object for that ABI's
+    machine and as long as its headers say. On 64-bit ABIs a LOAD segment
+    aligned below 16 KB is an error, or with ``alignment="warn"`` a line in
+    the report's ``warnings``.
+    """
+    if alignment not in ALIGNMENT_CHECKS:
+        raise ValueError(f"alignment must be one of {ALIGNMENT_CHECKS}, not {alignment!r}")
     try:
         with zipfile.ZipFile(path) as z:
             infos = {i.filename: i for i in z.infolist()}
-    except (OSError, zipfile.BadZipFile) as e:
+            required = ["AndroidManifest.xml", "classes.jar"] + [f"jni/{abi}/{so_name}" for abi in abis]
+            missing = [r for r in required if r not in infos]
+            if missing:
+                raise BuildError(
+                    f"{path}: the built AAR lacks {', '.join(missing)}; check the Bazel output above "
+                    "(an ABI missing from --fat_apk_cpu, or an NDK without that ABI)"
+                )
+            libs = {name: check_so(path, z, info) for name, info in sorted(infos.items()) if _abi_of(name)}
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise BuildError(f"{path}: Bazel's output is not a readable AAR (zip): {e}") from e
-    required = ["AndroidManifest.xml", "classes.jar"] + [f"jni/{abi}/{so_name}" for abi in abis]
-    missing = [r for r in required if r not in infos]
-    if missing:
-        raise BuildError(
-            f"{path}: the built AAR lacks {', '.join(missing)}; check the Bazel output above "
-            "(an ABI missing from --fat_apk_cpu, or an NDK without that ABI)"
+    misaligned = [
+        f"{name} has a LOAD segment aligned to {align} bytes"
+        for name, align in libs.items()
+        if _abi_of(name) in PAGE_16K_ABIS and align < PAGE_16K
+    ]
+    warnings: tuple[str, ...] = ()
+    if misaligned:
+        message = (
+            f"{path}: {'; '.join(misaligned)}, below the 16 KB ({PAGE_16K}) that Android 15+ devices with "
+            "16 KB pages need (Google Play requires it for apps targeting Android 15+); build with "
+            "--align-16kb (the default), or accept it with --alignment-check warn"
         )
+        if alignment == "error":
+            raise BuildError(message)
+        warnings = (message,)
     so_sizes = tuple((abi, infos[f"jni/{abi}/{so_name}"].file_size) for abi in abis)
-    return AarReport(os.path.basename(path), os.path.getsize(path), so_sizes)
+    so_align = tuple((abi, libs[f"jni/{abi}/{so_name}"]) for abi in abis)
+    return AarReport(os.path.basename(path), os.path.getsize(path), so_sizes, so_align, warnings)
+
+
+def _abi_of(name: str) -> Optional[str]:
+    """The ABI of a ``jni/<abi>/<lib>.so`` entry Android would load, else None."""
+    parts = name.split("/")
+    if len(parts) == 3 and parts[0] == "jni" and parts[1] in ABI_MACHINES and parts[2].endswith(".so"):
+        return parts[1]
+    return None
+
+
+def check_so(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Check one ``jni/<abi>/*.so`` entry of the AAR at ``path``; return its smallest LOAD alignment.
+
+    Streams the entry: only the header and the program header table are kept,
+    so a large library costs time linear in its size and little memory.
+    """
+    abi = _abi_of(info.filename)
+    assert abi is not None
+    bits, machine = ABI_MACHINES[abi]
+    wanted = f"ELF{bits} little-endian {elf.MACHINE_NAMES[machine]}"
+    where = f"{path}: {info.filename}"
+    try:
+        with z.open(info) as f:
+            head = f.read(elf.IDENT_AND_HEADER)
+            header = elf.read_header(head)
+            # The identity first: a library of another ABI is named as such, whatever else is wrong.
+            if (header.bits, header.little_endian, header.machine) != (bits, True, machine):
+                raise BuildError(f"{where} is {header.describe()}, but {abi} needs {wanted}: a library built "
+                                 "for another ABI (check --fat_apk_cpu and the Android toolchain's configuration)")
+            if header.e_type != elf.ET_DYN:
+                raise BuildError(f"{where} is an ELF file of type {header.e_type}, not a shared object (ET_DYN, 3)")
+            if header.ph_end > info.file_size:
+                raise elf.ElfError(f"program header table ends at {header.ph_end}, past the end of the file "
+                                   f"({info.file_size} bytes)")
+            table = _read_span(f, head, header.phoff, header.ph_end)
+            lib = elf.ElfInfo(header, elf.read_program_headers(header, table))
+    except elf.ElfError as e:
+        raise BuildError(f"{where} is not an ELF shared object ({e}); {abi} needs {wanted}") from e
+    if not lib.loads:
+        raise BuildError(f"{where} is not an ELF shared object (no LOAD segment)")
+    if lib.min_file_size > info.file_size:
+        raise BuildError(f"{where} is truncated: its headers and LOAD segments need {lib.min_file_size} bytes, "
+                         f"the file has {info.file_size}")
+    return lib.min_load_align
+
+
+def _read_span(stream: IO[bytes], consumed: bytes, start: int, end: int) -> bytes:
+    """Bytes ``[start, end)`` of a stream whose first ``len(consumed)`` bytes were ``consumed``."""
+    pos = len(consumed)
+    out = bytearray(consumed[start:end])
+    while pos < start:  # skipped in chunks: nothing before the table is kept
+        chunk = stream.read(min(_CHUNK, start - pos))
+        if not chunk:
+            return bytes(out)
+        pos += len(chunk)
+    while pos < end:
+        chunk = stream.read(min(_CHUNK, end - pos))
+        if not chunk:
+            break
+        out += chunk
+        pos += len(chunk)
+    return bytes(out)
 
 
 def finish_aar(src: str, dst: str, proguard_rules: str) -> None:

@@ -1,0 +1,166 @@
+"""Reading what the AAR check needs from an ELF shared object: header and LOAD alignment.
+
+Pure functions over bytes, no I/O. Every offset and count read from the file
+is checked against the bytes actually given before it is used, so a truncated
+or hostile file is a :class:`ElfError` (never an IndexError, never a huge
+allocation) and the work is linear in the program header table, which is
+itself bounded by the file.
+
+Reading happens in two steps so a caller streaming a large ``.so`` out of a
+zip needs only the first :data:`IDENT_AND_HEADER` bytes and then the program
+header table (:func:`read_header`, then :func:`read_program_headers`);
+:func:`read_elf` does both over a whole buffer. Layouts are the System V ABI's
+(``Elf32_Ehdr``/``Elf64_Ehdr``, ``Elf32_Phdr``/``Elf64_Phdr``).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+MAGIC = b"\x7fELF"
+ELFCLASS32, ELFCLASS64 = 1, 2
+ELFDATA2LSB, ELFDATA2MSB = 1, 2
+ET_DYN = 3
+PT_LOAD = 1
+#: e_phnum's "the real count is elsewhere" marker; no Android library needs it.
+PN_XNUM = 0xFFFF
+
+EM_386, EM_ARM, EM_X86_64, EM_AARCH64 = 3, 40, 62, 183
+MACHINE_NAMES = {EM_386: "EM_386 (x86)", EM_ARM: "EM_ARM (32-bit ARM)", EM_X86_64: "EM_X86_64 (x86_64)",
+                 EM_AARCH64: "EM_AARCH64 (AArch64)"}
+
+#: Bytes :func:`read_header` needs: the largest header (Elf64_Ehdr).
+IDENT_AND_HEADER = 64
+_HEADER_SIZE = {ELFCLASS32: 52, ELFCLASS64: 64}
+_PHDR_SIZE = {ELFCLASS32: 32, ELFCLASS64: 56}
+# After e_ident: e_type, e_machine, e_version, e_entry, e_phoff, e_shoff, e_flags,
+# e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx.
+_EHDR = {ELFCLASS32: "HHIIIIIHHHHHH", ELFCLASS64: "HHIQQQIHHHHHH"}
+# p_type then (32-bit) p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align
+# or (64-bit) p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align.
+_PHDR = {ELFCLASS32: "IIIIIIII", ELFCLASS64: "IIQQQQQQ"}
+
+
+class ElfError(ValueError):
+    """The bytes are not a well-formed ELF file; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class ElfHeader:
+    """The ELF header fields the AAR check uses."""
+
+    bits: int  # 32 or 64
+    little_endian: bool
+    e_type: int
+    machine: int
+    phoff: int
+    phentsize: int
+    phnum: int
+    #: End of the section header table (0 without one): the file must be at least this long.
+    sh_end: int
+
+    @property
+    def ph_end(self) -> int:
+        """Offset just past the program header table."""
+        return self.phoff + self.phentsize * self.phnum
+
+    def describe(self) -> str:
+        """e.g. ``ELF64 little-endian EM_AARCH64 (AArch64)``, for error messages."""
+        name = MACHINE_NAMES.get(self.machine, f"e_machine {self.machine}")
+        return f"ELF{self.bits} {'little' if self.little_endian else 'big'}-endian {name}"
+
+
+@dataclass(frozen=True)
+class LoadSegment:
+    """One PT_LOAD program header."""
+
+    offset: int
+    filesz: int
+    align: int
+
+
+@dataclass(frozen=True)
+class ElfInfo:
+    """An ELF file's header and LOAD segments."""
+
+    header: ElfHeader
+    loads: tuple[LoadSegment, ...]
+
+    @property
+    def min_load_align(self) -> int:
+        """The smallest LOAD alignment (0 without LOAD segments): what page size it can be mapped with."""
+        return min((s.align for s in self.loads), default=0)
+
+    @property
+    def min_file_size(self) -> int:
+        """How long the file must be to hold its headers and every LOAD segment's bytes."""
+        ends = [self.header.ph_end, self.header.sh_end] + [s.offset + s.filesz for s in self.loads]
+        return max(ends)
+
+
+def read_header(data: bytes) -> ElfHeader:
+    """Parse the ELF identification and header from the start of a file (needs up to 64 bytes)."""
+    if data[:4] != MAGIC:
+        raise ElfError("not an ELF file (no \\x7fELF magic)")
+    if len(data) < 16:
+        raise ElfError(f"truncated ELF identification ({len(data)} of 16 bytes)")
+    ei_class, ei_data, ei_version = data[4], data[5], data[6]
+    if ei_class not in _HEADER_SIZE:
+        raise ElfError(f"unknown ELF class {ei_class}")
+    if ei_data not in (ELFDATA2LSB, ELFDATA2MSB):
+        raise ElfError(f"unknown ELF data encoding {ei_data}")
+    if ei_version != 1:
+        raise ElfError(f"unknown ELF version {ei_version}")
+    size = _HEADER_SIZE[ei_class]
+    if len(data) < size:
+        raise ElfError(f"truncated ELF header ({len(data)} of {size} bytes)")
+    endian = "<" if ei_data == ELFDATA2LSB else ">"
+    (e_type, machine, _version, _entry, phoff, shoff, _flags, _ehsize, phentsize, phnum,
+     shentsize, shnum, _shstrndx) = struct.unpack_from(endian + _EHDR[ei_class], data, 16)
+    if phnum == PN_XNUM:
+        raise ElfError("extended program header numbering (e_phnum 0xffff) is not supported")
+    if phnum and phentsize < _PHDR_SIZE[ei_class]:
+        raise ElfError(f"e_phentsize {phentsize} is smaller than a program header ({_PHDR_SIZE[ei_class]})")
+    return ElfHeader(
+        bits=32 if ei_class == ELFCLASS32 else 64,
+        little_endian=ei_data == ELFDATA2LSB,
+        e_type=e_type,
+        machine=machine,
+        phoff=phoff,
+        phentsize=phentsize,
+        phnum=phnum,
+        sh_end=shoff + shentsize * shnum if shoff else 0,
+    )
+
+
+def read_program_headers(header: ElfHeader, table: bytes) -> tuple[LoadSegment, ...]:
+    """The LOAD segments from ``table``, the file's bytes ``[phoff, ph_end)``."""
+    need = header.phentsize * header.phnum
+    if len(table) < need:
+        raise ElfError(f"program header table truncated ({len(table)} of {need} bytes at offset {header.phoff})")
+    cls = ELFCLASS32 if header.bits == 32 else ELFCLASS64
+    fmt = struct.Struct(("<" if header.little_endian else ">") + _PHDR[cls])
+    loads = []
+    for i in range(header.phnum):
+        fields = fmt.unpack_from(table, i * header.phentsize)
+        if fields[0] != PT_LOAD:
+            continue
+        if cls == ELFCLASS32:
+            _type, offset, _vaddr, _paddr, filesz, _memsz, _flags, align = fields
+        else:
+            _type, _flags, offset, _vaddr, _paddr, filesz, _memsz, align = fields
+        loads.append(LoadSegment(offset, filesz, align))
+    return tuple(loads)
+
+
+def read_elf(data: bytes) -> ElfInfo:
+    """Header and LOAD segments of a whole ELF file in ``data``; checks that it holds what they describe."""
+    header = read_header(data)
+    if header.ph_end > len(data):
+        raise ElfError(f"program header table ends at {header.ph_end}, past the end of the file ({len(data)} bytes)")
+    info = ElfInfo(header, read_program_headers(header, data[header.phoff:header.ph_end]))
+    if info.min_file_size > len(data):
+        raise ElfError(f"truncated: headers and LOAD segments need {info.min_file_size} bytes, "
+                       f"the file has {len(data)}")
+    return info

@@ -1,0 +1,128 @@
+"""ELF header and LOAD alignment reading: hostile bytes (always) and real clang/lld output."""
+
+from __future__ import annotations
+
+import random
+import struct
+import time
+
+import pytest
+
+from realtools import TRIPLES, link_so  # noqa: F401  (fixture)
+from standin.elfimage import make_so
+from tflite_slim import elf
+from tflite_slim.elf import ElfError, read_elf, read_header
+
+GOOD64 = make_so("arm64-v8a", b"payload" * 20, align=16384)
+GOOD32 = make_so("armeabi-v7a", b"payload" * 20)
+
+
+def patched(data: bytes, offset: int, fmt: str, value: int) -> bytes:
+    b = bytearray(data)
+    struct.pack_into(fmt, b, offset, value)
+    return bytes(b)
+
+
+@pytest.mark.parametrize(
+    "abi, bits, machine",
+    [("arm64-v8a", 64, 183), ("armeabi-v7a", 32, 40), ("x86", 32, 3), ("x86_64", 64, 62)],
+)
+@pytest.mark.parametrize("align", [4096, 16384, 65536])
+def test_reads_header_and_load_alignment(abi, bits, machine, align):
+    data = make_so(abi, b"x" * 300, align=align, loads=3)
+    info = read_elf(data)
+    assert (info.header.bits, info.header.little_endian, info.header.machine) == (bits, True, machine)
+    assert info.header.e_type == elf.ET_DYN
+    assert [s.align for s in info.loads] == [align] * 3
+    assert info.min_load_align == align
+    assert info.min_file_size == len(data)
+
+
+def test_big_endian_is_read_as_such():
+    data = bytearray(GOOD32)
+    data[5] = elf.ELFDATA2MSB
+    header = read_header(bytes(data))
+    assert not header.little_endian
+    assert header.describe().startswith("ELF32 big-endian")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "no \\\\x7fELF magic"),
+        (b"\x7fEL", "no \\\\x7fELF magic"),
+        (b"PK\x03\x04" + bytes(60), "no \\\\x7fELF magic"),
+        (b"\x7fELF\x02\x01", "truncated ELF identification"),
+        (GOOD64[:4] + b"\x03" + GOOD64[5:], "unknown ELF class 3"),
+        (GOOD64[:5] + b"\x00" + GOOD64[6:], "unknown ELF data encoding 0"),
+        (GOOD64[:6] + b"\x02" + GOOD64[7:], "unknown ELF version 2"),
+        (GOOD64[:40], "truncated ELF header \\(40 of 64 bytes\\)"),
+        (GOOD32[:51], "truncated ELF header \\(51 of 52 bytes\\)"),
+        (patched(GOOD64, 56, "<H", 0xFFFF), "extended program header numbering"),
+        (patched(GOOD64, 54, "<H", 40), "e_phentsize 40 is smaller"),
+        (patched(GOOD32, 42, "<H", 31), "e_phentsize 31 is smaller"),
+        (patched(GOOD64, 32, "<Q", 1 << 62), "past the end of the file"),
+        (patched(GOOD32, 28, "<I", len(GOOD32) - 8), "past the end of the file"),
+        (patched(GOOD64, 56, "<H", 60000), "program header table ends at"),
+        (GOOD64[:64 + 56 + 8], "past the end of the file"),  # second program header cut
+        (GOOD64[:-1], "truncated: headers and LOAD segments need"),
+        (patched(GOOD64, 64 + 8, "<Q", 1 << 40), "truncated: headers and LOAD segments need"),  # p_offset
+        (patched(GOOD64, 40, "<Q", 4096), "truncated"),  # section header table beyond the file
+    ],
+)
+def test_hostile_bytes_are_elf_errors(data, message):
+    with pytest.raises(ElfError, match=message):
+        read_elf(data)
+
+
+def test_every_prefix_and_byte_flip_is_parsed_or_refused():
+    """No IndexError/struct.error/MemoryError on any truncation or single-byte corruption."""
+    for data in (GOOD64, GOOD32):
+        for n in range(len(data)):
+            with pytest.raises(ElfError):
+                read_elf(data[:n])
+        rng = random.Random(1)
+        for _ in range(2000):
+            b = bytearray(data)
+            b[rng.randrange(len(b))] = rng.randrange(256)
+            try:
+                read_elf(bytes(b))
+            except ElfError:
+                pass
+
+
+def test_huge_counts_cost_nothing():
+    """A header claiming 65534 program headers in a tiny file is refused before any work on them."""
+    data = patched(patched(GOOD64, 56, "<H", 65534), 54, "<H", 65535)
+    start = time.perf_counter()
+    for _ in range(1000):
+        with pytest.raises(ElfError):
+            read_elf(data)
+    assert time.perf_counter() - start < 2
+
+
+def test_a_large_table_is_read_linearly():
+    """65534 real program headers (3.6 MB) parse in one pass."""
+    phnum = 65534
+    table = b"".join(struct.pack("<IIQQQQQQ", 1, 4, 0, 0, 0, 0, 0, 16384) for _ in range(phnum))
+    header = bytearray(GOOD64[:64])
+    struct.pack_into("<H", header, 56, phnum)
+    start = time.perf_counter()
+    info = read_elf(bytes(header) + table)
+    assert len(info.loads) == phnum and info.min_load_align == 16384
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("abi", sorted(TRIPLES))
+@pytest.mark.parametrize("align_16kb", [False, True])
+def test_real_clang_lld_libraries(link_so, abi, align_16kb):  # noqa: F811
+    from tflite_slim.aar import ABI_MACHINES
+
+    data = link_so(abi, align_16kb)
+    info = read_elf(data)
+    assert (info.header.bits, info.header.machine) == ABI_MACHINES[abi]
+    assert info.header.little_endian and info.header.e_type == elf.ET_DYN
+    assert len(info.loads) >= 2  # lld: at least a read-only and an executable segment
+    assert info.min_load_align == (16384 if align_16kb else 4096)
+    # lld writes section headers at the end: the headers account for the whole file.
+    assert info.min_file_size == len(data)
