@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
+from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
 from tflite_slim import process
 from tflite_slim.backends import DockerBazel, Package
@@ -23,7 +24,7 @@ def fake_aar(path: Path, abis, so) -> None:
         z.writestr("AndroidManifest.xml", "<manifest/>")
         z.writestr("classes.jar", b"PK")
         for abi in abis:
-            z.writestr(f"jni/{abi}/{so}", b"\x7fELF")
+            z.writestr(f"jni/{abi}/{so}", make_so(abi, align=16384))
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_docker_flow_commands(tmp_path, monkeypatch, models):
     pkg = f"tflite_slim_build/p{result.plan.fingerprint[:16]}"
     assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
             f"--define=xnn_enable_arm_fp16=false --host_crosstool_top=@bazel_tools//tools/cpp:toolchain "
-            f"//{pkg}:tensorflow-lite") in script
+            f"--linkopt=-Wl,-z,max-page-size=16384 //{pkg}:tensorflow-lite") in script
     assert any("--config=monolithic" in l and l.endswith(":tensorflow-lite-select-tf-ops") for l in script)
     assert f"cp bazel-bin/{pkg}/tensorflow-lite-select-tf-ops.aar /out/" in script
     # The checkpoint is the revision recorded, not the mounted tree's.

@@ -35,7 +35,7 @@ def test_parse_abis_rejects(text):
 def _replace(**kw):
     data = dict(
         op_set=BASE.op_set, abis=BASE.abis, tf_version=BASE.tf_version, tf_commit=BASE.tf_commit,
-        experimental_api=BASE.experimental_api, custom_ops_srcs=BASE.custom_ops_srcs,
+        experimental_api=BASE.experimental_api, align_16kb=BASE.align_16kb, custom_ops_srcs=BASE.custom_ops_srcs,
         custom_ops_deps=BASE.custom_ops_deps, bazel_args=BASE.bazel_args, android=BASE.android,
     )
     data.update(kw)
@@ -53,6 +53,7 @@ def _replace(**kw):
         _replace(tf_version="2.17.0"),
         _replace(tf_commit="abc123"),
         _replace(experimental_api=False),
+        _replace(align_16kb=False),
         _replace(custom_ops_srcs=(SourceFile("op.cc", "0" * 64),)),
         _replace(custom_ops_deps=("//x:y",)),
         _replace(bazel_args=("--jobs=4",)),
@@ -98,6 +99,7 @@ def test_bazel_command_lines_are_build_aar_sh_flags():
         "--fat_apk_cpu=arm64-v8a,armeabi-v7a",
         "--define=xnn_enable_arm_fp16=false",
         "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
+        "--linkopt=-Wl,-z,max-page-size=16384",
         f"//{pkg}:tensorflow-lite",
     ]
     plan = _replace(bazel_args=("--jobs=2",))
@@ -108,6 +110,7 @@ def test_bazel_command_lines_are_build_aar_sh_flags():
         "--fat_apk_cpu=arm64-v8a,armeabi-v7a",
         "--define=xnn_enable_arm_fp16=false",
         "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
+        "--linkopt=-Wl,-z,max-page-size=16384",
         "--jobs=2",
         "//p:tensorflow-lite-select-tf-ops",
     ]
@@ -121,3 +124,13 @@ def test_targets_and_describe():
     assert d["plan_fingerprint"] == BASE.fingerprint
     assert d["op_set"]["builtin_ops"] == {"ADD": [1], "CONV_2D": [1, 2]}
     assert d["custom_ops_srcs_hash"] is None
+
+
+def test_16kb_alignment_is_on_by_default_and_can_be_turned_off():
+    assert BASE.align_16kb and BASE.canonical()["align_16kb"] is True
+    assert BASE.describe()["align_16kb"] is True
+    off = _replace(align_16kb=False, bazel_args=("--linkopt=-s",))
+    argv = bazel_build_argv("bazel", off, "p", "tensorflow-lite")
+    assert not any("max-page-size" in a for a in argv) and argv[-2] == "--linkopt=-s"
+    # The op set's own fingerprint (what analyze prints) does not depend on build options.
+    assert off.op_set.fingerprint() == BASE.op_set.fingerprint() == OpSet({"ADD": (1,), "CONV_2D": (1, 2)}).fingerprint()

@@ -72,6 +72,10 @@ class BuildSettings:
     bazel_args: tuple[str, ...] = ()
     docker: str = "docker"
     experimental_api: bool = True
+    #: Link for 16 KB pages (``--align-16kb``); the AAR check then fails on a 64-bit library below 16 KB.
+    align_16kb: bool = True
+    #: ``error`` or ``warn`` for a 64-bit library below 16 KB; None: error with align_16kb, else warn.
+    alignment_check: Optional[str] = None
     dry_run: bool = False
     cache_dir: Optional[str] = None
     use_cache: bool = True
@@ -108,6 +112,8 @@ def _validate(s: BuildSettings) -> None:
         raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
     if not s.dry_run and not s.out:
         raise UsageError("--out DIR is required (where the AARs and ops.json go)")
+    if s.alignment_check not in (None, *aar.ALIGNMENT_CHECKS):
+        raise UsageError(f"--alignment-check {s.alignment_check!r}: choose 'error' or 'warn'")
     for src in s.custom_ops_srcs:
         if not os.path.isfile(src):
             raise UsageError(f"--custom-ops-srcs: {src} does not exist")
@@ -212,6 +218,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         tf_commit=commit,
         # Without the attribute the release builds the full API whatever was asked.
         experimental_api=s.experimental_api or not has_attr,
+        align_16kb=s.align_16kb,
         custom_ops_srcs=srcs,
         custom_ops_deps=tuple(s.custom_ops_deps),
         bazel_args=tuple(s.bazel_args),
@@ -267,7 +274,7 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     if hit is not None:
         log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
             f"reusing {hit}, Bazel not run")
-        reports = tuple(_report(hit / AAR_FILES[t], plan, t) for t in plan.targets)
+        reports = tuple(_report(hit / AAR_FILES[t], plan, t, _alignment(s), log) for t in plan.targets)
         _write_out(out, hit, files, _record(plan, p.models))
         return BuildResult(plan, out, True, reports)
     assert p.source is not None
@@ -283,10 +290,10 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
             built = backend.build(plan, p.package, staging / "docker", log)
         built_reports: list[aar.AarReport] = []
         for t in plan.targets:
-            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t])
+            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s))
             final = staging / AAR_FILES[t]
             aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
-            built_reports.append(_report(final, plan, t))
+            built_reports.append(_report(final, plan, t, _alignment(s), log))
         shutil.rmtree(staging / "docker", ignore_errors=True)
         if s.use_cache:
             entry = cache.publish(staging, plan.fingerprint, plan.describe())
@@ -299,8 +306,16 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     return BuildResult(plan, out, False, tuple(built_reports))
 
 
-def _report(path: Path, plan: BuildPlan, target: str) -> aar.AarReport:
-    return aar.check_aar(str(path), plan.abis, SO_NAMES[target])
+def _alignment(s: BuildSettings) -> str:
+    """An explicit --alignment-check wins; else a 16 KB build must be 16 KB, and one without only warns."""
+    return s.alignment_check or ("error" if s.align_16kb else "warn")
+
+
+def _report(path: Path, plan: BuildPlan, target: str, alignment: str, log: Log) -> aar.AarReport:
+    report = aar.check_aar(str(path), plan.abis, SO_NAMES[target], alignment=alignment)
+    for w in report.warnings:
+        log(f"tflite-slim: warning: {w}")
+    return report
 
 
 def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:

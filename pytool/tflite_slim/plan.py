@@ -41,6 +41,10 @@ FIXED_FLAGS_AFTER_ABIS = (
 #: The Select TF ops build links TensorFlow's core; without a monolithic build
 #: users hit duplicate/undefined protobuf symbols (TF issues on build_aar.sh).
 FLEX_EXTRA_FLAGS = ("--config=monolithic",)
+#: 16 KB LOAD alignment, what NDK r27+ links with for Android 15's 16 KB-page devices
+#: (Google Play requires it for apps targeting Android 15+). A multiple of 4 KB, so
+#: the libraries still load on 4 KB-page devices; 32-bit ABIs get it too, harmlessly.
+ALIGN_16KB_FLAG = "--linkopt=-Wl,-z,max-page-size=16384"
 
 
 def parse_abis(text: str) -> tuple[str, ...]:
@@ -73,6 +77,8 @@ class BuildPlan:
     tf_version: str
     tf_commit: Optional[str] = None
     experimental_api: bool = True
+    #: Link with :data:`ALIGN_16KB_FLAG` (``--align-16kb``, the default).
+    align_16kb: bool = True
     custom_ops_srcs: tuple[SourceFile, ...] = ()
     custom_ops_deps: tuple[str, ...] = ()
     bazel_args: tuple[str, ...] = field(default_factory=tuple)
@@ -99,6 +105,7 @@ class BuildPlan:
             "abis": sorted(self.abis),
             "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
             "experimental_api": self.experimental_api,
+            "align_16kb": self.align_16kb,
             "custom_ops_srcs": self.custom_ops_srcs_hash,
             "custom_ops_deps": sorted(self.custom_ops_deps),
             # Order matters for Bazel flags (later wins), so it is kept.
@@ -123,6 +130,7 @@ class BuildPlan:
             "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
             "abis": list(self.abis),
             "experimental_api": self.experimental_api,
+            "align_16kb": self.align_16kb,
             "custom_ops_srcs": [{"name": s.name, "sha256": s.sha256} for s in self.custom_ops_srcs],
             "custom_ops_srcs_hash": self.custom_ops_srcs_hash,
             "custom_ops_deps": list(self.custom_ops_deps),
@@ -147,6 +155,8 @@ def bazel_build_argv(
         argv += list(FLEX_EXTRA_FLAGS)
     argv.append("--fat_apk_cpu=" + ",".join(plan.abis))
     argv += list(FIXED_FLAGS_AFTER_ABIS)
+    if plan.align_16kb:
+        argv.append(ALIGN_16KB_FLAG)  # before the user's flags: a later --linkopt of theirs still applies
     argv += list(plan.bazel_args)
     argv.append(f"//{package}:{target}")
     return argv

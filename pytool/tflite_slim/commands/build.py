@@ -44,6 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--experimental-api", action=argparse.BooleanOptionalAction, default=True,
                    help="include the full Java API (Interpreter, runSignature...), not only the stable "
                         "InterpreterApi subset (default: on)")
+    p.add_argument("--align-16kb", action=argparse.BooleanOptionalAction, default=True,
+                   help="link the native libraries with 16 KB LOAD alignment "
+                        "(--linkopt=-Wl,-z,max-page-size=16384, as NDK r27+ does), which Google Play requires "
+                        "for apps targeting Android 15+ (default: on)")
+    p.add_argument("--alignment-check", choices=("error", "warn"),
+                   help="a 64-bit library (arm64-v8a, x86_64) aligned below 16 KB fails the build (error) or "
+                        "is only reported (warn); default: error with --align-16kb, warn with --no-align-16kb")
     p.add_argument("--backend", choices=("local", "docker"), default="local",
                    help="local Bazel (default) or TensorFlow's tflite-android Docker image")
     p.add_argument("--checkpoint", metavar="REV",
@@ -81,6 +88,8 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         bazel_args=tuple(args.bazel_arg),
         docker=args.docker,
         experimental_api=args.experimental_api,
+        align_16kb=args.align_16kb,
+        alignment_check=args.alignment_check,
         dry_run=args.dry_run,
         cache_dir=args.cache_dir,
         use_cache=args.use_cache,
@@ -104,10 +113,15 @@ def run(args: argparse.Namespace) -> int:
     state = "reused from cache" if result.cached else "built"
     print(f"{state}: plan {result.plan.fingerprint[:12]} -> {result.out}", file=sys.stderr)
     for r in result.reports:
-        sizes = ", ".join(f"{abi} {_mib(n)}" for abi, n in r.so_sizes)
+        align = dict(r.so_load_align)
+        sizes = ", ".join(f"{abi} {_mib(n)} ({_kib(align[abi])} pages)" for abi, n in r.so_sizes)
         print(f"  {r.file_name}: {_mib(r.size)} (native .so: {sizes})", file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
     return 0
+
+
+def _kib(n: int) -> str:
+    return f"{n // 1024} KB" if n >= 1024 and n % 1024 == 0 else f"{n} B"
 
 
 def _mib(n: int) -> str:
