@@ -126,3 +126,15 @@ def test_real_clang_lld_libraries(link_so, abi, align_16kb):  # noqa: F811
     assert info.min_load_align == (16384 if align_16kb else 4096)
     # lld writes section headers at the end: the headers account for the whole file.
     assert info.min_file_size == len(data)
+
+
+def test_missing_tool_skips_with_the_package_name_or_fails_under_ci(monkeypatch):
+    import realtools
+
+    monkeypatch.setattr(realtools.shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"clang is not installed \(apt-get install clang lld\)"):
+        realtools.require("clang", "clang lld")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=".ci/run installs it"):
+        realtools.require("clang", "clang lld")
