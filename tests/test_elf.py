@@ -68,6 +68,8 @@ def test_big_endian_is_read_as_such():
         (GOOD64[:-1], "truncated: headers and LOAD segments need"),
         (patched(GOOD64, 64 + 8, "<Q", 1 << 40), "truncated: headers and LOAD segments need"),  # p_offset
         (patched(GOOD64, 40, "<Q", 4096), "truncated"),  # section header table beyond the file
+        (patched(GOOD64, 64 + 48, "<Q", 24576), "LOAD segment 0 has p_align 24576, not a power of two"),
+        (patched(GOOD32, 52 + 28, "<I", 12288), "LOAD segment 0 has p_align 12288, not a power of two"),
     ],
 )
 def test_hostile_bytes_are_elf_errors(data, message):
@@ -138,3 +140,9 @@ def test_missing_tool_skips_with_the_package_name_or_fails_under_ci(monkeypatch)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=".ci/run installs it"):
         realtools.require("clang", "clang lld")
+
+
+@pytest.mark.parametrize("align, expected", [(0, 0), (1, 1), (4096, 4096), (1 << 16, 1 << 16)])
+def test_no_alignment_and_powers_of_two_are_read(align, expected):
+    data = patched(make_so("x86_64", b"x" * 10, align=4096), 64 + 48, "<Q", align)  # first p_align
+    assert read_elf(data).loads[0].align == expected

@@ -150,6 +150,9 @@ def read_program_headers(header: ElfHeader, table: bytes) -> tuple[LoadSegment, 
             _type, offset, _vaddr, _paddr, filesz, _memsz, _flags, align = fields
         else:
             _type, _flags, offset, _vaddr, _paddr, filesz, _memsz, align = fields
+        if align > 1 and align & (align - 1):
+            # The System V ABI: 0 and 1 mean no alignment, anything else is a power of two.
+            raise ElfError(f"LOAD segment {i} has p_align {align}, not a power of two")
         loads.append(LoadSegment(offset, filesz, align))
     return tuple(loads)
 
