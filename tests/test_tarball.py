@@ -156,3 +156,17 @@ def test_unreadable_archive(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "a.tar.gz").write_bytes(data)
     with pytest.raises(NetworkError, match=r"^origin: not a readable \.tar\.gz"):
         tarball.extract(tmp_path / "a.tar.gz", tmp_path / "x", "origin")
+
+
+def test_truncated_archive_is_unreadable(tmp_path: Path) -> None:
+    big = member(f"{TOP}/blob", data=os.urandom(200_000))
+    whole = archive(tmp_path, *tree(big)).read_bytes()
+    (tmp_path / "a.tar.gz").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(NetworkError, match=r"^origin: not a readable \.tar\.gz"):
+        tarball.extract(tmp_path / "a.tar.gz", tmp_path / "x", "origin")
+
+
+def test_write_failure_names_the_destination(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()  # `into` must be new: a leftover is never merged into
+    with pytest.raises(NetworkError, match=r"^origin: cannot extract into .*/x \(File exists"):
+        tarball.extract(archive(tmp_path, *tree()), tmp_path / "x", "origin")

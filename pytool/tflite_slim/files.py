@@ -90,13 +90,13 @@ def write_output(path: PathLike, data: bytes) -> None:
     """Write a user-named output (``-o``, ``--html``, ``--coordinates-out``) without replacing what is not ours.
 
     A missing path or a regular file gets :func:`write_atomic`. A FIFO or a
-    character device (``/dev/stdout``, ``/dev/null``) is written through, as
-    a shell redirection would: renaming over it would replace the node itself
-    (as root, ``--html /dev/null`` would otherwise delete the device). Anything
-    else is refused with :class:`NotARegularFile`, including a symlink even
-    when it points at a regular file: replacing the link would drop it, and
-    writing through it would write wherever it points, which the user did not
-    name.
+    character device (a named pipe, ``/dev/null``, a terminal) is written
+    through, as a shell redirection would: renaming over it would replace the
+    node itself (as root, ``--html /dev/null`` would otherwise delete the
+    device). Anything else is refused with :class:`NotARegularFile`, including
+    any symlink, even one to a regular file (or ``/dev/stdout``, a link to
+    whatever fd 1 is): replacing the link would drop it, and writing through
+    it would write wherever it points, which the user did not name.
     """
     try:
         st = os.lstat(path)

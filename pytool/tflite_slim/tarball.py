@@ -65,8 +65,13 @@ def extract(archive: Path, into: Path, origin: str, *, reserved: Collection[str]
         with _open(archive) as tar:
             members = tar.getmembers()
             top = _check(members, origin, reserved)
-            os.makedirs(into)
-            _write(tar, members, into, origin)
+            try:
+                os.makedirs(into)
+                _write(tar, members, into, origin)
+            except OSError as e:
+                if e.filename is None:  # gzip's and tarfile's read errors name no file
+                    raise
+                raise NetworkError(f"{origin}: cannot extract into {into} ({e.strerror or e}: {e.filename})") from e
             return Extracted(into / top, dict(tar.pax_headers))
     except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
         raise NetworkError(f"{origin}: not a readable .tar.gz ({e})") from e
@@ -96,8 +101,8 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
     def refuse(member: tarfile.TarInfo, why: str) -> NetworkError:
         return NetworkError(f"{origin}: member {member.name!r} {why}; refusing the archive")
 
-    tops = set()
-    links = {}
+    tops: set[str] = set()
+    links: dict[str, tarfile.TarInfo] = {}
     for m in members:
         parts = _parts(m.name)
         if not parts or m.name.startswith("/") or ".." in parts:
