@@ -408,3 +408,12 @@ def test_bad_download_timeout_is_a_usage_error(tmp_path, value):
         with pytest.raises(UsageError, match=f"TFLITE_SLIM_DOWNLOAD_TIMEOUT='{value}': expected a number of seconds"):
             env = {"TFLITE_SLIM_DOWNLOAD_TIMEOUT": value, "TFLITE_SLIM_TF_ARCHIVE_URL": "http://127.0.0.1:9"}
             fetch_source("2.16.1", tmp_path / "cache", client, env=env)
+
+
+@pytest.mark.parametrize("record", ["{", "[1]", '{"commit": 7}', '{"commit": "not a sha"}'])
+def test_an_unreadable_record_in_a_checkout_means_no_commit(tmp_path, record):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    (ws / SOURCE_RECORD).write_text(record)
+    assert detect_source(str(ws)).commit is None
+    (ws / SOURCE_RECORD).write_text(json.dumps({"commit": SHA}))
+    assert detect_source(str(ws)).commit == SHA

@@ -75,11 +75,20 @@ def detect_source(root: str) -> TensorflowSource:
             f"--tensorflow-src {root}: tensorflow/lite/build_def.bzl is missing; this is not a TensorFlow checkout"
         )
     version = read_version(path)
-    record = path / SOURCE_RECORD
-    commit = git_commit(path)
-    if commit is None and record.is_file():
-        commit = json.loads(record.read_text()).get("commit")
+    commit = git_commit(path) or _recorded_commit(path / SOURCE_RECORD)
     return TensorflowSource(path, version, commit)
+
+
+def _recorded_commit(record: Path) -> Optional[str]:
+    """The commit our download record names; None when there is no (readable, regular) record."""
+    try:
+        if not stat.S_ISREG(os.lstat(record).st_mode):
+            return None
+        doc = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    commit = doc.get("commit") if isinstance(doc, dict) else None
+    return commit if isinstance(commit, str) and _SHA.match(commit) else None
 
 
 def read_version(root: Path) -> str:
