@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Iterator
 
 # Built from pieces so that this file does not match itself.
 _INDEX_INSTALL = re.compile("pip" + r"\s+install\s+(?:-[-\w]+\s+)*" + "tflite[-_.]slim" + r"(?![-\w<])", re.I)
@@ -11,13 +13,13 @@ _SKIP_DIRS = {".git", ".venv", "build", ".gradle", "__pycache__", "node_modules"
 _TEXT = {".py", ".java", ".md", ".groovy", ".gradle", ".kts", ".toml", ".txt", ".sh", ".cfg", ".properties", ""}
 
 
-def _text_files(root: Path):
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part in _SKIP_DIRS or part.endswith(".egg-info") for part in rel.parts):
-            continue
-        if path.is_file() and path.suffix in _TEXT:
-            yield path, rel
+def _text_files(root: Path) -> Iterator[tuple[Path, Path]]:
+    for here, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
+        for name in names:
+            path = Path(here, name)
+            if path.suffix in _TEXT and path.is_file():
+                yield path, path.relative_to(root)
 
 
 def test_no_advice_to_install_from_an_index(repo_root: Path) -> None:
