@@ -417,3 +417,18 @@ def test_an_unreadable_record_in_a_checkout_means_no_commit(tmp_path, record):
     assert detect_source(str(ws)).commit is None
     (ws / SOURCE_RECORD).write_text(json.dumps({"commit": SHA}))
     assert detect_source(str(ws)).commit == SHA
+
+
+def test_temp_dirs_of_killed_runs_are_cleaned_once_stale(tmp_path, server):
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1"))
+    parent = tmp_path / "cache/tensorflow/2.16.1"
+    old, fresh = parent / ".tmp-killed", parent / ".tmp-running"
+    for d in (old, fresh, parent / ".broken-old"):
+        (d / "x").mkdir(parents=True)
+        (d / "source.tar.gz").write_bytes(b"partial")
+    two_days_ago = time.time() - 2 * 86400
+    for d in (old, parent / ".broken-old"):
+        os.utime(d, (two_days_ago, two_days_ago))
+    with HttpClient(retries=0) as client:
+        fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert sorted(p.name for p in parent.iterdir()) == [".tmp-running", "src"]

@@ -27,6 +27,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional
@@ -45,6 +46,8 @@ ENV_DOWNLOAD_TIMEOUT = "TFLITE_SLIM_DOWNLOAD_TIMEOUT"
 #: An hour: TensorFlow's archive is ~100 MB, so this allows links down to ~0.3 Mbit/s.
 DEFAULT_DOWNLOAD_TIMEOUT = 3600.0
 SOURCE_RECORD = ".tflite-slim-source.json"
+#: Temp dirs of killed runs older than this (or twice the download limit) are deleted.
+STALE_TEMP_AGE = 24 * 3600.0
 _VERSION = re.compile(r"^\d+\.\d+\.\d+(-rc\d+)?$")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -184,6 +187,23 @@ def _intact(tree: Path, version: str) -> bool:
     )
 
 
+def _remove_stale_temps(directory: Path, older_than: float) -> None:
+    """Delete what killed runs left (a download's temp dir is ~1 GB of TensorFlow source).
+
+    Only entries untouched for ``older_than`` seconds go: a run still
+    downloading or extracting into its own temp dir is never that old.
+    """
+    now = time.time()
+    for entry in directory.iterdir():
+        if not entry.name.startswith((".tmp-", ".broken-")):
+            continue
+        try:
+            if now - os.lstat(entry).st_mtime > older_than:
+                shutil.rmtree(entry, ignore_errors=True)
+        except FileNotFoundError:
+            pass  # another run cleaned it
+
+
 def _discard(tree: Path) -> None:
     """Move a broken cached tree out of the way (one rename, so a concurrent run never sees half of it)."""
     if not os.path.lexists(tree):
@@ -236,6 +256,7 @@ def fetch_source(
     url = archive_url(version, env)
     deadline = download_timeout(env)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(final.parent, older_than=max(STALE_TEMP_AGE, 2 * deadline))
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
     try:
         archive = tmp / "source.tar.gz"
