@@ -82,15 +82,20 @@ def detect_source(root: str) -> TensorflowSource:
     return TensorflowSource(path, version, commit)
 
 
-def _recorded_commit(record: Path) -> Optional[str]:
-    """The commit our download record names; None when there is no (readable, regular) record."""
+def _read_record(record: Path) -> Optional[dict]:
+    """Our download record as a dict; None unless it is a regular file (not a link) holding a JSON object."""
     try:
         if not stat.S_ISREG(os.lstat(record).st_mode):
             return None
         doc = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    commit = doc.get("commit") if isinstance(doc, dict) else None
+    return doc if isinstance(doc, dict) else None
+
+
+def _recorded_commit(record: Path) -> Optional[str]:
+    """The commit our download record names, if it names a valid one."""
+    commit = (_read_record(record) or {}).get("commit")
     return commit if isinstance(commit, str) and _SHA.match(commit) else None
 
 
@@ -170,15 +175,9 @@ def _intact(tree: Path, version: str) -> bool:
     tree is complete; it must be a regular file (not a link the archive
     planted), name this version and carry the download's checksum.
     """
-    record = tree / SOURCE_RECORD
-    try:
-        if not stat.S_ISREG(os.lstat(record).st_mode):
-            return False
-        doc = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    doc = _read_record(tree / SOURCE_RECORD)
     return (
-        isinstance(doc, dict)
+        doc is not None
         and doc.get("version") == version
         and isinstance(doc.get("sha256"), str)
         and re.fullmatch(r"[0-9a-f]{64}", doc["sha256"]) is not None
@@ -270,7 +269,10 @@ def fetch_source(
             os.rename(top, final)
         except OSError as e:
             if not _intact(final, version):  # else a concurrent run finished first: use its tree
-                raise NetworkError(f"cannot put TensorFlow {version}'s source into {final} ({e.strerror or e})") from e
+                raise UsageError(
+                    f"cannot put TensorFlow {version}'s source into {final} ({e.strerror or e}); "
+                    "check that the cache directory (--cache-dir) is writable"
+                ) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return detect_source(str(final))
