@@ -138,3 +138,18 @@ def test_output_through_a_symlink_is_refused(app: Path) -> None:
         "error: out.json: cannot write the report (it is a symlink, not a regular file; refusing to replace it)\n"
     )
     assert (app / "out.json").is_symlink() and (app / "real.json").read_text() == "keep"
+
+
+def test_html_to_a_character_device_keeps_the_device(app: Path) -> None:
+    """As root, `--html /dev/null` used to rename a temp file over the device node."""
+    device = app / "null"
+    try:  # a /dev/null of our own, so a regression cannot break the machine's
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        device.open("wb").close()
+    except OSError:  # not root, or a nodev file system: the real one, written through
+        device = Path("/dev/null")
+    before = os.lstat(device)
+    r = cli("analyze", "assets", "--html", str(device), "-o", str(device), cwd=app)
+    after = os.lstat(device)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
