@@ -6,12 +6,15 @@ a WebDAV-backed repository; :meth:`RepoServer.serve` places a file to download. 
 (only those of ``fail_method`` when set) with 500; ``immutable`` refuses a second PUT of the same non-metadata file with
 400, as release repositories (Nexus, Artifactory) do. Every request is logged
 as ``(method, path, status)`` and its User-Agent in ``user_agents``.
+``get_headers`` are added to every successful GET (e.g. ``Content-Encoding``);
+``trickle`` sends GET bodies one byte per that many seconds (a stalling mirror).
 """
 
 from __future__ import annotations
 
 import base64
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional, Tuple
@@ -24,6 +27,8 @@ class RepoServer:
         self.fail_next = 0
         self.fail_method: Optional[str] = None
         self.immutable = True
+        self.get_headers: dict[str, str] = {}
+        self.trickle: Optional[float] = None
         self.requests: list[tuple[str, str, int]] = []
         self.user_agents: list[Optional[str]] = []
         self.lock = threading.Lock()
@@ -68,10 +73,23 @@ def _handler(server: RepoServer) -> type:
             self.send_response(status)
             if status == 401:
                 self.send_header("WWW-Authenticate", 'Basic realm="maven"')
+            if self.command == "GET" and status == 200:
+                for name, value in server.get_headers.items():
+                    self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if not head:
-                self.wfile.write(body)
+            if head:
+                return
+            if self.command == "GET" and status == 200 and server.trickle:
+                try:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.trickle)
+                except OSError:  # the client gave up: that is the point of trickling
+                    self.close_connection = True
+                return
+            self.wfile.write(body)
 
         def _gate(self) -> bool:
             """True when the request may proceed; answers 500/401 itself otherwise."""

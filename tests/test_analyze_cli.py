@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,41 @@ def test_corpus_end_to_end(shared_models: Path, expected: dict, tmp_path: Path) 
     for rel, want in expected.items():
         if "error" not in want:
             assert by_rel[rel]["builtin_ops"] == want["builtin_ops"], rel
+
+
+def test_html_into_a_fifo_is_written_through(app: Path) -> None:
+    """`--html pipe` feeds the reader, as a shell redirection would, and the FIFO stays a FIFO."""
+    fifo = app / "report.pipe"
+    os.mkfifo(fifo)
+    got: list = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    r = cli("analyze", "assets", "--html", str(fifo), cwd=app)
+    reader.join(30)
+    assert r.returncode == 0, r.stderr
+    assert got and got[0].startswith(b"<!DOCTYPE html>") and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_through_a_symlink_is_refused(app: Path) -> None:
+    (app / "real.json").write_text("keep")
+    (app / "out.json").symlink_to("real.json")
+    r = cli("analyze", "assets", "--format", "json", "-o", "out.json", cwd=app)
+    assert r.returncode == 2 and r.stderr == (
+        "error: out.json: cannot write the report (it is a symlink, not a regular file; refusing to replace it)\n"
+    )
+    assert (app / "out.json").is_symlink() and (app / "real.json").read_text() == "keep"
+
+
+def test_html_to_a_character_device_keeps_the_device(app: Path) -> None:
+    """As root, `--html /dev/null` used to rename a temp file over the device node."""
+    device = app / "null"
+    try:  # a /dev/null of our own, so a regression cannot break the machine's
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        device.open("wb").close()
+    except OSError:  # not root, or a nodev file system: the real one, written through
+        device = Path("/dev/null")
+    before = os.lstat(device)
+    r = cli("analyze", "assets", "--html", str(device), "-o", str(device), cwd=app)
+    after = os.lstat(device)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)

@@ -13,7 +13,7 @@ import pytest
 from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
 from standin.workspace import BAZEL, make_tensorflow_workspace
 from tflite_slim.builder import BuildSettings, build, prepare
-from tflite_slim.cli import main
+from tflite_slim.cli import build_parser, main
 from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.opset import opset_from_json
 
@@ -352,3 +352,33 @@ def test_missing_bazel_is_a_toolchain_error_and_cleans_up(env):
     with pytest.raises(ToolchainError, match="--bazel PATH"):
         build(s)
     assert not (ws / "tflite_slim_build").exists() and not (tmp / "out").exists()
+
+
+def test_relative_bazel_path_is_the_users_not_the_checkouts(env, monkeypatch, capsys):
+    """Bazel runs inside the checkout; `--bazel tools/bazel` still means ./tools/bazel where the user typed it."""
+    tmp, ws, log = env
+    write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    (tmp / "tools").mkdir()
+    (tmp / "tools/bazel").symlink_to(BAZEL)
+    monkeypatch.chdir(tmp)
+    code = main(["build", "m", "--tensorflow-src", str(ws), "--out", "out", "--bazel", "tools/bazel"])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp / "out/tensorflow-lite.aar").is_file() and len(invocations(log)) == 1
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("bazel", "bazel"),  # a PATH lookup, as in a shell
+        ("bazelisk", "bazelisk"),
+        ("tools/bazel", "{cwd}/tools/bazel"),
+        ("./bazel", "{cwd}/bazel"),
+        ("../bin/bazel", "{parent}/bin/bazel"),
+        ("/opt/bazel/bin/bazel", "/opt/bazel/bin/bazel"),
+    ],
+)
+def test_bazel_option_resolution(env, monkeypatch, given, expected):
+    tmp, ws, log = env
+    monkeypatch.chdir(tmp)
+    args = build_parser().parse_args(["build", "m", "--bazel", given])
+    assert args.bazel == expected.format(cwd=os.getcwd(), parent=os.path.dirname(os.getcwd()))

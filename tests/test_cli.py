@@ -37,14 +37,14 @@ def _failing(args):
 
 
 def test_user_error_is_one_line_without_traceback(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_failing))
+    monkeypatch.setattr(cli, "build_parser", lambda *_: _parser_with(_failing))
     assert cli.main(["boom"]) == 2
     err = capsys.readouterr().err
     assert err == "error: --target-archs: 'x86' is not an Android ABI; use arm64-v8a, armeabi-v7a, x86 or x86_64\n"
 
 
 def test_verbose_shows_the_traceback(monkeypatch):
-    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_failing))
+    monkeypatch.setattr(cli, "build_parser", lambda *_: _parser_with(_failing))
     with pytest.raises(UsageError):
         cli.main(["-v", "boom"])
 
@@ -57,3 +57,44 @@ def _parser_with(run):
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("boom").set_defaults(run=run)
     return parser
+
+
+def test_summaries_match_the_commands_own_help():
+    """--help shows cli.SUMMARIES without importing the command modules; they must say the same."""
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction))
+    assert {a.dest: a.help for a in sub._choices_actions} == cli.SUMMARIES
+    assert tuple(cli.SUMMARIES) == cli.COMMANDS
+
+
+_IMPORTED = "import sys; {code}; print(sorted(m for m in ('requests', 'lxml', 'urllib3') if m in sys.modules))"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import tflite_slim.commands.analyze",
+        "import tflite_slim.commands.verify",
+        "from tflite_slim import cli; cli.build_parser(cli._command_in(['analyze', 'x.tflite']))",
+        "from tflite_slim import cli; cli.build_parser(cli._command_in(['--help']))",
+    ],
+)
+def test_analysis_and_help_import_no_network_or_xml_library(code):
+    """Cold start: analysis never needs requests or lxml, so neither is imported (fresh interpreter)."""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED.format(code=code)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("argv, command", [(["analyze", "a.tflite"], ("analyze",)), (["-v", "build", "x"], ("build",)),
+                                           (["--help"], ()), (["bogus", "analyze"], ()), ([], ())])
+def test_command_in_argv(argv, command):
+    assert cli._command_in(argv) == command
+
+
+def test_help_and_unknown_command_still_list_every_command():
+    done = _tool("bogus")
+    assert done.returncode == 2 and all(name in done.stderr for name in cli.COMMANDS)
+    help_text = _tool("--help").stdout
+    for name, summary in cli.SUMMARIES.items():
+        assert name in help_text and summary.split()[0] in help_text

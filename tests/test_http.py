@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -9,7 +11,7 @@ import pytest
 
 from repo_server import RepoServer
 from tflite_slim.errors import NetworkError
-from tflite_slim.http import USER_AGENT, HttpClient, redact_url
+from tflite_slim.http import USER_AGENT, DeadlineExceeded, HttpClient, redact_url
 
 
 @pytest.fixture
@@ -70,3 +72,27 @@ def test_connection_refused_is_a_network_error_without_credentials(tmp_path: Pat
 )
 def test_redact_url(url, shown):
     assert redact_url(url) == shown
+
+
+def test_iter_raw_gives_the_bytes_as_sent(server):
+    """No Content-Encoding decoding: what Content-Length counted is what we get (and checksum)."""
+    body = gzip.compress(b"tar bytes " * 1000)
+    url = server.serve("x.tar.gz", body)
+    server.get_headers["Content-Encoding"] = "gzip"
+    with HttpClient(retries=0) as client:
+        response = client.get(url, stream=True)
+        got = b"".join(HttpClient.iter_raw(response, deadline=30, chunk_size=1000))
+    assert got == body and int(response.headers["Content-Length"]) == len(body)
+
+
+def test_iter_raw_deadline_ends_a_blocked_read(server):
+    """The whole body in one read that never fills: the watchdog, not the read timeout, ends it."""
+    url = server.serve("slow.bin", b"z" * 200)
+    server.trickle = 0.05  # 10 s in all, each byte well inside the read timeout
+    started = time.monotonic()
+    with HttpClient(retries=0) as client:
+        response = client.get(url, stream=True)
+        with pytest.raises(DeadlineExceeded, match=r"did not finish within 0\.5 s"):
+            for _ in HttpClient.iter_raw(response, deadline=0.5, chunk_size=1 << 20):
+                pass
+    assert time.monotonic() - started < 3

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -141,3 +144,30 @@ def test_retrained_model_same_plan_installs_as_unchanged(tmp_path: Path, capsys)
     capsys.readouterr()
     assert main(["install", str(retrained), "--repo", repo]) == 0
     assert "unchanged: io.tfliteslim:tensorflow-lite:" in capsys.readouterr().out
+
+
+def test_coordinates_out_symlink_is_refused_before_installing(tmp_path: Path, capsys) -> None:
+    out = make_build_out(tmp_path / "out", BASIC)
+    (tmp_path / "elsewhere.json").write_text("not ours")
+    link = tmp_path / "c.json"
+    link.symlink_to("elsewhere.json")
+    assert main(["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(link)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --coordinates-out {link}: cannot write it (it is a symlink, not a regular file; "
+        "refusing to replace it)\n"
+    )
+    assert link.is_symlink() and (tmp_path / "elsewhere.json").read_text() == "not ours"
+    assert not (tmp_path / "r").exists()
+
+
+def test_coordinates_out_fifo_is_written_through(tmp_path: Path) -> None:
+    out = make_build_out(tmp_path / "out", BASIC)
+    fifo = tmp_path / "c.pipe"
+    os.mkfifo(fifo)
+    got: list = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    argv = ["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(fifo), "--version", "9"]
+    assert main(argv) == 0
+    reader.join(10)
+    assert json.loads(got[0])["runtime"]["version"] == "9" and stat.S_ISFIFO(os.lstat(fifo).st_mode)

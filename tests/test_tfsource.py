@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import json
+import os
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from tflite_slim.http import HttpClient
 from tflite_slim.tfsource import (
     SOURCE_RECORD,
     archive_url,
+    cached_source,
     check_android_configured,
     detect_source,
     fetch_source,
@@ -276,3 +281,154 @@ def test_docker_backend_needs_no_sdk(tmp_path, release, monkeypatch):
     p = prepare(BuildSettings(models=(str(_model(tmp_path)),), tensorflow_version="2.16.1", dry_run=True,
                               backend="docker", cache_dir=str(tmp_path / "cache")), log=notes.append)
     assert p.plan.android is None and notes == [] and p.commands[0][1] == "build"
+
+
+def tarball_with(tmp_path: Path, *infos: tarfile.TarInfo, data: bytes = b"x") -> bytes:
+    """Release 2.16.1's archive plus hand-made members (regular members get ``data``)."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(tarball(tmp_path, "2.16.1")), mode="r:gz") as src, \
+            tarfile.open(fileobj=out, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers=src.pax_headers) as tar:
+        for m in src.getmembers():
+            tar.addfile(m, src.extractfile(m) if m.isreg() else None)
+        for info in infos:
+            if info.isreg():
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if info.isreg() else None)
+    return out.getvalue()
+
+
+def _info(name: str, kind: bytes = tarfile.REGTYPE, *, mode: int = 0o644, link: str = "", uid: int = 0
+          ) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.mode, info.linkname, info.uid, info.gid = kind, mode, link, uid, uid
+    return info
+
+
+def test_extracted_files_have_no_setuid_bits_and_no_archive_owner(tmp_path, server):
+    server.serve(ARCHIVE, tarball_with(tmp_path, _info("tensorflow-2.16.1/tool", mode=0o6755, uid=4242)))
+    with HttpClient(retries=0) as client:
+        src = fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    st = os.lstat(src.root / "tool")
+    assert st.st_mode & 0o7000 == 0 and st.st_mode & 0o100
+    assert (st.st_uid, st.st_gid) == (os.getuid(), os.getgid())
+
+
+@pytest.mark.parametrize(
+    "info, why",
+    [
+        (_info("tensorflow-2.16.1/pipe", tarfile.FIFOTYPE), "FIFO"),
+        (_info("tensorflow-2.16.1/hard", tarfile.LNKTYPE, link="tensorflow-2.16.1/WORKSPACE"), "hard link"),
+        (_info("tensorflow-2.16.1/.tflite-slim-source.json", tarfile.SYMTYPE, link="WORKSPACE"), "reserves"),
+        (_info("tensorflow-2.16.1/.tflite-slim-source.json", tarfile.SYMTYPE, link="../../../../x"), "reserves"),
+    ],
+)
+def test_special_members_and_a_planted_record_are_refused(tmp_path, server, info, why):
+    server.serve(ARCHIVE, tarball_with(tmp_path, info))
+    ws_before = (tmp_path / "build-2.16.1/tensorflow-2.16.1/WORKSPACE").read_bytes()
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match=f"member '{info.name}' .*{why}"):
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
+    assert (tmp_path / "build-2.16.1/tensorflow-2.16.1/WORKSPACE").read_bytes() == ws_before
+
+
+def test_a_top_level_symlink_is_refused(tmp_path, server):
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w:gz") as tar:
+        tar.addfile(_info("tensorflow-2.16.1", tarfile.SYMTYPE, link=str(tmp_path / "elsewhere")))
+    server.serve(ARCHIVE, data.getvalue())
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match="member 'tensorflow-2.16.1' is a top-level symlink"):
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert not (tmp_path / "cache/tensorflow/2.16.1/src").exists()
+
+
+@pytest.mark.parametrize("damage", ["no record", "other version", "record is a symlink", "garbage record",
+                                    "no build_def.bzl"])
+def test_a_broken_cache_entry_is_replaced(tmp_path, server, damage):
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1"))
+    env = {"TFLITE_SLIM_TF_ARCHIVE_URL": server.url}
+    with HttpClient(retries=0) as client:
+        src = fetch_source("2.16.1", tmp_path / "cache", client, env=env)
+        record = src.root / SOURCE_RECORD
+        good = record.read_text()
+        if damage == "no record":
+            record.unlink()
+        elif damage == "other version":
+            record.write_text(good.replace('"2.16.1"', '"2.15.0"'))
+        elif damage == "record is a symlink":
+            (src.root / "elsewhere.json").write_text(good)
+            record.unlink()
+            record.symlink_to("elsewhere.json")
+        elif damage == "garbage record":
+            record.write_text("{")
+        else:
+            (src.root / "tensorflow/lite/build_def.bzl").unlink()
+        assert cached_source("2.16.1", tmp_path / "cache") is None
+        again = fetch_source("2.16.1", tmp_path / "cache", client, env=env)
+    assert again == src and server.paths() == [f"/maven/{ARCHIVE}"] * 2
+    assert (again.root / "tensorflow/lite/build_def.bzl").is_file()
+    assert not (again.root / SOURCE_RECORD).is_symlink()
+    assert json.loads((again.root / SOURCE_RECORD).read_text())["version"] == "2.16.1"
+    assert [p.name for p in (tmp_path / "cache/tensorflow/2.16.1").iterdir()] == ["src"]
+    assert cached_source("2.16.1", tmp_path / "cache") == again
+
+
+@pytest.mark.parametrize("on_the_fly", [False, True])
+def test_gzip_content_encoding_is_stored_as_sent_and_extracted(tmp_path, server, on_the_fly):
+    """Apache labels a .tar.gz `Content-Encoding: gzip` as is; nginx may gzip it once more on the fly."""
+    data = tarball(tmp_path, "2.16.1")
+    sent = gzip.compress(data) if on_the_fly else data
+    server.serve(ARCHIVE, sent)
+    server.get_headers["Content-Encoding"] = "gzip"
+    with HttpClient(retries=0) as client:
+        src = fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    record = json.loads((src.root / SOURCE_RECORD).read_text())
+    assert (record["size"], record["sha256"]) == (len(sent), hashlib.sha256(sent).hexdigest())
+    assert (src.version, src.commit) == ("2.16.1", SHA)
+
+
+def test_a_trickling_download_hits_the_overall_deadline(tmp_path, server):
+    """One byte at a time, each well within the read timeout: only the overall limit stops it."""
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1")[:40])  # 40 bytes at 0.1 s: 4 s without a deadline
+    server.trickle = 0.1
+    env = {"TFLITE_SLIM_TF_ARCHIVE_URL": server.url, "TFLITE_SLIM_DOWNLOAD_TIMEOUT": "1"}
+    started = time.monotonic()
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match=r"did not finish within 1 s \(overall limit; \d+ bytes arrived\); "
+                                               r"on a slow link set TFLITE_SLIM_DOWNLOAD_TIMEOUT"):
+            fetch_source("2.16.1", tmp_path / "cache", client, env=env)
+    assert time.monotonic() - started < 3
+    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "inf", "nan"])
+def test_bad_download_timeout_is_a_usage_error(tmp_path, value):
+    with HttpClient(retries=0) as client:
+        with pytest.raises(UsageError, match=f"TFLITE_SLIM_DOWNLOAD_TIMEOUT='{value}': expected a number of seconds"):
+            env = {"TFLITE_SLIM_DOWNLOAD_TIMEOUT": value, "TFLITE_SLIM_TF_ARCHIVE_URL": "http://127.0.0.1:9"}
+            fetch_source("2.16.1", tmp_path / "cache", client, env=env)
+
+
+@pytest.mark.parametrize("record", ["{", "[1]", '{"commit": 7}', '{"commit": "not a sha"}'])
+def test_an_unreadable_record_in_a_checkout_means_no_commit(tmp_path, record):
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    (ws / SOURCE_RECORD).write_text(record)
+    assert detect_source(str(ws)).commit is None
+    (ws / SOURCE_RECORD).write_text(json.dumps({"commit": SHA}))
+    assert detect_source(str(ws)).commit == SHA
+
+
+def test_temp_dirs_of_killed_runs_are_cleaned_once_stale(tmp_path, server):
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1"))
+    parent = tmp_path / "cache/tensorflow/2.16.1"
+    old, fresh = parent / ".tmp-killed", parent / ".tmp-running"
+    for d in (old, fresh, parent / ".broken-old"):
+        (d / "x").mkdir(parents=True)
+        (d / "source.tar.gz").write_bytes(b"partial")
+    two_days_ago = time.time() - 2 * 86400
+    for d in (old, parent / ".broken-old"):
+        os.utime(d, (two_days_ago, two_days_ago))
+    with HttpClient(retries=0) as client:
+        fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert sorted(p.name for p in parent.iterdir()) == [".tmp-running", "src"]

@@ -22,8 +22,21 @@ from tflite_slim.errors import TfliteSlimError
 #: Subcommands, in the order ``--help`` lists them (the pipeline's order).
 COMMANDS = ("analyze", "verify", "build", "install", "deploy")
 
+#: What ``--help`` says of each command. Kept here so that ``--help`` and a run
+#: of one command import no other command's module: they pull in their library
+#: (``build`` and ``deploy`` need requests, ``install`` lxml), which took most
+#: of a cold start. tests/test_cli.py checks these match the modules' own help.
+SUMMARIES = {
+    "analyze": "list the operators (and versions) a set of .tflite models needs",
+    "verify": "check that a built runtime (its ops.json) carries every op the models need",
+    "build": "build tensorflow-lite.aar (and the Select TF ops AAR) with only the ops your models use",
+    "install": "install built AARs into the local Maven repository",
+    "deploy": "upload built AARs to a remote Maven repository",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The parser, with the full subparsers of ``commands`` (their modules imported) and summaries of the rest."""
     parser = argparse.ArgumentParser(
         prog="tflite-slim",
         description="Trim the TensorFlow Lite Android runtime to the operators your models use.",
@@ -35,12 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        importlib.import_module(f"tflite_slim.commands.{name}").register(sub)
+        if name in commands:
+            importlib.import_module(f"tflite_slim.commands.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=SUMMARIES[name], add_help=False)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command ``argv`` names: its first word that is not an option (no top-level option takes a value)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return (first,) if first in COMMANDS else ()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

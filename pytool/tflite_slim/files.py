@@ -7,8 +7,10 @@ their setting (a report path, a repository, a custom-op source).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Union
@@ -65,3 +67,68 @@ def write_atomic(path: PathLike, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+class NotARegularFile(OSError):
+    """An output path names something we must not replace (a symlink, directory, socket, block device)."""
+
+
+def check_output(path: PathLike) -> None:
+    """Raise :class:`NotARegularFile` now if :func:`write_output` would refuse ``path`` later.
+
+    For commands that do other work first (install), so they fail before it.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        raise _refusal(mode)
+
+
+def write_output(path: PathLike, data: bytes) -> None:
+    """Write a user-named output (``-o``, ``--html``, ``--coordinates-out``) without replacing what is not ours.
+
+    A missing path or a regular file gets :func:`write_atomic`. A FIFO or a
+    character device (a named pipe, ``/dev/null``, a terminal) is written
+    through, as a shell redirection would: renaming over it would replace the
+    node itself (as root, ``--html /dev/null`` would otherwise delete the
+    device). Anything else is refused with :class:`NotARegularFile`, including
+    any symlink, even one to a regular file (or ``/dev/stdout``, a link to
+    whatever fd 1 is): replacing the link would drop it, and writing through
+    it would write wherever it points, which the user did not name.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return write_atomic(path, data)
+    if stat.S_ISREG(st.st_mode):
+        return write_atomic(path, data)
+    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+        return _write_through(path, data, st)
+    raise _refusal(st.st_mode)
+
+
+def _write_through(path: PathLike, data: bytes, before: os.stat_result) -> None:
+    """Open the FIFO/character device in place and write ``data`` (opening a FIFO waits for a reader)."""
+    # O_NOFOLLOW and the fstat check: if the node was swapped for a symlink or a
+    # different file after the lstat, we write nothing rather than into that.
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != (before.st_dev, before.st_ino):
+            raise NotARegularFile(errno.EEXIST, "it changed while being opened; refusing to write")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _refusal(mode: int) -> NotARegularFile:
+    kind = "special file"
+    for test, name in ((stat.S_ISLNK, "symlink"), (stat.S_ISDIR, "directory"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISBLK, "block device")):
+        if test(mode):
+            kind = name
+    return NotARegularFile(errno.EEXIST, f"it is a {kind}, not a regular file; refusing to replace it")

@@ -10,10 +10,13 @@ tests point it at a real server on 127.0.0.1.
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import urllib.parse
 from typing import Iterator, Mapping, Optional, Tuple, Union
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -27,6 +30,10 @@ USER_AGENT = f"tflite-slim/{__version__}"
 DEFAULT_TIMEOUT = (15.0, 120.0)
 #: Statuses worth another try: the server said it failed, not that we asked wrong.
 RETRY_STATUSES = (500, 502, 503, 504)
+
+
+class DeadlineExceeded(NetworkError):
+    """A body did not arrive within its overall time limit (each read was on time, the whole was not)."""
 
 
 def redact_url(url: str) -> str:
@@ -131,6 +138,59 @@ class HttpClient:
             yield from response.iter_content(chunk_size)
         except requests.exceptions.RequestException as e:
             raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
+
+    @staticmethod
+    def iter_raw(response: requests.Response, *, deadline: float, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """The body of a ``stream=True`` response exactly as sent, all of it within ``deadline`` seconds.
+
+        Raw means no ``Content-Encoding`` decoding: the bytes are the ones
+        ``Content-Length`` counts and the mirror's checksum covers (a mirror
+        that labels a .tar.gz ``Content-Encoding: gzip`` would otherwise hand us
+        a bare tar that is longer than announced). The read timeout bounds each
+        read; the deadline bounds the whole, so a server trickling one byte
+        every few seconds cannot hold us forever. A watchdog shuts the socket
+        down at the deadline, which also ends a read blocked in the middle.
+        """
+        url = redact_url(response.url)
+        expired = threading.Event()
+        lock = threading.Lock()
+        done = False
+
+        def expire() -> None:
+            with lock:
+                if done:
+                    return
+                expired.set()
+            sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+            try:
+                if sock is not None:
+                    sock.shutdown(socket.SHUT_RDWR)
+                else:
+                    response.raw.close()
+            except OSError:
+                pass
+
+        timer = threading.Timer(deadline, expire)
+        timer.daemon = True
+        size = 0
+        timer.start()
+        try:
+            for chunk in response.raw.stream(chunk_size, decode_content=False):
+                if expired.is_set():
+                    break
+                size += len(chunk)
+                yield chunk
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
+            if not expired.is_set():
+                raise NetworkError(f"download of {url} broke off: {_reason(e)}") from e
+        finally:
+            with lock:
+                done = True
+            timer.cancel()
+        if expired.is_set():
+            raise DeadlineExceeded(
+                f"download of {url} did not finish within {deadline:g} s (overall limit; {size} bytes arrived)"
+            )
 
 
 def _reason(e: BaseException) -> str:

@@ -33,6 +33,20 @@ class Completed:
     stderr: str
 
 
+def program_path(value: str) -> str:
+    """A program named on the command line (``--bazel``), as the user meant it.
+
+    A path with a directory part (``tools/bazel``, ``./bazelisk``) is made
+    absolute against the working directory now: the program later runs with
+    the TensorFlow checkout as its working directory, where the relative path
+    would name something else or nothing. A bare name (``bazel``) stays a PATH
+    lookup, as in a shell.
+    """
+    value = os.path.expanduser(value)
+    separators = [s for s in (os.sep, os.altsep) if s]
+    return os.path.abspath(value) if any(s in value for s in separators) else value
+
+
 def format_argv(argv: Sequence[str]) -> str:
     """Render a command line the way a person would paste it into a shell."""
     return " ".join(shlex.quote(a) for a in argv)

@@ -169,11 +169,12 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report") 
 def write_text_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file and a rename (never half-written).
 
-    Raises :class:`UsageError` when the file cannot be written there.
+    A FIFO or character device is written through; a symlink, directory or
+    other special file is refused (:func:`files.write_output`). Raises :class:`UsageError` when the file cannot be written there.
     """
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        files.write_atomic(path, text.encode("utf-8"))
+        files.write_output(path, text.encode("utf-8"))
     except OSError as e:
         hint = "" if os.path.isdir(directory) else f"; check that {directory} exists and is writable"
         raise UsageError(f"{path}: cannot write the report ({e.strerror or e}){hint}") from e

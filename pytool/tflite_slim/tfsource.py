@@ -10,9 +10,12 @@ A checkout is recognised by its Bazel ``WORKSPACE`` and
 checkout, with the fix (we never change it ourselves).
 
 ``--tensorflow-version`` downloads GitHub's archive of tag ``vX.Y.Z`` into the
-cache: streamed to a temp file (sha256 and size recorded), extracted into a
-temp dir, and moved into place with one rename, so a half-extracted tree is
-never used. That tree is ours: :mod:`tflite_slim.android` configures it.
+cache: streamed to a temp file as the bytes arrive (no Content-Encoding
+decoding; sha256 and size recorded), within an overall time limit, extracted
+into a temp dir (:mod:`tflite_slim.tarball`), and moved into place with one
+rename, so a half-extracted tree is never used. A cached tree whose record is
+missing, unreadable or for another version is replaced, not trusted. That tree
+is ours: :mod:`tflite_slim.android` configures it.
 """
 
 from __future__ import annotations
@@ -22,21 +25,29 @@ import json
 import os
 import re
 import shutil
-import tarfile
+import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
+from tflite_slim import tarball
 from tflite_slim.android import configure_hint
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
-from tflite_slim.http import HttpClient, redact_url
+from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
 from tflite_slim.opset import dumps
 
 ARCHIVE_URL = "https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz"
 #: Override for mirrors and tests: a URL template with ``{version}``, or a base URL.
 ENV_ARCHIVE_URL = "TFLITE_SLIM_TF_ARCHIVE_URL"
+#: Override for slow links and tests: the whole download's time limit in seconds.
+ENV_DOWNLOAD_TIMEOUT = "TFLITE_SLIM_DOWNLOAD_TIMEOUT"
+#: An hour: TensorFlow's archive is ~100 MB, so this allows links down to ~0.3 Mbit/s.
+DEFAULT_DOWNLOAD_TIMEOUT = 3600.0
 SOURCE_RECORD = ".tflite-slim-source.json"
+#: Temp dirs of killed runs older than this (or twice the download limit) are deleted.
+STALE_TEMP_AGE = 24 * 3600.0
 _VERSION = re.compile(r"^\d+\.\d+\.\d+(-rc\d+)?$")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -67,11 +78,25 @@ def detect_source(root: str) -> TensorflowSource:
             f"--tensorflow-src {root}: tensorflow/lite/build_def.bzl is missing; this is not a TensorFlow checkout"
         )
     version = read_version(path)
-    record = path / SOURCE_RECORD
-    commit = git_commit(path)
-    if commit is None and record.is_file():
-        commit = json.loads(record.read_text()).get("commit")
+    commit = git_commit(path) or _recorded_commit(path / SOURCE_RECORD)
     return TensorflowSource(path, version, commit)
+
+
+def _read_record(record: Path) -> Optional[dict]:
+    """Our download record as a dict; None unless it is a regular file (not a link) holding a JSON object."""
+    try:
+        if not stat.S_ISREG(os.lstat(record).st_mode):
+            return None
+        doc = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _recorded_commit(record: Path) -> Optional[str]:
+    """The commit our download record names, if it names a valid one."""
+    commit = (_read_record(record) or {}).get("commit")
+    return commit if isinstance(commit, str) and _SHA.match(commit) else None
 
 
 def read_version(root: Path) -> str:
@@ -138,9 +163,71 @@ def check_version(version: str) -> None:
 
 
 def cached_source(version: str, cache_dir: Path) -> Optional[TensorflowSource]:
-    """The release's tree if an earlier run downloaded it (nothing is fetched)."""
+    """The release's tree if an earlier run downloaded it intact (nothing is fetched)."""
     final = cache_dir / "tensorflow" / version / "src"
-    return detect_source(str(final)) if _VERSION.match(version) and (final / SOURCE_RECORD).is_file() else None
+    return detect_source(str(final)) if _VERSION.match(version) and _intact(final, version) else None
+
+
+def _intact(tree: Path, version: str) -> bool:
+    """Whether ``tree`` is a whole download of ``version``: our record, as we wrote it, and a checkout.
+
+    The record is written last, after the extraction, so its presence says the
+    tree is complete; it must be a regular file (not a link the archive
+    planted), name this version and carry the download's checksum.
+    """
+    doc = _read_record(tree / SOURCE_RECORD)
+    return (
+        doc is not None
+        and doc.get("version") == version
+        and isinstance(doc.get("sha256"), str)
+        and re.fullmatch(r"[0-9a-f]{64}", doc["sha256"]) is not None
+        and any((tree / f).is_file() for f in ("WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel"))
+        and (tree / "tensorflow/lite/build_def.bzl").is_file()
+    )
+
+
+def _remove_stale_temps(directory: Path, older_than: float) -> None:
+    """Delete what killed runs left (a download's temp dir is ~1 GB of TensorFlow source).
+
+    Only entries untouched for ``older_than`` seconds go: a run still
+    downloading or extracting into its own temp dir is never that old.
+    """
+    now = time.time()
+    for entry in directory.iterdir():
+        if not entry.name.startswith((".tmp-", ".broken-")):
+            continue
+        try:
+            if now - os.lstat(entry).st_mtime > older_than:
+                shutil.rmtree(entry, ignore_errors=True)
+        except FileNotFoundError:
+            pass  # another run cleaned it
+
+
+def _discard(tree: Path) -> None:
+    """Move a broken cached tree out of the way (one rename, so a concurrent run never sees half of it)."""
+    if not os.path.lexists(tree):
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".broken-", dir=tree.parent))
+    try:
+        os.rename(tree, aside / "src")
+    except FileNotFoundError:
+        pass  # another run moved it already
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def download_timeout(env: Mapping[str, str]) -> float:
+    """The overall download limit from ``TFLITE_SLIM_DOWNLOAD_TIMEOUT`` (seconds), else an hour."""
+    value = env.get(ENV_DOWNLOAD_TIMEOUT)
+    if not value:
+        return DEFAULT_DOWNLOAD_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise UsageError(f"{ENV_DOWNLOAD_TIMEOUT}={value!r}: expected a number of seconds greater than 0")
+    return seconds
 
 
 def archive_url(version: str, env: Optional[Mapping[str, str]] = None) -> str:
@@ -161,69 +248,80 @@ def fetch_source(
 ) -> TensorflowSource:
     """TensorFlow ``version``'s source tree from the cache, downloading it once if needed."""
     check_version(version)
+    env = os.environ if env is None else env
     final = cache_dir / "tensorflow" / version / "src"
-    if (final / SOURCE_RECORD).is_file():
+    if _intact(final, version):
         return detect_source(str(final))
     url = archive_url(version, env)
+    deadline = download_timeout(env)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(final.parent, older_than=max(STALE_TEMP_AGE, 2 * deadline))
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
     try:
         archive = tmp / "source.tar.gz"
-        size, sha256 = _download(client, url, archive, progress)
+        size, sha256 = _download(client, url, archive, progress, deadline)
         top, commit = _extract(archive, tmp / "x", url)
         record = {"version": version, "url": redact_url(url), "size": size, "sha256": sha256, "commit": commit}
-        (top / SOURCE_RECORD).write_text(dumps(record))
+        _write_record(top / SOURCE_RECORD, dumps(record))
+        if not _intact(final, version):
+            _discard(final)  # left by an interrupted or older run: replaced, never trusted
         try:
             os.rename(top, final)
-        except OSError:
-            if not (final / SOURCE_RECORD).is_file():
-                raise
+        except OSError as e:
+            if not _intact(final, version):  # else a concurrent run finished first: use its tree
+                raise UsageError(
+                    f"cannot put TensorFlow {version}'s source into {final} ({e.strerror or e}); "
+                    "check that the cache directory (--cache-dir) is writable"
+                ) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return detect_source(str(final))
 
 
-def _download(client: HttpClient, url: str, dest: Path, progress: Optional[Progress]) -> tuple[int, str]:
+def _write_record(path: Path, text: str) -> None:
+    """Create the record; never through a link or over a file the archive brought (it cannot, but be sure)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags, 0o644), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _download(
+    client: HttpClient, url: str, dest: Path, progress: Optional[Progress], deadline: float
+) -> tuple[int, str]:
     response = client.get(url, stream=True)
     try:
         if response.status_code != 200:
             hint = " (is it a TensorFlow release tag?)" if response.status_code == 404 else ""
             raise NetworkError(f"download of {redact_url(url)} failed: HTTP {response.status_code}{hint}")
+        # Content-Length counts the bytes as sent (after any Content-Encoding), which is what we store.
         total_header = response.headers.get("Content-Length")
         total = int(total_header) if total_header and total_header.isdigit() else None
         digest, size = hashlib.sha256(), 0
         with open(dest, "wb") as f:
-            for chunk in HttpClient.iter_body(response):
-                f.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-                if progress:
-                    progress(size, total)
-        if total is not None and size != total:
+            try:
+                for chunk in HttpClient.iter_raw(response, deadline=deadline):
+                    f.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if progress:
+                        progress(size, total)
+            except DeadlineExceeded as e:
+                raise NetworkError(
+                    f"{e}; on a slow link set {ENV_DOWNLOAD_TIMEOUT} to more seconds, or use a nearer mirror "
+                    f"({ENV_ARCHIVE_URL})"
+                ) from e
+        if total is not None and size < total:
             raise NetworkError(f"download of {redact_url(url)} ended early: {size} of {total} bytes")
+        if total is not None and size > total:
+            raise NetworkError(f"download of {redact_url(url)} sent {size} bytes, more than its Content-Length {total}")
         return size, digest.hexdigest()
     finally:
         response.close()
 
 
 def _extract(archive: Path, into: Path, url: str) -> tuple[Path, Optional[str]]:
-    """Extract safely (no absolute paths, no ``..``, no links out); return the single top dir and commit."""
-    try:
-        with tarfile.open(archive, "r:gz") as tar:
-            members = tar.getmembers()
-            for m in members:
-                name = m.name
-                if name.startswith("/") or ".." in Path(name).parts or m.isdev():
-                    raise NetworkError(f"{redact_url(url)}: unsafe path {name!r} in the archive; refusing it")
-                if (m.issym() or m.islnk()) and (m.linkname.startswith("/") or ".." in Path(m.linkname).parts):
-                    # TensorFlow's tree has relative in-tree links only; anything else is suspicious.
-                    raise NetworkError(f"{redact_url(url)}: link {name!r} points outside the tree; refusing it")
-            tar.extractall(into, members=members)
-            # GitHub's archives carry the commit in the pax global header (git archive's comment).
-            comment = tar.pax_headers.get("comment", "")
-    except (tarfile.TarError, OSError, EOFError) as e:
-        raise NetworkError(f"{redact_url(url)}: not a readable .tar.gz ({e})") from e
-    tops = [p for p in into.iterdir()]
-    if len(tops) != 1 or not tops[0].is_dir():
-        raise NetworkError(f"{redact_url(url)}: expected one top-level directory in the archive")
-    return tops[0], comment if _SHA.match(comment) else None
+    """Extract with the ``data`` filter's rules (:mod:`tflite_slim.tarball`); return the top dir and commit."""
+    done = tarball.extract(archive, into, redact_url(url), reserved={SOURCE_RECORD})
+    # GitHub's archives carry the commit in the pax global header (git archive's comment).
+    comment = done.pax_headers.get("comment", "")
+    return done.top, comment if _SHA.match(comment) else None

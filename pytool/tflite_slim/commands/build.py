@@ -10,7 +10,7 @@ from tflite_slim import builder
 from tflite_slim.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.opset import dumps
 from tflite_slim.plan import DEFAULT_ABIS, parse_abis
-from tflite_slim.process import format_argv
+from tflite_slim.process import format_argv, program_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="local Bazel (default) or TensorFlow's tflite-android Docker image")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
-    p.add_argument("--bazel", default="bazel", metavar="PATH", help="Bazel (or bazelisk) to run (default: bazel)")
+    p.add_argument("--bazel", default="bazel", type=program_path, metavar="PATH",
+                   help="Bazel (or bazelisk) to run: a name on PATH, or a path (relative to the current "
+                        "directory) (default: bazel)")
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for every 'bazel build' (repeatable), e.g. --bazel-arg=--jobs=8")
     p.add_argument("--docker", default="docker", metavar="PATH", help="Docker client to run (default: docker)")

@@ -97,6 +97,11 @@ def run(args: argparse.Namespace) -> int:
     pub = publication_from_args(args)
     location = settings.local_repository(args.repo)
     repo = location.path.resolve()
+    if args.coordinates_out is not None:
+        try:  # a symlink or directory there is refused before anything is installed
+            files.check_output(args.coordinates_out)
+        except OSError as e:
+            raise UsageError(f"--coordinates-out {args.coordinates_out}: cannot write it ({e.strerror or e})") from e
     results = mavenlocal.install(pub, repo, force=args.force)
     print(f"local repository: {repo} (from {location.source})")
     for r in results:
@@ -104,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.coordinates_out is not None:
         doc = coordinates_document(pub, str(repo))
         try:
-            files.write_atomic(args.coordinates_out.resolve(), dumps(doc).encode("utf-8"))
+            files.write_output(args.coordinates_out, dumps(doc).encode("utf-8"))
         except OSError as e:
             raise UsageError(f"--coordinates-out {args.coordinates_out}: cannot write it ({e.strerror or e})") from e
     return 0

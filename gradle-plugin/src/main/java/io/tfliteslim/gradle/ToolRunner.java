@@ -111,7 +111,7 @@ public final class ToolRunner {
     static String pythonAdvice(String python, String problem) {
         return "Python 3.9+ with tflite-slim not found: '" + python + "' " + problem
                 + ". Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to an interpreter that has it,"
-                + " or install it with `" + python + " -m pip install tflite-slim`"
-                + " (from a checkout: `pip install -e <tflite-slim checkout>`).";
+                + " or install it from a tflite-slim checkout (the package is not on PyPI):"
+                + " `" + python + " -m pip install -e <tflite-slim checkout>`.";
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /** tfliteReport through the real Python tool, on a plain (non-Android) project. */
@@ -74,6 +75,7 @@ public class ReportFunctionalTest {
         BuildResult result = f.fail("tfliteReport");
         assertTrue(result.getOutput(), result.getOutput().contains(
                 "Python 3.9+ with tflite-slim not found: 'no-such-python3' cannot be run"));
-        assertTrue(result.getOutput(), result.getOutput().contains("no-such-python3 -m pip install tflite-slim"));
+        assertTrue(result.getOutput(), result.getOutput().contains("`no-such-python3 -m pip install -e <tflite-slim checkout>`"));
+        assertFalse(result.getOutput(), result.getOutput().contains("pip install " + "tflite-slim"));
     }
 }

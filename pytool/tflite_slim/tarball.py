@@ -1,0 +1,190 @@
+"""Extract a downloaded source archive with the ``data`` filter's guarantees, on every Python we support.
+
+``tarfile``'s ``data`` filter exists only in newer interpreters (3.12, and
+security releases of 3.9-3.11), and without it an extraction as root gives
+files the archive's uid/gid and keeps setuid bits. So the checks are done
+here, before anything is written, and the members are written by us:
+
+* one top-level directory holds everything; no absolute names, no ``..``;
+  the top-level entry itself is a directory, never a symlink;
+* regular files and directories only, plus symlinks that stay inside the tree.
+  TensorFlow's own tree has relative in-tree links (for example
+  ``tensorflow/lite/experimental/c/c_api_types.h -> ../../c/c_api_internal.h``)
+  and ``git archive``, which makes GitHub's tarballs, keeps them as links, so
+  refusing every link would refuse real releases. Hard links, devices and
+  FIFOs never occur there and are refused, naming the member;
+* nothing is written through a link: a member below a symlink member is
+  refused, links are made last, and each must resolve (following the
+  archive's other links) inside the tree;
+* the files are ours: no archive uid/gid, mode 0644 or 0755 (the owner's
+  execute bit decides) under the umask, never setuid/setgid/sticky;
+* names we reserve (the source record) cannot come from the archive, so our
+  record can never be written through a link the archive planted.
+
+A ``.tar.gz`` wrapped in one more gzip layer (a mirror that gzip-encodes the
+archive on the fly; we store the bytes as sent) is opened too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import posixpath
+import shutil
+import tarfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Collection, Iterator, Mapping
+
+from tflite_slim.errors import NetworkError
+
+_GZIP_MAGIC = b"\x1f\x8b"
+#: A .tar.gz plus at most one Content-Encoding layer around it.
+_MAX_GZIP_LAYERS = 2
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The extracted tree's top directory and the archive's pax global header (GitHub puts the commit there)."""
+
+    top: Path
+    pax_headers: Mapping[str, str]
+
+
+def extract(archive: Path, into: Path, origin: str, *, reserved: Collection[str] = ()) -> Extracted:
+    """Check every member of ``archive``, then write them under ``into`` (which must not exist yet).
+
+    ``origin`` names the archive in errors (a redacted URL); ``reserved`` are
+    file names the archive may not carry at the top of its tree.
+    Raises :class:`NetworkError`; on error ``into`` may hold a partial tree for
+    the caller to delete.
+    """
+    try:
+        with _open(archive) as tar:
+            members = tar.getmembers()
+            top = _check(members, origin, reserved)
+            try:
+                os.makedirs(into)
+                _write(tar, members, into, origin)
+            except OSError as e:
+                if e.filename is None:  # gzip's and tarfile's read errors name no file
+                    raise
+                raise NetworkError(f"{origin}: cannot extract into {into} ({e.strerror or e}: {e.filename})") from e
+            return Extracted(into / top, dict(tar.pax_headers))
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
+        raise NetworkError(f"{origin}: not a readable .tar.gz ({e})") from e
+
+
+@contextlib.contextmanager
+def _open(archive: Path) -> Iterator[tarfile.TarFile]:
+    """The tar inside ``archive``: plain, gzip'd, or gzip'd once more."""
+    with contextlib.ExitStack() as stack:
+        stream = stack.enter_context(open(archive, "rb"))
+        for _ in range(_MAX_GZIP_LAYERS):
+            magic = stream.read(2)
+            stream.seek(0)
+            if magic != _GZIP_MAGIC:
+                break
+            stream = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+        yield stack.enter_context(tarfile.open(fileobj=stream, mode="r:"))
+
+
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(p for p in PurePosixPath(name).parts if p != ".")
+
+
+def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str]) -> str:
+    """Refuse the archive unless every member is safe (see the module docstring); return the top directory."""
+
+    def refuse(member: tarfile.TarInfo, why: str) -> NetworkError:
+        return NetworkError(f"{origin}: member {member.name!r} {why}; refusing the archive")
+
+    tops: set[str] = set()
+    links: dict[str, tarfile.TarInfo] = {}
+    for m in members:
+        parts = _parts(m.name)
+        if not parts or m.name.startswith("/") or ".." in parts:
+            raise refuse(m, "has an unsafe path")
+        tops.add(parts[0])
+        if m.issym():
+            if len(parts) == 1:
+                raise refuse(m, "is a top-level symlink")
+            links["/".join(parts)] = m
+        elif not (m.isreg() or m.isdir()):
+            kind = "a hard link" if m.islnk() else "a device, FIFO or other special file"
+            raise refuse(m, f"is {kind}; only files, directories and in-tree symlinks are allowed")
+        if len(parts) == 2 and parts[1] in reserved:
+            raise refuse(m, "uses a name tflite-slim reserves for its own record")
+    if len(tops) != 1:
+        raise NetworkError(f"{origin}: expected one top-level directory in the archive, found {len(tops)}")
+    (top,) = tops
+    for m in members:
+        parts = _parts(m.name)
+        if len(parts) == 1 and not m.isdir():
+            raise refuse(m, "is the top-level entry but not a directory")
+        for i in range(1, len(parts)):
+            if "/".join(parts[:i]) in links:
+                raise refuse(m, f"lies below the symlink {'/'.join(parts[:i])!r}")
+    for name, m in links.items():
+        if m.linkname.startswith("/") or not _resolves_inside(name, links, top):
+            raise refuse(m, f"is a symlink to {m.linkname!r}, outside the tree")
+    return top
+
+
+def _resolves_inside(name: str, links: Mapping[str, tarfile.TarInfo], top: str) -> bool:
+    """Whether the link ``name`` resolves inside ``top``, following the archive's links as the OS would."""
+    path = list(_parts(posixpath.dirname(name)))
+    todo = [p for p in links[name].linkname.split("/") if p not in ("", ".")]
+    hops = 0
+    while todo:
+        part = todo.pop(0)
+        if part == "..":
+            if len(path) <= 1:  # above the top directory
+                return False
+            path.pop()
+            continue
+        path.append(part)
+        here = "/".join(path)
+        if here in links:
+            hops += 1
+            if hops > 40:  # a loop: the OS gives up too (ELOOP)
+                return False
+            link = links[here].linkname
+            if link.startswith("/"):
+                return False
+            path.pop()
+            todo = [p for p in link.split("/") if p not in ("", ".")] + todo
+    return bool(path) and path[0] == top
+
+
+def _write(tar: tarfile.TarFile, members: list[tarfile.TarInfo], into: Path, origin: str) -> None:
+    """Directories and files first, links last; modes are ours, owners are us."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for m in members:
+        dest = into.joinpath(*_parts(m.name))
+        if m.isdir():
+            dest.mkdir(parents=True, exist_ok=True)
+            os.chmod(dest, 0o755 & ~mask)
+        elif m.isreg():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(m)
+            if source is None:
+                raise NetworkError(f"{origin}: member {m.name!r} has no data")
+            try:
+                # "x": a second member of the same name is refused, never merged or followed.
+                with source, open(dest, "xb") as f:
+                    shutil.copyfileobj(source, f, 1 << 20)
+            except FileExistsError as e:
+                raise NetworkError(f"{origin}: member {m.name!r} appears twice; refusing the archive") from e
+            os.chmod(dest, (0o755 if m.mode & 0o100 else 0o644) & ~mask)
+    for m in members:
+        if m.issym():
+            dest = into.joinpath(*_parts(m.name))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.symlink(m.linkname, dest)
+            except FileExistsError as e:
+                raise NetworkError(f"{origin}: member {m.name!r} appears twice; refusing the archive") from e
