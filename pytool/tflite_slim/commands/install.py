@@ -118,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
     results = mavenlocal.install(pub, repo, force=args.force)
     print(f"local repository: {repo} (from {location.source})")
     for r in results:
-        print(f"{r.status}: {r.coordinates} in {r.directory}")
+        detail = f" (rewrote {', '.join(r.repaired)})" if r.repaired else ""
+        print(f"{r.status}: {r.coordinates} in {r.directory}{detail}")
     if args.coordinates_out is not None:
         doc = coordinates_document(pub, str(repo))
         try:
