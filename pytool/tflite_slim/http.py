@@ -88,11 +88,13 @@ class HttpClient:
         data: Union[bytes, None] = None,
         headers: Optional[Mapping[str, str]] = None,
         stream: bool = False,
+        allow_redirects: bool = True,
     ) -> requests.Response:
         """Send one request (retried as configured) and return the response, whatever its status.
 
         Connection failures and timeouts become :class:`NetworkError` naming the
-        (redacted) URL; status handling is the caller's.
+        (redacted) URL; status handling is the caller's. With
+        ``allow_redirects=False`` a 3xx answer is returned as it is.
         """
         log.info("%s %s", method, redact_url(url))
         try:
@@ -103,7 +105,7 @@ class HttpClient:
                 headers=dict(headers or {}),
                 stream=stream,
                 timeout=self.timeout,
-                allow_redirects=True,
+                allow_redirects=allow_redirects,
             )
         except requests.exceptions.RetryError as e:
             raise NetworkError(f"{method} {redact_url(url)} kept failing after retries: {_reason(e)}") from e
@@ -115,14 +117,27 @@ class HttpClient:
         except requests.exceptions.RequestException as e:
             raise NetworkError(f"{method} {redact_url(url)} failed: {_reason(e)}") from e
 
-    def get(self, url: str, *, stream: bool = False, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
-        return self.request("GET", url, stream=stream, headers=headers)
+    def get(
+        self,
+        url: str,
+        *,
+        stream: bool = False,
+        headers: Optional[Mapping[str, str]] = None,
+        allow_redirects: bool = True,
+    ) -> requests.Response:
+        return self.request("GET", url, stream=stream, headers=headers, allow_redirects=allow_redirects)
 
     def put(self, url: str, data: bytes, *, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
-        return self.request("PUT", url, data=data, headers=headers)
+        """PUT ``data``; a redirect is never followed, the caller gets the 3xx answer.
 
-    def head(self, url: str) -> requests.Response:
-        return self.request("HEAD", url)
+        Following one would re-send the body elsewhere, or (requests' rules for
+        301/302/303) send an empty PUT or turn it into a GET whose 200 looks
+        like success; and the credentials would go along.
+        """
+        return self.request("PUT", url, data=data, headers=headers, allow_redirects=False)
+
+    def head(self, url: str, *, allow_redirects: bool = True) -> requests.Response:
+        return self.request("HEAD", url, allow_redirects=allow_redirects)
 
     @staticmethod
     def iter_body(response: requests.Response, chunk_size: int = 1 << 20) -> Iterator[bytes]:
