@@ -202,7 +202,8 @@ def test_deploy_broken_off_at_any_put_is_completed_by_a_rerun(
         meta = files[f"io/tfliteslim/{artifact}/maven-metadata.xml"]
         assert repometa.parse(meta, Coordinates("io.tfliteslim", artifact, V)).versions == (V,)
         for algo in ("md5", "sha1", "sha256", "sha512"):
-            assert files[f"io/tfliteslim/{artifact}/maven-metadata.xml.{algo}"] == hashlib.new(algo, meta).hexdigest().encode()
+            digest = hashlib.new(algo, meta).hexdigest().encode()
+            assert files[f"io/tfliteslim/{artifact}/maven-metadata.xml.{algo}"] == digest
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
@@ -408,3 +409,12 @@ def test_plain_http_without_credentials_warns(tmp_path: Path, out: Path, capsys)
 def test_loopback_http_with_credentials_is_quiet(server: RepoServer, out: Path, capsys) -> None:
     assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
     assert capsys.readouterr().err == ""
+
+
+def test_huge_or_garbage_checksum_file_is_refused_not_read_whole(server: RepoServer, out: Path, capsys) -> None:
+    sums = server.root / f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.pom.md5"
+    sums.parent.mkdir(parents=True)
+    sums.write_bytes(b"0" * (8 << 20))
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert f"(tensorflow-lite-{V}.pom.md5 differs)" in capsys.readouterr().err
+    assert server.paths("PUT") == []

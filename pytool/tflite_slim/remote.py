@@ -224,13 +224,21 @@ def _file_state(path: str, ours: dict[str, str], size: int, target: Target, clie
 def _get_checksum(path: str, target: Target, client: HttpClient) -> Optional[str]:
     """The digest a repository checksum file states, ``None`` when there is none; garbage never equals ours."""
     url = target.file_url(path)
-    response = client.get(url, allow_redirects=False)
-    _check_answer(response, "GET", url, target)
-    if response.status_code in (404, 410):
-        return None
-    if response.status_code != 200:
-        raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
-    return parse_checksum(response.content[:_CHECKSUM_MAX].decode("ascii", errors="replace"))
+    response = client.get(url, stream=True, allow_redirects=False)
+    try:
+        _check_answer(response, "GET", url, target)
+        if response.status_code in (404, 410):
+            return None
+        if response.status_code != 200:
+            raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
+        head = b""
+        for block in client.iter_body(response, chunk_size=_CHECKSUM_MAX + 1):
+            head += block
+            if len(head) > _CHECKSUM_MAX:
+                return ""  # no checksum file is that long; never read a huge one whole
+    finally:
+        response.close()
+    return parse_checksum(head.decode("ascii", errors="replace"))
 
 
 def _remote_sha256(url: str, target: Target, client: HttpClient) -> str:

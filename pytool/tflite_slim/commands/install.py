@@ -104,7 +104,9 @@ def check_output_path(path: Path, setting: str) -> None:
     if target.is_dir():
         raise UsageError(f"{setting} {path}: is a directory; give a file path")
     if not target.parent.is_dir():
-        raise UsageError(f"{setting} {path}: directory {target.parent} does not exist; create it or choose another path")
+        raise UsageError(
+            f"{setting} {path}: directory {target.parent} does not exist; create it or choose another path"
+        )
     if not os.access(target.parent, os.W_OK | os.X_OK):
         raise UsageError(f"{setting} {path}: directory {target.parent} is not writable; choose another path")
 
