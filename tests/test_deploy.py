@@ -418,3 +418,13 @@ def test_huge_or_garbage_checksum_file_is_refused_not_read_whole(server: RepoSer
     assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
     assert f"(tensorflow-lite-{V}.pom.md5 differs)" in capsys.readouterr().err
     assert server.paths("PUT") == []
+
+
+def test_only_credentials_we_resolved_are_sent(server: RepoServer, out: Path, isolated_home: Path, capsys) -> None:
+    """requests would read ~/_netrc by itself; those credentials would bypass the plain-http check and messages."""
+    netrc = isolated_home / "_netrc"
+    netrc.write_text(f"machine 127.0.0.1 login deployer password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    assert deploy(server, out) == 2
+    assert "the repository needs credentials" in capsys.readouterr().err
+    assert server.authorizations and set(server.authorizations) == {None}

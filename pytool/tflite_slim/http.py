@@ -14,6 +14,7 @@ import urllib.parse
 from typing import Iterator, Mapping, Optional, Tuple, Union
 
 import requests
+import requests.auth
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -50,11 +51,18 @@ class HttpClient:
         retries: int = 3,
         backoff: float = 0.5,
         timeout: Tuple[float, float] = DEFAULT_TIMEOUT,
+        implicit_netrc: bool = True,
     ) -> None:
+        """``implicit_netrc=False``: send ``auth`` or nothing, never what requests finds in a netrc file itself.
+
+        Callers that resolve credentials themselves (``deploy``) need that, so that
+        every credential sent is one they checked (plain-http refusal) and named.
+        """
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        self.session.auth = auth
+        # requests looks up ~/.netrc and ~/_netrc whenever a session has no auth; a (truthy) no-op auth stops that.
+        self.session.auth = auth if auth is not None or implicit_netrc else _NoAuth()
         retry = Retry(
             total=retries,
             connect=retries,
@@ -146,6 +154,13 @@ class HttpClient:
             yield from response.iter_content(chunk_size)
         except requests.exceptions.RequestException as e:
             raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
+
+
+class _NoAuth(requests.auth.AuthBase):
+    """Send no credentials (and keep requests from adding netrc ones)."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
 
 
 def _reason(e: BaseException) -> str:
