@@ -266,8 +266,8 @@ def _recover(artifact_dir: Path) -> None:
     swap completed (the live one is complete, it arrived by one rename): drop it.
     """
     for aside in sorted(artifact_dir.glob(f"{_ASIDE_PREFIX}*")):
-        if not aside.is_dir():
-            continue
+        if aside.is_symlink() or not aside.is_dir():
+            continue  # not something we made
         live = artifact_dir / aside.name[len(_ASIDE_PREFIX):]
         if live.exists():
             shutil.rmtree(aside, ignore_errors=True)
