@@ -4,10 +4,15 @@ Stores PUT bodies under a directory and serves them back with GET/HEAD, like
 a WebDAV-backed repository; :meth:`RepoServer.serve` places a file to download. Basic auth is required for every request when
 ``credentials`` is set; ``fail_next`` answers that many coming requests
 (only those of ``fail_method`` when set) with 500; ``immutable`` refuses a second PUT of the same non-metadata file with
-400, as release repositories (Nexus, Artifactory) do. Every request is logged
-as ``(method, path, status)`` and its User-Agent in ``user_agents``.
+400, as release repositories (Nexus, Artifactory) do. ``fail_puts_from = N``
+answers the Nth PUT and every later one with 500 (a server that breaks down
+half-way through a deploy). ``redirect = (status, location)`` answers requests
+(only those of ``redirect_method`` when set) with that 3xx.
 ``get_headers`` are added to every successful GET (e.g. ``Content-Encoding``);
 ``trickle`` sends GET bodies one byte per that many seconds (a stalling mirror).
+Every request is logged as ``(method, path, status)``, its User-Agent in
+``user_agents`` and its Authorization header in ``authorizations``. ``host``
+picks the address to listen on (default 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -21,19 +26,26 @@ from typing import Optional, Tuple
 
 
 class RepoServer:
-    def __init__(self, root: Path, credentials: Optional[Tuple[str, str]] = ("deployer", "s3cret")) -> None:
+    def __init__(
+        self, root: Path, credentials: Optional[Tuple[str, str]] = ("deployer", "s3cret"), host: str = "127.0.0.1"
+    ) -> None:
         self.root = root
         self.credentials = credentials
         self.fail_next = 0
         self.fail_method: Optional[str] = None
+        self.fail_puts_from: Optional[int] = None
+        self.puts_seen = 0
+        self.redirect: Optional[Tuple[int, str]] = None
+        self.redirect_method: Optional[str] = None
+        self.authorizations: list[Optional[str]] = []
         self.immutable = True
         self.get_headers: dict[str, str] = {}
         self.trickle: Optional[float] = None
         self.requests: list[tuple[str, str, int]] = []
         self.user_agents: list[Optional[str]] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/maven"
+        self.httpd = ThreadingHTTPServer((host, 0), _handler(self))
+        self.url = f"http://{host}:{self.httpd.server_address[1]}/maven"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> "RepoServer":
@@ -66,16 +78,19 @@ def _handler(server: RepoServer) -> type:
         def log_message(self, *args: object) -> None:  # keep pytest output clean
             pass
 
-        def _answer(self, status: int, body: bytes = b"", head: bool = False) -> None:
+        def _answer(self, status: int, body: bytes = b"", head: bool = False, location: Optional[str] = None) -> None:
             with server.lock:
                 server.requests.append((self.command, self.path, status))
                 server.user_agents.append(self.headers.get("User-Agent"))
+                server.authorizations.append(self.headers.get("Authorization"))
             self.send_response(status)
             if status == 401:
                 self.send_header("WWW-Authenticate", 'Basic realm="maven"')
             if self.command == "GET" and status == 200:
                 for name, value in server.get_headers.items():
                     self.send_header(name, value)
+            if location is not None:
+                self.send_header("Location", location)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if head:
@@ -94,11 +109,19 @@ def _handler(server: RepoServer) -> type:
         def _gate(self) -> bool:
             """True when the request may proceed; answers 500/401 itself otherwise."""
             with server.lock:
+                if self.command == "PUT":
+                    server.puts_seen += 1
                 if server.fail_next > 0 and server.fail_method in (None, self.command):
                     server.fail_next -= 1
                     failing = True
                 else:
-                    failing = False
+                    failing = self.command == "PUT" and server.fail_puts_from is not None and (
+                        server.puts_seen >= server.fail_puts_from
+                    )
+                redirect = server.redirect if server.redirect_method in (None, self.command) else None
+            if redirect is not None:
+                self._answer(redirect[0], b"moved", head=self.command == "HEAD", location=redirect[1])
+                return False
             if failing:
                 self._answer(500, b"injected failure")
                 return False

@@ -129,3 +129,71 @@ def test_file_path(coords: Coordinates, ext: str, classifier: str, path: str) ->
 def test_coordinates_validate_on_creation() -> None:
     with pytest.raises(UsageError):
         Coordinates("io.tfliteslim", "tensorflow-lite", "1 0")
+
+
+# Names that would collide with a repository's own files once they become a directory or file name.
+COLLIDING = [
+    "maven-metadata-local.xml",
+    "maven-metadata.xml",
+    "maven-metadata.xml.sha1",
+    "Maven-Metadata-Local.xml",  # case-folding file systems (macOS, Windows)
+    "maven-metadata",
+    "1.0.md5",
+    "1.0.sha1",
+    "1.0.SHA256",
+    "1.0.sha512",
+    "1.0.asc",
+    ".tflite-slim.lock",
+    ".tflite-slim-staging-1.0",
+    ".hidden",
+    "1.0.",
+]
+
+
+@pytest.mark.parametrize(
+    "part, setting",
+    [("version", "--version"), ("runtime_artifact", "--artifact-id"),
+     ("select_tf_ops_artifact", "--select-tf-ops-artifact-id")],
+)
+@pytest.mark.parametrize("value", COLLIDING)
+def test_names_colliding_with_repository_files_are_refused(part: str, setting: str, value: str) -> None:
+    with pytest.raises(UsageError) as e:
+        resolve(CoordinateChoice(**{part: value}), "2.16.1", FP)
+    assert str(e.value).startswith(f"{setting} {value!r} ")
+    assert "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("value", COLLIDING)
+def test_coordinates_and_classifiers_refuse_colliding_names(value: str) -> None:
+    with pytest.raises(UsageError, match="artifactId"):
+        Coordinates("io.tfliteslim", value, "1.0")
+    with pytest.raises(UsageError, match="--version"):
+        Coordinates("io.tfliteslim", "tensorflow-lite", value)
+    with pytest.raises(UsageError, match="classifier"):
+        Coordinates("io.tfliteslim", "tensorflow-lite", "1.0").file_name("jar", value)
+
+
+@pytest.mark.parametrize(
+    "group, ok",
+    [
+        ("io.tfliteslim", True),
+        ("org.md5", True),  # dots become directories: a segment named md5 collides with nothing
+        ("com.maven-metadata", True),
+        (".io.tfliteslim", False),
+        ("io.tfliteslim.", False),
+        ("io..tfliteslim", False),
+        ("io/tfliteslim", False),
+        ("..", False),
+    ],
+)
+def test_group_ids(group: str, ok: bool) -> None:
+    if ok:
+        assert resolve(CoordinateChoice(group=group), "2.16.1", FP)[0].group == group
+    else:
+        with pytest.raises(UsageError, match=r"^--group-id "):
+            resolve(CoordinateChoice(group=group), "2.16.1", FP)
+
+
+@pytest.mark.parametrize("value", ["2.16.1-slim-0123456789ab", "1.0-md5sum", "metadata", "sha1", "my-maven-metadata"])
+def test_names_that_only_resemble_repository_files_are_fine(value: str) -> None:
+    assert Coordinates("io.tfliteslim", value, value).version == value

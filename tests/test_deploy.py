@@ -121,25 +121,127 @@ def test_server_keeps_failing(server: RepoServer, out: Path, capsys) -> None:
     assert "500" in err and err.count("\n") == 1
 
 
-def test_existing_release_is_refused_before_any_upload(server: RepoServer, out: Path, capsys) -> None:
+def test_same_build_again_is_unchanged_and_uploads_nothing(server: RepoServer, out: Path, capsys) -> None:
     args = ("--username", "deployer", "--password-env", "DEPLOY_PW")
     assert deploy(server, out, *args) == 0
     before = server.files()
     count = len(server.requests)
-    assert deploy(server, out, *args) == 2
-    err = capsys.readouterr().err
-    assert f"error: io.tfliteslim:tensorflow-lite:{V} is already in {server.url} (listed in maven-metadata.xml)" in err
+    capsys.readouterr()
+    assert deploy(server, out, *args) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"unchanged: io.tfliteslim:tensorflow-lite:{V} to {server.url}",
+        f"unchanged: io.tfliteslim:tensorflow-lite-select-tf-ops:{V} to {server.url}",
+    ]
     assert server.files() == before
-    assert [m for m, _, _ in server.requests[count:]] == ["GET"]
+    assert "PUT" not in [m for m, _, _ in server.requests[count:]]
 
 
-def test_existing_pom_without_metadata_is_refused(server: RepoServer, out: Path, capsys) -> None:
+def test_different_bytes_are_refused_before_any_upload(server: RepoServer, out: Path, tmp_path: Path, capsys) -> None:
+    args = ("--username", "deployer", "--password-env", "DEPLOY_PW")
+    assert deploy(server, out, *args) == 0
+    before = server.files()
+    count = len(server.requests)
+    other = make_build_out(tmp_path / "other", WITH_FLEX, payload=b"other native code")
+    assert deploy(server, other, *args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: io.tfliteslim:tensorflow-lite:{V} is already in {server.url} with different "
+                          f"content (tensorflow-lite-{V}.aar ")
+    assert "nothing was uploaded" in err and err.count("\n") == 1
+    assert server.files() == before
+    assert "PUT" not in [m for m, _, _ in server.requests[count:]]
+
+
+def test_existing_pom_with_other_bytes_is_refused(server: RepoServer, out: Path, capsys) -> None:
     pom = server.root / f"io/tfliteslim/tensorflow-lite-select-tf-ops/{V}/tensorflow-lite-select-tf-ops-{V}.pom"
     pom.parent.mkdir(parents=True)
     pom.write_text("<project/>")
     assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
-    assert f"(tensorflow-lite-select-tf-ops-{V}.pom exists)" in capsys.readouterr().err
+    assert f"(tensorflow-lite-select-tf-ops-{V}.pom has 10 bytes, not " in capsys.readouterr().err
     assert list(server.files()) == [str(pom.relative_to(server.root))]  # not even the runtime went up
+
+
+def test_same_size_other_bytes_without_checksums_are_compared_by_content(server: RepoServer, out: Path, capsys) -> None:
+    """No checksum files to trust: the file's own bytes are fetched and hashed."""
+    aar_bytes = (out / "tensorflow-lite.aar").read_bytes()
+    aar = server.root / f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar"
+    aar.parent.mkdir(parents=True)
+    aar.write_bytes(bytes(len(aar_bytes)))
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert f"(tensorflow-lite-{V}.aar differs)" in capsys.readouterr().err
+    assert server.paths("PUT") == []
+    aar.write_bytes(aar_bytes)  # the right bytes, still without checksum files: completed, the AAR not re-sent
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    assert f"completed: io.tfliteslim:tensorflow-lite:{V}" in capsys.readouterr().out
+    assert f"/maven/io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar" not in server.paths("PUT")
+    assert server.files()[f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar.sha1"] == (
+        hashlib.sha1(aar_bytes).hexdigest().encode()
+    )
+
+
+# A flex publication is 40 PUTs: per artifact 3 files and 12 checksum files, then metadata and 4 checksums.
+@pytest.mark.parametrize("failing_put", [1, 2, 5, 6, 15, 16, 17, 20, 21, 36, 40])
+def test_deploy_broken_off_at_any_put_is_completed_by_a_rerun(
+    server: RepoServer, out: Path, tmp_path: Path, capsys, failing_put: int
+) -> None:
+    args = ("--username", "deployer", "--password-env", "DEPLOY_PW", "--retries", "0")
+    server.fail_puts_from = failing_put
+    assert deploy(server, out, *args) == 2
+    assert "the upload is incomplete, deploy again" in capsys.readouterr().err
+    server.fail_puts_from = None
+    assert deploy(server, out, *args) == 0  # the immutable server would answer 400 to any file sent twice
+    assert [s for m, _, s in server.requests if m == "PUT"].count(400) == 0
+    with RepoServer(tmp_path / "reference") as reference:
+        assert deploy(reference, out, *args) == 0
+        expected = reference.files()
+    files = server.files()
+    assert sorted(files) == sorted(expected)
+    for name, data in files.items():
+        if "maven-metadata.xml" not in name:
+            assert data == expected[name], name
+    for artifact in ("tensorflow-lite", "tensorflow-lite-select-tf-ops"):
+        meta = files[f"io/tfliteslim/{artifact}/maven-metadata.xml"]
+        assert repometa.parse(meta, Coordinates("io.tfliteslim", artifact, V)).versions == (V,)
+        for algo in ("md5", "sha1", "sha256", "sha512"):
+            digest = hashlib.new(algo, meta).hexdigest().encode()
+            assert files[f"io/tfliteslim/{artifact}/maven-metadata.xml.{algo}"] == digest
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_redirected_put_is_an_error_and_never_followed(server: RepoServer, out: Path, tmp_path: Path, capsys,
+                                                       status: int) -> None:
+    with RepoServer(tmp_path / "elsewhere", credentials=None) as elsewhere:
+        server.redirect, server.redirect_method = (status, f"{elsewhere.url}/moved"), "PUT"
+        assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: PUT {server.url}/io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar "
+                              f"answered {status} ")
+        assert f"redirecting to {elsewhere.url}/moved; deploy follows no redirects" in err and err.count("\n") == 1
+        assert elsewhere.requests == []  # neither the body nor the credentials went there
+    assert server.files() == {} and server.paths("PUT") == [server.paths("PUT")[0]]
+
+
+@pytest.mark.parametrize("method, first", [("GET", "maven-metadata.xml"), ("HEAD", f"tensorflow-lite-{V}.aar")])
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirected_lookups_are_errors_not_absent(server: RepoServer, out: Path, tmp_path: Path, capsys,
+                                                  method: str, first: str, status: int) -> None:
+    """Followed, the lookup would end at a 404 on another host and count as "not there yet"."""
+    with RepoServer(tmp_path / "elsewhere", credentials=None) as elsewhere:
+        server.redirect, server.redirect_method = (status, f"{elsewhere.url}/nothing-here"), method
+        assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {method} {server.url}/") and f"/{first} answered {status}" in err
+        assert elsewhere.requests == []
+    assert server.paths("PUT") == [] and server.files() == {}
+
+
+def test_redirect_location_is_redacted_and_resolved(server: RepoServer, out: Path, capsys) -> None:
+    server.redirect, server.redirect_method = (302, "http://someone:pa55word@evil.example/x"), "GET"
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    err = capsys.readouterr().err
+    assert "redirecting to http://***@evil.example/x;" in err and "pa55word" not in err
+    server.redirect = (301, "/other/maven-metadata.xml")
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert f"redirecting to {server.url.rsplit('/maven', 1)[0]}/other/maven-metadata.xml;" in capsys.readouterr().err
 
 
 def test_metadata_is_merged_with_existing_versions(server: RepoServer, tmp_path: Path) -> None:
@@ -231,3 +333,98 @@ def test_unreachable_server_is_one_line(tmp_path: Path, out: Path, capsys) -> No
     assert main(["deploy", str(out), "--url", url, "--retries", "0"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: GET {url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "url, creds, allow, outcome",
+    [
+        ("https://repo.example/maven", "netrc", False, None),
+        ("http://127.0.0.1:8081/maven", "netrc", False, None),
+        ("http://127.1.2.3/maven", "netrc", False, None),
+        ("http://localhost:8081/maven", "netrc", False, None),
+        ("http://LOCALHOST./maven", "netrc", False, None),
+        ("http://[::1]:8081/maven", "netrc", False, None),
+        ("http://[::ffff:127.0.0.1]/maven", "netrc", False, None),
+        ("http://repo.example/maven", "netrc", True, None),
+        ("http://repo.example/maven", "netrc", False, "refused"),
+        ("http://10.0.0.5/maven", "netrc", False, "refused"),
+        ("http://[fd00::2]/maven", "netrc", False, "refused"),
+        ("http://localhost.evil.example/maven", "netrc", False, "refused"),
+        ("http://128.0.0.1/maven", "netrc", False, "refused"),
+        ("http://repo.example/maven", None, False, "warning"),
+        ("http://repo.example/maven", None, True, None),
+    ],
+)
+def test_check_transport(url: str, creds, allow: bool, outcome) -> None:
+    if outcome == "refused":
+        with pytest.raises(UsageError) as e:
+            remote.check_transport(url, creds, allow)
+        assert str(e.value).startswith(f"--url {url} is plain http: the credentials from netrc would cross")
+        assert "--allow-insecure-http" in str(e.value)
+    elif outcome == "warning":
+        assert remote.check_transport(url, creds, allow).startswith(f"--url {url} is plain http")
+    else:
+        assert remote.check_transport(url, creds, allow) is None
+
+
+def _non_loopback_address() -> str:
+    """An address of this machine that is not loopback (a UDP connect sends nothing), or skip."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+            address = s.getsockname()[0]
+        except OSError:
+            address = ""
+    if not address or address.startswith("127.") or address == "0.0.0.0":
+        pytest.skip("this machine has no non-loopback IPv4 address to serve plain http on")
+    return address
+
+
+def test_credentials_over_plain_http_to_another_machine(tmp_path: Path, out: Path, capsys) -> None:
+    with RepoServer(tmp_path / "served", host=_non_loopback_address()) as server:
+        args = ("--username", "deployer", "--password-env", "DEPLOY_PW")
+        assert deploy(server, out, *args) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"error: --url {server.url} is plain http: the credentials from --username and $DEPLOY_PW would cross "
+            "the network readable by anyone on the way, so nothing was sent. Use https, or add "
+            "--allow-insecure-http if this network is trusted\n"
+        )
+        assert server.requests == []
+        assert deploy(server, out, *args, "--allow-insecure-http") == 0
+        assert capsys.readouterr().err == ""
+
+
+def test_plain_http_without_credentials_warns(tmp_path: Path, out: Path, capsys) -> None:
+    with RepoServer(tmp_path / "served", credentials=None, host=_non_loopback_address()) as server:
+        assert deploy(server, out) == 0
+        err = capsys.readouterr().err
+        assert err == (f"warning: --url {server.url} is plain http: the upload can be read and altered on the way; "
+                       "use https (or --allow-insecure-http to accept it)\n")
+        assert server.authorizations and set(server.authorizations) == {None}
+
+
+def test_loopback_http_with_credentials_is_quiet(server: RepoServer, out: Path, capsys) -> None:
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_huge_or_garbage_checksum_file_is_refused_not_read_whole(server: RepoServer, out: Path, capsys) -> None:
+    sums = server.root / f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.pom.md5"
+    sums.parent.mkdir(parents=True)
+    sums.write_bytes(b"0" * (8 << 20))
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert f"(tensorflow-lite-{V}.pom.md5 differs)" in capsys.readouterr().err
+    assert server.paths("PUT") == []
+
+
+def test_only_credentials_we_resolved_are_sent(server: RepoServer, out: Path, isolated_home: Path, capsys) -> None:
+    """requests would read ~/_netrc by itself; those credentials would bypass the plain-http check and messages."""
+    netrc = isolated_home / "_netrc"
+    netrc.write_text(f"machine 127.0.0.1 login deployer password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    assert deploy(server, out) == 2
+    assert "the repository needs credentials" in capsys.readouterr().err
+    assert server.authorizations and set(server.authorizations) == {None}

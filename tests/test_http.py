@@ -96,3 +96,15 @@ def test_iter_raw_deadline_ends_a_blocked_read(server):
             for _ in HttpClient.iter_raw(response, deadline=0.5, chunk_size=1 << 20):
                 pass
     assert time.monotonic() - started < 3
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_put_never_follows_a_redirect(server, tmp_path: Path, status: int) -> None:
+    """Followed, a 301 re-sends an empty body, a 302/303 becomes a GET whose 200 looks like an upload."""
+    with RepoServer(tmp_path / "elsewhere", credentials=None) as elsewhere:
+        server.redirect = (status, f"{elsewhere.url}/a")
+        with HttpClient(auth=("deployer", "s3cret"), retries=0) as client:
+            response = client.put(f"{server.url}/a", b"payload")
+            assert response.status_code == status and response.headers["Location"] == f"{elsewhere.url}/a"
+            # GET still follows when asked (source downloads), but not when told not to.
+            assert client.get(f"{server.url}/a", allow_redirects=False).status_code == status
+            assert client.head(f"{server.url}/a", allow_redirects=False).status_code == status
+        assert elsewhere.requests == []

@@ -46,11 +46,21 @@ def test_runtime_only_coordinates_out_has_null_flex(tmp_path: Path) -> None:
     assert doc["select_tf_ops"] is None and doc["runtime"]["version"] == "9"
 
 
-def test_unwritable_coordinates_out(tmp_path: Path, capsys) -> None:
+def test_coordinates_out_into_a_missing_directory_is_refused_before_installing(tmp_path: Path, capsys) -> None:
     out = make_build_out(tmp_path / "out", BASIC)
     target = tmp_path / "no-such-dir" / "c.json"
     assert main(["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(target)]) == 2
-    assert f"error: --coordinates-out {target}: cannot write it (No such file or directory)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err == (f"error: --coordinates-out {target}: directory {target.parent} does not exist; "
+                   "create it or choose another path\n")
+    assert not (tmp_path / "r").exists()  # checked first: the install did not happen
+
+
+def test_coordinates_out_that_is_a_directory_is_refused_before_installing(tmp_path: Path, capsys) -> None:
+    out = make_build_out(tmp_path / "out", BASIC)
+    assert main(["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"error: --coordinates-out {tmp_path}: is a directory; give a file path\n"
+    assert not (tmp_path / "r").exists()
 
 
 def test_install_single_aar(tmp_path: Path) -> None:
@@ -88,6 +98,11 @@ def test_force_replaces(tmp_path: Path, capsys) -> None:
         (["OUT", "--ops", "x.json"], "--ops only goes with --aar"),
         (["OUT", "--group-id", "bad group"], "--group-id 'bad group' is not a valid Maven id"),
         (["OUT", "--version", "1 0"], "--version '1 0' is not a usable Maven version"),
+        (["OUT", "--version", "maven-metadata-local.xml"], "would collide with files of the Maven repository"),
+        (["OUT", "--version", "1.0.sha1"], "ends like a checksum or signature file"),
+        (["OUT", "--artifact-id", ".tflite-slim.lock"], "--artifact-id '.tflite-slim.lock' starts with '.'"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "maven-metadata.xml"],
+         "--version 'maven-metadata.xml' is named like the repository's maven-metadata files"),
         (["MISSING"], "MISSING: no such directory"),
     ],
 )

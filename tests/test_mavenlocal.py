@@ -88,14 +88,61 @@ def test_same_bytes_again_is_a_no_op(tmp_path: Path) -> None:
     assert snapshot(repo) == before  # not even lastUpdated moved
 
 
-def test_missing_checksum_file_is_restored(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.unlink(), id="missing"),
+        pytest.param(lambda p: p.write_text("0" * 40), id="wrong-digest"),
+        pytest.param(lambda p: p.write_bytes(b""), id="empty"),
+        pytest.param(lambda p: p.write_bytes(b"\xff" * 10000), id="garbage"),
+    ],
+)
+def test_damaged_checksum_files_are_repaired_without_touching_the_artifact(tmp_path: Path, damage) -> None:
     repo = tmp_path / "repo"
     mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
     before = snapshot(repo)
-    sha1 = repo / "io/tfliteslim/tensorflow-lite/1.0/tensorflow-lite-1.0.aar.sha1"
-    sha1.unlink()
+    vdir = repo / "io/tfliteslim/tensorflow-lite/1.0"
+    aar = vdir / "tensorflow-lite-1.0.aar"
+    aar_stat = aar.stat()
+    damage(vdir / "tensorflow-lite-1.0.aar.sha1")
+    damage(vdir / "tensorflow-lite-1.0.pom.md5")
+    results = mavenlocal.install(pub_for(tmp_path, "again"), repo, now=NOW + 3600)
+    assert [(r.status, r.repaired) for r in results] == [
+        ("repaired", ("tensorflow-lite-1.0.aar.sha1", "tensorflow-lite-1.0.pom.md5"))
+    ]
+    assert snapshot(repo) == before  # every checksum right again; metadata (lastUpdated) untouched
+    assert (aar.stat().st_ino, aar.stat().st_mtime_ns) == (aar_stat.st_ino, aar_stat.st_mtime_ns)
+    # A checksum in the "<hex>  <file>" form is correct too: nothing to repair.
+    sha1 = vdir / "tensorflow-lite-1.0.aar.sha1"
+    sha1.write_text(sha1.read_text() + "  tensorflow-lite-1.0.aar\n")
+    assert [r.status for r in mavenlocal.install(pub_for(tmp_path, "third"), repo, now=NOW)] == ["unchanged"]
+
+
+def test_missing_artifact_file_completes_the_version(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    before = snapshot(repo)
+    (repo / "io/tfliteslim/tensorflow-lite/1.0/tensorflow-lite-1.0-ops.json").unlink()
     assert [r.status for r in mavenlocal.install(pub_for(tmp_path, "again"), repo, now=NOW)] == ["installed"]
     assert snapshot(repo) == before
+
+
+def test_install_that_failed_at_the_second_artifact_is_completed_by_a_rerun(tmp_path: Path, monkeypatch) -> None:
+    """Item 8's gap does not exist locally: the runtime is "unchanged" and the flex artifact goes in."""
+    repo = tmp_path / "repo"
+    pub = pub_for(tmp_path, ops=WITH_FLEX)
+    real = mavenlocal._rename
+    monkeypatch.setattr(mavenlocal, "_rename", lambda src, dst: (
+        (_ for _ in ()).throw(OSError(28, "No space left on device")) if "select-tf-ops" in str(dst)
+        else real(src, dst)))
+    with pytest.raises(MavenError, match="No space left on device"):
+        mavenlocal.install(pub, repo, now=NOW)
+    monkeypatch.undo()
+    assert not (repo / "io/tfliteslim/tensorflow-lite-select-tf-ops/1.0").exists()
+    assert [r.status for r in mavenlocal.install(pub, repo, now=NOW)] == ["unchanged", "installed"]
+    complete = tmp_path / "complete"
+    mavenlocal.install(pub, complete, now=NOW)
+    assert snapshot(repo) == snapshot(complete)
 
 
 @pytest.mark.parametrize("payload", [b"b", b"a much longer, different native library"])
@@ -256,3 +303,89 @@ def _watch_versions(adir: Path, procs: list, expected_files: int, aar_size: int)
             if len(files) != expected_files or aars != [aar_size]:
                 torn.append(f"{vdir.name}: {sorted(files)}")
     return seen, torn
+
+
+def _replace_state(tmp_path: Path):
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path, "old", payload=b"old"), repo, now=NOW)
+    return repo, snapshot(repo), pub_for(tmp_path, "new", payload=b"new native code")
+
+
+def test_crash_between_the_force_renames_is_recovered_by_the_next_install(tmp_path: Path, monkeypatch) -> None:
+    """The machine dies after the old version went aside, before the new one arrived (nothing runs after)."""
+    repo, before, new = _replace_state(tmp_path)
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    real, calls = mavenlocal._rename, []
+
+    def power_cut(src: Path, dst: Path) -> None:
+        calls.append(dst)
+        if len(calls) >= 2:  # 1: old version aside; 2: new one in (and every rollback attempt)
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(mavenlocal, "_rename", power_cut)
+    with pytest.raises(MavenError):
+        mavenlocal.install(new, repo, force=True, now=NOW)
+    monkeypatch.undo()
+    assert not (adir / "1.0").exists() and (adir / ".tflite-slim-aside-1.0").is_dir()
+    # Any next install restores the old version first: so a plain install of other bytes is refused...
+    with pytest.raises(MavenError, match="tensorflow-lite-1.0.aar differs"):
+        mavenlocal.install(new, repo, now=NOW)
+    assert snapshot(repo) == before
+    assert not (adir / ".tflite-slim-aside-1.0").exists()
+    # ...and --force now completes the replacement.
+    assert [r.status for r in mavenlocal.install(new, repo, force=True, now=NOW)] == ["replaced"]
+    assert (adir / "1.0/tensorflow-lite-1.0.aar").read_bytes() == (tmp_path / "new/tensorflow-lite.aar").read_bytes()
+    assert [p.name for p in adir.iterdir() if p.name.startswith(".tflite-slim-")] == []
+
+
+def test_crash_after_the_swap_drops_the_aside_copy(tmp_path: Path) -> None:
+    repo, _, new = _replace_state(tmp_path)
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    mavenlocal.install(new, repo, force=True, now=NOW)
+    after = snapshot(repo)
+    aside = adir / ".tflite-slim-aside-1.0"  # what a kill before the old copy's removal leaves
+    aside.mkdir()
+    (aside / "tensorflow-lite-1.0.aar").write_bytes(b"old, half deleted")
+    assert [r.status for r in mavenlocal.install(new, repo, now=NOW)] == ["unchanged"]
+    assert not aside.exists() and snapshot(repo) == after
+
+
+_KILLED_INSTALL = """
+import os, signal, sys
+from pathlib import Path
+from tflite_slim import mavenlocal, publication
+from tflite_slim.coordinates import CoordinateChoice
+
+real, calls = mavenlocal._rename, []
+
+def rename(src, dst):
+    real(src, dst)
+    calls.append(dst)
+    if len(calls) == int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+mavenlocal._rename = rename
+pub = publication.from_build_dir(Path(sys.argv[1]), CoordinateChoice(version="1.0"))
+mavenlocal.install(pub, Path(sys.argv[2]), force=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.parametrize("killed_after", [1, 2])
+def test_sigkill_during_force_replace_loses_nothing(tmp_path: Path, killed_after: int) -> None:
+    """A real kill -9 right after the old version went aside (1) or right after the new one arrived (2)."""
+    repo, before, new = _replace_state(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", _KILLED_INSTALL, str(tmp_path / "new"), str(repo), str(killed_after)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    adir = repo / "io/tfliteslim/tensorflow-lite"
+    assert (adir / ".tflite-slim-aside-1.0").is_dir()
+    assert (adir / "1.0").exists() == (killed_after == 2)
+    results = mavenlocal.install(pub_for(tmp_path, "old2", payload=b"old") if killed_after == 1 else new, repo, now=NOW)
+    assert [r.status for r in results] == ["unchanged"]
+    assert not (adir / ".tflite-slim-aside-1.0").exists()
+    expected = tmp_path / "expected"
+    mavenlocal.install(pub_for(tmp_path, "old3", payload=b"old") if killed_after == 1 else new, expected, now=NOW)
+    version_files = {k: v for k, v in snapshot(repo).items() if k.startswith("io/tfliteslim/tensorflow-lite/1.0/")}
+    assert version_files == {k: v for k, v in snapshot(expected).items() if "/1.0/" in k}

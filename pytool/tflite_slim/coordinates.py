@@ -32,16 +32,65 @@ _ID_RE = re.compile(r"[A-Za-z0-9_.\-]+")
 _VERSION_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+\-]*")
 _TF_VERSION_RE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+[A-Za-z0-9.\-]*")
 _FINGERPRINT_RE = re.compile(r"[0-9a-f]{64}")
+#: Extensions of the files a repository keeps next to artifacts (checksums, signatures).
+_SIDECAR_EXTENSIONS = (".md5", ".sha1", ".sha256", ".sha512", ".asc")
+
+
+def _collision(value: str) -> Optional[str]:
+    """Why ``value`` as a file or directory name in a repository would collide with the repository's own files.
+
+    An artifactId or version becomes a directory next to ``maven-metadata*.xml``
+    and its checksums, our lock file and staging directories (all starting with
+    ``.``); a version named like one of them wedges the artifact. Compared
+    case-insensitively: macOS and Windows file systems fold case.
+    """
+    lower = value.lower()
+    if lower.startswith("."):
+        return "starts with '.' (hidden and tool files)"
+    if lower.endswith("."):
+        return "ends with '.'"
+    if lower.startswith("maven-metadata"):
+        return "is named like the repository's maven-metadata files"
+    if lower.endswith(_SIDECAR_EXTENSIONS):
+        return "ends like a checksum or signature file (" + ", ".join(_SIDECAR_EXTENSIONS) + ")"
+    return None
+
+
+def _refuse_collision(value: str, setting: str) -> None:
+    reason = _collision(value)
+    if reason is not None:
+        raise UsageError(
+            f"{setting} {value!r} {reason}, so it would collide with files of the Maven repository; choose another"
+        )
 
 
 def validate_id(value: str, setting: str) -> str:
-    """``value`` if it is a valid groupId/artifactId/classifier, else :class:`UsageError` naming ``setting``."""
+    """``value`` if it is a valid artifactId/classifier, else :class:`UsageError` naming ``setting``.
+
+    Both become one path segment (a directory, a file name part), so names that
+    collide with repository files are refused too.
+    """
+    _check_id_syntax(value, setting)
+    _refuse_collision(value, setting)
+    return value
+
+
+def validate_group_id(value: str, setting: str) -> str:
+    """``value`` if it is a valid groupId; its dots become directories, so no segment may be empty."""
+    _check_id_syntax(value, setting)
+    if value.startswith(".") or value.endswith("."):
+        raise UsageError(
+            f"{setting} {value!r} starts or ends with '.', which makes an empty directory name; remove the dot"
+        )
+    return value
+
+
+def _check_id_syntax(value: str, setting: str) -> None:
     if not _ID_RE.fullmatch(value or "") or value in (".", "..") or ".." in value:
         raise UsageError(
             f"{setting} {value!r} is not a valid Maven id: use letters, digits, '.', '-' and '_' "
             "(for example io.tfliteslim or tensorflow-lite)"
         )
-    return value
 
 
 def validate_version(value: str, setting: str = "--version") -> str:
@@ -51,6 +100,7 @@ def validate_version(value: str, setting: str = "--version") -> str:
             f"{setting} {value!r} is not a usable Maven version: start with a letter or digit and use "
             "letters, digits, '.', '-', '_' and '+' (for example 2.16.1-slim-0123456789ab)"
         )
+    _refuse_collision(value, setting)
     return value
 
 
@@ -63,7 +113,7 @@ class Coordinates:
     version: str
 
     def __post_init__(self) -> None:
-        validate_id(self.group, "groupId")
+        validate_group_id(self.group, "groupId")
         validate_id(self.artifact, "artifactId")
         validate_version(self.version)
 
@@ -86,6 +136,8 @@ class Coordinates:
 
     def file_name(self, extension: str, classifier: Optional[str] = None) -> str:
         """``<artifact>-<version>[-<classifier>].<extension>``, Maven's file name for one artifact file."""
+        if classifier:
+            validate_id(classifier, "classifier")
         suffix = f"-{classifier}" if classifier else ""
         return f"{self.artifact}-{self.version}{suffix}.{extension}"
 
@@ -124,7 +176,7 @@ def resolve(
     """The runtime and select-TF-ops coordinates for one build, defaults filled in."""
     group = choice.group or DEFAULT_GROUP_ID
     version = choice.version or default_version(tf_version, plan_fingerprint)
-    validate_id(group, "--group-id")
+    validate_group_id(group, "--group-id")
     validate_version(version)
     runtime_id = validate_id(choice.runtime_artifact or DEFAULT_RUNTIME_ARTIFACT_ID, "--artifact-id")
     flex_id = validate_id(

@@ -16,6 +16,7 @@ import urllib.parse
 from typing import Iterator, Mapping, Optional, Tuple, Union
 
 import requests
+import requests.auth
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -57,11 +58,18 @@ class HttpClient:
         retries: int = 3,
         backoff: float = 0.5,
         timeout: Tuple[float, float] = DEFAULT_TIMEOUT,
+        implicit_netrc: bool = True,
     ) -> None:
+        """``implicit_netrc=False``: send ``auth`` or nothing, never what requests finds in a netrc file itself.
+
+        Callers that resolve credentials themselves (``deploy``) need that, so that
+        every credential sent is one they checked (plain-http refusal) and named.
+        """
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        self.session.auth = auth
+        # requests looks up ~/.netrc and ~/_netrc whenever a session has no auth; a (truthy) no-op auth stops that.
+        self.session.auth = auth if auth is not None or implicit_netrc else _NoAuth()
         retry = Retry(
             total=retries,
             connect=retries,
@@ -95,11 +103,13 @@ class HttpClient:
         data: Union[bytes, None] = None,
         headers: Optional[Mapping[str, str]] = None,
         stream: bool = False,
+        allow_redirects: bool = True,
     ) -> requests.Response:
         """Send one request (retried as configured) and return the response, whatever its status.
 
         Connection failures and timeouts become :class:`NetworkError` naming the
-        (redacted) URL; status handling is the caller's.
+        (redacted) URL; status handling is the caller's. With
+        ``allow_redirects=False`` a 3xx answer is returned as it is.
         """
         log.info("%s %s", method, redact_url(url))
         try:
@@ -110,7 +120,7 @@ class HttpClient:
                 headers=dict(headers or {}),
                 stream=stream,
                 timeout=self.timeout,
-                allow_redirects=True,
+                allow_redirects=allow_redirects,
             )
         except requests.exceptions.RetryError as e:
             raise NetworkError(f"{method} {redact_url(url)} kept failing after retries: {_reason(e)}") from e
@@ -122,14 +132,27 @@ class HttpClient:
         except requests.exceptions.RequestException as e:
             raise NetworkError(f"{method} {redact_url(url)} failed: {_reason(e)}") from e
 
-    def get(self, url: str, *, stream: bool = False, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
-        return self.request("GET", url, stream=stream, headers=headers)
+    def get(
+        self,
+        url: str,
+        *,
+        stream: bool = False,
+        headers: Optional[Mapping[str, str]] = None,
+        allow_redirects: bool = True,
+    ) -> requests.Response:
+        return self.request("GET", url, stream=stream, headers=headers, allow_redirects=allow_redirects)
 
     def put(self, url: str, data: bytes, *, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
-        return self.request("PUT", url, data=data, headers=headers)
+        """PUT ``data``; a redirect is never followed, the caller gets the 3xx answer.
 
-    def head(self, url: str) -> requests.Response:
-        return self.request("HEAD", url)
+        Following one would re-send the body elsewhere, or (requests' rules for
+        301/302/303) send an empty PUT or turn it into a GET whose 200 looks
+        like success; and the credentials would go along.
+        """
+        return self.request("PUT", url, data=data, headers=headers, allow_redirects=False)
+
+    def head(self, url: str, *, allow_redirects: bool = True) -> requests.Response:
+        return self.request("HEAD", url, allow_redirects=allow_redirects)
 
     @staticmethod
     def iter_body(response: requests.Response, chunk_size: int = 1 << 20) -> Iterator[bytes]:
@@ -191,6 +214,13 @@ class HttpClient:
             raise DeadlineExceeded(
                 f"download of {url} did not finish within {deadline:g} s (overall limit; {size} bytes arrived)"
             )
+
+
+class _NoAuth(requests.auth.AuthBase):
+    """Send no credentials (and keep requests from adding netrc ones)."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
 
 
 def _reason(e: BaseException) -> str:

@@ -13,11 +13,16 @@ Safety under concurrent builds, and against interruption:
   exclusive lock (``fcntl``; ``msvcrt`` on Windows) on ``<artifact>/.tflite-slim.lock``, so two installs
   at once serialize there and never lose each other's versions;
 * anything that goes wrong before the rename removes the staging directory,
-  leaving the repository as it was.
+  leaving the repository as it was;
+* ``force`` replaces a version only once the new directory is complete, by
+  renaming the old one aside under a fixed name and the new one in; a kill
+  between the two renames is undone by the next install (:func:`_recover`).
 
-Installing the same bytes again changes nothing; different bytes under the
-same coordinates are refused unless ``force`` (the version encodes the op set,
-so a mismatch means something is wrong).
+Installing the same bytes again changes nothing, except that wrong or missing
+checksum files next to unchanged artifact files are rewritten (``repaired``);
+missing artifact files complete the version; different bytes under the same
+coordinates are refused unless ``force`` (the version encodes the op set, so a
+mismatch means something is wrong).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
 from tflite_slim import files, repometa
-from tflite_slim.checksums import ALGORITHMS, EXTENSIONS
+from tflite_slim.checksums import ALGORITHMS, EXTENSIONS, parse_checksum
 from tflite_slim.coordinates import Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.publication import Artifact, Publication
@@ -49,19 +54,28 @@ log = logging.getLogger(__name__)
 
 LOCK_NAME = ".tflite-slim.lock"
 _STAGING_PREFIX = ".tflite-slim-staging-"
+#: Where older releases put a replaced version for a moment (pid-named: only removed when stale).
 _BACKUP_PREFIX = ".tflite-slim-old-"
+#: ``<prefix><version>``: the old version during a ``--force`` swap; :func:`_recover` resolves leftovers.
+_ASIDE_PREFIX = ".tflite-slim-aside-"
+#: A checksum file is a hex digest (128 characters for sha512), maybe followed by a file name.
+_CHECKSUM_MAX = 4096
 #: Staging directories left by a killed install are removed after this long.
 _STALE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
 class InstallResult:
-    """What happened to one artifact version: ``installed``, ``unchanged`` or ``replaced``."""
+    """What happened to one artifact version: ``installed``, ``unchanged``, ``repaired`` or ``replaced``.
+
+    ``repaired`` names the checksum files rewritten next to unchanged artifact files.
+    """
 
     coordinates: Coordinates
     directory: Path
     status: str
     files: tuple[str, ...]
+    repaired: tuple[str, ...] = ()
 
 
 def install(
@@ -77,6 +91,7 @@ def install_artifact(
     """Install one artifact version atomically (see the module docstring)."""
     c = artifact.coordinates
     artifact_dir = repo.joinpath(*c.artifact_path.split("/"))
+    version_dir = artifact_dir / c.version
     try:
         artifact_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -84,21 +99,23 @@ def install_artifact(
             f"cannot create {artifact_dir}: {e.strerror}; check the repository path and permissions"
         ) from e
     names = tuple(sorted(n for s in artifact.files for n in [s.name] + [f"{s.name}.{e}" for e in EXTENSIONS]))
-    if _same_files(artifact, artifact_dir / c.version):
+    if _same_files(artifact, version_dir):
         # Fast path for the common "nothing changed" rebuild: compare bytes, write nothing.
         with _locked(artifact_dir):
+            _recover(artifact_dir)
             _update_metadata(artifact_dir, artifact, _read_metadata(artifact_dir, artifact), "unchanged", now)
-        return InstallResult(c, artifact_dir / c.version, "unchanged", names)
+        return InstallResult(c, version_dir, "unchanged", names)
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
     try:
         # mkdtemp makes it private (0700); the version directory it becomes must not be.
         os.chmod(staging, 0o777 & ~files.umask())
         digests = _stage(artifact, staging)
         with _locked(artifact_dir):
+            _recover(artifact_dir)
             _remove_stale(artifact_dir)
             # Read the metadata before touching anything, so a broken file stops us with the repo unchanged.
             existing = _read_metadata(artifact_dir, artifact)
-            status = _commit(artifact_dir / c.version, staging, digests, force, str(c))
+            status, repaired = _commit(version_dir, staging, artifact, digests, force)
             _update_metadata(artifact_dir, artifact, existing, status, now)
     except OSError as e:
         # A full disk or a read-only mount: the staging directory goes, the repository stays as it was.
@@ -109,8 +126,8 @@ def install_artifact(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    log.info("%s %s in %s", status, c, artifact_dir / c.version)
-    return InstallResult(c, artifact_dir / c.version, status, names)
+    log.info("%s %s in %s", status, c, version_dir)
+    return InstallResult(c, version_dir, status, names, repaired)
 
 
 def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:
@@ -134,16 +151,15 @@ def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:
 
 
 def _same_files(artifact: Artifact, version_dir: Path) -> bool:
-    """True when every file is installed with these exact bytes and has its checksum files.
+    """True when every file is installed with these exact bytes and correct checksum files.
 
-    Reads both sides once without hashing or writing; any doubt (a file
-    missing, another size or byte) sends the install down the full path,
-    which compares digests under the lock.
+    Reads both sides once, hashing as it compares, and writes nothing; any
+    doubt (a file missing, another size or byte, a wrong checksum file) sends
+    the install down the full path, which repairs or refuses under the lock.
     """
     for spec in artifact.files:
         target = version_dir / spec.name
-        if not all((version_dir / f"{spec.name}.{ext}").is_file() for ext in EXTENSIONS):
-            return False
+        hashes = {ext: hashlib.new(algo) for ext, algo in ALGORITHMS}
         try:
             size = len(spec.data) if spec.data is not None else spec.source.stat().st_size  # type: ignore[union-attr]
             if not target.is_file() or target.stat().st_size != size:
@@ -152,43 +168,112 @@ def _same_files(artifact: Artifact, version_dir: Path) -> bool:
                 for block in spec.chunks():
                     if installed.read(len(block)) != block:
                         return False
+                    for h in hashes.values():
+                        h.update(block)
         except OSError:
+            return False
+        if not all(_checksum_ok(version_dir / f"{spec.name}.{ext}", h.hexdigest()) for ext, h in hashes.items()):
             return False
     return True
 
 
-def _commit(version_dir: Path, staging: Path, digests: dict[str, str], force: bool, label: str) -> str:
-    """Put ``staging`` in place as ``version_dir``; called under the artifact lock."""
+def _checksum_ok(path: Path, expected: str) -> bool:
+    """True when the checksum file at ``path`` states ``expected`` (bare hex, or ``<hex>  <file>``)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_CHECKSUM_MAX + 1)
+    except OSError:
+        return False
+    if len(head) > _CHECKSUM_MAX:
+        return False  # no checksum file is that long; never read a huge one whole
+    return parse_checksum(head.decode("ascii", errors="replace")) == expected
+
+
+def _commit(
+    version_dir: Path, staging: Path, artifact: Artifact, digests: dict[str, str], force: bool
+) -> tuple[str, tuple[str, ...]]:
+    """Put ``staging`` in place as ``version_dir``; called under the artifact lock.
+
+    Returns the status and the checksum files repaired in place. Artifact files
+    with other bytes are refused unless ``force``; artifact files that are the
+    same but have wrong or missing checksum files get those rewritten (the
+    artifact itself is not touched); missing artifact files complete the version.
+    """
     if not version_dir.exists():
-        os.rename(staging, version_dir)
-        files.fsync_dir(version_dir.parent)
-        return "installed"
-    differing = [
-        n for n in sorted(digests) if (version_dir / n).is_file() and files.sha256_file(version_dir / n) != digests[n]
-    ]
-    missing = [n for n in sorted(digests) if not (version_dir / n).is_file()]
-    if not differing and not missing:
-        return "unchanged"
+        _rename(staging, version_dir)
+        return "installed", ()
+    main = [spec.name for spec in artifact.files]
+    differing = [n for n in main if (version_dir / n).is_file() and files.sha256_file(version_dir / n) != digests[n]]
+    missing = [n for n in main if not (version_dir / n).is_file()]
     if differing and not force:
         raise MavenError(
-            f"{label} is already installed in {version_dir} with different content ({differing[0]} differs); "
-            "the version names the op set, so this build does not match the installed one. "
-            "Use another --version, or --force to replace it"
+            f"{artifact.coordinates} is already installed in {version_dir} with different content "
+            f"({differing[0]} differs); the version names the op set, so this build does not match the installed "
+            "one. Use another --version, or --force to replace it"
         )
+    if not differing and not missing:
+        sums = [f"{n}.{ext}" for n in main for ext in EXTENSIONS]
+        repaired = tuple(s for s in sums if not _checksum_ok(version_dir / s, (staging / s).read_text("ascii")))
+        if not repaired:
+            return "unchanged", ()
+        for name in repaired:
+            files.write_atomic(version_dir / name, (staging / name).read_bytes())
+        return "repaired", repaired
     # Keep files of this version we do not publish (other classifiers, tool bookkeeping).
     for other in sorted(version_dir.iterdir()):
         if other.name not in digests and other.is_file():
             shutil.copy2(other, staging / other.name)
-    backup = version_dir.parent / f"{_BACKUP_PREFIX}{version_dir.name}-{os.getpid()}"
-    os.rename(version_dir, backup)
+    _swap(version_dir, staging)
+    return ("replaced" if differing else "installed"), ()
+
+
+def _rename(src: Path, dst: Path) -> None:
+    """The one rename that changes what the repository holds; durable once it returns (tests inject crashes here)."""
+    os.rename(src, dst)
+    files.fsync_dir(dst.parent)
+
+
+def _swap(version_dir: Path, staging: Path) -> None:
+    """Replace ``version_dir`` with the complete ``staging`` so that a crash at any point loses nothing.
+
+    POSIX has no portable atomic exchange of two directories, so the old one
+    is renamed aside under a name that says which version it is; if we die
+    before the new one is in place, :func:`_recover` renames it back on the next
+    install, and if we die after, it drops it.
+    """
+    aside = _aside_path(version_dir)
+    if aside.exists():  # _recover ran first under this lock: a live version exists, so this one is stale
+        shutil.rmtree(aside)
+    _rename(version_dir, aside)
     try:
-        os.rename(staging, version_dir)
+        _rename(staging, version_dir)
     except BaseException:
-        os.rename(backup, version_dir)
+        with contextlib.suppress(OSError):
+            _rename(aside, version_dir)
         raise
-    files.fsync_dir(version_dir.parent)
-    shutil.rmtree(backup, ignore_errors=True)
-    return "replaced" if differing else "installed"
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _aside_path(version_dir: Path) -> Path:
+    return version_dir.parent / f"{_ASIDE_PREFIX}{version_dir.name}"
+
+
+def _recover(artifact_dir: Path) -> None:
+    """Finish what a killed ``--force`` replacement left (under the lock).
+
+    An aside directory without a live version is the old version whose
+    replacement never arrived: restore it. With a live version next to it, the
+    swap completed (the live one is complete, it arrived by one rename): drop it.
+    """
+    for aside in sorted(artifact_dir.glob(f"{_ASIDE_PREFIX}*")):
+        if aside.is_symlink() or not aside.is_dir():
+            continue  # not something we made
+        live = artifact_dir / aside.name[len(_ASIDE_PREFIX):]
+        if live.exists():
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            _rename(aside, live)
+            log.warning("restored %s, left aside by an interrupted replacement", live)
 
 
 def _read_metadata(artifact_dir: Path, artifact: Artifact) -> Optional[repometa.Metadata]:
@@ -207,7 +292,7 @@ def _update_metadata(
 ) -> None:
     """Add the version to ``maven-metadata-local.xml`` (atomic write); under the lock."""
     c = artifact.coordinates
-    if existing is not None and c.version in existing.versions and status == "unchanged":
+    if existing is not None and c.version in existing.versions and status in ("unchanged", "repaired"):
         return
     meta = existing or repometa.Metadata(c.group, c.artifact)
     data = repometa.render(repometa.add_version(meta, c.version, repometa.timestamp(now)))

@@ -1,15 +1,20 @@
 """Deploy a publication to a remote Maven repository over HTTP, the way ``mvn deploy`` does.
 
-For each artifact: check the version is not there yet (release versions are
-immutable, so we refuse before uploading anything), PUT every file followed by
-its ``.md5 .sha1 .sha256 .sha512``, then read-merge-write the artifact's
-``maven-metadata.xml`` and its checksums. All HTTP goes through
+For each artifact: compare with what the repository already holds (release
+versions are immutable: any file with other bytes refuses the deploy before
+anything is uploaded), PUT every missing file followed by its ``.md5 .sha1
+.sha256 .sha512``, then read-merge-write the artifact's ``maven-metadata.xml``
+and its checksums. A deploy that failed half-way is finished by running it
+again. Redirects are never followed, and credentials never go over plain
+http to another machine (:func:`check_transport`). All HTTP goes through
 :class:`tflite_slim.http.HttpClient` (retries on 5xx, timeouts, TLS on);
 URLs in messages are redacted and credentials are never printed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
 import urllib.parse
 from dataclasses import dataclass
@@ -18,16 +23,18 @@ from typing import Callable, Optional
 import requests
 
 from tflite_slim import repometa
-from tflite_slim.checksums import checksum_files
+from tflite_slim.checksums import ALGORITHMS, checksum_files, parse_checksum
 from tflite_slim.coordinates import Coordinates
 from tflite_slim.errors import MavenError, UsageError
 from tflite_slim.http import HttpClient, redact_url
-from tflite_slim.publication import Artifact, Publication
+from tflite_slim.publication import Artifact, FileSpec, Publication
 
 log = logging.getLogger(__name__)
 
 #: What an HTTP repository answers to a successful PUT (WebDAV, Nexus, Artifactory, S3 proxies).
 _PUT_OK = (200, 201, 204)
+#: A checksum file is a hex digest, maybe with a file name; never read more of one.
+_CHECKSUM_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,64 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def check_transport(url: str, credentials_source: Optional[str], allow_insecure: bool) -> Optional[str]:
+    """Refuse credentials over plain ``http://``; return a warning for plain http without them.
+
+    Like Gradle's ``allowInsecureProtocol``: plain http to another machine is
+    refused when credentials would go along (anyone on the path reads them),
+    unless the user says the network is trusted. Loopback never leaves the
+    machine, so it is fine (local test repositories). Without credentials we
+    only warn: what goes up is the user's own build, but it can be altered on
+    the way. Runs before any request is made.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or allow_insecure or is_loopback(parts.hostname or ""):
+        return None
+    if credentials_source is not None:
+        raise UsageError(
+            f"--url {redact_url(url)} is plain http: the credentials from {credentials_source} would cross the "
+            "network readable by anyone on the way, so nothing was sent. Use https, or add --allow-insecure-http "
+            "if this network is trusted"
+        )
+    return (
+        f"--url {redact_url(url)} is plain http: the upload can be read and altered on the way; "
+        "use https (or --allow-insecure-http to accept it)"
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ``::1`` (also IPv4-mapped): traffic that never leaves the machine."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """One file to PUT: its repository path and its bytes (read only when sent, big AARs included)."""
+
+    path: str
+    spec: Optional[FileSpec] = None
+    body: bytes = b""
+
+    def data(self) -> bytes:
+        return self.spec.read_bytes() if self.spec is not None else self.body
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one artifact still needs: the files that are absent (everything present has our bytes)."""
+
+    coordinates: Coordinates
+    uploads: tuple[_Upload, ...]
+    present: int
+
+
 def deploy(
     publication: Publication,
     target: Target,
@@ -64,89 +129,209 @@ def deploy(
     now: Optional[float] = None,
     progress: Callable[[str], None] = lambda line: None,
 ) -> list[str]:
-    """Upload every artifact of ``publication``; returns the repository paths written, in order."""
+    """Upload what is missing of every artifact of ``publication``; returns the repository paths written, in order.
+
+    A release version is immutable, so every file already there must have our
+    bytes (compared by the repository's checksum files, or by the bytes when it
+    has none); then the missing files are uploaded. That finishes a deploy that
+    failed half-way, and makes deploying the same build twice a no-op. One file
+    with other bytes refuses the whole publication before anything is uploaded.
+    """
     for artifact in publication.artifacts:
         if artifact.coordinates.is_snapshot:
             raise UsageError(
                 f"{artifact.coordinates}: deploying -SNAPSHOT versions is not supported; use a release version"
             )
-    # Check everything first: a refused version must not leave half a publication behind.
-    for artifact in publication.artifacts:
-        _refuse_existing(artifact.coordinates, target, client)
+    # Look at everything first: different bytes must not leave half a publication behind.
+    plans = [_plan(artifact, target, client) for artifact in publication.artifacts]
     written: list[str] = []
-    for artifact in publication.artifacts:
-        written += _upload_artifact(artifact, target, client)
-        written += _update_metadata(artifact.coordinates, target, client, now)
-        progress(f"deployed: {artifact.coordinates} to {redact_url(target.url)}")
+    for plan in plans:
+        for upload in plan.uploads:
+            body = upload.data()  # whole body in memory: a retried PUT must resend it from the start
+            _put(target, client, upload.path, body)
+            written.append(upload.path)
+            log.info("uploaded %s (%d bytes)", upload.path, len(body))
+        metadata = _update_metadata(plan.coordinates, target, client, now)
+        written += metadata
+        if not plan.uploads and not metadata:
+            status = "unchanged"
+        elif plan.present:
+            status = "completed"
+        else:
+            status = "deployed"
+        progress(f"{status}: {plan.coordinates} to {redact_url(target.url)}")
     return written
 
 
-def _refuse_existing(c: Coordinates, target: Target, client: HttpClient) -> None:
-    meta = _get_metadata(c, target, client)
-    if meta is not None and c.version in meta.versions:
-        raise MavenError(
-            f"{c} is already in {redact_url(target.url)} (listed in maven-metadata.xml); release versions are "
-            "immutable, so nothing was uploaded. Deploy a new version instead"
-        )
-    url = target.file_url(c.file_path("pom"))
-    response = client.head(url)
-    _check_auth(response, "HEAD", url, target)
-    if response.status_code == 200:
-        raise MavenError(
-            f"{c} is already in {redact_url(target.url)} ({c.file_name('pom')} exists); release versions are "
-            "immutable, so nothing was uploaded. Deploy a new version instead"
-        )
+def _plan(artifact: Artifact, target: Target, client: HttpClient) -> _Plan:
+    """Compare ``artifact`` with what the repository holds; refuse any file with other bytes."""
+    c = artifact.coordinates
+    _get_metadata(c, target, client)  # a broken metadata file or refused credentials stop us before any upload
+    uploads: list[_Upload] = []
+    present = 0
+    for spec in artifact.files:
+        ours = _digests(spec)
+        path = f"{c.version_path}/{spec.name}"
+        state = _file_state(path, ours, _size(spec), target, client)
+        if state == "absent":
+            uploads.append(_Upload(path, spec=spec))
+        else:
+            present += 1
+            if state != "same":
+                _refuse(c, target, spec.name, state)
+        for ext, _ in ALGORITHMS:
+            sum_path = f"{path}.{ext}"
+            remote = _get_checksum(sum_path, target, client)
+            if remote is None:
+                uploads.append(_Upload(sum_path, body=ours[ext].encode("ascii")))
+            elif remote != ours[ext]:
+                _refuse(c, target, f"{spec.name}.{ext}", "differs")
+            else:
+                present += 1
+    return _Plan(c, tuple(uploads), present)
 
 
-def _get_metadata(c: Coordinates, target: Target, client: HttpClient) -> Optional[repometa.Metadata]:
+def _refuse(c: Coordinates, target: Target, name: str, state: str) -> None:
+    raise MavenError(
+        f"{c} is already in {redact_url(target.url)} with different content ({name} {state}); release versions "
+        "are immutable, so nothing was uploaded. Deploy a new version instead"
+    )
+
+
+def _file_state(path: str, ours: dict[str, str], size: int, target: Target, client: HttpClient) -> str:
+    """``absent``, ``same``, or why the repository's file is not ours (``differs``, ``has N bytes``)."""
+    url = target.file_url(path)
+    response = client.head(url, allow_redirects=False)
+    _check_answer(response, "HEAD", url, target)
+    if response.status_code in (404, 410):
+        return "absent"
+    if response.status_code != 200:
+        raise MavenError(
+            f"HEAD {redact_url(url)} answered {_status(response)}, so it is unknown whether it is there; "
+            "check --url and the server"
+        )
+    length = response.headers.get("Content-Length")
+    if length is not None and length.isdigit() and int(length) != size:
+        return f"has {length} bytes, not {size}"
+    # The repository's own checksums first (cheap); the bytes only when it keeps none.
+    for ext in ("sha256", "sha1"):
+        remote = _get_checksum(f"{path}.{ext}", target, client)
+        if remote is not None:
+            return "same" if remote == ours[ext] else "differs"
+    return "same" if _remote_sha256(url, target, client) == ours["sha256"] else "differs"
+
+
+def _get_checksum(path: str, target: Target, client: HttpClient) -> Optional[str]:
+    """The digest a repository checksum file states, ``None`` when there is none; garbage never equals ours."""
+    url = target.file_url(path)
+    response = client.get(url, stream=True, allow_redirects=False)
+    try:
+        _check_answer(response, "GET", url, target)
+        if response.status_code in (404, 410):
+            return None
+        if response.status_code != 200:
+            raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
+        head = b""
+        for block in client.iter_body(response, chunk_size=_CHECKSUM_MAX + 1):
+            head += block
+            if len(head) > _CHECKSUM_MAX:
+                return ""  # no checksum file is that long; never read a huge one whole
+    finally:
+        response.close()
+    return parse_checksum(head.decode("ascii", errors="replace"))
+
+
+def _remote_sha256(url: str, target: Target, client: HttpClient) -> str:
+    """sha256 of the file at ``url``, streamed (an AAR is never held whole for this)."""
+    response = client.get(url, stream=True, allow_redirects=False)
+    try:
+        _check_answer(response, "GET", url, target)
+        if response.status_code != 200:
+            raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
+        h = hashlib.sha256()
+        for block in client.iter_body(response):
+            h.update(block)
+        return h.hexdigest()
+    finally:
+        response.close()
+
+
+def _digests(spec: FileSpec) -> dict[str, str]:
+    hashes = {ext: hashlib.new(algo) for ext, algo in ALGORITHMS}
+    for block in spec.chunks():
+        for h in hashes.values():
+            h.update(block)
+    return {ext: h.hexdigest() for ext, h in hashes.items()}
+
+
+def _size(spec: FileSpec) -> int:
+    return len(spec.data) if spec.data is not None else spec.source.stat().st_size  # type: ignore[union-attr]
+
+
+def _get_metadata(c: Coordinates, target: Target, client: HttpClient) -> Optional[tuple[bytes, repometa.Metadata]]:
     url = target.file_url(f"{c.artifact_path}/{repometa.REMOTE_NAME}")
-    response = client.get(url)
-    _check_auth(response, "GET", url, target)
+    response = client.get(url, allow_redirects=False)
+    _check_answer(response, "GET", url, target)
     if response.status_code == 404:
         return None
     if response.status_code != 200:
         raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
     try:
-        return repometa.parse(response.content, c)
+        return response.content, repometa.parse(response.content, c)
     except repometa.MetadataError as e:
         raise MavenError(f"{redact_url(url)}: {e}; fix the repository's metadata before deploying") from e
 
 
-def _upload_artifact(artifact: Artifact, target: Target, client: HttpClient) -> list[str]:
-    base = artifact.coordinates.version_path
-    written = []
-    for spec in artifact.files:
-        data = spec.read_bytes()  # whole body in memory: a retried PUT must resend it from the start
-        for name, body in [(spec.name, data)] + checksum_files(spec.name, data):
-            path = f"{base}/{name}"
-            _put(target, client, path, body)
-            written.append(path)
-            log.info("uploaded %s (%d bytes)", path, len(body))
-    return written
-
-
 def _update_metadata(c: Coordinates, target: Target, client: HttpClient, now: Optional[float]) -> list[str]:
-    """Read the current metadata again (someone may have deployed meanwhile), merge, write with checksums."""
-    meta = _get_metadata(c, target, client) or repometa.Metadata(c.group, c.artifact)
-    data = repometa.render(repometa.add_version(meta, c.version, repometa.timestamp(now)))
+    """Read the current metadata again (someone may have deployed meanwhile), merge, write with checksums.
+
+    When it already lists the version (a rerun after the metadata went up but
+    some of its checksum files did not), only wrong or missing checksum files
+    are written: metadata is mutable, and rewriting it would move lastUpdated.
+    """
     path = f"{c.artifact_path}/{repometa.REMOTE_NAME}"
-    written = []
-    for name, body in [(path, data)] + checksum_files(path, data):
+    current = _get_metadata(c, target, client)
+    if current is not None and c.version in current[1].versions:
+        data = current[0]
+        files = [(name, body) for name, body in checksum_files(path, data)
+                 if _get_checksum(name, target, client) != body.decode("ascii")]
+    else:
+        meta = current[1] if current is not None else repometa.Metadata(c.group, c.artifact)
+        data = repometa.render(repometa.add_version(meta, c.version, repometa.timestamp(now)))
+        files = [(path, data)] + checksum_files(path, data)
+    for name, body in files:
         _put(target, client, name, body)
-        written.append(name)
-    return written
+    return [name for name, _ in files]
 
 
 def _put(target: Target, client: HttpClient, path: str, body: bytes) -> None:
     url = target.file_url(path)
     response = client.put(url, body, headers={"Content-Type": "application/octet-stream"})
-    _check_auth(response, "PUT", url, target)
+    _check_answer(response, "PUT", url, target)
     if response.status_code not in _PUT_OK:
         raise MavenError(
             f"PUT {redact_url(url)} answered {_status(response)}"
             + (" after retries" if response.status_code >= 500 else "")
             + "; the upload is incomplete, deploy again once the server accepts it"
         )
+
+
+def _check_answer(response: requests.Response, method: str, url: str, target: Target) -> None:
+    """Refused credentials and redirects are errors for every request deploy makes.
+
+    A redirect is never followed: a PUT would be re-sent empty or turned into a
+    GET whose 200 looks like success, and a GET or HEAD that ends somewhere else
+    (a login page, a 404 on another host) would misreport what the repository
+    holds. The credentials stay with the URL they were given for.
+    """
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("Location")
+        where = redact_url(urllib.parse.urljoin(url, location)) if location else "no Location given"
+        raise MavenError(
+            f"{method} {redact_url(url)} answered {_status(response)}, redirecting to {where}; deploy follows no "
+            "redirects (nothing was sent there). If that is the repository, give its URL as --url"
+        )
+    _check_auth(response, method, url, target)
 
 
 def _check_auth(response: requests.Response, method: str, url: str, target: Target) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import urllib.parse
 from pathlib import Path
 from typing import Optional
@@ -18,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "deploy",
         help="upload built AARs to a remote Maven repository",
         description="Upload what 'tflite-slim build --out OUT_DIR' produced (or one --aar) to a Maven repository "
-        "with HTTP PUT, then update its maven-metadata.xml, as 'mvn deploy' does. Existing versions are refused.",
+        "with HTTP PUT, then update its maven-metadata.xml, as 'mvn deploy' does. Files already there must have the "
+        "same bytes (a rerun finishes a failed deploy); other bytes are refused. Redirects are never followed.",
     )
     p.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR", help="the build output directory")
     add_coordinate_options(p)
@@ -27,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--password-env", metavar="VAR", help="environment variable holding the password or token")
     p.add_argument(
         "--server-id", metavar="ID", help="take credentials from <server><id>ID</id> in ~/.m2/settings.xml"
+    )
+    p.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow credentials over plain http:// to another machine (like Gradle's allowInsecureProtocol); "
+        "refused without it, except for loopback addresses",
     )
     p.add_argument(
         "--retries", type=int, default=3, metavar="N", help="retries per request on 5xx and network errors (default 3)"
@@ -57,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--retries must be 0 or more")
     pub = publication_from_args(args)
     creds = credentials_from_args(args, url)
+    warning = remote.check_transport(url, creds.source if creds else None, args.allow_insecure_http)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     target = remote.Target(url, creds.source if creds else None)
-    with HttpClient(auth=creds.as_auth() if creds else None, retries=args.retries) as client:
+    # implicit_netrc=False: the credentials sent are exactly the ones found and checked above.
+    with HttpClient(auth=creds.as_auth() if creds else None, retries=args.retries, implicit_netrc=False) as client:
         remote.deploy(pub, target, client, progress=print)
     return 0

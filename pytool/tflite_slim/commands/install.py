@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from tflite_slim import files, mavenlocal, publication, settings
@@ -93,19 +94,38 @@ def coordinates_document(pub: publication.Publication, repository: str) -> dict:
     }
 
 
+def check_output_path(path: Path, setting: str) -> None:
+    """Refuse an output file we could not write, before the install changes anything.
+
+    Writing it is the last step; finding out only then would leave the
+    repository changed and the command failed.
+    """
+    target = path.resolve()
+    if target.is_dir():
+        raise UsageError(f"{setting} {path}: is a directory; give a file path")
+    try:  # a symlink, socket or other non-regular file there is refused, never replaced
+        files.check_output(path)
+    except OSError as e:
+        raise UsageError(f"{setting} {path}: cannot write it ({e.strerror or e})") from e
+    if not target.parent.is_dir():
+        raise UsageError(
+            f"{setting} {path}: directory {target.parent} does not exist; create it or choose another path"
+        )
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{setting} {path}: directory {target.parent} is not writable; choose another path")
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.coordinates_out is not None:
+        check_output_path(args.coordinates_out, "--coordinates-out")
     pub = publication_from_args(args)
     location = settings.local_repository(args.repo)
     repo = location.path.resolve()
-    if args.coordinates_out is not None:
-        try:  # a symlink or directory there is refused before anything is installed
-            files.check_output(args.coordinates_out)
-        except OSError as e:
-            raise UsageError(f"--coordinates-out {args.coordinates_out}: cannot write it ({e.strerror or e})") from e
     results = mavenlocal.install(pub, repo, force=args.force)
     print(f"local repository: {repo} (from {location.source})")
     for r in results:
-        print(f"{r.status}: {r.coordinates} in {r.directory}")
+        detail = f" (rewrote {', '.join(r.repaired)})" if r.repaired else ""
+        print(f"{r.status}: {r.coordinates} in {r.directory}{detail}")
     if args.coordinates_out is not None:
         doc = coordinates_document(pub, str(repo))
         try:
