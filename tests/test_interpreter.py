@@ -34,7 +34,7 @@ import pytest
 
 from tflite_slim import cli, reader, runcheck
 from tflite_slim.errors import ModelError, UsageError
-from tflite_slim.opset import OpSet, opset_to_json
+from tflite_slim.opset import FlexOp, OpSet, opset_to_json
 from tflite_slim.registration import custom_ops_needing_sources
 
 #: Refusals that are about the model's tensors or format, not about an op the runtime lacks.
@@ -162,7 +162,7 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
         "#!/bin/sh\n"
         "shift 2\n"  # -m tflite_slim.runcheck
         'if [ "$1" = boom ]; then kill -ABRT $$; fi\n'
-        'printf \'{"path": "%s", "ops": [["ADD", 2, false, true]], "error": null, "mismatch": null}\\n\' "$1"\n'
+        'printf \'tflite-slim-runcheck {"path": "%s", "ops": [["ADD", 2, false, true]], "error": null, "mismatch": null}\\n\' "$1"\n'
         'if [ "$2" = boom ]; then kill -ABRT $$; fi\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
@@ -171,3 +171,21 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
         ("a", None), ("boom", "the interpreter crashed (signal 6)"), ("c", None)
     ]
     assert results[0].ops == (runcheck.ResolvedOp("ADD", 2),)
+
+
+@pytest.mark.parametrize(
+    "resolved, ops, missing",
+    [
+        ([runcheck.ResolvedOp("ADD", 2)], OpSet({"ADD": (1, 2)}), []),
+        ([runcheck.ResolvedOp("ADD", 2)], OpSet({"ADD": (1,)}), ["ADD version 2"]),
+        # Version unknown (the model's operator could not be read): the name must still be there.
+        ([runcheck.ResolvedOp("ADD", 0)], OpSet({"ADD": (1,)}), []),
+        ([runcheck.ResolvedOp("ADD", 0)], OpSet({"SUB": (1,)}), ["ADD"]),
+        ([runcheck.ResolvedOp("Foo", 1, custom=True)], OpSet({}, {"Foo": (1,)}), []),
+        ([runcheck.ResolvedOp("Foo", 2, custom=True)], OpSet({}, {"Foo": (1,)}), ["custom op Foo version 2"]),
+        ([runcheck.ResolvedOp("FlexAddV2", 1, custom=True)], OpSet({}, {}, (FlexOp("AddV2"),)), []),
+        ([runcheck.ResolvedOp("FlexAddV2", 1, custom=True)], OpSet({}), ["custom op FlexAddV2 version 1"]),
+    ],
+)
+def test_missing_from(resolved, ops, missing) -> None:
+    assert runcheck.missing_from(runcheck.InterpreterResult("m.tflite", tuple(resolved)), ops) == missing

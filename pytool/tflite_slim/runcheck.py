@@ -46,14 +46,21 @@ from tflite_slim.registration import FLEX_PREFIX
 #: The interpreter version the tests pin (pyproject ``[run]`` / ``[test]`` extras).
 PINNED = "ai-edge-litert==2.3.0"
 INSTALL_HINT = f"install the LiteRT interpreter: pip install '{PINNED}' (or pip install -e '<tflite-slim checkout>[run]')"
-#: Builtin codes the interpreter reports for a custom operator.
+#: The builtin code of a custom operator.
 _CUSTOM = 32
+#: Marks the child's result lines: native code may print to stdout too.
+_LINE = "tflite-slim-runcheck "
+#: Models per child process, well below any command-line length limit.
+_BATCH = 256
 _NO_DELEGATES = "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
 
 
 @dataclass(frozen=True)
 class ResolvedOp:
-    """One op the interpreter resolved: builtin name (or custom code) and the operator code's version."""
+    """One op the interpreter resolved: builtin name (or custom code) and the operator code's version.
+
+    Version 0 means unknown (the model's operator at that index could not be read).
+    """
 
     name: str
     version: int
@@ -94,7 +101,7 @@ class InterpreterResult:
 def available() -> bool:
     """Whether ``ai_edge_litert``'s interpreter can be imported here."""
     try:
-        import ai_edge_litert.interpreter  # noqa: F401
+        import ai_edge_litert.interpreter  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return False
     return True
@@ -114,8 +121,10 @@ def missing_from(result: InterpreterResult, ops: OpSet) -> list[str]:
         if op.custom and op.name.startswith(FLEX_PREFIX) and op.name[len(FLEX_PREFIX):] in flex:
             continue
         table = ops.custom_ops if op.custom else ops.builtin_ops
-        if op.version not in table.get(op.name, ()):
-            kind = "custom op " if op.custom else ""
+        kind = "custom op " if op.custom else ""
+        if op.version == 0 and op.name not in table:
+            missing.append(f"{kind}{op.name}")
+        elif op.version != 0 and op.version not in table.get(op.name, ()):
             missing.append(f"{kind}{op.name} version {op.version}")
     return list(dict.fromkeys(missing))
 
@@ -125,12 +134,17 @@ def load_all(paths: Sequence[str], python: str = sys.executable) -> list[Interpr
     results: list[InterpreterResult] = []
     pending = list(paths)
     while pending:
-        done = process.run([python, "-m", "tflite_slim.runcheck", *pending], check=False,
+        batch = pending[:_BATCH]
+        done = process.run([python, "-m", "tflite_slim.runcheck", *batch], check=False,
                            what="the LiteRT interpreter")
-        lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        lines = [json.loads(line[len(_LINE):]) for line in done.stdout.splitlines() if line.startswith(_LINE)]
+        for path, data in zip(batch, lines):
+            if data.get("path") != path:
+                raise UsageError(f"the LiteRT interpreter child answered for {data.get('path')!r} instead of "
+                                 f"{path!r}; reinstall ai-edge-litert")
         results += [InterpreterResult.from_json(d) for d in lines]
         pending = pending[len(lines):]
-        if pending:
+        if len(lines) < len(batch):
             if done.returncode == 0:
                 raise UsageError(f"the LiteRT interpreter child reported {len(lines)} of {len(lines) + len(pending)} "
                                  "models; reinstall ai-edge-litert")
@@ -163,7 +177,7 @@ def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optiona
 
 def _model_ops(buf: bytes) -> list[list[tuple[str, int, bool]]]:
     """Per subgraph, per operator: (builtin name or custom code, version, is custom), from the wheel's schema."""
-    from ai_edge_litert import schema_py_generated as schema
+    from ai_edge_litert import schema_py_generated as schema  # type: ignore[import-untyped]
 
     names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
     model = schema.Model.GetRootAs(buf, 0)
@@ -183,7 +197,7 @@ def _model_ops(buf: bytes) -> list[list[tuple[str, int, bool]]]:
 
 def probe(path: str) -> InterpreterResult:
     """Load ``path`` with the interpreter (in this process) and list what it resolved."""
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType  # type: ignore[import-untyped]
 
     try:
         interpreter = Interpreter(model_path=path,
@@ -192,12 +206,16 @@ def probe(path: str) -> InterpreterResult:
         return InterpreterResult(path, error=_one_line(e))
     wrapper = interpreter._interpreter  # the API offers no public node listing
     nodes = [wrapper.NodeName(i) for i in range(wrapper.NumNodes())]
-    with open(path, "rb") as f:
-        model = _model_ops(f.read())
+    schema_error: Optional[str] = None
+    try:
+        with open(path, "rb") as f:
+            model = _model_ops(f.read())
+    except Exception as e:  # noqa: BLE001 - the wheel's schema module on a model the interpreter accepted
+        model, schema_error = [], f"the wheel's schema module cannot read the model ({_one_line(e)})"
     ops: list[ResolvedOp] = []
-    mismatch = None
+    mismatch = schema_error
     first = model[0] if model else []
-    if len(first) != len(nodes):
+    if len(first) != len(nodes) and mismatch is None:
         mismatch = f"the interpreter has {len(nodes)} nodes, the model's first subgraph {len(first)} operators"
     for i, node in enumerate(nodes):
         name, version, custom = first[i] if i < len(first) else (node, 0, False)
@@ -221,7 +239,7 @@ def _one_line(e: BaseException) -> str:
 def main(argv: Sequence[str]) -> int:
     """Child process: one JSON line per model, flushed, so a crash loses only the model it happened on."""
     for path in argv:
-        print(json.dumps(probe(path).to_json(), sort_keys=True), flush=True)
+        print(_LINE + json.dumps(probe(path).to_json(), sort_keys=True), flush=True)
     return 0
 
 
