@@ -245,3 +245,13 @@ class _no_raise:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_a_tensorflow_record_has_no_source_key(tmp_path: Path) -> None:
+    """Records (and the ops artifacts published from them) of TensorFlow builds keep their bytes."""
+    out = tmp_path / "out"
+    tf = make_tensorflow_workspace(tmp_path / "tf")
+    assert main(["build", str(_model(tmp_path / "m.tflite")), "--source", str(tf),
+                 "--out", str(out), "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
+    record = json.loads((out / "ops.json").read_text())
+    assert "source" not in record and record["tensorflow"]["version"] == "2.16.1"

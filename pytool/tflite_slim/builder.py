@@ -1,7 +1,8 @@
 """``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
 
 Order of work: read the models and check custom ops (before anything slow),
-find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.layout`) and (local builds) its Android settings, compute the plan, then either describe it
+find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.layout`) and
+(local builds) its Android settings, compute the plan, then either describe it
 (``dry_run``), reuse the cached AARs for that plan, or build, check and finish
 the AARs and cache them. A tree we downloaded is configured for Android just
 before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
@@ -331,10 +332,8 @@ def _report(path: Path, plan: BuildPlan, target: str) -> aar.AarReport:
 
 def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
     """The ``ops.json`` build record (contract in README)."""
-    return {
+    record = {
         "format_version": JSON_FORMAT_VERSION,
-        # Which tree built it; "tensorflow" below then holds that tree's version and commit.
-        "source": plan.source,
         "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
         "abis": list(plan.abis),
         "experimental_api": plan.experimental_api,
@@ -346,6 +345,11 @@ def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
             "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
         },
     }
+    if plan.source != TENSORFLOW.kind:
+        # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
+        # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.
+        record["source"] = plan.source
+    return record
 
 
 def _check_out(out: Path) -> None:

@@ -45,7 +45,8 @@ from tflite_slim.registration import FLEX_PREFIX
 
 #: The interpreter version the tests pin (pyproject ``[run]`` / ``[test]`` extras).
 PINNED = "ai-edge-litert==2.3.0"
-INSTALL_HINT = f"install the LiteRT interpreter: pip install '{PINNED}' (or pip install -e '<tflite-slim checkout>[run]')"
+INSTALL_HINT = (f"install the LiteRT interpreter: pip install '{PINNED}' "
+                "(or pip install -e '<tflite-slim checkout>[run]')")
 #: The builtin code of a custom operator.
 _CUSTOM = 32
 #: Marks the child's result lines: native code may print to stdout too.

@@ -13,8 +13,8 @@ downloaded release records its tag's version instead). TensorFlow's comes from
 checkout, with the fix (we never change it ourselves).
 
 ``--tensorflow-version`` / ``--litert-version`` download GitHub's archive of tag
-``vX.Y.Z`` into the cache (``<cache>/<kind>/<version>/src``): streamed to a temp file (sha256 and size recorded), extracted into a
-temp dir, and moved into place with one rename, so a half-extracted tree is
+``vX.Y.Z`` into the cache (``<cache>/<kind>/<version>/src``): streamed to a
+temp file (sha256 and size recorded), extracted into a temp dir, and moved into place with one rename, so a half-extracted tree is
 never used. That tree is ours: :mod:`tflite_slim.android` configures it.
 """
 

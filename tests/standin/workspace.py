@@ -101,7 +101,8 @@ def _kernel_header(guard: str) -> str:
     """``builtin_op_kernels.h`` as the tree has it: ``Register_<OP>()`` for every builtin op with a kernel."""
     from tflite_slim import schema
 
-    names = sorted({schema.builtin_name(c) for c in range(256)} - {"CUSTOM", "DELEGATE", "PLACEHOLDER_FOR_GREATER_OP_CODES"})
+    skip = {"CUSTOM", "DELEGATE", "PLACEHOLDER_FOR_GREATER_OP_CODES"}
+    names = sorted({schema.builtin_name(c) for c in range(256)} - skip)
     decls = "".join(f"TfLiteRegistration* Register_{n}();\n" for n in names if not n.startswith("BUILTIN_"))
     return (f"#ifndef {guard}\n#define {guard}\nnamespace tflite {{\nnamespace ops {{\nnamespace builtin {{\n"
             f"{decls}}}  // namespace builtin\n}}  // namespace ops\n}}  // namespace tflite\n#endif\n")
