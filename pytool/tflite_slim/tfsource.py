@@ -76,8 +76,7 @@ def detect_source(root: str) -> TensorflowSource:
             f"--source {root}: neither tflite/build_def.bzl (LiteRT) nor tensorflow/lite/build_def.bzl "
             f"(TensorFlow) is here; give the root of a LiteRT or TensorFlow checkout"
         )
-    record = path / SOURCE_RECORD
-    recorded = json.loads(record.read_text()) if record.is_file() else {}
+    recorded = _read_record(path / SOURCE_RECORD)
     if layout is LITERT:
         # A downloaded release knows its tag; version.bzl on a branch names the next release.
         version = str(recorded.get("version") or read_litert_version(path))
@@ -87,6 +86,15 @@ def detect_source(root: str) -> TensorflowSource:
     if commit is None:
         commit = recorded.get("commit")
     return TensorflowSource(path, version, commit, layout)
+
+
+def _read_record(record: Path) -> dict:
+    """What we recorded when downloading the tree ({} for a user's checkout, or an unreadable record)."""
+    try:
+        data = json.loads(record.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def read_litert_version(root: Path) -> str:
