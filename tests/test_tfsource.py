@@ -67,7 +67,7 @@ def test_version_sources(tmp_path, files, version):
     "remove, message",
     [
         ("WORKSPACE", "no Bazel WORKSPACE"),
-        ("tensorflow/lite/build_def.bzl", "not a TensorFlow checkout"),
+        ("tensorflow/lite/build_def.bzl", "neither tflite/build_def.bzl .LiteRT. nor tensorflow/lite/build_def.bzl"),
         ("version", "cannot tell the TensorFlow version"),
     ],
 )

@@ -9,11 +9,15 @@ one is set (``TF_SET_ANDROID_WORKSPACE``, ``ANDROID_NDK_HOME``,
 ``ANDROID_BUILD_TOOLS_VERSION``, ``PYTHON_BIN_PATH``, ``TF_NEED_CUDA``...) and
 asks on stdin otherwise; with stdin closed a question takes its default.
 That is how TensorFlow's Docker scripts run it, and how we do for trees we
-downloaded into the cache (never for a user's own checkout).
+downloaded into the cache (never for a user's own checkout). LiteRT's
+``configure.py`` asks the same questions and writes the same lines into
+``.litert_configure.bazelrc``; the file name and defaults come from the
+tree's :class:`~tflite_slim.layout.SourceLayout`.
 
 The answers come from the environment (see :func:`resolve`); the SDK API level
-and build-tools default to the highest installed, the NDK API level to 21
-(configure.py's own default, the lowest with arm64). They are checked before
+and build-tools default to the highest installed, the NDK API level to 21 for
+TensorFlow (configure.py's own default, the lowest with arm64) and 26 for
+LiteRT (what LiteRT's Android build image sets). They are checked before
 ``configure.py`` runs, so a wrong path is one clear line, not ten prompts.
 
 Configuring is atomic: ``configure.py --workspace TMP`` writes into a temp dir
@@ -35,12 +39,13 @@ from typing import Callable, Mapping, Optional
 
 from tflite_slim import process
 from tflite_slim.errors import CommandFailed, ToolchainError
+from tflite_slim.layout import TENSORFLOW, SourceLayout
 
 SDK_VARS = ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT")
 NDK_VARS = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
-#: configure.py's default: "21 is required for ARM64 support".
-DEFAULT_NDK_API_LEVEL = "21"
-CONFIGURE_RC = ".tf_configure.bazelrc"
+#: configure.py's default: "21 is required for ARM64 support" (LiteRT: see layout.LITERT).
+DEFAULT_NDK_API_LEVEL = TENSORFLOW.default_ndk_api_level
+CONFIGURE_RC = TENSORFLOW.configure_rc
 _ACTION_ENV = re.compile(r'^build --action_env (\w+)="?([^"\n]*)"?\s*$', re.M)
 _PLATFORM = re.compile(r"^android-(\d+)$")
 _NDK_REVISION = re.compile(r"^Pkg\.Revision\s*=\s*(\S+)", re.M)
@@ -140,7 +145,8 @@ def _ndk_problem(path: Path) -> Optional[str]:
     return None
 
 
-def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidConfig] = None) -> AndroidConfig:
+def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidConfig] = None,
+            layout: SourceLayout = TENSORFLOW) -> AndroidConfig:
     """The Android settings from the environment, checked; see the module docstring.
 
     With no SDK/NDK variable set at all, ``existing`` (the tree's current
@@ -177,15 +183,16 @@ def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidC
     if build_tools not in tools:
         raise ToolchainError(f"ANDROID_BUILD_TOOLS_VERSION={build_tools}: {sdk}/build-tools/{build_tools} does "
                              f"not exist (installed: {', '.join(tools) or 'none'})")
-    ndk_api = env.get("ANDROID_NDK_API_LEVEL") or DEFAULT_NDK_API_LEVEL
+    ndk_api = env.get("ANDROID_NDK_API_LEVEL") or layout.default_ndk_api_level
     if not ndk_api.isdigit():
-        raise ToolchainError(f"ANDROID_NDK_API_LEVEL={ndk_api}: expected a number such as {DEFAULT_NDK_API_LEVEL}")
+        raise ToolchainError(f"ANDROID_NDK_API_LEVEL={ndk_api}: expected a number such as "
+                             f"{layout.default_ndk_api_level}")
     return AndroidConfig(str(sdk), str(ndk), api, ndk_api, build_tools, ndk_revision(ndk))
 
 
-def read_configured(root: Path) -> Optional[AndroidConfig]:
+def read_configured(root: Path, layout: SourceLayout = TENSORFLOW) -> Optional[AndroidConfig]:
     """The Android settings ``./configure`` left in ``root/.tf_configure.bazelrc`` (None: not configured)."""
-    rc = Path(root) / CONFIGURE_RC
+    rc = Path(root) / layout.configure_rc
     try:
         values = dict(_ACTION_ENV.findall(rc.read_text(errors="replace")))
     except OSError:
@@ -231,30 +238,32 @@ def configure_argv(root: Path, workspace: str, env: Mapping[str, str]) -> list[s
     return [env["PYTHON_BIN_PATH"], str(Path(root) / "configure.py"), "--workspace", workspace]
 
 
-def configure_hint(root: Path, env: Optional[Mapping[str, str]] = None) -> str:
+def configure_hint(root: Path, env: Optional[Mapping[str, str]] = None, layout: SourceLayout = TENSORFLOW) -> str:
     """How a user configures their own checkout: interactively, or with the answers in the environment."""
     try:
         a = resolve(env)
         values = f"ANDROID_SDK_HOME={a.sdk_home} ANDROID_NDK_HOME={a.ndk_home}"
     except ToolchainError:
         values = "ANDROID_SDK_HOME=<sdk> ANDROID_NDK_HOME=<ndk>"
-    return (f"run ./configure in {root} and answer 'y' to \"interactively configure ./WORKSPACE for Android "
+    run = layout.configure_command
+    return (f"run {run} in {root} and answer 'y' to \"interactively configure ./WORKSPACE for Android "
             f"builds\" (needs the Android SDK and NDK), or non-interactively: cd {root} && "
-            f"TF_SET_ANDROID_WORKSPACE=1 {values} ./configure")
+            f"TF_SET_ANDROID_WORKSPACE=1 {values} {run}")
 
 
-def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel", log: Log = print) -> bool:
+def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel", log: Log = print,
+                      layout: SourceLayout = TENSORFLOW) -> bool:
     """Configure the tree at ``root`` for ``android`` unless it already is; True if configure.py ran."""
     root = Path(root)
-    if android.same_settings(read_configured(root)):
+    if android.same_settings(read_configured(root, layout)):
         return False
     if not (root / "configure.py").is_file():
-        raise ToolchainError(f"{root}/configure.py is missing: this TensorFlow tree cannot be configured; "
-                             "download it again (delete it from the cache) or use --tensorflow-src")
+        raise ToolchainError(f"{root}/configure.py is missing: this {layout.title} tree cannot be configured; "
+                             "download it again (delete it from the cache) or use --source")
     found = shutil.which(bazel)
     if found is None:
         # configure.py looks for bazel (or bazelisk) on PATH and stops without it.
-        raise ToolchainError(f"configuring TensorFlow needs Bazel: '{bazel}' was not found; "
+        raise ToolchainError(f"configuring {layout.title} needs Bazel: '{bazel}' was not found; "
                              "install Bazel (bazelisk) or pass --bazel PATH")
     env = configure_env(android)
     python = env["PYTHON_BIN_PATH"]
@@ -272,19 +281,19 @@ def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel
             f"SDK API {android.sdk_api_level}, build-tools {android.build_tools_version})")
         try:
             process.run(argv, cwd=str(root), env=env, stream=True, on_line=lambda line: log(f"  {line}"),
-                        what="TensorFlow's configure.py")
+                        what=f"{layout.title}'s configure.py")
         except CommandFailed as e:
-            raise ToolchainError(f"TensorFlow's configure.py failed (exit status {e.returncode}, output above); "
+            raise ToolchainError(f"{layout.title}'s configure.py failed (exit status {e.returncode}, output above); "
                                  f"{root} was left unconfigured") from e
-        written = read_configured(tmp)
+        written = read_configured(tmp, layout)
         if not android.same_settings(written):
-            raise ToolchainError(f"TensorFlow's configure.py did not write the Android settings asked for "
+            raise ToolchainError(f"{layout.title}'s configure.py did not write the Android settings asked for "
                                  f"(output above); {root} was left unconfigured")
         shim = tmp / "tools" / "python_bin_path.sh"
         if shim.is_file():
             (root / "tools").mkdir(exist_ok=True)
             os.replace(shim, root / "tools" / "python_bin_path.sh")
-        os.replace(tmp / CONFIGURE_RC, root / CONFIGURE_RC)  # last: this is what makes the tree configured
+        os.replace(tmp / layout.configure_rc, root / layout.configure_rc)  # last: this makes the tree configured
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return True

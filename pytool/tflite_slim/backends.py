@@ -188,7 +188,7 @@ class DockerBazel:
             )
         if not (self.src / DOCKERFILE).is_file():
             raise ToolchainError(f"{self.src / DOCKERFILE} is missing: the Docker backend needs TensorFlow's "
-                                 "tflite-android.Dockerfile from --tensorflow-src or --tensorflow-version")
+                                 "tflite-android.Dockerfile from --source or --tensorflow-version")
         pkg_dir, out_dir = work / "package", work / "out"
         package.write(pkg_dir)
         out_dir.mkdir(parents=True, exist_ok=True)

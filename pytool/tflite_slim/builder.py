@@ -1,7 +1,8 @@
 """``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
 
 Order of work: read the models and check custom ops (before anything slow),
-find the TensorFlow source and (local builds) its Android settings, compute the plan, then either describe it
+find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.layout`) and
+(local builds) its Android settings, compute the plan, then either describe it
 (``dry_run``), reuse the cached AARs for that plan, or build, check and finish
 the AARs and cache them. A tree we downloaded is configured for Android just
 before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
@@ -31,6 +32,7 @@ from tflite_slim.buildfile import (
 from tflite_slim.cache import BuildCache, cache_root
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
+from tflite_slim.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
 from tflite_slim.plan import BuildPlan, SourceFile, package_path
 from tflite_slim.registration import check_custom_ops, render_registration
@@ -61,8 +63,10 @@ class BuildSettings:
 
     models: tuple[str, ...]
     out: Optional[str] = None
+    #: ``--source`` (formerly ``--tensorflow-src``): a TensorFlow or LiteRT checkout.
     tensorflow_src: Optional[str] = None
     tensorflow_version: Optional[str] = None
+    litert_version: Optional[str] = None
     abis: tuple[str, ...] = ("arm64-v8a", "armeabi-v7a")
     backend: str = "local"
     checkpoint: Optional[str] = None
@@ -104,10 +108,13 @@ class BuildResult:
 def _validate(s: BuildSettings) -> None:
     if not s.models:
         raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
-    if bool(s.tensorflow_src) == bool(s.tensorflow_version):
-        raise UsageError("give exactly one of --tensorflow-src DIR (a checkout) or --tensorflow-version X.Y.Z")
+    if sum(bool(v) for v in (s.tensorflow_src, s.tensorflow_version, s.litert_version)) != 1:
+        raise UsageError("give exactly one of --source DIR (a LiteRT or TensorFlow checkout), "
+                         "--litert-version X.Y.Z or --tensorflow-version X.Y.Z")
     if s.backend not in ("local", "docker"):
         raise UsageError(f"--backend {s.backend!r}: choose 'local' or 'docker'")
+    if s.litert_version and s.backend == "docker":
+        raise UsageError("--backend docker builds in TensorFlow's image; build LiteRT with the local backend")
     if s.checkpoint and s.backend != "docker":
         raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
     if not s.dry_run and not s.out:
@@ -127,21 +134,37 @@ def _source_hash(path: str) -> str:
         raise UsageError(f"--custom-ops-srcs: cannot read {path} ({e.strerror or e})") from e
 
 
+def _release(s: BuildSettings) -> Optional[str]:
+    """The release to download (``--tensorflow-version`` or ``--litert-version``), if any."""
+    return s.litert_version or s.tensorflow_version
+
+
+def _layout(s: BuildSettings, source: Optional[TensorflowSource]) -> SourceLayout:
+    """The tree's layout: the checkout's own, else the kind of release asked for."""
+    if source is not None:
+        return source.layout
+    return LITERT if s.litert_version else TENSORFLOW
+
+
 def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
     """The source tree (None in a dry run that would download), and the version/commit for the plan."""
     src: Optional[TensorflowSource]
     if s.tensorflow_src:
         src = detect_source(s.tensorflow_src)
+        if src.layout is LITERT and s.backend == "docker":
+            raise UsageError("--backend docker builds in TensorFlow's image; build LiteRT with the local backend")
         version, commit = src.version, src.commit
     else:
-        check_version(str(s.tensorflow_version))
-        src = cached_source(str(s.tensorflow_version), cache_root(s.cache_dir))
+        layout, release = _layout(s, None), str(_release(s))
+        check_version(release, layout)
+        src = cached_source(release, cache_root(s.cache_dir), layout)
         if src is None and not s.dry_run:
             if s.backend == "local":
-                android.resolve()  # a missing SDK/NDK is an error before the long download, not after
+                android.resolve(layout=layout)  # a missing SDK/NDK is an error before the long download, not after
             with HttpClient() as client:
-                src = fetch_source(str(s.tensorflow_version), cache_root(s.cache_dir), client, progress=_progress(log))
-        version, commit = (src.version, src.commit) if src else (str(s.tensorflow_version), None)
+                src = fetch_source(release, cache_root(s.cache_dir), client, progress=_progress(log, layout),
+                                   layout=layout)
+        version, commit = (src.version, src.commit) if src else (release, None)
     if s.checkpoint:
         # The container builds the checkpoint, not the host tree: record that revision instead.
         tag = s.checkpoint[1:] if s.checkpoint.startswith("v") else s.checkpoint
@@ -161,11 +184,12 @@ def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> 
     """
     if s.backend != "local":
         return None
+    layout = _layout(s, source)
     if s.tensorflow_src:
-        return android.read_configured(source.root) if source else None
-    existing = android.read_configured(source.root) if source else None
+        return android.read_configured(source.root, layout) if source else None
+    existing = android.read_configured(source.root, layout) if source else None
     try:
-        return android.resolve(existing=existing)
+        return android.resolve(existing=existing, layout=layout)
     except ToolchainError as e:
         if not s.dry_run:
             raise
@@ -176,16 +200,17 @@ def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> 
 def _configure_command(s: BuildSettings, source: Optional[TensorflowSource],
                        config: Optional[android.AndroidConfig]) -> list[tuple[str, ...]]:
     """The configure.py run a build would start with, for --dry-run (none when nothing is to configure)."""
-    if not s.tensorflow_version or config is None:
+    if not _release(s) or config is None:
         return []
-    if source is not None and config.same_settings(android.read_configured(source.root)):
+    layout = _layout(s, source)
+    if source is not None and config.same_settings(android.read_configured(source.root, layout)):
         return []
-    root = source.root if source else Path(f"<tensorflow-{s.tensorflow_version}>")
+    root = source.root if source else Path(f"<{layout.kind}-{_release(s)}>")
     env = android.configure_env(config)
     return [("env", *(f"{k}={v}" for k, v in sorted(env.items())), *android.configure_argv(root, "<temp>", env))]
 
 
-def _progress(log: Log) -> Callable[[int, Optional[int]], None]:
+def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Optional[int]], None]:
     shown = {"step": -1}
 
     def report(done: int, total: Optional[int]) -> None:
@@ -193,7 +218,7 @@ def _progress(log: Log) -> Callable[[int, Optional[int]], None]:
         if step != shown["step"]:
             shown["step"] = step
             pct = f" {done * 100 // total}%" if total else ""
-            log(f"tflite-slim: downloading TensorFlow source{pct} ({done >> 20} MiB)")
+            log(f"tflite-slim: downloading {layout.title} source{pct} ({done >> 20} MiB)")
 
     return report
 
@@ -205,8 +230,9 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     per_model = {m.path: m.ops for m in models}
     check_custom_ops(per_model, have_sources=bool(s.custom_ops_srcs))
     union = OpSet.union(per_model.values())
-    registration = render_registration(union)
     source, version, commit = _source(s, log)
+    layout = _layout(s, source)
+    registration = render_registration(union, tflite_path=layout.lite_dir)
     android_config = _android(s, source, log)
     has_attr = _has_experimental_attr(source)
     src_names = source_file_names(list(s.custom_ops_srcs))
@@ -223,6 +249,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         custom_ops_deps=tuple(s.custom_ops_deps),
         bazel_args=tuple(s.bazel_args),
         android=android_config,
+        source=layout.kind,
     )
     names = package_file_names([m.path for m in models])
     spec = BuildFileSpec(
@@ -233,7 +260,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         experimental_api=s.experimental_api if has_attr else None,
     )
     files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
-    package = Package(package_path(plan), render_build_file(spec), files)
+    package = Package(package_path(plan), render_build_file(spec, layout), files)
     backend = _backend(s, source)
     commands = tuple(_configure_command(s, source, android_config)) + tuple(
         tuple(c) for c in backend.commands(plan, package))
@@ -250,13 +277,13 @@ def _has_experimental_attr(source: Optional[TensorflowSource]) -> bool:
     """
     if source is None:
         return True
-    build_def = source.root / "tensorflow/lite/build_def.bzl"
+    build_def = source.root / source.layout.marker
     text = build_def.read_text(errors="replace") if build_def.is_file() else ""
     return "def tflite_custom_android_library(" not in text or "experimental" in text
 
 
 def _backend(s: BuildSettings, source: Optional[TensorflowSource]):
-    root = source.root if source else Path(f"<tensorflow-{s.tensorflow_version}>")
+    root = source.root if source else Path(f"<{_layout(s, source).kind}-{_release(s)}>")
     if s.backend == "docker":
         bazel_cache = cache_root(s.cache_dir) / "docker-bazel" if s.use_cache else None
         return DockerBazel(root, checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache)
@@ -282,9 +309,9 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
     try:
         if isinstance(backend, LocalBazel):
-            if s.tensorflow_version and plan.android is not None:
-                android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log)
-            check_android_configured(p.source.root)
+            if _release(s) and plan.android is not None:
+                android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log, layout=p.source.layout)
+            check_android_configured(p.source.root, p.source.layout)
             built = backend.build(plan, p.package, log)
         else:
             built = backend.build(plan, p.package, staging / "docker", log)
@@ -320,7 +347,7 @@ def _report(path: Path, plan: BuildPlan, target: str, alignment: str, log: Log) 
 
 def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
     """The ``ops.json`` build record (contract in README)."""
-    return {
+    record = {
         "format_version": JSON_FORMAT_VERSION,
         "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
         "abis": list(plan.abis),
@@ -333,6 +360,11 @@ def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
             "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
         },
     }
+    if plan.source != TENSORFLOW.kind:
+        # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
+        # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.
+        record["source"] = plan.source
+    return record
 
 
 def _check_out(out: Path) -> None:

@@ -3,9 +3,11 @@
 The defaults (README "Publishing") are a contract with the Gradle plugin:
 groupId ``io.tfliteslim``, artifactIds ``tensorflow-lite`` and
 ``tensorflow-lite-select-tf-ops``, version ``<TF version>-slim-<plan
-fingerprint[:12]>``. The version says which TensorFlow and which op set a
-runtime carries, so two apps with different models never overwrite each
-other, and rebuilding the same op set maps to the same version.
+fingerprint[:12]>``; built from LiteRT, the app's LiteRT names ``litert`` and
+``litert-select-tf-ops`` and version ``<LiteRT version>-litert-slim-<plan
+fingerprint[:12]>``. The version says which source, which release and which
+op set a runtime carries, so two apps with different models never overwrite
+each other, and rebuilding the same op set maps to the same version.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from tflite_slim.errors import UsageError
+from tflite_slim.layout import TENSORFLOW, layout_of
 
 DEFAULT_GROUP_ID = "io.tfliteslim"
 DEFAULT_RUNTIME_ARTIFACT_ID = "tensorflow-lite"
@@ -149,15 +152,15 @@ class Coordinates:
         return {"group": self.group, "artifact": self.artifact, "version": self.version}
 
 
-def default_version(tf_version: str, plan_fingerprint: str) -> str:
-    """``<tf_version>-slim-<plan_fingerprint[:12]>``; the inputs come from a build record."""
+def default_version(tf_version: str, plan_fingerprint: str, source: str = TENSORFLOW.kind) -> str:
+    """``<tf_version>-slim-<plan_fingerprint[:12]>`` (LiteRT: ``<version>-litert-slim-...``), from a build record."""
     if not _TF_VERSION_RE.fullmatch(tf_version or ""):
         raise UsageError(f"TensorFlow version {tf_version!r} in the build record is not like 2.16.1")
     if not _FINGERPRINT_RE.fullmatch(plan_fingerprint or ""):
         raise UsageError(
             f"plan_fingerprint {plan_fingerprint!r} in the build record is not a sha256 hex digest"
         )
-    return f"{tf_version}-slim-{plan_fingerprint[:FINGERPRINT_CHARS]}"
+    return f"{tf_version}{layout_of(source).version_tag}-slim-{plan_fingerprint[:FINGERPRINT_CHARS]}"
 
 
 @dataclass(frozen=True)
@@ -171,16 +174,17 @@ class CoordinateChoice:
 
 
 def resolve(
-    choice: CoordinateChoice, tf_version: str, plan_fingerprint: str
+    choice: CoordinateChoice, tf_version: str, plan_fingerprint: str, source: str = TENSORFLOW.kind
 ) -> tuple[Coordinates, Coordinates]:
-    """The runtime and select-TF-ops coordinates for one build, defaults filled in."""
+    """The runtime and select-TF-ops coordinates for one build (``source``: its tree's kind), defaults filled in."""
+    layout = layout_of(source)
     group = choice.group or DEFAULT_GROUP_ID
-    version = choice.version or default_version(tf_version, plan_fingerprint)
+    version = choice.version or default_version(tf_version, plan_fingerprint, source)
     validate_group_id(group, "--group-id")
     validate_version(version)
-    runtime_id = validate_id(choice.runtime_artifact or DEFAULT_RUNTIME_ARTIFACT_ID, "--artifact-id")
+    runtime_id = validate_id(choice.runtime_artifact or layout.runtime_artifact, "--artifact-id")
     flex_id = validate_id(
-        choice.select_tf_ops_artifact or DEFAULT_SELECT_TF_OPS_ARTIFACT_ID, "--select-tf-ops-artifact-id"
+        choice.select_tf_ops_artifact or layout.select_tf_ops_artifact, "--select-tf-ops-artifact-id"
     )
     if runtime_id == flex_id:
         raise UsageError(

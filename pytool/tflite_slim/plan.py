@@ -19,6 +19,7 @@ from typing import Any, Optional, Sequence
 from tflite_slim.android import AndroidConfig
 from tflite_slim.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
+from tflite_slim.layout import TENSORFLOW, layout_of
 from tflite_slim.opset import OpSet, digest, opset_to_json
 
 #: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
@@ -34,10 +35,8 @@ BASE_FLAGS = (
     "opt",
     "--cxxopt=--std=c++17",
 )
-FIXED_FLAGS_AFTER_ABIS = (
-    "--define=xnn_enable_arm_fp16=false",
-    "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
-)
+#: TensorFlow's; a LiteRT tree's Android flags are layout.LITERT's (its CI's).
+FIXED_FLAGS_AFTER_ABIS = TENSORFLOW.flags_after_abis
 #: The Select TF ops build links TensorFlow's core; without a monolithic build
 #: users hit duplicate/undefined protobuf symbols (TF issues on build_aar.sh).
 FLEX_EXTRA_FLAGS = ("--config=monolithic",)
@@ -84,6 +83,8 @@ class BuildPlan:
     bazel_args: tuple[str, ...] = field(default_factory=tuple)
     #: None for the Docker backend: its image (TensorFlow's Dockerfile) pins the SDK/NDK per revision.
     android: Optional[AndroidConfig] = None
+    #: The source tree's kind (layout.SourceLayout.kind); ``tf_version``/``tf_commit`` are that tree's.
+    source: str = TENSORFLOW.kind
 
     @property
     def has_flex(self) -> bool:
@@ -113,6 +114,8 @@ class BuildPlan:
         }
         if self.android is not None:  # absent rather than null: Docker plans keep their fingerprints
             data["android"] = self.android.canonical()
+        if self.source != TENSORFLOW.kind:  # absent for TensorFlow: its plans keep their fingerprints
+            data["source"] = self.source
         return data
 
     @property
@@ -127,6 +130,7 @@ class BuildPlan:
         """The plan for people (``--dry-run``) and the build record."""
         return {
             "plan_fingerprint": self.fingerprint,
+            "source": self.source,
             "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
             "abis": list(self.abis),
             "experimental_api": self.experimental_api,
@@ -150,11 +154,13 @@ def bazel_build_argv(
     bazel: str, plan: BuildPlan, package: str, target: str, *, startup_args: Sequence[str] = ()
 ) -> list[str]:
     """The exact ``bazel build`` command for one target of the generated package."""
+    layout = layout_of(plan.source)
     argv = [bazel, *startup_args, "build", *BASE_FLAGS]
     if target == FLEX_TARGET:
-        argv += list(FLEX_EXTRA_FLAGS)
+        argv += list(FLEX_EXTRA_FLAGS) + list(layout.flex_flags)
+    argv += list(layout.flags_before_abis)
     argv.append("--fat_apk_cpu=" + ",".join(plan.abis))
-    argv += list(FIXED_FLAGS_AFTER_ABIS)
+    argv += list(layout.flags_after_abis)
     if plan.align_16kb:
         argv.append(ALIGN_16KB_FLAG)  # before the user's flags: a later --linkopt of theirs still applies
     argv += list(plan.bazel_args)

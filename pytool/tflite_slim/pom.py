@@ -20,6 +20,7 @@ from typing import Optional, Sequence
 from lxml import etree
 
 from tflite_slim.coordinates import Coordinates
+from tflite_slim.layout import TENSORFLOW
 from tflite_slim.opset import OpSet
 
 POM_NS = "http://maven.apache.org/POM/4.0.0"
@@ -44,6 +45,13 @@ class BuildFacts:
     op_set: OpSet
     abis: tuple[str, ...]
     plan_fingerprint: str
+    #: ``tensorflow`` or ``litert``: the tree the AARs were built from.
+    source: str = TENSORFLOW.kind
+
+    @property
+    def runtime_title(self) -> str:
+        """What the POM calls the runtime: ``TensorFlow Lite 2.16.1`` or ``LiteRT 2.1.6``."""
+        return f"{'TensorFlow Lite' if self.source == TENSORFLOW.kind else 'LiteRT'} {self.tf_version}"
 
 
 def exact_version(version: str) -> str:
@@ -60,7 +68,7 @@ def describe_builtin_ops(ops: OpSet) -> str:
 def runtime_name(facts: BuildFacts) -> str:
     ops = facts.op_set
     return (
-        f"TensorFlow Lite {facts.tf_version} slim runtime "
+        f"{facts.runtime_title} slim runtime "
         f"({len(ops.builtin_ops)} builtin ops, {len(set(ops.custom_ops))} custom ops)"
     )
 
@@ -69,7 +77,7 @@ def runtime_description(facts: BuildFacts) -> str:
     ops = facts.op_set
     custom = ", ".join(sorted(set(ops.custom_ops))) or "none"
     return (
-        f"TensorFlow Lite {facts.tf_version}{_commit(facts)} runtime trimmed by tflite-slim to the operators "
+        f"{facts.runtime_title}{_commit(facts)} runtime trimmed by tflite-slim to the operators "
         f"its models use. Builtin ops: {describe_builtin_ops(ops)}. Custom ops: {custom}. "
         f"ABIs: {', '.join(facts.abis) or 'none'}. Includes the TensorFlow Lite Java API. "
         f"Op set fingerprint {ops.fingerprint()}."
@@ -78,7 +86,7 @@ def runtime_description(facts: BuildFacts) -> str:
 
 def select_tf_ops_name(facts: BuildFacts) -> str:
     return (
-        f"TensorFlow Lite {facts.tf_version} slim Select TF ops "
+        f"{facts.runtime_title} slim Select TF ops "
         f"({len(facts.op_set.flex_op_names)} TensorFlow ops)"
     )
 
@@ -86,7 +94,7 @@ def select_tf_ops_name(facts: BuildFacts) -> str:
 def select_tf_ops_description(facts: BuildFacts) -> str:
     flex = ", ".join(facts.op_set.flex_op_names) or "none"
     return (
-        f"TensorFlow Select ops (Flex delegate) for TensorFlow Lite {facts.tf_version}{_commit(facts)}, "
+        f"TensorFlow Select ops (Flex delegate) for {facts.runtime_title}{_commit(facts)}, "
         f"trimmed by tflite-slim to the TensorFlow ops its models use: {flex}. "
         f"ABIs: {', '.join(facts.abis) or 'none'}. Op set fingerprint {facts.op_set.fingerprint()}."
     )
@@ -159,6 +167,8 @@ def _properties(facts: BuildFacts) -> list[tuple[str, str]]:
     ]
     if facts.tf_commit:
         props.append(("tfliteSlim.tensorflowCommit", facts.tf_commit))
+    if facts.source != TENSORFLOW.kind:  # absent for TensorFlow: its POMs stay byte-identical
+        props.append(("tfliteSlim.source", facts.source))
     return props
 
 

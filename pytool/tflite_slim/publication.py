@@ -26,6 +26,7 @@ from tflite_slim.coordinates import (
     resolve,
 )
 from tflite_slim.errors import UsageError
+from tflite_slim.layout import TENSORFLOW, layout_of
 from tflite_slim.opset import OpSet, dumps, opset_from_json
 
 RECORD_NAME = "ops.json"
@@ -87,9 +88,12 @@ class BuildRecord:
     op_set: OpSet
     runtime_aar: str
     select_tf_ops_aar: Optional[str]
+    #: The tree's kind (``tensorflow`` or ``litert``); ``tf_version``/``tf_commit`` are that tree's.
+    source: str = TENSORFLOW.kind
 
     def facts(self) -> pom.BuildFacts:
-        return pom.BuildFacts(self.tf_version, self.tf_commit, self.op_set, self.abis, self.plan_fingerprint)
+        return pom.BuildFacts(self.tf_version, self.tf_commit, self.op_set, self.abis, self.plan_fingerprint,
+                              self.source)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ def parse_build_record(path: Path) -> BuildRecord:
             op_set=opset_from_json(doc["op_set"]),
             runtime_aar=_plain_name(artifacts["runtime"]),
             select_tf_ops_aar=_plain_name(artifacts["select_tf_ops"]) if artifacts.get("select_tf_ops") else None,
+            # Records before LiteRT support have no "source": they were all TensorFlow builds.
+            source=layout_of(str(doc.get("source", TENSORFLOW.kind))).kind,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"{path}: malformed build record ({_describe(e)}); rebuild with 'tflite-slim build'") from e
@@ -168,7 +174,7 @@ def check_aar(path: Path) -> None:
 def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice()) -> Publication:
     """The artifacts for what ``tflite-slim build --out out_dir`` produced."""
     record = read_build_record(out_dir)
-    runtime_c, flex_c = resolve(choice, record.tf_version, record.plan_fingerprint)
+    runtime_c, flex_c = resolve(choice, record.tf_version, record.plan_fingerprint, record.source)
     facts = record.facts()
     ops_bytes = published_record(record.path)
     if record.op_set.has_flex and not record.select_tf_ops_aar:

@@ -76,12 +76,13 @@ def is_flex(custom_code: str) -> bool:
     return custom_code.startswith(FLEX_PREFIX)
 
 
-def render_registration(ops: OpSet, *, namespace: str = "") -> str:
+def render_registration(ops: OpSet, *, namespace: str = "", tflite_path: str = TFLITE_PATH) -> str:
     """The ``RegisterSelectedOps`` source ``gen_op_registration`` writes for models with op set ``ops``.
 
     Version ranges, builtin and custom alike, are (min, max) of the versions in
     ``ops``. Raises :class:`UsageError` for custom op names that are not C++
-    identifiers.
+    identifiers. ``tflite_path`` is where the tree keeps TensorFlow Lite
+    (LiteRT's ``gen_selected_ops`` passes ``--tflite_path=tflite``).
     """
     bad = invalid_custom_op_names(ops.custom_ops)
     if bad:
@@ -95,9 +96,9 @@ def render_registration(ops: OpSet, *, namespace: str = "") -> str:
 
     out: list[str] = []
     if builtins:
-        out.append(f'#include "{TFLITE_PATH}/kernels/builtin_op_kernels.h"\n')
-    out.append(f'#include "{TFLITE_PATH}/model.h"\n')
-    out.append(f'#include "{TFLITE_PATH}/op_resolver.h"\n')
+        out.append(f'#include "{tflite_path}/kernels/builtin_op_kernels.h"\n')
+    out.append(f'#include "{tflite_path}/model.h"\n')
+    out.append(f'#include "{tflite_path}/op_resolver.h"\n')
     ordered_custom = sorted(customs.items())
     if customs:
         out.append("namespace tflite {\nnamespace ops {\nnamespace custom {\n")

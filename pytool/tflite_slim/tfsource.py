@@ -1,7 +1,10 @@
-"""The TensorFlow source tree a build runs in: a user's checkout, or a downloaded release.
+"""The source tree a build runs in (TensorFlow or LiteRT): a user's checkout, or a downloaded release.
 
-A checkout is recognised by its Bazel ``WORKSPACE`` and
-``tensorflow/lite/build_def.bzl``; its version comes from
+A TensorFlow checkout is recognised by its Bazel ``WORKSPACE`` and
+``tensorflow/lite/build_def.bzl``, a LiteRT checkout by ``tflite/build_def.bzl``
+(see :mod:`tflite_slim.layout`). LiteRT's version is ``LITERT_EXPERIMENTAL_VERSION``
+in ``litert/version.bzl`` (on its main branch that is the *next* release; a
+downloaded release records its tag's version instead). TensorFlow's comes from
 ``tensorflow/tf_version.bzl`` (``TF_VERSION``), else
 ``tensorflow/core/public/version.h``, else ``tensorflow/tensorflow.bzl``
 (``VERSION``, older releases); its commit from ``.git`` when there is one.
@@ -9,13 +12,14 @@ A checkout is recognised by its Bazel ``WORKSPACE`` and
 ``.tf_configure.bazelrc`` with ``ANDROID_SDK_HOME``; so do we for a user's
 checkout, with the fix (we never change it ourselves).
 
-``--tensorflow-version`` downloads GitHub's archive of tag ``vX.Y.Z`` into the
-cache: streamed to a temp file as the bytes arrive (no Content-Encoding
-decoding; sha256 and size recorded), within an overall time limit, extracted
-into a temp dir (:mod:`tflite_slim.tarball`), and moved into place with one
-rename, so a half-extracted tree is never used. A cached tree whose record is
-missing, unreadable or for another version is replaced, not trusted. That tree
-is ours: :mod:`tflite_slim.android` configures it.
+``--tensorflow-version`` / ``--litert-version`` download GitHub's archive of tag
+``vX.Y.Z`` into the cache (``<cache>/<kind>/<version>/src``): streamed to a
+temp file as the bytes arrive (no Content-Encoding decoding; sha256 and size
+recorded), within an overall time limit, extracted into a temp dir
+(:mod:`tflite_slim.tarball`), and moved into place with one rename, so a
+half-extracted tree is never used. A cached tree whose record is missing,
+unreadable or for another version is replaced, not trusted. That tree is ours:
+:mod:`tflite_slim.android` configures it.
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ from tflite_slim import tarball
 from tflite_slim.android import configure_hint
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
+from tflite_slim.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.opset import dumps
 
-ARCHIVE_URL = "https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz"
-#: Override for mirrors and tests: a URL template with ``{version}``, or a base URL.
-ENV_ARCHIVE_URL = "TFLITE_SLIM_TF_ARCHIVE_URL"
+ARCHIVE_URL = TENSORFLOW.archive_url
+#: Override for mirrors and tests: a URL template with ``{version}``, or a base URL
+#: (LiteRT's: :attr:`SourceLayout.archive_env`, ``TFLITE_SLIM_LITERT_ARCHIVE_URL``).
+ENV_ARCHIVE_URL = TENSORFLOW.archive_env
 #: Override for slow links and tests: the whole download's time limit in seconds.
 ENV_DOWNLOAD_TIMEOUT = "TFLITE_SLIM_DOWNLOAD_TIMEOUT"
 #: An hour: TensorFlow's archive is ~100 MB, so this allows links down to ~0.3 Mbit/s.
@@ -48,7 +54,9 @@ DEFAULT_DOWNLOAD_TIMEOUT = 3600.0
 SOURCE_RECORD = ".tflite-slim-source.json"
 #: Temp dirs of killed runs older than this (or twice the download limit) are deleted.
 STALE_TEMP_AGE = 24 * 3600.0
-_VERSION = re.compile(r"^\d+\.\d+\.\d+(-rc\d+)?$")
+# LiteRT also tags pre-releases like 2.0.2a1.
+_VERSION = re.compile(r"^\d+\.\d+\.\d+(-rc\d+|(a|b|rc)\d+)?$")
+_LITERT_VERSION = re.compile(r'^LITERT_EXPERIMENTAL_VERSION\s*=\s*"([^"]+)"', re.M)
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 Progress = Callable[[int, Optional[int]], None]
@@ -56,30 +64,48 @@ Progress = Callable[[int, Optional[int]], None]
 
 @dataclass(frozen=True)
 class TensorflowSource:
-    """A TensorFlow source tree and what we know of its revision."""
+    """A source tree (TensorFlow or LiteRT, see ``layout``) and what we know of its revision."""
 
     root: Path
     version: str
     commit: Optional[str] = None
+    layout: SourceLayout = TENSORFLOW
 
 
 def detect_source(root: str) -> TensorflowSource:
     """Describe the checkout at ``root`` or raise :class:`ToolchainError` saying what is missing."""
     path = Path(root).expanduser().resolve()
     if not path.is_dir():
-        raise ToolchainError(f"--tensorflow-src {root}: no such directory")
+        raise ToolchainError(f"--source {root}: no such directory")
     if not any((path / f).is_file() for f in ("WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel")):
         raise ToolchainError(
-            f"--tensorflow-src {root}: no Bazel WORKSPACE here; give the root of a TensorFlow checkout "
-            "(git clone https://github.com/tensorflow/tensorflow)"
+            f"--source {root}: no Bazel WORKSPACE here; give the root of a LiteRT or TensorFlow checkout "
+            "(git clone https://github.com/google-ai-edge/LiteRT or https://github.com/tensorflow/tensorflow)"
         )
-    if not (path / "tensorflow/lite/build_def.bzl").is_file():
+    layout = next((k for k in (LITERT, TENSORFLOW) if (path / k.marker).is_file()), None)
+    if layout is None:
         raise ToolchainError(
-            f"--tensorflow-src {root}: tensorflow/lite/build_def.bzl is missing; this is not a TensorFlow checkout"
+            f"--source {root}: neither tflite/build_def.bzl (LiteRT) nor tensorflow/lite/build_def.bzl "
+            f"(TensorFlow) is here; give the root of a LiteRT or TensorFlow checkout"
         )
-    version = read_version(path)
+    recorded = _read_record(path / SOURCE_RECORD) or {}
+    if layout is LITERT:
+        # A downloaded release knows its tag; version.bzl on a branch names the next release.
+        version = str(recorded.get("version") or read_litert_version(path))
+    else:
+        version = read_version(path)
     commit = git_commit(path) or _recorded_commit(path / SOURCE_RECORD)
-    return TensorflowSource(path, version, commit)
+    return TensorflowSource(path, version, commit, layout)
+
+
+def read_litert_version(root: Path) -> str:
+    """LiteRT's version as ``litert/version.bzl`` states it (``LITERT_EXPERIMENTAL_VERSION``)."""
+    bzl = root / "litert/version.bzl"
+    m = _LITERT_VERSION.search(bzl.read_text(errors="replace")) if bzl.is_file() else None
+    if not m:
+        raise ToolchainError(f"{root}: cannot tell the LiteRT version (no LITERT_EXPERIMENTAL_VERSION in "
+                             "litert/version.bzl); is this a LiteRT checkout?")
+    return m.group(1)
 
 
 def _read_record(record: Path) -> Optional[dict]:
@@ -146,29 +172,36 @@ def git_commit(root: Path) -> Optional[str]:
     return None
 
 
-def check_android_configured(root: Path) -> None:
+def check_android_configured(root: Path, layout: SourceLayout = TENSORFLOW) -> None:
     """``build_aar.sh``'s precondition: ./configure was run with the Android questions answered."""
-    rc = root / ".tf_configure.bazelrc"
-    fix = configure_hint(root)
+    rc = root / layout.configure_rc
+    fix = configure_hint(root, layout=layout)
     if not rc.is_file():
-        raise ToolchainError(f"{root}: TensorFlow is not configured (.tf_configure.bazelrc is missing); {fix}")
+        raise ToolchainError(f"{root}: {layout.title} is not configured ({layout.configure_rc} is missing); {fix}")
     if "ANDROID_SDK_HOME" not in rc.read_text():
-        raise ToolchainError(f"{rc}: TensorFlow is configured without Android (no ANDROID_SDK_HOME); {fix}")
+        raise ToolchainError(f"{rc}: {layout.title} is configured without Android (no ANDROID_SDK_HOME); {fix}")
 
 
-def check_version(version: str) -> None:
+def check_version(version: str, layout: SourceLayout = TENSORFLOW) -> None:
     """A release tag's version (``2.16.1``, ``2.17.0-rc1``), else a :class:`UsageError`."""
     if not _VERSION.match(version):
-        raise UsageError(f"--tensorflow-version {version!r}: expected a release like 2.16.1")
+        example = "2.1.6" if layout is LITERT else "2.16.1"
+        raise UsageError(f"{layout.version_option} {version!r}: expected a release like {example}")
 
 
-def cached_source(version: str, cache_dir: Path) -> Optional[TensorflowSource]:
+def _cache_path(version: str, cache_dir: Path, layout: SourceLayout) -> Path:
+    return cache_dir / layout.kind / version / "src"
+
+
+def cached_source(version: str, cache_dir: Path, layout: SourceLayout = TENSORFLOW) -> Optional[TensorflowSource]:
     """The release's tree if an earlier run downloaded it intact (nothing is fetched)."""
-    final = cache_dir / "tensorflow" / version / "src"
-    return detect_source(str(final)) if _VERSION.match(version) and _intact(final, version) else None
+    final = _cache_path(version, cache_dir, layout)
+    if not (_VERSION.match(version) and _intact(final, version, layout)):
+        return None
+    return _checked(detect_source(str(final)), layout, version)
 
 
-def _intact(tree: Path, version: str) -> bool:
+def _intact(tree: Path, version: str, layout: SourceLayout = TENSORFLOW) -> bool:
     """Whether ``tree`` is a whole download of ``version``: our record, as we wrote it, and a checkout.
 
     The record is written last, after the extraction, so its presence says the
@@ -182,7 +215,7 @@ def _intact(tree: Path, version: str) -> bool:
         and isinstance(doc.get("sha256"), str)
         and re.fullmatch(r"[0-9a-f]{64}", doc["sha256"]) is not None
         and any((tree / f).is_file() for f in ("WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel"))
-        and (tree / "tensorflow/lite/build_def.bzl").is_file()
+        and (tree / layout.marker).is_file()
     )
 
 
@@ -230,9 +263,9 @@ def download_timeout(env: Mapping[str, str]) -> float:
     return seconds
 
 
-def archive_url(version: str, env: Optional[Mapping[str, str]] = None) -> str:
+def archive_url(version: str, env: Optional[Mapping[str, str]] = None, layout: SourceLayout = TENSORFLOW) -> str:
     env = os.environ if env is None else env
-    template = env.get(ENV_ARCHIVE_URL) or ARCHIVE_URL
+    template = env.get(layout.archive_env) or layout.archive_url
     if "{version}" not in template:
         template = template.rstrip("/") + "/v{version}.tar.gz"
     return template.format(version=version)
@@ -245,37 +278,42 @@ def fetch_source(
     *,
     progress: Optional[Progress] = None,
     env: Optional[Mapping[str, str]] = None,
+    layout: SourceLayout = TENSORFLOW,
 ) -> TensorflowSource:
-    """TensorFlow ``version``'s source tree from the cache, downloading it once if needed."""
-    check_version(version)
+    """``version``'s source tree (TensorFlow's or LiteRT's) from the cache, downloading it once if needed."""
+    check_version(version, layout)
     env = os.environ if env is None else env
-    final = cache_dir / "tensorflow" / version / "src"
-    if _intact(final, version):
-        return detect_source(str(final))
-    url = archive_url(version, env)
+    final = _cache_path(version, cache_dir, layout)
+    if _intact(final, version, layout):
+        return _checked(detect_source(str(final)), layout, version)
+    url = archive_url(version, env, layout)
     deadline = download_timeout(env)
     final.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(final.parent, older_than=max(STALE_TEMP_AGE, 2 * deadline))
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
     try:
         archive = tmp / "source.tar.gz"
-        size, sha256 = _download(client, url, archive, progress, deadline)
+        size, sha256 = _download(client, url, archive, progress, deadline, layout)
         top, commit = _extract(archive, tmp / "x", url)
+        if not (top / layout.marker).is_file():
+            # A mirror serving the other project (or anything else) must not be cached under this name.
+            raise NetworkError(f"{redact_url(url)}: the archive has no {layout.marker}; it is not a "
+                               f"{layout.title} release (check {layout.archive_env})")
         record = {"version": version, "url": redact_url(url), "size": size, "sha256": sha256, "commit": commit}
         _write_record(top / SOURCE_RECORD, dumps(record))
-        if not _intact(final, version):
+        if not _intact(final, version, layout):
             _discard(final)  # left by an interrupted or older run: replaced, never trusted
         try:
             os.rename(top, final)
         except OSError as e:
-            if not _intact(final, version):  # else a concurrent run finished first: use its tree
+            if not _intact(final, version, layout):  # else a concurrent run finished first: use its tree
                 raise UsageError(
-                    f"cannot put TensorFlow {version}'s source into {final} ({e.strerror or e}); "
+                    f"cannot put {layout.title} {version}'s source into {final} ({e.strerror or e}); "
                     "check that the cache directory (--cache-dir) is writable"
                 ) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return detect_source(str(final))
+    return _checked(detect_source(str(final)), layout, version)
 
 
 def _write_record(path: Path, text: str) -> None:
@@ -285,13 +323,21 @@ def _write_record(path: Path, text: str) -> None:
         f.write(text)
 
 
+def _checked(source: TensorflowSource, layout: SourceLayout, version: str) -> TensorflowSource:
+    if source.layout is not layout:
+        raise ToolchainError(f"{source.root}: the cached tree is {source.layout.title}, not {layout.title} "
+                             f"{version}; delete it from the cache")
+    return source
+
+
 def _download(
-    client: HttpClient, url: str, dest: Path, progress: Optional[Progress], deadline: float
+    client: HttpClient, url: str, dest: Path, progress: Optional[Progress], deadline: float,
+    layout: SourceLayout = TENSORFLOW,
 ) -> tuple[int, str]:
     response = client.get(url, stream=True)
     try:
         if response.status_code != 200:
-            hint = " (is it a TensorFlow release tag?)" if response.status_code == 404 else ""
+            hint = f" (is it a {layout.title} release tag?)" if response.status_code == 404 else ""
             raise NetworkError(f"download of {redact_url(url)} failed: HTTP {response.status_code}{hint}")
         # Content-Length counts the bytes as sent (after any Content-Encoding), which is what we store.
         total_header = response.headers.get("Content-Length")

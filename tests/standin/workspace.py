@@ -94,6 +94,102 @@ def make_tensorflow_workspace(
     return root
 
 
+_LITERT_ANDROID_LINES = _ANDROID_LINES.replace('ANDROID_NDK_API_LEVEL="21"', 'ANDROID_NDK_API_LEVEL="26"')
+
+
+def _kernel_header(guard: str) -> str:
+    """``builtin_op_kernels.h`` as the tree has it: ``Register_<OP>()`` for every builtin op with a kernel."""
+    from tflite_slim import schema
+
+    skip = {"CUSTOM", "DELEGATE", "PLACEHOLDER_FOR_GREATER_OP_CODES"}
+    names = sorted({schema.builtin_name(c) for c in range(256)} - skip)
+    decls = "".join(f"TfLiteRegistration* Register_{n}();\n" for n in names if not n.startswith("BUILTIN_"))
+    return (f"#ifndef {guard}\n#define {guard}\nnamespace tflite {{\nnamespace ops {{\nnamespace builtin {{\n"
+            f"{decls}}}  // namespace builtin\n}}  // namespace ops\n}}  // namespace tflite\n#endif\n")
+
+
+def make_litert_workspace(
+    directory: Union[str, Path], version: str = "2.1.6", configured: Optional[bool] = True
+) -> Path:
+    """A fake LiteRT checkout (``google-ai-edge/LiteRT``), as ``make_tensorflow_workspace`` makes TensorFlow's.
+
+    LiteRT's real names: ``WORKSPACE`` (``workspace(name = "litert")``), no
+    ``configure`` wrapper but ``configure.py`` writing
+    ``.litert_configure.bazelrc`` (which ``.bazelrc`` try-imports, next to its
+    ``android_arm64`` config), the version in ``litert/version.bzl``
+    (``LITERT_EXPERIMENTAL_VERSION``), and the macros under ``tflite/`` with
+    LiteRT's signatures: ``tflite_custom_android_library`` (as TensorFlow's),
+    ``aar_with_jni`` (plus ``strip_headers_prefix``, ``license_file``,
+    ``third_party_notice``) and ``tflite_flex_android_library``. Its
+    ``tflite/tools/build_aar.sh`` still writes ``//tensorflow/lite`` labels, as
+    the real one does.
+    """
+    root = Path(directory)
+    files = {
+        "WORKSPACE": 'workspace(name = "litert")\n',
+        "LICENSE": "Apache License 2.0 (stand-in LiteRT checkout)\n",
+        "configure.py": CONFIGURE_PY.read_text().replace('".tf_configure.bazelrc"', '".litert_configure.bazelrc"'),
+        "tools/.keep": "",
+        ".bazelrc": (
+            "build --incompatible_enable_cc_toolchain_resolution\n"
+            "build:android_arm64 --config=android\n"
+            "build:android_arm64 --cpu=arm64-v8a\n"
+            "build:android_arm64 --fat_apk_cpu=arm64-v8a\n"
+            "build:android_arm64 --platforms=//platforms:arm64-v8a\n"
+            "try-import %workspace%/.litert_configure.bazelrc\n"
+        ),
+        ".litert_configure.bazelrc": (
+            'build --action_env PYTHON_BIN_PATH="/usr/bin/python3"\n'
+            "build:opt --copt=-Wno-sign-compare\n"
+            + (_LITERT_ANDROID_LINES if configured else "")
+        ),
+        "litert/BUILD": "",
+        "litert/version.bzl": (
+            '"""Contains the version of litert."""\n\nLITERT_FULL_VERSION = "1.5.0"\n\n'
+            f'LITERT_EXPERIMENTAL_VERSION = "{version}"\n'
+        ),
+        "tflite/BUILD": "",
+        "tflite/build_def.bzl": (
+            "def tflite_custom_android_library(\n        name,\n        models = [],\n        srcs = [],\n"
+            "        deps = [],\n        custom_package = 'org.tensorflow.lite',\n"
+            "        visibility = ['//visibility:private'],\n        include_xnnpack_delegate = True,\n"
+            "        include_nnapi_delegate = True,\n        experimental = False):\n    pass\n"
+        ),
+        "tflite/kernels/BUILD": "",
+        "tflite/kernels/builtin_op_kernels.h": _kernel_header("TENSORFLOW_LITE_KERNELS_BUILTIN_OP_KERNELS_H_"),
+        "tflite/java/BUILD": "",
+        "tflite/java/aar_with_jni.bzl": (
+            "def aar_with_jni(\n        name,\n        android_library,\n        headers = None,\n"
+            "        flatten_headers = False,\n        strip_headers_prefix = '',\n"
+            "        license_file = '@org_tensorflow//:LICENSE',\n        third_party_notice = None):\n    pass\n"
+        ),
+        "tflite/java/AndroidManifest.xml": (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<manifest xmlns:android="http://schemas.android.com/apk/res/android"\n'
+            '    package="org.tensorflow.lite">\n    <uses-sdk android:minSdkVersion="23" />\n</manifest>\n'
+        ),
+        "tflite/java/proguard.flags": "-keep class org.tensorflow.lite.** { *; }\n",
+        "tflite/delegates/flex/BUILD": "",
+        "tflite/delegates/flex/build_def.bzl": (
+            "def tflite_flex_android_library(\n        name,\n        models = [],\n        additional_deps = [],\n"
+            "        custom_package = 'org.tensorflow.lite.flex',\n        testonly = 0,\n"
+            "        visibility = ['//visibility:private']):\n    pass\n"
+        ),
+        "tflite/tools/build_aar.sh": (
+            "#!/bin/bash\n# Broken in-tree, like LiteRT's: it still loads TensorFlow's labels.\n"
+            "echo 'load(\"//tensorflow/lite:build_def.bzl\", \"tflite_custom_android_library\")'\n"
+        ),
+        "ci/tflite-android.Dockerfile": "ENV ANDROID_NDK_API_LEVEL 26\n",
+    }
+    if configured is None:
+        del files[".litert_configure.bazelrc"]
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
 def make_android_sdk(
     directory: Union[str, Path], api_levels: tuple = ("33", "34"), build_tools: tuple = ("33.0.2", "34.0.0")
 ) -> Path:

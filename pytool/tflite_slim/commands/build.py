@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build",
         help="build tensorflow-lite.aar (and the Select TF ops AAR) with only the ops your models use",
         description=(
-            "Drive TensorFlow's selective build (Bazel in a TensorFlow checkout configured for Android, "
-            "or TensorFlow's Docker image) and write OUT/tensorflow-lite.aar, "
+            "Drive TensorFlow Lite's selective build (Bazel in a LiteRT or TensorFlow checkout configured for "
+            "Android, or TensorFlow's Docker image) and write OUT/tensorflow-lite.aar, "
             "OUT/tensorflow-lite-select-tf-ops.aar (only with Flex ops) and OUT/ops.json. "
             "Builds are cached by op set: a model whose weights changed reuses the cached AARs."
         ),
@@ -29,7 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"file-name pattern in directories (repeatable; default {' '.join(DEFAULT_GLOBS)})")
     p.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--tensorflow-src", metavar="DIR", help="TensorFlow checkout to build in (./configure'd for Android)")
+    src.add_argument("--source", "--tensorflow-src", dest="tensorflow_src", metavar="DIR",
+                     help="LiteRT or TensorFlow checkout to build in, configured for Android "
+                          "(--tensorflow-src is the old name)")
+    src.add_argument("--litert-version", metavar="X.Y.Z",
+                     help="download LiteRT's source for tag vX.Y.Z into the cache and build from it "
+                          "(local backend only; configured like --tensorflow-version)")
     src.add_argument("--tensorflow-version", metavar="X.Y.Z",
                      help="download TensorFlow's source for tag vX.Y.Z into the cache and build from it "
                           "(local backend: configured for Android from ANDROID_SDK_HOME/ANDROID_HOME and "
@@ -81,6 +86,7 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         out=args.out,
         tensorflow_src=args.tensorflow_src,
         tensorflow_version=args.tensorflow_version,
+        litert_version=args.litert_version,
         abis=parse_abis(args.target_archs),
         backend=args.backend,
         checkpoint=args.checkpoint,
@@ -104,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         p = builder.prepare(settings)
         out = sys.stdout
         out.write("# Build plan\n" + dumps(p.plan.describe()))
-        out.write(f"\n# BUILD file: <tensorflow>/{p.package.path}/BUILD\n{p.package.build_file}")
+        out.write(f"\n# BUILD file: <{p.plan.source}>/{p.package.path}/BUILD\n{p.package.build_file}")
         out.write("\n# Package files (source -> name in the package)\n")
         out.writelines(f"{src} -> {name}\n" for src, name in p.package.files)
         out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")

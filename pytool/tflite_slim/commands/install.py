@@ -15,17 +15,19 @@ from tflite_slim.opset import dumps
 def add_coordinate_options(p: argparse.ArgumentParser) -> None:
     """Coordinate overrides shared with ``deploy``."""
     p.add_argument("--group-id", metavar="G", help="groupId (default io.tfliteslim)")
-    p.add_argument("--artifact-id", metavar="A", help="runtime artifactId (default tensorflow-lite)")
+    p.add_argument("--artifact-id", metavar="A",
+                   help="runtime artifactId (default tensorflow-lite; litert for a LiteRT build)")
     p.add_argument(
         "--select-tf-ops-artifact-id",
         metavar="A",
-        help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops)",
+        help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops; litert-select-tf-ops for LiteRT)",
     )
     p.add_argument(
         "--version",
         dest="artifact_version",
         metavar="V",
-        help="version (default <TensorFlow version>-slim-<first 12 hex of the build's plan_fingerprint>)",
+        help="version (default <TensorFlow version>-slim-<first 12 hex of the build's plan_fingerprint>; "
+        "<LiteRT version>-litert-slim-<...> for a LiteRT build)",
     )
     p.add_argument("--aar", type=Path, metavar="FILE", help="publish this AAR instead of a build directory")
     p.add_argument(

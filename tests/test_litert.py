@@ -1,0 +1,251 @@
+"""Building from a LiteRT tree (google-ai-edge/LiteRT's ``tflite/``): detection, dry run, full build, install.
+
+The LiteRT-shaped tree is ``standin.workspace.make_litert_workspace``: LiteRT's
+file names, macro signatures and labels; the stand-in ``bazel`` checks a build
+in it against LiteRT's contract (its labels, configure file and CI flags).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
+from repo_server import RepoServer
+from standin.workspace import (
+    BAZEL,
+    make_android_ndk,
+    make_android_sdk,
+    make_litert_workspace,
+    make_tensorflow_workspace,
+)
+from tflite_slim import android, coordinates, process
+from tflite_slim.builder import BuildSettings, build, prepare
+from tflite_slim.buildfile import BuildFileSpec, render_build_file
+from tflite_slim.cli import main
+from tflite_slim.errors import NetworkError, ToolchainError, UsageError
+from tflite_slim.http import HttpClient
+from tflite_slim.layout import LITERT, TENSORFLOW
+from tflite_slim.plan import RUNTIME_TARGET, bazel_build_argv
+from tflite_slim.publication import from_build_dir
+from tflite_slim.tfsource import SOURCE_RECORD, archive_url, detect_source, fetch_source
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+FP = "ab" * 32
+
+
+def _model(path: Path, flex: bool = False) -> Path:
+    ops = [builtin(CONV_2D, 3), builtin(ADD)] + ([custom("FlexAddV2")] if flex else [])
+    nodes = [Op(0), Op(1)] + ([Op(2, flex_options("AddV2", {"T": 1}))] if flex else [])
+    path.write_bytes(make_model(ops, [nodes]))
+    return path
+
+
+def test_detect_a_litert_checkout(tmp_path: Path) -> None:
+    ws = make_litert_workspace(tmp_path / "litert", version="2.1.6")
+    src = detect_source(str(ws))
+    assert (src.layout, src.version, src.commit) == (LITERT, "2.1.6", None)
+    # A downloaded release's record names its tag; version.bzl on a branch names the next release.
+    (ws / SOURCE_RECORD).write_text(json.dumps({"version": "2.1.5", "commit": SHA}))
+    assert (detect_source(str(ws)).version, detect_source(str(ws)).commit) == ("2.1.5", SHA)
+    (ws / SOURCE_RECORD).unlink()
+    (ws / "litert/version.bzl").write_text('LITERT_FULL_VERSION = "1.5.0"\n')
+    with pytest.raises(ToolchainError, match="cannot tell the LiteRT version"):
+        detect_source(str(ws))
+    assert detect_source(str(make_tensorflow_workspace(tmp_path / "tf"))).layout is TENSORFLOW
+
+
+@pytest.mark.parametrize("option", ["--source", "--tensorflow-src"])
+def test_dry_run_uses_litert_labels_configure_file_and_flags(tmp_path: Path, capsys, option: str) -> None:
+    ws = make_litert_workspace(tmp_path / "litert")
+    model = _model(tmp_path / "m.tflite", flex=True)
+    assert main(["build", str(model), option, str(ws), "--dry-run", "--bazel", "bazel"]) == 0
+    out = capsys.readouterr().out
+    assert 'load("//tflite:build_def.bzl", "tflite_custom_android_library")' in out
+    assert 'load("//tflite/delegates/flex:build_def.bzl", "tflite_flex_android_library")' in out
+    assert 'load("//tflite/java:aar_with_jni.bzl", "aar_with_jni")' in out
+    assert "//tensorflow/lite" not in out
+    assert '#include "tflite/kernels/builtin_op_kernels.h"' in out
+    plan = json.loads(out.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+    assert plan["source"] == "litert" and plan["tensorflow"]["version"] == "2.1.6"
+    commands = [line for line in out.splitlines() if line.startswith("bazel build")]
+    assert len(commands) == 2
+    for line in commands:
+        argv = line.split()
+        assert argv.index("--config=android_arm64") < argv.index("--fat_apk_cpu=arm64-v8a,armeabi-v7a")
+        assert "--define=xnn_enable_arm_fp16=false" not in argv
+    assert "--define=TENSORFLOW_PROTOS=lite" in commands[1] and "--config=monolithic" in commands[1]
+
+
+def test_the_source_kind_is_in_the_plan_and_tensorflow_plans_keep_their_fingerprint(tmp_path: Path) -> None:
+    model = _model(tmp_path / "m.tflite")
+    tf = prepare(BuildSettings(models=(str(model),), tensorflow_src=str(make_tensorflow_workspace(tmp_path / "tf")),
+                               dry_run=True), log=lambda _: None)
+    assert "source" not in tf.plan.canonical()
+    litert = make_litert_workspace(tmp_path / "litert", version=tf.plan.tf_version)
+    lr = prepare(BuildSettings(models=(str(model),), tensorflow_src=str(litert), dry_run=True), log=lambda _: None)
+    assert lr.plan.canonical()["source"] == "litert" and lr.plan.fingerprint != tf.plan.fingerprint
+
+
+def test_stand_in_refuses_what_real_litert_bazel_would(tmp_path: Path) -> None:
+    """The stand-in is only useful if it fails where LiteRT fails: TensorFlow's labels, misplaced --config."""
+    ws = make_litert_workspace(tmp_path / "litert")
+    pkg = ws / "tflite_slim_build/p1"
+    pkg.mkdir(parents=True)
+    _model(pkg / "m.tflite")
+    spec = BuildFileSpec(models=("m.tflite",))
+    plan = prepare(BuildSettings(models=(str(pkg / "m.tflite"),), tensorflow_src=str(ws), dry_run=True),
+                   log=lambda _: None).plan
+    argv = bazel_build_argv(str(BAZEL), plan, "tflite_slim_build/p1", RUNTIME_TARGET)
+    (pkg / "BUILD").write_text(render_build_file(spec, TENSORFLOW))
+    bad = process.run(argv, cwd=str(ws), check=False)
+    assert bad.returncode != 0 and "cannot load '//tensorflow/lite:build_def.bzl'" in bad.stderr
+    (pkg / "BUILD").write_text(render_build_file(spec, LITERT))
+    assert process.run(argv, cwd=str(ws), check=False).returncode == 0
+    late = [a for a in argv if a != "--config=android_arm64"] + ["--config=android_arm64"]
+    late.insert(late.index(f"//tflite_slim_build/p1:{RUNTIME_TARGET}"), late.pop())
+    result = process.run(late, cwd=str(ws), check=False)
+    assert result.returncode != 0 and "dropping the other ABIs" in result.stderr
+    (ws / ".litert_configure.bazelrc").write_text("")
+    assert "ANDROID_HOME" in process.run(argv, cwd=str(ws), check=False).stderr
+
+
+def test_full_build_and_install_from_litert(tmp_path: Path) -> None:
+    ws = make_litert_workspace(tmp_path / "litert", version="2.1.6")
+    out = tmp_path / "out"
+    model = _model(tmp_path / "m.tflite", flex=True)
+    assert main(["build", str(model), "--source", str(ws), "--out", str(out), "--bazel", str(BAZEL),
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    record = json.loads((out / "ops.json").read_text())
+    assert record["source"] == "litert" and record["tensorflow"]["version"] == "2.1.6"
+    assert sorted(p.name for p in out.iterdir()) == ["ops.json", "tensorflow-lite-select-tf-ops.aar",
+                                                      "tensorflow-lite.aar"]
+    coords = tmp_path / "coords.json"
+    assert main(["install", str(out), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(coords)]) == 0
+    doc = json.loads(coords.read_text())
+    version = f"2.1.6-litert-slim-{record['plan_fingerprint'][:12]}"
+    assert doc["runtime"] == {"group": "io.tfliteslim", "artifact": "litert", "version": version}
+    assert doc["select_tf_ops"] == {"group": "io.tfliteslim", "artifact": "litert-select-tf-ops", "version": version}
+    pom = (tmp_path / f"repo/io/tfliteslim/litert/{version}/litert-{version}.pom").read_text()
+    assert "<name>LiteRT 2.1.6 slim runtime" in pom and "<tfliteSlim.source>litert</tfliteSlim.source>" in pom
+
+
+def test_coordinates_follow_the_source_and_old_records_stay_tensorflow(tmp_path: Path) -> None:
+    assert coordinates.default_version("2.16.1", FP) == "2.16.1-slim-abababababab"
+    assert coordinates.default_version("2.1.6", FP, "litert") == "2.1.6-litert-slim-abababababab"
+    runtime, flex = coordinates.resolve(coordinates.CoordinateChoice(), "2.1.6", FP, "litert")
+    assert (str(runtime), str(flex)) == ("io.tfliteslim:litert:2.1.6-litert-slim-abababababab",
+                                         "io.tfliteslim:litert-select-tf-ops:2.1.6-litert-slim-abababababab")
+    out = tmp_path / "out"
+    out.mkdir()
+    import zipfile
+
+    with zipfile.ZipFile(out / "tensorflow-lite.aar", "w") as z:
+        z.writestr("AndroidManifest.xml", "<manifest/>")
+    record = {"format_version": 1, "tensorflow": {"version": "2.16.1", "commit": None}, "abis": ["arm64-v8a"],
+              "plan_fingerprint": FP, "op_set": {"builtin_ops": {"ADD": [1]}, "custom_ops": [], "flex_ops": []},
+              "artifacts": {"runtime": "tensorflow-lite.aar", "select_tf_ops": None}}
+    (out / "ops.json").write_text(json.dumps(record))
+    assert str(from_build_dir(out).runtime.coordinates) == "io.tfliteslim:tensorflow-lite:2.16.1-slim-abababababab"
+    (out / "ops.json").write_text(json.dumps({**record, "source": "pytorch"}))
+    with pytest.raises(UsageError, match="malformed build record .unknown source kind 'pytorch'"):
+        from_build_dir(out)
+
+
+def test_litert_configure_defaults(tmp_path: Path) -> None:
+    env = {"ANDROID_HOME": str(make_android_sdk(tmp_path / "sdk")),
+           "ANDROID_NDK_HOME": str(make_android_ndk(tmp_path / "ndk"))}
+    assert android.resolve(env, layout=LITERT).ndk_api_level == "26"
+    assert android.resolve(env).ndk_api_level == "21"
+    ws = make_litert_workspace(tmp_path / "litert")
+    assert android.read_configured(ws, LITERT).ndk_api_level == "26"
+    assert android.read_configured(ws) is None  # no .tf_configure.bazelrc in a LiteRT tree
+    assert "python3 configure.py" in android.configure_hint(ws, env, layout=LITERT)
+
+
+def _litert_tarball(tmp_path: Path, version: str) -> bytes:
+    ws = make_litert_workspace(tmp_path / f"build-{version}" / f"LiteRT-{version}", version="9.9.9", configured=None)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": SHA}) as tar:
+        tar.add(ws, arcname=f"LiteRT-{version}")
+    return buf.getvalue()
+
+
+def test_archive_url_for_litert() -> None:
+    assert archive_url("2.1.6", {}, LITERT) == "https://github.com/google-ai-edge/LiteRT/archive/refs/tags/v2.1.6.tar.gz"
+    assert archive_url("2.1.6", {"TFLITE_SLIM_LITERT_ARCHIVE_URL": "https://m/x"}, LITERT) == "https://m/x/v2.1.6.tar.gz"
+    # The TensorFlow mirror variable does not redirect LiteRT downloads.
+    assert archive_url("2.1.6", {"TFLITE_SLIM_TF_ARCHIVE_URL": "https://m/x"}, LITERT).startswith("https://github.com")
+
+
+@pytest.fixture
+def server(tmp_path):
+    with RepoServer(tmp_path / "served", credentials=None) as repo:
+        yield repo
+
+
+def test_litert_version_downloads_configures_and_builds(tmp_path: Path, server, monkeypatch) -> None:
+    server.serve("v2.1.6.tar.gz", _litert_tarball(tmp_path, "2.1.6"))
+    monkeypatch.setenv("TFLITE_SLIM_LITERT_ARCHIVE_URL", server.url)
+    for name in ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT",
+                 "ANDROID_API_LEVEL", "ANDROID_NDK_API_LEVEL", "ANDROID_BUILD_TOOLS_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANDROID_HOME", str(make_android_sdk(tmp_path / "sdk")))
+    monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp_path / "ndk")))
+    s = BuildSettings(models=(str(_model(tmp_path / "m.tflite")),), out=str(tmp_path / "out"),
+                      litert_version="2.1.6", bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
+    result = build(s, log=lambda _: None)
+    # The tag's version, not version.bzl's (9.9.9 in this archive), and the archive's commit.
+    assert (result.plan.source, result.plan.tf_version, result.plan.tf_commit) == ("litert", "2.1.6", SHA)
+    assert result.plan.android.ndk_api_level == "26"
+    rc = (tmp_path / "cache/litert/2.1.6/src/.litert_configure.bazelrc").read_text()
+    assert 'ANDROID_NDK_API_LEVEL="26"' in rc
+    assert not (tmp_path / "cache/litert/2.1.6/src/.tf_configure.bazelrc").exists()
+    assert server.paths() == ["/maven/v2.1.6.tar.gz"]
+
+
+def test_a_tensorflow_archive_is_not_cached_as_litert(tmp_path: Path, server) -> None:
+    ws = make_tensorflow_workspace(tmp_path / "b" / "tensorflow-2.1.6")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        tar.add(ws, arcname="tensorflow-2.1.6")
+    server.serve("v2.1.6.tar.gz", buf.getvalue())
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match="no tflite/build_def.bzl; it is not a LiteRT release"):
+            fetch_source("2.1.6", tmp_path / "cache", client, env={"TFLITE_SLIM_LITERT_ARCHIVE_URL": server.url},
+                         layout=LITERT)
+    assert list((tmp_path / "cache/litert/2.1.6").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--source", "X", "--litert-version", "2.1.6"], "not allowed with argument"),
+        (["--litert-version", "2.1.6", "--tensorflow-version", "2.16.1"], "not allowed with argument"),
+        (["--litert-version", "latest", "--dry-run"], "--litert-version 'latest': expected a release like 2.1.6"),
+        (["--litert-version", "2.1.6", "--backend", "docker", "--dry-run"], "build LiteRT with the local backend"),
+        ([], "give exactly one of --source DIR"),
+    ],
+)
+def test_source_options_are_exclusive(tmp_path: Path, capsys, args, message) -> None:
+    model = _model(tmp_path / "m.tflite")
+    with pytest.raises(SystemExit) if "not allowed" in message else contextlib.nullcontext():
+        code = main(["build", str(model), "--out", str(tmp_path / "o"), *args])
+        assert code == 2
+    assert message in capsys.readouterr().err
+
+
+
+def test_a_tensorflow_record_has_no_source_key(tmp_path: Path) -> None:
+    """Records (and the ops artifacts published from them) of TensorFlow builds keep their bytes."""
+    out = tmp_path / "out"
+    tf = make_tensorflow_workspace(tmp_path / "tf")
+    assert main(["build", str(_model(tmp_path / "m.tflite")), "--source", str(tf),
+                 "--out", str(out), "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
+    record = json.loads((out / "ops.json").read_text())
+    assert "source" not in record and record["tensorflow"]["version"] == "2.16.1"
