@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import shlex
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
+from standin import tffiles
 from standin.workspace import make_tensorflow_workspace
-from tflite_slim import process
+from tflite_slim import process, tfscripts
 from tflite_slim.backends import DockerBazel, Package
 from tflite_slim.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
@@ -70,7 +72,10 @@ def test_docker_flow_commands(tmp_path, monkeypatch, models):
     assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
             f"--define=xnn_enable_arm_fp16=false --host_crosstool_top=@bazel_tools//tools/cpp:toolchain "
             f"//{pkg}:tensorflow-lite") in script
-    assert any("--config=monolithic" in l and l.endswith(":tensorflow-lite-select-tf-ops") for l in script)
+    assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
+            f"--define=xnn_enable_arm_fp16=false --host_crosstool_top=@bazel_tools//tools/cpp:toolchain "
+            f"//{pkg}:tensorflow-lite-select-tf-ops") in script
+    assert f"cp -R /tflite_slim_pkg/. {pkg}/" in run[-1]  # models/ and custom_ops/ come along
     assert f"cp bazel-bin/{pkg}/tensorflow-lite-select-tf-ops.aar /out/" in script
     # The checkpoint is the revision recorded, not the mounted tree's.
     record = json.loads((tmp_path / "out/ops.json").read_text())
@@ -117,3 +122,29 @@ def test_dry_run_with_version_downloads_nothing(tmp_path, models, monkeypatch):
     assert p.plan.tf_version == "2.16.1" and p.source is None
     assert p.commands[0][0] == "bazel" and not (tmp_path / "c").exists()
     assert p.plan.op_set.flex_ops == (FlexOp("AddV2"),)
+    # Nothing to read yet: the newest script's flags, and no kernel verdict; both said.
+    assert "kernel check skipped: the TensorFlow source is not downloaded yet" in p.notes
+    assert any(n.startswith("bazel flags: the newest build_aar.sh's") for n in p.notes) and not p.problems
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        (tffiles.DOCKER_NEW, tffiles.DOCKER_CONFIGS_CLANG),
+        (tffiles.DOCKER_OLD, tffiles.DOCKER_CONFIGS_NO_CLANG),
+        (None, list(tfscripts.KNOWN_CONFIGURE_ANSWERS)),  # no script in the tree: the newest one's answers
+    ],
+)
+def test_docker_configure_answers_are_the_trees_scripts(tmp_path, models, script, expected):
+    """./configure gets what that revision's build_aar_with_docker.sh pipes into it (clang or not)."""
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    path = ws / tfscripts.BUILD_AAR_WITH_DOCKER
+    if script is None:
+        path.unlink()
+    else:
+        path.write_text(script)
+    p = prepare(BuildSettings(models=tuple(models), tensorflow_src=str(ws), backend="docker", dry_run=True))
+    configure = [l for l in p.commands[1][-1].splitlines() if l.endswith("| ./configure")]
+    assert configure == ["printf '%s\\n' " + " ".join(shlex.quote(a) for a in expected) + " | ./configure"]
+    noted = any("./configure answers: the newest" in n for n in p.notes)
+    assert noted is (script is None)

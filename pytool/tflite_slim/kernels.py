@@ -108,7 +108,7 @@ def declared_builtin_kernels(root: Path, tflite_path: str = TFLITE_PATH) -> Opti
     """
     header = kernels_header(tflite_path)
     found: set[str] = set()
-    pending, seen = [header], set()
+    pending, seen = [header], set[str]()
     while pending and len(seen) < 4:
         rel = pending.pop()
         if rel in seen:
