@@ -148,3 +148,28 @@ def test_docker_configure_answers_are_the_trees_scripts(tmp_path, models, script
     assert configure == ["printf '%s\\n' " + " ".join(shlex.quote(a) for a in expected) + " | ./configure"]
     noted = any("./configure answers: the newest" in n for n in p.notes)
     assert noted is (script is None)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        (("/h/a", "models/a.tflite"), ("/h/b", "models/A.tflite")),  # one name, ignoring case
+        (("/h/a", "BUILD"),),  # would be overwritten by the BUILD file
+        (("/h/a", "build.bazel"),),
+        (("/h/a", "../escape.tflite"),),
+        (("/h/a", "/abs.tflite"),),
+    ],
+)
+def test_package_refuses_names_that_collide_or_escape(files):
+    with pytest.raises(ValueError, match="escapes or collides"):
+        Package("tflite_slim_build/pX", "", files)
+
+
+def test_package_writes_its_folders(tmp_path):
+    (tmp_path / "m.tflite").write_bytes(b"m")
+    (tmp_path / "op.cc").write_text("x")
+    Package("p", "# BUILD\n", ((str(tmp_path / "m.tflite"), "models/op.cc"),
+                               (str(tmp_path / "op.cc"), "custom_ops/op.cc"))).write(tmp_path / "pkg")
+    assert (tmp_path / "pkg/models/op.cc").read_bytes() == b"m"
+    assert (tmp_path / "pkg/custom_ops/op.cc").read_text() == "x"
+    assert (tmp_path / "pkg/BUILD").read_text() == "# BUILD\n"

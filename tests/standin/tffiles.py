@@ -78,7 +78,7 @@ def build_aar_sh(flex_define: bool) -> str:
         + _AAR_RULE.format(extra=define, target="tensorflow-lite")
         + "}\n\nfunction generate_flex_aar {\n  cp ${ROOT_DIR}/tensorflow/lite/java/AndroidManifest.xml .\n"
         + _AAR_RULE.format(extra=define if flex_define else "", target="tensorflow-lite-select-tf-ops")
-        + "}\n\n# The full AAR (no models) is the only custom-less build with --config=monolithic.\n"
+        + "}\n\n# Only the full AAR (no models) and the flex-op lister get --config=monolithic.\n"
         "if [ -z ${FLAG_MODELS} ]; then\n  bazel ${CACHE_DIR_FLAG} build -c opt --cxxopt='--std=c++17' \\\n"
         "    --config=monolithic \\\n    --fat_apk_cpu=${TARGET_ARCHS} \\\n"
         "    //tensorflow/lite/java:tensorflow-lite\nfi\n"
