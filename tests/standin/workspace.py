@@ -7,9 +7,12 @@ It has the files the real build looks at, under TensorFlow's real names: the
 archive), ``configure``/``configure.py`` (the stand-in ``configure.py`` of this
 directory, which asks TensorFlow's questions and checks the SDK/NDK as the real
 one does), the version in ``tensorflow/tf_version.bzl`` and
-``tensorflow/core/public/version.h``, and the ``.bzl`` files whose macros the
-generated BUILD file loads. The macros' bodies are not TensorFlow's; the
-stand-in checks calls against the signatures it knows.
+``tensorflow/core/public/version.h``, the ``.bzl`` files whose macros the
+generated BUILD file loads (with the real macros' signatures; the bodies are
+not TensorFlow's, the stand-in reads only the ``def`` lines), the ``bazel
+build`` lines of ``build_aar.sh`` and the configure answers of
+``build_aar_with_docker.sh`` as recent releases have them, and the kernel
+header and ``register.cc`` lines the kernel check reads, for that version.
 """
 
 from __future__ import annotations
