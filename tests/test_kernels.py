@@ -92,6 +92,11 @@ def test_every_missing_op_named_with_models_and_release(new_tree):
     line = summary(missing, "2.16.1", new_tree)
     assert "\n" not in line and line.startswith("TensorFlow 2.16.1 at ")
     assert "builtin op DELEGATE (no Register_DELEGATE in tensorflow/lite/kernels/builtin_op_kernels.h" in line
+    assert line.endswith(". To fix: build with TensorFlow 2.17.0 or later (--tensorflow-version, or a newer "
+                         "checkout); leave out the models using ops no known release has")
+    only_new = [m for m in missing if m.op == "STABLEHLO_COMPOSITE"]
+    assert summary(only_new, "2.16.1", new_tree).endswith("build with TensorFlow 2.17.0 or later "
+                                                          "(--tensorflow-version, or a newer checkout)")
 
 
 def test_custom_op_sources_and_deps(new_tree):

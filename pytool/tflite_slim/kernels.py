@@ -234,7 +234,19 @@ def check_tree(
                            have_deps=have_deps, tflite_path=tflite_path)
 
 
+def _release_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
 def summary(missing: list[MissingKernel], version: str, root: Path) -> str:
-    """One line for all of ``missing`` (the error a build stops with)."""
+    """One line for all of ``missing`` (the error a build stops with), ending with what to do."""
+    releases = [FIRST_RELEASE[m.op] for m in missing if m.kind == "builtin" and m.op in FIRST_RELEASE]
+    advice = []
+    if releases:
+        advice.append(f"build with TensorFlow {max(releases, key=_release_key)} or later "
+                      "(--tensorflow-version, or a newer checkout)")
+    if any(m.kind == "builtin" and m.op not in FIRST_RELEASE for m in missing):
+        advice.append("leave out the models using ops no known release has")
     return (f"TensorFlow {version} at {root} cannot register these ops, the build would fail in Bazel: "
-            + "; ".join(m.message() for m in missing))
+            + "; ".join(m.message() for m in missing)
+            + (". To fix: " + "; ".join(advice) if advice else ""))
