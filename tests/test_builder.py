@@ -455,3 +455,17 @@ def test_custom_op_sources_without_its_registration_fail_before_bazel(env):
     assert invocations(log) == []
     # Defined in a dep: not readable here, so not refused.
     build(settings(ws, [c], tmp / "out", custom_ops_srcs=(str(src),), custom_ops_deps=("//my:ops",)))
+
+
+def test_older_macro_without_delegate_switches_gets_none(env):
+    """The BUILD file passes only what the tree's macro declares (the stand-in reads the same def)."""
+    tmp, ws, log = env
+    (ws / "tensorflow/lite/build_def.bzl").write_text(
+        "def tflite_custom_android_library(\n        name,\n        models = [],\n        srcs = [],\n"
+        "        deps = [],\n        custom_package = \"org.tensorflow.lite\",\n"
+        "        visibility = [\"//visibility:private\"]):\n    pass\n")
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    p = prepare(settings(ws, [a], tmp / "out"))
+    assert "include_xnnpack_delegate" not in p.package.build_file and "experimental" not in p.package.build_file
+    build(settings(ws, [a], tmp / "out"))
+    assert len(invocations(log)) == 1

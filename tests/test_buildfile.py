@@ -146,3 +146,33 @@ def test_experimental_attribute_left_out_for_old_releases():
     text = render_build_file(BuildFileSpec(models=("a.tflite",), experimental_api=None))
     assert "experimental" not in text
     assert _calls(text)[2][2]["include_nnapi_delegate"] is True
+
+
+OLDER_MACRO = frozenset({"name", "models", "srcs", "deps", "custom_package", "visibility"})
+
+
+@pytest.mark.parametrize(
+    "params, present, absent",
+    [
+        (None, ["srcs", "deps", "custom_package", "include_xnnpack_delegate", "experimental"], []),
+        (OLDER_MACRO, ["srcs", "deps", "custom_package"],
+         ["include_xnnpack_delegate", "include_nnapi_delegate", "experimental"]),
+        (frozenset({"name", "models"}), [], ["srcs", "deps", "custom_package", "include_nnapi_delegate"]),
+        (frozenset({"name", "**kwargs"}), ["srcs", "include_nnapi_delegate", "experimental"], []),
+    ],
+)
+def test_only_attributes_the_trees_macro_declares(params, present, absent):
+    takes_experimental = params is None or {"experimental", "**kwargs"} & params
+    spec = BuildFileSpec(models=("models/a.tflite",), runtime_parameters=params,
+                         experimental_api=True if takes_experimental else None)
+    lib = _calls(render_build_file(spec))[2][2]
+    assert all(a in lib for a in present) and not any(a in lib for a in absent)
+    assert lib["models"] == ["models/a.tflite"]
+
+
+def test_attribute_with_a_value_the_macro_cannot_take_is_an_error():
+    with pytest.raises(UsageError, match="has no 'srcs' parameter"):
+        render_build_file(BuildFileSpec(models=("a",), srcs=("custom_ops/op.cc",),
+                                        runtime_parameters=frozenset({"name", "models"})))
+    with pytest.raises(UsageError, match="has no 'include_nnapi_delegate' parameter"):
+        render_build_file(BuildFileSpec(models=("a",), include_nnapi_delegate=False, runtime_parameters=OLDER_MACRO))

@@ -214,9 +214,10 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     android_config = _android(s, source, log)
     # The host tree is the revision built unless a Docker checkpoint is cloned instead.
     tree = source.root if source is not None and not s.checkpoint else None
-    has_attr = tfscripts.has_experimental_parameter(tree) if tree is not None else None
-    if has_attr is None:
-        has_attr = True  # unknown (no tree yet, a checkpoint, no such macro): assume a current release
+    text = tfscripts.read_text(tree, tfscripts.BUILD_DEF) if tree is not None else None
+    params = tfscripts.macro_parameters(text, "tflite_custom_android_library") if text is not None else None
+    # Unknown (no tree yet, a checkpoint, no such macro): assume a current release.
+    has_attr = params is None or "experimental" in params
     script_flags = tfscripts.read_build_flags(tree) if tree is not None else None
     src_names = source_file_names(list(s.custom_ops_srcs))
     srcs = tuple(SourceFile(src_names[p], _source_hash(p)) for p in sorted(src_names))
@@ -240,6 +241,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         srcs=tuple(sorted(src_names.values())),
         deps=tuple(s.custom_ops_deps),
         experimental_api=s.experimental_api if has_attr else None,
+        runtime_parameters=frozenset(params) if params is not None else None,
     )
     files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
     if union.has_flex and source is not None:

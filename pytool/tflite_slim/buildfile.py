@@ -116,6 +116,34 @@ class BuildFileSpec:
     experimental_api: Optional[bool] = True
     include_xnnpack_delegate: bool = True
     include_nnapi_delegate: bool = True
+    #: The parameters the tree's ``tflite_custom_android_library`` declares (None: not known,
+    #: assume all). An optional attribute it lacks is left out when ours is its value anyway.
+    runtime_parameters: Optional[frozenset[str]] = None
+
+    def accepts(self, attribute: str) -> bool:
+        p = self.runtime_parameters
+        return p is None or attribute in p or "**kwargs" in p
+
+
+def _runtime_attributes(spec: BuildFileSpec) -> str:
+    """The optional attributes of the runtime library call, as far as the macro takes them."""
+    wanted = [
+        ("srcs", _list(spec.srcs), not spec.srcs),
+        ("deps", _list(spec.deps), not spec.deps),
+        ("custom_package", '"org.tensorflow.lite"', True),
+        ("include_xnnpack_delegate", _bool(spec.include_xnnpack_delegate), spec.include_xnnpack_delegate),
+        ("include_nnapi_delegate", _bool(spec.include_nnapi_delegate), spec.include_nnapi_delegate),
+    ]
+    if spec.experimental_api is not None:
+        wanted.append(("experimental", _bool(spec.experimental_api), False))
+    out = []
+    for attribute, value, omittable in wanted:
+        if spec.accepts(attribute):
+            out.append(f"    {attribute} = {value},\n")
+        elif not omittable:
+            raise UsageError(f"this TensorFlow's tflite_custom_android_library has no '{attribute}' parameter "
+                             f"(see tensorflow/lite/build_def.bzl); build with a release that has it")
+    return "".join(out)
 
 
 def _list(items: Iterable[str]) -> str:
@@ -149,12 +177,7 @@ def render_build_file(spec: BuildFileSpec) -> str:
         "tflite_custom_android_library(\n"
         f'    name = "{RUNTIME_LIBRARY}",\n'
         f"    models = {_list(spec.models)},\n"
-        f"    srcs = {_list(spec.srcs)},\n"
-        f"    deps = {_list(spec.deps)},\n"
-        '    custom_package = "org.tensorflow.lite",\n'
-        f"    include_xnnpack_delegate = {_bool(spec.include_xnnpack_delegate)},\n"
-        f"    include_nnapi_delegate = {_bool(spec.include_nnapi_delegate)},\n"
-        + ("" if spec.experimental_api is None else f"    experimental = {_bool(spec.experimental_api)},\n")
+        + _runtime_attributes(spec)
         + ")\n",
         "\n",
         "aar_with_jni(\n"
