@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -67,6 +68,9 @@ def test_docker_flow_commands(tmp_path, monkeypatch, models):
     assert run[-5:-1] == ["--entrypoint", "/bin/bash", "tflite-builder", "-c"]
     script = run[-1].splitlines()
     assert "git -C /tensorflow_src checkout v2.17.0" in script
+    # The checkpoint's own script answers ./configure (read after the checkout, inside the container).
+    assert script.index("git -C /tensorflow_src checkout v2.17.0") < script.index(
+        "if grep -q '^ *configs=(' tensorflow/lite/tools/build_aar_with_docker.sh 2>/dev/null; then")
     assert any(l.endswith("| ./configure") for l in script)
     pkg = f"tflite_slim_build/p{result.plan.fingerprint[:16]}"
     assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
@@ -173,3 +177,25 @@ def test_package_writes_its_folders(tmp_path):
     assert (tmp_path / "pkg/models/op.cc").read_bytes() == b"m"
     assert (tmp_path / "pkg/custom_ops/op.cc").read_text() == "x"
     assert (tmp_path / "pkg/BUILD").read_text() == "# BUILD\n"
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        (tffiles.DOCKER_OLD, tffiles.DOCKER_CONFIGS_NO_CLANG),
+        (tffiles.DOCKER_NEW, tffiles.DOCKER_CONFIGS_CLANG),
+        (None, list(tfscripts.KNOWN_CONFIGURE_ANSWERS)),
+    ],
+)
+def test_checkpoint_configure_takes_the_cloned_revisions_answers(tmp_path, script, expected):
+    """The checkpoint exists only in the container: the configure step reads its script there (run here in bash)."""
+    tree = tmp_path / "tensorflow_src"
+    (tree / "tensorflow/lite/tools").mkdir(parents=True)
+    if script is not None:
+        (tree / tfscripts.BUILD_AAR_WITH_DOCKER).write_text(script)
+    (tree / "configure").write_text("#!/bin/bash\ncat > answers.txt\n")
+    (tree / "configure").chmod(0o755)
+    lines = DockerBazel(tmp_path, checkpoint="v2.9.0").configure_lines()
+    done = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(lines)], cwd=tree, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tree / "answers.txt").read_text().splitlines() == expected

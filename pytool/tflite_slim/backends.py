@@ -167,7 +167,7 @@ class DockerBazel:
             ]
         lines += [
             "cd /tensorflow_src",
-            "printf '%s\\n' " + " ".join(shlex.quote(a) for a in self.configure_answers) + " | ./configure",
+            *self.configure_lines(),
             # "/." copies the package's folders (models/, custom_ops/) too.
             f"rm -rf {package.path} && mkdir -p {package.path} && cp -R /tflite_slim_pkg/. {package.path}/",
         ]
@@ -176,6 +176,28 @@ class DockerBazel:
             lines.append(f"cp bazel-bin/{package.path}/{t}.aar /out/")
         lines.append(f"rm -rf {package.path}")
         return "\n".join(lines)
+
+    def configure_lines(self) -> list[str]:
+        """The ``./configure`` step, run in ``/tensorflow_src``, answered as that revision's script answers.
+
+        A mounted tree's answers were read on the host (``configure_answers``).
+        A ``--checkpoint`` revision exists only in the container, so its own
+        ``build_aar_with_docker.sh`` array is read there (it is that
+        revision's code, which the container then builds and runs anyway);
+        ``configure_answers`` only when it has none.
+        """
+        answers = " ".join(shlex.quote(a) for a in self.configure_answers)
+        if not self.checkpoint:
+            return [f"printf '%s\\n' {answers} | ./configure"]
+        script = tfscripts.BUILD_AAR_WITH_DOCKER
+        return [
+            f"if grep -q '^ *configs=(' {script} 2>/dev/null; then",
+            f"  eval \"$(sed -n '/^ *configs=(/,/^ *)/p' {script})\"",
+            "else",
+            f"  configs=({answers})",
+            "fi",
+            "printf '%s\\n' \"${configs[@]}\" | ./configure",
+        ]
 
     def run_argv(self, plan: BuildPlan, package: Package, pkg_dir: Path, out_dir: Path) -> list[str]:
         argv = [self.docker, "run", "--rm", "-v", f"{pkg_dir}:/tflite_slim_pkg:ro", "-v", f"{out_dir}:/out"]

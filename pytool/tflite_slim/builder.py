@@ -281,7 +281,10 @@ def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
              else "the TensorFlow source is not downloaded yet")
     if script_flags is None:
         notes.append(f"bazel flags: the newest build_aar.sh's ({where})")
-    if s.backend == "docker" and (tree is None or tfscripts.read_configure_answers(tree) is None):
+    if s.backend == "docker" and s.checkpoint:
+        notes.append(f"./configure answers: read in the container from checkpoint {s.checkpoint}'s "
+                     "build_aar_with_docker.sh (the newest script's answers if it has none)")
+    elif s.backend == "docker" and (tree is None or tfscripts.read_configure_answers(tree) is None):
         docker_where = where.replace(tfscripts.BUILD_AAR, tfscripts.BUILD_AAR_WITH_DOCKER)
         notes.append(f"./configure answers: the newest build_aar_with_docker.sh's ({docker_where})")
     return notes
