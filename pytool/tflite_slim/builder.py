@@ -214,8 +214,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     android_config = _android(s, source, log)
     # The host tree is the revision built unless a Docker checkpoint is cloned instead.
     tree = source.root if source is not None and not s.checkpoint else None
-    text = tfscripts.read_text(tree, tfscripts.BUILD_DEF) if tree is not None else None
-    params = tfscripts.macro_parameters(text, "tflite_custom_android_library") if text is not None else None
+    params = tfscripts.runtime_macro_parameters(tree) if tree is not None else None
     # Unknown (no tree yet, a checkpoint, no such macro): assume a current release.
     has_attr = params is None or "experimental" in params
     script_flags = tfscripts.read_build_flags(tree) if tree is not None else None

@@ -119,10 +119,15 @@ def macro_parameters(text: str, name: str) -> Optional[tuple[str, ...]]:
     return None
 
 
+def runtime_macro_parameters(root: Path) -> Optional[tuple[str, ...]]:
+    """The parameters of the tree's ``tflite_custom_android_library`` (None: cannot tell)."""
+    text = read_text(root, BUILD_DEF)
+    return macro_parameters(text, "tflite_custom_android_library") if text is not None else None
+
+
 def has_experimental_parameter(root: Path) -> Optional[bool]:
     """Whether the tree's ``tflite_custom_android_library`` takes ``experimental`` (None: cannot tell)."""
-    text = read_text(root, BUILD_DEF)
-    params = macro_parameters(text, "tflite_custom_android_library") if text is not None else None
+    params = runtime_macro_parameters(root)
     return None if params is None else "experimental" in params
 
 
