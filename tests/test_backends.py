@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
+from standin import tffiles
 from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
-from tflite_slim import process
+from tflite_slim import process, tfscripts
 from tflite_slim.backends import DockerBazel, Package
 from tflite_slim.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
@@ -66,12 +69,18 @@ def test_docker_flow_commands(tmp_path, monkeypatch, models):
     assert run[-5:-1] == ["--entrypoint", "/bin/bash", "tflite-builder", "-c"]
     script = run[-1].splitlines()
     assert "git -C /tensorflow_src checkout v2.17.0" in script
+    # The checkpoint's own script answers ./configure (read after the checkout, inside the container).
+    assert script.index("git -C /tensorflow_src checkout v2.17.0") < script.index(
+        "if grep -q '^ *configs=(' tensorflow/lite/tools/build_aar_with_docker.sh 2>/dev/null; then")
     assert any(l.endswith("| ./configure") for l in script)
     pkg = f"tflite_slim_build/p{result.plan.fingerprint[:16]}"
     assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
             f"--define=xnn_enable_arm_fp16=false --host_crosstool_top=@bazel_tools//tools/cpp:toolchain "
             f"--linkopt=-Wl,-z,max-page-size=16384 //{pkg}:tensorflow-lite") in script
-    assert any("--config=monolithic" in l and l.endswith(":tensorflow-lite-select-tf-ops") for l in script)
+    assert (f"bazel --output_user_root=/bazel_cache build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a "
+            f"--define=xnn_enable_arm_fp16=false --host_crosstool_top=@bazel_tools//tools/cpp:toolchain "
+            f"--linkopt=-Wl,-z,max-page-size=16384 //{pkg}:tensorflow-lite-select-tf-ops") in script
+    assert f"cp -R /tflite_slim_pkg/. {pkg}/" in run[-1]  # models/ and custom_ops/ come along
     assert f"cp bazel-bin/{pkg}/tensorflow-lite-select-tf-ops.aar /out/" in script
     # The checkpoint is the revision recorded, not the mounted tree's.
     record = json.loads((tmp_path / "out/ops.json").read_text())
@@ -118,3 +127,76 @@ def test_dry_run_with_version_downloads_nothing(tmp_path, models, monkeypatch):
     assert p.plan.tf_version == "2.16.1" and p.source is None
     assert p.commands[0][0] == "bazel" and not (tmp_path / "c").exists()
     assert p.plan.op_set.flex_ops == (FlexOp("AddV2"),)
+    # Nothing to read yet: the newest script's flags, and no kernel verdict; both said.
+    assert "kernel check skipped: the TensorFlow source is not downloaded yet" in p.notes
+    assert any(n.startswith("bazel flags: the newest build_aar.sh's") for n in p.notes) and not p.problems
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        (tffiles.DOCKER_NEW, tffiles.DOCKER_CONFIGS_CLANG),
+        (tffiles.DOCKER_OLD, tffiles.DOCKER_CONFIGS_NO_CLANG),
+        (None, list(tfscripts.KNOWN_CONFIGURE_ANSWERS)),  # no script in the tree: the newest one's answers
+    ],
+)
+def test_docker_configure_answers_are_the_trees_scripts(tmp_path, models, script, expected):
+    """./configure gets what that revision's build_aar_with_docker.sh pipes into it (clang or not)."""
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    path = ws / tfscripts.BUILD_AAR_WITH_DOCKER
+    if script is None:
+        path.unlink()
+    else:
+        path.write_text(script)
+    p = prepare(BuildSettings(models=tuple(models), tensorflow_src=str(ws), backend="docker", dry_run=True))
+    configure = [l for l in p.commands[1][-1].splitlines() if l.endswith("| ./configure")]
+    assert configure == ["printf '%s\\n' " + " ".join(shlex.quote(a) for a in expected) + " | ./configure"]
+    noted = any("./configure answers: the newest" in n for n in p.notes)
+    assert noted is (script is None)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        (("/h/a", "models/a.tflite"), ("/h/b", "models/A.tflite")),  # one name, ignoring case
+        (("/h/a", "BUILD"),),  # would be overwritten by the BUILD file
+        (("/h/a", "build.bazel"),),
+        (("/h/a", "../escape.tflite"),),
+        (("/h/a", "/abs.tflite"),),
+    ],
+)
+def test_package_refuses_names_that_collide_or_escape(files):
+    with pytest.raises(ValueError, match="escapes or collides"):
+        Package("tflite_slim_build/pX", "", files)
+
+
+def test_package_writes_its_folders(tmp_path):
+    (tmp_path / "m.tflite").write_bytes(b"m")
+    (tmp_path / "op.cc").write_text("x")
+    Package("p", "# BUILD\n", ((str(tmp_path / "m.tflite"), "models/op.cc"),
+                               (str(tmp_path / "op.cc"), "custom_ops/op.cc"))).write(tmp_path / "pkg")
+    assert (tmp_path / "pkg/models/op.cc").read_bytes() == b"m"
+    assert (tmp_path / "pkg/custom_ops/op.cc").read_text() == "x"
+    assert (tmp_path / "pkg/BUILD").read_text() == "# BUILD\n"
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        (tffiles.DOCKER_OLD, tffiles.DOCKER_CONFIGS_NO_CLANG),
+        (tffiles.DOCKER_NEW, tffiles.DOCKER_CONFIGS_CLANG),
+        (None, list(tfscripts.KNOWN_CONFIGURE_ANSWERS)),
+    ],
+)
+def test_checkpoint_configure_takes_the_cloned_revisions_answers(tmp_path, script, expected):
+    """The checkpoint exists only in the container: the configure step reads its script there (run here in bash)."""
+    tree = tmp_path / "tensorflow_src"
+    (tree / "tensorflow/lite/tools").mkdir(parents=True)
+    if script is not None:
+        (tree / tfscripts.BUILD_AAR_WITH_DOCKER).write_text(script)
+    (tree / "configure").write_text("#!/bin/bash\ncat > answers.txt\n")
+    (tree / "configure").chmod(0o755)
+    lines = DockerBazel(tmp_path, checkpoint="v2.9.0").configure_lines()
+    done = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(lines)], cwd=tree, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tree / "answers.txt").read_text().splitlines() == expected

@@ -80,14 +80,15 @@ def test_build_runtime_only(env):
     assert not (ws / "tflite_slim_build").exists()  # generated package cleaned up
 
 
-def test_flex_build_two_aars_and_monolithic(env):
+def test_flex_build_two_aars_with_build_aar_sh_flags(env):
     tmp, ws, log = env
     f = write(tmp / "m/f.tflite", flex_model())
     result = build(settings(ws, [f], tmp / "out"))
     assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
     calls = invocations(log)
     assert [c[-1].split(":")[1] for c in calls] == ["tensorflow-lite", "tensorflow-lite-select-tf-ops"]
-    assert "--config=monolithic" in calls[1] and "--config=monolithic" not in calls[0]
+    # build_aar.sh builds both custom AARs with the same flags; neither gets --config=monolithic.
+    assert calls[1][:-1] == calls[0][:-1] and not any("monolithic" in a for c in calls for a in c)
     flex = zipfile.ZipFile(tmp / "out/tensorflow-lite-select-tf-ops.aar")
     assert "org.tensorflow.lite.flex.FlexDelegate" in flex.read("proguard.txt").decode()
     assert "jni/armeabi-v7a/libtensorflowlite_flex_jni.so" in flex.namelist()
@@ -130,7 +131,7 @@ def test_colliding_basenames_are_both_built(env):
     a = write(tmp / "m/x/model.tflite", model([(ADD, 1)]))
     b = write(tmp / "m/y/model.tflite", model([(MUL, 1)]))
     p = prepare(settings(ws, [a, b], tmp / "out"))
-    assert sorted(n for _, n in p.package.files) == ["model.tflite", "model_2.tflite"]
+    assert sorted(n for _, n in p.package.files) == ["models/model.tflite", "models/model_2.tflite"]
     assert 'AddBuiltin(::tflite::BuiltinOperator_MUL' in p.registration
     build(settings(ws, [a, b], tmp / "out"))
     assert len(invocations(log)) == 1
@@ -242,7 +243,9 @@ def test_cli_dry_run_prints_everything_and_runs_nothing(env, capsys):
     assert "tflite_flex_android_library(" in out
     assert "resolver->AddBuiltin(::tflite::BuiltinOperator_CONV_2D, ::tflite::ops::builtin::Register_CONV_2D(), 2, 2);" in out
     assert "/no/such/bazel build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a,x86_64" in out
-    assert "--config=monolithic --fat_apk_cpu=arm64-v8a,x86_64" in out
+    assert "monolithic" not in out.split("# Commands")[1].split("# Differences")[0]
+    notes = out.split("# Differences from TensorFlow's build_aar.sh\n")[1]
+    assert "models go to models/" in notes and "experimental = True" in notes and "# Problems" not in out
 
 
 def test_cli_errors_are_one_line(env, capsys):
@@ -285,7 +288,7 @@ def test_old_tensorflow_without_experimental_attribute(env):
     from tflite_slim.buildfile import BuildFileSpec, render_build_file
     import subprocess, sys
     (ws / "gen").mkdir()
-    (ws / "gen/a.tflite").write_bytes(b"m")
+    (ws / "gen/a.tflite").write_bytes(a.read_bytes())
     (ws / "gen/BUILD").write_text(render_build_file(BuildFileSpec(models=("a.tflite",))))
     done = subprocess.run([sys.executable, str(BAZEL), "build", "-c", "opt", "--cxxopt=--std=c++17",
                            "--fat_apk_cpu=arm64-v8a", "--define=xnn_enable_arm_fp16=false",
@@ -382,3 +385,115 @@ def test_bazel_option_resolution(env, monkeypatch, given, expected):
     monkeypatch.chdir(tmp)
     args = build_parser().parse_args(["build", "m", "--bazel", given])
     assert args.bazel == expected.format(cwd=os.getcwd(), parent=os.path.dirname(os.getcwd()))
+def test_models_and_sources_named_like_bazel_files_or_each_other_all_build(env):
+    """A model named BUILD/WORKSPACE/..., or a model and a source with one basename, overwrite nothing."""
+    tmp, ws, log = env
+    names = ["BUILD", "BUILD.bazel", "WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel", "REPO.bazel", "op.cc"]
+    ms = [write(tmp / "m" / n, model([(ADD, 1), (MUL, 1)], weights=n.encode())) for n in names]
+    src = write(tmp / "ops/op.cc", b"TfLiteRegistration* Register_MY_OP() { return nullptr; }\n")
+    c = write(tmp / "m/c.tflite", make_model([custom("MyOp")], [[Op(0)]]))
+    p = prepare(settings(ws, [*ms, c], tmp / "out", custom_ops_srcs=(str(src),)))
+    inside = dict((name, host) for host, name in p.package.files)
+    assert inside["custom_ops/op.cc"] == str(src) and inside["models/op.cc"] == str(ms[-1])
+    assert sorted(n for n in inside if n.startswith("models/")) == sorted(
+        ["models/BUILD_2", "models/BUILD_2.bazel", "models/WORKSPACE_2", "models/WORKSPACE_2.bazel",
+         "models/MODULE_2.bazel", "models/REPO_2.bazel", "models/op.cc", "models/c.tflite"])
+    build(settings(ws, [*ms, c], tmp / "out", custom_ops_srcs=(str(src),)))
+    assert len(invocations(log)) == 1  # the stand-in read every model as a model, none was overwritten
+
+
+def test_pre_split_build_def_gets_no_experimental_attribute(env):
+    """A real pre-split build_def.bzl mentions c_api_experimental.h: only the macro's own parameters count."""
+    from standin.tffiles import POST_SPLIT_BUILD_DEF, PRE_SPLIT_BUILD_DEF
+
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    (ws / "tensorflow/lite/build_def.bzl").write_text(PRE_SPLIT_BUILD_DEF)
+    p = prepare(settings(ws, [a], tmp / "out"))
+    assert "experimental" not in p.package.build_file and p.plan.experimental_api is True
+    build(settings(ws, [a], tmp / "out"))  # the stand-in refuses the attribute this macro lacks
+    (ws / "tensorflow/lite/build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+    p = prepare(settings(ws, [a], tmp / "out", experimental_api=False))
+    assert "experimental = False" in p.package.build_file and p.plan.experimental_api is False
+
+
+def test_flags_come_from_the_trees_build_aar_sh(env, capsys):
+    """An older build_aar.sh builds the flex AAR without the xnn define: so do we; no script: newest, said so."""
+    from standin.tffiles import BUILD_AAR_OLD
+
+    tmp, ws, log = env
+    f = write(tmp / "m/f.tflite", flex_model())
+    (ws / "tensorflow/lite/tools/build_aar.sh").write_text(BUILD_AAR_OLD)
+    build(settings(ws, [f], tmp / "out"))
+    runtime, flex = invocations(log)
+    assert "--define=xnn_enable_arm_fp16=false" in runtime and "--define=xnn_enable_arm_fp16=false" not in flex
+    assert json.loads((tmp / "out/ops.json").read_text())["plan_fingerprint"] == prepare(
+        settings(ws, [f], tmp / "out")).plan.fingerprint
+    (ws / "tensorflow/lite/tools/build_aar.sh").unlink()
+    p = prepare(settings(ws, [f], tmp / "out"))
+    assert "--define=xnn_enable_arm_fp16=false" in p.commands[1]
+    assert any(n.startswith("bazel flags: the newest build_aar.sh's") for n in p.notes)
+    assert main(["build", str(f), "--tensorflow-src", str(ws), "--dry-run"]) == 0
+    assert "- bazel flags: the newest build_aar.sh's" in capsys.readouterr().out
+
+
+def test_flex_build_gets_the_files_build_aar_sh_copies(env):
+    tmp, ws, log = env
+    f = write(tmp / "m/f.tflite", flex_model())
+    names = [n for _, n in prepare(settings(ws, [f], tmp / "out")).package.files]
+    assert names == ["models/f.tflite", "AndroidManifest.xml", "proguard.flags"]
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    assert [n for _, n in prepare(settings(ws, [a], tmp / "out")).package.files] == ["models/a.tflite"]
+
+
+STABLEHLO_COMPOSITE, DELEGATE = 206, 51
+
+
+def test_op_without_kernel_in_the_tree_fails_before_bazel(env, capsys):
+    """STABLEHLO_COMPOSITE first ships in 2.17.0; DELEGATE never: one line names both, the models, the release."""
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1), (STABLEHLO_COMPOSITE, 1)]))
+    d = write(tmp / "m/d.tflite", model([(DELEGATE, 1)]))
+    with pytest.raises(ToolchainError) as e:
+        build(settings(ws, [a, d], tmp / "out"))
+    msg = str(e.value)
+    assert msg.startswith(f"TensorFlow 2.16.1 at {ws.resolve()} cannot register these ops") and "\n" not in msg
+    assert f"builtin op DELEGATE (no Register_DELEGATE in tensorflow/lite/kernels/builtin_op_kernels.h; " \
+           f"no TensorFlow Lite release has a kernel for it) used by {d}" in msg
+    assert "STABLEHLO_COMPOSITE" in msg and "TensorFlow 2.17.0 is the first release with it" in msg
+    assert invocations(log) == [] and not (tmp / "out").exists() and not (ws / "tflite_slim_build").exists()
+    # The dry run shows the plan, then reports the same problem and fails the same way.
+    code = main(["build", str(a), "--tensorflow-src", str(ws), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "# Problems\n- TensorFlow 2.16.1" in out and "# Commands" in out
+    assert err.startswith("error: TensorFlow 2.16.1") and err.count("\n") == 1
+    # A 2.17 tree has it.
+    ws17 = make_tensorflow_workspace(tmp / "tf17", version="2.17.0")
+    build(settings(ws17, [a], tmp / "out"))
+    assert len(invocations(log)) == 1
+
+
+def test_custom_op_sources_without_its_registration_fail_before_bazel(env):
+    tmp, ws, log = env
+    c = write(tmp / "m/c.tflite", make_model([custom("MyOp")], [[Op(0)]]))
+    src = write(tmp / "ops/other_op.cc", b"TfLiteRegistration* Register_OTHER_OP();\n")
+    with pytest.raises(ToolchainError, match=r"custom op MyOp \(Register_MY_OP is not in TensorFlow Lite's "
+                                             r"register.cc nor in custom_ops/other_op.cc"):
+        build(settings(ws, [c], tmp / "out", custom_ops_srcs=(str(src),)))
+    assert invocations(log) == []
+    # Defined in a dep: not readable here, so not refused.
+    build(settings(ws, [c], tmp / "out", custom_ops_srcs=(str(src),), custom_ops_deps=("//my:ops",)))
+
+
+def test_older_macro_without_delegate_switches_gets_none(env):
+    """The BUILD file passes only what the tree's macro declares (the stand-in reads the same def)."""
+    tmp, ws, log = env
+    (ws / "tensorflow/lite/build_def.bzl").write_text(
+        "def tflite_custom_android_library(\n        name,\n        models = [],\n        srcs = [],\n"
+        "        deps = [],\n        custom_package = \"org.tensorflow.lite\",\n"
+        "        visibility = [\"//visibility:private\"]):\n    pass\n")
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    p = prepare(settings(ws, [a], tmp / "out"))
+    assert "include_xnnpack_delegate" not in p.package.build_file and "experimental" not in p.package.build_file
+    build(settings(ws, [a], tmp / "out"))
+    assert len(invocations(log)) == 1

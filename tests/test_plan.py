@@ -7,7 +7,8 @@ import pytest
 from tflite_slim.android import AndroidConfig
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, OpSet
-from tflite_slim.plan import BuildPlan, SourceFile, bazel_build_argv, package_path, parse_abis
+from tflite_slim.plan import BuildPlan, SourceFile, bazel_build_argv, build_flags_for, package_path, parse_abis
+from tflite_slim.tfscripts import ABIS_FLAG, FLEX_LABEL, RUNTIME_LABEL
 
 NDK21 = AndroidConfig("/opt/sdk", "/opt/ndk", "34", "21", "34.0.0", "25.2.9519653")
 BASE = BuildPlan(OpSet({"CONV_2D": (1, 2), "ADD": (1,)}), ("arm64-v8a", "armeabi-v7a"), "2.16.1")
@@ -58,6 +59,8 @@ def _replace(**kw):
         _replace(custom_ops_deps=("//x:y",)),
         _replace(bazel_args=("--jobs=4",)),
         _replace(android=NDK21),
+        # Another revision's build_aar.sh flags for the runtime target.
+        _replace(build_flags=build_flags_for({RUNTIME_LABEL: ("-c", "dbg", ABIS_FLAG), FLEX_LABEL: ()})),
     ],
 )
 def test_fingerprint_changes_with_every_input(changed):
@@ -103,10 +106,10 @@ def test_bazel_command_lines_are_build_aar_sh_flags():
         f"//{pkg}:tensorflow-lite",
     ]
     plan = _replace(bazel_args=("--jobs=2",))
+    # The flex AAR gets build_aar.sh's flags too: no --config=monolithic (the script never passes it there).
     assert bazel_build_argv("/opt/bazel", plan, "p", "tensorflow-lite-select-tf-ops",
                             startup_args=("--output_user_root=/c",)) == [
         "/opt/bazel", "--output_user_root=/c", "build", "-c", "opt", "--cxxopt=--std=c++17",
-        "--config=monolithic",
         "--fat_apk_cpu=arm64-v8a,armeabi-v7a",
         "--define=xnn_enable_arm_fp16=false",
         "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain",
@@ -114,6 +117,20 @@ def test_bazel_command_lines_are_build_aar_sh_flags():
         "--jobs=2",
         "//p:tensorflow-lite-select-tf-ops",
     ]
+
+
+def test_command_lines_follow_the_flags_of_the_trees_script():
+    """Flags read from an older build_aar.sh (no xnn define for flex) are what runs, ABIs filled in."""
+    old = {RUNTIME_LABEL: ("-c", "opt", ABIS_FLAG, "--define=xnn_enable_arm_fp16=false"),
+           FLEX_LABEL: ("-c", "opt", ABIS_FLAG)}
+    plan = _replace(build_flags=build_flags_for(old), abis=("x86_64",), align_16kb=False)
+    assert bazel_build_argv("bazel", plan, "p", "tensorflow-lite-select-tf-ops") == [
+        "bazel", "build", "-c", "opt", "--fat_apk_cpu=x86_64", "//p:tensorflow-lite-select-tf-ops"]
+    assert plan.describe()["build_flags"] == {"tensorflow-lite": ["-c", "opt", "--fat_apk_cpu=x86_64",
+                                                                  "--define=xnn_enable_arm_fp16=false"]}
+    # The flex flags matter only to plans that build the flex AAR.
+    assert _replace(build_flags=build_flags_for(old)).fingerprint == _replace(
+        build_flags=build_flags_for({**old, FLEX_LABEL: ("-c", "dbg", ABIS_FLAG)})).fingerprint
 
 
 def test_targets_and_describe():

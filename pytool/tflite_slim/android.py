@@ -8,10 +8,10 @@ one is set (``TF_SET_ANDROID_WORKSPACE``, ``ANDROID_NDK_HOME``,
 ``ANDROID_NDK_API_LEVEL``, ``ANDROID_SDK_HOME``, ``ANDROID_API_LEVEL``,
 ``ANDROID_BUILD_TOOLS_VERSION``, ``PYTHON_BIN_PATH``, ``TF_NEED_CUDA``...) and
 asks on stdin otherwise; with stdin closed a question takes its default.
-That is how TensorFlow's Docker scripts run it, and how we do for trees we
-downloaded into the cache (never for a user's own checkout). LiteRT's
-``configure.py`` asks the same questions and writes the same lines into
-``.litert_configure.bazelrc``; the file name and defaults come from the
+We run it that way for trees we downloaded into the cache (never for a
+user's own checkout); TensorFlow's Docker script pipes its answers on stdin.
+LiteRT's ``configure.py`` asks the same questions and writes the same lines
+into ``.litert_configure.bazelrc``; the file name and defaults come from the
 tree's :class:`~tflite_slim.layout.SourceLayout`.
 
 The answers come from the environment (see :func:`resolve`); the SDK API level
@@ -215,9 +215,14 @@ def configure_env(android: AndroidConfig, env: Optional[Mapping[str, str]] = Non
     """Every variable configure.py asks about for an Android-only build.
 
     The Android answers and "no CUDA/ROCm/iOS" are fixed; the rest take the
-    user's value when set (they affect only host tools, not the .so files):
-    the Python running tflite-slim, its default library path, GCC for host
-    tools (as TensorFlow's Docker script answers), configure.py's default copts.
+    user's value when set (they affect only host tools, not the .so files,
+    which the NDK's clang compiles): the Python running tflite-slim, its
+    default library path, the host's GCC for host tools, configure.py's
+    default copts. GCC because a clang answer needs the path of an installed
+    clang, which a host need not have; TensorFlow's recent
+    ``build_aar_with_docker.sh`` answers clang (``/usr/lib/llvm-18/bin/clang``)
+    because its image ships LLVM 18; ``TF_NEED_CLANG=1`` with
+    ``CLANG_COMPILER_PATH`` (passed through from the environment) does the same here.
     """
     env = os.environ if env is None else env
     answers = {

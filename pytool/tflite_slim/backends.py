@@ -11,7 +11,9 @@ a failure, for inspection; the next build of that plan replaces it).
 Docker: TensorFlow's ``tensorflow/tools/dockerfiles/tflite-android.Dockerfile``
 image (Android SDK/NDK inside) is built once, then a container runs what
 ``build_aar_with_docker.sh`` runs inside: the SDK licences and packages,
-``./configure`` with the Android answers, and our Bazel commands. The source is
+``./configure`` with the answers that revision's script pipes into it (read
+from the tree; recent scripts answer clang ``Y`` with
+``/usr/lib/llvm-18/bin/clang``, older ones ``N``), and our Bazel commands. The source is
 the mounted checkout, or, with ``--checkpoint REV``, a fresh clone checked out
 at a commit, branch or tag (TensorFlow's documented ``--checkpoint`` flag).
 """
@@ -26,20 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from tflite_slim import process
+from tflite_slim import process, tfscripts
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
 from tflite_slim.plan import BuildPlan, bazel_build_argv
 
 TF_GIT_URL = "https://github.com/tensorflow/tensorflow.git"
 DOCKER_IMAGE = "tflite-builder"
 DOCKERFILE = "tensorflow/tools/dockerfiles/tflite-android.Dockerfile"
-#: ./configure answers build_aar_with_docker.sh feeds (python, site-packages, ROCm/CUDA/clang no,
-#: copts, Android yes, SDK path); the rest take their defaults from the image's environment.
-CONFIGURE_ANSWERS = (
-    "/usr/bin/python3", "/usr/lib/python3/dist-packages", "N", "N", "N",
-    "-Wno-sign-compare -Wno-c++20-designator -Wno-gnu-inline-cpp-without-extern", "y", "/android/sdk",
-)
-
 Log = Callable[[str], None]
 
 
@@ -56,11 +51,22 @@ class Package:
     #: (source file on the host, name inside the package), models and custom-op sources.
     files: tuple[tuple[str, str], ...]
 
+    def __post_init__(self) -> None:
+        # The names come from buildfile's naming functions; this guards the invariant that
+        # nothing overwrites another input or the BUILD file, and nothing lands outside.
+        seen = {"build", "build.bazel"}
+        for _, name in self.files:
+            parts = Path(name).parts
+            if Path(name).is_absolute() or ".." in parts or name.lower() in seen:
+                raise ValueError(f"package file name {name!r} escapes or collides")
+            seen.add(name.lower())
+
     def write(self, directory: Path) -> None:
         if directory.exists():
             shutil.rmtree(directory)
         directory.mkdir(parents=True)
         for src, name in self.files:
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, directory / name)
         (directory / "BUILD").write_text(self.build_file)
 
@@ -132,8 +138,11 @@ class DockerBazel:
         docker: str = "docker",
         cache_dir: Optional[Path] = None,
         image: str = DOCKER_IMAGE,
+        configure_answers: Sequence[str] = tfscripts.KNOWN_CONFIGURE_ANSWERS,
     ) -> None:
         self.src = Path(dockerfile_root)
+        #: What the revision's build_aar_with_docker.sh pipes into ./configure (see tfscripts).
+        self.configure_answers = tuple(configure_answers)
         self.checkpoint = checkpoint
         self.docker = docker
         self.cache_dir = cache_dir
@@ -158,14 +167,37 @@ class DockerBazel:
             ]
         lines += [
             "cd /tensorflow_src",
-            "printf '%s\\n' " + " ".join(shlex.quote(a) for a in CONFIGURE_ANSWERS) + " | ./configure",
-            f"rm -rf {package.path} && mkdir -p {package.path} && cp /tflite_slim_pkg/* {package.path}/",
+            *self.configure_lines(),
+            # "/." copies the package's folders (models/, custom_ops/) too.
+            f"rm -rf {package.path} && mkdir -p {package.path} && cp -R /tflite_slim_pkg/. {package.path}/",
         ]
         for t in plan.targets:
             lines.append(process.format_argv(bazel_build_argv("bazel", plan, package.path, t, startup_args=startup)))
             lines.append(f"cp bazel-bin/{package.path}/{t}.aar /out/")
         lines.append(f"rm -rf {package.path}")
         return "\n".join(lines)
+
+    def configure_lines(self) -> list[str]:
+        """The ``./configure`` step, run in ``/tensorflow_src``, answered as that revision's script answers.
+
+        A mounted tree's answers were read on the host (``configure_answers``).
+        A ``--checkpoint`` revision exists only in the container, so its own
+        ``build_aar_with_docker.sh`` array is read there (it is that
+        revision's code, which the container then builds and runs anyway);
+        ``configure_answers`` only when it has none.
+        """
+        answers = " ".join(shlex.quote(a) for a in self.configure_answers)
+        if not self.checkpoint:
+            return [f"printf '%s\\n' {answers} | ./configure"]
+        script = tfscripts.BUILD_AAR_WITH_DOCKER
+        return [
+            f"if grep -q '^ *configs=(' {script} 2>/dev/null; then",
+            f"  eval \"$(sed -n '/^ *configs=(/,/^ *)/p' {script})\"",
+            "else",
+            f"  configs=({answers})",
+            "fi",
+            "printf '%s\\n' \"${configs[@]}\" | ./configure",
+        ]
 
     def run_argv(self, plan: BuildPlan, package: Package, pkg_dir: Path, out_dir: Path) -> list[str]:
         argv = [self.docker, "run", "--rm", "-v", f"{pkg_dir}:/tflite_slim_pkg:ro", "-v", f"{out_dir}:/out"]

@@ -2,7 +2,9 @@
 
 Order of work: read the models and check custom ops (before anything slow),
 find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.layout`) and
-(local builds) its Android settings, compute the plan, then either describe it
+(local builds) its Android settings, read what that revision's own build files
+say (:mod:`tflite_slim.tfscripts`), check that the tree can register every op
+(:mod:`tflite_slim.kernels`), compute the plan, then either describe it
 (``dry_run``), reuse the cached AARs for that plan, or build, check and finish
 the AARs and cache them. A tree we downloaded is configured for Android just
 before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from tflite_slim import aar, android, files, reader
+from tflite_slim import aar, android, files, kernels, reader, tfscripts
 from tflite_slim.backends import DockerBazel, LocalBazel, Package
 from tflite_slim.buildfile import (
     FLEX_TARGET,
@@ -34,7 +36,7 @@ from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
-from tflite_slim.plan import BuildPlan, SourceFile, package_path
+from tflite_slim.plan import BuildPlan, SourceFile, build_flags_for, package_path
 from tflite_slim.registration import check_custom_ops, render_registration
 from tflite_slim.tfsource import (
     TensorflowSource,
@@ -95,6 +97,10 @@ class Prepared:
     registration: str
     commands: tuple[tuple[str, ...], ...]
     source: Optional[TensorflowSource]
+    #: How the build differs from TensorFlow's build_aar.sh, and why.
+    notes: tuple[str, ...] = ()
+    #: What would stop the build (only a dry run gets here with problems).
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,7 +230,11 @@ def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Opt
 
 
 def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
-    """Read models, check custom ops, locate TensorFlow, and compute the plan and generated files."""
+    """Read models, check custom ops, locate TensorFlow, and compute the plan and generated files.
+
+    In a dry run, ops the tree cannot register are returned as ``problems``;
+    otherwise they are a :class:`ToolchainError` here, before anything runs.
+    """
     _validate(s)
     models = tuple(reader.read_model(p) for p in dict.fromkeys(s.models))
     per_model = {m.path: m.ops for m in models}
@@ -234,7 +244,13 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     layout = _layout(s, source)
     registration = render_registration(union, tflite_path=layout.lite_dir)
     android_config = _android(s, source, log)
-    has_attr = _has_experimental_attr(source)
+    # The host tree is the revision built unless a Docker checkpoint is cloned instead.
+    tree = source.root if source is not None and not s.checkpoint else None
+    params = tfscripts.runtime_macro_parameters(tree, layout.marker) if tree is not None else None
+    # Unknown (no tree yet, a checkpoint, no such macro): assume a current release.
+    has_attr = params is None or "experimental" in params
+    # LiteRT's in-tree build_aar.sh still names TensorFlow's labels: its flags are the layout's.
+    script_flags = tfscripts.read_build_flags(tree) if tree is not None and layout is TENSORFLOW else None
     src_names = source_file_names(list(s.custom_ops_srcs))
     srcs = tuple(SourceFile(src_names[p], _source_hash(p)) for p in sorted(src_names))
     plan = BuildPlan(
@@ -250,6 +266,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         bazel_args=tuple(s.bazel_args),
         android=android_config,
         source=layout.kind,
+        build_flags=build_flags_for(script_flags, layout),
     )
     names = package_file_names([m.path for m in models])
     spec = BuildFileSpec(
@@ -258,35 +275,86 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         srcs=tuple(sorted(src_names.values())),
         deps=tuple(s.custom_ops_deps),
         experimental_api=s.experimental_api if has_attr else None,
+        runtime_parameters=frozenset(params) if params is not None else None,
     )
     files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
+    if union.has_flex and source is not None:
+        # build_aar.sh copies these next to the flex BUILD file (older flex macros refer to them there).
+        java = source.root / layout.lite_dir / "java"
+        files += tuple((str(java / f), f) for f in FLEX_PACKAGE_FILES if (java / f).is_file())
     package = Package(package_path(plan), render_build_file(spec, layout), files)
     backend = _backend(s, source)
     commands = tuple(_configure_command(s, source, android_config)) + tuple(
         tuple(c) for c in backend.commands(plan, package))
-    return Prepared(plan, models, package, registration, commands, source)
+    notes = _differences(s, package, tree, script_flags, has_attr, layout)
+    problems, skipped = _kernel_problems(s, tree, version, per_model, src_names, layout)
+    notes += [skipped] if skipped else []
+    if problems and not s.dry_run:
+        raise ToolchainError(problems[0])
+    return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems))
 
 
-def _has_experimental_attr(source: Optional[TensorflowSource]) -> bool:
-    """Whether this TensorFlow's ``tflite_custom_android_library`` takes ``experimental``.
+#: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR.
+FLEX_PACKAGE_FILES = ("AndroidManifest.xml", "proguard.flags")
 
-    Releases before the stable/experimental Java API split have no such
-    attribute (Bazel would refuse the BUILD file) and always ship the full API.
-    Unknown sources (a dry run before download, a Docker checkpoint) assume a
-    current release.
-    """
-    if source is None:
-        return True
-    build_def = source.root / source.layout.marker
-    text = build_def.read_text(errors="replace") if build_def.is_file() else ""
-    return "def tflite_custom_android_library(" not in text or "experimental" in text
+
+def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
+                 script_flags: Optional[dict], has_attr: bool, layout: SourceLayout = TENSORFLOW) -> list[str]:
+    """How this build differs from what TensorFlow's build_aar.sh would do, and why (for --dry-run)."""
+    notes = [
+        f"models go to models/ and custom-op sources to custom_ops/ in //{package.path}, under names that "
+        "cannot collide (build_aar.sh copies both by basename into //tmp, where equal names overwrite each other)",
+        "Flex ops are read from the models here; build_aar.sh builds and runs "
+        f"//{layout.lite_dir}/tools:list_flex_ops_no_kernel_main (with --config=monolithic) to find them",
+    ]
+    if has_attr and s.experimental_api:
+        notes.append("experimental = True (build_aar.sh leaves the macro's default, the stable InterpreterApi "
+                     "subset without org.tensorflow.lite.Interpreter); --no-experimental-api builds that")
+    where = (f"{tree / tfscripts.BUILD_AAR} is missing or not shaped as expected" if tree is not None
+             else f"checkpoint {s.checkpoint} is cloned in the container" if s.checkpoint
+             else "the TensorFlow source is not downloaded yet")
+    if layout is LITERT:
+        notes.append("bazel flags: LiteRT's Android CI flags (its in-tree build_aar.sh still names "
+                     "TensorFlow's labels, which a LiteRT tree does not have)")
+    elif script_flags is None:
+        notes.append(f"bazel flags: the newest build_aar.sh's ({where})")
+    if s.backend == "docker" and s.checkpoint:
+        notes.append(f"./configure answers: read in the container from checkpoint {s.checkpoint}'s "
+                     "build_aar_with_docker.sh (the newest script's answers if it has none)")
+    elif s.backend == "docker" and (tree is None or tfscripts.read_configure_answers(tree) is None):
+        docker_where = where.replace(tfscripts.BUILD_AAR, tfscripts.BUILD_AAR_WITH_DOCKER)
+        notes.append(f"./configure answers: the newest build_aar_with_docker.sh's ({docker_where})")
+    return notes
+
+
+def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_model: dict,
+                     src_names: dict[str, str], layout: SourceLayout = TENSORFLOW,
+                     ) -> tuple[list[str], Optional[str]]:
+    """The early kernel check (see :mod:`tflite_slim.kernels`): (one error line or none, why it was skipped)."""
+    if tree is None:
+        return [], "kernel check skipped: " + (f"checkpoint {s.checkpoint} is cloned in the container"
+                                               if s.checkpoint else "the TensorFlow source is not downloaded yet")
+    sources = {}
+    for path, name in src_names.items():
+        try:
+            sources[name] = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError as e:
+            raise UsageError(f"--custom-ops-srcs: cannot read {path} ({e.strerror or e})") from e
+    missing = kernels.check_tree(tree, per_model, sources, have_deps=bool(s.custom_ops_deps),
+                                 tflite_path=layout.lite_dir)
+    if missing is None:
+        return [], f"kernel check skipped: {tree / kernels.kernels_header(layout.lite_dir)} is missing"
+    return ([kernels.summary(missing, version, tree)] if missing else []), None
 
 
 def _backend(s: BuildSettings, source: Optional[TensorflowSource]):
     root = source.root if source else Path(f"<{_layout(s, source).kind}-{_release(s)}>")
     if s.backend == "docker":
         bazel_cache = cache_root(s.cache_dir) / "docker-bazel" if s.use_cache else None
-        return DockerBazel(root, checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache)
+        answers = (tfscripts.read_configure_answers(source.root) if source is not None and not s.checkpoint
+                   else None) or tfscripts.KNOWN_CONFIGURE_ANSWERS
+        return DockerBazel(root, checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache,
+                           configure_answers=answers)
     return LocalBazel(root, bazel=s.bazel)
 
 

@@ -1,6 +1,7 @@
 """The Bazel package tflite-slim generates inside the TensorFlow (or LiteRT) workspace.
 
-It holds copies of the models (and custom-op sources) and a BUILD file calling
+It holds copies of the models (under ``models/``) and custom-op sources (under
+``custom_ops/``) and a BUILD file calling
 TensorFlow's own macros, as ``tensorflow/lite/tools/build_aar.sh`` does:
 ``tflite_custom_android_library`` + ``aar_with_jni(name = "tensorflow-lite")``
 and, only when a model has Flex ops, ``tflite_flex_android_library`` +
@@ -32,18 +33,37 @@ AAR_WITH_JNI = TENSORFLOW.aar_with_jni
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
+#: Where each kind of input goes inside the package. Separate folders keep a model and a
+#: custom-op source with one basename apart, and keep both away from the package's own
+#: files (``BUILD``) and the macros' generated names (``libtensorflowlite_jni.so``,
+#: ``tensorflow-lite.aar``, ``<name>_registration.cc``...). Both macros take their
+#: ``models``/``srcs`` as labels relative to the package, so ``models/a.tflite`` works.
+MODELS_DIR = "models"
+SOURCES_DIR = "custom_ops"
+
+#: Names Bazel gives a meaning to in any directory: a ``BUILD`` file makes its folder a
+#: package of its own (the label ``models/BUILD`` would then cross a package boundary),
+#: and the others mark repository or workspace boundaries. Compared ignoring case, as a
+#: case-insensitive file system would.
+RESERVED_NAMES = frozenset(
+    n.lower() for n in ("BUILD", "BUILD.bazel", "WORKSPACE", "WORKSPACE.bazel", "WORKSPACE.bzlmod",
+                        "MODULE.bazel", "REPO.bazel")
+)
+
+
 def package_file_names(paths: Sequence[str]) -> dict[str, str]:
-    """A collision-free file name inside the package for each input path.
+    """A collision-free name inside the package (``models/<name>``) for each model path.
 
     ``build_aar.sh`` copies models by basename, so ``a/model.tflite`` and
     ``b/model.tflite`` silently overwrite each other and one model's ops are
     lost. Here every distinct path keeps its basename when it is unique
-    (ignoring case, for case-insensitive file systems) and otherwise gets a
-    ``_2``, ``_3``... suffix, in sorted path order so names are stable.
-    Characters Bazel labels dislike become ``_``.
+    (ignoring case, for case-insensitive file systems) and not one of Bazel's
+    :data:`RESERVED_NAMES`, and otherwise gets a ``_2``, ``_3``... suffix, in
+    sorted path order so names are stable. Characters Bazel labels dislike
+    become ``_``.
     """
     names: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_NAMES)
     for path in sorted(set(paths)):
         base = _UNSAFE.sub("_", os.path.basename(path)) or "model"
         if base.startswith("."):
@@ -54,27 +74,34 @@ def package_file_names(paths: Sequence[str]) -> dict[str, str]:
             n += 1
             candidate = f"{stem}_{n}{ext}"
         taken.add(candidate.lower())
-        names[path] = candidate
+        names[path] = f"{MODELS_DIR}/{candidate}"
     return names
 
 
 def source_file_names(paths: Sequence[str]) -> dict[str, str]:
-    """Package names for custom-op sources: their basenames, which must be unique.
+    """Package names for custom-op sources: ``custom_ops/<basename>``, basenames unique.
 
-    Sources ``#include`` each other by name, so renaming one would break the
-    compile; two sources with one basename are refused instead.
+    Sources ``#include`` each other by name (found next to the including file,
+    as they all share one folder), so renaming one would break the compile;
+    two sources with one basename, or a source named like a Bazel file, are
+    refused instead.
     """
     names: dict[str, str] = {}
     seen: dict[str, str] = {}
     for path in sorted(set(paths)):
         base = os.path.basename(path)
+        if base.lower() in RESERVED_NAMES:
+            raise UsageError(
+                f"--custom-ops-srcs: '{path}' is named like a Bazel file ({base}), which Bazel would read "
+                "as a package or workspace boundary; rename it"
+            )
         if base.lower() in seen:
             raise UsageError(
                 f"--custom-ops-srcs: '{seen[base.lower()]}' and '{path}' have the same file name; "
                 "the sources are copied into one Bazel package, rename one of them"
             )
         seen[base.lower()] = path
-        names[path] = base
+        names[path] = f"{SOURCES_DIR}/{base}"
     return names
 
 
@@ -91,6 +118,34 @@ class BuildFileSpec:
     experimental_api: Optional[bool] = True
     include_xnnpack_delegate: bool = True
     include_nnapi_delegate: bool = True
+    #: The parameters the tree's ``tflite_custom_android_library`` declares (None: not known,
+    #: assume all). An optional attribute it lacks is left out when ours is its value anyway.
+    runtime_parameters: Optional[frozenset[str]] = None
+
+    def accepts(self, attribute: str) -> bool:
+        p = self.runtime_parameters
+        return p is None or attribute in p or "**kwargs" in p
+
+
+def _runtime_attributes(spec: BuildFileSpec) -> str:
+    """The optional attributes of the runtime library call, as far as the macro takes them."""
+    wanted = [
+        ("srcs", _list(spec.srcs), not spec.srcs),
+        ("deps", _list(spec.deps), not spec.deps),
+        ("custom_package", '"org.tensorflow.lite"', True),
+        ("include_xnnpack_delegate", _bool(spec.include_xnnpack_delegate), spec.include_xnnpack_delegate),
+        ("include_nnapi_delegate", _bool(spec.include_nnapi_delegate), spec.include_nnapi_delegate),
+    ]
+    if spec.experimental_api is not None:
+        wanted.append(("experimental", _bool(spec.experimental_api), False))
+    out = []
+    for attribute, value, omittable in wanted:
+        if spec.accepts(attribute):
+            out.append(f"    {attribute} = {value},\n")
+        elif not omittable:
+            raise UsageError(f"this TensorFlow's tflite_custom_android_library has no '{attribute}' parameter "
+                             f"(see tensorflow/lite/build_def.bzl); build with a release that has it")
+    return "".join(out)
 
 
 def _list(items: Iterable[str]) -> str:
@@ -124,12 +179,7 @@ def render_build_file(spec: BuildFileSpec, layout: SourceLayout = TENSORFLOW) ->
         "tflite_custom_android_library(\n"
         f'    name = "{RUNTIME_LIBRARY}",\n'
         f"    models = {_list(spec.models)},\n"
-        f"    srcs = {_list(spec.srcs)},\n"
-        f"    deps = {_list(spec.deps)},\n"
-        '    custom_package = "org.tensorflow.lite",\n'
-        f"    include_xnnpack_delegate = {_bool(spec.include_xnnpack_delegate)},\n"
-        f"    include_nnapi_delegate = {_bool(spec.include_nnapi_delegate)},\n"
-        + ("" if spec.experimental_api is None else f"    experimental = {_bool(spec.experimental_api)},\n")
+        + _runtime_attributes(spec)
         + ")\n",
         "\n",
         "aar_with_jni(\n"

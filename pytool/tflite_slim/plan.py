@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
+from tflite_slim import tfscripts
 from tflite_slim.android import AndroidConfig
 from tflite_slim.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
-from tflite_slim.layout import TENSORFLOW, layout_of
+from tflite_slim.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
 from tflite_slim.opset import OpSet, digest, opset_to_json
 
 #: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
@@ -27,23 +28,43 @@ KNOWN_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
 DEFAULT_ABIS = ("arm64-v8a", "armeabi-v7a")
 
 #: Bumped when the way we build changes what comes out for an equal plan.
-PLAN_FORMAT = 1
+#: 2: the flex AAR is built with build_aar.sh's own flags (no ``--config=monolithic``),
+#: and the flags are read from the tree's build_aar.sh and recorded in the plan.
+PLAN_FORMAT = 2
 
-#: The flags ``tensorflow/lite/tools/build_aar.sh`` passes for the runtime AAR.
-BASE_FLAGS = (
-    "-c",
-    "opt",
-    "--cxxopt=--std=c++17",
-)
-#: TensorFlow's; a LiteRT tree's Android flags are layout.LITERT's (its CI's).
-FIXED_FLAGS_AFTER_ABIS = TENSORFLOW.flags_after_abis
-#: The Select TF ops build links TensorFlow's core; without a monolithic build
-#: users hit duplicate/undefined protobuf symbols (TF issues on build_aar.sh).
-FLEX_EXTRA_FLAGS = ("--config=monolithic",)
+#: Which of build_aar.sh's ``//tmp`` targets each of our targets is.
+SCRIPT_LABELS = {RUNTIME_TARGET: tfscripts.RUNTIME_LABEL, FLEX_TARGET: tfscripts.FLEX_LABEL}
 #: 16 KB LOAD alignment, what NDK r27+ links with for Android 15's 16 KB-page devices
 #: (Google Play requires it for apps targeting Android 15+). A multiple of 4 KB, so
 #: the libraries still load on 4 KB-page devices; 32-bit ABIs get it too, harmlessly.
 ALIGN_16KB_FLAG = "--linkopt=-Wl,-z,max-page-size=16384"
+#: LiteRT's runtime flags that build_aar.sh would pass (its in-tree script is stale, so
+#: LiteRT's come from its layout, i.e. its CI); the Select TF ops build links TF's core.
+_LITERT_BASE_FLAGS = ("-c", "opt", "--cxxopt=--std=c++17")
+_LITERT_FLEX_EXTRA_FLAGS = ("--config=monolithic",)
+
+
+def build_flags_for(
+    flags: Optional[Mapping[str, Sequence[str]]] = None, layout: SourceLayout = TENSORFLOW
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per-target ``bazel build`` options (ABI flag as a placeholder).
+
+    For TensorFlow, build_aar.sh's per-label flags: ``flags`` is what
+    :func:`tflite_slim.tfscripts.read_build_flags` read from the tree; None
+    means the newest script's (:data:`tfscripts.KNOWN_BUILD_FLAGS`). For
+    LiteRT, whose build_aar.sh still names TensorFlow's labels, the layout's.
+    """
+    if layout is LITERT:
+        runtime = (*_LITERT_BASE_FLAGS, *layout.flags_before_abis, tfscripts.ABIS_FLAG, *layout.flags_after_abis)
+        flex = (*_LITERT_BASE_FLAGS, *_LITERT_FLEX_EXTRA_FLAGS, *layout.flex_flags, *layout.flags_before_abis,
+                tfscripts.ABIS_FLAG, *layout.flags_after_abis)
+        return ((RUNTIME_TARGET, runtime), (FLEX_TARGET, flex))
+    by_label = tfscripts.KNOWN_BUILD_FLAGS if flags is None else flags
+    return tuple((target, tuple(by_label[label])) for target, label in SCRIPT_LABELS.items())
+
+
+#: The newest build_aar.sh's flags, for plans made without a tree to read.
+DEFAULT_BUILD_FLAGS = build_flags_for()
 
 
 def parse_abis(text: str) -> tuple[str, ...]:
@@ -85,6 +106,9 @@ class BuildPlan:
     android: Optional[AndroidConfig] = None
     #: The source tree's kind (layout.SourceLayout.kind); ``tf_version``/``tf_commit`` are that tree's.
     source: str = TENSORFLOW.kind
+    #: (target, options) as TensorFlow's build_aar.sh passes them for that revision; the
+    #: ABI flag is :data:`tfscripts.ABIS_FLAG`, filled in from :attr:`abis`.
+    build_flags: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_BUILD_FLAGS
 
     @property
     def has_flex(self) -> bool:
@@ -111,6 +135,8 @@ class BuildPlan:
             "custom_ops_deps": sorted(self.custom_ops_deps),
             # Order matters for Bazel flags (later wins), so it is kept.
             "bazel_args": list(self.bazel_args),
+            # Only the targets built: the flex flags do not change a runtime-only build.
+            "build_flags": {t: list(dict(self.build_flags)[t]) for t in self.targets},
         }
         if self.android is not None:  # absent rather than null: Docker plans keep their fingerprints
             data["android"] = self.android.canonical()
@@ -121,6 +147,16 @@ class BuildPlan:
     @property
     def fingerprint(self) -> str:
         return digest(self.canonical())
+
+    def flags(self, target: str) -> tuple[str, ...]:
+        """The ``bazel build`` options for ``target`` with this plan's ABIs filled in.
+
+        With :attr:`align_16kb`, the 16 KB link option follows the script's
+        flags, so a ``--bazel-arg=--linkopt=...`` of the user's still comes later.
+        """
+        abis = "--fat_apk_cpu=" + ",".join(self.abis)
+        flags = tuple(abis if f == tfscripts.ABIS_FLAG else f for f in dict(self.build_flags)[target])
+        return flags + (ALIGN_16KB_FLAG,) if self.align_16kb else flags
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -139,6 +175,7 @@ class BuildPlan:
             "custom_ops_srcs_hash": self.custom_ops_srcs_hash,
             "custom_ops_deps": list(self.custom_ops_deps),
             "bazel_args": list(self.bazel_args),
+            "build_flags": {t: list(self.flags(t)) for t in self.targets},
             "android": self.android.canonical() if self.android else None,
             "targets": list(self.targets),
             "op_set": opset_to_json(self.op_set),
@@ -153,16 +190,9 @@ def package_path(plan: BuildPlan) -> str:
 def bazel_build_argv(
     bazel: str, plan: BuildPlan, package: str, target: str, *, startup_args: Sequence[str] = ()
 ) -> list[str]:
-    """The exact ``bazel build`` command for one target of the generated package."""
-    layout = layout_of(plan.source)
-    argv = [bazel, *startup_args, "build", *BASE_FLAGS]
-    if target == FLEX_TARGET:
-        argv += list(FLEX_EXTRA_FLAGS) + list(layout.flex_flags)
-    argv += list(layout.flags_before_abis)
-    argv.append("--fat_apk_cpu=" + ",".join(plan.abis))
-    argv += list(layout.flags_after_abis)
-    if plan.align_16kb:
-        argv.append(ALIGN_16KB_FLAG)  # before the user's flags: a later --linkopt of theirs still applies
-    argv += list(plan.bazel_args)
-    argv.append(f"//{package}:{target}")
-    return argv
+    """The exact ``bazel build`` command for one target of the generated package.
+
+    The options are build_aar.sh's for that target (from the plan), then the
+    user's ``--bazel-arg``s (later options win in Bazel), then the label.
+    """
+    return [bazel, *startup_args, "build", *plan.flags(target), *plan.bazel_args, f"//{package}:{target}"]

@@ -47,6 +47,11 @@ TFLITE_PROVIDED_CUSTOM_OPS = frozenset(
 #: ``--tflite_path=tensorflow/lite``).
 TFLITE_PATH = "tensorflow/lite"
 
+def kernels_header(tflite_path: str = TFLITE_PATH) -> str:
+    """The builtin kernels' header (declares ``Register_<OP>``): the one place its path is spelled."""
+    return f"{tflite_path}/kernels/builtin_op_kernels.h"
+
+
 _LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
 _CPP_IDENTIFIER_TAIL = re.compile(r"[A-Za-z0-9_]+\Z")
 
@@ -96,7 +101,7 @@ def render_registration(ops: OpSet, *, namespace: str = "", tflite_path: str = T
 
     out: list[str] = []
     if builtins:
-        out.append(f'#include "{tflite_path}/kernels/builtin_op_kernels.h"\n')
+        out.append(f'#include "{kernels_header(tflite_path)}"\n')
     out.append(f'#include "{tflite_path}/model.h"\n')
     out.append(f'#include "{tflite_path}/op_resolver.h"\n')
     ordered_custom = sorted(customs.items())

@@ -7,9 +7,12 @@ It has the files the real build looks at, under TensorFlow's real names: the
 archive), ``configure``/``configure.py`` (the stand-in ``configure.py`` of this
 directory, which asks TensorFlow's questions and checks the SDK/NDK as the real
 one does), the version in ``tensorflow/tf_version.bzl`` and
-``tensorflow/core/public/version.h``, and the ``.bzl`` files whose macros the
-generated BUILD file loads. The macros' bodies are not TensorFlow's; the
-stand-in checks calls against the signatures it knows.
+``tensorflow/core/public/version.h``, the ``.bzl`` files whose macros the
+generated BUILD file loads (with the real macros' signatures; the bodies are
+not TensorFlow's, the stand-in reads only the ``def`` lines), the ``bazel
+build`` lines of ``build_aar.sh`` and the configure answers of
+``build_aar_with_docker.sh`` as recent releases have them, and the kernel
+header and ``register.cc`` lines the kernel check reads, for that version.
 """
 
 from __future__ import annotations
@@ -29,6 +32,82 @@ _ANDROID_LINES = (
     'build --action_env ANDROID_SDK_API_LEVEL="23"\n'
     'build --action_env ANDROID_SDK_HOME="/opt/android-sdk"\n'
 )
+
+
+#: ``tflite_custom_android_library`` as releases after the Java API split declare it (the
+#: body is not TensorFlow's; the stand-in bazel reads only the signature).
+BUILD_DEF_AFTER_SPLIT = (
+    '"""Build macros for TF Lite (stand-in)."""\n\n'
+    "def tflite_custom_android_library(\n        name,\n        models = [],\n        srcs = [],\n"
+    "        deps = [],\n        custom_package = \"org.tensorflow.lite\",\n"
+    "        visibility = [\"//visibility:private\"],\n        include_xnnpack_delegate = True,\n"
+    "        include_nnapi_delegate = True,\n        experimental = False):\n    pass\n"
+)
+
+#: The two ``bazel build`` lines of build_aar.sh as recent releases have them (the rest of the
+#: script is left out: tflite-slim reads only these).
+BUILD_AAR_SH = """#!/bin/bash
+function generate_tflite_aar {
+  bazel ${CACHE_DIR_FLAG} build -c opt --cxxopt='--std=c++17' \\
+        --fat_apk_cpu=${TARGET_ARCHS} \\
+        --define=xnn_enable_arm_fp16=false \\
+        --host_crosstool_top=@bazel_tools//tools/cpp:toolchain \\
+        //tmp:tensorflow-lite
+}
+
+function generate_flex_aar {
+  bazel ${CACHE_DIR_FLAG} build -c opt --cxxopt='--std=c++17' \\
+      --fat_apk_cpu=${TARGET_ARCHS} \\
+      --define=xnn_enable_arm_fp16=false \\
+      --host_crosstool_top=@bazel_tools//tools/cpp:toolchain \\
+      //tmp:tensorflow-lite-select-tf-ops
+}
+"""
+
+#: The configure step of a recent build_aar_with_docker.sh (clang answered, LLVM 18).
+BUILD_AAR_WITH_DOCKER_SH = """#!/bin/bash
+  cd /tensorflow_src
+  configs=(
+    '/usr/bin/python3'
+    '/usr/lib/python3/dist-packages'
+    'N'
+    'N'
+    'Y'
+    '/usr/lib/llvm-18/bin/clang'
+    '-Wno-sign-compare -Wno-c++20-designator -Wno-gnu-inline-cpp-without-extern'
+    'y'
+    '/android/sdk'
+  )
+  printf '%s\\n' "${configs[@]}" | ./configure
+"""
+
+#: The custom ops register.cc adds with AddCustom in every release so far.
+REGISTER_CC = "".join(
+    f'  AddCustom("{name}", tflite::ops::custom::Register_{fn}());\n'
+    for name, fn in (("NumericVerify", "NUMERIC_VERIFY"), ("Mfcc", "MFCC"),
+                     ("AudioSpectrogram", "AUDIO_SPECTROGRAM"),
+                     ("TFLite_Detection_PostProcess", "DETECTION_POSTPROCESS"))
+)
+
+
+def builtin_op_kernels_h(version: str) -> str:
+    """The kernel header of release ``version``: a ``Register_<OP>()`` per builtin that release has.
+
+    Derived from the schema's op list, leaving out the codes no release has a
+    kernel for and the ops first shipped after ``version`` (TensorFlow's
+    runtime_version table, as tflite_slim.kernels records it).
+    """
+    from tflite_slim.kernels import FIRST_RELEASE, NEVER_KERNELS
+    from tflite_slim.schema import BUILTIN_OPERATOR_NAMES
+
+    def key(v: str) -> tuple:
+        return tuple(int(x) for x in v.split("-")[0].split("."))
+
+    ops = [op for op in BUILTIN_OPERATOR_NAMES
+           if op not in NEVER_KERNELS and key(FIRST_RELEASE.get(op, "0.0.0")) <= key(version)]
+    return ("namespace tflite {\nnamespace ops {\nnamespace builtin {\n\n"
+            + "".join(f"TfLiteRegistration* Register_{op}();\n" for op in ops)
+            + "\n}  // namespace builtin\n}  // namespace ops\n}  // namespace tflite\n")
 
 
 def make_tensorflow_workspace(
@@ -63,14 +142,12 @@ def make_tensorflow_workspace(
             f'#define TF_PATCH_VERSION {patch}\n#define TF_VERSION_SUFFIX ""\n'
         ),
         "tensorflow/lite/BUILD": "",
-        "tensorflow/lite/build_def.bzl": (
-            "def tflite_custom_android_library(name, models = [], srcs = [], deps = [],\n"
-            "        custom_package = 'org.tensorflow.lite', visibility = ['//visibility:private'],\n"
-            "        include_xnnpack_delegate = True, include_nnapi_delegate = True, experimental = False):\n"
-            "    pass\n"
-        ),
+        "tensorflow/lite/build_def.bzl": BUILD_DEF_AFTER_SPLIT,
         "tensorflow/lite/java/BUILD": "",
-        "tensorflow/lite/java/aar_with_jni.bzl": "def aar_with_jni(name, android_library, **kwargs):\n    pass\n",
+        "tensorflow/lite/java/aar_with_jni.bzl": (
+            "def aar_with_jni(\n        name,\n        android_library,\n        headers = None,\n"
+            "        flatten_headers = False):\n    pass\n"
+        ),
         "tensorflow/lite/java/AndroidManifest.xml": (
             '<?xml version="1.0" encoding="utf-8"?>\n'
             '<manifest xmlns:android="http://schemas.android.com/apk/res/android"\n'
@@ -79,9 +156,14 @@ def make_tensorflow_workspace(
         "tensorflow/lite/java/proguard.flags": "-keep class org.tensorflow.lite.** { *; }\n",
         "tensorflow/lite/delegates/flex/BUILD": "",
         "tensorflow/lite/delegates/flex/build_def.bzl": (
-            "def tflite_flex_android_library(name, **kwargs):\n    pass\n"
+            "def tflite_flex_android_library(\n        name,\n        models = [],\n"
+            "        custom_package = \"org.tensorflow.lite.flex\",\n"
+            "        visibility = [\"//visibility:private\"]):\n    pass\n"
         ),
-        "tensorflow/lite/tools/build_aar.sh": "#!/bin/bash\necho stand-in\n",
+        "tensorflow/lite/tools/build_aar.sh": BUILD_AAR_SH,
+        "tensorflow/lite/tools/build_aar_with_docker.sh": BUILD_AAR_WITH_DOCKER_SH,
+        "tensorflow/lite/kernels/builtin_op_kernels.h": builtin_op_kernels_h(version),
+        "tensorflow/lite/kernels/register.cc": REGISTER_CC,
         "tensorflow/tools/dockerfiles/tflite-android.Dockerfile": "FROM tensorflow/tensorflow:devel\n",
     }
     if configured is None:

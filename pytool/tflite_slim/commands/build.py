@@ -8,6 +8,7 @@ import sys
 
 from tflite_slim import builder
 from tflite_slim.discover import DEFAULT_GLOBS, find_models
+from tflite_slim.errors import ToolchainError
 from tflite_slim.opset import dumps
 from tflite_slim.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import format_argv, program_path
@@ -116,6 +117,14 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")
         out.write("\n# Commands\n")
         out.writelines(format_argv(c) + "\n" for c in p.commands)
+        out.write("\n# Differences from TensorFlow's build_aar.sh\n")
+        out.writelines(f"- {n}\n" for n in p.notes)
+        if p.problems:
+            # The build would stop here; the dry run says so the same way, after showing the plan.
+            out.write("\n# Problems\n")
+            out.writelines(f"- {n}\n" for n in p.problems)
+            print(f"error: {p.problems[0]}", file=sys.stderr)
+            return ToolchainError.exit_code
         return 0
     result = builder.build(settings)
     state = "reused from cache" if result.cached else "built"
