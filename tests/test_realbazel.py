@@ -33,6 +33,8 @@ import pytest
 import modelmaker as mm
 from standin.workspace import CONFIGURE_PY, make_android_ndk, make_android_sdk
 from tflite_slim import bazelversion
+from tflite_slim.builder import BuildSettings, prepare
+from tflite_slim.buildfile import FLEX_LIBRARY, FLEX_TARGET, RUNTIME_LIBRARY, RUNTIME_TARGET
 from tflite_slim.reader import read_model
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -219,7 +221,7 @@ def test_version_check_reads_real_output(which: str, request: pytest.FixtureRequ
 # --- Debian's bazel-bootstrap: no Android support -----------------------------------------------------
 
 
-def test_bootstrap_bazel_refuses_android_builds_clearly(
+def test_bootstrap_bazel_takes_the_flags_but_refuses_android_clearly(
     bazel_bootstrap: RealBazel, bazel_home: Path, real_models: dict[str, Path], tmp_path: Path
 ) -> None:
     ws = make_workspace(tmp_path / "tensorflow", bazel_bootstrap, bazel_home)
@@ -240,8 +242,10 @@ def test_bootstrap_bazel_refuses_android_builds_clearly(
     # bazel-bootstrap's own client runs, but has no Android support.
     try:
         done = run_tool(tool_argv(ws, bazel_bootstrap.path, out, [real_models["plain"]]), bazel_home)
+        libraries = _build_libraries_without_fat_apk_cpu(bazel_bootstrap, ws, bazel_home, real_models)
     finally:
         _shutdown(bazel_bootstrap, ws, bazel_home)
+    assert [library.name for library in libraries] == ["custom_tensorflowlite.aar", "custom_tensorflowlite_flex.aar"]
     assert done.returncode == 2, done.stderr
     assert "tflite-slim: warning: cannot tell which Bazel" in done.stderr  # before Bazel ran
     [error] = error_lines(done.stderr)
@@ -251,6 +255,32 @@ def test_bootstrap_bazel_refuses_android_builds_clearly(
     assert "has no Android support (Debian's bazel-bootstrap is built without it)" in done.stderr
     assert "note: cannot tell which Bazel" in done.stderr and "wants Bazel 6.5.0" in done.stderr
     assert not out.exists()
+
+
+def _build_libraries_without_fat_apk_cpu(
+    bazel: RealBazel, ws: Path, home: Path, real_models: dict[str, Path]
+) -> list[Path]:
+    """Everything of the tool's command lines that a Bazel without Android can take.
+
+    The generated package, and each exact command line with only --fat_apk_cpu
+    dropped and the android_library as target (aar_with_jni needs the flag):
+    the other flags, .bazelrc configs and .tf_configure.bazelrc are accepted and
+    the macros load and build with this Bazel's Starlark.
+    """
+    prepared = prepare(BuildSettings(models=(str(real_models["plain"]), str(real_models["flex"])),
+                                     tensorflow_src=str(ws), bazel=bazel.path, abis=ABIS, dry_run=True,
+                                     bazel_args=("--jobs=2",)))
+    prepared.package.write(ws / prepared.package.path)
+    libraries = {RUNTIME_TARGET: RUNTIME_LIBRARY, FLEX_TARGET: FLEX_LIBRARY}
+    built = []
+    for argv in prepared.commands:
+        package, target = argv[-1].rsplit(":", 1)
+        command = [a for a in argv[:-1] if not a.startswith("--fat_apk_cpu=")] + [f"{package}:{libraries[target]}"]
+        done = subprocess.run(command, cwd=ws, env=_env(home), capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        built.append(ws / "bazel-bin" / package.lstrip("/") / f"{libraries[target]}.aar")
+        assert zipfile.ZipFile(built[-1]).namelist() == ["AndroidManifest.xml", "R.txt", "classes.jar"]
+    return built
 
 
 # --- Bazel 2.1.0: the whole build ----------------------------------------------------------------------
