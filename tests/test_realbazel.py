@@ -14,6 +14,7 @@ batch-mode Bazel for the Ctrl-C test; a few seconds per build.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -91,9 +92,20 @@ def bazel2() -> RealBazel:
 
 
 @pytest.fixture(scope="session")
-def bazel_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """HOME for every Bazel run: its output_user_root, shared by the session, never the user's."""
-    return tmp_path_factory.mktemp("bazel-home")
+def bazel_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """HOME for every Bazel run: its output_user_root, shared by the session, never the user's.
+
+    Removed at the end (after the servers are shut down): Bazel's install bases are ~140 MB each.
+    """
+    home = tmp_path_factory.mktemp("bazel-home")
+    yield home
+
+    def writable(function, path, _exc_info) -> None:  # Bazel makes its install base read-only
+        os.chmod(os.path.dirname(path), 0o755)
+        os.chmod(path, 0o755)
+        function(path)
+
+    shutil.rmtree(home, onerror=writable)
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -350,14 +362,13 @@ def test_real_bazel_failure_is_surfaced(
 def test_ctrl_c_stops_bazel_and_leaves_nothing(
     mode: str, bazel2: RealBazel, workspace2: Path, bazel_home: Path, real_models: dict[str, Path], tmp_path: Path
 ) -> None:
+    home = bazel_home
     if mode == "server":
         # A Bazel server outlives its client: a client killed outright leaves the action running.
-        home, ws = bazel_home, workspace2
+        ws = workspace2
     else:
         # Batch mode (TensorFlow's .bazelrc imports .bazelrc.user): no server outlives the client,
-        # so after Ctrl-C no Bazel process at all may remain.
-        home = tmp_path / "home"
-        home.mkdir()
+        # so after Ctrl-C no Bazel process of this workspace may remain.
         ws = make_workspace(tmp_path / "tensorflow", bazel2, home)
         (ws / ".bazelrc.user").write_text("startup --batch\n")
     note = f"hang-{uuid.uuid4().hex}"
@@ -380,8 +391,10 @@ def test_ctrl_c_stops_bazel_and_leaves_nothing(
             tool.wait()
     assert tool.returncode == 130, stderr
     assert error_lines(stderr) == ["error: interrupted"]
-    # The action and the client are gone (their argv has the note); in batch mode the JVM too.
-    assert processes_mentioning(note, *([str(home), str(ws)] if mode == "batch" else [])) == []
+    # The action and the client are gone (their argv has the note); in batch mode the JVM too
+    # (its argv names its output base, which Bazel names by the md5 of the workspace path).
+    output_base = hashlib.md5(str(ws).encode()).hexdigest()
+    assert processes_mentioning(note, *([output_base, str(ws)] if mode == "batch" else [])) == []
     assert leftovers(ws, out) == []
     # Bazel removed the interrupted action's partial output.
     package = re.search(r"//(tflite_slim_build/p[0-9a-f]+):tensorflow-lite", stderr).group(1)
