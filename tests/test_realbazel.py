@@ -1,15 +1,16 @@
 """``tflite-slim build`` with real Bazel binaries, in a TensorFlow-shaped workspace of genrules.
 
 Two real Bazels install offline here (``.ci/run``): Debian's ``bazel-bootstrap``
-(4.2.3, prints ``bazel no_version``, built without Android support) and npm's
-``@bazel/bazel-linux_x64`` 2.1.0 (an official release binary). The workspace
+(4.2.3, prints ``bazel no_version``; built without Android support, so it
+refuses ``--fat_apk_cpu`` and runs everything else) and npm's
+``@bazel/bazel-linux_x64`` 2.1.0 (an official release binary, the whole build). The workspace
 (``tests/realbazel/``) has TensorFlow's macro signatures and AAR layout; only
 the compiler and Android packaging are stood in for (no NDK/SDK here). Its
 ``.tf_configure.bazelrc`` is written by the configure.py stand-in with the real
 Bazel on PATH, as ``./configure`` writes it.
 
-Cost: one Bazel server per binary for the session (shut down at the end), one
-batch-mode Bazel for the Ctrl-C test; a few seconds per build.
+Cost: one Bazel server per binary (shut down at the end), one batch-mode Bazel
+for the Ctrl-C test, one output root for the session; about 30 s in all.
 """
 
 from __future__ import annotations
@@ -53,11 +54,8 @@ ELF_KINDS = {"arm64-v8a": (2, 183), "armeabi-v7a": (1, 40), "x86": (1, 3), "x86_
 class RealBazel:
     """One real Bazel binary and what its ``--version`` prints."""
 
-    key: str
     path: str
     version_line: str
-    #: Whether it knows Android flags such as --fat_apk_cpu (Debian's build does not).
-    android: bool
 
 
 def _absent(reason: str) -> None:
@@ -78,7 +76,7 @@ def bazel_bootstrap() -> RealBazel:
     line = _version_line(str(DEBIAN_BAZEL))
     if line != "bazel no_version":
         _absent(f"{DEBIAN_BAZEL} is not Debian's bazel-bootstrap (its --version printed {line!r})")
-    return RealBazel("bootstrap", str(DEBIAN_BAZEL), line, android=False)
+    return RealBazel(str(DEBIAN_BAZEL), line)
 
 
 @pytest.fixture(scope="session")
@@ -86,9 +84,9 @@ def bazel2() -> RealBazel:
     """npm's Bazel 2.1.0 release binary under .ci/tools: skipped when absent, except under CI."""
     found = sorted(NPM_BAZEL_DIR.glob("bazel-*-linux-x86_64"))
     if not found:
-        _absent(f"npm's @bazel/bazel-linux_x64 is not installed "
-                f"(npm install --prefix .ci/tools @bazel/bazel-linux_x64@2.1.0)")
-    return RealBazel("npm", str(found[-1]), _version_line(str(found[-1])), android=True)
+        _absent("npm's @bazel/bazel-linux_x64 is not installed "
+                "(npm install --prefix .ci/tools @bazel/bazel-linux_x64@2.1.0)")
+    return RealBazel(str(found[-1]), _version_line(str(found[-1])))
 
 
 @pytest.fixture(scope="session")
