@@ -356,9 +356,16 @@ def test_real_bazel_failure_is_surfaced(
     shutil.rmtree(workspace2 / "tflite_slim_build")
 
 
-@pytest.mark.parametrize("mode", ["server", "batch"])
+@pytest.mark.parametrize(
+    "mode, signum",
+    [
+        ("server", signal.SIGINT),
+        ("batch", signal.SIGINT),
+        ("server", signal.SIGTERM),  # how Gradle cancels the plugin's task (Process.destroy)
+    ],
+)
 def test_ctrl_c_stops_bazel_and_leaves_nothing(
-    mode: str, bazel2: RealBazel, workspace2: Path, bazel_home: Path, real_models: dict[str, Path], tmp_path: Path
+    mode: str, signum: int, bazel2: RealBazel, workspace2: Path, bazel_home: Path, real_models: dict[str, Path], tmp_path: Path
 ) -> None:
     home = bazel_home
     if mode == "server":
@@ -381,7 +388,7 @@ def test_ctrl_c_stops_bazel_and_leaves_nothing(
             assert tool.poll() is None, tool.communicate()
             assert time.monotonic() < deadline, "the build never reached the genrule"
             time.sleep(0.2)
-        tool.send_signal(signal.SIGINT)  # to the tool only, as Gradle or a parent process would
+        tool.send_signal(signum)  # to the tool only, not its process group
         _, stderr = tool.communicate(timeout=90)
     finally:
         if tool.poll() is None:
