@@ -356,6 +356,19 @@ def test_real_bazel_failure_is_surfaced(
     shutil.rmtree(workspace2 / "tflite_slim_build")
 
 
+def test_real_bazel_aar_without_a_requested_abi_is_refused(
+    bazel2: RealBazel, workspace2: Path, bazel_home: Path, real_models: dict[str, Path], tmp_path: Path
+) -> None:
+    # A later --fat_apk_cpu wins in Bazel: the AAR then lacks an ABI that --target-archs asked for.
+    out = tmp_path / "out"
+    done = run_tool(tool_argv(workspace2, bazel2.path, out, [real_models["plain"]],
+                              "--bazel-arg=--fat_apk_cpu=x86_64"), bazel_home)
+    assert done.returncode == 2, done.stderr
+    [error] = error_lines(done.stderr)
+    assert "tensorflow-lite.aar: the built AAR lacks jni/arm64-v8a/libtensorflowlite_jni.so" in error
+    assert leftovers(workspace2, out) == []
+
+
 @pytest.mark.parametrize(
     "mode, signum",
     [
