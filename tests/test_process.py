@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import pytest
 
+from tflite_slim import process
 from tflite_slim.errors import CommandFailed, ToolchainError
 from tflite_slim.process import format_argv, run
 
@@ -62,3 +64,42 @@ def test_env_and_cwd(tmp_path):
 )
 def test_format_argv(argv, text):
     assert format_argv(argv) == text
+
+
+# A child that reports how it was stopped: SIGINT is handled (written to a file, exit 8, as
+# Bazel's client does); with "ignore" it ignores SIGINT, so only a kill stops it.
+_CHILD = """
+import signal, sys, time
+mode, report = sys.argv[1], sys.argv[2]
+def on_int(*_):
+    open(report, "w").write("SIGINT")
+    sys.exit(8)
+signal.signal(signal.SIGINT, signal.SIG_IGN if mode == "ignore" else on_int)
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def _interrupt_on_first_line(line):
+    raise KeyboardInterrupt
+
+
+def test_interrupt_sends_sigint_and_waits(tmp_path):
+    report = tmp_path / "report"
+    argv = [sys.executable, "-c", _CHILD, "handle", str(report)]
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run(argv, stream=True, on_line=_interrupt_on_first_line)
+    # It got the chance to stop cleanly (a Bazel client cancels the server's build), not a kill.
+    assert report.read_text() == "SIGINT"
+    assert time.monotonic() - start < 30
+
+
+def test_interrupt_kills_a_child_that_does_not_stop(tmp_path, monkeypatch):
+    monkeypatch.setattr(process, "INTERRUPT_GRACE_SECONDS", 0.5)
+    report = tmp_path / "report"
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run([sys.executable, "-c", _CHILD, "ignore", str(report)], stream=True, on_line=_interrupt_on_first_line)
+    assert time.monotonic() - start < 10  # not the child's 60 s sleep
+    assert not report.exists()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from tflite_slim import process, tfscripts
+from tflite_slim import bazelversion, process, tfscripts
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
 from tflite_slim.plan import BuildPlan, bazel_build_argv
 
@@ -36,6 +36,9 @@ TF_GIT_URL = "https://github.com/tensorflow/tensorflow.git"
 DOCKER_IMAGE = "tflite-builder"
 DOCKERFILE = "tensorflow/tools/dockerfiles/tflite-android.Dockerfile"
 Log = Callable[[str], None]
+
+#: What a Bazel built without Android support (Debian's bazel-bootstrap) says about build_aar.sh's flag.
+_NO_ANDROID = "Unrecognized option: --fat_apk_cpu"
 
 
 def stderr_log(line: str) -> None:
@@ -98,6 +101,9 @@ class LocalBazel:
 
     def build(self, plan: BuildPlan, package: Package, log: Log = stderr_log) -> dict[str, Path]:
         """Run the build; return target -> AAR path under ``bazel-bin``."""
+        version = bazelversion.check(self.bazel, self.root)
+        if version is not None and version.message:
+            log(f"tflite-slim: warning: {version.message}")
         pkg_dir = self.root / package.path
         package.write(pkg_dir)
         outputs: dict[str, Path] = {}
@@ -110,7 +116,8 @@ class LocalBazel:
                                 what=f"bazel build :{target}")
                 except CommandFailed as e:
                     keep = True  # the user will want to look at what Bazel refused
-                    raise BuildError(f"{e}\nThe generated package is kept in {pkg_dir} for inspection.") from e
+                    raise BuildError(f"{e}{_failure_notes(e, self.bazel, version)}\n"
+                                     f"The generated package is kept in {pkg_dir} for inspection.") from e
                 except ToolchainError as e:
                     raise ToolchainError(f"{e}: install Bazel (bazelisk) or pass --bazel PATH") from e
                 aar = self.root / "bazel-bin" / package.path / f"{target}.aar"
@@ -125,6 +132,17 @@ class LocalBazel:
                 except OSError:
                     pass
         return outputs
+
+
+def _failure_notes(e: CommandFailed, bazel: str, version: Optional[bazelversion.VersionCheck]) -> str:
+    """What most likely explains a failed ``bazel build``, when we can tell."""
+    notes = ""
+    if _NO_ANDROID in e.stderr:
+        notes += (f"\nnote: '{bazel}' has no Android support (Debian's bazel-bootstrap is built without it); "
+                  "install Bazel from https://bazel.build (or bazelisk) and pass --bazel PATH")
+    if version is not None and version.message:
+        notes += f"\nnote: {version.message}"
+    return notes
 
 
 class DockerBazel:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
-from typing import Optional, Sequence
+import threading
+from typing import Any, Optional, Sequence
 
 from tflite_slim import __version__
 from tflite_slim.errors import TfliteSlimError
@@ -69,6 +71,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    previous = _stop_on_sigterm()
     try:
         return int(args.run(args) or 0)
     except TfliteSlimError as e:
@@ -79,3 +82,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> Optional[Any]:
+    """Treat SIGTERM like Ctrl-C; returns the handler to restore (None when not in the main thread).
+
+    Gradle cancels the plugin's task with Process.destroy(), a SIGTERM: without
+    this the tool would die at once, leaving Bazel building and temp dirs behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupted)

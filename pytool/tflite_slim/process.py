@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 #: How many trailing lines of a failed command's output go into the error.
 ERROR_TAIL_LINES = 25
+#: How long an interrupted command may take to stop before it is killed.
+INTERRUPT_GRACE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,24 @@ def program_path(value: str) -> str:
     value = os.path.expanduser(value)
     separators = [s for s in (os.sep, os.altsep) if s]
     return os.path.abspath(value) if any(s in value for s in separators) else value
+
+
+def _interrupt(proc: subprocess.Popen) -> None:
+    """Stop ``proc`` the way Ctrl-C would, then wait for it; kill it if it does not stop in time.
+
+    Killing a Bazel client outright leaves its server running the build (the
+    actions go on writing into bazel-out); SIGINT makes the client cancel the
+    command in the server and exit once the actions are stopped.
+    """
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=INTERRUPT_GRACE_SECONDS)  # drain, or a full pipe blocks it
+        except BaseException:  # too slow, or interrupted again: stop waiting
+            proc.kill()
+    if proc.stdout is not None:
+        proc.stdout.close()
+    proc.wait()
 
 
 def format_argv(argv: Sequence[str]) -> str:
@@ -88,6 +109,10 @@ def run(
                 text=True,
                 errors="replace",
                 bufsize=1,
+                # Its own session: a terminal's Ctrl-C reaches only us, and _interrupt()
+                # sends the child exactly one SIGINT (Bazel's client kills its server
+                # on the third).
+                start_new_session=True,
             )
             sink = on_line or (lambda line: print(line, file=sys.stderr, flush=True))
             lines: list[str] = []
@@ -100,8 +125,7 @@ def run(
                 returncode = proc.wait()
             except BaseException:
                 # Ctrl-C or a failing callback: do not leave the tool running behind us.
-                proc.kill()
-                proc.wait()
+                _interrupt(proc)
                 raise
             out, err = "\n".join(lines), "\n".join(lines)
         else:
