@@ -20,7 +20,7 @@ from tflite_slim import __version__
 from tflite_slim.errors import TfliteSlimError
 
 #: Subcommands, in the order ``--help`` lists them (the pipeline's order).
-COMMANDS = ("analyze", "verify", "build", "install", "deploy")
+COMMANDS = ("analyze", "verify", "plan", "build", "install", "deploy")
 
 
 def build_parser() -> argparse.ArgumentParser:
