@@ -74,6 +74,6 @@ public class ReportFunctionalTest {
         BuildResult result = f.fail("tfliteReport");
         assertTrue(result.getOutput(), result.getOutput().contains(
                 "Python 3.9+ with tflite-slim not found: 'no-such-python3' cannot be run"));
-        assertTrue(result.getOutput(), result.getOutput().contains("no-such-python3 -m pip install tflite-slim"));
+        assertTrue(result.getOutput(), result.getOutput().contains("no-such-python3 -m pip install -e <tflite-slim checkout>"));
     }
 }

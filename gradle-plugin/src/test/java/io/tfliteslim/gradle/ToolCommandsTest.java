@@ -46,7 +46,30 @@ public class ToolCommandsTest {
             {"build, only the stable API", ToolCommands.build("py", MODELS.subList(0, 1), "/o",
                 new ToolCommands.BuildOptions(NONE, null, null, null, null, NONE, NONE, false)),
                 "py -m tflite_slim build src/main/assets/a.tflite --out /o --no-experimental-api"},
-            {"install, defaults", ToolCommands.install("py", "/o", null, null, "/c.json"),
+            {"build, every option", ToolCommands.build("py", MODELS.subList(0, 1), "/o",
+                new ToolCommands.BuildOptions.Builder().litertVersion("1.0.1").backend("docker").checkpoint("v2.16.1")
+                    .bazelArgs(Arrays.asList("--jobs=8", "--copt=-O3")).docker("/usr/bin/podman").cacheDir("/c").noCache(true)
+                    .align16kb(false).alignmentCheck("warn").build()),
+                "py -m tflite_slim build src/main/assets/a.tflite --out /o --litert-version 1.0.1 --backend docker --checkpoint v2.16.1"
+                    + " --bazel-arg=--jobs=8 --bazel-arg=--copt=-O3 --docker /usr/bin/podman --cache-dir /c --no-cache --no-align-16kb"
+                    + " --alignment-check warn"},
+            {"build, 16 KB alignment on", ToolCommands.build("py", MODELS.subList(0, 1), "/o",
+                new ToolCommands.BuildOptions.Builder().align16kb(true).build()),
+                "py -m tflite_slim build src/main/assets/a.tflite --out /o --align-16kb"},
+            {"plan", ToolCommands.plan("py", MODELS.subList(0, 1),
+                new ToolCommands.BuildOptions(Arrays.asList("x86_64"), "/tf", null, null, null, NONE, NONE, null),
+                new ToolCommands.Publication("com.example", "flex", "7.0"), "/p.json"),
+                "py -m tflite_slim plan src/main/assets/a.tflite --target-archs x86_64 --tensorflow-src /tf"
+                    + " --group-id com.example --select-tf-ops-artifact-id flex --version 7.0 --format json -o /p.json"},
+            {"install, every coordinate", ToolCommands.install("py", "/o", "/m2", new ToolCommands.Publication("g", "flex", "7.0"), "/c.json"),
+                "py -m tflite_slim install /o --repo /m2 --group-id g --select-tf-ops-artifact-id flex --version 7.0 --coordinates-out /c.json"},
+            {"deploy, credentials through the environment", ToolCommands.deploy("py", "/o", "https://r/m",
+                new ToolCommands.Publication(null, null, "7.0"), "ci", "PW_VAR", false),
+                "py -m tflite_slim deploy /o --url https://r/m --version 7.0 --username ci --password-env PW_VAR"},
+            {"deploy, anonymous over http", ToolCommands.deploy("py", "/o", "http://r/m",
+                new ToolCommands.Publication(null, null, null), null, "PW_VAR", true),
+                "py -m tflite_slim deploy /o --url http://r/m --allow-insecure-http"},
+            {"install, defaults", ToolCommands.install("py", "/o", null, (String) null, "/c.json"),
                 "py -m tflite_slim install /o --coordinates-out /c.json"},
             {"install, repo + group", ToolCommands.install("py", "/o", "/m2", "com.example", "/c.json"),
                 "py -m tflite_slim install /o --repo /m2 --group-id com.example --coordinates-out /c.json"},

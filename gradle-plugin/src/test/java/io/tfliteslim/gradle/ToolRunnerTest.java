@@ -28,8 +28,8 @@ public class ToolRunnerTest {
             {"module missing", 1,
                 Arrays.asList("/usr/bin/python3: No module named tflite_slim"), "ignored",
                 "Python 3.9+ with tflite-slim not found: 'py' has no tflite_slim module. Set tfliteSlim.python "
-                    + "(or -PtfliteSlim.python=...) to an interpreter that has it, or install it with "
-                    + "`py -m pip install tflite-slim` (from a checkout: `pip install -e <tflite-slim checkout>`)."},
+                    + "(or -PtfliteSlim.python=...) to an interpreter that has it, or install it from a checkout with "
+                    + "`py -m pip install -e <tflite-slim checkout>`."},
         });
     }
 
