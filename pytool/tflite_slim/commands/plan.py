@@ -22,9 +22,9 @@ from tflite_slim.coordinates import CoordinateChoice, resolve
 
 def _build_parser() -> argparse.ArgumentParser:
     """``build``'s own parser, to inherit its options."""
-    holder = argparse.ArgumentParser(add_help=False)
-    build.register(holder.add_subparsers())
-    parser: argparse.ArgumentParser = holder._subparsers._group_actions[0].choices["build"]  # type: ignore[union-attr]
+    subparsers = argparse.ArgumentParser(add_help=False).add_subparsers()
+    build.register(subparsers)
+    parser: argparse.ArgumentParser = subparsers.choices["build"]
     return parser
 
 

@@ -108,11 +108,6 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         substituteStockRuntime(project, defaults);
     }
 
-    /** {@code build/tflite-slim/coordinates.json}: what tfliteSlim installed. */
-    public static File coordinatesFile(Project project) {
-        return new File(project.getBuildDir(), "tflite-slim/coordinates.json");
-    }
-
     /**
      * Every configuration, including the ones that bring TFLite in transitively,
      * resolves the stock runtime modules to the slim ones. The rule reads the
