@@ -4,7 +4,6 @@ import org.gradle.api.Action;
 import org.gradle.api.GradleException;
 import org.gradle.api.Project;
 import org.gradle.api.artifacts.repositories.ArtifactRepository;
-import org.gradle.api.artifacts.repositories.MavenArtifactRepository;
 import org.gradle.api.artifacts.dsl.RepositoryHandler;
 
 import java.util.ArrayList;
@@ -221,10 +220,5 @@ final class SlimRepositories {
             repositories.addFirst(ours.get(i));
         }
         repositories.all(r -> filter(r, ours.contains(r) ? "includeGroup" : "excludeGroup", group));
-    }
-
-    /** The URL of a {@link MavenArtifactRepository} as a string, for logs. */
-    static String url(ArtifactRepository repository) {
-        return repository instanceof MavenArtifactRepository ? String.valueOf(((MavenArtifactRepository) repository).getUrl()) : repository.getName();
     }
 }
