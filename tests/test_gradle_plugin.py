@@ -10,23 +10,53 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 
-def _failed_test_output(results: Path) -> str:
-    """The XML reports of failed test classes, which hold the messages and the builds' output."""
-    parts = []
-    for report in sorted(results.glob("*.xml")):
-        text = report.read_text(errors="replace")
-        if "<failure" in text or "<error" in text:
-            parts.append(f"--- {report.name}\n{text}")
-    return "\n".join(parts)
+@dataclass(frozen=True)
+class JUnitResult:
+    """One JUnit test case from Gradle's XML results."""
+
+    name: str  # Class.method
+    outcome: str  # passed | failed | skipped
+    message: str = ""
+
+
+def read_junit_results(results: Path) -> list[JUnitResult]:
+    """Every test case in ``TEST-*.xml`` under ``results`` (Gradle's JUnit XML reports)."""
+    cases = []
+    for report in sorted(results.glob("TEST-*.xml")):
+        for case in ElementTree.parse(report).getroot().iter("testcase"):
+            name = f"{case.get('classname', '').rsplit('.', 1)[-1]}.{case.get('name')}"
+            problem = case.find("failure")
+            if problem is None:
+                problem = case.find("error")
+            if problem is not None:
+                # The assertion message, else the exception's first line.
+                message = problem.get("message") or next(iter((problem.text or "").strip().splitlines()), "")
+                cases.append(JUnitResult(name, "failed", message))
+            elif case.find("skipped") is not None:
+                cases.append(JUnitResult(name, "skipped"))
+            else:
+                cases.append(JUnitResult(name, "passed"))
+    return cases
+
+
+def summarize(cases: list[JUnitResult]) -> str:
+    """``FAILED Class.method: message`` per failed test, then ``N passed, N failed, N skipped``."""
+    lines = [f"FAILED {c.name}: {c.message[:500]}" for c in cases if c.outcome == "failed"]
+    counts = {o: sum(1 for c in cases if c.outcome == o) for o in ("passed", "failed", "skipped")}
+    lines.append(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+    return "\n".join(lines)
 
 
 def test_gradle_plugin_suite(repo_root: Path, gradle: str) -> None:
     project = repo_root / "gradle-plugin"
+    results = project / "build" / "test-results" / "test"
     proc = subprocess.run(
         [gradle, "-p", str(project), "check", "--offline", "--console=plain", f"-PtfliteSlimPython={sys.executable}"],
         stdout=subprocess.PIPE,
@@ -34,12 +64,42 @@ def test_gradle_plugin_suite(repo_root: Path, gradle: str) -> None:
         text=True,
         timeout=900,
     )
+    cases = read_junit_results(results)
+    summary = summarize(cases)
+    print(f"gradle-plugin JUnit: {summary}")
     if proc.returncode != 0:
-        details = _failed_test_output(project / "build" / "test-results" / "test")
-        pytest.fail(f"gradle test failed (exit {proc.returncode}):\n{proc.stdout[-20000:]}\n{details[-40000:]}")
+        pytest.fail(f"gradle check failed (exit {proc.returncode}):\n{summary}\n\n{proc.stdout[-20000:]}")
     # A build that ran no test would also exit 0.
-    reports = list((project / "build" / "test-results" / "test").glob("TEST-*.xml"))
-    assert reports, "gradle test ran no test class"
+    assert cases, "gradle test ran no test"
+    assert all(c.outcome != "failed" for c in cases), summary
+
+
+JUNIT_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="io.tfliteslim.gradle.FooTest" tests="4" skipped="1" failures="1" errors="1">
+  <testcase name="ok" classname="io.tfliteslim.gradle.FooTest" time="0.1"/>
+  <testcase name="broken" classname="io.tfliteslim.gradle.FooTest" time="0.1">
+    <failure message="expected:&lt;1&gt; but was:&lt;2&gt;" type="java.lang.AssertionError">stack</failure>
+  </testcase>
+  <testcase name="crashed" classname="io.tfliteslim.gradle.FooTest" time="0.1">
+    <error type="java.lang.IllegalStateException">java.lang.IllegalStateException
+	at x</error>
+  </testcase>
+  <testcase name="later" classname="io.tfliteslim.gradle.FooTest" time="0"><skipped/></testcase>
+</testsuite>
+"""
+
+
+def test_junit_results_name_each_failed_test(tmp_path: Path) -> None:
+    (tmp_path / "TEST-io.tfliteslim.gradle.FooTest.xml").write_text(JUNIT_XML)
+    (tmp_path / "binary").mkdir()  # Gradle's other output there is ignored
+    cases = read_junit_results(tmp_path)
+    assert [(c.name, c.outcome) for c in cases] == [
+        ("FooTest.ok", "passed"), ("FooTest.broken", "failed"), ("FooTest.crashed", "failed"), ("FooTest.later", "skipped")]
+    assert summarize(cases) == (
+        "FAILED FooTest.broken: expected:<1> but was:<2>\n"
+        "FAILED FooTest.crashed: java.lang.IllegalStateException\n"
+        "1 passed, 2 failed, 1 skipped"
+    )
 
 
 # --- sample-android-app: what can be checked without the Android SDK -------------------------
@@ -67,6 +127,8 @@ def test_sample_uses_agp8_gradle8_and_the_plugin(repo_root: Path) -> None:
     app = (sample / "app/build.gradle").read_text()
     assert "id 'io.tfliteslim'" in app
     assert "implementation 'org.tensorflow:tensorflow-lite:" in app
+    # Google Play: apps targeting Android 15 (API 35) need 16 KB-aligned native libraries.
+    assert "compileSdk 35" in app and "targetSdk 35" in app
 
 
 def test_sample_model_is_what_the_app_runs(repo_root: Path) -> None:

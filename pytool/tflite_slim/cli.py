@@ -22,7 +22,7 @@ from tflite_slim import __version__
 from tflite_slim.errors import TfliteSlimError
 
 #: Subcommands, in the order ``--help`` lists them (the pipeline's order).
-COMMANDS = ("analyze", "verify", "build", "install", "deploy")
+COMMANDS = ("analyze", "verify", "plan", "build", "install", "deploy")
 
 #: What ``--help`` says of each command. Kept here so that ``--help`` and a run
 #: of one command import no other command's module: they pull in their library
@@ -31,6 +31,7 @@ COMMANDS = ("analyze", "verify", "build", "install", "deploy")
 SUMMARIES = {
     "analyze": "list the operators (and versions) a set of .tflite models needs",
     "verify": "check that a built runtime (its ops.json) carries every op the models need",
+    "plan": "print the plan fingerprint and the coordinates a build of these models would publish (no toolchain)",
     "build": "build tensorflow-lite.aar (and the Select TF ops AAR) with only the ops your models use",
     "install": "install built AARs into the local Maven repository",
     "deploy": "upload built AARs to a remote Maven repository",

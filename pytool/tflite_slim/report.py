@@ -16,6 +16,7 @@ from tflite_slim import files
 from tflite_slim.analysis import Analysis
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, ModelOps, OpSet
+from tflite_slim.registration import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 
 
 def human_size(n: int) -> str:
@@ -91,6 +92,10 @@ def render_text(analysis: Analysis) -> str:
         more = f" +{len(users) - _MAX_NAMED} more" if len(users) > _MAX_NAMED else ""
         rows.append((kind, name, detail, f"{len(users)}: " + ", ".join(shown) + more))
     out += _table(("KIND", "OP", "VERSIONS / TYPES", "MODELS"), rows) if rows else ["  (no operators)"]
+    # TFLite ships no kernel for these: the build stops unless the app gives one, so say so up front.
+    out += [f"  * custom op {name} needs a kernel: give a source defining tflite::ops::custom::"
+            f"{registration_function(name)}() (tfliteSlim.customOpsSrcs / --custom-ops-srcs)"
+            for name in sorted(union.custom_ops) if name not in TFLITE_PROVIDED_CUSTOM_OPS]
     if analysis.failures:
         out.append("")
         out.append(f"errors ({len(analysis.failures)}):")

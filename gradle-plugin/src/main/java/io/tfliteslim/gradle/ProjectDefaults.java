@@ -34,13 +34,27 @@ public final class ProjectDefaults {
         this.ext = ext;
     }
 
-    /** The interpreter: the extension's, else the Gradle property, else {@code python3}. */
+    /**
+     * The interpreter: the extension's, else the Gradle property, else {@code python3}. A relative
+     * path in the extension is the module's; in the property (given on the command line, where the
+     * user stands in the root project) it is the root project's, so
+     * {@code ./gradlew :app:tfliteReport -PtfliteSlim.python=../.venv/bin/python} means what it says.
+     */
     public String python() {
         if (ext.getPython() != null) {
-            return ext.getPython();
+            return interpreterPath(ext.getPython(), project.getProjectDir());
         }
         Object property = project.findProperty(PYTHON_PROPERTY);
-        return property != null ? property.toString() : "python3";
+        return property != null ? interpreterPath(property.toString(), project.getRootDir()) : "python3";
+    }
+
+    /** A bare command name stays (looked up on PATH); a relative path is made absolute against {@code base}. */
+    static String interpreterPath(String value, File base) {
+        if (!value.contains("/") && !value.contains(File.separator)) {
+            return value;
+        }
+        File f = new File(value);
+        return f.isAbsolute() ? value : new File(base, value).toPath().normalize().toString();
     }
 
     /** Where models are looked for: the configured locations, the Android assets dirs, or src/main/assets. */
@@ -114,20 +128,148 @@ public final class ProjectDefaults {
         return value == null ? null : project.file(value).getAbsolutePath();
     }
 
-    /** The build step's options from the extension. */
+    /** The build step's options from the extension (the source release from the app's stock dependency when unset). */
     public ToolCommands.BuildOptions buildOptions() {
         List<String> srcs = new ArrayList<>();
-        for (File f : project.files(ext.getCustomOpsSrcs().toArray()).getFiles()) {
+        for (File f : customOpsSrcFiles().getFiles()) {
             srcs.add(relative(f));
         }
-        // A bare command name ("bazelisk") is looked up on PATH by the tool; a path is made absolute.
-        String bazel = null;
-        if (ext.getBazel() != null) {
-            String b = ext.getBazel().toString();
-            bazel = b.contains("/") || b.contains(File.separator) ? project.file(ext.getBazel()).getAbsolutePath() : b;
+        SourceChoice source = SourceChoice.choose(ext.getSource() != null, ext.getTensorflowVersion(), ext.getLitertVersion(),
+                declaredDependencies());
+        return new ToolCommands.BuildOptions.Builder()
+                .abis(abis())
+                .source(optionalPath(ext.getSource()))
+                .tensorflowVersion(source.tensorflowVersion)
+                .litertVersion(source.litertVersion)
+                .backend(ext.getBackend())
+                .checkpoint(ext.getCheckpoint())
+                .bazel(command(ext.getBazel()))
+                .bazelArgs(ext.getBazelArgs())
+                .docker(command(ext.getDocker()))
+                .cacheDir(optionalPath(ext.getCacheDir()))
+                .noCache(ext.isNoCache())
+                .customOps(srcs, ext.getCustomOpsDeps())
+                .experimentalApi(ext.getExperimentalApi())
+                .align16kb(ext.getAlign16kb())
+                .alignmentCheck(ext.getAlignmentCheck())
+                .build();
+    }
+
+    /** A bare command name ("bazelisk") is looked up on PATH by the tool; a path is made absolute. */
+    private String command(Object value) {
+        if (value == null) {
+            return null;
         }
-        return new ToolCommands.BuildOptions(abis(), optionalPath(ext.getTensorflowSource()), ext.getTensorflowVersion(),
-                ext.getBackend(), bazel, srcs, ext.getCustomOpsDeps(), ext.getExperimentalApi());
+        String v = value.toString();
+        return v.contains("/") || v.contains(File.separator) ? project.file(value).getAbsolutePath() : v;
+    }
+
+    /** Every {@code group:name:version} the project's configurations declare (for {@link SourceChoice}). */
+    public List<String> declaredDependencies() {
+        List<String> out = new ArrayList<>();
+        for (org.gradle.api.artifacts.Configuration cfg : new ArrayList<>(project.getConfigurations())) {
+            for (org.gradle.api.artifacts.Dependency d : cfg.getDependencies()) {
+                if (d.getGroup() != null && d.getVersion() != null) {
+                    out.add(d.getGroup() + ":" + d.getName() + ":" + d.getVersion());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The custom op sources as files (an input of tfliteSlim). */
+    public FileCollection customOpsSrcFiles() {
+        return project.files((java.util.concurrent.Callable<Object[]>) () -> ext.getCustomOpsSrcs().toArray());
+    }
+
+    /** What the actions need of every task, as plain values. */
+    public ToolSpec toolSpec() {
+        StringBuilder where = new StringBuilder();
+        for (File dir : modelLocations()) {
+            where.append(where.length() == 0 ? "" : ", ").append(relative(dir));
+        }
+        return new ToolSpec(python(), project.getProjectDir(), modelArgs(), where.toString(), ext.getInclude().toString());
+    }
+
+    private File buildFile(String path) {
+        return new File(project.getBuildDir(), path);
+    }
+
+    public File reportDir() {
+        return buildFile("reports/tflite-slim");
+    }
+
+    public File outDir() {
+        return buildFile("tflite-slim/out");
+    }
+
+    /** {@code build/tflite-slim/coordinates.json}: what tfliteSlim installed. */
+    public File coordinatesFile() {
+        return buildFile("tflite-slim/coordinates.json");
+    }
+
+    /** Team flow: what tfliteSlimPlan computed. */
+    public File planFile() {
+        return buildFile("tflite-slim/plan.json");
+    }
+
+    /** Team flow: the plan once tfliteVerify found the deployed runtime covers the models. */
+    public File verifiedFile() {
+        return buildFile("tflite-slim/deployed.json");
+    }
+
+    public File resultFile() {
+        return buildFile("tflite-slim/verify.txt");
+    }
+
+    public boolean required() {
+        return ext.isRequired();
+    }
+
+    /** Team flow: a shared repository, or a pinned runtime version, is configured. */
+    public boolean teamMode() {
+        return ext.getRepositoryUrl() != null || ext.getRuntimeVersion() != null;
+    }
+
+    /** The shared repository's URL, or null. */
+    public String repositoryUrl() {
+        return ext.getRepositoryUrl() == null ? null : project.uri(ext.getRepositoryUrl()).toString();
+    }
+
+    public TfliteSlimExtension.Credentials credentials() {
+        return ext.getCredentials();
+    }
+
+    public boolean allowInsecureProtocol() {
+        return ext.isAllowInsecureProtocol();
+    }
+
+    /** The slim artifacts' groupId. */
+    public String group() {
+        return ext.getGroupId() != null ? ext.getGroupId() : "io.tfliteslim";
+    }
+
+    public ToolCommands.Publication publication() {
+        return new ToolCommands.Publication(ext.getGroupId(), ext.getSelectTfOpsArtifactId(), ext.getRuntimeVersion());
+    }
+
+    /** Team flow: the deployed runtime's ops.json (the {@code tfliteSlimOps} configuration), resolved when read. */
+    public FileCollection deployedOps() {
+        return project.getConfigurations().getByName(TfliteSlimPlugin.OPS_CONFIGURATION).getIncoming().getFiles();
+    }
+
+    /** The repositories the slim group may come from: the install directory (or mavenLocal), then the shared one. */
+    public List<SlimRepositories.Spec> repositorySpecs() {
+        List<SlimRepositories.Spec> specs = new ArrayList<>();
+        File repo = repository();
+        specs.add(repo == null ? SlimRepositories.Spec.mavenLocal()
+                : new SlimRepositories.Spec(SlimRepositories.NAME, repo.toURI().toString(), false, false));
+        if (ext.getRepositoryUrl() != null) {
+            TfliteSlimExtension.Credentials c = ext.getCredentials();
+            specs.add(new SlimRepositories.Spec(SlimRepositories.REMOTE_NAME, repositoryUrl(),
+                    c.getUsername() != null || c.getPassword() != null, ext.isAllowInsecureProtocol()));
+        }
+        return specs;
     }
 
     private List<File> androidAssetDirs(Object android) {

@@ -1,28 +1,51 @@
 package io.tfliteslim.gradle;
 
 import org.gradle.api.logging.LogLevel;
+import org.gradle.api.logging.Logger;
 import org.gradle.api.tasks.OutputDirectory;
-import org.gradle.api.tasks.TaskAction;
 
 import java.io.File;
 import java.util.List;
 
 /** {@code tfliteReport}: the models' op report as JSON and HTML; needs no toolchain. */
-public class TfliteReportTask extends ToolTask {
+public class TfliteReportTask extends ToolTask<TfliteReportTask.Action> {
     @OutputDirectory
     public File getReportDir() {
-        return new File(getProject().getBuildDir(), "reports/tflite-slim");
+        return action().reportDir;
     }
 
-    @TaskAction
-    public void report() {
-        File json = new File(getReportDir(), "ops.json");
-        File html = new File(getReportDir(), "ops.html");
-        List<String> models = modelArgs();
-        runner().runChecked(ToolCommands.analyze(getPython(), models, json.getAbsolutePath(), html.getAbsolutePath()),
-                LogLevel.LIFECYCLE, "tflite-slim analyze", null);
-        // The files are the report; the table on the console is for the person who ran the task.
-        runner().runChecked(ToolCommands.analyzeText(getPython(), models), LogLevel.LIFECYCLE, "tflite-slim analyze", null);
-        getLogger().lifecycle("tflite-slim: op report in {} and {}", json, html);
+    @Override
+    protected ToolSpec spec() {
+        return action().spec;
+    }
+
+    @Override
+    protected Action capture(ProjectDefaults defaults) {
+        return new Action(defaults.toolSpec(), defaults.reportDir());
+    }
+
+    /** {@code analyze} twice: the files, then the table on the console. */
+    static final class Action implements ToolAction {
+        private static final long serialVersionUID = 1L;
+        final ToolSpec spec;
+        final File reportDir;
+
+        Action(ToolSpec spec, File reportDir) {
+            this.spec = spec;
+            this.reportDir = reportDir;
+        }
+
+        @Override
+        public void execute(Logger logger) {
+            File json = new File(reportDir, "ops.json");
+            File html = new File(reportDir, "ops.html");
+            List<String> models = spec.modelArgs();
+            ToolRunner runner = spec.runner(logger);
+            runner.runChecked(ToolCommands.analyze(spec.python, models, json.getAbsolutePath(), html.getAbsolutePath()),
+                    LogLevel.LIFECYCLE, "tflite-slim analyze", null);
+            // The files are the report; the table on the console is for the person who ran the task.
+            runner.runChecked(ToolCommands.analyzeText(spec.python, models), LogLevel.LIFECYCLE, "tflite-slim analyze", null);
+            logger.lifecycle("tflite-slim: op report in {} and {}", json, html);
+        }
     }
 }

@@ -30,6 +30,20 @@ public class TfliteSlimExtension {
     private Boolean experimentalApi;
     private boolean verify = true;
     private Object repository;
+    private boolean required;
+    private Object repositoryUrl;
+    private final Credentials credentials = new Credentials();
+    private boolean allowInsecureProtocol;
+    private String runtimeVersion;
+    private final List<String> bazelArgs = new ArrayList<>();
+    private Object cacheDir;
+    private boolean noCache;
+    private Object docker;
+    private String checkpoint;
+    private String selectTfOpsArtifactId;
+    private Boolean align16kb;
+    private String alignmentCheck;
+    private String litertVersion;
 
     /** Python 3.9+ with the tool installed; default: Gradle property {@code tfliteSlim.python}, else {@code python3}. */
     public String getPython() {
@@ -90,13 +104,31 @@ public class TfliteSlimExtension {
         this.targetAbis = targetAbis == null ? null : new ArrayList<>(targetAbis);
     }
 
-    /** A TensorFlow checkout configured for Android (for the bazel backend). */
+    /** A TensorFlow (or LiteRT) source tree configured for Android (for the bazel backend): {@code --source}. */
+    public Object getSource() {
+        return tensorflowSource;
+    }
+
+    public void setSource(Object source) {
+        this.tensorflowSource = source;
+    }
+
+    /** The former name of {@link #getSource()}, kept as an alias. */
     public Object getTensorflowSource() {
         return tensorflowSource;
     }
 
     public void setTensorflowSource(Object tensorflowSource) {
         this.tensorflowSource = tensorflowSource;
+    }
+
+    /** A LiteRT release to build ({@code --litert-version}); one of source, tensorflowVersion, litertVersion. */
+    public String getLitertVersion() {
+        return litertVersion;
+    }
+
+    public void setLitertVersion(String litertVersion) {
+        this.litertVersion = litertVersion;
     }
 
     /** A TensorFlow release to build (the tool fetches or uses its Docker image). */
@@ -191,5 +223,152 @@ public class TfliteSlimExtension {
 
     public void setRepository(Object repository) {
         this.repository = repository;
+    }
+
+    /** Fail the app's build when no slim runtime is there yet (default false: warn and use the stock one). */
+    public boolean isRequired() {
+        return required;
+    }
+
+    public void setRequired(boolean required) {
+        this.required = required;
+    }
+
+    /**
+     * A shared Maven repository (URL) holding the runtime CI deployed: the app resolves it from there
+     * without building, and {@code tfliteSlimPublish} deploys to it.
+     */
+    public Object getRepositoryUrl() {
+        return repositoryUrl;
+    }
+
+    public void setRepositoryUrl(Object repositoryUrl) {
+        this.repositoryUrl = repositoryUrl;
+    }
+
+    /** Credentials for {@link #getRepositoryUrl()}. */
+    public Credentials getCredentials() {
+        return credentials;
+    }
+
+    public void credentials(org.gradle.api.Action<? super Credentials> action) {
+        action.execute(credentials);
+    }
+
+    /** Allow a plain {@code http://} repositoryUrl (Gradle's allowInsecureProtocol; deploy's --allow-insecure-http). */
+    public boolean isAllowInsecureProtocol() {
+        return allowInsecureProtocol;
+    }
+
+    public void setAllowInsecureProtocol(boolean allowInsecureProtocol) {
+        this.allowInsecureProtocol = allowInsecureProtocol;
+    }
+
+    /** The slim runtime's version: install/deploy {@code --version}, and the version resolved; null means computed from the plan. */
+    public String getRuntimeVersion() {
+        return runtimeVersion;
+    }
+
+    public void setRuntimeVersion(String runtimeVersion) {
+        this.runtimeVersion = runtimeVersion;
+    }
+
+    /** Extra {@code bazel build} arguments ({@code --bazel-arg}, one each). */
+    public List<String> getBazelArgs() {
+        return bazelArgs;
+    }
+
+    public void setBazelArgs(List<String> args) {
+        bazelArgs.clear();
+        bazelArgs.addAll(args);
+    }
+
+    public void bazelArgs(String... args) {
+        bazelArgs.addAll(Arrays.asList(args));
+    }
+
+    /** The tool's cache directory ({@code --cache-dir}); null means the tool's default. */
+    public Object getCacheDir() {
+        return cacheDir;
+    }
+
+    public void setCacheDir(Object cacheDir) {
+        this.cacheDir = cacheDir;
+    }
+
+    /** Always run Bazel and store nothing ({@code --no-cache}). */
+    public boolean isNoCache() {
+        return noCache;
+    }
+
+    public void setNoCache(boolean noCache) {
+        this.noCache = noCache;
+    }
+
+    /** The Docker client ({@code --docker}); null means docker on PATH. */
+    public Object getDocker() {
+        return docker;
+    }
+
+    public void setDocker(Object docker) {
+        this.docker = docker;
+    }
+
+    /** Docker backend: the TensorFlow revision to build ({@code --checkpoint}). */
+    public String getCheckpoint() {
+        return checkpoint;
+    }
+
+    public void setCheckpoint(String checkpoint) {
+        this.checkpoint = checkpoint;
+    }
+
+    /** artifactId of the slim Select TF ops AAR ({@code --select-tf-ops-artifact-id}). */
+    public String getSelectTfOpsArtifactId() {
+        return selectTfOpsArtifactId;
+    }
+
+    public void setSelectTfOpsArtifactId(String selectTfOpsArtifactId) {
+        this.selectTfOpsArtifactId = selectTfOpsArtifactId;
+    }
+
+    /** 16 KB-aligned native libraries ({@code --align-16kb} / {@code --no-align-16kb}); null means the tool's default. */
+    public Boolean getAlign16kb() {
+        return align16kb;
+    }
+
+    public void setAlign16kb(Boolean align16kb) {
+        this.align16kb = align16kb;
+    }
+
+    /** What a LOAD segment below 16 KB does: {@code error} or {@code warn} ({@code --alignment-check}). */
+    public String getAlignmentCheck() {
+        return alignmentCheck;
+    }
+
+    public void setAlignmentCheck(String alignmentCheck) {
+        this.alignmentCheck = alignmentCheck;
+    }
+
+    /** {@code credentials { username = ...; password = ... }}. */
+    public static class Credentials {
+        private String username;
+        private String password;
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
     }
 }

@@ -1,7 +1,9 @@
 package io.tfliteslim.gradle;
 
+import org.gradle.api.GradleException;
 import org.gradle.api.file.FileCollection;
 import org.gradle.api.logging.LogLevel;
+import org.gradle.api.logging.Logger;
 import org.gradle.api.tasks.Input;
 import org.gradle.api.tasks.InputFiles;
 import org.gradle.api.tasks.Optional;
@@ -9,7 +11,6 @@ import org.gradle.api.tasks.OutputDirectory;
 import org.gradle.api.tasks.OutputFile;
 import org.gradle.api.tasks.PathSensitive;
 import org.gradle.api.tasks.PathSensitivity;
-import org.gradle.api.tasks.TaskAction;
 
 import java.io.File;
 import java.util.List;
@@ -22,101 +23,127 @@ import java.util.List;
  * only) reruns the tool, whose own cache skips the native build when the op
  * set is unchanged.
  */
-public class TfliteSlimTask extends ToolTask {
-    @Input
-    public List<String> getTargetAbis() {
-        return defaults().abis();
+public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
+    private FileCollection customOpsSrcs;
+
+    @Override
+    void configure(ProjectDefaults defaults) {
+        super.configure(defaults);
+        customOpsSrcs = defaults.customOpsSrcFiles();
     }
 
-    /** The checkout's path (not its contents: the tool records its version and commit). */
+    /** The build command's options (all of them change the result); the model paths are in the argv too. */
     @Input
-    @Optional
-    public String getTensorflowSource() {
-        return defaults().buildOptions().tensorflowSource;
-    }
-
-    @Input
-    @Optional
-    public String getTensorflowVersion() {
-        return ext().getTensorflowVersion();
-    }
-
-    @Input
-    @Optional
-    public String getBackend() {
-        return ext().getBackend();
-    }
-
-    @Input
-    @Optional
-    public String getBazel() {
-        return defaults().buildOptions().bazel;
+    public List<String> getBuildArgs() {
+        Action a = action();
+        return ToolCommands.build(a.spec.python, a.spec.models, a.outDir.getAbsolutePath(), a.options);
     }
 
     @InputFiles
     @PathSensitive(PathSensitivity.RELATIVE)
     public FileCollection getCustomOpsSrcs() {
-        return getProject().files(ext().getCustomOpsSrcs().toArray());
+        return customOpsSrcs;
     }
 
+    /** The install command: where it installs and under which coordinates. */
     @Input
-    public List<String> getCustomOpsDeps() {
-        return ext().getCustomOpsDeps();
-    }
-
-    @Input
-    @Optional
-    public String getGroupId() {
-        return ext().getGroupId();
-    }
-
-    @Input
-    @Optional
-    public Boolean getExperimentalApi() {
-        return ext().getExperimentalApi();
+    public List<String> getInstallArgs() {
+        Action a = action();
+        return ToolCommands.install(a.spec.python, a.outDir.getAbsolutePath(), a.repository, a.publication,
+                a.coordinatesFile.getAbsolutePath());
     }
 
     /** Where it installs: the configured repository, or "" for the tool's default (mavenLocal). */
     @Input
+    @Optional
     public String getRepository() {
-        File repo = defaults().repository();
-        return repo == null ? "" : repo.getAbsolutePath();
+        return action().repository;
     }
 
     /** The build output: the AARs and ops.json (the build record). */
     @OutputDirectory
     public File getOutDir() {
-        return new File(getProject().getBuildDir(), "tflite-slim/out");
+        return action().outDir;
     }
 
     /** The installed coordinates, read by the dependency substitution and by tfliteVerify. */
     @OutputFile
     public File getCoordinatesFile() {
-        return TfliteSlimPlugin.coordinatesFile(getProject());
+        return action().coordinatesFile;
     }
 
-    private TfliteSlimExtension ext() {
-        return getProject().getExtensions().getByType(TfliteSlimExtension.class);
+    @Override
+    protected ToolSpec spec() {
+        return action().spec;
     }
 
-    @TaskAction
-    public void slim() {
-        ToolRunner runner = runner();
-        runner.runChecked(ToolCommands.build(getPython(), modelArgs(), getOutDir().getAbsolutePath(), defaults().buildOptions()),
-                LogLevel.LIFECYCLE, "tflite-slim build",
-                "The native build needs a TensorFlow checkout configured for Android (tfliteSlim.tensorflowSource) "
-                        + "with bazel (tfliteSlim.bazel), or Docker (tfliteSlim.backend = 'docker' with tfliteSlim.tensorflowVersion). "
-                        + "`gradle tfliteReport` shows the models' ops without any toolchain.");
-        String repo = getRepository();
-        runner.runChecked(ToolCommands.install(getPython(), getOutDir().getAbsolutePath(), repo.isEmpty() ? null : repo,
-                getGroupId(), getCoordinatesFile().getAbsolutePath()), LogLevel.LIFECYCLE, "tflite-slim install", null);
-        Coordinates installed = Coordinates.read(getCoordinatesFile());
-        getLogger().lifecycle("tflite-slim: installed {} into {}", installed.runtime, installed.repository);
-        if (installed.selectTfOps != null) {
-            getLogger().lifecycle("tflite-slim: installed {} into {}", installed.selectTfOps, installed.repository);
+    @Override
+    protected Action capture(ProjectDefaults defaults) {
+        File repo = defaults.repository();
+        return new Action(defaults.toolSpec(), defaults.buildOptions(), defaults.outDir(),
+                repo == null ? null : repo.getAbsolutePath(), defaults.publication(), defaults.coordinatesFile());
+    }
+
+    /** Whether what the coordinates file names is still in the repository (else: not up to date). */
+    boolean installedArtifactsExist() {
+        File file = action().coordinatesFile;
+        if (!file.isFile()) {
+            return false;
         }
-        for (String line : Substitutions.describe(installed)) {
-            getLogger().info("tflite-slim: substitutes {}", line);
+        Coordinates c;
+        try {
+            c = Coordinates.read(file);
+        } catch (GradleException e) {
+            // Unreadable: not up to date, and running the task rewrites it.
+            return false;
+        }
+        if (c.repository == null) {
+            return false;
+        }
+        File repo = new File(c.repository);
+        return c.runtime.dirIn(repo).isDirectory() && (c.selectTfOps == null || c.selectTfOps.dirIn(repo).isDirectory());
+    }
+
+    /** {@code build} then {@code install}. */
+    static final class Action implements ToolAction {
+        private static final long serialVersionUID = 1L;
+        final ToolSpec spec;
+        final ToolCommands.BuildOptions options;
+        final File outDir;
+        final String repository;
+        final ToolCommands.Publication publication;
+        final File coordinatesFile;
+
+        Action(ToolSpec spec, ToolCommands.BuildOptions options, File outDir, String repository,
+               ToolCommands.Publication publication, File coordinatesFile) {
+            this.spec = spec;
+            this.options = options;
+            this.outDir = outDir;
+            this.repository = repository;
+            this.publication = publication;
+            this.coordinatesFile = coordinatesFile;
+        }
+
+        @Override
+        public void execute(Logger logger) {
+            ToolRunner runner = spec.runner(logger);
+            List<String> build = ToolCommands.build(spec.python, spec.modelArgs(), outDir.getAbsolutePath(), options);
+            ToolRunner.Result built = runner.run(build, LogLevel.LIFECYCLE);
+            if (built.exitCode != 0) {
+                // The advice that fits this failure: the custom-op setting, the toolchain, or none.
+                throw new GradleException(ToolRunner.failureMessage(spec.python, "tflite-slim build", built,
+                        FailureAdvice.forBuild(built.text())));
+            }
+            runner.runChecked(ToolCommands.install(spec.python, outDir.getAbsolutePath(), repository, publication,
+                    coordinatesFile.getAbsolutePath()), LogLevel.LIFECYCLE, "tflite-slim install", null);
+            Coordinates installed = Coordinates.read(coordinatesFile);
+            logger.lifecycle("tflite-slim: installed {} into {}", installed.runtime, installed.repository);
+            if (installed.selectTfOps != null) {
+                logger.lifecycle("tflite-slim: installed {} into {}", installed.selectTfOps, installed.repository);
+            }
+            for (String line : Substitutions.describe(installed)) {
+                logger.info("tflite-slim: substitutes {}", line);
+            }
         }
     }
 }

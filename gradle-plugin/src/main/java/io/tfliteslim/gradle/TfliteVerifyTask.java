@@ -1,20 +1,21 @@
 package io.tfliteslim.gradle;
 
 import org.gradle.api.GradleException;
-import org.gradle.api.artifacts.Configuration;
-import org.gradle.api.artifacts.Dependency;
 import org.gradle.api.file.FileCollection;
 import org.gradle.api.logging.LogLevel;
+import org.gradle.api.logging.Logger;
+import org.gradle.api.tasks.Input;
 import org.gradle.api.tasks.InputFiles;
 import org.gradle.api.tasks.OutputFile;
 import org.gradle.api.tasks.PathSensitive;
 import org.gradle.api.tasks.PathSensitivity;
-import org.gradle.api.tasks.TaskAction;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -22,69 +23,182 @@ import java.util.List;
  * slim runtime the app resolves does not carry.
  *
  * <p>The runtime's op set is its published {@code ops.json} (classifier
- * {@code ops}), resolved through the project's repositories like the AAR itself.
+ * {@code ops}), read from the repository the runtime comes from and no
+ * other: the directory {@code tfliteSlim} installed into, or (team flow) the
+ * shared repository, whose slim group no other repository may serve.
  */
-public class TfliteVerifyTask extends ToolTask {
-    /** The installed coordinates (missing until tfliteSlim ran: reported by the action). */
+public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
+    /** Team flow: the deployed runtime's ops.json, resolved when the action reads it. */
+    private FileCollection deployedOps;
+
+    @Override
+    void configure(ProjectDefaults defaults) {
+        super.configure(defaults);
+        deployedOps = defaults.deployedOps();
+    }
+
+    /** The installed coordinates and (team flow) the plan; missing ones are reported by the action. */
     @InputFiles
     @PathSensitive(PathSensitivity.NONE)
-    public FileCollection getCoordinates() {
-        return getProject().files(TfliteSlimPlugin.coordinatesFile(getProject()));
+    public List<File> getCoordinates() {
+        Action a = action();
+        return a.planFile == null ? Collections.singletonList(a.coordinatesFile) : java.util.Arrays.asList(a.coordinatesFile, a.planFile);
+    }
+
+    @Input
+    public boolean isRequired() {
+        return action().required;
     }
 
     /** Written on success, so an unchanged check is UP-TO-DATE. */
     @OutputFile
     public File getResultFile() {
-        return new File(getProject().getBuildDir(), "tflite-slim/verify.txt");
+        return action().resultFile;
     }
 
-    @TaskAction
-    public void verify() {
-        File coordinatesFile = TfliteSlimPlugin.coordinatesFile(getProject());
-        if (!coordinatesFile.isFile()) {
-            throw new GradleException("tfliteVerify: no slim runtime installed for this project (" + defaultsRelative(coordinatesFile)
-                    + " is missing): run `gradle tfliteSlim` first, or set tfliteSlim.verify = false");
-        }
-        Coordinates.Gav runtime = Coordinates.read(coordinatesFile).runtime;
-        File opsJson = resolveOpsJson(runtime);
-        List<String> models = modelArgs();
-        ToolRunner.Result result = runner().run(ToolCommands.verify(getPython(), opsJson.getAbsolutePath(), models), LogLevel.INFO);
-        if (result.exitCode == 1) {
-            throw new GradleException("tfliteVerify: the slim runtime " + runtime + " does not cover the models:\n"
-                    + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
-        }
-        if (result.exitCode != 0) {
-            throw new GradleException(ToolRunner.failureMessage(getPython(), "tflite-slim verify", result, null));
-        }
-        try {
-            Files.write(getResultFile().toPath(), (runtime + " covers " + models + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new GradleException("cannot write " + getResultFile() + ": " + e.getMessage(), e);
-        }
-        getLogger().lifecycle("tflite-slim: {} carries every op of {} model(s)", runtime, models.size());
+    @Override
+    protected ToolSpec spec() {
+        return action().spec;
     }
 
-    private File resolveOpsJson(Coordinates.Gav runtime) {
-        // A detached configuration: not in `configurations`, so our substitution rules leave it alone.
-        Dependency dep = getProject().getDependencies().create(runtime.notation() + ":ops@json");
-        Configuration cfg = getProject().getConfigurations().detachedConfiguration(dep);
-        try {
-            return cfg.getSingleFile();
-        } catch (RuntimeException e) {
-            throw new GradleException("tfliteVerify: cannot resolve " + runtime.notation() + ":ops@json from the project's repositories ("
-                    + rootMessage(e) + "): run `gradle tfliteSlim` to install it", e);
-        }
+    @Override
+    protected Action capture(ProjectDefaults defaults) {
+        return new Action(defaults.toolSpec(), defaults.coordinatesFile(), defaults.teamMode() ? defaults.planFile() : null,
+                defaults.verifiedFile(), defaults.resultFile(), defaults.required(), defaults.repositoryUrl());
     }
 
-    private String defaultsRelative(File f) {
-        return defaults().relative(f);
+    @Override
+    public void run() {
+        Action action = action();
+        action.deployedOps = deployedOps;
+        action.execute(getLogger());
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
+    /** Finds the runtime's ops.json, runs {@code verify}, records the result. */
+    static final class Action implements ToolAction {
+        private static final long serialVersionUID = 1L;
+        /** The app will keep the stock runtime: what to run, and how to make it an error. */
+        static final String NO_RUNTIME = "so the app builds with the stock TensorFlow Lite runtime. Run `gradle tfliteSlim` "
+                + "(needs Bazel or Docker), or set tfliteSlim.repositoryUrl (and runtimeVersion) to use the runtime CI "
+                + "deployed; set tfliteSlim.required = true to make this an error";
+        final ToolSpec spec;
+        final File coordinatesFile;
+        /** Team flow: what tfliteSlimPlan computed; null otherwise. */
+        final File planFile;
+        /** Team flow: the plan, copied once the deployed runtime was verified (read by the substitution). */
+        final File verifiedFile;
+        final File resultFile;
+        final boolean required;
+        final String repositoryUrl;
+        /** Set by the task just before executing (a file collection, not serializable). */
+        transient Iterable<File> deployedOps;
+
+        Action(ToolSpec spec, File coordinatesFile, File planFile, File verifiedFile, File resultFile, boolean required,
+               String repositoryUrl) {
+            this.spec = spec;
+            this.coordinatesFile = coordinatesFile;
+            this.planFile = planFile;
+            this.verifiedFile = verifiedFile;
+            this.resultFile = resultFile;
+            this.required = required;
+            this.repositoryUrl = repositoryUrl;
         }
-        return t.getMessage();
+
+        @Override
+        public void execute(Logger logger) {
+            Coordinates coordinates;
+            File opsJson;
+            if (coordinatesFile.isFile()) {
+                coordinates = Coordinates.read(coordinatesFile);
+                opsJson = installedOps(coordinates);
+            } else if (planFile != null && planFile.isFile()) {
+                coordinates = Coordinates.read(planFile);
+                opsJson = deployedOps(coordinates, logger);
+                if (opsJson == null) {
+                    return;
+                }
+            } else {
+                missing("no slim runtime for this project yet (" + relative(coordinatesFile) + " is missing)", logger);
+                return;
+            }
+            List<String> models = spec.modelArgs();
+            ToolRunner.Result result = spec.runner(logger).run(ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models), LogLevel.INFO);
+            if (result.exitCode == 1) {
+                throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
+                        + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
+            }
+            if (result.exitCode != 0) {
+                throw new GradleException(ToolRunner.failureMessage(spec.python, "tflite-slim verify", result, null));
+            }
+            try {
+                if (planFile != null && !coordinatesFile.isFile()) {
+                    Files.copy(planFile.toPath(), verifiedFile.toPath(), StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.write(resultFile.toPath(), (coordinates.runtime + " covers " + models + "\n").getBytes("UTF-8"));
+            } catch (IOException e) {
+                throw new GradleException("cannot write " + resultFile + ": " + e.getMessage(), e);
+            }
+            logger.lifecycle("tflite-slim: {} carries every op of {} model(s)", coordinates.runtime, models.size());
+        }
+
+        /** The ops.json in the directory tfliteSlim installed into: that file, not whatever a repository serves. */
+        private File installedOps(Coordinates c) {
+            if (c.repository == null) {
+                throw new GradleException("tfliteVerify: " + relative(coordinatesFile) + " names no repository: run `gradle tfliteSlim` again");
+            }
+            Coordinates.Gav gav = c.runtime;
+            File ops = new File(gav.dirIn(new File(c.repository)), gav.artifact + "-" + gav.version + "-ops.json");
+            if (!ops.isFile()) {
+                throw new GradleException("tfliteVerify: " + gav + " is not in " + c.repository + " (no " + ops.getName()
+                        + "), the repository tfliteSlim installed it into: run `gradle tfliteSlim` to install it again");
+            }
+            return ops;
+        }
+
+        /** Team flow: the deployed ops.json, or null (with a warning, unless required) when CI has not deployed it. */
+        private File deployedOps(Coordinates c, Logger logger) {
+            List<File> files = new ArrayList<>();
+            String problem;
+            try {
+                for (File f : deployedOps) {
+                    files.add(f);
+                }
+                problem = files.size() == 1 ? null : "resolved " + files.size() + " files";
+            } catch (RuntimeException e) {
+                problem = rootMessage(e);
+            }
+            if (problem == null) {
+                return files.get(0);
+            }
+            verifiedFile.delete();
+            missing("the runtime " + c.runtime + " for these models is not in " + repositoryUrl + " (" + problem
+                    + "): CI has not deployed it (`gradle tfliteSlimPublish`), or it was deployed under another version", logger);
+            return null;
+        }
+
+        private void missing(String what, Logger logger) {
+            // Nothing was verified: no result, so the next build checks (and says so) again.
+            resultFile.delete();
+            if (required) {
+                throw new GradleException("tfliteVerify: " + what + ", and tfliteSlim.required is set. Run `gradle tfliteSlim` "
+                        + "(needs Bazel or Docker) or deploy the runtime from CI (`gradle tfliteSlimPublish`), "
+                        + "or set tfliteSlim.required = false to build with the stock runtime meanwhile");
+            }
+            logger.warn("tflite-slim: {}, {}", what, NO_RUNTIME);
+        }
+
+        private String relative(File f) {
+            java.nio.file.Path base = spec.workDir.toPath().toAbsolutePath().normalize();
+            java.nio.file.Path p = f.toPath().toAbsolutePath().normalize();
+            return p.startsWith(base) ? base.relativize(p).toString().replace(File.separatorChar, '/') : p.toString();
+        }
+
+        private static String rootMessage(Throwable e) {
+            Throwable t = e;
+            while (t.getCause() != null) {
+                t = t.getCause();
+            }
+            return t.getMessage();
+        }
     }
 }

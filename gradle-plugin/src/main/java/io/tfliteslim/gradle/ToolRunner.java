@@ -47,8 +47,14 @@ public final class ToolRunner {
 
     /** Runs {@code argv} in the project dir, logging each output line at {@code level}. */
     public Result run(List<String> argv, LogLevel level) {
+        return run(argv, level, java.util.Collections.<String, String>emptyMap());
+    }
+
+    /** {@link #run(List, LogLevel)} with extra environment variables (secrets: never on the command line or in logs). */
+    public Result run(List<String> argv, LogLevel level, java.util.Map<String, String> env) {
         logger.info("tflite-slim: running {}", argv);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir).redirectErrorStream(true);
+        pb.environment().putAll(env);
         // Unbuffered, so progress shows while it happens and order with errors is kept.
         pb.environment().put("PYTHONUNBUFFERED", "1");
         Process process;
@@ -77,7 +83,12 @@ public final class ToolRunner {
 
     /** Runs {@code argv}; a non-zero exit fails the build with {@code what} and the tool's error lines. */
     public Result runChecked(List<String> argv, LogLevel level, String what, String advice) {
-        Result result = run(argv, level);
+        return runChecked(argv, level, java.util.Collections.<String, String>emptyMap(), what, advice);
+    }
+
+    /** {@link #runChecked(List, LogLevel, String, String)} with extra environment variables. */
+    public Result runChecked(List<String> argv, LogLevel level, java.util.Map<String, String> env, String what, String advice) {
+        Result result = run(argv, level, env);
         if (result.exitCode != 0) {
             throw new GradleException(failureMessage(argv.get(0), what, result, advice));
         }

@@ -1,59 +1,62 @@
 package io.tfliteslim.gradle;
 
 import org.gradle.api.DefaultTask;
-import org.gradle.api.GradleException;
 import org.gradle.api.file.FileCollection;
 import org.gradle.api.tasks.Input;
 import org.gradle.api.tasks.InputFiles;
 import org.gradle.api.tasks.PathSensitive;
 import org.gradle.api.tasks.PathSensitivity;
+import org.gradle.api.tasks.TaskAction;
 
-import java.io.File;
-import java.util.List;
-
-/** What every tflite-slim task shares: the settings, the models as an input, the runner. */
-public abstract class ToolTask extends DefaultTask {
-    private ProjectDefaults defaults;
+/**
+ * What every tflite-slim task shares: the models as an input, and an action
+ * whose values are captured once, at configuration time ({@link #freeze()}:
+ * when the task graph is ready, or when Gradle first reads an input), so the
+ * action never touches the project (configuration cache).
+ */
+public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
+    /** Configuration-time only; not part of the task's state. */
+    private transient ProjectDefaults defaults;
+    private FileCollection models;
+    private A action;
 
     void configure(ProjectDefaults defaults) {
         this.defaults = defaults;
+        this.models = defaults.models();
     }
 
-    /** The settings with their defaults (not a getter: not a task property). */
-    protected ProjectDefaults defaults() {
-        return defaults;
+    /** Captures the action's values from the settings (once; later settings changes are not seen). */
+    final synchronized A freeze() {
+        if (action == null) {
+            action = capture(defaults);
+        }
+        return action;
+    }
+
+    /** The action with its values, from the settings with their defaults. */
+    protected abstract A capture(ProjectDefaults defaults);
+
+    protected A action() {
+        return freeze();
     }
 
     /** The interpreter that runs the tool. */
     @Input
     public String getPython() {
-        return defaults.python();
+        return spec().python;
     }
 
     /** The model files (relative paths matter: they are recorded in the outputs). */
     @InputFiles
     @PathSensitive(PathSensitivity.RELATIVE)
     public FileCollection getModels() {
-        return defaults.models();
-    }
-
-    /** The models' paths for the tool, failing with where we looked when there is none. */
-    protected List<String> modelArgs() {
-        List<String> models = defaults.modelArgs();
-        if (models.isEmpty()) {
-            StringBuilder where = new StringBuilder();
-            for (File dir : defaults.modelLocations()) {
-                where.append(where.length() == 0 ? "" : ", ").append(defaults.relative(dir));
-            }
-            throw new GradleException("No TensorFlow Lite models found in " + where + " (include "
-                    + getProject().getExtensions().getByType(TfliteSlimExtension.class).getInclude()
-                    + "): put your .tflite files there or set tfliteSlim.models / tfliteSlim.include");
-        }
         return models;
     }
 
-    protected ToolRunner runner() {
-        return new ToolRunner(getLogger(), getProject().getProjectDir());
-    }
+    protected abstract ToolSpec spec();
 
+    @TaskAction
+    public void run() {
+        action().execute(getLogger());
+    }
 }

@@ -140,11 +140,39 @@ public class EndToEndFunctionalTest {
     }
 
     @Test
-    public void verifyBeforeTfliteSlimSaysWhatToRun() throws Exception {
+    public void freshCloneWithoutARuntimeWarnsUnlessRequired() throws Exception {
         Fixture f = new Fixture("android-shaped", temp.getRoot()).models(".", "add=src/main/assets/add.tflite");
-        BuildResult result = f.fail("assembleDebug");
+        // No toolchain, nothing deployed: the app still builds (stock runtime), and the log says what to run.
+        BuildResult result = f.build("assembleDebug");
+        assertEquals(TaskOutcome.SUCCESS, result.task(":preBuild").getOutcome());
         assertTrue(result.getOutput(), result.getOutput().contains(
-                "tfliteVerify: no slim runtime installed for this project (build/tflite-slim/coordinates.json is missing): "
-                        + "run `gradle tfliteSlim` first, or set tfliteSlim.verify = false"));
+                "tflite-slim: no slim runtime for this project yet (build/tflite-slim/coordinates.json is missing), "
+                        + "so the app builds with the stock TensorFlow Lite runtime. Run `gradle tfliteSlim` (needs Bazel or Docker), "
+                        + "or set tfliteSlim.repositoryUrl (and runtimeVersion) to use the runtime CI deployed; "
+                        + "set tfliteSlim.required = true to make this an error"));
+        // Not recorded as verified: it says so again next time.
+        assertEquals(TaskOutcome.SUCCESS, f.build("assembleDebug").task(":tfliteVerify").getOutcome());
+
+        f.write("build.gradle", f.read("build.gradle") + "\ntfliteSlim { required = true }\n");
+        BuildResult required = f.fail("assembleDebug");
+        assertTrue(required.getOutput(), required.getOutput().contains(
+                "tfliteVerify: no slim runtime for this project yet (build/tflite-slim/coordinates.json is missing), "
+                        + "and tfliteSlim.required is set. Run `gradle tfliteSlim`"));
+    }
+
+    @Test
+    public void customOpWithoutKernelGetsTheCustomOpAdviceNotTheToolchainOne() throws Exception {
+        Fixture f = new Fixture("android-shaped", temp.getRoot())
+                .tensorflowWorkspace("tf")
+                .models(".", "custom=src/main/assets/custom.tflite");
+        BuildResult result = f.fail("tfliteSlim");
+        String out = result.getOutput();
+        // tfliteReport ran first and marked the op.
+        assertTrue(out, out.contains("  * custom op MyOp needs a kernel: give a source defining "
+                + "tflite::ops::custom::Register_MY_OP() (tfliteSlim.customOpsSrcs / --custom-ops-srcs)"));
+        assertTrue(out, out.contains("tflite-slim build failed (exit 2): custom op(s) without a kernel in TensorFlow Lite: MyOp (Register_MY_OP)"));
+        assertTrue(out, out.contains("add their C++ sources to tfliteSlim.customOpsSrcs (and their Bazel deps to "
+                + "tfliteSlim.customOpsDeps); the sources must define tflite::ops::custom::Register_MY_OP()."));
+        assertFalse(out, out.contains("The native build needs"));
     }
 }

@@ -140,4 +140,80 @@ public class ProjectDefaultsTest {
         ext(project).setVerify(false);
         assertTrue(preBuild.getTaskDependencies().getDependencies(preBuild).isEmpty());
     }
+
+    @Test
+    public void interpreterPathsFromTheCommandLineAreTheRootProjects() throws IOException {
+        Project root = ProjectBuilder.builder().withProjectDir(temp.newFolder("sample")).build();
+        Project app = ProjectBuilder.builder().withParent(root).withName("app").withProjectDir(new File(root.getProjectDir(), "app")).build();
+        app.getPluginManager().apply("io.tfliteslim");
+        // -PtfliteSlim.python=../.venv/bin/python, typed in the root project's directory.
+        app.getExtensions().getExtraProperties().set(ProjectDefaults.PYTHON_PROPERTY, "../.venv/bin/python");
+        assertEquals(new File(temp.getRoot(), ".venv/bin/python").getAbsolutePath(), defaults(app).python());
+        app.getExtensions().getExtraProperties().set(ProjectDefaults.PYTHON_PROPERTY, "python3.12");
+        assertEquals("python3.12", defaults(app).python());
+        // In the module's build.gradle, a relative path is the module's.
+        ext(app).setPython("venv/bin/python");
+        assertEquals(new File(app.getProjectDir(), "venv/bin/python").getAbsolutePath(), defaults(app).python());
+        ext(app).setPython("/opt/python");
+        assertEquals("/opt/python", defaults(app).python());
+    }
+
+    @Test
+    public void everyBuildSettingReachesTheCommandLine() throws IOException {
+        Project project = project();
+        TfliteSlimExtension e = ext(project);
+        e.setSource("tf");
+        e.setBackend("docker");
+        e.setCheckpoint("v2.16.1");
+        e.setBazel("bazelisk");
+        e.bazelArgs("--jobs=8");
+        e.setDocker("bin/podman");
+        e.setCacheDir("cache");
+        e.setNoCache(true);
+        e.setTargetAbis(Arrays.asList("arm64-v8a"));
+        e.setExperimentalApi(false);
+        e.setAlign16kb(false);
+        e.setAlignmentCheck("warn");
+        e.customOpsDeps("//x:y");
+        String argv = String.join(" ", ToolCommands.build("py", Arrays.asList("m.tflite"), "/o", defaults(project).buildOptions()));
+        String dir = project.getProjectDir().getAbsolutePath();
+        assertEquals("py -m tflite_slim build m.tflite --out /o --target-archs arm64-v8a --source " + dir + "/tf"
+                + " --backend docker --checkpoint v2.16.1 --bazel bazelisk --bazel-arg=--jobs=8 --docker " + dir + "/bin/podman"
+                + " --cache-dir " + dir + "/cache --no-cache --custom-ops-deps //x:y --no-experimental-api --no-align-16kb"
+                + " --alignment-check warn", argv);
+        // tensorflowSource is the same setting as source.
+        e.setTensorflowSource("other");
+        assertEquals(project.file("other").getAbsolutePath(), defaults(project).buildOptions().tensorflowSource);
+    }
+
+    @Test
+    public void theStockDependencyPicksTheReleaseWhenNoSourceIsSet() throws IOException {
+        Project project = project();
+        project.getConfigurations().create("implementation");
+        project.getDependencies().add("implementation", "com.google.ai.edge.litert:litert:1.0.1");
+        assertEquals("1.0.1", defaults(project).buildOptions().litertVersion);
+        assertEquals(null, defaults(project).buildOptions().tensorflowVersion);
+        ext(project).setTensorflowVersion("2.16.1");
+        assertEquals(null, defaults(project).buildOptions().litertVersion);
+        assertEquals("2.16.1", defaults(project).buildOptions().tensorflowVersion);
+    }
+
+    @Test
+    public void publicationAndTeamSettings() throws IOException {
+        Project project = project();
+        assertTrue(!defaults(project).teamMode());
+        ext(project).setRuntimeVersion("2024.11");
+        ext(project).setSelectTfOpsArtifactId("flex");
+        ext(project).setGroupId("com.example");
+        assertTrue(defaults(project).teamMode());
+        ToolCommands.Publication p = defaults(project).publication();
+        assertEquals(Arrays.asList("com.example", "flex", "2024.11"), Arrays.asList(p.groupId, p.selectTfOpsArtifactId, p.version));
+        ext(project).setRepositoryUrl("https://repo.example/maven");
+        ext(project).credentials(c -> c.setUsername("ci"));
+        List<SlimRepositories.Spec> specs = defaults(project).repositorySpecs();
+        assertEquals(2, specs.size());
+        assertEquals(null, specs.get(0).url); // mavenLocal(), where tfliteSlim installs by default
+        assertEquals("https://repo.example/maven", specs.get(1).url);
+        assertTrue(specs.get(1).credentials);
+    }
 }

@@ -10,7 +10,9 @@ import org.junit.rules.TemporaryFolder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.nio.file.Files;
 
 import static org.junit.Assert.assertEquals;
@@ -60,5 +62,46 @@ public class PublishedPluginFunctionalTest {
         assertTrue(result.getOutput(), result.getOutput().replace("\r\n", "\n").contains(readmeSampleReport()));
         assertTrue(f.file("app/build/reports/tflite-slim/ops.json").isFile());
         assertTrue(f.file("app/build/reports/tflite-slim/ops.html").isFile());
+    }
+
+    /** The README's sample-app command for tfliteReport, as written (without {@code ./gradlew}). */
+    static List<String> readmeReportCommand() throws IOException {
+        String readme = new String(Files.readAllBytes(new File(Fixture.REPO_ROOT, "README.md").toPath()), StandardCharsets.UTF_8);
+        String section = readme.substring(readme.indexOf("### The sample app, from clone to APK"));
+        for (String line : section.split("\n")) {
+            if (line.startsWith("./gradlew :app:tfliteReport")) {
+                List<String> words = new ArrayList<>(Arrays.asList(line.trim().split("\\s+")));
+                return words.subList(1, words.size());
+            }
+        }
+        throw new AssertionError("README.md's sample section has no ./gradlew :app:tfliteReport line");
+    }
+
+    @Test
+    public void theSampleReadmeCommandWorksAsWritten() throws Exception {
+        // The layout the README assumes: the checkout's .venv next to sample-android-app/.
+        File sample = new File(temp.getRoot(), "sample-android-app");
+        Fixture f = new Fixture("published", sample);
+        File model = new File(Fixture.REPO_ROOT, "sample-android-app/app/src/main/assets/add.tflite");
+        f.file("app/src/main/assets").mkdirs();
+        Files.copy(model.toPath(), f.file("app/src/main/assets/add.tflite").toPath());
+        File venvPython = new File(temp.getRoot(), ".venv/bin/python");
+        venvPython.getParentFile().mkdirs();
+        Files.write(venvPython.toPath(), ("#!/bin/sh\nexec '" + Fixture.PYTHON + "' \"$@\"\n").getBytes(StandardCharsets.UTF_8));
+        assertTrue(venvPython.setExecutable(true));
+
+        List<String> args = readmeReportCommand();
+        assertEquals(Arrays.asList(":app:tfliteReport", "-PtfliteSlim.python=../.venv/bin/python"), args);
+        List<String> all = new ArrayList<>(args);
+        all.add("--offline");
+        all.add("-PpluginRepo=" + new File(System.getProperty("tfliteSlim.testRepo")).toURI());
+        BuildResult result = GradleRunner.create()
+                .withGradleInstallation(new File(System.getProperty("tfliteSlim.testkit.gradleHome")))
+                .withTestKitDir(new File(System.getProperty("tfliteSlim.testkit.dir")))
+                .withProjectDir(f.dir)
+                .withArguments(all)
+                .build();
+        assertEquals(TaskOutcome.SUCCESS, result.task(":app:tfliteReport").getOutcome());
+        assertTrue(f.file("app/build/reports/tflite-slim/ops.json").isFile());
     }
 }

@@ -59,6 +59,51 @@ public class SubstitutionFunctionalTest {
                 "org.tensorflow:tensorflow-lite-support:0.4.4", "project :"), sorted(resolved(after)));
     }
 
+    private static final String VERSION = "2.16.1-slim-0123456789ab";
+
+    /** One slim runtime version in a Maven directory: POM, AAR (with {@code marker} as its bytes), ops.json. */
+    private static void publish(Fixture f, String repo, String marker, boolean withOps) throws Exception {
+        String dir = repo + "/io/tfliteslim/tensorflow-lite/" + VERSION + "/tensorflow-lite-" + VERSION;
+        f.write(dir + ".pom", SLIM_POM.replace("<packaging>pom</packaging>", "<packaging>aar</packaging>"));
+        f.write(dir + ".aar", marker);
+        if (withOps) {
+            f.write(dir + "-ops.json", "{}");
+        }
+    }
+
+    @Test
+    public void anEarlierRepositoryWithTheSameCoordinatesIsNotUsed() throws Exception {
+        Fixture f = new Fixture("substitution", temp.getRoot());
+        // The project declares another repository (before the plugin's afterEvaluate) that serves
+        // the same coordinates with other bytes, and the ops.json tfliteVerify would read.
+        f.write("build.gradle", f.read("build.gradle")
+                + "\nrepositories { maven { url file('evil') } }\n"
+                + "task printFiles { doLast { configurations.app.files.sort().each { println \"file: ${it.text} ${it}\" } } }\n");
+        publish(f, "evil", "evil bytes", true);
+        publish(f, "m2", "slim bytes", false);
+        f.write("build/tflite-slim/coordinates.json", "{\"repository\": \"" + f.file("m2").getAbsolutePath() + "\","
+                + " \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\", \"version\": \"" + VERSION + "\"},"
+                + " \"select_tf_ops\": null}");
+
+        BuildResult result = f.build("printFiles");
+        assertTrue(result.getOutput(), result.getOutput().contains("file: slim bytes " + f.file("m2").getAbsolutePath()));
+        assertTrue(result.getOutput(), !result.getOutput().contains("evil bytes"));
+
+        // tfliteVerify reads ops.json from the install directory only: missing there is an error,
+        // whatever another repository serves.
+        BuildResult verify = f.fail("tfliteVerify");
+        assertTrue(verify.getOutput(), verify.getOutput().contains("tfliteVerify: io.tfliteslim:tensorflow-lite:" + VERSION
+                + " is not in " + f.file("m2").getAbsolutePath() + " (no tensorflow-lite-" + VERSION + "-ops.json), "
+                + "the repository tfliteSlim installed it into: run `gradle tfliteSlim` to install it again"));
+
+        // Gone from the install directory: an error, never a fallback to the next repository.
+        f.deleteTree("m2");
+        BuildResult gone = f.fail("printFiles");
+        assertTrue(gone.getOutput(), gone.getOutput().contains("tflite-slim: io.tfliteslim:tensorflow-lite:" + VERSION
+                + " is not in " + f.file("m2").getAbsolutePath() + ", the repository tfliteSlim installed it into"));
+        assertTrue(gone.getOutput(), !gone.getOutput().contains("evil bytes"));
+    }
+
     private static List<String> sorted(List<String> ids) {
         List<String> copy = new ArrayList<>(ids);
         java.util.Collections.sort(copy);

@@ -1,0 +1,69 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.GradleException;
+import org.gradle.api.logging.LogLevel;
+import org.gradle.api.logging.Logger;
+
+import java.io.File;
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * {@code tfliteSlimPublish} (CI): after {@code tfliteSlim}, {@code deploy} the
+ * built runtime to {@code tfliteSlim.repositoryUrl}, where developers'
+ * builds resolve it. Never up to date: the repository, not this build, knows
+ * what is deployed (and refuses a version that already is).
+ */
+public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action> {
+    /** The environment variable that carries the password to the tool (never the command line). */
+    static final String PASSWORD_ENV = "TFLITE_SLIM_DEPLOY_PASSWORD";
+
+    public TfliteSlimPublishTask() {
+        getOutputs().upToDateWhen(t -> false);
+    }
+
+    @Override
+    protected ToolSpec spec() {
+        return action().spec;
+    }
+
+    @Override
+    protected Action capture(ProjectDefaults defaults) {
+        TfliteSlimExtension.Credentials c = defaults.credentials();
+        return new Action(defaults.toolSpec(), defaults.outDir(), defaults.repositoryUrl(), defaults.publication(),
+                c.getUsername(), c.getPassword(), defaults.allowInsecureProtocol());
+    }
+
+    static final class Action implements ToolAction {
+        private static final long serialVersionUID = 1L;
+        final ToolSpec spec;
+        final File outDir;
+        final String url;
+        final ToolCommands.Publication publication;
+        final String username;
+        final String password;
+        final boolean allowInsecureProtocol;
+
+        Action(ToolSpec spec, File outDir, String url, ToolCommands.Publication publication, String username,
+               String password, boolean allowInsecureProtocol) {
+            this.spec = spec;
+            this.outDir = outDir;
+            this.url = url;
+            this.publication = publication;
+            this.username = username;
+            this.password = password;
+            this.allowInsecureProtocol = allowInsecureProtocol;
+        }
+
+        @Override
+        public void execute(Logger logger) {
+            if (url == null) {
+                throw new GradleException("tfliteSlimPublish: set tfliteSlim.repositoryUrl to the Maven repository to deploy to");
+            }
+            Map<String, String> env = password == null ? Collections.<String, String>emptyMap()
+                    : Collections.singletonMap(PASSWORD_ENV, password);
+            spec.runner(logger).runChecked(ToolCommands.deploy(spec.python, outDir.getAbsolutePath(), url, publication,
+                    username, PASSWORD_ENV, allowInsecureProtocol), LogLevel.LIFECYCLE, env, "tflite-slim deploy", null);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.tfliteslim.gradle;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.gradle.testkit.runner.BuildResult;
+import org.gradle.testkit.runner.TaskOutcome;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * Build once, resolve everywhere: CI runs tfliteSlimPublish (build, install,
+ * deploy to a Maven repository over HTTP with credentials); a developer
+ * without Bazel gets the same coordinates from `tflite-slim plan`, checks the
+ * deployed ops.json and resolves the deployed AAR. The repository is a small
+ * Maven-layout HTTP server on 127.0.0.1 (GET/HEAD/PUT, Basic auth).
+ */
+public class TeamFlowFunctionalTest {
+    private static final String USER = "ci";
+    private static final String PASSWORD = "s3cret-token";
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private HttpServer server;
+    private File served;
+
+    @Before
+    public void startServer() throws IOException {
+        served = temp.newFolder("served");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/maven/", this::handle);
+        server.start();
+    }
+
+    @After
+    public void stopServer() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/maven";
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String path = exchange.getRequestURI().getPath().substring("/maven/".length());
+        File file = new File(served, path);
+        if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"maven\"");
+            exchange.sendResponseHeaders(401, -1);
+        } else if (path.contains("..")) {
+            exchange.sendResponseHeaders(400, -1);
+        } else if ("PUT".equals(exchange.getRequestMethod())) {
+            file.getParentFile().mkdirs();
+            try (InputStream in = exchange.getRequestBody()) {
+                Files.copy(in, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            }
+            exchange.sendResponseHeaders(201, -1);
+        } else if (!file.isFile()) {
+            exchange.sendResponseHeaders(404, -1);
+        } else if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().add("Content-Length", Long.toString(file.length()));
+            exchange.sendResponseHeaders(200, -1);
+        } else {
+            byte[] body = Files.readAllBytes(file.toPath());
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        exchange.close();
+    }
+
+    private String teamSettings(String bazel) {
+        return "\ntfliteSlim {\n"
+                + "    bazel = '" + bazel + "'\n"
+                + "    repositoryUrl = '" + url() + "'\n"
+                + "    credentials {\n        username = '" + USER + "'\n        password = '" + PASSWORD + "'\n    }\n"
+                + "}\n";
+    }
+
+    private Fixture project(String name, String bazel) throws Exception {
+        Fixture f = new Fixture("android-shaped", temp.newFolder(name))
+                .tensorflowWorkspace("tf")
+                .models(".", "add=src/main/assets/add.tflite");
+        f.write("build.gradle", f.read("build.gradle") + teamSettings(bazel));
+        return f;
+    }
+
+    @Test
+    public void ciDeploysAndADeveloperWithoutBazelResolvesIt() throws Exception {
+        Fixture ci = project("ci", new File(Fixture.REPO_ROOT, "tests/standin/bazel").getAbsolutePath());
+        BuildResult published = ci.build("tfliteSlimPublish");
+        assertEquals(TaskOutcome.SUCCESS, published.task(":tfliteSlimPublish").getOutcome());
+        Matcher m = Pattern.compile("installed (io\\.tfliteslim:tensorflow-lite:(2\\.16\\.1-slim-[0-9a-f]{12}))").matcher(published.getOutput());
+        assertTrue(published.getOutput(), m.find());
+        String runtime = m.group(1);
+        String version = m.group(2);
+        assertTrue(new File(served, "io/tfliteslim/tensorflow-lite/" + version + "/tensorflow-lite-" + version + ".aar").isFile());
+        assertFalse("the password is never on the command line", published.getOutput().contains(PASSWORD));
+
+        // A developer: same models and checkout, no Bazel, nothing installed locally.
+        Fixture dev = project("dev", "/nonexistent/bazel");
+        BuildResult app = dev.build("assembleDebug", "printAppFiles");
+        assertEquals(TaskOutcome.SUCCESS, app.task(":tfliteSlimPlan").getOutcome());
+        assertEquals(TaskOutcome.SUCCESS, app.task(":tfliteVerify").getOutcome());
+        assertTrue(app.getOutput(), app.getOutput().contains("tflite-slim: " + runtime + " carries every op of 1 model(s)"));
+        assertTrue(app.getOutput(), app.getOutput().contains("app file: tensorflow-lite-" + version + ".aar\n"));
+        assertFalse(dev.file("m2").exists());
+    }
+
+    @Test
+    public void nothingDeployedYetWarnsAndTheAppKeepsTheStockRuntime() throws Exception {
+        Fixture dev = project("dev", "/nonexistent/bazel");
+        BuildResult app = dev.build("assembleDebug");
+        assertEquals(TaskOutcome.SUCCESS, app.task(":preBuild").getOutcome());
+        assertTrue(app.getOutput(), app.getOutput().contains("for these models is not in " + url() + " ("));
+        assertTrue(app.getOutput(), app.getOutput().contains("CI has not deployed it (`gradle tfliteSlimPublish`)"));
+        assertFalse(dev.file("build/tflite-slim/deployed.json").exists());
+    }
+}

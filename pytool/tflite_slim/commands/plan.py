@@ -1,0 +1,86 @@
+"""``tflite-slim plan PATH... [build options]``: the plan fingerprint and the version a build would publish.
+
+Needs no toolchain: it is ``build --dry-run`` reduced to what a consumer of a
+deployed runtime needs (the Gradle plugin on a developer machine without
+Bazel): which coordinates ``install``/``deploy`` would use for these models and
+options. It takes exactly ``build``'s options (copied from its parser, so a new
+build option is a plan option too) plus the coordinate overrides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from typing import Any
+
+from tflite_slim import builder, files
+from tflite_slim.commands import build
+from tflite_slim.coordinates import CoordinateChoice, resolve
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    """``build``'s own parser, to inherit its options."""
+    subparsers = argparse.ArgumentParser(add_help=False).add_subparsers()
+    build.register(subparsers)
+    parser: argparse.ArgumentParser = subparsers.choices["build"]
+    return parser
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "plan",
+        parents=[_build_parser()],
+        conflict_handler="resolve",
+        help="print the plan fingerprint and the coordinates a build of these models would publish (no toolchain)",
+        description=(
+            "Compute the build plan as 'build --dry-run' does, without running anything, and print its fingerprint "
+            "and the coordinates 'install'/'deploy' would use. Takes build's options; --out and --dry-run are ignored."
+        ),
+    )
+    p.add_argument("--group-id", metavar="G", help="groupId (default io.tfliteslim)")
+    p.add_argument("--artifact-id", metavar="A", help="runtime artifactId (default tensorflow-lite)")
+    p.add_argument("--select-tf-ops-artifact-id", metavar="A",
+                   help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops)")
+    p.add_argument("--version", dest="artifact_version", metavar="V",
+                   help="version (default <TensorFlow version>-slim-<first 12 hex of the plan fingerprint>)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
+    p.set_defaults(run=run)
+
+
+def describe(args: argparse.Namespace) -> dict[str, Any]:
+    """The plan's fingerprint, TensorFlow identity and the coordinates, as plain data."""
+    settings = dataclasses.replace(build.settings_from_args(args), dry_run=True, out=None)
+    plan = builder.prepare(settings).plan
+    choice = CoordinateChoice(args.group_id, args.artifact_id, args.select_tf_ops_artifact_id, args.artifact_version)
+    runtime, flex = resolve(choice, plan.tf_version, plan.fingerprint)
+    return {
+        "plan_fingerprint": plan.fingerprint,
+        "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
+        # The same shape as `install --coordinates-out`, minus the repository (nothing was installed).
+        "runtime": runtime.to_json(),
+        "select_tf_ops": flex.to_json() if plan.has_flex else None,
+    }
+
+
+def render_text(doc: dict[str, Any]) -> str:
+    lines = [f"plan_fingerprint: {doc['plan_fingerprint']}", f"runtime: {_gav(doc['runtime'])}"]
+    if doc["select_tf_ops"]:
+        lines.append(f"select_tf_ops: {_gav(doc['select_tf_ops'])}")
+    return "\n".join(lines) + "\n"
+
+
+def _gav(c: dict[str, str]) -> str:
+    return f"{c['group']}:{c['artifact']}:{c['version']}"
+
+
+def run(args: argparse.Namespace) -> int:
+    doc = describe(args)
+    text = json.dumps(doc, indent=2, sort_keys=True) + "\n" if args.format == "json" else render_text(doc)
+    if args.output:
+        files.write_atomic(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,90 @@
+"""`tflite-slim plan`: the coordinates a build would publish, computed without running a toolchain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
+from standin.workspace import BAZEL, make_tensorflow_workspace
+from tflite_slim.cli import main
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    monkeypatch.setenv("TFLITE_SLIM_STANDIN_LOG", str(tmp_path / "bazel.log"))
+    monkeypatch.setenv("TFLITE_SLIM_CACHE", str(tmp_path / "cache"))
+    models = tmp_path / "m"
+    models.mkdir()
+    (models / "a.tflite").write_bytes(make_model([builtin(ADD, 1), builtin(CONV_2D, 3)], [[Op(0), Op(1)]]))
+    return tmp_path, ws
+
+
+def _plan(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    assert main(["plan", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_plan_predicts_what_build_and_install_publish(env, capsys) -> None:
+    tmp, ws = env
+    common = [str(tmp / "m"), "--tensorflow-src", str(ws), "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
+    doc = _plan(capsys, *common)
+    assert not (tmp / "bazel.log").exists()  # nothing ran
+    assert main(["build", *common, "--out", str(tmp / "out")]) == 0
+    record = json.loads((tmp / "out/ops.json").read_text())
+    assert doc["plan_fingerprint"] == record["plan_fingerprint"]
+    assert main(["install", str(tmp / "out"), "--repo", str(tmp / "repo"), "--coordinates-out", str(tmp / "c.json")]) == 0
+    installed = json.loads((tmp / "c.json").read_text())
+    assert doc["runtime"] == installed["runtime"]
+    assert doc["runtime"]["version"] == f"2.16.1-slim-{record['plan_fingerprint'][:12]}"
+    assert doc["select_tf_ops"] is None and doc["tensorflow"] == {"version": "2.16.1", "commit": None}
+
+
+def test_every_build_option_changes_the_plan_as_it_would_the_build(env, capsys) -> None:
+    tmp, ws = env
+    base = [str(tmp / "m"), "--tensorflow-src", str(ws)]
+    fingerprints = {
+        _plan(capsys, *base)["plan_fingerprint"],
+        _plan(capsys, *base, "--target-archs", "x86_64")["plan_fingerprint"],
+        _plan(capsys, *base, "--bazel-arg=--copt=-O3")["plan_fingerprint"],
+        _plan(capsys, *base, "--no-experimental-api")["plan_fingerprint"],
+    }
+    assert len(fingerprints) == 4
+
+
+def test_coordinate_overrides_and_flex(env, capsys) -> None:
+    tmp, ws = env
+    (tmp / "m/f.tflite").write_bytes(make_model(
+        [builtin(ADD, 1), custom("FlexAddV2")], [[Op(0), Op(1, custom_options=flex_options("AddV2", {"T": 1}))]]))
+    doc = _plan(capsys, str(tmp / "m"), "--tensorflow-src", str(ws), "--group-id", "com.example",
+                "--version", "7.0", "--select-tf-ops-artifact-id", "flex")
+    assert doc["runtime"] == {"group": "com.example", "artifact": "tensorflow-lite", "version": "7.0"}
+    assert doc["select_tf_ops"] == {"group": "com.example", "artifact": "flex", "version": "7.0"}
+
+
+def test_text_output_to_a_file(env, capsys) -> None:
+    tmp, ws = env
+    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(tmp / "plan.txt")]) == 0
+    text = (tmp / "plan.txt").read_text()
+    assert text.startswith("plan_fingerprint: ") and "\nruntime: io.tfliteslim:tensorflow-lite:2.16.1-slim-" in text
+    assert capsys.readouterr().out == ""
+
+
+def test_bad_setting_is_one_error_line(env, capsys) -> None:
+    tmp, ws = env
+    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "--version", "../x", "--format", "json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_report_marks_custom_ops_that_need_a_kernel(tmp_path: Path, capsys) -> None:
+    (tmp_path / "c.tflite").write_bytes(make_model(
+        [custom("MyOp"), custom("TFLite_Detection_PostProcess")], [[Op(0), Op(1)]]))
+    assert main(["analyze", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert ("  * custom op MyOp needs a kernel: give a source defining tflite::ops::custom::Register_MY_OP() "
+            "(tfliteSlim.customOpsSrcs / --custom-ops-srcs)\n") in out
+    assert "custom op TFLite_Detection_PostProcess needs" not in out  # TFLite ships that kernel
