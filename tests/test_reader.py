@@ -189,6 +189,32 @@ def test_large_custom_options_past_the_end_is_an_error() -> None:
         _parse(data[:-4])
 
 
+@pytest.mark.parametrize(
+    "code",
+    ["FlexAdd\nV2", "FlexAdd\x00", "Flex<script>", "Flexible", "Flex Add", "FlexAdd\u00e9", "Flex>Add", "FlexAdd>"],
+)
+def test_flex_op_with_an_impossible_tensorflow_name_is_refused(code: str) -> None:
+    # TensorFlow Lite sends every "Flex..." code to TensorFlow, whose op names
+    # follow IsValidOpName; anything else can never run, and must not reach reports or POMs.
+    data = mm.make_model([mm.custom(code)], [[mm.Op(0, mm.flex_options(code[4:]))]])
+    with pytest.raises(FlatbufferError, match="marks a Flex op, but .* is not a TensorFlow op name"):
+        _parse(data)
+    with pytest.raises(FlatbufferError, match="is not a TensorFlow op name"):
+        _parse(mm.make_model([mm.custom(code)], [[]]))  # unused entries too
+
+
+@pytest.mark.parametrize("name", ["AddV2", "Foo>Bar", "_Internal", "A1_b"])
+def test_flex_op_with_a_tensorflow_name_is_accepted(name: str) -> None:
+    parsed = _parse(mm.make_model([mm.custom("Flex" + name)], [[]]))
+    assert parsed.ops.flex_op_names == (name,)
+
+
+def test_flex_op_with_an_invalid_type_value_is_refused() -> None:
+    data = mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": 0}))]])
+    with pytest.raises(FlatbufferError, match="FlexAddV2.*DataType 0, which is no TensorFlow type"):
+        _parse(data)
+
+
 @pytest.mark.parametrize("options", [None, b"", b"\x01\x02", b"garbage that is no flexbuffer"])
 def test_flex_with_bad_options_is_an_error(options) -> None:
     with pytest.raises(FlatbufferError, match="FlexAddV2"):

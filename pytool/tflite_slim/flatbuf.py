@@ -105,6 +105,14 @@ class Table:
             raise FlatbufferError(f"{self.what}: vector field {slot} of {n} elements extends past the end of the file")
         return start, n
 
+    def byte_span(self, slot: int) -> Optional[tuple[int, int]]:
+        """``(start, length)`` of a ``[ubyte]`` or string field, bounds-checked; ``None`` when absent.
+
+        The start identifies the bytes: fields that point at the same vector
+        have the same start, so a reader can decode shared bytes once.
+        """
+        return self._vector(slot, 1)
+
     def bytes_(self, slot: int) -> Optional[bytes]:
         """A ``[ubyte]`` field (or a string's raw bytes), copied; ``None`` when absent."""
         vec = self._vector(slot, 1)
@@ -126,15 +134,28 @@ class Table:
         vec = self._vector(slot, 4)
         return 0 if vec is None else vec[1]
 
-    def tables(self, slot: int, what: str) -> Iterator["Table"]:
-        """The tables of a ``[Table]`` field, in order (nothing when absent)."""
+    def table_vector(self, slot: int) -> Optional[tuple[int, int]]:
+        """``(first element position, length)`` of a ``[Table]`` field, bounds-checked."""
+        return self._vector(slot, 4)
+
+    def positions(self, slot: int) -> Iterator[int]:
+        """Where the tables of a ``[Table]`` field start, in order (checked when made a :class:`Table`).
+
+        Lets a reader skip building a table it has already read: crafted
+        files may point many elements at one table.
+        """
         vec = self._vector(slot, 4)
         if vec is None:
             return
         start, n = vec
-        for i in range(n):
-            elem = start + 4 * i
-            yield Table(self.buf, elem + _U32.unpack_from(self.buf, elem)[0], f"{what} {i}")
+        buf = self.buf
+        for elem in range(start, start + 4 * n, 4):
+            yield elem + _U32.unpack_from(buf, elem)[0]
+
+    def tables(self, slot: int, what: str) -> Iterator["Table"]:
+        """The tables of a ``[Table]`` field, in order (nothing when absent)."""
+        for i, pos in enumerate(self.positions(slot)):
+            yield Table(self.buf, pos, f"{what} {i}")
 
 
 def root(buf: Buffer, identifier: bytes) -> Table:
