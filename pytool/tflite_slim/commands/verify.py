@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tflite_slim.analysis import AnalyzeSettings, analyze
-from tflite_slim.coverage import load_runtime_ops, uncovered
+from tflite_slim.coverage import load_runtime, uncovered
 from tflite_slim.discover import DEFAULT_GLOBS
 
 
@@ -30,11 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    runtime = load_runtime_ops(args.ops)
+    runtime = load_runtime(args.ops)
+    if runtime.warning:
+        print(f"warning: {runtime.warning}", file=sys.stderr)
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
-    missing = uncovered(runtime, result.models)
+    missing = uncovered(runtime.ops, result.models, runtime.flex_by_name)
     if missing:
         print(
             f"error: the runtime in {args.ops} lacks {len(missing)} op(s) that the models need; "
