@@ -3,7 +3,10 @@
 Only four things are read: the ``operator_codes`` table, the subgraphs, their
 operators, and the custom options of Flex ops. Tensors and buffers (the
 weights) are never touched, so parse time does not grow with weight size; the
-file is memory-mapped so untouched pages are never read from disk either.
+file is read page by page as the parse asks (:class:`flatbuf.FileSource`), so
+untouched pages are never read from disk either. It is not memory-mapped: a
+file truncated while mapped and read kills the process with SIGBUS, where a
+short read is one error for that file.
 
 What the runtime must register is the *whole* operator_codes table: the
 TFLite interpreter resolves every entry when it loads the model, referenced or
@@ -17,14 +20,13 @@ benchmark show that the parse itself is independent of the weights.
 
 from __future__ import annotations
 
-import mmap
 import os
 from dataclasses import dataclass
 from typing import Optional
 
 from tflite_slim import files, schema
 from tflite_slim.errors import ModelError
-from tflite_slim.flatbuf import Buffer, FlatbufferError, Table, root
+from tflite_slim.flatbuf import Buffer, FileSource, FlatbufferError, Source, Table, as_source, root
 from tflite_slim.flex import FlexDecodeError, decode_flex_options
 from tflite_slim.opset import FlexOp, ModelOps, OpSet, tf_op_name_problem
 
@@ -76,7 +78,7 @@ class _Decoder:
     crafted and refused.
     """
 
-    def __init__(self, buf: Buffer) -> None:
+    def __init__(self, buf: Source) -> None:
         self.buf = buf
         self.left = min(len(buf), MAX_DECODED_BYTES)
         self.limit = self.left
@@ -101,7 +103,7 @@ class _Decoder:
         if cached is None:
             self.spend(n, table.what)
             try:
-                code = bytes(self.buf[start : start + n]).decode("utf-8")
+                code = self.buf[start : start + n].decode("utf-8")
             except UnicodeDecodeError as e:
                 raise FlatbufferError(f"{table.what}: custom_code is not UTF-8") from e
             cached = _classify_custom_code(code, table.what)
@@ -116,7 +118,7 @@ class _Decoder:
             start, n = span
             self.spend(n, op.what)
             try:
-                flex = decode_flex_options(bytes(self.buf[start : start + n]))
+                flex = decode_flex_options(self.buf[start : start + n])
             except FlexDecodeError as e:
                 raise FlatbufferError(f"{op.what} ({entry.custom_code}): custom options: {e}") from e
             cached = flex.attrs
@@ -167,6 +169,7 @@ def parse_model(buf: Buffer) -> ParsedModel:
     offset, outside the flatbuffer proper. Time and memory are linear in the
     file size, for crafted files too (see :class:`_Decoder`).
     """
+    buf = as_source(buf)
     model = root(buf, schema.FILE_IDENTIFIER)
     decoder = _Decoder(buf)
     # Entries are resolved once per table: crafted vectors may repeat one.
@@ -239,7 +242,7 @@ def _read_operator(op: Table, entries: list[OpCodeEntry], decoder: _Decoder) -> 
     return index, FlexOp(entry.name, decoder.flex_attrs(op, entry))
 
 
-def _custom_options_span(buf: Buffer, op: Table) -> tuple[int, int]:
+def _custom_options_span(buf: Source, op: Table) -> tuple[int, int]:
     """Where the operator's custom options lie: inline, or (models > 2 GB) after the flatbuffer."""
     offset = op.uint64(schema.OPERATOR_LARGE_CUSTOM_OPTIONS_OFFSET, 0)
     # schema.fbs: "the offset is ... only valid if > 1".
@@ -254,7 +257,7 @@ def _custom_options_span(buf: Buffer, op: Table) -> tuple[int, int]:
 
 
 def read_model(path: str, sha256: Optional[str] = None) -> ModelOps:
-    """Analyze the model file at ``path`` (memory-mapped).
+    """Analyze the model file at ``path`` (read as the parse asks, see :class:`flatbuf.FileSource`).
 
     ``sha256`` may be passed when already known; otherwise the file is hashed
     with :func:`file_sha256`. Raises :class:`ModelError` for anything that is
@@ -265,8 +268,7 @@ def read_model(path: str, sha256: Optional[str] = None) -> ModelOps:
             size = os.fstat(f.fileno()).st_size
             if size < 8:
                 raise ModelError(path, f"file too short ({size} bytes) to be a TFLite model")
-            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                parsed = parse_model(mm)
+            parsed = parse_model(FileSource(f.fileno(), size))
     except FlatbufferError as e:
         raise ModelError(path, str(e)) from e
     except (OSError, ValueError) as e:
