@@ -15,8 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "verify",
         help="check that a built runtime (its ops.json) carries every op the models need",
         description=(
-            "Exit status: 0 every model is covered; 1 some op/version is missing (each listed with the models "
-            "needing it) or a model could not be read; 2 usage error."
+            "Flex ops are compared with their type attributes (T=DT_...). Exit status: 0 every model is covered; "
+            "1 some op/version is missing (each listed with the models needing it) or a model could not be read; "
+            "2 usage error (including an OPS_JSON that cannot be used)."
         ),
     )
     p.add_argument(
