@@ -97,17 +97,24 @@ def make_model(
     schema_version: int = 3,
     omit_opcodes: bool = False,
     omit_subgraphs: bool = False,
+    share: bool = False,
 ) -> bytes:
     """The bytes of a model file.
 
     ``buffers`` entries are data (or a byte count of zero bytes, for big
     weights); an empty sentinel buffer 0 is always written first, as
     converters do. ``identifier=None`` writes no file identifier.
+
+    ``share`` writes each distinct custom code, custom-options vector,
+    operator table and opcode table once, and each subgraph's operator tuple
+    once per tuple object, and points every user at that one copy. The
+    format allows it (an offset may point anywhere), and it is how a small
+    hostile file makes a naive reader decode the same bytes many times.
     """
     graphs = [g if isinstance(g, Subgraph) else Subgraph(tuple(g)) for g in subgraphs]
     tail = [op.large_custom_options for g in graphs for op in g.operators if op.large_custom_options is not None]
     if not tail:
-        return _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, omit_subgraphs, None)
+        return _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, omit_subgraphs, None, share)
     # The offsets of data stored after the flatbuffer depend on the
     # flatbuffer's size, which does not depend on the offsets' values (u64
     # fields, always written): build once to measure, then for real.
@@ -130,10 +137,24 @@ def _align(n: int, a: int) -> int:
     return (n + a - 1) // a * a
 
 
-def _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, omit_subgraphs, large_offsets) -> bytes:
+def _build(
+    opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, omit_subgraphs, large_offsets, share=False
+) -> bytes:
     total = sum(b if isinstance(b, int) else len(b) for b in buffers)
     b = flatbuffers.Builder(1024 + total)
     large = iter(large_offsets or ())
+    # Offsets already written, by value; only consulted when sharing.
+    strings: dict = {}
+    vectors: dict = {}
+    tables: dict = {}
+    op_vectors: dict = {}
+
+    def once(cache: dict, key, make):
+        if not share:
+            return make()
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
 
     buffer_offs = []
     for data in [b""] + list(buffers):
@@ -146,9 +167,11 @@ def _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, o
 
     graph_offs = []
     for g in graphs:
-        op_offs = []
-        for op in g.operators:
-            opts = b.CreateByteVector(op.custom_options) if op.custom_options is not None else None
+
+        def operator(op: Op) -> int:
+            opts = None
+            if op.custom_options is not None:
+                opts = once(vectors, op.custom_options, lambda: b.CreateByteVector(op.custom_options))
             ins = _int_vector(b, op.inputs)
             outs = _int_vector(b, op.outputs)
             b.StartObject(13)
@@ -160,8 +183,13 @@ def _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, o
             if op.large_custom_options is not None:
                 b.PrependUint64Slot(_OP_LARGE_OFFSET, next(large), None)
                 b.PrependUint64Slot(_OP_LARGE_SIZE, len(op.large_custom_options), None)
-            op_offs.append(b.EndObject())
-        ops_vec = _table_vector(b, op_offs)
+            return b.EndObject()
+
+        def op_vector() -> int:
+            return _table_vector(b, [once(tables, op, lambda: operator(op)) for op in g.operators])
+
+        # By identity: hashing a long operator tuple once per subgraph would be quadratic.
+        ops_vec = once(op_vectors, id(g.operators), op_vector)
         name = b.CreateString(g.name) if g.name is not None else None
         b.StartObject(5)
         b.PrependUOffsetTRelativeSlot(_SUBGRAPH_OPERATORS, ops_vec, 0)
@@ -169,9 +197,9 @@ def _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, o
             b.PrependUOffsetTRelativeSlot(_SUBGRAPH_NAME, name, 0)
         graph_offs.append(b.EndObject())
 
-    code_offs = []
-    for c in opcodes:
-        cc = b.CreateString(c.custom_code) if c.custom_code is not None else None
+    def opcode(c: OpCode) -> int:
+        code = c.custom_code
+        cc = once(strings, code, lambda: b.CreateString(code)) if code is not None else None
         b.StartObject(4)
         # A default of None makes the Builder write the field even when it
         # holds the schema default, so "present" and "omitted" both happen.
@@ -183,8 +211,9 @@ def _build(opcodes, graphs, buffers, identifier, schema_version, omit_opcodes, o
             b.PrependInt32Slot(_OPCODE_VERSION, c.version, None)
         if c.builtin_code is not None:
             b.PrependInt32Slot(_OPCODE_BUILTIN, c.builtin_code, None)
-        code_offs.append(b.EndObject())
+        return b.EndObject()
 
+    code_offs = [once(tables, c, lambda: opcode(c)) for c in opcodes]
     codes_vec = _table_vector(b, code_offs)
     graphs_vec = _table_vector(b, graph_offs)
     buffers_vec = _table_vector(b, buffer_offs)
@@ -297,3 +326,44 @@ def _pb_bytes(field_number: int, data: bytes) -> bytes:
 
 def _pb_varint_field(field_number: int, value: int) -> bytes:
     return _varint(field_number << 3) + _varint(value)
+
+
+# --- hostile files --------------------------------------------------------
+
+
+def overlapping_custom_codes_model(region: int) -> bytes:
+    """A model whose custom codes are distinct but overlapping strings.
+
+    One ``region``-byte run of ``A`` holds, at many 4-aligned positions, a
+    length word that makes "from here to the end of the run" a string, and
+    one CUSTOM opcode entry points at each. No writer produces this; the
+    strings add up to about ``region**2 / 16`` bytes, which is what a reader
+    that decodes every string would pay. Only positions whose length word is
+    ASCII (each byte below 0x80) are used, so every string is valid UTF-8.
+    """
+    region -= region % 4
+    data = bytearray(b"A" * region)
+    positions = []
+    for p in range(0, region - 4, 4):
+        n = region - p - 4
+        word = struct.pack("<I", n)
+        if all(byte < 0x80 for byte in word):
+            data[p : p + 4] = word
+            positions.append(p)
+    b = flatbuffers.Builder(region + 64 * len(positions) + 1024)
+    vec = b.CreateByteVector(bytes(data))
+    codes = []
+    for p in positions:
+        b.StartObject(4)
+        b.PrependInt8Slot(_OPCODE_DEPRECATED, CUSTOM, None)
+        b.PrependUOffsetTRelativeSlot(_OPCODE_CUSTOM, vec - 4 - p, 0)
+        b.PrependInt32Slot(_OPCODE_BUILTIN, CUSTOM, None)
+        codes.append(b.EndObject())
+    codes_vec = _table_vector(b, codes)
+    graphs_vec = _table_vector(b, [])
+    b.StartObject(8)
+    b.PrependUint32Slot(_MODEL_VERSION, 3, None)
+    b.PrependUOffsetTRelativeSlot(_MODEL_OPCODES, codes_vec, 0)
+    b.PrependUOffsetTRelativeSlot(_MODEL_SUBGRAPHS, graphs_vec, 0)
+    b.Finish(b.EndObject(), file_identifier=b"TFL3")
+    return bytes(b.Output())

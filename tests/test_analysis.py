@@ -64,5 +64,5 @@ def test_needed_by_uses_missing_from_spelling(models: Path) -> None:
         "CONV_2D version 1": ["flex.tflite"],
         "CONV_2D version 3": ["conv.tflite"],
         "custom op <b>Odd&Op</b>": ["flex.tflite"],
-        "flex op AddV2": ["flex.tflite"],
+        "flex op AddV2 (T=DT_FLOAT)": ["flex.tflite"],
     }

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import modelmaker as mm
-from tflite_slim.coverage import load_runtime_ops, uncovered
+from fake_build import WITH_FLEX, make_build_out
+from tflite_slim.coverage import load_runtime, load_runtime_ops, uncovered
 from tflite_slim.errors import UsageError
 from tflite_slim.opset import FlexOp, ModelOps, OpSet, dumps, opset_to_json
 
@@ -17,7 +18,12 @@ RUNTIME = OpSet({"ADD": (1, 2), "CONV_2D": (1, 2, 3)}, ("Foo",), (FlexOp("AddV2"
 
 
 def _model(path: str, builtins=None, custom=(), flex=()) -> ModelOps:
-    return ModelOps(path, "0" * 64, 1, 1, OpSet(builtins or {}, tuple(custom), tuple(FlexOp(f) for f in flex)))
+    ops = tuple(f if isinstance(f, FlexOp) else FlexOp(f) for f in flex)
+    return ModelOps(path, "0" * 64, 1, 1, OpSet(builtins or {}, tuple(custom), ops))
+
+
+ADD_F32 = FlexOp("AddV2", (("T", "DT_FLOAT"),))
+ADD_I64 = FlexOp("AddV2", (("T", "DT_INT64"),))
 
 
 @pytest.mark.parametrize(
@@ -31,13 +37,24 @@ def _model(path: str, builtins=None, custom=(), flex=()) -> ModelOps:
             [_model("a", custom=["Bar"]), _model("b", flex=["Softplus"])],
             {"custom op Bar": ["a"], "flex op Softplus": ["b"]},
         ),
-        # Flex ops are covered by name: the Select TF runtime registers kernels per op.
+        # Select TF ops register kernels per op and type: T=DT_INT64 is not the DT_FLOAT kernel.
+        ([_model("a", flex=[ADD_F32])], {}),
+        (
+            [_model("a", flex=[ADD_I64]), _model("b", flex=[ADD_I64, ADD_F32])],
+            {"flex op AddV2 (T=DT_INT64)": ["a", "b"]},
+        ),
+        # An entry without a NodeDef (no operator uses it) needs no particular kernel.
         ([_model("a", flex=["AddV2"])], {}),
         ([], {}),
     ],
 )
 def test_uncovered(models, want) -> None:
     assert uncovered(RUNTIME, models) == want
+
+
+def test_uncovered_by_name_for_old_records() -> None:
+    models = [_model("a", flex=[ADD_I64, FlexOp("Erf", (("T", "DT_FLOAT"),))])]
+    assert uncovered(RUNTIME, models, flex_by_name=True) == {"flex op Erf": ["a"]}
 
 
 def _write(tmp_path: Path, doc) -> str:
@@ -56,6 +73,15 @@ def _write(tmp_path: Path, doc) -> str:
 )
 def test_load_runtime_ops_forms(tmp_path: Path, wrap) -> None:
     assert load_runtime_ops(_write(tmp_path, wrap(opset_to_json(RUNTIME)))) == RUNTIME
+    assert load_runtime(_write(tmp_path, wrap(opset_to_json(RUNTIME)))).warning == ""
+
+
+def test_old_record_without_flex_details_compares_names_and_warns(tmp_path: Path) -> None:
+    doc = opset_to_json(RUNTIME)
+    del doc["flex_details"]
+    runtime = load_runtime(_write(tmp_path, {"format_version": 1, "op_set": doc}))
+    assert runtime.flex_by_name and runtime.ops.flex_ops == (FlexOp("AddV2"),)
+    assert "records Flex ops by name only" in runtime.warning and runtime.path in runtime.warning
 
 
 @pytest.mark.parametrize(
@@ -66,6 +92,15 @@ def test_load_runtime_ops_forms(tmp_path: Path, wrap) -> None:
         ('["a"]', "no op set found"),
         ('{"models": []}', "no op set found"),
         ('{"builtin_ops": {"ADD": ["x"]}}', "malformed op set"),
+        ('{"builtin_ops": {"ADD": [Infinity]}}', "Infinity is not a JSON number"),
+        ('{"builtin_ops": {"ADD": [NaN]}}', "NaN is not a JSON number"),
+        ('{"builtin_ops": {"ADD": [1e400]}}', "out of range"),
+        ("[" * 100000 + "]" * 100000, "nested too deeply"),
+        ('{"flex_ops": ["Add\\u0007V2"]}', "not a TensorFlow op name"),
+        (
+            '{"flex_ops": ["AddV2"], "flex_details": [{"op": "AddV2", "attrs": {"T": "DT_FLOAT\\n"}}]}',
+            "is not a DataType",
+        ),
     ],
 )
 def test_load_runtime_ops_errors(tmp_path: Path, content, message: str) -> None:
@@ -123,6 +158,59 @@ def test_verify_lists_every_missing_op_and_its_models(app: Path) -> None:
         "  CUMSUM version 1: needed by assets/c.tflite, assets/d.tflite",
         "  flex op Softplus: needed by assets/c.tflite",
     ]
+
+
+def test_verify_compares_flex_type_attributes(app: Path) -> None:
+    (app / "assets" / "c.tflite").write_bytes(
+        mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": mm.DT_INT64}))]])
+    )
+    r = cli("verify", "--ops", "ops.json", "assets", cwd=app)
+    assert r.returncode == 1
+    assert r.stderr.splitlines()[1:] == ["  flex op AddV2 (T=DT_INT64): needed by assets/c.tflite"]
+
+
+def test_verify_old_record_compares_flex_names_with_a_warning(app: Path) -> None:
+    doc = opset_to_json(RUNTIME)
+    del doc["flex_details"]
+    (app / "ops.json").write_text(dumps({"format_version": 1, "op_set": doc}))
+    (app / "assets" / "c.tflite").write_bytes(
+        mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": mm.DT_INT64}))]])
+    )
+    r = cli("verify", "--ops", "ops.json", "assets", cwd=app)
+    assert r.returncode == 0
+    assert r.stderr.startswith("warning: ops.json records Flex ops by name only") and r.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"builtin_ops": {"ADD": [Infinity]}}', '{"builtin_ops": {"ADD": [1e400]}}', "[" * 100000 + "]" * 100000],
+)
+def test_verify_bad_ops_json_is_one_usage_error_line(app: Path, text: str) -> None:
+    (app / "ops.json").write_text(text)
+    r = cli("verify", "--ops", "ops.json", "assets", cwd=app)
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ops.json: ") and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "op_set",
+    [
+        '{"builtin_ops": {"ADD": [Infinity]}}',
+        '{"builtin_ops": {"ADD": [1e400]}}',
+        "[" * 100000 + "]" * 100000,
+        '{"flex_ops": ["Add\\u0000V2"], "flex_details": [{"op": "Add\\u0000V2", "attrs": {}}]}',
+    ],
+)
+def test_install_bad_build_record_is_one_usage_error_line(tmp_path: Path, op_set: str) -> None:
+    out = make_build_out(tmp_path / "out", WITH_FLEX)
+    record = (out / "ops.json").read_text()
+    start = record.index('"op_set": ') + len('"op_set": ')
+    end = record.index('"plan_fingerprint"')
+    (out / "ops.json").write_text(record[:start] + op_set + ",\n  " + record[end:])
+    r = cli("install", str(out), "--repo", str(tmp_path / "repo"), cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {out / 'ops.json'}: ") and r.stderr.count("\n") == 1
+    assert not (tmp_path / "repo").exists()
 
 
 def test_verify_against_analyze_output(app: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+
 import pytest
 from flatbuffers import flexbuffers
 
@@ -24,7 +27,7 @@ from tflite_slim.opset import FlexOp
         ("StringToHashBucketFast", {}, ()),
         ("Weird", {"T": 101}, (("T", "DT_FLOAT_REF"),)),
         ("Future", {"T": 99}, (("T", "DT_99"),)),
-        ("Big", {"T": 20000}, (("T", "DT_20000"),)),  # multi-byte varint
+        ("Big", {"T": 150}, (("T", "DT_150"),)),  # multi-byte varint, a type newer than our table
     ],
 )
 def test_decode(op: str, attrs, want) -> None:
@@ -65,6 +68,41 @@ def _flex_lib(*items) -> bytes:
 def test_malformed_options(options: bytes, message: str) -> None:
     with pytest.raises(FlexDecodeError, match=message):
         decode_flex_options(options)
+
+
+@pytest.mark.parametrize("value", [0, 200, 20000, 2**63])
+def test_type_attr_outside_the_datatype_range_is_refused(value: int) -> None:
+    # types.proto: 0 is DT_INVALID, types are below 100 and their _REF forms below 200.
+    with pytest.raises(FlexDecodeError, match=f"DataType {value}, which is no TensorFlow type"):
+        decode_flex_options(mm.flex_options("AddV2", {"T": value}))
+
+
+@pytest.mark.parametrize("key", ["T\n", "", "1T", "T-x", "T\u00e9", "<T>"])
+def test_type_attr_with_an_impossible_name_is_refused(key: str) -> None:
+    with pytest.raises(FlexDecodeError, match="not a TensorFlow attribute name"):
+        decode_flex_options(mm.flex_options("AddV2", {key: mm.DT_FLOAT}))
+
+
+def test_internal_attr_names_are_kept() -> None:
+    # NodeDefs carry internal attributes ('_class', '_output_types'); TensorFlow allows the '_'.
+    got = decode_flex_options(mm.flex_options("AddV2", {"T": mm.DT_FLOAT, "_dtype": mm.DT_INT32}))
+    assert got.attrs == (("T", "DT_FLOAT"), ("_dtype", "DT_INT32"))
+
+
+def test_deeply_nested_flexbuffer_is_refused_without_walking_it() -> None:
+    # Only the root vector's two elements are read, so nesting costs nothing.
+    b = flexbuffers.Builder()
+    with b.Vector():
+        b.String("AddV2")
+        with contextlib.ExitStack() as stack:
+            for _ in range(5000):
+                stack.enter_context(b.Vector())
+            b.Int(1)
+    data = bytes(b.Finish())
+    start = time.perf_counter()
+    with pytest.raises(FlexDecodeError, match="neither a string nor a blob"):
+        decode_flex_options(data)
+    assert time.perf_counter() - start < 1.0
 
 
 def test_flexbuffer_strings_matches_the_library_reader() -> None:

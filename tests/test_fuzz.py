@@ -9,17 +9,22 @@ no quadratic walk over crafted offsets).
 
 from __future__ import annotations
 
+import json
 import random
 import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import flatbuffers
 import pytest
 
+import hostile
 import modelmaker as mm
 from tflite_slim.errors import ModelError
 from tflite_slim.flatbuf import FlatbufferError
+from tflite_slim.opset import FlexOp
 from tflite_slim.reader import parse_model, read_model
 
 #: Real models with Flex ops, several subgraphs, custom ops, old writers.
@@ -107,7 +112,7 @@ def test_fuzz_real_models(rel: str, shared_models: Path) -> None:
 def test_crafted_shared_tables_stay_linear() -> None:
     # Flatbuffers let vectors share elements: 20k subgraph entries aiming at one
     # subgraph whose 20k operator entries aim at one operator is a 160 KB file
-    # that would take 4e8 operator visits without the walk budget.
+    # that would take 4e8 operator visits if each subgraph were walked again.
     n = 20000
     b = flatbuffers.Builder(1024)
     b.StartObject(13)
@@ -127,9 +132,9 @@ def test_crafted_shared_tables_stay_linear() -> None:
     b.PrependUOffsetTRelativeSlot(2, subgraphs, 0)
     b.Finish(b.EndObject(), file_identifier=b"TFL3")
     began = time.perf_counter()
-    with pytest.raises(FlatbufferError, match="overlap"):
-        parse_model(bytes(b.Output()))
+    parsed = parse_model(bytes(b.Output()))
     assert time.perf_counter() - began < 2.0
+    assert (parsed.subgraphs, dict(parsed.ops.builtin_ops)) == (n, {"ADD": (1,)})
 
 
 def _repeat(b: flatbuffers.Builder, table: int, n: int) -> int:
@@ -149,3 +154,63 @@ def test_read_model_turns_fuzzed_files_into_model_errors(tmp_path: Path) -> None
             read_model(str(path))
         except ModelError as e:
             assert e.path == str(path) and e.reason
+
+
+# --- hostile models: linear time and memory ------------------------------------
+
+#: Generous bounds for a ~1 MB file: the quadratic readers these catch took
+#: tens of seconds and gigabytes; the linear one takes well under a second.
+HOSTILE_SIZE = 1 << 20
+HOSTILE_MAX_SECONDS = 5.0
+HOSTILE_MAX_PEAK_MB = 200
+
+_MEASURE = """
+import json, resource, sys, time
+from tflite_slim.errors import ModelError
+from tflite_slim.reader import read_model
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression fails, it does not swap
+start = time.perf_counter()
+try:
+    m = read_model(sys.argv[1])
+    outcome = {"subgraphs": m.subgraphs, "flex": len(m.ops.flex_ops), "custom": len(m.ops.custom_ops)}
+except ModelError as e:
+    outcome = {"error": str(e)}
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **outcome}))
+"""
+
+
+@pytest.mark.parametrize("shape", sorted(hostile.SHAPES))
+def test_hostile_model_is_analyzed_in_linear_time_and_memory(shape: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{shape}.tflite"
+    path.write_bytes(hostile.SHAPES[shape](HOSTILE_SIZE))
+    r = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    got = json.loads(r.stdout)
+    assert got["seconds"] < HOSTILE_MAX_SECONDS, got
+    assert got["peak_mb"] < HOSTILE_MAX_PEAK_MB, got
+    if shape == "overlapping_custom_codes":
+        # Decoding every string would cost gigabytes: refused, naming the file.
+        assert got["error"].startswith(f"{path}: operator code ")
+        assert "add up to more than" in got["error"] and "\n" not in got["error"]
+    else:
+        assert "error" not in got, got
+
+
+def test_shared_strings_are_decoded_once_and_kept_once() -> None:
+    parsed = parse_model(hostile.shared_flex_code(1 << 16))
+    (flex,) = parsed.ops.flex_ops
+    assert flex == FlexOp("A" * (1 << 15))
+    parsed = parse_model(hostile.shared_custom_code(1 << 16))
+    assert list(parsed.ops.custom_ops) == ["X" * (1 << 15)]
+    assert parsed.ops.custom_ops["X" * (1 << 15)] == tuple(range(1, (1 << 16) // 32))
+
+
+def test_operators_sharing_flex_options_give_one_flex_op() -> None:
+    parsed = parse_model(hostile.shared_flex_operator(1 << 16))
+    assert parsed.ops.flex_ops == (FlexOp("AddV2", (("T", "DT_FLOAT"),)),)
+    parsed = parse_model(hostile.shared_operator_vector(1 << 16))
+    assert (parsed.subgraphs, parsed.ops.flex_ops) == ((1 << 16) // 16, (FlexOp("AddV2", (("T", "DT_FLOAT"),)),))

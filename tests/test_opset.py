@@ -13,6 +13,8 @@ from tflite_slim.opset import (
     OpSet,
     analysis_to_json,
     digest,
+    flex_details_recorded,
+    loads,
     dumps,
     opset_from_json,
     opset_to_json,
@@ -60,12 +62,31 @@ def test_union_merges_versions_and_dedupes():
         (OpSet(custom_ops=("Other",)), ["custom op Other"]),
         (OpSet(custom_ops={"MyOp": (1, 2, 3)}), ["custom op MyOp version 2", "custom op MyOp version 3"]),
         (OpSet(flex_ops=(FlexOp("Erf"),)), ["flex op Erf"]),
-        # Flex coverage is by op name: kernels for other type attrs are the flex AAR's business.
-        (OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_INT64"),)),)), []),
+        # Select TF ops register one kernel per type: another T is another kernel.
+        (OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_INT64"),)),)), ["flex op AddV2 (T=DT_INT64)"]),
+        (OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_FLOAT"),)),)), []),
+        (
+            OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_FLOAT"), ("Tidx", "DT_INT32"))),)),
+            ["flex op AddV2 (T=DT_FLOAT, Tidx=DT_INT32)"],
+        ),
+        # No type attributes (an entry no operator uses): any kernel of the op will do.
+        (OpSet(flex_ops=(FlexOp("AddV2"),)), []),
     ],
 )
 def test_missing_from(needed, expected):
     assert needed.missing_from(BASE) == expected
+
+
+def test_missing_from_by_name_only_for_old_records():
+    needed = OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_INT64"),)), FlexOp("Erf", (("T", "DT_FLOAT"),))))
+    assert needed.missing_from(BASE, flex_by_name=True) == ["flex op Erf"]
+
+
+def test_runtime_without_attrs_does_not_cover_an_op_with_them():
+    runtime = OpSet(flex_ops=(FlexOp("AddV2"),))
+    assert OpSet(flex_ops=(FlexOp("AddV2", (("T", "DT_FLOAT"),)),)).missing_from(runtime) == [
+        "flex op AddV2 (T=DT_FLOAT)"
+    ]
 
 
 def test_json_round_trip_keeps_fingerprint():
@@ -117,3 +138,61 @@ def test_digest_depends_on_content_not_key_order():
     assert digest({"a": 1, "b": [1, 2]}) == digest({"b": [1, 2], "a": 1})
     assert digest({"a": 1, "b": [1, 2]}) != digest({"a": 1, "b": [2, 1]})
     assert BASE.fingerprint() == digest(BASE.canonical())
+
+
+# --- reading op-set JSON strictly -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ('{"builtin_ops": {"ADD": [NaN]}}', "NaN is not a JSON number"),
+        ('{"builtin_ops": {"ADD": [Infinity]}}', "Infinity is not a JSON number"),
+        ('{"builtin_ops": {"ADD": [-Infinity]}}', "-Infinity is not a JSON number"),
+        ('{"builtin_ops": {"ADD": [1e400]}}', "out of range"),
+        ("[" * 100000 + "]" * 100000, "nested too deeply"),
+        ('{"a": ' + "[" * 40 + "]" * 40 + "}", "nested more than"),
+    ],
+)
+def test_loads_refuses_what_no_writer_of_ours_produces(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        loads(text)
+
+
+def test_loads_reads_our_own_documents() -> None:
+    text = dumps({"op_set": opset_to_json(BASE)})
+    assert opset_from_json(loads(text)) == BASE
+
+
+@pytest.mark.parametrize(
+    "doc, reason",
+    [
+        ({"flex_ops": ["Add\nV2"]}, "not a TensorFlow op name"),
+        ({"flex_ops": ["addV2"]}, "not a TensorFlow op name"),
+        ({"flex_details": [{"op": "AddV2\x00", "attrs": {}}]}, "not a TensorFlow op name"),
+        ({"flex_details": [{"op": "AddV2", "attrs": {"T\x07": "DT_FLOAT"}}]}, "not a TensorFlow attribute name"),
+        ({"flex_details": [{"op": "AddV2", "attrs": {"T": "DT_FLOAT\n"}}]}, "is not a DataType"),
+        ({"flex_details": [{"op": "AddV2", "attrs": {"T": 1}}]}, "must be strings"),
+        ({"flex_details": [{"op": 5}]}, "is not {op: name"),
+        ({"builtin_ops": {"ADD": [1.5]}}, "version 1.5 is not an integer"),
+        ({"builtin_ops": {"ADD": [True]}}, "version True is not an integer"),
+        ({"builtin_ops": {"ADD": [0]}}, "version 0 is not an integer"),
+        ({"builtin_ops": {"ADD\x1b[31m": [1]}}, "not an op name"),
+        ({"custom_ops": ["My\x00Op"]}, "control characters"),
+    ],
+)
+def test_opset_from_json_refuses_names_and_values_no_model_has(doc: dict, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        opset_from_json(doc)
+
+
+@pytest.mark.parametrize("name", ["AddV2", "Foo>Bar", "_Internal", "A", "StatefulPartitionedCall"])
+def test_tensorflow_op_names_are_accepted(name: str) -> None:
+    assert opset_from_json({"flex_ops": [name]}).flex_op_names == (name,)
+
+
+def test_flex_details_recorded() -> None:
+    assert flex_details_recorded(opset_to_json(BASE))
+    assert flex_details_recorded({"op_set": opset_to_json(BASE)})
+    assert not flex_details_recorded({"flex_ops": ["AddV2"]})
+    assert flex_details_recorded({"builtin_ops": {"ADD": [1]}})  # nothing to compare by name

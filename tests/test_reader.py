@@ -6,6 +6,8 @@ import hashlib
 import json
 import mmap
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 import modelmaker as mm
 from conftest import SHARED_MODELS
 from tflite_slim.errors import ModelError
-from tflite_slim.flatbuf import FlatbufferError
+from tflite_slim.flatbuf import FileSource, FlatbufferError
 from tflite_slim.opset import FlexOp
 from tflite_slim.reader import file_sha256, parse_model, read_model
 
@@ -189,6 +191,32 @@ def test_large_custom_options_past_the_end_is_an_error() -> None:
         _parse(data[:-4])
 
 
+@pytest.mark.parametrize(
+    "code",
+    ["FlexAdd\nV2", "FlexAdd\x00", "Flex<script>", "Flexible", "Flex Add", "FlexAdd\u00e9", "Flex>Add", "FlexAdd>"],
+)
+def test_flex_op_with_an_impossible_tensorflow_name_is_refused(code: str) -> None:
+    # TensorFlow Lite sends every "Flex..." code to TensorFlow, whose op names
+    # follow IsValidOpName; anything else can never run, and must not reach reports or POMs.
+    data = mm.make_model([mm.custom(code)], [[mm.Op(0, mm.flex_options(code[4:]))]])
+    with pytest.raises(FlatbufferError, match="marks a Flex op, but .* is not a TensorFlow op name"):
+        _parse(data)
+    with pytest.raises(FlatbufferError, match="is not a TensorFlow op name"):
+        _parse(mm.make_model([mm.custom(code)], [[]]))  # unused entries too
+
+
+@pytest.mark.parametrize("name", ["AddV2", "Foo>Bar", "_Internal", "A1_b"])
+def test_flex_op_with_a_tensorflow_name_is_accepted(name: str) -> None:
+    parsed = _parse(mm.make_model([mm.custom("Flex" + name)], [[]]))
+    assert parsed.ops.flex_op_names == (name,)
+
+
+def test_flex_op_with_an_invalid_type_value_is_refused() -> None:
+    data = mm.make_model([mm.custom("FlexAddV2")], [[mm.Op(0, mm.flex_options("AddV2", {"T": 0}))]])
+    with pytest.raises(FlatbufferError, match="FlexAddV2.*DataType 0, which is no TensorFlow type"):
+        _parse(data)
+
+
 @pytest.mark.parametrize("options", [None, b"", b"\x01\x02", b"garbage that is no flexbuffer"])
 def test_flex_with_bad_options_is_an_error(options) -> None:
     with pytest.raises(FlatbufferError, match="FlexAddV2"):
@@ -288,3 +316,62 @@ def test_read_model_missing_file_and_directory(tmp_path: Path) -> None:
         read_model(str(tmp_path / "nope.tflite"))
     with pytest.raises(ModelError, match="cannot read"):
         read_model(str(tmp_path))
+
+
+# --- a file that changes while it is read ------------------------------------------
+
+_TRUNCATE_DURING_PARSE = """
+import json, os, sys
+from tflite_slim import analysis, reader
+
+victim = sys.argv[-1]
+original = reader.parse_model
+
+def parse_while_truncated(buf):
+    # What a second process (a build step rewriting assets) can do between
+    # our open() and our reads: the file is opened, then cut to nothing.
+    if len(buf) == os.path.getsize(victim) and not getattr(parse_while_truncated, "done", False):
+        parse_while_truncated.done = True
+        os.truncate(victim, 0)
+    return original(buf)
+
+reader.parse_model = parse_while_truncated
+result = analysis.analyze_files(sys.argv[1:-1])
+print(json.dumps({"models": [m.path for m in result.models], "failures": [[f.path, f.error] for f in result.failures]}))
+"""
+
+
+def test_file_truncated_while_read_is_an_error_for_that_file_only(tmp_path: Path) -> None:
+    # With a memory map, reading a page past the new end raises SIGBUS and
+    # kills the whole analysis; the reads must fail for that file alone.
+    data = mm.make_model([mm.builtin(mm.CONV_2D)], [[mm.Op(0)]], buffers=[200_000])
+    paths = [tmp_path / name for name in ("a.tflite", "b.tflite", "c.tflite")]
+    paths[0].write_bytes(_good())
+    paths[1].write_bytes(data)
+    paths[2].write_bytes(_good() + b"\0" * 8)
+    r = subprocess.run(
+        [sys.executable, "-c", _TRUNCATE_DURING_PARSE, *map(str, paths), str(paths[1])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
+    got = json.loads(r.stdout)
+    assert got["models"] == [str(paths[0]), str(paths[2])]
+    assert len(got["failures"]) == 1, got
+    [[path, error]] = got["failures"]
+    assert path == str(paths[1]) and error.startswith("the file shrank while it was read") and "\n" not in error
+
+
+def test_file_source_reads_only_what_it_is_asked(tmp_path: Path) -> None:
+    data = mm.make_model([mm.builtin(mm.CONV_2D)], [[mm.Op(0)]], buffers=[4 << 20])
+    path = tmp_path / "big.tflite"
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        source = FileSource(f.fileno(), len(data))
+        assert parse_model(source) == parse_model(data)
+        # The weights (4 MiB) stay on disk: a few pages of tables are read.
+        assert len(source._pages) * FileSource.PAGE < 256 << 10
+        assert source[10:20] == data[10:20] and source[len(data) - 8 : len(data) + 8] == data[-8:]
+        big = source[100 : 100 + 5 * FileSource.PAGE]
+        assert big == data[100 : 100 + 5 * FileSource.PAGE]

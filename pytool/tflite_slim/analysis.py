@@ -65,7 +65,7 @@ def analyze(settings: AnalyzeSettings) -> Analysis:
 
 
 def needed_by(models: Sequence[ModelOps]) -> dict[str, list[str]]:
-    """Which models need each op: keys ``NAME vN``, ``custom op X``, ``flex op Y``.
+    """Which models need each op: keys ``NAME version N``, ``custom op X``, ``flex op Y (T=DT_...)``.
 
     The same item spelling as :meth:`OpSet.missing_from`, so a missing item can
     be traced back to the models that need it.

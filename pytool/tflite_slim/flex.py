@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from typing import Iterator, Tuple, Union
 
-from flatbuffers import flexbuffers
-
-from tflite_slim.opset import FlexOp
+from tflite_slim.opset import FlexOp, flex_attr_problem
 from tflite_slim.schema import data_type_name
+
+#: DataType values a type attribute can hold (types.proto): 1..99 are types,
+#: 101..199 their ``_REF`` forms; 0 is DT_INVALID. Values above our table but
+#: in range are kept as ``DT_<n>`` (a newer TensorFlow's type).
+_TYPE_VALUES = range(1, 200)
 
 
 class FlexDecodeError(Exception):
@@ -38,8 +41,11 @@ def decode_flex_options(options: bytes) -> FlexOp:
     for f, entry in fields:
         if f == 5 and isinstance(entry, bytes):
             key, value = _map_entry(entry)
-            type_name = _type_attr(value)
+            type_name = _type_attr(value, key)
             if type_name is not None:
+                bad = flex_attr_problem(key, type_name)
+                if bad:
+                    raise FlexDecodeError(f"NodeDef {bad}")
                 attrs[key] = type_name
     # TensorFlow's Flex tooling (list_flex_ops, behind tflite_flex_android_library)
     # refuses a NodeDef without an op ("Invalid NodeDef") but never compares it
@@ -50,6 +56,10 @@ def decode_flex_options(options: bytes) -> FlexOp:
 
 
 def _split_flexbuffer(options: bytes) -> tuple[str, bytes]:
+    # Imported here, not at module level: flatbuffers imports numpy when it is
+    # installed (~50 ms), which a model without Flex ops should not pay at cold start.
+    from flatbuffers import flexbuffers
+
     if len(options) < 3:
         raise FlexDecodeError(f"{len(options)} bytes are too few for a FlexBuffer")
     try:
@@ -124,21 +134,27 @@ def _map_entry(entry: bytes) -> tuple[str, bytes]:
     return key, value
 
 
-def _type_attr(value: bytes) -> "str | None":
+def _type_name(value: int, key: str) -> str:
+    if value not in _TYPE_VALUES:
+        raise FlexDecodeError(f"NodeDef attribute {key[:60]!r} holds DataType {value}, which is no TensorFlow type")
+    return data_type_name(value)
+
+
+def _type_attr(value: bytes, key: str) -> "str | None":
     """``DT_...`` for a type attr, ``[DT_A,DT_B]`` for a type-list attr, else ``None``."""
     for f, v in _fields(value, "AttrValue"):
         if f == 6 and isinstance(v, int):
-            return data_type_name(v)
+            return _type_name(v, key)
         if f == 1 and isinstance(v, bytes):
             types = []
             for lf, lv in _fields(v, "AttrValue.list"):
                 if lf == 6 and isinstance(lv, int):
-                    types.append(data_type_name(lv))
+                    types.append(_type_name(lv, key))
                 elif lf == 6 and isinstance(lv, bytes):  # packed repeated enum
                     pos = 0
                     while pos < len(lv):
                         t, pos = _varint(lv, pos)
-                        types.append(data_type_name(t))
+                        types.append(_type_name(t, key))
             if types:
                 return "[" + ",".join(types) + "]"
     return None

@@ -12,13 +12,58 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 #: Version of the JSON documents below; bumped only on incompatible changes.
 JSON_FORMAT_VERSION = 1
 
 Versions = tuple  # tuple[int, ...], sorted ascending, no duplicates
+
+#: TensorFlow's op-name rule (``IsValidOpName``, tensorflow/core/framework/op_def_util.cc):
+#: an upper-case letter, then letters, digits and '_', optionally more such names each
+#: after a '>'. TensorFlow exempts internal op names starting with '_' from the rule; we
+#: accept those with the same characters only, so a Flex op name is always plain ASCII.
+_TF_OP_NAME = re.compile(r"(?:[A-Z][A-Za-z0-9_]*(?:>[A-Z][A-Za-z0-9_]*)*|_[A-Za-z0-9_>]*)\Z")
+#: Attribute names (``ConsumeAttrName``, op_def_builder.cc: a letter, then letters, digits
+#: and '_'); NodeDefs also carry internal attributes named with a leading '_'.
+_TF_ATTR_NAME = re.compile(r"_?[A-Za-z][A-Za-z0-9_]*\Z")
+#: A type attribute as the reader records it: one DataType name or a bracketed list of them.
+_DT = r"DT_[A-Z0-9_]+"
+_TYPE_ATTR_VALUE = re.compile(rf"(?:{_DT}|\[{_DT}(?:,{_DT})*\])\Z")
+#: Builtin op names as schema.fbs spells them (or ``BUILTIN_<n>`` for newer codes).
+_BUILTIN_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+#: Largest op version we accept from JSON (versions are int32 in schema.fbs).
+_MAX_VERSION = 2**31 - 1
+#: Deepest JSON nesting an op-set document may have; ours is four levels deep.
+MAX_JSON_DEPTH = 32
+
+
+def tf_op_name_problem(name: str) -> Optional[str]:
+    """Why ``name`` cannot be a TensorFlow op name (``None`` when it can)."""
+    if _TF_OP_NAME.match(name):
+        return None
+    return (
+        f"{_shorten(name)} is not a TensorFlow op name (TensorFlow requires an upper-case letter, "
+        "then letters, digits, '_' or '>')"
+    )
+
+
+def flex_attr_problem(key: str, value: str) -> Optional[str]:
+    """Why ``key=value`` cannot be a type attribute of a TensorFlow op (``None`` when it can)."""
+    if not _TF_ATTR_NAME.match(key):
+        return f"attribute name {_shorten(key)} is not a TensorFlow attribute name (letters, digits, '_')"
+    if not _TYPE_ATTR_VALUE.match(value):
+        return f"attribute {key} value {_shorten(value)} is not a DataType (DT_...) or a list of them"
+    return None
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut to ``limit`` characters: names from files may be huge or unprintable."""
+    r = repr(text)
+    return r if len(r) <= limit else r[: limit - 5] + "...'" + f" ({len(text)} characters)"
 
 
 @dataclass(frozen=True, order=True)
@@ -35,9 +80,37 @@ class FlexOp:
     def to_json(self) -> dict[str, Any]:
         return {"op": self.name, "attrs": dict(self.attrs)}
 
+    @property
+    def label(self) -> str:
+        """How reports name it: ``AddV2 (T=DT_INT64)``, or just ``AddV2`` without type attributes."""
+        if not self.attrs:
+            return self.name
+        return f"{self.name} ({', '.join(f'{k}={v}' for k, v in self.attrs)})"
+
+    def problem(self) -> Optional[str]:
+        """Why this cannot be a TensorFlow op with type attributes (``None`` when it can)."""
+        bad = tf_op_name_problem(self.name)
+        if bad:
+            return f"Flex op name {bad}"
+        for k, v in self.attrs:
+            bad = flex_attr_problem(k, v)
+            if bad:
+                return f"Flex op {self.name}: {bad}"
+        return None
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "FlexOp":
-        return cls(str(data["op"]), tuple(sorted((str(k), str(v)) for k, v in data.get("attrs", {}).items())))
+        """One ``flex_details`` entry; raises ``ValueError`` for anything the reader could not have written."""
+        attrs = data.get("attrs", {})
+        if not isinstance(data["op"], str) or not isinstance(attrs, Mapping):
+            raise ValueError(f"flex_details entry {_shorten(str(data))} is not {{op: name, attrs: {{...}}}}")
+        if not all(isinstance(v, str) for v in attrs.values()):
+            raise ValueError(f"flex op {_shorten(data['op'])}: attribute values must be strings")
+        op = cls(data["op"], tuple(sorted(attrs.items())))
+        bad = op.problem()
+        if bad:
+            raise ValueError(bad)
+        return op
 
 
 @dataclass(frozen=True)
@@ -88,11 +161,14 @@ class OpSet:
         """
         return digest(self.canonical())
 
-    def missing_from(self, runtime: "OpSet") -> list[str]:
+    def missing_from(self, runtime: "OpSet", flex_by_name: bool = False) -> list[str]:
         """What this op set needs that ``runtime`` does not carry, one readable item each.
 
         Items look like ``CONV_2D version 3``, ``custom op Foo``,
-        ``custom op Foo version 2``, ``flex op AddV2``.
+        ``custom op Foo version 2``, ``flex op AddV2 (T=DT_INT64)``.
+
+        Flex ops are compared with their type attributes (:func:`flex_covered`);
+        ``flex_by_name`` compares names only, for a runtime recorded without them.
         """
         missing: list[str] = []
         for name, versions in sorted(self.builtin_ops.items()):
@@ -106,8 +182,11 @@ class OpSet:
                 continue
             have = set(runtime.custom_ops[name])
             missing += [f"custom op {name} version {v}" for v in versions if v not in have]
-        have_flex = set(runtime.flex_op_names)
-        missing += [f"flex op {f}" for f in self.flex_op_names if f not in have_flex]
+        if flex_by_name:
+            have_names = set(runtime.flex_op_names)
+            missing += [f"flex op {f}" for f in self.flex_op_names if f not in have_names]
+        else:
+            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not flex_covered(f, runtime)]
         return missing
 
     @staticmethod
@@ -126,6 +205,27 @@ class OpSet:
             {k: tuple(sorted(v)) for k, v in sorted(custom.items())},
             tuple(sorted(flex)),
         )
+
+
+def flex_covered(op: FlexOp, runtime: OpSet) -> bool:
+    """Does ``runtime`` carry the TensorFlow kernel ``op`` needs?
+
+    The Select TF ops build registers kernels, not ops: TensorFlow's
+    ``list_flex_ops`` (behind ``tflite_flex_shared_library`` and
+    ``generate_flex_kernel_header``) looks up, for each Flex operator of each
+    model, the CPU kernel class ``FindKernelDef`` picks for its NodeDef, and only
+    those ``(op, kernel class)`` pairs are registered. The kernel is chosen by
+    the NodeDef's type attributes, so ``AddV2`` with ``T=DT_INT64`` is another
+    kernel than with ``T=DT_FLOAT``. Without TensorFlow's kernel registry we
+    cannot tell which attribute sets share a kernel, so the rule is the safe
+    one: covered only by an entry with the same name and the same type
+    attributes. An op without type attributes (an operator_codes entry no
+    operator uses, or an op that has none) needs no particular kernel variant:
+    any entry of that name covers it.
+    """
+    if not op.attrs:
+        return op.name in runtime.flex_op_names
+    return op in runtime.flex_ops
 
 
 @dataclass(frozen=True)
@@ -172,21 +272,79 @@ def opset_from_json(data: Mapping[str, Any]) -> OpSet:
     if details is not None:
         flex = tuple(sorted(FlexOp.from_json(d) for d in details))
     else:
-        flex = tuple(sorted(FlexOp(str(n)) for n in data.get("flex_ops", ())))
-    return OpSet(
-        {str(k): tuple(sorted(int(v) for v in vs)) for k, vs in sorted(data.get("builtin_ops", {}).items())},
-        _custom_from_json(data),
-        flex,
-    )
+        flex = tuple(sorted(FlexOp.from_json({"op": n}) for n in data.get("flex_ops", ())))
+    builtins: dict[str, Versions] = {}
+    for name, vs in sorted(data.get("builtin_ops", {}).items()):
+        if not _BUILTIN_NAME.match(name):
+            raise ValueError(f"builtin op name {_shorten(name)} is not an op name (A-Z, 0-9, '_')")
+        builtins[name] = tuple(sorted(_version(v, name) for v in vs))
+    return OpSet(builtins, _custom_from_json(data), flex)
+
+
+def flex_details_recorded(data: Mapping[str, Any]) -> bool:
+    """Does this op-set document record Flex ops with their type attributes?
+
+    Documents written before ``flex_details`` existed name Flex ops only.
+    """
+    if "op_set" in data:
+        data = data["op_set"]
+    return data.get("flex_details") is not None or not data.get("flex_ops")
 
 
 def _custom_from_json(data: Mapping[str, Any]) -> dict[str, Versions]:
     """Custom ops with versions; documents written before versions were recorded mean version 1."""
     versions = data.get("custom_op_versions") or {}
-    return {
-        str(name): tuple(sorted(int(v) for v in versions.get(name, (1,))))
-        for name in sorted(set(data.get("custom_ops", ())) | set(versions))
-    }
+    names = set(data.get("custom_ops", ())) | set(versions)
+    for name in names:
+        if not isinstance(name, str) or not name or not name.isprintable():
+            raise ValueError(f"custom op name {_shorten(str(name))} is empty or has control characters")
+    return {name: tuple(sorted(_version(v, name) for v in versions.get(name, (1,)))) for name in sorted(names)}
+
+
+def _version(value: Any, op: str) -> int:
+    """An op version from JSON: an integer in schema.fbs's int32 range, nothing else."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_VERSION:
+        raise ValueError(f"op {_shorten(op)} version {str(value)[:40]} is not an integer from 1 to {_MAX_VERSION}")
+    return value
+
+
+def loads(text: str) -> Any:
+    """Parse op-set JSON (ops.json, analyze output) strictly; ``ValueError`` for anything else.
+
+    Python's ``json`` accepts ``NaN``, ``Infinity`` and ``1e400`` (as inf),
+    which no JSON writer of ours produces, and lets deep nesting reach the
+    recursion limit; all of these are refused here with a reason, so callers
+    turn every bad document into one error line naming the file.
+    """
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError as e:
+        raise ValueError("nested too deeply") from e
+    _check_depth(data)
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _check_depth(data: Any) -> None:
+    """Refuse nesting deeper than :data:`MAX_JSON_DEPTH` (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((c, depth + 1) for c in children)
 
 
 def model_to_json(m: ModelOps) -> dict[str, Any]:

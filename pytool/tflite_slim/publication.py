@@ -10,7 +10,6 @@ here writes anywhere.
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from tflite_slim.coordinates import (
 )
 from tflite_slim.errors import UsageError
 from tflite_slim.layout import TENSORFLOW, layout_of
-from tflite_slim.opset import OpSet, dumps, opset_from_json
+from tflite_slim.opset import OpSet, dumps, loads, opset_from_json
 
 RECORD_NAME = "ops.json"
 RECORD_FORMAT_VERSION = 1
@@ -122,8 +121,8 @@ def parse_build_record(path: Path) -> BuildRecord:
     if not path.is_file():
         raise UsageError(f"{path}: build record not found")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        doc = loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
         raise UsageError(f"{path}: not a readable build record ({e}); rebuild with 'tflite-slim build'") from e
     try:
         if doc.get("format_version") != RECORD_FORMAT_VERSION:
@@ -213,7 +212,7 @@ def published_record(path: Path) -> bytes:
 
     Byte-stable (sorted keys), and the same for every build of the same plan.
     """
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc = loads(path.read_text(encoding="utf-8"))
     for key in UNPUBLISHED_RECORD_KEYS:
         doc.pop(key, None)
     return dumps(doc).encode("utf-8")

@@ -3,7 +3,10 @@
 Only four things are read: the ``operator_codes`` table, the subgraphs, their
 operators, and the custom options of Flex ops. Tensors and buffers (the
 weights) are never touched, so parse time does not grow with weight size; the
-file is memory-mapped so untouched pages are never read from disk either.
+file is read page by page as the parse asks (:class:`flatbuf.FileSource`), so
+untouched pages are never read from disk either. It is not memory-mapped: a
+file truncated while mapped and read kills the process with SIGBUS, where a
+short read is one error for that file.
 
 What the runtime must register is the *whole* operator_codes table: the
 TFLite interpreter resolves every entry when it loads the model, referenced or
@@ -17,16 +20,15 @@ benchmark show that the parse itself is independent of the weights.
 
 from __future__ import annotations
 
-import mmap
 import os
 from dataclasses import dataclass
 from typing import Optional
 
 from tflite_slim import files, schema
 from tflite_slim.errors import ModelError
-from tflite_slim.flatbuf import Buffer, FlatbufferError, Table, root
+from tflite_slim.flatbuf import Buffer, FileSource, FlatbufferError, Source, Table, as_source, root
 from tflite_slim.flex import FlexDecodeError, decode_flex_options
-from tflite_slim.opset import FlexOp, ModelOps, OpSet
+from tflite_slim.opset import FlexOp, ModelOps, OpSet, tf_op_name_problem
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,90 @@ class ParsedModel:
     referenced_opcodes: int = 0
 
 
-def resolve_opcode(table: Table) -> OpCodeEntry:
+#: Most bytes of custom codes and Flex options one model may make us decode.
+#: Real models need a few KB at most (the shared corpus of 236 models: 158
+#: bytes of custom codes and 1,141 bytes of custom options at the most), so
+#: this is far above anything real, and it bounds what a crafted file whose
+#: fields all point at one long string, or at overlapping ones, can cost.
+MAX_DECODED_BYTES = 16 << 20
+
+
+class _Decoder:
+    """Decodes each custom code and Flex options vector once, within a byte budget.
+
+    Flatbuffer fields are offsets, so any number of opcode entries or operators
+    may point at the same string or vector. Results are cached by where the
+    bytes start, and only first decodes count against the budget: the walk
+    stays linear in the file size whatever the offsets say. Distinct strings
+    and vectors of a well-formed model do not overlap, so together they never
+    exceed the file; past that (or :data:`MAX_DECODED_BYTES`) the file is
+    crafted and refused.
+    """
+
+    def __init__(self, buf: Source) -> None:
+        self.buf = buf
+        self.left = min(len(buf), MAX_DECODED_BYTES)
+        self.limit = self.left
+        self.codes: dict[int, tuple[str, str, str]] = {}
+        self.flex: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
+
+    def spend(self, n: int, what: str) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise FlatbufferError(
+                f"{what}: the model's custom codes and Flex options add up to more than {self.limit} bytes "
+                "(fields point at overlapping or repeated data: a crafted or corrupt file)"
+            )
+
+    def custom_code(self, table: Table) -> tuple[str, str, str]:
+        """``(kind, name, custom_code)`` of a CUSTOM entry: ``custom`` or ``flex``."""
+        span = table.byte_span(schema.OPCODE_CUSTOM_CODE)
+        if span is None or span[1] == 0:
+            raise FlatbufferError(f"{table.what}: CUSTOM operator code without a custom_code")
+        start, n = span
+        cached = self.codes.get(start)
+        if cached is None:
+            self.spend(n, table.what)
+            try:
+                code = self.buf[start : start + n].decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise FlatbufferError(f"{table.what}: custom_code is not UTF-8") from e
+            cached = _classify_custom_code(code, table.what)
+            self.codes[start] = cached
+        return cached
+
+    def flex_attrs(self, op: Table, entry: "OpCodeEntry") -> tuple[tuple[str, str], ...]:
+        """The type attributes of a Flex operator's NodeDef."""
+        span = _custom_options_span(self.buf, op)
+        cached = self.flex.get(span)
+        if cached is None:
+            start, n = span
+            self.spend(n, op.what)
+            try:
+                flex = decode_flex_options(self.buf[start : start + n])
+            except FlexDecodeError as e:
+                raise FlatbufferError(f"{op.what} ({entry.custom_code}): custom options: {e}") from e
+            cached = flex.attrs
+            self.flex[span] = cached
+        return cached
+
+
+def _classify_custom_code(code: str, what: str) -> tuple[str, str, str]:
+    prefix = schema.FLEX_PREFIX
+    # TensorFlow Lite treats every custom code starting with "Flex" as a Select
+    # TF op (IsFlexOp in tensorflow/lite/util.h) and asks TensorFlow for the
+    # rest of the name, so a rest that no TensorFlow op can have is refused
+    # here, before it reaches a report, a POM or a build.
+    if code.startswith(prefix) and len(code) > len(prefix):
+        name = code[len(prefix) :]
+        bad = tf_op_name_problem(name)
+        if bad:
+            raise FlatbufferError(f"{what}: custom code {code[:60]!r} marks a Flex op, but {bad}")
+        return "flex", name, code
+    return "custom", code, code
+
+
+def resolve_opcode(table: Table, decoder: Optional[_Decoder] = None) -> OpCodeEntry:
     """Classify one OperatorCode table from its raw fields.
 
     The builtin code is ``max(deprecated_builtin_code, builtin_code)``: old
@@ -73,66 +158,69 @@ def resolve_opcode(table: Table) -> OpCodeEntry:
         raise FlatbufferError(f"{table.what}: negative builtin code {code}")
     if code != schema.CUSTOM:
         return OpCodeEntry("builtin", schema.builtin_name(code), version)
-    custom_code = table.string(schema.OPCODE_CUSTOM_CODE)
-    if not custom_code:
-        raise FlatbufferError(f"{table.what}: CUSTOM operator code without a custom_code")
-    prefix = schema.FLEX_PREFIX
-    if custom_code.startswith(prefix) and len(custom_code) > len(prefix):
-        return OpCodeEntry("flex", custom_code[len(prefix) :], version, custom_code)
-    return OpCodeEntry("custom", custom_code, version, custom_code)
+    kind, name, custom_code = (decoder or _Decoder(table.buf)).custom_code(table)
+    return OpCodeEntry(kind, name, version, custom_code)
 
 
 def parse_model(buf: Buffer) -> ParsedModel:
     """Parse a whole model file's bytes (raises :class:`FlatbufferError`).
 
     ``buf`` is the whole file: large custom options are addressed by file
-    offset, outside the flatbuffer proper.
+    offset, outside the flatbuffer proper. Time and memory are linear in the
+    file size, for crafted files too (see :class:`_Decoder`).
     """
+    buf = as_source(buf)
     model = root(buf, schema.FILE_IDENTIFIER)
-    entries = [resolve_opcode(t) for t in model.tables(schema.MODEL_OPERATOR_CODES, "operator code")]
+    decoder = _Decoder(buf)
+    # Entries are resolved once per table: crafted vectors may repeat one.
+    resolved: dict[int, OpCodeEntry] = {}
+    entries: list[OpCodeEntry] = []
+    for i, pos in enumerate(model.positions(schema.MODEL_OPERATOR_CODES)):
+        entry = resolved.get(pos)
+        if entry is None:
+            entry = resolved[pos] = resolve_opcode(Table(buf, pos, f"operator code {i}"), decoder)
+        entries.append(entry)
     referenced = [False] * len(entries)
     flex_seen: set[FlexOp] = set()
-    # A well-formed model holds each operator once, so the operator entries and
-    # custom-option bytes we visit are bounded by the file size. Crafted
-    # offsets can make vectors share elements; these budgets keep the walk
-    # linear in the file size whatever the offsets say.
+    # A well-formed model holds each operator once, in one subgraph. Crafted
+    # offsets can point many subgraphs at one operator vector and many
+    # elements at one operator table: each vector and each table is read
+    # once (what it adds is already recorded), and the elements walked stay
+    # bounded by the file size whatever the offsets say.
+    walked_vectors: set[int] = set()
+    read_ops: dict[int, tuple[int, Optional[FlexOp]]] = {}
     budget_ops = len(buf) // 4
-    budget_bytes = len(buf)
     subgraphs = 0
     for sg in model.tables(schema.MODEL_SUBGRAPHS, "subgraph"):
         subgraphs += 1
-        for op in sg.tables(schema.SUBGRAPH_OPERATORS, f"{sg.what} operator"):
-            budget_ops -= 1
-            if budget_ops < 0:
-                raise FlatbufferError("operator vectors overlap (more operators than the file can hold)")
-            index = op.uint32(schema.OPERATOR_OPCODE_INDEX, 0)
-            if index >= len(entries):
-                raise FlatbufferError(
-                    f"{op.what}: opcode_index {index} outside the {len(entries)}-entry operator_codes table"
-                )
+        vec = sg.table_vector(schema.SUBGRAPH_OPERATORS)
+        if vec is None or vec[0] in walked_vectors:
+            continue
+        walked_vectors.add(vec[0])
+        budget_ops -= vec[1]
+        if budget_ops < 0:
+            raise FlatbufferError("operator vectors overlap (more operators than the file can hold)")
+        for i, pos in enumerate(sg.positions(schema.SUBGRAPH_OPERATORS)):
+            known = read_ops.get(pos)
+            if known is None:
+                known = _read_operator(Table(buf, pos, f"{sg.what} operator {i}"), entries, decoder)
+                read_ops[pos] = known
+            index, flex = known
             referenced[index] = True
-            entry = entries[index]
-            if entry.kind != "flex":
-                continue
-            options = _custom_options(buf, op)
-            budget_bytes -= len(options)
-            if budget_bytes < 0:
-                raise FlatbufferError("custom options overlap (more option bytes than the file holds)")
-            try:
-                flex = decode_flex_options(options)
-            except FlexDecodeError as e:
-                raise FlatbufferError(f"{op.what} ({entry.custom_code}): custom options: {e}") from e
-            flex_seen.add(FlexOp(entry.name, flex.attrs))
+            if flex is not None:
+                flex_seen.add(flex)
     builtins: dict[str, set[int]] = {}
     custom: dict[str, set[int]] = {}
+    flex_names = {f.name for f in flex_seen}
     for entry in entries:
         if entry.kind == "builtin":
             builtins.setdefault(entry.name, set()).add(entry.version)
         elif entry.kind == "custom":
             custom.setdefault(entry.name, set()).add(entry.version)
-        elif not any(f.name == entry.name for f in flex_seen):
+        elif entry.name not in flex_names:
             # A Flex entry no operator uses: the runtime still resolves it, but
             # there is no NodeDef to tell its type attributes.
+            flex_names.add(entry.name)
             flex_seen.add(FlexOp(entry.name))
     ops = OpSet(
         {k: tuple(sorted(v)) for k, v in sorted(builtins.items())},
@@ -143,8 +231,19 @@ def parse_model(buf: Buffer) -> ParsedModel:
     return ParsedModel(subgraphs, ops, unreferenced, len(entries), sum(referenced))
 
 
-def _custom_options(buf: Buffer, op: Table) -> bytes:
-    """The operator's custom options, inline or (models > 2 GB) after the flatbuffer."""
+def _read_operator(op: Table, entries: list[OpCodeEntry], decoder: _Decoder) -> tuple[int, Optional[FlexOp]]:
+    """The operator's opcode index, and the Flex op it runs (``None`` for other ops)."""
+    index = op.uint32(schema.OPERATOR_OPCODE_INDEX, 0)
+    if index >= len(entries):
+        raise FlatbufferError(f"{op.what}: opcode_index {index} outside the {len(entries)}-entry operator_codes table")
+    entry = entries[index]
+    if entry.kind != "flex":
+        return index, None
+    return index, FlexOp(entry.name, decoder.flex_attrs(op, entry))
+
+
+def _custom_options_span(buf: Source, op: Table) -> tuple[int, int]:
+    """Where the operator's custom options lie: inline, or (models > 2 GB) after the flatbuffer."""
     offset = op.uint64(schema.OPERATOR_LARGE_CUSTOM_OPTIONS_OFFSET, 0)
     # schema.fbs: "the offset is ... only valid if > 1".
     if offset > 1:
@@ -153,12 +252,12 @@ def _custom_options(buf: Buffer, op: Table) -> bytes:
             raise FlatbufferError(
                 f"{op.what}: large custom options at {offset}+{size} lie outside the {len(buf)}-byte file"
             )
-        return bytes(buf[offset : offset + size])
-    return op.bytes_(schema.OPERATOR_CUSTOM_OPTIONS) or b""
+        return offset, size
+    return op.byte_span(schema.OPERATOR_CUSTOM_OPTIONS) or (0, 0)
 
 
 def read_model(path: str, sha256: Optional[str] = None) -> ModelOps:
-    """Analyze the model file at ``path`` (memory-mapped).
+    """Analyze the model file at ``path`` (read as the parse asks, see :class:`flatbuf.FileSource`).
 
     ``sha256`` may be passed when already known; otherwise the file is hashed
     with :func:`file_sha256`. Raises :class:`ModelError` for anything that is
@@ -169,8 +268,7 @@ def read_model(path: str, sha256: Optional[str] = None) -> ModelOps:
             size = os.fstat(f.fileno()).st_size
             if size < 8:
                 raise ModelError(path, f"file too short ({size} bytes) to be a TFLite model")
-            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                parsed = parse_model(mm)
+            parsed = parse_model(FileSource(f.fileno(), size))
     except FlatbufferError as e:
         raise ModelError(path, str(e)) from e
     except (OSError, ValueError) as e:

@@ -7,7 +7,7 @@ import sys
 
 from tflite_slim import runcheck
 from tflite_slim.analysis import AnalyzeSettings, analyze
-from tflite_slim.coverage import load_runtime_ops, uncovered
+from tflite_slim.coverage import load_runtime, uncovered
 from tflite_slim.discover import DEFAULT_GLOBS
 
 
@@ -16,8 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "verify",
         help="check that a built runtime (its ops.json) carries every op the models need",
         description=(
-            "Exit status: 0 every model is covered; 1 some op/version is missing (each listed with the models "
-            "needing it) or a model could not be read; 2 usage error."
+            "Flex ops are compared with their type attributes (T=DT_...). Exit status: 0 every model is covered; "
+            "1 some op/version is missing (each listed with the models needing it) or a model could not be read; "
+            "2 usage error (including an OPS_JSON that cannot be used)."
         ),
     )
     p.add_argument(
@@ -36,15 +37,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    runtime = load_runtime_ops(args.ops)
+    runtime = load_runtime(args.ops)
+    if runtime.warning:
+        print(f"warning: {runtime.warning}", file=sys.stderr)
     if args.run_interpreter:
         runcheck.require()  # before the analysis: a missing package is the one thing to say
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
     paths = [m.path for m in result.models]
-    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime, paths, args.ops))
+    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, args.ops))
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
-    missing = uncovered(runtime, result.models)
+    missing = uncovered(runtime.ops, result.models, runtime.flex_by_name)
     if missing:
         print(
             f"error: the runtime in {args.ops} lacks {len(missing)} op(s) that the models need; "
