@@ -34,8 +34,8 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import modelmaker as mm  # noqa: E402
-from tflite_slim.flatbuf import FileSource  # noqa: E402
-from tflite_slim.reader import parse_model, read_model  # noqa: E402
+from tflite_slim.analysis.flatbuf import FileSource  # noqa: E402
+from tflite_slim.analysis.reader import parse_model, read_model  # noqa: E402
 
 
 def _model(weights: int) -> bytes:

@@ -26,7 +26,7 @@ import hostile  # noqa: E402
 _MEASURE = """
 import json, resource, sys, time
 from tflite_slim.errors import ModelError
-from tflite_slim.reader import read_model
+from tflite_slim.analysis.reader import read_model
 start = time.perf_counter()
 try:
     read_model(sys.argv[1])

@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fake_build import make_aar  # noqa: E402
-from tflite_slim import mavenlocal, publication  # noqa: E402
-from tflite_slim.coordinates import Coordinates  # noqa: E402
+from tflite_slim.maven import mavenlocal, publication  # noqa: E402
+from tflite_slim.maven.coordinates import Coordinates  # noqa: E402
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Optional, Sequence
 
-from tflite_slim.opset import FlexOp, OpSet, opset_to_json
+from tflite_slim.analysis.opset import FlexOp, OpSet, opset_to_json
 
 BASIC = OpSet({"ADD": (1, 2), "CONV_2D": (1, 2, 3), "SOFTMAX": (1,)}, ("Convolution2DTransposeBias",), ())
 WITH_FLEX = OpSet({"ADD": (1,)}, (), (FlexOp("AddV2", (("T", "DT_FLOAT"),)), FlexOp("Erf")))

@@ -10,9 +10,9 @@ from lxml import etree
 
 from fake_build import BASIC, WITH_FLEX, make_build_out
 from repo_server import RepoServer
-from tflite_slim import remote, repometa
+from tflite_slim.maven import remote, repometa
 from tflite_slim.cli import main
-from tflite_slim.coordinates import Coordinates
+from tflite_slim.maven.coordinates import Coordinates
 from tflite_slim.errors import UsageError
 
 METADATA_XSD = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import modelmaker as mm
-from tflite_slim.analysis import AnalyzeSettings, analyze, analyze_files, needed_by
-from tflite_slim.opset import FlexOp, opset_from_json
+from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze, analyze_files, needed_by
+from tflite_slim.analysis.opset import FlexOp, opset_from_json
 
 
 def test_bad_files_do_not_stop_the_others(models: Path) -> None:

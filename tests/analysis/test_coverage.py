@@ -10,9 +10,9 @@ import pytest
 
 import modelmaker as mm
 from fake_build import WITH_FLEX, make_build_out
-from tflite_slim.coverage import load_runtime, load_runtime_ops, uncovered
+from tflite_slim.analysis.coverage import load_runtime, load_runtime_ops, uncovered
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import FlexOp, ModelOps, OpSet, dumps, opset_to_json
+from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet, dumps, opset_to_json
 
 RUNTIME = OpSet({"ADD": (1, 2), "CONV_2D": (1, 2, 3)}, ("Foo",), (FlexOp("AddV2", (("T", "DT_FLOAT"),)),))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tflite_slim.discover import find_models
+from tflite_slim.analysis.discover import find_models
 from tflite_slim.errors import UsageError
 
 

@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from tflite_slim.flatbuf import FlatbufferError, Table, root
+from tflite_slim.analysis.flatbuf import FlatbufferError, Table, root
 
 
 def _layout(fields: list, extra: bytes = b"") -> bytes:

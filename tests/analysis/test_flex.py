@@ -9,8 +9,8 @@ import pytest
 from flatbuffers import flexbuffers
 
 import modelmaker as mm
-from tflite_slim.flex import FlexDecodeError, decode_flex_options
-from tflite_slim.opset import FlexOp
+from tflite_slim.analysis.flex import FlexDecodeError, decode_flex_options
+from tflite_slim.analysis.opset import FlexOp
 
 
 @pytest.mark.parametrize(

@@ -23,9 +23,9 @@ import pytest
 import hostile
 import modelmaker as mm
 from tflite_slim.errors import ModelError
-from tflite_slim.flatbuf import FlatbufferError
-from tflite_slim.opset import FlexOp
-from tflite_slim.reader import parse_model, read_model
+from tflite_slim.analysis.flatbuf import FlatbufferError
+from tflite_slim.analysis.opset import FlexOp
+from tflite_slim.analysis.reader import parse_model, read_model
 
 #: Real models with Flex ops, several subgraphs, custom ops, old writers.
 CORPUS_SEEDS = [
@@ -167,7 +167,7 @@ HOSTILE_MAX_PEAK_MB = 200
 _MEASURE = """
 import json, resource, sys, time
 from tflite_slim.errors import ModelError
-from tflite_slim.reader import read_model
+from tflite_slim.analysis.reader import read_model
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression fails, it does not swap
 start = time.perf_counter()
 try:

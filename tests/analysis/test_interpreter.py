@@ -1,7 +1,7 @@
 """The op set tflite-slim computes, cross-checked with the real LiteRT interpreter (PyPI ``ai-edge-litert``).
 
 API relied on (``ai_edge_litert.interpreter``, pinned in pyproject's ``[test]``
-and ``[run]`` extras; see :mod:`tflite_slim.runcheck`):
+and ``[run]`` extras; see :mod:`tflite_slim.analysis.runcheck`):
 
 * ``Interpreter(model_path=..., experimental_op_resolver_type=
   OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)``: building the interpreter
@@ -32,10 +32,11 @@ from pathlib import Path
 
 import pytest
 
-from tflite_slim import cli, reader, runcheck
+from tflite_slim import cli
+from tflite_slim.analysis import reader, runcheck
 from tflite_slim.errors import ModelError, UsageError
-from tflite_slim.opset import FlexOp, OpSet, opset_to_json
-from tflite_slim.registration import custom_ops_needing_sources
+from tflite_slim.analysis.opset import FlexOp, OpSet, opset_to_json
+from tflite_slim.build.registration import custom_ops_needing_sources
 
 #: Refusals that are about the model's tensors or format, not about an op the runtime lacks.
 MODEL_REFUSALS = (
@@ -160,7 +161,7 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
     fake = tmp_path / "python"
     fake.write_text(
         "#!/bin/sh\n"
-        "shift 2\n"  # -m tflite_slim.runcheck
+        "shift 2\n"  # -m tflite_slim.analysis.runcheck
         'if [ "$1" = boom ]; then kill -ABRT $$; fi\n'
         'printf \'tflite-slim-runcheck {"path": "%s", "ops": [["ADD", 2, false, true]], "error": null, "mismatch": null}\\n\' "$1"\n'
         'if [ "$2" = boom ]; then kill -ABRT $$; fi\n'

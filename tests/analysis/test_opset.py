@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tflite_slim.opset import (
+from tflite_slim.analysis.opset import (
     FlexOp,
     ModelFailure,
     ModelOps,

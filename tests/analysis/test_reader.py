@@ -15,9 +15,9 @@ import pytest
 import modelmaker as mm
 from conftest import SHARED_MODELS
 from tflite_slim.errors import ModelError
-from tflite_slim.flatbuf import FileSource, FlatbufferError
-from tflite_slim.opset import FlexOp
-from tflite_slim.reader import file_sha256, parse_model, read_model
+from tflite_slim.analysis.flatbuf import FileSource, FlatbufferError
+from tflite_slim.analysis.opset import FlexOp
+from tflite_slim.analysis.reader import file_sha256, parse_model, read_model
 
 
 def _corpus_keys() -> list:
@@ -322,7 +322,7 @@ def test_read_model_missing_file_and_directory(tmp_path: Path) -> None:
 
 _TRUNCATE_DURING_PARSE = """
 import json, os, sys
-from tflite_slim import analysis, reader
+from tflite_slim.analysis import analyzer, reader
 
 victim = sys.argv[-1]
 original = reader.parse_model
@@ -336,7 +336,7 @@ def parse_while_truncated(buf):
     return original(buf)
 
 reader.parse_model = parse_while_truncated
-result = analysis.analyze_files(sys.argv[1:-1])
+result = analyzer.analyze_files(sys.argv[1:-1])
 print(json.dumps({"models": [m.path for m in result.models], "failures": [[f.path, f.error] for f in result.failures]}))
 """
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import modelmaker as mm
-from tflite_slim.analysis import Analysis, AnalyzeSettings, analyze
+from tflite_slim.analysis.analyzer import Analysis, AnalyzeSettings, analyze
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import ModelFailure
-from tflite_slim.report import human_size, render_html, render_text, write_text_atomic
+from tflite_slim.analysis.opset import ModelFailure
+from tflite_slim.analysis.report import human_size, render_html, render_text, write_text_atomic
 
 
 def test_text_report(models: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tflite_slim import schema
+from tflite_slim.analysis import schema
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from standin.workspace import BAZEL, make_android_ndk, make_android_sdk, make_tensorflow_workspace
-from tflite_slim.android import (
+from tflite_slim.build.android import (
     AndroidConfig,
     configure_env,
     configure_hint,

@@ -14,12 +14,13 @@ from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
 from standin import tffiles
 from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
-from tflite_slim import process, tfscripts
-from tflite_slim.backends import DockerBazel, Package
-from tflite_slim.builder import BuildSettings, build, prepare
+from tflite_slim import process
+from tflite_slim.build import tfscripts
+from tflite_slim.build.backends import DockerBazel, Package
+from tflite_slim.build.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
-from tflite_slim.opset import FlexOp, OpSet
-from tflite_slim.plan import BuildPlan
+from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.build.plan import BuildPlan
 
 
 def fake_aar(path: Path, abis, so) -> None:

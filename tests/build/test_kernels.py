@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from standin import tffiles
-from tflite_slim.kernels import (
+from tflite_slim.build.kernels import (
     FIRST_RELEASE,
     check_tree,
     declared_builtin_kernels,
@@ -15,9 +15,9 @@ from tflite_slim.kernels import (
     provided_custom_ops,
     summary,
 )
-from tflite_slim.opset import FlexOp, OpSet
-from tflite_slim.registration import TFLITE_PROVIDED_CUSTOM_OPS, kernels_header
-from tflite_slim.schema import BUILTIN_OPERATOR_NAMES
+from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.build.registration import TFLITE_PROVIDED_CUSTOM_OPS, kernels_header
+from tflite_slim.analysis.schema import BUILTIN_OPERATOR_NAMES
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:

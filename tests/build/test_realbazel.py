@@ -34,13 +34,13 @@ import pytest
 
 import modelmaker as mm
 from standin.workspace import CONFIGURE_PY, make_android_ndk, make_android_sdk
-from tflite_slim import bazelversion
-from tflite_slim.builder import BuildSettings, prepare
-from tflite_slim.buildfile import FLEX_LIBRARY, FLEX_TARGET, RUNTIME_LIBRARY, RUNTIME_TARGET
-from tflite_slim.reader import read_model
+from tflite_slim.build import bazelversion
+from tflite_slim.build.builder import BuildSettings, prepare
+from tflite_slim.build.buildfile import FLEX_LIBRARY, FLEX_TARGET, RUNTIME_LIBRARY, RUNTIME_TARGET
+from tflite_slim.analysis.reader import read_model
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-WORKSPACE_FILES = Path(__file__).resolve().parent / "realbazel"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WORKSPACE_FILES = Path(__file__).resolve().parents[1] / "realbazel"
 NPM_BAZEL_DIR = REPO_ROOT / ".ci" / "tools" / "node_modules" / "@bazel" / "bazel-linux_x64"
 #: bazel-bootstrap's client; /usr/bin/bazel is Bazel's wrapper script, which picks a binary by .bazelversion.
 DEBIAN_BAZEL = Path("/usr/bin/bazel-4")

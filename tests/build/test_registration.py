@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import FlexOp, OpSet
-from tflite_slim.registration import (
+from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.build.registration import (
     TFLITE_PROVIDED_CUSTOM_OPS,
     check_custom_ops,
     custom_ops_needing_sources,

@@ -12,7 +12,7 @@ from typing import Optional
 
 import pytest
 
-from tflite_slim import tarball
+from tflite_slim.build import tarball
 from tflite_slim.errors import NetworkError
 
 TOP = "tensorflow-2.16.1"

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from standin import tffiles
-from tflite_slim import tfscripts
-from tflite_slim.tfscripts import (
+from tflite_slim.build import tfscripts
+from tflite_slim.build.tfscripts import (
     ABIS_FLAG,
     FLEX_LABEL,
     RUNTIME_LABEL,

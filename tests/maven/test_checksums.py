@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tflite_slim.checksums import EXTENSIONS, checksum_files, digest, parse_checksum, with_checksums
+from tflite_slim.maven.checksums import EXTENSIONS, checksum_files, digest, parse_checksum, with_checksums
 
 
 @pytest.mark.parametrize(

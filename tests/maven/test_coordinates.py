@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tflite_slim.coordinates import (
+from tflite_slim.maven.coordinates import (
     CoordinateChoice,
     Coordinates,
     default_version,

@@ -13,11 +13,11 @@ import pytest
 from lxml import etree
 
 from fake_build import BASIC, WITH_FLEX, make_aar, make_build_out
-from tflite_slim import mavenlocal, publication, repometa
-from tflite_slim.coordinates import CoordinateChoice, Coordinates
+from tflite_slim.maven import mavenlocal, publication, repometa
+from tflite_slim.maven.coordinates import CoordinateChoice, Coordinates
 from tflite_slim.errors import MavenError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 METADATA_XSD = REPO_ROOT.parent / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"
 NOW = 1767225600.0  # 2026-01-01T00:00:00Z
 RUNTIME = Coordinates("io.tfliteslim", "tensorflow-lite", "any")  # parse() only compares group and artifact
@@ -354,8 +354,8 @@ def test_crash_after_the_swap_drops_the_aside_copy(tmp_path: Path) -> None:
 _KILLED_INSTALL = """
 import os, signal, sys
 from pathlib import Path
-from tflite_slim import mavenlocal, publication
-from tflite_slim.coordinates import CoordinateChoice
+from tflite_slim.maven import mavenlocal, publication
+from tflite_slim.maven.coordinates import CoordinateChoice
 
 real, calls = mavenlocal._rename, []
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tflite_slim import pom
-from tflite_slim.coordinates import Coordinates
-from tflite_slim.opset import FlexOp, OpSet
+from tflite_slim.maven import pom
+from tflite_slim.maven.coordinates import Coordinates
+from tflite_slim.analysis.opset import FlexOp, OpSet
 
 NS = {"m": pom.POM_NS}
 RUNTIME = Coordinates("io.tfliteslim", "tensorflow-lite", "2.16.1-slim-0123456789ab")

@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from fake_build import BASIC, WITH_FLEX, make_aar, make_build_out
-from tflite_slim import publication
-from tflite_slim.coordinates import CoordinateChoice, Coordinates
+from tflite_slim.maven import publication
+from tflite_slim.maven.coordinates import CoordinateChoice, Coordinates
 from tflite_slim.errors import UsageError
 
 NS = {"m": "http://maven.apache.org/POM/4.0.0"}

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tflite_slim import repometa
-from tflite_slim.coordinates import Coordinates
+from tflite_slim.maven import repometa
+from tflite_slim.maven.coordinates import Coordinates
 
 C = Coordinates("io.tfliteslim", "tensorflow-lite", "2.0")
-METADATA_XSD = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"
+METADATA_XSD = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "repository-metadata-1.1.0.xsd"
 
 # What Maven 3.8's install plugin leaves (no namespace), trimmed to the essentials.
 MAVEN_38 = b"""<?xml version="1.0" encoding="UTF-8"?>

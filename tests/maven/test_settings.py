@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tflite_slim import settings
+from tflite_slim.maven import settings
 from tflite_slim.errors import MavenError, UsageError
 
 

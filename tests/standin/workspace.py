@@ -95,10 +95,10 @@ def builtin_op_kernels_h(version: str) -> str:
 
     Derived from the schema's op list, leaving out the codes no release has a
     kernel for and the ops first shipped after ``version`` (TensorFlow's
-    runtime_version table, as tflite_slim.kernels records it).
+    runtime_version table, as tflite_slim.build.kernels records it).
     """
-    from tflite_slim.kernels import FIRST_RELEASE, NEVER_KERNELS
-    from tflite_slim.schema import BUILTIN_OPERATOR_NAMES
+    from tflite_slim.build.kernels import FIRST_RELEASE, NEVER_KERNELS
+    from tflite_slim.analysis.schema import BUILTIN_OPERATOR_NAMES
 
     def key(v: str) -> tuple:
         return tuple(int(x) for x in v.split("-")[0].split("."))
@@ -181,7 +181,7 @@ _LITERT_ANDROID_LINES = _ANDROID_LINES.replace('ANDROID_NDK_API_LEVEL="21"', 'AN
 
 def _kernel_header(guard: str) -> str:
     """``builtin_op_kernels.h`` as the tree has it: ``Register_<OP>()`` for every builtin op with a kernel."""
-    from tflite_slim import schema
+    from tflite_slim.analysis import schema
 
     skip = {"CUSTOM", "DELEGATE", "PLACEHOLDER_FOR_GREATER_OP_CODES"}
     names = sorted({schema.builtin_name(c) for c in range(256)} - skip)

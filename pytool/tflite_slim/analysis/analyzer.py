@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from tflite_slim.discover import DEFAULT_GLOBS, find_models
+from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ModelError
-from tflite_slim.opset import ModelFailure, ModelOps, OpSet, analysis_to_json
-from tflite_slim.reader import read_model
+from tflite_slim.analysis.opset import ModelFailure, ModelOps, OpSet, analysis_to_json
+from tflite_slim.analysis.reader import read_model
 
 
 @dataclass(frozen=True)

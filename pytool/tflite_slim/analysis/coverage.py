@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import ModelOps, OpSet, flex_details_recorded, loads, opset_from_json
+from tflite_slim.analysis.opset import ModelOps, OpSet, flex_details_recorded, loads, opset_from_json
 
 
 @dataclass(frozen=True)

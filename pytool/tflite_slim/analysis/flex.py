@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Iterator, Tuple, Union
 
-from tflite_slim.opset import FlexOp, flex_attr_problem
-from tflite_slim.schema import data_type_name
+from tflite_slim.analysis.opset import FlexOp, flex_attr_problem
+from tflite_slim.analysis.schema import data_type_name
 
 #: DataType values a type attribute can hold (types.proto): 1..99 are types,
 #: 101..199 their ``_REF`` forms; 0 is DT_INVALID. Values above our table but

@@ -24,11 +24,12 @@ import os
 from dataclasses import dataclass
 from typing import Optional
 
-from tflite_slim import files, schema
+from tflite_slim import files
+from tflite_slim.analysis import schema
 from tflite_slim.errors import ModelError
-from tflite_slim.flatbuf import Buffer, FileSource, FlatbufferError, Source, Table, as_source, root
-from tflite_slim.flex import FlexDecodeError, decode_flex_options
-from tflite_slim.opset import FlexOp, ModelOps, OpSet, tf_op_name_problem
+from tflite_slim.analysis.flatbuf import Buffer, FileSource, FlatbufferError, Source, Table, as_source, root
+from tflite_slim.analysis.flex import FlexDecodeError, decode_flex_options
+from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet, tf_op_name_problem
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import os
 from typing import Iterable, Sequence
 
 from tflite_slim import files
-from tflite_slim.analysis import Analysis
+from tflite_slim.analysis.analyzer import Analysis
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import FlexOp, ModelOps, OpSet
-from tflite_slim.registration import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
+from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet
+from tflite_slim.build.registration import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 
 
 def human_size(n: int) -> str:

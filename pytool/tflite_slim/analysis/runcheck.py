@@ -27,7 +27,7 @@ interpreter resolved. Ops of subgraphs other than the first come from that
 schema module alone (the interpreter resolved them when it was built).
 
 Native code can abort on a malformed model, so models are loaded in a child
-Python process (``python -m tflite_slim.runcheck MODEL...``, one JSON line per
+Python process (``python -m tflite_slim.analysis.runcheck MODEL...``, one JSON line per
 model); a child that dies is restarted after the model it died on.
 """
 
@@ -40,8 +40,8 @@ from typing import Any, Optional, Sequence, TextIO
 
 from tflite_slim import process
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import OpSet
-from tflite_slim.registration import FLEX_PREFIX
+from tflite_slim.analysis.opset import OpSet
+from tflite_slim.build.registration import FLEX_PREFIX
 
 #: The interpreter version the tests pin (pyproject ``[run]`` / ``[test]`` extras).
 PINNED = "ai-edge-litert==2.3.0"
@@ -136,7 +136,7 @@ def load_all(paths: Sequence[str], python: str = sys.executable) -> list[Interpr
     pending = list(paths)
     while pending:
         batch = pending[:_BATCH]
-        done = process.run([python, "-m", "tflite_slim.runcheck", *batch], check=False,
+        done = process.run([python, "-m", "tflite_slim.analysis.runcheck", *batch], check=False,
                            what="the LiteRT interpreter")
         lines = [json.loads(line[len(_LINE):]) for line in done.stdout.splitlines() if line.startswith(_LINE)]
         for path, data in zip(batch, lines):

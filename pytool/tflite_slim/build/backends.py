@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from tflite_slim import bazelversion, process, tfscripts
+from tflite_slim import process
+from tflite_slim.build import bazelversion, tfscripts
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
-from tflite_slim.plan import BuildPlan, bazel_build_argv
+from tflite_slim.build.plan import BuildPlan, bazel_build_argv
 
 TF_GIT_URL = "https://github.com/tensorflow/tensorflow.git"
 DOCKER_IMAGE = "tflite-builder"

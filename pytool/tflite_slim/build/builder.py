@@ -1,10 +1,10 @@
 """``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
 
 Order of work: read the models and check custom ops (before anything slow),
-find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.layout`) and
+find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.build.layout`) and
 (local builds) its Android settings, read what that revision's own build files
-say (:mod:`tflite_slim.tfscripts`), check that the tree can register every op
-(:mod:`tflite_slim.kernels`), compute the plan, then either describe it
+say (:mod:`tflite_slim.build.tfscripts`), check that the tree can register every op
+(:mod:`tflite_slim.build.kernels`), compute the plan, then either describe it
 (``dry_run``), reuse the cached AARs for that plan, or build, check and finish
 the AARs and cache them. A tree we downloaded is configured for Android just
 before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from tflite_slim import aar, android, files, kernels, reader, tfscripts
-from tflite_slim.backends import DockerBazel, LocalBazel, Package
-from tflite_slim.buildfile import (
+from tflite_slim import files
+from tflite_slim.analysis import reader
+from tflite_slim.build import aar, android, kernels, tfscripts
+from tflite_slim.build.backends import DockerBazel, LocalBazel, Package
+from tflite_slim.build.buildfile import (
     FLEX_TARGET,
     RUNTIME_TARGET,
     BuildFileSpec,
@@ -31,14 +33,14 @@ from tflite_slim.buildfile import (
     render_build_file,
     source_file_names,
 )
-from tflite_slim.cache import BuildCache, cache_root
+from tflite_slim.build.cache import BuildCache, cache_root
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.layout import LITERT, TENSORFLOW, SourceLayout
-from tflite_slim.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
-from tflite_slim.plan import BuildPlan, SourceFile, build_flags_for, package_path
-from tflite_slim.registration import check_custom_ops, render_registration
-from tflite_slim.tfsource import (
+from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
+from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
+from tflite_slim.build.plan import BuildPlan, SourceFile, build_flags_for, package_path
+from tflite_slim.build.registration import check_custom_ops, render_registration
+from tflite_slim.build.tfsource import (
     TensorflowSource,
     cached_source,
     check_android_configured,
@@ -330,7 +332,7 @@ def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
 def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_model: dict,
                      src_names: dict[str, str], layout: SourceLayout = TENSORFLOW,
                      ) -> tuple[list[str], Optional[str]]:
-    """The early kernel check (see :mod:`tflite_slim.kernels`): (one error line or none, why it was skipped)."""
+    """The early kernel check (see :mod:`tflite_slim.build.kernels`): (one error line or none, why it was skipped)."""
     if tree is None:
         return [], "kernel check skipped: " + (f"checkpoint {s.checkpoint} is cloned in the container"
                                                if s.checkpoint else "the TensorFlow source is not downloaded yet")

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Mapping, Optional
 
-from tflite_slim.opset import dumps
+from tflite_slim.analysis.opset import dumps
 
 ENV_CACHE = "TFLITE_SLIM_CACHE"
 PLAN_FILE = "plan.json"

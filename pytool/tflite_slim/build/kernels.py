@@ -24,7 +24,7 @@ Facts from TensorFlow's sources (read, not copied):
   the ops added after 2.0 gives :data:`FIRST_RELEASE`.
 
 A LiteRT tree keeps the same files under ``tflite/``: every path here derives
-from ``tflite_path`` (:data:`tflite_slim.registration.TFLITE_PATH` by default).
+from ``tflite_path`` (:data:`tflite_slim.build.registration.TFLITE_PATH` by default).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
-from tflite_slim.opset import OpSet
-from tflite_slim.registration import (
+from tflite_slim.analysis.opset import OpSet
+from tflite_slim.build.registration import (
     FLEX_PREFIX,
     TFLITE_PATH,
     TFLITE_PROVIDED_CUSTOM_OPS,

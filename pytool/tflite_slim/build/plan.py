@@ -16,12 +16,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
-from tflite_slim import tfscripts
-from tflite_slim.android import AndroidConfig
-from tflite_slim.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.build import tfscripts
+from tflite_slim.build.android import AndroidConfig
+from tflite_slim.build.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
-from tflite_slim.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
-from tflite_slim.opset import OpSet, digest, opset_to_json
+from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
+from tflite_slim.analysis.opset import OpSet, digest, opset_to_json
 
 #: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
 KNOWN_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
@@ -50,7 +50,7 @@ def build_flags_for(
     """Per-target ``bazel build`` options (ABI flag as a placeholder).
 
     For TensorFlow, build_aar.sh's per-label flags: ``flags`` is what
-    :func:`tflite_slim.tfscripts.read_build_flags` read from the tree; None
+    :func:`tflite_slim.build.tfscripts.read_build_flags` read from the tree; None
     means the newest script's (:data:`tfscripts.KNOWN_BUILD_FLAGS`). For
     LiteRT, whose build_aar.sh still names TensorFlow's labels, the layout's.
     """

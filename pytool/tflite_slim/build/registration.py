@@ -33,7 +33,7 @@ import re
 from typing import Iterable, Mapping, Sequence, Tuple
 
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import OpSet
+from tflite_slim.analysis.opset import OpSet
 
 #: Prefix of the custom code of a Select TF op (``tensorflow/lite/util.h``, kFlexCustomCodePrefix).
 FLEX_PREFIX = "Flex"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tflite_slim.analysis import AnalyzeSettings, analyze
-from tflite_slim.discover import DEFAULT_GLOBS
-from tflite_slim.opset import dumps
-from tflite_slim.report import render_html, render_text, write_text_atomic
+from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
+from tflite_slim.analysis.discover import DEFAULT_GLOBS
+from tflite_slim.analysis.opset import dumps
+from tflite_slim.analysis.report import render_html, render_text, write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Optional
 
-from tflite_slim import remote, settings
+from tflite_slim.maven import remote, settings
 from tflite_slim.commands.install import add_coordinate_options, publication_from_args
 from tflite_slim.errors import UsageError
 from tflite_slim.http import HttpClient

@@ -6,10 +6,11 @@ import argparse
 import os
 from pathlib import Path
 
-from tflite_slim import files, mavenlocal, publication, settings
-from tflite_slim.coordinates import CoordinateChoice, Coordinates
+from tflite_slim import files
+from tflite_slim.maven import mavenlocal, publication, settings
+from tflite_slim.maven.coordinates import CoordinateChoice, Coordinates
 from tflite_slim.errors import UsageError
-from tflite_slim.opset import dumps
+from tflite_slim.analysis.opset import dumps
 
 
 def add_coordinate_options(p: argparse.ArgumentParser) -> None:

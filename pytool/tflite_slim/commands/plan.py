@@ -15,9 +15,10 @@ import json
 import sys
 from typing import Any
 
-from tflite_slim import builder, files
+from tflite_slim import files
+from tflite_slim.build import builder
 from tflite_slim.commands import build
-from tflite_slim.coordinates import CoordinateChoice, resolve
+from tflite_slim.maven.coordinates import CoordinateChoice, resolve
 
 
 def _build_parser() -> argparse.ArgumentParser:

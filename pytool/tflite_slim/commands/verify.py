@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tflite_slim import runcheck
-from tflite_slim.analysis import AnalyzeSettings, analyze
-from tflite_slim.coverage import load_runtime, uncovered
-from tflite_slim.discover import DEFAULT_GLOBS
+from tflite_slim.analysis import runcheck
+from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
+from tflite_slim.analysis.coverage import load_runtime, uncovered
+from tflite_slim.analysis.discover import DEFAULT_GLOBS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -38,11 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
-from tflite_slim import files, repometa
-from tflite_slim.checksums import ALGORITHMS, EXTENSIONS, parse_checksum
-from tflite_slim.coordinates import Coordinates
+from tflite_slim import files
+from tflite_slim.maven import repometa
+from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, parse_checksum
+from tflite_slim.maven.coordinates import Coordinates
 from tflite_slim.errors import MavenError
-from tflite_slim.publication import Artifact, Publication
+from tflite_slim.maven.publication import Artifact, Publication
 
 try:
     import fcntl

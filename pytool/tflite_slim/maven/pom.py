@@ -19,9 +19,9 @@ from typing import Optional, Sequence
 
 from lxml import etree
 
-from tflite_slim.coordinates import Coordinates
-from tflite_slim.layout import TENSORFLOW
-from tflite_slim.opset import OpSet
+from tflite_slim.maven.coordinates import Coordinates
+from tflite_slim.build.layout import TENSORFLOW
+from tflite_slim.analysis.opset import OpSet
 
 POM_NS = "http://maven.apache.org/POM/4.0.0"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from tflite_slim import pom
-from tflite_slim.coordinates import (
+from tflite_slim.maven import pom
+from tflite_slim.maven.coordinates import (
     OPS_CLASSIFIER,
     OPS_EXTENSION,
     CoordinateChoice,
@@ -25,8 +25,8 @@ from tflite_slim.coordinates import (
     resolve,
 )
 from tflite_slim.errors import UsageError
-from tflite_slim.layout import TENSORFLOW, layout_of
-from tflite_slim.opset import OpSet, dumps, loads, opset_from_json
+from tflite_slim.build.layout import TENSORFLOW, layout_of
+from tflite_slim.analysis.opset import OpSet, dumps, loads, opset_from_json
 
 RECORD_NAME = "ops.json"
 RECORD_FORMAT_VERSION = 1

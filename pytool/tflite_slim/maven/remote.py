@@ -22,12 +22,12 @@ from typing import Callable, Optional
 
 import requests
 
-from tflite_slim import repometa
-from tflite_slim.checksums import ALGORITHMS, checksum_files, parse_checksum
-from tflite_slim.coordinates import Coordinates
+from tflite_slim.maven import repometa
+from tflite_slim.maven.checksums import ALGORITHMS, checksum_files, parse_checksum
+from tflite_slim.maven.coordinates import Coordinates
 from tflite_slim.errors import MavenError, UsageError
 from tflite_slim.http import HttpClient, redact_url
-from tflite_slim.publication import Artifact, FileSpec, Publication
+from tflite_slim.maven.publication import Artifact, FileSpec, Publication
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Optional
 
 from lxml import etree
 
-from tflite_slim.coordinates import Coordinates
+from tflite_slim.maven.coordinates import Coordinates
 
 METADATA_NS = "http://maven.apache.org/METADATA/1.1.0"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
