@@ -16,7 +16,7 @@ from tflite_slim import files
 from tflite_slim.analysis.analyzer import Analysis
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet
-from tflite_slim.build.registration import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
+from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 
 
 def human_size(n: int) -> str:

@@ -41,7 +41,7 @@ from typing import Any, Optional, Sequence, TextIO
 from tflite_slim import process
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import OpSet
-from tflite_slim.build.registration import FLEX_PREFIX
+from tflite_slim.analysis.schema import FLEX_PREFIX
 
 #: The interpreter version the tests pin (pyproject ``[run]`` / ``[test]`` extras).
 PINNED = "ai-edge-litert==2.3.0"

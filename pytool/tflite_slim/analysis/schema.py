@@ -3,10 +3,13 @@
 Names, numbers and field slots come from TensorFlow's own definitions:
 ``tensorflow/compiler/mlir/lite/schema/schema.fbs`` (the ``BuiltinOperator``
 enum and the tables' field order) and ``tensorflow/core/framework/types.proto``
-(``DataType``). Only data lives here, no logic beyond lookups.
+(``DataType``), ``register.cc`` (the custom ops TensorFlow Lite implements) and
+the naming rule of custom-op registration functions. Only data and lookups.
 """
 
 from __future__ import annotations
+
+import re
 
 #: The flatbuffer file identifier every TFLite model carries at bytes 4..8.
 FILE_IDENTIFIER = b"TFL3"
@@ -67,6 +70,24 @@ PLACEHOLDER_FOR_GREATER_OP_CODES = 127
 
 #: Custom codes of Select TF ops start with this (TensorFlow's kFlexCustomCodePrefix).
 FLEX_PREFIX = "Flex"
+
+#: Custom ops whose kernels ship inside TensorFlow Lite (``tensorflow/lite/kernels/register.cc``):
+#: every other custom op needs the app's own kernel.
+TFLITE_PROVIDED_CUSTOM_OPS = frozenset(
+    {"AudioSpectrogram", "Mfcc", "NumericVerify", "TFLite_Detection_PostProcess"}
+)
+
+_LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
+
+
+def normalize_custom_op_name(name: str) -> str:
+    """``Register_<this>`` is the function the generated code calls for custom op ``name``."""
+    return _LOWER_UPPER.sub(r"\1_\2", name).upper()
+
+
+def registration_function(name: str) -> str:
+    """The C++ function name the selective build expects a custom op's sources to define."""
+    return "Register_" + normalize_custom_op_name(name)
 
 # Field slots (index in the table's vtable; a union field takes two slots:
 # its type, then its value). Order as declared in schema.fbs.

@@ -32,16 +32,14 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, Sequence, Tuple
 
-from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import OpSet
-
-#: Prefix of the custom code of a Select TF op (``tensorflow/lite/util.h``, kFlexCustomCodePrefix).
-FLEX_PREFIX = "Flex"
-
-#: Custom ops whose kernels ship inside TensorFlow Lite (``tensorflow/lite/kernels/register.cc``).
-TFLITE_PROVIDED_CUSTOM_OPS = frozenset(
-    {"AudioSpectrogram", "Mfcc", "NumericVerify", "TFLite_Detection_PostProcess"}
+from tflite_slim.analysis.schema import (  # re-exported: the build's callers name them from here
+    FLEX_PREFIX,
+    TFLITE_PROVIDED_CUSTOM_OPS,
+    normalize_custom_op_name,
+    registration_function,
 )
+from tflite_slim.errors import UsageError
 
 #: Where the generated code includes TFLite headers from (``gen_selected_ops`` passes
 #: ``--tflite_path=tensorflow/lite``).
@@ -52,20 +50,9 @@ def kernels_header(tflite_path: str = TFLITE_PATH) -> str:
     return f"{tflite_path}/kernels/builtin_op_kernels.h"
 
 
-_LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
 _CPP_IDENTIFIER_TAIL = re.compile(r"[A-Za-z0-9_]+\Z")
 
 VersionRange = Tuple[int, int]
-
-
-def normalize_custom_op_name(name: str) -> str:
-    """``Register_<this>`` is the function the generated code calls for custom op ``name``."""
-    return _LOWER_UPPER.sub(r"\1_\2", name).upper()
-
-
-def registration_function(name: str) -> str:
-    """The C++ function name the selective build expects a custom op's sources to define."""
-    return "Register_" + normalize_custom_op_name(name)
 
 
 def invalid_custom_op_names(names: Iterable[str]) -> list[str]:
