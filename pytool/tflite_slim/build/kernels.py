@@ -42,6 +42,7 @@ from tflite_slim.build.registration import (
     kernels_header,
     registration_function,
 )
+from tflite_slim.build.tfscripts import read_text
 
 #: First TensorFlow release whose runtime has version 1 of the op (runtime_version.cc).
 # fmt: off
@@ -86,15 +87,6 @@ def register_sources(tflite_path: str = TFLITE_PATH) -> tuple[str, ...]:
     return (f"{tflite_path}/kernels/register.cc", f"{tflite_path}/core/kernels/register.cc")
 
 
-def _read(path: Path) -> Optional[str]:
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-
-
 def _code(text: str) -> str:
     """C++ text without comments, so a commented-out declaration does not count."""
     return _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub("", text))
@@ -114,7 +106,7 @@ def declared_builtin_kernels(root: Path, tflite_path: str = TFLITE_PATH) -> Opti
         if rel in seen:
             continue
         seen.add(rel)
-        text = _read(Path(root) / rel)
+        text = read_text(Path(root), rel, max_bytes=_MAX_BYTES)
         if text is None:
             if rel == header:
                 return None
@@ -135,7 +127,7 @@ def provided_custom_ops(root: Path, tflite_path: str = TFLITE_PATH) -> frozenset
     names: set[str] = set()
     found = False
     for rel in register_sources(tflite_path):
-        text = _read(Path(root) / rel)
+        text = read_text(Path(root), rel, max_bytes=_MAX_BYTES)
         if text is not None:
             found = True
             names.update(_ADD_CUSTOM.findall(_code(text)))

@@ -66,11 +66,11 @@ KNOWN_CONFIGURE_ANSWERS: tuple[str, ...] = (
 _MAX_BYTES = 1 << 20
 
 
-def read_text(root: Path, rel: str) -> Optional[str]:
-    """``root/rel`` as text (None when absent, unreadable or implausibly large)."""
+def read_text(root: Path, rel: str, *, max_bytes: int = _MAX_BYTES) -> Optional[str]:
+    """``root/rel`` as text (None when absent, unreadable or larger than ``max_bytes``)."""
     path = Path(root) / rel
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_BYTES:
+        if not path.is_file() or path.stat().st_size > max_bytes:
             return None
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
