@@ -54,7 +54,7 @@ def summarize(cases: list[JUnitResult]) -> str:
     return "\n".join(lines)
 
 
-def test_gradle_plugin_suite(repo_root: Path, gradle: str) -> None:
+def test_gradle_plugin_suite(repo_root: Path, gradle: str, request: pytest.FixtureRequest) -> None:
     project = repo_root / "gradle-plugin"
     results = project / "build" / "test-results" / "test"
     proc = subprocess.run(
@@ -66,7 +66,8 @@ def test_gradle_plugin_suite(repo_root: Path, gradle: str) -> None:
     )
     cases = read_junit_results(results)
     summary = summarize(cases)
-    print(f"gradle-plugin JUnit: {summary}")
+    # Shown in pytest's closing summary (tests/conftest.py), so a green run still says what ran.
+    request.config.junit_summaries = [*getattr(request.config, "junit_summaries", []), f"gradle-plugin JUnit: {summary}"]
     if proc.returncode != 0:
         pytest.fail(f"gradle check failed (exit {proc.returncode}):\n{summary}\n\n{proc.stdout[-20000:]}")
     # A build that ran no test would also exit 0.

@@ -36,7 +36,7 @@ import tarfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Collection, Iterator, Mapping
+from typing import IO, Collection, Iterator, Mapping, cast
 
 from tflite_slim.errors import NetworkError
 
@@ -81,13 +81,13 @@ def extract(archive: Path, into: Path, origin: str, *, reserved: Collection[str]
 def _open(archive: Path) -> Iterator[tarfile.TarFile]:
     """The tar inside ``archive``: plain, gzip'd, or gzip'd once more."""
     with contextlib.ExitStack() as stack:
-        stream = stack.enter_context(open(archive, "rb"))
+        stream: IO[bytes] = stack.enter_context(open(archive, "rb"))
         for _ in range(_MAX_GZIP_LAYERS):
             magic = stream.read(2)
             stream.seek(0)
             if magic != _GZIP_MAGIC:
                 break
-            stream = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+            stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb")))
         yield stack.enter_context(tarfile.open(fileobj=stream, mode="r:"))
 
 
