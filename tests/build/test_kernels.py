@@ -16,6 +16,7 @@ from tflite_slim.build.kernels import (
     summary,
 )
 from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.build.layout import LITERT
 from tflite_slim.build.registration import TFLITE_PROVIDED_CUSTOM_OPS, kernels_header
 from tflite_slim.analysis.schema import BUILTIN_OPERATOR_NAMES
 
@@ -97,6 +98,24 @@ def test_every_missing_op_named_with_models_and_release(new_tree):
     only_new = [m for m in missing if m.op == "STABLEHLO_COMPOSITE"]
     assert summary(only_new, "2.16.1", new_tree).endswith("build with TensorFlow 2.17.0 or later "
                                                           "(--tensorflow-version, or a newer checkout)")
+
+
+def test_a_litert_tree_is_not_told_to_use_a_tensorflow_release(tmp_path):
+    """FIRST_RELEASE counts TensorFlow releases; LiteRT's versions (1.x, 2.1.x) are another series."""
+    root = tree(tmp_path, {f"tflite/{rel[len('tensorflow/lite/'):]}": text.replace("tensorflow/lite/", "tflite/")
+                           for rel, text in {
+                               "tensorflow/lite/kernels/builtin_op_kernels.h": tffiles.FORWARDING_KERNELS_H,
+                               "tensorflow/lite/core/kernels/builtin_op_kernels.h": tffiles.CORE_KERNELS_H,
+                               "tensorflow/lite/core/kernels/register.cc": tffiles.REGISTER_CC,
+                           }.items()})
+    missing = check_tree(root, {"m/a.tflite": PER_MODEL["m/a.tflite"]}, {}, layout=LITERT)
+    assert [m.op for m in missing] == ["STABLEHLO_COMPOSITE"]
+    assert missing[0].reason == ("no Register_STABLEHLO_COMPOSITE in tflite/kernels/builtin_op_kernels.h; "
+                                 "TensorFlow Lite has had it since TensorFlow 2.17.0")
+    line = summary(missing, "2.1.6", root, LITERT)
+    assert line.startswith(f"LiteRT 2.1.6 at {root} cannot register these ops")
+    assert line.endswith(". To fix: build with a newer LiteRT release (--litert-version, or a newer checkout)")
+    assert "--tensorflow-version" not in line and "TensorFlow 2.17.0 or later" not in line
 
 
 def test_custom_op_sources_and_deps(new_tree):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
+from modelmaker import ADD, CONV_2D, CUMSUM, Op, builtin, custom, flex_options, make_model
 from repo_server import RepoServer
 from standin.workspace import (
     BAZEL,
@@ -82,6 +82,30 @@ def test_dry_run_uses_litert_labels_configure_file_and_flags(tmp_path: Path, cap
         assert argv.index("--config=android_arm64") < argv.index("--fat_apk_cpu=arm64-v8a,armeabi-v7a")
         assert "--define=xnn_enable_arm_fp16=false" not in argv
     assert "--define=TENSORFLOW_PROTOS=lite" in commands[1] and "--config=monolithic" in commands[1]
+
+
+def test_kernel_check_speaks_of_litert_in_a_litert_tree(tmp_path: Path, capsys) -> None:
+    """The release table names TensorFlow releases: a LiteRT tree is not told to use --tensorflow-version."""
+    ws = make_litert_workspace(tmp_path / "litert", version="2.1.6")
+    header = ws / "tflite/kernels/builtin_op_kernels.h"
+    header.write_text(header.read_text().replace("TfLiteRegistration* Register_CUMSUM();\n", ""))
+    model = tmp_path / "m.tflite"
+    model.write_bytes(make_model([builtin(CUMSUM)], [[Op(0)]]))
+    assert main(["build", str(model), "--source", str(ws), "--dry-run"]) == ToolchainError.exit_code
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: LiteRT 2.1.6 at {ws} cannot register these ops")
+    assert "TensorFlow Lite has had it since TensorFlow 2.4.0" in err
+    assert err.endswith("To fix: build with a newer LiteRT release (--litert-version, or a newer checkout)")
+    assert "--tensorflow-version" not in err
+
+
+def test_a_litert_download_dry_run_names_litert(tmp_path: Path, capsys) -> None:
+    model = _model(tmp_path / "m.tflite")
+    assert main(["build", str(model), "--litert-version", "2.1.6", "--dry-run",
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    out = capsys.readouterr().out
+    assert "- kernel check skipped: the LiteRT source is not downloaded yet" in out
+    assert "TensorFlow source" not in out
 
 
 def test_the_source_kind_is_in_the_plan_and_tensorflow_plans_keep_their_fingerprint(tmp_path: Path) -> None:

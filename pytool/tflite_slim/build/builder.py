@@ -314,7 +314,7 @@ def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
                      "subset without org.tensorflow.lite.Interpreter); --no-experimental-api builds that")
     where = (f"{tree / tfscripts.BUILD_AAR} is missing or not shaped as expected" if tree is not None
              else f"checkpoint {s.checkpoint} is cloned in the container" if s.checkpoint
-             else "the TensorFlow source is not downloaded yet")
+             else f"the {layout.title} source is not downloaded yet")
     if layout is LITERT:
         notes.append("bazel flags: LiteRT's Android CI flags (its in-tree build_aar.sh still names "
                      "TensorFlow's labels, which a LiteRT tree does not have)")
@@ -335,18 +335,17 @@ def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_m
     """The early kernel check (see :mod:`tflite_slim.build.kernels`): (one error line or none, why it was skipped)."""
     if tree is None:
         return [], "kernel check skipped: " + (f"checkpoint {s.checkpoint} is cloned in the container"
-                                               if s.checkpoint else "the TensorFlow source is not downloaded yet")
+                                               if s.checkpoint else f"the {layout.title} source is not downloaded yet")
     sources = {}
     for path, name in src_names.items():
         try:
             sources[name] = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError as e:
             raise UsageError(f"--custom-ops-srcs: cannot read {path} ({e.strerror or e})") from e
-    missing = kernels.check_tree(tree, per_model, sources, have_deps=bool(s.custom_ops_deps),
-                                 tflite_path=layout.lite_dir)
+    missing = kernels.check_tree(tree, per_model, sources, have_deps=bool(s.custom_ops_deps), layout=layout)
     if missing is None:
         return [], f"kernel check skipped: {tree / kernels.kernels_header(layout.lite_dir)} is missing"
-    return ([kernels.summary(missing, version, tree)] if missing else []), None
+    return ([kernels.summary(missing, version, tree, layout)] if missing else []), None
 
 
 def _backend(s: BuildSettings, source: Optional[TensorflowSource]):

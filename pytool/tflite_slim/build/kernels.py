@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 from tflite_slim.analysis.opset import OpSet
+from tflite_slim.build.layout import TENSORFLOW, SourceLayout
 from tflite_slim.build.registration import (
     FLEX_PREFIX,
     TFLITE_PATH,
@@ -157,10 +158,13 @@ def _users(per_model: Mapping[str, OpSet], names: Iterable[str], custom: bool) -
     return {n: tuple(sorted(p)) for n, p in sorted(users.items())}
 
 
-def _builtin_reason(op: str, header: str) -> str:
+def _builtin_reason(op: str, header: str, layout: SourceLayout = TENSORFLOW) -> str:
     missing = f"no {registration_function_builtin(op)} in {header}"
-    if op in FIRST_RELEASE:
+    if op in FIRST_RELEASE and layout is TENSORFLOW:
         return f"{missing}; TensorFlow {FIRST_RELEASE[op]} is the first release with it"
+    if op in FIRST_RELEASE:
+        # The table counts TensorFlow releases; LiteRT's versions are another series.
+        return f"{missing}; TensorFlow Lite has had it since TensorFlow {FIRST_RELEASE[op]}"
     if op in NEVER_KERNELS:
         return f"{missing}; no TensorFlow Lite release has a kernel for it"
     if op.startswith("BUILTIN_"):
@@ -181,6 +185,7 @@ def missing_kernels(
     *,
     have_deps: bool = False,
     tflite_path: str = TFLITE_PATH,
+    layout: SourceLayout = TENSORFLOW,
 ) -> list[MissingKernel]:
     """Every op of ``per_model`` the tree (``declared``, ``provided_custom``) and the sources cannot register.
 
@@ -192,7 +197,7 @@ def missing_kernels(
     """
     header = kernels_header(tflite_path)
     builtins = {n for ops in per_model.values() for n in ops.builtin_ops if n not in declared}
-    out = [MissingKernel(op, "builtin", users, _builtin_reason(op, header))
+    out = [MissingKernel(op, "builtin", users, _builtin_reason(op, header, layout))
            for op, users in _users(per_model, builtins, custom=False).items()]
     if have_deps:
         return out
@@ -216,29 +221,37 @@ def check_tree(
     sources: Mapping[str, str],
     *,
     have_deps: bool = False,
-    tflite_path: str = TFLITE_PATH,
+    layout: SourceLayout = TENSORFLOW,
 ) -> Optional[list[MissingKernel]]:
     """:func:`missing_kernels` against the tree at ``root`` (None: it has no kernel header to check)."""
+    tflite_path = layout.lite_dir
     declared = declared_builtin_kernels(root, tflite_path)
     if declared is None:
         return None
     return missing_kernels(per_model, declared, provided_custom_ops(root, tflite_path), sources,
-                           have_deps=have_deps, tflite_path=tflite_path)
+                           have_deps=have_deps, tflite_path=tflite_path, layout=layout)
 
 
 def _release_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-def summary(missing: list[MissingKernel], version: str, root: Path) -> str:
-    """One line for all of ``missing`` (the error a build stops with), ending with what to do."""
+def summary(missing: list[MissingKernel], version: str, root: Path, layout: SourceLayout = TENSORFLOW) -> str:
+    """One line for all of ``missing`` (the error a build stops with), ending with what to do.
+
+    :data:`FIRST_RELEASE` names TensorFlow releases, so only a TensorFlow tree
+    is told which release to build with; a LiteRT tree (its own version
+    series) is told to use a newer LiteRT.
+    """
     releases = [FIRST_RELEASE[m.op] for m in missing if m.kind == "builtin" and m.op in FIRST_RELEASE]
     advice = []
-    if releases:
+    if releases and layout is TENSORFLOW:
         advice.append(f"build with TensorFlow {max(releases, key=_release_key)} or later "
                       "(--tensorflow-version, or a newer checkout)")
+    elif releases:
+        advice.append(f"build with a newer {layout.title} release ({layout.version_option}, or a newer checkout)")
     if any(m.kind == "builtin" and m.op not in FIRST_RELEASE for m in missing):
         advice.append("leave out the models using ops no known release has")
-    return (f"TensorFlow {version} at {root} cannot register these ops, the build would fail in Bazel: "
+    return (f"{layout.title} {version} at {root} cannot register these ops, the build would fail in Bazel: "
             + "; ".join(m.message() for m in missing)
             + (". To fix: " + "; ".join(advice) if advice else ""))

@@ -82,11 +82,6 @@ class SourceLayout:
         """The file that identifies the tree (the macros every build loads)."""
         return f"{self.lite_dir}/build_def.bzl"
 
-    @property
-    def kernel_header(self) -> str:
-        """Declares ``Register_<OP>()`` for every builtin kernel the tree has."""
-        return f"{self.lite_dir}/kernels/builtin_op_kernels.h"
-
 
 TENSORFLOW = SourceLayout(
     kind="tensorflow",
