@@ -137,6 +137,11 @@ def test_stand_in_refuses_what_real_litert_bazel_would(tmp_path: Path) -> None:
     late.insert(late.index(f"//tflite_slim_build/p1:{RUNTIME_TARGET}"), late.pop())
     result = process.run(late, cwd=str(ws), check=False)
     assert result.returncode != 0 and "dropping the other ABIs" in result.stderr
+    # Its Select TF ops step adds --config=monolithic --define=TENSORFLOW_PROTOS=lite; the stand-in wants them.
+    flex = [a for a in argv if a != "--config=monolithic"]
+    flex[-1] = flex[-1].replace(RUNTIME_TARGET, "tensorflow-lite-select-tf-ops")
+    result = process.run(flex, cwd=str(ws), check=False)
+    assert result.returncode != 0 and "passes '--config=monolithic' for tensorflow-lite-select-tf-ops" in result.stderr
     (ws / ".litert_configure.bazelrc").write_text("")
     assert "ANDROID_HOME" in process.run(argv, cwd=str(ws), check=False).stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tflite_slim.build.android import AndroidConfig
+from tflite_slim.build.layout import LITERT
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, OpSet
 from tflite_slim.build.plan import BuildPlan, SourceFile, bazel_build_argv, build_flags_for, package_path, parse_abis
@@ -131,6 +132,26 @@ def test_command_lines_follow_the_flags_of_the_trees_script():
     # The flex flags matter only to plans that build the flex AAR.
     assert _replace(build_flags=build_flags_for(old)).fingerprint == _replace(
         build_flags=build_flags_for({**old, FLEX_LABEL: ("-c", "dbg", ABIS_FLAG)})).fingerprint
+
+
+def test_litert_command_lines_are_its_android_ci_flags_in_its_order():
+    """LiteRT's ci/build_android_package.sh: BUILD_FLAGS, and for Select TF ops those then monolithic + protos.
+
+    The 16 KB link option follows them and the user's --bazel-arg comes last (later options win).
+    """
+    flex = _replace(op_set=OpSet({}, (), (FlexOp("AddV2"),)), build_flags=build_flags_for(None, LITERT),
+                    source="litert", bazel_args=("--linkopt=-Wl,-z,max-page-size=4096",))
+    ci = ["-c", "opt", "--cxxopt=--std=c++17", "--config=android_arm64", "--fat_apk_cpu=arm64-v8a,armeabi-v7a",
+          "--define=android_dexmerger_tool=d8_dexmerger", "--define=android_incremental_dexing_tool=d8_dexbuilder",
+          "--repo_env=HERMETIC_PYTHON_VERSION=3.11"]
+    tail = ["--linkopt=-Wl,-z,max-page-size=16384", "--linkopt=-Wl,-z,max-page-size=4096"]
+    assert bazel_build_argv("bazel", flex, "p", "tensorflow-lite") == ["bazel", "build", *ci, *tail,
+                                                                       "//p:tensorflow-lite"]
+    assert bazel_build_argv("bazel", flex, "p", "tensorflow-lite-select-tf-ops") == [
+        "bazel", "build", *ci, "--config=monolithic", "--define=TENSORFLOW_PROTOS=lite", *tail,
+        "//p:tensorflow-lite-select-tf-ops"]
+    # A LiteRT tree never takes TensorFlow's build_aar.sh flags, even when some were read.
+    assert build_flags_for({RUNTIME_LABEL: ("-c", "dbg"), FLEX_LABEL: ()}, LITERT) == build_flags_for(None, LITERT)
 
 
 def test_targets_and_describe():

@@ -16,10 +16,12 @@ each project's own files (cited, not copied):
   the AARs with ``-c opt --cxxopt=--std=c++17 --config=android_arm64
   --fat_apk_cpu=... --define=android_dexmerger_tool=d8_dexmerger
   --define=android_incremental_dexing_tool=d8_dexbuilder
-  --repo_env=HERMETIC_PYTHON_VERSION=3.11`` (``.bazelrc`` turns on C++
-  toolchain resolution globally, and ``android_arm64`` Android's too) and
-  names the Select TF ops artifact ``litert-select-tf-ops`` (built with
-  ``--config=monolithic --define=TENSORFLOW_PROTOS=lite``). Its version is
+  --repo_env=HERMETIC_PYTHON_VERSION=3.11`` (plus ``--show_timestamps``, which
+  only changes its log; ``.bazelrc`` turns on C++ toolchain resolution
+  globally, and ``android_arm64`` Android's too) and names the Select TF ops
+  artifact ``litert-select-tf-ops``, built (a step it keeps commented out) with
+  those flags followed by ``--config=monolithic --define=TENSORFLOW_PROTOS=lite``
+  (and x86-only ``--copt=-mno-sse4*`` options, which we leave out). Its version is
   ``LITERT_EXPERIMENTAL_VERSION`` in ``litert/version.bzl`` (the 2.x line its
   ``vX.Y.Z`` release tags carry). ``tflite/tools/build_aar.sh`` still writes
   ``//tensorflow/lite`` labels, so it is not a reference here.
@@ -46,11 +48,13 @@ class SourceLayout:
     default_ndk_api_level: str
     #: How a user runs the project's configure step in their checkout.
     configure_command: str
-    #: Flags before ``--fat_apk_cpu`` (a ``--config`` there sets its own ``--fat_apk_cpu``, which ours overrides).
+    #: ``bazel build`` flags before ``--fat_apk_cpu`` (a ``--config`` there sets its own
+    #: ``--fat_apk_cpu``, which ours overrides). Empty for TensorFlow, whose flags are read from
+    #: the tree's build_aar.sh (:mod:`tflite_slim.build.tfscripts`) instead.
     flags_before_abis: tuple[str, ...]
-    #: Flags after ``--fat_apk_cpu``.
+    #: Flags after ``--fat_apk_cpu`` (empty for TensorFlow, as above).
     flags_after_abis: tuple[str, ...]
-    #: Extra flags for the Select TF ops AAR only.
+    #: Flags the Select TF ops AAR adds after all of those (empty for TensorFlow, as above).
     flex_flags: tuple[str, ...]
     #: GitHub's archive of a release tag; ``{version}`` is ``X.Y.Z``.
     archive_url: str
@@ -91,7 +95,7 @@ TENSORFLOW = SourceLayout(
     default_ndk_api_level="21",  # configure.py: "21 is required for ARM64 support"
     configure_command="./configure",
     flags_before_abis=(),
-    flags_after_abis=("--define=xnn_enable_arm_fp16=false", "--host_crosstool_top=@bazel_tools//tools/cpp:toolchain"),
+    flags_after_abis=(),
     flex_flags=(),
     archive_url="https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz",
     archive_env="TFLITE_SLIM_TF_ARCHIVE_URL",
@@ -109,13 +113,13 @@ LITERT = SourceLayout(
     configure_rc=".litert_configure.bazelrc",
     default_ndk_api_level="26",  # ci/tflite-android.Dockerfile: ENV ANDROID_NDK_API_LEVEL 26
     configure_command="python3 configure.py",
-    flags_before_abis=("--config=android_arm64",),
+    flags_before_abis=("-c", "opt", "--cxxopt=--std=c++17", "--config=android_arm64"),
     flags_after_abis=(
         "--define=android_dexmerger_tool=d8_dexmerger",
         "--define=android_incremental_dexing_tool=d8_dexbuilder",
         "--repo_env=HERMETIC_PYTHON_VERSION=3.11",
     ),
-    flex_flags=("--define=TENSORFLOW_PROTOS=lite",),
+    flex_flags=("--config=monolithic", "--define=TENSORFLOW_PROTOS=lite"),
     archive_url="https://github.com/google-ai-edge/LiteRT/archive/refs/tags/v{version}.tar.gz",
     archive_env="TFLITE_SLIM_LITERT_ARCHIVE_URL",
     version_option="--litert-version",

@@ -38,10 +38,6 @@ SCRIPT_LABELS = {RUNTIME_TARGET: tfscripts.RUNTIME_LABEL, FLEX_TARGET: tfscripts
 #: (Google Play requires it for apps targeting Android 15+). A multiple of 4 KB, so
 #: the libraries still load on 4 KB-page devices; 32-bit ABIs get it too, harmlessly.
 ALIGN_16KB_FLAG = "--linkopt=-Wl,-z,max-page-size=16384"
-#: LiteRT's runtime flags that build_aar.sh would pass (its in-tree script is stale, so
-#: LiteRT's come from its layout, i.e. its CI); the Select TF ops build links TF's core.
-_LITERT_BASE_FLAGS = ("-c", "opt", "--cxxopt=--std=c++17")
-_LITERT_FLEX_EXTRA_FLAGS = ("--config=monolithic",)
 
 
 def build_flags_for(
@@ -52,13 +48,12 @@ def build_flags_for(
     For TensorFlow, build_aar.sh's per-label flags: ``flags`` is what
     :func:`tflite_slim.build.tfscripts.read_build_flags` read from the tree; None
     means the newest script's (:data:`tfscripts.KNOWN_BUILD_FLAGS`). For
-    LiteRT, whose build_aar.sh still names TensorFlow's labels, the layout's.
+    LiteRT, whose build_aar.sh still names TensorFlow's labels, the layout's
+    (its Android CI's, in its order: the flex build adds its flags at the end).
     """
     if layout is LITERT:
-        runtime = (*_LITERT_BASE_FLAGS, *layout.flags_before_abis, tfscripts.ABIS_FLAG, *layout.flags_after_abis)
-        flex = (*_LITERT_BASE_FLAGS, *_LITERT_FLEX_EXTRA_FLAGS, *layout.flex_flags, *layout.flags_before_abis,
-                tfscripts.ABIS_FLAG, *layout.flags_after_abis)
-        return ((RUNTIME_TARGET, runtime), (FLEX_TARGET, flex))
+        runtime = (*layout.flags_before_abis, tfscripts.ABIS_FLAG, *layout.flags_after_abis)
+        return ((RUNTIME_TARGET, runtime), (FLEX_TARGET, (*runtime, *layout.flex_flags)))
     by_label = tfscripts.KNOWN_BUILD_FLAGS if flags is None else flags
     return tuple((target, tuple(by_label[label])) for target, label in SCRIPT_LABELS.items())
 
