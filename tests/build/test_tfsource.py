@@ -18,6 +18,7 @@ from standin.workspace import BAZEL, make_android_ndk, make_android_sdk, make_te
 from tflite_slim.build.builder import BuildSettings, build, prepare
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
+from tflite_slim.build.layout import LITERT, TENSORFLOW
 from tflite_slim.build.tfsource import (
     SOURCE_RECORD,
     archive_url,
@@ -344,7 +345,7 @@ def test_a_top_level_symlink_is_refused(tmp_path, server):
 
 
 @pytest.mark.parametrize("damage", ["no record", "other version", "record is a symlink", "garbage record",
-                                    "no build_def.bzl"])
+                                    "no build_def.bzl", "also a LiteRT tree"])
 def test_a_broken_cache_entry_is_replaced(tmp_path, server, damage):
     server.serve(ARCHIVE, tarball(tmp_path, "2.16.1"))
     env = {"TFLITE_SLIM_TF_ARCHIVE_URL": server.url}
@@ -362,6 +363,10 @@ def test_a_broken_cache_entry_is_replaced(tmp_path, server, damage):
             record.symlink_to("elsewhere.json")
         elif damage == "garbage record":
             record.write_text("{")
+        elif damage == "also a LiteRT tree":
+            # Detection takes it for LiteRT: as TensorFlow it is replaced, not an error on every run.
+            (src.root / "tflite").mkdir()
+            (src.root / "tflite/build_def.bzl").write_text("")
         else:
             (src.root / "tensorflow/lite/build_def.bzl").unlink()
         assert cached_source("2.16.1", tmp_path / "cache") is None
@@ -388,18 +393,23 @@ def test_gzip_content_encoding_is_stored_as_sent_and_extracted(tmp_path, server,
     assert (src.version, src.commit) == ("2.16.1", SHA)
 
 
-def test_a_trickling_download_hits_the_overall_deadline(tmp_path, server):
-    """One byte at a time, each well within the read timeout: only the overall limit stops it."""
+@pytest.mark.parametrize("layout", [TENSORFLOW, LITERT], ids=lambda k: k.kind)
+def test_a_trickling_download_hits_the_overall_deadline(tmp_path, server, layout):
+    """One byte at a time, each well within the read timeout: only the overall limit stops it.
+
+    The advice names the mirror variable of the kind being downloaded.
+    """
     server.serve(ARCHIVE, tarball(tmp_path, "2.16.1")[:40])  # 40 bytes at 0.1 s: 4 s without a deadline
     server.trickle = 0.1
-    env = {"TFLITE_SLIM_TF_ARCHIVE_URL": server.url, "TFLITE_SLIM_DOWNLOAD_TIMEOUT": "1"}
+    env = {layout.archive_env: server.url, "TFLITE_SLIM_DOWNLOAD_TIMEOUT": "1"}
     started = time.monotonic()
     with HttpClient(retries=0) as client:
         with pytest.raises(NetworkError, match=r"did not finish within 1 s \(overall limit; \d+ bytes arrived\); "
-                                               r"on a slow link set TFLITE_SLIM_DOWNLOAD_TIMEOUT"):
-            fetch_source("2.16.1", tmp_path / "cache", client, env=env)
+                                               r"on a slow link set TFLITE_SLIM_DOWNLOAD_TIMEOUT to more seconds, "
+                                               rf"or use a nearer mirror \({layout.archive_env}\)$"):
+            fetch_source("2.16.1", tmp_path / "cache", client, env=env, layout=layout)
     assert time.monotonic() - started < 3
-    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
+    assert list((tmp_path / f"cache/{layout.kind}/2.16.1").iterdir()) == []
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon", "inf", "nan"])

@@ -82,7 +82,7 @@ def detect_source(root: str) -> TensorflowSource:
             f"--source {root}: no Bazel WORKSPACE here; give the root of a LiteRT or TensorFlow checkout "
             "(git clone https://github.com/google-ai-edge/LiteRT or https://github.com/tensorflow/tensorflow)"
         )
-    layout = next((k for k in (LITERT, TENSORFLOW) if (path / k.marker).is_file()), None)
+    layout = detect_layout(path)
     if layout is None:
         raise ToolchainError(
             f"--source {root}: neither tflite/build_def.bzl (LiteRT) nor tensorflow/lite/build_def.bzl "
@@ -96,6 +96,11 @@ def detect_source(root: str) -> TensorflowSource:
         version = read_version(path)
     commit = git_commit(path) or _recorded_commit(path / SOURCE_RECORD)
     return TensorflowSource(path, version, commit, layout)
+
+
+def detect_layout(root: Path) -> Optional[SourceLayout]:
+    """The kind of tree at ``root`` by its marker file (LiteRT's first), None for neither."""
+    return next((k for k in (LITERT, TENSORFLOW) if (root / k.marker).is_file()), None)
 
 
 def read_litert_version(root: Path) -> str:
@@ -198,7 +203,7 @@ def cached_source(version: str, cache_dir: Path, layout: SourceLayout = TENSORFL
     final = _cache_path(version, cache_dir, layout)
     if not (_VERSION.match(version) and _intact(final, version, layout)):
         return None
-    return _checked(detect_source(str(final)), layout, version)
+    return detect_source(str(final))
 
 
 def _intact(tree: Path, version: str, layout: SourceLayout = TENSORFLOW) -> bool:
@@ -206,7 +211,8 @@ def _intact(tree: Path, version: str, layout: SourceLayout = TENSORFLOW) -> bool
 
     The record is written last, after the extraction, so its presence says the
     tree is complete; it must be a regular file (not a link the archive
-    planted), name this version and carry the download's checksum.
+    planted), name this version and carry the download's checksum. The tree
+    must be detected as ``layout``'s kind, or detection would build it as the other.
     """
     doc = _read_record(tree / SOURCE_RECORD)
     return (
@@ -215,7 +221,7 @@ def _intact(tree: Path, version: str, layout: SourceLayout = TENSORFLOW) -> bool
         and isinstance(doc.get("sha256"), str)
         and re.fullmatch(r"[0-9a-f]{64}", doc["sha256"]) is not None
         and any((tree / f).is_file() for f in ("WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel"))
-        and (tree / layout.marker).is_file()
+        and detect_layout(tree) is layout
     )
 
 
@@ -285,7 +291,7 @@ def fetch_source(
     env = os.environ if env is None else env
     final = _cache_path(version, cache_dir, layout)
     if _intact(final, version, layout):
-        return _checked(detect_source(str(final)), layout, version)
+        return detect_source(str(final))
     url = archive_url(version, env, layout)
     deadline = download_timeout(env)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -295,7 +301,7 @@ def fetch_source(
         archive = tmp / "source.tar.gz"
         size, sha256 = _download(client, url, archive, progress, deadline, layout)
         top, commit = _extract(archive, tmp / "x", url)
-        if not (top / layout.marker).is_file():
+        if detect_layout(top) is not layout:
             # A mirror serving the other project (or anything else) must not be cached under this name.
             raise NetworkError(f"{redact_url(url)}: the archive has no {layout.marker}; it is not a "
                                f"{layout.title} release (check {layout.archive_env})")
@@ -313,7 +319,7 @@ def fetch_source(
                 ) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return _checked(detect_source(str(final)), layout, version)
+    return detect_source(str(final))
 
 
 def _write_record(path: Path, text: str) -> None:
@@ -321,13 +327,6 @@ def _write_record(path: Path, text: str) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     with os.fdopen(os.open(path, flags, 0o644), "w", encoding="utf-8") as f:
         f.write(text)
-
-
-def _checked(source: TensorflowSource, layout: SourceLayout, version: str) -> TensorflowSource:
-    if source.layout is not layout:
-        raise ToolchainError(f"{source.root}: the cached tree is {source.layout.title}, not {layout.title} "
-                             f"{version}; delete it from the cache")
-    return source
 
 
 def _download(
@@ -354,7 +353,7 @@ def _download(
             except DeadlineExceeded as e:
                 raise NetworkError(
                     f"{e}; on a slow link set {ENV_DOWNLOAD_TIMEOUT} to more seconds, or use a nearer mirror "
-                    f"({ENV_ARCHIVE_URL})"
+                    f"({layout.archive_env})"
                 ) from e
         if total is not None and size < total:
             raise NetworkError(f"download of {redact_url(url)} ended early: {size} of {total} bytes")
