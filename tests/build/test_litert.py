@@ -99,6 +99,23 @@ def test_kernel_check_speaks_of_litert_in_a_litert_tree(tmp_path: Path, capsys) 
     assert "--tensorflow-version" not in err
 
 
+@pytest.mark.parametrize("make", [make_litert_workspace, make_tensorflow_workspace])
+def test_a_dry_run_reports_a_checkout_not_configured_for_android(tmp_path: Path, capsys, make) -> None:
+    """The build would stop there, so the dry run must not exit 0 (it still shows the plan)."""
+    ws = make(tmp_path / "tree", configured=None)
+    model = _model(tmp_path / "m.tflite")
+    assert main(["build", str(model), "--source", str(ws), "--dry-run"]) == ToolchainError.exit_code
+    out, err = capsys.readouterr()
+    assert "# Problems\n- " in out and "# Commands" in out
+    assert err.startswith(f"error: {ws}: ") and "is not configured" in err and err.count("\n") == 1
+    assert main(["build", str(model), "--source", str(ws), "--out", str(tmp_path / "o"), "--bazel", str(BAZEL),
+                 "--cache-dir", str(tmp_path / "cache")]) == ToolchainError.exit_code
+    assert capsys.readouterr().err == err and not (tmp_path / "o").exists()
+    # Docker configures inside its image: nothing to report for the host tree.
+    if make is make_tensorflow_workspace:
+        assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "docker"]) == 0
+
+
 def test_a_litert_download_dry_run_names_litert(tmp_path: Path, capsys) -> None:
     model = _model(tmp_path / "m.tflite")
     assert main(["build", str(model), "--litert-version", "2.1.6", "--dry-run",

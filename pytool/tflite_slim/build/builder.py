@@ -291,6 +291,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     notes = _differences(s, package, tree, script_flags, has_attr, layout)
     problems, skipped = _kernel_problems(s, tree, version, per_model, src_names, layout)
     notes += [skipped] if skipped else []
+    problems = _configuration_problems(s, source) + problems
     if problems and not s.dry_run:
         raise ToolchainError(problems[0])
     return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems))
@@ -327,6 +328,20 @@ def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
         docker_where = where.replace(tfscripts.BUILD_AAR, tfscripts.BUILD_AAR_WITH_DOCKER)
         notes.append(f"./configure answers: the newest build_aar_with_docker.sh's ({docker_where})")
     return notes
+
+
+def _configuration_problems(s: BuildSettings, source: Optional[TensorflowSource]) -> list[str]:
+    """A user's checkout the local build would refuse as not configured for Android (we never configure it).
+
+    Found here, so a dry run reports it instead of exiting 0 for a build that would stop.
+    """
+    if s.backend != "local" or not s.tensorflow_src or source is None:
+        return []
+    try:
+        check_android_configured(source.root, source.layout)
+    except ToolchainError as e:
+        return [str(e)]
+    return []
 
 
 def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_model: dict,
