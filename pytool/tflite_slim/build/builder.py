@@ -34,7 +34,7 @@ from tflite_slim.build.buildfile import (
     source_file_names,
 )
 from tflite_slim.build.cache import BuildCache, cache_root
-from tflite_slim.errors import ToolchainError, UsageError
+from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
@@ -382,6 +382,9 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     files = tuple(AAR_FILES[t] for t in plan.targets)
     cache = BuildCache(cache_root(s.cache_dir))
     hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None
+    if hit is not None and not _intact_entry(hit, plan, log):
+        cache.discard(plan.fingerprint)
+        hit = None
     if hit is not None:
         log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
             f"reusing {hit}, Bazel not run")
@@ -415,6 +418,22 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
         # After publish the staging dir is gone (renamed); otherwise nothing half-built stays.
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(plan, out, False, tuple(built_reports))
+
+
+def _intact_entry(entry: Path, plan: BuildPlan, log: Log) -> bool:
+    """Whether a cache entry's AARs still pass the checks Bazel's output passed (alignment aside).
+
+    A damaged entry (truncated, edited) is built again rather than failing
+    every run with advice about Bazel's output; a 64-bit library below 16 KB
+    is not damage but the plan's result, which the caller's check reports.
+    """
+    try:
+        for t in plan.targets:
+            aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn")
+    except BuildError as e:
+        log(f"tflite-slim: warning: the cached build {entry} is damaged ({e}); building it again")
+        return False
+    return True
 
 
 def _alignment(s: BuildSettings) -> str:

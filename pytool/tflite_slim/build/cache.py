@@ -6,7 +6,7 @@ Layout under the cache root (``--cache-dir``, else ``$TFLITE_SLIM_CACHE``, else
     builds/<plan_fingerprint>/tensorflow-lite.aar
     builds/<plan_fingerprint>/tensorflow-lite-select-tf-ops.aar   (Flex plans)
     builds/<plan_fingerprint>/plan.json
-    tensorflow/<version>/...                                      (see tfsource)
+    tensorflow/<version>/src, litert/<version>/src                (see tfsource)
 
 An entry appears by one ``rename`` of a finished temp directory, so a
 Ctrl-C or a failed build never leaves a half entry that a later run would use.
@@ -54,6 +54,17 @@ class BuildCache:
         if d.is_dir() and (d / PLAN_FILE).is_file() and all((d / f).is_file() for f in files):
             return d
         return None
+
+    def discard(self, fingerprint: str) -> None:
+        """Remove a damaged entry: renamed aside first, so no run sees half of it, then deleted."""
+        entry = self.entry(fingerprint)
+        aside = Path(tempfile.mkdtemp(prefix=".discard-", dir=entry.parent))
+        try:
+            os.rename(entry, aside / "entry")
+        except FileNotFoundError:
+            pass  # another run discarded it first
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
 
     def new_staging(self) -> Path:
         """A fresh temp dir inside the cache (same file system, so publishing is a rename)."""
