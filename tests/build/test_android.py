@@ -17,6 +17,7 @@ from tflite_slim.build.android import (
     resolve,
 )
 from tflite_slim.errors import ToolchainError
+from tflite_slim.build.layout import LITERT
 
 
 @pytest.fixture
@@ -78,6 +79,18 @@ def test_resolve_errors_are_one_line(kit, env, message):
     with pytest.raises(ToolchainError, match=message) as info:
         resolve(env)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("env", [{}, {"ANDROID_HOME": "{sdk}"}, {"ANDROID_HOME": "{tmp}/nowhere", "ANDROID_NDK_HOME": "{ndk}"}])
+def test_litert_errors_do_not_offer_docker(kit, env):
+    """--backend docker refuses LiteRT, so a LiteRT download's SDK/NDK errors must not advise it."""
+    tmp, sdk, ndk = kit
+    env = {k: v.format(sdk=sdk, ndk=ndk, tmp=tmp) for k, v in env.items()}
+    with pytest.raises(ToolchainError) as info:
+        resolve(env, layout=LITERT)
+    assert "docker" not in str(info.value).lower() and "TensorFlow" not in str(info.value)
+    assert str(info.value).startswith(("the Android SDK is needed to configure LiteRT",
+                                       "the Android NDK is needed to configure LiteRT", f"ANDROID_HOME={tmp}"))
 
 
 def test_existing_configuration_stands_without_environment(kit):

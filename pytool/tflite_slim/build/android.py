@@ -51,6 +51,11 @@ _PLATFORM = re.compile(r"^android-(\d+)$")
 _NDK_REVISION = re.compile(r"^Pkg\.Revision\s*=\s*(\S+)", re.M)
 _ALTERNATIVE = "or build in TensorFlow's Docker image with --backend docker"
 
+
+def _alternative(layout: SourceLayout) -> str:
+    """What else a user without the SDK/NDK can do: Docker builds TensorFlow only (LiteRT is refused there)."""
+    return f"; {_ALTERNATIVE}" if layout is TENSORFLOW else ""
+
 Log = Callable[[str], None]
 
 
@@ -115,7 +120,8 @@ def ndk_revision(ndk: Path) -> Optional[str]:
     return m.group(1) if m else None
 
 
-def _pick(env: Mapping[str, str], names: tuple[str, ...], valid: Callable[[Path], Optional[str]]) -> tuple[str, Path]:
+def _pick(env: Mapping[str, str], names: tuple[str, ...], valid: Callable[[Path], Optional[str]],
+          layout: SourceLayout = TENSORFLOW) -> tuple[str, Path]:
     """The first variable of ``names`` naming a valid directory; else an error about the first one set."""
     first_problem = None
     for name in names:
@@ -128,20 +134,20 @@ def _pick(env: Mapping[str, str], names: tuple[str, ...], valid: Callable[[Path]
             return name, path.resolve()
         first_problem = first_problem or problem
     assert first_problem is not None
-    raise ToolchainError(f"{first_problem}; {_ALTERNATIVE}")
+    raise ToolchainError(f"{first_problem}{_alternative(layout)}")
 
 
 def _sdk_problem(path: Path) -> Optional[str]:
     missing = [d for d in ("platforms", "build-tools") if not (path / d).is_dir()]
     if missing:
-        return (f"{path} is not an Android SDK (no {' or '.join(d + '/' for d in missing)}, which TensorFlow's "
+        return (f"{path} is not an Android SDK (no {' or '.join(d + '/' for d in missing)}, which "
                 "configure.py requires; install them with sdkmanager \"platforms;android-34\" \"build-tools;34.0.0\")")
     return None
 
 
 def _ndk_problem(path: Path) -> Optional[str]:
     if not (path / "source.properties").is_file():
-        return f"{path} is not an Android NDK (no source.properties, which TensorFlow's configure.py reads)"
+        return f"{path} is not an Android NDK (no source.properties, which configure.py reads)"
     return None
 
 
@@ -158,16 +164,16 @@ def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidC
         return existing
     if not any(env.get(n) for n in SDK_VARS):
         raise ToolchainError(
-            f"the Android SDK is needed to configure TensorFlow for Android: set ANDROID_SDK_HOME (or "
-            f"ANDROID_HOME / ANDROID_SDK_ROOT) to the SDK directory and ANDROID_NDK_HOME to an NDK; {_ALTERNATIVE}"
+            f"the Android SDK is needed to configure {layout.title} for Android: set ANDROID_SDK_HOME (or "
+            f"ANDROID_HOME / ANDROID_SDK_ROOT) to the SDK directory and ANDROID_NDK_HOME to an NDK{_alternative(layout)}"
         )
-    sdk_var, sdk = _pick(env, SDK_VARS, _sdk_problem)
+    sdk_var, sdk = _pick(env, SDK_VARS, _sdk_problem, layout)
     if not any(env.get(n) for n in NDK_VARS):
         found = sorted(p.name for p in (sdk / "ndk").iterdir()) if (sdk / "ndk").is_dir() else []
         seen = f" (the SDK has {', '.join(str(sdk / 'ndk' / n) for n in found)})" if found else ""
-        raise ToolchainError(f"the Android NDK is needed to configure TensorFlow for Android: set ANDROID_NDK_HOME "
-                             f"(or ANDROID_NDK_ROOT) to the NDK directory{seen}; {_ALTERNATIVE}")
-    _, ndk = _pick(env, NDK_VARS, _ndk_problem)
+        raise ToolchainError(f"the Android NDK is needed to configure {layout.title} for Android: set "
+                             f"ANDROID_NDK_HOME (or ANDROID_NDK_ROOT) to the NDK directory{seen}{_alternative(layout)}")
+    _, ndk = _pick(env, NDK_VARS, _ndk_problem, layout)
     levels, tools = _installed(sdk)
     api = env.get("ANDROID_API_LEVEL") or (levels[-1] if levels else "")
     if not api:
