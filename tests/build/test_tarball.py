@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import tarfile
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -170,3 +171,22 @@ def test_write_failure_names_the_destination(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()  # `into` must be new: a leftover is never merged into
     with pytest.raises(NetworkError, match=r"^origin: cannot extract into .*/x \(File exists"):
         tarball.extract(archive(tmp_path, *tree()), tmp_path / "x", "origin")
+
+
+def test_deep_names_and_link_targets_cost_linear_time(tmp_path: Path) -> None:
+    """Deep paths (each check once cost the whole name per level) and long link targets stay cheap.
+
+    Names and link targets longer than PATH_MAX (4096), which no system could create, are refused.
+    """
+    deep = "/".join(["d"] * 2000)  # 3999 bytes, 2000 levels
+    members = [member(f"{TOP}/{deep}/f{i}", data=b"") for i in range(150)]
+    links = [member(f"{TOP}/l{i}", tarfile.SYMTYPE, link="/".join(["d"] * 800 + [".."] * 800) + "/configure")
+             for i in range(150)]
+    started = time.monotonic()
+    assert tarball._check([m for m, _ in (*tree(), *links, *members)], "origin", ()) == TOP
+    assert time.monotonic() - started < 1
+    with pytest.raises(NetworkError, match=r"member '.*' has a path longer than 4096 bytes"):
+        tarball.extract(archive(tmp_path, *tree(member(f"{TOP}/{'d/' * 2100}f", data=b""))), tmp_path / "x", "o")
+    with pytest.raises(NetworkError, match=r"member '.*/l' is a symlink whose target is longer than 4096 bytes"):
+        tarball.extract(archive(tmp_path, *tree(member(f"{TOP}/l", tarfile.SYMTYPE, link="d/" * 2100))),
+                        tmp_path / "y", "o")

@@ -34,13 +34,16 @@ import posixpath
 import shutil
 import tarfile
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Collection, Iterator, Mapping, cast
+from typing import IO, Collection, Iterator, Mapping, Optional, cast
 
 from tflite_slim.errors import NetworkError
 
 _GZIP_MAGIC = b"\x1f\x8b"
+#: Linux's PATH_MAX: no longer name (or link target) can be created, so none is extracted or checked.
+PATH_MAX = 4096
 #: A .tar.gz plus at most one Content-Encoding layer around it.
 _MAX_GZIP_LAYERS = 2
 
@@ -104,6 +107,8 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
     tops: set[str] = set()
     links: dict[str, tarfile.TarInfo] = {}
     for m in members:
+        if len(m.name.encode("utf-8", "surrogateescape")) > PATH_MAX:
+            raise refuse(m, f"has a path longer than {PATH_MAX} bytes")
         parts = _parts(m.name)
         if not parts or m.name.startswith("/") or ".." in parts:
             raise refuse(m, "has an unsafe path")
@@ -111,6 +116,8 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
         if m.issym():
             if len(parts) == 1:
                 raise refuse(m, "is a top-level symlink")
+            if len(m.linkname.encode("utf-8", "surrogateescape")) > PATH_MAX:
+                raise refuse(m, f"is a symlink whose target is longer than {PATH_MAX} bytes")
             links["/".join(parts)] = m
         elif not (m.isreg() or m.isdir()):
             kind = "a hard link" if m.islnk() else "a device, FIFO or other special file"
@@ -120,42 +127,71 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
     if len(tops) != 1:
         raise NetworkError(f"{origin}: expected one top-level directory in the archive, found {len(tops)}")
     (top,) = tops
+    trie = _link_trie(links)
     for m in members:
         parts = _parts(m.name)
         if len(parts) == 1 and not m.isdir():
             raise refuse(m, "is the top-level entry but not a directory")
-        for i in range(1, len(parts)):
-            if "/".join(parts[:i]) in links:
-                raise refuse(m, f"lies below the symlink {'/'.join(parts[:i])!r}")
+        node: Optional[_Node] = trie
+        for i, part in enumerate(parts[:-1]):
+            node = node.get(part)
+            if node is None:
+                break
+            if _LINK in node:
+                raise refuse(m, f"lies below the symlink {'/'.join(parts[:i + 1])!r}")
     for name, m in links.items():
-        if m.linkname.startswith("/") or not _resolves_inside(name, links, top):
+        if m.linkname.startswith("/") or not _resolves_inside(name, m.linkname, trie, top):
             raise refuse(m, f"is a symlink to {m.linkname!r}, outside the tree")
     return top
 
 
-def _resolves_inside(name: str, links: Mapping[str, tarfile.TarInfo], top: str) -> bool:
-    """Whether the link ``name`` resolves inside ``top``, following the archive's links as the OS would."""
+#: A trie of the archive's symlinks by path part; a node holding :data:`_LINK` is a link. Walking it
+#: costs one dict lookup per part, where joining each prefix into a string cost the prefix's length.
+_Node = dict
+_LINK = None
+
+
+def _link_trie(links: Mapping[str, tarfile.TarInfo]) -> _Node:
+    root: _Node = {}
+    for name, m in links.items():
+        node = root
+        for part in name.split("/"):
+            node = node.setdefault(part, {})
+        node[_LINK] = m
+    return root
+
+
+def _resolves_inside(name: str, target: str, trie: _Node, top: str) -> bool:
+    """Whether the link ``name`` -> ``target`` resolves inside ``top``, following the archive's links as the OS would."""
     path = list(_parts(posixpath.dirname(name)))
-    todo = [p for p in links[name].linkname.split("/") if p not in ("", ".")]
+    # nodes[i] is the trie node of path[:i] (None once off every link's path).
+    nodes: list[Optional[_Node]] = [trie]
+    for part in path:
+        parent = nodes[-1]
+        nodes.append(parent.get(part) if parent is not None else None)
+    todo = deque(p for p in target.split("/") if p not in ("", "."))
     hops = 0
     while todo:
-        part = todo.pop(0)
+        part = todo.popleft()
         if part == "..":
             if len(path) <= 1:  # above the top directory
                 return False
             path.pop()
+            nodes.pop()
             continue
-        path.append(part)
-        here = "/".join(path)
-        if here in links:
+        parent = nodes[-1]
+        node = parent.get(part) if parent is not None else None
+        if node is not None and _LINK in node:
             hops += 1
             if hops > 40:  # a loop: the OS gives up too (ELOOP)
                 return False
-            link = links[here].linkname
+            link = node[_LINK].linkname
             if link.startswith("/"):
                 return False
-            path.pop()
-            todo = [p for p in link.split("/") if p not in ("", ".")] + todo
+            todo.extendleft(reversed([p for p in link.split("/") if p not in ("", ".")]))
+            continue
+        path.append(part)
+        nodes.append(node)
     return bool(path) and path[0] == top
 
 
