@@ -132,13 +132,14 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
         parts = _parts(m.name)
         if len(parts) == 1 and not m.isdir():
             raise refuse(m, "is the top-level entry but not a directory")
-        node: Optional[_Node] = trie
+        node: _Node = trie
         for i, part in enumerate(parts[:-1]):
-            node = node.get(part)
-            if node is None:
+            child = node.get(part)
+            if child is None:
                 break
-            if _LINK in node:
+            if _LINK in child:
                 raise refuse(m, f"lies below the symlink {'/'.join(parts[:i + 1])!r}")
+            node = child
     for name, m in links.items():
         if m.linkname.startswith("/") or not _resolves_inside(name, m.linkname, trie, top):
             raise refuse(m, f"is a symlink to {m.linkname!r}, outside the tree")
