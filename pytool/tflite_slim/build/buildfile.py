@@ -25,11 +25,6 @@ FLEX_TARGET = "tensorflow-lite-select-tf-ops"
 RUNTIME_LIBRARY = "custom_tensorflowlite"
 FLEX_LIBRARY = "custom_tensorflowlite_flex"
 
-#: Where TensorFlow keeps the macros we call (labels inside the TF workspace; LiteRT: layout.LITERT).
-BUILD_DEF = TENSORFLOW.build_def
-FLEX_BUILD_DEF = TENSORFLOW.flex_build_def
-AAR_WITH_JNI = TENSORFLOW.aar_with_jni
-
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
