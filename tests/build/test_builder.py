@@ -197,6 +197,40 @@ def test_unconfigured_checkout_is_a_toolchain_error(tmp_path, monkeypatch, confi
     assert (rc.read_text() if rc.exists() else None) == before and not (ws / "tools/python_bin_path.sh").exists()
 
 
+def test_out_below_a_file_is_refused_before_bazel_runs(env, capsys):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    (tmp / "afile").write_text("mine")
+    assert main(["build", str(a), "--source", str(ws), "--out", str(tmp / "afile/out"), "--bazel", str(BAZEL)]) == 2
+    assert capsys.readouterr().err == (f"error: --out {tmp}/afile/out: {tmp}/afile is not a directory; "
+                                       "choose an output directory elsewhere\n")
+    assert invocations(log) == [] and (tmp / "afile").read_text() == "mine"
+
+
+def test_a_failed_swap_keeps_the_previous_out_and_is_one_error(env, monkeypatch, capsys):
+    """The last rename (temp dir -> OUT) failing must put the previous OUT back, not delete it."""
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    out = tmp / "out"
+    build(settings(ws, [a], out))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(dst) == out and Path(src).name.startswith(".out.tmp-"):
+            raise OSError(28, "No space left on device")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    b = write(tmp / "m/b.tflite", model([(ADD, 1), (MUL, 1)]))
+    assert main(["build", str(b), "--source", str(ws), "--out", str(out), "--bazel", str(BAZEL)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: --out {out}: cannot write the build output (No space left on device); the AARs are cached, "
+        "so a run with a writable --out reuses them")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".out.")) == []
+
+
 def test_failed_bazel_leaves_no_output_and_no_cache_entry(env, monkeypatch):
     tmp, ws, log = env
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))

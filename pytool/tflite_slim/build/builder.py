@@ -389,7 +389,7 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
         log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
             f"reusing {hit}, Bazel not run")
         reports = tuple(_report(hit / AAR_FILES[t], plan, t, _alignment(s), log) for t in plan.targets)
-        _write_out(out, hit, files, _record(plan, p.models))
+        _write_out(out, hit, files, _record(plan, p.models), cached=True)
         return BuildResult(plan, out, True, reports)
     assert p.source is not None
     backend = _backend(s, p.source)
@@ -413,7 +413,7 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
             entry = cache.publish(staging, plan.fingerprint, plan.describe())
         else:
             entry = staging
-        _write_out(out, entry, files, _record(plan, p.models))
+        _write_out(out, entry, files, _record(plan, p.models), cached=s.use_cache)
     finally:
         # After publish the staging dir is gone (renamed); otherwise nothing half-built stays.
         shutil.rmtree(staging, ignore_errors=True)
@@ -474,14 +474,23 @@ def _check_out(out: Path) -> None:
     # Never replace a directory we did not write: it could be anything of the user's.
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / OPS_JSON).is_file())):
         raise UsageError(f"--out {out}: exists and is not a tflite-slim build output; choose an empty or new directory")
+    # Before the (long) build: OUT's nearest existing ancestor must be a directory to create it in.
+    nearest = next((p for p in (out, *out.absolute().parents) if os.path.lexists(p)), None)
+    if nearest is not None and not nearest.is_dir():
+        raise UsageError(f"--out {out}: {nearest} is not a directory; choose an output directory elsewhere")
 
 
-def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict) -> None:
-    """Fill ``out`` with ``files`` from ``entry`` and ``ops.json``, swapping in a complete dir."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, cached: bool) -> None:
+    """Fill ``out`` with ``files`` from ``entry`` and ``ops.json``, swapping in a complete dir.
+
+    Any failure (disk full, no permission) is one error naming ``--out`` and
+    leaves the previous ``out`` in place; the AARs stay in the cache.
+    """
+    tmp: Optional[Path] = None
     old = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
         for f in files:
             shutil.copyfile(entry / f, tmp / f)
         (tmp / OPS_JSON).write_text(dumps(record))
@@ -489,8 +498,18 @@ def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict) -> 
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.rename(out, old)
-        os.rename(tmp, out)
+        try:
+            os.rename(tmp, out)
+        except OSError:
+            if old is not None:
+                os.rename(old, out)  # the previous OUT back, not deleted below
+                old = None
+            raise
+    except OSError as e:
+        again = "; the AARs are cached, so a run with a writable --out reuses them" if cached else ""
+        raise UsageError(f"--out {out}: cannot write the build output ({e.strerror or e}){again}") from e
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
