@@ -207,6 +207,23 @@ def test_out_below_a_file_is_refused_before_bazel_runs(env, capsys):
     assert invocations(log) == [] and (tmp / "afile").read_text() == "mine"
 
 
+@pytest.mark.parametrize("source", ["--source", "--tensorflow-version"])
+def test_an_unwritable_cache_is_one_error_before_bazel_or_the_download(env, capsys, monkeypatch, source):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    (tmp / "afile").write_text("mine")
+    where = ["--source", str(ws)] if source == "--source" else ["--tensorflow-version", "2.16.1", "--backend", "docker"]
+    # Port 9 (discard) is never reached: the cache is checked before the download starts.
+    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", "http://127.0.0.1:9")
+    code = main(["build", str(a), *where, "--out", str(tmp / "out"), "--bazel", str(BAZEL),
+                 "--cache-dir", str(tmp / "afile/cache")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: cache directory {tmp}/afile/cache/") and "not writable (Not a directory)" in err
+    assert err.rstrip().endswith("set --cache-dir (or TFLITE_SLIM_CACHE) to a directory you can write")
+    assert invocations(log) == [] and not (tmp / "out").exists() and (tmp / "afile").read_text() == "mine"
+
+
 def test_a_failed_swap_keeps_the_previous_out_and_is_one_error(env, monkeypatch, capsys):
     """The last rename (temp dir -> OUT) failing must put the previous OUT back, not delete it."""
     tmp, ws, log = env

@@ -33,7 +33,7 @@ from tflite_slim.build.buildfile import (
     render_build_file,
     source_file_names,
 )
-from tflite_slim.build.cache import BuildCache, cache_root
+from tflite_slim.build.cache import BuildCache, cache_root, writable_dir
 from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
@@ -379,6 +379,8 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     p = prepare(s, log)
     plan, out = p.plan, Path(str(s.out))
     _check_out(out)
+    if s.use_cache:
+        writable_dir(cache_root(s.cache_dir) / "builds")  # before Bazel runs, not after
     files = tuple(AAR_FILES[t] for t in plan.targets)
     cache = BuildCache(cache_root(s.cache_dir))
     hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from tflite_slim.analysis.opset import dumps
+from tflite_slim.errors import UsageError
 
 ENV_CACHE = "TFLITE_SLIM_CACHE"
 PLAN_FILE = "plan.json"
@@ -37,6 +38,22 @@ def cache_root(override: Optional[str] = None, env: Optional[Mapping[str, str]] 
     xdg = env.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path(env.get("HOME") or Path.home()) / ".cache"
     return base / "tflite-slim"
+
+
+def writable_dir(path: Path) -> Path:
+    """``path`` (a directory under the cache root), created; one :class:`UsageError` if it cannot be.
+
+    Called before the work the cache is for, so an unusable cache location
+    is not found after a long download or build, as a traceback.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=".probe-", dir=path)
+        os.rmdir(probe)
+    except OSError as e:
+        raise UsageError(f"cache directory {path}: not writable ({e.strerror or e}); set --cache-dir "
+                         f"(or {ENV_CACHE}) to a directory you can write") from e
+    return path
 
 
 class BuildCache:
@@ -68,8 +85,7 @@ class BuildCache:
 
     def new_staging(self) -> Path:
         """A fresh temp dir inside the cache (same file system, so publishing is a rename)."""
-        (self.root / "builds").mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root / "builds"))
+        return Path(tempfile.mkdtemp(prefix=".tmp-", dir=writable_dir(self.root / "builds")))
 
     def publish(self, staging: Path, fingerprint: str, plan: Mapping) -> Path:
         """Turn ``staging`` into the entry for ``fingerprint`` (atomic); returns the entry."""

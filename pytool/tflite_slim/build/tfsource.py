@@ -38,6 +38,7 @@ from typing import Callable, Mapping, Optional
 
 from tflite_slim.build import tarball
 from tflite_slim.build.android import configure_hint
+from tflite_slim.build.cache import writable_dir
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
 from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
@@ -294,7 +295,7 @@ def fetch_source(
         return detect_source(str(final))
     url = archive_url(version, env, layout)
     deadline = download_timeout(env)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    writable_dir(final.parent)
     _remove_stale_temps(final.parent, older_than=max(STALE_TEMP_AGE, 2 * deadline))
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
     try:
