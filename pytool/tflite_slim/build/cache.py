@@ -56,6 +56,20 @@ def writable_dir(path: Path) -> Path:
     return path
 
 
+def discard_dir(path: Path) -> None:
+    """Remove a damaged cache directory: renamed aside first (one rename, so a concurrent run never sees
+    half of it), then deleted. The ``.broken-`` name is one the stale-temp cleanup knows."""
+    if not os.path.lexists(path):
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".broken-", dir=path.parent))
+    try:
+        os.rename(path, aside / path.name)
+    except FileNotFoundError:
+        pass  # another run moved it already
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
 class BuildCache:
     """Finished builds by plan fingerprint."""
 
@@ -73,15 +87,8 @@ class BuildCache:
         return None
 
     def discard(self, fingerprint: str) -> None:
-        """Remove a damaged entry: renamed aside first, so no run sees half of it, then deleted."""
-        entry = self.entry(fingerprint)
-        aside = Path(tempfile.mkdtemp(prefix=".discard-", dir=entry.parent))
-        try:
-            os.rename(entry, aside / "entry")
-        except FileNotFoundError:
-            pass  # another run discarded it first
-        finally:
-            shutil.rmtree(aside, ignore_errors=True)
+        """Remove a damaged entry (see :func:`discard_dir`)."""
+        discard_dir(self.entry(fingerprint))
 
     def new_staging(self) -> Path:
         """A fresh temp dir inside the cache (same file system, so publishing is a rename)."""

@@ -38,7 +38,7 @@ from typing import Callable, Mapping, Optional
 
 from tflite_slim.build import tarball
 from tflite_slim.build.android import configure_hint
-from tflite_slim.build.cache import writable_dir
+from tflite_slim.build.cache import discard_dir, writable_dir
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
 from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
@@ -243,19 +243,6 @@ def _remove_stale_temps(directory: Path, older_than: float) -> None:
             pass  # another run cleaned it
 
 
-def _discard(tree: Path) -> None:
-    """Move a broken cached tree out of the way (one rename, so a concurrent run never sees half of it)."""
-    if not os.path.lexists(tree):
-        return
-    aside = Path(tempfile.mkdtemp(prefix=".broken-", dir=tree.parent))
-    try:
-        os.rename(tree, aside / "src")
-    except FileNotFoundError:
-        pass  # another run moved it already
-    finally:
-        shutil.rmtree(aside, ignore_errors=True)
-
-
 def download_timeout(env: Mapping[str, str]) -> float:
     """The overall download limit from ``TFLITE_SLIM_DOWNLOAD_TIMEOUT`` (seconds), else an hour."""
     value = env.get(ENV_DOWNLOAD_TIMEOUT)
@@ -309,7 +296,7 @@ def fetch_source(
         record = {"version": version, "url": redact_url(url), "size": size, "sha256": sha256, "commit": commit}
         _write_record(top / SOURCE_RECORD, dumps(record))
         if not _intact(final, version, layout):
-            _discard(final)  # left by an interrupted or older run: replaced, never trusted
+            discard_dir(final)  # left by an interrupted or older run: replaced, never trusted
         try:
             os.rename(top, final)
         except OSError as e:
