@@ -297,7 +297,8 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems))
 
 
-#: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR.
+#: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR
+#: (taken from the layout's ``<lite_dir>/java``: LiteRT keeps them in ``tflite/java``).
 FLEX_PACKAGE_FILES = ("AndroidManifest.xml", "proguard.flags")
 
 
