@@ -73,6 +73,10 @@ def test_dry_run_uses_litert_labels_configure_file_and_flags(tmp_path: Path, cap
     assert 'load("//tflite/java:aar_with_jni.bzl", "aar_with_jni")' in out
     assert "//tensorflow/lite" not in out
     assert '#include "tflite/kernels/builtin_op_kernels.h"' in out
+    # The flex package's files come from LiteRT's tflite/java (a LiteRT tree has no tensorflow/lite/java).
+    root = ws.resolve()
+    assert f"{root}/tflite/java/AndroidManifest.xml -> AndroidManifest.xml\n" in out
+    assert f"{root}/tflite/java/proguard.flags -> proguard.flags\n" in out
     plan = json.loads(out.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
     assert plan["source"] == "litert" and plan["tensorflow"]["version"] == "2.1.6"
     commands = [line for line in out.splitlines() if line.startswith("bazel build")]
