@@ -55,6 +55,10 @@ def test_detect_a_litert_checkout(tmp_path: Path) -> None:
     # A downloaded release's record names its tag; version.bzl on a branch names the next release.
     (ws / SOURCE_RECORD).write_text(json.dumps({"version": "2.1.5", "commit": SHA}))
     assert (detect_source(str(ws)).version, detect_source(str(ws)).commit) == ("2.1.5", SHA)
+    # A record whose version is not a release tag (hand-edited, damaged) is not believed.
+    for bad in (["2.1.5"], "2.1.5; rm -rf /", 215, ""):
+        (ws / SOURCE_RECORD).write_text(json.dumps({"version": bad, "commit": SHA}))
+        assert detect_source(str(ws)).version == "2.1.6"
     (ws / SOURCE_RECORD).unlink()
     (ws / "litert/version.bzl").write_text('LITERT_FULL_VERSION = "1.5.0"\n')
     with pytest.raises(ToolchainError, match="cannot tell the LiteRT version"):

@@ -92,7 +92,8 @@ def detect_source(root: str) -> TensorflowSource:
     recorded = _read_record(path / SOURCE_RECORD) or {}
     if layout is LITERT:
         # A downloaded release knows its tag; version.bzl on a branch names the next release.
-        version = str(recorded.get("version") or read_litert_version(path))
+        tag = recorded.get("version")
+        version = tag if isinstance(tag, str) and _VERSION.match(tag) else read_litert_version(path)
     else:
         version = read_version(path)
     commit = git_commit(path) or _recorded_commit(path / SOURCE_RECORD)
