@@ -124,6 +124,19 @@ def test_a_dry_run_reports_a_checkout_not_configured_for_android(tmp_path: Path,
         assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "docker"]) == 0
 
 
+@pytest.mark.parametrize("extra", [["--dry-run"], ["--out", "OUT"], ["--dry-run", "--checkpoint", "v2.17.0"]])
+def test_a_litert_checkout_is_refused_by_the_docker_backend(tmp_path: Path, capsys, extra) -> None:
+    """TensorFlow's image would configure and build TensorFlow's labels: a LiteRT tree cannot go there."""
+    ws = make_litert_workspace(tmp_path / "litert")
+    extra = [str(tmp_path / "out") if e == "OUT" else e for e in extra]
+    assert main(["build", str(_model(tmp_path / "m.tflite")), "--source", str(ws), "--backend", "docker",
+                 "--docker", str(tmp_path / "no-docker"), *extra]) == UsageError.exit_code
+    captured = capsys.readouterr()
+    assert captured.err == ("error: --backend docker builds in TensorFlow's image; "
+                            "build LiteRT with the local backend\n")
+    assert captured.out == "" and not (tmp_path / "out").exists()
+
+
 def test_a_litert_download_dry_run_names_litert(tmp_path: Path, capsys) -> None:
     model = _model(tmp_path / "m.tflite")
     assert main(["build", str(model), "--litert-version", "2.1.6", "--dry-run",
