@@ -123,7 +123,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             }
             List<String> models = spec.modelArgs();
             ToolRunner.Result result = spec.runner(logger).run(ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models), LogLevel.INFO);
-            if (result.exitCode == 1) {
+            // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
+            if (result.exitCode == 1 && result.text().contains(" op(s) that the models need")) {
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
                         + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
             }
