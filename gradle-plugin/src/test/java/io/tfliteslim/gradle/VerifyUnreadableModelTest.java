@@ -10,6 +10,8 @@ import java.io.File;
 import java.util.Arrays;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 /**
@@ -40,8 +42,9 @@ public class VerifyUnreadableModelTest {
             action.execute(Logging.getLogger(VerifyUnreadableModelTest.class));
             fail("verified a corrupt model");
         } catch (GradleException e) {
-            assertEquals("tflite-slim verify failed (exit 1): src/main/assets/bad.tflite: not a TFLite flatbuffer"
-                    + " (no TFL3 identifier at bytes 4..8)", e.getMessage());
+            // The tool's own one line about the file (its wording is the tool's), and no rebuild advice.
+            assertTrue(e.getMessage(), e.getMessage().startsWith("tflite-slim verify failed (exit 1): src/main/assets/bad.tflite: "));
+            assertFalse(e.getMessage(), e.getMessage().contains("tfliteSlim") || e.getMessage().contains("\n"));
         }
     }
 }
