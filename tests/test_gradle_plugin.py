@@ -158,3 +158,17 @@ def test_sample_model_matches_the_shared_corpus_copy(repo_root: Path, shared_mod
 
     data = (repo_root / "sample-android-app/app/src/main/assets/add.tflite").read_bytes()
     assert hashlib.sha256(data).hexdigest() == expected["litert-repo/tflite__java__src__testdata__add.bin"]["sha256"]
+
+
+def test_plugin_build_script_does_not_need_gradle_4_conventions(repo_root: Path) -> None:
+    """`gradle -p gradle-plugin publishToMavenLocal` must run on the user's Gradle 8/9 too.
+
+    Gradle 9 removed the project-level `sourceCompatibility`/`targetCompatibility` (JavaPluginConvention);
+    only Gradle 4.4 runs here, so the script is checked to set them through the `java` extension where
+    Gradle has it, and at the top level only in the Gradle 4.x branch.
+    """
+    script = (repo_root / "gradle-plugin/build.gradle").read_text()
+    top_level = [line for line in script.splitlines() if line.startswith(("sourceCompatibility", "targetCompatibility"))]
+    assert top_level == [], top_level
+    assert "if (project.extensions.findByName('java') != null) {" in script
+    assert "sourceCompatibility = JavaVersion.VERSION_1_8" in script

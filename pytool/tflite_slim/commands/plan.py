@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--group-id", metavar="G", help="groupId (default io.tfliteslim)")
-    p.add_argument("--artifact-id", metavar="A", help="runtime artifactId (default tensorflow-lite)")
+    p.add_argument("--artifact-id", metavar="A", help="runtime artifactId (default tensorflow-lite; litert for a LiteRT build)")
     p.add_argument("--select-tf-ops-artifact-id", metavar="A",
-                   help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops)")
+                   help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops; litert-select-tf-ops for LiteRT)")
     p.add_argument("--version", dest="artifact_version", metavar="V",
                    help="version (default <TensorFlow version>-slim-<first 12 hex of the plan fingerprint>)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
@@ -56,7 +56,8 @@ def describe(args: argparse.Namespace) -> dict[str, Any]:
     settings = dataclasses.replace(build.settings_from_args(args), dry_run=True, out=None)
     plan = builder.prepare(settings).plan
     choice = CoordinateChoice(args.group_id, args.artifact_id, args.select_tf_ops_artifact_id, args.artifact_version)
-    runtime, flex = resolve(choice, plan.tf_version, plan.fingerprint)
+    # The tree's kind picks the artifactIds and version scheme, exactly as install/deploy will.
+    runtime, flex = resolve(choice, plan.tf_version, plan.fingerprint, plan.source)
     return {
         "plan_fingerprint": plan.fingerprint,
         "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},

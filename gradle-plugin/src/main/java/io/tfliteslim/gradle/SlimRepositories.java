@@ -83,9 +83,20 @@ final class SlimRepositories {
 
     /**
      * {@code settings.dependencyResolutionManagement} as plain data, read by name
-     * (Gradle 6.8+; null on older Gradle, which has no such API).
+     * (Gradle 6.8+; null on older Gradle, which has no such API, and when Gradle cannot say).
      */
     static Declared read(Object gradle) {
+        try {
+            return readDeclared(gradle);
+        } catch (RuntimeException e) {
+            // getSettings() is GradleInternal's, not public API: it throws IllegalStateException while
+            // no settings are attached (ProjectBuilder, some nested builds). Unknown is treated as
+            // "the project owns its repositories"; were that wrong, Gradle's own check still reports it.
+            return null;
+        }
+    }
+
+    private static Declared readDeclared(Object gradle) {
         Object settings = Reflect.get(gradle, "getSettings");
         Object management = Reflect.get(settings, "getDependencyResolutionManagement");
         if (management == null) {

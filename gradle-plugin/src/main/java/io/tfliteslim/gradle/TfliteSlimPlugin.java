@@ -103,8 +103,16 @@ public class TfliteSlimPlugin implements Plugin<Project> {
             }
         });
 
-        project.afterEvaluate(p -> SlimRepositories.install(p, defaults.repositorySpecs(), defaults.group(),
-                ext.getCredentials().getUsername(), ext.getCredentials().getPassword()));
+        // After the build script set repositoryUrl/repository. Applied to a project that is already
+        // evaluated (from another project's afterEvaluate), now: afterEvaluate would never run on
+        // Gradle 4.x (no repository at all) and is an error on Gradle 7+.
+        Action<Project> repositories = p -> SlimRepositories.install(p, defaults.repositorySpecs(), defaults.group(),
+                ext.getCredentials().getUsername(), ext.getCredentials().getPassword());
+        if (project.getState().getExecuted()) {
+            repositories.execute(project);
+        } else {
+            project.afterEvaluate(repositories);
+        }
         substituteStockRuntime(project, defaults);
     }
 

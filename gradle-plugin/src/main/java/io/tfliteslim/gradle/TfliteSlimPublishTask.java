@@ -34,6 +34,23 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
                 c.getUsername(), c.getPassword(), defaults.allowInsecureProtocol());
     }
 
+    /**
+     * Both or neither: the tool takes a password only with a user name, and one of them missing
+     * (typically {@code password = System.getenv('TOKEN')} with TOKEN unset) would otherwise surface
+     * as an error about the plugin's internal variable, or as an anonymous upload.
+     */
+    static void checkCredentials(String username, String password) {
+        boolean user = username != null && !username.isEmpty();
+        if (user && password == null) {
+            throw new GradleException("tfliteSlimPublish: tfliteSlim.credentials.username is set but the password is null"
+                    + " (is the environment variable or property it is read from set?): set tfliteSlim.credentials.password");
+        }
+        if (!user && password != null) {
+            throw new GradleException("tfliteSlimPublish: tfliteSlim.credentials.password is set without a username:"
+                    + " set tfliteSlim.credentials.username too (the repository's user, or the name its tokens go with)");
+        }
+    }
+
     static final class Action implements ToolAction {
         private static final long serialVersionUID = 1L;
         final ToolSpec spec;
@@ -60,6 +77,7 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
             if (url == null) {
                 throw new GradleException("tfliteSlimPublish: set tfliteSlim.repositoryUrl to the Maven repository to deploy to");
             }
+            checkCredentials(username, password);
             Map<String, String> env = password == null ? Collections.<String, String>emptyMap()
                     : Collections.singletonMap(PASSWORD_ENV, password);
             spec.runner(logger).runChecked(ToolCommands.deploy(spec.python, outDir.getAbsolutePath(), url, publication,

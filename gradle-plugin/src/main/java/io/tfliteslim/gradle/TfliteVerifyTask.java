@@ -123,7 +123,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             }
             List<String> models = spec.modelArgs();
             ToolRunner.Result result = spec.runner(logger).run(ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models), LogLevel.INFO);
-            if (result.exitCode == 1) {
+            // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
+            if (result.exitCode == 1 && result.text().contains(" op(s) that the models need")) {
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
                         + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
             }
@@ -159,18 +160,36 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         private File deployedOps(Coordinates c, Logger logger) {
             List<File> files = new ArrayList<>();
             String problem;
+            boolean resolvedNothing = false;
             try {
                 for (File f : deployedOps) {
                     files.add(f);
                 }
+                resolvedNothing = files.isEmpty();
                 problem = files.size() == 1 ? null : "resolved " + files.size() + " files";
             } catch (RuntimeException e) {
+                // Never null: a null problem means "found".
                 problem = rootMessage(e);
             }
             if (problem == null) {
                 return files.get(0);
             }
             verifiedFile.delete();
+            if (resolvedNothing) {
+                // The configuration names the runtime only once plan.json exists; resolved to nothing, it
+                // was resolved before tfliteSlimPlan ran in this build (the configuration cache resolves
+                // task inputs while storing, before any task runs). The next build resolves the plan's version.
+                String what = "the runtime version " + c.runtime.version + " was computed by tfliteSlimPlan after Gradle"
+                        + " resolved the " + TfliteSlimPlugin.OPS_CONFIGURATION + " configuration (with the configuration cache"
+                        + " dependencies are resolved before any task runs), so " + c.runtime + " was not looked up in "
+                        + repositoryUrl + " yet: run the build again";
+                resultFile.delete();
+                if (required) {
+                    throw new GradleException("tfliteVerify: " + what + " (tfliteSlim.required is set)");
+                }
+                logger.warn("tflite-slim: {}; this build uses the stock TensorFlow Lite runtime", what);
+                return null;
+            }
             missing("the runtime " + c.runtime + " for these models is not in " + repositoryUrl + " (" + problem
                     + "): CI has not deployed it (`gradle tfliteSlimPublish`), or it was deployed under another version", logger);
             return null;
@@ -198,7 +217,7 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             while (t.getCause() != null) {
                 t = t.getCause();
             }
-            return t.getMessage();
+            return t.getMessage() != null ? t.getMessage() : t.toString();
         }
     }
 }

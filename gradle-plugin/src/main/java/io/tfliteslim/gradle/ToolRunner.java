@@ -11,6 +11,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the Python tool: the plugin's one place that starts a process.
@@ -21,6 +24,8 @@ import java.util.List;
  * the tool is missing.
  */
 public final class ToolRunner {
+    /** How long a cancelled tool gets to clean up after SIGTERM. */
+    static final long STOP_GRACE_SECONDS = 10;
     private final Logger logger;
     private final File workDir;
 
@@ -63,21 +68,53 @@ public final class ToolRunner {
         } catch (IOException e) {
             throw new GradleException(pythonAdvice(argv.get(0), "cannot be run (" + e.getMessage() + ")"), e);
         }
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-                logger.log(level, line);
+        // The output is read on its own thread and logged here, in the task's thread: waiting on the
+        // queue is interruptible, so a cancelled build (Gradle interrupts the task) stops the tool
+        // instead of waiting, blocked in a read, for a Bazel build to finish.
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        IOException[] readFailure = {null};
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    queue.add(line);
+                }
+            } catch (IOException e) {
+                readFailure[0] = e;
             }
-            int exit = process.waitFor();
-            return new Result(exit, lines);
-        } catch (IOException e) {
-            throw new GradleException("reading the output of " + argv + " failed: " + e.getMessage(), e);
+        }, "tflite-slim output of " + argv.get(0));
+        reader.setDaemon(true);
+        reader.start();
+        List<String> lines = new ArrayList<>();
+        try {
+            while (reader.isAlive() || !queue.isEmpty()) {
+                String line = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    lines.add(line);
+                    logger.log(level, line);
+                }
+            }
+            reader.join();
+            if (readFailure[0] != null) {
+                throw new GradleException("reading the output of " + argv + " failed: " + readFailure[0].getMessage(), readFailure[0]);
+            }
+            return new Result(process.waitFor(), lines);
         } catch (InterruptedException e) {
-            process.destroy();
+            stop(process);
             Thread.currentThread().interrupt();
             throw new GradleException("interrupted while running " + argv, e);
+        }
+    }
+
+    /** SIGTERM first (the tool stops its Bazel or Docker run and removes what it half wrote), then SIGKILL. */
+    private static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException again) {
+            process.destroyForcibly();
         }
     }
 

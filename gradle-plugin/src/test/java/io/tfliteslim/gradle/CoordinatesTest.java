@@ -30,6 +30,23 @@ public class CoordinatesTest {
             Substitutions.describe(c));
     }
 
+    /** A LiteRT build installs {@code litert} / {@code litert-select-tf-ops}: the stock modules resolve to those. */
+    @Test
+    public void aLiteRtBuildsCoordinatesAreTheTargets() {
+        Coordinates c = Coordinates.parse("{\"repository\": \"/m2\","
+            + " \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"litert\", \"version\": \"2.1.6-litert-slim-0123456789ab\"},"
+            + " \"select_tf_ops\": {\"group\": \"io.tfliteslim\", \"artifact\": \"litert-select-tf-ops\","
+            + " \"version\": \"2.1.6-litert-slim-0123456789ab\"}}", "c.json");
+        String runtime = "io.tfliteslim:litert:2.1.6-litert-slim-0123456789ab";
+        assertEquals(runtime, Substitutions.targetFor("com.google.ai.edge.litert", "litert", c));
+        assertEquals(runtime, Substitutions.targetFor("com.google.ai.edge.litert", "litert-api", c));
+        assertEquals(runtime, Substitutions.targetFor("org.tensorflow", "tensorflow-lite", c));
+        assertEquals("io.tfliteslim:litert-select-tf-ops:2.1.6-litert-slim-0123456789ab",
+            Substitutions.targetFor("org.tensorflow", "tensorflow-lite-select-tf-ops", c));
+        assertNull(Substitutions.targetFor("com.google.ai.edge.litert", "litert-gpu", c));
+        assertEquals(new File("/m2/io/tfliteslim/litert/2.1.6-litert-slim-0123456789ab"), c.runtime.dirIn(new File("/m2")));
+    }
+
     @Test
     public void badDocumentsSayWhichFileAndWhatToDo() {
         for (String bad : new String[]{"not json", "[]", "{\"runtime\": 3}", "{\"runtime\": {\"group\": \"g\"}}"}) {

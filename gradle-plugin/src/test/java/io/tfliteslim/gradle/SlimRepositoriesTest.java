@@ -122,6 +122,13 @@ public class SlimRepositoriesTest {
         }
     }
 
+    /** Gradle 8's GradleInternal.getSettings(): IllegalStateException while no settings are attached. */
+    public static final class GradleWithoutSettingsYet {
+        public Object getSettings() {
+            throw new IllegalStateException("The settings are not yet available for build.");
+        }
+    }
+
     private static SlimRepositories.Declared declared(RepositoriesMode mode, FakeRepository... repositories) {
         return SlimRepositories.read(new FakeGradle(new FakeSettings(new FakeManagement(mode, Arrays.asList(repositories)))));
     }
@@ -134,6 +141,8 @@ public class SlimRepositoriesTest {
         assertNull(SlimRepositories.read(new OldGradle()));
         assertNull(SlimRepositories.read(null));
         assertFalse(SlimRepositories.settingsOwnRepositories(null, false));
+        // Unknown, not a crash of the plugin's afterEvaluate.
+        assertNull(SlimRepositories.read(new GradleWithoutSettingsYet()));
     }
 
     @Test

@@ -35,6 +35,9 @@ public class SubstitutionsTest {
             {"org.tensorflow", "tensorflow-lite-gpu", false, null},
             {"org.tensorflow", "tensorflow-lite-metadata", true, null},
             {"com.google.ai.edge.litert", "litert-support", false, null},
+            // LiteRT's GPU delegate is not in the slim runtime: it stays (README, "How the app gets the slim runtime").
+            {"com.google.ai.edge.litert", "litert-gpu", false, null},
+            {"com.google.ai.edge.litert", "litert-gpu-api", true, null},
             {"io.tfliteslim", "tensorflow-lite", false, null},
             {"tensorflow", "tensorflow-lite", false, null},
         });

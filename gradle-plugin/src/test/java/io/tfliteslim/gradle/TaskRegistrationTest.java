@@ -20,9 +20,25 @@ public class TaskRegistrationTest {
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
-    /** A container shaped like Gradle 8's TaskContainer: register and create. */
+    /** A container shaped like Gradle 8's TaskContainer: register and create, with their overloads. */
     public static final class ModernTasks {
         final List<String> calls = new ArrayList<>();
+
+        public Object register(String name) {
+            throw new AssertionError("wrong overload");
+        }
+
+        public Object register(String name, Action<?> configure) {
+            throw new AssertionError("wrong overload");
+        }
+
+        public Object register(String name, Class<?> type) {
+            throw new AssertionError("wrong overload");
+        }
+
+        public Object register(String name, Class<?> type, Object... constructorArgs) {
+            throw new AssertionError("wrong overload");
+        }
 
         public Object register(String name, Class<?> type, Action<?> configure) {
             calls.add("register " + name);

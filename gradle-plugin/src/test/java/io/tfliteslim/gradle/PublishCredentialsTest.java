@@ -1,0 +1,41 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.GradleException;
+import org.junit.Test;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.fail;
+
+/** tfliteSlimPublish's credentials: both, or neither; half a pair is one message naming the setting. */
+public class PublishCredentialsTest {
+    private static String refused(String username, String password) {
+        try {
+            TfliteSlimPublishTask.checkCredentials(username, password);
+        } catch (GradleException e) {
+            return e.getMessage();
+        }
+        fail("accepted " + username + "/" + password);
+        return null;
+    }
+
+    @Test
+    public void aUsernameWithoutPasswordSaysWhichSetting() {
+        assertEquals("tfliteSlimPublish: tfliteSlim.credentials.username is set but the password is null (is the environment"
+                + " variable or property it is read from set?): set tfliteSlim.credentials.password", refused("ci", null));
+    }
+
+    @Test
+    public void aPasswordWithoutUsernameIsNotDroppedSilently() {
+        assertEquals("tfliteSlimPublish: tfliteSlim.credentials.password is set without a username: set"
+                + " tfliteSlim.credentials.username too (the repository's user, or the name its tokens go with)", refused(null, "t"));
+        refused("", "t");
+    }
+
+    @Test
+    public void bothOrNeitherPass() {
+        TfliteSlimPublishTask.checkCredentials("ci", "secret");
+        TfliteSlimPublishTask.checkCredentials(null, null);
+        // An empty password is the user's choice (some repositories take a token as the user name).
+        TfliteSlimPublishTask.checkCredentials("token", "");
+    }
+}

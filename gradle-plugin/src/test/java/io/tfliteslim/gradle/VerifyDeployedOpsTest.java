@@ -1,0 +1,91 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.GradleException;
+import org.gradle.api.logging.Logger;
+import org.gradle.api.logging.Logging;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Collections;
+import java.util.Iterator;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+/**
+ * Team flow, tfliteVerify's action when the deployed ops.json cannot be had: what it says depends on why.
+ * The {@code tfliteSlimOps} files are a plain iterable here, as the action sees them.
+ */
+public class VerifyDeployedOpsTest {
+    private static final Logger LOG = Logging.getLogger(VerifyDeployedOpsTest.class);
+    private static final String PLAN = "{\"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\","
+            + " \"version\": \"2.16.1-slim-0123456789ab\"}, \"select_tf_ops\": null}";
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private TfliteVerifyTask.Action action(boolean required, Iterable<File> deployedOps) throws Exception {
+        File dir = temp.getRoot();
+        File plan = new File(dir, "plan.json");
+        Files.write(plan.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
+        File verified = new File(dir, "deployed.json");
+        Files.write(verified.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
+        TfliteVerifyTask.Action a = new TfliteVerifyTask.Action(
+                new ToolSpec("python3", dir, Collections.singletonList("a.tflite"), "src/main/assets", "[**/*.tflite]"),
+                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), required, "https://repo.example/maven");
+        a.deployedOps = deployedOps;
+        return a;
+    }
+
+    /**
+     * Resolved to nothing: the configuration was resolved before tfliteSlimPlan wrote plan.json (what the
+     * configuration cache does). That is not "CI has not deployed it": the next build looks the version up.
+     */
+    @Test
+    public void resolvedBeforeThePlanExistedSaysRunAgain() throws Exception {
+        TfliteVerifyTask.Action a = action(true, Collections.<File>emptyList());
+        try {
+            a.execute(LOG);
+            fail("verified without a runtime");
+        } catch (GradleException e) {
+            assertEquals("tfliteVerify: the runtime version 2.16.1-slim-0123456789ab was computed by tfliteSlimPlan after Gradle"
+                    + " resolved the tfliteSlimOps configuration (with the configuration cache dependencies are resolved before"
+                    + " any task runs), so io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab was not looked up in"
+                    + " https://repo.example/maven yet: run the build again (tfliteSlim.required is set)", e.getMessage());
+        }
+        assertFalse("nothing was verified", a.verifiedFile.exists() || a.resultFile.exists());
+        // Not required: a warning, no result, and the stock runtime for this build.
+        TfliteVerifyTask.Action lenient = action(false, Collections.<File>emptyList());
+        lenient.execute(LOG);
+        assertFalse(lenient.verifiedFile.exists() || lenient.resultFile.exists());
+    }
+
+    /** Resolution failed with an exception whose message is null: still a message, never an index error. */
+    @Test
+    public void aFailureWithoutMessageIsStillReported() throws Exception {
+        Iterable<File> failing = () -> new Iterator<File>() {
+            @Override
+            public boolean hasNext() {
+                throw new IllegalStateException(new NullPointerException());
+            }
+
+            @Override
+            public File next() {
+                throw new UnsupportedOperationException();
+            }
+        };
+        try {
+            action(true, failing).execute(LOG);
+            fail("verified without a runtime");
+        } catch (GradleException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("tfliteVerify: the runtime io.tfliteslim:tensorflow-lite:"
+                    + "2.16.1-slim-0123456789ab for these models is not in https://repo.example/maven (java.lang.NullPointerException)"));
+        }
+    }
+}
