@@ -104,6 +104,12 @@ def test_force_replaces(tmp_path: Path, capsys) -> None:
         (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "maven-metadata.xml"],
          "--version 'maven-metadata.xml' is named like the repository's maven-metadata files"),
         (["MISSING"], "MISSING: no such directory"),
+        (["--aar", "X", "--group-id", "bad group", "--artifact-id", "a", "--version", "1"],
+         "--group-id 'bad group' is not a valid Maven id"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a b", "--version", "1"],
+         "--artifact-id 'a b' is not a valid Maven id"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "maven-metadata.xml", "--version", "1"],
+         "--artifact-id 'maven-metadata.xml' is named like the repository's maven-metadata files"),
     ],
 )
 def test_usage_errors_are_one_line(tmp_path: Path, capsys, argv: list, message: str) -> None:

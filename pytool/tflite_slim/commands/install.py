@@ -8,7 +8,13 @@ from pathlib import Path
 
 from tflite_slim import files
 from tflite_slim.maven import mavenlocal, publication, settings
-from tflite_slim.maven.coordinates import CoordinateChoice, Coordinates
+from tflite_slim.maven.coordinates import (
+    CoordinateChoice,
+    Coordinates,
+    validate_group_id,
+    validate_id,
+    validate_version,
+)
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import dumps
 
@@ -79,7 +85,12 @@ def publication_from_args(args: argparse.Namespace) -> publication.Publication:
                                   ("--version", args.artifact_version)) if not v]
         if missing:
             raise UsageError(f"--aar needs {', '.join(missing)} (there is no build record to derive defaults from)")
-        coords = Coordinates(args.group_id, args.artifact_id, args.artifact_version)
+        # Validated here first so that an error names the option, not the POM element.
+        coords = Coordinates(
+            validate_group_id(args.group_id, "--group-id"),
+            validate_id(args.artifact_id, "--artifact-id"),
+            validate_version(args.artifact_version, "--version"),
+        )
         return publication.from_aar(args.aar, coords, args.ops)
     if args.out_dir is None:
         raise UsageError("give the build output directory (OUT_DIR) or --aar FILE")
