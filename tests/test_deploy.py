@@ -428,3 +428,16 @@ def test_only_credentials_we_resolved_are_sent(server: RepoServer, out: Path, is
     assert deploy(server, out) == 2
     assert "the repository needs credentials" in capsys.readouterr().err
     assert server.authorizations and set(server.authorizations) == {None}
+
+
+def test_huge_metadata_is_refused_not_read_whole(server: RepoServer, out: Path, capsys) -> None:
+    """A server answering an endless (here: just too big, but well-formed) maven-metadata.xml."""
+    versions = b"".join(b"<version>%d</version>" % i for i in range(repometa.MAX_BYTES // 20))
+    server.serve("io/tfliteslim/tensorflow-lite/maven-metadata.xml",
+                 b"<metadata><groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId><versioning>"
+                 b"<versions>" + versions + b"</versions></versioning></metadata>")
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml: larger than 16 MiB, "
+                   "no real metadata file is; fix the repository's metadata before deploying\n")
+    assert server.paths("PUT") == []

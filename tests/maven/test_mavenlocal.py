@@ -468,3 +468,17 @@ def test_read_only_repository_on_the_unchanged_path_is_one_error(tmp_path: Path,
     monkeypatch.setattr(mavenlocal.files, "write_atomic", read_only)
     with pytest.raises(MavenError, match="maven-metadata-local.xml: Read-only file system; free space or fix"):
         mavenlocal.install(pub, repo, now=NOW)
+
+
+def test_huge_local_metadata_is_refused_not_read_whole(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    meta = repo / "io/tfliteslim/tensorflow-lite" / repometa.LOCAL_NAME
+    meta.parent.mkdir(parents=True)
+    versions = b"".join(b"<version>%d</version>" % i for i in range(repometa.MAX_BYTES // 20))
+    meta.write_bytes(b"<metadata><groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId>"
+                     b"<versioning><versions>" + versions + b"</versions></versioning></metadata>")
+    before = snapshot(repo)
+    with pytest.raises(MavenError, match="maven-metadata-local.xml: larger than 16 MiB, no real metadata file is; "
+                                         "delete it"):
+        mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    assert snapshot(repo) == before

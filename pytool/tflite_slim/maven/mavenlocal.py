@@ -307,7 +307,11 @@ def _read_metadata(artifact_dir: Path, artifact: Artifact) -> Optional[repometa.
     if not path.is_file():
         return None
     try:
-        return repometa.parse(path.read_bytes(), artifact.coordinates)
+        with open(path, "rb") as f:
+            data = f.read(repometa.MAX_BYTES + 1)  # never a huge file whole
+        if len(data) > repometa.MAX_BYTES:
+            raise repometa.MetadataError(f"larger than {repometa.MAX_BYTES >> 20} MiB, no real metadata file is")
+        return repometa.parse(data, artifact.coordinates)
     except repometa.MetadataError as e:
         raise MavenError(f"{path}: {e}; delete it (Maven rebuilds it) and run the install again") from e
 
