@@ -293,6 +293,10 @@ def test_usage_errors(server: RepoServer, out: Path, capsys, extra: list, messag
         ("https://user:pw@repo.example/maven", "https://***@repo.example/maven carries credentials"),
         ("https://repo.example/maven?x=1", "has a query or fragment"),
         ("repo.example/maven", "is not an http(s) URL"),
+        # These made urlsplit raise: a traceback instead of one error line.
+        ("http://user:pw@[::1/maven", "--url http://***@[::1/maven is not a valid URL (Invalid IPv6 URL)"),
+        ("https://user:pw@repo.example:99999999/maven", "https://***@repo.example:99999999/maven is not a valid URL"),
+        ("https://repo.example:abc/maven", "--url https://repo.example:abc/maven is not a valid URL"),
     ],
 )
 def test_check_url(url: str, message: str) -> None:

@@ -68,6 +68,11 @@ def test_connection_refused_is_a_network_error_without_credentials(tmp_path: Pat
         ("https://repo.example/maven", "https://repo.example/maven"),
         ("https://u:p@repo.example/m?x=1", "https://***@repo.example/m?x=1"),
         ("http://token@127.0.0.1:8080/r", "http://***@127.0.0.1:8080/r"),
+        # Never raise: these are what error messages about a bad URL are made of.
+        ("http://u:pw@[::1/maven", "http://***@[::1/maven"),
+        ("http://u:pw@h:99999999/m", "http://***@h:99999999/m"),
+        ("http://u:pw@h:abc/m", "http://***@h:abc/m"),
+        ("http://u:p@ss@[::1]:8080/m", "http://***@[::1]:8080/m"),
     ],
 )
 def test_redact_url(url, shown):

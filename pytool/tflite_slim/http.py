@@ -10,9 +10,9 @@ tests point it at a real server on 127.0.0.1.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
-import urllib.parse
 from typing import Iterator, Mapping, Optional, Tuple, Union
 
 import requests
@@ -37,15 +37,17 @@ class DeadlineExceeded(NetworkError):
     """A body did not arrive within its overall time limit (each read was on time, the whole was not)."""
 
 
+#: ``scheme://userinfo@``: the authority runs to the first ``/ ? #``, the userinfo to its last ``@``.
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)[^/?#]*@")
+
+
 def redact_url(url: str) -> str:
-    """``url`` with any ``user:password@`` replaced by ``***@``, for messages and logs."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+    """``url`` with any ``user:password@`` replaced by ``***@``, for messages and logs.
+
+    Textual, so it never raises: it also redacts the URLs that ``urlsplit``
+    refuses (a bad port, an unclosed ``[``), which error messages are about.
+    """
+    return _USERINFO.sub(r"\1***@", url, count=1)
 
 
 class HttpClient:

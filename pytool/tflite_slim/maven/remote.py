@@ -50,7 +50,11 @@ class Target:
 
 def check_url(url: str) -> str:
     """The base URL without a trailing slash; refuse other schemes and credentials in the URL."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 -- parsed lazily; a bad port raises here, not in the middle of a request
+    except ValueError as e:
+        raise UsageError(f"--url {redact_url(url)} is not a valid URL ({e}); give the repository's base URL") from e
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--url {redact_url(url)!r} is not an http(s) URL of a Maven repository")
     if parts.username or parts.password:
