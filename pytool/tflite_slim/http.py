@@ -31,6 +31,8 @@ USER_AGENT = f"tflite-slim/{__version__}"
 DEFAULT_TIMEOUT = (15.0, 120.0)
 #: Statuses worth another try: the server said it failed, not that we asked wrong.
 RETRY_STATUSES = (500, 502, 503, 504)
+#: Seconds we wait at most when a server's ``Retry-After`` asks for longer (urllib3 would wait up to 6 h).
+MAX_RETRY_AFTER = 60
 
 
 class DeadlineExceeded(NetworkError):
@@ -72,7 +74,7 @@ class HttpClient:
         self.session.headers["User-Agent"] = USER_AGENT
         # requests looks up ~/.netrc and ~/_netrc whenever a session has no auth; a (truthy) no-op auth stops that.
         self.session.auth = auth if auth is not None or implicit_netrc else _NoAuth()
-        retry = Retry(
+        retry = _Retry(
             total=retries,
             connect=retries,
             read=retries,
@@ -216,6 +218,19 @@ class HttpClient:
             raise DeadlineExceeded(
                 f"download of {url} did not finish within {deadline:g} s (overall limit; {size} bytes arrived)"
             )
+
+
+class _Retry(Retry):
+    """urllib3's retries with ``Retry-After`` capped at :data:`MAX_RETRY_AFTER`.
+
+    A server (or a proxy in front of it) answering 503 with ``Retry-After: 86400``
+    would otherwise stall a CI deploy for hours per retry without a word.
+    Overriding the parser keeps the cap on the copies urllib3 makes per retry
+    and works on urllib3 1.26, which has no ``retry_after_max``.
+    """
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
 
 
 class _NoAuth(requests.auth.AuthBase):
