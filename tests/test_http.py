@@ -127,3 +127,12 @@ def test_a_servers_retry_after_is_honoured_only_up_to_a_minute(retry_after: str)
         assert retry.get_retry_after(urllib3.HTTPResponse(b"", headers={"Retry-After": "2"}, status=503)) == 2
         # And what urllib3 hands on after one retry keeps the cap.
         assert retry.increment("GET", "/x", answer).get_retry_after(answer) == MAX_RETRY_AFTER
+
+
+@pytest.mark.parametrize("url", ["http://alice:s3cret@h:99999/x", "http://alice:s3cret@/x", "http://alice:s3cret@h:abc/x"])
+def test_an_unparsable_url_with_credentials_is_not_quoted_back(url: str) -> None:
+    """requests' InvalidURL message quotes the whole URL, credentials included ("Failed to parse: http://...")."""
+    with HttpClient(retries=0) as client, pytest.raises(NetworkError) as info:
+        client.get(url)
+    assert "s3cret" not in str(info.value) and "alice" not in str(info.value)
+    assert str(info.value).startswith(f"GET {redact_url(url)} failed: ")

@@ -40,7 +40,7 @@ class DeadlineExceeded(NetworkError):
 
 
 #: ``scheme://userinfo@``: the authority runs to the first ``/ ? #``, the userinfo to its last ``@``.
-_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)[^/?#]*@")
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
 
 
 def redact_url(url: str) -> str:
@@ -50,6 +50,18 @@ def redact_url(url: str) -> str:
     refuses (a bad port, an unclosed ``[``), which error messages are about.
     """
     return _USERINFO.sub(r"\1***@", url, count=1)
+
+
+def _scrub(text: str, url: str) -> str:
+    """``text`` (an error's reason) with ``url``'s credentials masked: requests quotes a URL it cannot parse."""
+    m = _USERINFO.match(url)
+    if m is None:
+        return text
+    userinfo = m.group(2)
+    for secret in (userinfo, userinfo.partition(":")[2]):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 class HttpClient:
@@ -127,14 +139,16 @@ class HttpClient:
                 allow_redirects=allow_redirects,
             )
         except requests.exceptions.RetryError as e:
-            raise NetworkError(f"{method} {redact_url(url)} kept failing after retries: {_reason(e)}") from e
+            raise NetworkError(
+                f"{method} {redact_url(url)} kept failing after retries: {_scrub(_reason(e), url)}"
+            ) from e
         except requests.exceptions.SSLError as e:
             raise NetworkError(
-                f"{method} {redact_url(url)}: TLS verification failed ({_reason(e)}); "
+                f"{method} {redact_url(url)}: TLS verification failed ({_scrub(_reason(e), url)}); "
                 "fix the server certificate or set REQUESTS_CA_BUNDLE to your CA file"
             ) from e
         except requests.exceptions.RequestException as e:
-            raise NetworkError(f"{method} {redact_url(url)} failed: {_reason(e)}") from e
+            raise NetworkError(f"{method} {redact_url(url)} failed: {_scrub(_reason(e), url)}") from e
 
     def get(
         self,
