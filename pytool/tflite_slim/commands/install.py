@@ -129,10 +129,24 @@ def check_output_path(path: Path, setting: str) -> None:
         raise UsageError(f"{setting} {path}: directory {target.parent} is not writable; choose another path")
 
 
+def check_not_an_input(path: Path, args: argparse.Namespace, pub: publication.Publication) -> None:
+    """Refuse ``--coordinates-out`` naming the build record or an AAR: writing it would replace that input."""
+    inputs = [spec.source for a in pub.artifacts for spec in a.files if spec.source is not None]
+    inputs += [args.out_dir / publication.RECORD_NAME] if args.out_dir is not None else []
+    inputs += [args.ops] if args.ops is not None else []
+    if path.resolve() in {p.resolve() for p in inputs}:
+        raise UsageError(
+            f"--coordinates-out {path}: is one of the files being published; give another path "
+            "(for example coordinates.json)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     if args.coordinates_out is not None:
         check_output_path(args.coordinates_out, "--coordinates-out")
     pub = publication_from_args(args)
+    if args.coordinates_out is not None:
+        check_not_an_input(args.coordinates_out, args, pub)
     location = settings.local_repository(args.repo)
     repo = location.path.resolve()
     results = mavenlocal.install(pub, repo, force=args.force)
