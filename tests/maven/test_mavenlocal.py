@@ -482,3 +482,26 @@ def test_huge_local_metadata_is_refused_not_read_whole(tmp_path: Path) -> None:
                                          "delete it"):
         mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
     assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("kind", ["directory", "symlink"])
+def test_replacing_a_version_that_holds_something_else_is_refused_not_dropped(tmp_path: Path, kind: str) -> None:
+    """A directory in a version directory (e.g. another artifact whose groupId is this artifact's path:
+    io.tfliteslim.tensorflow-lite:1.0:x lives in io/tfliteslim/tensorflow-lite/1.0/x/) was silently
+    dropped by a --force replacement, and a symlink was turned into a copy of what it pointed at."""
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path, payload=b"old"), repo, now=NOW)
+    vdir = repo / "io/tfliteslim/tensorflow-lite/1.0"
+    if kind == "directory":
+        (vdir / "x").mkdir()
+        (vdir / "x" / "keep.txt").write_text("not ours")
+    else:
+        (tmp_path / "elsewhere.txt").write_text("not ours")
+        (vdir / "x").symlink_to(tmp_path / "elsewhere.txt")
+    before = snapshot(repo)
+    with pytest.raises(MavenError, match=f"{vdir / 'x'} is a {kind} tflite-slim did not write; move it out of "
+                                         f"{vdir} and run the install again"):
+        mavenlocal.install(pub_for(tmp_path, "new", payload=b"new"), repo, force=True, now=NOW)
+    assert snapshot(repo) == before
+    assert (vdir / "x").is_symlink() == (kind == "symlink")
+    assert not list(repo.rglob(".tflite-slim-staging-*"))

@@ -236,9 +236,18 @@ def _commit(
     # drops every file we could have published: an -ops.json left from the old build would describe an
     # AAR that is gone (the Gradle plugin's verify reads it).
     ours = _publishable_names(artifact.coordinates) if differing else frozenset()
-    for other in sorted(version_dir.iterdir()):
-        if other.name not in digests and other.name not in ours and other.is_file():
-            shutil.copy2(other, staging / other.name)
+    others = [p for p in sorted(version_dir.iterdir()) if p.name not in digests and p.name not in ours]
+    for other in others:
+        # Only regular files can be carried over; anything else would be dropped (a directory) or turned
+        # into a copy of its target (a symlink), so the version is left as it is.
+        if other.is_symlink() or not other.is_file():
+            kind = "symlink" if other.is_symlink() else "directory" if other.is_dir() else "special file"
+            raise MavenError(
+                f"{other} is a {kind} tflite-slim did not write; move it out of {version_dir} and run the "
+                "install again"
+            )
+    for other in others:
+        shutil.copy2(other, staging / other.name)
     _swap(version_dir, staging)
     return ("replaced" if differing else "installed"), ()
 
