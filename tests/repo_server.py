@@ -45,6 +45,9 @@ class RepoServer:
         self.user_agents: list[Optional[str]] = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, 0), _handler(self))
+        # A client that hangs up mid-body (a refused huge file) is expected: no traceback on stderr,
+        # which a later test's capsys would otherwise catch from this server's still running thread.
+        self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
         self.url = f"http://{host}:{self.httpd.server_address[1]}/maven"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 

@@ -293,6 +293,10 @@ def test_usage_errors(server: RepoServer, out: Path, capsys, extra: list, messag
         ("https://user:pw@repo.example/maven", "https://***@repo.example/maven carries credentials"),
         ("https://repo.example/maven?x=1", "has a query or fragment"),
         ("repo.example/maven", "is not an http(s) URL"),
+        # These made urlsplit raise: a traceback instead of one error line.
+        ("http://user:pw@[::1/maven", "--url http://***@[::1/maven is not a valid URL (Invalid IPv6 URL)"),
+        ("https://user:pw@repo.example:99999999/maven", "https://***@repo.example:99999999/maven is not a valid URL"),
+        ("https://repo.example:abc/maven", "--url https://repo.example:abc/maven is not a valid URL"),
     ],
 )
 def test_check_url(url: str, message: str) -> None:
@@ -428,3 +432,16 @@ def test_only_credentials_we_resolved_are_sent(server: RepoServer, out: Path, is
     assert deploy(server, out) == 2
     assert "the repository needs credentials" in capsys.readouterr().err
     assert server.authorizations and set(server.authorizations) == {None}
+
+
+def test_huge_metadata_is_refused_not_read_whole(server: RepoServer, out: Path, capsys) -> None:
+    """A server answering an endless (here: just too big, but well-formed) maven-metadata.xml."""
+    versions = b"".join(b"<version>%d</version>" % i for i in range(repometa.MAX_BYTES // 20))
+    server.serve("io/tfliteslim/tensorflow-lite/maven-metadata.xml",
+                 b"<metadata><groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId><versioning>"
+                 b"<versions>" + versions + b"</versions></versioning></metadata>")
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    err = capsys.readouterr().err  # (the server thread may also report the connection we dropped)
+    assert (f"error: {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml: larger than 16 MiB, "
+            "no real metadata file is; fix the repository's metadata before deploying\n") in err
+    assert server.paths("PUT") == []

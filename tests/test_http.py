@@ -11,7 +11,7 @@ import pytest
 
 from repo_server import RepoServer
 from tflite_slim.errors import NetworkError
-from tflite_slim.http import USER_AGENT, DeadlineExceeded, HttpClient, redact_url
+from tflite_slim.http import MAX_RETRY_AFTER, USER_AGENT, DeadlineExceeded, HttpClient, redact_url
 
 
 @pytest.fixture
@@ -68,6 +68,11 @@ def test_connection_refused_is_a_network_error_without_credentials(tmp_path: Pat
         ("https://repo.example/maven", "https://repo.example/maven"),
         ("https://u:p@repo.example/m?x=1", "https://***@repo.example/m?x=1"),
         ("http://token@127.0.0.1:8080/r", "http://***@127.0.0.1:8080/r"),
+        # Never raise: these are what error messages about a bad URL are made of.
+        ("http://u:pw@[::1/maven", "http://***@[::1/maven"),
+        ("http://u:pw@h:99999999/m", "http://***@h:99999999/m"),
+        ("http://u:pw@h:abc/m", "http://***@h:abc/m"),
+        ("http://u:p@ss@[::1]:8080/m", "http://***@[::1]:8080/m"),
     ],
 )
 def test_redact_url(url, shown):
@@ -108,3 +113,26 @@ def test_put_never_follows_a_redirect(server, tmp_path: Path, status: int) -> No
             assert client.get(f"{server.url}/a", allow_redirects=False).status_code == status
             assert client.head(f"{server.url}/a", allow_redirects=False).status_code == status
         assert elsewhere.requests == []
+
+
+@pytest.mark.parametrize("retry_after", ["86400", "Wed, 21 Oct 2099 07:28:00 GMT"])
+def test_a_servers_retry_after_is_honoured_only_up_to_a_minute(retry_after: str) -> None:
+    """A 503 with ``Retry-After: 86400`` must not stall a deploy for hours (urllib3 sleeps up to 6 h per retry)."""
+    import urllib3
+
+    with HttpClient(retries=3) as client:
+        retry = client.session.get_adapter("https://repo.example/").max_retries
+        answer = urllib3.HTTPResponse(b"", headers={"Retry-After": retry_after}, status=503)
+        assert retry.get_retry_after(answer) == MAX_RETRY_AFTER == 60
+        assert retry.get_retry_after(urllib3.HTTPResponse(b"", headers={"Retry-After": "2"}, status=503)) == 2
+        # And what urllib3 hands on after one retry keeps the cap.
+        assert retry.increment("GET", "/x", answer).get_retry_after(answer) == MAX_RETRY_AFTER
+
+
+@pytest.mark.parametrize("url", ["http://alice:s3cret@h:99999/x", "http://alice:s3cret@/x", "http://alice:s3cret@h:abc/x"])
+def test_an_unparsable_url_with_credentials_is_not_quoted_back(url: str) -> None:
+    """requests' InvalidURL message quotes the whole URL, credentials included ("Failed to parse: http://...")."""
+    with HttpClient(retries=0) as client, pytest.raises(NetworkError) as info:
+        client.get(url)
+    assert "s3cret" not in str(info.value) and "alice" not in str(info.value)
+    assert str(info.value).startswith(f"GET {redact_url(url)} failed: ")

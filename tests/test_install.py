@@ -104,6 +104,12 @@ def test_force_replaces(tmp_path: Path, capsys) -> None:
         (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "maven-metadata.xml"],
          "--version 'maven-metadata.xml' is named like the repository's maven-metadata files"),
         (["MISSING"], "MISSING: no such directory"),
+        (["--aar", "X", "--group-id", "bad group", "--artifact-id", "a", "--version", "1"],
+         "--group-id 'bad group' is not a valid Maven id"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a b", "--version", "1"],
+         "--artifact-id 'a b' is not a valid Maven id"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "maven-metadata.xml", "--version", "1"],
+         "--artifact-id 'maven-metadata.xml' is named like the repository's maven-metadata files"),
     ],
 )
 def test_usage_errors_are_one_line(tmp_path: Path, capsys, argv: list, message: str) -> None:
@@ -186,3 +192,15 @@ def test_coordinates_out_fifo_is_written_through(tmp_path: Path) -> None:
     assert main(argv) == 0
     reader.join(10)
     assert json.loads(got[0])["runtime"]["version"] == "9" and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("name", ["ops.json", "tensorflow-lite.aar"])
+def test_coordinates_out_naming_an_input_is_refused_before_installing(tmp_path: Path, capsys, name: str) -> None:
+    """``--coordinates-out out/ops.json`` (a slip for coordinates.json) would replace the build record itself."""
+    out = make_build_out(tmp_path / "out", BASIC)
+    before = (out / name).read_bytes()
+    assert main(["install", str(out), "--repo", str(tmp_path / "r"), "--coordinates-out", str(out / name)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --coordinates-out {out / name}: is one of the files being published; give another path "
+        "(for example coordinates.json)\n")
+    assert (out / name).read_bytes() == before and not (tmp_path / "r").exists()

@@ -10,9 +10,9 @@ tests point it at a real server on 127.0.0.1.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
-import urllib.parse
 from typing import Iterator, Mapping, Optional, Tuple, Union
 
 import requests
@@ -31,21 +31,37 @@ USER_AGENT = f"tflite-slim/{__version__}"
 DEFAULT_TIMEOUT = (15.0, 120.0)
 #: Statuses worth another try: the server said it failed, not that we asked wrong.
 RETRY_STATUSES = (500, 502, 503, 504)
+#: Seconds we wait at most when a server's ``Retry-After`` asks for longer (urllib3 would wait up to 6 h).
+MAX_RETRY_AFTER = 60
 
 
 class DeadlineExceeded(NetworkError):
     """A body did not arrive within its overall time limit (each read was on time, the whole was not)."""
 
 
+#: ``scheme://userinfo@``: the authority runs to the first ``/ ? #``, the userinfo to its last ``@``.
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)@")
+
+
 def redact_url(url: str) -> str:
-    """``url`` with any ``user:password@`` replaced by ``***@``, for messages and logs."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+    """``url`` with any ``user:password@`` replaced by ``***@``, for messages and logs.
+
+    Textual, so it never raises: it also redacts the URLs that ``urlsplit``
+    refuses (a bad port, an unclosed ``[``), which error messages are about.
+    """
+    return _USERINFO.sub(r"\1***@", url, count=1)
+
+
+def _scrub(text: str, url: str) -> str:
+    """``text`` (an error's reason) with ``url``'s credentials masked: requests quotes a URL it cannot parse."""
+    m = _USERINFO.match(url)
+    if m is None:
+        return text
+    userinfo = m.group(2)
+    for secret in (userinfo, userinfo.partition(":")[2]):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 class HttpClient:
@@ -70,7 +86,7 @@ class HttpClient:
         self.session.headers["User-Agent"] = USER_AGENT
         # requests looks up ~/.netrc and ~/_netrc whenever a session has no auth; a (truthy) no-op auth stops that.
         self.session.auth = auth if auth is not None or implicit_netrc else _NoAuth()
-        retry = Retry(
+        retry = _Retry(
             total=retries,
             connect=retries,
             read=retries,
@@ -123,14 +139,16 @@ class HttpClient:
                 allow_redirects=allow_redirects,
             )
         except requests.exceptions.RetryError as e:
-            raise NetworkError(f"{method} {redact_url(url)} kept failing after retries: {_reason(e)}") from e
+            raise NetworkError(
+                f"{method} {redact_url(url)} kept failing after retries: {_scrub(_reason(e), url)}"
+            ) from e
         except requests.exceptions.SSLError as e:
             raise NetworkError(
-                f"{method} {redact_url(url)}: TLS verification failed ({_reason(e)}); "
+                f"{method} {redact_url(url)}: TLS verification failed ({_scrub(_reason(e), url)}); "
                 "fix the server certificate or set REQUESTS_CA_BUNDLE to your CA file"
             ) from e
         except requests.exceptions.RequestException as e:
-            raise NetworkError(f"{method} {redact_url(url)} failed: {_reason(e)}") from e
+            raise NetworkError(f"{method} {redact_url(url)} failed: {_scrub(_reason(e), url)}") from e
 
     def get(
         self,
@@ -214,6 +232,19 @@ class HttpClient:
             raise DeadlineExceeded(
                 f"download of {url} did not finish within {deadline:g} s (overall limit; {size} bytes arrived)"
             )
+
+
+class _Retry(Retry):
+    """urllib3's retries with ``Retry-After`` capped at :data:`MAX_RETRY_AFTER`.
+
+    A server (or a proxy in front of it) answering 503 with ``Retry-After: 86400``
+    would otherwise stall a CI deploy for hours per retry without a word.
+    Overriding the parser keeps the cap on the copies urllib3 makes per retry
+    and works on urllib3 1.26, which has no ``retry_after_max``.
+    """
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
 
 
 class _NoAuth(requests.auth.AuthBase):

@@ -389,3 +389,119 @@ def test_sigkill_during_force_replace_loses_nothing(tmp_path: Path, killed_after
     mavenlocal.install(pub_for(tmp_path, "old3", payload=b"old") if killed_after == 1 else new, expected, now=NOW)
     version_files = {k: v for k, v in snapshot(repo).items() if k.startswith("io/tfliteslim/tensorflow-lite/1.0/")}
     assert version_files == {k: v for k, v in snapshot(expected).items() if "/1.0/" in k}
+
+
+def test_force_replacement_drops_the_old_op_record_it_does_not_republish(tmp_path: Path) -> None:
+    """--force with an --aar and no --ops: the old ``-ops.json`` described the old AAR, so it must not stay.
+
+    The Gradle plugin's tfliteVerify reads that file to decide whether the runtime covers the app's models.
+    """
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path, payload=b"old"), repo, now=NOW)
+    vdir = repo / "io/tfliteslim/tensorflow-lite/1.0"
+    (vdir / "tensorflow-lite-1.0-sources.jar").write_bytes(b"another classifier, not ours")
+    aar = make_aar(tmp_path / "other.aar", "p", ["x86_64"], b"new")
+    other = publication.from_aar(aar, Coordinates("io.tfliteslim", "tensorflow-lite", "1.0"))
+    assert [r.status for r in mavenlocal.install(other, repo, force=True, now=NOW)] == ["replaced"]
+    names = sorted(p.name for p in vdir.iterdir())
+    assert not [n for n in names if "-ops.json" in n], names
+    assert "tensorflow-lite-1.0-sources.jar" in names  # what we never publish is kept
+    assert (vdir / "tensorflow-lite-1.0.aar").read_bytes() == aar.read_bytes()
+
+
+def test_plain_install_racing_a_force_replacement_is_not_reported_unchanged(tmp_path: Path, monkeypatch) -> None:
+    """A --force replacement that lands between a plain install's comparison and its lock.
+
+    The plain install saw its own bytes installed; by the time it holds the lock they are gone. Calling
+    that ``unchanged`` would tell its build the repository holds what it built when it holds the other.
+    """
+    repo = tmp_path / "repo"
+    mine = pub_for(tmp_path, "mine", payload=b"mine")
+    mavenlocal.install(mine, repo, now=NOW)
+    theirs = pub_for(tmp_path, "theirs", payload=b"theirs")
+    real_locked, raced = mavenlocal._locked, []
+
+    def locked_after_a_rival(artifact_dir: Path):
+        if not raced:
+            raced.append(True)
+            monkeypatch.setattr(mavenlocal, "_locked", real_locked)
+            mavenlocal.install(theirs, repo, force=True, now=NOW)  # the other process, just before our lock
+        return real_locked(artifact_dir)
+
+    monkeypatch.setattr(mavenlocal, "_locked", locked_after_a_rival)
+    with pytest.raises(MavenError, match="tensorflow-lite-1.0.aar differs"):
+        mavenlocal.install(mine, repo, now=NOW)
+    assert raced
+
+
+def test_interrupt_right_after_the_old_version_went_aside_puts_it_back(tmp_path: Path, monkeypatch) -> None:
+    """Ctrl-C (or Gradle's SIGTERM) after the first --force rename took effect, while it was being made durable.
+
+    The version must not be missing until some later install happens to recover it.
+    """
+    repo, before, new = _replace_state(tmp_path)
+    real, calls = mavenlocal._rename, []
+
+    def interrupted_after(src: Path, dst: Path) -> None:
+        real(src, dst)
+        calls.append(dst)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(mavenlocal, "_rename", interrupted_after)
+    with pytest.raises(KeyboardInterrupt):
+        mavenlocal.install(new, repo, force=True, now=NOW)
+    assert snapshot(repo) == before
+    assert not list(repo.rglob(".tflite-slim-*"))
+
+
+def test_read_only_repository_on_the_unchanged_path_is_one_error(tmp_path: Path, monkeypatch) -> None:
+    """Nothing to install but the metadata to fix, on a read-only mount: a MavenError, not a traceback."""
+    repo = tmp_path / "repo"
+    pub = pub_for(tmp_path)
+    mavenlocal.install(pub, repo, now=NOW)
+    (repo / "io/tfliteslim/tensorflow-lite" / repometa.LOCAL_NAME).unlink()
+
+    def read_only(path, data: bytes) -> None:
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr(mavenlocal.files, "write_atomic", read_only)
+    with pytest.raises(MavenError, match="maven-metadata-local.xml: Read-only file system; free space or fix"):
+        mavenlocal.install(pub, repo, now=NOW)
+
+
+def test_huge_local_metadata_is_refused_not_read_whole(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    meta = repo / "io/tfliteslim/tensorflow-lite" / repometa.LOCAL_NAME
+    meta.parent.mkdir(parents=True)
+    versions = b"".join(b"<version>%d</version>" % i for i in range(repometa.MAX_BYTES // 20))
+    meta.write_bytes(b"<metadata><groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId>"
+                     b"<versioning><versions>" + versions + b"</versions></versioning></metadata>")
+    before = snapshot(repo)
+    with pytest.raises(MavenError, match="maven-metadata-local.xml: larger than 16 MiB, no real metadata file is; "
+                                         "delete it"):
+        mavenlocal.install(pub_for(tmp_path), repo, now=NOW)
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("kind", ["directory", "symlink"])
+def test_replacing_a_version_that_holds_something_else_is_refused_not_dropped(tmp_path: Path, kind: str) -> None:
+    """A directory in a version directory (e.g. another artifact whose groupId is this artifact's path:
+    io.tfliteslim.tensorflow-lite:1.0:x lives in io/tfliteslim/tensorflow-lite/1.0/x/) was silently
+    dropped by a --force replacement, and a symlink was turned into a copy of what it pointed at."""
+    repo = tmp_path / "repo"
+    mavenlocal.install(pub_for(tmp_path, payload=b"old"), repo, now=NOW)
+    vdir = repo / "io/tfliteslim/tensorflow-lite/1.0"
+    if kind == "directory":
+        (vdir / "x").mkdir()
+        (vdir / "x" / "keep.txt").write_text("not ours")
+    else:
+        (tmp_path / "elsewhere.txt").write_text("not ours")
+        (vdir / "x").symlink_to(tmp_path / "elsewhere.txt")
+    before = snapshot(repo)
+    with pytest.raises(MavenError, match=f"{vdir / 'x'} is a {kind} tflite-slim did not write; move it out of "
+                                         f"{vdir} and run the install again"):
+        mavenlocal.install(pub_for(tmp_path, "new", payload=b"new"), repo, force=True, now=NOW)
+    assert snapshot(repo) == before
+    assert (vdir / "x").is_symlink() == (kind == "symlink")
+    assert not list(repo.rglob(".tflite-slim-staging-*"))

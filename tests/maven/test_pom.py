@@ -108,3 +108,22 @@ def test_every_corpus_model_gives_a_valid_pom(expected: dict, pom_xsd: Path) -> 
         description = runtime.findtext("m:description", namespaces=NS)
         assert all(f"{name} v" in description for name in ops.builtin_ops)
         assert all(name in flex.findtext("m:description", namespaces=NS) for name in ops.flex_op_names)
+
+
+def test_litert_poms_are_schema_valid_and_say_litert(pom_xsd: Path) -> None:
+    """LiteRT builds: the same POM shape, named after LiteRT, with the source recorded as a property."""
+    litert = pom.BuildFacts("2.1.6", "c0ffee", OPS, ("arm64-v8a",), "cd" * 32, source="litert")
+    runtime = Coordinates("io.tfliteslim", "litert", "2.1.6-litert-slim-cdcdcdcdcdcd")
+    flex = Coordinates("io.tfliteslim", "litert-select-tf-ops", runtime.version)
+    rt = validate(pom.runtime_pom(runtime, litert), pom_xsd)
+    fx = validate(pom.select_tf_ops_pom(flex, runtime, litert), pom_xsd)
+    assert rt.findtext("m:name", namespaces=NS) == "LiteRT 2.1.6 slim runtime (2 builtin ops, 1 custom ops)"
+    assert fx.findtext("m:name", namespaces=NS) == "LiteRT 2.1.6 slim Select TF ops (1 TensorFlow ops)"
+    assert rt.find("m:dependencies", NS) is None
+    assert [d.findtext("m:artifactId", namespaces=NS) for d in fx.findall("m:dependencies/m:dependency", NS)] == [
+        "litert"]
+    for doc in (rt, fx):
+        assert doc.findtext("m:properties/m:tfliteSlim.source", namespaces=NS) == "litert"
+        assert "LiteRT 2.1.6 (commit c0ffee)" in doc.findtext("m:description", namespaces=NS)
+    # A TensorFlow build's POM has no source property: its bytes stay what they were before LiteRT support.
+    assert b"tfliteSlim.source" not in pom.runtime_pom(RUNTIME, facts())

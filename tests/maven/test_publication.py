@@ -137,3 +137,25 @@ def test_from_aar(tmp_path: Path, pom_xsd: Path) -> None:
     described = etree.fromstring(pub.runtime.files[-1].read_bytes())
     assert schema.validate(described), schema.error_log
     assert "CONV_2D v1,2,3" in described.findtext("m:description", namespaces=NS)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"tensorflow": {"version": "2.16.1\u0001", "commit": None}}, r"tensorflow.version '2.16.1\\x01'"),
+        ({"tensorflow": {"version": "2.16.1\ud800", "commit": None}}, r"tensorflow.version '2.16.1\\ud800'"),
+        ({"tensorflow": {"version": 2.16, "commit": None}}, "tensorflow.version 2.16 is not a string"),
+        ({"tensorflow": {"version": "2.16.1", "commit": "ab\u0001"}}, r"tensorflow.commit 'ab\\x01'"),
+        ({"abis": ["arm64-v8a\u0001"]}, r"abis entry 'arm64-v8a\\x01'"),
+        ({"abis": "arm64-v8a"}, "abis 'arm64-v8a' is not a list"),
+    ],
+)
+def test_record_text_that_goes_into_the_pom_is_checked(tmp_path: Path, changes: dict, message: str) -> None:
+    """With --version the record's TensorFlow version is not parsed for the default: it still lands in the POM.
+
+    Control characters or lone surrogates there made lxml raise (a traceback) while writing the POM.
+    """
+    out = make_build_out(tmp_path / "out", BASIC)
+    _edit_record(out, **changes)
+    with pytest.raises(UsageError, match=f"malformed build record \\({message}"):
+        publication.from_build_dir(out, CoordinateChoice(version="1"))

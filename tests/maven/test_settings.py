@@ -76,7 +76,7 @@ def test_explicit_repo_wins(home: Path) -> None:
 def test_broken_settings_is_a_clear_error(home: Path) -> None:
     (home / ".m2").mkdir()
     (home / ".m2" / "settings.xml").write_text("<settings><localRepository>")
-    with pytest.raises(MavenError, match="not a readable settings.xml"):
+    with pytest.raises(MavenError, match="settings.xml: not well-formed XML at line 1, column 28 .*; fix it or pass --repo"):
         locate(home)
 
 
@@ -118,3 +118,34 @@ def test_env_credentials() -> None:
     assert settings.env_credentials("u", "PW", {"PW": "p"}).as_auth() == ("u", "p")
     with pytest.raises(UsageError, match="--password-env PW: the environment variable PW is not set"):
         settings.env_credentials("u", "PW", {})
+
+
+@pytest.mark.parametrize("password", ["ab&hunter2secret;cd", "hunter2secret\x01x"])
+def test_a_broken_settings_xml_never_quotes_a_password(home: Path, password: str) -> None:
+    """An unescaped '&' in a <password> made the parser's message ("Entity 'hunter2secret' not defined") leak it."""
+    write_settings(home / ".m2/settings.xml",
+                   f"<servers><server><id>team</id><username>u</username><password>{password}</password>"
+                   "</server></servers>")
+    with pytest.raises(MavenError) as e:
+        settings.server_credentials("team", env={}, home=home)
+    text = str(e.value)
+    assert "hunter2secret" not in text
+    assert "settings.xml: not well-formed XML at line 1, column" in text and "--username/--password-env" in text
+    with pytest.raises(MavenError, match="fix it or pass --repo") as e:
+        locate(home)
+    assert "hunter2secret" not in str(e.value)
+
+
+def test_a_broken_netrc_never_quotes_a_password(home: Path) -> None:
+    """A password with a space: netrc's own message named its second half as a "bad follower token"."""
+    (home / ".netrc").write_text("machine repo.example login ci password first hunter2secret\n")
+    with pytest.raises(MavenError) as e:
+        settings.netrc_credentials("repo.example", env={}, home=home)
+    assert "hunter2secret" not in str(e.value)
+    assert f"{home / '.netrc'}: not valid netrc syntax at line " in str(e.value)
+
+
+def test_netrc_default_entry_is_named_as_such(home: Path) -> None:
+    (home / ".netrc").write_text("machine other login o password p\ndefault login d password dp\n")
+    creds = settings.netrc_credentials("repo.example", env={}, home=home)
+    assert creds.as_auth() == ("d", "dp") and creds.source == f"{home / '.netrc'} (default entry)"

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from tflite_slim import files
 from tflite_slim.maven import mavenlocal, publication, settings
-from tflite_slim.maven.coordinates import CoordinateChoice, Coordinates
+from tflite_slim.maven.coordinates import (
+    CoordinateChoice,
+    Coordinates,
+    validate_group_id,
+    validate_id,
+    validate_version,
+)
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import dumps
 
@@ -79,7 +85,12 @@ def publication_from_args(args: argparse.Namespace) -> publication.Publication:
                                   ("--version", args.artifact_version)) if not v]
         if missing:
             raise UsageError(f"--aar needs {', '.join(missing)} (there is no build record to derive defaults from)")
-        coords = Coordinates(args.group_id, args.artifact_id, args.artifact_version)
+        # Validated here first so that an error names the option, not the POM element.
+        coords = Coordinates(
+            validate_group_id(args.group_id, "--group-id"),
+            validate_id(args.artifact_id, "--artifact-id"),
+            validate_version(args.artifact_version, "--version"),
+        )
         return publication.from_aar(args.aar, coords, args.ops)
     if args.out_dir is None:
         raise UsageError("give the build output directory (OUT_DIR) or --aar FILE")
@@ -118,10 +129,24 @@ def check_output_path(path: Path, setting: str) -> None:
         raise UsageError(f"{setting} {path}: directory {target.parent} is not writable; choose another path")
 
 
+def check_not_an_input(path: Path, args: argparse.Namespace, pub: publication.Publication) -> None:
+    """Refuse ``--coordinates-out`` naming the build record or an AAR: writing it would replace that input."""
+    inputs = [spec.source for a in pub.artifacts for spec in a.files if spec.source is not None]
+    inputs += [args.out_dir / publication.RECORD_NAME] if args.out_dir is not None else []
+    inputs += [args.ops] if args.ops is not None else []
+    if path.resolve() in {p.resolve() for p in inputs}:
+        raise UsageError(
+            f"--coordinates-out {path}: is one of the files being published; give another path "
+            "(for example coordinates.json)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     if args.coordinates_out is not None:
         check_output_path(args.coordinates_out, "--coordinates-out")
     pub = publication_from_args(args)
+    if args.coordinates_out is not None:
+        check_not_an_input(args.coordinates_out, args, pub)
     location = settings.local_repository(args.repo)
     repo = location.path.resolve()
     results = mavenlocal.install(pub, repo, force=args.force)

@@ -9,14 +9,17 @@ Safety under concurrent builds, and against interruption:
 * every file of a version is written into a staging directory next to the
   version directory (same file system), fsynced, and the whole directory is
   renamed into place: readers see all files of a version or none;
-* the compare-and-commit step and the metadata read-merge-write run under an
-  exclusive lock (``fcntl``; ``msvcrt`` on Windows) on ``<artifact>/.tflite-slim.lock``, so two installs
+* the comparison with what is installed, the commit and the metadata
+  read-merge-write run under an exclusive lock (``fcntl``; ``msvcrt`` on Windows) on ``<artifact>/.tflite-slim.lock``, so two installs
   at once serialize there and never lose each other's versions;
 * anything that goes wrong before the rename removes the staging directory,
   leaving the repository as it was;
 * ``force`` replaces a version only once the new directory is complete, by
   renaming the old one aside under a fixed name and the new one in; a kill
-  between the two renames is undone by the next install (:func:`_recover`).
+  between the two renames is undone by the next install (:func:`_recover`), and
+  an interrupt (Ctrl-C, SIGTERM) there puts the old one back at once. A
+  replacement keeps files of the version we never publish (other classifiers),
+  not an ``-ops.json`` of the old build that the new one does not carry.
 
 Installing the same bytes again changes nothing, except that wrong or missing
 checksum files next to unchanged artifact files are rewritten (``repaired``);
@@ -41,7 +44,7 @@ from typing import BinaryIO, Iterator, Optional
 from tflite_slim import files
 from tflite_slim.maven import repometa
 from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, parse_checksum
-from tflite_slim.maven.coordinates import Coordinates
+from tflite_slim.maven.coordinates import OPS_CLASSIFIER, OPS_EXTENSION, Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.maven.publication import Artifact, Publication
 
@@ -100,12 +103,17 @@ def install_artifact(
             f"cannot create {artifact_dir}: {e.strerror}; check the repository path and permissions"
         ) from e
     names = tuple(sorted(n for s in artifact.files for n in [s.name] + [f"{s.name}.{e}" for e in EXTENSIONS]))
-    if _same_files(artifact, version_dir):
-        # Fast path for the common "nothing changed" rebuild: compare bytes, write nothing.
+    try:
+        # Fast path for the common "nothing changed" rebuild: compare bytes, write nothing. The comparison
+        # runs under the lock: a --force of other bytes landing between it and the lock would otherwise
+        # be reported to this build as "unchanged".
         with _locked(artifact_dir):
             _recover(artifact_dir)
-            _update_metadata(artifact_dir, artifact, _read_metadata(artifact_dir, artifact), "unchanged", now)
-        return InstallResult(c, version_dir, "unchanged", names)
+            if _same_files(artifact, version_dir):
+                _update_metadata(artifact_dir, artifact, _read_metadata(artifact_dir, artifact), "unchanged", now)
+                return InstallResult(c, version_dir, "unchanged", names)
+    except OSError as e:
+        raise _write_error(e, artifact_dir) from e
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{c.version}-", dir=artifact_dir))
     try:
         # mkdtemp makes it private (0700); the version directory it becomes must not be.
@@ -120,15 +128,19 @@ def install_artifact(
             _update_metadata(artifact_dir, artifact, existing, status, now)
     except OSError as e:
         # A full disk or a read-only mount: the staging directory goes, the repository stays as it was.
-        raise MavenError(
-            f"cannot write {e.filename or artifact_dir}: {e.strerror or e}; free space or fix permissions "
-            "in the repository, or choose another with --repo"
-        ) from e
+        raise _write_error(e, artifact_dir) from e
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     log.info("%s %s in %s", status, c, version_dir)
     return InstallResult(c, version_dir, status, names, repaired)
+
+
+def _write_error(e: OSError, artifact_dir: Path) -> MavenError:
+    return MavenError(
+        f"cannot write {e.filename or artifact_dir}: {e.strerror or e}; free space or fix permissions "
+        "in the repository, or choose another with --repo"
+    )
 
 
 def _stage(artifact: Artifact, staging: Path) -> dict[str, str]:
@@ -220,12 +232,30 @@ def _commit(
         for name in repaired:
             files.write_atomic(version_dir / name, (staging / name).read_bytes())
         return "repaired", repaired
-    # Keep files of this version we do not publish (other classifiers, tool bookkeeping).
-    for other in sorted(version_dir.iterdir()):
-        if other.name not in digests and other.is_file():
-            shutil.copy2(other, staging / other.name)
+    # Keep files of this version we do not publish (other classifiers, tool bookkeeping). A replacement
+    # drops every file we could have published: an -ops.json left from the old build would describe an
+    # AAR that is gone (the Gradle plugin's verify reads it).
+    ours = _publishable_names(artifact.coordinates) if differing else frozenset()
+    others = [p for p in sorted(version_dir.iterdir()) if p.name not in digests and p.name not in ours]
+    for other in others:
+        # Only regular files can be carried over; anything else would be dropped (a directory) or turned
+        # into a copy of its target (a symlink), so the version is left as it is.
+        if other.is_symlink() or not other.is_file():
+            kind = "symlink" if other.is_symlink() else "directory" if other.is_dir() else "special file"
+            raise MavenError(
+                f"{other} is a {kind} tflite-slim did not write; move it out of {version_dir} and run the "
+                "install again"
+            )
+    for other in others:
+        shutil.copy2(other, staging / other.name)
     _swap(version_dir, staging)
     return ("replaced" if differing else "installed"), ()
+
+
+def _publishable_names(c: Coordinates) -> frozenset[str]:
+    """Every file name :mod:`publication` can put in ``c``'s version directory, checksum files included."""
+    mains = (c.file_name("aar"), c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), c.file_name("pom"))
+    return frozenset(n for m in mains for n in [m] + [f"{m}.{ext}" for ext in EXTENSIONS])
 
 
 def _rename(src: Path, dst: Path) -> None:
@@ -245,12 +275,15 @@ def _swap(version_dir: Path, staging: Path) -> None:
     aside = _aside_path(version_dir)
     if aside.exists():  # _recover ran first under this lock: a live version exists, so this one is stale
         shutil.rmtree(aside)
-    _rename(version_dir, aside)
     try:
+        _rename(version_dir, aside)
         _rename(staging, version_dir)
     except BaseException:
-        with contextlib.suppress(OSError):
-            _rename(aside, version_dir)
+        # Also when the first rename took effect and only making it durable was interrupted (Ctrl-C,
+        # Gradle's SIGTERM): the version must not stay missing until some later install recovers it.
+        if aside.is_dir() and not os.path.lexists(version_dir):
+            with contextlib.suppress(OSError):
+                _rename(aside, version_dir)
         raise
     shutil.rmtree(aside, ignore_errors=True)
 
@@ -283,7 +316,11 @@ def _read_metadata(artifact_dir: Path, artifact: Artifact) -> Optional[repometa.
     if not path.is_file():
         return None
     try:
-        return repometa.parse(path.read_bytes(), artifact.coordinates)
+        with open(path, "rb") as f:
+            data = f.read(repometa.MAX_BYTES + 1)  # never a huge file whole
+        if len(data) > repometa.MAX_BYTES:
+            raise repometa.MetadataError(f"larger than {repometa.MAX_BYTES >> 20} MiB, no real metadata file is")
+        return repometa.parse(data, artifact.coordinates)
     except repometa.MetadataError as e:
         raise MavenError(f"{path}: {e}; delete it (Maven rebuilds it) and run the install again") from e
 

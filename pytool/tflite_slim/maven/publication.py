@@ -130,11 +130,14 @@ def parse_build_record(path: Path) -> BuildRecord:
         tf = doc["tensorflow"]
         artifacts = doc["artifacts"]
         commit = tf.get("commit")
+        abis = doc.get("abis", [])
+        if not isinstance(abis, list):
+            raise ValueError(f"abis {abis!r} is not a list")
         return BuildRecord(
             path=path,
-            tf_version=str(tf["version"]),
-            tf_commit=str(commit) if commit else None,
-            abis=tuple(str(a) for a in doc.get("abis", ())),
+            tf_version=_pom_text(tf["version"], "tensorflow.version"),
+            tf_commit=_pom_text(commit, "tensorflow.commit") if commit else None,
+            abis=tuple(_pom_text(a, "abis entry") for a in abis),
             plan_fingerprint=str(doc["plan_fingerprint"]),
             op_set=opset_from_json(doc["op_set"]),
             runtime_aar=_plain_name(artifacts["runtime"]),
@@ -144,6 +147,19 @@ def parse_build_record(path: Path) -> BuildRecord:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise UsageError(f"{path}: malformed build record ({_describe(e)}); rebuild with 'tflite-slim build'") from e
+
+
+#: Longer text in a record field that goes into the POM is not a version, commit or ABI name.
+_MAX_FIELD = 256
+
+
+def _pom_text(value: Any, field: str) -> str:
+    """A record string that goes into the POM: XML can carry no control character or lone surrogate."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field} {value!r} is not a string")
+    if not value or len(value) > _MAX_FIELD or not value.isprintable():
+        raise ValueError(f"{field} {value[:_MAX_FIELD]!r} is empty, too long or has control characters")
+    return value
 
 
 def _plain_name(value: Any) -> str:

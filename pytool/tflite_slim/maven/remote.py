@@ -50,7 +50,11 @@ class Target:
 
 def check_url(url: str) -> str:
     """The base URL without a trailing slash; refuse other schemes and credentials in the URL."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 -- parsed lazily; a bad port raises here, not in the middle of a request
+    except ValueError as e:
+        raise UsageError(f"--url {redact_url(url)} is not a valid URL ({e}); give the repository's base URL") from e
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"--url {redact_url(url)!r} is not an http(s) URL of a Maven repository")
     if parts.username or parts.password:
@@ -270,14 +274,25 @@ def _size(spec: FileSpec) -> int:
 
 def _get_metadata(c: Coordinates, target: Target, client: HttpClient) -> Optional[tuple[bytes, repometa.Metadata]]:
     url = target.file_url(f"{c.artifact_path}/{repometa.REMOTE_NAME}")
-    response = client.get(url, allow_redirects=False)
-    _check_answer(response, "GET", url, target)
-    if response.status_code == 404:
-        return None
-    if response.status_code != 200:
-        raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
+    response = client.get(url, stream=True, allow_redirects=False)
     try:
-        return response.content, repometa.parse(response.content, c)
+        _check_answer(response, "GET", url, target)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
+        data = b""
+        for block in client.iter_body(response):
+            data += block
+            if len(data) > repometa.MAX_BYTES:  # a broken or hostile server: never hold an endless body
+                raise MavenError(
+                    f"{redact_url(url)}: larger than {repometa.MAX_BYTES >> 20} MiB, no real metadata file is; "
+                    "fix the repository's metadata before deploying"
+                )
+    finally:
+        response.close()
+    try:
+        return data, repometa.parse(data, c)
     except repometa.MetadataError as e:
         raise MavenError(f"{redact_url(url)}: {e}; fix the repository's metadata before deploying") from e
 

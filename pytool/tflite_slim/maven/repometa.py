@@ -23,6 +23,9 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{METADATA_NS} https://maven.apache.org/xsd/repository-metadata-1.1.0.xsd"
 LOCAL_NAME = "maven-metadata-local.xml"
 REMOTE_NAME = "maven-metadata.xml"
+#: Readers refuse a metadata file larger than this rather than hold it in memory: an artifact with
+#: 300,000 versions still fits in 10 MiB, so a bigger one is broken or hostile.
+MAX_BYTES = 16 << 20
 
 
 class MetadataError(ValueError):

@@ -78,13 +78,22 @@ def expand(text: str, env: Mapping[str, str], home: Path, where: str) -> str:
     return _PLACEHOLDER.sub(sub, text)
 
 
-def _read_settings(path: Path) -> Optional[etree._Element]:
+def _read_settings(path: Path, advice: str) -> Optional[etree._Element]:
+    """The settings file's root, ``None`` when there is none; ``advice`` ends the error (what else to use)."""
     if not path.is_file():
         return None
     try:
         return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
-    except (etree.XMLSyntaxError, OSError) as e:
-        raise MavenError(f"{path}: not a readable settings.xml ({e}); fix it or pass --repo") from e
+    except etree.XMLSyntaxError as e:
+        # Only the position: the parser's text quotes what it choked on, e.g. "Entity 'xyz' not defined"
+        # for a password with an unescaped '&'.
+        line, column = e.position
+        raise MavenError(
+            f"{path}: not well-formed XML at line {line}, column {column} (the parser's message is not shown, "
+            f"it can quote a password); {advice}"
+        ) from e
+    except OSError as e:
+        raise MavenError(f"{path}: not a readable settings.xml ({e.strerror or e}); {advice}") from e
 
 
 def _children(el: etree._Element, name: str) -> list[etree._Element]:
@@ -130,7 +139,7 @@ def local_repository(
     if opt:
         return RepoLocation(absolute(opt), "-Dmaven.repo.local in MAVEN_OPTS")
     for path in settings_files(env, home):
-        root = _read_settings(path)
+        root = _read_settings(path, "fix it or pass --repo")
         if root is None:
             continue
         value = _text(root, "localRepository")
@@ -148,7 +157,7 @@ def server_credentials(
     searched = []
     for path in settings_files(env, home):
         searched.append(str(path))
-        root = _read_settings(path)
+        root = _read_settings(path, "fix it or use --username/--password-env")
         if root is None:
             continue
         for servers in _children(root, "servers"):
@@ -179,12 +188,22 @@ def netrc_credentials(
     if not path.is_file():
         return None
     try:
-        found = netrc.netrc(str(path)).authenticators(host)
-    except (netrc.NetrcParseError, OSError) as e:
-        raise MavenError(f"{path}: cannot be read ({e}); fix it or use --username/--password-env") from e
+        entries = netrc.netrc(str(path))
+    except netrc.NetrcParseError as e:
+        # Only the line: netrc's message quotes the token it choked on, e.g. the second half of a
+        # password that contains a space.
+        raise MavenError(
+            f"{path}: not valid netrc syntax at line {e.lineno} (netrc's message is not shown, it can quote a "
+            "password); fix it or use --username/--password-env"
+        ) from e
+    except OSError as e:
+        raise MavenError(f"{path}: cannot be read ({e.strerror or e}); fix it or use --username/--password-env") from e
+    found = entries.authenticators(host)
     if not found or not found[0]:
         return None
-    return Credentials(found[0], found[2] or "", f"{path} (machine {host})")
+    # authenticators() falls back to the "default" entry; say so, since the file names no such machine.
+    which = f"machine {host}" if host in entries.hosts else "default entry"
+    return Credentials(found[0], found[2] or "", f"{path} ({which})")
 
 
 def env_credentials(username: str, password_env: str, env: Optional[Mapping[str, str]] = None) -> Credentials:
