@@ -153,3 +153,20 @@ def test_html_to_a_character_device_keeps_the_device(app: Path) -> None:
     after = os.lstat(device)
     assert r.returncode == 0, r.stderr
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_custom_code_with_terminal_escapes_is_one_error_not_raw_output(tmp_path: Path) -> None:
+    (tmp_path / "evil.tflite").write_bytes(
+        mm.make_model([mm.custom("Evil\x1b]0;pwned\x07\x1b[2J")], [[mm.Op(0)]])
+    )
+    (tmp_path / "ok.tflite").write_bytes(mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    r = cli("analyze", ".", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "\x1b" not in r.stdout + r.stderr
+    assert "error: ./evil.tflite: operator code 0: custom code 'Evil\\x1b]0;pwned" in r.stderr
+    assert "ADD" in r.stdout
+    # What analyze writes, verify reads back (before, verify refused the document with exit 2).
+    r = cli("analyze", "ok.tflite", "--format", "json", "-o", "ops.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = cli("verify", "--ops", "ops.json", "evil.tflite", cwd=tmp_path)
+    assert r.returncode == 1 and "\x1b" not in r.stderr
