@@ -170,3 +170,22 @@ def test_custom_code_with_terminal_escapes_is_one_error_not_raw_output(tmp_path:
     assert r.returncode == 0, r.stderr
     r = cli("verify", "--ops", "ops.json", "evil.tflite", cwd=tmp_path)
     assert r.returncode == 1 and "\x1b" not in r.stderr
+
+
+@pytest.mark.parametrize("output", ["stdout", "-o", "--html"])
+def test_file_name_that_is_not_utf8_is_reported_as_its_bytes(output: str, tmp_path: Path) -> None:
+    # Python decodes such a name with lone surrogates; encoding the report as plain UTF-8
+    # ended in a UnicodeEncodeError traceback (always for -o/--html, for stdout when strict).
+    models = os.fsencode(tmp_path) + b"/d"
+    os.mkdir(models)
+    with open(models + b"/m\xff.tflite", "wb") as f:
+        f.write(mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    extra = {"stdout": [], "-o": ["-o", "report.txt"], "--html": ["--html", "report.html"]}[output]
+    r = subprocess.run(
+        [sys.executable, "-m", "tflite_slim", "analyze", "d", *extra], cwd=tmp_path, capture_output=True,
+        timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    assert r.stderr == b""
+    written = r.stdout if output == "stdout" else (tmp_path / extra[1]).read_bytes()
+    assert b"d/m\xff.tflite" in written

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 from typing import Iterable, Sequence
 
 from tflite_slim import files
@@ -179,8 +180,32 @@ def write_text_atomic(path: str, text: str) -> None:
     """
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        files.write_output(path, text.encode("utf-8"))
+        files.write_output(path, encode(text))
     except OSError as e:
         hint = "" if os.path.isdir(directory) else f"; check that {directory} exists and is writable"
         raise UsageError(f"{path}: cannot write the report ({e.strerror or e}){hint}") from e
-        raise
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output as the same bytes ``-o FILE`` would get (:func:`encode`).
+
+    ``sys.stdout`` itself may be strict (``PYTHONIOENCODING=utf-8``) or not
+    UTF-8 at all, and would then stop on a file name that is not UTF-8.
+    """
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # replaced by a text-only stream (embedding, some test harnesses)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(encode(text))
+    buffer.flush()
+
+
+def encode(text: str) -> bytes:
+    """A report's bytes: UTF-8, with file names that are not UTF-8 written back as their own bytes.
+
+    Python decodes such names with ``surrogateescape`` (``b"m\\xff.tflite"`` is
+    ``"m\\udcff.tflite"``), which plain UTF-8 cannot encode; the report names
+    the file as it is on disk instead of failing with a traceback.
+    """
+    return text.encode("utf-8", "surrogateescape")
