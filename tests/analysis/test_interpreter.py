@@ -28,6 +28,8 @@ import json
 import os
 import re
 import stat
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -172,6 +174,49 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
         ("a", None), ("boom", "the interpreter crashed (signal 6)"), ("c", None)
     ]
     assert results[0].ops == (runcheck.ResolvedOp("ADD", 2),)
+
+
+def test_a_hanging_child_is_killed_and_the_rest_still_loaded(tmp_path: Path, monkeypatch) -> None:
+    """The stand-in 'python' answers for its first model, then hangs where the watchdog cannot help.
+
+    Before, load_all waited for the child forever: verify --run never returned.
+    """
+    monkeypatch.setattr(runcheck, "_START_SECONDS", 0.5)
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "shift 2\n"
+        'if [ "$1" = hang ]; then exec sleep 600; fi\n'
+        'printf \'tflite-slim-runcheck {"path": "%s", "ops": [], "error": null, "mismatch": null}\\n\' "$1"\n'
+        'if [ "$2" = hang ]; then exec sleep 600; fi\n'
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    started = time.monotonic()
+    results = runcheck.load_all(["a", "hang", "c"], python=str(fake), model_seconds=0.5)
+    assert time.monotonic() - started < 30
+    assert [(r.path, r.error) for r in results] == [
+        ("a", None), ("hang", "the interpreter did not finish loading it in time (killed)"), ("c", None)
+    ]
+
+
+def test_the_child_watchdog_ends_a_model_that_loads_forever(tmp_path: Path) -> None:
+    """The real child loop (runcheck.main) with a probe that never returns, as a native loop would not."""
+    fake = tmp_path / "python"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, time\n"
+        "from tflite_slim.analysis import runcheck\n"
+        "runcheck.MODEL_SECONDS = 0.5\n"
+        "runcheck.probe = lambda p: time.sleep(600) if p == 'hang' else runcheck.InterpreterResult(p)\n"
+        "sys.exit(runcheck.main(sys.argv[3:]))\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    started = time.monotonic()
+    results = runcheck.load_all(["a", "hang", "c"], python=str(fake))
+    assert time.monotonic() - started < 30
+    assert [(r.path, r.error) for r in results] == [
+        ("a", None), ("hang", "the interpreter did not finish loading it in time (killed)"), ("c", None)
+    ]
 
 
 @pytest.mark.parametrize(
