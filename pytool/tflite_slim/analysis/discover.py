@@ -46,13 +46,21 @@ def find_models(paths: Sequence[str], globs: Sequence[str] = DEFAULT_GLOBS) -> l
 
 
 def _walk(top: str, patterns: Sequence[str]) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(top):
+    # os.walk skips a directory it cannot list unless told otherwise: a model in
+    # an unreadable folder would be left out, and verify would say "covers all".
+    for dirpath, dirnames, filenames in os.walk(top, onerror=_unlistable):
         dirnames.sort()
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
             # Regular files only: opening a named pipe would block forever.
             if any(fnmatch.fnmatchcase(name, p) for p in patterns) and os.path.isfile(full):
                 yield full
+
+
+def _unlistable(e: OSError) -> None:
+    raise UsageError(
+        f"{e.filename}: cannot list the directory ({e.strerror or e}); make it readable or name the models in it"
+    ) from e
 
 
 def _sort_key(path: str) -> tuple:
