@@ -182,11 +182,14 @@ class OpSet:
                 continue
             have = set(runtime.custom_ops[name])
             missing += [f"custom op {name} version {v}" for v in versions if v not in have]
+        # The runtime's Flex ops as sets, made once: looking each op up in the
+        # tuple (and re-sorting its names) made verify quadratic in Flex ops.
+        have_names = set(runtime.flex_op_names)
         if flex_by_name:
-            have_names = set(runtime.flex_op_names)
             missing += [f"flex op {f}" for f in self.flex_op_names if f not in have_names]
         else:
-            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not flex_covered(f, runtime)]
+            have = set(runtime.flex_ops)
+            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not _covered(f, have, have_names)]
         return missing
 
     @staticmethod
@@ -223,9 +226,12 @@ def flex_covered(op: FlexOp, runtime: OpSet) -> bool:
     operator uses, or an op that has none) needs no particular kernel variant:
     any entry of that name covers it.
     """
-    if not op.attrs:
-        return op.name in runtime.flex_op_names
-    return op in runtime.flex_ops
+    return _covered(op, set(runtime.flex_ops), set(runtime.flex_op_names))
+
+
+def _covered(op: FlexOp, have: "set[FlexOp]", have_names: "set[str]") -> bool:
+    """:func:`flex_covered` against a runtime's Flex ops and their names, as sets."""
+    return op.name in have_names if not op.attrs else op in have
 
 
 @dataclass(frozen=True)
