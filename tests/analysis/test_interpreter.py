@@ -234,3 +234,22 @@ def _assert_hang_noted(fake: Path, **kwargs: float) -> None:
 )
 def test_missing_from(resolved, ops, missing) -> None:
     assert runcheck.missing_from(runcheck.InterpreterResult("m.tflite", tuple(resolved)), ops) == missing
+
+
+def test_interpreter_messages_are_printed_with_control_characters_escaped(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The interpreter quotes tensor and op names from the model in its errors; they reached the terminal raw."""
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "shift 2\n"
+        'printf \'tflite-slim-runcheck {"path": "%s", "ops": [], "error": "tensor \\\\u001b[2Jx failed", '
+        '"mismatch": null}\\n\' "$1"\n'
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    (result,) = runcheck.load_all(["m.tflite"], python=str(fake))
+    assert result.error == "tensor \x1b[2Jx failed"
+    monkeypatch.setattr(runcheck, "load_all", lambda paths: [result])
+    monkeypatch.setattr(runcheck, "require", lambda: None)
+    assert runcheck.verify_run(OpSet(), ["m.tflite"], "ops.json") == 0
+    err = capsys.readouterr().err
+    assert err == "note: m.tflite: the LiteRT interpreter refused it: tensor \\x1b[2Jx failed\n"

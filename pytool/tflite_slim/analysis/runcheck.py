@@ -209,7 +209,7 @@ def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optiona
     status = 0
     for r in load_all(paths):
         if r.error:
-            print(f"note: {r.path}: the LiteRT interpreter refused it: {r.error}", file=err)
+            print(f"note: {r.path}: the LiteRT interpreter refused it: {_printable(r.error)}", file=err)
         missing = missing_from(r, runtime)
         if missing:
             status = 1
@@ -273,6 +273,11 @@ def probe(path: str) -> InterpreterResult:
     except (ValueError, RuntimeError) as e:
         return InterpreterResult(path, tuple(ops), _one_line(e), mismatch)
     return InterpreterResult(path, tuple(ops), None, mismatch)
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped: the interpreter's messages quote names from the model."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _one_line(e: BaseException) -> str:
