@@ -102,3 +102,20 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     (tmp_path / "a" / "m.tflite").write_bytes(b"x")
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
     assert find_models([str(tmp_path)]) == [str(tmp_path / "a" / "m.tflite")]
+
+
+def test_a_very_deep_tree_is_searched_without_recursion(tmp_path: Path) -> None:
+    # os.walk recursed once per level: 1,100 nested folders ended in a RecursionError traceback.
+    deepest = tmp_path
+    for _ in range(1100):  # one by one: Path.mkdir(parents=True) recurses too
+        deepest = deepest / "d"
+        deepest.mkdir()
+    (deepest / "m.tflite").write_bytes(b"x")
+    (tmp_path / "top.tflite").write_bytes(b"x")
+    try:
+        assert find_models([str(tmp_path)]) == [str(deepest / "m.tflite"), str(tmp_path / "top.tflite")]
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses per level as well
+        (deepest / "m.tflite").unlink()
+        while deepest != tmp_path:
+            deepest.rmdir()
+            deepest = deepest.parent
