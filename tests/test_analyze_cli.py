@@ -189,3 +189,15 @@ def test_file_name_that_is_not_utf8_is_reported_as_its_bytes(output: str, tmp_pa
     assert r.stderr == b""
     written = r.stdout if output == "stdout" else (tmp_path / extra[1]).read_bytes()
     assert b"d/m\xff.tflite" in written
+
+
+def test_verify_ok_line_for_an_ops_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    # print() of the name under a strict stdout (PYTHONIOENCODING=utf-8) ended in a traceback after a passing check.
+    (tmp_path / "m.tflite").write_bytes(mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    assert cli("analyze", "m.tflite", "--format", "json", "-o", "ops.json", cwd=tmp_path).returncode == 0
+    os.rename(tmp_path / "ops.json", os.fsencode(tmp_path) + b"/ops\xff.json")
+    r = subprocess.run(
+        [sys.executable.encode(), b"-m", b"tflite_slim", b"verify", b"--ops", b"ops\xff.json", b"m.tflite"],
+        cwd=tmp_path, capture_output=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"ok: the runtime in ops\xff.json covers all 1 model\n", b"")
