@@ -253,3 +253,16 @@ def test_interpreter_messages_are_printed_with_control_characters_escaped(tmp_pa
     assert runcheck.verify_run(OpSet(), ["m.tflite"], "ops.json") == 0
     err = capsys.readouterr().err
     assert err == "note: m.tflite: the LiteRT interpreter refused it: tensor \\x1b[2Jx failed\n"
+
+
+def test_a_node_mismatch_is_reported_not_dropped(capsys, monkeypatch) -> None:
+    # The child computed the mismatch and verify never said it: versions could be paired with the wrong op.
+    result = runcheck.InterpreterResult("m.tflite", (runcheck.ResolvedOp("ADD", 1),), None,
+                                        "node 0: the interpreter resolved ADD, the model's operator is SUB")
+    monkeypatch.setattr(runcheck, "load_all", lambda paths: [result])
+    monkeypatch.setattr(runcheck, "require", lambda: None)
+    assert runcheck.verify_run(OpSet({"ADD": (1,)}), ["m.tflite"], "ops.json") == 0
+    assert capsys.readouterr().err == (
+        "note: m.tflite: the interpreter's nodes and the model's operators disagree (node 0: the interpreter "
+        "resolved ADD, the model's operator is SUB); the op versions of its first subgraph may be wrong\n"
+    )

@@ -210,6 +210,10 @@ def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optiona
     for r in load_all(paths):
         if r.error:
             print(f"note: {r.path}: the LiteRT interpreter refused it: {_printable(r.error)}", file=err)
+        if r.mismatch:
+            # Versions are paired with nodes by index; after a disagreement they may be another op's.
+            print(f"note: {r.path}: the interpreter's nodes and the model's operators disagree "
+                  f"({_printable(r.mismatch)}); the op versions of its first subgraph may be wrong", file=err)
         missing = missing_from(r, runtime)
         if missing:
             status = 1
