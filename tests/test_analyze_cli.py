@@ -153,3 +153,51 @@ def test_html_to_a_character_device_keeps_the_device(app: Path) -> None:
     after = os.lstat(device)
     assert r.returncode == 0, r.stderr
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_custom_code_with_terminal_escapes_is_one_error_not_raw_output(tmp_path: Path) -> None:
+    (tmp_path / "evil.tflite").write_bytes(
+        mm.make_model([mm.custom("Evil\x1b]0;pwned\x07\x1b[2J")], [[mm.Op(0)]])
+    )
+    (tmp_path / "ok.tflite").write_bytes(mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    r = cli("analyze", ".", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "\x1b" not in r.stdout + r.stderr
+    assert "error: ./evil.tflite: operator code 0: custom code 'Evil\\x1b]0;pwned" in r.stderr
+    assert "ADD" in r.stdout
+    # What analyze writes, verify reads back (before, verify refused the document with exit 2).
+    r = cli("analyze", "ok.tflite", "--format", "json", "-o", "ops.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = cli("verify", "--ops", "ops.json", "evil.tflite", cwd=tmp_path)
+    assert r.returncode == 1 and "\x1b" not in r.stderr
+
+
+@pytest.mark.parametrize("output", ["stdout", "-o", "--html"])
+def test_file_name_that_is_not_utf8_is_reported_as_its_bytes(output: str, tmp_path: Path) -> None:
+    # Python decodes such a name with lone surrogates; encoding the report as plain UTF-8
+    # ended in a UnicodeEncodeError traceback (always for -o/--html, for stdout when strict).
+    models = os.fsencode(tmp_path) + b"/d"
+    os.mkdir(models)
+    with open(models + b"/m\xff.tflite", "wb") as f:
+        f.write(mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    extra = {"stdout": [], "-o": ["-o", "report.txt"], "--html": ["--html", "report.html"]}[output]
+    r = subprocess.run(
+        [sys.executable, "-m", "tflite_slim", "analyze", "d", *extra], cwd=tmp_path, capture_output=True,
+        timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    assert r.stderr == b""
+    written = r.stdout if output == "stdout" else (tmp_path / extra[1]).read_bytes()
+    assert b"d/m\xff.tflite" in written
+
+
+def test_verify_ok_line_for_an_ops_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    # print() of the name under a strict stdout (PYTHONIOENCODING=utf-8) ended in a traceback after a passing check.
+    (tmp_path / "m.tflite").write_bytes(mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    assert cli("analyze", "m.tflite", "--format", "json", "-o", "ops.json", cwd=tmp_path).returncode == 0
+    os.rename(tmp_path / "ops.json", os.fsencode(tmp_path) + b"/ops\xff.json")
+    r = subprocess.run(
+        [sys.executable.encode(), b"-m", b"tflite_slim", b"verify", b"--ops", b"ops\xff.json", b"m.tflite"],
+        cwd=tmp_path, capture_output=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"ok: the runtime in ops\xff.json covers all 1 model\n", b"")

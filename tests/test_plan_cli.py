@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,28 @@ def test_report_marks_custom_ops_that_need_a_kernel(tmp_path: Path, capsys) -> N
     assert ("  * custom op MyOp needs a kernel: give a source defining tflite::ops::custom::Register_MY_OP() "
             "(tfliteSlim.customOpsSrcs / --custom-ops-srcs)\n") in out
     assert "custom op TFLite_Detection_PostProcess needs" not in out  # TFLite ships that kernel
+
+
+def test_output_through_a_symlink_is_refused_and_the_link_kept(env, capsys) -> None:
+    # plan -o renamed a temp file over whatever was there: a symlink was replaced by a
+    # regular file (as root, -o /dev/null replaced the device), unlike analyze -o.
+    tmp, ws = env
+    (tmp / "target.txt").write_text("theirs\n")
+    (tmp / "link.txt").symlink_to(tmp / "target.txt")
+    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(tmp / "link.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp / 'link.txt'}: cannot write the report") and "symlink" in err
+    assert (tmp / "link.txt").is_symlink() and (tmp / "target.txt").read_text() == "theirs\n"
+
+
+def test_output_to_a_fifo_is_written_through(env, capsys) -> None:
+    tmp, ws = env
+    fifo = tmp / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(fifo)]) == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert got and got[0].startswith(b"plan_fingerprint: ")

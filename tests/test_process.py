@@ -103,3 +103,13 @@ def test_interrupt_kills_a_child_that_does_not_stop(tmp_path, monkeypatch):
         run([sys.executable, "-c", _CHILD, "ignore", str(report)], stream=True, on_line=_interrupt_on_first_line)
     assert time.monotonic() - start < 10  # not the child's 60 s sleep
     assert not report.exists()
+
+
+def test_timeout_kills_the_command_and_keeps_what_it_wrote():
+    script = "import sys, time; print('partial', flush=True); print('err', file=sys.stderr, flush=True); time.sleep(60)"
+    started = time.monotonic()
+    with pytest.raises(process.TimedOut, match=r"slow did not finish within 0.5 s and was killed") as e:
+        run([sys.executable, "-c", script], what="slow", timeout=0.5)
+    assert time.monotonic() - started < 20
+    assert e.value.stdout == "partial\n" and e.value.stderr == "err\n"
+    assert isinstance(e.value, CommandFailed)

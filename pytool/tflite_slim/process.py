@@ -36,6 +36,21 @@ class Completed:
     stderr: str
 
 
+class TimedOut(CommandFailed):
+    """A command ran past its ``timeout`` and was killed; ``stdout``/``stderr`` hold what it wrote before."""
+
+    def __init__(self, message: str, stdout: str, stderr: str) -> None:
+        super().__init__(message, -signal.SIGKILL, stderr)
+        self.stdout = stdout
+
+
+def _text(data: "bytes | str | None") -> str:
+    """Output a :class:`subprocess.TimeoutExpired` carries: bytes even in text mode, or None."""
+    if data is None:
+        return ""
+    return data if isinstance(data, str) else data.decode("utf-8", "replace")
+
+
 def program_path(value: str) -> str:
     """A program named on the command line (``--bazel``), as the user meant it.
 
@@ -82,6 +97,7 @@ def run(
     on_line: Optional[Callable[[str], None]] = None,
     check: bool = True,
     what: Optional[str] = None,
+    timeout: Optional[float] = None,
 ) -> Completed:
     """Run ``argv`` and return its result.
 
@@ -89,7 +105,11 @@ def run(
     ``on_line`` (default: echo to stderr) as it arrives, for long builds; the
     merged text is also kept for the error message. ``what`` names the step in
     errors ("bazel build"). A missing executable is a :class:`ToolchainError`.
+    ``timeout`` (seconds, captured output only) kills a command that runs
+    longer and raises :class:`TimedOut` with the output it wrote until then.
     """
+    if timeout is not None and stream:
+        raise ValueError("timeout is only supported with captured output")
     argv = [str(a) for a in argv]
     label = what or os.path.basename(argv[0])
     log.info("running: %s%s", format_argv(argv), f" (in {cwd})" if cwd else "")
@@ -129,15 +149,22 @@ def run(
                 raise
             out, err = "\n".join(lines), "\n".join(lines)
         else:
-            done = subprocess.run(
-                argv,
-                cwd=cwd,
-                env=full_env,
-                capture_output=True,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                errors="replace",
-            )
+            try:
+                done = subprocess.run(
+                    argv,
+                    cwd=cwd,
+                    env=full_env,
+                    capture_output=True,
+                    stdin=subprocess.DEVNULL,
+                    text=True,
+                    errors="replace",
+                    timeout=timeout,
+                )
+            except subprocess.TimeoutExpired as e:  # subprocess.run has killed and reaped it
+                raise TimedOut(
+                    f"{label} did not finish within {timeout:g} s and was killed: {format_argv(argv)}",
+                    _text(e.stdout), _text(e.stderr),
+                ) from e
             returncode, out, err = done.returncode, done.stdout, done.stderr
     except FileNotFoundError as e:
         raise ToolchainError(

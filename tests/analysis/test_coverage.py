@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,16 @@ def test_verify_usage_errors(app: Path, args, message: str) -> None:
     r = cli(*args, cwd=app)
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_uncovered_is_linear_in_flex_ops() -> None:
+    # Each Flex op was looked up in the runtime's tuple (and its names re-sorted per
+    # lookup): 10,000 Flex ops took minutes, and a crafted model has more.
+    plain = tuple(FlexOp(f"Op{i}") for i in range(10_000))
+    typed = tuple(FlexOp(f"Typed{i}", (("T", "DT_FLOAT"),)) for i in range(10_000))
+    runtime = OpSet({}, {}, plain + typed)
+    model = ModelOps("m.tflite", "0" * 64, 1, 1, OpSet({}, {}, plain + typed + (FlexOp("Extra", (("T", "DT_INT8"),)),)))
+    started = time.monotonic()
+    assert uncovered(runtime, [model]) == {"flex op Extra (T=DT_INT8)": ["m.tflite"]}
+    assert uncovered(runtime, [model], flex_by_name=True) == {"flex op Extra": ["m.tflite"]}
+    assert time.monotonic() - started < 5

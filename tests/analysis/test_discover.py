@@ -80,3 +80,42 @@ def test_special_files_are_refused(tmp_path: Path) -> None:
 def test_special_files_in_directories_are_skipped(tree: Path) -> None:
     os.mkfifo(tree / "sub" / "pipe.tflite")
     assert _rel(find_models([str(tree / "sub")]), tree) == ["sub/b.tflite", "sub/deeper/c.tflite"]
+
+
+def test_a_directory_that_cannot_be_listed_is_an_error_not_skipped(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As root, chmod 000 does not stop a listing, so the failure is injected where os.walk lists.
+    locked = tree / "sub"
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(UsageError, match=rf"^{locked}: cannot list the directory \(Permission denied\)"):
+        find_models([str(tree)])
+
+
+def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "m.tflite").write_bytes(b"x")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
+    assert find_models([str(tmp_path)]) == [str(tmp_path / "a" / "m.tflite")]
+
+
+def test_a_very_deep_tree_is_searched_without_recursion(tmp_path: Path) -> None:
+    # os.walk recursed once per level: 1,100 nested folders ended in a RecursionError traceback.
+    deepest = tmp_path
+    for _ in range(1100):  # one by one: Path.mkdir(parents=True) recurses too
+        deepest = deepest / "d"
+        deepest.mkdir()
+    (deepest / "m.tflite").write_bytes(b"x")
+    (tmp_path / "top.tflite").write_bytes(b"x")
+    try:
+        assert find_models([str(tmp_path)]) == [str(deepest / "m.tflite"), str(tmp_path / "top.tflite")]
+    finally:  # pytest's own clean-up (shutil.rmtree) recurses per level as well
+        (deepest / "m.tflite").unlink()
+        while deepest != tmp_path:
+            deepest.rmdir()
+            deepest = deepest.parent

@@ -28,6 +28,8 @@ import json
 import os
 import re
 import stat
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -174,6 +176,48 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
     assert results[0].ops == (runcheck.ResolvedOp("ADD", 2),)
 
 
+def test_a_hanging_child_is_killed_and_the_rest_still_loaded(tmp_path: Path, monkeypatch) -> None:
+    """The stand-in 'python' answers for its first model, then hangs where the watchdog cannot help.
+
+    Before, load_all waited for the child forever: verify --run never returned.
+    """
+    monkeypatch.setattr(runcheck, "_START_SECONDS", 0.5)
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "shift 2\n"
+        'if [ "$1" = hang ]; then exec sleep 600; fi\n'
+        'printf \'tflite-slim-runcheck {"path": "%s", "ops": [], "error": null, "mismatch": null}\\n\' "$1"\n'
+        'if [ "$2" = hang ]; then exec sleep 600; fi\n'
+    )
+    _assert_hang_noted(fake, model_seconds=0.5)
+
+
+def test_the_child_watchdog_ends_a_model_that_loads_forever(tmp_path: Path) -> None:
+    """The real child loop (runcheck.main) with a probe that never returns, as a native loop would not."""
+    fake = tmp_path / "python"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, time\n"
+        "from tflite_slim.analysis import runcheck\n"
+        "runcheck.MODEL_SECONDS = 0.5\n"
+        "runcheck.probe = lambda p: time.sleep(600) if p == 'hang' else runcheck.InterpreterResult(p)\n"
+        "sys.exit(runcheck.main(sys.argv[3:]))\n"
+    )
+    _assert_hang_noted(fake)
+
+
+def _assert_hang_noted(fake: Path, **kwargs: float) -> None:
+    """Loading a, hang, c with the stand-in child: hang is noted as killed, a and c load, in bounded time."""
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    started = time.monotonic()
+    results = runcheck.load_all(["a", "hang", "c"], python=str(fake), **kwargs)
+    assert time.monotonic() - started < 30
+    assert [(r.path, r.error) for r in results] == [
+        ("a", None), ("hang", "the interpreter did not finish loading it in time (killed)"), ("c", None)
+    ]
+
+
 @pytest.mark.parametrize(
     "resolved, ops, missing",
     [
@@ -190,3 +234,35 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
 )
 def test_missing_from(resolved, ops, missing) -> None:
     assert runcheck.missing_from(runcheck.InterpreterResult("m.tflite", tuple(resolved)), ops) == missing
+
+
+def test_interpreter_messages_are_printed_with_control_characters_escaped(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The interpreter quotes tensor and op names from the model in its errors; they reached the terminal raw."""
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        "shift 2\n"
+        'printf \'tflite-slim-runcheck {"path": "%s", "ops": [], "error": "tensor \\\\u001b[2Jx failed", '
+        '"mismatch": null}\\n\' "$1"\n'
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    (result,) = runcheck.load_all(["m.tflite"], python=str(fake))
+    assert result.error == "tensor \x1b[2Jx failed"
+    monkeypatch.setattr(runcheck, "load_all", lambda paths: [result])
+    monkeypatch.setattr(runcheck, "require", lambda: None)
+    assert runcheck.verify_run(OpSet(), ["m.tflite"], "ops.json") == 0
+    err = capsys.readouterr().err
+    assert err == "note: m.tflite: the LiteRT interpreter refused it: tensor \\x1b[2Jx failed\n"
+
+
+def test_a_node_mismatch_is_reported_not_dropped(capsys, monkeypatch) -> None:
+    # The child computed the mismatch and verify never said it: versions could be paired with the wrong op.
+    result = runcheck.InterpreterResult("m.tflite", (runcheck.ResolvedOp("ADD", 1),), None,
+                                        "node 0: the interpreter resolved ADD, the model's operator is SUB")
+    monkeypatch.setattr(runcheck, "load_all", lambda paths: [result])
+    monkeypatch.setattr(runcheck, "require", lambda: None)
+    assert runcheck.verify_run(OpSet({"ADD": (1,)}), ["m.tflite"], "ops.json") == 0
+    assert capsys.readouterr().err == (
+        "note: m.tflite: the interpreter's nodes and the model's operators disagree (node 0: the interpreter "
+        "resolved ADD, the model's operator is SUB); the op versions of its first subgraph may be wrong\n"
+    )

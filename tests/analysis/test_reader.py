@@ -375,3 +375,20 @@ def test_file_source_reads_only_what_it_is_asked(tmp_path: Path) -> None:
         assert source[10:20] == data[10:20] and source[len(data) - 8 : len(data) + 8] == data[-8:]
         big = source[100 : 100 + 5 * FileSource.PAGE]
         assert big == data[100 : 100 + 5 * FileSource.PAGE]
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["Evil\x1b[2J\x1b]0;pwned\x07", "Line\nBreak", "Nul\x00", "Bidi\u202eOverride", "Tab\tOp"],
+)
+def test_custom_code_with_control_characters_is_refused(code: str) -> None:
+    # Printed raw, such a code restyled the terminal of whoever read the text report,
+    # and the analyze JSON it produced was refused by verify (opset._custom_from_json).
+    with pytest.raises(FlatbufferError, match="control or invisible characters") as e:
+        _parse(mm.make_model([mm.custom(code)], [[mm.Op(0)]]))
+    assert code not in str(e.value) and repr(code) in str(e.value)
+
+
+@pytest.mark.parametrize("code", ["My_Op", "TFLite_Detection_PostProcess", "Café Op", "<b>x</b>"])
+def test_printable_custom_codes_are_kept(code: str) -> None:
+    assert list(_parse(mm.make_model([mm.custom(code)], [[mm.Op(0)]])).ops.custom_ops) == [code]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Iterable, Sequence
+from typing import Iterable, NoReturn, Sequence
 
 from tflite_slim.errors import UsageError
 
@@ -46,13 +46,35 @@ def find_models(paths: Sequence[str], globs: Sequence[str] = DEFAULT_GLOBS) -> l
 
 
 def _walk(top: str, patterns: Sequence[str]) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames.sort()
-        for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            # Regular files only: opening a named pipe would block forever.
-            if any(fnmatch.fnmatchcase(name, p) for p in patterns) and os.path.isfile(full):
-                yield full
+    """Matching regular files under ``top``, depth first, links to directories not followed.
+
+    Iterative: os.walk recurses once per level (before Python 3.12), so a
+    tree a thousand folders deep ended in a RecursionError traceback. It also
+    skips a directory it cannot list unless told otherwise, which left models
+    out while verify said "covers all"; that is an error here.
+    """
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            _unlistable(e)
+        subdirs = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append(entry.path)
+            # Regular files only (a link to one counts): opening a named pipe would block forever.
+            elif any(fnmatch.fnmatchcase(entry.name, p) for p in patterns) and os.path.isfile(entry.path):
+                yield entry.path
+        stack.extend(reversed(subdirs))
+
+
+def _unlistable(e: OSError) -> NoReturn:
+    raise UsageError(
+        f"{e.filename}: cannot list the directory ({e.strerror or e}); make it readable or name the models in it"
+    ) from e
 
 
 def _sort_key(path: str) -> tuple:

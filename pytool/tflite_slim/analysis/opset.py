@@ -46,7 +46,7 @@ def tf_op_name_problem(name: str) -> Optional[str]:
     if _TF_OP_NAME.match(name):
         return None
     return (
-        f"{_shorten(name)} is not a TensorFlow op name (TensorFlow requires an upper-case letter, "
+        f"{shorten(name)} is not a TensorFlow op name (TensorFlow requires an upper-case letter, "
         "then letters, digits, '_' or '>')"
     )
 
@@ -54,13 +54,13 @@ def tf_op_name_problem(name: str) -> Optional[str]:
 def flex_attr_problem(key: str, value: str) -> Optional[str]:
     """Why ``key=value`` cannot be a type attribute of a TensorFlow op (``None`` when it can)."""
     if not _TF_ATTR_NAME.match(key):
-        return f"attribute name {_shorten(key)} is not a TensorFlow attribute name (letters, digits, '_')"
+        return f"attribute name {shorten(key)} is not a TensorFlow attribute name (letters, digits, '_')"
     if not _TYPE_ATTR_VALUE.match(value):
-        return f"attribute {key} value {_shorten(value)} is not a DataType (DT_...) or a list of them"
+        return f"attribute {key} value {shorten(value)} is not a DataType (DT_...) or a list of them"
     return None
 
 
-def _shorten(text: str, limit: int = 60) -> str:
+def shorten(text: str, limit: int = 60) -> str:
     """``repr(text)``, cut to ``limit`` characters: names from files may be huge or unprintable."""
     r = repr(text)
     return r if len(r) <= limit else r[: limit - 5] + "...'" + f" ({len(text)} characters)"
@@ -103,9 +103,9 @@ class FlexOp:
         """One ``flex_details`` entry; raises ``ValueError`` for anything the reader could not have written."""
         attrs = data.get("attrs", {})
         if not isinstance(data["op"], str) or not isinstance(attrs, Mapping):
-            raise ValueError(f"flex_details entry {_shorten(str(data))} is not {{op: name, attrs: {{...}}}}")
+            raise ValueError(f"flex_details entry {shorten(str(data))} is not {{op: name, attrs: {{...}}}}")
         if not all(isinstance(v, str) for v in attrs.values()):
-            raise ValueError(f"flex op {_shorten(data['op'])}: attribute values must be strings")
+            raise ValueError(f"flex op {shorten(data['op'])}: attribute values must be strings")
         op = cls(data["op"], tuple(sorted(attrs.items())))
         bad = op.problem()
         if bad:
@@ -182,11 +182,14 @@ class OpSet:
                 continue
             have = set(runtime.custom_ops[name])
             missing += [f"custom op {name} version {v}" for v in versions if v not in have]
+        # The runtime's Flex ops as sets, made once: looking each op up in the
+        # tuple (and re-sorting its names) made verify quadratic in Flex ops.
+        have_names = set(runtime.flex_op_names)
         if flex_by_name:
-            have_names = set(runtime.flex_op_names)
             missing += [f"flex op {f}" for f in self.flex_op_names if f not in have_names]
         else:
-            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not flex_covered(f, runtime)]
+            have = set(runtime.flex_ops)
+            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not _covered(f, have, have_names)]
         return missing
 
     @staticmethod
@@ -223,9 +226,12 @@ def flex_covered(op: FlexOp, runtime: OpSet) -> bool:
     operator uses, or an op that has none) needs no particular kernel variant:
     any entry of that name covers it.
     """
-    if not op.attrs:
-        return op.name in runtime.flex_op_names
-    return op in runtime.flex_ops
+    return _covered(op, set(runtime.flex_ops), set(runtime.flex_op_names))
+
+
+def _covered(op: FlexOp, have: "set[FlexOp]", have_names: "set[str]") -> bool:
+    """:func:`flex_covered` against a runtime's Flex ops and their names, as sets."""
+    return op.name in have_names if not op.attrs else op in have
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,7 @@ def opset_from_json(data: Mapping[str, Any]) -> OpSet:
     builtins: dict[str, Versions] = {}
     for name, vs in sorted(data.get("builtin_ops", {}).items()):
         if not _BUILTIN_NAME.match(name):
-            raise ValueError(f"builtin op name {_shorten(name)} is not an op name (A-Z, 0-9, '_')")
+            raise ValueError(f"builtin op name {shorten(name)} is not an op name (A-Z, 0-9, '_')")
         builtins[name] = tuple(sorted(_version(v, name) for v in vs))
     return OpSet(builtins, _custom_from_json(data), flex)
 
@@ -297,14 +303,14 @@ def _custom_from_json(data: Mapping[str, Any]) -> dict[str, Versions]:
     names = set(data.get("custom_ops", ())) | set(versions)
     for name in names:
         if not isinstance(name, str) or not name or not name.isprintable():
-            raise ValueError(f"custom op name {_shorten(str(name))} is empty or has control characters")
+            raise ValueError(f"custom op name {shorten(str(name))} is empty or has control characters")
     return {name: tuple(sorted(_version(v, name) for v in versions.get(name, (1,)))) for name in sorted(names)}
 
 
 def _version(value: Any, op: str) -> int:
     """An op version from JSON: an integer in schema.fbs's int32 range, nothing else."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_VERSION:
-        raise ValueError(f"op {_shorten(op)} version {str(value)[:40]} is not an integer from 1 to {_MAX_VERSION}")
+        raise ValueError(f"op {shorten(op)} version {str(value)[:40]} is not an integer from 1 to {_MAX_VERSION}")
     return value
 
 

@@ -29,7 +29,7 @@ from tflite_slim.analysis import schema
 from tflite_slim.errors import ModelError
 from tflite_slim.analysis.flatbuf import Buffer, FileSource, FlatbufferError, Source, Table, as_source, root
 from tflite_slim.analysis.flex import FlexDecodeError, decode_flex_options
-from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet, tf_op_name_problem
+from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet, shorten, tf_op_name_problem
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,16 @@ def _classify_custom_code(code: str, what: str) -> tuple[str, str, str]:
         if bad:
             raise FlatbufferError(f"{what}: custom code {code[:60]!r} marks a Flex op, but {bad}")
         return "flex", name, code
+    # Any other custom code goes verbatim into the text report (a terminal),
+    # verify's messages and ops.json, whose reader refuses control characters
+    # (opset._custom_from_json): an escape sequence here would restyle the
+    # user's terminal, and the analyze JSON would not be readable by verify.
+    # No kernel can be registered under such a name anyway.
+    if not code.isprintable():
+        raise FlatbufferError(
+            f"{what}: custom code {shorten(code)} has control or invisible characters; "
+            "no op can be registered under it (a crafted or corrupt file)"
+        )
     return "custom", code, code
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 from typing import Iterable, Sequence
 
 from tflite_slim import files
@@ -52,17 +53,35 @@ def _attrs(f: FlexOp) -> str:
     return ", ".join(f"{k}={v}" for k, v in f.attrs)
 
 
-def _has(m: ModelOps, kind: str, name: str, detail: str) -> bool:
-    """Whether ``m`` needs the union row ``(kind, name, detail)``."""
-    if kind == "builtin":
-        return name in m.ops.builtin_ops
-    if kind == "custom":
-        return name in m.ops.custom_ops
-    return any(f.name == name and _attrs(f) == detail for f in m.ops.flex_ops)
+def _needs(m: ModelOps) -> frozenset[tuple[str, str, str]]:
+    """The union rows ``(kind, op, detail)`` model ``m`` needs; builtin and custom rows keyed without versions.
+
+    Built once per model so that placing a model in each row is a set lookup:
+    scanning the model's Flex ops for every row made a report of a model with
+    many Flex ops quadratic (a 1 MB crafted model took 24 s to render).
+    """
+    rows = [("builtin", name, "") for name in m.ops.builtin_ops]
+    rows += [("custom", name, "") for name in m.ops.custom_ops]
+    rows += [("flex", f.name, _attrs(f)) for f in m.ops.flex_ops]
+    return frozenset(rows)
+
+
+def _key(kind: str, name: str, detail: str) -> tuple[str, str, str]:
+    """A union row as :func:`_needs` keys it."""
+    return (kind, name, detail if kind == "flex" else "")
+
+
+#: Widest cell that still sets its column's width; a longer one overflows its own line only.
+_MAX_ALIGNED = 64
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    # Padding every row to the longest cell made the text quadratic: one crafted
+    # 200,000-character custom code among 20,000 entries gave an 8 GB report.
+    widths = [
+        max([len(str(r[i])) for r in [header, *rows] if len(str(r[i])) <= _MAX_ALIGNED] or [_MAX_ALIGNED])
+        for i in range(len(header))
+    ]
     fmt = lambda r: indent + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
 
@@ -86,8 +105,10 @@ def render_text(analysis: Analysis) -> str:
     n = len(analysis.models)
     out.append(f"union of {n} model{'s' if n != 1 else ''}  (fingerprint {union.fingerprint()[:16]})")
     rows = []
+    needs = [(m, _needs(m)) for m in analysis.models]
     for kind, name, detail in _rows(union):
-        users = [m.path for m in analysis.models if _has(m, kind, name, detail)]
+        key = _key(kind, name, detail)
+        users = [m.path for m, n in needs if key in n]
         shown = [os.path.basename(u) for u in users[:_MAX_NAMED]]
         more = f" +{len(users) - _MAX_NAMED} more" if len(users) > _MAX_NAMED else ""
         rows.append((kind, name, detail, f"{len(users)}: " + ", ".join(shown) + more))
@@ -138,10 +159,12 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report") 
     ]
     parts += [f'<th class="model" title="{e(m.path)}">{e(os.path.basename(m.path))}</th>' for m in models]
     parts.append("</tr></thead><tbody>")
+    needs = [(m, _needs(m)) for m in models]
     for kind, name, detail in _rows(union):
         cells = []
-        for m in models:
-            if not _has(m, kind, name, detail):
+        key = _key(kind, name, detail)
+        for m, n in needs:
+            if key not in n:
                 cells.append("<td></td>")
             elif kind in ("builtin", "custom"):
                 versions = (m.ops.builtin_ops if kind == "builtin" else m.ops.custom_ops)[name]
@@ -179,8 +202,32 @@ def write_text_atomic(path: str, text: str) -> None:
     """
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        files.write_output(path, text.encode("utf-8"))
+        files.write_output(path, encode(text))
     except OSError as e:
         hint = "" if os.path.isdir(directory) else f"; check that {directory} exists and is writable"
         raise UsageError(f"{path}: cannot write the report ({e.strerror or e}){hint}") from e
-        raise
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output as the same bytes ``-o FILE`` would get (:func:`encode`).
+
+    ``sys.stdout`` itself may be strict (``PYTHONIOENCODING=utf-8``) or not
+    UTF-8 at all, and would then stop on a file name that is not UTF-8.
+    """
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # replaced by a text-only stream (embedding, some test harnesses)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(encode(text))
+    buffer.flush()
+
+
+def encode(text: str) -> bytes:
+    """A report's bytes: UTF-8, with file names that are not UTF-8 written back as their own bytes.
+
+    Python decodes such names with ``surrogateescape`` (``b"m\\xff.tflite"`` is
+    ``"m\\udcff.tflite"``), which plain UTF-8 cannot encode; the report names
+    the file as it is on disk instead of failing with a traceback.
+    """
+    return text.encode("utf-8", "surrogateescape")

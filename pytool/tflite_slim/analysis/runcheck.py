@@ -28,7 +28,11 @@ schema module alone (the interpreter resolved them when it was built).
 
 Native code can abort on a malformed model, so models are loaded in a child
 Python process (``python -m tflite_slim.analysis.runcheck MODEL...``, one JSON line per
-model); a child that dies is restarted after the model it died on.
+model); a child that dies is restarted after the model it died on. Native code
+can also loop on one, so the child gives each model :data:`MODEL_SECONDS`
+(a watchdog thread ends it past that, even inside native code) and the parent
+kills a child that outlives its whole batch's time; either way the model is
+noted as not loaded in time and the rest are still loaded.
 """
 
 from __future__ import annotations
@@ -54,6 +58,12 @@ _LINE = "tflite-slim-runcheck "
 #: Models per child process, well below any command-line length limit.
 _BATCH = 256
 _NO_DELEGATES = "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
+#: Longest one model may take to load (the corpus' largest loads in about a second).
+MODEL_SECONDS = 120.0
+#: What a child may take on top of its models: Python and the interpreter's import.
+_START_SECONDS = 60.0
+#: What faulthandler writes before ending a child whose model ran past MODEL_SECONDS.
+_WATCHDOG_MARK = "Timeout ("
 
 
 @dataclass(frozen=True)
@@ -130,15 +140,27 @@ def missing_from(result: InterpreterResult, ops: OpSet) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-def load_all(paths: Sequence[str], python: str = sys.executable) -> list[InterpreterResult]:
-    """Each model loaded by the interpreter in a child process; a child that dies is noted and restarted."""
+def load_all(
+    paths: Sequence[str], python: str = sys.executable, model_seconds: float = MODEL_SECONDS
+) -> list[InterpreterResult]:
+    """Each model loaded by the interpreter in a child process; a child that dies or hangs is noted and restarted.
+
+    ``model_seconds`` sets the parent's limit on a child (start-up plus that
+    much per model of its batch); the child's own per-model limit is
+    :data:`MODEL_SECONDS`.
+    """
     results: list[InterpreterResult] = []
     pending = list(paths)
     while pending:
         batch = pending[:_BATCH]
-        done = process.run([python, "-m", "tflite_slim.analysis.runcheck", *batch], check=False,
-                           what="the LiteRT interpreter")
-        lines = [json.loads(line[len(_LINE):]) for line in done.stdout.splitlines() if line.startswith(_LINE)]
+        try:
+            done = process.run([python, "-m", "tflite_slim.analysis.runcheck", *batch], check=False,
+                               what="the LiteRT interpreter",
+                               timeout=_START_SECONDS + model_seconds * len(batch))
+            stdout, returncode, stderr = done.stdout, done.returncode, done.stderr
+        except process.TimedOut as e:
+            stdout, returncode, stderr = e.stdout, None, e.stderr
+        lines = _result_lines(stdout)
         for path, data in zip(batch, lines):
             if data.get("path") != path:
                 raise UsageError(f"the LiteRT interpreter child answered for {data.get('path')!r} instead of "
@@ -146,13 +168,33 @@ def load_all(paths: Sequence[str], python: str = sys.executable) -> list[Interpr
         results += [InterpreterResult.from_json(d) for d in lines]
         pending = pending[len(lines):]
         if len(lines) < len(batch):
-            if done.returncode == 0:
+            if returncode == 0:
                 raise UsageError(f"the LiteRT interpreter child reported {len(lines)} of {len(lines) + len(pending)} "
                                  "models; reinstall ai-edge-litert")
-            how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit status {done.returncode}"
-            results.append(InterpreterResult(pending[0], error=f"the interpreter crashed ({how})"))
+            if returncode is None or (returncode == 1 and _WATCHDOG_MARK in stderr):
+                error = "the interpreter did not finish loading it in time (killed)"
+            else:
+                how = f"signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+                error = f"the interpreter crashed ({how})"
+            results.append(InterpreterResult(pending[0], error=error))
             pending = pending[1:]
     return results
+
+
+def _result_lines(stdout: str) -> list[dict[str, Any]]:
+    """The child's result lines, in order (anything else native code printed is skipped)."""
+    out = []
+    for line in stdout.splitlines():
+        if line.startswith(_LINE):
+            try:
+                data = json.loads(line[len(_LINE):])
+            except ValueError as e:
+                raise UsageError(f"the LiteRT interpreter child wrote a malformed result ({e}); "
+                                 "reinstall ai-edge-litert and tflite-slim") from e
+            if not isinstance(data, dict):
+                raise UsageError("the LiteRT interpreter child wrote a malformed result; reinstall tflite-slim")
+            out.append(data)
+    return out
 
 
 def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optional[TextIO] = None) -> int:
@@ -167,7 +209,11 @@ def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optiona
     status = 0
     for r in load_all(paths):
         if r.error:
-            print(f"note: {r.path}: the LiteRT interpreter refused it: {r.error}", file=err)
+            print(f"note: {r.path}: the LiteRT interpreter refused it: {_printable(r.error)}", file=err)
+        if r.mismatch:
+            # Versions are paired with nodes by index; after a disagreement they may be another op's.
+            print(f"note: {r.path}: the interpreter's nodes and the model's operators disagree "
+                  f"({_printable(r.mismatch)}); the op versions of its first subgraph may be wrong", file=err)
         missing = missing_from(r, runtime)
         if missing:
             status = 1
@@ -233,14 +279,32 @@ def probe(path: str) -> InterpreterResult:
     return InterpreterResult(path, tuple(ops), None, mismatch)
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped: the interpreter's messages quote names from the model."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 
 
 def main(argv: Sequence[str]) -> int:
-    """Child process: one JSON line per model, flushed, so a crash loses only the model it happened on."""
+    """Child process: one JSON line per model, flushed, so a crash loses only the model it happened on.
+
+    A watchdog thread ends the process (exit status 1, a faulthandler
+    ``Timeout (...)`` dump on stderr) when one model takes longer than
+    :data:`MODEL_SECONDS`: a Python signal handler would never run while
+    native code loops.
+    """
+    import faulthandler
+
     for path in argv:
-        print(_LINE + json.dumps(probe(path).to_json(), sort_keys=True), flush=True)
+        faulthandler.dump_traceback_later(MODEL_SECONDS, exit=True)
+        try:
+            result = probe(path)
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+        print(_LINE + json.dumps(result.to_json(), sort_keys=True), flush=True)
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
 from tflite_slim.analysis.opset import dumps
-from tflite_slim.analysis.report import render_html, render_text, write_text_atomic
+from tflite_slim.analysis.report import render_html, render_text, write_stdout, write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_text_atomic(args.output, text)
     else:
-        sys.stdout.write(text)
+        write_stdout(text)
     if args.html:
         write_text_atomic(args.html, render_html(result))
     return 0 if result.ok else 1

@@ -15,7 +15,7 @@ import json
 import sys
 from typing import Any
 
-from tflite_slim import files
+from tflite_slim.analysis.report import write_text_atomic
 from tflite_slim.build import builder
 from tflite_slim.commands import build
 from tflite_slim.maven.coordinates import CoordinateChoice, resolve
@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     doc = describe(args)
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n" if args.format == "json" else render_text(doc)
     if args.output:
-        files.write_atomic(args.output, text.encode("utf-8"))
+        # As analyze's -o: a symlink or device named here is refused or written through, never replaced.
+        write_text_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

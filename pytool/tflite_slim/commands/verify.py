@@ -9,6 +9,7 @@ from tflite_slim.analysis import runcheck
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.coverage import load_runtime, uncovered
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
+from tflite_slim.analysis.report import write_stdout
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,5 +61,5 @@ def run(args: argparse.Namespace) -> int:
     if result.failures or interpreter_gap:
         return 1
     n = len(result.models)
-    print(f"ok: the runtime in {args.ops} covers all {n} model{'s' if n != 1 else ''}")
+    write_stdout(f"ok: the runtime in {args.ops} covers all {n} model{'s' if n != 1 else ''}\n")
     return 0
