@@ -13,7 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 _CHUNK = 1 << 20
@@ -73,17 +73,19 @@ class NotARegularFile(OSError):
     """An output path names something we must not replace (a symlink, directory, socket, block device)."""
 
 
-def check_output(path: PathLike) -> None:
-    """Raise :class:`NotARegularFile` now if :func:`write_output` would refuse ``path`` later.
+def check_output(path: PathLike) -> Optional[os.stat_result]:
+    """Raise :class:`NotARegularFile` now if :func:`write_output` would refuse ``path``.
 
-    For commands that do other work first (install), so they fail before it.
+    Returns what is there (``lstat``), None when nothing is. Commands that do
+    other work first (install) call it up front, so they fail before that work.
     """
     try:
-        mode = os.lstat(path).st_mode
+        st = os.lstat(path)
     except FileNotFoundError:
-        return
-    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
-        raise _refusal(mode)
+        return None
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+        raise _refusal(st.st_mode)
+    return st
 
 
 def write_output(path: PathLike, data: bytes) -> None:
@@ -98,15 +100,10 @@ def write_output(path: PathLike, data: bytes) -> None:
     whatever fd 1 is): replacing the link would drop it, and writing through
     it would write wherever it points, which the user did not name.
     """
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
+    st = check_output(path)
+    if st is None or stat.S_ISREG(st.st_mode):
         return write_atomic(path, data)
-    if stat.S_ISREG(st.st_mode):
-        return write_atomic(path, data)
-    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
-        return _write_through(path, data, st)
-    raise _refusal(st.st_mode)
+    return _write_through(path, data, st)
 
 
 def _write_through(path: PathLike, data: bytes, before: os.stat_result) -> None:

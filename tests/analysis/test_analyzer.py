@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import modelmaker as mm
-from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze, analyze_files, needed_by
-from tflite_slim.analysis.opset import FlexOp, opset_from_json
+from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze, analyze_files
+from tflite_slim.analysis.coverage import uncovered
+from tflite_slim.analysis.opset import FlexOp, OpSet, opset_from_json
 
 
 def test_bad_files_do_not_stop_the_others(models: Path) -> None:
@@ -56,9 +57,9 @@ def test_fingerprint_ignores_weights_and_paths(tmp_path: Path) -> None:
     assert analyze_files([str(tmp_path / "c.tflite")]).union.fingerprint() != a.union.fingerprint()
 
 
-def test_needed_by_uses_missing_from_spelling(models: Path) -> None:
+def test_every_need_traces_to_its_models_in_missing_from_spelling(models: Path) -> None:
     result = analyze(AnalyzeSettings((str(models),)))
-    need = {k: [os.path.basename(p) for p in v] for k, v in needed_by(result.models).items()}
+    need = {k: [os.path.basename(p) for p in v] for k, v in uncovered(OpSet(), result.models).items()}
     assert need == {
         "ADD version 1": ["conv.tflite"],
         "CONV_2D version 1": ["flex.tflite"],

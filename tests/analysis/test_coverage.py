@@ -11,7 +11,7 @@ import pytest
 
 import modelmaker as mm
 from fake_build import WITH_FLEX, make_build_out
-from tflite_slim.analysis.coverage import load_runtime, load_runtime_ops, uncovered
+from tflite_slim.analysis.coverage import load_runtime, uncovered
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet, dumps, opset_to_json
 
@@ -72,8 +72,8 @@ def _write(tmp_path: Path, doc) -> str:
         lambda s: s,  # a bare op set
     ],
 )
-def test_load_runtime_ops_forms(tmp_path: Path, wrap) -> None:
-    assert load_runtime_ops(_write(tmp_path, wrap(opset_to_json(RUNTIME)))) == RUNTIME
+def test_load_runtime_forms(tmp_path: Path, wrap) -> None:
+    assert load_runtime(_write(tmp_path, wrap(opset_to_json(RUNTIME)))).ops == RUNTIME
     assert load_runtime(_write(tmp_path, wrap(opset_to_json(RUNTIME)))).warning == ""
 
 
@@ -104,10 +104,10 @@ def test_old_record_without_flex_details_compares_names_and_warns(tmp_path: Path
         ),
     ],
 )
-def test_load_runtime_ops_errors(tmp_path: Path, content, message: str) -> None:
+def test_load_runtime_errors(tmp_path: Path, content, message: str) -> None:
     path = str(tmp_path / "ops.json") if content is None else _write(tmp_path, content)
     with pytest.raises(UsageError, match=message) as e:
-        load_runtime_ops(path)
+        load_runtime(path)
     assert path in str(e.value)
 
 

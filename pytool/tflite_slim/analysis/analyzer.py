@@ -63,15 +63,3 @@ def analyze(settings: AnalyzeSettings) -> Analysis:
     """Find the models under ``settings.paths`` and analyze them all."""
     return analyze_files(find_models(settings.paths, settings.globs))
 
-
-def needed_by(models: Sequence[ModelOps]) -> dict[str, list[str]]:
-    """Which models need each op: keys ``NAME version N``, ``custom op X``, ``flex op Y (T=DT_...)``.
-
-    The same item spelling as :meth:`OpSet.missing_from`, so a missing item can
-    be traced back to the models that need it.
-    """
-    out: dict[str, list[str]] = {}
-    for m in models:
-        for item in m.ops.missing_from(OpSet()):
-            out.setdefault(item, []).append(m.path)
-    return {k: sorted(v) for k, v in sorted(out.items())}

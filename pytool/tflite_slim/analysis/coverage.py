@@ -58,11 +58,6 @@ def load_runtime(path: str) -> Runtime:
         raise UsageError(f"{path}: malformed op set ({type(e).__name__}: {e})") from e
 
 
-def load_runtime_ops(path: str) -> OpSet:
-    """The op set recorded in ``path`` (see :func:`load_runtime`)."""
-    return load_runtime(path).ops
-
-
 def uncovered(runtime: OpSet, models: Sequence[ModelOps], flex_by_name: bool = False) -> dict[str, list[str]]:
     """Each item the runtime lacks (``CONV_2D version 3``, ``flex op AddV2 (T=DT_INT64)``) -> the models needing it."""
     out: dict[str, list[str]] = {}

@@ -189,7 +189,7 @@ class OpSet:
             missing += [f"flex op {f}" for f in self.flex_op_names if f not in have_names]
         else:
             have = set(runtime.flex_ops)
-            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not _covered(f, have, have_names)]
+            missing += [f"flex op {f.label}" for f in sorted(set(self.flex_ops)) if not flex_covered(f, have, have_names)]
         return missing
 
     @staticmethod
@@ -210,8 +210,8 @@ class OpSet:
         )
 
 
-def flex_covered(op: FlexOp, runtime: OpSet) -> bool:
-    """Does ``runtime`` carry the TensorFlow kernel ``op`` needs?
+def flex_covered(op: FlexOp, have: "set[FlexOp]", have_names: "set[str]") -> bool:
+    """Does a runtime whose Flex ops are ``have`` (names: ``have_names``) carry the kernel ``op`` needs?
 
     The Select TF ops build registers kernels, not ops: TensorFlow's
     ``list_flex_ops`` (behind ``tflite_flex_shared_library`` and
@@ -224,13 +224,9 @@ def flex_covered(op: FlexOp, runtime: OpSet) -> bool:
     one: covered only by an entry with the same name and the same type
     attributes. An op without type attributes (an operator_codes entry no
     operator uses, or an op that has none) needs no particular kernel variant:
-    any entry of that name covers it.
+    any entry of that name covers it. Sets, made once per runtime by the
+    caller: looking each op up in the tuples made verify quadratic in Flex ops.
     """
-    return _covered(op, set(runtime.flex_ops), set(runtime.flex_op_names))
-
-
-def _covered(op: FlexOp, have: "set[FlexOp]", have_names: "set[str]") -> bool:
-    """:func:`flex_covered` against a runtime's Flex ops and their names, as sets."""
     return op.name in have_names if not op.attrs else op in have
 
 

@@ -30,13 +30,6 @@ def human_size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def flex_label(f: FlexOp) -> str:
-    """``AddV2 (T=DT_FLOAT)``, or the bare op name when no type attributes are known."""
-    if not f.attrs:
-        return f.name
-    return f"{f.name} (" + ", ".join(f"{k}={v}" for k, v in f.attrs) + ")"
-
-
 def _versions(vs: Iterable[int]) -> str:
     return ", ".join(str(v) for v in vs)
 

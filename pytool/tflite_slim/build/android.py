@@ -43,9 +43,6 @@ from tflite_slim.build.layout import TENSORFLOW, SourceLayout
 
 SDK_VARS = ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT")
 NDK_VARS = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
-#: configure.py's default: "21 is required for ARM64 support" (LiteRT: see layout.LITERT).
-DEFAULT_NDK_API_LEVEL = TENSORFLOW.default_ndk_api_level
-CONFIGURE_RC = TENSORFLOW.configure_rc
 _ACTION_ENV = re.compile(r'^build --action_env (\w+)="?([^"\n]*)"?\s*$', re.M)
 _PLATFORM = re.compile(r"^android-(\d+)$")
 _NDK_REVISION = re.compile(r"^Pkg\.Revision\s*=\s*(\S+)", re.M)

@@ -62,7 +62,6 @@ class SourceLayout:
     archive_env: str
     #: The option that downloads a release.
     version_option: str
-    git_url: str
     #: Default artifactIds of the slim runtime and the Select TF ops AAR: the app's own names.
     runtime_artifact: str
     select_tf_ops_artifact: str
@@ -100,7 +99,6 @@ TENSORFLOW = SourceLayout(
     archive_url="https://github.com/tensorflow/tensorflow/archive/refs/tags/v{version}.tar.gz",
     archive_env="TFLITE_SLIM_TF_ARCHIVE_URL",
     version_option="--tensorflow-version",
-    git_url="https://github.com/tensorflow/tensorflow",
     runtime_artifact="tensorflow-lite",
     select_tf_ops_artifact="tensorflow-lite-select-tf-ops",
     version_tag="",
@@ -123,7 +121,6 @@ LITERT = SourceLayout(
     archive_url="https://github.com/google-ai-edge/LiteRT/archive/refs/tags/v{version}.tar.gz",
     archive_env="TFLITE_SLIM_LITERT_ARCHIVE_URL",
     version_option="--litert-version",
-    git_url="https://github.com/google-ai-edge/LiteRT",
     runtime_artifact="litert",
     select_tf_ops_artifact="litert-select-tf-ops",
     version_tag="-litert",

@@ -44,10 +44,6 @@ from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
 from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.analysis.opset import dumps
 
-ARCHIVE_URL = TENSORFLOW.archive_url
-#: Override for mirrors and tests: a URL template with ``{version}``, or a base URL
-#: (LiteRT's: :attr:`SourceLayout.archive_env`, ``TFLITE_SLIM_LITERT_ARCHIVE_URL``).
-ENV_ARCHIVE_URL = TENSORFLOW.archive_env
 #: Override for slow links and tests: the whole download's time limit in seconds.
 ENV_DOWNLOAD_TIMEOUT = "TFLITE_SLIM_DOWNLOAD_TIMEOUT"
 #: An hour: TensorFlow's archive is ~100 MB, so this allows links down to ~0.3 Mbit/s.

@@ -20,8 +20,6 @@ from tflite_slim.errors import UsageError
 from tflite_slim.build.layout import TENSORFLOW, layout_of
 
 DEFAULT_GROUP_ID = "io.tfliteslim"
-DEFAULT_RUNTIME_ARTIFACT_ID = "tensorflow-lite"
-DEFAULT_SELECT_TF_OPS_ARTIFACT_ID = "tensorflow-lite-select-tf-ops"
 #: Characters of the build plan fingerprint that go into the default version.
 FINGERPRINT_CHARS = 12
 #: The op-set JSON rides next to each AAR as ``<artifact>-<version>-ops.json``.
