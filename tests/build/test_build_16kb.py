@@ -79,6 +79,20 @@ def test_no_align_16kb_with_alignment_check_error_fails_and_writes_nothing(env):
     assert not any(p.name for p in (tmp / "cache/builds").iterdir())
 
 
+def test_a_cache_hit_applies_the_alignment_check_of_this_run(env):
+    """The cached AARs are checked once per run: warned about again, or refused when this run says error."""
+    tmp, ws, model = env
+    first = build(settings(ws, model, tmp / "out", align_16kb=False))
+    lines: list[str] = []
+    again = build(settings(ws, model, tmp / "out2", align_16kb=False), log=lines.append)
+    assert again.cached and again.plan.fingerprint == first.plan.fingerprint
+    assert sum(line.startswith("tflite-slim: warning: ") and "aligned to 4096 bytes" in line for line in lines) == 1
+    assert len(bazel_calls(tmp)) == 1
+    with pytest.raises(BuildError, match="aligned to 4096 bytes, below the 16 KB"):
+        build(settings(ws, model, tmp / "out3", align_16kb=False, alignment_check="error"))
+    assert not (tmp / "out3").exists() and len(bazel_calls(tmp)) == 1  # refused, not rebuilt as damaged
+
+
 def test_a_bazel_arg_that_undoes_the_alignment_is_caught(env):
     tmp, ws, model = env
     with pytest.raises(BuildError, match="aligned to 4096 bytes") as e:

@@ -109,12 +109,22 @@ def check_aar(path: str, abis: Sequence[str], so_name: str, *, alignment: str = 
             "16 KB pages need (Google Play requires it for apps targeting Android 15+); build with "
             "--align-16kb (the default), or accept it with --alignment-check warn"
         )
-        if alignment == "error":
-            raise BuildError(message)
         warnings = (message,)
     so_sizes = tuple((abi, infos[f"jni/{abi}/{so_name}"].file_size) for abi in abis)
     so_align = tuple((abi, libs[f"jni/{abi}/{so_name}"]) for abi in abis)
-    return AarReport(os.path.basename(path), os.path.getsize(path), so_sizes, so_align, warnings)
+    return apply_alignment(AarReport(os.path.basename(path), os.path.getsize(path), so_sizes, so_align, warnings),
+                           alignment)
+
+
+def apply_alignment(report: AarReport, alignment: str) -> AarReport:
+    """``report`` as :func:`check_aar` with ``alignment`` returns it: with ``error``, a library below 16 KB fails.
+
+    Lets a caller that checked with ``warn`` (the build cache, telling damage
+    from a plan's own result) apply the user's setting without reading the AAR again.
+    """
+    if report.warnings and alignment == "error":
+        raise BuildError(report.warnings[0])
+    return report
 
 
 def _abi_of(name: str) -> Optional[str]:

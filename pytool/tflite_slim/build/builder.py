@@ -385,13 +385,14 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     files = tuple(AAR_FILES[t] for t in plan.targets)
     cache = BuildCache(cache_root(s.cache_dir))
     hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None
-    if hit is not None and not _intact_entry(hit, plan, log):
+    cached = _cached_reports(hit, plan, log) if hit is not None else None
+    if hit is not None and cached is None:
         cache.discard(plan.fingerprint)
         hit = None
-    if hit is not None:
+    if hit is not None and cached is not None:
         log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
             f"reusing {hit}, Bazel not run")
-        reports = tuple(_report(hit / AAR_FILES[t], plan, t, _alignment(s), log) for t in plan.targets)
+        reports = tuple(_warned(aar.apply_alignment(r, _alignment(s)), log) for r in cached)
         _write_out(out, hit, files, _record(plan, p.models), cached=True)
         return BuildResult(plan, out, True, reports)
     assert p.source is not None
@@ -423,20 +424,20 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     return BuildResult(plan, out, False, tuple(built_reports))
 
 
-def _intact_entry(entry: Path, plan: BuildPlan, log: Log) -> bool:
-    """Whether a cache entry's AARs still pass the checks Bazel's output passed (alignment aside).
+def _cached_reports(entry: Path, plan: BuildPlan, log: Log) -> Optional[list[aar.AarReport]]:
+    """A cache entry's AARs checked as Bazel's output was, alignment as warnings; None when damaged.
 
     A damaged entry (truncated, edited) is built again rather than failing
     every run with advice about Bazel's output; a 64-bit library below 16 KB
-    is not damage but the plan's result, which the caller's check reports.
+    is not damage but the plan's result, which the caller applies the
+    user's ``--alignment-check`` to (:func:`aar.apply_alignment`).
     """
     try:
-        for t in plan.targets:
-            aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn")
+        return [aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn")
+                for t in plan.targets]
     except BuildError as e:
         log(f"tflite-slim: warning: the cached build {entry} is damaged ({e}); building it again")
-        return False
-    return True
+        return None
 
 
 def _alignment(s: BuildSettings) -> str:
@@ -445,7 +446,10 @@ def _alignment(s: BuildSettings) -> str:
 
 
 def _report(path: Path, plan: BuildPlan, target: str, alignment: str, log: Log) -> aar.AarReport:
-    report = aar.check_aar(str(path), plan.abis, SO_NAMES[target], alignment=alignment)
+    return _warned(aar.check_aar(str(path), plan.abis, SO_NAMES[target], alignment=alignment), log)
+
+
+def _warned(report: aar.AarReport, log: Log) -> aar.AarReport:
     for w in report.warnings:
         log(f"tflite-slim: warning: {w}")
     return report
