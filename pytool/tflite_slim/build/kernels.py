@@ -184,7 +184,6 @@ def missing_kernels(
     sources: Mapping[str, str],
     *,
     have_deps: bool = False,
-    tflite_path: str = TFLITE_PATH,
     layout: SourceLayout = TENSORFLOW,
 ) -> list[MissingKernel]:
     """Every op of ``per_model`` the tree (``declared``, ``provided_custom``) and the sources cannot register.
@@ -195,7 +194,7 @@ def missing_kernels(
     Bazel builds, which cannot be read here: custom ops are then not checked.
     Flex ops are the Select TF ops library's business, not registration's.
     """
-    header = kernels_header(tflite_path)
+    header = kernels_header(layout.lite_dir)
     builtins = {n for ops in per_model.values() for n in ops.builtin_ops if n not in declared}
     out = [MissingKernel(op, "builtin", users, _builtin_reason(op, header, layout))
            for op, users in _users(per_model, builtins, custom=False).items()]
@@ -229,7 +228,7 @@ def check_tree(
     if declared is None:
         return None
     return missing_kernels(per_model, declared, provided_custom_ops(root, tflite_path), sources,
-                           have_deps=have_deps, tflite_path=tflite_path, layout=layout)
+                           have_deps=have_deps, layout=layout)
 
 
 def _release_key(version: str) -> tuple[int, ...]:
