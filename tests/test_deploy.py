@@ -134,6 +134,9 @@ def test_same_build_again_is_unchanged_and_uploads_nothing(server: RepoServer, o
     ]
     assert server.files() == before
     assert "PUT" not in [m for m, _, _ in server.requests[count:]]
+    # Each checksum file was read once: comparing a file and deciding its checksum uploads share the reads.
+    gets = [p for m, p, _ in server.requests[count:] if m == "GET" and p.endswith((".sha1", ".sha256"))]
+    assert gets and len(gets) == len(set(gets))
 
 
 def test_different_bytes_are_refused_before_any_upload(server: RepoServer, out: Path, tmp_path: Path, capsys) -> None:

@@ -176,7 +176,7 @@ def _plan(artifact: Artifact, target: Target, client: HttpClient) -> _Plan:
     for spec in artifact.files:
         ours = _digests(spec)
         path = f"{c.version_path}/{spec.name}"
-        state = _file_state(path, ours, _size(spec), target, client)
+        state, known = _file_state(path, ours, _size(spec), target, client)
         if state == "absent":
             uploads.append(_Upload(path, spec=spec))
         else:
@@ -185,7 +185,7 @@ def _plan(artifact: Artifact, target: Target, client: HttpClient) -> _Plan:
                 _refuse(c, target, spec.name, state)
         for ext, _ in ALGORITHMS:
             sum_path = f"{path}.{ext}"
-            remote = _get_checksum(sum_path, target, client)
+            remote = known[ext] if ext in known else _get_checksum(sum_path, target, client)
             if remote is None:
                 uploads.append(_Upload(sum_path, body=ours[ext].encode("ascii")))
             elif remote != ours[ext]:
@@ -202,13 +202,20 @@ def _refuse(c: Coordinates, target: Target, name: str, state: str) -> None:
     )
 
 
-def _file_state(path: str, ours: dict[str, str], size: int, target: Target, client: HttpClient) -> str:
-    """``absent``, ``same``, or why the repository's file is not ours (``differs``, ``has N bytes``)."""
+def _file_state(
+    path: str, ours: dict[str, str], size: int, target: Target, client: HttpClient
+) -> tuple[str, dict[str, Optional[str]]]:
+    """``absent``, ``same``, or why the repository's file is not ours (``differs``, ``has N bytes``).
+
+    Also the repository's checksum files it read on the way (extension -> digest or None), so
+    the caller, which looks at all four, does not fetch them again.
+    """
+    known: dict[str, Optional[str]] = {}
     url = target.file_url(path)
     response = client.head(url, allow_redirects=False)
     _check_answer(response, "HEAD", url, target)
     if response.status_code in (404, 410):
-        return "absent"
+        return "absent", known
     if response.status_code != 200:
         raise MavenError(
             f"HEAD {redact_url(url)} answered {_status(response)}, so it is unknown whether it is there; "
@@ -216,13 +223,13 @@ def _file_state(path: str, ours: dict[str, str], size: int, target: Target, clie
         )
     length = response.headers.get("Content-Length")
     if length is not None and length.isdigit() and int(length) != size:
-        return f"has {length} bytes, not {size}"
+        return f"has {length} bytes, not {size}", known
     # The repository's own checksums first (cheap); the bytes only when it keeps none.
     for ext in ("sha256", "sha1"):
-        remote = _get_checksum(f"{path}.{ext}", target, client)
+        remote = known[ext] = _get_checksum(f"{path}.{ext}", target, client)
         if remote is not None:
-            return "same" if remote == ours[ext] else "differs"
-    return "same" if _remote_sha256(url, target, client) == ours["sha256"] else "differs"
+            return ("same" if remote == ours[ext] else "differs"), known
+    return ("same" if _remote_sha256(url, target, client) == ours["sha256"] else "differs"), known
 
 
 def _get_checksum(path: str, target: Target, client: HttpClient) -> Optional[str]:
