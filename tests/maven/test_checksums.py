@@ -33,3 +33,13 @@ def test_with_checksums_keeps_order() -> None:
 )
 def test_parse_checksum(text: str, value: str) -> None:
     assert parse_checksum(text) == value
+
+
+def test_checksum_in_reads_a_bounded_head() -> None:
+    """Local install and remote deploy read checksum files the same way: a digest, or nothing past the bound."""
+    from tflite_slim.maven.checksums import MAX_CHECKSUM_FILE, checksum_in
+
+    assert checksum_in(b"ABCDEF0123  tensorflow-lite.aar\n") == "abcdef0123"
+    assert checksum_in(b"a" * MAX_CHECKSUM_FILE) == "a" * MAX_CHECKSUM_FILE
+    assert checksum_in(b"a" * (MAX_CHECKSUM_FILE + 1)) == ""
+    assert checksum_in(b"\xff\xfe") != ""  # undecodable bytes are garbage, never an empty (absent) digest

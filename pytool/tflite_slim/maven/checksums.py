@@ -37,3 +37,15 @@ def parse_checksum(text: str) -> str:
     """The hex digest in a checksum file's text (``<hex>`` or ``<hex>  <file>``), lower-cased."""
     parts = text.strip().split()
     return parts[0].lower() if parts else ""
+
+
+#: A checksum file is a hex digest (128 characters for sha512), maybe followed by a file name:
+#: readers take at most this many bytes plus one, and never hold a huge "checksum" whole.
+MAX_CHECKSUM_FILE = 4096
+
+
+def checksum_in(head: bytes) -> str:
+    """The digest in a checksum file's first ``MAX_CHECKSUM_FILE + 1`` bytes; "" (no digest) when it is longer."""
+    if len(head) > MAX_CHECKSUM_FILE:
+        return ""
+    return parse_checksum(head.decode("ascii", errors="replace"))

@@ -43,7 +43,7 @@ from typing import BinaryIO, Iterator, Optional
 
 from tflite_slim import files
 from tflite_slim.maven import repometa
-from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, parse_checksum
+from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, MAX_CHECKSUM_FILE, checksum_in
 from tflite_slim.maven.coordinates import OPS_CLASSIFIER, OPS_EXTENSION, Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.maven.publication import Artifact, Publication
@@ -62,8 +62,6 @@ _STAGING_PREFIX = ".tflite-slim-staging-"
 _BACKUP_PREFIX = ".tflite-slim-old-"
 #: ``<prefix><version>``: the old version during a ``--force`` swap; :func:`_recover` resolves leftovers.
 _ASIDE_PREFIX = ".tflite-slim-aside-"
-#: A checksum file is a hex digest (128 characters for sha512), maybe followed by a file name.
-_CHECKSUM_MAX = 4096
 #: Staging directories left by a killed install are removed after this long.
 _STALE_SECONDS = 24 * 3600
 
@@ -194,12 +192,10 @@ def _checksum_ok(path: Path, expected: str) -> bool:
     """True when the checksum file at ``path`` states ``expected`` (bare hex, or ``<hex>  <file>``)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(_CHECKSUM_MAX + 1)
+            head = f.read(MAX_CHECKSUM_FILE + 1)
     except OSError:
         return False
-    if len(head) > _CHECKSUM_MAX:
-        return False  # no checksum file is that long; never read a huge one whole
-    return parse_checksum(head.decode("ascii", errors="replace")) == expected
+    return checksum_in(head) == expected
 
 
 def _commit(

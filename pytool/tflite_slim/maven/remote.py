@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import requests
 
 from tflite_slim.maven import repometa
-from tflite_slim.maven.checksums import ALGORITHMS, checksum_files, parse_checksum
+from tflite_slim.maven.checksums import ALGORITHMS, MAX_CHECKSUM_FILE, checksum_files, checksum_in
 from tflite_slim.maven.coordinates import Coordinates
 from tflite_slim.errors import MavenError, UsageError
 from tflite_slim.http import HttpClient, redact_url
@@ -33,8 +33,6 @@ log = logging.getLogger(__name__)
 
 #: What an HTTP repository answers to a successful PUT (WebDAV, Nexus, Artifactory, S3 proxies).
 _PUT_OK = (200, 201, 204)
-#: A checksum file is a hex digest, maybe with a file name; never read more of one.
-_CHECKSUM_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -243,13 +241,13 @@ def _get_checksum(path: str, target: Target, client: HttpClient) -> Optional[str
         if response.status_code != 200:
             raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
         head = b""
-        for block in client.iter_body(response, chunk_size=_CHECKSUM_MAX + 1):
+        for block in client.iter_body(response, chunk_size=MAX_CHECKSUM_FILE + 1):
             head += block
-            if len(head) > _CHECKSUM_MAX:
-                return ""  # no checksum file is that long; never read a huge one whole
+            if len(head) > MAX_CHECKSUM_FILE:
+                break  # no checksum file is that long; never read a huge one whole
     finally:
         response.close()
-    return parse_checksum(head.decode("ascii", errors="replace"))
+    return checksum_in(head)
 
 
 def _remote_sha256(url: str, target: Target, client: HttpClient) -> str:
