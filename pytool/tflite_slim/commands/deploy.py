@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from tflite_slim.maven import remote, settings
-from tflite_slim.commands.install import add_coordinate_options, publication_from_args
+from tflite_slim.commands.install import add_publication_options, publication_from_args
 from tflite_slim.errors import UsageError
 from tflite_slim.http import HttpClient
 
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "same bytes (a rerun finishes a failed deploy); other bytes are refused. Redirects are never followed.",
     )
     p.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR", help="the build output directory")
-    add_coordinate_options(p)
+    add_publication_options(p)
     p.add_argument("--url", required=True, help="base URL of the repository, e.g. https://repo.example/maven")
     p.add_argument("--username", help="user name; the password comes from --password-env")
     p.add_argument("--password-env", metavar="VAR", help="environment variable holding the password or token")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from tflite_slim import files
+from tflite_slim.commands.options import add_coordinate_options
 from tflite_slim.maven import mavenlocal, publication, settings
 from tflite_slim.maven.coordinates import (
     CoordinateChoice,
@@ -19,23 +20,9 @@ from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import dumps
 
 
-def add_coordinate_options(p: argparse.ArgumentParser) -> None:
-    """Coordinate overrides shared with ``deploy``."""
-    p.add_argument("--group-id", metavar="G", help="groupId (default io.tfliteslim)")
-    p.add_argument("--artifact-id", metavar="A",
-                   help="runtime artifactId (default tensorflow-lite; litert for a LiteRT build)")
-    p.add_argument(
-        "--select-tf-ops-artifact-id",
-        metavar="A",
-        help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops; litert-select-tf-ops for LiteRT)",
-    )
-    p.add_argument(
-        "--version",
-        dest="artifact_version",
-        metavar="V",
-        help="version (default <TensorFlow version>-slim-<first 12 hex of the build's plan_fingerprint>; "
-        "<LiteRT version>-litert-slim-<...> for a LiteRT build)",
-    )
+def add_publication_options(p: argparse.ArgumentParser) -> None:
+    """What to publish and under which coordinates; shared with ``deploy``."""
+    add_coordinate_options(p)
     p.add_argument("--aar", type=Path, metavar="FILE", help="publish this AAR instead of a build directory")
     p.add_argument(
         "--ops", type=Path, metavar="OPS_JSON", help="with --aar: the build record that describes it (optional)"
@@ -50,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "repository: AARs, POMs, ops.json, checksums and maven-metadata-local.xml.",
     )
     p.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR", help="the build output directory")
-    add_coordinate_options(p)
+    add_publication_options(p)
     p.add_argument(
         "--repo",
         metavar="DIR",

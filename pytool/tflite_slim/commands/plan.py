@@ -18,6 +18,7 @@ from typing import Any
 from tflite_slim.analysis.report import write_text_atomic
 from tflite_slim.build import builder
 from tflite_slim.commands import build
+from tflite_slim.commands.options import add_coordinate_options
 from tflite_slim.maven.coordinates import CoordinateChoice, resolve
 
 
@@ -40,12 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "and the coordinates 'install'/'deploy' would use. Takes build's options; --out and --dry-run are ignored."
         ),
     )
-    p.add_argument("--group-id", metavar="G", help="groupId (default io.tfliteslim)")
-    p.add_argument("--artifact-id", metavar="A", help="runtime artifactId (default tensorflow-lite; litert for a LiteRT build)")
-    p.add_argument("--select-tf-ops-artifact-id", metavar="A",
-                   help="Select TF ops artifactId (default tensorflow-lite-select-tf-ops; litert-select-tf-ops for LiteRT)")
-    p.add_argument("--version", dest="artifact_version", metavar="V",
-                   help="version (default <TensorFlow version>-slim-<first 12 hex of the plan fingerprint>)")
+    add_coordinate_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     p.set_defaults(run=run)
