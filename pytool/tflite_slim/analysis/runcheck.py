@@ -45,14 +45,12 @@ from typing import Any, Optional, Sequence, TextIO
 from tflite_slim import process
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import OpSet
-from tflite_slim.analysis.schema import FLEX_PREFIX
+from tflite_slim.analysis.schema import CUSTOM, FLEX_PREFIX
 
 #: The interpreter version the tests pin (pyproject ``[run]`` / ``[test]`` extras).
 PINNED = "ai-edge-litert==2.3.0"
 INSTALL_HINT = (f"install the LiteRT interpreter: pip install '{PINNED}' "
                 "(or pip install -e '<tflite-slim checkout>[run]')")
-#: The builtin code of a custom operator.
-_CUSTOM = 32
 #: Marks the child's result lines: native code may print to stdout too.
 _LINE = "tflite-slim-runcheck "
 #: Models per child process, well below any command-line length limit.
@@ -232,7 +230,7 @@ def _model_ops(buf: bytes) -> list[list[tuple[str, int, bool]]]:
     for i in range(model.OperatorCodesLength()):
         c = model.OperatorCodes(i)
         code = max(c.BuiltinCode(), c.DeprecatedBuiltinCode())
-        custom = code == _CUSTOM
+        custom = code == CUSTOM
         name = (c.CustomCode() or b"").decode("utf-8", "replace") if custom else names.get(code, f"BUILTIN_{code}")
         codes.append((name, c.Version(), custom))
     out = []
