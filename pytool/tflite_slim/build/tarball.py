@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Collection, Iterator, Mapping, Optional, cast
 
+from tflite_slim import files
 from tflite_slim.errors import NetworkError
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -198,8 +199,7 @@ def _resolves_inside(name: str, target: str, trie: _Node, top: str) -> bool:
 
 def _write(tar: tarfile.TarFile, members: list[tarfile.TarInfo], into: Path, origin: str) -> None:
     """Directories and files first, links last; modes are ours, owners are us."""
-    mask = os.umask(0o022)
-    os.umask(mask)
+    mask = files.umask()
     for m in members:
         dest = into.joinpath(*_parts(m.name))
         if m.isdir():
