@@ -1,4 +1,4 @@
-"""The package's stages only look upstream: analysis <- build <- maven, primitives below all."""
+"""The package's stages only look upstream: analysis <- runtime <- maven, primitives below all."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pytool" / "tflite_slim"
 #: What each stage may import from the package (besides itself); primitives are top-level modules.
 ALLOWED = {
     "analysis": {"analysis"},
-    "build": {"analysis", "build"},
-    "maven": {"analysis", "build", "maven"},
+    "runtime": {"analysis", "runtime"},
+    "maven": {"analysis", "runtime", "maven"},
 }
 PRIMITIVES = {"errors", "files", "process", "http", "__version__"}
 
 
 def _imported(path: Path) -> set[str]:
-    """The tflite_slim top-level names a module imports (``tflite_slim.build.plan`` -> ``build``)."""
+    """The tflite_slim top-level names a module imports (``tflite_slim.runtime.plan`` -> ``runtime``)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "tflite_slim":

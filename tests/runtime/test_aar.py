@@ -8,7 +8,7 @@ import pytest
 
 from realtools import TRIPLES, aapt2, link_so, run, zipalign  # noqa: F401  (fixtures)
 from standin.elfimage import make_so
-from tflite_slim.build.aar import FLEX_PROGUARD, RUNTIME_PROGUARD, RUNTIME_SO, check_aar, finish_aar
+from tflite_slim.runtime.aar import FLEX_PROGUARD, RUNTIME_PROGUARD, RUNTIME_SO, check_aar, finish_aar
 from tflite_slim.errors import BuildError
 
 ARM64 = make_so("arm64-v8a", b"a" * 100, align=16384)

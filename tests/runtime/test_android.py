@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from standin.workspace import BAZEL, make_android_ndk, make_android_sdk, make_tensorflow_workspace
-from tflite_slim.build.android import (
+from tflite_slim.runtime.android import (
     AndroidConfig,
     configure_env,
     configure_hint,
@@ -17,7 +17,7 @@ from tflite_slim.build.android import (
     resolve,
 )
 from tflite_slim.errors import ToolchainError
-from tflite_slim.build.layout import LITERT
+from tflite_slim.runtime.layout import LITERT
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from standin import tffiles
 from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
 from tflite_slim import process
-from tflite_slim.build import tfscripts
-from tflite_slim.build.backends import DockerBazel, Package
-from tflite_slim.build.builder import BuildSettings, build, prepare
+from tflite_slim.runtime import tfscripts
+from tflite_slim.runtime.backends import DockerBazel, Package
+from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import FlexOp, OpSet
-from tflite_slim.build.plan import BuildPlan
+from tflite_slim.runtime.plan import BuildPlan
 
 
 def fake_aar(path: Path, abis, so) -> None:

@@ -15,8 +15,8 @@ import pytest
 
 from modelmaker import ADD, Op, builtin, make_model
 from standin.workspace import BAZEL, make_tensorflow_workspace
-from tflite_slim.build import bazelversion
-from tflite_slim.build.builder import BuildSettings, build
+from tflite_slim.runtime import bazelversion
+from tflite_slim.runtime.builder import BuildSettings, build
 
 
 @pytest.mark.parametrize(

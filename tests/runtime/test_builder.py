@@ -12,7 +12,7 @@ import pytest
 
 from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
 from standin.workspace import BAZEL, make_tensorflow_workspace
-from tflite_slim.build.builder import BuildSettings, build, prepare
+from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.cli import build_parser, main
 from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.analysis.opset import opset_from_json
@@ -354,7 +354,7 @@ def test_old_tensorflow_without_experimental_attribute(env):
     build(settings(ws, [a], tmp / "out", experimental_api=False))
     assert json.loads((tmp / "out/ops.json").read_text())["experimental_api"] is True
     # The stand-in, like Bazel, refuses the attribute where the macro lacks it.
-    from tflite_slim.build.buildfile import BuildFileSpec, render_build_file
+    from tflite_slim.runtime.buildfile import BuildFileSpec, render_build_file
     import subprocess, sys
     (ws / "gen").mkdir()
     (ws / "gen/a.tflite").write_bytes(a.read_bytes())
@@ -378,7 +378,7 @@ def test_rebuild_is_byte_identical(env):
 def test_interrupt_leaves_nothing_behind(env, monkeypatch):
     tmp, ws, log = env
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
-    from tflite_slim.build import aar
+    from tflite_slim.runtime import aar
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -396,7 +396,7 @@ def test_registration_of_every_shared_model_read_by_the_reader(shared_models, ex
     import re
 
     from tflite_slim.analysis.reader import read_model
-    from tflite_slim.build.registration import invalid_custom_op_names, render_registration
+    from tflite_slim.runtime.registration import invalid_custom_op_names, render_registration
 
     checked = 0
     for rel, entry in sorted(expected.items()):

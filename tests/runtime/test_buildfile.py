@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from tflite_slim.build.buildfile import (
+from tflite_slim.runtime.buildfile import (
     BuildFileSpec,
     package_file_names,
     render_build_file,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tflite_slim.build.cache import BuildCache, cache_root
+from tflite_slim.runtime.cache import BuildCache, cache_root
 
 
 @pytest.mark.parametrize(

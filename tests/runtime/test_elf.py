@@ -10,8 +10,8 @@ import pytest
 
 from realtools import TRIPLES, link_so  # noqa: F401  (fixture)
 from standin.elfimage import make_so
-from tflite_slim.build import elf
-from tflite_slim.build.elf import ElfError, read_elf, read_header
+from tflite_slim.runtime import elf
+from tflite_slim.runtime.elf import ElfError, read_elf, read_header
 
 GOOD64 = make_so("arm64-v8a", b"payload" * 20, align=16384)
 GOOD32 = make_so("armeabi-v7a", b"payload" * 20)
@@ -118,7 +118,7 @@ def test_a_large_table_is_read_linearly():
 @pytest.mark.parametrize("abi", sorted(TRIPLES))
 @pytest.mark.parametrize("align_16kb", [False, True])
 def test_real_clang_lld_libraries(link_so, abi, align_16kb):  # noqa: F811
-    from tflite_slim.build.aar import ABI_MACHINES
+    from tflite_slim.runtime.aar import ABI_MACHINES
 
     data = link_so(abi, align_16kb)
     info = read_elf(data)

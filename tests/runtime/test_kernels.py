@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from standin import tffiles
-from tflite_slim.build.kernels import (
+from tflite_slim.runtime.kernels import (
     FIRST_RELEASE,
     check_tree,
     declared_builtin_kernels,
@@ -16,8 +16,8 @@ from tflite_slim.build.kernels import (
     summary,
 )
 from tflite_slim.analysis.opset import FlexOp, OpSet
-from tflite_slim.build.layout import LITERT
-from tflite_slim.build.registration import TFLITE_PROVIDED_CUSTOM_OPS, kernels_header
+from tflite_slim.runtime.layout import LITERT
+from tflite_slim.runtime.registration import TFLITE_PROVIDED_CUSTOM_OPS, kernels_header
 from tflite_slim.analysis.schema import BUILTIN_OPERATOR_NAMES
 
 

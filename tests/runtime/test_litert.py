@@ -25,17 +25,17 @@ from standin.workspace import (
     make_tensorflow_workspace,
 )
 from tflite_slim import process
-from tflite_slim.build import android
+from tflite_slim.runtime import android
 from tflite_slim.maven import coordinates
-from tflite_slim.build.builder import BuildSettings, build, prepare
-from tflite_slim.build.buildfile import BuildFileSpec, render_build_file
+from tflite_slim.runtime.builder import BuildSettings, build, prepare
+from tflite_slim.runtime.buildfile import BuildFileSpec, render_build_file
 from tflite_slim.cli import main
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.build.layout import LITERT, TENSORFLOW
-from tflite_slim.build.plan import RUNTIME_TARGET, bazel_build_argv
+from tflite_slim.runtime.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.plan import RUNTIME_TARGET, bazel_build_argv
 from tflite_slim.maven.publication import from_build_dir
-from tflite_slim.build.tfsource import SOURCE_RECORD, archive_url, detect_source, fetch_source
+from tflite_slim.runtime.tfsource import SOURCE_RECORD, archive_url, detect_source, fetch_source
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 FP = "ab" * 32

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tflite_slim.build.android import AndroidConfig
-from tflite_slim.build.layout import LITERT
+from tflite_slim.runtime.android import AndroidConfig
+from tflite_slim.runtime.layout import LITERT
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, OpSet
-from tflite_slim.build.plan import BuildPlan, SourceFile, bazel_build_argv, build_flags_for, package_path, parse_abis
-from tflite_slim.build.tfscripts import ABIS_FLAG, FLEX_LABEL, RUNTIME_LABEL
+from tflite_slim.runtime.plan import BuildPlan, SourceFile, bazel_build_argv, build_flags_for, package_path, parse_abis
+from tflite_slim.runtime.tfscripts import ABIS_FLAG, FLEX_LABEL, RUNTIME_LABEL
 
 NDK21 = AndroidConfig("/opt/sdk", "/opt/ndk", "34", "21", "34.0.0", "25.2.9519653")
 BASE = BuildPlan(OpSet({"CONV_2D": (1, 2), "ADD": (1,)}), ("arm64-v8a", "armeabi-v7a"), "2.16.1")

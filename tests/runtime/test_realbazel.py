@@ -34,9 +34,9 @@ import pytest
 
 import modelmaker as mm
 from standin.workspace import CONFIGURE_PY, make_android_ndk, make_android_sdk
-from tflite_slim.build import bazelversion
-from tflite_slim.build.builder import BuildSettings, prepare
-from tflite_slim.build.buildfile import FLEX_LIBRARY, FLEX_TARGET, RUNTIME_LIBRARY, RUNTIME_TARGET
+from tflite_slim.runtime import bazelversion
+from tflite_slim.runtime.builder import BuildSettings, prepare
+from tflite_slim.runtime.buildfile import FLEX_LIBRARY, FLEX_TARGET, RUNTIME_LIBRARY, RUNTIME_TARGET
 from tflite_slim.analysis.reader import read_model
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

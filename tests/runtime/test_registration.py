@@ -6,7 +6,7 @@ import pytest
 
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, OpSet
-from tflite_slim.build.registration import (
+from tflite_slim.runtime.registration import (
     TFLITE_PROVIDED_CUSTOM_OPS,
     check_custom_ops,
     custom_ops_needing_sources,

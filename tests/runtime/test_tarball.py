@@ -13,7 +13,7 @@ from typing import Optional
 
 import pytest
 
-from tflite_slim.build import tarball
+from tflite_slim.runtime import tarball
 from tflite_slim.errors import NetworkError
 
 TOP = "tensorflow-2.16.1"

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from standin import tffiles
-from tflite_slim.build import tfscripts
-from tflite_slim.build.tfscripts import (
+from tflite_slim.runtime import tfscripts
+from tflite_slim.runtime.tfscripts import (
     ABIS_FLAG,
     FLEX_LABEL,
     RUNTIME_LABEL,

@@ -15,11 +15,11 @@ import pytest
 
 from repo_server import RepoServer
 from standin.workspace import BAZEL, make_android_ndk, make_android_sdk, make_tensorflow_workspace
-from tflite_slim.build.builder import BuildSettings, build, prepare
+from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.build.layout import LITERT, TENSORFLOW
-from tflite_slim.build.tfsource import (
+from tflite_slim.runtime.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.tfsource import (
     SOURCE_RECORD,
     archive_url,
     cached_source,

@@ -6,11 +6,11 @@ import argparse
 import os
 import sys
 
-from tflite_slim.build import builder
+from tflite_slim.runtime import builder
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import dumps
-from tflite_slim.build.plan import DEFAULT_ABIS, parse_abis
+from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import format_argv, program_path
 
 

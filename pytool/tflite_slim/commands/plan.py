@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from tflite_slim.analysis.report import write_text_atomic
-from tflite_slim.build import builder
+from tflite_slim.runtime import builder
 from tflite_slim.commands import build
 from tflite_slim.commands.options import add_coordinate_options
 from tflite_slim.maven.coordinates import CoordinateChoice, resolve

@@ -25,7 +25,7 @@ from tflite_slim.maven.coordinates import (
     resolve,
 )
 from tflite_slim.errors import UsageError
-from tflite_slim.build.layout import TENSORFLOW, layout_of
+from tflite_slim.runtime.layout import TENSORFLOW, layout_of
 from tflite_slim.analysis.opset import OpSet, dumps, loads, opset_from_json
 
 RECORD_NAME = "ops.json"

@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from typing import IO, Optional, Sequence
 
-from tflite_slim.build import elf
+from tflite_slim.runtime import elf
 from tflite_slim.errors import BuildError
 
 RUNTIME_SO = "libtensorflowlite_jni.so"

@@ -12,7 +12,7 @@ We run it that way for trees we downloaded into the cache (never for a
 user's own checkout); TensorFlow's Docker script pipes its answers on stdin.
 LiteRT's ``configure.py`` asks the same questions and writes the same lines
 into ``.litert_configure.bazelrc``; the file name and defaults come from the
-tree's :class:`~tflite_slim.build.layout.SourceLayout`.
+tree's :class:`~tflite_slim.runtime.layout.SourceLayout`.
 
 The answers come from the environment (see :func:`resolve`); the SDK API level
 and build-tools default to the highest installed, the NDK API level to 21 for
@@ -39,7 +39,7 @@ from typing import Callable, Mapping, Optional
 
 from tflite_slim import process
 from tflite_slim.errors import CommandFailed, ToolchainError
-from tflite_slim.build.layout import TENSORFLOW, SourceLayout
+from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
 
 SDK_VARS = ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT")
 NDK_VARS = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from tflite_slim import process
-from tflite_slim.build import bazelversion, tfscripts
+from tflite_slim.runtime import bazelversion, tfscripts
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
-from tflite_slim.build.plan import BuildPlan, bazel_build_argv
+from tflite_slim.runtime.plan import BuildPlan, bazel_build_argv
 
 TF_GIT_URL = "https://github.com/tensorflow/tensorflow.git"
 DOCKER_IMAGE = "tflite-builder"

@@ -1,10 +1,10 @@
 """``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
 
 Order of work: read the models and check custom ops (before anything slow),
-find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.build.layout`) and
+find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.runtime.layout`) and
 (local builds) its Android settings, read what that revision's own build files
-say (:mod:`tflite_slim.build.tfscripts`), check that the tree can register every op
-(:mod:`tflite_slim.build.kernels`), compute the plan, then either describe it
+say (:mod:`tflite_slim.runtime.tfscripts`), check that the tree can register every op
+(:mod:`tflite_slim.runtime.kernels`), compute the plan, then either describe it
 (``dry_run``), reuse the cached AARs for that plan, or build, check and finish
 the AARs and cache them. A tree we downloaded is configured for Android just
 before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
@@ -23,9 +23,9 @@ from typing import Callable, Optional
 
 from tflite_slim import files
 from tflite_slim.analysis import reader
-from tflite_slim.build import aar, android, kernels, tfscripts
-from tflite_slim.build.backends import DockerBazel, LocalBazel, Package
-from tflite_slim.build.buildfile import (
+from tflite_slim.runtime import aar, android, kernels, tfscripts
+from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
+from tflite_slim.runtime.buildfile import (
     FLEX_TARGET,
     RUNTIME_TARGET,
     BuildFileSpec,
@@ -33,14 +33,14 @@ from tflite_slim.build.buildfile import (
     render_build_file,
     source_file_names,
 )
-from tflite_slim.build.cache import BuildCache, cache_root, writable_dir
+from tflite_slim.runtime.cache import BuildCache, cache_root, writable_dir
 from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
+from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
-from tflite_slim.build.plan import BuildPlan, SourceFile, build_flags_for, package_path
-from tflite_slim.build.registration import check_custom_ops, render_registration
-from tflite_slim.build.tfsource import (
+from tflite_slim.runtime.plan import BuildPlan, SourceFile, build_flags_for, package_path
+from tflite_slim.runtime.registration import check_custom_ops, render_registration
+from tflite_slim.runtime.tfsource import (
     TensorflowSource,
     cached_source,
     check_android_configured,
@@ -348,7 +348,7 @@ def _configuration_problems(s: BuildSettings, source: Optional[TensorflowSource]
 def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_model: dict,
                      src_names: dict[str, str], layout: SourceLayout = TENSORFLOW,
                      ) -> tuple[list[str], Optional[str]]:
-    """The early kernel check (see :mod:`tflite_slim.build.kernels`): (one error line or none, why it was skipped)."""
+    """The early kernel check (see :mod:`tflite_slim.runtime.kernels`): (one error line or none, why it was skipped)."""
     if tree is None:
         return [], "kernel check skipped: " + (f"checkpoint {s.checkpoint} is cloned in the container"
                                                if s.checkpoint else f"the {layout.title} source is not downloaded yet")

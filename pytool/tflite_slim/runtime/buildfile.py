@@ -6,7 +6,7 @@ TensorFlow's own macros, as ``tensorflow/lite/tools/build_aar.sh`` does:
 ``tflite_custom_android_library`` + ``aar_with_jni(name = "tensorflow-lite")``
 and, only when a model has Flex ops, ``tflite_flex_android_library`` +
 ``aar_with_jni(name = "tensorflow-lite-select-tf-ops")``. In a LiteRT tree the
-same macros are loaded from ``//tflite/...`` (:mod:`tflite_slim.build.layout`).
+same macros are loaded from ``//tflite/...`` (:mod:`tflite_slim.runtime.layout`).
 Everything here is pure: names and text from data; copying happens in the backend.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Sequence
 
 from tflite_slim.errors import UsageError
-from tflite_slim.build.layout import TENSORFLOW, SourceLayout
+from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
 
 RUNTIME_TARGET = "tensorflow-lite"
 FLEX_TARGET = "tensorflow-lite-select-tf-ops"

@@ -24,7 +24,7 @@ Facts from TensorFlow's sources (read, not copied):
   the ops added after 2.0 gives :data:`FIRST_RELEASE`.
 
 A LiteRT tree keeps the same files under ``tflite/``: every path here derives
-from ``tflite_path`` (:data:`tflite_slim.build.registration.TFLITE_PATH` by default).
+from ``tflite_path`` (:data:`tflite_slim.runtime.registration.TFLITE_PATH` by default).
 """
 
 from __future__ import annotations
@@ -35,15 +35,15 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 from tflite_slim.analysis.opset import OpSet
-from tflite_slim.build.layout import TENSORFLOW, SourceLayout
-from tflite_slim.build.registration import (
+from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
+from tflite_slim.runtime.registration import (
     FLEX_PREFIX,
     TFLITE_PATH,
     TFLITE_PROVIDED_CUSTOM_OPS,
     kernels_header,
     registration_function,
 )
-from tflite_slim.build.tfscripts import read_text
+from tflite_slim.runtime.tfscripts import read_text
 
 #: First TensorFlow release whose runtime has version 1 of the op (runtime_version.cc).
 # fmt: off

@@ -50,7 +50,7 @@ class SourceLayout:
     configure_command: str
     #: ``bazel build`` flags before ``--fat_apk_cpu`` (a ``--config`` there sets its own
     #: ``--fat_apk_cpu``, which ours overrides). Empty for TensorFlow, whose flags are read from
-    #: the tree's build_aar.sh (:mod:`tflite_slim.build.tfscripts`) instead.
+    #: the tree's build_aar.sh (:mod:`tflite_slim.runtime.tfscripts`) instead.
     flags_before_abis: tuple[str, ...]
     #: Flags after ``--fat_apk_cpu`` (empty for TensorFlow, as above).
     flags_after_abis: tuple[str, ...]

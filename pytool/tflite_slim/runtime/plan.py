@@ -16,11 +16,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
-from tflite_slim.build import tfscripts
-from tflite_slim.build.android import AndroidConfig
-from tflite_slim.build.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.runtime import tfscripts
+from tflite_slim.runtime.android import AndroidConfig
+from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
-from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
+from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
 from tflite_slim.analysis.opset import OpSet, digest, opset_to_json
 
 #: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
@@ -46,7 +46,7 @@ def build_flags_for(
     """Per-target ``bazel build`` options (ABI flag as a placeholder).
 
     For TensorFlow, build_aar.sh's per-label flags: ``flags`` is what
-    :func:`tflite_slim.build.tfscripts.read_build_flags` read from the tree; None
+    :func:`tflite_slim.runtime.tfscripts.read_build_flags` read from the tree; None
     means the newest script's (:data:`tfscripts.KNOWN_BUILD_FLAGS`). For
     LiteRT, whose build_aar.sh still names TensorFlow's labels, the layout's
     (its Android CI's, in its order: the flex build adds its flags at the end).

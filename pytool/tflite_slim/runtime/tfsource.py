@@ -2,7 +2,7 @@
 
 A TensorFlow checkout is recognised by its Bazel ``WORKSPACE`` and
 ``tensorflow/lite/build_def.bzl``, a LiteRT checkout by ``tflite/build_def.bzl``
-(see :mod:`tflite_slim.build.layout`). LiteRT's version is ``LITERT_EXPERIMENTAL_VERSION``
+(see :mod:`tflite_slim.runtime.layout`). LiteRT's version is ``LITERT_EXPERIMENTAL_VERSION``
 in ``litert/version.bzl`` (on its main branch that is the *next* release; a
 downloaded release records its tag's version instead). TensorFlow's comes from
 ``tensorflow/tf_version.bzl`` (``TF_VERSION``), else
@@ -16,10 +16,10 @@ checkout, with the fix (we never change it ourselves).
 ``vX.Y.Z`` into the cache (``<cache>/<kind>/<version>/src``): streamed to a
 temp file as the bytes arrive (no Content-Encoding decoding; sha256 and size
 recorded), within an overall time limit, extracted into a temp dir
-(:mod:`tflite_slim.build.tarball`), and moved into place with one rename, so a
+(:mod:`tflite_slim.runtime.tarball`), and moved into place with one rename, so a
 half-extracted tree is never used. A cached tree whose record is missing,
 unreadable or for another version is replaced, not trusted. That tree is ours:
-:mod:`tflite_slim.build.android` configures it.
+:mod:`tflite_slim.runtime.android` configures it.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from tflite_slim.build import tarball
-from tflite_slim.build.android import configure_hint
-from tflite_slim.build.cache import discard_dir, writable_dir
+from tflite_slim.runtime import tarball
+from tflite_slim.runtime.android import configure_hint
+from tflite_slim.runtime.cache import discard_dir, writable_dir
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
-from tflite_slim.build.layout import LITERT, TENSORFLOW, SourceLayout
+from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.analysis.opset import dumps
 
 #: Override for slow links and tests: the whole download's time limit in seconds.
@@ -350,7 +350,7 @@ def _download(
 
 
 def _extract(archive: Path, into: Path, url: str) -> tuple[Path, Optional[str]]:
-    """Extract with the ``data`` filter's rules (:mod:`tflite_slim.build.tarball`); return the top dir and commit."""
+    """Extract with the ``data`` filter's rules (:mod:`tflite_slim.runtime.tarball`); return the top dir and commit."""
     done = tarball.extract(archive, into, redact_url(url), reserved={SOURCE_RECORD})
     # GitHub's archives carry the commit in the pax global header (git archive's comment).
     comment = done.pax_headers.get("comment", "")
