@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
 from standin import tffiles
 from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
@@ -30,15 +29,6 @@ def fake_aar(path: Path, abis, so) -> None:
         z.writestr("classes.jar", b"PK")
         for abi in abis:
             z.writestr(f"jni/{abi}/{so}", make_so(abi, align=16384))
-
-
-@pytest.fixture
-def models(tmp_path):
-    a = tmp_path / "m/a.tflite"
-    a.parent.mkdir()
-    a.write_bytes(make_model([builtin(ADD, 1), custom("FlexAddV2")],
-                             [[Op(0), Op(1, custom_options=flex_options("AddV2"))]]))
-    return [str(a)]
 
 
 def test_docker_flow_commands(tmp_path, monkeypatch, models):

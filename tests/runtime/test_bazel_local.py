@@ -7,22 +7,12 @@ import threading
 
 import pytest
 
-from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
 from standin.workspace import make_tensorflow_workspace
 from tflite_slim.analysis.opset import FlexOp
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import bazel_local
 from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
-
-
-@pytest.fixture
-def models(tmp_path):
-    a = tmp_path / "m/a.tflite"
-    a.parent.mkdir()
-    a.write_bytes(make_model([builtin(ADD, 1), custom("FlexAddV2")],
-                             [[Op(0), Op(1, custom_options=flex_options("AddV2"))]]))
-    return [str(a)]
 
 
 def test_dry_run_with_version_downloads_nothing(tmp_path, models, monkeypatch):
