@@ -260,16 +260,9 @@ public final class ProjectDefaults {
 
     /** The repositories the slim group may come from: the install directory (or mavenLocal), then the shared one. */
     public List<SlimRepositories.Spec> repositorySpecs() {
-        List<SlimRepositories.Spec> specs = new ArrayList<>();
-        File repo = repository();
-        specs.add(repo == null ? SlimRepositories.Spec.mavenLocal()
-                : new SlimRepositories.Spec(SlimRepositories.NAME, repo.toURI().toString(), false, false));
-        if (ext.getRepositoryUrl() != null) {
-            TfliteSlimExtension.Credentials c = ext.getCredentials();
-            specs.add(new SlimRepositories.Spec(SlimRepositories.REMOTE_NAME, repositoryUrl(),
-                    c.getUsername() != null || c.getPassword() != null, ext.isAllowInsecureProtocol()));
-        }
-        return specs;
+        TfliteSlimExtension.Credentials c = ext.getCredentials();
+        return SlimRepositories.specs(repository(), repositoryUrl(), c.getUsername() != null || c.getPassword() != null,
+                ext.isAllowInsecureProtocol());
     }
 
     private List<File> androidAssetDirs(Object android) {
