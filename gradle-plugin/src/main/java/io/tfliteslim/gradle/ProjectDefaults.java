@@ -152,7 +152,19 @@ public final class ProjectDefaults {
                 .experimentalApi(ext.getExperimentalApi())
                 .align16kb(ext.getAlign16kb())
                 .alignmentCheck(ext.getAlignmentCheck())
+                .ndkVersion(ndkVersion())
+                .androidApiLevel(ext.getAndroidApiLevel())
                 .build();
+    }
+
+    /** The declared NDK revision: the setting, else the app's {@code android.ndkVersion}, else none. */
+    public String ndkVersion() {
+        if (ext.getNdkVersion() != null) {
+            return ext.getNdkVersion();
+        }
+        Object android = project.getExtensions().findByName("android");
+        Object ndk = android == null ? null : property(android, "ndkVersion");
+        return ndk == null || ndk.toString().trim().isEmpty() ? null : ndk.toString().trim();
     }
 
     /** A bare command name ("bazelisk") is looked up on PATH by the tool; a path is made absolute. */

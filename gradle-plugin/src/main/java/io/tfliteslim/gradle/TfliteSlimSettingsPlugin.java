@@ -38,7 +38,7 @@ public class TfliteSlimSettingsPlugin implements Plugin<Settings> {
                 c.getUsername() != null || c.getPassword() != null, ext.getAllowInsecureProtocol());
         String group = ext.getGroupId() != null ? ext.getGroupId() : "io.tfliteslim";
         install(Reflect.get(settings, "getDependencyResolutionManagement"), settings.getGradle(), specs, group,
-                c.getUsername(), c.getPassword());
+                c.getUsername(), c.passwordValue());
     }
 
     /**
