@@ -32,6 +32,7 @@ public class TfliteSlimPlugin implements Plugin<Project> {
     public void apply(Project project) {
         TfliteSlimExtension ext = project.getExtensions().create("tfliteSlim", TfliteSlimExtension.class);
         ProjectDefaults defaults = new ProjectDefaults(project, ext);
+        defaults.registerAndroidSources();
         Configuration ops = project.getConfigurations().create(OPS_CONFIGURATION);
         ops.setVisible(false);
         ops.setTransitive(false);

@@ -26,6 +26,11 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
         this.models = defaults.models();
     }
 
+    /** The settings with their defaults (configuration time only; for tests). */
+    ProjectDefaults defaults() {
+        return defaults;
+    }
+
     /** Captures the action's values from the settings (once; later settings changes are not seen). */
     final synchronized A freeze() {
         if (action == null) {
