@@ -104,7 +104,7 @@ final class KotlinDsl {
             argv.add(f.getPath());
         }
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        byte[] output = readAll(p);
+        byte[] output = Fixture.readAll(p);
         if (!p.waitFor(600, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("kotlinc did not finish in 600 s");
@@ -119,7 +119,8 @@ final class KotlinDsl {
         if (r.exitCode != 0) {
             StringBuilder s = new StringBuilder("Kotlin DSL snippets do not compile:\n").append(r.messages);
             for (int i = 0; i < snippets.size(); i++) {
-                s.append("\n--- Snippet").append(i).append(".kt (body starts on line 7) ---\n").append(snippets.get(i));
+                s.append("\n--- Snippet").append(i).append(".kt (").append(snippets.get(i).script)
+                        .append(" script body, from line 7) ---\n").append(snippets.get(i).text);
             }
             throw new AssertionError(s.toString());
         }
@@ -128,15 +129,5 @@ final class KotlinDsl {
     private static String samWithReceiver() throws IOException {
         File lib = new File(KOTLINC.getAbsoluteFile().toPath().toRealPath().getParent().getParent().toFile(), "lib");
         return new File(lib, "sam-with-receiver-compiler-plugin.jar").getPath();
-    }
-
-    private static byte[] readAll(Process p) throws IOException {
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = p.getInputStream().read(chunk)) > 0) {
-            buf.write(chunk, 0, n);
-        }
-        return buf.toByteArray();
     }
 }
