@@ -17,6 +17,10 @@ public final class FailureAdvice {
     static final String TOOLCHAIN = "The native build needs a TensorFlow checkout configured for Android "
             + "(tfliteSlim.source) with bazel (tfliteSlim.bazel), or Docker (tfliteSlim.backend = 'docker' "
             + "with tfliteSlim.tensorflowVersion). `gradle tfliteReport` shows the models' ops without any toolchain.";
+    /** LiteRT has no Docker backend: its runtime is built with Bazel only. */
+    static final String TOOLCHAIN_LITERT = "The native build needs bazel (tfliteSlim.bazel) and LiteRT's source: a checkout "
+            + "configured for Android (tfliteSlim.source) or a release (tfliteSlim.litertVersion). `gradle tfliteReport` "
+            + "shows the models' ops without any toolchain.";
     private static final Pattern REGISTER = Pattern.compile("\\b(Register_[A-Za-z0-9_]+)\\b");
     /** What the tool's toolchain errors (ToolchainError and failing Bazel/Docker runs) talk about. */
     private static final Pattern TOOLCHAIN_WORDS = Pattern.compile(
@@ -27,8 +31,13 @@ public final class FailureAdvice {
     private FailureAdvice() {
     }
 
-    /** The advice for a failed build whose output is {@code text}, or null. */
+    /** The advice for a failed TensorFlow build whose output is {@code text}, or null. */
     public static String forBuild(String text) {
+        return forBuild(text, false);
+    }
+
+    /** The advice for a failed build ({@code litert}: of a LiteRT runtime) whose output is {@code text}, or null. */
+    public static String forBuild(String text, boolean litert) {
         if (text.contains("custom op(s) without a kernel")) {
             Set<String> functions = new TreeSet<>();
             Matcher m = REGISTER.matcher(text);
@@ -41,7 +50,7 @@ public final class FailureAdvice {
         }
         for (String line : text.split("\n")) {
             if (line.startsWith("error: ") && TOOLCHAIN_WORDS.matcher(line).find()) {
-                return TOOLCHAIN;
+                return litert ? TOOLCHAIN_LITERT : TOOLCHAIN;
             }
         }
         return null;

@@ -132,7 +132,7 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
             if (built.exitCode != 0) {
                 // The advice that fits this failure: the custom-op setting, the toolchain, or none.
                 throw new GradleException(ToolRunner.failureMessage(spec.python, "tflite-slim build", built,
-                        FailureAdvice.forBuild(built.text())));
+                        FailureAdvice.forBuild(built.text(), options.litertVersion != null)));
             }
             runner.runChecked(ToolCommands.install(spec.python, outDir.getAbsolutePath(), repository, publication,
                     coordinatesFile.getAbsolutePath()), LogLevel.LIFECYCLE, "tflite-slim install", null);

@@ -64,7 +64,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
     @Override
     protected Action capture(ProjectDefaults defaults) {
         return new Action(defaults.toolSpec(), defaults.coordinatesFile(), defaults.teamMode() ? defaults.planFile() : null,
-                defaults.verifiedFile(), defaults.resultFile(), defaults.required(), defaults.repositoryUrl());
+                defaults.verifiedFile(), defaults.resultFile(), defaults.required(), defaults.repositoryUrl(),
+                defaults.buildOptions().litertVersion != null);
     }
 
     @Override
@@ -77,10 +78,20 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
     /** Finds the runtime's ops.json, runs {@code verify}, records the result. */
     static final class Action implements ToolAction {
         private static final long serialVersionUID = 1L;
-        /** The app will keep the stock runtime: what to run, and how to make it an error. */
-        static final String NO_RUNTIME = "so the app builds with the stock TensorFlow Lite runtime. Run `gradle tfliteSlim` "
-                + "(needs Bazel or Docker), or set tfliteSlim.repositoryUrl (and runtimeVersion) to use the runtime CI "
-                + "deployed; set tfliteSlim.required = true to make this an error";
+        /**
+         * The app will keep the stock runtime: what to run, and how to make it an error. Never advises
+         * what is set already (a repositoryUrl in the team flow) nor Docker for LiteRT (Bazel only).
+         */
+        static String noRuntime(boolean teamFlow, boolean litert) {
+            return "so the app builds with the stock TensorFlow Lite runtime. Run `gradle tfliteSlim` (" + toolchain(litert) + ")"
+                    + (teamFlow ? " or deploy it from CI (`gradle tfliteSlimPublish`)"
+                    : ", or set tfliteSlim.repositoryUrl (and runtimeVersion) to use the runtime CI deployed")
+                    + "; set tfliteSlim.required = true to make this an error";
+        }
+
+        static String toolchain(boolean litert) {
+            return litert ? "needs Bazel" : "needs Bazel or Docker";
+        }
         final ToolSpec spec;
         final File coordinatesFile;
         /** Team flow: what tfliteSlimPlan computed; null otherwise. */
@@ -90,11 +101,14 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         final File resultFile;
         final boolean required;
         final String repositoryUrl;
+        /** The runtime is LiteRT's (built with Bazel only). */
+        final boolean litert;
         /** Set by the task just before executing (a file collection, not serializable). */
         transient Iterable<File> deployedOps;
 
         Action(ToolSpec spec, File coordinatesFile, File planFile, File verifiedFile, File resultFile, boolean required,
-               String repositoryUrl) {
+               String repositoryUrl, boolean litert) {
+            this.litert = litert;
             this.spec = spec;
             this.coordinatesFile = coordinatesFile;
             this.planFile = planFile;
@@ -200,10 +214,10 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             resultFile.delete();
             if (required) {
                 throw new GradleException("tfliteVerify: " + what + ", and tfliteSlim.required is set. Run `gradle tfliteSlim` "
-                        + "(needs Bazel or Docker) or deploy the runtime from CI (`gradle tfliteSlimPublish`), "
+                        + "(" + toolchain(litert) + ") or deploy the runtime from CI (`gradle tfliteSlimPublish`), "
                         + "or set tfliteSlim.required = false to build with the stock runtime meanwhile");
             }
-            logger.warn("tflite-slim: {}, {}", what, NO_RUNTIME);
+            logger.warn("tflite-slim: {}, {}", what, noRuntime(repositoryUrl != null, litert));
         }
 
         private String relative(File f) {

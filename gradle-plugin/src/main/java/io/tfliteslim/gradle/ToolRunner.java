@@ -149,7 +149,7 @@ public final class ToolRunner {
             errors.addAll(result.lines.subList(from, result.lines.size()));
         }
         StringBuilder message = new StringBuilder(what).append(" failed (exit ").append(result.exitCode).append("): ")
-                .append(String.join("\n", errors));
+                .append(PluginSpelling.of(String.join("\n", errors)));
         if (advice != null) {
             message.append("\n").append(advice);
         }

@@ -61,7 +61,8 @@ final class Fixture {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    private static byte[] readAll(Process p) throws IOException {
+    /** Everything the process writes to its stdout (stderr too when redirected). */
+    static byte[] readAll(Process p) throws IOException {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
         int n;

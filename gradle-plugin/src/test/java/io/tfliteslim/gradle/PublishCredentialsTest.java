@@ -4,6 +4,7 @@ import org.gradle.api.GradleException;
 import org.junit.Test;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 /** tfliteSlimPublish's credentials: both, or neither; half a pair is one message naming the setting. */
@@ -37,5 +38,31 @@ public class PublishCredentialsTest {
         TfliteSlimPublishTask.checkCredentials(null, null);
         // An empty password is the user's choice (some repositories take a token as the user name).
         TfliteSlimPublishTask.checkCredentials("token", "");
+    }
+
+    /**
+     * {@code password = providers.environmentVariable(...)} (here any Provider, Gradle 4.4 has no
+     * environmentVariable): tfliteSlimPublish's captured action keeps the provider, unread, so the secret
+     * is not part of the task's stored state; it is read when the action runs.
+     */
+    @Test
+    public void aPasswordProviderIsKeptUnreadUntilTheActionRuns() {
+        org.gradle.api.Project project = org.gradle.testfixtures.ProjectBuilder.builder().build();
+        project.getPluginManager().apply("io.tfliteslim");
+        TfliteSlimExtension ext = project.getExtensions().getByType(TfliteSlimExtension.class);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ext.setRepositoryUrl("https://repo.example/maven");
+        ext.credentials(c -> {
+            c.setUsername("ci");
+            c.setPassword(project.provider(() -> {
+                reads.incrementAndGet();
+                return "s3cret";
+            }));
+        });
+        TfliteSlimPublishTask.Action action = ((TfliteSlimPublishTask) project.getTasks().getByName("tfliteSlimPublish")).freeze();
+        assertEquals(0, reads.get());
+        assertTrue(action.password instanceof org.gradle.api.provider.Provider);
+        assertEquals("s3cret", TfliteSlimExtension.Credentials.valueOf(action.password));
+        assertEquals(1, reads.get());
     }
 }

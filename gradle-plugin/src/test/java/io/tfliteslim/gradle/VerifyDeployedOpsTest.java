@@ -38,7 +38,7 @@ public class VerifyDeployedOpsTest {
         Files.write(verified.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
         TfliteVerifyTask.Action a = new TfliteVerifyTask.Action(
                 new ToolSpec("python3", dir, Collections.singletonList("a.tflite"), "src/main/assets", "[**/*.tflite]"),
-                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), required, "https://repo.example/maven");
+                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), required, "https://repo.example/maven", false);
         a.deployedOps = deployedOps;
         return a;
     }

@@ -37,7 +37,7 @@ public class VerifyUnreadableModelTest {
                 new ToolSpec(Fixture.PYTHON, f.dir, Arrays.asList("src/main/assets/add.tflite", "src/main/assets/bad.tflite"),
                         "src/main/assets", "[**/*.tflite]"),
                 f.file("build/tflite-slim/coordinates.json"), null, f.file("build/tflite-slim/deployed.json"),
-                f.file("build/tflite-slim/verify.txt"), false, null);
+                f.file("build/tflite-slim/verify.txt"), false, null, false);
         try {
             action.execute(Logging.getLogger(VerifyUnreadableModelTest.class));
             fail("verified a corrupt model");
