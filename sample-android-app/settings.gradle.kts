@@ -35,8 +35,9 @@ dependencyResolutionManagement {
 }
 
 tfliteSlim {
-    // Where the app resolves the slim runtime from. Unset: the directory `./gradlew :app:tfliteSlim`
-    // installs into (~/.m2/repository). The team flow (README): the Maven repository CI deploys to.
+    // Where the app resolves the slim runtime from: the directory `./gradlew :app:tfliteSlim` installs
+    // into (~/.m2/repository; `installDir` to change it) and, in the team flow (README), the Maven
+    // repository CI deploys to.
     System.getenv("TFLITE_SLIM_REPOSITORY_URL")?.let { url ->
         repositoryUrl = url
         credentials {
