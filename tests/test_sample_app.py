@@ -159,7 +159,8 @@ def compatibility_rows() -> List[dict]:
         rows = tomllib.load(f)["agp"]
     for row in rows:
         assert row["source"].startswith("https://developer.android.com/"), row
-        version_tuple(row["version"]), version_tuple(row["min_gradle"])
+        version_tuple(row["version"])  # plain numbers, or the comparisons below mean nothing
+        version_tuple(row["min_gradle"])
     return rows
 
 
