@@ -2,25 +2,28 @@ package io.tfliteslim.gradle;
 
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.gradle.api.Project;
+import org.gradle.api.file.ConfigurableFileCollection;
 import org.gradle.api.file.FileCollection;
 import org.gradle.api.file.FileTree;
 
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.gradle.util.GradleVersion;
 
 /**
  * The extension's values with their defaults filled in from the project.
  *
- * <p>The Android Gradle Plugin is read through Groovy's dynamic property
- * access ({@code android.sourceSets*.assets.srcDirs},
- * {@code android.defaultConfig.ndk.abiFilters}), so the plugin neither
- * compiles against nor requires AGP, and works with any AGP version.
+ * <p>The Android Gradle Plugin is read by name (the Variant API and DSL through
+ * {@link AndroidSources}, {@code android.defaultConfig.ndk.abiFilters} and
+ * {@code android.ndkVersion} through Groovy's dynamic properties), so the plugin
+ * neither compiles against nor requires AGP.
  */
 public final class ProjectDefaults {
     /** Gradle property that sets the default interpreter (handy for CI and tests). */
@@ -28,10 +31,22 @@ public final class ProjectDefaults {
 
     private final Project project;
     private final TfliteSlimExtension ext;
+    private final AndroidSources androidSources;
 
     public ProjectDefaults(Project project, TfliteSlimExtension ext) {
         this.project = project;
         this.ext = ext;
+        this.androidSources = new AndroidSources(project);
+    }
+
+    /** At apply time: read the Android sources through the Variant API where AGP has it (never too late). */
+    void registerAndroidSources() {
+        androidSources.register();
+    }
+
+    /** The warning reading the Android sources gave, or null (for tests). */
+    String androidSourcesWarning() {
+        return androidSources.warning();
     }
 
     /**
@@ -57,26 +72,26 @@ public final class ProjectDefaults {
         return f.isAbsolute() ? value : new File(base, value).toPath().normalize().toString();
     }
 
-    /** Where models are looked for: the configured locations, the Android assets dirs, or src/main/assets. */
+    /** Where models are looked for: the configured locations, the Android sources (see {@link AndroidSources}), or src/main/assets. */
     public List<File> modelLocations() {
         Set<File> dirs = new LinkedHashSet<>();
         if (!ext.getModels().isEmpty()) {
             dirs.addAll(project.files(ext.getModels().toArray()).getFiles());
         } else {
             Object android = project.getExtensions().findByName("android");
-            if (android != null) {
-                dirs.addAll(androidAssetDirs(android));
-            }
-            if (dirs.isEmpty()) {
-                dirs.add(project.file("src/main/assets"));
-            }
+            dirs.addAll(android != null ? androidSources.modelDirs(android) : Collections.singletonList(project.file("src/main/assets")));
         }
         return new ArrayList<>(dirs);
     }
 
     /** The model files: every location's files that match include and not exclude. */
     public FileTree models() {
-        FileCollection locations = project.files((java.util.concurrent.Callable<List<File>>) this::modelLocations);
+        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<List<File>>) this::modelLocations);
+        if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
+            // Generated asset folders: the Variant API's providers carry the tasks that produce them.
+            locations.builtBy((java.util.concurrent.Callable<List<Object>>) () -> ext.getModels().isEmpty()
+                    ? androidSources.producers() : Collections.emptyList());
+        }
         return locations.getAsFileTree().matching(p -> {
             p.include(ext.getInclude());
             p.exclude(ext.getExclude());
@@ -152,7 +167,19 @@ public final class ProjectDefaults {
                 .experimentalApi(ext.getExperimentalApi())
                 .align16kb(ext.getAlign16kb())
                 .alignmentCheck(ext.getAlignmentCheck())
+                .ndkVersion(ndkVersion())
+                .androidApiLevel(ext.getAndroidApiLevel())
                 .build();
+    }
+
+    /** The declared NDK revision: the setting, else the app's {@code android.ndkVersion}, else none. */
+    public String ndkVersion() {
+        if (ext.getNdkVersion() != null) {
+            return ext.getNdkVersion();
+        }
+        Object android = project.getExtensions().findByName("android");
+        Object ndk = android == null ? null : property(android, "ndkVersion");
+        return ndk == null || ndk.toString().trim().isEmpty() ? null : ndk.toString().trim();
     }
 
     /** A bare command name ("bazelisk") is looked up on PATH by the tool; a path is made absolute. */
@@ -260,36 +287,9 @@ public final class ProjectDefaults {
 
     /** The repositories the slim group may come from: the install directory (or mavenLocal), then the shared one. */
     public List<SlimRepositories.Spec> repositorySpecs() {
-        List<SlimRepositories.Spec> specs = new ArrayList<>();
-        File repo = repository();
-        specs.add(repo == null ? SlimRepositories.Spec.mavenLocal()
-                : new SlimRepositories.Spec(SlimRepositories.NAME, repo.toURI().toString(), false, false));
-        if (ext.getRepositoryUrl() != null) {
-            TfliteSlimExtension.Credentials c = ext.getCredentials();
-            specs.add(new SlimRepositories.Spec(SlimRepositories.REMOTE_NAME, repositoryUrl(),
-                    c.getUsername() != null || c.getPassword() != null, ext.isAllowInsecureProtocol()));
-        }
-        return specs;
-    }
-
-    private List<File> androidAssetDirs(Object android) {
-        List<File> dirs = new ArrayList<>();
-        Object sourceSets = property(android, "sourceSets");
-        Collection<?> all = sourceSets instanceof Map ? ((Map<?, ?>) sourceSets).values()
-                : sourceSets instanceof Collection ? (Collection<?>) sourceSets : null;
-        if (all == null) {
-            return dirs;
-        }
-        // Every source set: main, build types, flavors and their combinations.
-        for (Object sourceSet : all) {
-            Object srcDirs = path(sourceSet, "assets", "srcDirs");
-            if (srcDirs instanceof Collection) {
-                for (Object d : (Collection<?>) srcDirs) {
-                    dirs.add(project.file(d));
-                }
-            }
-        }
-        return dirs;
+        TfliteSlimExtension.Credentials c = ext.getCredentials();
+        return SlimRepositories.specs(repository(), repositoryUrl(), c.getUsername() != null || c.getPassword() != null,
+                ext.isAllowInsecureProtocol());
     }
 
     private static Object path(Object start, String... names) {

@@ -5,6 +5,7 @@ import org.gradle.api.GradleException;
 import org.gradle.api.Project;
 import org.gradle.api.artifacts.repositories.ArtifactRepository;
 import org.gradle.api.artifacts.dsl.RepositoryHandler;
+import org.gradle.api.artifacts.repositories.MavenArtifactRepository;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,21 +51,6 @@ final class SlimRepositories {
 
         static Spec mavenLocal() {
             return new Spec("MavenLocal", null, false, false);
-        }
-
-        /** Its Groovy DSL, for messages. */
-        String dsl() {
-            if (url == null) {
-                return "mavenLocal()";
-            }
-            StringBuilder s = new StringBuilder("maven { name = '").append(name).append("'; url = uri('").append(url).append("')");
-            if (allowInsecureProtocol) {
-                s.append("; allowInsecureProtocol = true");
-            }
-            if (credentials) {
-                s.append("; credentials { username = '...'; password = '...' }");
-            }
-            return s.append(" }").toString();
         }
     }
 
@@ -156,27 +142,11 @@ final class SlimRepositories {
         return u.startsWith("file:///") ? "file:/" + u.substring("file:///".length()) : u;
     }
 
-    /** The exact lines to add to settings.gradle, for the failure message and the README. */
-    static String settingsLines(String group, List<Spec> specs) {
-        StringBuilder s = new StringBuilder("dependencyResolutionManagement {\n    repositories {\n        exclusiveContent {\n");
-        if (specs.size() == 1) {
-            s.append("            forRepository { ").append(specs.get(0).dsl()).append(" }\n");
-        } else {
-            List<String> parts = new ArrayList<>();
-            for (Spec spec : specs) {
-                parts.add(spec.dsl());
-            }
-            s.append("            forRepositories(").append(String.join(", ", parts)).append(")\n");
-        }
-        return s.append("            filter { includeGroup '").append(group).append("' }\n        }\n    }\n}\n").toString();
-    }
-
-    /** The message when settings own the repositories and lack ours. */
-    static String settingsMessage(String mode, String group, List<Spec> missing) {
+    /** The message when settings own the repositories and lack ours: the settings plugin, in the settings file's DSL. */
+    static String settingsMessage(String mode, String group, List<Spec> specs, SettingsAdvice advice) {
         return "tflite-slim: this build declares its repositories in settings (dependencyResolutionManagement"
-                + (mode == null ? "" : ", " + mode) + "), so the plugin may not add the repository the slim runtime comes from. "
-                + "Add these lines to settings.gradle (they also make that repository the only source of " + group + "):\n"
-                + settingsLines(group, missing);
+                + (mode == null ? "" : ", " + mode) + "), so the plugin may not add the repository the slim runtime comes from "
+                + "(nor make it the only source of " + group + "). " + advice.text(specs, group);
     }
 
     /**
@@ -192,23 +162,30 @@ final class SlimRepositories {
         return true;
     }
 
-    /** Adds our repositories first (or checks settings declare them) and keeps the slim group to them. */
-    static void install(Project project, List<Spec> specs, String group, String username, String password) {
-        RepositoryHandler repositories = project.getRepositories();
-        Declared declared = read(project.getGradle());
-        if (settingsOwnRepositories(declared, !repositories.isEmpty())) {
-            List<Spec> missing = missingFromSettings(declared, specs);
-            if (!missing.isEmpty()) {
-                throw new GradleException(settingsMessage(declared.mode, group, specs));
-            }
-            return;
+    /**
+     * The specs for a local repository ({@code null}: mavenLocal()) and, in the team flow, a shared
+     * one: what both the project plugin and the settings plugin declare.
+     */
+    static List<Spec> specs(java.io.File local, String sharedUrl, boolean credentials, boolean allowInsecureProtocol) {
+        List<Spec> specs = new ArrayList<>();
+        specs.add(local == null ? Spec.mavenLocal() : new Spec(NAME, local.toURI().toString(), false, false));
+        if (sharedUrl != null) {
+            specs.add(new Spec(REMOTE_NAME, sharedUrl, credentials, allowInsecureProtocol));
         }
+        return specs;
+    }
+
+    /**
+     * Our repositories in {@code repositories}, in the order of {@code specs}: one already there
+     * (the settings plugin put it in every project on Gradle 4.x) is reused, a missing one added.
+     */
+    static List<ArtifactRepository> declare(RepositoryHandler repositories, List<Spec> specs, String username, String password) {
         List<ArtifactRepository> ours = new ArrayList<>();
         for (Spec spec : specs) {
-            ArtifactRepository repository;
-            if (spec.url == null) {
+            ArtifactRepository repository = existing(repositories, spec);
+            if (repository == null && spec.url == null) {
                 repository = repositories.mavenLocal();
-            } else {
+            } else if (repository == null) {
                 repository = repositories.maven(r -> {
                     r.setName(spec.name);
                     r.setUrl(spec.url);
@@ -225,7 +202,57 @@ final class SlimRepositories {
             }
             ours.add(repository);
         }
-        // First, in the order given: Gradle takes a fixed version from the first repository that has it.
+        return ours;
+    }
+
+    private static ArtifactRepository existing(RepositoryHandler repositories, Spec spec) {
+        for (ArtifactRepository r : repositories) {
+            Object url = r instanceof MavenArtifactRepository ? ((MavenArtifactRepository) r).getUrl() : null;
+            if (spec.url == null ? "MavenLocal".equals(r.getName()) : url != null && sameUrl(spec.url, url.toString())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code repositories.exclusiveContent { forRepositories(ours); filter { includeGroup group } }}
+     * (Gradle 6.2+, by name: the {@code RepositoryHandler} of {@code dependencyResolutionManagement});
+     * false where Gradle lacks it.
+     */
+    static boolean exclusive(Object repositories, List<ArtifactRepository> ours, String group) {
+        if (Reflect.method(repositories, "exclusiveContent", Action.class) == null) {
+            return false;
+        }
+        ArtifactRepository[] targets = ours.toArray(new ArtifactRepository[0]);
+        Action<Object> spec = exclusive -> {
+            Reflect.call(exclusive, "forRepositories", new Class<?>[]{ArtifactRepository[].class}, (Object) targets);
+            Action<Object> filter = descriptor -> Reflect.call(descriptor, "includeGroup", new Class<?>[]{String.class}, group);
+            Reflect.call(exclusive, "filter", new Class<?>[]{Action.class}, filter);
+        };
+        Reflect.call(repositories, "exclusiveContent", new Class<?>[]{Action.class}, spec);
+        return true;
+    }
+
+    /** Adds our repositories first (or checks settings declare them) and keeps the slim group to them. */
+    static void install(Project project, List<Spec> specs, String group, String username, String password) {
+        RepositoryHandler repositories = project.getRepositories();
+        Declared declared = read(project.getGradle());
+        if (settingsOwnRepositories(declared, !repositories.isEmpty())) {
+            List<Spec> missing = missingFromSettings(declared, specs);
+            if (!missing.isEmpty()) {
+                throw new GradleException(settingsMessage(declared.mode, group, specs, SettingsAdvice.find(project.getRootDir())));
+            }
+            return;
+        }
+        first(repositories, declare(repositories, specs, username, password), group);
+    }
+
+    /**
+     * {@code ours} first, in the order given (Gradle takes a fixed version from the first repository
+     * that has it), and on Gradle 5.1+ the only ones that may serve {@code group}.
+     */
+    static void first(RepositoryHandler repositories, List<ArtifactRepository> ours, String group) {
         for (int i = ours.size() - 1; i >= 0; i--) {
             repositories.remove(ours.get(i));
             repositories.addFirst(ours.get(i));

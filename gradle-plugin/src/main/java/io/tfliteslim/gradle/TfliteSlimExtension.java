@@ -44,6 +44,8 @@ public class TfliteSlimExtension {
     private Boolean align16kb;
     private String alignmentCheck;
     private String litertVersion;
+    private String ndkVersion;
+    private Integer androidApiLevel;
 
     /** Python 3.9+ with the tool installed; default: Gradle property {@code tfliteSlim.python}, else {@code python3}. */
     public String getPython() {
@@ -59,7 +61,7 @@ public class TfliteSlimExtension {
         return models;
     }
 
-    public void setModels(List<?> models) {
+    public void setModels(List<Object> models) {
         this.models.clear();
         this.models.addAll(models);
     }
@@ -163,7 +165,7 @@ public class TfliteSlimExtension {
         return customOpsSrcs;
     }
 
-    public void setCustomOpsSrcs(List<?> srcs) {
+    public void setCustomOpsSrcs(List<Object> srcs) {
         customOpsSrcs.clear();
         customOpsSrcs.addAll(srcs);
     }
@@ -212,6 +214,11 @@ public class TfliteSlimExtension {
         return verify;
     }
 
+    /** The same as {@code isVerify()}: Kotlin sees {@code verify} as a property only through a get-prefixed getter. */
+    public boolean getVerify() {
+        return verify;
+    }
+
     public void setVerify(boolean verify) {
         this.verify = verify;
     }
@@ -227,6 +234,11 @@ public class TfliteSlimExtension {
 
     /** Fail the app's build when no slim runtime is there yet (default false: warn and use the stock one). */
     public boolean isRequired() {
+        return required;
+    }
+
+    /** The same as {@code isRequired()}: Kotlin sees {@code required} as a property only through a get-prefixed getter. */
+    public boolean getRequired() {
         return required;
     }
 
@@ -257,6 +269,11 @@ public class TfliteSlimExtension {
 
     /** Allow a plain {@code http://} repositoryUrl (Gradle's allowInsecureProtocol; deploy's --allow-insecure-http). */
     public boolean isAllowInsecureProtocol() {
+        return allowInsecureProtocol;
+    }
+
+    /** The same as {@code isAllowInsecureProtocol()}: Kotlin sees {@code allowInsecureProtocol} as a property only through a get-prefixed getter. */
+    public boolean getAllowInsecureProtocol() {
         return allowInsecureProtocol;
     }
 
@@ -298,6 +315,11 @@ public class TfliteSlimExtension {
 
     /** Always run Bazel and store nothing ({@code --no-cache}). */
     public boolean isNoCache() {
+        return noCache;
+    }
+
+    /** The same as {@code isNoCache()}: Kotlin sees {@code noCache} as a property only through a get-prefixed getter. */
+    public boolean getNoCache() {
         return noCache;
     }
 
@@ -350,10 +372,37 @@ public class TfliteSlimExtension {
         this.alignmentCheck = alignmentCheck;
     }
 
-    /** {@code credentials { username = ...; password = ... }}. */
+    /**
+     * The NDK revision the runtime is built with ({@code --ndk-version}, e.g. {@code 27.0.12077973}):
+     * part of the runtime version, and checked against the NDK the build finds. Null means the app's
+     * {@code android.ndkVersion} when set, else none declared.
+     */
+    public String getNdkVersion() {
+        return ndkVersion;
+    }
+
+    public void setNdkVersion(String ndkVersion) {
+        this.ndkVersion = ndkVersion;
+    }
+
+    /** The minimum Android API level the runtime is built for ({@code --android-api-level}); null means none declared. */
+    public Integer getAndroidApiLevel() {
+        return androidApiLevel;
+    }
+
+    public void setAndroidApiLevel(Integer androidApiLevel) {
+        this.androidApiLevel = androidApiLevel;
+    }
+
+    /**
+     * {@code credentials { username = ...; password = ... }}. The password is a String or a
+     * {@code Provider<String>}: {@code providers.environmentVariable("DEPLOY_TOKEN")} (Gradle 6.1+)
+     * reaches {@code tfliteSlimPublish} unread, so the secret is not stored with the task
+     * (configuration cache); a String is.
+     */
     public static class Credentials {
         private String username;
-        private String password;
+        private Object password;
 
         public String getUsername() {
             return username;
@@ -363,12 +412,24 @@ public class TfliteSlimExtension {
             this.username = username;
         }
 
-        public String getPassword() {
+        /** A String, a {@code Provider<String>}, or null. */
+        public Object getPassword() {
             return password;
         }
 
-        public void setPassword(String password) {
+        public void setPassword(Object password) {
             this.password = password;
+        }
+
+        /** The password now (a provider read), for repository credentials resolved in this build. */
+        String passwordValue() {
+            return valueOf(password);
+        }
+
+        /** A String, or a {@code Provider}'s value (null when it has none). */
+        static String valueOf(Object secret) {
+            Object v = secret instanceof org.gradle.api.provider.Provider ? ((org.gradle.api.provider.Provider<?>) secret).getOrNull() : secret;
+            return v == null ? null : v.toString();
         }
     }
 }

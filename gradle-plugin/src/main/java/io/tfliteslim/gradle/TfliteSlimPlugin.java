@@ -32,6 +32,7 @@ public class TfliteSlimPlugin implements Plugin<Project> {
     public void apply(Project project) {
         TfliteSlimExtension ext = project.getExtensions().create("tfliteSlim", TfliteSlimExtension.class);
         ProjectDefaults defaults = new ProjectDefaults(project, ext);
+        defaults.registerAndroidSources();
         Configuration ops = project.getConfigurations().create(OPS_CONFIGURATION);
         ops.setVisible(false);
         ops.setTransitive(false);
@@ -95,9 +96,11 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         }
 
         // Capture every task's values once the graph is known: nothing in an action reads the project.
+        // Each task captures from its own project's settings, so no Project is compared (Gradle 9.3:
+        // two Project objects for one project need not be ==); freeze() is idempotent.
         project.getGradle().getTaskGraph().whenReady(graph -> {
             for (Task task : graph.getAllTasks()) {
-                if (task.getProject() == project && task instanceof ToolTask) {
+                if (task instanceof ToolTask) {
                     ((ToolTask<?>) task).freeze();
                 }
             }
@@ -107,7 +110,7 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         // evaluated (from another project's afterEvaluate), now: afterEvaluate would never run on
         // Gradle 4.x (no repository at all) and is an error on Gradle 7+.
         Action<Project> repositories = p -> SlimRepositories.install(p, defaults.repositorySpecs(), defaults.group(),
-                ext.getCredentials().getUsername(), ext.getCredentials().getPassword());
+                ext.getCredentials().getUsername(), ext.getCredentials().passwordValue());
         if (project.getState().getExecuted()) {
             repositories.execute(project);
         } else {

@@ -58,11 +58,12 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
         final String url;
         final ToolCommands.Publication publication;
         final String username;
-        final String password;
+        /** A String, or a {@code Provider<String>} kept unread until the action runs (not stored with the task). */
+        final Object password;
         final boolean allowInsecureProtocol;
 
         Action(ToolSpec spec, File outDir, String url, ToolCommands.Publication publication, String username,
-               String password, boolean allowInsecureProtocol) {
+               Object password, boolean allowInsecureProtocol) {
             this.spec = spec;
             this.outDir = outDir;
             this.url = url;
@@ -77,6 +78,7 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
             if (url == null) {
                 throw new GradleException("tfliteSlimPublish: set tfliteSlim.repositoryUrl to the Maven repository to deploy to");
             }
+            String password = TfliteSlimExtension.Credentials.valueOf(this.password);
             checkCredentials(username, password);
             Map<String, String> env = password == null ? Collections.<String, String>emptyMap()
                     : Collections.singletonMap(PASSWORD_ENV, password);

@@ -100,6 +100,11 @@ public final class ToolCommands {
             argv.add(options.align16kb ? "--align-16kb" : "--no-align-16kb");
         }
         option(argv, "--alignment-check", options.alignmentCheck);
+        // Declared toolchain facts: part of the runtime version, so plan and build get the same.
+        option(argv, "--ndk-version", options.ndkVersion);
+        if (options.androidApiLevel != null) {
+            option(argv, "--android-api-level", options.androidApiLevel.toString());
+        }
     }
 
     private static void coordinates(List<String> argv, Publication publication) {
@@ -211,6 +216,8 @@ public final class ToolCommands {
         final Boolean experimentalApi;
         final Boolean align16kb;
         final String alignmentCheck;
+        final String ndkVersion;
+        final Integer androidApiLevel;
 
         /** Nulls and empty lists leave the option out, so the tool's own default applies. */
         public BuildOptions(List<String> abis, String tensorflowSource, String tensorflowVersion, String backend,
@@ -237,6 +244,8 @@ public final class ToolCommands {
             this.experimentalApi = b.experimentalApi;
             this.align16kb = b.align16kb;
             this.alignmentCheck = b.alignmentCheck;
+            this.ndkVersion = b.ndkVersion;
+            this.androidApiLevel = b.androidApiLevel;
         }
 
         private static List<String> copy(List<String> values) {
@@ -262,6 +271,8 @@ public final class ToolCommands {
             private Boolean experimentalApi;
             private Boolean align16kb;
             private String alignmentCheck;
+            private String ndkVersion;
+            private Integer androidApiLevel;
 
             public Builder abis(List<String> v) { abis = v; return this; }
             public Builder source(String v) { source = v; return this; }
@@ -278,6 +289,8 @@ public final class ToolCommands {
             public Builder experimentalApi(Boolean v) { experimentalApi = v; return this; }
             public Builder align16kb(Boolean v) { align16kb = v; return this; }
             public Builder alignmentCheck(String v) { alignmentCheck = v; return this; }
+            public Builder ndkVersion(String v) { ndkVersion = v; return this; }
+            public Builder androidApiLevel(Integer v) { androidApiLevel = v; return this; }
 
             public BuildOptions build() {
                 return new BuildOptions(this);

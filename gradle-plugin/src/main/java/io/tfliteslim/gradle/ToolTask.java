@@ -1,6 +1,7 @@
 package io.tfliteslim.gradle;
 
 import org.gradle.api.DefaultTask;
+import org.gradle.api.GradleException;
 import org.gradle.api.file.FileCollection;
 import org.gradle.api.tasks.Input;
 import org.gradle.api.tasks.InputFiles;
@@ -25,9 +26,20 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
         this.models = defaults.models();
     }
 
+    /** The settings with their defaults (configuration time only; for tests). */
+    ProjectDefaults defaults() {
+        return defaults;
+    }
+
     /** Captures the action's values from the settings (once; later settings changes are not seen). */
     final synchronized A freeze() {
         if (action == null) {
+            if (defaults == null) {
+                // Only a task restored without its captured values gets here (a Gradle that skipped both the
+                // task-graph hook and every input getter): say so instead of a NullPointerException.
+                throw new GradleException(getPath() + ": tflite-slim captured no settings for this task; run the build"
+                        + " again with --no-configuration-cache and report this with your Gradle version");
+            }
             action = capture(defaults);
         }
         return action;

@@ -3,6 +3,7 @@ package io.tfliteslim.gradle;
 import org.gradle.api.Action;
 import org.junit.Test;
 
+import java.io.File;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,28 +176,115 @@ public class SlimRepositoriesTest {
     }
 
     @Test
-    public void theExactLinesToAdd() {
-        SlimRepositories.Declared d = declared(RepositoriesMode.FAIL_ON_PROJECT_REPOS, new FakeRepository("Google", "https://g/"));
-        assertEquals(Arrays.asList(LOCAL), SlimRepositories.missingFromSettings(d, Arrays.asList(LOCAL)));
-        assertEquals("dependencyResolutionManagement {\n"
-                + "    repositories {\n"
-                + "        exclusiveContent {\n"
-                + "            forRepository { maven { name = 'tfliteSlim'; url = uri('file:/app/m2/') } }\n"
-                + "            filter { includeGroup 'io.tfliteslim' }\n"
-                + "        }\n"
+    public void theAdviceIsTheSettingsPluginInTheSettingsFilesDsl() {
+        File root = new File("/app");
+        SettingsAdvice groovy = new SettingsAdvice("settings.gradle", false, "0.1.0", root);
+        SettingsAdvice kotlin = new SettingsAdvice("settings.gradle.kts", true, "0.1.0", root);
+        // Defaults (mavenLocal, no shared repository, our group): the one line.
+        List<SlimRepositories.Spec> local = Arrays.asList(SlimRepositories.Spec.mavenLocal());
+        assertEquals("Apply the settings plugin: add `id 'io.tfliteslim.settings' version '0.1.0'` to the plugins { } block"
+                + " of settings.gradle.", groovy.text(local, "io.tfliteslim"));
+        assertEquals("Apply the settings plugin: add `id(\"io.tfliteslim.settings\") version \"0.1.0\"` to the plugins { } block"
+                + " of settings.gradle.kts.", kotlin.text(local, "io.tfliteslim"));
+        assertEquals("id(\"io.tfliteslim.settings\")", new SettingsAdvice("settings.gradle.kts", true, null, root).pluginLine());
+        // The project's own settings, spelled for the settings plugin.
+        List<SlimRepositories.Spec> team = Arrays.asList(LOCAL, SHARED);
+        assertEquals("tfliteSlim {\n"
+                + "    installDir = 'm2'\n"
+                + "    repositoryUrl = 'https://repo.example/maven'\n"
+                + "    credentials {\n"
+                + "        username = providers.gradleProperty('tfliteSlimUser').orNull\n"
+                + "        password = providers.gradleProperty('tfliteSlimPassword').orNull\n"
                 + "    }\n"
-                + "}\n", SlimRepositories.settingsLines("io.tfliteslim", Arrays.asList(LOCAL)));
-        assertEquals("dependencyResolutionManagement {\n"
-                + "    repositories {\n"
-                + "        exclusiveContent {\n"
-                + "            forRepositories(mavenLocal(), maven { name = 'tfliteSlimShared'; url = uri('https://repo.example/maven');"
-                + " credentials { username = '...'; password = '...' } })\n"
-                + "            filter { includeGroup 'com.example' }\n"
-                + "        }\n"
+                + "    groupId = 'com.example'\n"
+                + "}\n", groovy.block(team, "com.example"));
+        assertEquals("configure<io.tfliteslim.gradle.TfliteSlimSettingsExtension> {\n"
+                + "    installDir = file(\"m2\")\n"
+                + "    repositoryUrl = \"https://repo.example/maven\"\n"
+                + "    credentials {\n"
+                + "        username = providers.gradleProperty(\"tfliteSlimUser\").orNull\n"
+                + "        password = providers.gradleProperty(\"tfliteSlimPassword\").orNull\n"
                 + "    }\n"
-                + "}\n", SlimRepositories.settingsLines("com.example", Arrays.asList(SlimRepositories.Spec.mavenLocal(), SHARED)));
-        assertTrue(SlimRepositories.settingsMessage("FAIL_ON_PROJECT_REPOS", "io.tfliteslim", Arrays.asList(LOCAL))
+                + "}\n", kotlin.block(team, "io.tfliteslim"));
+        // A `$` or quote in a path cannot end the Kotlin string or start a template.
+        SlimRepositories.Spec odd = new SlimRepositories.Spec("tfliteSlim", "file:/srv/a$b%22c/", false, false);
+        assertEquals("configure<io.tfliteslim.gradle.TfliteSlimSettingsExtension> {\n"
+                + "    installDir = file(\"/srv/a\\$b\\\"c\")\n}\n", kotlin.block(Arrays.asList(odd), "io.tfliteslim"));
+        assertTrue(SlimRepositories.settingsMessage("FAIL_ON_PROJECT_REPOS", "io.tfliteslim", local, kotlin)
                 .startsWith("tflite-slim: this build declares its repositories in settings (dependencyResolutionManagement, FAIL_ON_PROJECT_REPOS)"));
+    }
+
+    @Test
+    public void theSettingsFileFound() throws Exception {
+        File dir = java.nio.file.Files.createTempDirectory("settings").toFile();
+        try {
+            assertEquals("id 'io.tfliteslim.settings'", SettingsAdvice.find(dir).pluginLine().replaceAll(" version .*", ""));
+            File kts = new File(dir, "settings.gradle.kts");
+            assertTrue(kts.createNewFile());
+            assertTrue(SettingsAdvice.find(dir).text(Arrays.asList(SlimRepositories.Spec.mavenLocal()), "io.tfliteslim")
+                    .endsWith(" of settings.gradle.kts."));
+        } finally {
+            new File(dir, "settings.gradle.kts").delete();
+            dir.delete();
+        }
+    }
+
+    /**
+     * Shaped like Gradle 8.x's {@code DefaultRepositoryHandler.exclusiveContent} and its
+     * {@code ExclusiveContentRepositorySpec} (gradle/gradle, subprojects/dependency-management):
+     * the spec takes {@code forRepositories(ArtifactRepository...)} and {@code filter(Action)}; both
+     * are required; then every target repository gets the filter and every other its exclusion.
+     */
+    public static final class StandInExclusiveHandler {
+        final List<Object> repositories;
+        final List<String> calls = new ArrayList<>();
+
+        StandInExclusiveHandler(List<Object> repositories) {
+            this.repositories = repositories;
+        }
+
+        public void exclusiveContent(Action<? super Spec> action) {
+            Spec spec = new Spec();
+            action.execute(spec);
+            if (spec.targets.isEmpty() || spec.filter == null) {
+                throw new IllegalStateException("You must declare the repository using forRepository { ... } and the filter");
+            }
+            for (Object repository : repositories) {
+                List<String> content = new ArrayList<>();
+                spec.filter.execute(new FakeContent(content));
+                for (String c : content) {
+                    calls.add(repository + (spec.targets.contains(repository) ? ": " : ": not ") + c);
+                }
+            }
+        }
+
+        public static final class Spec {
+            final List<Object> targets = new ArrayList<>();
+            Action<Object> filter;
+
+            public Spec forRepositories(org.gradle.api.artifacts.repositories.ArtifactRepository... repositories) {
+                targets.addAll(Arrays.asList(repositories));
+                return this;
+            }
+
+            @SuppressWarnings("unchecked")
+            public Spec filter(Action<?> config) {
+                filter = (Action<Object>) config;
+                return this;
+            }
+        }
+    }
+
+    @Test
+    public void exclusiveContentWhereGradleHasIt() {
+        org.gradle.api.Project project = org.gradle.testfixtures.ProjectBuilder.builder().build();
+        org.gradle.api.artifacts.repositories.ArtifactRepository ours = project.getRepositories().mavenLocal();
+        org.gradle.api.artifacts.repositories.ArtifactRepository other = project.getRepositories().jcenter();
+        StandInExclusiveHandler handler = new StandInExclusiveHandler(Arrays.<Object>asList(ours, other));
+        assertTrue(SlimRepositories.exclusive(handler, Arrays.asList(ours), "io.tfliteslim"));
+        assertEquals(Arrays.asList(ours + ": include io.tfliteslim", other + ": not include io.tfliteslim"), handler.calls);
+        // Gradle 4.4's RepositoryHandler has no exclusiveContent: nothing done, no error.
+        assertFalse(SlimRepositories.exclusive(project.getRepositories(), Arrays.asList(ours), "io.tfliteslim"));
     }
 
     @Test

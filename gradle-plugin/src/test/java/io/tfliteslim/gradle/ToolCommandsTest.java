@@ -61,6 +61,15 @@ public class ToolCommandsTest {
                 new ToolCommands.Publication("com.example", "flex", "7.0"), "/p.json"),
                 "py -m tflite_slim plan src/main/assets/a.tflite --target-archs x86_64 --source /tf"
                     + " --group-id com.example --select-tf-ops-artifact-id flex --version 7.0 --format json -o /p.json"},
+            {"build, declared NDK revision and API level", ToolCommands.build("py", MODELS.subList(0, 1), "/o",
+                new ToolCommands.BuildOptions.Builder().tensorflowVersion("2.16.1").ndkVersion("27.0.12077973").androidApiLevel(24).build()),
+                "py -m tflite_slim build src/main/assets/a.tflite --out /o --tensorflow-version 2.16.1 --ndk-version 27.0.12077973"
+                    + " --android-api-level 24"},
+            {"plan, the same declared NDK revision and API level", ToolCommands.plan("py", MODELS.subList(0, 1),
+                new ToolCommands.BuildOptions.Builder().tensorflowVersion("2.16.1").ndkVersion("27.0.12077973").androidApiLevel(24).build(),
+                new ToolCommands.Publication(null, null, null), "/p.json"),
+                "py -m tflite_slim plan src/main/assets/a.tflite --tensorflow-version 2.16.1 --ndk-version 27.0.12077973"
+                    + " --android-api-level 24 --format json -o /p.json"},
             {"install, every coordinate", ToolCommands.install("py", "/o", "/m2", new ToolCommands.Publication("g", "flex", "7.0"), "/c.json"),
                 "py -m tflite_slim install /o --repo /m2 --group-id g --select-tf-ops-artifact-id flex --version 7.0 --coordinates-out /c.json"},
             {"deploy, credentials through the environment", ToolCommands.deploy("py", "/o", "https://r/m",

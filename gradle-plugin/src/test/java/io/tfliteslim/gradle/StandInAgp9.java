@@ -1,0 +1,276 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.Action;
+import org.gradle.api.NamedDomainObjectContainer;
+import org.gradle.api.Plugin;
+import org.gradle.api.Project;
+import org.gradle.api.file.Directory;
+import org.gradle.api.provider.Provider;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A stand-in for the Android Gradle Plugin 9 ({@code com.android.application}, registered under that id
+ * in the test resources only), shaped from AGP's public API (com.android.tools.build:gradle-api,
+ * package com.android.build.api):
+ * <ul>
+ * <li>{@code variant.AndroidComponentsExtension}: {@code selector()}, {@code onVariants(VariantSelector,
+ * Action<VariantT>)}; callbacks run in AGP's afterEvaluate, and one registered after they ran throws
+ * "It is too late to add actions as the callbacks already executed." ({@code OperationsRegistrar});</li>
+ * <li>{@code variant.VariantSelector.all()}; {@code variant.Component}: {@code getName()},
+ * {@code getSources()}; {@code variant.Sources}: nullable {@code assets} and {@code mlModels} of type
+ * {@code SourceDirectories.Layered}, whose {@code all} is a {@code Provider<List<Collection<Directory>>>}
+ * (highest priority first) and which takes {@code addStaticSourceDirectory(String)};</li>
+ * <li>{@code dsl.AndroidSourceSet} / {@code dsl.AndroidSourceDirectorySet}: {@code srcDir},
+ * {@code srcDirs}, {@code setSrcDirs}, {@code getName()}, and no {@code srcDirs} getter (AGP 9 keeps only
+ * the new DSL interfaces); {@code dsl.CommonExtension.ndkVersion}, {@code defaultConfig.ndk.abiFilters}.</li>
+ * </ul>
+ * Variants: build types debug and release times the product flavors the test declares; layers per
+ * variant as AGP orders them (variant, build type, flavor, main), then directories added through the
+ * Variant API (generated ones).
+ */
+public class StandInAgp9 implements Plugin<Project> {
+    @Override
+    public void apply(Project project) {
+        Android android = new Android(project);
+        Components components = new Components();
+        project.getExtensions().add("android", android);
+        project.getExtensions().add("androidComponents", components);
+        project.afterEvaluate(p -> components.run(project, android));
+    }
+
+    /** dsl.ApplicationExtension, the parts read here. */
+    public static final class Android {
+        private final NamedDomainObjectContainer<SourceSet> sourceSets;
+        private final DefaultConfig defaultConfig = new DefaultConfig();
+        private final List<String> productFlavors = new ArrayList<>();
+        private String ndkVersion;
+
+        Android(Project project) {
+            sourceSets = project.container(SourceSet.class, SourceSet::new);
+            for (String name : new String[]{"main", "debug", "release"}) {
+                sourceSets.create(name);
+            }
+        }
+
+        public NamedDomainObjectContainer<SourceSet> getSourceSets() {
+            return sourceSets;
+        }
+
+        public DefaultConfig getDefaultConfig() {
+            return defaultConfig;
+        }
+
+        public String getNdkVersion() {
+            return ndkVersion;
+        }
+
+        public void setNdkVersion(String ndkVersion) {
+            this.ndkVersion = ndkVersion;
+        }
+
+        /** Stands for {@code productFlavors { create(name) }} (one dimension). */
+        public void flavor(String name) {
+            productFlavors.add(name);
+            sourceSets.maybeCreate(name);
+        }
+    }
+
+    public static final class DefaultConfig {
+        private final Ndk ndk = new Ndk();
+
+        public Ndk getNdk() {
+            return ndk;
+        }
+    }
+
+    public static final class Ndk {
+        private final Set<String> abiFilters = new LinkedHashSet<>();
+
+        public Set<String> getAbiFilters() {
+            return abiFilters;
+        }
+    }
+
+    /** dsl.AndroidSourceSet. */
+    public static final class SourceSet implements org.gradle.api.Named {
+        private final String name;
+        private final SourceDirectorySet assets;
+        private final SourceDirectorySet mlModels;
+
+        SourceSet(String name) {
+            this.name = name;
+            this.assets = new SourceDirectorySet(name + " assets", "src/" + name + "/assets");
+            this.mlModels = new SourceDirectorySet(name + " ml", "src/" + name + "/ml");
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        public SourceDirectorySet getAssets() {
+            return assets;
+        }
+
+        public SourceDirectorySet getMlModels() {
+            return mlModels;
+        }
+    }
+
+    /** dsl.AndroidSourceDirectorySet: setters only, no srcDirs getter. */
+    public static final class SourceDirectorySet implements org.gradle.api.Named {
+        private final String name;
+        final List<Object> dirs = new ArrayList<>();
+
+        SourceDirectorySet(String name, String defaultDir) {
+            this.name = name;
+            dirs.add(defaultDir);
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        public Object srcDir(Object dir) {
+            dirs.add(dir);
+            return this;
+        }
+
+        public Object srcDirs(Object... more) {
+            dirs.addAll(Arrays.asList(more));
+            return this;
+        }
+
+        public Object setSrcDirs(Iterable<?> srcDirs) {
+            dirs.clear();
+            for (Object d : srcDirs) {
+                dirs.add(d);
+            }
+            return this;
+        }
+    }
+
+    /** variant.VariantSelector. */
+    public static final class Selector {
+        public Selector all() {
+            return this;
+        }
+    }
+
+    /** variant.AndroidComponentsExtension with OperationsRegistrar's refusal of late callbacks. */
+    public static final class Components {
+        private final List<Action<? super Variant>> callbacks = new ArrayList<>();
+        private boolean executed;
+
+        public Selector selector() {
+            return new Selector();
+        }
+
+        public void onVariants(Selector selector, Action<? super Variant> callback) {
+            if (executed) {
+                throw new RuntimeException("\nIt is too late to add actions as the callbacks already executed.\n"
+                        + "Did you try to call onVariants from the old variant API\n'applicationVariants' for instance?"
+                        + " You can instead call onVariants\ndirectly from the androidComponents DSL block.");
+            }
+            callbacks.add(callback);
+        }
+
+        void run(Project project, Android android) {
+            executed = true;
+            List<String> flavors = android.productFlavors.isEmpty() ? Collections.singletonList("") : android.productFlavors;
+            for (String flavor : flavors) {
+                for (String buildType : new String[]{"debug", "release"}) {
+                    Variant variant = new Variant(project, android, flavor, buildType);
+                    for (Action<? super Variant> callback : callbacks) {
+                        callback.execute(variant);
+                    }
+                }
+            }
+        }
+    }
+
+    /** variant.Variant: getName(), getSources(). */
+    public static final class Variant {
+        private final String name;
+        private final Sources sources;
+
+        Variant(Project project, Android android, String flavor, String buildType) {
+            this.name = flavor.isEmpty() ? buildType : flavor + Character.toUpperCase(buildType.charAt(0)) + buildType.substring(1);
+            List<String> sets = new ArrayList<>();
+            if (!flavor.isEmpty()) {
+                sets.add(name);
+            }
+            sets.add(buildType);
+            if (!flavor.isEmpty()) {
+                sets.add(flavor);
+            }
+            sets.add("main");
+            this.sources = new Sources(new Layered(project, android, sets, true), new Layered(project, android, sets, false));
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public Sources getSources() {
+            return sources;
+        }
+    }
+
+    /** variant.Sources: nullable Layered assets and mlModels. */
+    public static final class Sources {
+        private final Layered assets;
+        private final Layered mlModels;
+
+        Sources(Layered assets, Layered mlModels) {
+            this.assets = assets;
+            this.mlModels = mlModels;
+        }
+
+        public Layered getAssets() {
+            return assets;
+        }
+
+        public Layered getMlModels() {
+            return mlModels;
+        }
+    }
+
+    /** variant.SourceDirectories.Layered. */
+    public static final class Layered {
+        private final Project project;
+        private final List<Collection<Directory>> layers = new ArrayList<>();
+
+        Layered(Project project, Android android, List<String> sourceSets, boolean assets) {
+            this.project = project;
+            for (String name : sourceSets) {
+                SourceSet set = android.sourceSets.findByName(name);
+                List<Directory> layer = new ArrayList<>();
+                if (set != null) {
+                    for (Object dir : (assets ? set.assets : set.mlModels).dirs) {
+                        layer.add(project.getLayout().getProjectDirectory().dir(project.relativePath(project.file(dir))));
+                    }
+                } else {
+                    layer.add(project.getLayout().getProjectDirectory().dir("src/" + name + (assets ? "/assets" : "/ml")));
+                }
+                layers.add(layer);
+            }
+        }
+
+        public Provider<List<Collection<Directory>>> getAll() {
+            return project.provider(() -> new ArrayList<>(layers));
+        }
+
+        public void addStaticSourceDirectory(String srcDir) {
+            layers.add(Collections.singletonList(project.getLayout().getProjectDirectory().dir(srcDir)));
+        }
+    }
+}
