@@ -103,63 +103,6 @@ def test_junit_results_name_each_failed_test(tmp_path: Path) -> None:
     )
 
 
-# --- sample-android-app: what can be checked without the Android SDK -------------------------
-
-SAMPLE_GRADLE_FILES = ("settings.gradle", "build.gradle", "app/build.gradle", "gradle.properties",
-                       "gradle/wrapper/gradle-wrapper.properties")
-
-
-@pytest.mark.parametrize("name", SAMPLE_GRADLE_FILES)
-def test_sample_gradle_files_are_not_machine_specific(repo_root: Path, name: str) -> None:
-    text = (repo_root / "sample-android-app" / name).read_text()
-    for needle in ("/work/", "/usr/", "/tmp/", "/home/", "/root/", "C:\\", ".venv"):
-        assert needle not in text, f"{name} mentions {needle!r}"
-
-
-def test_sample_uses_agp8_gradle8_and_the_plugin(repo_root: Path) -> None:
-    sample = repo_root / "sample-android-app"
-    root_build = (sample / "build.gradle").read_text()
-    assert "id 'com.android.application' version '8." in root_build
-    assert "id 'io.tfliteslim' version '0.1.0'" in root_build
-    wrapper = (sample / "gradle/wrapper/gradle-wrapper.properties").read_text()
-    assert "distributions/gradle-8." in wrapper
-    assert not (sample / "gradle/wrapper/gradle-wrapper.jar").exists()
-    assert "mavenLocal()" in (sample / "settings.gradle").read_text()
-    app = (sample / "app/build.gradle").read_text()
-    assert "id 'io.tfliteslim'" in app
-    assert "implementation 'org.tensorflow:tensorflow-lite:" in app
-    # Google Play: apps targeting Android 15 (API 35) need 16 KB-aligned native libraries.
-    assert "compileSdk 35" in app and "targetSdk 35" in app
-
-
-def test_sample_model_is_what_the_app_runs(repo_root: Path) -> None:
-    """The asset the activity loads exists, and has the ops, shapes and types its code assumes."""
-    tflite = pytest.importorskip("tflite")
-    sample = repo_root / "sample-android-app/app/src/main"
-    activity = (sample / "java/io/tfliteslim/sample/MainActivity.java").read_text()
-    assert 'MODEL = "add.tflite"' in activity
-    assert "new float[1][8][8][3]" in activity
-    model = tflite.Model.GetRootAsModel((sample / "assets/add.tflite").read_bytes(), 0)
-    graph = model.Subgraphs(0)
-    for tensor_index in (graph.Inputs(0), graph.Outputs(0)):
-        tensor = graph.Tensors(tensor_index)
-        assert list(tensor.ShapeAsNumpy()) == [1, 8, 8, 3]
-        assert tensor.Type() == tflite.TensorType.FLOAT32
-    ops = [model.OperatorCodes(graph.Operators(i).OpcodeIndex()) for i in range(graph.OperatorsLength())]
-    assert [(max(o.BuiltinCode(), o.DeprecatedBuiltinCode()), o.Version()) for o in ops] == [
-        (tflite.BuiltinOperator.ADD, 1),
-        (tflite.BuiltinOperator.ADD, 1),
-    ]
-
-
-def test_sample_model_matches_the_shared_corpus_copy(repo_root: Path, shared_models: Path, expected: dict) -> None:
-    """Its origin, as the asset README says: TensorFlow's Java test model, byte for byte."""
-    import hashlib
-
-    data = (repo_root / "sample-android-app/app/src/main/assets/add.tflite").read_bytes()
-    assert hashlib.sha256(data).hexdigest() == expected["litert-repo/tflite__java__src__testdata__add.bin"]["sha256"]
-
-
 def test_plugin_build_script_does_not_need_gradle_4_conventions(repo_root: Path) -> None:
     """`gradle -p gradle-plugin publishToMavenLocal` must run on the user's Gradle 8/9 too.
 

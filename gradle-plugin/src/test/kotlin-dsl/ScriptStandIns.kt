@@ -55,9 +55,11 @@ abstract class BuildScript(private val project: Project) : Project by project {
 
 /**
  * A settings script's receiver (org.gradle.kotlin.dsl.KotlinSettingsScript / SettingsScriptApi): the
- * Settings (ExtensionAware from 6.8's API on), `plugins { }`, `file()`, `providers`; no type-safe
- * accessors for extensions (Gradle generates none in settings scripts), so `configure<T> { }`
- * (org.gradle.kotlin.dsl ExtensionAwareExtensions.kt) is how a settings extension is configured.
+ * Settings (ExtensionAware from 6.8's API on), `plugins { }`, `file()`, `providers`, and
+ * `configure<T> { }` (org.gradle.kotlin.dsl ExtensionAwareExtensions.kt), which configures a settings
+ * extension on any Gradle. Gradle 8.8+ also generates type-safe accessors for the extensions of
+ * plugins applied in a settings script's `plugins { }` block (gradle/gradle#27999, merged as #28581;
+ * before that only `configure<T>` worked): `tfliteSlim { }` below is that accessor.
  */
 abstract class SettingsScript(private val settings: Settings) : Settings by settings {
     fun plugins(block: PluginDependenciesSpec.() -> Unit): Unit = throw UnsupportedOperationException()
@@ -68,4 +70,8 @@ abstract class SettingsScript(private val settings: Settings) : Settings by sett
 
     inline fun <reified T : Any> configure(noinline configuration: T.() -> Unit): Unit =
         configuration((this as ExtensionAware).extensions.getByType(T::class.java))
+
+    // The accessor Gradle 8.8+ generates for the settings plugin's extension.
+    fun tfliteSlim(configure: Action<io.tfliteslim.gradle.TfliteSlimSettingsExtension>): Unit =
+        (settings as ExtensionAware).extensions.configure("tfliteSlim", configure)
 }
