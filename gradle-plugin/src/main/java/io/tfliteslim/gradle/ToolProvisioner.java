@@ -1,0 +1,396 @@
+package io.tfliteslim.gradle;
+
+import org.gradle.api.GradleException;
+import org.gradle.api.logging.LogLevel;
+import org.gradle.api.logging.Logger;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The interpreter that runs the tool, provisioned when needed.
+ *
+ * <p>An interpreter that already has this version of tflite-slim (and its
+ * dependencies) is used as it is. Otherwise it is the base of a virtual
+ * environment under the Gradle user home
+ * ({@code caches/tflite-slim/python/<version>-py<X.Y>-<key>}, the key hashing the
+ * interpreter's real path, its version and the wheel), into which pip installs
+ * the wheel this jar carries and its dependencies, honouring the user's pip
+ * configuration (or {@code pipIndexUrl}). The environment is made under a file
+ * lock (builds in other processes) and a monitor (other projects of this
+ * build), marked ready last, checked on every use and rebuilt when broken.
+ *
+ * <p>Serializable and made of plain values: it is part of every task action's
+ * {@link ToolSpec}; the interpreter is found when a task runs, never at
+ * configuration time.
+ */
+final class ToolProvisioner implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** The environment's "ready" marker, written after pip succeeded. */
+    static final String READY = "tflite-slim-ready.properties";
+    /** Prints: Python version, real path of the interpreter, tflite-slim version (or nothing), missing dependencies. */
+    static final String PROBE = String.join("\n",
+            "import os, sys",
+            "print('%d.%d.%d' % tuple(sys.version_info[:3]))",
+            "print(os.path.realpath(sys.executable))",
+            "tool, missing = '', []",
+            "if sys.version_info >= (3, 9):",
+            "    import importlib.metadata as m, re",
+            "    try:",
+            "        import tflite_slim",
+            "        tool = tflite_slim.__version__",
+            "        for r in m.requires('tflite-slim') or []:",
+            "            if 'extra ==' not in r:",
+            "                name = re.match(r'[A-Za-z0-9._-]+', r).group(0)",
+            "                try:",
+            "                    m.distribution(name)",
+            "                except m.PackageNotFoundError:",
+            "                    missing.append(name)",
+            "    except Exception:",
+            "        tool = ''",
+            "print(tool)",
+            "print(','.join(missing))");
+    private static final ConcurrentHashMap<String, Object> MONITORS = new ConcurrentHashMap<>();
+
+    /** The interpreter named by {@code python} (or the default {@code python3}): used as is, or the base of the environment. */
+    final String python;
+    /** {@code <Gradle user home>/caches/tflite-slim/python}. */
+    final File home;
+    /** pip's {@code --index-url}; null: the user's pip configuration decides. */
+    final String pipIndexUrl;
+    /** Gradle runs {@code --offline}: an environment that is not there yet is not made. */
+    final boolean offline;
+    /** The interpreter found by the first run of this action. */
+    private transient String resolved;
+
+    ToolProvisioner(String python, File home, String pipIndexUrl, boolean offline) {
+        this.python = python;
+        this.home = home;
+        this.pipIndexUrl = pipIndexUrl;
+        this.offline = offline;
+    }
+
+    /** What {@link #PROBE} printed. */
+    static final class Probe {
+        final String pythonVersion;
+        final String executable;
+        final String toolVersion;
+        final List<String> missing;
+
+        Probe(String pythonVersion, String executable, String toolVersion, List<String> missing) {
+            this.pythonVersion = pythonVersion;
+            this.executable = executable;
+            this.toolVersion = toolVersion;
+            this.missing = missing;
+        }
+
+        /** Parses the probe's last four lines (anything a sitecustomize printed before them is ignored); null when malformed. */
+        static Probe parse(List<String> lines) {
+            if (lines.size() < 4) {
+                return null;
+            }
+            List<String> last = lines.subList(lines.size() - 4, lines.size());
+            if (!last.get(0).matches("\\d+\\.\\d+\\.\\d+")) {
+                return null;
+            }
+            List<String> missing = last.get(3).isEmpty() ? Collections.<String>emptyList() : Arrays.asList(last.get(3).split(","));
+            return new Probe(last.get(0), last.get(1), last.get(2), missing);
+        }
+
+        boolean atLeast39() {
+            String[] v = pythonVersion.split("\\.");
+            int major = Integer.parseInt(v[0]);
+            return major > 3 || major == 3 && Integer.parseInt(v[1]) >= 9;
+        }
+
+        String majorMinor() {
+            return pythonVersion.substring(0, pythonVersion.lastIndexOf('.'));
+        }
+
+        /** This version of the tool and every dependency it declares are installed. */
+        boolean hasTool(String version) {
+            return version.equals(toolVersion) && missing.isEmpty();
+        }
+    }
+
+    /** The wheel this jar carries: {@code tool/tool.properties} beside this class. */
+    static final class Wheel {
+        final String version;
+        final String name;
+        final String sha256;
+
+        Wheel(String version, String name, String sha256) {
+            this.version = version;
+            this.name = name;
+            this.sha256 = sha256;
+        }
+
+        static Wheel bundled() {
+            Properties p = new Properties();
+            try (InputStream in = ToolProvisioner.class.getResourceAsStream("tool/tool.properties")) {
+                if (in == null) {
+                    throw new GradleException("the tflite-slim plugin jar has no tool/tool.properties: it was built without its tool's wheel");
+                }
+                p.load(in);
+            } catch (IOException e) {
+                throw new GradleException("reading the plugin's tool/tool.properties failed: " + e.getMessage(), e);
+            }
+            return new Wheel(p.getProperty("version"), p.getProperty("wheel"), p.getProperty("sha256"));
+        }
+
+        byte[] bytes() {
+            try (InputStream in = ToolProvisioner.class.getResourceAsStream("tool/" + name)) {
+                if (in == null) {
+                    throw new GradleException("the tflite-slim plugin jar has no tool/" + name);
+                }
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                byte[] chunk = new byte[65536];
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    out.write(chunk, 0, n);
+                }
+                byte[] bytes = out.toByteArray();
+                if (!sha256(bytes).equals(sha256)) {
+                    throw new GradleException("the plugin's tool/" + name + " does not match its SHA-256 in tool.properties: reinstall the plugin");
+                }
+                return bytes;
+            } catch (IOException e) {
+                throw new GradleException("reading the plugin's tool/" + name + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@code argv} with the interpreter resolved, when it starts with {@link #python}. */
+    List<String> command(List<String> argv, Logger logger) {
+        if (argv.isEmpty() || !argv.get(0).equals(python)) {
+            return argv;
+        }
+        List<String> out = new ArrayList<>(argv);
+        out.set(0, interpreter(logger));
+        return out;
+    }
+
+    /** The interpreter that has this version of the tool: {@link #python} itself, or the environment made from it. */
+    synchronized String interpreter(Logger logger) {
+        if (resolved == null) {
+            resolved = resolve(logger, Wheel.bundled());
+        }
+        return resolved;
+    }
+
+    private String resolve(Logger logger, Wheel wheel) {
+        try {
+            Files.createDirectories(home.toPath());
+        } catch (IOException e) {
+            throw new GradleException("cannot create " + home + " for tflite-slim's Python environments: " + e.getMessage(), e);
+        }
+        // Run where no tflite_slim package lies about (Python puts the working dir first on sys.path).
+        ToolRunner.Result ran = new ToolRunner(logger, home).run(Arrays.asList(python, "-c", PROBE), LogLevel.DEBUG);
+        Probe base = ran.exitCode == 0 ? Probe.parse(ran.lines) : null;
+        if (base == null) {
+            throw new GradleException("Python 3.9+ not found: '" + python + "' did not run as a Python interpreter."
+                    + " Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
+        }
+        if (!base.atLeast39()) {
+            throw new GradleException("Python 3.9+ not found: '" + python + "' is Python " + base.pythonVersion
+                    + ". Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
+        }
+        if (base.hasTool(wheel.version)) {
+            logger.info("tflite-slim: '{}' has tflite-slim {}: using it as it is", python, wheel.version);
+            return python;
+        }
+        File env = new File(home, environmentName(wheel, base));
+        String envPython = environmentPython(env).getPath();
+        if (ready(logger, env, wheel)) {
+            logger.info("tflite-slim: using the Python environment {}", env);
+            return envPython;
+        }
+        Object monitor = MONITORS.computeIfAbsent(env.getAbsolutePath(), k -> new Object());
+        synchronized (monitor) {
+            try {
+                try (FileChannel channel = FileChannel.open(new File(home, env.getName() + ".lock").toPath(),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.tryLock();
+                    if (lock == null) {
+                        logger.lifecycle("tflite-slim: waiting for another build setting up {}", env);
+                        lock = channel.lock();
+                    }
+                    try {
+                        // Another build may have made it while this one waited.
+                        if (!ready(logger, env, wheel)) {
+                            create(logger, env, wheel);
+                        }
+                    } finally {
+                        lock.release();
+                    }
+                }
+            } catch (IOException e) {
+                throw new GradleException("setting up the Python environment " + env + " failed: " + e.getMessage(), e);
+            }
+        }
+        return envPython;
+    }
+
+    /** {@code <version>-py<X.Y>-<16 hex>}: one per tool version, base interpreter and wheel. */
+    static String environmentName(Wheel wheel, Probe base) {
+        String key = sha256((base.executable + "\n" + base.pythonVersion + "\n" + wheel.sha256).getBytes(StandardCharsets.UTF_8));
+        return wheel.version + "-py" + base.majorMinor() + "-" + key.substring(0, 16);
+    }
+
+    static File environmentPython(File env) {
+        return System.getProperty("os.name", "").startsWith("Windows")
+                ? new File(env, "Scripts/python.exe") : new File(env, "bin/python");
+    }
+
+    /** Marked ready, and its interpreter runs and has the tool with its dependencies. */
+    private boolean ready(Logger logger, File env, Wheel wheel) {
+        File marker = new File(env, READY);
+        if (!marker.isFile()) {
+            return false;
+        }
+        Probe probe = probe(new ToolRunner(logger, env), environmentPython(env).getPath());
+        if (probe != null && probe.hasTool(wheel.version)) {
+            return true;
+        }
+        logger.lifecycle("tflite-slim: the Python environment {} is broken ({}): rebuilding it", env,
+                probe == null ? "its interpreter does not run" : probe.missing.isEmpty() ? "tflite-slim " + wheel.version + " is not importable"
+                        : "missing " + String.join(", ", probe.missing));
+        return false;
+    }
+
+    /** Runs the probe; null when the interpreter does not run or prints something else. */
+    private static Probe probe(ToolRunner runner, String interpreter) {
+        ToolRunner.Result result;
+        try {
+            result = runner.run(Arrays.asList(interpreter, "-c", PROBE), LogLevel.DEBUG);
+        } catch (GradleException e) {
+            return null;
+        }
+        return result.exitCode == 0 ? Probe.parse(result.lines) : null;
+    }
+
+    private void create(Logger logger, File env, Wheel wheel) throws IOException {
+        if (offline) {
+            throw new GradleException("tflite-slim " + wheel.version + " needs a Python environment that is not set up yet (" + env
+                    + ") and Gradle runs offline: run the build once without --offline, or set tfliteSlim.python to an interpreter"
+                    + " that has tflite-slim " + wheel.version + ".");
+        }
+        logger.lifecycle("tflite-slim: setting up a Python environment for tflite-slim {} (once) in {}", wheel.version, env);
+        deleteTree(env.toPath());
+        boolean done = false;
+        try {
+            ToolRunner runner = new ToolRunner(logger, home);
+            ToolRunner.Result venv = runner.run(Arrays.asList(python, "-m", "venv", env.getPath()), LogLevel.INFO);
+            if (venv.exitCode != 0) {
+                throw new GradleException("'" + python + "' could not create a virtual environment in " + env + ": "
+                        + lastLine(venv) + ". Install Python's venv module (Debian/Ubuntu: apt-get install python3-venv),"
+                        + " or set tfliteSlim.python to an interpreter that has tflite-slim " + wheel.version + ".");
+            }
+            File wheelFile = new File(env, wheel.name);
+            Files.write(wheelFile.toPath(), wheel.bytes());
+            ToolRunner.Result pip = runner.run(pipInstall(environmentPython(env).getPath(), wheelFile.getPath()), LogLevel.INFO, pipEnvironment(pipIndexUrl));
+            if (pip.exitCode != 0) {
+                throw new GradleException("pip could not install tflite-slim " + wheel.version + " and its dependencies"
+                        + (pipIndexUrl == null ? "" : " from " + withoutUserInfo(pipIndexUrl)) + ": " + lastLine(pip)
+                        + ". Check the network and pip's configuration (pip.conf, PIP_INDEX_URL), set tfliteSlim.pipIndexUrl"
+                        + " to your PyPI mirror, or set tfliteSlim.python to an interpreter that has tflite-slim " + wheel.version + ".");
+            }
+            Files.delete(wheelFile.toPath());
+            // Last: what ready() looks for, so an interrupted set-up is made again, never used.
+            Files.write(new File(env, READY).toPath(), ("version=" + wheel.version + "\nwheel-sha256=" + wheel.sha256
+                    + "\nbase=" + python + "\n").getBytes(StandardCharsets.UTF_8));
+            done = true;
+        } finally {
+            if (!done) {
+                deleteTree(env.toPath());
+            }
+        }
+        logger.lifecycle("tflite-slim: Python environment ready: {}", env);
+    }
+
+    /** pip's command line: no options that override the user's pip configuration (pip.conf, PIP_* variables). */
+    static List<String> pipInstall(String envPython, String wheel) {
+        return Arrays.asList(envPython, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", wheel);
+    }
+
+    /**
+     * {@code PIP_INDEX_URL} when {@code pipIndexUrl} is set: it replaces the configured index like
+     * {@code --index-url}, and a token in it stays out of the command line and the log.
+     */
+    static java.util.Map<String, String> pipEnvironment(String indexUrl) {
+        return indexUrl == null ? Collections.<String, String>emptyMap() : Collections.singletonMap("PIP_INDEX_URL", indexUrl);
+    }
+
+    /** {@code https://user:token@host/...} as {@code https://***@host/...}, for messages. */
+    static String withoutUserInfo(String url) {
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1***@");
+    }
+
+    /** pip's last {@code ERROR:} line, else the last line. */
+    private static String lastLine(ToolRunner.Result result) {
+        String last = "";
+        for (String line : result.lines) {
+            if (line.startsWith("ERROR: ")) {
+                last = line.substring("ERROR: ".length());
+            }
+        }
+        if (last.isEmpty() && !result.lines.isEmpty()) {
+            last = result.lines.get(result.lines.size() - 1).trim();
+        }
+        return last.endsWith(".") ? last.substring(0, last.length() - 1) : last;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : MessageDigest.getInstance("SHA-256").digest(bytes)) {
+                hex.append(String.format("%02x", b));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Deletes a tree of ours without following symbolic links (a venv links to its base interpreter). */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                Files.delete(f);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
