@@ -30,8 +30,13 @@ final class Fixture {
     final File dir;
 
     Fixture(String name, File temp) throws IOException {
+        this(new File(FIXTURES, name), temp);
+    }
+
+    /** A copy of {@code source} (a fixture, or a sample of the repository) without Gradle's build/ and .gradle/. */
+    Fixture(File source, File temp) throws IOException {
         this.dir = temp;
-        copyTree(new File(FIXTURES, name).toPath(), temp.toPath());
+        copyTree(source.toPath(), temp.toPath());
     }
 
     /** Writes models made by make_models.py: {@code "add"} or {@code "add=path/in/project.tflite"}. */
@@ -127,6 +132,9 @@ final class Fixture {
         Files.walkFileTree(from, new SimpleFileVisitor<Path>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (d.getParent() != null && d.getParent().equals(from) && (d.endsWith("build") || d.endsWith(".gradle"))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 Files.createDirectories(to.resolve(from.relativize(d).toString()));
                 return FileVisitResult.CONTINUE;
             }
