@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -229,11 +230,7 @@ final class ToolProvisioner implements Serializable {
             try {
                 try (FileChannel channel = FileChannel.open(new File(home, env.getName() + ".lock").toPath(),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                    FileLock lock = channel.tryLock();
-                    if (lock == null) {
-                        logger.lifecycle("tflite-slim: waiting for another build setting up {}", env);
-                        lock = channel.lock();
-                    }
+                    FileLock lock = lock(channel, logger, env);
                     try {
                         // Another build may have made it while this one waited.
                         if (!ready(logger, env, wheel)) {
@@ -248,6 +245,38 @@ final class ToolProvisioner implements Serializable {
             }
         }
         return envPython;
+    }
+
+    /**
+     * The environment's file lock. Another process holding it: wait for it. Another copy of this
+     * class in this JVM holding it (the plugin loaded by two class loaders, so two monitors): the
+     * JVM refuses a second lock on the file, so poll until that copy is done.
+     */
+    static FileLock lock(FileChannel channel, Logger logger, File env) throws IOException {
+        boolean told = false;
+        while (true) {
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+                if (!told) {
+                    logger.lifecycle("tflite-slim: waiting for another build setting up {}", env);
+                }
+                return channel.lock();
+            } catch (OverlappingFileLockException e) {
+                if (!told) {
+                    logger.lifecycle("tflite-slim: waiting for another build setting up {}", env);
+                    told = true;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new GradleException("interrupted while waiting for " + env, interrupted);
+                }
+            }
+        }
     }
 
     /** {@code <version>-py<X.Y>-<16 hex>}: one per tool version, base interpreter and wheel. */

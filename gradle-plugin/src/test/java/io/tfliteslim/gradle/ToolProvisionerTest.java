@@ -138,6 +138,26 @@ public class ToolProvisionerTest {
         assertTrue(new File(outside, "keep").isFile());
     }
 
+    /** The plugin loaded twice in one JVM: the JVM refuses the second lock on the file, so the second copy waits for the first. */
+    @Test
+    public void aSecondLockInThisJvmWaitsForTheFirst() throws Exception {
+        java.nio.file.Path file = temp.newFile("env.lock").toPath();
+        try (java.nio.channels.FileChannel first = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileChannel second = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock held = first.lock();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<java.nio.channels.FileLock> waiting = pool.submit(
+                    () -> ToolProvisioner.lock(second, org.gradle.api.logging.Logging.getLogger(getClass()), temp.getRoot()));
+            Thread.sleep(500);
+            assertFalse(waiting.isDone());
+            held.release();
+            java.nio.channels.FileLock got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(got.isValid());
+            got.release();
+            pool.shutdown();
+        }
+    }
+
     @Test
     public void serializesWithoutItsResolvedInterpreter() throws Exception {
         ToolProvisioner p = new ToolProvisioner("python3", temp.getRoot(), null, false);
