@@ -6,7 +6,6 @@ import org.gradle.api.logging.Logger;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,35 +46,13 @@ final class ToolProvisioner implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The environment's "ready" marker, written after pip succeeded. */
     static final String READY = "tflite-slim-ready.properties";
-    /** Prints: Python version, real path of the interpreter, tflite-slim version (or nothing), missing dependencies. */
-    static final String PROBE = String.join("\n",
-            "import os, sys",
-            "print('%d.%d.%d' % tuple(sys.version_info[:3]))",
-            "print(os.path.realpath(sys.executable))",
-            "tool, missing = '', []",
-            "if sys.version_info >= (3, 9):",
-            "    import importlib.metadata as m, re",
-            "    try:",
-            "        import tflite_slim",
-            "        tool = tflite_slim.__version__",
-            "        for r in m.requires('tflite-slim') or []:",
-            "            if 'extra ==' not in r:",
-            "                name = re.match(r'[A-Za-z0-9._-]+', r).group(0)",
-            "                try:",
-            "                    m.distribution(name)",
-            "                except m.PackageNotFoundError:",
-            "                    missing.append(name)",
-            "    except Exception:",
-            "        tool = ''",
-            "print(tool)",
-            "print(','.join(missing))");
     private static final ConcurrentHashMap<String, Object> MONITORS = new ConcurrentHashMap<>();
 
     /** The interpreter named by {@code python} (or the default {@code python3}): used as is, or the base of the environment. */
     final String python;
     /** {@code <Gradle user home>/caches/tflite-slim/python}. */
     final File home;
-    /** pip's {@code --index-url}; null: the user's pip configuration decides. */
+    /** {@code PIP_INDEX_URL} for pip (a mirror); null: the user's pip configuration decides. */
     final String pipIndexUrl;
     /** Gradle runs {@code --offline}: an environment that is not there yet is not made. */
     final boolean offline;
@@ -88,96 +64,6 @@ final class ToolProvisioner implements Serializable {
         this.home = home;
         this.pipIndexUrl = pipIndexUrl;
         this.offline = offline;
-    }
-
-    /** What {@link #PROBE} printed. */
-    static final class Probe {
-        final String pythonVersion;
-        final String executable;
-        final String toolVersion;
-        final List<String> missing;
-
-        Probe(String pythonVersion, String executable, String toolVersion, List<String> missing) {
-            this.pythonVersion = pythonVersion;
-            this.executable = executable;
-            this.toolVersion = toolVersion;
-            this.missing = missing;
-        }
-
-        /** Parses the probe's last four lines (anything a sitecustomize printed before them is ignored); null when malformed. */
-        static Probe parse(List<String> lines) {
-            if (lines.size() < 4) {
-                return null;
-            }
-            List<String> last = lines.subList(lines.size() - 4, lines.size());
-            if (!last.get(0).matches("\\d+\\.\\d+\\.\\d+")) {
-                return null;
-            }
-            List<String> missing = last.get(3).isEmpty() ? Collections.<String>emptyList() : Arrays.asList(last.get(3).split(","));
-            return new Probe(last.get(0), last.get(1), last.get(2), missing);
-        }
-
-        boolean atLeast39() {
-            String[] v = pythonVersion.split("\\.");
-            int major = Integer.parseInt(v[0]);
-            return major > 3 || major == 3 && Integer.parseInt(v[1]) >= 9;
-        }
-
-        String majorMinor() {
-            return pythonVersion.substring(0, pythonVersion.lastIndexOf('.'));
-        }
-
-        /** This version of the tool and every dependency it declares are installed. */
-        boolean hasTool(String version) {
-            return version.equals(toolVersion) && missing.isEmpty();
-        }
-    }
-
-    /** The wheel this jar carries: {@code tool/tool.properties} beside this class. */
-    static final class Wheel {
-        final String version;
-        final String name;
-        final String sha256;
-
-        Wheel(String version, String name, String sha256) {
-            this.version = version;
-            this.name = name;
-            this.sha256 = sha256;
-        }
-
-        static Wheel bundled() {
-            Properties p = new Properties();
-            try (InputStream in = ToolProvisioner.class.getResourceAsStream("tool/tool.properties")) {
-                if (in == null) {
-                    throw new GradleException("the tflite-slim plugin jar has no tool/tool.properties: it was built without its tool's wheel");
-                }
-                p.load(in);
-            } catch (IOException e) {
-                throw new GradleException("reading the plugin's tool/tool.properties failed: " + e.getMessage(), e);
-            }
-            return new Wheel(p.getProperty("version"), p.getProperty("wheel"), p.getProperty("sha256"));
-        }
-
-        byte[] bytes() {
-            try (InputStream in = ToolProvisioner.class.getResourceAsStream("tool/" + name)) {
-                if (in == null) {
-                    throw new GradleException("the tflite-slim plugin jar has no tool/" + name);
-                }
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-                byte[] chunk = new byte[65536];
-                int n;
-                while ((n = in.read(chunk)) > 0) {
-                    out.write(chunk, 0, n);
-                }
-                byte[] bytes = out.toByteArray();
-                if (!sha256(bytes).equals(sha256)) {
-                    throw new GradleException("the plugin's tool/" + name + " does not match its SHA-256 in tool.properties: reinstall the plugin");
-                }
-                return bytes;
-            } catch (IOException e) {
-                throw new GradleException("reading the plugin's tool/" + name + " failed: " + e.getMessage(), e);
-            }
-        }
     }
 
     /** {@code argv} with the interpreter resolved, when it starts with {@link #python}. */
@@ -193,20 +79,20 @@ final class ToolProvisioner implements Serializable {
     /** The interpreter that has this version of the tool: {@link #python} itself, or the environment made from it. */
     synchronized String interpreter(Logger logger) {
         if (resolved == null) {
-            resolved = resolve(logger, Wheel.bundled());
+            resolved = resolve(logger, ToolWheel.bundled());
         }
         return resolved;
     }
 
-    private String resolve(Logger logger, Wheel wheel) {
+    private String resolve(Logger logger, ToolWheel wheel) {
         try {
             Files.createDirectories(home.toPath());
         } catch (IOException e) {
             throw new GradleException("cannot create " + home + " for tflite-slim's Python environments: " + e.getMessage(), e);
         }
         // Run where no tflite_slim package lies about (Python puts the working dir first on sys.path).
-        ToolRunner.Result ran = new ToolRunner(logger, home).run(Arrays.asList(python, "-c", PROBE), LogLevel.DEBUG);
-        Probe base = ran.exitCode == 0 ? Probe.parse(ran.lines) : null;
+        ToolRunner.Result ran = new ToolRunner(logger, home).run(Arrays.asList(python, "-c", PythonProbe.SCRIPT), LogLevel.DEBUG);
+        PythonProbe base = ran.exitCode == 0 ? PythonProbe.parse(ran.lines) : null;
         if (base == null) {
             throw new GradleException("Python 3.9+ not found: '" + python + "' did not run as a Python interpreter."
                     + " Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
@@ -221,7 +107,7 @@ final class ToolProvisioner implements Serializable {
         }
         File env = new File(home, environmentName(wheel, base));
         String envPython = environmentPython(env).getPath();
-        if (ready(logger, env, wheel)) {
+        if (problem(logger, env, wheel) == null) {
             logger.info("tflite-slim: using the Python environment {}", env);
             return envPython;
         }
@@ -232,8 +118,12 @@ final class ToolProvisioner implements Serializable {
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                     FileLock lock = lock(channel, logger, env);
                     try {
-                        // Another build may have made it while this one waited.
-                        if (!ready(logger, env, wheel)) {
+                        // Looked at again under the lock: another build may have made (or be using) it.
+                        String problem = problem(logger, env, wheel);
+                        if (problem != null) {
+                            if (!problem.isEmpty()) {
+                                logger.lifecycle("tflite-slim: the Python environment {} is broken ({}): rebuilding it", env, problem);
+                            }
                             create(logger, env, wheel);
                         }
                     } finally {
@@ -280,7 +170,7 @@ final class ToolProvisioner implements Serializable {
     }
 
     /** {@code <version>-py<X.Y>-<16 hex>}: one per tool version, base interpreter and wheel. */
-    static String environmentName(Wheel wheel, Probe base) {
+    static String environmentName(ToolWheel wheel, PythonProbe base) {
         String key = sha256((base.executable + "\n" + base.pythonVersion + "\n" + wheel.sha256).getBytes(StandardCharsets.UTF_8));
         return wheel.version + "-py" + base.majorMinor() + "-" + key.substring(0, 16);
     }
@@ -290,34 +180,36 @@ final class ToolProvisioner implements Serializable {
                 ? new File(env, "Scripts/python.exe") : new File(env, "bin/python");
     }
 
-    /** Marked ready, and its interpreter runs and has the tool with its dependencies. */
-    private boolean ready(Logger logger, File env, Wheel wheel) {
-        File marker = new File(env, READY);
-        if (!marker.isFile()) {
-            return false;
+    /**
+     * Null when the environment is ready (marked ready, its interpreter runs and has the tool with
+     * its dependencies); "" when it was never finished; else what is wrong with it.
+     */
+    private static String problem(Logger logger, File env, ToolWheel wheel) {
+        if (!new File(env, READY).isFile()) {
+            return "";
         }
-        Probe probe = probe(new ToolRunner(logger, env), environmentPython(env).getPath());
-        if (probe != null && probe.hasTool(wheel.version)) {
-            return true;
+        PythonProbe probe = probe(new ToolRunner(logger, env), environmentPython(env).getPath());
+        if (probe == null) {
+            return "its interpreter does not run";
         }
-        logger.lifecycle("tflite-slim: the Python environment {} is broken ({}): rebuilding it", env,
-                probe == null ? "its interpreter does not run" : probe.missing.isEmpty() ? "tflite-slim " + wheel.version + " is not importable"
-                        : "missing " + String.join(", ", probe.missing));
-        return false;
+        if (probe.hasTool(wheel.version)) {
+            return null;
+        }
+        return probe.missing.isEmpty() ? "tflite-slim " + wheel.version + " is not importable" : "missing " + String.join(", ", probe.missing);
     }
 
     /** Runs the probe; null when the interpreter does not run or prints something else. */
-    private static Probe probe(ToolRunner runner, String interpreter) {
+    private static PythonProbe probe(ToolRunner runner, String interpreter) {
         ToolRunner.Result result;
         try {
-            result = runner.run(Arrays.asList(interpreter, "-c", PROBE), LogLevel.DEBUG);
+            result = runner.run(Arrays.asList(interpreter, "-c", PythonProbe.SCRIPT), LogLevel.DEBUG);
         } catch (GradleException e) {
             return null;
         }
-        return result.exitCode == 0 ? Probe.parse(result.lines) : null;
+        return result.exitCode == 0 ? PythonProbe.parse(result.lines) : null;
     }
 
-    private void create(Logger logger, File env, Wheel wheel) throws IOException {
+    private void create(Logger logger, File env, ToolWheel wheel) throws IOException {
         if (offline) {
             throw new GradleException("tflite-slim " + wheel.version + " needs a Python environment that is not set up yet (" + env
                     + ") and Gradle runs offline: run the build once without --offline, or set tfliteSlim.python to an interpreter"
@@ -344,7 +236,7 @@ final class ToolProvisioner implements Serializable {
                         + " to your PyPI mirror, or set tfliteSlim.python to an interpreter that has tflite-slim " + wheel.version + ".");
             }
             Files.delete(wheelFile.toPath());
-            // Last: what ready() looks for, so an interrupted set-up is made again, never used.
+            // Last: what problem() looks for, so an interrupted set-up is made again, never used.
             Files.write(new File(env, READY).toPath(), ("version=" + wheel.version + "\nwheel-sha256=" + wheel.sha256
                     + "\nbase=" + python + "\n").getBytes(StandardCharsets.UTF_8));
             done = true;

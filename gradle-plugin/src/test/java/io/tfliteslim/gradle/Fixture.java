@@ -91,20 +91,7 @@ final class Fixture {
     }
 
     void deleteTree(String path) throws IOException {
-        Path root = file(path).toPath();
-        Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        ToolProvisioner.deleteTree(file(path).toPath());
     }
 
     GradleRunner runner(String... args) {

@@ -78,7 +78,7 @@ public class ProvisioningFunctionalTest {
     public void provisionsReusesRebuildsAndSharesTheEnvironment() throws Exception {
         ToolProvisioner.deleteTree(ENVS.toPath());
         Fixture f = project("app");
-        String version = ToolProvisioner.Wheel.bundled().version;
+        String version = ToolWheel.bundled().version;
 
         // Offline with nothing cached: one line that says what to do, and nothing made.
         BuildResult offline = runner(f, "tfliteReport", "--offline").buildAndFail();
@@ -105,7 +105,7 @@ public class ProvisioningFunctionalTest {
         String installed = Fixture.python(java.util.Arrays.asList(envPython.getPath(), "-c",
                 "import tflite_slim, lxml, requests, flatbuffers; print(tflite_slim.__file__)")).trim();
         assertTrue(installed, installed.startsWith(env.getPath()));
-        assertFalse(new File(env, ToolProvisioner.Wheel.bundled().name).exists());
+        assertFalse(new File(env, ToolWheel.bundled().name).exists());
 
         // Second build: reused as it is.
         BuildResult[] second = new BuildResult[1];
@@ -122,9 +122,16 @@ public class ProvisioningFunctionalTest {
         ToolProvisioner.deleteTree(new File(pythons[0], "site-packages/tflite_slim").toPath());
         BuildResult broken = runner(f, "tfliteReport", "--rerun-tasks").build();
         assertEquals(TaskOutcome.SUCCESS, broken.task(":tfliteReport").getOutcome());
-        assertTrue(broken.getOutput(), broken.getOutput().contains("tflite-slim: the Python environment " + env
+        assertEquals(broken.getOutput(), 1, count(broken.getOutput(), "tflite-slim: the Python environment " + env
                 + " is broken (tflite-slim " + version + " is not importable): rebuilding it"));
         assertTrue(broken.getOutput(), broken.getOutput().contains(SETTING_UP));
+        // Broken differently (its interpreter gone): rebuilt too.
+        assertTrue(ToolProvisioner.environmentPython(env).delete());
+        BuildResult noPython = runner(f, "tfliteReport", "--rerun-tasks").build();
+        assertEquals(TaskOutcome.SUCCESS, noPython.task(":tfliteReport").getOutcome());
+        assertTrue(noPython.getOutput(), noPython.getOutput().contains("tflite-slim: the Python environment " + env
+                + " is broken (its interpreter does not run): rebuilding it"));
+        assertTrue(ToolProvisioner.environmentPython(env).exists());
 
         // Two builds at once (two projects, two Gradle daemons, one Gradle user home): made once, used by both.
         ToolProvisioner.deleteTree(env.toPath());
@@ -155,7 +162,7 @@ public class ProvisioningFunctionalTest {
         Fixture f = new Fixture("plain", temp.newFolder("as-is")).models("src/main/assets", "add");
         BuildResult result = runner(f, "tfliteReport", "--info").build();
         assertTrue(result.getOutput(), result.getOutput().contains("tflite-slim: '" + Fixture.PYTHON + "' has tflite-slim "
-                + ToolProvisioner.Wheel.bundled().version + ": using it as it is"));
+                + ToolWheel.bundled().version + ": using it as it is"));
         assertTrue(result.getOutput(), result.getOutput().contains("tflite-slim: running [" + Fixture.PYTHON + ", -m, tflite_slim, analyze"));
         assertFalse(result.getOutput(), result.getOutput().contains(SETTING_UP));
     }

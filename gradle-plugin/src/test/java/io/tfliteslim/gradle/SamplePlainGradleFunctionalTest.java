@@ -80,7 +80,7 @@ public class SamplePlainGradleFunctionalTest {
     @Test
     public void theReadmeRunsAsShown() throws Exception {
         String readme = new String(Files.readAllBytes(new File(SAMPLE, "README.md").toPath()), StandardCharsets.UTF_8);
-        String version = ToolProvisioner.Wheel.bundled().version;
+        String version = ToolWheel.bundled().version;
         String buildScript = new String(Files.readAllBytes(new File(SAMPLE, "build.gradle").toPath()), StandardCharsets.UTF_8);
         // The version a newcomer applies is the one version of the plugin and its tool.
         assertTrue(buildScript, buildScript.contains("id 'io.tfliteslim' version '" + version + "'"));
