@@ -90,9 +90,12 @@ public class ProvisioningFunctionalTest {
         File[] made = ENVS.listFiles(File::isDirectory);
         assertEquals(0, made == null ? 0 : made.length);
 
-        // First build: the environment is made, and the report is written by its interpreter.
+        // First build: the environment is made, and the report is written by its interpreter. pip gets
+        // pipIndexUrl (PyPI's own index, spelled with a trailing slash so that pip names it).
         BuildResult[] first = new BuildResult[1];
-        long firstMs = timed(() -> first[0] = runner(f, "tfliteReport", "--info").build());
+        long firstMs = timed(() -> first[0] = runner(f, "tfliteReport", "--info",
+                "-P" + ProjectDefaults.PIP_INDEX_URL_PROPERTY + "=https://pypi.org/simple/").build());
+        assertTrue(first[0].getOutput(), first[0].getOutput().contains("Looking in indexes: https://pypi.org/simple/"));
         assertEquals(TaskOutcome.SUCCESS, first[0].task(":tfliteReport").getOutcome());
         File env = environment();
         assertTrue(env.getName(), env.getName().startsWith(version + "-py3."));
