@@ -28,6 +28,8 @@ import org.gradle.util.GradleVersion;
 public final class ProjectDefaults {
     /** Gradle property that sets the default interpreter (handy for CI and tests). */
     public static final String PYTHON_PROPERTY = "tfliteSlim.python";
+    /** Gradle property that sets the default {@code pipIndexUrl}. */
+    public static final String PIP_INDEX_URL_PROPERTY = "tfliteSlim.pipIndexUrl";
 
     private final Project project;
     private final TfliteSlimExtension ext;
@@ -215,7 +217,16 @@ public final class ProjectDefaults {
         for (File dir : modelLocations()) {
             where.append(where.length() == 0 ? "" : ", ").append(relative(dir));
         }
-        return new ToolSpec(python(), project.getProjectDir(), modelArgs(), where.toString(), ext.getInclude().toString());
+        return new ToolSpec(python(), project.getProjectDir(), modelArgs(), where.toString(), ext.getInclude().toString(),
+                provisioner());
+    }
+
+    /** Provisions the tool from {@link #python()} into the Gradle user home when that interpreter lacks it. */
+    ToolProvisioner provisioner() {
+        Object property = project.findProperty(PIP_INDEX_URL_PROPERTY);
+        String indexUrl = ext.getPipIndexUrl() != null ? ext.getPipIndexUrl() : property != null ? property.toString() : null;
+        return new ToolProvisioner(python(), new File(project.getGradle().getGradleUserHomeDir(), "caches/tflite-slim/python"),
+                indexUrl, project.getGradle().getStartParameter().isOffline());
     }
 
     private File buildFile(String path) {

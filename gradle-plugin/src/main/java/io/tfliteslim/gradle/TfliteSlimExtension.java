@@ -16,6 +16,7 @@ public class TfliteSlimExtension {
             Arrays.asList("arm64-v8a", "armeabi-v7a", "x86", "x86_64"));
 
     private String python;
+    private String pipIndexUrl;
     private final List<Object> models = new ArrayList<>();
     private final List<String> include = new ArrayList<>(Arrays.asList("**/*.tflite"));
     private final List<String> exclude = new ArrayList<>();
@@ -47,13 +48,25 @@ public class TfliteSlimExtension {
     private String ndkVersion;
     private Integer androidApiLevel;
 
-    /** Python 3.9+ with the tool installed; default: Gradle property {@code tfliteSlim.python}, else {@code python3}. */
+    /**
+     * Python 3.9+: used as it is when it has this version of tflite-slim, else the base of the virtual
+     * environment the plugin installs its tool into; default: Gradle property {@code tfliteSlim.python}, else {@code python3}.
+     */
     public String getPython() {
         return python;
     }
 
     public void setPython(String python) {
         this.python = python;
+    }
+
+    /** pip's {@code --index-url} (a PyPI mirror) for the tool's environment; null: pip's own configuration (or Gradle property {@code tfliteSlim.pipIndexUrl}). */
+    public String getPipIndexUrl() {
+        return pipIndexUrl;
+    }
+
+    public void setPipIndexUrl(String pipIndexUrl) {
+        this.pipIndexUrl = pipIndexUrl;
     }
 
     /** Directories (or files) holding the models; empty means the defaults. */

@@ -28,10 +28,17 @@ public final class ToolRunner {
     static final long STOP_GRACE_SECONDS = 10;
     private final Logger logger;
     private final File workDir;
+    /** Resolves the interpreter of tool runs (null: run argv as it is). */
+    private final ToolProvisioner provisioner;
 
     public ToolRunner(Logger logger, File workDir) {
+        this(logger, workDir, null);
+    }
+
+    ToolRunner(Logger logger, File workDir, ToolProvisioner provisioner) {
         this.logger = logger;
         this.workDir = workDir;
+        this.provisioner = provisioner;
     }
 
     /** The result of one run. */
@@ -57,6 +64,9 @@ public final class ToolRunner {
 
     /** {@link #run(List, LogLevel)} with extra environment variables (secrets: never on the command line or in logs). */
     public Result run(List<String> argv, LogLevel level, java.util.Map<String, String> env) {
+        if (provisioner != null) {
+            argv = provisioner.command(argv, logger);
+        }
         logger.info("tflite-slim: running {}", argv);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -158,8 +168,7 @@ public final class ToolRunner {
 
     static String pythonAdvice(String python, String problem) {
         return "Python 3.9+ with tflite-slim not found: '" + python + "' " + problem
-                + ". Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to an interpreter that has it,"
-                + " or install it from a tflite-slim checkout (the package is not on PyPI):"
-                + " `" + python + " -m pip install -e <tflite-slim checkout>`.";
+                + ". Set tfliteSlim.python (or -P" + ProjectDefaults.PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter"
+                + " (the plugin installs its tflite-slim into a virtual environment made from it), or leave it unset for python3 on PATH.";
     }
 }

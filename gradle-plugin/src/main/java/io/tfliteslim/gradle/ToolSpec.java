@@ -25,8 +25,15 @@ final class ToolSpec implements Serializable {
     /** Where models were looked for, for the "no models" message. */
     final String searched;
     final String include;
+    /** Finds the interpreter that has the tool when a task runs (null: {@link #python} as it is). */
+    final ToolProvisioner provisioner;
 
     ToolSpec(String python, File workDir, List<String> models, String searched, String include) {
+        this(python, workDir, models, searched, include, null);
+    }
+
+    ToolSpec(String python, File workDir, List<String> models, String searched, String include, ToolProvisioner provisioner) {
+        this.provisioner = provisioner;
         this.python = python;
         this.workDir = workDir;
         this.models = Collections.unmodifiableList(new ArrayList<>(models));
@@ -44,6 +51,6 @@ final class ToolSpec implements Serializable {
     }
 
     ToolRunner runner(Logger logger) {
-        return new ToolRunner(logger, workDir);
+        return new ToolRunner(logger, workDir, provisioner);
     }
 }

@@ -30,8 +30,13 @@ final class Fixture {
     final File dir;
 
     Fixture(String name, File temp) throws IOException {
+        this(new File(FIXTURES, name), temp);
+    }
+
+    /** A copy of {@code source} (a fixture, or a sample of the repository) without Gradle's build/ and .gradle/. */
+    Fixture(File source, File temp) throws IOException {
         this.dir = temp;
-        copyTree(new File(FIXTURES, name).toPath(), temp.toPath());
+        copyTree(source.toPath(), temp.toPath());
     }
 
     /** Writes models made by make_models.py: {@code "add"} or {@code "add=path/in/project.tflite"}. */
@@ -87,20 +92,7 @@ final class Fixture {
     }
 
     void deleteTree(String path) throws IOException {
-        Path root = file(path).toPath();
-        Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        ToolProvisioner.deleteTree(file(path).toPath());
     }
 
     GradleRunner runner(String... args) {
@@ -128,6 +120,9 @@ final class Fixture {
         Files.walkFileTree(from, new SimpleFileVisitor<Path>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (d.getParent() != null && d.getParent().equals(from) && (d.endsWith("build") || d.endsWith(".gradle"))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
                 Files.createDirectories(to.resolve(from.relativize(d).toString()));
                 return FileVisitResult.CONTINUE;
             }

@@ -28,9 +28,8 @@ public class ToolRunnerTest {
             {"module missing", 1,
                 Arrays.asList("/usr/bin/python3: No module named tflite_slim"), "ignored",
                 "Python 3.9+ with tflite-slim not found: 'py' has no tflite_slim module. Set tfliteSlim.python "
-                    + "(or -PtfliteSlim.python=...) to an interpreter that has it, or install it "
-                    + "from a tflite-slim checkout (the package is not on PyPI): "
-                    + "`py -m pip install -e <tflite-slim checkout>`."},
+                    + "(or -PtfliteSlim.python=...) to a Python 3.9+ interpreter (the plugin installs its tflite-slim "
+                    + "into a virtual environment made from it), or leave it unset for python3 on PATH."},
         });
     }
 
