@@ -17,13 +17,13 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from tflite_slim import files
 from tflite_slim.analysis import reader
-from tflite_slim.runtime import aar, android, kernels, tfscripts
+from tflite_slim.runtime import aar, android, kernels, observed, tfscripts
 from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
 from tflite_slim.runtime.buildfile import (
     FLEX_TARGET,
@@ -87,6 +87,10 @@ class BuildSettings:
     dry_run: bool = False
     cache_dir: Optional[str] = None
     use_cache: bool = True
+    #: Declared NDK revision and minimum API level (``--ndk-version``, ``--android-api-level``): these enter
+    #: the version; what the build finds is checked against them (:mod:`tflite_slim.runtime.observed`).
+    ndk_version: Optional[str] = None
+    android_api_level: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,10 @@ def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str
             with HttpClient() as client:
                 src = fetch_source(release, cache_root(s.cache_dir), client, progress=_progress(log, layout),
                                    layout=layout)
-        version, commit = (src.version, src.commit) if src else (release, None)
+        if src is not None:
+            observed.check_release(layout.version_option, release, src.version, str(src.root))
+        # The named release is the version; the archive's commit is observed (recorded, not hashed).
+        version, commit = release, (src.commit if src else None)
     if s.checkpoint:
         # The container builds the checkpoint, not the host tree: record that revision instead.
         tag = s.checkpoint[1:] if s.checkpoint.startswith("v") else s.checkpoint
@@ -193,25 +200,33 @@ def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> 
     if s.backend != "local":
         return None
     layout = _layout(s, source)
-    if s.tensorflow_src:
-        return android.read_configured(source.root, layout) if source else None
-    existing = android.read_configured(source.root, layout) if source else None
+    needs_configure = source is None or source.needs_configure
+    if s.tensorflow_src and needs_configure:
+        return android.read_configured(source.root, layout, source.configure_rc) if source else None
+    existing = android.read_configured(source.root, layout, source.configure_rc) if source and needs_configure else None
     try:
-        return android.resolve(existing=existing, layout=layout)
+        config = android.resolve(existing=existing, layout=layout)
     except ToolchainError as e:
         if not s.dry_run:
             raise
-        log(f"tflite-slim: note: {e}")
+        if not s.tensorflow_src:  # a checkout's missing environment is one of the dry run's problems instead
+            log(f"tflite-slim: note: {e}")
         return None
+    if s.android_api_level is not None and needs_configure and not s.tensorflow_src:
+        # Our own download is configured with the declared level (an explicit environment answer must agree).
+        if os.environ.get("ANDROID_NDK_API_LEVEL"):
+            observed.check_api_level(s.android_api_level, int(config.ndk_api_level), "ANDROID_NDK_API_LEVEL")
+        config = replace(config, ndk_api_level=str(s.android_api_level))
+    return config
 
 
 def _configure_command(s: BuildSettings, source: Optional[TensorflowSource],
                        config: Optional[android.AndroidConfig]) -> list[tuple[str, ...]]:
     """The configure.py run a build would start with, for --dry-run (none when nothing is to configure)."""
-    if not _release(s) or config is None:
+    if not _release(s) or config is None or (source is not None and not source.needs_configure):
         return []
     layout = _layout(s, source)
-    if source is not None and config.same_settings(android.read_configured(source.root, layout)):
+    if source is not None and config.same_settings(android.read_configured(source.root, layout, source.configure_rc)):
         return []
     root = source.root if source else Path(f"<{layout.kind}-{_release(s)}>")
     env = android.configure_env(config)
@@ -255,6 +270,10 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     script_flags = tfscripts.read_build_flags(tree) if tree is not None and layout is TENSORFLOW else None
     src_names = source_file_names(list(s.custom_ops_srcs))
     srcs = tuple(SourceFile(src_names[p], _source_hash(p)) for p in sorted(src_names))
+    facts = source.android if source is not None and not s.checkpoint else None
+    min_api = observed.min_api_level(facts, android_config)
+    observed.check_api_level(s.android_api_level, min_api, f"{source.root if source else 'the tree'}")
+    observed.check_ndk(s.ndk_version, android_config)
     plan = BuildPlan(
         op_set=union,
         abis=tuple(sorted(set(s.abis))),
@@ -269,6 +288,13 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         android=android_config,
         source=layout.kind,
         build_flags=build_flags_for(script_flags, layout),
+        commit_declared=bool(s.tensorflow_src or s.checkpoint),
+        ndk_version=s.ndk_version,
+        android_api_level=s.android_api_level,
+        android_platforms=observed.platforms_for(facts, sorted(set(s.abis)), str(source.root) if source else ""),
+        min_api_level=min_api if min_api is not None else s.android_api_level,
+        env_flags=(android.action_env_flags(android_config)
+                   if android_config is not None and facts is not None and not facts.needs_configure else ()),
     )
     names = package_file_names([m.path for m in models])
     spec = BuildFileSpec(
@@ -291,7 +317,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     notes = _differences(s, package, tree, script_flags, has_attr, layout)
     problems, skipped = _kernel_problems(s, tree, version, per_model, src_names, layout)
     notes += [skipped] if skipped else []
-    problems = _configuration_problems(s, source) + problems
+    problems = _configuration_problems(s, source, android_config) + problems
     if problems and not s.dry_run:
         raise ToolchainError(problems[0])
     return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems))
@@ -331,15 +357,27 @@ def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
     return notes
 
 
-def _configuration_problems(s: BuildSettings, source: Optional[TensorflowSource]) -> list[str]:
-    """A user's checkout the local build would refuse as not configured for Android (we never configure it).
+def _configuration_problems(s: BuildSettings, source: Optional[TensorflowSource],
+                            config: Optional[android.AndroidConfig] = None) -> list[str]:
+    """A user's checkout the local build would refuse as not configured for Android (we never configure it),
+    or a tree that reads the SDK/NDK from the environment when the environment has none.
 
     Found here, so a dry run reports it instead of exiting 0 for a build that would stop.
     """
-    if s.backend != "local" or not s.tensorflow_src or source is None:
+    if s.backend != "local" or source is None:
+        return []
+    if not source.needs_configure:
+        if config is not None:
+            return []
+        try:
+            android.resolve(layout=source.layout)
+        except ToolchainError as e:
+            return [f"{source.root} reads the Android SDK/NDK from the environment: {e}"]
+        return []
+    if not s.tensorflow_src:
         return []
     try:
-        check_android_configured(source.root, source.layout)
+        check_android_configured(source.root, source.layout, source.configure_rc)
     except ToolchainError as e:
         return [str(e)]
     return []
@@ -384,10 +422,10 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
         writable_dir(cache_root(s.cache_dir) / "builds")  # before Bazel runs, not after
     files = tuple(AAR_FILES[t] for t in plan.targets)
     cache = BuildCache(cache_root(s.cache_dir))
-    hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None
+    hit = cache.lookup(plan.cache_key, files) if s.use_cache else None
     cached = _cached_reports(hit, plan, log) if hit is not None else None
     if hit is not None and cached is None:
-        cache.discard(plan.fingerprint)
+        cache.discard(plan.cache_key)
         hit = None
     if hit is not None and cached is not None:
         log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
@@ -400,21 +438,23 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
     try:
         if isinstance(backend, LocalBazel):
-            if _release(s) and plan.android is not None:
-                android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log, layout=p.source.layout)
-            check_android_configured(p.source.root, p.source.layout)
+            if p.source.needs_configure:
+                if _release(s) and plan.android is not None:
+                    android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log,
+                                              layout=p.source.layout, rc_name=p.source.configure_rc)
+                check_android_configured(p.source.root, p.source.layout, p.source.configure_rc)
             built = backend.build(plan, p.package, log)
         else:
             built = backend.build(plan, p.package, staging / "docker", log)
         built_reports: list[aar.AarReport] = []
         for t in plan.targets:
-            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s))
+            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s), min_api=plan.min_api_level)
             final = staging / AAR_FILES[t]
-            aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
+            aar.finish_aar(str(built[t]), str(final), PROGUARD[t], min_sdk=plan.min_api_level)
             built_reports.append(_report(final, plan, t, _alignment(s), log))
         shutil.rmtree(staging / "docker", ignore_errors=True)
         if s.use_cache:
-            entry = cache.publish(staging, plan.fingerprint, plan.describe())
+            entry = cache.publish(staging, plan.cache_key, plan.describe())
         else:
             entry = staging
         _write_out(out, entry, files, _record(plan, p.models), cached=s.use_cache)
@@ -433,7 +473,8 @@ def _cached_reports(entry: Path, plan: BuildPlan, log: Log) -> Optional[list[aar
     user's ``--alignment-check`` to (:func:`aar.apply_alignment`).
     """
     try:
-        return [aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn")
+        return [aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn",
+                              min_api=plan.min_api_level)
                 for t in plan.targets]
     except BuildError as e:
         log(f"tflite-slim: warning: the cached build {entry} is damaged ({e}); building it again")
@@ -446,7 +487,8 @@ def _alignment(s: BuildSettings) -> str:
 
 
 def _report(path: Path, plan: BuildPlan, target: str, alignment: str, log: Log) -> aar.AarReport:
-    return _warned(aar.check_aar(str(path), plan.abis, SO_NAMES[target], alignment=alignment), log)
+    return _warned(aar.check_aar(str(path), plan.abis, SO_NAMES[target], alignment=alignment,
+                                 min_api=plan.min_api_level), log)
 
 
 def _warned(report: aar.AarReport, log: Log) -> aar.AarReport:
@@ -463,6 +505,9 @@ def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
         "abis": list(plan.abis),
         "experimental_api": plan.experimental_api,
         "plan_fingerprint": plan.fingerprint,
+        # What the version hashes beyond the op set and options, and what the build saw (never hashed).
+        "declared": {"ndk_version": plan.ndk_version, "android_api_level": plan.android_api_level},
+        "observed": plan.observed(),
         "op_set": opset_to_json(plan.op_set),
         "models": [{"path": m.path, "sha256": m.sha256} for m in sorted(models, key=lambda m: m.path)],
         "artifacts": {
