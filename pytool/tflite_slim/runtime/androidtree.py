@@ -44,6 +44,8 @@ from tflite_slim.runtime import tfscripts
 
 #: rules_android_ndk's ``DEFAULT_API_LEVEL`` (``rules.bzl``), used when ``api_level`` is not given.
 RULES_ANDROID_NDK_DEFAULT_API_LEVEL = 31
+#: The Android ABIs (other configs, e.g. ``ios_arm64`` or ``elinux_aarch64``, pair a cpu with a platform too).
+ANDROID_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
 
 _IMPORT = re.compile(r"^[ \t]*(try-import|import)[ \t]+%workspace%/(\.[\w.-]*configure\.bazelrc)[ \t]*$", re.M)
 _RC_LINE = re.compile(r"^[ \t]*(build|common)(?::([\w.-]+))?[ \t]+(.+)$")
@@ -135,7 +137,7 @@ def android_platforms(bazelrc: str) -> dict[str, str]:
     for words in by_config.values():
         abis = {w.split("=", 1)[1] for w in words if w.startswith(("--cpu=", "--fat_apk_cpu="))}
         labels = [w.split("=", 1)[1].strip('"') for w in words if w.startswith("--platforms=")]
-        if len(abis) == 1 and len(set(labels)) == 1 and "," not in labels[0]:
+        if len(abis) == 1 and len(set(labels)) == 1 and "," not in labels[0] and next(iter(abis)) in ANDROID_ABIS:
             found.setdefault(abis.pop(), labels[0])
     return found
 
