@@ -212,6 +212,9 @@ def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> 
         if not s.tensorflow_src:  # a checkout's missing environment is one of the dry run's problems instead
             log(f"tflite-slim: note: {e}")
         return None
+    if source is not None and not needs_configure and source.android and source.android.workspace_api_level:
+        # configure.py's answer is not asked here: the tree's NDK repository sets the level.
+        config = replace(config, ndk_api_level=str(source.android.workspace_api_level))
     if s.android_api_level is not None and needs_configure and not s.tensorflow_src:
         # Our own download is configured with the declared level (an explicit environment answer must agree).
         if os.environ.get("ANDROID_NDK_API_LEVEL"):
