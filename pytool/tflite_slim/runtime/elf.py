@@ -147,22 +147,30 @@ def read_header(data: bytes) -> ElfHeader:
     )
 
 
-def read_program_headers(header: ElfHeader, table: bytes) -> tuple[LoadSegment, ...]:
-    """The LOAD segments from ``table``, the file's bytes ``[phoff, ph_end)``."""
+def _program_headers(header: ElfHeader, table: bytes) -> list[tuple[int, int, int, int]]:
+    """(p_type, p_offset, p_filesz, p_align) of each program header in ``table`` (bytes ``[phoff, ph_end)``)."""
     need = header.phentsize * header.phnum
     if len(table) < need:
         raise ElfError(f"program header table truncated ({len(table)} of {need} bytes at offset {header.phoff})")
     cls = ELFCLASS32 if header.bits == 32 else ELFCLASS64
     fmt = struct.Struct(("<" if header.little_endian else ">") + _PHDR[cls])
-    loads = []
+    out = []
     for i in range(header.phnum):
         fields = fmt.unpack_from(table, i * header.phentsize)
-        if fields[0] != PT_LOAD:
-            continue
         if cls == ELFCLASS32:
-            _type, offset, _vaddr, _paddr, filesz, _memsz, _flags, align = fields
+            p_type, offset, _vaddr, _paddr, filesz, _memsz, _flags, align = fields
         else:
-            _type, _flags, offset, _vaddr, _paddr, filesz, _memsz, align = fields
+            p_type, _flags, offset, _vaddr, _paddr, filesz, _memsz, align = fields
+        out.append((p_type, offset, filesz, align))
+    return out
+
+
+def read_program_headers(header: ElfHeader, table: bytes) -> tuple[LoadSegment, ...]:
+    """The LOAD segments from ``table``, the file's bytes ``[phoff, ph_end)``."""
+    loads = []
+    for i, (p_type, offset, filesz, align) in enumerate(_program_headers(header, table)):
+        if p_type != PT_LOAD:
+            continue
         if align > 1 and align & (align - 1):
             # The System V ABI: 0 and 1 mean no alignment, anything else is a power of two.
             raise ElfError(f"LOAD segment {i} has p_align {align}, not a power of two")
@@ -184,18 +192,8 @@ def read_elf(data: bytes) -> ElfInfo:
 
 def read_note_segments(header: ElfHeader, table: bytes) -> tuple[tuple[int, int], ...]:
     """(offset, size) of each PT_NOTE segment in ``table`` (the program header table's bytes), by offset."""
-    need = header.phentsize * header.phnum
-    if len(table) < need:
-        raise ElfError(f"program header table truncated ({len(table)} of {need} bytes at offset {header.phoff})")
-    cls = ELFCLASS32 if header.bits == 32 else ELFCLASS64
-    fmt = struct.Struct(("<" if header.little_endian else ">") + _PHDR[cls])
-    notes = []
-    for i in range(header.phnum):
-        fields = fmt.unpack_from(table, i * header.phentsize)
-        if fields[0] == PT_NOTE:
-            offset, filesz = (fields[1], fields[4]) if cls == ELFCLASS32 else (fields[2], fields[5])
-            notes.append((offset, filesz))
-    return tuple(sorted(notes))
+    return tuple(sorted((offset, filesz) for p_type, offset, filesz, _ in _program_headers(header, table)
+                        if p_type == PT_NOTE))
 
 
 def android_api_level(notes: bytes, little_endian: bool = True) -> Optional[int]:
