@@ -33,7 +33,7 @@ public class SubstitutionFunctionalTest {
     private static final String SLIM_POM = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             + "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion>"
             + "<groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId><version>2.16.1-slim-0123456789ab</version>"
-            + "<packaging>pom</packaging></project>\n";
+            + "<packaging>aar</packaging></project>\n";
 
     @Test
     public void stockRuntimeBeforeTfliteSlimRanThenTheSlimOne() throws Exception {
@@ -64,7 +64,7 @@ public class SubstitutionFunctionalTest {
     /** One slim runtime version in a Maven directory: POM, AAR (with {@code marker} as its bytes), ops.json. */
     private static void publish(Fixture f, String repo, String marker, boolean withOps) throws Exception {
         String dir = repo + "/io/tfliteslim/tensorflow-lite/" + VERSION + "/tensorflow-lite-" + VERSION;
-        f.write(dir + ".pom", SLIM_POM.replace("<packaging>pom</packaging>", "<packaging>aar</packaging>"));
+        f.write(dir + ".pom", SLIM_POM);
         f.write(dir + ".aar", marker);
         if (withOps) {
             f.write(dir + "-ops.json", "{}");
@@ -81,6 +81,8 @@ public class SubstitutionFunctionalTest {
                 + "task printFiles { doLast { configurations.app.files.sort().each { println \"file: ${it.text} ${it}\" } } }\n");
         publish(f, "evil", "evil bytes", true);
         publish(f, "m2", "slim bytes", false);
+        // The support library stays stock; its POM says packaging aar, as Maven Central's does, so its AAR is fetched.
+        f.write("stock-repo/org/tensorflow/tensorflow-lite-support/0.4.4/tensorflow-lite-support-0.4.4.aar", "stock support bytes");
         f.write("build/tflite-slim/coordinates.json", "{\"repository\": \"" + f.file("m2").getAbsolutePath() + "\","
                 + " \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\", \"version\": \"" + VERSION + "\"},"
                 + " \"select_tf_ops\": null}");
