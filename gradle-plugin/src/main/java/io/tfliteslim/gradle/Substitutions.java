@@ -104,7 +104,10 @@ public final class Substitutions {
                 || isLiteRtOneX(version)) {
             return null;
         }
-        return "tfliteSlim: " + group + ":" + module + ":" + version + " is LiteRT's 2.x CompiledModel runtime (or a "
+        // A versionless request (a platform or constraint picks the version) may well be 2.x: kept too.
+        String requested = version.trim().isEmpty() ? group + ":" + module + " (requested without a version)"
+            : group + ":" + module + ":" + version;
+        return "tfliteSlim: " + requested + " is LiteRT's 2.x CompiledModel runtime (or a "
             + "version not on the 1.x line), which selective registration cannot trim, so it is left as is: the "
             + "app keeps the stock runtime. To ship the slim runtime, use the 1.x Interpreter API line "
             + "(" + group + ":" + module + ":1.4.1, org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and "

@@ -106,6 +106,44 @@ public class SubstitutionFunctionalTest {
         assertTrue(gone.getOutput(), !gone.getOutput().contains("evil bytes"));
     }
 
+    /** A stock POM as Google Maven serves LiteRT's (packaging aar; its dependencies left out). */
+    private static String stockPom(String group, String artifact, String version) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
+                + "<modelVersion>4.0.0</modelVersion><groupId>" + group + "</groupId><artifactId>" + artifact
+                + "</artifactId><version>" + version + "</version><packaging>aar</packaging></project>\n";
+    }
+
+    /**
+     * LiteRT 2.x (the CompiledModel runtime, which selective registration cannot trim) is never replaced by
+     * the 1.x-line slim runtime, even with one installed: the app keeps it, and is told why once per module,
+     * however many configurations resolve it. TensorFlow Lite beside it still gets the slim runtime.
+     */
+    @Test
+    public void liteRtTwoXIsKeptWithOneWarning() throws Exception {
+        Fixture f = new Fixture("substitution", temp.getRoot());
+        String litert = "com.google.ai.edge.litert";
+        f.write("stock-repo/com/google/ai/edge/litert/litert/2.0.2/litert-2.0.2.pom", stockPom(litert, "litert", "2.0.2"));
+        f.write("build.gradle", f.read("build.gradle")
+                + "\nconfigurations { other }\n"
+                + "dependencies { app '" + litert + ":litert:2.0.2'; other '" + litert + ":litert:2.0.2' }\n"
+                + "task printBoth { doLast { [configurations.app, configurations.other].each { c -> "
+                + "c.incoming.resolutionResult.allComponents.each { println \"${c.name}: ${it.id.displayName}\" } } } }\n");
+        publish(f, "m2", "slim bytes", false);
+        f.write("build/tflite-slim/coordinates.json", "{\"repository\": \"" + f.file("m2").getAbsolutePath() + "\","
+                + " \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\", \"version\": \"" + VERSION + "\"},"
+                + " \"select_tf_ops\": null}");
+
+        String out = f.build("printBoth").getOutput();
+        assertTrue(out, out.contains("app: " + litert + ":litert:2.0.2") && out.contains("other: " + litert + ":litert:2.0.2"));
+        assertTrue(out, out.contains("app: io.tfliteslim:tensorflow-lite:" + VERSION)
+                && !out.contains("app: org.tensorflow:tensorflow-lite:"));
+        String warning = "tfliteSlim: " + litert + ":litert:2.0.2 is LiteRT's 2.x CompiledModel runtime (or a version not "
+                + "on the 1.x line), which selective registration cannot trim, so it is left as is: the app keeps the "
+                + "stock runtime. To ship the slim runtime, use the 1.x Interpreter API line (" + litert + ":litert:1.4.1, "
+                + "org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and remove the tfliteSlim plugin.";
+        assertEquals(out, 1, out.split(java.util.regex.Pattern.quote(warning), -1).length - 1);
+    }
+
     private static List<String> sorted(List<String> ids) {
         List<String> copy = new ArrayList<>(ids);
         java.util.Collections.sort(copy);

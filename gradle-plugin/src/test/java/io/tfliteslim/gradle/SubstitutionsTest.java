@@ -82,6 +82,18 @@ public class SubstitutionsTest {
         assertEquals(null, Substitutions.warningFor(group, module, "1.4.1"));
     }
 
+    /** A versionless request (a platform picks the version) may be 2.x: LiteRT's is kept, and the warning says why. */
+    @Test
+    public void aLiteRtRequestWithoutAVersionIsKept() {
+        boolean litert = Substitutions.LITERT_GROUP.equals(group);
+        assertEquals(litert ? null : expected, Substitutions.targetFor(group, module, "", flex ? FLEX : PLAIN));
+        String warning = Substitutions.warningFor(group, module, "");
+        assertEquals(litert && expected != null, warning != null);
+        if (warning != null) {
+            assertTrue(warning, warning.startsWith("tfliteSlim: " + group + ":" + module + " (requested without a version) is"));
+        }
+    }
+
     @Test
     public void nothingIsSubstitutedBeforeTfliteSlimRan() {
         assertEquals(null, Substitutions.targetFor(group, module, null));
