@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
-from standin.workspace import BAZEL, make_litert_workspace, make_tensorflow_workspace
+from standin.workspace import make_android_ndk, make_android_sdk, BAZEL, make_litert_workspace, make_tensorflow_workspace
 from tflite_slim.cli import main
 
 
@@ -46,15 +46,17 @@ def test_plan_predicts_what_build_and_install_publish(env, capsys) -> None:
     assert doc["select_tf_ops"] is None and doc["tensorflow"] == {"version": "2.16.1", "commit": None}
 
 
-def test_plan_predicts_what_install_publishes_for_a_litert_tree(env, capsys) -> None:
+def test_plan_predicts_what_install_publishes_for_a_litert_tree(env, capsys, monkeypatch) -> None:
     # The Gradle plugin's team flow resolves what `plan` names: for a LiteRT build that must be
     # install/deploy's `litert` artifact and `-litert-slim-` version, not TensorFlow's coordinates.
     tmp, _ = env
-    ws = make_litert_workspace(tmp / "litert", version="2.1.6")
+    ws = make_litert_workspace(tmp / "litert", version="1.5.0")
     (tmp / "m/f.tflite").write_bytes(make_model(
         [builtin(ADD, 1), custom("FlexAddV2")], [[Op(0), Op(1, custom_options=flex_options("AddV2", {"T": 1}))]]))
     common = [str(tmp / "m"), "--source", str(ws), "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
-    doc = _plan(capsys, *common)
+    doc = _plan(capsys, *common)  # no SDK/NDK here: HEAD's WORKSPACE would read them from the environment
+    monkeypatch.setenv("ANDROID_HOME", str(make_android_sdk(tmp / "sdk")))
+    monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp / "ndk")))
     assert main(["build", *common, "--out", str(tmp / "out")]) == 0
     assert main(["install", str(tmp / "out"), "--repo", str(tmp / "repo"), "--coordinates-out", str(tmp / "c.json")]) == 0
     installed = json.loads((tmp / "c.json").read_text())

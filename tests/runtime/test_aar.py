@@ -278,3 +278,53 @@ def test_zipalign_on_the_aar_and_an_apk_made_from_it(tmp_path, link_so, aapt2, z
         raw.writestr("a", b"x")
         raw.writestr("lib/arm64-v8a/libtensorflowlite_jni.so", link_so("arm64-v8a", True))
     assert run([zipalign, "-c", "-p", "4", tmp_path / "raw.apk"]).returncode != 0
+
+
+# --- The minimum API level: in the manifest, and read back from every library ---
+
+def _aar_with_api(tmp_path, levels: dict) -> str:
+    entries = {"AndroidManifest.xml": b'<manifest package="org.tensorflow.lite"/>', "classes.jar": b"PK"}
+    for abi, api in levels.items():
+        entries[f"jni/{abi}/{RUNTIME_SO}"] = make_so(abi, b"x" * 64, align=16384, api_level=api)
+    return str(make_aar(tmp_path / "a.aar", entries))
+
+
+def test_every_library_must_be_built_for_the_declared_level(tmp_path):
+    path = _aar_with_api(tmp_path, {"arm64-v8a": 26, "armeabi-v7a": 26})
+    assert check_aar(path, ("arm64-v8a", "armeabi-v7a"), RUNTIME_SO, min_api=26).size > 0
+    with pytest.raises(BuildError, match=r"jni/arm64-v8a/libtensorflowlite_jni.so is built for API level 26, "
+                                         r"but the AAR declares minSdkVersion 21"):
+        check_aar(path, ("arm64-v8a", "armeabi-v7a"), RUNTIME_SO, min_api=21)
+    mixed = _aar_with_api(tmp_path, {"arm64-v8a": 26, "armeabi-v7a": 21})
+    with pytest.raises(BuildError, match="armeabi-v7a/libtensorflowlite_jni.so is built for API level 21"):
+        check_aar(mixed, ("arm64-v8a", "armeabi-v7a"), RUNTIME_SO, min_api=26)
+    bare = _aar_with_api(tmp_path, {"arm64-v8a": None})
+    with pytest.raises(BuildError, match=r"has no .note.android.ident \(not linked by the NDK\)"):
+        check_aar(bare, ("arm64-v8a",), RUNTIME_SO, min_api=26)
+    assert check_aar(bare, ("arm64-v8a",), RUNTIME_SO).size > 0  # unknown level (Docker): not checked
+
+
+@pytest.mark.parametrize(
+    "manifest, expected",
+    [
+        ('<manifest package="p">\n    <uses-sdk\n        android:minSdkVersion="21" />\n</manifest>',
+         '<manifest package="p">\n    <uses-sdk\n        android:minSdkVersion="26" />\n</manifest>'),
+        ('<manifest package="p"/>', '<manifest package="p">\n    <uses-sdk android:minSdkVersion="26" />\n</manifest>'),
+        ('<?xml version="1.0"?>\n<manifest xmlns:android="a" package="p">\n<application/>\n</manifest>\n',
+         '<?xml version="1.0"?>\n<manifest xmlns:android="a" package="p">\n    <uses-sdk android:minSdkVersion="26" />\n'
+         '\n<application/>\n</manifest>\n'),
+    ],
+)
+def test_the_manifest_declares_the_level(manifest, expected):
+    from tflite_slim.runtime.aar import set_min_sdk
+
+    assert set_min_sdk(manifest, 26) == expected
+    assert set_min_sdk(set_min_sdk(manifest, 26), 26) == expected  # idempotent
+
+
+def test_finish_writes_the_level_into_the_manifest(tmp_path):
+    src = _aar_with_api(tmp_path, {"arm64-v8a": 24})
+    finish_aar(src, str(tmp_path / "out.aar"), RUNTIME_PROGUARD, min_sdk=24)
+    with zipfile.ZipFile(tmp_path / "out.aar") as z:
+        assert 'android:minSdkVersion="24"' in z.read("AndroidManifest.xml").decode()
+    check_aar(str(tmp_path / "out.aar"), ("arm64-v8a",), RUNTIME_SO, min_api=24)

@@ -8,9 +8,13 @@ import threading
 import pytest
 
 from standin.workspace import make_tensorflow_workspace
-from tflite_slim.analysis.opset import FlexOp
+from tflite_slim.analysis.opset import FlexOp, OpSet
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import bazel_local
+from tflite_slim.runtime.android import AndroidConfig, action_env_flags
+from tflite_slim.runtime.backend import BackendJob, Package
+from tflite_slim.runtime.layout import LITERT
+from tflite_slim.runtime.plan import BuildPlan, build_flags_for
 from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 
@@ -69,3 +73,36 @@ def test_stop_interrupts_the_running_bazel_and_leaves_no_output(tmp_path, monkey
     assert report.read_text() == "SIGINT"
     assert not (tmp_path / "out").exists()
     assert [p.name for p in (tmp_path / "cache/builds").iterdir()] == []
+
+
+def _job(tmp_path, *, needs_configure: bool, android, release="1.4.1") -> BackendJob:
+    """A LiteRT job as generate makes it, for a tree that needs ./configure or reads the SDK/NDK from the environment."""
+    env = action_env_flags(android) if android is not None and not needs_configure else ()
+    plan = BuildPlan(OpSet({"ADD": (1,)}), ("arm64-v8a",), "1.4.1", android=android, source=LITERT.kind,
+                     build_flags=build_flags_for(None, LITERT), env_flags=env)
+    return BackendJob(plan, Package("tflite_slim_build/p0", "", ()), "", tmp_path, LITERT, release,
+                      tmp_path / "work", lambda _: None, needs_configure=needs_configure)
+
+
+@pytest.mark.parametrize("release", ["1.4.1", None])
+def test_a_tree_that_reads_the_environment_is_never_configured(tmp_path, release):
+    """LiteRT HEAD's WORKSPACE reads ANDROID_HOME/ANDROID_NDK_HOME: no configure.py, the SDK/NDK as --action_env."""
+    android = AndroidConfig(str(tmp_path / "sdk"), str(tmp_path / "ndk"), "34", "26", "34.0.0", "26.3.11579264")
+    backend = bazel_local.LocalBazel()
+    commands = backend.commands(_job(tmp_path, needs_configure=False, android=android, release=release))
+    assert [c[0] for c in commands] == ["bazel"]
+    assert f"--action_env=ANDROID_NDK_HOME={tmp_path / 'ndk'}" in commands[0]
+    assert backend.problems(_job(tmp_path, needs_configure=False, android=android, release=release)) == []
+    backend.prepare(_job(tmp_path, needs_configure=False, android=android, release=release))  # nothing to configure
+    # A tree we would configure shows the configure.py run first (the tree has no configure file yet).
+    if release:
+        configured = backend.commands(_job(tmp_path, needs_configure=True, android=android, release=release))
+        assert configured[0][0] == "env" and "configure.py" in " ".join(configured[0])
+
+
+def test_a_tree_that_reads_the_environment_needs_an_sdk_and_ndk_there(tmp_path, monkeypatch):
+    for name in ("ANDROID_HOME", "ANDROID_SDK_ROOT", "ANDROID_SDK_HOME", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT",
+                 "ANDROID_NDK"):
+        monkeypatch.delenv(name, raising=False)
+    problems = bazel_local.LocalBazel().problems(_job(tmp_path, needs_configure=False, android=None))
+    assert len(problems) == 1 and problems[0].startswith(f"{tmp_path} reads the Android SDK/NDK from the environment: ")

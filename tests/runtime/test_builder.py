@@ -133,7 +133,7 @@ def test_a_damaged_cache_entry_is_built_again(env, damage):
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
     first = build(settings(ws, [a], tmp / "out"))
     good = (tmp / "out/tensorflow-lite.aar").read_bytes()
-    cached = tmp / "cache/builds" / first.plan.fingerprint / "tensorflow-lite.aar"
+    cached = tmp / "cache/builds" / first.plan.cache_key / "tensorflow-lite.aar"
     cached.write_bytes(good[: len(good) // 2] if damage == "truncated" else b"PK\x03\x04 not really")
     lines: list[str] = []
     again = build(settings(ws, [a], tmp / "out"), log=lines.append)
@@ -141,7 +141,7 @@ def test_a_damaged_cache_entry_is_built_again(env, damage):
     assert any(l.startswith(f"tflite-slim: warning: the cached build {cached.parent} is damaged (") for l in lines)
     assert (tmp / "out/tensorflow-lite.aar").read_bytes() == good == cached.read_bytes()
     assert build(settings(ws, [a], tmp / "out")).cached and len(invocations(log)) == 2
-    assert sorted(p.name for p in (tmp / "cache/builds").iterdir()) == [first.plan.fingerprint]
+    assert sorted(p.name for p in (tmp / "cache/builds").iterdir()) == [first.plan.cache_key]
 
 
 def test_colliding_basenames_are_both_built(env):

@@ -146,3 +146,92 @@ def test_missing_tool_skips_with_the_package_name_or_fails_under_ci(monkeypatch)
 def test_no_alignment_and_powers_of_two_are_read(align, expected):
     data = patched(make_so("x86_64", b"x" * 10, align=4096), 64 + 48, "<Q", align)  # first p_align
     assert read_elf(data).loads[0].align == expected
+
+
+# --- The NDK's .note.android.ident (the API level a library was built for) ---
+
+#: bionic's crtbrand layout, as the NDK's crtbegin_so.o carries it: name "Android", type 1, the API level,
+#: then the NDK version and build number (64 bytes each, NDK r23+). Assembled here, linked by real lld.
+NOTE_ASM = r"""
+__asm__(".section .note.android.ident,\"a\",%note\n"
+        ".balign 4\n"
+        ".long 2f-1f\n"
+        ".long 4f-3f\n"
+        ".long 1\n"
+        "1: .ascii \"Android\\0\"\n"
+        "2: .balign 4\n"
+        "3: .long API\n"
+        ".ascii \"r26d\"\n .fill 60,1,0\n"
+        ".ascii \"11394342\"\n .fill 56,1,0\n"
+        "4: .balign 4\n"
+        ".text\n");
+"""
+
+
+@pytest.fixture(scope="session")
+def link_with_note(tmp_path_factory):
+    """``link(abi, api)``: a real .so with the NDK's ABI note for ``api``, linked by Debian's clang and lld."""
+    import subprocess
+
+    from realtools import SOURCE, require
+
+    clang = require("clang", "clang lld")
+    require("ld.lld", "lld")
+    work = tmp_path_factory.mktemp("note")
+
+    def link(abi: str, api: int) -> bytes:
+        src = work / f"{abi}-{api}.c"
+        src.write_text(SOURCE + NOTE_ASM.replace("API", str(api)))
+        out = work / f"{abi}-{api}.so"
+        argv = [clang, f"--target={TRIPLES[abi]}", "-shared", "-fPIC", "-nostdlib", "-fuse-ld=lld", "-O2",
+                "-o", str(out), str(src)]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        assert done.returncode == 0, f"{' '.join(argv)} failed:\n{done.stderr}"
+        return out.read_bytes()
+
+    return link
+
+
+@pytest.mark.parametrize("abi", sorted(TRIPLES))
+@pytest.mark.parametrize("api", [21, 26])
+def test_real_lld_puts_the_android_note_in_a_pt_note_segment(link_with_note, abi, api):
+    data = link_with_note(abi, api)
+    header = elf.read_header(data)
+    notes = elf.read_note_segments(header, data[header.phoff:header.ph_end])
+    assert notes and all(offset >= header.ph_end for offset, _ in notes)
+    assert [elf.android_api_level(data[o:o + n]) for o, n in notes if elf.android_api_level(data[o:o + n])] == [api]
+
+
+def test_a_library_without_the_note_has_no_level(link_so):  # noqa: F811
+    data = link_so("arm64-v8a", False)
+    header = elf.read_header(data)
+    for offset, size in elf.read_note_segments(header, data[header.phoff:header.ph_end]):
+        assert elf.android_api_level(data[offset:offset + size]) is None
+
+
+@pytest.mark.parametrize(
+    "notes, expected",
+    [
+        (b"", None),
+        (struct.pack("<III", 4, 4, 3) + b"GNU\0" + b"abcd", None),  # another vendor's note
+        (struct.pack("<III", 8, 4, 2) + b"Android\0" + struct.pack("<I", 30), None),  # another type
+        (struct.pack("<III", 4, 4, 3) + b"GNU\0" + b"abcd" + struct.pack("<III", 8, 4, 1) + b"Android\0"
+         + struct.pack("<I", 24), 24),  # found after another note
+        (struct.pack("<III", 8, 132, 1) + b"Android\0" + struct.pack("<I", 26) + bytes(128), 26),
+    ],
+)
+def test_android_note_parsing(notes, expected):
+    assert elf.android_api_level(notes) == expected
+
+
+@pytest.mark.parametrize(
+    "notes, message",
+    [
+        (struct.pack("<III", 8, 4, 1) + b"Andr", "runs past the segment"),
+        (struct.pack("<III", 0xFFFFFFF0, 4, 1) + b"Android\0", "runs past the segment"),
+        (struct.pack("<III", 8, 2, 1) + b"Android\0" + b"\1\0\0\0", "fewer than its API level's 4"),
+    ],
+)
+def test_hostile_notes_are_elf_errors(notes, message):
+    with pytest.raises(elf.ElfError, match=message):
+        elf.android_api_level(notes)

@@ -8,6 +8,7 @@ from tflite_slim.runtime.android import AndroidConfig
 from tflite_slim.runtime.layout import LITERT
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.runtime.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.plan import BuildPlan, SourceFile, bazel_build_argv, build_flags_for, package_path, parse_abis
 from tflite_slim.runtime.tfscripts import ABIS_FLAG, FLEX_LABEL, RUNTIME_LABEL
 
@@ -59,13 +60,33 @@ def _replace(**kw):
         _replace(custom_ops_srcs=(SourceFile("op.cc", "0" * 64),)),
         _replace(custom_ops_deps=("//x:y",)),
         _replace(bazel_args=("--jobs=4",)),
-        _replace(android=NDK21),
-        # Another revision's build_aar.sh flags for the runtime target.
-        _replace(build_flags=build_flags_for({RUNTIME_LABEL: ("-c", "dbg", ABIS_FLAG), FLEX_LABEL: ()})),
+        # Declared toolchain facts (--ndk-version, --android-api-level) and a declared commit.
+        _replace(ndk_version="26.3.11579264"),
+        _replace(android_api_level=26),
+        _replace(tf_commit="0" * 40),
     ],
 )
-def test_fingerprint_changes_with_every_input(changed):
+def test_fingerprint_changes_with_every_declared_input(changed):
     assert changed.fingerprint != BASE.fingerprint
+
+
+@pytest.mark.parametrize(
+    "observed",
+    [
+        _replace(android=NDK21),
+        # Another revision's build_aar.sh flags for the runtime target: implied by the release, recorded.
+        _replace(build_flags=build_flags_for({RUNTIME_LABEL: ("-c", "dbg", ABIS_FLAG), FLEX_LABEL: ()})),
+        _replace(tf_commit="0" * 40, commit_declared=False),  # a downloaded archive's commit
+        _replace(android_platforms=(("arm64-v8a", "//p:arm64"), ("armeabi-v7a", "//p:arm"))),
+        _replace(min_api_level=26),
+        _replace(env_flags=("--action_env=ANDROID_NDK_HOME=/opt/ndk",)),
+    ],
+)
+def test_what_a_build_observes_is_recorded_not_hashed(observed):
+    """The version rule: a developer's plan (no SDK, nothing downloaded) must equal CI's build."""
+    assert observed.fingerprint == BASE.fingerprint
+    assert observed.describe()["observed"] != BASE.describe()["observed"] or observed.flags(RUNTIME_TARGET) != \
+        BASE.flags(RUNTIME_TARGET)
 
 
 
@@ -79,8 +100,9 @@ def test_fingerprint_changes_with_every_input(changed):
         (AndroidConfig("/opt/sdk", "/opt/ndk", "34", "21", "33.0.2", "25.2.9519653"), False),
     ],
 )
-def test_android_settings_in_the_fingerprint_but_not_their_locations(other, same):
-    assert (_replace(android=other).fingerprint == _replace(android=NDK21).fingerprint) is same
+def test_android_settings_are_recorded_but_not_hashed(other, same):
+    assert _replace(android=other).fingerprint == _replace(android=NDK21).fingerprint
+    assert (_replace(android=other).describe()["observed"] == _replace(android=NDK21).describe()["observed"]) is same
     assert _replace(android=other).describe()["android"] == other.canonical()
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet
+from tflite_slim.errors import ToolchainError
 from tflite_slim.runtime import tfscripts
-from tflite_slim.runtime.android import AndroidConfig
+from tflite_slim.runtime.android import AndroidConfig, action_env_flags
+from tflite_slim.runtime.androidtree import TreeAndroid
 from tflite_slim.runtime.generate import generate
 from tflite_slim.runtime.inputs import CustomOpSource, Inputs
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW
@@ -24,6 +26,10 @@ FLEX_OPS = OpSet({"ADD": (1,)}, flex_ops=(FlexOp("AddV2"),))
 SCRIPT_FLAGS = {tfscripts.RUNTIME_LABEL: ("-c", "opt", tfscripts.ABIS_FLAG),
                 tfscripts.FLEX_LABEL: ("-c", "dbg", tfscripts.ABIS_FLAG)}
 ANDROID = AndroidConfig("/sdk", "/ndk", "34", "21", "34.0.0", "26.1.10909125")
+#: What LiteRT HEAD's .bazelrc/WORKSPACE say (see test_androidtree): SDK/NDK from the environment, API level 26,
+#: Android toolchain resolution with a --platforms label per ABI.
+ENV_TREE = TreeAndroid(None, False, {"arm64-v8a": "//p:arm64", "armeabi-v7a": "//p:arm", "x86_64": "//p:x86_64"},
+                       True, 26)
 
 
 def inputs(ops: OpSet = OPS, custom=()) -> Inputs:
@@ -71,6 +77,20 @@ OPTIONS = PlanOptions(("armeabi-v7a", "arm64-v8a", "arm64-v8a"), experimental_ap
         (tree(), OPTIONS, "android", None),
         (tree(android=ANDROID), OPTIONS, "android", ANDROID),
         (tree(), dataclasses.replace(OPTIONS, align_16kb=False), "align_16kb", False),
+        # Declared: hashed, from the options; observed: from the tree, recorded only.
+        (tree(), dataclasses.replace(OPTIONS, ndk_version="26"), "ndk_version", "26"),
+        (tree(), dataclasses.replace(OPTIONS, android_api_level=23), "android_api_level", 23),
+        (tree(), OPTIONS, "commit_declared", True),  # a checkout's HEAD
+        (tree(release="2.16.1"), OPTIONS, "commit_declared", False),  # a downloaded archive's commit
+        (tree(release="2.16.1", checkpoint="abc"), OPTIONS, "commit_declared", True),
+        (tree(min_api_level=26), dataclasses.replace(OPTIONS, android_api_level=26), "min_api_level", 26),
+        (tree(), dataclasses.replace(OPTIONS, android_api_level=23), "min_api_level", 23),  # unknown: as declared
+        (tree(), OPTIONS, "min_api_level", None),
+        (tree(facts=ENV_TREE), OPTIONS, "android_platforms", (("arm64-v8a", "//p:arm64"), ("armeabi-v7a", "//p:arm"))),
+        (tree(facts=dataclasses.replace(ENV_TREE, toolchain_resolution=False)), OPTIONS, "android_platforms", ()),
+        (tree(facts=ENV_TREE, android=ANDROID), OPTIONS, "env_flags", action_env_flags(ANDROID)),
+        (tree(facts=dataclasses.replace(ENV_TREE, needs_configure=True), android=ANDROID), OPTIONS, "env_flags", ()),
+        (tree(android=ANDROID), OPTIONS, "env_flags", ()),  # facts not read (a checkpoint): configured as before
     ],
 )
 def test_plan_from_the_phases_results(source, options, field, expected):
@@ -102,3 +122,10 @@ def test_generate_leaves_out_an_attribute_the_macro_does_not_take():
     source = tree(params=OLD_PARAMS)
     job = generate(make_plan(inputs(), source, OPTIONS), inputs(), source, print)
     assert "experimental" not in job.package.build_file
+
+
+def test_a_tree_with_toolchain_resolution_must_name_a_platform_for_every_abi():
+    only_arm = dataclasses.replace(ENV_TREE, platforms={"arm64-v8a": "//p:arm64"})
+    with pytest.raises(ToolchainError, match=r"^/nonexistent/tf: the tree builds with Android toolchain resolution "
+                                             r"but names no --platforms label for armeabi-v7a"):
+        make_plan(inputs(), tree(facts=only_arm), OPTIONS)

@@ -220,7 +220,11 @@ def test_other_android_settings_reconfigure_and_change_the_plan(tmp_path, releas
     first = build(s, log=lambda _: None)
     monkeypatch.setenv("ANDROID_NDK_API_LEVEL", "26")
     second = build(s, log=lambda _: None)
-    assert not second.cached and second.plan.fingerprint != first.plan.fingerprint
+    # Undeclared, the level is observed: the same version (what a developer's plan computes), another
+    # cache entry (other bytes), and the record says which level was built.
+    assert not second.cached and second.plan.fingerprint == first.plan.fingerprint
+    assert (first.plan.min_api_level, second.plan.min_api_level) == (21, 26)
+    assert json.loads((tmp_path / "out/ops.json").read_text())["observed"]["min_api_level"] == 26
     assert [c[0] for c in _calls(log)] == ["--version", "build", "--version", "build"]
     assert 'ANDROID_NDK_API_LEVEL="26"' in (tmp_path / "cache/tensorflow/2.16.1/src/.tf_configure.bazelrc").read_text()
 
@@ -399,7 +403,8 @@ def test_a_trickling_download_hits_the_overall_deadline(tmp_path, server, layout
 
     The advice names the mirror variable of the kind being downloaded.
     """
-    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1")[:40])  # 40 bytes at 0.1 s: 4 s without a deadline
+    version = "1.4.1" if layout is LITERT else "2.16.1"  # LiteRT: its 1.x releases
+    server.serve(f"v{version}.tar.gz", tarball(tmp_path, "2.16.1")[:40])  # 40 bytes at 0.1 s: 4 s without a deadline
     server.trickle = 0.1
     env = {layout.archive_env: server.url, "TFLITE_SLIM_DOWNLOAD_TIMEOUT": "1"}
     started = time.monotonic()
@@ -407,9 +412,9 @@ def test_a_trickling_download_hits_the_overall_deadline(tmp_path, server, layout
         with pytest.raises(NetworkError, match=r"did not finish within 1 s \(overall limit; \d+ bytes arrived\); "
                                                r"on a slow link set TFLITE_SLIM_DOWNLOAD_TIMEOUT to more seconds, "
                                                rf"or use a nearer mirror \({layout.archive_env}\)$"):
-            fetch_source("2.16.1", tmp_path / "cache", client, env=env, layout=layout)
+            fetch_source(version, tmp_path / "cache", client, env=env, layout=layout)
     assert time.monotonic() - started < 3
-    assert list((tmp_path / f"cache/{layout.kind}/2.16.1").iterdir()) == []
+    assert list((tmp_path / f"cache/{layout.kind}/{version}").iterdir()) == []
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon", "inf", "nan"])

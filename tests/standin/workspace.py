@@ -176,59 +176,156 @@ def make_tensorflow_workspace(
     return root
 
 
-_LITERT_ANDROID_LINES = _ANDROID_LINES.replace('ANDROID_NDK_API_LEVEL="21"', 'ANDROID_NDK_API_LEVEL="26"')
+_LITERT_ANDROID_LINES = _ANDROID_LINES
 
 
 def _kernel_header(guard: str) -> str:
-    """``builtin_op_kernels.h`` as the tree has it: ``Register_<OP>()`` for every builtin op with a kernel."""
+    """``tflite/core/kernels/builtin_op_kernels.h``: ``Register_<OP>()`` for every builtin op with a kernel."""
     from tflite_slim.analysis import schema
 
     skip = {"CUSTOM", "DELEGATE", "PLACEHOLDER_FOR_GREATER_OP_CODES"}
     names = sorted({schema.builtin_name(c) for c in range(256)} - skip)
     decls = "".join(f"TfLiteRegistration* Register_{n}();\n" for n in names if not n.startswith("BUILTIN_"))
-    return (f"#ifndef {guard}\n#define {guard}\nnamespace tflite {{\nnamespace ops {{\nnamespace builtin {{\n"
+    return (f"#ifndef {guard}\n#define {guard}\n#include \"tflite/core/c/common.h\"\n"
+            f"namespace tflite {{\nnamespace ops {{\nnamespace builtin {{\n"
             f"{decls}}}  // namespace builtin\n}}  // namespace ops\n}}  // namespace tflite\n#endif\n")
 
 
+#: ``tflite/kernels/builtin_op_kernels.h`` as LiteRT HEAD (f67457790) has it: it declares nothing itself,
+#: it includes the core header and re-exports the names listed in ``builtin_ops_list.inc``.
+LITERT_FORWARDING_KERNELS_H = """#ifndef TENSORFLOW_LITE_KERNELS_BUILTIN_OP_KERNELS_H_
+#define TENSORFLOW_LITE_KERNELS_BUILTIN_OP_KERNELS_H_
+
+#include "tflite/core/kernels/builtin_op_kernels.h"
+
+namespace tflite {
+namespace ops {
+namespace builtin {
+
+#define TFLITE_OP(NAME) \\
+    using ::tflite::ops::builtin::NAME;
+
+#include "tflite/kernels/builtin_ops_list.inc"
+
+#undef TFLITE_OP
+
+}  // namespace builtin
+}  // namespace ops
+}  // namespace tflite
+
+#endif  // TENSORFLOW_LITE_KERNELS_BUILTIN_OP_KERNELS_H_
+"""
+
+#: LiteRT HEAD's ``.bazelrc`` Android lines (f67457790, lines 45-168 and 493), in its order.
+LITERT_BAZELRC = """build --incompatible_enable_cc_toolchain_resolution
+build:clang_local --noincompatible_enable_cc_toolchain_resolution
+build:clang_local --noincompatible_enable_android_toolchain_resolution
+build:android --config=clang_local
+build:android --crosstool_top=//external:android/crosstool
+build:android --host_crosstool_top=@bazel_tools//tools/cpp:toolchain
+build:android_arm --config=android
+build:android_arm --cpu=armeabi-v7a
+build:android_arm --fat_apk_cpu=armeabi-v7a
+build:android_arm --platforms=@org_tensorflow//tensorflow/tools/toolchains/android:armeabi-v7a
+build:android_arm64 --config=android
+build:android_arm64 --cpu=arm64-v8a
+build:android_arm64 --fat_apk_cpu=arm64-v8a
+build:android_arm64 --platforms=@org_tensorflow//tensorflow/tools/toolchains/android:arm64-v8a
+build:android_arm64 --incompatible_enable_cc_toolchain_resolution
+build:android_arm64 --incompatible_enable_android_toolchain_resolution
+build:android_x86 --config=android
+build:android_x86 --cpu=x86
+build:android_x86 --fat_apk_cpu=x86
+build:android_x86 --platforms=@org_tensorflow//tensorflow/tools/toolchains/android:x86
+build:android_x86_64 --config=android
+build:android_x86_64 --cpu=x86_64
+build:android_x86_64 --fat_apk_cpu=x86_64
+build:android_x86_64 --platforms=@org_tensorflow//tensorflow/tools/toolchains/android:x86_64
+try-import %workspace%/.litert_configure.bazelrc
+"""
+
+#: LiteRT HEAD's WORKSPACE Android lines (f67457790, lines 418-440): the SDK/NDK from the environment.
+LITERT_WORKSPACE_ANDROID = """
+load("@rules_android_ndk//:rules.bzl", "android_ndk_repository")
+
+android_ndk_repository(
+    name = "androidndk",
+    api_level = 26,
+)
+
+load("//:android_ndk_env.bzl", "check_android_ndk_env")
+
+check_android_ndk_env(name = "android_ndk_env")
+
+load("@android_ndk_env//:current_android_ndk_env.bzl", "ANDROID_NDK_HOME_IS_SET")
+
+register_toolchains("@androidndk//:all" if ANDROID_NDK_HOME_IS_SET else "@android_ndk_env//:all")
+
+load("@bazel_tools//tools/build_defs/repo:utils.bzl", "maybe")
+
+maybe(
+    android_sdk_repository,
+    name = "androidsdk",
+)
+"""
+
+
 def make_litert_workspace(
-    directory: Union[str, Path], version: str = "2.1.6", configured: Optional[bool] = True
+    directory: Union[str, Path], version: str = "1.5.0", configured: Optional[bool] = None, tag: str = "head",
 ) -> Path:
     """A fake LiteRT checkout (``google-ai-edge/LiteRT``), as ``make_tensorflow_workspace`` makes TensorFlow's.
 
-    LiteRT's real names: ``WORKSPACE`` (``workspace(name = "litert")``), no
-    ``configure`` wrapper but ``configure.py`` writing
-    ``.litert_configure.bazelrc`` (which ``.bazelrc`` try-imports, next to its
-    ``android_arm64`` config), the version in ``litert/version.bzl``
-    (``LITERT_EXPERIMENTAL_VERSION``), and the macros under ``tflite/`` with
-    LiteRT's signatures: ``tflite_custom_android_library`` (as TensorFlow's),
-    ``aar_with_jni`` (plus ``strip_headers_prefix``, ``license_file``,
-    ``third_party_notice``) and ``tflite_flex_android_library``. Its
-    ``tflite/tools/build_aar.sh`` still writes ``//tensorflow/lite`` labels, as
-    the real one does.
+    ``tag="head"`` mirrors HEAD (f67457790, 2026-08-21): a ``WORKSPACE`` that
+    declares the SDK/NDK repositories from the environment (rules_android_ndk,
+    ``api_level = 26``), so no configure is needed; ``.bazelrc``'s Android
+    configs (``android_arm64`` with Android toolchain resolution and
+    TensorFlow's platform labels) and its try-import of
+    ``.litert_configure.bazelrc``; a ``./configure`` wrapper and
+    ``configure.py``; ``litert/version.bzl`` with ``LITERT_FULL_VERSION``
+    (``version``), ``LITERT_EXPERIMENTAL_VERSION = "2.3.0"`` and
+    ``LITERT_ANDROID_NDK_MIN_SDK_VERSION = 24``; ``tflite/java/AndroidManifest.xml``
+    (minSdk 21); ``ci/tflite-android.Dockerfile`` (``ANDROID_NDK_API_LEVEL 21``);
+    the kernel header forwarding to ``tflite/core/kernels/builtin_op_kernels.h``
+    and ``builtin_ops_list.inc``; the macros under ``tflite/`` with LiteRT's
+    signatures. ``tag="v1.4.1"`` mirrors that tag: TensorFlow's workspace
+    provides Android (no SDK/NDK repositories in the ``WORKSPACE``), so
+    ``./configure`` must write ``.tf_configure.bazelrc`` (which its
+    ``.bazelrc`` try-imports), and Android toolchain resolution is off.
+    ``configured``: None, no configure file (a fresh clone); True, configured
+    for Android; False, configured without Android.
     """
     root = Path(directory)
+    head = tag == "head"
+    rc = ".litert_configure.bazelrc" if head else ".tf_configure.bazelrc"
+    bazelrc = LITERT_BAZELRC if head else (
+        LITERT_BAZELRC.replace("build:android_arm64 --incompatible_enable_android_toolchain_resolution\n", "")
+        .replace("build:android_arm64 --incompatible_enable_cc_toolchain_resolution\n", "")
+        .replace("build --incompatible_enable_cc_toolchain_resolution\n", "")
+        .replace(".litert_configure.bazelrc", ".tf_configure.bazelrc")
+        + "common --noincompatible_enable_android_toolchain_resolution\n")
     files = {
-        "WORKSPACE": 'workspace(name = "litert")\n',
+        "WORKSPACE": 'workspace(name = "litert")\n' + (LITERT_WORKSPACE_ANDROID if head else ""),
         "LICENSE": "Apache License 2.0 (stand-in LiteRT checkout)\n",
-        "configure.py": CONFIGURE_PY.read_text().replace('".tf_configure.bazelrc"', '".litert_configure.bazelrc"'),
+        # LiteRT's ./configure (since 2024-12): run configure.py with PYTHON_BIN_PATH (else python3).
+        "configure": ('#!/usr/bin/env bash\nset -e\nset -o pipefail\n'
+                      'if [ -z "$PYTHON_BIN_PATH" ]; then\n'
+                      '  PYTHON_BIN_PATH=$(which python3 || which python || true)\nfi\n'
+                      'CONFIGURE_DIR=$(dirname "$0")\n"$PYTHON_BIN_PATH" "${CONFIGURE_DIR}/configure.py" "$@"\n'
+                      'echo "Configuration finished"\n'),
+        "configure.py": CONFIGURE_PY.read_text().replace('".tf_configure.bazelrc"', f'"{rc}"'),
         "tools/.keep": "",
-        ".bazelrc": (
-            "build --incompatible_enable_cc_toolchain_resolution\n"
-            "build:android_arm64 --config=android\n"
-            "build:android_arm64 --cpu=arm64-v8a\n"
-            "build:android_arm64 --fat_apk_cpu=arm64-v8a\n"
-            "build:android_arm64 --platforms=//platforms:arm64-v8a\n"
-            "try-import %workspace%/.litert_configure.bazelrc\n"
-        ),
-        ".litert_configure.bazelrc": (
+        ".bazelrc": bazelrc,
+        rc: (
             'build --action_env PYTHON_BIN_PATH="/usr/bin/python3"\n'
             "build:opt --copt=-Wno-sign-compare\n"
             + (_LITERT_ANDROID_LINES if configured else "")
         ),
         "litert/BUILD": "",
         "litert/version.bzl": (
-            '"""Contains the version of litert."""\n\nLITERT_FULL_VERSION = "1.5.0"\n\n'
-            f'LITERT_EXPERIMENTAL_VERSION = "{version}"\n'
+            '"""Contains the version of litert."""\n\n'
+            f'# The next version of LiteRT.\nLITERT_FULL_VERSION = "{version}"\n\n'
+            + ('LITERT_EXPERIMENTAL_VERSION = "2.3.0"\n\n'
+               "LITERT_ANDROID_NDK_MIN_SDK_VERSION = 24\n" if head else "")
         ),
         "tflite/BUILD": "",
         "tflite/build_def.bzl": (
@@ -238,7 +335,9 @@ def make_litert_workspace(
             "        include_nnapi_delegate = True,\n        experimental = False):\n    pass\n"
         ),
         "tflite/kernels/BUILD": "",
-        "tflite/kernels/builtin_op_kernels.h": _kernel_header("TENSORFLOW_LITE_KERNELS_BUILTIN_OP_KERNELS_H_"),
+        "tflite/kernels/builtin_op_kernels.h": LITERT_FORWARDING_KERNELS_H,
+        "tflite/kernels/builtin_ops_list.inc": "TFLITE_OP(Register_ADD)\nTFLITE_OP(Register_AVERAGE_POOL_2D)\n",
+        "tflite/core/kernels/builtin_op_kernels.h": _kernel_header("TENSORFLOW_LITE_CORE_KERNELS_BUILTIN_OP_KERNELS_H_"),
         "tflite/java/BUILD": "",
         "tflite/java/aar_with_jni.bzl": (
             "def aar_with_jni(\n        name,\n        android_library,\n        headers = None,\n"
@@ -248,7 +347,9 @@ def make_litert_workspace(
         "tflite/java/AndroidManifest.xml": (
             '<?xml version="1.0" encoding="utf-8"?>\n'
             '<manifest xmlns:android="http://schemas.android.com/apk/res/android"\n'
-            '    package="org.tensorflow.lite">\n    <uses-sdk android:minSdkVersion="23" />\n</manifest>\n'
+            '    package="org.tensorflow.lite">\n\n'
+            '    <!-- TFLite Java Library is built against NDK API 21. -->\n'
+            '    <uses-sdk\n        android:minSdkVersion="21" />\n\n    <application />\n\n</manifest>\n'
         ),
         "tflite/java/proguard.flags": "-keep class org.tensorflow.lite.** { *; }\n",
         "tflite/delegates/flex/BUILD": "",
@@ -261,14 +362,15 @@ def make_litert_workspace(
             "#!/bin/bash\n# Broken in-tree, like LiteRT's: it still loads TensorFlow's labels.\n"
             "echo 'load(\"//tensorflow/lite:build_def.bzl\", \"tflite_custom_android_library\")'\n"
         ),
-        "ci/tflite-android.Dockerfile": "ENV ANDROID_NDK_API_LEVEL 26\n",
+        "ci/tflite-android.Dockerfile": "# 21 is required for LiteRT v1 packages.\nENV ANDROID_NDK_API_LEVEL 21\n",
     }
     if configured is None:
-        del files[".litert_configure.bazelrc"]
+        del files[rc]
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    (root / "configure").chmod(0o755)
     return root
 
 

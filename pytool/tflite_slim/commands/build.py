@@ -11,6 +11,7 @@ from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import dumps
+from tflite_slim.runtime.observed import parse_api_level
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import format_argv, program_path
 
@@ -58,6 +59,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alignment-check", choices=("error", "warn"),
                    help="a 64-bit library (arm64-v8a, x86_64) aligned below 16 KB fails the build (error) or "
                         "is only reported (warn); default: error with --align-16kb, warn with --no-align-16kb")
+    p.add_argument("--ndk-version", metavar="REV",
+                   help="declare the NDK revision (e.g. 26.3.11579264, as Gradle's android.ndkVersion): it enters "
+                        "the runtime's version, and a build whose NDK differs is refused; undeclared, the NDK "
+                        "found is only recorded in ops.json")
+    p.add_argument("--android-api-level", metavar="N",
+                   help="declare the native libraries' minimum API level: it enters the runtime's version, a "
+                        "downloaded release is configured with it, and a tree that sets another is refused; "
+                        "undeclared, the level the tree sets is recorded in ops.json and the AAR manifest")
     p.add_argument("--backend", choices=tuple(BACKENDS), default=next(iter(BACKENDS)),
                    help="local Bazel (default) or TensorFlow's tflite-android Docker image")
     p.add_argument("--checkpoint", metavar="REV",
@@ -103,6 +112,8 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         dry_run=args.dry_run,
         cache_dir=args.cache_dir,
         use_cache=args.use_cache,
+        ndk_version=args.ndk_version,
+        android_api_level=parse_api_level(args.android_api_level),
     )
 
 

@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def describe(args: argparse.Namespace) -> dict[str, Any]:
     """The plan's fingerprint, TensorFlow identity and the coordinates, as plain data."""
     settings = dataclasses.replace(build.settings_from_args(args), dry_run=True, out=None)
-    plan = builder.prepare(settings).plan
+    # A developer machine needs no SDK/NDK to plan (they are observed, not hashed): no note about them.
+    plan = builder.prepare(settings, log=lambda _: None).plan
     choice = CoordinateChoice(args.group_id, args.artifact_id, args.select_tf_ops_artifact_id, args.artifact_version)
     # The tree's kind picks the artifactIds and version scheme, exactly as install/deploy will.
     runtime, flex = resolve(choice, plan.tf_version, plan.fingerprint, plan.source)

@@ -8,7 +8,8 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          and the backend its factory made (``backends.BACKENDS[--backend]``).
 1. ``inputs.read_inputs``  InputsAsked -> ``Inputs``: the models' op sets, the custom-op sources.
 2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download),
-                         its kind, revision, Android config, and the facts its build files state.
+                         its kind, revision, Android config, and the facts its build files state;
+                         what it observes is checked against what was declared (``observed``).
 3. ``planner.make_plan`` Inputs + SourceTree + PlanOptions -> ``BuildPlan`` (and its fingerprint);
                          pure, no I/O.
 4. ``generate.generate`` BuildPlan + Inputs + SourceTree -> ``BackendJob``: the generated package

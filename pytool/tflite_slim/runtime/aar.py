@@ -14,6 +14,7 @@ timestamps and permissions, so equal inputs give equal files.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -74,13 +75,16 @@ class AarReport:
                 "so_load_align": dict(self.so_load_align)}
 
 
-def check_aar(path: str, abis: Sequence[str], so_name: str, *, alignment: str = "error") -> AarReport:
+def check_aar(path: str, abis: Sequence[str], so_name: str, *, alignment: str = "error",
+              min_api: Optional[int] = None) -> AarReport:
     """Verify ``path`` is an AAR with a manifest, classes.jar and ``jni/<abi>/<so_name>`` per ABI.
 
     Every ``jni/<abi>/*.so`` must be an ELF shared object for that ABI's
     machine and as long as its headers say. On 64-bit ABIs a LOAD segment
     aligned below 16 KB is an error, or with ``alignment="warn"`` a line in
-    the report's ``warnings``.
+    the report's ``warnings``. With ``min_api``, each library's
+    ``.note.android.ident`` must say it was built for exactly that API level
+    (the level the AAR's manifest declares).
     """
     if alignment not in ALIGNMENT_CHECKS:
         raise ValueError(f"alignment must be one of {ALIGNMENT_CHECKS}, not {alignment!r}")
@@ -92,9 +96,10 @@ def check_aar(path: str, abis: Sequence[str], so_name: str, *, alignment: str = 
             if missing:
                 raise BuildError(
                     f"{path}: the built AAR lacks {', '.join(missing)}; check the Bazel output above "
-                    "(an ABI missing from --fat_apk_cpu, or an NDK without that ABI)"
+                    "(an ABI Bazel did not select: without --android_platforms, Android toolchain resolution "
+                    "builds only the first --platforms value; or an NDK without that ABI)"
                 )
-            libs = {name: check_so(path, z, info) for name, info in sorted(infos.items()) if _abi_of(name)}
+            libs = {name: check_so(path, z, info, min_api) for name, info in sorted(infos.items()) if _abi_of(name)}
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise BuildError(f"{path}: Bazel's output is not a readable AAR (zip): {e}") from e
     misaligned = [
@@ -127,6 +132,23 @@ def apply_alignment(report: AarReport, alignment: str) -> AarReport:
     return report
 
 
+_MIN_SDK = re.compile(r'(android:minSdkVersion\s*=\s*)"[^"]*"')
+_MANIFEST_OPEN = re.compile(r"<manifest\b[^>]*?(/?)>", re.S)
+
+
+def set_min_sdk(manifest: str, level: int) -> str:
+    """``manifest`` with ``<uses-sdk android:minSdkVersion="level"/>`` (replaced, or added after ``<manifest>``)."""
+    if _MIN_SDK.search(manifest):
+        return _MIN_SDK.sub(lambda m: f'{m.group(1)}"{level}"', manifest, count=1)
+    m = _MANIFEST_OPEN.search(manifest)
+    if m is None:
+        raise BuildError("the built AAR's AndroidManifest.xml has no <manifest> element")
+    uses = f'\n    <uses-sdk android:minSdkVersion="{level}" />\n'
+    if m.group(1):  # <manifest .../>: open it to hold the element
+        return manifest[:m.start()] + m.group(0)[:-2].rstrip() + ">" + uses + "</manifest>" + manifest[m.end():]
+    return manifest[:m.end()] + uses + manifest[m.end():]
+
+
 def _abi_of(name: str) -> Optional[str]:
     """The ABI of a ``jni/<abi>/<lib>.so`` entry Android would load, else None."""
     parts = name.split("/")
@@ -135,7 +157,7 @@ def _abi_of(name: str) -> Optional[str]:
     return None
 
 
-def check_so(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+def check_so(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo, min_api: Optional[int] = None) -> int:
     """Check one ``jni/<abi>/*.so`` entry of the AAR at ``path``; return its smallest LOAD alignment.
 
     Streams the entry: only the header and the program header table are kept,
@@ -161,6 +183,7 @@ def check_so(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
                                    f"({info.file_size} bytes)")
             table = _read_span(f, head, header.phoff, header.ph_end)
             lib = elf.ElfInfo(header, elf.read_program_headers(header, table))
+            api = _api_level(f, header, table, max(len(head), header.ph_end)) if min_api is not None else None
     except elf.ElfError as e:
         raise BuildError(f"{where} is not an ELF shared object ({e}); {abi} needs {wanted}") from e
     if not lib.loads:
@@ -168,7 +191,38 @@ def check_so(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     if lib.min_file_size > info.file_size:
         raise BuildError(f"{where} is truncated: its headers and LOAD segments need {lib.min_file_size} bytes, "
                          f"the file has {info.file_size}")
+    if min_api is not None and api != min_api:
+        found = "has no .note.android.ident (not linked by the NDK)" if api is None else f"is built for API level {api}"
+        raise BuildError(f"{where} {found}, but the AAR declares minSdkVersion {min_api} (the level the tree "
+                         "sets); check the NDK API level the tree's Android toolchain was configured with")
     return lib.min_load_align
+
+
+def _api_level(stream: IO[bytes], header: elf.ElfHeader, table: bytes, pos: int) -> Optional[int]:
+    """The Android note's API level, reading on from ``pos`` (the bytes before it were consumed) to each note."""
+    for offset, size in elf.read_note_segments(header, table):
+        if offset < pos or size > elf.MAX_NOTE_BYTES:
+            continue  # never the NDK's note (it follows the program headers and is small)
+        skipped = _skip(stream, offset - pos)
+        data = _read_span(stream, b"", 0, size)
+        if skipped != offset - pos or len(data) != size:
+            raise elf.ElfError(f"note segment at {offset} ({size} bytes) runs past the end of the file")
+        pos = offset + size
+        level = elf.android_api_level(data, header.little_endian)
+        if level is not None:
+            return level
+    return None
+
+
+def _skip(stream: IO[bytes], n: int) -> int:
+    """Read and drop ``n`` bytes in chunks (nothing kept); how many there were."""
+    done = 0
+    while done < n:
+        chunk = stream.read(min(_CHUNK, n - done))
+        if not chunk:
+            break
+        done += len(chunk)
+    return done
 
 
 def _read_span(stream: IO[bytes], consumed: bytes, start: int, end: int) -> bytes:
@@ -189,14 +243,20 @@ def _read_span(stream: IO[bytes], consumed: bytes, start: int, end: int) -> byte
     return bytes(out)
 
 
-def finish_aar(src: str, dst: str, proguard_rules: str) -> None:
+def finish_aar(src: str, dst: str, proguard_rules: str, min_sdk: Optional[int] = None) -> None:
     """Copy ``src`` to ``dst`` with ``proguard_rules`` in ``proguard.txt``, byte-stably.
 
     Rules already in the AAR's ``proguard.txt`` are kept; ours are appended
-    once (a second pass changes nothing).
+    once (a second pass changes nothing). With ``min_sdk``, the manifest's
+    ``minSdkVersion`` says the level the native libraries were built for
+    (LiteRT's ``tflite/java/AndroidManifest.xml`` says 21 while HEAD's NDK
+    toolchain builds for 26: an app at 21 would fail to load them).
     """
     with zipfile.ZipFile(src) as zin:
         entries = {i.filename: zin.read(i) for i in zin.infolist()}
+    if min_sdk is not None:
+        entries["AndroidManifest.xml"] = set_min_sdk(entries["AndroidManifest.xml"].decode("utf-8"),
+                                                     min_sdk).encode("utf-8")
     existing = entries.get(PROGUARD_ENTRY, b"").decode("utf-8")
     if proguard_rules not in existing:
         if existing and not existing.endswith("\n"):

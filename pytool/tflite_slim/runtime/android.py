@@ -193,9 +193,10 @@ def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidC
     return AndroidConfig(str(sdk), str(ndk), api, ndk_api, build_tools, ndk_revision(ndk))
 
 
-def read_configured(root: Path, layout: SourceLayout = TENSORFLOW) -> Optional[AndroidConfig]:
+def read_configured(root: Path, layout: SourceLayout = TENSORFLOW,
+                    rc_name: Optional[str] = None) -> Optional[AndroidConfig]:
     """The Android settings ``./configure`` left in ``root/.tf_configure.bazelrc`` (None: not configured)."""
-    rc = Path(root) / layout.configure_rc
+    rc = Path(root) / (rc_name or layout.configure_rc)
     try:
         values = dict(_ACTION_ENV.findall(rc.read_text(errors="replace")))
     except OSError:
@@ -212,6 +213,12 @@ def read_configured(root: Path, layout: SourceLayout = TENSORFLOW) -> Optional[A
         # Newer configure.py records the NDK's major version; the NDK itself knows the full revision.
         ndk_revision=(ndk_revision(Path(ndk)) if ndk else None) or values.get("ANDROID_NDK_VERSION"),
     )
+
+
+def action_env_flags(android: AndroidConfig) -> tuple[str, ...]:
+    """The SDK/NDK for a tree whose WORKSPACE reads them from the environment, passed as LiteRT's
+    Android CI does (``--action_env ANDROID_NDK_HOME=...``; Bazel's repository rules see ``--action_env``)."""
+    return (f"--action_env=ANDROID_HOME={android.sdk_home}", f"--action_env=ANDROID_NDK_HOME={android.ndk_home}")
 
 
 def configure_env(android: AndroidConfig, env: Optional[Mapping[str, str]] = None) -> dict[str, str]:
@@ -260,10 +267,11 @@ def configure_hint(root: Path, env: Optional[Mapping[str, str]] = None, layout: 
 
 
 def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel", log: Log = print,
-                      layout: SourceLayout = TENSORFLOW) -> bool:
+                      layout: SourceLayout = TENSORFLOW, rc_name: Optional[str] = None) -> bool:
     """Configure the tree at ``root`` for ``android`` unless it already is; True if configure.py ran."""
     root = Path(root)
-    if android.same_settings(read_configured(root, layout)):
+    rc_name = rc_name or layout.configure_rc
+    if android.same_settings(read_configured(root, layout, rc_name)):
         return False
     if not (root / "configure.py").is_file():
         raise ToolchainError(f"{root}/configure.py is missing: this {layout.title} tree cannot be configured; "
@@ -293,7 +301,7 @@ def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel
         except CommandFailed as e:
             raise ToolchainError(f"{layout.title}'s configure.py failed (exit status {e.returncode}, output above); "
                                  f"{root} was left unconfigured") from e
-        written = read_configured(tmp, layout)
+        written = read_configured(tmp, layout, rc_name)
         if not android.same_settings(written):
             raise ToolchainError(f"{layout.title}'s configure.py did not write the Android settings asked for "
                                  f"(output above); {root} was left unconfigured")
@@ -301,7 +309,7 @@ def ensure_configured(root: Path, android: AndroidConfig, *, bazel: str = "bazel
         if shim.is_file():
             (root / "tools").mkdir(exist_ok=True)
             os.replace(shim, root / "tools" / "python_bin_path.sh")
-        os.replace(tmp / layout.configure_rc, root / layout.configure_rc)  # last: this makes the tree configured
+        os.replace(tmp / rc_name, root / rc_name)  # last: this makes the tree configured
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return True

@@ -80,6 +80,10 @@ class BackendJob:
     #: (a placeholder in a dry run).
     work: Path
     log: Log
+    #: The tree is configured by ./configure (into :attr:`configure_rc`, None: the layout's name);
+    #: False: its WORKSPACE reads the SDK/NDK from the environment (the plan passes them as ``--action_env``).
+    needs_configure: bool = True
+    configure_rc: Optional[str] = None
 
     @property
     def tree(self) -> Path:

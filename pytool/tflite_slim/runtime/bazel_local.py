@@ -5,7 +5,9 @@ so concurrent or interrupted runs never mix), Bazel runs from the tree's root,
 and the package is removed after a successful build (kept after a failure, for
 inspection; the next build of that plan replaces it). A release we downloaded
 is configured for Android just before Bazel runs (only when not configured so
-already); a user's checkout never is.
+already); a user's checkout never is. A tree whose WORKSPACE reads the SDK/NDK
+from the environment (LiteRT's own CI setup) is never configured: the plan
+passes them as ``--action_env``.
 """
 
 from __future__ import annotations
@@ -50,29 +52,44 @@ class LocalBazel(Backend):
 
     def _configure_command(self, job: BackendJob) -> list[list[str]]:
         config = job.plan.android
-        if not job.release or config is None:
-            return []  # a user's checkout is never configured by us
-        if job.root is not None and config.same_settings(android.read_configured(job.root, job.layout)):
+        if not job.release or config is None or not job.needs_configure:
+            return []  # a user's checkout, and a tree that reads the environment, are never configured by us
+        if job.root is not None and config.same_settings(android.read_configured(job.root, job.layout,
+                                                                                 job.configure_rc)):
             return []
         env = android.configure_env(config)
         return [["env", *(f"{k}={v}" for k, v in sorted(env.items())),
                  *android.configure_argv(job.tree, "<temp>", env)]]
 
     def problems(self, job: BackendJob) -> list[str]:
-        """A user's checkout that is not configured for Android (we never configure it)."""
-        if job.release or job.root is None:
+        """A user's checkout that is not configured for Android (we never configure it), or a tree that
+        reads the Android SDK/NDK from the environment when the environment has none."""
+        if job.root is None:
+            return []
+        if not job.needs_configure:
+            if job.plan.android is not None:
+                return []
+            try:
+                android.resolve(layout=job.layout)
+            except ToolchainError as e:
+                return [f"{job.root} reads the Android SDK/NDK from the environment: {e}"]
+            return []
+        if job.release:
             return []
         try:
-            check_android_configured(job.root, job.layout)
+            check_android_configured(job.root, job.layout, job.configure_rc)
         except ToolchainError as e:
             return [str(e)]
         return []
 
     def prepare(self, job: BackendJob) -> None:
         assert job.root is not None
+        if not job.needs_configure:
+            return  # the SDK/NDK reach Bazel as the plan's --action_env flags
         if job.release and job.plan.android is not None:
-            android.ensure_configured(job.root, job.plan.android, bazel=self.bazel, log=job.log, layout=job.layout)
-        check_android_configured(job.root, job.layout)
+            android.ensure_configured(job.root, job.plan.android, bazel=self.bazel, log=job.log, layout=job.layout,
+                                      rc_name=job.configure_rc)
+        check_android_configured(job.root, job.layout, job.configure_rc)
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Run the build; return target -> AAR path under ``bazel-bin``."""

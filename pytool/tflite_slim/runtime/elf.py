@@ -1,4 +1,4 @@
-"""Reading what the AAR check needs from an ELF shared object: header and LOAD alignment.
+"""Reading what the AAR check needs from an ELF shared object: header, LOAD alignment, Android API level.
 
 Pure functions over bytes, no I/O. Every offset and count read from the file
 is checked against the bytes actually given before it is used, so a truncated
@@ -11,18 +11,31 @@ zip needs only the first :data:`IDENT_AND_HEADER` bytes and then the program
 header table (:func:`read_header`, then :func:`read_program_headers`);
 :func:`read_elf` does both over a whole buffer. Layouts are the System V ABI's
 (``Elf32_Ehdr``/``Elf64_Ehdr``, ``Elf32_Phdr``/``Elf64_Phdr``).
+
+The NDK links ``crtbegin_so.o`` into every shared object; it carries the
+``.note.android.ident`` note (name ``Android``, type 1, the first 32-bit word
+of its descriptor the API level the library was built for), which the linker
+places in a ``PT_NOTE`` segment: :func:`read_note_segments` finds those and
+:func:`android_api_level` reads the level from their bytes.
 """
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import Optional
 
 MAGIC = b"\x7fELF"
 ELFCLASS32, ELFCLASS64 = 1, 2
 ELFDATA2LSB, ELFDATA2MSB = 1, 2
 ET_DYN = 3
 PT_LOAD = 1
+PT_NOTE = 4
+#: The NDK's ABI note (bionic's ``crtbrand``/``abi_note``): name "Android", type 1, descriptor starts with the API level.
+ANDROID_NOTE_NAME = b"Android\0"
+NT_ANDROID_IDENT = 1
+#: A note segment larger than this is not the NDK's (its note is under 200 bytes).
+MAX_NOTE_BYTES = 1 << 16
 #: e_phnum's "the real count is elsewhere" marker; no Android library needs it.
 PN_XNUM = 0xFFFF
 
@@ -134,22 +147,30 @@ def read_header(data: bytes) -> ElfHeader:
     )
 
 
-def read_program_headers(header: ElfHeader, table: bytes) -> tuple[LoadSegment, ...]:
-    """The LOAD segments from ``table``, the file's bytes ``[phoff, ph_end)``."""
+def _program_headers(header: ElfHeader, table: bytes) -> list[tuple[int, int, int, int]]:
+    """(p_type, p_offset, p_filesz, p_align) of each program header in ``table`` (bytes ``[phoff, ph_end)``)."""
     need = header.phentsize * header.phnum
     if len(table) < need:
         raise ElfError(f"program header table truncated ({len(table)} of {need} bytes at offset {header.phoff})")
     cls = ELFCLASS32 if header.bits == 32 else ELFCLASS64
     fmt = struct.Struct(("<" if header.little_endian else ">") + _PHDR[cls])
-    loads = []
+    out = []
     for i in range(header.phnum):
         fields = fmt.unpack_from(table, i * header.phentsize)
-        if fields[0] != PT_LOAD:
-            continue
         if cls == ELFCLASS32:
-            _type, offset, _vaddr, _paddr, filesz, _memsz, _flags, align = fields
+            p_type, offset, _vaddr, _paddr, filesz, _memsz, _flags, align = fields
         else:
-            _type, _flags, offset, _vaddr, _paddr, filesz, _memsz, align = fields
+            p_type, _flags, offset, _vaddr, _paddr, filesz, _memsz, align = fields
+        out.append((p_type, offset, filesz, align))
+    return out
+
+
+def read_program_headers(header: ElfHeader, table: bytes) -> tuple[LoadSegment, ...]:
+    """The LOAD segments from ``table``, the file's bytes ``[phoff, ph_end)``."""
+    loads = []
+    for i, (p_type, offset, filesz, align) in enumerate(_program_headers(header, table)):
+        if p_type != PT_LOAD:
+            continue
         if align > 1 and align & (align - 1):
             # The System V ABI: 0 and 1 mean no alignment, anything else is a power of two.
             raise ElfError(f"LOAD segment {i} has p_align {align}, not a power of two")
@@ -167,3 +188,36 @@ def read_elf(data: bytes) -> ElfInfo:
         raise ElfError(f"truncated: headers and LOAD segments need {info.min_file_size} bytes, "
                        f"the file has {len(data)}")
     return info
+
+
+def read_note_segments(header: ElfHeader, table: bytes) -> tuple[tuple[int, int], ...]:
+    """(offset, size) of each PT_NOTE segment in ``table`` (the program header table's bytes), by offset."""
+    return tuple(sorted((offset, filesz) for p_type, offset, filesz, _ in _program_headers(header, table)
+                        if p_type == PT_NOTE))
+
+
+def android_api_level(notes: bytes, little_endian: bool = True) -> Optional[int]:
+    """The API level of the first ``Android`` note of type 1 in ``notes`` (a note segment's bytes), None if none.
+
+    Each note is ``namesz, descsz, type`` (32-bit words) then the name and the
+    descriptor, each padded to 4 bytes; every size is checked against the bytes given.
+    """
+    word = struct.Struct("<I" if little_endian else ">I")
+    pos = 0
+    while pos + 12 <= len(notes):
+        namesz, descsz, ntype = (word.unpack_from(notes, pos + 4 * i)[0] for i in range(3))
+        name_at = pos + 12
+        desc_at = name_at + _pad4(namesz)
+        end = desc_at + _pad4(descsz)
+        if end > len(notes):
+            raise ElfError(f"note at offset {pos} of its segment runs past the segment ({end} > {len(notes)} bytes)")
+        if notes[name_at:name_at + namesz] == ANDROID_NOTE_NAME and ntype == NT_ANDROID_IDENT:
+            if descsz < 4:
+                raise ElfError(f"the Android note's descriptor has {descsz} bytes, fewer than its API level's 4")
+            return int(word.unpack_from(notes, desc_at)[0])
+        pos = end
+    return None
+
+
+def _pad4(n: int) -> int:
+    return (n + 3) & ~3

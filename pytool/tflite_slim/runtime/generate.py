@@ -39,4 +39,7 @@ def generate(plan: BuildPlan, inputs: Inputs, tree: SourceTree, log: Log) -> Bac
         files += tree.flex_package_files
     package = Package(package_path(plan), render_build_file(spec, tree.layout), files)
     registration = render_registration(plan.op_set, tflite_path=tree.layout.lite_dir)
-    return BackendJob(plan, package, registration, tree.root, tree.layout, tree.release, DRY_RUN_WORK, log)
+    source = tree.source
+    return BackendJob(plan, package, registration, tree.root, tree.layout, tree.release, DRY_RUN_WORK, log,
+                      needs_configure=source is None or source.needs_configure,
+                      configure_rc=source.configure_rc if source is not None else None)

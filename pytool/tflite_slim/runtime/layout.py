@@ -11,8 +11,12 @@ each project's own files (cited, not copied):
 * LiteRT: ``tflite/build_def.bzl``, ``tflite/java/aar_with_jni.bzl`` and
   ``tflite/delegates/flex/build_def.bzl`` (the macros, same signatures as
   TensorFlow's); ``configure.py`` writes ``.litert_configure.bazelrc``, which
-  ``.bazelrc`` try-imports; its Android image ``ci/tflite-android.Dockerfile``
-  sets ``ANDROID_NDK_API_LEVEL 26``; ``ci/build_android_package.sh`` builds
+  ``.bazelrc`` try-imports (v1.x: ``.tf_configure.bazelrc``; v2.0.x imports it
+  unconditionally; from v2.1 the ``WORKSPACE`` reads the SDK/NDK from the environment
+  and no configure is needed: :mod:`tflite_slim.runtime.androidtree`); a ``./configure``
+  wrapper runs ``configure.py``; its Android image ``ci/tflite-android.Dockerfile``
+  sets ``ANDROID_NDK_API_LEVEL 21`` ("required for LiteRT v1 packages"), which is
+  also configure.py's default at the tags that need configure; ``ci/build_android_package.sh`` builds
   the AARs with ``-c opt --cxxopt=--std=c++17 --config=android_arm64
   --fat_apk_cpu=... --define=android_dexmerger_tool=d8_dexmerger
   --define=android_incremental_dexing_tool=d8_dexbuilder
@@ -21,10 +25,12 @@ each project's own files (cited, not copied):
   globally, and ``android_arm64`` Android's too) and names the Select TF ops
   artifact ``litert-select-tf-ops``, built (a step it keeps commented out) with
   those flags followed by ``--config=monolithic --define=TENSORFLOW_PROTOS=lite``
-  (and x86-only ``--copt=-mno-sse4*`` options, which we leave out). Its version is
-  ``LITERT_EXPERIMENTAL_VERSION`` in ``litert/version.bzl`` (the 2.x line its
-  ``vX.Y.Z`` release tags carry). ``tflite/tools/build_aar.sh`` still writes
-  ``//tensorflow/lite`` labels, so it is not a reference here.
+  (and x86-only ``--copt=-mno-sse4*`` options, which we leave out). The AAR built
+  from ``tflite/java`` is the 1.x ``com.google.ai.edge.litert:litert`` line, versioned
+  ``LITERT_FULL_VERSION`` in ``litert/version.bzl`` (``LITERT_EXPERIMENTAL_VERSION``
+  is the 2.x CompiledModel line, built from ``litert/kotlin``, which we never build).
+  ``tflite/tools/build_aar.sh`` still writes ``//tensorflow/lite`` labels, so it is
+  not a reference here.
 """
 
 from __future__ import annotations
@@ -48,8 +54,8 @@ class SourceLayout:
     default_ndk_api_level: str
     #: How a user runs the project's configure step in their checkout.
     configure_command: str
-    #: ``bazel build`` flags before ``--fat_apk_cpu`` (a ``--config`` there sets its own
-    #: ``--fat_apk_cpu``, which ours overrides). Empty for TensorFlow, whose flags are read from
+    #: ``bazel build`` flags before the ABI flags (a ``--config`` there sets its own
+    #: ``--fat_apk_cpu`` and ``--platforms``, which ours override). Empty for TensorFlow, whose flags are read from
     #: the tree's build_aar.sh (:mod:`tflite_slim.runtime.tfscripts`) instead.
     flags_before_abis: tuple[str, ...]
     #: Flags after ``--fat_apk_cpu`` (empty for TensorFlow, as above).
@@ -109,8 +115,8 @@ LITERT = SourceLayout(
     title="LiteRT",
     lite_dir="tflite",
     configure_rc=".litert_configure.bazelrc",
-    default_ndk_api_level="26",  # ci/tflite-android.Dockerfile: ENV ANDROID_NDK_API_LEVEL 26
-    configure_command="python3 configure.py",
+    default_ndk_api_level="21",  # configure.py at v1.4.1/v2.0.2 and ci/tflite-android.Dockerfile: 21
+    configure_command="./configure",
     flags_before_abis=("-c", "opt", "--cxxopt=--std=c++17", "--config=android_arm64"),
     flags_after_abis=(
         "--define=android_dexmerger_tool=d8_dexmerger",

@@ -56,6 +56,9 @@ def record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
         "abis": list(plan.abis),
         "experimental_api": plan.experimental_api,
         "plan_fingerprint": plan.fingerprint,
+        # What the version hashes beyond the op set and options, and what the build saw (never hashed).
+        "declared": {"ndk_version": plan.ndk_version, "android_api_level": plan.android_api_level},
+        "observed": plan.observed(),
         "op_set": opset_to_json(plan.op_set),
         "models": [{"path": m.path, "sha256": m.sha256} for m in sorted(models, key=lambda m: m.path)],
         "artifacts": {

@@ -1,13 +1,18 @@
-"""The build plan: everything that decides the AARs' bytes, computed before anything runs.
+"""The build plan: what was declared, what the tree was seen to say, and the Bazel command lines.
 
-A plan is the op set (never the model bytes: retrained weights build the same
-runtime), the target ABIs, the TensorFlow version and commit, the custom-op
-sources (by content) and deps, the options, and for local builds the Android
-toolchain settings (NDK API level and revision, SDK API level, build-tools:
-they change the .so files; the SDK/NDK locations do not, so they stay out). Its fingerprint keys the cache
-and the generated Bazel package, and goes into ``ops.json`` and the Maven
-version. The exact Bazel command lines are derived here too, so ``--dry-run``
-shows what would run.
+The fingerprint (the runtime's version) hashes only what is *declared*, so a
+developer's ``plan`` with no toolchain and nothing downloaded computes the
+version CI's ``build`` publishes: the op set (never the model bytes: retrained
+weights build the same runtime), the ABIs, the named release
+(``--tensorflow-version``/``--litert-version``) or a checkout's version and
+commit, the custom-op sources (by content) and deps, the options, and the NDK
+revision and API level *only when declared* (``--ndk-version``,
+``--android-api-level``). What a build observes (the SDK/NDK it found, a
+downloaded archive's commit, the tree's flag files and platform labels, the
+API level the tree sets) is implied by the release: it is checked against the
+declaration (:mod:`tflite_slim.runtime.observed`) and written into the build
+record, never hashed. The exact Bazel command lines are derived here too, so
+``--dry-run`` shows what would run.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ DEFAULT_ABIS = ("arm64-v8a", "armeabi-v7a")
 #: Bumped when the way we build changes what comes out for an equal plan.
 #: 2: the flex AAR is built with build_aar.sh's own flags (no ``--config=monolithic``),
 #: and the flags are read from the tree's build_aar.sh and recorded in the plan.
-PLAN_FORMAT = 2
+#: 3: only declared inputs are hashed (observed flags, SDK/NDK and archive commit are recorded);
+#: every ABI is selected with ``--android_platforms`` where the tree uses Android toolchain resolution.
+PLAN_FORMAT = 3
 
 #: Which of build_aar.sh's ``//tmp`` targets each of our targets is.
 SCRIPT_LABELS = {RUNTIME_TARGET: tfscripts.RUNTIME_LABEL, FLEX_TARGET: tfscripts.FLEX_LABEL}
@@ -104,6 +111,18 @@ class BuildPlan:
     #: (target, options) as TensorFlow's build_aar.sh passes them for that revision; the
     #: ABI flag is :data:`tfscripts.ABIS_FLAG`, filled in from :attr:`abis`.
     build_flags: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_BUILD_FLAGS
+    #: The commit is declared (a checkout's HEAD, a Docker checkpoint), not observed in a release's archive.
+    commit_declared: bool = True
+    #: ``--ndk-version`` / ``--android-api-level``: hashed only when given.
+    ndk_version: Optional[str] = None
+    android_api_level: Optional[int] = None
+    #: Observed, not hashed: the ``--platforms`` label per ABI from the tree's ``.bazelrc`` when the tree
+    #: builds with Android toolchain resolution (then ``--android_platforms`` selects every ABI).
+    android_platforms: tuple[tuple[str, str], ...] = ()
+    #: Observed, not hashed: the minimum API level the tree builds the native libraries for (None: unknown).
+    min_api_level: Optional[int] = None
+    #: Observed, not hashed: options naming this machine's SDK/NDK (``--action_env``), as LiteRT's CI passes them.
+    env_flags: tuple[str, ...] = ()
 
     @property
     def has_flex(self) -> bool:
@@ -123,19 +142,20 @@ class BuildPlan:
             "plan_format": PLAN_FORMAT,
             "op_set": self.op_set.canonical(),
             "abis": sorted(self.abis),
-            "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
+            "tensorflow": {"version": self.tf_version,
+                           "commit": self.tf_commit if self.commit_declared else None},
             "experimental_api": self.experimental_api,
             "align_16kb": self.align_16kb,
             "custom_ops_srcs": self.custom_ops_srcs_hash,
             "custom_ops_deps": sorted(self.custom_ops_deps),
             # Order matters for Bazel flags (later wins), so it is kept.
             "bazel_args": list(self.bazel_args),
-            # Only the targets built: the flex flags do not change a runtime-only build.
-            "build_flags": {t: list(dict(self.build_flags)[t]) for t in self.targets},
         }
-        if self.android is not None:  # absent rather than null: Docker plans keep their fingerprints
-            data["android"] = self.android.canonical()
-        if self.source != TENSORFLOW.kind:  # absent for TensorFlow: its plans keep their fingerprints
+        if self.ndk_version is not None:  # absent unless declared: see the module docstring
+            data["ndk_version"] = self.ndk_version
+        if self.android_api_level is not None:
+            data["android_api_level"] = self.android_api_level
+        if self.source != TENSORFLOW.kind:
             data["source"] = self.source
         return data
 
@@ -143,15 +163,34 @@ class BuildPlan:
     def fingerprint(self) -> str:
         return digest(self.canonical())
 
+    @property
+    def cache_key(self) -> str:
+        """The build cache's key: the fingerprint plus what was observed (another NDK builds other bytes
+        under the same version), without this machine's paths."""
+        flags = {t: [f for f in self.flags(t) if f not in self.env_flags] for t in self.targets}
+        return digest({"plan": self.fingerprint, "observed": self.observed(), "flags": flags})
+
     def flags(self, target: str) -> tuple[str, ...]:
         """The ``bazel build`` options for ``target`` with this plan's ABIs filled in.
 
         With :attr:`align_16kb`, the 16 KB link option follows the script's
         flags, so a ``--bazel-arg=--linkopt=...`` of the user's still comes later.
         """
-        abis = "--fat_apk_cpu=" + ",".join(self.abis)
-        flags = tuple(abis if f == tfscripts.ABIS_FLAG else f for f in dict(self.build_flags)[target])
-        return flags + (ALIGN_16KB_FLAG,) if self.align_16kb else flags
+        flags: list[str] = []
+        for f in dict(self.build_flags)[target]:
+            flags += self.abi_flags() if f == tfscripts.ABIS_FLAG else [f]
+        flags += self.env_flags
+        return tuple(flags) + ((ALIGN_16KB_FLAG,) if self.align_16kb else ())
+
+    def abi_flags(self) -> list[str]:
+        """``--fat_apk_cpu`` (read without Android toolchain resolution), and ``--android_platforms``
+        when the tree resolves Android toolchains: Bazel 7's AndroidSplitTransition then splits over
+        ``--android_platforms`` or, unset, only the first ``--platforms`` value."""
+        flags = ["--fat_apk_cpu=" + ",".join(self.abis)]
+        if self.android_platforms:
+            labels = dict(self.android_platforms)
+            flags.append("--android_platforms=" + ",".join(labels[a] for a in self.abis))
+        return flags
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -163,6 +202,8 @@ class BuildPlan:
             "plan_fingerprint": self.fingerprint,
             "source": self.source,
             "tensorflow": {"version": self.tf_version, "commit": self.tf_commit},
+            "declared": {"ndk_version": self.ndk_version, "android_api_level": self.android_api_level},
+            "observed": self.observed(),
             "abis": list(self.abis),
             "experimental_api": self.experimental_api,
             "align_16kb": self.align_16kb,
@@ -174,6 +215,15 @@ class BuildPlan:
             "android": self.android.canonical() if self.android else None,
             "targets": list(self.targets),
             "op_set": opset_to_json(self.op_set),
+        }
+
+    def observed(self) -> dict[str, Any]:
+        """What the build saw rather than was told (recorded in ``ops.json``, never hashed)."""
+        return {
+            "commit": None if self.commit_declared else self.tf_commit,
+            "android": self.android.canonical() if self.android else None,
+            "min_api_level": self.min_api_level,
+            "android_platforms": dict(self.android_platforms) or None,
         }
 
 

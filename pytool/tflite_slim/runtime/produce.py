@@ -1,10 +1,11 @@
 """Phase 6, produce the AARs: reuse the cached ones for the plan, or run the backend and check what it built.
 
-A cache entry for the plan's fingerprint is checked as a fresh build is, and
+A cache entry for the plan's cache key (its fingerprint and what the build
+observed: :attr:`~tflite_slim.runtime.plan.BuildPlan.cache_key`) is checked as a fresh build is, and
 reused (the backend is not run); a damaged one is built again. Otherwise the
 backend prepares and builds the job, and every AAR it returns is checked
-(ABIs, libraries, 16 KB alignment: :func:`tflite_slim.runtime.aar.check_aar`),
-finished (ProGuard rules, byte-stable zip) into a staging directory and, with
+(ABIs, libraries, 16 KB alignment, the minimum API level: :func:`tflite_slim.runtime.aar.check_aar`),
+finished (ProGuard rules, the manifest's minSdkVersion, byte-stable zip) into a staging directory and, with
 the cache on, published as the plan's cache entry by one rename. A failure or
 Ctrl-C leaves no staging directory and no cache entry behind.
 """
@@ -65,7 +66,7 @@ def produce(job: BackendJob, backend: Backend, asked: ProduceAsked) -> Produced:
         shutil.rmtree(job.work, ignore_errors=True)
         if cache is None:
             return Produced(staging, reports, reused=False, stored=False)
-        entry = cache.publish(staging, plan.fingerprint, plan.describe())
+        entry = cache.publish(staging, plan.cache_key, plan.describe())
         return Produced(entry, reports, reused=False, stored=True)
     except BaseException:
         # Nothing half-built stays (after publish the staging dir is gone: renamed).
@@ -75,12 +76,12 @@ def produce(job: BackendJob, backend: Backend, asked: ProduceAsked) -> Produced:
 
 def _reuse(cache: BuildCache, plan: BuildPlan, alignment: str, log: Log) -> Optional[Produced]:
     """The plan's cache entry, checked; None when there is none or it is damaged (then discarded)."""
-    hit = cache.lookup(plan.fingerprint, aar_files(plan))
+    hit = cache.lookup(plan.cache_key, aar_files(plan))
     if hit is None:
         return None
     cached = _cached_reports(hit, plan, log)
     if cached is None:
-        cache.discard(plan.fingerprint)
+        cache.discard(plan.cache_key)
         return None
     log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
         f"reusing {hit}, Bazel not run")
@@ -97,7 +98,8 @@ def _cached_reports(entry: Path, plan: BuildPlan, log: Log) -> Optional[list[aar
     user's ``--alignment-check`` to (:func:`aar.apply_alignment`).
     """
     try:
-        return [aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn")
+        return [aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn",
+                              min_api=plan.min_api_level)
                 for t in plan.targets]
     except BuildError as e:
         log(f"tflite-slim: warning: the cached build {entry} is damaged ({e}); building it again")
@@ -109,10 +111,11 @@ def _check_and_finish(built: dict[str, Path], plan: BuildPlan, staging: Path, al
     """Check each AAR the backend built, finish it into ``staging`` and check the result again."""
     reports = []
     for t in plan.targets:
-        aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=alignment)
+        aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=alignment, min_api=plan.min_api_level)
         final = staging / AAR_FILES[t]
-        aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
-        reports.append(_warned(aar.check_aar(str(final), plan.abis, SO_NAMES[t], alignment=alignment), log))
+        aar.finish_aar(str(built[t]), str(final), PROGUARD[t], min_sdk=plan.min_api_level)
+        reports.append(_warned(aar.check_aar(str(final), plan.abis, SO_NAMES[t], alignment=alignment,
+                                             min_api=plan.min_api_level), log))
     return tuple(reports)
 
 

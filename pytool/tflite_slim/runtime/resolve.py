@@ -6,17 +6,24 @@ downloaded into it (not in a dry run). Then what the plan needs from the tree
 is read once, here: the Android settings a local build uses, and what that
 revision's own build files say (:mod:`tflite_slim.runtime.tfscripts`): the
 runtime macro's parameters, build_aar.sh's flags, the flex package files.
+
+What the tree and the machine are seen to say (the release's own version, the
+API level the tree sets, the NDK found) is checked here against what was
+declared (:mod:`tflite_slim.runtime.observed`): a contradiction stops the run,
+a dry run or ``plan`` included, before anything is planned under that version.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.runtime import android, tfscripts
+from tflite_slim.runtime import android, observed, tfscripts
+from tflite_slim.runtime.androidtree import TreeAndroid
 from tflite_slim.runtime.backend import Backend, Log
 from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
 from tflite_slim.runtime.tfsource import TensorflowSource, cached_source, check_version, detect_source, fetch_source
@@ -39,6 +46,9 @@ class SourceAsked:
     #: ``--checkpoint``: the revision the Docker backend clones instead of building the host tree.
     checkpoint: Optional[str]
     dry_run: bool
+    #: ``--ndk-version`` / ``--android-api-level``: declared, checked against what is found.
+    ndk_version: Optional[str] = None
+    android_api_level: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,15 @@ class SourceTree:
     script_flags: Optional[dict[str, tuple[str, ...]]]
     #: (host path, name in the package) of the :data:`FLEX_PACKAGE_FILES` the tree has.
     flex_package_files: tuple[tuple[str, str], ...]
+    #: What :attr:`built`'s .bazelrc and WORKSPACE say about its Android build (None: not read).
+    facts: Optional[TreeAndroid] = None
+    #: Observed: the minimum API level the native libraries are built for (None: unknown).
+    min_api_level: Optional[int] = None
+
+    @property
+    def environment_configured(self) -> bool:
+        """The tree reads the SDK/NDK from the environment (no ./configure): they are passed as ``--action_env``."""
+        return self.facts is not None and not self.facts.needs_configure
 
     @property
     def root(self) -> Optional[Path]:
@@ -89,6 +108,10 @@ def resolve(asked: SourceAsked, backend: Backend, log: Log) -> SourceTree:
     config = _android(asked, backend, source, layout, log)
     # The host tree is the revision built unless a Docker checkpoint is cloned instead.
     built = source.root if source is not None and not asked.checkpoint else None
+    facts = source.android if built is not None and source is not None else None
+    min_api = observed.min_api_level(facts, config)
+    observed.check_api_level(asked.android_api_level, min_api, f"{source.root if source else 'the tree'}")
+    observed.check_ndk(asked.ndk_version, config)
     params = tfscripts.runtime_macro_parameters(built, layout.marker) if built is not None else None
     # LiteRT's in-tree build_aar.sh still names TensorFlow's labels: its flags are the layout's.
     script_flags = tfscripts.read_build_flags(built) if built is not None and layout is TENSORFLOW else None
@@ -97,7 +120,7 @@ def resolve(asked: SourceAsked, backend: Backend, log: Log) -> SourceTree:
         java = source.root / layout.lite_dir / "java"
         flex_files = tuple((str(java / f), f) for f in FLEX_PACKAGE_FILES if (java / f).is_file())
     return SourceTree(source, layout, version, commit, asked.release, asked.checkpoint, config, built,
-                      params, script_flags, flex_files)
+                      params, script_flags, flex_files, facts, min_api)
 
 
 def _source(asked: SourceAsked, backend: Backend,
@@ -119,7 +142,10 @@ def _source(asked: SourceAsked, backend: Backend,
                 android.resolve(layout=layout)  # a missing SDK/NDK is an error before the long download, not after
             with HttpClient() as client:
                 src = fetch_source(release, asked.cache, client, progress=_progress(log, layout), layout=layout)
-        version, commit = (src.version, src.commit) if src else (release, None)
+        if src is not None:
+            observed.check_release(layout.version_option, release, src.version, str(src.root))
+        # The named release is the version; the archive's commit is observed (recorded, not hashed).
+        version, commit = release, (src.commit if src else None)
     if asked.checkpoint:
         # The container builds the checkpoint, not the host tree: record that revision instead.
         tag = asked.checkpoint[1:] if asked.checkpoint.startswith("v") else asked.checkpoint
@@ -134,22 +160,36 @@ def _android(asked: SourceAsked, backend: Backend, source: Optional[TensorflowSo
              log: Log) -> Optional[android.AndroidConfig]:
     """The Android settings a local build uses (None for Docker: the image pins them).
 
-    A user's checkout: what its ./configure wrote (None if it was not; the
-    backend's prepare then stops with the fix). A downloaded tree: the
-    environment's answers (a dry run only notes what is missing).
+    A user's checkout that needs ./configure: what it wrote (None if it was
+    not; the backend's prepare then stops with the fix). A downloaded tree, or
+    one whose WORKSPACE reads the SDK/NDK from the environment (never
+    configured): the environment's answers (a dry run only notes what is
+    missing). The API level is the one the tree's NDK repository sets, else
+    the declared one for a release we configure.
     """
     if not backend.uses_host_android:
         return None
-    if asked.checkout:
-        return android.read_configured(source.root, layout) if source else None
-    existing = android.read_configured(source.root, layout) if source else None
+    needs_configure = source is None or source.needs_configure
+    if asked.checkout and needs_configure:
+        return android.read_configured(source.root, layout, source.configure_rc) if source else None
+    existing = android.read_configured(source.root, layout, source.configure_rc) if source and needs_configure else None
     try:
-        return android.resolve(existing=existing, layout=layout)
+        config = android.resolve(existing=existing, layout=layout)
     except ToolchainError as e:
         if not asked.dry_run:
             raise
-        log(f"tflite-slim: note: {e}")
+        if not asked.checkout:  # a checkout's missing environment is one of the dry run's problems instead
+            log(f"tflite-slim: note: {e}")
         return None
+    if source is not None and not needs_configure and source.android and source.android.workspace_api_level:
+        # configure.py's answer is not asked here: the tree's NDK repository sets the level.
+        config = replace(config, ndk_api_level=str(source.android.workspace_api_level))
+    if asked.android_api_level is not None and needs_configure and not asked.checkout:
+        # Our own download is configured with the declared level (an explicit environment answer must agree).
+        if os.environ.get("ANDROID_NDK_API_LEVEL"):
+            observed.check_api_level(asked.android_api_level, int(config.ndk_api_level), "ANDROID_NDK_API_LEVEL")
+        config = replace(config, ndk_api_level=str(asked.android_api_level))
+    return config
 
 
 def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Optional[int]], None]:

@@ -51,6 +51,10 @@ class BuildSettings:
     dry_run: bool = False
     cache_dir: Optional[str] = None
     use_cache: bool = True
+    #: Declared NDK revision and minimum API level (``--ndk-version``, ``--android-api-level``): these enter
+    #: the version; what the build finds is checked against them (:mod:`tflite_slim.runtime.observed`).
+    ndk_version: Optional[str] = None
+    android_api_level: Optional[int] = None
 
     @property
     def release(self) -> Optional[str]:
@@ -95,8 +99,9 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
         backend=backend,
         inputs=InputsAsked(s.models, s.custom_ops_srcs),
         source=SourceAsked(s.tensorflow_src, s.release, LITERT if s.litert_version else TENSORFLOW, root,
-                           s.checkpoint, s.dry_run),
-        options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args),
+                           s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level),
+        options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args,
+                            s.ndk_version, s.android_api_level),
         checks=ChecksAsked(s.dry_run, s.experimental_api, out if building else None, cache if building else None),
         produce=ProduceAsked(cache, s.alignment),
         out=out,

@@ -2,15 +2,18 @@
 
 A TensorFlow checkout is recognised by its Bazel ``WORKSPACE`` and
 ``tensorflow/lite/build_def.bzl``, a LiteRT checkout by ``tflite/build_def.bzl``
-(see :mod:`tflite_slim.runtime.layout`). LiteRT's version is ``LITERT_EXPERIMENTAL_VERSION``
-in ``litert/version.bzl`` (on its main branch that is the *next* release; a
-downloaded release records its tag's version instead). TensorFlow's comes from
+(see :mod:`tflite_slim.runtime.layout`). What we build from a LiteRT tree is the
+1.x ``com.google.ai.edge.litert:litert`` line (``tflite/java``), so its version is
+``LITERT_FULL_VERSION`` in ``litert/version.bzl`` (1.4.1 at tag v1.4.1, 1.5.0 at
+v2.x and HEAD), not ``LITERT_EXPERIMENTAL_VERSION`` (the 2.x CompiledModel line);
+tags before v1.3.0 have no such variable and are known by their tag. TensorFlow's comes from
 ``tensorflow/tf_version.bzl`` (``TF_VERSION``), else
 ``tensorflow/core/public/version.h``, else ``tensorflow/tensorflow.bzl``
 (``VERSION``, older releases); its commit from ``.git`` when there is one.
 ``build_aar.sh`` refuses to run until ``./configure`` has written
 ``.tf_configure.bazelrc`` with ``ANDROID_SDK_HOME``; so do we for a user's
-checkout, with the fix (we never change it ourselves).
+checkout, with the fix (we never change it ourselves). A LiteRT tree needs that
+only where its own files say so (:mod:`tflite_slim.runtime.androidtree`).
 
 ``--tensorflow-version`` / ``--litert-version`` download GitHub's archive of tag
 ``vX.Y.Z`` into the cache (``<cache>/<kind>/<version>/src``): streamed to a
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from tflite_slim.runtime import tarball
+from tflite_slim.runtime import androidtree, tarball
 from tflite_slim.runtime.android import configure_hint
 from tflite_slim.runtime.cache import discard_dir, writable_dir
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
@@ -53,7 +56,7 @@ SOURCE_RECORD = ".tflite-slim-source.json"
 STALE_TEMP_AGE = 24 * 3600.0
 # LiteRT also tags pre-releases like 2.0.2a1.
 _VERSION = re.compile(r"^\d+\.\d+\.\d+(-rc\d+|(a|b|rc)\d+)?$")
-_LITERT_VERSION = re.compile(r'^LITERT_EXPERIMENTAL_VERSION\s*=\s*"([^"]+)"', re.M)
+_LITERT_VERSION = re.compile(r'^LITERT_FULL_VERSION\s*=\s*"([^"]+)"', re.M)
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 Progress = Callable[[int, Optional[int]], None]
@@ -67,6 +70,17 @@ class TensorflowSource:
     version: str
     commit: Optional[str] = None
     layout: SourceLayout = TENSORFLOW
+    #: What the tree's .bazelrc and WORKSPACE say about its Android build (None: not read).
+    android: Optional[androidtree.TreeAndroid] = None
+
+    @property
+    def configure_rc(self) -> str:
+        """The configure file this tree's ``.bazelrc`` reads (the layout's name when it names none)."""
+        return (self.android.configure_rc if self.android else None) or self.layout.configure_rc
+
+    @property
+    def needs_configure(self) -> bool:
+        return self.android is None or self.android.needs_configure
 
 
 def detect_source(root: str) -> TensorflowSource:
@@ -87,13 +101,16 @@ def detect_source(root: str) -> TensorflowSource:
         )
     recorded = _read_record(path / SOURCE_RECORD) or {}
     if layout is LITERT:
-        # A downloaded release knows its tag; version.bzl on a branch names the next release.
+        # Tags before v1.3.0 have no LITERT_FULL_VERSION: a downloaded one is known by its tag.
         tag = recorded.get("version")
-        version = tag if isinstance(tag, str) and _VERSION.match(tag) else read_litert_version(path)
+        version = read_litert_version(path, tag if isinstance(tag, str) and _VERSION.match(tag) else None)
     else:
         version = read_version(path)
     commit = git_commit(path) or _recorded_commit(path / SOURCE_RECORD)
-    return TensorflowSource(path, version, commit, layout)
+    tree = androidtree.read_tree(path, always_configure=layout is TENSORFLOW,
+                                 configs=androidtree.configs_in(layout.flags_before_abis),
+                                 default_rc=layout.configure_rc)
+    return TensorflowSource(path, version, commit, layout, tree)
 
 
 def detect_layout(root: Path) -> Optional[SourceLayout]:
@@ -101,14 +118,17 @@ def detect_layout(root: Path) -> Optional[SourceLayout]:
     return next((k for k in (LITERT, TENSORFLOW) if (root / k.marker).is_file()), None)
 
 
-def read_litert_version(root: Path) -> str:
-    """LiteRT's version as ``litert/version.bzl`` states it (``LITERT_EXPERIMENTAL_VERSION``)."""
+def read_litert_version(root: Path, tag: Optional[str] = None) -> str:
+    """The 1.x line's version as ``litert/version.bzl`` states it (``LITERT_FULL_VERSION``), else ``tag``."""
     bzl = root / "litert/version.bzl"
     m = _LITERT_VERSION.search(bzl.read_text(errors="replace")) if bzl.is_file() else None
-    if not m:
-        raise ToolchainError(f"{root}: cannot tell the LiteRT version (no LITERT_EXPERIMENTAL_VERSION in "
-                             "litert/version.bzl); is this a LiteRT checkout?")
-    return m.group(1)
+    if m:
+        return m.group(1)
+    if tag is not None:
+        return tag
+    raise ToolchainError(f"{root}: cannot tell the LiteRT version (no LITERT_FULL_VERSION in "
+                         "litert/version.bzl, which LiteRT has from v1.3.0); is this a LiteRT checkout? "
+                         "For an older release use --litert-version")
 
 
 def _read_record(record: Path) -> Optional[dict]:
@@ -175,21 +195,35 @@ def git_commit(root: Path) -> Optional[str]:
     return None
 
 
-def check_android_configured(root: Path, layout: SourceLayout = TENSORFLOW) -> None:
-    """``build_aar.sh``'s precondition: ./configure was run with the Android questions answered."""
-    rc = root / layout.configure_rc
+def check_android_configured(root: Path, layout: SourceLayout = TENSORFLOW, rc_name: Optional[str] = None) -> None:
+    """``build_aar.sh``'s precondition: ./configure was run with the Android questions answered.
+
+    ``rc_name``: the configure file the tree reads (LiteRT v1.x reads ``.tf_configure.bazelrc``).
+    """
+    rc_name = rc_name or layout.configure_rc
+    rc = root / rc_name
     fix = configure_hint(root, layout=layout)
     if not rc.is_file():
-        raise ToolchainError(f"{root}: {layout.title} is not configured ({layout.configure_rc} is missing); {fix}")
+        raise ToolchainError(f"{root}: {layout.title} is not configured ({rc_name} is missing); {fix}")
     if "ANDROID_SDK_HOME" not in rc.read_text():
         raise ToolchainError(f"{rc}: {layout.title} is configured without Android (no ANDROID_SDK_HOME); {fix}")
 
 
 def check_version(version: str, layout: SourceLayout = TENSORFLOW) -> None:
-    """A release tag's version (``2.16.1``, ``2.17.0-rc1``), else a :class:`UsageError`."""
+    """A release tag's version (``2.16.1``, ``2.17.0-rc1``), else a :class:`UsageError`.
+
+    LiteRT: only the 1.x releases (tags v1.0.1 to v1.4.1), whose tag is the 1.x line's version. A 2.x tag
+    ships the 2.x CompiledModel runtime, which selective registration cannot trim; the 1.x line in
+    such a tree is an unreleased 1.5.0, so it is built with ``--source`` on that checkout.
+    """
     if not _VERSION.match(version):
-        example = "2.1.6" if layout is LITERT else "2.16.1"
+        example = "1.4.1" if layout is LITERT else "2.16.1"
         raise UsageError(f"{layout.version_option} {version!r}: expected a release like {example}")
+    if layout is LITERT and not version.startswith("1."):
+        raise UsageError(f"--litert-version {version}: the slim runtime is LiteRT's 1.x Interpreter line "
+                         "(com.google.ai.edge.litert:litert 1.x, e.g. 1.4.1); 2.x releases ship the CompiledModel "
+                         "runtime, which selective registration cannot trim (a 2.x tree's 1.x line is an unreleased "
+                         "LITERT_FULL_VERSION: build it with --source on that checkout)")
 
 
 def _cache_path(version: str, cache_dir: Path, layout: SourceLayout) -> Path:

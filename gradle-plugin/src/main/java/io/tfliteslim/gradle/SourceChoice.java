@@ -12,7 +12,9 @@ import java.util.TreeSet;
  * choice is unit-tested without a project. An app on LiteRT
  * ({@code com.google.ai.edge.litert:litert:V}) gets {@code --litert-version V},
  * one on TensorFlow Lite ({@code org.tensorflow:tensorflow-lite:V}) gets
- * {@code --tensorflow-version V}; when nothing (or something ambiguous:
+ * {@code --tensorflow-version V}. A LiteRT 2.x version is never passed: that is
+ * the CompiledModel runtime, which the plugin leaves in place
+ * ({@link Substitutions#warningFor}) and the tool refuses to build; when nothing (or something ambiguous:
  * both kinds, two versions, a dynamic version) is declared, the tool's own
  * message asks for a source.
  */
@@ -56,7 +58,8 @@ public final class SourceChoice {
             if (gav.startsWith(module + ":")) {
                 String version = gav.substring(module.length() + 1);
                 // Only a plain release names a source tag; ranges and dynamic versions do not.
-                if (version.matches("[0-9][0-9A-Za-z.\\-]*") && !version.contains("+")) {
+                if (version.matches("[0-9][0-9A-Za-z.\\-]*") && !version.contains("+")
+                        && (!LITERT.equals(module) || Substitutions.isLiteRtOneX(version))) {
                     out.add(version);
                 }
             }

@@ -10,7 +10,9 @@ import org.gradle.api.artifacts.component.ModuleComponentSelector;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code io.tfliteslim} plugin: the {@code tfliteSlim} extension; the
@@ -123,10 +125,14 @@ public class TfliteSlimPlugin implements Plugin<Project> {
      * Every configuration, including the ones that bring TFLite in transitively,
      * resolves the stock runtime modules to the slim ones. The rule reads the
      * coordinates when a configuration resolves, so running tfliteSlim and
-     * building the app in one invocation works.
+     * building the app in one invocation works. A LiteRT module off the 1.x
+     * line (the 2.x CompiledModel runtime) is left as requested, with one
+     * warning per module saying why ({@link Substitutions#warningFor}).
      */
     private static void substituteStockRuntime(Project project, ProjectDefaults defaults) {
         CoordinatesCache cache = new CoordinatesCache(defaults.coordinatesFile(), defaults.verifiedFile(), project.getLogger());
+        // Configurations resolve in parallel on newer Gradle: one warning per module, from whichever comes first.
+        Set<String> warned = ConcurrentHashMap.newKeySet();
         project.getConfigurations().all(cfg -> cfg.getResolutionStrategy().getDependencySubstitution().all(sub -> {
             ComponentSelector requested = sub.getRequested();
             if (!(requested instanceof ModuleComponentSelector)) {
@@ -136,7 +142,15 @@ public class TfliteSlimPlugin implements Plugin<Project> {
             if (!Substitutions.isStockRuntime(module.getGroup(), module.getModule())) {
                 return;
             }
-            String target = Substitutions.targetFor(module.getGroup(), module.getModule(), cache.get());
+            String warning = Substitutions.warningFor(module.getGroup(), module.getModule(), module.getVersion());
+            if (warning != null) {
+                if (warned.add(module.getGroup() + ":" + module.getModule())) {
+                    project.getLogger().warn(warning);
+                }
+                return;  // kept as requested; no slim runtime is looked up for it
+            }
+            String target = Substitutions.targetFor(module.getGroup(), module.getModule(), module.getVersion(),
+                    cache.get());
             if (target != null) {
                 sub.useTarget(target);
             }

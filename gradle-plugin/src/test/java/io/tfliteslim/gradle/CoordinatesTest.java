@@ -26,7 +26,8 @@ public class CoordinatesTest {
             "org.tensorflow:tensorflow-lite-api -> io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab",
             "com.google.ai.edge.litert:litert -> io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab",
             "com.google.ai.edge.litert:litert-api -> io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab",
-            "org.tensorflow:tensorflow-lite-select-tf-ops -> io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab"),
+            "org.tensorflow:tensorflow-lite-select-tf-ops -> io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab",
+            "com.google.ai.edge.litert:litert-select-tf-ops -> io.tfliteslim:tensorflow-lite:2.16.1-slim-0123456789ab"),
             Substitutions.describe(c));
     }
 

@@ -18,6 +18,12 @@ public class SourceChoiceTest {
         return Arrays.asList(new Object[][]{
             {"TensorFlow Lite app", false, null, null, Arrays.asList("androidx.core:core:1.0", "org.tensorflow:tensorflow-lite:2.16.1"), "2.16.1", null},
             {"LiteRT app", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:1.0.1"), null, "1.0.1"},
+            // 2.x is the CompiledModel runtime: never substituted, so never a version to build.
+            {"LiteRT 2.x app", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.0.2"), null, null},
+            {"LiteRT 2.x beside TensorFlow Lite", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.1.0",
+                "org.tensorflow:tensorflow-lite:2.16.1"), "2.16.1", null},
+            {"LiteRT 1.x and 2.x: the 1.x", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.1.0",
+                "com.google.ai.edge.litert:litert:1.4.1"), null, "1.4.1"},
             {"support library alone says nothing", false, null, null, Arrays.asList("org.tensorflow:tensorflow-lite-support:0.4.4"), null, null},
             {"both kinds: ambiguous", false, null, null, Arrays.asList("org.tensorflow:tensorflow-lite:2.16.1", "com.google.ai.edge.litert:litert:1.0.1"), null, null},
             {"two versions: ambiguous", false, null, null, Arrays.asList("org.tensorflow:tensorflow-lite:2.16.1", "org.tensorflow:tensorflow-lite:2.15.0"), null, null},

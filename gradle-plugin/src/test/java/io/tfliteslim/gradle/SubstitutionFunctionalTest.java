@@ -33,7 +33,7 @@ public class SubstitutionFunctionalTest {
     private static final String SLIM_POM = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             + "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion>"
             + "<groupId>io.tfliteslim</groupId><artifactId>tensorflow-lite</artifactId><version>2.16.1-slim-0123456789ab</version>"
-            + "<packaging>pom</packaging></project>\n";
+            + "<packaging>aar</packaging></project>\n";
 
     @Test
     public void stockRuntimeBeforeTfliteSlimRanThenTheSlimOne() throws Exception {
@@ -64,7 +64,7 @@ public class SubstitutionFunctionalTest {
     /** One slim runtime version in a Maven directory: POM, AAR (with {@code marker} as its bytes), ops.json. */
     private static void publish(Fixture f, String repo, String marker, boolean withOps) throws Exception {
         String dir = repo + "/io/tfliteslim/tensorflow-lite/" + VERSION + "/tensorflow-lite-" + VERSION;
-        f.write(dir + ".pom", SLIM_POM.replace("<packaging>pom</packaging>", "<packaging>aar</packaging>"));
+        f.write(dir + ".pom", SLIM_POM);
         f.write(dir + ".aar", marker);
         if (withOps) {
             f.write(dir + "-ops.json", "{}");
@@ -81,6 +81,8 @@ public class SubstitutionFunctionalTest {
                 + "task printFiles { doLast { configurations.app.files.sort().each { println \"file: ${it.text} ${it}\" } } }\n");
         publish(f, "evil", "evil bytes", true);
         publish(f, "m2", "slim bytes", false);
+        // The support library stays stock; its POM says packaging aar, as Maven Central's does, so its AAR is fetched.
+        f.write("stock-repo/org/tensorflow/tensorflow-lite-support/0.4.4/tensorflow-lite-support-0.4.4.aar", "stock support bytes");
         f.write("build/tflite-slim/coordinates.json", "{\"repository\": \"" + f.file("m2").getAbsolutePath() + "\","
                 + " \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\", \"version\": \"" + VERSION + "\"},"
                 + " \"select_tf_ops\": null}");
@@ -102,6 +104,44 @@ public class SubstitutionFunctionalTest {
         assertTrue(gone.getOutput(), gone.getOutput().contains("tflite-slim: io.tfliteslim:tensorflow-lite:" + VERSION
                 + " is not in " + f.file("m2").getAbsolutePath() + ", the repository tfliteSlim installed it into"));
         assertTrue(gone.getOutput(), !gone.getOutput().contains("evil bytes"));
+    }
+
+    /** A stock POM as Google Maven serves LiteRT's (packaging aar; its dependencies left out). */
+    private static String stockPom(String group, String artifact, String version) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
+                + "<modelVersion>4.0.0</modelVersion><groupId>" + group + "</groupId><artifactId>" + artifact
+                + "</artifactId><version>" + version + "</version><packaging>aar</packaging></project>\n";
+    }
+
+    /**
+     * LiteRT 2.x (the CompiledModel runtime, which selective registration cannot trim) is never replaced by
+     * the 1.x-line slim runtime, even with one installed: the app keeps it, and is told why once per module,
+     * however many configurations resolve it. TensorFlow Lite beside it still gets the slim runtime.
+     */
+    @Test
+    public void liteRtTwoXIsKeptWithOneWarning() throws Exception {
+        Fixture f = new Fixture("substitution", temp.getRoot());
+        String litert = "com.google.ai.edge.litert";
+        f.write("stock-repo/com/google/ai/edge/litert/litert/2.0.2/litert-2.0.2.pom", stockPom(litert, "litert", "2.0.2"));
+        f.write("build.gradle", f.read("build.gradle")
+                + "\nconfigurations { other }\n"
+                + "dependencies { app '" + litert + ":litert:2.0.2'; other '" + litert + ":litert:2.0.2' }\n"
+                + "task printBoth { doLast { [configurations.app, configurations.other].each { c -> "
+                + "c.incoming.resolutionResult.allComponents.each { println \"${c.name}: ${it.id.displayName}\" } } } }\n");
+        publish(f, "m2", "slim bytes", false);
+        f.write("build/tflite-slim/coordinates.json", "{\"repository\": \"" + f.file("m2").getAbsolutePath() + "\","
+                + " \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\", \"version\": \"" + VERSION + "\"},"
+                + " \"select_tf_ops\": null}");
+
+        String out = f.build("printBoth").getOutput();
+        assertTrue(out, out.contains("app: " + litert + ":litert:2.0.2") && out.contains("other: " + litert + ":litert:2.0.2"));
+        assertTrue(out, out.contains("app: io.tfliteslim:tensorflow-lite:" + VERSION)
+                && !out.contains("app: org.tensorflow:tensorflow-lite:"));
+        String warning = "tfliteSlim: " + litert + ":litert:2.0.2 is LiteRT's 2.x CompiledModel runtime (or a version not "
+                + "on the 1.x line), which selective registration cannot trim, so it is left as is: the app keeps the "
+                + "stock runtime. To ship the slim runtime, use the 1.x Interpreter API line (" + litert + ":litert:1.4.1, "
+                + "org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and remove the tfliteSlim plugin.";
+        assertEquals(out, 1, out.split(java.util.regex.Pattern.quote(warning), -1).length - 1);
     }
 
     private static List<String> sorted(List<String> ids) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 /** Which requested module becomes which slim module, with and without a slim Select TF ops AAR. */
 @RunWith(Parameterized.class)
@@ -29,6 +30,9 @@ public class SubstitutionsTest {
             // No Flex op in the models: the stock Flex AAR is dropped in favour of the runtime.
             {"org.tensorflow", "tensorflow-lite-select-tf-ops", false, "io.tfliteslim:tensorflow-lite:2.16.1-slim-abc"},
             {"org.tensorflow", "tensorflow-lite-select-tf-ops", true, "g:tensorflow-lite-select-tf-ops:v"},
+            // LiteRT's own Select TF ops artifact (ci/build_android_package.sh names it litert-select-tf-ops).
+            {"com.google.ai.edge.litert", "litert-select-tf-ops", true, "g:tensorflow-lite-select-tf-ops:v"},
+            {"com.google.ai.edge.litert", "litert-select-tf-ops", false, "io.tfliteslim:tensorflow-lite:2.16.1-slim-abc"},
             {"org.tensorflow", "tensorflow-lite", true, "g:tensorflow-lite:v"},
             // Libraries on top of the runtime stay, and bring the slim runtime via their dependency.
             {"org.tensorflow", "tensorflow-lite-support", false, null},
@@ -59,6 +63,35 @@ public class SubstitutionsTest {
     public void target() {
         assertEquals(expected, Substitutions.targetFor(group, module, flex ? FLEX : PLAIN));
         assertEquals(expected != null, Substitutions.isStockRuntime(group, module));
+    }
+
+    @Test
+    public void theLiteRtOneXLineIsSubstitutedAndTwoXNever() {
+        String expectedOneX = expected;
+        assertEquals(expectedOneX, Substitutions.targetFor(group, module, "1.4.1", flex ? FLEX : PLAIN));
+        boolean litert = Substitutions.LITERT_GROUP.equals(group);
+        for (String v : new String[]{"2.1.0", "2.0.2a1", "[2.0,)", "2.+", "latest.release", "10.0.0"}) {
+            assertEquals(litert ? null : expected, Substitutions.targetFor(group, module, v, flex ? FLEX : PLAIN));
+            String warning = Substitutions.warningFor(group, module, v);
+            assertEquals(litert && expected != null, warning != null);
+            if (warning != null) {
+                assertTrue(warning, warning.contains(group + ":" + module + ":" + v)
+                    && warning.contains("cannot trim") && warning.contains("1.x Interpreter API line"));
+            }
+        }
+        assertEquals(null, Substitutions.warningFor(group, module, "1.4.1"));
+    }
+
+    /** A versionless request (a platform picks the version) may be 2.x: LiteRT's is kept, and the warning says why. */
+    @Test
+    public void aLiteRtRequestWithoutAVersionIsKept() {
+        boolean litert = Substitutions.LITERT_GROUP.equals(group);
+        assertEquals(litert ? null : expected, Substitutions.targetFor(group, module, "", flex ? FLEX : PLAIN));
+        String warning = Substitutions.warningFor(group, module, "");
+        assertEquals(litert && expected != null, warning != null);
+        if (warning != null) {
+            assertTrue(warning, warning.startsWith("tfliteSlim: " + group + ":" + module + " (requested without a version) is"));
+        }
     }
 
     @Test

@@ -54,19 +54,9 @@ public class ToolCommandsAcceptedTest {
         assertEquals("analyze", parsedCommand(ToolCommands.analyze("py", MODELS, "/r/ops.json", "/r/ops.html")));
     }
 
-    /**
-     * {@code --ndk-version}/{@code --android-api-level} (the declared NDK revision and API level, part
-     * of the runtime version): accepted once the tool's parser has them. Until then this is a skip
-     * that says so, not a pass; ToolCommandsTest checks the argv itself either way.
-     */
+    /** {@code --ndk-version}/{@code --android-api-level} (the declared NDK revision and API level, part of the runtime version). */
     @Test
     public void declaredNdkAndApiLevel() throws Exception {
-        String known = Fixture.python(Arrays.asList(Fixture.PYTHON, "-c",
-                "from tflite_slim.cli import build_parser\nimport contextlib, io\nout = io.StringIO()\n"
-                        + "with contextlib.redirect_stdout(out):\n    try:\n        build_parser().parse_args(['plan', '--help'])\n"
-                        + "    except SystemExit:\n        pass\nprint('--ndk-version' in out.getvalue() and '--android-api-level' in out.getvalue())"));
-        org.junit.Assume.assumeTrue("the tool's parser has no --ndk-version/--android-api-level yet (issue 16, item 5)",
-                known.trim().endsWith("True"));
         ToolCommands.BuildOptions declared = everything().tensorflowVersion("2.16.1").ndkVersion("27.0.12077973").androidApiLevel(24).build();
         assertEquals("build", parsedCommand(ToolCommands.build("py", MODELS, "/o", declared)));
         assertEquals("plan", parsedCommand(ToolCommands.plan("py", MODELS, declared, COORDINATES, "/p.json")));
