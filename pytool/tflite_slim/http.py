@@ -181,7 +181,9 @@ class HttpClient:
             raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
 
     @staticmethod
-    def iter_raw(response: requests.Response, *, deadline: float, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    def iter_raw(
+        response: requests.Response, *, deadline: float, chunk_size: int = 1 << 20, decode_content: bool = False
+    ) -> Iterator[bytes]:
         """The body of a ``stream=True`` response exactly as sent, all of it within ``deadline`` seconds.
 
         Raw means no ``Content-Encoding`` decoding: the bytes are the ones
@@ -191,6 +193,8 @@ class HttpClient:
         read; the deadline bounds the whole, so a server trickling one byte
         every few seconds cannot hold us forever. A watchdog shuts the socket
         down at the deadline, which also ends a read blocked in the middle.
+        ``decode_content=True`` undoes ``Content-Encoding`` after all (a file
+        compared with ours, not stored), under the same deadline.
         """
         url = redact_url(response.url)
         expired = threading.Event()
@@ -216,7 +220,7 @@ class HttpClient:
         size = 0
         timer.start()
         try:
-            for chunk in response.raw.stream(chunk_size, decode_content=False):
+            for chunk in response.raw.stream(chunk_size, decode_content=decode_content):
                 if expired.is_set():
                     break
                 size += len(chunk)
