@@ -63,7 +63,7 @@ def test_build_runtime_only(env):
     a = write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 3)]))
     result = build(settings(ws, [a], tmp / "out"))
     assert not result.cached
-    assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite.aar"]
+    assert sorted(os.listdir(tmp / "out")) == [".tflite-slim-build", "ops.json", "tensorflow-lite.aar"]
     record = json.loads((tmp / "out/ops.json").read_text())
     assert record["format_version"] == 1
     assert record["tensorflow"] == {"version": "2.16.1", "commit": None}
@@ -84,7 +84,7 @@ def test_flex_build_two_aars_with_build_aar_sh_flags(env):
     tmp, ws, log = env
     f = write(tmp / "m/f.tflite", flex_model())
     result = build(settings(ws, [f], tmp / "out"))
-    assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
+    assert sorted(os.listdir(tmp / "out")) == [".tflite-slim-build", "ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
     calls = invocations(log)
     assert [c[-1].split(":")[1] for c in calls] == ["tensorflow-lite", "tensorflow-lite-select-tf-ops"]
     # build_aar.sh builds both custom AARs with the same flags; neither gets --config=monolithic.
@@ -269,6 +269,32 @@ def test_missing_abi_in_output_is_reported(env, monkeypatch):
     with pytest.raises(BuildError, match="jni/armeabi-v7a/libtensorflowlite_jni.so"):
         build(settings(ws, [a], tmp / "out"))
     assert not (tmp / "out").exists()
+
+
+def test_out_holding_an_analyze_report_named_ops_json_is_not_deleted(env, monkeypatch):
+    """The README's 'analyze --format json -o ops.json', then 'build --out "$PWD"': the project was wiped."""
+    tmp, ws, log = env
+    project = tmp / "project"
+    a = write(project / "app/src/main/assets/a.tflite", model([(ADD, 1)]))
+    write(project / "settings.gradle", b"// the user's")
+    monkeypatch.chdir(project)
+    assert main(["analyze", str(a), "--format", "json", "-o", "ops.json"]) == 0
+    before = sorted(str(p.relative_to(project)) for p in project.rglob("*"))
+    with pytest.raises(UsageError, match="not a tflite-slim build output"):
+        build(settings(ws, [a], project))
+    assert sorted(str(p.relative_to(project)) for p in project.rglob("*")) == before
+    assert invocations(log) == []
+
+
+def test_out_of_an_earlier_build_is_replaced_but_not_with_a_user_file_in_it(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    build(settings(ws, [a], tmp / "out"))
+    build(settings(ws, [a], tmp / "out"))  # an earlier build's OUT: replaced
+    write(tmp / "out/notes.txt", b"mine")
+    with pytest.raises(UsageError, match=r"holds files a build did not write \(notes.txt\)"):
+        build(settings(ws, [a], tmp / "out"))
+    assert (tmp / "out/notes.txt").read_bytes() == b"mine"
 
 
 def test_out_that_is_not_ours_is_refused(env):

@@ -200,7 +200,7 @@ def test_build_with_tensorflow_version(tmp_path, release):
     record = json.loads((tmp_path / "out/ops.json").read_text())
     assert record["tensorflow"] == {"version": "2.16.1", "commit": SHA}
     assert result.plan.tf_commit == SHA and server.paths() == [f"/maven/{ARCHIVE}"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ops.json", "tensorflow-lite.aar"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".tflite-slim-build", "ops.json", "tensorflow-lite.aar"]
     assert result.plan.android.canonical() == {"ndk_api_level": "21", "ndk_revision": "25.2.9519653",
                                                "sdk_api_level": "34", "build_tools_version": "34.0.0"}
     rc = (tmp_path / "cache/tensorflow/2.16.1/src/.tf_configure.bazelrc").read_text()

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 
 from tflite_slim import files
 from tflite_slim.analysis import reader
-from tflite_slim.runtime import aar, android, kernels, tfscripts
+from tflite_slim.runtime import aar, android, kernels, outdir, tfscripts
 from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
 from tflite_slim.runtime.buildfile import (
     FLEX_TARGET,
@@ -53,6 +53,8 @@ OPS_JSON = "ops.json"
 AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
 SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
 PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
+#: What a build writes into OUT besides the marker (:mod:`tflite_slim.runtime.outdir`).
+OUT_FILES = frozenset({OPS_JSON, *AAR_FILES.values()})
 
 Log = Callable[[str], None]
 
@@ -479,8 +481,7 @@ def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
 
 def _check_out(out: Path) -> None:
     # Never replace a directory we did not write: it could be anything of the user's.
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / OPS_JSON).is_file())):
-        raise UsageError(f"--out {out}: exists and is not a tflite-slim build output; choose an empty or new directory")
+    outdir.check_replaceable(out, OUT_FILES)
     # Before the (long) build: OUT's nearest existing ancestor must be a directory to create it in.
     nearest = next((p for p in (out, *out.absolute().parents) if os.path.lexists(p)), None)
     if nearest is not None and not nearest.is_dir():
@@ -501,7 +502,9 @@ def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, 
         for f in files:
             shutil.copyfile(entry / f, tmp / f)
         (tmp / OPS_JSON).write_text(dumps(record))
+        outdir.mark(tmp)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; OUT is an ordinary directory
+        outdir.check_replaceable(out, OUT_FILES)  # again: the build took a while, OUT may have changed
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.rename(out, old)
