@@ -592,3 +592,36 @@ def test_older_macro_without_delegate_switches_gets_none(env):
     assert "include_xnnpack_delegate" not in p.package.build_file and "experimental" not in p.package.build_file
     build(settings(ws, [a], tmp / "out"))
     assert len(invocations(log)) == 1
+
+
+def test_two_builds_of_one_plan_in_one_checkout_do_not_collide(env, tmp_path):
+    """The first build deleted the shared package directory while the second's Bazel was about to read it."""
+    import threading
+    import time
+
+    tmp, ws, log = env
+    slow = tmp / "slow-bazel"
+    slow.write_text(f"#!/bin/sh\nsleep 1\nexec {BAZEL} \"$@\"\n")
+    slow.chmod(0o755)
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    errors: list[BaseException] = []
+    lines: list[str] = []
+
+    def run(out: str) -> None:
+        try:
+            build(BuildSettings(models=(str(a),), out=str(tmp / out), tensorflow_src=str(ws), bazel=str(slow),
+                                use_cache=False), log=lines.append)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    first = threading.Thread(target=run, args=("out1",))
+    second = threading.Thread(target=run, args=("out2",))
+    first.start()
+    time.sleep(0.5)  # the second starts while the first's Bazel runs
+    second.start()
+    first.join()
+    second.join()
+    assert errors == []
+    assert (tmp / "out1/tensorflow-lite.aar").is_file() and (tmp / "out2/tensorflow-lite.aar").is_file()
+    assert any("waiting for another tflite-slim build" in line for line in lines)
+    assert not (ws / "tflite_slim_build").exists()

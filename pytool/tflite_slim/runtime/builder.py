@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from tflite_slim import files
+from tflite_slim.files import locked_dir
 from tflite_slim.analysis import reader
 from tflite_slim.runtime import aar, android, kernels, outdir, tfscripts
 from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
@@ -401,19 +402,24 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     backend = _backend(s, p.source)
     staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
     try:
-        if isinstance(backend, LocalBazel):
-            if _release(s) and plan.android is not None:
-                android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log, layout=p.source.layout)
-            check_android_configured(p.source.root, p.source.layout)
-            built = backend.build(plan, p.package, log)
-        else:
-            built = backend.build(plan, p.package, staging / "docker", log)
-        built_reports: list[aar.AarReport] = []
-        for t in plan.targets:
-            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s))
-            final = staging / AAR_FILES[t]
-            aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
-            built_reports.append(_report(final, plan, t, _alignment(s), log))
+        # One build at a time per tree: two runs of one plan share its package directory (Bazel
+        # serializes commands in one workspace anyway); a downloaded tree is configured once.
+        with locked_dir(p.source.root, on_wait=lambda: log(
+                f"tflite-slim: waiting for another tflite-slim build in {p.source.root} to finish")):
+            if isinstance(backend, LocalBazel):
+                if _release(s) and plan.android is not None:
+                    android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log,
+                                              layout=p.source.layout)
+                check_android_configured(p.source.root, p.source.layout)
+                built = backend.build(plan, p.package, log)
+            else:
+                built = backend.build(plan, p.package, staging / "docker", log)
+            built_reports: list[aar.AarReport] = []
+            for t in plan.targets:  # still locked: the next build rewrites bazel-bin
+                aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s))
+                final = staging / AAR_FILES[t]
+                aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
+                built_reports.append(_report(final, plan, t, _alignment(s), log))
         shutil.rmtree(staging / "docker", ignore_errors=True)
         if s.use_cache:
             entry = cache.publish(staging, plan.fingerprint, plan.describe())
