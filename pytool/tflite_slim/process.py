@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
 from tflite_slim.errors import CommandFailed, ToolchainError
+from tflite_slim.http import redact_urls
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,13 @@ def _interrupt(proc: subprocess.Popen) -> None:
 
 
 def format_argv(argv: Sequence[str]) -> str:
-    """Render a command line the way a person would paste it into a shell."""
+    """Render a command line the way a person would paste it into a shell (to run: it keeps every secret)."""
     return " ".join(shlex.quote(a) for a in argv)
+
+
+def display_argv(argv: Sequence[str]) -> str:
+    """:func:`format_argv` for logs and messages: the user-info of every URL in it redacted."""
+    return redact_urls(format_argv(argv))
 
 
 def run(
@@ -112,7 +118,7 @@ def run(
         raise ValueError("timeout is only supported with captured output")
     argv = [str(a) for a in argv]
     label = what or os.path.basename(argv[0])
-    log.info("running: %s%s", format_argv(argv), f" (in {cwd})" if cwd else "")
+    log.info("running: %s%s", display_argv(argv), f" (in {cwd})" if cwd else "")
     full_env = None
     if env is not None:
         full_env = dict(os.environ)
@@ -162,7 +168,7 @@ def run(
                 )
             except subprocess.TimeoutExpired as e:  # subprocess.run has killed and reaped it
                 raise TimedOut(
-                    f"{label} did not finish within {timeout:g} s and was killed: {format_argv(argv)}",
+                    f"{label} did not finish within {timeout:g} s and was killed: {display_argv(argv)}",
                     _text(e.stdout), _text(e.stderr),
                 ) from e
             returncode, out, err = done.returncode, done.stdout, done.stderr
@@ -174,8 +180,8 @@ def run(
         raise ToolchainError(f"{label}: '{argv[0]}' is not executable: {e.strerror}") from e
     result = Completed(tuple(argv), returncode, out, err)
     if check and returncode != 0:
-        tail = "\n".join((err or out).strip().splitlines()[-ERROR_TAIL_LINES:])
-        message = f"{label} failed with exit status {returncode}: {format_argv(argv)}"
+        tail = redact_urls("\n".join((err or out).strip().splitlines()[-ERROR_TAIL_LINES:]))
+        message = f"{label} failed with exit status {returncode}: {display_argv(argv)}"
         if tail:
             message += "\n" + tail
         raise CommandFailed(message, returncode, err)

@@ -625,3 +625,22 @@ def test_two_builds_of_one_plan_in_one_checkout_do_not_collide(env, tmp_path):
     assert (tmp / "out1/tensorflow-lite.aar").is_file() and (tmp / "out2/tensorflow-lite.aar").is_file()
     assert any("waiting for another tflite-slim build" in line for line in lines)
     assert not (ws / "tflite_slim_build").exists()
+
+
+def test_credentials_in_bazel_args_are_never_printed_or_stored(env, caplog):
+    """--bazel-arg=--remote_cache=https://u:TOKEN@... was echoed in the log and kept in the cache's plan.json."""
+    import logging
+
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    secret_arg = "--remote_cache=https://ci:TOKEN123@cache.example/bazel"
+    lines: list[str] = []
+    with caplog.at_level(logging.INFO):
+        result = build(settings(ws, [a], tmp / "out", bazel_args=(secret_arg,)), log=lines.append)
+    assert invocations(log)[0][-2] == secret_arg  # Bazel itself gets the real value
+    plan_json = (tmp / "cache/builds" / result.plan.fingerprint / "plan.json").read_text()
+    printed = "\n".join(lines) + caplog.text
+    for text in (printed, plan_json):
+        assert "TOKEN123" not in text
+    assert "--remote_cache=https://***@cache.example/bazel" in plan_json
+    assert "--remote_cache=https://***@cache.example/bazel" in "\n".join(lines)

@@ -11,7 +11,7 @@ from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
-from tflite_slim.process import format_argv, program_path
+from tflite_slim.process import display_argv, program_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         out.writelines(f"{src} -> {name}\n" for src, name in p.package.files)
         out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")
         out.write("\n# Commands\n")
-        out.writelines(format_argv(c) + "\n" for c in p.commands)
+        out.writelines(display_argv(c) + "\n" for c in p.commands)
         out.write("\n# Differences from TensorFlow's build_aar.sh\n")
         out.writelines(f"- {n}\n" for n in p.notes)
         if p.problems:

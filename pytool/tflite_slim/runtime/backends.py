@@ -111,7 +111,7 @@ class LocalBazel:
         keep = False
         try:
             for target, argv in zip(plan.targets, self.commands(plan, package)):
-                log(f"tflite-slim: {process.format_argv(argv)}")
+                log(f"tflite-slim: {process.display_argv(argv)}")
                 try:
                     process.run(argv, cwd=str(self.root), stream=True, on_line=_timed(log),
                                 what=f"bazel build :{target}")
