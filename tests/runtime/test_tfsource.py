@@ -105,6 +105,25 @@ def test_archive_url(env, url):
     assert archive_url("2.16.1", env) == url
 
 
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        ("https://m/{x}/v{version}.tar.gz", "only {version} may appear in braces"),
+        ("https://m/{0}.tar.gz", "only {version} may appear in braces"),
+        ("https://m/{", "only {version} may appear in braces"),
+        ("https://m/}{version}", "only {version} may appear in braces"),
+        ("https://m/{version.__class__}", "only {version} may appear in braces"),
+        ("https://u:TOKEN@m/", "carries credentials, but source downloads send none"),
+    ],
+)
+def test_archive_url_takes_only_the_documented_placeholder(template: str, message: str) -> None:
+    """str.format crashed on {x}, {0} or a lone {, and evaluated {version.__class__}."""
+    with pytest.raises(UsageError) as info:
+        archive_url("2.16.1", {"TFLITE_SLIM_TF_ARCHIVE_URL": template})
+    assert message in str(info.value) and "TOKEN" not in str(info.value)
+    assert str(info.value).startswith("TFLITE_SLIM_TF_ARCHIVE_URL=")
+
+
 def tarball(tmp_path: Path, version: str, *, comment: str = SHA, extra: dict = None, configured=True) -> bytes:
     ws = make_tensorflow_workspace(tmp_path / f"build-{version}" / f"tensorflow-{version}", version=version,
                                    configured=configured)
@@ -143,6 +162,19 @@ def test_fetch_downloads_once_records_and_extracts(tmp_path, server):
         again = fetch_source("2.16.1", tmp_path / "cache", client, env=env)
     assert again == src and server.paths() == [f"/maven/{ARCHIVE}"]
     assert [p.name for p in (tmp_path / "cache/tensorflow/2.16.1").iterdir()] == ["src"]
+
+
+def test_a_download_sends_no_netrc_credentials(tmp_path, server, monkeypatch):
+    """The netrc `default` entry (the README's advice for deploy) went to the archive host, plain http too."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password s3cret\ndefault login bob password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1"))
+    with HttpClient(retries=0) as client:
+        fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert server.authorizations == [None]
 
 
 def test_fetch_404_and_bad_version(tmp_path, server):
