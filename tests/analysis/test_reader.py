@@ -97,6 +97,23 @@ def test_version_default_is_one(version) -> None:
     assert parsed.ops.builtin_ops["CONV_2D"] == ((version or 1),)
 
 
+@pytest.mark.parametrize("version", [0, -1, -2147483648, 256, 2147483647])
+@pytest.mark.parametrize("used", [True, False])
+def test_a_version_no_kernel_can_declare_is_refused_at_analysis(version: int, used: bool) -> None:
+    """0 was accepted and built, then install/verify refused the build's own ops.json; 2147483647 went into
+    AddBuiltin(ADD, ..., 1, 2147483647), a loop that never ends on the device (an unused entry too)."""
+    codes = [mm.builtin(mm.ADD, 1), mm.builtin(mm.CONV_2D, version)]
+    ops = [mm.Op(0), mm.Op(1)] if used else [mm.Op(0)]
+    with pytest.raises(FlatbufferError, match=f"operator code 1: version {version} "):
+        _parse(mm.make_model(codes, [ops]))
+
+
+@pytest.mark.parametrize("version", [1, 14, 255])
+def test_versions_a_kernel_can_declare_are_read(version: int) -> None:
+    parsed = _parse(mm.make_model([mm.custom("MyOp", version)], [[mm.Op(0)]]))
+    assert parsed.ops.custom_ops == {"MyOp": (version,)}
+
+
 def test_duplicate_entries_merge_versions() -> None:
     codes = [
         mm.builtin(mm.CONV_2D, 1),
