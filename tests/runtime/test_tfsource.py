@@ -19,6 +19,7 @@ from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime import tarball as tarfilter
 from tflite_slim.runtime.tfsource import (
     SOURCE_RECORD,
     archive_url,
@@ -474,3 +475,37 @@ def test_temp_dirs_of_killed_runs_are_cleaned_once_stale(tmp_path, server):
     with HttpClient(retries=0) as client:
         fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
     assert sorted(p.name for p in parent.iterdir()) == [".tmp-running", "src"]
+
+
+def test_a_sparse_member_is_refused_before_anything_is_written(tmp_path, server):
+    """A 6 KB archive of sparse members put 1 GiB into the cache (here 64 MiB of holes)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("tar") is None:
+        pytest.skip("GNU tar (which writes sparse members) is not installed")
+    tree = tmp_path / "sparse" / "tensorflow-2.16.1"
+    tree.mkdir(parents=True)
+    with open(tree / "hole.bin", "wb") as f:
+        f.truncate(64 << 20)
+    archive = tmp_path / "sparse.tar.gz"
+    subprocess.run(["tar", "--sparse", "-czf", str(archive), "-C", str(tree.parent), tree.name], check=True)
+    assert archive.stat().st_size < 64 << 10
+    server.serve(ARCHIVE, archive.read_bytes())
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match="hole.bin' is a sparse file"):
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
+
+
+@pytest.mark.parametrize("limit, message", [
+    ("MAX_MEMBER_BYTES", "big.bin' would extract to 2097152 bytes, more than the 1 MiB"),
+    ("MAX_TOTAL_BYTES", "extracts to more than 2 MiB, far more than a source tree"),
+])
+def test_the_extracted_size_is_bounded(tmp_path, server, monkeypatch, limit, message):
+    monkeypatch.setattr(tarfilter, limit, (1 if limit == "MAX_MEMBER_BYTES" else 2) << 20)
+    server.serve(ARCHIVE, tarball_with(tmp_path, _info("tensorflow-2.16.1/big.bin"), data=b"\0" * (2 << 20)))
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match=message):
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
