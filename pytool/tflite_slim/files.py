@@ -13,7 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 _CHUNK = 1 << 20
@@ -156,3 +156,24 @@ def locked_dir(path: PathLike, on_wait: Callable[[], None] = lambda: None) -> It
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def same_file(path: PathLike, candidates: Iterable[PathLike]) -> Optional[str]:
+    """The first of ``candidates`` that is the file ``path`` names (same device and inode), or None.
+
+    For outputs that must never replace an input (``analyze m.tflite -o m.tflite``):
+    links, ``./`` and other spellings of one file are all caught. A ``path``
+    that does not exist yet is no input.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    for c in candidates:
+        try:
+            other = os.stat(c)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return os.fspath(c)
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import os
 import sys
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from tflite_slim import files
 from tflite_slim.analysis.analyzer import Analysis
@@ -199,6 +199,24 @@ def write_text_atomic(path: str, text: str) -> None:
     except OSError as e:
         hint = "" if os.path.isdir(directory) else f"; check that {directory} exists and is writable"
         raise UsageError(f"{path}: cannot write the report ({e.strerror or e}){hint}") from e
+
+
+def check_outputs(outputs: Mapping[str, Optional[str]], inputs: Iterable[str]) -> None:
+    """A :class:`UsageError` when an output (option -> path) is one of the ``inputs`` or another output.
+
+    Checked before anything is written: ``analyze m.tflite -o m.tflite``
+    replaced the model with its report.
+    """
+    given = [(option, path) for option, path in outputs.items() if path]
+    inputs = list(inputs)
+    for i, (option, path) in enumerate(given):
+        hit = files.same_file(path, inputs)
+        if hit is not None:
+            raise UsageError(f"{option} {path}: is the input {hit}, which writing there would replace; "
+                             "choose another output file")
+        for other_option, other in given[i + 1:]:
+            if files.same_file(path, [other]) or os.path.abspath(path) == os.path.abspath(other):
+                raise UsageError(f"{option} and {other_option} name the same file {path}; choose two files")
 
 
 def write_stdout(text: str) -> None:
