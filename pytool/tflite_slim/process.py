@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 #: How many trailing lines of a failed command's output go into the error.
 ERROR_TAIL_LINES = 25
-#: How long an interrupted command may take to stop before it is killed.
+#: How long an interrupted command may take to stop before it is killed (the Gradle plugin waits longer for
+#: us: ToolRunner.STOP_GRACE_SECONDS).
 INTERRUPT_GRACE_SECONDS = 30.0
 
 

@@ -644,3 +644,73 @@ def test_credentials_in_bazel_args_are_never_printed_or_stored(env, caplog):
         assert "TOKEN123" not in text
     assert "--remote_cache=https://***@cache.example/bazel" in plan_json
     assert "--remote_cache=https://***@cache.example/bazel" in "\n".join(lines)
+
+
+def test_a_custom_op_source_with_a_comma_in_its_name_is_taken_whole(env):
+    """--custom-ops-srcs split every value at commas, even one flag per value (as the plugin passes them)."""
+    tmp, ws, log = env
+    c = write(tmp / "m/c.tflite", make_model([custom("MyOp")], [[Op(0)]]))
+    src = write(tmp / "ops/my_op,v2.cc", b"// TfLiteRegistration* Register_MY_OP();\n")
+    other = write(tmp / "ops/helper.cc", b"// helper\n")
+    extra = write(tmp / "ops/extra.cc", b"// extra\n")
+    assert main(["build", str(c), "--source", str(ws), "--bazel", str(BAZEL), "--out", str(tmp / "out"),
+                 "--custom-ops-src", str(src), "--custom-ops-srcs", f"{other},{extra}",
+                 "--custom-ops-dep", "//third_party:a,b", "--custom-ops-deps", "//x:y,//x:z"]) == 0
+    args = build_parser().parse_args(["build", str(c), "--source", str(ws), "--out", "o",
+                                      "--custom-ops-src", str(src), "--custom-ops-srcs", f"{other},{extra}",
+                                      "--custom-ops-dep", "//third_party:a,b", "--custom-ops-deps", "//x:y,//x:z"])
+    from tflite_slim.commands.build import settings_from_args
+
+    s = settings_from_args(args)
+    assert s.custom_ops_srcs == (str(other), str(extra), str(src))
+    assert s.custom_ops_deps == ("//x:y", "//x:z", "//third_party:a,b")
+
+
+def test_a_cancelled_build_outwaits_a_slow_stopping_bazel_within_the_plugins_grace(env):
+    """Gradle cancels with SIGTERM, then SIGKILLs the tool after ToolRunner.STOP_GRACE_SECONDS; the tool gives
+    Bazel process.INTERRUPT_GRACE_SECONDS after SIGINT. At 10 s against 30 s a Bazel taking 12 s to stop was
+    orphaned, and the generated package stayed in the checkout."""
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tflite_slim import process
+
+    runner = (Path(__file__).resolve().parents[2] / "gradle-plugin/src/main/java/io/tfliteslim/gradle/ToolRunner.java")
+    plugin_grace = int(re.search(r"STOP_GRACE_SECONDS = (\d+);", runner.read_text()).group(1))
+    assert plugin_grace > process.INTERRUPT_GRACE_SECONDS + 5  # the tool stops Bazel, then cleans up
+    tmp, ws, log = env
+    started, stopped = tmp / "bazel-started", tmp / "bazel-stopped"
+    slow = tmp / "slow-bazel"
+    slow.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = --version ]; then echo "bazel 6.5.0"; exit 0; fi\n'
+        f"trap 'sleep 12; touch {stopped}; kill $child; exit 130' INT\n"
+        f"touch {started}\n"
+        "sleep 600 & child=$!\n"
+        "wait $child\n"
+    )
+    slow.chmod(0o755)
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    tool = subprocess.Popen([sys.executable, "-m", "tflite_slim", "build", str(a), "--source", str(ws),
+                             "--bazel", str(slow), "--out", str(tmp / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert tool.poll() is None and time.monotonic() < deadline, tool.communicate()
+            time.sleep(0.1)
+        tool.send_signal(signal.SIGTERM)  # Process.destroy()
+        try:
+            output, _ = tool.communicate(timeout=plugin_grace)  # then Process.destroyForcibly()
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the tool outlived the plugin's {plugin_grace} s grace: the plugin would SIGKILL it")
+    finally:
+        if tool.poll() is None:
+            tool.kill()
+            tool.wait()
+    assert tool.returncode == 130, output
+    assert stopped.exists()  # Bazel was given the time it took to stop
+    assert not (ws / "tflite_slim_build").exists()

@@ -44,9 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"comma-separated Android ABIs (default {','.join(DEFAULT_ABIS)}; "
                         "also x86, x86_64)")
     p.add_argument("--custom-ops-srcs", action="append", default=[], metavar="FILES",
-                   help="kernel sources of your custom ops (comma-separated or repeated)")
+                   help="kernel sources of your custom ops, comma-separated (repeatable); a name with a comma: "
+                        "--custom-ops-src")
+    p.add_argument("--custom-ops-src", action="append", default=[], metavar="FILE",
+                   help="one kernel source of your custom ops, taken whole, commas included (repeatable)")
     p.add_argument("--custom-ops-deps", action="append", default=[], metavar="LABELS",
-                   help="Bazel labels the custom op sources depend on (comma-separated or repeated)")
+                   help="Bazel labels the custom op sources depend on, comma-separated (repeatable); a label "
+                        "with a comma: --custom-ops-dep")
+    p.add_argument("--custom-ops-dep", action="append", default=[], metavar="LABEL",
+                   help="one Bazel label the custom op sources depend on, taken whole (repeatable)")
     p.add_argument("--experimental-api", action=argparse.BooleanOptionalAction, default=True,
                    help="include the full Java API (Interpreter, runSignature...), not only the stable "
                         "InterpreterApi subset (default: on)")
@@ -91,8 +97,9 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         abis=parse_abis(args.target_archs),
         backend=args.backend,
         checkpoint=args.checkpoint,
-        custom_ops_srcs=_split(args.custom_ops_srcs),
-        custom_ops_deps=_split(args.custom_ops_deps),
+        # The plural options are lists in one value; the singular ones (what the plugin passes) are one value.
+        custom_ops_srcs=(*_split(args.custom_ops_srcs), *args.custom_ops_src),
+        custom_ops_deps=(*_split(args.custom_ops_deps), *args.custom_ops_dep),
         bazel=args.bazel,
         bazel_args=tuple(args.bazel_arg),
         docker=args.docker,

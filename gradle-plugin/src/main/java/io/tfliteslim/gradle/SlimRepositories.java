@@ -57,7 +57,7 @@ final class SlimRepositories {
             if (url == null) {
                 return "mavenLocal()";
             }
-            StringBuilder s = new StringBuilder("maven { name = '").append(name).append("'; url = uri('").append(url).append("')");
+            StringBuilder s = new StringBuilder("maven { name = '").append(name).append("'; url = uri('").append(Redaction.urls(url)).append("')");
             if (allowInsecureProtocol) {
                 s.append("; allowInsecureProtocol = true");
             }
