@@ -199,16 +199,20 @@ def test_a_hanging_child_is_killed_and_the_rest_still_loaded(tmp_path: Path, mon
 
 def test_the_child_watchdog_ends_a_model_that_loads_forever(tmp_path: Path) -> None:
     """The real child loop (runcheck.main) with a probe that never returns, as a native loop would not."""
-    fake = tmp_path / "python"
-    fake.write_text(
-        f"#!{sys.executable}\n"
-        "import sys, time\n"
-        "from tflite_slim.analysis import runcheck\n"
+    _assert_hang_noted(_real_child_loop(tmp_path, (
+        "import time\n"
         "runcheck.MODEL_SECONDS = 0.5\n"
         "runcheck.probe = lambda p: time.sleep(600) if p == 'hang' else runcheck.InterpreterResult(p)\n"
-        "sys.exit(runcheck.main(sys.argv[4:]))\n"
-    )
-    _assert_hang_noted(fake)
+    )))
+
+
+def _real_child_loop(tmp_path: Path, setup: str) -> Path:
+    """A stand-in 'python' that runs runcheck.main on the models after ``setup`` (which replaces runcheck.probe)."""
+    fake = tmp_path / "python"
+    fake.write_text(f"#!{sys.executable}\nimport sys\nfrom tflite_slim.analysis import runcheck\n{setup}"
+                    "sys.exit(runcheck.main(sys.argv[4:]))\n")  # argv: -I -c CODE MODEL...
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    return fake
 
 
 def _assert_hang_noted(fake: Path, **kwargs: float) -> None:
@@ -296,20 +300,14 @@ def test_a_model_that_needs_too_much_memory_is_refused(tmp_path: Path, monkeypat
 
     Before, nothing bounded the child: a 328-byte model with two variable tensors committed about 2 GiB.
     """
-    fake = tmp_path / "python"
-    fake.write_text(
-        f"#!{sys.executable}\n"
-        "import sys\n"
-        "from tflite_slim.analysis import runcheck\n"
+    fake = _real_child_loop(tmp_path, (
         "runcheck.MEMORY_BASE = 256 << 20\n"
         "def probe(p):\n"
         "    if p == 'huge':\n"
         "        bytearray(4 << 30)\n"  # calloc'd, never touched: the bound, not the machine, must stop it
         "    return runcheck.InterpreterResult(p, built=True)\n"
         "runcheck.probe = probe\n"
-        "sys.exit(runcheck.main(sys.argv[4:]))\n"
-    )
-    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    ))
     results = runcheck.load_all(["a", "huge", "c"], python=str(fake))
     assert [(r.path, r.error) for r in results] == [
         ("a", None),
