@@ -113,3 +113,20 @@ def test_timeout_kills_the_command_and_keeps_what_it_wrote():
     assert time.monotonic() - started < 20
     assert e.value.stdout == "partial\n" and e.value.stderr == "err\n"
     assert isinstance(e.value, CommandFailed)
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("--remote_cache=https://u:TOKEN@cache.example/x", "--remote_cache=https://***@cache.example/x"),
+        ("grpcs://TOKEN@cache:443", "grpcs://***@cache:443"),
+        ("a https://u:p@ss@h/ b https://v:w@k/", "a https://***@h/ b https://***@k/"),
+        ("'--bes_backend=grpcs://x:y@bes' --other", "'--bes_backend=grpcs://***@bes' --other"),
+        # Not user-info: an @ after the authority, or no scheme at all.
+        ("--x=https://host/path@v1", "--x=https://host/path@v1"),
+        ("git@github.com:o/r.git user@host", "git@github.com:o/r.git user@host"),
+        ("", ""),
+    ],
+)
+def test_redact_urls(text: str, shown: str) -> None:
+    assert process.redact_urls(text) == shown

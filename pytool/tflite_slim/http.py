@@ -52,20 +52,6 @@ def redact_url(url: str) -> str:
     return _USERINFO.sub(r"\1***@", url, count=1)
 
 
-#: ``scheme://userinfo@`` anywhere in a text (a ``--remote_cache=https://u:TOKEN@host`` argument).
-_USERINFO_ANYWHERE = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/?#@\s]*(?:@[^/?#@\s]*)*)@")
-
-
-def redact_urls(text: str) -> str:
-    """``text`` with the ``user:password@`` of every URL in it replaced by ``***@``.
-
-    For command lines and plans, whose arguments can carry URLs anywhere
-    (``--bazel-arg=--remote_cache=https://u:TOKEN@cache/``), where
-    :func:`redact_url` handles one string that is a URL.
-    """
-    return _USERINFO_ANYWHERE.sub(r"\1***@", text)
-
-
 def _scrub(text: str, url: str) -> str:
     """``text`` (an error's reason) with ``url``'s credentials masked: requests quotes a URL it cannot parse."""
     m = _USERINFO.match(url)

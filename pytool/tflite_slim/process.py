@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
 from tflite_slim.errors import CommandFailed, ToolchainError
-from tflite_slim.http import redact_urls
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,21 @@ def _interrupt(proc: subprocess.Popen) -> None:
 def format_argv(argv: Sequence[str]) -> str:
     """Render a command line the way a person would paste it into a shell (to run: it keeps every secret)."""
     return " ".join(shlex.quote(a) for a in argv)
+
+
+#: ``scheme://userinfo@`` anywhere in a text (a ``--remote_cache=https://u:TOKEN@host`` argument).
+_USERINFO_ANYWHERE = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/?#@\s]*(?:@[^/?#@\s]*)*)@")
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the ``user:password@`` of every URL in it replaced by ``***@``.
+
+    For command lines and plans, whose arguments can carry URLs anywhere
+    (``--bazel-arg=--remote_cache=https://u:TOKEN@cache/``); ``http.redact_url``
+    handles one string that is a URL. Here, not in ``http``: analysis runs
+    commands too and never imports requests.
+    """
+    return _USERINFO_ANYWHERE.sub(r"\1***@", text)
 
 
 def display_argv(argv: Sequence[str]) -> str:

@@ -20,7 +20,7 @@ from tflite_slim.runtime import tfscripts
 from tflite_slim.runtime.android import AndroidConfig
 from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
-from tflite_slim.http import redact_urls
+from tflite_slim.process import redact_urls
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
 from tflite_slim.analysis.opset import OpSet, digest, opset_to_json
 

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * Masks the {@code user:password@} of every URL in a text before the plugin prints it, as the tool's
- * {@code http.redact_urls} does: a {@code tfliteSlim.repositoryUrl} of {@code https://u:TOKEN@host/} reached
+ * {@code process.redact_urls} does: a {@code tfliteSlim.repositoryUrl} of {@code https://u:TOKEN@host/} reached
  * tfliteVerify's warning and the {@code --info} command lines verbatim.
  */
 final class Redaction {
