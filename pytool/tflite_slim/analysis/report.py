@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import stat
 import sys
 from typing import Iterable, Mapping, Optional, Sequence
 
@@ -207,7 +208,8 @@ def check_outputs(outputs: Mapping[str, Optional[str]], inputs: Iterable[str]) -
     Checked before anything is written: ``analyze m.tflite -o m.tflite``
     replaced the model with its report.
     """
-    given = [(option, path) for option, path in outputs.items() if path]
+    # A FIFO or character device (-o /dev/null) is written through, replaces nothing, and can take both.
+    given = [(option, path) for option, path in outputs.items() if path and not _special(path)]
     inputs = list(inputs)
     for i, (option, path) in enumerate(given):
         hit = files.same_file(path, inputs)
@@ -217,6 +219,14 @@ def check_outputs(outputs: Mapping[str, Optional[str]], inputs: Iterable[str]) -
         for other_option, other in given[i + 1:]:
             if files.same_file(path, [other]) or os.path.abspath(path) == os.path.abspath(other):
                 raise UsageError(f"{option} and {other_option} name the same file {path}; choose two files")
+
+
+def _special(path: str) -> bool:
+    """An existing file that is not a regular file (a device, a FIFO): ``files.write_output`` writes through it."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def write_stdout(text: str) -> None:
