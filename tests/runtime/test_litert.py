@@ -192,8 +192,8 @@ def test_full_build_and_install_from_litert(tmp_path: Path) -> None:
                  "--cache-dir", str(tmp_path / "cache")]) == 0
     record = json.loads((out / "ops.json").read_text())
     assert record["source"] == "litert" and record["tensorflow"]["version"] == "2.1.6"
-    assert sorted(p.name for p in out.iterdir()) == ["ops.json", "tensorflow-lite-select-tf-ops.aar",
-                                                      "tensorflow-lite.aar"]
+    assert sorted(p.name for p in out.iterdir()) == [".tflite-slim-build", "ops.json",
+                                                      "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
     coords = tmp_path / "coords.json"
     assert main(["install", str(out), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(coords)]) == 0
     doc = json.loads(coords.read_text())
