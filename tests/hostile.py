@@ -14,15 +14,16 @@ import modelmaker as mm
 
 
 def shared_custom_code(size: int) -> bytes:
-    """Many CUSTOM opcode entries sharing one custom code as long as half the file."""
+    """Many CUSTOM opcode entries sharing one custom code as long as half the file (versions 1 to 255, cycling:
+    no kernel declares more)."""
     code = "X" * (size // 2)
-    return mm.make_model([mm.custom(code, v) for v in range(1, size // 32)], [[mm.Op(0)]], share=True)
+    return mm.make_model([mm.custom(code, v % 255 + 1) for v in range(size // 32)], [[mm.Op(0)]], share=True)
 
 
 def shared_flex_code(size: int) -> bytes:
     """The same with a Flex custom code (its TensorFlow name is valid)."""
     code = "Flex" + "A" * (size // 2)
-    return mm.make_model([mm.custom(code, v) for v in range(1, size // 32)], [[]], share=True)
+    return mm.make_model([mm.custom(code, v % 255 + 1) for v in range(size // 32)], [[]], share=True)
 
 
 def distinct_unused_flex(size: int) -> bytes:

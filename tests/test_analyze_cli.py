@@ -201,3 +201,24 @@ def test_verify_ok_line_for_an_ops_file_name_that_is_not_utf8(tmp_path: Path) ->
         cwd=tmp_path, capture_output=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert (r.returncode, r.stdout, r.stderr) == (0, b"ok: the runtime in ops\xff.json covers all 1 model\n", b"")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["{m}", "-o", "{m}"], "error: -o {m}: is the input {m}, which writing there would replace"),
+        (["{a}", "--html", "{m}"], "error: --html {m}: is the input {m}, which writing there would replace"),
+        (["{a}", "--format", "json", "-o", "{m}"], "error: -o {m}: is the input {m}, which writing there"),
+        (["{a}", "-o", "{a}/r.txt", "--html", "{a}/r.txt"], "error: -o and --html name the same file"),
+    ],
+)
+def test_an_output_that_is_an_input_is_refused(app: Path, argv: list[str], message: str) -> None:
+    """`analyze m.tflite -o m.tflite` replaced the model with the report, exit 0."""
+    model = app / "assets" / "detect.tflite"
+    before = model.read_bytes()
+    fill = {"m": str(model), "a": str(app / "assets")}
+    done = cli(*[a.format(**fill) for a in ["analyze", *argv]], cwd=app)
+    assert done.returncode == 2
+    assert message.format(**fill) in done.stderr and "Traceback" not in done.stderr
+    assert model.read_bytes() == before
+    assert not (app / "assets" / "r.txt").exists()

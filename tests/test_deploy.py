@@ -448,3 +448,70 @@ def test_huge_metadata_is_refused_not_read_whole(server: RepoServer, out: Path, 
     assert (f"error: {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml: larger than 16 MiB, "
             "no real metadata file is; fix the repository's metadata before deploying\n") in err
     assert server.paths("PUT") == []
+
+
+def test_uploads_the_bytes_it_hashed_when_out_changes_meanwhile(
+    server: RepoServer, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A concurrent build replacing OUT between planning and upload must not put its AAR beside our checksums."""
+    real_plan = remote._plan
+    hashed = (out / "tensorflow-lite.aar").read_bytes()
+
+    def plan_then_swap(*args, **kwargs):
+        done = real_plan(*args, **kwargs)
+        (out / "tensorflow-lite.aar").write_bytes(b"another build's AAR")
+        return done
+
+    monkeypatch.setattr(remote, "_plan", plan_then_swap)
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    base = f"io/tfliteslim/tensorflow-lite/{V}/tensorflow-lite-{V}.aar"
+    files = server.files()
+    assert files[base] == hashed
+    assert files[base + ".sha1"] == hashlib.sha1(hashed).hexdigest().encode()
+
+
+def test_endless_remote_file_without_checksums_is_not_read_to_the_end(out: Path, capsys) -> None:
+    """A present file without checksum files and without Content-Length: read one byte past ours, no more."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    sent = {"bytes": 0}
+    ours = (out / "tensorflow-lite.aar").stat().st_size
+
+    class Endless(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_HEAD(self) -> None:
+            if self.path.endswith(".aar"):
+                self.send_response(200)
+                self.end_headers()  # no Content-Length: the size cannot be compared up front
+            else:
+                self.send_error(404)
+
+        def do_GET(self) -> None:
+            if not self.path.endswith(".aar"):
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.end_headers()
+            try:
+                for _ in range(256):  # 64 MiB, were it read to the end
+                    self.wfile.write(bytes(256 << 10))
+                    sent["bytes"] += 256 << 10
+            except OSError:
+                pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/maven"
+        assert main(["deploy", str(out), "--url", url, "--version", V]) == 2
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert f"(tensorflow-lite-{V}.aar differs)" in capsys.readouterr().err
+    # What the socket buffers hold beyond the byte we stopped at, not the 64 MiB.
+    assert sent["bytes"] < ours + (16 << 20)

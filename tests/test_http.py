@@ -136,3 +136,51 @@ def test_an_unparsable_url_with_credentials_is_not_quoted_back(url: str) -> None
         client.get(url)
     assert "s3cret" not in str(info.value) and "alice" not in str(info.value)
     assert str(info.value).startswith(f"GET {redact_url(url)} failed: ")
+
+
+def _netrc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A netrc with an entry for 127.0.0.1 and the `default` entry the README suggests for deploy."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password s3cret\ndefault login bob password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+def test_no_credentials_are_sent_unless_given(server, tmp_path: Path, monkeypatch) -> None:
+    """requests sent ~/.netrc entries (even the default one) to any host, plain http included."""
+    _netrc(tmp_path, monkeypatch)
+    url = server.serve("a", b"x")
+    with HttpClient(retries=0) as client:
+        assert client.get(url).status_code == 200
+        assert client.get(url.replace("://", "://carol:pw@")).status_code == 200
+    assert server.authorizations == [None, None]
+
+
+def test_a_redirect_picks_up_no_netrc_credentials(server, tmp_path: Path, monkeypatch) -> None:
+    """requests' rebuild_auth looks the redirect's host up in netrc and sends what it finds there."""
+    _netrc(tmp_path, monkeypatch)
+    with RepoServer(tmp_path / "other", credentials=None) as other:
+        target = other.serve("a", b"x")
+        server.redirect = (302, target)
+        with HttpClient(retries=0) as client:
+            assert client.get(f"{server.url}/a").status_code == 200
+        assert other.authorizations == [None]
+
+
+def test_credentials_outside_latin1_are_sent_as_utf8(tmp_path: Path) -> None:
+    """requests encodes Basic credentials as Latin-1: a UnicodeEncodeError traceback quoting a password character."""
+    creds = ("jürgen", "pässwörd€✓")
+    with RepoServer(tmp_path / "served", credentials=creds) as repo:
+        url = repo.serve("a", b"x")
+        with HttpClient(auth=creds, retries=0) as client:
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("user, password", [("a:b", "pw"), ("a", "p\nw"), ("a", "p\0w")])
+def test_credentials_basic_auth_cannot_carry_are_refused_without_quoting(user: str, password: str) -> None:
+    from tflite_slim.errors import UsageError
+
+    with pytest.raises(UsageError) as info:
+        HttpClient(auth=(user, password))
+    assert password not in str(info.value) and "pw" not in str(info.value).replace("password", "")

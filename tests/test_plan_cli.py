@@ -134,3 +134,12 @@ def test_output_to_a_fifo_is_written_through(env, capsys) -> None:
     reader.join(timeout=30)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert got and got[0].startswith(b"plan_fingerprint: ")
+
+
+def test_plan_output_that_is_a_model_is_refused(env, capsys) -> None:
+    tmp, ws = env
+    model = tmp / "m" / "a.tflite"
+    before = model.read_bytes()
+    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(model)]) == 2
+    assert f"error: -o {model}: is the input {model}" in capsys.readouterr().err
+    assert model.read_bytes() == before

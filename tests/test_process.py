@@ -156,3 +156,20 @@ def test_a_stopper_kills_a_command_that_ignores_sigint(tmp_path, monkeypatch):
         run([sys.executable, "-c", _CHILD, "ignore", str(tmp_path / "r")], stream=True,
             on_line=lambda line: started.set(), stopper=stopper)
     assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("--remote_cache=https://u:TOKEN@cache.example/x", "--remote_cache=https://***@cache.example/x"),
+        ("grpcs://TOKEN@cache:443", "grpcs://***@cache:443"),
+        ("a https://u:p@ss@h/ b https://v:w@k/", "a https://***@h/ b https://***@k/"),
+        ("'--bes_backend=grpcs://x:y@bes' --other", "'--bes_backend=grpcs://***@bes' --other"),
+        # Not user-info: an @ after the authority, or no scheme at all.
+        ("--x=https://host/path@v1", "--x=https://host/path@v1"),
+        ("git@github.com:o/r.git user@host", "git@github.com:o/r.git user@host"),
+        ("", ""),
+    ],
+)
+def test_redact_urls(text: str, shown: str) -> None:
+    assert process.redact_urls(text) == shown

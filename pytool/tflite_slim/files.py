@@ -13,7 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 _CHUNK = 1 << 20
@@ -129,3 +129,51 @@ def _refusal(mode: int) -> NotARegularFile:
         if test(mode):
             kind = name
     return NotARegularFile(errno.EEXIST, f"it is a {kind}, not a regular file; refusing to replace it")
+
+
+@contextlib.contextmanager
+def locked_dir(path: PathLike, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Hold an exclusive lock on the directory ``path`` (``flock`` on it, so no lock file is left anywhere).
+
+    Another process or thread holding it makes this one call ``on_wait`` once
+    and wait. A file system without ``flock`` (some network mounts refuse
+    it on a directory) or a platform without it: no lock, the caller runs as before.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # cannot lock here: nothing to serialize with
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def same_file(path: PathLike, candidates: Iterable[PathLike]) -> Optional[str]:
+    """The first of ``candidates`` that is the file ``path`` names (same device and inode), or None.
+
+    For outputs that must never replace an input (``analyze m.tflite -o m.tflite``):
+    links, ``./`` and other spellings of one file are all caught. A ``path``
+    that does not exist yet is no input.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    for c in candidates:
+        try:
+            other = os.stat(c)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return os.fspath(c)
+    return None

@@ -22,7 +22,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from tflite_slim import __version__
-from tflite_slim.errors import NetworkError
+from tflite_slim.errors import NetworkError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +74,19 @@ class HttpClient:
         retries: int = 3,
         backoff: float = 0.5,
         timeout: Tuple[float, float] = DEFAULT_TIMEOUT,
-        implicit_netrc: bool = True,
     ) -> None:
-        """``implicit_netrc=False``: send ``auth`` or nothing, never what requests finds in a netrc file itself.
+        """``auth``: Basic credentials for every request (UTF-8, RFC 7617), or None: send none.
 
-        Callers that resolve credentials themselves (``deploy``) need that, so that
-        every credential sent is one they checked (plain-http refusal) and named.
+        Nothing else is ever sent: requests' own lookups (``~/.netrc``,
+        ``~/_netrc``, a URL's ``user:password@``, again on every redirect) are
+        off, so every credential that leaves is one a caller resolved, checked
+        (plain-http refusal, the host it is for) and can name.
         """
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = _Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        # requests looks up ~/.netrc and ~/_netrc whenever a session has no auth; a (truthy) no-op auth stops that.
-        self.session.auth = auth if auth is not None or implicit_netrc else _NoAuth()
+        # A (truthy) auth object, even a no-op one, also keeps requests from adding netrc credentials.
+        self.session.auth = basic_auth(*auth) if auth is not None else _NoAuth()
         retry = _Retry(
             total=retries,
             connect=retries,
@@ -181,7 +182,9 @@ class HttpClient:
             raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
 
     @staticmethod
-    def iter_raw(response: requests.Response, *, deadline: float, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    def iter_raw(
+        response: requests.Response, *, deadline: float, chunk_size: int = 1 << 20, decode_content: bool = False
+    ) -> Iterator[bytes]:
         """The body of a ``stream=True`` response exactly as sent, all of it within ``deadline`` seconds.
 
         Raw means no ``Content-Encoding`` decoding: the bytes are the ones
@@ -191,6 +194,8 @@ class HttpClient:
         read; the deadline bounds the whole, so a server trickling one byte
         every few seconds cannot hold us forever. A watchdog shuts the socket
         down at the deadline, which also ends a read blocked in the middle.
+        ``decode_content=True`` undoes ``Content-Encoding`` after all (a file
+        compared with ours, not stored), under the same deadline.
         """
         url = redact_url(response.url)
         expired = threading.Event()
@@ -216,7 +221,7 @@ class HttpClient:
         size = 0
         timer.start()
         try:
-            for chunk in response.raw.stream(chunk_size, decode_content=False):
+            for chunk in response.raw.stream(chunk_size, decode_content=decode_content):
                 if expired.is_set():
                     break
                 size += len(chunk)
@@ -245,6 +250,37 @@ class _Retry(Retry):
 
     def parse_retry_after(self, retry_after: str) -> float:
         return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+
+
+def basic_auth(username: str, password: str) -> requests.auth.HTTPBasicAuth:
+    """Basic credentials encoded as UTF-8 (RFC 7617's ``charset="UTF-8"``; requests would use Latin-1).
+
+    requests' own encoding raises a ``UnicodeEncodeError`` that quotes the
+    password's first non-Latin-1 character and its position. A ``:`` cannot be
+    part of a Basic user name (it would be read as the start of the password).
+    """
+    if ":" in username:
+        raise UsageError("the user name contains ':', which Basic authentication cannot carry; fix the user name")
+    if any(c in "\r\n\0" for c in username + password):
+        raise UsageError("the user name or password contains a line break or NUL character; fix the credentials "
+                         "(the characters are not shown)")
+    return requests.auth.HTTPBasicAuth(username.encode("utf-8", "surrogatepass"),
+                                       password.encode("utf-8", "surrogatepass"))
+
+
+class _Session(requests.Session):
+    """A session that never adds credentials of its own accord, redirects included.
+
+    requests' ``rebuild_auth`` strips ``Authorization`` when a redirect leaves
+    the host (kept), then looks the new host up in ``~/.netrc`` and sends what it
+    finds there, to wherever the redirect pointed (dropped here).
+    """
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        headers = prepared_request.headers
+        url = prepared_request.url
+        if "Authorization" in headers and self.should_strip_auth(response.request.url, url):
+            del headers["Authorization"]
 
 
 class _NoAuth(requests.auth.AuthBase):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 #: How many trailing lines of a failed command's output go into the error.
 ERROR_TAIL_LINES = 25
-#: How long an interrupted command may take to stop before it is killed.
+#: How long an interrupted command may take to stop before it is killed (the Gradle plugin waits longer for
+#: us: ToolRunner.STOP_GRACE_SECONDS).
 INTERRUPT_GRACE_SECONDS = 30.0
 
 
@@ -117,8 +119,28 @@ class Stopper:
 
 
 def format_argv(argv: Sequence[str]) -> str:
-    """Render a command line the way a person would paste it into a shell."""
+    """Render a command line the way a person would paste it into a shell (to run: it keeps every secret)."""
     return " ".join(shlex.quote(a) for a in argv)
+
+
+#: ``scheme://userinfo@`` anywhere in a text (a ``--remote_cache=https://u:TOKEN@host`` argument).
+_USERINFO_ANYWHERE = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/?#@\s]*(?:@[^/?#@\s]*)*)@")
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the ``user:password@`` of every URL in it replaced by ``***@``.
+
+    For command lines and plans, whose arguments can carry URLs anywhere
+    (``--bazel-arg=--remote_cache=https://u:TOKEN@cache/``); ``http.redact_url``
+    handles one string that is a URL. Here, not in ``http``: analysis runs
+    commands too and never imports requests.
+    """
+    return _USERINFO_ANYWHERE.sub(r"\1***@", text)
+
+
+def display_argv(argv: Sequence[str]) -> str:
+    """:func:`format_argv` for logs and messages: the user-info of every URL in it redacted."""
+    return redact_urls(format_argv(argv))
 
 
 def run(
@@ -152,7 +174,7 @@ def run(
     label = what or os.path.basename(argv[0])
     if stopper is not None and stopper.stopped:
         raise CommandFailed(f"{label} was not started: the build was stopped", -signal.SIGINT)
-    log.info("running: %s%s", format_argv(argv), f" (in {cwd})" if cwd else "")
+    log.info("running: %s%s", display_argv(argv), f" (in {cwd})" if cwd else "")
     full_env = None
     if env is not None:
         full_env = dict(os.environ)
@@ -193,7 +215,7 @@ def run(
                 if stopper is not None:
                     stopper._attach(None)
             if stopper is not None and stopper.stopped:
-                raise CommandFailed(f"{label} was stopped: {format_argv(argv)}", returncode, "\n".join(lines))
+                raise CommandFailed(f"{label} was stopped: {display_argv(argv)}", returncode, "\n".join(lines))
             out, err = "\n".join(lines), "\n".join(lines)
         else:
             try:
@@ -209,7 +231,7 @@ def run(
                 )
             except subprocess.TimeoutExpired as e:  # subprocess.run has killed and reaped it
                 raise TimedOut(
-                    f"{label} did not finish within {timeout:g} s and was killed: {format_argv(argv)}",
+                    f"{label} did not finish within {timeout:g} s and was killed: {display_argv(argv)}",
                     _text(e.stdout), _text(e.stderr),
                 ) from e
             returncode, out, err = done.returncode, done.stdout, done.stderr
@@ -221,8 +243,8 @@ def run(
         raise ToolchainError(f"{label}: '{argv[0]}' is not executable: {e.strerror}") from e
     result = Completed(tuple(argv), returncode, out, err)
     if check and returncode != 0:
-        tail = "\n".join((err or out).strip().splitlines()[-ERROR_TAIL_LINES:])
-        message = f"{label} failed with exit status {returncode}: {format_argv(argv)}"
+        tail = redact_urls("\n".join((err or out).strip().splitlines()[-ERROR_TAIL_LINES:]))
+        message = f"{label} failed with exit status {returncode}: {display_argv(argv)}"
         if tail:
             message += "\n" + tail
         raise CommandFailed(message, returncode, err)

@@ -111,7 +111,20 @@ def test_flexbuffer_strings_matches_the_library_reader() -> None:
     assert (vec[0].AsString, vec[1].AsStringBytes) == ("Op", b"\x00\x01binary\xff")
 
 
-def test_nodedef_op_other_than_the_flexbuffer_name_is_accepted() -> None:
-    # TensorFlow keys Flex ops by the custom code and does not compare names.
+def test_the_op_is_the_one_the_nodedef_runs() -> None:
+    # The delegate (flex/kernel.cc) runs NodeDef.op and only names the node with the FlexBuffer's first
+    # element; list_flex_ops picks the kernel class by NodeDef.op too.
     options = mm.flexbuffer_strings([b"AddV2", mm.node_def("n", "Add", {"T": mm.DT_FLOAT})])
-    assert decode_flex_options(options) == FlexOp("AddV2", (("T", "DT_FLOAT"),))
+    assert decode_flex_options(options) == FlexOp("Add", (("T", "DT_FLOAT"),))
+
+
+def test_a_model_whose_nodedef_runs_another_op_than_its_custom_code_is_refused(tmp_path) -> None:
+    """Recorded as AddV2 (the custom code), the runtime would get Add's kernel: list_flex_ops reads NodeDef.op."""
+    from tflite_slim.analysis import reader
+    from tflite_slim.errors import ModelError
+
+    path = tmp_path / "m.tflite"
+    path.write_bytes(mm.make_model([mm.custom("FlexAddV2")],
+                                   [[mm.Op(0, custom_options=mm.flex_options("Add", {"T": mm.DT_FLOAT}))]]))
+    with pytest.raises(ModelError, match="its NodeDef runs the TensorFlow op 'Add', not 'AddV2'"):
+        reader.read_model(str(path))

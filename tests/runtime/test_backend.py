@@ -83,7 +83,7 @@ def test_a_registered_backend_builds_through_the_interface(env):
     # A private work dir inside the cache's staging, gone afterwards; the AARs went through the checks into OUT.
     assert job.work.parent.parent == tmp / "cache/builds" and not job.work.exists()
     assert not backend.work_seen[0]
-    assert sorted(p.name for p in (tmp / "out").iterdir()) == ["ops.json", "tensorflow-lite.aar"]
+    assert sorted(p.name for p in (tmp / "out").iterdir()) == [".tflite-slim-build", "ops.json", "tensorflow-lite.aar"]
     assert json.loads((tmp / "out/ops.json").read_text())["plan_fingerprint"] == result.plan.fingerprint
     # uses_host_android = False: no Android settings in the plan (the Bazel-local backend reads the tree's).
     assert result.plan.android is None

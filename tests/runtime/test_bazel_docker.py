@@ -16,7 +16,7 @@ from standin.workspace import make_tensorflow_workspace
 from tflite_slim import process
 from tflite_slim.runtime import tfscripts
 from tflite_slim.runtime.backend import Package
-from tflite_slim.runtime.bazel_docker import DockerBazel
+from tflite_slim.runtime.bazel_docker import HOST_TREE, DockerBazel, copy_tree_lines
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import OpSet
@@ -86,7 +86,8 @@ def test_docker_without_checkpoint_mounts_source_and_records_branch(tmp_path, mo
     pkg = Package("tflite_slim_build/pX", "", ())
     d = DockerBazel()
     argv = d.run_argv(ws, plan, pkg, Path("/w/pkg"), Path("/w/out"))
-    assert f"{ws}:/tensorflow_src" in argv and "git clone" not in argv[-1]
+    assert f"{ws}:/tensorflow_host:ro" in argv and "git clone" not in argv[-1]
+    assert not any(a.endswith(":/tensorflow_src") for a in argv)
     assert "--output_user_root" not in argv[-1]
     p = prepare(BuildSettings(models=tuple(models), tensorflow_src=str(ws), backend="docker",
                               checkpoint="master", dry_run=True))
@@ -155,3 +156,26 @@ def test_checkpoint_configure_takes_the_cloned_revisions_answers(tmp_path, scrip
     done = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(lines)], cwd=tree, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tree / "answers.txt").read_text().splitlines() == expected
+
+
+def test_docker_configures_a_copy_never_the_mounted_checkout(tmp_path):
+    """The container ran ./configure as root in the read-write mounted --source checkout, rewriting
+    .tf_configure.bazelrc. The script's own lines, run here in bash: the copy is configured, the tree not."""
+    host = make_tensorflow_workspace(tmp_path / "host")
+    (host / "configure").write_text("#!/bin/bash\ncat > .tf_configure.bazelrc\n")
+    (host / "configure").chmod(0o755)
+    (host / ".git").mkdir()
+    (host / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    before = {p: p.read_bytes() for p in host.rglob("*") if p.is_file()}
+    work = tmp_path / "container_src"
+    d = DockerBazel()
+    answers = tfscripts.KNOWN_CONFIGURE_ANSWERS
+    lines = [*copy_tree_lines(str(host), str(work)), f"cd {work}", *d.configure_lines(answers)]
+    done = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(lines)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert {p: p.read_bytes() for p in host.rglob("*") if p.is_file()} == before
+    assert (work / ".tf_configure.bazelrc").read_text().splitlines() == list(answers)
+    assert (work / "WORKSPACE").is_file() and not (work / ".git").exists()
+    script = d.container_script(BuildPlan(OpSet({"ADD": (1,)}), ("arm64-v8a",), "2.16.1"),
+                                Package("tflite_slim_build/pX", "", ()), answers)
+    assert script.index(f"tar -C {HOST_TREE}") < script.index("cd /tensorflow_src") < script.index("./configure")

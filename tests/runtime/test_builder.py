@@ -63,7 +63,7 @@ def test_build_runtime_only(env):
     a = write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 3)]))
     result = build(settings(ws, [a], tmp / "out"))
     assert not result.cached
-    assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite.aar"]
+    assert sorted(os.listdir(tmp / "out")) == [".tflite-slim-build", "ops.json", "tensorflow-lite.aar"]
     record = json.loads((tmp / "out/ops.json").read_text())
     assert record["format_version"] == 1
     assert record["tensorflow"] == {"version": "2.16.1", "commit": None}
@@ -84,7 +84,7 @@ def test_flex_build_two_aars_with_build_aar_sh_flags(env):
     tmp, ws, log = env
     f = write(tmp / "m/f.tflite", flex_model())
     result = build(settings(ws, [f], tmp / "out"))
-    assert sorted(os.listdir(tmp / "out")) == ["ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
+    assert sorted(os.listdir(tmp / "out")) == [".tflite-slim-build", "ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
     calls = invocations(log)
     assert [c[-1].split(":")[1] for c in calls] == ["tensorflow-lite", "tensorflow-lite-select-tf-ops"]
     # build_aar.sh builds both custom AARs with the same flags; neither gets --config=monolithic.
@@ -269,6 +269,32 @@ def test_missing_abi_in_output_is_reported(env, monkeypatch):
     with pytest.raises(BuildError, match="jni/armeabi-v7a/libtensorflowlite_jni.so"):
         build(settings(ws, [a], tmp / "out"))
     assert not (tmp / "out").exists()
+
+
+def test_out_holding_an_analyze_report_named_ops_json_is_not_deleted(env, monkeypatch):
+    """The README's 'analyze --format json -o ops.json', then 'build --out "$PWD"': the project was wiped."""
+    tmp, ws, log = env
+    project = tmp / "project"
+    a = write(project / "app/src/main/assets/a.tflite", model([(ADD, 1)]))
+    write(project / "settings.gradle", b"// the user's")
+    monkeypatch.chdir(project)
+    assert main(["analyze", str(a), "--format", "json", "-o", "ops.json"]) == 0
+    before = sorted(str(p.relative_to(project)) for p in project.rglob("*"))
+    with pytest.raises(UsageError, match="not a tflite-slim build output"):
+        build(settings(ws, [a], project))
+    assert sorted(str(p.relative_to(project)) for p in project.rglob("*")) == before
+    assert invocations(log) == []
+
+
+def test_out_of_an_earlier_build_is_replaced_but_not_with_a_user_file_in_it(env):
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    build(settings(ws, [a], tmp / "out"))
+    build(settings(ws, [a], tmp / "out"))  # an earlier build's OUT: replaced
+    write(tmp / "out/notes.txt", b"mine")
+    with pytest.raises(UsageError, match=r"holds files a build did not write \(notes.txt\)"):
+        build(settings(ws, [a], tmp / "out"))
+    assert (tmp / "out/notes.txt").read_bytes() == b"mine"
 
 
 def test_out_that_is_not_ours_is_refused(env):
@@ -566,3 +592,125 @@ def test_older_macro_without_delegate_switches_gets_none(env):
     assert "include_xnnpack_delegate" not in p.package.build_file and "experimental" not in p.package.build_file
     build(settings(ws, [a], tmp / "out"))
     assert len(invocations(log)) == 1
+
+
+def test_two_builds_of_one_plan_in_one_checkout_do_not_collide(env, tmp_path):
+    """The first build deleted the shared package directory while the second's Bazel was about to read it."""
+    import threading
+    import time
+
+    tmp, ws, log = env
+    slow = tmp / "slow-bazel"
+    slow.write_text(f"#!/bin/sh\nsleep 1\nexec {BAZEL} \"$@\"\n")
+    slow.chmod(0o755)
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    errors: list[BaseException] = []
+    lines: list[str] = []
+
+    def run(out: str) -> None:
+        try:
+            build(BuildSettings(models=(str(a),), out=str(tmp / out), tensorflow_src=str(ws), bazel=str(slow),
+                                use_cache=False), log=lines.append)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    first = threading.Thread(target=run, args=("out1",))
+    second = threading.Thread(target=run, args=("out2",))
+    first.start()
+    time.sleep(0.5)  # the second starts while the first's Bazel runs
+    second.start()
+    first.join()
+    second.join()
+    assert errors == []
+    assert (tmp / "out1/tensorflow-lite.aar").is_file() and (tmp / "out2/tensorflow-lite.aar").is_file()
+    assert any("waiting for another tflite-slim build" in line for line in lines)
+    assert not (ws / "tflite_slim_build").exists()
+
+
+def test_credentials_in_bazel_args_are_never_printed_or_stored(env, caplog):
+    """--bazel-arg=--remote_cache=https://u:TOKEN@... was echoed in the log and kept in the cache's plan.json."""
+    import logging
+
+    tmp, ws, log = env
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    secret_arg = "--remote_cache=https://ci:TOKEN123@cache.example/bazel"
+    lines: list[str] = []
+    with caplog.at_level(logging.INFO):
+        result = build(settings(ws, [a], tmp / "out", bazel_args=(secret_arg,)), log=lines.append)
+    assert invocations(log)[0][-2] == secret_arg  # Bazel itself gets the real value
+    plan_json = (tmp / "cache/builds" / result.plan.fingerprint / "plan.json").read_text()
+    printed = "\n".join(lines) + caplog.text
+    for text in (printed, plan_json):
+        assert "TOKEN123" not in text
+    assert "--remote_cache=https://***@cache.example/bazel" in plan_json
+    assert "--remote_cache=https://***@cache.example/bazel" in "\n".join(lines)
+
+
+def test_a_custom_op_source_with_a_comma_in_its_name_is_taken_whole(env):
+    """--custom-ops-srcs split every value at commas, even one flag per value (as the plugin passes them)."""
+    tmp, ws, log = env
+    c = write(tmp / "m/c.tflite", make_model([custom("MyOp")], [[Op(0)]]))
+    src = write(tmp / "ops/my_op,v2.cc", b"// TfLiteRegistration* Register_MY_OP();\n")
+    other = write(tmp / "ops/helper.cc", b"// helper\n")
+    extra = write(tmp / "ops/extra.cc", b"// extra\n")
+    assert main(["build", str(c), "--source", str(ws), "--bazel", str(BAZEL), "--out", str(tmp / "out"),
+                 "--custom-ops-src", str(src), "--custom-ops-srcs", f"{other},{extra}",
+                 "--custom-ops-dep", "//third_party:a,b", "--custom-ops-deps", "//x:y,//x:z"]) == 0
+    args = build_parser().parse_args(["build", str(c), "--source", str(ws), "--out", "o",
+                                      "--custom-ops-src", str(src), "--custom-ops-srcs", f"{other},{extra}",
+                                      "--custom-ops-dep", "//third_party:a,b", "--custom-ops-deps", "//x:y,//x:z"])
+    from tflite_slim.commands.build import settings_from_args
+
+    s = settings_from_args(args)
+    assert s.custom_ops_srcs == (str(other), str(extra), str(src))
+    assert s.custom_ops_deps == ("//x:y", "//x:z", "//third_party:a,b")
+
+
+def test_a_cancelled_build_outwaits_a_slow_stopping_bazel_within_the_plugins_grace(env):
+    """Gradle cancels with SIGTERM, then SIGKILLs the tool after ToolRunner.STOP_GRACE_SECONDS; the tool gives
+    Bazel process.INTERRUPT_GRACE_SECONDS after SIGINT. At 10 s against 30 s a Bazel taking 12 s to stop was
+    orphaned, and the generated package stayed in the checkout."""
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tflite_slim import process
+
+    runner = (Path(__file__).resolve().parents[2] / "gradle-plugin/src/main/java/io/tfliteslim/gradle/ToolRunner.java")
+    plugin_grace = int(re.search(r"STOP_GRACE_SECONDS = (\d+);", runner.read_text()).group(1))
+    assert plugin_grace > process.INTERRUPT_GRACE_SECONDS + 5  # the tool stops Bazel, then cleans up
+    tmp, ws, log = env
+    started, stopped = tmp / "bazel-started", tmp / "bazel-stopped"
+    slow = tmp / "slow-bazel"
+    slow.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = --version ]; then echo "bazel 6.5.0"; exit 0; fi\n'
+        f"trap 'sleep 12; touch {stopped}; kill $child; exit 130' INT\n"
+        f"touch {started}\n"
+        "sleep 600 & child=$!\n"
+        "wait $child\n"
+    )
+    slow.chmod(0o755)
+    a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
+    tool = subprocess.Popen([sys.executable, "-m", "tflite_slim", "build", str(a), "--source", str(ws),
+                             "--bazel", str(slow), "--out", str(tmp / "out")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert tool.poll() is None and time.monotonic() < deadline, tool.communicate()
+            time.sleep(0.1)
+        tool.send_signal(signal.SIGTERM)  # Process.destroy()
+        try:
+            output, _ = tool.communicate(timeout=plugin_grace)  # then Process.destroyForcibly()
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the tool outlived the plugin's {plugin_grace} s grace: the plugin would SIGKILL it")
+    finally:
+        if tool.poll() is None:
+            tool.kill()
+            tool.wait()
+    assert tool.returncode == 130, output
+    assert stopped.exists()  # Bazel was given the time it took to stop
+    assert not (ws / "tflite_slim_build").exists()

@@ -259,7 +259,7 @@ def test_full_build_and_install_from_litert(tmp_path: Path) -> None:
         check_aar(str(out / name), ("arm64-v8a", "armeabi-v7a", "x86_64"),
                   "libtensorflowlite_jni.so" if name == "tensorflow-lite.aar" else "libtensorflowlite_flex_jni.so",
                   min_api=26)
-    assert sorted(p.name for p in out.iterdir()) == ["ops.json", "tensorflow-lite-select-tf-ops.aar",
+    assert sorted(p.name for p in out.iterdir()) == [".tflite-slim-build", "ops.json", "tensorflow-lite-select-tf-ops.aar",
                                                       "tensorflow-lite.aar"]
     coords = tmp_path / "coords.json"
     assert main(["install", str(out), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(coords)]) == 0

@@ -313,7 +313,7 @@ def test_real_bazel_builds_both_aars(
     # The exact command lines ran with the real flags (and --config=monolithic from .bazelrc for Flex).
     assert "--fat_apk_cpu=arm64-v8a,x86_64" in done.stderr and "--define=xnn_enable_arm_fp16=false" in done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
+        ".tflite-slim-build", "ops.json", "tensorflow-lite-select-tf-ops.aar", "tensorflow-lite.aar"]
     for aar_name, so_name, package in [("tensorflow-lite.aar", "libtensorflowlite_jni.so", "org.tensorflow.lite"),
                                        ("tensorflow-lite-select-tf-ops.aar", "libtensorflowlite_flex_jni.so",
                                         "org.tensorflow.lite.flex")]:

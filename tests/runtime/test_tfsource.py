@@ -19,6 +19,7 @@ from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
 from tflite_slim.http import HttpClient
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime import tarball as tarfilter
 from tflite_slim.runtime.tfsource import (
     SOURCE_RECORD,
     archive_url,
@@ -105,6 +106,25 @@ def test_archive_url(env, url):
     assert archive_url("2.16.1", env) == url
 
 
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        ("https://m/{x}/v{version}.tar.gz", "only {version} may appear in braces"),
+        ("https://m/{0}.tar.gz", "only {version} may appear in braces"),
+        ("https://m/{", "only {version} may appear in braces"),
+        ("https://m/}{version}", "only {version} may appear in braces"),
+        ("https://m/{version.__class__}", "only {version} may appear in braces"),
+        ("https://u:TOKEN@m/", "carries credentials, but source downloads send none"),
+    ],
+)
+def test_archive_url_takes_only_the_documented_placeholder(template: str, message: str) -> None:
+    """str.format crashed on {x}, {0} or a lone {, and evaluated {version.__class__}."""
+    with pytest.raises(UsageError) as info:
+        archive_url("2.16.1", {"TFLITE_SLIM_TF_ARCHIVE_URL": template})
+    assert message in str(info.value) and "TOKEN" not in str(info.value)
+    assert str(info.value).startswith("TFLITE_SLIM_TF_ARCHIVE_URL=")
+
+
 def tarball(tmp_path: Path, version: str, *, comment: str = SHA, extra: dict = None, configured=True) -> bytes:
     ws = make_tensorflow_workspace(tmp_path / f"build-{version}" / f"tensorflow-{version}", version=version,
                                    configured=configured)
@@ -143,6 +163,19 @@ def test_fetch_downloads_once_records_and_extracts(tmp_path, server):
         again = fetch_source("2.16.1", tmp_path / "cache", client, env=env)
     assert again == src and server.paths() == [f"/maven/{ARCHIVE}"]
     assert [p.name for p in (tmp_path / "cache/tensorflow/2.16.1").iterdir()] == ["src"]
+
+
+def test_a_download_sends_no_netrc_credentials(tmp_path, server, monkeypatch):
+    """The netrc `default` entry (the README's advice for deploy) went to the archive host, plain http too."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password s3cret\ndefault login bob password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    server.serve(ARCHIVE, tarball(tmp_path, "2.16.1"))
+    with HttpClient(retries=0) as client:
+        fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert server.authorizations == [None]
 
 
 def test_fetch_404_and_bad_version(tmp_path, server):
@@ -200,7 +233,7 @@ def test_build_with_tensorflow_version(tmp_path, release):
     record = json.loads((tmp_path / "out/ops.json").read_text())
     assert record["tensorflow"] == {"version": "2.16.1", "commit": SHA}
     assert result.plan.tf_commit == SHA and server.paths() == [f"/maven/{ARCHIVE}"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ops.json", "tensorflow-lite.aar"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".tflite-slim-build", "ops.json", "tensorflow-lite.aar"]
     assert result.plan.android.canonical() == {"ndk_api_level": "21", "ndk_revision": "25.2.9519653",
                                                "sdk_api_level": "34", "build_tools_version": "34.0.0"}
     rc = (tmp_path / "cache/tensorflow/2.16.1/src/.tf_configure.bazelrc").read_text()
@@ -447,3 +480,37 @@ def test_temp_dirs_of_killed_runs_are_cleaned_once_stale(tmp_path, server):
     with HttpClient(retries=0) as client:
         fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
     assert sorted(p.name for p in parent.iterdir()) == [".tmp-running", "src"]
+
+
+def test_a_sparse_member_is_refused_before_anything_is_written(tmp_path, server):
+    """A 6 KB archive of sparse members put 1 GiB into the cache (here 64 MiB of holes)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("tar") is None:
+        pytest.skip("GNU tar (which writes sparse members) is not installed")
+    tree = tmp_path / "sparse" / "tensorflow-2.16.1"
+    tree.mkdir(parents=True)
+    with open(tree / "hole.bin", "wb") as f:
+        f.truncate(64 << 20)
+    archive = tmp_path / "sparse.tar.gz"
+    subprocess.run(["tar", "--sparse", "-czf", str(archive), "-C", str(tree.parent), tree.name], check=True)
+    assert archive.stat().st_size < 64 << 10
+    server.serve(ARCHIVE, archive.read_bytes())
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match="hole.bin' is a sparse file"):
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []
+
+
+@pytest.mark.parametrize("limit, message", [
+    ("MAX_MEMBER_BYTES", "big.bin' would extract to 2097152 bytes, more than the 1 MiB"),
+    ("MAX_TOTAL_BYTES", "extracts to more than 2 MiB, far more than a source tree"),
+])
+def test_the_extracted_size_is_bounded(tmp_path, server, monkeypatch, limit, message):
+    monkeypatch.setattr(tarfilter, limit, (1 if limit == "MAX_MEMBER_BYTES" else 2) << 20)
+    server.serve(ARCHIVE, tarball_with(tmp_path, _info("tensorflow-2.16.1/big.bin"), data=b"\0" * (2 << 20)))
+    with HttpClient(retries=0) as client:
+        with pytest.raises(NetworkError, match=message):
+            fetch_source("2.16.1", tmp_path / "cache", client, env={"TFLITE_SLIM_TF_ARCHIVE_URL": server.url})
+    assert list((tmp_path / "cache/tensorflow/2.16.1").iterdir()) == []

@@ -34,7 +34,7 @@ Field = Tuple[int, Union[int, bytes]]
 
 
 def decode_flex_options(options: bytes) -> FlexOp:
-    """The TensorFlow op and its type attributes from a Flex op's custom options."""
+    """The TensorFlow op its NodeDef runs and its type attributes, from a Flex op's custom options."""
     op_name, node = _split_flexbuffer(options)
     fields = _parse_message(node, "NodeDef")
     attrs: dict[str, str] = {}
@@ -48,11 +48,16 @@ def decode_flex_options(options: bytes) -> FlexOp:
                     raise FlexDecodeError(f"NodeDef {bad}")
                 attrs[key] = type_name
     # TensorFlow's Flex tooling (list_flex_ops, behind tflite_flex_android_library)
-    # refuses a NodeDef without an op ("Invalid NodeDef") but never compares it
-    # with the FlexBuffer name, so neither do we: the op is known by its custom code.
-    if not any(f == 2 and isinstance(v, bytes) and v for f, v in fields):
+    # refuses a NodeDef without an op ("Invalid NodeDef"). It never compares the
+    # NodeDef's op with the custom code, yet takes the op name from the custom code
+    # and the kernel class from NodeDef.op, as the delegate runs NodeDef.op: the
+    # caller (the reader) refuses a NodeDef whose op is not the custom code's. The
+    # returned name is the NodeDef's op (protobuf: the last occurrence wins).
+    ops = [v for f, v in fields if f == 2 and isinstance(v, bytes) and v]
+    if not ops:
         raise FlexDecodeError("the NodeDef names no op (TensorFlow rejects it as an invalid NodeDef)")
-    return FlexOp(op_name, tuple(sorted(attrs.items())))
+    del op_name  # the FlexBuffer's first element: the delegate (flex/kernel.cc) only names the node with it
+    return FlexOp(ops[-1].decode("utf-8", "replace"), tuple(sorted(attrs.items())))
 
 
 def _split_flexbuffer(options: bytes) -> tuple[str, bytes]:

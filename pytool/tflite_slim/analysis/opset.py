@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from tflite_slim.analysis import schema
+
 #: Version of the JSON documents below; bumped only on incompatible changes.
 JSON_FORMAT_VERSION = 1
 
@@ -35,8 +37,6 @@ _DT = r"DT_[A-Z0-9_]+"
 _TYPE_ATTR_VALUE = re.compile(rf"(?:{_DT}|\[{_DT}(?:,{_DT})*\])\Z")
 #: Builtin op names as schema.fbs spells them (or ``BUILTIN_<n>`` for newer codes).
 _BUILTIN_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
-#: Largest op version we accept from JSON (versions are int32 in schema.fbs).
-_MAX_VERSION = 2**31 - 1
 #: Deepest JSON nesting an op-set document may have; ours is four levels deep.
 MAX_JSON_DEPTH = 32
 
@@ -304,9 +304,10 @@ def _custom_from_json(data: Mapping[str, Any]) -> dict[str, Versions]:
 
 
 def _version(value: Any, op: str) -> int:
-    """An op version from JSON: an integer in schema.fbs's int32 range, nothing else."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_VERSION:
-        raise ValueError(f"op {shorten(op)} version {str(value)[:40]} is not an integer from 1 to {_MAX_VERSION}")
+    """An op version from JSON: an integer a kernel can declare (:func:`schema.version_problem`), nothing else."""
+    if isinstance(value, bool) or not isinstance(value, int) or schema.version_problem(value) is not None:
+        raise ValueError(f"op {shorten(op)} version {str(value)[:40]} is not an integer from 1 to "
+                         f"{schema.MAX_OP_VERSION}")
     return value
 
 

@@ -84,7 +84,7 @@ class _Decoder:
         self.left = min(len(buf), MAX_DECODED_BYTES)
         self.limit = self.left
         self.codes: dict[int, tuple[str, str, str]] = {}
-        self.flex: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
+        self.flex: dict[tuple[int, int], tuple[str, tuple[tuple[str, str], ...]]] = {}
 
     def spend(self, n: int, what: str) -> None:
         self.left -= n
@@ -122,9 +122,15 @@ class _Decoder:
                 flex = decode_flex_options(self.buf[start : start + n])
             except FlexDecodeError as e:
                 raise FlatbufferError(f"{op.what} ({entry.custom_code}): custom options: {e}") from e
-            cached = flex.attrs
+            cached = (flex.name, flex.attrs)
             self.flex[span] = cached
-        return cached
+        node_op, attrs = cached
+        if node_op != entry.name:
+            # list_flex_ops registers the op by its custom code but the kernel by NodeDef.op, which the
+            # delegate runs: the record would name one op and the runtime get another's kernel.
+            raise FlatbufferError(f"{op.what} ({entry.custom_code}): its NodeDef runs the TensorFlow op "
+                                  f"{shorten(node_op)}, not {entry.name!r}; a converter writes both alike")
+        return attrs
 
 
 def _classify_custom_code(code: str, what: str) -> tuple[str, str, str]:
@@ -167,6 +173,10 @@ def resolve_opcode(table: Table, decoder: Optional[_Decoder] = None) -> OpCodeEn
     version = table.int32(schema.OPCODE_VERSION, 1)
     if code < 0:
         raise FlatbufferError(f"{table.what}: negative builtin code {code}")
+    problem = schema.version_problem(version)
+    if problem is not None:
+        # One rule at analysis: a build would register it (or loop), and install/verify refuse its ops.json.
+        raise FlatbufferError(f"{table.what}: {problem}")
     if code != schema.CUSTOM:
         return OpCodeEntry("builtin", schema.builtin_name(code), version)
     kind, name, custom_code = (decoder or _Decoder(table.buf)).custom_code(table)

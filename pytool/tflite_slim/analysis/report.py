@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import os
+import stat
 import sys
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from tflite_slim import files
 from tflite_slim.analysis.analyzer import Analysis
@@ -199,6 +200,33 @@ def write_text_atomic(path: str, text: str) -> None:
     except OSError as e:
         hint = "" if os.path.isdir(directory) else f"; check that {directory} exists and is writable"
         raise UsageError(f"{path}: cannot write the report ({e.strerror or e}){hint}") from e
+
+
+def check_outputs(outputs: Mapping[str, Optional[str]], inputs: Iterable[str]) -> None:
+    """A :class:`UsageError` when an output (option -> path) is one of the ``inputs`` or another output.
+
+    Checked before anything is written: ``analyze m.tflite -o m.tflite``
+    replaced the model with its report.
+    """
+    # A FIFO or character device (-o /dev/null) is written through, replaces nothing, and can take both.
+    given = [(option, path) for option, path in outputs.items() if path and not _special(path)]
+    inputs = list(inputs)
+    for i, (option, path) in enumerate(given):
+        hit = files.same_file(path, inputs)
+        if hit is not None:
+            raise UsageError(f"{option} {path}: is the input {hit}, which writing there would replace; "
+                             "choose another output file")
+        for other_option, other in given[i + 1:]:
+            if files.same_file(path, [other]) or os.path.abspath(path) == os.path.abspath(other):
+                raise UsageError(f"{option} and {other_option} name the same file {path}; choose two files")
+
+
+def _special(path: str) -> bool:
+    """An existing file that is not a regular file (a device, a FIFO): ``files.write_output`` writes through it."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def write_stdout(text: str) -> None:

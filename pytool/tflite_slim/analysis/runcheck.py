@@ -23,12 +23,19 @@ To still check versions and the other subgraphs, each node is matched with
 the model's operator at the same index (read with the wheel's own generated
 schema module, ``ai_edge_litert.schema_py_generated``, not with our reader):
 the names must agree, and the operator code's version is the one the
-interpreter resolved. Ops of subgraphs other than the first come from that
+interpreter resolved. A node whose operator at that index is another op (the
+interpreter has fewer or more nodes) gets version 0, checked by name only,
+never another op's version. Ops of subgraphs other than the first come from that
 schema module alone (the interpreter resolved them when it was built).
 
 Native code can abort on a malformed model, so models are loaded in a child
-Python process (``python -m tflite_slim.analysis.runcheck MODEL...``, one JSON line per
-model); a child that dies is restarted after the model it died on. Native code
+Python process (one JSON line per model); a child that dies is restarted after
+the model it died on. The child is started isolated (``python -I``, see
+:func:`child_argv`): the directory the user runs in (a downloaded model
+repository, say) is never on its ``sys.path``, so a ``json.py`` planted there
+is never imported. Its memory is bounded (:func:`memory_limit`): a few hundred
+bytes of model can declare gigabytes of variable tensors, and such a model is
+refused, not allowed to take the machine's memory. Native code
 can also loop on one, so the child gives each model :data:`MODEL_SECONDS`
 (a watchdog thread ends it past that, even inside native code) and the parent
 kills a child that outlives its whole batch's time; either way the model is
@@ -38,8 +45,9 @@ noted as not loaded in time and the rest are still loaded.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional, Sequence, TextIO
 
 from tflite_slim import process
@@ -62,6 +70,12 @@ MODEL_SECONDS = 120.0
 _START_SECONDS = 60.0
 #: What faulthandler writes before ending a child whose model ran past MODEL_SECONDS.
 _WATCHDOG_MARK = "Timeout ("
+#: Memory (private writable mappings: heap, arena, tensors) a child may use to load a model of no size;
+#: the corpus' largest models peak near 150 MiB. Each byte of the model adds :data:`MEMORY_PER_MODEL_BYTE`.
+MEMORY_BASE = 1 << 30
+MEMORY_PER_MODEL_BYTE = 4
+#: What :func:`_one_line` makes of an interpreter exception that carries no message.
+_BARE_ERRORS = ("RuntimeError", "ValueError")
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,8 @@ class InterpreterResult:
     error: Optional[str] = None
     #: The interpreter's nodes and the model's operators disagree (a bug in this check or the wheel).
     mismatch: Optional[str] = None
+    #: The interpreter was built from the model (its ops were resolved), even if it then refused it.
+    built: bool = False
 
     @property
     def loaded(self) -> bool:
@@ -99,12 +115,13 @@ class InterpreterResult:
             "ops": [[o.name, o.version, o.custom, o.from_interpreter] for o in self.ops],
             "error": self.error,
             "mismatch": self.mismatch,
+            "built": self.built,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "InterpreterResult":
         ops = tuple(ResolvedOp(str(n), int(v), bool(c), bool(i)) for n, v, c, i in data.get("ops", ()))
-        return cls(str(data["path"]), ops, data.get("error"), data.get("mismatch"))
+        return cls(str(data["path"]), ops, data.get("error"), data.get("mismatch"), bool(data.get("built")))
 
 
 def available() -> bool:
@@ -152,7 +169,7 @@ def load_all(
     while pending:
         batch = pending[:_BATCH]
         try:
-            done = process.run([python, "-m", "tflite_slim.analysis.runcheck", *batch], check=False,
+            done = process.run([*child_argv(python), *batch], check=False,
                                what="the LiteRT interpreter",
                                timeout=_START_SECONDS + model_seconds * len(batch))
             stdout, returncode, stderr = done.stdout, done.returncode, done.stderr
@@ -179,6 +196,24 @@ def load_all(
     return results
 
 
+def child_argv(python: str = sys.executable) -> list[str]:
+    """The command that starts a child, isolated from the working directory and the environment.
+
+    ``-I`` keeps the working directory (and ``PYTHONPATH``, user site) off
+    ``sys.path``; the child is given this process's ``sys.path`` instead,
+    minus the working directory and ``''``, with the directory tflite_slim
+    itself was imported from first.
+    """
+    import tflite_slim
+
+    cwd = os.path.realpath(os.getcwd())
+    ours = os.path.dirname(os.path.dirname(os.path.abspath(tflite_slim.__file__)))
+    path = [ours] + [p for p in sys.path if p and os.path.isabs(p) and os.path.realpath(p) != cwd and p != ours]
+    code = (f"import sys; sys.path[:] = {path!r}; "
+            "from tflite_slim.analysis.runcheck import main; sys.exit(main(sys.argv[1:]))")
+    return [python, "-I", "-c", code]
+
+
 def _result_lines(stdout: str) -> list[dict[str, Any]]:
     """The child's result lines, in order (anything else native code printed is skipped)."""
     out = []
@@ -198,24 +233,32 @@ def _result_lines(stdout: str) -> list[dict[str, Any]]:
 def verify_run(runtime: OpSet, paths: Sequence[str], ops_file: str, err: Optional[TextIO] = None) -> int:
     """``verify --run``: 1 when the interpreter resolves an op for some model that ``runtime`` lacks, else 0.
 
-    A model the full interpreter refuses (an unresolved custom op, a Flex op,
-    a malformed tensor) is reported as a note: the op set is still checked
-    against every op it resolved before refusing.
+    A model the full interpreter refuses after resolving its ops (an
+    unresolved custom op, a Flex op, a malformed tensor) is reported as a
+    note: the op set is still checked against every op it resolved. A model it
+    never loaded (refused while resolving, crashed, killed, over the memory
+    limit) is an error: nothing of it was checked.
     """
     require()
     err = err or sys.stderr
     status = 0
     for r in load_all(paths):
-        if r.error:
-            print(f"note: {r.path}: the LiteRT interpreter refused it: {_printable(r.error)}", file=err)
+        if r.error and not r.built:
+            # Nothing of it was checked: a model never loaded is never "ok".
+            status = 1
+            print(f"error: {_printable(r.path)}: the LiteRT interpreter never loaded it, so its ops were not "
+                  f"checked: {_printable(r.error)}", file=err)
+        elif r.error:
+            print(f"note: {_printable(r.path)}: the LiteRT interpreter refused it: {_printable(r.error)}", file=err)
         if r.mismatch:
-            # Versions are paired with nodes by index; after a disagreement they may be another op's.
-            print(f"note: {r.path}: the interpreter's nodes and the model's operators disagree "
-                  f"({_printable(r.mismatch)}); the op versions of its first subgraph may be wrong", file=err)
+            # Versions are paired with nodes by index; a node whose operator there is another op is checked by name.
+            print(f"note: {_printable(r.path)}: the interpreter's nodes and the model's operators disagree "
+                  f"({_printable(r.mismatch)}); nodes not matching their operator are checked by name only",
+                  file=err)
         missing = missing_from(r, runtime)
         if missing:
             status = 1
-            print(f"error: {r.path}: the LiteRT interpreter resolves {', '.join(missing)}, "
+            print(f"error: {_printable(r.path)}: the LiteRT interpreter resolves {', '.join(missing)}, "
                   f"which the runtime in {ops_file} lacks; rebuild it from these models", file=err)
     return status
 
@@ -245,7 +288,8 @@ def probe(path: str) -> InterpreterResult:
     from ai_edge_litert.interpreter import Interpreter, OpResolverType  # type: ignore[import-untyped]
 
     try:
-        interpreter = Interpreter(model_path=path,
+        # Bytes: a file name that is not valid UTF-8 (surrogate-escaped here) cannot cross pybind11 as str.
+        interpreter = Interpreter(model_path=os.fsencode(path),
                                   experimental_op_resolver_type=getattr(OpResolverType, _NO_DELEGATES))
     except (ValueError, RuntimeError) as e:
         return InterpreterResult(path, error=_one_line(e))
@@ -262,10 +306,14 @@ def probe(path: str) -> InterpreterResult:
     first = model[0] if model else []
     if len(first) != len(nodes) and mismatch is None:
         mismatch = f"the interpreter has {len(nodes)} nodes, the model's first subgraph {len(first)} operators"
+    custom_names = {n for graph in model for n, _, c in graph if c}
     for i, node in enumerate(nodes):
-        name, version, custom = first[i] if i < len(first) else (node, 0, False)
-        if name != node and mismatch is None:
-            mismatch = f"node {i}: the interpreter resolved {node}, the model's operator is {name}"
+        name, version, custom = first[i] if i < len(first) else (node, 0, node in custom_names)
+        if name != node:
+            if mismatch is None:
+                mismatch = f"node {i}: the interpreter resolved {node}, the model's operator is {name}"
+            # Another op's version is no version of this one: compare this node by name only.
+            version, custom = 0, node in custom_names
         ops.append(ResolvedOp(node, version, custom))
     for graph in model[1:]:
         ops += [ResolvedOp(n, v, c, from_interpreter=False) for n, v, c in graph]
@@ -273,8 +321,8 @@ def probe(path: str) -> InterpreterResult:
     try:
         wrapper.AllocateTensors()
     except (ValueError, RuntimeError) as e:
-        return InterpreterResult(path, tuple(ops), _one_line(e), mismatch)
-    return InterpreterResult(path, tuple(ops), None, mismatch)
+        return InterpreterResult(path, tuple(ops), _one_line(e), mismatch, built=True)
+    return InterpreterResult(path, tuple(ops), None, mismatch, built=True)
 
 
 def _printable(text: str) -> str:
@@ -297,13 +345,51 @@ def main(argv: Sequence[str]) -> int:
     import faulthandler
 
     for path in argv:
+        limit = memory_limit(path)
         faulthandler.dump_traceback_later(MODEL_SECONDS, exit=True)
         try:
+            _limit_memory(limit)
             result = probe(path)
+        except MemoryError:  # Python's, or pybind11's translation of std::bad_alloc
+            result = InterpreterResult(path, error=f"it needs more than {limit >> 20} MiB of memory to load "
+                                                   "(the limit verify --run sets); refused")
+        else:
+            if result.built and result.error in _BARE_ERRORS:
+                # The arena's failed allocation reaches Python as an exception without a message.
+                result = replace(result, error=f"{result.error} without a message, as when memory runs out: it "
+                                               f"may need more than {limit >> 20} MiB (the limit verify --run "
+                                               "sets); refused")
         finally:
             faulthandler.cancel_dump_traceback_later()
+            _limit_memory(None)
         print(_LINE + json.dumps(result.to_json(), sort_keys=True), flush=True)
     return 0
+
+
+def memory_limit(path: str) -> int:
+    """Bytes of memory a child may use while it loads ``path``: :data:`MEMORY_BASE` plus a multiple of its size."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    return MEMORY_BASE + MEMORY_PER_MODEL_BYTE * size
+
+
+def _limit_memory(limit: Optional[int]) -> None:
+    """Set this process's ``RLIMIT_DATA`` soft limit to ``limit`` bytes (None: back to the hard limit).
+
+    ``RLIMIT_DATA`` (Linux 4.7+) counts private writable mappings, so every
+    heap or ``mmap`` allocation of the interpreter, but not the model file it
+    maps read-only. Only the soft limit moves, so it can be raised again for the
+    next model. Where the limit does not exist (not Linux), nothing is bounded.
+    """
+    try:
+        import resource
+    except ImportError:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    soft = hard if limit is None or (hard != resource.RLIM_INFINITY and limit > hard) else limit
+    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 if __name__ == "__main__":

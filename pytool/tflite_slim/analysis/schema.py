@@ -65,6 +65,22 @@ BUILTIN_OPERATOR_NAMES: tuple[str, ...] = (
 # fmt: on
 
 CUSTOM = 32
+
+#: Op versions a kernel can declare: TFLite's registration loops ``for (int version = min_version;
+#: version <= max_version; ++version)`` (mutable_op_resolver.cc), one resolver entry per version, so
+#: 2147483647 never ends on the device. The newest kernels declare at most 14 (register.cc); the rule
+#: for a model's operator codes and an ops.json alike is 1 to this.
+MAX_OP_VERSION = 255
+
+
+def version_problem(version: int) -> "str | None":
+    """Why ``version`` cannot be an op version a runtime registers (``None`` when it can)."""
+    if version < 1:
+        return f"version {version} (versions start at 1; no runtime registers or loads version {version})"
+    if version > MAX_OP_VERSION:
+        return (f"version {version} (no TFLite kernel declares versions above {MAX_OP_VERSION}; "
+                "registering it would make the runtime loop on every version up to it)")
+    return None
 #: Written into the byte-wide deprecated field when the code does not fit.
 PLACEHOLDER_FOR_GREATER_OP_CODES = 127
 

@@ -8,7 +8,7 @@ import sys
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
 from tflite_slim.analysis.opset import dumps
-from tflite_slim.analysis.report import render_html, render_text, write_stdout, write_text_atomic
+from tflite_slim.analysis.report import check_outputs, render_html, render_text, write_stdout, write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS))
     result = analyze(settings)
+    inputs = [*args.paths, *(m.path for m in result.models), *(f.path for f in result.failures)]
+    check_outputs({"-o": args.output, "--html": args.html}, inputs)
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
     text = dumps(result.to_json()) if args.format == "json" else render_text(result)

@@ -13,7 +13,7 @@ from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.observed import parse_api_level
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
-from tflite_slim.process import format_argv, program_path
+from tflite_slim.process import display_argv, program_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,9 +46,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"comma-separated Android ABIs (default {','.join(DEFAULT_ABIS)}; "
                         "also x86, x86_64)")
     p.add_argument("--custom-ops-srcs", action="append", default=[], metavar="FILES",
-                   help="kernel sources of your custom ops (comma-separated or repeated)")
+                   help="kernel sources of your custom ops, comma-separated (repeatable); a name with a comma: "
+                        "--custom-ops-src")
+    p.add_argument("--custom-ops-src", action="append", default=[], metavar="FILE",
+                   help="one kernel source of your custom ops, taken whole, commas included (repeatable)")
     p.add_argument("--custom-ops-deps", action="append", default=[], metavar="LABELS",
-                   help="Bazel labels the custom op sources depend on (comma-separated or repeated)")
+                   help="Bazel labels the custom op sources depend on, comma-separated (repeatable); a label "
+                        "with a comma: --custom-ops-dep")
+    p.add_argument("--custom-ops-dep", action="append", default=[], metavar="LABEL",
+                   help="one Bazel label the custom op sources depend on, taken whole (repeatable)")
     p.add_argument("--experimental-api", action=argparse.BooleanOptionalAction, default=True,
                    help="include the full Java API (Interpreter, runSignature...), not only the stable "
                         "InterpreterApi subset (default: on)")
@@ -101,8 +107,9 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         abis=parse_abis(args.target_archs),
         backend=args.backend,
         checkpoint=args.checkpoint,
-        custom_ops_srcs=_split(args.custom_ops_srcs),
-        custom_ops_deps=_split(args.custom_ops_deps),
+        # The plural options are lists in one value; the singular ones (what the plugin passes) are one value.
+        custom_ops_srcs=(*_split(args.custom_ops_srcs), *args.custom_ops_src),
+        custom_ops_deps=(*_split(args.custom_ops_deps), *args.custom_ops_dep),
         bazel=args.bazel,
         bazel_args=tuple(args.bazel_arg),
         docker=args.docker,
@@ -128,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         out.writelines(f"{src} -> {name}\n" for src, name in p.package.files)
         out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")
         out.write("\n# Commands\n")
-        out.writelines(format_argv(c) + "\n" for c in p.commands)
+        out.writelines(display_argv(c) + "\n" for c in p.commands)
         out.write("\n# Differences from TensorFlow's build_aar.sh\n")
         out.writelines(f"- {n}\n" for n in p.notes)
         if p.problems:

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     target = remote.Target(url, creds.source if creds else None)
-    # implicit_netrc=False: the credentials sent are exactly the ones found and checked above.
-    with HttpClient(auth=creds.as_auth() if creds else None, retries=args.retries, implicit_netrc=False) as client:
+    # HttpClient sends these or nothing: never what requests would find in a netrc file itself.
+    with HttpClient(auth=creds.as_auth() if creds else None, retries=args.retries) as client:
         remote.deploy(pub, target, client, progress=print)
     return 0

@@ -15,7 +15,7 @@ import json
 import sys
 from typing import Any
 
-from tflite_slim.analysis.report import write_text_atomic
+from tflite_slim.analysis.report import check_outputs, write_text_atomic
 from tflite_slim.runtime import builder
 from tflite_slim.commands import build
 from tflite_slim.commands.options import add_coordinate_options
@@ -76,6 +76,9 @@ def _gav(c: dict[str, str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:
+        settings = build.settings_from_args(args)
+        check_outputs({"-o": args.output}, [*settings.models, *settings.custom_ops_srcs])
     doc = describe(args)
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n" if args.format == "json" else render_text(doc)
     if args.output:

@@ -26,8 +26,8 @@ from tflite_slim.maven import repometa
 from tflite_slim.maven.checksums import ALGORITHMS, MAX_CHECKSUM_FILE, checksum_files, checksum_in
 from tflite_slim.maven.coordinates import Coordinates
 from tflite_slim.errors import MavenError, UsageError
-from tflite_slim.http import HttpClient, redact_url
-from tflite_slim.maven.publication import Artifact, FileSpec, Publication
+from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
+from tflite_slim.maven.publication import Artifact, Publication
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +104,15 @@ def is_loopback(host: str) -> bool:
 
 @dataclass(frozen=True)
 class _Upload:
-    """One file to PUT: its repository path and its bytes (read only when sent, big AARs included)."""
+    """One file to PUT: its repository path and its bytes.
+
+    The bytes are the ones that were hashed while planning, never read again by
+    path: a concurrent build replacing ``OUT`` in between would otherwise put
+    another build's AAR beside this one's checksums and ``-ops.json``.
+    """
 
     path: str
-    spec: Optional[FileSpec] = None
     body: bytes = b""
-
-    def data(self) -> bytes:
-        return self.spec.read_bytes() if self.spec is not None else self.body
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def deploy(
     written: list[str] = []
     for plan in plans:
         for upload in plan.uploads:
-            body = upload.data()  # whole body in memory: a retried PUT must resend it from the start
+            body = upload.body  # whole body in memory: a retried PUT must resend it from the start
             _put(target, client, upload.path, body)
             written.append(upload.path)
             log.info("uploaded %s (%d bytes)", upload.path, len(body))
@@ -172,11 +173,12 @@ def _plan(artifact: Artifact, target: Target, client: HttpClient) -> _Plan:
     uploads: list[_Upload] = []
     present = 0
     for spec in artifact.files:
-        ours = _digests(spec)
+        data = spec.read_bytes()  # read once: what is hashed here is what gets uploaded
+        ours = _digests(data)
         path = f"{c.version_path}/{spec.name}"
-        state, known = _file_state(path, ours, _size(spec), target, client)
+        state, known = _file_state(path, ours, len(data), target, client)
         if state == "absent":
-            uploads.append(_Upload(path, spec=spec))
+            uploads.append(_Upload(path, body=data))
         else:
             present += 1
             if state != "same":
@@ -227,7 +229,7 @@ def _file_state(
         remote = known[ext] = _get_checksum(f"{path}.{ext}", target, client)
         if remote is not None:
             return ("same" if remote == ours[ext] else "differs"), known
-    return ("same" if _remote_sha256(url, target, client) == ours["sha256"] else "differs"), known
+    return ("same" if _remote_sha256(url, size, target, client) == ours["sha256"] else "differs"), known
 
 
 def _get_checksum(path: str, target: Target, client: HttpClient) -> Optional[str]:
@@ -250,31 +252,46 @@ def _get_checksum(path: str, target: Target, client: HttpClient) -> Optional[str
     return checksum_in(head)
 
 
-def _remote_sha256(url: str, target: Target, client: HttpClient) -> str:
-    """sha256 of the file at ``url``, streamed (an AAR is never held whole for this)."""
+def _remote_sha256(url: str, size: int, target: Target, client: HttpClient) -> Optional[str]:
+    """sha256 of the file at ``url``, streamed; None once it proves longer than ``size`` (ours) bytes.
+
+    Only reached when the server sent no usable ``Content-Length``: a body that
+    never ends, or trickles, must not hold the deploy, so reading stops one
+    byte past our size, and the whole read has :func:`_hash_deadline`.
+    """
     response = client.get(url, stream=True, allow_redirects=False)
     try:
         _check_answer(response, "GET", url, target)
         if response.status_code != 200:
             raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
-        h = hashlib.sha256()
-        for block in client.iter_body(response):
-            h.update(block)
+        h, seen = hashlib.sha256(), 0
+        deadline = _hash_deadline(size)
+        try:
+            for block in HttpClient.iter_raw(response, deadline=deadline, decode_content=True):
+                seen += len(block)
+                if seen > size:
+                    return None  # longer than ours: not our bytes, whatever follows
+                h.update(block)
+        except DeadlineExceeded as e:
+            raise MavenError(f"{e}; the repository keeps no checksum files for it and sends it too slowly to "
+                             "compare, so nothing was uploaded") from e
         return h.hexdigest()
     finally:
         response.close()
 
 
-def _digests(spec: FileSpec) -> dict[str, str]:
-    hashes = {ext: hashlib.new(algo) for ext, algo in ALGORITHMS}
-    for block in spec.chunks():
-        for h in hashes.values():
-            h.update(block)
-    return {ext: h.hexdigest() for ext, h in hashes.items()}
+#: Bytes per second a repository must at least send a file (without checksum files) that deploy compares.
+_MIN_COMPARE_RATE = 64 * 1024
+_MIN_COMPARE_SECONDS = 300.0
 
 
-def _size(spec: FileSpec) -> int:
-    return len(spec.data) if spec.data is not None else spec.source.stat().st_size  # type: ignore[union-attr]
+def _hash_deadline(size: int) -> float:
+    """How long comparing a remote file of (at most) ``size`` bytes may take in all."""
+    return _MIN_COMPARE_SECONDS + size / _MIN_COMPARE_RATE
+
+
+def _digests(data: bytes) -> dict[str, str]:
+    return {ext: hashlib.new(algo, data).hexdigest() for ext, algo in ALGORITHMS}
 
 
 def _get_metadata(c: Coordinates, target: Target, client: HttpClient) -> Optional[tuple[bytes, repometa.Metadata]]:

@@ -18,13 +18,15 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          toolchain (the backend's ``problems``), ``--out`` and the cache; the
                          commands and notes a dry run shows. ``prepare`` (``--dry-run``) stops here.
 6. ``produce.produce``   BackendJob -> ``Produced``: the cached AARs for the plan, or the backend's
-                         ``prepare`` + ``build`` and the AARs checked and finished (and cached).
-7. ``output.write_output`` Produced + BuildPlan -> ``OUT``: the AARs and the ``ops.json`` record.
+                         ``prepare`` + ``build`` and the AARs checked and finished (and cached),
+                         one build at a time per tree (a lock on its root).
+7. ``output.write_output`` Produced + BuildPlan -> ``OUT``: the AARs, the ``ops.json`` record and
+                         the marker (``outdir``) without which no ``OUT`` is ever replaced.
 
 Backends (``backend.Backend``: ``commands``, ``prepare``, ``build``, ``stop``) are
 ``bazel_local`` and ``bazel_docker``, registered by name in ``backends``. The
 other modules are the primitives the phases use: the tree (``tfsource``,
 ``tarball``, ``layout``, ``tfscripts``, ``android``, ``kernels``), the plan
 and its files (``plan``, ``buildfile``, ``registration``), Bazel
-(``bazelversion``), the cache (``cache``) and the AARs (``aar``, ``elf``).
+(``bazelversion``), the cache (``cache``), the AARs (``aar``, ``elf``) and ``--out`` (``outdir``).
 """

@@ -6,7 +6,8 @@ TensorFlow's ``tensorflow/tools/dockerfiles/tflite-android.Dockerfile`` image
 ``./configure`` with the answers that revision's script pipes into it (read
 from the tree; recent scripts answer clang ``Y`` with
 ``/usr/lib/llvm-18/bin/clang``, older ones ``N``), and our Bazel commands. The source is
-the mounted tree, or, with ``--checkpoint REV``, a fresh clone checked out
+a copy, made in the container, of the tree mounted read-only (nothing is
+written into the user's tree), or, with ``--checkpoint REV``, a fresh clone checked out
 at a commit, branch or tag (TensorFlow's documented ``--checkpoint`` flag).
 """
 
@@ -29,11 +30,28 @@ from tflite_slim.runtime.settings import BuildSettings
 TF_GIT_URL = "https://github.com/tensorflow/tensorflow.git"
 DOCKER_IMAGE = "tflite-builder"
 DOCKERFILE = "tensorflow/tools/dockerfiles/tflite-android.Dockerfile"
+#: Where the host's tree appears in the container (read-only); the build runs in a copy at /tensorflow_src.
+HOST_TREE = "/tensorflow_host"
 
 
 def create(s: BuildSettings) -> "DockerBazel":
     bazel_cache = cache_root(s.cache_dir) / "docker-bazel" if s.use_cache else None
     return DockerBazel(checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache)
+
+
+def copy_tree_lines(host: str = HOST_TREE, work: str = "/tensorflow_src") -> list[str]:
+    """Shell lines copying the mounted tree to where the container builds (no .git, no bazel-* links).
+
+    ``./configure`` rewrites ``.tf_configure.bazelrc`` and Bazel writes its
+    links and our package into the workspace, as root: in the mounted tree that
+    changed (and left root-owned files in) the user's checkout. The copy keeps
+    modification times, and its path is always the same, so Bazel's cache in
+    ``--cache-dir`` still applies.
+    """
+    return [
+        f"mkdir -p {work}",
+        f"(set -o pipefail; tar -C {host} --exclude=./.git --exclude='./bazel-*' -cf - . | tar -C {work} -xf -)",
+    ]
 
 
 class DockerBazel(Backend):
@@ -94,6 +112,8 @@ class DockerBazel(Backend):
                 f"git clone --filter=blob:none {TF_GIT_URL} /tensorflow_src",
                 f"git -C /tensorflow_src checkout {shlex.quote(self.checkpoint)}",
             ]
+        else:
+            lines += copy_tree_lines()
         lines += [
             "cd /tensorflow_src",
             *self.configure_lines(answers),
@@ -132,7 +152,8 @@ class DockerBazel(Backend):
                  answers: Sequence[str] = tfscripts.KNOWN_CONFIGURE_ANSWERS) -> list[str]:
         argv = [self.docker, "run", "--rm", "-v", f"{pkg_dir}:/tflite_slim_pkg:ro", "-v", f"{out_dir}:/out"]
         if not self.checkpoint:
-            argv += ["-v", f"{root}:/tensorflow_src"]
+            # Read-only: ./configure and Bazel (as root) work on a copy, never in the user's checkout.
+            argv += ["-v", f"{root}:{HOST_TREE}:ro"]
         if self.cache_dir:
             argv += ["-v", f"{self.cache_dir}:/bazel_cache"]
         argv += ["--entrypoint", "/bin/bash", self.image, "-c", self.container_script(plan, package, answers)]

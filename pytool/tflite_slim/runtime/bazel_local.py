@@ -104,7 +104,7 @@ class LocalBazel(Backend):
         keep = False
         try:
             for target, argv in zip(job.plan.targets, self.bazel_commands(job)):
-                log(f"tflite-slim: {process.format_argv(argv)}")
+                log(f"tflite-slim: {process.display_argv(argv)}")
                 try:
                     process.run(argv, cwd=str(root), stream=True, on_line=timed(log),
                                 what=f"bazel build :{target}", stopper=self._stopper)

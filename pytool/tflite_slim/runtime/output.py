@@ -3,7 +3,8 @@
 ``OUT`` is filled by renaming a complete temp dir, so a failure or Ctrl-C
 leaves the previous ``OUT`` (or none), never a half one; a directory we did
 not write is never replaced (:func:`check_out`, run by the check phase before
-anything is built).
+anything is built, and again just before the swap): only one holding the marker of
+:mod:`tflite_slim.runtime.outdir` and nothing but build outputs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Optional
 
 from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, dumps, opset_to_json
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime import aar
+from tflite_slim.runtime import aar, outdir
 from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.runtime.layout import TENSORFLOW
 from tflite_slim.runtime.plan import BuildPlan
@@ -25,6 +26,8 @@ OPS_JSON = "ops.json"
 AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
 SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
 PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
+#: What a build writes into OUT besides the marker (:mod:`tflite_slim.runtime.outdir`).
+OUT_FILES = frozenset({OPS_JSON, *AAR_FILES.values()})
 
 
 def aar_files(plan: BuildPlan) -> tuple[str, ...]:
@@ -35,8 +38,7 @@ def aar_files(plan: BuildPlan) -> tuple[str, ...]:
 def check_out(out: Path) -> None:
     """Refuse an ``OUT`` we may not replace, or cannot create, before the (long) build."""
     # Never replace a directory we did not write: it could be anything of the user's.
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / OPS_JSON).is_file())):
-        raise UsageError(f"--out {out}: exists and is not a tflite-slim build output; choose an empty or new directory")
+    outdir.check_replaceable(out, OUT_FILES)
     # Before the (long) build: OUT's nearest existing ancestor must be a directory to create it in.
     nearest = next((p for p in (out, *out.absolute().parents) if os.path.lexists(p)), None)
     if nearest is not None and not nearest.is_dir():
@@ -87,7 +89,9 @@ def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, 
         for f in files:
             shutil.copyfile(entry / f, tmp / f)
         (tmp / OPS_JSON).write_text(dumps(record))
+        outdir.mark(tmp)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; OUT is an ordinary directory
+        outdir.check_replaceable(out, OUT_FILES)  # again: the build took a while, OUT may have changed
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.rename(out, old)

@@ -25,6 +25,7 @@ from tflite_slim.runtime import tfscripts
 from tflite_slim.runtime.android import AndroidConfig
 from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.errors import UsageError
+from tflite_slim.process import redact_urls
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
 from tflite_slim.analysis.opset import OpSet, digest, opset_to_json
 
@@ -210,7 +211,8 @@ class BuildPlan:
             "custom_ops_srcs": [{"name": s.name, "sha256": s.sha256} for s in self.custom_ops_srcs],
             "custom_ops_srcs_hash": self.custom_ops_srcs_hash,
             "custom_ops_deps": list(self.custom_ops_deps),
-            "bazel_args": list(self.bazel_args),
+            # Printed (--dry-run) and stored in the cache's plan.json: no URL's credentials.
+            "bazel_args": [redact_urls(a) for a in self.bazel_args],
             "build_flags": {t: list(self.flags(t)) for t in self.targets},
             "android": self.android.canonical() if self.android else None,
             "targets": list(self.targets),

@@ -7,7 +7,8 @@ backend prepares and builds the job, and every AAR it returns is checked
 (ABIs, libraries, 16 KB alignment, the minimum API level: :func:`tflite_slim.runtime.aar.check_aar`),
 finished (ProGuard rules, the manifest's minSdkVersion, byte-stable zip) into a staging directory and, with
 the cache on, published as the plan's cache entry by one rename. A failure or
-Ctrl-C leaves no staging directory and no cache entry behind.
+Ctrl-C leaves no staging directory and no cache entry behind. One build at a
+time per tree: preparing, building and checking hold a lock on the tree's root.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import ContextManager, Optional
 
+from tflite_slim import files
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import aar
 from tflite_slim.runtime.backend import Backend, BackendJob, Log
@@ -60,9 +62,10 @@ def produce(job: BackendJob, backend: Backend, asked: ProduceAsked) -> Produced:
     staging = cache.new_staging() if cache is not None else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
     try:
         job = dataclasses.replace(job, work=staging / "work")
-        backend.prepare(job)
-        built = backend.build(job)
-        reports = _check_and_finish(built, plan, staging, asked.alignment, log)
+        with _one_build_at_a_time(job):
+            backend.prepare(job)  # may configure a release we downloaded: once, not by two runs at a time
+            built = backend.build(job)
+            reports = _check_and_finish(built, plan, staging, asked.alignment, log)  # before the next build
         shutil.rmtree(job.work, ignore_errors=True)
         if cache is None:
             return Produced(staging, reports, reused=False, stored=False)
@@ -72,6 +75,18 @@ def produce(job: BackendJob, backend: Backend, asked: ProduceAsked) -> Produced:
         # Nothing half-built stays (after publish the staging dir is gone: renamed).
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _one_build_at_a_time(job: BackendJob) -> ContextManager[None]:
+    """Hold the tree's lock: two runs of one plan share its package directory and ``bazel-bin``.
+
+    Bazel serializes the commands in one workspace anyway; the lock also keeps
+    a downloaded release from being configured by two runs at once.
+    """
+    assert job.root is not None  # only a dry run has no tree yet, and it never gets here
+    root, log = job.root, job.log
+    return files.locked_dir(root, on_wait=lambda: log(
+        f"tflite-slim: waiting for another tflite-slim build in {root} to finish"))
 
 
 def _reuse(cache: BuildCache, plan: BuildPlan, alignment: str, log: Log) -> Optional[Produced]:

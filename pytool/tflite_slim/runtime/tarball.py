@@ -19,7 +19,10 @@ here, before anything is written, and the members are written by us:
 * the files are ours: no archive uid/gid, mode 0644 or 0755 (the owner's
   execute bit decides) under the umask, never setuid/setgid/sticky;
 * names we reserve (the source record) cannot come from the archive, so our
-  record can never be written through a link the archive planted.
+  record can never be written through a link the archive planted;
+* the extracted size is bounded before anything is written: no sparse member
+  (one can expand a few KB into gigabytes), no file over
+  :data:`MAX_MEMBER_BYTES`, nothing over :data:`MAX_TOTAL_BYTES` in all.
 
 A ``.tar.gz`` wrapped in one more gzip layer (a mirror that gzip-encodes the
 archive on the fly; we store the bytes as sent) is opened too.
@@ -47,6 +50,10 @@ _GZIP_MAGIC = b"\x1f\x8b"
 PATH_MAX = 4096
 #: A .tar.gz plus at most one Content-Encoding layer around it.
 _MAX_GZIP_LAYERS = 2
+#: What a source tree may extract to, in all and per file. TensorFlow 2.16's tree is about 300 MB
+#: and its largest file a few MB; a 6 KB archive of sparse members expanded to 1 GiB.
+MAX_TOTAL_BYTES = 4 << 30
+MAX_MEMBER_BYTES = 256 << 20
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,18 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
 
     tops: set[str] = set()
     links: dict[str, tarfile.TarInfo] = {}
+    total = 0
     for m in members:
+        if m.issparse():
+            raise refuse(m, "is a sparse file (git archive never writes one; it would expand on disk)")
+        if m.isreg():
+            if m.size > MAX_MEMBER_BYTES:
+                raise refuse(m, f"would extract to {m.size} bytes, more than the {_mib(MAX_MEMBER_BYTES)} "
+                                "a source file may have")
+            total += m.size
+            if total > MAX_TOTAL_BYTES:
+                raise NetworkError(f"{origin}: extracts to more than {_mib(MAX_TOTAL_BYTES)}, far more than a "
+                                   "source tree; refusing the archive")
         if len(m.name.encode("utf-8", "surrogateescape")) > PATH_MAX:
             raise refuse(m, f"has a path longer than {PATH_MAX} bytes")
         parts = _parts(m.name)
@@ -145,6 +163,10 @@ def _check(members: list[tarfile.TarInfo], origin: str, reserved: Collection[str
         if m.linkname.startswith("/") or not _resolves_inside(name, m.linkname, trie, top):
             raise refuse(m, f"is a symlink to {m.linkname!r}, outside the tree")
     return top
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):g} MiB"
 
 
 #: A trie of the archive's symlinks by path part; a node holding :data:`_LINK` is a link. Walking it

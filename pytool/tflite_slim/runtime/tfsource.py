@@ -289,11 +289,25 @@ def download_timeout(env: Mapping[str, str]) -> float:
 
 
 def archive_url(version: str, env: Optional[Mapping[str, str]] = None, layout: SourceLayout = TENSORFLOW) -> str:
+    """The archive's URL: ``TFLITE_SLIM_*_ARCHIVE_URL`` (a base URL, or a template with ``{version}``), else GitHub's.
+
+    Only ``{version}`` is substituted (never ``str.format``, which would
+    evaluate ``{version.__class__}``); any other brace is refused, naming the
+    variable. Credentials in it (``https://user:token@mirror/``) are refused:
+    downloads send none (see :func:`fetch_source`).
+    """
     env = os.environ if env is None else env
     template = env.get(layout.archive_env) or layout.archive_url
     if "{version}" not in template:
         template = template.rstrip("/") + "/v{version}.tar.gz"
-    return template.format(version=version)
+    rest = template.replace("{version}", "")
+    if "{" in rest or "}" in rest:
+        raise UsageError(f"{layout.archive_env}={redact_url(template)!r}: only {{version}} may appear in braces; "
+                         "give a base URL or a template with {version}")
+    if redact_url(template) != template:
+        raise UsageError(f"{layout.archive_env}={redact_url(template)!r}: carries credentials, but source "
+                         "downloads send none (to GitHub or a mirror); use a mirror that needs none")
+    return template.replace("{version}", version)
 
 
 def fetch_source(

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What to add to the build's settings file so the settings plugin declares the slim
  * repositories, spelled in that file's DSL ({@code settings.gradle.kts}: Kotlin,
- * else Groovy). Pure apart from {@link #find(File)}.
+ * else Groovy), with no URL's credentials ({@link Redaction}). Pure apart from {@link #find(File)}.
  */
 final class SettingsAdvice {
     private final String fileName;
@@ -61,7 +61,8 @@ final class SettingsAdvice {
             if (SlimRepositories.NAME.equals(spec.name)) {
                 body.append("    installDir = ").append(kotlin ? "file(" + quote(path(spec.url)) + ")" : quote(path(spec.url))).append('\n');
             } else if (SlimRepositories.REMOTE_NAME.equals(spec.name)) {
-                body.append("    repositoryUrl = ").append(quote(spec.url)).append('\n');
+                // Printed in an error message: never the URL's user:password (the credentials block says where they go).
+                body.append("    repositoryUrl = ").append(quote(Redaction.urls(spec.url))).append('\n');
                 if (spec.credentials) {
                     body.append(kotlin
                             ? "    credentials {\n        username = providers.gradleProperty(\"tfliteSlimUser\").orNull\n"

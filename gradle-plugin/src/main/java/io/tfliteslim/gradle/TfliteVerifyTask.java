@@ -115,7 +115,7 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             this.verifiedFile = verifiedFile;
             this.resultFile = resultFile;
             this.required = required;
-            this.repositoryUrl = repositoryUrl;
+            this.repositoryUrl = Redaction.urls(repositoryUrl);  // only ever printed here
         }
 
         @Override

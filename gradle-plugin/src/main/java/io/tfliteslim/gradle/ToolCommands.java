@@ -86,12 +86,12 @@ public final class ToolCommands {
         if (options.noCache) {
             argv.add("--no-cache");
         }
-        // One flag per value: the tool's options take one value each (repeatable).
+        // One flag per value, the singular options: the tool takes each whole (the plural ones split at commas).
         for (String src : options.customOpsSrcs) {
-            option(argv, "--custom-ops-srcs", src);
+            option(argv, "--custom-ops-src", src);
         }
         for (String dep : options.customOpsDeps) {
-            option(argv, "--custom-ops-deps", dep);
+            option(argv, "--custom-ops-dep", dep);
         }
         if (options.experimentalApi != null) {
             argv.add(options.experimentalApi ? "--experimental-api" : "--no-experimental-api");

@@ -24,8 +24,12 @@ import java.util.concurrent.TimeUnit;
  * the tool is missing.
  */
 public final class ToolRunner {
-    /** How long a cancelled tool gets to clean up after SIGTERM. */
-    static final long STOP_GRACE_SECONDS = 10;
+    /**
+     * How long a cancelled tool gets to clean up after SIGTERM before it is killed. Longer than the tool
+     * gives Bazel to stop after its SIGINT (process.INTERRUPT_GRACE_SECONDS, 30 s) plus the tool's cleanup:
+     * killed earlier, the tool leaves a slow-to-cancel Bazel running and its package in the checkout.
+     */
+    static final long STOP_GRACE_SECONDS = 45;
     private final Logger logger;
     private final File workDir;
     /** Resolves the interpreter of tool runs (null: run argv as it is). */
@@ -67,7 +71,7 @@ public final class ToolRunner {
         if (provisioner != null) {
             argv = provisioner.command(argv, logger);
         }
-        logger.info("tflite-slim: running {}", argv);
+        logger.info("tflite-slim: running {}", Redaction.urls(String.valueOf(argv)));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir).redirectErrorStream(true);
         pb.environment().putAll(env);
         // Unbuffered, so progress shows while it happens and order with errors is kept.

@@ -179,7 +179,7 @@ public class ProjectDefaultsTest {
         String dir = project.getProjectDir().getAbsolutePath();
         assertEquals("py -m tflite_slim build m.tflite --out /o --target-archs arm64-v8a --source " + dir + "/tf"
                 + " --backend docker --checkpoint v2.16.1 --bazel bazelisk --bazel-arg=--jobs=8 --docker " + dir + "/bin/podman"
-                + " --cache-dir " + dir + "/cache --no-cache --custom-ops-deps //x:y --no-experimental-api --no-align-16kb"
+                + " --cache-dir " + dir + "/cache --no-cache --custom-ops-dep //x:y --no-experimental-api --no-align-16kb"
                 + " --alignment-check warn", argv);
         // tensorflowSource is the same setting as source.
         e.setTensorflowSource("other");

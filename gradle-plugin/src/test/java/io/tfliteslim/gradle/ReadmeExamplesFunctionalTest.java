@@ -65,10 +65,10 @@ public class ReadmeExamplesFunctionalTest {
         for (String expected : new String[]{"--target-archs arm64-v8a", "--source /src/tensorflow", "--tensorflow-version 2.16.1",
                 "--litert-version 1.0.1", "--backend docker", "--checkpoint v2.16.1", "--bazel bazelisk", "--bazel-arg=--jobs=8",
                 "--docker /usr/bin/docker", "--cache-dir /var/cache/tflite-slim", "--align-16kb", "--alignment-check error",
-                "--custom-ops-deps @some_repo//:lib", "--no-experimental-api"}) {
+                "--custom-ops-dep @some_repo//:lib", "--no-experimental-api"}) {
             assertTrue(expected + " in " + build, build.contains(expected));
         }
-        assertTrue(build, build.matches(".*--custom-ops-srcs \\S*cpp/my_op.cc.*"));
+        assertTrue(build, build.matches(".*--custom-ops-src \\S*cpp/my_op.cc.*"));
 
         BuildResult team = configure(examples.get(1), "team");
         assertTrue(line(team, "ARGV-BUILD "), line(team, "ARGV-BUILD ").contains("--tensorflow-version 2.16.1"));

@@ -210,6 +210,10 @@ public class SlimRepositoriesTest {
         SlimRepositories.Spec odd = new SlimRepositories.Spec("tfliteSlim", "file:/srv/a$b%22c/", false, false);
         assertEquals("configure<io.tfliteslim.gradle.TfliteSlimSettingsExtension> {\n"
                 + "    installDir = file(\"/srv/a\\$b\\\"c\")\n}\n", kotlin.block(Arrays.asList(odd), "io.tfliteslim"));
+        // A repositoryUrl with credentials in it: the message names the repository, never the password.
+        SlimRepositories.Spec secret = new SlimRepositories.Spec("tfliteSlimShared", "https://ci:TOKEN@repo.example/maven", false, false);
+        String message = SlimRepositories.settingsMessage("FAIL_ON_PROJECT_REPOS", "io.tfliteslim", Arrays.asList(secret), groovy);
+        assertTrue(message, message.contains("    repositoryUrl = 'https://***@repo.example/maven'\n") && !message.contains("TOKEN"));
         assertTrue(SlimRepositories.settingsMessage("FAIL_ON_PROJECT_REPOS", "io.tfliteslim", local, kotlin)
                 .startsWith("tflite-slim: this build declares its repositories in settings (dependencyResolutionManagement, FAIL_ON_PROJECT_REPOS)"));
     }

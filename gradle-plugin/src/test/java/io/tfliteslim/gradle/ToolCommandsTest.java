@@ -42,7 +42,7 @@ public class ToolCommandsTest {
             {"build, custom ops + experimental", ToolCommands.build("py", MODELS, "/o",
                 new ToolCommands.BuildOptions(NONE, null, null, null, null, Arrays.asList("ops/a.cc", "ops/b.cc"),
                     Arrays.asList("//x:y"), true)),
-                "py -m tflite_slim build src/main/assets/a.tflite src/main/assets/b.tflite --out /o --custom-ops-srcs ops/a.cc --custom-ops-srcs ops/b.cc --custom-ops-deps //x:y --experimental-api"},
+                "py -m tflite_slim build src/main/assets/a.tflite src/main/assets/b.tflite --out /o --custom-ops-src ops/a.cc --custom-ops-src ops/b.cc --custom-ops-dep //x:y --experimental-api"},
             {"build, only the stable API", ToolCommands.build("py", MODELS.subList(0, 1), "/o",
                 new ToolCommands.BuildOptions(NONE, null, null, null, null, NONE, NONE, false)),
                 "py -m tflite_slim build src/main/assets/a.tflite --out /o --no-experimental-api"},
