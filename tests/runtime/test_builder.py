@@ -638,7 +638,7 @@ def test_credentials_in_bazel_args_are_never_printed_or_stored(env, caplog):
     with caplog.at_level(logging.INFO):
         result = build(settings(ws, [a], tmp / "out", bazel_args=(secret_arg,)), log=lines.append)
     assert invocations(log)[0][-2] == secret_arg  # Bazel itself gets the real value
-    plan_json = (tmp / "cache/builds" / result.plan.fingerprint / "plan.json").read_text()
+    plan_json = (tmp / "cache/builds" / result.plan.cache_key / "plan.json").read_text()
     printed = "\n".join(lines) + caplog.text
     for text in (printed, plan_json):
         assert "TOKEN123" not in text

@@ -8,7 +8,8 @@ no NDK or Android SDK. Outputs are byte-stable (sorted entries, fixed times).
   library  an android_library's AAR: AndroidManifest.xml (custom_package), classes.jar, R.txt
   apk      the dummy app's lib/<abi>/<so> for each --fat_apk_cpu ABI: an ELF shared object
            of that ABI's machine type whose one LOAD segment (the library's bytes) is
-           aligned to --max-page-size (16 KB when the build passes tflite-slim's linkopt)
+           aligned to --max-page-size (16 KB when the build passes tflite-slim's linkopt), with the
+           NDK's .note.android.ident for ANDROID_NDK_API_LEVEL (the configured tree's --action_env)
   aar      aar_with_jni's final step: the library's AAR + jni/<abi>/*.so + LICENSE
 """
 
@@ -32,23 +33,42 @@ ELF_MACHINES = {
 }
 
 
-def elf_library(abi, payload, align):
-    """A shared object (ET_DYN) of ``abi``'s machine: ELF header, one PT_LOAD of ``payload`` aligned to ``align``.
+def android_note(api_level):
+    """The NDK's ``.note.android.ident`` (crtbegin_so.o's note: the API level the library was built for).
 
-    What the AAR check reads (class, machine, type, LOAD alignment) is what a
-    real NDK link writes; ``align`` is lld's -z max-page-size (4 KB without it).
+    The real NDK takes the level from the toolchain it was configured with
+    (``ANDROID_NDK_API_LEVEL``, passed by .tf_configure.bazelrc's ``--action_env``).
+    """
+    desc = struct.pack("<I", api_level) + b"r26d".ljust(64, b"\0") + b"11394342".ljust(64, b"\0")
+    return struct.pack("<III", 8, len(desc), 1) + b"Android\0" + desc
+
+
+def elf_library(abi, payload, align, api_level=None):
+    """A shared object (ET_DYN) of ``abi``'s machine: ELF header, one PT_LOAD of ``payload`` aligned to ``align``,
+    and, given ``api_level``, a PT_NOTE holding the NDK's ``.note.android.ident``.
+
+    What the AAR check reads (class, machine, type, LOAD alignment, the note's
+    API level) is what a real NDK link writes; ``align`` is lld's -z max-page-size (4 KB without it).
     """
     elf_class, machine, flags = ELF_MACHINES[abi]
+    note = android_note(api_level) if api_level is not None else b""
+    phnum = 2 if note else 1
     ident = b"\x7fELF" + bytes([elf_class, 1, 1, 0]) + bytes(8)  # little-endian, version 1, SysV
     if elf_class == 2:
-        start = 64 + 56
-        header = struct.pack("<HHIQQQIHHHHHH", 3, machine, 1, 0, 64, 0, flags, 64, 56, 1, 64, 0, 0)
+        note_at = 64 + 56 * phnum
+        start = note_at + len(note)
+        header = struct.pack("<HHIQQQIHHHHHH", 3, machine, 1, 0, 64, 0, flags, 64, 56, phnum, 64, 0, 0)
         phdr = struct.pack("<IIQQQQQQ", 1, 5, start, start, start, len(payload), len(payload), align)
+        if note:
+            phdr += struct.pack("<IIQQQQQQ", 4, 4, note_at, note_at, note_at, len(note), len(note), 4)
     else:
-        start = 52 + 32
-        header = struct.pack("<HHIIIIIHHHHHH", 3, machine, 1, 0, 52, 0, flags, 52, 32, 1, 40, 0, 0)
+        note_at = 52 + 32 * phnum
+        start = note_at + len(note)
+        header = struct.pack("<HHIIIIIHHHHHH", 3, machine, 1, 0, 52, 0, flags, 52, 32, phnum, 40, 0, 0)
         phdr = struct.pack("<IIIIIIII", 1, start, start, start, len(payload), len(payload), 5, align)
-    return ident + header + phdr + payload
+        if note:
+            phdr += struct.pack("<IIIIIIII", 4, note_at, note_at, note_at, len(note), len(note), 4, 4)
+    return ident + header + phdr + note + payload
 
 
 def write_zip(path, entries):
@@ -88,10 +108,12 @@ def cmd_library(args):
 
 def cmd_apk(args):
     entries = {}
+    level = os.environ.get("ANDROID_NDK_API_LEVEL", "").strip('"')
+    api = int(level) if level.isdigit() else None
     for abi in args.abis.split(","):
         for lib in args.libs:
             with open(lib, "rb") as f:
-                entries["lib/%s/%s" % (abi, os.path.basename(lib))] = elf_library(abi, f.read(), args.max_page_size)
+                entries["lib/%s/%s" % (abi, os.path.basename(lib))] = elf_library(abi, f.read(), args.max_page_size, api)
     write_zip(args.out, entries)
 
 
