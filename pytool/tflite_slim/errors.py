@@ -40,6 +40,15 @@ class MavenError(TfliteSlimError):
     """A Maven repository (local or remote) cannot be read or written as asked."""
 
 
+class NotDeployed(MavenError):
+    """The repository answered that a file is not there (404/410): nothing was deployed under that version.
+
+    Its own exit status, so a caller (the Gradle plugin) can tell "not there yet" from "cannot be read".
+    """
+
+    exit_code = 3
+
+
 class NetworkError(TfliteSlimError):
     """A download or an upload failed."""
 

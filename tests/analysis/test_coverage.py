@@ -230,7 +230,7 @@ def test_verify_unreadable_model_fails(app: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("verify", "assets"), "the following arguments are required: --ops"),
+        (("verify", "assets"), "one of the arguments --ops --url is required"),
         (("verify", "--ops", "missing.json", "assets"), "error: missing.json: cannot read the op set"),
         (("verify", "--ops", "ops.json"), "error: no model path given"),
     ],

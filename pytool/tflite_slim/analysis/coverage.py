@@ -41,9 +41,20 @@ def load_runtime(path: str) -> Runtime:
     """The op set recorded in ``path`` (raises :class:`UsageError` when unusable)."""
     try:
         with open(path, encoding="utf-8") as f:
-            data = loads(f.read())
+            text = f.read()
     except OSError as e:
         raise UsageError(f"{path}: cannot read the op set ({e.strerror or e}); pass a build's ops.json to --ops") from e
+    except ValueError as e:  # not UTF-8
+        raise UsageError(
+            f"{path}: not JSON we can read ({e}); pass a build's ops.json or 'analyze --format json' output"
+        ) from e
+    return runtime_from_text(text, path)
+
+
+def runtime_from_text(text: str, path: str) -> Runtime:
+    """The op set recorded in ``text``, read from ``path`` (a file or a URL, named in messages)."""
+    try:
+        data = loads(text)
     except ValueError as e:
         raise UsageError(
             f"{path}: not JSON we can read ({e}); pass a build's ops.json or 'analyze --format json' output"

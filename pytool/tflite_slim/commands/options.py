@@ -7,6 +7,16 @@ imports no other command (and none of its library: install's pulls in lxml).
 from __future__ import annotations
 
 import argparse
+import sys
+import urllib.parse
+from typing import TYPE_CHECKING, Optional
+
+from tflite_slim.errors import UsageError
+
+if TYPE_CHECKING:
+    from tflite_slim.http import HttpClient
+    from tflite_slim.maven.remote import Target
+    from tflite_slim.maven.settings import Credentials
 
 
 def add_coordinate_options(p: argparse.ArgumentParser) -> None:
@@ -26,3 +36,56 @@ def add_coordinate_options(p: argparse.ArgumentParser) -> None:
         help="version (default <TensorFlow version>-slim-<first 12 hex of the build's plan_fingerprint>; "
         "<LiteRT version>-litert-slim-<...> for a LiteRT build)",
     )
+
+
+def add_credential_options(p: argparse.ArgumentParser) -> None:
+    """How ``deploy`` and ``verify --url`` authenticate to a repository (read by :func:`credentials_from_args`)."""
+    p.add_argument("--username", help="user name; the password comes from --password-env")
+    p.add_argument("--password-env", metavar="VAR", help="environment variable holding the password or token")
+    p.add_argument(
+        "--server-id", metavar="ID", help="take credentials from <server><id>ID</id> in ~/.m2/settings.xml"
+    )
+    p.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow credentials over plain http:// to another machine (like Gradle's allowInsecureProtocol); "
+        "refused without it, except for loopback addresses",
+    )
+
+
+def credentials_from_args(args: argparse.Namespace, url: str) -> Optional["Credentials"]:
+    """--username/--password-env, else --server-id, else ~/.netrc for the host, else none."""
+    from tflite_slim.maven import settings  # lxml: only for the commands that talk to a repository
+
+    if args.password_env and not args.username:
+        raise UsageError("--password-env needs --username")
+    if args.username:
+        if args.server_id:
+            raise UsageError("give either --username/--password-env or --server-id, not both")
+        if not args.password_env:
+            raise UsageError(
+                "--username needs --password-env VAR (passwords are never taken from the command line)"
+            )
+        return settings.env_credentials(args.username, args.password_env)
+    if args.server_id:
+        return settings.server_credentials(args.server_id)
+    return settings.netrc_credentials(urllib.parse.urlsplit(url).hostname or "")
+
+
+def open_repository(args: argparse.Namespace, url: str, *, what: str, retries: int = 3) -> tuple["Target", "HttpClient"]:
+    """The repository at ``url`` (checked by ``remote.check_url``) and a client sending exactly its credentials.
+
+    Credentials from the options above are refused over plain http to another
+    machine; plain http without them is a warning on stderr naming ``what`` travels.
+    """
+    from tflite_slim.http import HttpClient
+    from tflite_slim.maven import remote
+
+    creds = credentials_from_args(args, url)
+    source = creds.source if creds else None
+    warning = remote.check_transport(url, source, args.allow_insecure_http, what)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    # HttpClient sends these or nothing: never what requests would find in a netrc file itself.
+    client = HttpClient(auth=creds.as_auth() if creds else None, retries=retries)
+    return remote.Target(url, source), client

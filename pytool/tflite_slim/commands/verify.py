@@ -1,4 +1,9 @@
-"""``tflite-slim verify --ops OPS_JSON PATH...``: does a built runtime cover these models?"""
+"""``tflite-slim verify (--ops OPS_JSON | --url URL --coordinates G:A:V) PATH...``: does a built runtime cover these models?
+
+With ``--url`` the runtime's deployed ``ops.json`` is read from that
+repository and no other (the Gradle plugin's team flow on Gradle without
+content filtering, where Gradle itself could take it from any repository).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import sys
 
 from tflite_slim.analysis import runcheck
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
-from tflite_slim.analysis.coverage import load_runtime, uncovered
+from tflite_slim.analysis.coverage import Runtime, load_runtime, runtime_from_text, uncovered
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
 from tflite_slim.analysis.report import write_stdout
+from tflite_slim.commands.options import add_credential_options, open_repository
+from tflite_slim.errors import MavenError, UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,12 +26,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Flex ops are compared with their type attributes (T=DT_...). Exit status: 0 every model is covered; "
             "1 some op/version is missing (each listed with the models needing it) or a model could not be read; "
-            "2 usage error (including an OPS_JSON that cannot be used)."
+            "2 usage error (including an OPS_JSON that cannot be used) or the repository cannot be read; "
+            "3 (--url) the runtime is not deployed there."
         ),
     )
-    p.add_argument(
-        "--ops", required=True, metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)"
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--ops", metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)")
+    where.add_argument(
+        "--url",
+        help="read the ops.json deployed with --coordinates from this Maven repository (its base URL) and no other",
     )
+    p.add_argument(
+        "--coordinates", metavar="G:A:V", help="with --url: the runtime whose ops.json (classifier ops) to read"
+    )
+    add_credential_options(p)
     p.add_argument("paths", nargs="*", metavar="PATH", help="model file or directory (searched recursively)")
     p.add_argument(
         "--glob", action="append", metavar="PATTERN", help="file-name pattern in directories (default *.tflite)"
@@ -38,20 +53,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    runtime = load_runtime(args.ops)
+    runtime = deployed_runtime(args) if args.url is not None else load_runtime(_local_only(args))
     if runtime.warning:
         print(f"warning: {runtime.warning}", file=sys.stderr)
     if args.run_interpreter:
         runcheck.require()  # before the analysis: a missing package is the one thing to say
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
     paths = [m.path for m in result.models]
-    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, args.ops))
+    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, runtime.path))
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
     missing = uncovered(runtime.ops, result.models, runtime.flex_by_name)
     if missing:
         print(
-            f"error: the runtime in {args.ops} lacks {len(missing)} op(s) that the models need; "
+            f"error: the runtime in {runtime.path} lacks {len(missing)} op(s) that the models need; "
             "rebuild it from these models (tflite-slim build):",
             file=sys.stderr,
         )
@@ -61,5 +76,45 @@ def run(args: argparse.Namespace) -> int:
     if result.failures or interpreter_gap:
         return 1
     n = len(result.models)
-    write_stdout(f"ok: the runtime in {args.ops} covers all {n} model{'s' if n != 1 else ''}\n")
+    write_stdout(f"ok: the runtime in {runtime.path} covers all {n} model{'s' if n != 1 else ''}\n")
     return 0
+
+
+def _local_only(args: argparse.Namespace) -> str:
+    """``--ops``, refusing the options that only mean something with ``--url``."""
+    for given, option in ((args.coordinates, "--coordinates"), (args.username, "--username"),
+                          (args.password_env, "--password-env"), (args.server_id, "--server-id"),
+                          (args.allow_insecure_http, "--allow-insecure-http")):
+        if given:
+            raise UsageError(f"{option} goes with --url (reading a deployed ops.json); --ops reads a local file")
+    return str(args.ops)
+
+
+def deployed_runtime(args: argparse.Namespace) -> Runtime:
+    """The op set of the ops.json deployed with ``--coordinates`` at ``--url``, read from there only.
+
+    Not there (404/410) is :class:`NotDeployed` (exit 3); anything else that
+    keeps us from reading it (redirects, refused credentials, an oversized or
+    malformed file) is an error naming the URL, without its credentials.
+    """
+    # Imported here: checking a local ops.json needs neither requests nor lxml (cold start).
+    from tflite_slim.http import redact_url
+    from tflite_slim.maven import remote
+    from tflite_slim.maven.coordinates import Coordinates
+
+    url = remote.check_url(args.url)
+    if not args.coordinates:
+        raise UsageError("--url needs --coordinates G:A:V, the runtime whose ops.json to read")
+    parts = args.coordinates.split(":")
+    if len(parts) != 3:
+        raise UsageError(f"--coordinates {args.coordinates!r} is not G:A:V (groupId:artifactId:version)")
+    coordinates = Coordinates(*parts)
+    target, client = open_repository(args, url, what="the op set (and so the verdict)")
+    with client:
+        data = remote.fetch(coordinates, "json", "ops", target, client, limit=remote.MAX_OPS_JSON)
+    where = redact_url(target.file_url(coordinates.file_path("json", "ops")))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise MavenError(f"{where}: not UTF-8 JSON ({e}); check what the repository holds at that path") from e
+    return runtime_from_text(text, where)

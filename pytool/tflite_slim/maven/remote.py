@@ -25,11 +25,14 @@ import requests
 from tflite_slim.maven import repometa
 from tflite_slim.maven.checksums import ALGORITHMS, MAX_CHECKSUM_FILE, checksum_files, checksum_in
 from tflite_slim.maven.coordinates import Coordinates
-from tflite_slim.errors import MavenError, UsageError
+from tflite_slim.errors import MavenError, NotDeployed, UsageError
 from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
 from tflite_slim.maven.publication import Artifact, Publication
 
 log = logging.getLogger(__name__)
+
+#: The most a deployed ops.json may hold: a record of every op TFLite has is a few hundred KiB.
+MAX_OPS_JSON = 8 << 20
 
 #: What an HTTP repository answers to a successful PUT (WebDAV, Nexus, Artifactory, S3 proxies).
 _PUT_OK = (200, 201, 204)
@@ -65,7 +68,9 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def check_transport(url: str, credentials_source: Optional[str], allow_insecure: bool) -> Optional[str]:
+def check_transport(
+    url: str, credentials_source: Optional[str], allow_insecure: bool, what: str = "the upload"
+) -> Optional[str]:
     """Refuse credentials over plain ``http://``; return a warning for plain http without them.
 
     Like Gradle's ``allowInsecureProtocol``: plain http to another machine is
@@ -85,7 +90,7 @@ def check_transport(url: str, credentials_source: Optional[str], allow_insecure:
             "if this network is trusted"
         )
     return (
-        f"--url {redact_url(url)} is plain http: the upload can be read and altered on the way; "
+        f"--url {redact_url(url)} is plain http: {what} can be read and altered on the way; "
         "use https (or --allow-insecure-http to accept it)"
     )
 
@@ -193,6 +198,46 @@ def _plan(artifact: Artifact, target: Target, client: HttpClient) -> _Plan:
             else:
                 present += 1
     return _Plan(c, tuple(uploads), present)
+
+
+def fetch(
+    c: Coordinates, extension: str, classifier: Optional[str], target: Target, client: HttpClient, *, limit: int
+) -> bytes:
+    """The bytes of one deployed file of ``c``, read from ``target`` and nowhere else.
+
+    The rules of :func:`deploy`: redirects are errors (never followed, the
+    credentials stay with their URL), refused credentials name their source.
+    404/410 is :class:`NotDeployed`; a body over ``limit`` bytes is refused
+    after reading little more than ``limit`` bytes of it, and the whole read
+    has a deadline.
+    """
+    url = target.file_url(c.file_path(extension, classifier))
+    response = client.get(url, stream=True, allow_redirects=False)
+    try:
+        _check_answer(response, "GET", url, target)
+        if response.status_code in (404, 410):
+            raise NotDeployed(
+                f"{c} is not deployed to {redact_url(target.url)} (GET {redact_url(url)} answered "
+                f"{_status(response)}): deploy it there (tflite-slim deploy), or check the version"
+            )
+        if response.status_code != 200:
+            raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
+        data = bytearray()
+        try:
+            # The whole read within the time a compare of that size gets: a trickling server cannot hold us.
+            for block in HttpClient.iter_raw(response, deadline=_hash_deadline(limit), chunk_size=64 << 10,
+                                            decode_content=True):
+                data += block
+                if len(data) > limit:
+                    raise MavenError(
+                        f"GET {redact_url(url)}: larger than {limit >> 20} MiB, which no {extension} file we deploy "
+                        "is; check --url and what the repository holds at that path"
+                    )
+        except DeadlineExceeded as e:
+            raise MavenError(f"{e}; check the repository (--url) and the network") from e
+    finally:
+        response.close()
+    return bytes(data)
 
 
 def _refuse(c: Coordinates, target: Target, name: str, state: str) -> None:
