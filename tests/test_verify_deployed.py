@@ -74,7 +74,7 @@ def test_not_deployed_is_exit_3(server: RepoServer, models: Path, capsys) -> Non
     assert verify(server, models) == 3
     err = capsys.readouterr().err
     assert err.strip() == (
-        f"error: {GAV} is not deployed to {server.url} (GET {server.url}/{OPS_PATH} answered 404 Not Found): "
+        f"error: GET {server.url}/{OPS_PATH} answered 404 Not Found; {GAV} is not deployed to {server.url}: "
         "deploy it there (tflite-slim deploy), or check the version"
     )
 

@@ -216,9 +216,10 @@ def fetch(
     try:
         _check_answer(response, "GET", url, target)
         if response.status_code in (404, 410):
+            # What the repository said comes first, up to "; ": the Gradle plugin quotes that part.
             raise NotDeployed(
-                f"{c} is not deployed to {redact_url(target.url)} (GET {redact_url(url)} answered "
-                f"{_status(response)}): deploy it there (tflite-slim deploy), or check the version"
+                f"GET {redact_url(url)} answered {_status(response)}; {c} is not deployed to "
+                f"{redact_url(target.url)}: deploy it there (tflite-slim deploy), or check the version"
             )
         if response.status_code != 200:
             raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")

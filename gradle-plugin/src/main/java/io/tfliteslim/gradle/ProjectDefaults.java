@@ -226,7 +226,12 @@ public final class ProjectDefaults {
         Object property = project.findProperty(PIP_INDEX_URL_PROPERTY);
         String indexUrl = ext.getPipIndexUrl() != null ? ext.getPipIndexUrl() : property != null ? property.toString() : null;
         return new ToolProvisioner(python(), new File(project.getGradle().getGradleUserHomeDir(), "caches/tflite-slim/python"),
-                indexUrl, project.getGradle().getStartParameter().isOffline());
+                indexUrl, offline());
+    }
+
+    /** Gradle runs with {@code --offline}. */
+    boolean offline() {
+        return project.getGradle().getStartParameter().isOffline();
     }
 
     private File buildFile(String path) {

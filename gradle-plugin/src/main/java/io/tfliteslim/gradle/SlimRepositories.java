@@ -150,6 +150,19 @@ final class SlimRepositories {
     }
 
     /**
+     * Whether this Gradle has repository content filtering ({@code ArtifactRepository.content}, 5.1+),
+     * which {@link #filter} uses: without it (4.x) another repository can serve the slim group.
+     */
+    static boolean contentFiltering() {
+        try {
+            ArtifactRepository.class.getMethod("content", Action.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /**
      * {@code repository.content { includeGroup/excludeGroup group }} where Gradle has content
      * filtering (5.1+); false on older Gradle.
      */

@@ -40,13 +40,18 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
      * as an error about the plugin's internal variable, or as an anonymous upload.
      */
     static void checkCredentials(String username, String password) {
+        checkCredentials("tfliteSlimPublish", username, password);
+    }
+
+    /** {@link #checkCredentials(String, String)} for {@code task} (tfliteVerify reads the repository too). */
+    static void checkCredentials(String task, String username, String password) {
         boolean user = username != null && !username.isEmpty();
         if (user && password == null) {
-            throw new GradleException("tfliteSlimPublish: tfliteSlim.credentials.username is set but the password is null"
+            throw new GradleException(task + ": tfliteSlim.credentials.username is set but the password is null"
                     + " (is the environment variable or property it is read from set?): set tfliteSlim.credentials.password");
         }
         if (!user && password != null) {
-            throw new GradleException("tfliteSlimPublish: tfliteSlim.credentials.password is set without a username:"
+            throw new GradleException(task + ": tfliteSlim.credentials.password is set without a username:"
                     + " set tfliteSlim.credentials.username too (the repository's user, or the name its tokens go with)");
         }
     }

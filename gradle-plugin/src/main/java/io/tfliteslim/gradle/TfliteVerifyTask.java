@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code tfliteVerify}: fails when the models need an op (or op version) the
@@ -25,7 +26,9 @@ import java.util.List;
  * <p>The runtime's op set is its published {@code ops.json} (classifier
  * {@code ops}), read from the repository the runtime comes from and no
  * other: the directory {@code tfliteSlim} installed into, or (team flow) the
- * shared repository, whose slim group no other repository may serve.
+ * shared repository, whose slim group no other repository may serve. Gradle
+ * 4.x cannot keep a group to one repository, so there the tool reads the
+ * team flow's ops.json from {@code repositoryUrl} itself ({@code verify --url}).
  */
 public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
     /** Team flow: the deployed runtime's ops.json, resolved when the action reads it. */
@@ -63,9 +66,14 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
 
     @Override
     protected Action capture(ProjectDefaults defaults) {
-        return new Action(defaults.toolSpec(), defaults.coordinatesFile(), defaults.teamMode() ? defaults.planFile() : null,
+        Action action = new Action(defaults.toolSpec(), defaults.coordinatesFile(), defaults.teamMode() ? defaults.planFile() : null,
                 defaults.verifiedFile(), defaults.resultFile(), defaults.required(), defaults.repositoryUrl(),
                 defaults.buildOptions().litertVersion != null);
+        if (!SlimRepositories.contentFiltering()) {
+            TfliteSlimExtension.Credentials c = defaults.credentials();
+            action.toolReadsRepository(c.getUsername(), c.getPassword(), defaults.allowInsecureProtocol(), defaults.offline());
+        }
+        return action;
     }
 
     @Override
@@ -78,6 +86,10 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
     /** Finds the runtime's ops.json, runs {@code verify}, records the result. */
     static final class Action implements ToolAction {
         private static final long serialVersionUID = 1L;
+        /** {@code verify --url}'s exit status when the repository does not have the runtime's ops.json. */
+        static final int NOT_DEPLOYED = 3;
+        /** Its exit status when the repository or the file it holds cannot be used (credentials, redirect, network). */
+        static final int UNREADABLE = 2;
         /**
          * The app will keep the stock runtime: what to run, and how to make it an error. Never advises
          * what is set already (a repositoryUrl in the team flow) nor Docker for LiteRT (Bazel only).
@@ -105,6 +117,17 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         final boolean litert;
         /** Set by the task just before executing (a file collection, not serializable). */
         transient Iterable<File> deployedOps;
+        /**
+         * Team flow without content filtering (Gradle 4.x): the tool reads ops.json from repositoryUrl
+         * itself ({@code verify --url}), as Gradle would take it from whichever repository has it.
+         */
+        boolean toolReadsRepository;
+        String username;
+        /** A String, or a {@code Provider<String>} read only when the action runs (as tfliteSlimPublish's). */
+        Object password;
+        boolean allowInsecureProtocol;
+        /** Gradle runs with --offline: the tool is not sent to the repository either. */
+        boolean offline;
 
         Action(ToolSpec spec, File coordinatesFile, File planFile, File verifiedFile, File resultFile, boolean required,
                String repositoryUrl, boolean litert) {
@@ -118,25 +141,57 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             this.repositoryUrl = Redaction.urls(repositoryUrl);  // only ever printed here
         }
 
+        void toolReadsRepository(String username, Object password, boolean allowInsecureProtocol, boolean offline) {
+            this.toolReadsRepository = repositoryUrl != null;
+            this.username = username;
+            this.password = password;
+            this.allowInsecureProtocol = allowInsecureProtocol;
+            this.offline = offline;
+        }
+
         @Override
         public void execute(Logger logger) {
             Coordinates coordinates;
-            File opsJson;
+            List<String> models = spec.modelArgs();
+            List<String> argv;
+            Map<String, String> env = Collections.emptyMap();
+            boolean fromRepository = false;
             if (coordinatesFile.isFile()) {
                 coordinates = Coordinates.read(coordinatesFile);
-                opsJson = installedOps(coordinates);
+                argv = ToolCommands.verify(spec.python, installedOps(coordinates).getAbsolutePath(), models);
+            } else if (planFile != null && planFile.isFile() && toolReadsRepository) {
+                coordinates = Coordinates.read(planFile);
+                if (offline) {
+                    unread(coordinates, "Gradle runs offline (--offline)", logger);
+                    return;
+                }
+                String password = TfliteSlimExtension.Credentials.valueOf(this.password);
+                TfliteSlimPublishTask.checkCredentials("tfliteVerify", username, password);
+                env = password == null ? env : Collections.singletonMap(TfliteSlimPublishTask.PASSWORD_ENV, password);
+                argv = ToolCommands.verifyDeployed(spec.python, repositoryUrl, coordinates.runtime.notation(), username,
+                        TfliteSlimPublishTask.PASSWORD_ENV, allowInsecureProtocol, models);
+                fromRepository = true;
             } else if (planFile != null && planFile.isFile()) {
                 coordinates = Coordinates.read(planFile);
-                opsJson = deployedOps(coordinates, logger);
+                File opsJson = deployedOps(coordinates, logger);
                 if (opsJson == null) {
                     return;
                 }
+                argv = ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models);
             } else {
                 missing("no slim runtime for this project yet (" + relative(coordinatesFile) + " is missing)", logger);
                 return;
             }
-            List<String> models = spec.modelArgs();
-            ToolRunner.Result result = spec.runner(logger).run(ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models), LogLevel.INFO);
+            ToolRunner.Result result = spec.runner(logger).run(argv, LogLevel.INFO, env);
+            if (fromRepository && result.exitCode == NOT_DEPLOYED) {
+                notDeployed(coordinates, repositorySaid(result), logger);
+                return;
+            }
+            if (fromRepository && result.exitCode == UNREADABLE) {
+                // As when Gradle cannot resolve it (5.1+): no slim runtime for this build, unless required.
+                unread(coordinates, PluginSpelling.of(toolError(result)), logger);
+                return;
+            }
             // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
             if (result.exitCode == 1 && result.text().contains(" op(s) that the models need")) {
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
@@ -204,9 +259,36 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 logger.warn("tflite-slim: {}; this build uses the stock TensorFlow Lite runtime", what);
                 return null;
             }
+            notDeployed(c, problem, logger);
+            return null;
+        }
+
+        private void notDeployed(Coordinates c, String problem, Logger logger) {
+            verifiedFile.delete();
             missing("the runtime " + c.runtime + " for these models is not in " + repositoryUrl + " (" + problem
                     + "): CI has not deployed it (`gradle tfliteSlimPublish`), or it was deployed under another version", logger);
-            return null;
+        }
+
+        private void unread(Coordinates c, String why, Logger logger) {
+            verifiedFile.delete();
+            missing("the runtime " + c.runtime + " for these models was not read from " + repositoryUrl + " (" + why + ")", logger);
+        }
+
+        /** What the repository answered, from {@code verify --url}'s error: its line up to the first "; ". */
+        static String repositorySaid(ToolRunner.Result result) {
+            String text = toolError(result);
+            int end = text.indexOf("; ");
+            return end < 0 ? text : text.substring(0, end);
+        }
+
+        /** The tool's first {@code error:} line, without the prefix. */
+        private static String toolError(ToolRunner.Result result) {
+            for (String line : result.lines) {
+                if (line.startsWith("error: ")) {
+                    return line.substring("error: ".length());
+                }
+            }
+            return "exit " + result.exitCode;
         }
 
         private void missing(String what, Logger logger) {

@@ -145,6 +145,12 @@ public final class ToolCommands {
         argv.add("--url");
         argv.add(url);
         coordinates(argv, publication);
+        credentials(argv, username, passwordEnv, allowInsecureHttp);
+        return Collections.unmodifiableList(argv);
+    }
+
+    /** {@code [--username U --password-env VAR] [--allow-insecure-http]}: the password itself never. */
+    private static void credentials(List<String> argv, String username, String passwordEnv, boolean allowInsecureHttp) {
         option(argv, "--username", username);
         if (username != null && !username.isEmpty()) {
             option(argv, "--password-env", passwordEnv);
@@ -152,7 +158,6 @@ public final class ToolCommands {
         if (allowInsecureHttp) {
             argv.add("--allow-insecure-http");
         }
-        return Collections.unmodifiableList(argv);
     }
 
     /** {@code verify --ops OPS_JSON MODEL...}: exit 1 listing what the runtime lacks. */
@@ -160,6 +165,23 @@ public final class ToolCommands {
         List<String> argv = start(python, "verify");
         argv.add("--ops");
         argv.add(opsJson);
+        argv.addAll(models);
+        return Collections.unmodifiableList(argv);
+    }
+
+    /**
+     * {@code verify --url URL --coordinates G:A:V [credentials] MODEL...}: the tool reads the deployed
+     * {@code ops.json} from {@code url} and no other repository (exit 3: not deployed there). The
+     * password travels in {@code passwordEnv}, as for {@link #deploy}.
+     */
+    public static List<String> verifyDeployed(String python, String url, String coordinates, String username,
+                                              String passwordEnv, boolean allowInsecureHttp, List<String> models) {
+        List<String> argv = start(python, "verify");
+        argv.add("--url");
+        argv.add(url);
+        argv.add("--coordinates");
+        argv.add(coordinates);
+        credentials(argv, username, passwordEnv, allowInsecureHttp);
         argv.addAll(models);
         return Collections.unmodifiableList(argv);
     }

@@ -128,6 +128,57 @@ public class TeamFlowFunctionalTest {
         assertFalse(dev.file("m2").exists());
     }
 
+    /**
+     * Gradle 4.4 has no content filtering: a repository reached before ours (here moved first after the
+     * plugin placed ours) could serve a forged ops.json claiming the runtime covers the models. tfliteVerify
+     * reads the one in repositoryUrl (the tool fetches it), so the deployed runtime's real op set decides;
+     * with nothing deployed there it says so rather than taking the forged one.
+     */
+    @Test
+    public void onGradle44AForgedOpsJsonInAnEarlierRepositoryIsNeverUsed() throws Exception {
+        Fixture dev = project("dev", "/nonexistent/bazel");
+        File forged = temp.newFolder("forged");
+        dev.write("build.gradle", dev.read("build.gradle") + "\nafterEvaluate {\n"
+                + "    def forged = repositories.maven { url '" + forged.toURI() + "' }\n"
+                + "    repositories.remove(forged)\n"
+                + "    repositories.addFirst(forged)\n"
+                + "}\n");
+        dev.build("tfliteSlimPlan");
+        Matcher m = Pattern.compile("\"version\": \"(2\\.16\\.1-slim-[0-9a-f]{12})\"").matcher(dev.read("build/tflite-slim/plan.json"));
+        assertTrue(dev.read("build/tflite-slim/plan.json"), m.find());
+        String version = m.group(1);
+        String dir = "io/tfliteslim/tensorflow-lite/" + version + "/";
+        String file = dir + "tensorflow-lite-" + version;
+        write(new File(forged, file + ".pom"), "<project><modelVersion>4.0.0</modelVersion><groupId>io.tfliteslim</groupId>"
+                + "<artifactId>tensorflow-lite</artifactId><version>" + version + "</version><packaging>aar</packaging></project>\n");
+        write(new File(forged, file + "-ops.json"), opsJson("ADD", "[1, 2, 3, 4, 5]"));
+
+        // Nothing deployed in repositoryUrl: "not deployed", never the forged op set.
+        BuildResult notDeployed = dev.build("tfliteVerify");
+        assertFalse(notDeployed.getOutput(), notDeployed.getOutput().contains("carries every op"));
+        assertTrue(notDeployed.getOutput(), notDeployed.getOutput().contains("for these models is not in " + url() + " (GET "
+                + url() + "/" + file + "-ops.json answered 404 Not Found): CI has not deployed it (`gradle tfliteSlimPublish`)"));
+        assertFalse(dev.file("build/tflite-slim/deployed.json").exists());
+
+        // Deployed without the op the model needs: the verdict comes from repositoryUrl's ops.json.
+        write(new File(served, file + "-ops.json"), opsJson("CONV_2D", "[1]"));
+        BuildResult lacking = dev.fail("tfliteVerify");
+        assertTrue(lacking.getOutput(), lacking.getOutput().contains("tfliteVerify: the slim runtime io.tfliteslim:tensorflow-lite:"
+                + version + " does not cover the models"));
+        assertTrue(lacking.getOutput(), lacking.getOutput().contains("ADD version 1: needed by"));
+        assertFalse("the password is never on the command line", lacking.getOutput().contains(PASSWORD));
+    }
+
+    private static String opsJson(String op, String versions) {
+        return "{\"format_version\": 1, \"op_set\": {\"builtin_ops\": {\"" + op + "\": " + versions + "},"
+                + " \"custom_ops\": [], \"flex_ops\": [], \"flex_details\": []}}\n";
+    }
+
+    private static void write(File file, String text) throws IOException {
+        file.getParentFile().mkdirs();
+        Files.write(file.toPath(), text.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     public void nothingDeployedYetWarnsAndTheAppKeepsTheStockRuntime() throws Exception {
         Fixture dev = project("dev", "/nonexistent/bazel");

@@ -51,6 +51,7 @@ public class ToolCommandsAcceptedTest {
         assertEquals("install", parsedCommand(ToolCommands.install("py", "/o", "/m2", COORDINATES, "/c.json")));
         assertEquals("deploy", parsedCommand(ToolCommands.deploy("py", "/o", "http://r/m", COORDINATES, "ci", "PW", true)));
         assertEquals("verify", parsedCommand(ToolCommands.verify("py", "/ops.json", MODELS)));
+        assertEquals("verify", parsedCommand(ToolCommands.verifyDeployed("py", "http://r/m", "g:a:1", "dev", "PW", true, MODELS)));
         assertEquals("analyze", parsedCommand(ToolCommands.analyze("py", MODELS, "/r/ops.json", "/r/ops.html")));
     }
 

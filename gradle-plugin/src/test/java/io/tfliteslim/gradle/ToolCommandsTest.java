@@ -84,6 +84,9 @@ public class ToolCommandsTest {
                 "py -m tflite_slim install /o --repo /m2 --group-id com.example --coordinates-out /c.json"},
             {"verify", ToolCommands.verify("py", "/ops.json", MODELS),
                 "py -m tflite_slim verify --ops /ops.json src/main/assets/a.tflite src/main/assets/b.tflite"},
+            {"verify (deployed)", ToolCommands.verifyDeployed("py", "https://r/m", "g:a:1", "dev", "PW", false, MODELS),
+                "py -m tflite_slim verify --url https://r/m --coordinates g:a:1 --username dev --password-env PW"
+                        + " src/main/assets/a.tflite src/main/assets/b.tflite"},
         });
     }
 
