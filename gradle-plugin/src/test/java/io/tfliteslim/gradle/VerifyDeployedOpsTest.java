@@ -88,4 +88,65 @@ public class VerifyDeployedOpsTest {
                     + "2.16.1-slim-0123456789ab for these models is not in https://repo.example/maven (java.lang.NullPointerException)"));
         }
     }
+
+    /** Gradle 4.x (no content filtering): the tool reads repositoryUrl itself; these paths never reach Gradle's resolution. */
+    private TfliteVerifyTask.Action reading(String url, String username, Object password, boolean offline) throws Exception {
+        File dir = temp.getRoot();
+        File plan = new File(dir, "plan.json");
+        Files.write(plan.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
+        File verified = new File(dir, "deployed.json");
+        Files.write(verified.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
+        TfliteVerifyTask.Action a = new TfliteVerifyTask.Action(
+                new ToolSpec(Fixture.PYTHON, dir, Collections.singletonList("a.tflite"), "src/main/assets", "[**/*.tflite]"),
+                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), true, url, false);
+        a.toolReadsRepository(username, password, false, offline);
+        a.deployedOps = () -> {
+            throw new AssertionError("Gradle's resolution was used");
+        };
+        return a;
+    }
+
+    @Test
+    public void offlineSendsNothing() throws Exception {
+        TfliteVerifyTask.Action a = reading("https://repo.example/maven", null, null, true);
+        try {
+            a.execute(LOG);
+            fail("verified offline");
+        } catch (GradleException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("tfliteVerify: the runtime io.tfliteslim:tensorflow-lite:"
+                    + "2.16.1-slim-0123456789ab for these models was not read from https://repo.example/maven"
+                    + " (Gradle runs offline (--offline)), and tfliteSlim.required is set."));
+        }
+        assertFalse(a.verifiedFile.exists());
+    }
+
+    @Test
+    public void aUsernameWithoutPasswordNamesTheSetting() throws Exception {
+        try {
+            reading("https://repo.example/maven", "dev", null, false).execute(LOG);
+            fail("ran without the password");
+        } catch (GradleException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("tfliteVerify: tfliteSlim.credentials.username is set but the password is null"));
+        }
+    }
+
+    /** The tool cannot read the repository (nothing listens): as when Gradle cannot resolve, in plugin words. */
+    @Test
+    public void anUnreadableRepositoryIsReportedInPluginWords() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/maven";
+        TfliteVerifyTask.Action a = reading(url, "dev", "s3cret-pw", false);
+        try {
+            a.execute(LOG);
+            fail("verified without a repository");
+        } catch (GradleException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("tfliteVerify: the runtime io.tfliteslim:tensorflow-lite:"
+                    + "2.16.1-slim-0123456789ab for these models was not read from " + url + " (GET " + url + "/io/tfliteslim/"));
+            assertFalse(e.getMessage(), e.getMessage().contains("s3cret-pw"));
+        }
+        assertFalse(a.verifiedFile.exists() || a.resultFile.exists());
+    }
 }
