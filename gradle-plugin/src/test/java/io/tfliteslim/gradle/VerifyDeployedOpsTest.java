@@ -31,16 +31,21 @@ public class VerifyDeployedOpsTest {
     public TemporaryFolder temp = new TemporaryFolder();
 
     private TfliteVerifyTask.Action action(boolean required, Iterable<File> deployedOps) throws Exception {
+        TfliteVerifyTask.Action a = action("python3", required, "https://repo.example/maven");
+        a.deployedOps = deployedOps;
+        return a;
+    }
+
+    /** Team flow, after tfliteSlimPlan wrote the plan (and an earlier build verified it). */
+    private TfliteVerifyTask.Action action(String python, boolean required, String url) throws Exception {
         File dir = temp.getRoot();
         File plan = new File(dir, "plan.json");
         Files.write(plan.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
         File verified = new File(dir, "deployed.json");
         Files.write(verified.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
-        TfliteVerifyTask.Action a = new TfliteVerifyTask.Action(
-                new ToolSpec("python3", dir, Collections.singletonList("a.tflite"), "src/main/assets", "[**/*.tflite]"),
-                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), required, "https://repo.example/maven", false);
-        a.deployedOps = deployedOps;
-        return a;
+        return new TfliteVerifyTask.Action(
+                new ToolSpec(python, dir, Collections.singletonList("a.tflite"), "src/main/assets", "[**/*.tflite]"),
+                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), required, url, false);
     }
 
     /**
@@ -91,14 +96,7 @@ public class VerifyDeployedOpsTest {
 
     /** Gradle 4.x (no content filtering): the tool reads repositoryUrl itself; these paths never reach Gradle's resolution. */
     private TfliteVerifyTask.Action reading(String url, String username, Object password, boolean offline) throws Exception {
-        File dir = temp.getRoot();
-        File plan = new File(dir, "plan.json");
-        Files.write(plan.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
-        File verified = new File(dir, "deployed.json");
-        Files.write(verified.toPath(), PLAN.getBytes(StandardCharsets.UTF_8));
-        TfliteVerifyTask.Action a = new TfliteVerifyTask.Action(
-                new ToolSpec(Fixture.PYTHON, dir, Collections.singletonList("a.tflite"), "src/main/assets", "[**/*.tflite]"),
-                new File(dir, "coordinates.json"), plan, verified, new File(dir, "verify.txt"), true, url, false);
+        TfliteVerifyTask.Action a = action(Fixture.PYTHON, true, url);
         a.toolReadsRepository(username, password, false, offline);
         a.deployedOps = () -> {
             throw new AssertionError("Gradle's resolution was used");
