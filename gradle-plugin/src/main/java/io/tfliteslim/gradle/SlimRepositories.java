@@ -21,7 +21,8 @@ import java.util.List;
  * {@code content { excludeGroup <slim group> }} and ours
  * {@code includeGroup}, so no other repository can serve the slim group even
  * when ours lacks a version (Gradle 4.4 has no content filtering: there the
- * substitution checks that the installed version is in our directory instead).
+ * substitution checks that the installed version is in our directory instead,
+ * and tfliteVerify has the tool read the team flow's ops.json from repositoryUrl).
  * With repositories declared in settings ({@code dependencyResolutionManagement}),
  * the project may not add any: the plugin then checks that settings declare
  * ours, and otherwise fails with the lines to add.
