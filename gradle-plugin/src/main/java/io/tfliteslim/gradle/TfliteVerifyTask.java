@@ -138,7 +138,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             this.verifiedFile = verifiedFile;
             this.resultFile = resultFile;
             this.required = required;
-            this.repositoryUrl = Redaction.urls(repositoryUrl);  // only ever printed here
+            // Printed, and given to `verify --url`, which refuses a URL carrying user:password@ anyway.
+            this.repositoryUrl = Redaction.urls(repositoryUrl);
         }
 
         void toolReadsRepository(String username, Object password, boolean allowInsecureProtocol, boolean offline) {
