@@ -7,6 +7,7 @@ the tail of the tool's stderr. Tests replace this seam, not the callers.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shlex
@@ -83,6 +84,17 @@ def _interrupt(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Ask a running command to stop as Ctrl-C would (its :func:`run` then fails with the exit status).
+
+    Ninja interrupts its compilers and removes their half-written outputs;
+    Bazel's client cancels the build in its server.
+    """
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT)
+
+
 def format_argv(argv: Sequence[str]) -> str:
     """Render a command line the way a person would paste it into a shell."""
     return " ".join(shlex.quote(a) for a in argv)
@@ -98,6 +110,7 @@ def run(
     check: bool = True,
     what: Optional[str] = None,
     timeout: Optional[float] = None,
+    started: Optional[Callable[[subprocess.Popen], None]] = None,
 ) -> Completed:
     """Run ``argv`` and return its result.
 
@@ -107,6 +120,8 @@ def run(
     errors ("bazel build"). A missing executable is a :class:`ToolchainError`.
     ``timeout`` (seconds, captured output only) kills a command that runs
     longer and raises :class:`TimedOut` with the output it wrote until then.
+    ``started`` (streamed commands) receives the process once it runs, so
+    another thread can stop it with :func:`stop`.
     """
     if timeout is not None and stream:
         raise ValueError("timeout is only supported with captured output")
@@ -134,6 +149,8 @@ def run(
                 # on the third).
                 start_new_session=True,
             )
+            if started is not None:
+                started(proc)
             sink = on_line or (lambda line: print(line, file=sys.stderr, flush=True))
             lines: list[str] = []
             assert proc.stdout is not None

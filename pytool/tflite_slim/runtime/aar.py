@@ -203,6 +203,14 @@ def finish_aar(src: str, dst: str, proguard_rules: str) -> None:
             existing += "\n"
         existing += proguard_rules
     entries[PROGUARD_ENTRY] = existing.encode("utf-8")
+    write_stable_zip(dst, entries)
+
+
+def write_stable_zip(dst: str, entries: dict[str, bytes]) -> None:
+    """Write ``entries`` (name -> bytes; names ending in ``/`` are folders) as a byte-stable zip.
+
+    Sorted names, fixed timestamps and Unix attributes: equal entries give equal bytes on any host.
+    """
     with zipfile.ZipFile(dst, "w") as zout:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, FIXED_TIME)
