@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import pytest
@@ -113,3 +114,45 @@ def test_timeout_kills_the_command_and_keeps_what_it_wrote():
     assert time.monotonic() - started < 20
     assert e.value.stdout == "partial\n" and e.value.stderr == "err\n"
     assert isinstance(e.value, CommandFailed)
+
+
+def test_a_stopper_stops_the_running_command_from_another_thread(tmp_path):
+    """A backend's stop(): the command gets one SIGINT (as from Ctrl-C) and the run fails saying so."""
+    report = tmp_path / "report"
+    stopper = process.Stopper()
+    started = threading.Event()
+
+    def on_line(line):
+        started.set()
+
+    def stop_when_started():
+        started.wait(30)
+        stopper.stop()
+
+    threading.Thread(target=stop_when_started).start()
+    start = time.monotonic()
+    with pytest.raises(CommandFailed, match=r"^child was stopped: ") as info:
+        run([sys.executable, "-c", _CHILD, "handle", str(report)], stream=True, on_line=on_line, what="child",
+            stopper=stopper)
+    assert time.monotonic() - start < 30  # not the child's 60 s sleep
+    assert report.read_text() == "SIGINT" and info.value.returncode == 8
+
+
+def test_a_stopped_stopper_starts_nothing(tmp_path):
+    stopper = process.Stopper()
+    stopper.stop()  # before anything ran: nothing to interrupt
+    with pytest.raises(CommandFailed, match="was not started: the build was stopped"):
+        run([sys.executable, "-c", f"open({str(tmp_path / 'ran')!r}, 'w')"], stream=True, stopper=stopper)
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_stopper_kills_a_command_that_ignores_sigint(tmp_path, monkeypatch):
+    monkeypatch.setattr(process, "INTERRUPT_GRACE_SECONDS", 0.5)
+    stopper = process.Stopper()
+    started = threading.Event()
+    threading.Thread(target=lambda: (started.wait(30), stopper.stop())).start()
+    start = time.monotonic()
+    with pytest.raises(CommandFailed, match="was stopped"):
+        run([sys.executable, "-c", _CHILD, "ignore", str(tmp_path / "r")], stream=True,
+            on_line=lambda line: started.set(), stopper=stopper)
+    assert time.monotonic() - start < 10

@@ -7,13 +7,13 @@ the tail of the tool's stderr. Tests replace this seam, not the callers.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
@@ -84,15 +84,36 @@ def _interrupt(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Ask a running command to stop as Ctrl-C would (its :func:`run` then fails with the exit status).
+class Stopper:
+    """Stops, from another thread, the streamed commands run with it (a backend's ``stop()``).
 
-    Ninja interrupts its compilers and removes their half-written outputs;
-    Bazel's client cancels the build in its server.
+    :meth:`stop` interrupts the running command the way Ctrl-C does (one
+    SIGINT, a kill after :data:`INTERRUPT_GRACE_SECONDS`), and every later
+    :func:`run` with this stopper fails at once, so a build stops at its
+    current step instead of starting the next.
     """
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: Optional[subprocess.Popen] = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            proc = self._proc
+        if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=INTERRUPT_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def _attach(self, proc: Optional[subprocess.Popen]) -> bool:
+        """Track ``proc`` (None: forget it); False if :meth:`stop` was already called."""
+        with self._lock:
+            self._proc = proc
+            return not self.stopped
 
 
 def format_argv(argv: Sequence[str]) -> str:
@@ -110,7 +131,7 @@ def run(
     check: bool = True,
     what: Optional[str] = None,
     timeout: Optional[float] = None,
-    started: Optional[Callable[[subprocess.Popen], None]] = None,
+    stopper: Optional[Stopper] = None,
 ) -> Completed:
     """Run ``argv`` and return its result.
 
@@ -120,13 +141,17 @@ def run(
     errors ("bazel build"). A missing executable is a :class:`ToolchainError`.
     ``timeout`` (seconds, captured output only) kills a command that runs
     longer and raises :class:`TimedOut` with the output it wrote until then.
-    ``started`` (streamed commands) receives the process once it runs, so
-    another thread can stop it with :func:`stop`.
+    ``stopper`` (streamed commands) lets another thread stop the command; a
+    stopped command is a :class:`CommandFailed` saying so.
     """
     if timeout is not None and stream:
         raise ValueError("timeout is only supported with captured output")
+    if stopper is not None and not stream:
+        raise ValueError("a stopper is only supported with streamed output")
     argv = [str(a) for a in argv]
     label = what or os.path.basename(argv[0])
+    if stopper is not None and stopper.stopped:
+        raise CommandFailed(f"{label} was not started: the build was stopped", -signal.SIGINT)
     log.info("running: %s%s", format_argv(argv), f" (in {cwd})" if cwd else "")
     full_env = None
     if env is not None:
@@ -149,8 +174,8 @@ def run(
                 # on the third).
                 start_new_session=True,
             )
-            if started is not None:
-                started(proc)
+            if stopper is not None and not stopper._attach(proc):
+                _interrupt(proc)  # stopped between the check above and the start
             sink = on_line or (lambda line: print(line, file=sys.stderr, flush=True))
             lines: list[str] = []
             assert proc.stdout is not None
@@ -164,6 +189,11 @@ def run(
                 # Ctrl-C or a failing callback: do not leave the tool running behind us.
                 _interrupt(proc)
                 raise
+            finally:
+                if stopper is not None:
+                    stopper._attach(None)
+            if stopper is not None and stopper.stopped:
+                raise CommandFailed(f"{label} was stopped: {format_argv(argv)}", returncode, "\n".join(lines))
             out, err = "\n".join(lines), "\n".join(lines)
         else:
             try:

@@ -16,7 +16,8 @@ from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
 from tflite_slim import process
 from tflite_slim.runtime import tfscripts
-from tflite_slim.runtime.backends import DockerBazel, Package
+from tflite_slim.runtime.backend import Package
+from tflite_slim.runtime.bazel_docker import DockerBazel
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import FlexOp, OpSet
@@ -93,8 +94,8 @@ def test_docker_without_checkpoint_mounts_source_and_records_branch(tmp_path, mo
     ws = make_tensorflow_workspace(tmp_path / "tf")
     plan = BuildPlan(OpSet({"ADD": (1,)}), ("arm64-v8a",), "2.16.1")
     pkg = Package("tflite_slim_build/pX", "", ())
-    d = DockerBazel(ws)
-    argv = d.run_argv(plan, pkg, Path("/w/pkg"), Path("/w/out"))
+    d = DockerBazel()
+    argv = d.run_argv(ws, plan, pkg, Path("/w/pkg"), Path("/w/out"))
     assert f"{ws}:/tensorflow_src" in argv and "git clone" not in argv[-1]
     assert "--output_user_root" not in argv[-1]
     p = prepare(BuildSettings(models=tuple(models), tensorflow_src=str(ws), backend="docker",
@@ -197,7 +198,7 @@ def test_checkpoint_configure_takes_the_cloned_revisions_answers(tmp_path, scrip
         (tree / tfscripts.BUILD_AAR_WITH_DOCKER).write_text(script)
     (tree / "configure").write_text("#!/bin/bash\ncat > answers.txt\n")
     (tree / "configure").chmod(0o755)
-    lines = DockerBazel(tmp_path, checkpoint="v2.9.0").configure_lines()
+    lines = DockerBazel(checkpoint="v2.9.0").configure_lines()
     done = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(lines)], cwd=tree, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tree / "answers.txt").read_text().splitlines() == expected

@@ -7,6 +7,7 @@ import os
 import sys
 
 from tflite_slim.runtime import builder
+from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import dumps
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alignment-check", choices=("error", "warn"),
                    help="a 64-bit library (arm64-v8a, x86_64) aligned below 16 KB fails the build (error) or "
                         "is only reported (warn); default: error with --align-16kb, warn with --no-align-16kb")
-    p.add_argument("--backend", choices=("local", "docker"), default="local",
+    p.add_argument("--backend", choices=tuple(BACKENDS), default=next(iter(BACKENDS)),
                    help="local Bazel (default) or TensorFlow's tflite-android Docker image")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")

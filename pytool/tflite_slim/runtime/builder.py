@@ -13,6 +13,7 @@ a failure or Ctrl-C leaves the previous ``OUT`` (or none), never a half one.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sys
@@ -24,7 +25,8 @@ from typing import Callable, Optional
 from tflite_slim import files
 from tflite_slim.analysis import reader
 from tflite_slim.runtime import aar, android, kernels, tfscripts
-from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
+from tflite_slim.runtime.backend import Backend, BackendJob, Package
+from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.runtime.buildfile import (
     FLEX_TARGET,
     RUNTIME_TARGET,
@@ -40,10 +42,10 @@ from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
 from tflite_slim.runtime.plan import BuildPlan, SourceFile, build_flags_for, package_path
 from tflite_slim.runtime.registration import check_custom_ops, render_registration
+from tflite_slim.runtime.settings import BuildSettings, validate
 from tflite_slim.runtime.tfsource import (
     TensorflowSource,
     cached_source,
-    check_android_configured,
     check_version,
     detect_source,
     fetch_source,
@@ -62,34 +64,6 @@ def _stderr(line: str) -> None:
 
 
 @dataclass(frozen=True)
-class BuildSettings:
-    """Everything ``tflite-slim build`` was asked to do."""
-
-    models: tuple[str, ...]
-    out: Optional[str] = None
-    #: ``--source`` (formerly ``--tensorflow-src``): a TensorFlow or LiteRT checkout.
-    tensorflow_src: Optional[str] = None
-    tensorflow_version: Optional[str] = None
-    litert_version: Optional[str] = None
-    abis: tuple[str, ...] = ("arm64-v8a", "armeabi-v7a")
-    backend: str = "local"
-    checkpoint: Optional[str] = None
-    custom_ops_srcs: tuple[str, ...] = ()
-    custom_ops_deps: tuple[str, ...] = ()
-    bazel: str = "bazel"
-    bazel_args: tuple[str, ...] = ()
-    docker: str = "docker"
-    experimental_api: bool = True
-    #: Link for 16 KB pages (``--align-16kb``); the AAR check then fails on a 64-bit library below 16 KB.
-    align_16kb: bool = True
-    #: ``error`` or ``warn`` for a 64-bit library below 16 KB; None: error with align_16kb, else warn.
-    alignment_check: Optional[str] = None
-    dry_run: bool = False
-    cache_dir: Optional[str] = None
-    use_cache: bool = True
-
-
-@dataclass(frozen=True)
 class Prepared:
     """What is known before anything runs: the plan and the files it generates."""
 
@@ -103,6 +77,9 @@ class Prepared:
     notes: tuple[str, ...] = ()
     #: What would stop the build (only a dry run gets here with problems).
     problems: tuple[str, ...] = ()
+    #: The backend ``--backend`` chose, and the job it builds.
+    backend: Optional[Backend] = None
+    job: Optional[BackendJob] = None
 
 
 @dataclass(frozen=True)
@@ -111,27 +88,6 @@ class BuildResult:
     out: Path
     cached: bool
     reports: tuple[aar.AarReport, ...] = field(default_factory=tuple)
-
-
-def _validate(s: BuildSettings) -> None:
-    if not s.models:
-        raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
-    if sum(bool(v) for v in (s.tensorflow_src, s.tensorflow_version, s.litert_version)) != 1:
-        raise UsageError("give exactly one of --source DIR (a LiteRT or TensorFlow checkout), "
-                         "--litert-version X.Y.Z or --tensorflow-version X.Y.Z")
-    if s.backend not in ("local", "docker"):
-        raise UsageError(f"--backend {s.backend!r}: choose 'local' or 'docker'")
-    if s.litert_version and s.backend == "docker":
-        raise UsageError("--backend docker builds in TensorFlow's image; build LiteRT with the local backend")
-    if s.checkpoint and s.backend != "docker":
-        raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
-    if not s.dry_run and not s.out:
-        raise UsageError("--out DIR is required (where the AARs and ops.json go)")
-    if s.alignment_check not in (None, *aar.ALIGNMENT_CHECKS):
-        raise UsageError(f"--alignment-check {s.alignment_check!r}: choose 'error' or 'warn'")
-    for src in s.custom_ops_srcs:
-        if not os.path.isfile(src):
-            raise UsageError(f"--custom-ops-srcs: {src} does not exist")
 
 
 def _source_hash(path: str) -> str:
@@ -154,20 +110,21 @@ def _layout(s: BuildSettings, source: Optional[TensorflowSource]) -> SourceLayou
     return LITERT if s.litert_version else TENSORFLOW
 
 
-def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
+def _source(s: BuildSettings, backend: Backend, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
     """The source tree (None in a dry run that would download), and the version/commit for the plan."""
     src: Optional[TensorflowSource]
     if s.tensorflow_src:
         src = detect_source(s.tensorflow_src)
-        if src.layout is LITERT and s.backend == "docker":
-            raise UsageError("--backend docker builds in TensorFlow's image; build LiteRT with the local backend")
+        refused = backend.unsupported(src.layout)
+        if refused:
+            raise UsageError(refused)
         version, commit = src.version, src.commit
     else:
         layout, release = _layout(s, None), str(_release(s))
         check_version(release, layout)
         src = cached_source(release, cache_root(s.cache_dir), layout)
         if src is None and not s.dry_run:
-            if s.backend == "local":
+            if backend.uses_host_android:
                 android.resolve(layout=layout)  # a missing SDK/NDK is an error before the long download, not after
             with HttpClient() as client:
                 src = fetch_source(release, cache_root(s.cache_dir), client, progress=_progress(log, layout),
@@ -183,14 +140,15 @@ def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str
     return src, version, commit
 
 
-def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> Optional[android.AndroidConfig]:
+def _android(s: BuildSettings, backend: Backend, source: Optional[TensorflowSource],
+             log: Log) -> Optional[android.AndroidConfig]:
     """The Android settings a local build uses (None for Docker: the image pins them).
 
     A user's checkout: what its ./configure wrote (None if it was not; build()
     then stops with the fix). A downloaded tree: the environment's answers
     (a dry run only notes what is missing).
     """
-    if s.backend != "local":
+    if not backend.uses_host_android:
         return None
     layout = _layout(s, source)
     if s.tensorflow_src:
@@ -203,19 +161,6 @@ def _android(s: BuildSettings, source: Optional[TensorflowSource], log: Log) -> 
             raise
         log(f"tflite-slim: note: {e}")
         return None
-
-
-def _configure_command(s: BuildSettings, source: Optional[TensorflowSource],
-                       config: Optional[android.AndroidConfig]) -> list[tuple[str, ...]]:
-    """The configure.py run a build would start with, for --dry-run (none when nothing is to configure)."""
-    if not _release(s) or config is None:
-        return []
-    layout = _layout(s, source)
-    if source is not None and config.same_settings(android.read_configured(source.root, layout)):
-        return []
-    root = source.root if source else Path(f"<{layout.kind}-{_release(s)}>")
-    env = android.configure_env(config)
-    return [("env", *(f"{k}={v}" for k, v in sorted(env.items())), *android.configure_argv(root, "<temp>", env))]
 
 
 def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Optional[int]], None]:
@@ -237,15 +182,15 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     In a dry run, ops the tree cannot register are returned as ``problems``;
     otherwise they are a :class:`ToolchainError` here, before anything runs.
     """
-    _validate(s)
+    backend = validate(s, BACKENDS)
     models = tuple(reader.read_model(p) for p in dict.fromkeys(s.models))
     per_model = {m.path: m.ops for m in models}
     check_custom_ops(per_model, have_sources=bool(s.custom_ops_srcs))
     union = OpSet.union(per_model.values())
-    source, version, commit = _source(s, log)
+    source, version, commit = _source(s, backend, log)
     layout = _layout(s, source)
     registration = render_registration(union, tflite_path=layout.lite_dir)
-    android_config = _android(s, source, log)
+    android_config = _android(s, backend, source, log)
     # The host tree is the revision built unless a Docker checkpoint is cloned instead.
     tree = source.root if source is not None and not s.checkpoint else None
     params = tfscripts.runtime_macro_parameters(tree, layout.marker) if tree is not None else None
@@ -285,16 +230,17 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         java = source.root / layout.lite_dir / "java"
         files += tuple((str(java / f), f) for f in FLEX_PACKAGE_FILES if (java / f).is_file())
     package = Package(package_path(plan), render_build_file(spec, layout), files)
-    backend = _backend(s, source)
-    commands = tuple(_configure_command(s, source, android_config)) + tuple(
-        tuple(c) for c in backend.commands(plan, package))
-    notes = _differences(s, package, tree, script_flags, has_attr, layout)
+    job = BackendJob(plan, package, registration, source.root if source is not None else None, layout,
+                     _release(s) if not s.tensorflow_src else None, Path("<work>"), log)
+    commands = tuple(tuple(c) for c in backend.commands(job))
+    notes = _differences(s, package, tree, script_flags, has_attr, layout) + backend.notes(job)
     problems, skipped = _kernel_problems(s, tree, version, per_model, src_names, layout)
     notes += [skipped] if skipped else []
-    problems = _configuration_problems(s, source) + problems
+    problems = backend.problems(job) + problems
     if problems and not s.dry_run:
         raise ToolchainError(problems[0])
-    return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems))
+    return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems),
+                    backend, job)
 
 
 #: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR
@@ -322,27 +268,7 @@ def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
                      "TensorFlow's labels, which a LiteRT tree does not have)")
     elif script_flags is None:
         notes.append(f"bazel flags: the newest build_aar.sh's ({where})")
-    if s.backend == "docker" and s.checkpoint:
-        notes.append(f"./configure answers: read in the container from checkpoint {s.checkpoint}'s "
-                     "build_aar_with_docker.sh (the newest script's answers if it has none)")
-    elif s.backend == "docker" and (tree is None or tfscripts.read_configure_answers(tree) is None):
-        docker_where = where.replace(tfscripts.BUILD_AAR, tfscripts.BUILD_AAR_WITH_DOCKER)
-        notes.append(f"./configure answers: the newest build_aar_with_docker.sh's ({docker_where})")
     return notes
-
-
-def _configuration_problems(s: BuildSettings, source: Optional[TensorflowSource]) -> list[str]:
-    """A user's checkout the local build would refuse as not configured for Android (we never configure it).
-
-    Found here, so a dry run reports it instead of exiting 0 for a build that would stop.
-    """
-    if s.backend != "local" or not s.tensorflow_src or source is None:
-        return []
-    try:
-        check_android_configured(source.root, source.layout)
-    except ToolchainError as e:
-        return [str(e)]
-    return []
 
 
 def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_model: dict,
@@ -362,17 +288,6 @@ def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_m
     if missing is None:
         return [], f"kernel check skipped: {tree / kernels.kernels_header(layout.lite_dir)} is missing"
     return ([kernels.summary(missing, version, tree, layout)] if missing else []), None
-
-
-def _backend(s: BuildSettings, source: Optional[TensorflowSource]):
-    root = source.root if source else Path(f"<{_layout(s, source).kind}-{_release(s)}>")
-    if s.backend == "docker":
-        bazel_cache = cache_root(s.cache_dir) / "docker-bazel" if s.use_cache else None
-        answers = (tfscripts.read_configure_answers(source.root) if source is not None and not s.checkpoint
-                   else None) or tfscripts.KNOWN_CONFIGURE_ANSWERS
-        return DockerBazel(root, checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache,
-                           configure_answers=answers)
-    return LocalBazel(root, bazel=s.bazel)
 
 
 def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
@@ -395,24 +310,19 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
         reports = tuple(_warned(aar.apply_alignment(r, _alignment(s)), log) for r in cached)
         _write_out(out, hit, files, _record(plan, p.models), cached=True)
         return BuildResult(plan, out, True, reports)
-    assert p.source is not None
-    backend = _backend(s, p.source)
+    assert p.source is not None and p.backend is not None and p.job is not None
     staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
     try:
-        if isinstance(backend, LocalBazel):
-            if _release(s) and plan.android is not None:
-                android.ensure_configured(p.source.root, plan.android, bazel=s.bazel, log=log, layout=p.source.layout)
-            check_android_configured(p.source.root, p.source.layout)
-            built = backend.build(plan, p.package, log)
-        else:
-            built = backend.build(plan, p.package, staging / "docker", log)
+        job = dataclasses.replace(p.job, work=staging / "work")
+        p.backend.prepare(job)
+        built = p.backend.build(job)
         built_reports: list[aar.AarReport] = []
         for t in plan.targets:
             aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s))
             final = staging / AAR_FILES[t]
             aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
             built_reports.append(_report(final, plan, t, _alignment(s), log))
-        shutil.rmtree(staging / "docker", ignore_errors=True)
+        shutil.rmtree(job.work, ignore_errors=True)
         if s.use_cache:
             entry = cache.publish(staging, plan.fingerprint, plan.describe())
         else:

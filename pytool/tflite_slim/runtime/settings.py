@@ -1,0 +1,85 @@
+"""What ``tflite-slim build`` was asked to do (:class:`BuildSettings`), checked once.
+
+The settings are read here and nowhere else in the stage's phases: each
+backend's factory reads its own (``--bazel``, ``--docker``, ``--checkpoint``),
+and :func:`tflite_slim.runtime.builder.split` hands every phase only what it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Mapping, Optional
+
+from tflite_slim.errors import UsageError
+from tflite_slim.runtime import aar
+from tflite_slim.runtime.backend import Backend
+from tflite_slim.runtime.layout import LITERT
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything ``tflite-slim build`` was asked to do."""
+
+    models: tuple[str, ...]
+    out: Optional[str] = None
+    #: ``--source`` (formerly ``--tensorflow-src``): a TensorFlow or LiteRT checkout.
+    tensorflow_src: Optional[str] = None
+    tensorflow_version: Optional[str] = None
+    litert_version: Optional[str] = None
+    abis: tuple[str, ...] = ("arm64-v8a", "armeabi-v7a")
+    backend: str = "local"
+    checkpoint: Optional[str] = None
+    custom_ops_srcs: tuple[str, ...] = ()
+    custom_ops_deps: tuple[str, ...] = ()
+    bazel: str = "bazel"
+    bazel_args: tuple[str, ...] = ()
+    docker: str = "docker"
+    experimental_api: bool = True
+    #: Link for 16 KB pages (``--align-16kb``); the AAR check then fails on a 64-bit library below 16 KB.
+    align_16kb: bool = True
+    #: ``error`` or ``warn`` for a 64-bit library below 16 KB; None: error with align_16kb, else warn.
+    alignment_check: Optional[str] = None
+    dry_run: bool = False
+    cache_dir: Optional[str] = None
+    use_cache: bool = True
+
+    @property
+    def release(self) -> Optional[str]:
+        """The release to download (``--tensorflow-version`` or ``--litert-version``), if any."""
+        return self.litert_version or self.tensorflow_version
+
+    @property
+    def alignment(self) -> str:
+        """An explicit --alignment-check wins; else a 16 KB build must be 16 KB, and one without only warns."""
+        return self.alignment_check or ("error" if self.align_16kb else "warn")
+
+
+#: Makes a backend from the settings (its own: ``--bazel``, ``--docker`` ...); see :mod:`.backends`.
+Factory = Callable[[BuildSettings], Backend]
+
+
+def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
+    """The backend ``s.backend`` names, made by its factory in ``backends``; one :class:`UsageError`
+    for the first setting that is missing, malformed or contradictory."""
+    if not s.models:
+        raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
+    if sum(bool(v) for v in (s.tensorflow_src, s.tensorflow_version, s.litert_version)) != 1:
+        raise UsageError("give exactly one of --source DIR (a LiteRT or TensorFlow checkout), "
+                         "--litert-version X.Y.Z or --tensorflow-version X.Y.Z")
+    if s.backend not in backends:
+        raise UsageError(f"--backend {s.backend!r}: choose {' or '.join(repr(b) for b in backends)}")
+    backend = backends[s.backend](s)
+    refused = backend.unsupported(LITERT) if s.litert_version else None
+    if refused:
+        raise UsageError(refused)
+    if s.checkpoint and s.backend != "docker":
+        raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
+    if not s.dry_run and not s.out:
+        raise UsageError("--out DIR is required (where the AARs and ops.json go)")
+    if s.alignment_check not in (None, *aar.ALIGNMENT_CHECKS):
+        raise UsageError(f"--alignment-check {s.alignment_check!r}: choose 'error' or 'warn'")
+    for src in s.custom_ops_srcs:
+        if not os.path.isfile(src):
+            raise UsageError(f"--custom-ops-srcs: {src} does not exist")
+    return backend
