@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Optional
 
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.backends import BACKENDS
+from tflite_slim.runtime.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
-from tflite_slim.errors import ToolchainError
+from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import format_argv, program_path
@@ -59,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a 64-bit library (arm64-v8a, x86_64) aligned below 16 KB fails the build (error) or "
                         "is only reported (warn); default: error with --align-16kb, warn with --no-align-16kb")
     p.add_argument("--backend", choices=tuple(BACKENDS), default=next(iter(BACKENDS)),
-                   help="local Bazel (default) or TensorFlow's tflite-android Docker image")
+                   help="local Bazel (default), TensorFlow's tflite-android Docker image, or cmake: TFLite's "
+                        "CMake build with the NDK (or the host compiler for --target-archs host), no Bazel")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
     p.add_argument("--bazel", default="bazel", type=program_path, metavar="PATH",
@@ -68,6 +71,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for every 'bazel build' (repeatable), e.g. --bazel-arg=--jobs=8")
     p.add_argument("--docker", default="docker", metavar="PATH", help="Docker client to run (default: docker)")
+    cm = p.add_argument_group("--backend cmake")
+    cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH", help="CMake 3.19+ (default: cmake)")
+    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help="Ninja (default: ninja)")
+    cm.add_argument("--cxx", type=program_path, metavar="PATH",
+                    help="C++ compiler for host ABIs (default: g++; a cross compiler for the other host ABI)")
+    cm.add_argument("--android-api-level", type=int, metavar="N",
+                    default=_env_int("ANDROID_NDK_API_LEVEL"),
+                    help="Android API level the NDK builds for (default: $ANDROID_NDK_API_LEVEL); "
+                         "the NDK comes from $ANDROID_NDK_HOME")
+    cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
+                    help="take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: abseil-cpp, "
+                         "eigen, flatbuffers, ...) from local DIR instead of downloading it "
+                         "(FETCHCONTENT_SOURCE_DIR_<NAME>; repeatable): a team mirror or an offline machine")
+    cm.add_argument("--tensorflow-source-dir", metavar="DIR",
+                    help="TENSORFLOW_SOURCE_DIR for LiteRT's CMake build (the TensorFlow tree beside it; "
+                         "default: CMake downloads it)")
+    cm.add_argument("--jobs", type=int, metavar="N", help="parallel compile jobs (default: Ninja's)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="cache directory (default: $TFLITE_SLIM_CACHE, else $XDG_CACHE_HOME/tflite-slim, "
                         "else ~/.cache/tflite-slim)")
@@ -103,7 +123,27 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         dry_run=args.dry_run,
         cache_dir=args.cache_dir,
         use_cache=args.use_cache,
+        cmake=_cmake_settings(args),
     )
+
+
+def _env_int(name: str) -> Optional[int]:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
+    try:
+        deps = parse_dep_sources(args.cmake_dep_source)
+    except ValueError as e:
+        raise UsageError(f"--cmake-dep-source {e}: give NAME=DIR, e.g. eigen=/mirror/eigen") from e
+    for name, path in deps.items():
+        if not os.path.isdir(path):
+            raise UsageError(f"--cmake-dep-source {name}={path}: not a directory")
+    return CmakeSettings(cmake=args.cmake, ninja=args.ninja, cxx=args.cxx, api_level=args.android_api_level,
+                         dep_sources={k: os.path.abspath(v) for k, v in deps.items()},
+                         tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
+                         if args.tensorflow_source_dir else None, jobs=args.jobs)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -49,6 +49,9 @@ ABI_MACHINES = {
     "armeabi-v7a": (32, elf.EM_ARM),
     "x86": (32, elf.EM_386),
     "x86_64": (64, elf.EM_X86_64),
+    # The CMake backend's desktop builds (--target-archs host) carry these in the same layout.
+    "linux-x86_64": (64, elf.EM_X86_64),
+    "linux-aarch64": (64, elf.EM_AARCH64),
 }
 #: The ABIs whose devices may run with 16 KB pages: Android's page-size guide and
 #: the NDK (r27+ adds ``-z max-page-size=16384`` only for these) leave 32-bit ABIs at 4 KB.

@@ -214,6 +214,7 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
         android=android_config,
         source=layout.kind,
         build_flags=build_flags_for(script_flags, layout),
+        backend=backend.plan_entry(),
     )
     names = package_file_names([m.path for m in models])
     spec = BuildFileSpec(

@@ -27,25 +27,29 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Iterator, Mapping, Optional
-
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Optional
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
-from tflite_slim.runtime import cmake_project, hostjar
-from tflite_slim.runtime.cmake_project import Toolchain
+from tflite_slim.runtime import aar, cmake_project, hostjar
+from tflite_slim.runtime.backend import Backend, BackendJob
+from tflite_slim.runtime.buildfile import RUNTIME_TARGET
+from tflite_slim.runtime.cache import cache_root
+from tflite_slim.runtime.cmake_project import CmakeSettings, Toolchain, host_abi
+from tflite_slim.runtime.settings import BuildSettings
 
 Log = Callable[[str], None]
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
 KEY_FORMAT = 1
 #: ``--target-archs`` names of the desktop builds, and the machine name each needs.
-HOST_ABIS = {"linux-x86_64": "x86_64", "linux-aarch64": "aarch64"}
+HOST_ABIS = cmake_project.HOST_ABIS
+#: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
+CUSTOM_OPS_DIR = "custom_ops/"
 NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
 NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
 INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
@@ -54,53 +58,8 @@ FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's
 _NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
 
 
-def host_abi(machine: Optional[str] = None) -> str:
-    """``host`` for this machine: ``linux-x86_64`` or ``linux-aarch64``; other hosts are a UsageError."""
-    machine = machine or platform.machine()
-    for abi, m in HOST_ABIS.items():
-        if machine in (m, "amd64" if m == "x86_64" else "arm64"):
-            if platform.system() == "Linux":
-                return abi
-    raise UsageError(f"--target-archs host: this machine ({platform.system()} {machine}) is not one the CMake "
-                     f"backend builds for ({', '.join(HOST_ABIS)})")
-
-
-@dataclass(frozen=True)
-class CmakeSettings:
-    """The CMake backend's options (``--cmake``, ``--ninja``, ``--cmake-dep-source``, compilers, NDK)."""
-
-    cmake: str = "cmake"
-    ninja: str = "ninja"
-    cc: Optional[str] = None
-    cxx: Optional[str] = None
-    #: A cross compiler for ``linux-aarch64`` (``aarch64-linux-gnu-g++``); None builds only the machine's own.
-    cross_cxx: Optional[str] = None
-    ndk: Optional[str] = None
-    #: FetchContent name -> local directory (``FETCHCONTENT_SOURCE_DIR_<NAME>``).
-    dep_sources: Mapping[str, str] = field(default_factory=dict)
-    #: ``TENSORFLOW_SOURCE_DIR``: LiteRT's CMake build reads some files from a TensorFlow tree beside it.
-    tensorflow_dir: Optional[str] = None
-    jobs: Optional[int] = None
-
-
-@dataclass(frozen=True)
-class NativeJob:
-    """One trimmed-library build: what the backend needs from the plan and the tree."""
-
-    #: The tree's TFLite directory (``<root>/tflite`` or ``<root>/tensorflow/lite``).
-    lite_dir: Path
-    abis: tuple[str, ...]
-    registration: str
-    experimental_api: bool = True
-    align_16kb: bool = True
-    #: Custom-op sources (host paths), compiled with the registration.
-    custom_sources: tuple[str, ...] = ()
-    has_flex: bool = False
-    #: Android API level (declared by the plan) for the NDK's toolchain file.
-    api_level: Optional[int] = None
-    ndk_revision: Optional[str] = None
-    work_dir: Path = Path(".")
-    log: Log = print
+def create(s: BuildSettings) -> "CmakeBackend":
+    return CmakeBackend(s.cmake or CmakeSettings(), cache_root(s.cache_dir))
 
 
 @dataclass(frozen=True)
@@ -112,105 +71,149 @@ class AbiResult:
     build_dir: Path
 
 
-class CmakeBackend:
-    """Builds ``libtensorflowlite_jni.so`` per ABI (and the host's Java API jar) with CMake and Ninja."""
+class CmakeBackend(Backend):
+    """Builds ``libtensorflowlite_jni.so`` per ABI with CMake and Ninja, and the AAR around them.
+
+    The AAR has Bazel's ``aar_with_jni`` layout (the tree's ``java/AndroidManifest.xml``,
+    ``classes.jar``, ``jni/<abi>/libtensorflowlite_jni.so``, an empty ``R.txt``);
+    the caller checks and finishes it like Bazel's. ``classes.jar`` is the tree's
+    Java API compiled by javac (:mod:`tflite_slim.runtime.hostjar`): LiteRT's API
+    imports nothing from ``android.*``, so no ``android.jar`` is needed and the
+    classes are the tree's own, at its revision. For host ABIs the same archive
+    carries ``jni/linux-x86_64/``; ``verify --run --runtime`` runs it on a desktop JVM.
+    """
+
+    uses_host_android = False
+    host_builds = True
 
     def __init__(self, settings: CmakeSettings, cache_root: Path) -> None:
         self.settings = settings
         self.cache_root = Path(cache_root)
-        self._running: Optional[subprocess.Popen] = None
-        self._stopped = False
+        self._stopper = process.Stopper()
 
     # -- the backend interface ------------------------------------------------------------------
 
-    def commands(self, job: NativeJob) -> list[list[str]]:
+    def plan_entry(self) -> tuple[tuple[str, str], ...]:
+        """What goes into the plan (and so the runtime's version): the backend and the declared API level."""
+        entry = (("backend", "cmake"),)
+        api = self.settings.api_level
+        return entry + ((("android_api_level", str(api)),) if api is not None else ())
+
+    def commands(self, job: BackendJob) -> list[list[str]]:
         """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
         argv = []
-        for abi in job.abis:
-            toolchain = self._toolchain(job, abi, probe=False)
+        for abi in job.plan.abis:
+            toolchain = self._toolchain(abi, probe=False)
             build_dir = self.build_dir(job, toolchain)
             argv.append(self._configure_argv(job, toolchain, build_dir))
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
         return argv
 
-    def prepare(self, job: NativeJob) -> dict[str, Toolchain]:
-        """Check every tool before anything runs; a missing one is one line saying what to install."""
-        if job.has_flex:
-            raise ToolchainError(FLEX_NEEDS_BAZEL)
-        self._check_cmake()
-        return {abi: self._toolchain(job, abi, probe=True) for abi in job.abis}
+    def problems(self, job: BackendJob) -> list[str]:
+        found = []
+        if job.plan.has_flex:
+            found.append(FLEX_NEEDS_BAZEL)
+        if job.plan.custom_ops_deps:
+            found.append("--custom-ops-deps names Bazel labels, which --backend cmake cannot build; give the "
+                         "custom ops' sources only (--custom-ops-srcs)")
+        return found
 
-    def build(self, job: NativeJob) -> dict[str, AbiResult]:
-        """Build every ABI's library; return ABI -> result (the ``.so`` copied into ``job.work_dir``)."""
-        toolchains = self.prepare(job)
-        results = {}
-        for abi in job.abis:
-            results[abi] = self._build_abi(job, toolchains[abi])
-        return results
+    def notes(self, job: BackendJob) -> list[str]:
+        return ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
+                f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
+
+    def prepare(self, job: BackendJob) -> None:
+        """Check every tool before anything runs; a missing one is one line saying what to install."""
+        problems = self.problems(job)
+        if problems:
+            raise ToolchainError(problems[0])
+        self._check_cmake()
+        self._toolchains = {abi: self._toolchain(abi, probe=True) for abi in job.plan.abis}
+
+    def build(self, job: BackendJob) -> dict[str, Path]:
+        """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
+        if not getattr(self, "_toolchains", None):
+            self.prepare(job)
+        libraries = {abi: self._build_abi(job, self._toolchains[abi]).library for abi in job.plan.abis}
+        lite_dir = self.lite_dir(job)
+        classes = hostjar.build_jar(lite_dir, job.work / "classes.jar", job.work / "java",
+                                    experimental=job.plan.experimental_api, log=job.log)
+        aar_path = job.work / f"{RUNTIME_TARGET}.aar"
+        package_aar(aar_path, lite_dir, classes, libraries)
+        return {RUNTIME_TARGET: aar_path}
 
     def stop(self) -> None:
-        """Interrupt the running CMake or Ninja (from another thread, or a signal handler)."""
-        self._stopped = True
-        if self._running is not None:
-            process.stop(self._running)
+        """Interrupt the running CMake or Ninja (from another thread)."""
+        self._stopper.stop()
+
+    @staticmethod
+    def lite_dir(job: BackendJob) -> Path:
+        return job.tree / job.layout.lite_dir
+
+    @staticmethod
+    def custom_sources(job: BackendJob) -> tuple[str, ...]:
+        return tuple(str(Path(src).resolve()) for src, name in job.package.files
+                     if name.startswith(CUSTOM_OPS_DIR))
 
     # -- one ABI --------------------------------------------------------------------------------
 
-    def build_dir(self, job: NativeJob, toolchain: Toolchain) -> Path:
+    def build_dir(self, job: BackendJob, toolchain: Toolchain) -> Path:
         return self.cache_root / "cmake" / self.key(job, toolchain)[:16]
 
-    def key(self, job: NativeJob, toolchain: Toolchain) -> str:
+    def key(self, job: BackendJob, toolchain: Toolchain) -> str:
         """The build directory's key: the configure command (source, ABI, options, mirrors) and the compiler."""
         argv = self._configure_argv(job, toolchain, Path("<build>"))
         data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
-                "glue": list(self._glue(job)), "custom_sources": sorted(job.custom_sources),
-                "align_16kb": job.align_16kb}
+                "glue": list(self._glue(job)), "custom_sources": sorted(self.custom_sources(job)),
+                "align_16kb": job.plan.align_16kb}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
-    def _configure_argv(self, job: NativeJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
+    def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
         s = self.settings
         return cmake_project.configure_argv(
-            s.cmake, source_dir=job.lite_dir, build_dir=build_dir,
+            s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
             tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
             dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None)
 
-    def _glue(self, job: NativeJob) -> tuple[str, ...]:
-        native = job.lite_dir / cmake_project.JNI_SOURCE_DIR
+    def _glue(self, job: BackendJob) -> tuple[str, ...]:
+        lite_dir = self.lite_dir(job)
+        native = lite_dir / cmake_project.JNI_SOURCE_DIR
         present = [p.name for p in native.glob("*.cc")] if native.is_dir() else []
-        present += [e for e in cmake_project.EXTRA_JNI_SOURCES if (job.lite_dir / e).is_file()]
-        return cmake_project.jni_sources(job.lite_dir, present, job.experimental_api)
+        present += [e for e in cmake_project.EXTRA_JNI_SOURCES if (lite_dir / e).is_file()]
+        return cmake_project.jni_sources(lite_dir, present, job.plan.experimental_api)
 
-    def _build_abi(self, job: NativeJob, toolchain: Toolchain) -> AbiResult:
+    def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
         build_dir = self.build_dir(job, toolchain)
         build_dir.mkdir(parents=True, exist_ok=True)
         with _locked(build_dir.with_suffix(".lock"), job.log):
             start = time.monotonic()
+            lite_dir = self.lite_dir(job)
             glue = self._glue(job)
             if not glue:
-                raise ToolchainError(f"{job.lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
+                raise ToolchainError(f"{lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
                                      "is this a TFLite tree?")
-            resolver = job.lite_dir / cmake_project.SELECTED_OPS_RESOLVER
+            resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
             if not resolver.is_file():
                 raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
             include = cmake_project.render_include(
-                glue=glue + tuple(job.custom_sources), resolver=str(resolver),
+                glue=glue + self.custom_sources(job), resolver=str(resolver),
                 registration=str(build_dir / cmake_project.REGISTRATION_FILE),
                 version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
-                jni_includes=toolchain.jni_includes, align_16kb=job.align_16kb)
+                jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb)
             _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
             _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
             _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
             configure = self._configure_argv(job, toolchain, build_dir)
             if not (build_dir / "build.ninja").is_file():
-                job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {job.lite_dir} in {build_dir}")
+                job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
                 self._run(configure, job.log, f"cmake ({toolchain.abi})")
             steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
                               job.log, f"ninja ({toolchain.abi})")
             library = build_dir / cmake_project.JNI_SO
             if not library.is_file():
                 raise BuildError(f"ninja reported success but {library} does not exist; check the output above")
-            out = job.work_dir / toolchain.abi / cmake_project.JNI_SO
+            out = job.work / toolchain.abi / cmake_project.JNI_SO
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(library, out)
             seconds = time.monotonic() - start
@@ -222,8 +225,6 @@ class CmakeBackend:
 
     def _run(self, argv: list[str], log: Log, what: str) -> int:
         """Run a CMake/Ninja command with progress lines; return the number of Ninja steps it ran."""
-        if self._stopped:
-            raise BuildError("the build was cancelled")
         steps = {"n": 0, "shown": -1}
         start = time.monotonic()
 
@@ -241,18 +242,13 @@ class CmakeBackend:
                 s = int(time.monotonic() - start)
                 log(f"[{s // 60:02d}:{s % 60:02d}] {what} {line}")
 
-        def started(proc: subprocess.Popen) -> None:
-            self._running = proc
-
         log(f"tflite-slim: {process.format_argv(argv)}")
         try:
-            process.run(argv, stream=True, on_line=on_line, what=what, started=started)
+            process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper)
         except CommandFailed as e:
-            if self._stopped:
-                raise BuildError(f"the build was cancelled; {what} stopped") from e
+            if self._stopper.stopped:
+                raise BuildError(f"the build was cancelled: {what} stopped") from e
             raise BuildError(str(e)) from e
-        finally:
-            self._running = None
         return steps["n"]
 
     # -- tools ----------------------------------------------------------------------------------
@@ -269,19 +265,22 @@ class CmakeBackend:
             found = f"{m.group(1)}.{m.group(2)}" if m else "an unknown version"
             raise ToolchainError(f"--backend cmake: '{s.cmake}' is {found}; {INSTALL_CMAKE}")
 
-    def _toolchain(self, job: NativeJob, abi: str, *, probe: bool) -> Toolchain:
+    def _toolchain(self, abi: str, *, probe: bool) -> Toolchain:
         if abi in HOST_ABIS:
             return self._host_toolchain(abi, probe)
-        return self._android_toolchain(job, abi, probe)
+        return self._android_toolchain(abi, probe)
 
     def _host_toolchain(self, abi: str, probe: bool) -> Toolchain:
         s = self.settings
-        native = host_abi() == abi if probe else True
-        cxx = s.cxx or ("g++" if native else s.cross_cxx)
+        try:
+            native = host_abi() == abi if probe else True
+        except ValueError:
+            native = False
+        cxx = s.cxx or ("g++" if native else None)
         if cxx is None:
-            raise UsageError(f"--target-archs {abi}: this machine is {host_abi()}; give a cross compiler "
+            raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
                              f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
-        cc = s.cc or (_c_compiler_for(cxx) if native or s.cross_cxx else None)
+        cc = s.cc or _c_compiler_for(cxx)
         if not probe:
             return Toolchain(abi, "<compiler>", cc, cxx)
         if shutil.which(cxx) is None:
@@ -292,11 +291,12 @@ class CmakeBackend:
         return Toolchain(abi, version[0] if version else cxx, cc, cxx,
                          jni_includes=hostjar.jni_include_dirs(javac))
 
-    def _android_toolchain(self, job: NativeJob, abi: str, probe: bool) -> Toolchain:
+    def _android_toolchain(self, abi: str, probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
-        if job.api_level is None:
-            raise UsageError(f"--target-archs {abi}: the Android API level is not declared "
-                             "(set ANDROID_NDK_API_LEVEL or --android-api-level)")
+        api_level = self.settings.api_level
+        if api_level is None:
+            raise UsageError(f"--target-archs {abi} with --backend cmake: declare the Android API level "
+                             "(--android-api-level N, or ANDROID_NDK_API_LEVEL)")
         if ndk is None:
             if probe:
                 raise ToolchainError(f"--backend cmake for {abi} needs the Android NDK: install it (Android "
@@ -306,8 +306,8 @@ class CmakeBackend:
         if probe and not toolchain_file.is_file():
             raise ToolchainError(f"{toolchain_file} is missing: ANDROID_NDK_HOME={ndk} is not an NDK "
                                  "(install one with Android Studio's SDK Manager)")
-        revision = job.ndk_revision or (ndk_revision(Path(ndk)) if probe else None) or "<ndk>"
-        return Toolchain(abi, f"ndk {revision}", toolchain_file=str(toolchain_file), api_level=job.api_level)
+        revision = (ndk_revision(Path(ndk)) if probe else None) or "<ndk>"
+        return Toolchain(abi, f"ndk {revision}", toolchain_file=str(toolchain_file), api_level=api_level)
 
 
 def ndk_revision(ndk: Path) -> Optional[str]:
@@ -353,3 +353,14 @@ def _locked(path: Path, log: Log) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def package_aar(dst: Path, lite_dir: Path, classes_jar: Path, libraries: dict[str, Path]) -> None:
+    """An AAR laid out as Bazel's ``aar_with_jni`` writes it (manifest, classes, jni/, R.txt)."""
+    manifest = lite_dir / "java" / "AndroidManifest.xml"
+    if not manifest.is_file():
+        raise ToolchainError(f"{manifest} is missing: the AAR needs the tree's Android manifest")
+    entries = {"AndroidManifest.xml": manifest.read_bytes(), "classes.jar": classes_jar.read_bytes(), "R.txt": b""}
+    for abi, lib in sorted(libraries.items()):
+        entries[f"jni/{abi}/{aar.RUNTIME_SO}"] = lib.read_bytes()
+    aar.write_stable_zip(str(dst), entries)

@@ -28,7 +28,8 @@ and relinks (a relink, not a rebuild).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import platform
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
@@ -73,6 +74,43 @@ JNI_SOURCE_DIR = "java/src/main/native"
 EXPERIMENTAL_JNI_SOURCE = "nativeinterpreterwrapperexperimental_jni.cc"
 EXTRA_JNI_SOURCES = ("c/jni/jni_utils.cc",)
 SELECTED_OPS_RESOLVER = "create_op_resolver_with_selected_ops.cc"
+
+
+#: ``--target-archs`` names of the desktop builds, and the machine each is.
+HOST_ABIS = {"linux-x86_64": "x86_64", "linux-aarch64": "aarch64"}
+
+
+def host_abi(machine: Optional[str] = None, system: Optional[str] = None) -> str:
+    """``--target-archs host`` on this machine: ``linux-x86_64`` or ``linux-aarch64``; else a ValueError."""
+    machine = (machine or platform.machine()).lower()
+    system = system or platform.system()
+    aliases = {"amd64": "x86_64", "arm64": "aarch64"}
+    machine = aliases.get(machine, machine)
+    for abi, m in HOST_ABIS.items():
+        if system == "Linux" and machine == m:
+            return abi
+    raise ValueError(f"this machine ({system} {machine}) is not one the CMake backend builds for "
+                     f"({', '.join(HOST_ABIS)})")
+
+
+@dataclass(frozen=True)
+class CmakeSettings:
+    """The CMake backend's own options (``--cmake``, ``--ninja``, ``--cxx``, ``--cmake-dep-source`` ...)."""
+
+    cmake: str = "cmake"
+    ninja: str = "ninja"
+    cc: Optional[str] = None
+    #: The C++ compiler for host ABIs (``g++`` by default; a cross compiler for the other host ABI).
+    cxx: Optional[str] = None
+    #: The NDK (default: ``$ANDROID_NDK_HOME``, ``$ANDROID_NDK_ROOT``).
+    ndk: Optional[str] = None
+    #: The declared Android API level (``ANDROID_PLATFORM``): part of the plan.
+    api_level: Optional[int] = None
+    #: FetchContent name -> local directory (``FETCHCONTENT_SOURCE_DIR_<NAME>``).
+    dep_sources: Mapping[str, str] = field(default_factory=dict)
+    #: ``TENSORFLOW_SOURCE_DIR``: LiteRT's CMake build reads some files from a TensorFlow tree beside it.
+    tensorflow_dir: Optional[str] = None
+    jobs: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """``verify --run --runtime DIR``: run every model through the trimmed host library itself.
 
-``DIR`` is a host build's output (``--backend cmake --target-archs host``): the
-Java API jar and ``jni/<host>/libtensorflowlite_jni.so``. Our runner
+``DIR`` is a host build's output (``--backend cmake --target-archs host``): its
+``tensorflow-lite.aar`` holds ``classes.jar`` (the Java API) and
+``jni/linux-x86_64/libtensorflowlite_jni.so``, which a desktop JVM uses as they
+are (``-cp classes.jar -Djava.library.path=<dir of the .so>``). Our runner
 (``java/ModelRunner.java``, compiled here against that jar) opens each model
 with ``org.tensorflow.lite.Interpreter``, runs it once on zero-filled inputs,
 and prints one line per model; the interpreter is the trimmed library, so a
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,9 +28,10 @@ from typing import Optional, Sequence
 from tflite_slim import process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.runtime import hostjar
+from tflite_slim.runtime.aar import RUNTIME_SO
+from tflite_slim.runtime.cmake_project import host_abi
 
-API_JAR = "tensorflow-lite-api.jar"
-JNI_DIR = "jni"
+AAR_NAME = "tensorflow-lite.aar"
 RUNNER = "ModelRunner"
 _LINE = "tflite-slim-run\t"
 #: TFLite's texts for an op the resolver lacks (core/api/op_resolver.cc, core/subgraph.cc).
@@ -75,21 +80,25 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class HostRuntime:
-    jar: Path
-    library_dir: Path
-
-
-def find_runtime(directory: str, abi: str) -> HostRuntime:
-    """The jar and library of a host build output, or a UsageError naming what is missing."""
-    root = Path(directory)
-    jar, lib_dir = root / API_JAR, root / JNI_DIR / abi
-    if not jar.is_file() or not (lib_dir / "libtensorflowlite_jni.so").is_file():
-        raise UsageError(f"--runtime {directory}: not a host build output (needs {API_JAR} and "
-                         f"{JNI_DIR}/{abi}/libtensorflowlite_jni.so); build one with "
-                         "tflite-slim build --backend cmake --target-archs host")
-    return HostRuntime(jar, lib_dir)
+def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
+    """``classes.jar`` and the ``abi`` library of a host build (its OUT or its AAR), extracted into ``into``."""
+    path = Path(runtime)
+    archive = path / AAR_NAME if path.is_dir() else path
+    so = f"jni/{abi}/{RUNTIME_SO}"
+    advice = (f"--runtime {runtime}: not a host build (needs {AAR_NAME} with classes.jar and {so}); build one "
+              "with tflite-slim build --backend cmake --target-archs host")
+    try:
+        with zipfile.ZipFile(archive) as z:
+            names = set(z.namelist())
+            if "classes.jar" not in names or so not in names:
+                raise UsageError(advice)
+            (into / "lib").mkdir()
+            jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
+            jar.write_bytes(z.read("classes.jar"))
+            lib.write_bytes(z.read(so))
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise UsageError(f"{advice} ({e})") from e
+    return jar, lib.parent
 
 
 def _java() -> str:
@@ -101,26 +110,32 @@ def _java() -> str:
     return found
 
 
-def run_models(runtime: HostRuntime, paths: Sequence[str], *, java: Optional[str] = None,
+def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None, java: Optional[str] = None,
                javac: Optional[str] = None) -> list[RunResult]:
-    """Run every model through ``runtime``; one result per path, in order."""
+    """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order."""
+    try:
+        abi = abi or host_abi()
+    except ValueError as e:
+        raise UsageError(f"--runtime: {e}") from e
     javac = javac or hostjar.find_javac()
     java = java or _java()
     results: list[RunResult] = []
     with tempfile.TemporaryDirectory(prefix="tflite-slim-run-") as tmp:
-        classes = Path(tmp)
+        jar, library_dir = _unpack(runtime, abi, Path(tmp))
+        classes = Path(tmp) / "runner"
+        classes.mkdir()
         source = classes / f"{RUNNER}.java"
         source.write_text(resources.files("tflite_slim.runtime").joinpath(f"java/{RUNNER}.java").read_text())
         try:
-            process.run([javac, "-nowarn", "-cp", str(runtime.jar), "-d", str(classes), str(source)],
+            process.run([javac, "-nowarn", "-cp", str(jar), "-d", str(classes), str(source)],
                         what="javac")
         except CommandFailed as e:
-            raise BuildError(f"{runtime.jar} has no usable org.tensorflow.lite.Interpreter (built without "
+            raise BuildError(f"{jar} has no usable org.tensorflow.lite.Interpreter (built without "
                              f"the experimental API?): {e}") from e
         remaining = list(paths)
         while remaining:
-            argv = [java, f"-Djava.library.path={runtime.library_dir}", "-cp",
-                    f"{runtime.jar}:{classes}", RUNNER, *remaining]
+            argv = [java, f"-Djava.library.path={library_dir}", "-cp",
+                    f"{jar}:{classes}", RUNNER, *remaining]
             done = process.run(argv, check=False, what="java")
             batch = parse_lines(done.stdout, remaining)
             results += batch

@@ -14,6 +14,7 @@ from typing import Callable, Mapping, Optional
 from tflite_slim.errors import UsageError
 from tflite_slim.runtime import aar
 from tflite_slim.runtime.backend import Backend
+from tflite_slim.runtime.cmake_project import HOST_ABIS, CmakeSettings
 from tflite_slim.runtime.layout import LITERT
 
 
@@ -43,6 +44,8 @@ class BuildSettings:
     dry_run: bool = False
     cache_dir: Optional[str] = None
     use_cache: bool = True
+    #: The CMake backend's options (``--cmake``, ``--cxx``, ``--cmake-dep-source`` ...).
+    cmake: Optional[CmakeSettings] = None
 
     @property
     def release(self) -> Optional[str]:
@@ -70,6 +73,9 @@ def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
     if s.backend not in backends:
         raise UsageError(f"--backend {s.backend!r}: choose {' or '.join(repr(b) for b in backends)}")
     backend = backends[s.backend](s)
+    host = sorted(a for a in s.abis if a in HOST_ABIS)
+    if host and not backend.host_builds:
+        raise UsageError(f"--target-archs {','.join(host)}: desktop builds need --backend cmake")
     refused = backend.unsupported(LITERT) if s.litert_version else None
     if refused:
         raise UsageError(refused)
