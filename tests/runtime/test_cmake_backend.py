@@ -287,3 +287,25 @@ def test_android_aar_has_bazels_layout_and_passes_the_checks(link_so, tree, tmp_
     again = tmp_path / "again.aar"
     cmake_backend.package_aar(again, tree / "litert" / "tflite", jar, libs)
     assert again.read_bytes() == raw.read_bytes()
+
+
+def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_kept(tools, tree, models, tmp_path):
+    """A build directory configured without our targets (TFLite's own documented build, or an interrupted
+    configure) is configured again with them; TFLite's compiled objects stay (only our targets compile)."""
+    cache = tmp_path / "cache"
+    common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
+              "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache)]
+    dry = tool("build", models["add"], *common, "--dry-run")
+    (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+    plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
+    plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
+        "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]
+    build_dir = Path(configure[configure.index("-B") + 1])
+    subprocess.run(plain, check=True, capture_output=True)
+    subprocess.run(["ninja", "-C", str(build_dir), "tensorflow-lite"], check=True, capture_output=True)
+    done = tool("build", models["add"], *common, "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "configuring" in done.stderr
+    # 3 glue objects, the registration, the resolver, the link: nothing of TFLite's 10 steps again.
+    assert re.search(r"cmake linux-x86_64: 6 build steps", done.stderr), done.stderr
+    assert kernels(library(tmp_path / "out")) == {"ADD"}

@@ -50,6 +50,8 @@ KEY_FORMAT = 1
 HOST_ABIS = cmake_project.HOST_ABIS
 #: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
 CUSTOM_OPS_DIR = "custom_ops/"
+#: The configure command a build directory was last configured with.
+CONFIGURE_STAMP = "tflite_slim_configure.json"
 NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
 NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
 INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
@@ -103,7 +105,10 @@ class CmakeBackend(Backend):
         """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
         argv = []
         for abi in job.plan.abis:
-            toolchain = self._toolchain(abi, probe=False)
+            try:  # the real compiler's identity when it is there: the build directory shown is the one used
+                toolchain = self._toolchain(abi, probe=True)
+            except (ToolchainError, UsageError):
+                toolchain = self._toolchain(abi, probe=False)
             build_dir = self.build_dir(job, toolchain)
             argv.append(self._configure_argv(job, toolchain, build_dir))
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
@@ -205,9 +210,13 @@ class CmakeBackend(Backend):
             _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
             _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
             configure = self._configure_argv(job, toolchain, build_dir)
-            if not (build_dir / "build.ninja").is_file():
+            stamp = build_dir / CONFIGURE_STAMP
+            # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
+            if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
                 job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
+                stamp.unlink(missing_ok=True)
                 self._run(configure, job.log, f"cmake ({toolchain.abi})")
+                files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
             steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
                               job.log, f"ninja ({toolchain.abi})")
             library = build_dir / cmake_project.JNI_SO
@@ -276,20 +285,20 @@ class CmakeBackend(Backend):
             native = host_abi() == abi if probe else True
         except ValueError:
             native = False
-        cxx = s.cxx or ("g++" if native else None)
-        if cxx is None:
+        if s.cxx is None and not native:
             raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
                              f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
-        cc = s.cc or _c_compiler_for(cxx)
+        # Without --cxx, CMake's own choice ($CXX, else c++), which is what we identify; only a given one is passed.
+        cxx = s.cxx or os.environ.get("CXX") or "c++"
+        passed = (s.cc or _c_compiler_for(cxx), cxx) if s.cxx else (s.cc, None)
         if not probe:
-            return Toolchain(abi, "<compiler>", cc, cxx)
+            return Toolchain(abi, "<compiler>", *passed)
         if shutil.which(cxx) is None:
             raise ToolchainError(f"--backend cmake: the C++ compiler '{cxx}' was not found; "
                                  "install one (apt-get install g++) or pass --cxx")
         version = process.run([cxx, "--version"], what=f"{cxx} --version").stdout.splitlines()
         javac = hostjar.find_javac()
-        return Toolchain(abi, version[0] if version else cxx, cc, cxx,
-                         jni_includes=hostjar.jni_include_dirs(javac))
+        return Toolchain(abi, version[0] if version else cxx, *passed, jni_includes=hostjar.jni_include_dirs(javac))
 
     def _android_toolchain(self, abi: str, probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
@@ -327,6 +336,13 @@ def _c_compiler_for(cxx: str) -> Optional[str]:
         if name.endswith(plus):
             return os.path.join(os.path.dirname(cxx), name[: -len(plus)] + plain)
     return None
+
+
+def _read(path: Path) -> Optional[str]:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _write_if_changed(path: Path, text: str) -> None:
