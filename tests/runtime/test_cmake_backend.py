@@ -22,6 +22,7 @@ import pytest
 
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
+from standin.tffiles import POST_SPLIT_BUILD_DEF
 from tflite_slim.errors import BuildError, ToolchainError
 from tflite_slim.runtime import aar, builder, cmake_backend, elf, hostjar
 from tflite_slim.runtime.cmake_project import CmakeSettings
@@ -43,6 +44,8 @@ def tree(tmp_path_factory) -> Path:
     """A copy of the stand-in (builds never write into the repository), plus an empty TENSORFLOW_SOURCE_DIR."""
     root = tmp_path_factory.mktemp("tree")
     shutil.copytree(STANDIN, root / "litert")
+    # The marker tflite-slim finds a LiteRT tree by, with the macro signature it reads (experimental = False).
+    (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
     (root / "tensorflow").mkdir()
     return root
 
