@@ -35,8 +35,9 @@ MARKER = b"tflite-slim-standin-kernel:"
 
 @pytest.fixture(scope="module")
 def tools() -> None:
-    for tool, package in (("cmake", "cmake"), ("ninja", "ninja-build"), ("g++", "g++"), ("javac", "default-jdk-headless")):
-        require(tool, package)
+    tools = (("cmake", "cmake"), ("ninja", "ninja-build"), ("g++", "g++"), ("javac", "default-jdk-headless"))
+    for name, package in tools:
+        require(name, package)
 
 
 @pytest.fixture(scope="module")
