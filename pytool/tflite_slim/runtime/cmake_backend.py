@@ -91,6 +91,7 @@ class CmakeBackend(Backend):
         self.settings = settings
         self.cache_root = Path(cache_root)
         self._stopper = process.Stopper()
+        self._toolchains: dict[str, Toolchain] = {}
 
     # -- the backend interface ------------------------------------------------------------------
 
@@ -136,7 +137,7 @@ class CmakeBackend(Backend):
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
-        if not getattr(self, "_toolchains", None):
+        if set(self._toolchains) != set(job.plan.abis):
             self.prepare(job)
         libraries = {abi: self._build_abi(job, self._toolchains[abi]).library for abi in job.plan.abis}
         lite_dir = self.lite_dir(job)
