@@ -23,8 +23,8 @@ import pytest
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
 from standin.tffiles import POST_SPLIT_BUILD_DEF
-from tflite_slim.errors import BuildError, ToolchainError
-from tflite_slim.runtime import aar, builder, cmake_backend, elf, hostjar
+from tflite_slim.errors import BuildError
+from tflite_slim.runtime import aar, builder, cmake_backend, elf
 from tflite_slim.runtime.cmake_project import CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 
@@ -245,13 +245,6 @@ def test_host_abi_needs_the_cmake_backend(tree, models, tmp_path):
                 "--out", str(tmp_path / "out"))
     assert done.stderr.strip().splitlines() == ["error: --target-archs linux-x86_64: desktop builds need "
                                                 "--backend cmake"]
-
-
-def test_missing_jdk_is_one_line(monkeypatch):
-    monkeypatch.setenv("JAVA_HOME", "/nonexistent")
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(ToolchainError, match="^the host build needs javac and jni.h from a JDK: install a JDK"):
-        hostjar.find_javac()
 
 
 def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp_path):
