@@ -306,3 +306,13 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     # 3 glue objects, the registration, the resolver, the link: nothing of TFLite's 10 steps again.
     assert re.search(r"cmake linux-x86_64: 6 build steps", done.stderr), done.stderr
     assert kernels(library(tmp_path / "out")) == {"ADD"}
+
+
+def test_android_without_a_declared_api_level_is_one_line(tools, tree, models, tmp_path):
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
+                str(tree / "litert"), "--cache-dir", str(tmp_path), "--out", str(tmp_path / "out"),
+                env={"ANDROID_NDK_API_LEVEL": "", "ANDROID_NDK_HOME": str(tmp_path)})
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "error: --target-archs arm64-v8a with --backend cmake: declare the Android API level "
+        "(--android-api-level N, or ANDROID_NDK_API_LEVEL)"]
