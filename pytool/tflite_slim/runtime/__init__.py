@@ -1,2 +1,29 @@
-"""Stage 2, build: an op set and a TensorFlow/LiteRT source tree in; the build plan, the
-generated Bazel package, and checked, byte-stable AARs plus ``ops.json`` out. Reads analysis only."""
+"""Stage 2, runtime: an op set and a LiteRT/TensorFlow source tree in; checked, byte-stable AARs
+plus ``ops.json`` out. Reads analysis only.
+
+The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
+(each takes the earlier results, all frozen, and its own part of the settings):
+
+0. ``settings.read``     BuildSettings -> ``Asked``: the settings checked once and split per phase,
+                         and the backend its factory made (``backends.BACKENDS[--backend]``).
+1. ``inputs.read_inputs``  InputsAsked -> ``Inputs``: the models' op sets, the custom-op sources.
+2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download),
+                         its kind, revision, Android config, and the facts its build files state.
+3. ``planner.make_plan`` Inputs + SourceTree + PlanOptions -> ``BuildPlan`` (and its fingerprint);
+                         pure, no I/O.
+4. ``generate.generate`` BuildPlan + Inputs + SourceTree -> ``BackendJob``: the generated package
+                         and registration code; pure.
+5. ``checks.check``      BackendJob + ... -> ``Checked``: kernels present, configuration and
+                         toolchain (the backend's ``problems``), ``--out`` and the cache; the
+                         commands and notes a dry run shows. ``prepare`` (``--dry-run``) stops here.
+6. ``produce.produce``   BackendJob -> ``Produced``: the cached AARs for the plan, or the backend's
+                         ``prepare`` + ``build`` and the AARs checked and finished (and cached).
+7. ``output.write_output`` Produced + BuildPlan -> ``OUT``: the AARs and the ``ops.json`` record.
+
+Backends (``backend.Backend``: ``commands``, ``prepare``, ``build``, ``stop``) are
+``bazel_local`` and ``bazel_docker``, registered by name in ``backends``. The
+other modules are the primitives the phases use: the tree (``tfsource``,
+``tarball``, ``layout``, ``tfscripts``, ``android``, ``kernels``), the plan
+and its files (``plan``, ``buildfile``, ``registration``), Bazel
+(``bazelversion``), the cache (``cache``) and the AARs (``aar``, ``elf``).
+"""

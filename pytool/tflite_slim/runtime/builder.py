@@ -1,62 +1,34 @@
-"""``tflite-slim build`` as a library call: models in, AARs and ``ops.json`` out.
+"""``tflite-slim build`` as a library call: the phases of :mod:`tflite_slim.runtime`, in order.
 
-Order of work: read the models and check custom ops (before anything slow),
-find the source tree (TensorFlow or LiteRT, :mod:`tflite_slim.runtime.layout`) and
-(local builds) its Android settings, read what that revision's own build files
-say (:mod:`tflite_slim.runtime.tfscripts`), check that the tree can register every op
-(:mod:`tflite_slim.runtime.kernels`), compute the plan, then either describe it
-(``dry_run``), reuse the cached AARs for that plan, or build, check and finish
-the AARs and cache them. A tree we downloaded is configured for Android just
-before Bazel runs (only when not configured so already); a user's checkout never is. ``OUT`` is filled by renaming a complete temp dir, so
-a failure or Ctrl-C leaves the previous ``OUT`` (or none), never a half one.
+:func:`prepare` runs the phases that change nothing (what ``--dry-run`` and
+``tflite-slim plan`` show); :func:`build` runs them all. Each phase takes the
+earlier phases' frozen results and its part of the settings, and returns its own.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
-from tflite_slim import files
-from tflite_slim.analysis import reader
-from tflite_slim.runtime import aar, android, kernels, tfscripts
-from tflite_slim.runtime.backend import Backend, BackendJob, Package
+from tflite_slim.analysis.opset import ModelOps
+from tflite_slim.runtime import aar
+from tflite_slim.runtime.backend import Backend, BackendJob, Log, Package
 from tflite_slim.runtime.backends import BACKENDS
-from tflite_slim.runtime.buildfile import (
-    FLEX_TARGET,
-    RUNTIME_TARGET,
-    BuildFileSpec,
-    package_file_names,
-    render_build_file,
-    source_file_names,
-)
-from tflite_slim.runtime.cache import BuildCache, cache_root, writable_dir
-from tflite_slim.errors import BuildError, ToolchainError, UsageError
-from tflite_slim.http import HttpClient
-from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout
-from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, OpSet, dumps, opset_to_json
-from tflite_slim.runtime.plan import BuildPlan, SourceFile, build_flags_for, package_path
-from tflite_slim.runtime.registration import check_custom_ops, render_registration
-from tflite_slim.runtime.settings import BuildSettings, validate
-from tflite_slim.runtime.tfsource import (
-    TensorflowSource,
-    cached_source,
-    check_version,
-    detect_source,
-    fetch_source,
-)
+from tflite_slim.runtime.checks import check
+from tflite_slim.runtime.generate import generate
+from tflite_slim.runtime.inputs import read_inputs
+from tflite_slim.runtime.output import OPS_JSON, write_output
+from tflite_slim.runtime.plan import BuildPlan
+from tflite_slim.runtime.planner import make_plan
+from tflite_slim.runtime.produce import produce
+from tflite_slim.runtime.resolve import resolve
+from tflite_slim.runtime.settings import Asked, BuildSettings, read
+from tflite_slim.runtime.tfsource import TensorflowSource
 
-OPS_JSON = "ops.json"
-AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
-SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
-PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
-
-Log = Callable[[str], None]
+__all__ = ["OPS_JSON", "BuildResult", "BuildSettings", "Prepared", "build", "prepare"]
 
 
 def _stderr(line: str) -> None:
@@ -90,344 +62,34 @@ class BuildResult:
     reports: tuple[aar.AarReport, ...] = field(default_factory=tuple)
 
 
-def _source_hash(path: str) -> str:
-    """A custom-op source's sha256 for the plan (its content, not its path, decides a rebuild)."""
-    try:
-        return files.sha256_file(path)
-    except OSError as e:
-        raise UsageError(f"--custom-ops-srcs: cannot read {path} ({e.strerror or e})") from e
-
-
-def _release(s: BuildSettings) -> Optional[str]:
-    """The release to download (``--tensorflow-version`` or ``--litert-version``), if any."""
-    return s.litert_version or s.tensorflow_version
-
-
-def _layout(s: BuildSettings, source: Optional[TensorflowSource]) -> SourceLayout:
-    """The tree's layout: the checkout's own, else the kind of release asked for."""
-    if source is not None:
-        return source.layout
-    return LITERT if s.litert_version else TENSORFLOW
-
-
-def _source(s: BuildSettings, backend: Backend, log: Log) -> tuple[Optional[TensorflowSource], str, Optional[str]]:
-    """The source tree (None in a dry run that would download), and the version/commit for the plan."""
-    src: Optional[TensorflowSource]
-    if s.tensorflow_src:
-        src = detect_source(s.tensorflow_src)
-        refused = backend.unsupported(src.layout)
-        if refused:
-            raise UsageError(refused)
-        version, commit = src.version, src.commit
-    else:
-        layout, release = _layout(s, None), str(_release(s))
-        check_version(release, layout)
-        src = cached_source(release, cache_root(s.cache_dir), layout)
-        if src is None and not s.dry_run:
-            if backend.uses_host_android:
-                android.resolve(layout=layout)  # a missing SDK/NDK is an error before the long download, not after
-            with HttpClient() as client:
-                src = fetch_source(release, cache_root(s.cache_dir), client, progress=_progress(log, layout),
-                                   layout=layout)
-        version, commit = (src.version, src.commit) if src else (release, None)
-    if s.checkpoint:
-        # The container builds the checkpoint, not the host tree: record that revision instead.
-        tag = s.checkpoint[1:] if s.checkpoint.startswith("v") else s.checkpoint
-        if tag.count(".") == 2 and tag.replace(".", "").replace("-rc", "").isdigit():
-            version, commit = tag, None
-        else:
-            commit = s.checkpoint
-    return src, version, commit
-
-
-def _android(s: BuildSettings, backend: Backend, source: Optional[TensorflowSource],
-             log: Log) -> Optional[android.AndroidConfig]:
-    """The Android settings a local build uses (None for Docker: the image pins them).
-
-    A user's checkout: what its ./configure wrote (None if it was not; build()
-    then stops with the fix). A downloaded tree: the environment's answers
-    (a dry run only notes what is missing).
-    """
-    if not backend.uses_host_android:
-        return None
-    layout = _layout(s, source)
-    if s.tensorflow_src:
-        return android.read_configured(source.root, layout) if source else None
-    existing = android.read_configured(source.root, layout) if source else None
-    try:
-        return android.resolve(existing=existing, layout=layout)
-    except ToolchainError as e:
-        if not s.dry_run:
-            raise
-        log(f"tflite-slim: note: {e}")
-        return None
-
-
-def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Optional[int]], None]:
-    shown = {"step": -1}
-
-    def report(done: int, total: Optional[int]) -> None:
-        step = (done * 10 // total) if total else done >> 26  # every 10 %, or every 64 MiB
-        if step != shown["step"]:
-            shown["step"] = step
-            pct = f" {done * 100 // total}%" if total else ""
-            log(f"tflite-slim: downloading {layout.title} source{pct} ({done >> 20} MiB)")
-
-    return report
-
-
 def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
-    """Read models, check custom ops, locate TensorFlow, and compute the plan and generated files.
+    """Read the models, find the tree, and compute the plan and the generated files; run nothing.
 
-    In a dry run, ops the tree cannot register are returned as ``problems``;
-    otherwise they are a :class:`ToolchainError` here, before anything runs.
+    In a dry run, what would stop the build is returned as ``problems``;
+    otherwise it is a :class:`ToolchainError` here, before anything runs.
     """
-    backend = validate(s, BACKENDS)
-    models = tuple(reader.read_model(p) for p in dict.fromkeys(s.models))
-    per_model = {m.path: m.ops for m in models}
-    check_custom_ops(per_model, have_sources=bool(s.custom_ops_srcs))
-    union = OpSet.union(per_model.values())
-    source, version, commit = _source(s, backend, log)
-    layout = _layout(s, source)
-    registration = render_registration(union, tflite_path=layout.lite_dir)
-    android_config = _android(s, backend, source, log)
-    # The host tree is the revision built unless a Docker checkpoint is cloned instead.
-    tree = source.root if source is not None and not s.checkpoint else None
-    params = tfscripts.runtime_macro_parameters(tree, layout.marker) if tree is not None else None
-    # Unknown (no tree yet, a checkpoint, no such macro): assume a current release.
-    has_attr = params is None or "experimental" in params
-    # LiteRT's in-tree build_aar.sh still names TensorFlow's labels: its flags are the layout's.
-    script_flags = tfscripts.read_build_flags(tree) if tree is not None and layout is TENSORFLOW else None
-    src_names = source_file_names(list(s.custom_ops_srcs))
-    srcs = tuple(SourceFile(src_names[p], _source_hash(p)) for p in sorted(src_names))
-    plan = BuildPlan(
-        op_set=union,
-        abis=tuple(sorted(set(s.abis))),
-        tf_version=version,
-        tf_commit=commit,
-        # Without the attribute the release builds the full API whatever was asked.
-        experimental_api=s.experimental_api or not has_attr,
-        align_16kb=s.align_16kb,
-        custom_ops_srcs=srcs,
-        custom_ops_deps=tuple(s.custom_ops_deps),
-        bazel_args=tuple(s.bazel_args),
-        android=android_config,
-        source=layout.kind,
-        build_flags=build_flags_for(script_flags, layout),
-        backend=backend.plan_entry(),
-    )
-    names = package_file_names([m.path for m in models])
-    spec = BuildFileSpec(
-        models=tuple(sorted(names.values())),
-        flex_models=tuple(sorted(names[m.path] for m in models if m.ops.has_flex)),
-        srcs=tuple(sorted(src_names.values())),
-        deps=tuple(s.custom_ops_deps),
-        experimental_api=s.experimental_api if has_attr else None,
-        runtime_parameters=frozenset(params) if params is not None else None,
-    )
-    files = tuple(sorted(names.items())) + tuple(sorted(src_names.items()))
-    if union.has_flex and source is not None:
-        # build_aar.sh copies these next to the flex BUILD file (older flex macros refer to them there).
-        java = source.root / layout.lite_dir / "java"
-        files += tuple((str(java / f), f) for f in FLEX_PACKAGE_FILES if (java / f).is_file())
-    package = Package(package_path(plan), render_build_file(spec, layout), files)
-    job = BackendJob(plan, package, registration, source.root if source is not None else None, layout,
-                     _release(s) if not s.tensorflow_src else None, Path("<work>"), log)
-    commands = tuple(tuple(c) for c in backend.commands(job))
-    notes = _differences(s, package, tree, script_flags, has_attr, layout) + backend.notes(job)
-    problems, skipped = _kernel_problems(s, tree, version, per_model, src_names, layout)
-    notes += [skipped] if skipped else []
-    problems = backend.problems(job) + problems
-    if problems and not s.dry_run:
-        raise ToolchainError(problems[0])
-    return Prepared(plan, models, package, registration, commands, source, tuple(notes), tuple(problems),
-                    backend, job)
+    return _prepare(read(s, BACKENDS, building=False), log)
 
 
-#: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR
-#: (taken from the layout's ``<lite_dir>/java``: LiteRT keeps them in ``tflite/java``).
-FLEX_PACKAGE_FILES = ("AndroidManifest.xml", "proguard.flags")
-
-
-def _differences(s: BuildSettings, package: Package, tree: Optional[Path],
-                 script_flags: Optional[dict], has_attr: bool, layout: SourceLayout = TENSORFLOW) -> list[str]:
-    """How this build differs from what TensorFlow's build_aar.sh would do, and why (for --dry-run)."""
-    notes = [
-        f"models go to models/ and custom-op sources to custom_ops/ in //{package.path}, under names that "
-        "cannot collide (build_aar.sh copies both by basename into //tmp, where equal names overwrite each other)",
-        "Flex ops are read from the models here; build_aar.sh builds and runs "
-        f"//{layout.lite_dir}/tools:list_flex_ops_no_kernel_main (with --config=monolithic) to find them",
-    ]
-    if has_attr and s.experimental_api:
-        notes.append("experimental = True (build_aar.sh leaves the macro's default, the stable InterpreterApi "
-                     "subset without org.tensorflow.lite.Interpreter); --no-experimental-api builds that")
-    where = (f"{tree / tfscripts.BUILD_AAR} is missing or not shaped as expected" if tree is not None
-             else f"checkpoint {s.checkpoint} is cloned in the container" if s.checkpoint
-             else f"the {layout.title} source is not downloaded yet")
-    if layout is LITERT:
-        notes.append("bazel flags: LiteRT's Android CI flags (its in-tree build_aar.sh still names "
-                     "TensorFlow's labels, which a LiteRT tree does not have)")
-    elif script_flags is None:
-        notes.append(f"bazel flags: the newest build_aar.sh's ({where})")
-    return notes
-
-
-def _kernel_problems(s: BuildSettings, tree: Optional[Path], version: str, per_model: dict,
-                     src_names: dict[str, str], layout: SourceLayout = TENSORFLOW,
-                     ) -> tuple[list[str], Optional[str]]:
-    """The early kernel check (see :mod:`tflite_slim.runtime.kernels`): (one error line or none, why it was skipped)."""
-    if tree is None:
-        return [], "kernel check skipped: " + (f"checkpoint {s.checkpoint} is cloned in the container"
-                                               if s.checkpoint else f"the {layout.title} source is not downloaded yet")
-    sources = {}
-    for path, name in src_names.items():
-        try:
-            sources[name] = Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError as e:
-            raise UsageError(f"--custom-ops-srcs: cannot read {path} ({e.strerror or e})") from e
-    missing = kernels.check_tree(tree, per_model, sources, have_deps=bool(s.custom_ops_deps), layout=layout)
-    if missing is None:
-        return [], f"kernel check skipped: {tree / kernels.kernels_header(layout.lite_dir)} is missing"
-    return ([kernels.summary(missing, version, tree, layout)] if missing else []), None
+def _prepare(asked: Asked, log: Log) -> Prepared:
+    inputs = read_inputs(asked.inputs)
+    tree = resolve(asked.source, asked.backend, log)
+    plan = make_plan(inputs, tree, asked.options)
+    job = generate(plan, inputs, tree, log)
+    checked = check(job, inputs, tree, asked.backend, asked.checks)
+    return Prepared(plan, inputs.models, job.package, job.registration, checked.commands, tree.source,
+                    checked.notes, checked.problems, asked.backend, job)
 
 
 def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
-    """Produce ``OUT`` for ``s`` (see the module docstring); ``s.dry_run`` must be False."""
-    p = prepare(s, log)
-    plan, out = p.plan, Path(str(s.out))
-    _check_out(out)
-    if s.use_cache:
-        writable_dir(cache_root(s.cache_dir) / "builds")  # before Bazel runs, not after
-    files = tuple(AAR_FILES[t] for t in plan.targets)
-    cache = BuildCache(cache_root(s.cache_dir))
-    hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None
-    cached = _cached_reports(hit, plan, log) if hit is not None else None
-    if hit is not None and cached is None:
-        cache.discard(plan.fingerprint)
-        hit = None
-    if hit is not None and cached is not None:
-        log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
-            f"reusing {hit}, Bazel not run")
-        reports = tuple(_warned(aar.apply_alignment(r, _alignment(s)), log) for r in cached)
-        _write_out(out, hit, files, _record(plan, p.models), cached=True)
-        return BuildResult(plan, out, True, reports)
-    assert p.source is not None and p.backend is not None and p.job is not None
-    staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
+    """Produce ``OUT`` for ``s`` (``s.dry_run`` must be False): AARs from the cache or the backend, and ops.json."""
+    asked = read(s, BACKENDS, building=True)
+    p = _prepare(asked, log)
+    assert asked.out is not None and p.job is not None
+    made = produce(p.job, asked.backend, asked.produce)
     try:
-        job = dataclasses.replace(p.job, work=staging / "work")
-        p.backend.prepare(job)
-        built = p.backend.build(job)
-        built_reports: list[aar.AarReport] = []
-        for t in plan.targets:
-            aar.check_aar(str(built[t]), plan.abis, SO_NAMES[t], alignment=_alignment(s))
-            final = staging / AAR_FILES[t]
-            aar.finish_aar(str(built[t]), str(final), PROGUARD[t])
-            built_reports.append(_report(final, plan, t, _alignment(s), log))
-        shutil.rmtree(job.work, ignore_errors=True)
-        if s.use_cache:
-            entry = cache.publish(staging, plan.fingerprint, plan.describe())
-        else:
-            entry = staging
-        _write_out(out, entry, files, _record(plan, p.models), cached=s.use_cache)
+        write_output(asked.out, made.directory, p.plan, p.models, cached=made.stored)
     finally:
-        # After publish the staging dir is gone (renamed); otherwise nothing half-built stays.
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(plan, out, False, tuple(built_reports))
-
-
-def _cached_reports(entry: Path, plan: BuildPlan, log: Log) -> Optional[list[aar.AarReport]]:
-    """A cache entry's AARs checked as Bazel's output was, alignment as warnings; None when damaged.
-
-    A damaged entry (truncated, edited) is built again rather than failing
-    every run with advice about Bazel's output; a 64-bit library below 16 KB
-    is not damage but the plan's result, which the caller applies the
-    user's ``--alignment-check`` to (:func:`aar.apply_alignment`).
-    """
-    try:
-        return [aar.check_aar(str(entry / AAR_FILES[t]), plan.abis, SO_NAMES[t], alignment="warn")
-                for t in plan.targets]
-    except BuildError as e:
-        log(f"tflite-slim: warning: the cached build {entry} is damaged ({e}); building it again")
-        return None
-
-
-def _alignment(s: BuildSettings) -> str:
-    """An explicit --alignment-check wins; else a 16 KB build must be 16 KB, and one without only warns."""
-    return s.alignment_check or ("error" if s.align_16kb else "warn")
-
-
-def _report(path: Path, plan: BuildPlan, target: str, alignment: str, log: Log) -> aar.AarReport:
-    return _warned(aar.check_aar(str(path), plan.abis, SO_NAMES[target], alignment=alignment), log)
-
-
-def _warned(report: aar.AarReport, log: Log) -> aar.AarReport:
-    for w in report.warnings:
-        log(f"tflite-slim: warning: {w}")
-    return report
-
-
-def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
-    """The ``ops.json`` build record (contract in README)."""
-    record = {
-        "format_version": JSON_FORMAT_VERSION,
-        "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
-        "abis": list(plan.abis),
-        "experimental_api": plan.experimental_api,
-        "plan_fingerprint": plan.fingerprint,
-        "op_set": opset_to_json(plan.op_set),
-        "models": [{"path": m.path, "sha256": m.sha256} for m in sorted(models, key=lambda m: m.path)],
-        "artifacts": {
-            "runtime": AAR_FILES[RUNTIME_TARGET],
-            "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
-        },
-    }
-    if plan.source != TENSORFLOW.kind:
-        # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
-        # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.
-        record["source"] = plan.source
-    return record
-
-
-def _check_out(out: Path) -> None:
-    # Never replace a directory we did not write: it could be anything of the user's.
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / OPS_JSON).is_file())):
-        raise UsageError(f"--out {out}: exists and is not a tflite-slim build output; choose an empty or new directory")
-    # Before the (long) build: OUT's nearest existing ancestor must be a directory to create it in.
-    nearest = next((p for p in (out, *out.absolute().parents) if os.path.lexists(p)), None)
-    if nearest is not None and not nearest.is_dir():
-        raise UsageError(f"--out {out}: {nearest} is not a directory; choose an output directory elsewhere")
-
-
-def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, cached: bool) -> None:
-    """Fill ``out`` with ``files`` from ``entry`` and ``ops.json``, swapping in a complete dir.
-
-    Any failure (disk full, no permission) is one error naming ``--out`` and
-    leaves the previous ``out`` in place; the AARs stay in the cache.
-    """
-    tmp: Optional[Path] = None
-    old = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        for f in files:
-            shutil.copyfile(entry / f, tmp / f)
-        (tmp / OPS_JSON).write_text(dumps(record))
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; OUT is an ordinary directory
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.rename(out, old)
-        try:
-            os.rename(tmp, out)
-        except OSError:
-            if old is not None:
-                os.rename(old, out)  # the previous OUT back, not deleted below
-                old = None
-            raise
-    except OSError as e:
-        again = "; the AARs are cached, so a run with a writable --out reuses them" if cached else ""
-        raise UsageError(f"--out {out}: cannot write the build output ({e.strerror or e}){again}") from e
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if not made.stored:  # a --no-cache build's temporary directory
+            shutil.rmtree(made.directory, ignore_errors=True)
+    return BuildResult(p.plan, asked.out, made.reused, made.reports)

@@ -1,21 +1,29 @@
-"""What ``tflite-slim build`` was asked to do (:class:`BuildSettings`), checked once.
+"""What ``tflite-slim build`` was asked to do (:class:`BuildSettings`), read once.
 
-The settings are read here and nowhere else in the stage's phases: each
-backend's factory reads its own (``--bazel``, ``--docker``, ``--checkpoint``),
-and :func:`tflite_slim.runtime.builder.split` hands every phase only what it needs.
+The settings are read here and nowhere else in the stage: :func:`read`
+checks them, has the chosen backend's factory read the backend's own
+(``--bazel``, ``--docker``, ``--checkpoint`` ...), and splits the rest into
+what each phase needs (:class:`Asked`).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from tflite_slim.errors import UsageError
 from tflite_slim.runtime import aar
 from tflite_slim.runtime.backend import Backend
+from tflite_slim.runtime.cache import cache_root
+from tflite_slim.runtime.checks import ChecksAsked
 from tflite_slim.runtime.cmake_project import HOST_ABIS, CmakeSettings
-from tflite_slim.runtime.layout import LITERT
+from tflite_slim.runtime.inputs import InputsAsked
+from tflite_slim.runtime.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.planner import PlanOptions
+from tflite_slim.runtime.produce import ProduceAsked
+from tflite_slim.runtime.resolve import SourceAsked
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,43 @@ class BuildSettings:
 
 #: Makes a backend from the settings (its own: ``--bazel``, ``--docker`` ...); see :mod:`.backends`.
 Factory = Callable[[BuildSettings], Backend]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The settings split into what each phase reads (and the backend made from its own)."""
+
+    backend: Backend
+    inputs: InputsAsked
+    source: SourceAsked
+    options: PlanOptions
+    checks: ChecksAsked
+    produce: ProduceAsked
+    #: ``--out`` (None: not given, a dry run).
+    out: Optional[Path]
+
+
+def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -> Asked:
+    """Check ``s`` (see :func:`validate`) and split it for the phases.
+
+    ``building``: for a build, not only its plan (``prepare``, a dry run): then
+    the check phase also checks ``--out`` and the cache before anything runs.
+    """
+    backend = validate(s, backends)
+    root = cache_root(s.cache_dir)
+    out = Path(str(s.out)) if s.out is not None else None
+    cache = root if s.use_cache else None
+    return Asked(
+        backend=backend,
+        inputs=InputsAsked(s.models, s.custom_ops_srcs),
+        source=SourceAsked(s.tensorflow_src, s.release, LITERT if s.litert_version else TENSORFLOW, root,
+                           s.checkpoint, s.dry_run),
+        options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args,
+                            backend.plan_entry()),
+        checks=ChecksAsked(s.dry_run, s.experimental_api, out if building else None, cache if building else None),
+        produce=ProduceAsked(cache, s.alignment),
+        out=out,
+    )
 
 
 def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:

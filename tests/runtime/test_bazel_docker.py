@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
 from standin import tffiles
 from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
@@ -20,7 +19,7 @@ from tflite_slim.runtime.backend import Package
 from tflite_slim.runtime.bazel_docker import DockerBazel
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.errors import ToolchainError
-from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.analysis.opset import OpSet
 from tflite_slim.runtime.plan import BuildPlan
 
 
@@ -30,15 +29,6 @@ def fake_aar(path: Path, abis, so) -> None:
         z.writestr("classes.jar", b"PK")
         for abi in abis:
             z.writestr(f"jni/{abi}/{so}", make_so(abi, align=16384))
-
-
-@pytest.fixture
-def models(tmp_path):
-    a = tmp_path / "m/a.tflite"
-    a.parent.mkdir()
-    a.write_bytes(make_model([builtin(ADD, 1), custom("FlexAddV2")],
-                             [[Op(0), Op(1, custom_options=flex_options("AddV2"))]]))
-    return [str(a)]
 
 
 def test_docker_flow_commands(tmp_path, monkeypatch, models):
@@ -122,18 +112,6 @@ def test_docker_needs_the_dockerfile(tmp_path, models):
         build(s)
 
 
-def test_dry_run_with_version_downloads_nothing(tmp_path, models, monkeypatch):
-    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", "http://127.0.0.1:9/unreachable")
-    p = prepare(BuildSettings(models=tuple(models), tensorflow_version="2.16.1", dry_run=True,
-                              cache_dir=str(tmp_path / "c")))
-    assert p.plan.tf_version == "2.16.1" and p.source is None
-    assert p.commands[0][0] == "bazel" and not (tmp_path / "c").exists()
-    assert p.plan.op_set.flex_ops == (FlexOp("AddV2"),)
-    # Nothing to read yet: the newest script's flags, and no kernel verdict; both said.
-    assert "kernel check skipped: the TensorFlow source is not downloaded yet" in p.notes
-    assert any(n.startswith("bazel flags: the newest build_aar.sh's") for n in p.notes) and not p.problems
-
-
 @pytest.mark.parametrize(
     "script, expected",
     [
@@ -155,31 +133,6 @@ def test_docker_configure_answers_are_the_trees_scripts(tmp_path, models, script
     assert configure == ["printf '%s\\n' " + " ".join(shlex.quote(a) for a in expected) + " | ./configure"]
     noted = any("./configure answers: the newest" in n for n in p.notes)
     assert noted is (script is None)
-
-
-@pytest.mark.parametrize(
-    "files",
-    [
-        (("/h/a", "models/a.tflite"), ("/h/b", "models/A.tflite")),  # one name, ignoring case
-        (("/h/a", "BUILD"),),  # would be overwritten by the BUILD file
-        (("/h/a", "build.bazel"),),
-        (("/h/a", "../escape.tflite"),),
-        (("/h/a", "/abs.tflite"),),
-    ],
-)
-def test_package_refuses_names_that_collide_or_escape(files):
-    with pytest.raises(ValueError, match="escapes or collides"):
-        Package("tflite_slim_build/pX", "", files)
-
-
-def test_package_writes_its_folders(tmp_path):
-    (tmp_path / "m.tflite").write_bytes(b"m")
-    (tmp_path / "op.cc").write_text("x")
-    Package("p", "# BUILD\n", ((str(tmp_path / "m.tflite"), "models/op.cc"),
-                               (str(tmp_path / "op.cc"), "custom_ops/op.cc"))).write(tmp_path / "pkg")
-    assert (tmp_path / "pkg/models/op.cc").read_bytes() == b"m"
-    assert (tmp_path / "pkg/custom_ops/op.cc").read_text() == "x"
-    assert (tmp_path / "pkg/BUILD").read_text() == "# BUILD\n"
 
 
 @pytest.mark.parametrize(

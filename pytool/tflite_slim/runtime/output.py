@@ -1,0 +1,105 @@
+"""Phase 7, write the output: ``OUT`` with the AARs and the ``ops.json`` build record.
+
+``OUT`` is filled by renaming a complete temp dir, so a failure or Ctrl-C
+leaves the previous ``OUT`` (or none), never a half one; a directory we did
+not write is never replaced (:func:`check_out`, run by the check phase before
+anything is built).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, dumps, opset_to_json
+from tflite_slim.errors import UsageError
+from tflite_slim.runtime import aar
+from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.runtime.layout import TENSORFLOW
+from tflite_slim.runtime.plan import BuildPlan
+
+OPS_JSON = "ops.json"
+AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
+SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
+PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
+
+
+def aar_files(plan: BuildPlan) -> tuple[str, ...]:
+    """The AARs ``plan`` produces, as named in ``OUT`` and the cache."""
+    return tuple(AAR_FILES[t] for t in plan.targets)
+
+
+def check_out(out: Path) -> None:
+    """Refuse an ``OUT`` we may not replace, or cannot create, before the (long) build."""
+    # Never replace a directory we did not write: it could be anything of the user's.
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / OPS_JSON).is_file())):
+        raise UsageError(f"--out {out}: exists and is not a tflite-slim build output; choose an empty or new directory")
+    # Before the (long) build: OUT's nearest existing ancestor must be a directory to create it in.
+    nearest = next((p for p in (out, *out.absolute().parents) if os.path.lexists(p)), None)
+    if nearest is not None and not nearest.is_dir():
+        raise UsageError(f"--out {out}: {nearest} is not a directory; choose an output directory elsewhere")
+
+
+def write_output(out: Path, entry: Path, plan: BuildPlan, models: tuple[ModelOps, ...], *, cached: bool) -> None:
+    """Fill ``out`` with the plan's AARs from ``entry`` and its build record (``cached``: the AARs are in the cache)."""
+    _write_out(out, entry, aar_files(plan), record(plan, models), cached=cached)
+
+
+def record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
+    """The ``ops.json`` build record (contract in README)."""
+    doc = {
+        "format_version": JSON_FORMAT_VERSION,
+        "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
+        "abis": list(plan.abis),
+        "experimental_api": plan.experimental_api,
+        "plan_fingerprint": plan.fingerprint,
+        "op_set": opset_to_json(plan.op_set),
+        "models": [{"path": m.path, "sha256": m.sha256} for m in sorted(models, key=lambda m: m.path)],
+        "artifacts": {
+            "runtime": AAR_FILES[RUNTIME_TARGET],
+            "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
+        },
+    }
+    if plan.source != TENSORFLOW.kind:
+        # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
+        # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.
+        doc["source"] = plan.source
+    return doc
+
+
+def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, cached: bool) -> None:
+    """Fill ``out`` with ``files`` from ``entry`` and ``ops.json``, swapping in a complete dir.
+
+    Any failure (disk full, no permission) is one error naming ``--out`` and
+    leaves the previous ``out`` in place; the AARs stay in the cache.
+    """
+    tmp: Optional[Path] = None
+    old = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        for f in files:
+            shutil.copyfile(entry / f, tmp / f)
+        (tmp / OPS_JSON).write_text(dumps(record))
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; OUT is an ordinary directory
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.rename(out, old)
+        try:
+            os.rename(tmp, out)
+        except OSError:
+            if old is not None:
+                os.rename(old, out)  # the previous OUT back, not deleted below
+                old = None
+            raise
+    except OSError as e:
+        again = "; the AARs are cached, so a run with a writable --out reuses them" if cached else ""
+        raise UsageError(f"--out {out}: cannot write the build output ({e.strerror or e}){again}") from e
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
