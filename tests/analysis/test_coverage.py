@@ -230,7 +230,9 @@ def test_verify_unreadable_model_fails(app: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("verify", "assets"), "the following arguments are required: --ops"),
+        # --ops is optional only with --run --runtime DIR (it is then DIR/ops.json).
+        (("verify", "assets"), "error: give --ops OPS_JSON (the build's ops.json), or --run --runtime DIR"),
+        (("verify", "--runtime", "out", "assets"), "error: --runtime DIR runs the models through that build: add --run"),
         (("verify", "--ops", "missing.json", "assets"), "error: missing.json: cannot read the op set"),
         (("verify", "--ops", "ops.json"), "error: no model path given"),
     ],

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tflite_slim.analysis import runcheck
+from tflite_slim.errors import UsageError
+from tflite_slim.runtime import hostrun
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.coverage import load_runtime, uncovered
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
@@ -23,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument(
-        "--ops", required=True, metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)"
+        "--ops", metavar="OPS_JSON",
+        help="the build's ops.json (or analyze --format json output); default with --runtime: DIR/ops.json"
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="model file or directory (searched recursively)")
     p.add_argument(
@@ -34,18 +38,32 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also load each model with the LiteRT interpreter (pip package ai-edge-litert) and report any op "
         "it resolves that the op set lacks",
     )
+    p.add_argument(
+        "--runtime", metavar="DIR",
+        help="with --run: run every model through this host build itself (tflite-slim build --backend cmake "
+        "--target-archs host --out DIR) on a desktop JVM, not through the ai-edge-litert interpreter; each "
+        "model is reported ok, missing op or failed, with TFLite's own message",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.runtime and not args.run_interpreter:
+        raise UsageError("--runtime DIR runs the models through that build: add --run")
+    if not args.ops and not args.runtime:
+        raise UsageError("give --ops OPS_JSON (the build's ops.json), or --run --runtime DIR")
+    args.ops = args.ops or os.path.join(args.runtime, "ops.json")
     runtime = load_runtime(args.ops)
     if runtime.warning:
         print(f"warning: {runtime.warning}", file=sys.stderr)
-    if args.run_interpreter:
+    if args.run_interpreter and not args.runtime:
         runcheck.require()  # before the analysis: a missing package is the one thing to say
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
     paths = [m.path for m in result.models]
-    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, args.ops))
+    if args.runtime:
+        interpreter_gap = _run_through(args.runtime, paths)
+    else:
+        interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, args.ops))
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
     missing = uncovered(runtime.ops, result.models, runtime.flex_by_name)
@@ -63,3 +81,13 @@ def run(args: argparse.Namespace) -> int:
     n = len(result.models)
     write_stdout(f"ok: the runtime in {args.ops} covers all {n} model{'s' if n != 1 else ''}\n")
     return 0
+
+
+def _run_through(runtime: str, paths: list[str]) -> bool:
+    """Run the models through the host build; print one line each; True if any is not ok."""
+    results = hostrun.run_models(runtime, paths)
+    for r in results:
+        first = r.message.strip().splitlines()[0] if r.message.strip() else ""
+        line = f"{r.status}: {r.path}" + (f": {first}" if first else "")
+        print(line, file=sys.stdout if r.status == hostrun.OK else sys.stderr)
+    return any(r.status != hostrun.OK for r in results)
