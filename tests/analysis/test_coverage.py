@@ -230,7 +230,11 @@ def test_verify_unreadable_model_fails(app: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("verify", "assets"), "one of the arguments --ops --url is required"),
+        # --ops is optional with --url or with --run --runtime DIR (it is then DIR/ops.json).
+        (("verify", "assets"),
+         "error: give --ops OPS_JSON (the build's ops.json), --url URL --coordinates G:A:V, or --run --runtime DIR"),
+        (("verify", "--runtime", "out", "assets"), "error: --runtime DIR runs the models through that build: add --run"),
+        (("verify", "--ops", "a.json", "--url", "http://127.0.0.1:1/", "assets"), "not allowed with argument"),
         (("verify", "--ops", "missing.json", "assets"), "error: missing.json: cannot read the op set"),
         (("verify", "--ops", "ops.json"), "error: no model path given"),
     ],

@@ -328,3 +328,15 @@ def test_finish_writes_the_level_into_the_manifest(tmp_path):
     with zipfile.ZipFile(tmp_path / "out.aar") as z:
         assert 'android:minSdkVersion="24"' in z.read("AndroidManifest.xml").decode()
     check_aar(str(tmp_path / "out.aar"), ("arm64-v8a",), RUNTIME_SO, min_api=24)
+
+
+def test_desktop_libraries_have_no_android_note_and_are_not_asked_for_one(tmp_path):
+    """A CMake build for host and Android ABIs: the level is read from the Android libraries only."""
+    entries = {"AndroidManifest.xml": b'<manifest package="org.tensorflow.lite"/>', "classes.jar": b"PK",
+               f"jni/arm64-v8a/{RUNTIME_SO}": make_so("arm64-v8a", b"x" * 64, align=16384, api_level=23),
+               f"jni/linux-x86_64/{RUNTIME_SO}": make_so("x86_64", b"x" * 64, align=16384)}  # same ELF identity
+    path = str(make_aar(tmp_path / "mixed.aar", entries))
+    report = check_aar(path, ("arm64-v8a", "linux-x86_64"), RUNTIME_SO, min_api=23)
+    assert [abi for abi, _ in report.so_sizes] == ["arm64-v8a", "linux-x86_64"]
+    with pytest.raises(BuildError, match="arm64-v8a/libtensorflowlite_jni.so is built for API level 23"):
+        check_aar(path, ("arm64-v8a", "linux-x86_64"), RUNTIME_SO, min_api=26)

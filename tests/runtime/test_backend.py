@@ -103,7 +103,7 @@ def test_a_registered_backend_is_a_cli_choice_and_its_dry_run_shows_it(env, caps
 
 def test_an_unknown_backend_names_every_registered_one(env):
     tmp, ws, model, _ = env
-    with pytest.raises(UsageError, match=r"--backend 'nope': choose 'local' or 'docker' or 'recorder'$"):
+    with pytest.raises(UsageError, match=r"--backend 'nope': choose 'local' or 'docker' or 'cmake' or 'recorder'$"):
         prepare(BuildSettings(models=(str(model),), tensorflow_src=str(ws), backend="nope", dry_run=True))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tflite_slim.runtime.android import AndroidConfig
@@ -194,3 +196,40 @@ def test_16kb_alignment_is_on_by_default_and_can_be_turned_off():
     assert not any("max-page-size" in a for a in argv) and argv[-2] == "--linkopt=-s"
     # The op set's own fingerprint (what analyze prints) does not depend on build options.
     assert off.op_set.fingerprint() == BASE.op_set.fingerprint() == OpSet({"ADD": (1,), "CONV_2D": (1, 2)}).fingerprint()
+
+
+CMAKE_ENTRY = (("backend", "cmake"),)
+
+
+def test_a_backend_entry_is_a_different_runtime_and_bazel_plans_keep_their_fingerprints():
+    ops = OpSet(builtin_ops={"ADD": frozenset({1})})
+    bazel = BuildPlan(op_set=ops, abis=("arm64-v8a",), tf_version="2.16.1", android_api_level=23)
+    cmake = BuildPlan(op_set=ops, abis=("arm64-v8a",), tf_version="2.16.1", backend=CMAKE_ENTRY,
+                      android_api_level=23, min_api_level=23)
+    assert "backend" not in bazel.canonical() and "backend" not in bazel.describe()
+    assert cmake.canonical()["backend"] == {"backend": "cmake"}
+    assert cmake.canonical()["android_api_level"] == 23  # the one declared level, as for Bazel
+    assert cmake.fingerprint != bazel.fingerprint
+    other_level = replace(cmake, android_api_level=24, min_api_level=24)
+    assert other_level.fingerprint != cmake.fingerprint
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("host", ("linux-x86_64",)), ("host,arm64-v8a", ("arm64-v8a", "linux-x86_64")),
+     ("linux-aarch64", ("linux-aarch64",)), ("host,linux-x86_64", ("linux-x86_64",))],
+)
+def test_parse_abis_host(monkeypatch, text, expected):
+    import tflite_slim.runtime.plan as plan_module
+    monkeypatch.setattr(plan_module, "host_abi", lambda: "linux-x86_64")
+    assert parse_abis(text) == expected
+
+
+def test_parse_abis_host_on_another_machine_is_one_line(monkeypatch):
+    import tflite_slim.runtime.plan as plan_module
+
+    def refuse():
+        raise ValueError("this machine (Darwin arm64) is not one the CMake backend builds for")
+    monkeypatch.setattr(plan_module, "host_abi", refuse)
+    with pytest.raises(UsageError, match=r"^--target-archs host: this machine \(Darwin arm64\)"):
+        parse_abis("host")

@@ -8,8 +8,9 @@ import sys
 
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.backends import BACKENDS
+from tflite_slim.runtime.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
-from tflite_slim.errors import ToolchainError
+from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.observed import parse_api_level
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
@@ -72,9 +73,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--android-api-level", metavar="N",
                    help="declare the native libraries' minimum API level: it enters the runtime's version, a "
                         "downloaded release is configured with it, and a tree that sets another is refused; "
-                        "undeclared, the level the tree sets is recorded in ops.json and the AAR manifest")
+                        "undeclared, the level the tree sets is recorded in ops.json and the AAR manifest; "
+                        "--backend cmake builds its Android ABIs for it (required there)")
     p.add_argument("--backend", choices=tuple(BACKENDS), default=next(iter(BACKENDS)),
-                   help="local Bazel (default) or TensorFlow's tflite-android Docker image")
+                   help="local Bazel (default), TensorFlow's tflite-android Docker image, or cmake: TFLite's "
+                        "CMake build with the NDK (or the host compiler for --target-archs host), no Bazel")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
     p.add_argument("--bazel", default="bazel", type=program_path, metavar="PATH",
@@ -83,6 +86,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for every 'bazel build' (repeatable), e.g. --bazel-arg=--jobs=8")
     p.add_argument("--docker", default="docker", metavar="PATH", help="Docker client to run (default: docker)")
+    cm = p.add_argument_group("--backend cmake")
+    cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH", help="CMake 3.19+ (default: cmake)")
+    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help="Ninja (default: ninja)")
+    cm.add_argument("--cxx", type=program_path, metavar="PATH",
+                    help="C++ compiler for host ABIs (default: g++; a cross compiler for the other host ABI)")
+    cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
+                    help="take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: abseil-cpp, "
+                         "eigen, flatbuffers, ...) from local DIR instead of downloading it "
+                         "(FETCHCONTENT_SOURCE_DIR_<NAME>; repeatable): a team mirror or an offline machine")
+    cm.add_argument("--tensorflow-source-dir", metavar="DIR",
+                    help="TENSORFLOW_SOURCE_DIR for LiteRT's CMake build (the TensorFlow tree beside it; "
+                         "default: CMake downloads it)")
+    cm.add_argument("--jobs", type=int, metavar="N", help="parallel compile jobs (default: Ninja's)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="cache directory (default: $TFLITE_SLIM_CACHE, else $XDG_CACHE_HOME/tflite-slim, "
                         "else ~/.cache/tflite-slim)")
@@ -121,7 +137,22 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         use_cache=args.use_cache,
         ndk_version=args.ndk_version,
         android_api_level=parse_api_level(args.android_api_level),
+        cmake=_cmake_settings(args),
     )
+
+
+def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
+    try:
+        deps = parse_dep_sources(args.cmake_dep_source)
+    except ValueError as e:
+        raise UsageError(f"--cmake-dep-source {e}: give NAME=DIR, e.g. eigen=/mirror/eigen") from e
+    for name, path in deps.items():
+        if not os.path.isdir(path):
+            raise UsageError(f"--cmake-dep-source {name}={path}: not a directory")
+    return CmakeSettings(cmake=args.cmake, ninja=args.ninja, cxx=args.cxx,
+                         dep_sources={k: os.path.abspath(v) for k, v in deps.items()},
+                         tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
+                         if args.tensorflow_source_dir else None, jobs=args.jobs)
 
 
 def run(args: argparse.Namespace) -> int:

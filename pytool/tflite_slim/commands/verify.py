@@ -1,4 +1,4 @@
-"""``tflite-slim verify (--ops OPS_JSON | --url URL --coordinates G:A:V) PATH...``: does a built runtime cover these models?
+"""``tflite-slim verify (--ops OPS_JSON | --url URL --coordinates G:A:V | --run --runtime DIR) PATH...``: does a built runtime cover these models?
 
 With ``--url`` the runtime's deployed ``ops.json`` is read from that
 repository and no other (the Gradle plugin's team flow on Gradle without
@@ -8,9 +8,11 @@ content filtering, where Gradle itself could take it from any repository).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tflite_slim.analysis import runcheck
+from tflite_slim.runtime import hostrun
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.coverage import Runtime, load_runtime, runtime_from_text, uncovered
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
@@ -30,8 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
             "3 (--url) the runtime is not deployed there."
         ),
     )
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--ops", metavar="OPS_JSON", help="the build's ops.json (or analyze --format json output)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--ops", metavar="OPS_JSON",
+        help="the build's ops.json (or analyze --format json output); default with --runtime: DIR/ops.json",
+    )
     where.add_argument(
         "--url",
         help="read the ops.json deployed with --coordinates from this Maven repository (its base URL) and no other",
@@ -49,18 +54,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also load each model with the LiteRT interpreter (pip package ai-edge-litert) and report any op "
         "it resolves that the op set lacks",
     )
+    p.add_argument(
+        "--runtime", metavar="DIR",
+        help="with --run: run every model through this host build itself (tflite-slim build --backend cmake "
+        "--target-archs host --out DIR) on a desktop JVM, not through the ai-edge-litert interpreter; each "
+        "model is reported ok, missing op or failed, with TFLite's own message",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.runtime and not args.run_interpreter:
+        raise UsageError("--runtime DIR runs the models through that build: add --run")
+    if not args.ops and not args.runtime and args.url is None:
+        raise UsageError("give --ops OPS_JSON (the build's ops.json), --url URL --coordinates G:A:V, "
+                         "or --run --runtime DIR")
+    if args.url is None:
+        args.ops = args.ops or os.path.join(args.runtime, "ops.json")
     runtime = deployed_runtime(args) if args.url is not None else load_runtime(_local_only(args))
     if runtime.warning:
         print(f"warning: {runtime.warning}", file=sys.stderr)
-    if args.run_interpreter:
+    if args.run_interpreter and not args.runtime:
         runcheck.require()  # before the analysis: a missing package is the one thing to say
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
     paths = [m.path for m in result.models]
-    interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, runtime.path))
+    if args.runtime:
+        interpreter_gap = _run_through(args.runtime, paths)
+    else:
+        interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, runtime.path))
     for failure in result.failures:
         print(f"error: {failure.path}: {failure.error}", file=sys.stderr)
     missing = uncovered(runtime.ops, result.models, runtime.flex_by_name)
@@ -118,3 +139,13 @@ def deployed_runtime(args: argparse.Namespace) -> Runtime:
     except UnicodeDecodeError as e:
         raise MavenError(f"{where}: not UTF-8 JSON ({e}); check what the repository holds at that path") from e
     return runtime_from_text(text, where)
+
+
+def _run_through(runtime: str, paths: list[str]) -> bool:
+    """Run the models through the host build; print one line each; True if any is not ok."""
+    results = hostrun.run_models(runtime, paths)
+    for r in results:
+        first = r.message.strip().splitlines()[0] if r.message.strip() else ""
+        line = f"{r.status}: {r.path}" + (f": {first}" if first else "")
+        print(line, file=sys.stdout if r.status == hostrun.OK else sys.stderr)
+    return any(r.status != hostrun.OK for r in results)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import IO, Optional, Sequence
 
 from tflite_slim.runtime import elf
+from tflite_slim.runtime.cmake_project import HOST_ABIS
 from tflite_slim.errors import BuildError
 
 RUNTIME_SO = "libtensorflowlite_jni.so"
@@ -50,7 +51,12 @@ ABI_MACHINES = {
     "armeabi-v7a": (32, elf.EM_ARM),
     "x86": (32, elf.EM_386),
     "x86_64": (64, elf.EM_X86_64),
+    # The CMake backend's desktop builds (--target-archs host) carry these in the same layout.
+    "linux-x86_64": (64, elf.EM_X86_64),
+    "linux-aarch64": (64, elf.EM_AARCH64),
 }
+#: Desktop ABIs: their libraries are linked by the host's compiler, with no Android API level (no note).
+DESKTOP_ABIS = tuple(HOST_ABIS)
 #: The ABIs whose devices may run with 16 KB pages: Android's page-size guide and
 #: the NDK (r27+ adds ``-z max-page-size=16384`` only for these) leave 32-bit ABIs at 4 KB.
 PAGE_16K_ABIS = ("arm64-v8a", "x86_64")
@@ -84,7 +90,7 @@ def check_aar(path: str, abis: Sequence[str], so_name: str, *, alignment: str = 
     aligned below 16 KB is an error, or with ``alignment="warn"`` a line in
     the report's ``warnings``. With ``min_api``, each library's
     ``.note.android.ident`` must say it was built for exactly that API level
-    (the level the AAR's manifest declares).
+    (the level the AAR's manifest declares); desktop ABIs' libraries (:data:`DESKTOP_ABIS`) have none.
     """
     if alignment not in ALIGNMENT_CHECKS:
         raise ValueError(f"alignment must be one of {ALIGNMENT_CHECKS}, not {alignment!r}")
@@ -166,6 +172,8 @@ def check_so(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo, min_api: Opti
     abi = _abi_of(info.filename)
     assert abi is not None
     bits, machine = ABI_MACHINES[abi]
+    if abi in DESKTOP_ABIS:
+        min_api = None  # linked by the host's compiler: no .note.android.ident to read
     wanted = f"ELF{bits} little-endian {elf.MACHINE_NAMES[machine]}"
     where = f"{path}: {info.filename}"
     try:
@@ -263,6 +271,14 @@ def finish_aar(src: str, dst: str, proguard_rules: str, min_sdk: Optional[int] =
             existing += "\n"
         existing += proguard_rules
     entries[PROGUARD_ENTRY] = existing.encode("utf-8")
+    write_stable_zip(dst, entries)
+
+
+def write_stable_zip(dst: str, entries: dict[str, bytes]) -> None:
+    """Write ``entries`` (name -> bytes; names ending in ``/`` are folders) as a byte-stable zip.
+
+    Sorted names, fixed timestamps and Unix attributes: equal entries give equal bytes on any host.
+    """
     with zipfile.ZipFile(dst, "w") as zout:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, FIXED_TIME)

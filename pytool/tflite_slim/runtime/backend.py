@@ -97,6 +97,11 @@ class Backend(ABC):
     #: Whether the build uses the host's Android SDK/NDK: their settings then go into the
     #: plan (they change the .so files), and are looked up before anything is downloaded.
     uses_host_android: ClassVar[bool] = True
+    #: Whether it builds for desktop ABIs (``--target-archs host``) as well as Android's.
+    host_builds: ClassVar[bool] = False
+    #: Whether the build uses the tree's own Bazel Android settings (its WORKSPACE's NDK repository and
+    #: API level, .bazelrc's platforms): False (CMake) builds the declared API level with its own toolchain.
+    reads_tree_android: ClassVar[bool] = True
 
     @abstractmethod
     def commands(self, job: BackendJob) -> list[list[str]]:
@@ -113,6 +118,10 @@ class Backend(ABC):
     @abstractmethod
     def stop(self) -> None:
         """Cancel what is running (safe to call from another thread, before, during or after a build)."""
+
+    def plan_entry(self) -> tuple[tuple[str, str], ...]:
+        """What this backend adds to the plan (and so to the runtime's version); Bazel's add nothing."""
+        return ()
 
     def unsupported(self, layout: SourceLayout) -> Optional[str]:
         """Why this backend cannot build a tree of ``layout`` (a usage error), or None."""

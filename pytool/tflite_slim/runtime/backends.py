@@ -6,11 +6,12 @@ subclass and a ``create(settings)`` factory) plus one line here.
 
 from __future__ import annotations
 
-from tflite_slim.runtime import bazel_docker, bazel_local
+from tflite_slim.runtime import bazel_docker, bazel_local, cmake_backend
 from tflite_slim.runtime.settings import Factory
 
 #: The first is the default.
 BACKENDS: dict[str, Factory] = {
     "local": bazel_local.create,
     "docker": bazel_docker.create,
+    "cmake": cmake_backend.create,
 }

@@ -24,6 +24,7 @@ from typing import Any, Mapping, Optional, Sequence
 from tflite_slim.runtime import tfscripts
 from tflite_slim.runtime.android import AndroidConfig
 from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.runtime.cmake_project import HOST_ABIS, host_abi
 from tflite_slim.errors import UsageError
 from tflite_slim.process import redact_urls
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW, SourceLayout, layout_of
@@ -32,6 +33,8 @@ from tflite_slim.analysis.opset import OpSet, digest, opset_to_json
 #: ABIs TensorFlow's Android build knows (``--fat_apk_cpu`` values in ``build_aar.sh``).
 KNOWN_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
 DEFAULT_ABIS = ("arm64-v8a", "armeabi-v7a")
+#: ``--target-archs`` for this machine's desktop ABI (backends with ``host_builds``).
+HOST = "host"
 
 #: Bumped when the way we build changes what comes out for an equal plan.
 #: 2: the flex AAR is built with build_aar.sh's own flags (no ``--config=monolithic``),
@@ -71,16 +74,25 @@ DEFAULT_BUILD_FLAGS = build_flags_for()
 
 
 def parse_abis(text: str) -> tuple[str, ...]:
-    """``arm64-v8a,armeabi-v7a`` -> sorted unique ABIs; unknown names are a UsageError."""
-    abis = sorted({a.strip() for a in text.split(",") if a.strip()})
-    if not abis:
+    """``arm64-v8a,armeabi-v7a`` -> sorted unique ABIs; unknown names are a UsageError.
+
+    ``host`` is this machine's desktop ABI (``linux-x86_64``): the plan names what is built.
+    """
+    names = {a.strip() for a in text.split(",") if a.strip()}
+    if not names:
         raise UsageError("--target-archs is empty: give e.g. arm64-v8a,armeabi-v7a")
-    unknown = [a for a in abis if a not in KNOWN_ABIS]
+    if HOST in names:
+        try:
+            names = (names - {HOST}) | {host_abi()}
+        except ValueError as e:
+            raise UsageError(f"--target-archs host: {e}") from e
+    unknown = sorted(a for a in names if a not in KNOWN_ABIS and a not in HOST_ABIS)
     if unknown:
         raise UsageError(
-            f"--target-archs: unknown ABI(s) {', '.join(unknown)}; choose from {', '.join(KNOWN_ABIS)}"
+            f"--target-archs: unknown ABI(s) {', '.join(unknown)}; choose from {', '.join(KNOWN_ABIS)} "
+            f"(or {HOST}, {', '.join(HOST_ABIS)} with --backend cmake)"
         )
-    return tuple(abis)
+    return tuple(sorted(names))
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,8 @@ class BuildPlan:
     min_api_level: Optional[int] = None
     #: Observed, not hashed: options naming this machine's SDK/NDK (``--action_env``), as LiteRT's CI passes them.
     env_flags: tuple[str, ...] = ()
+    #: What a non-Bazel backend declares (``Backend.plan_entry``): it builds a different runtime.
+    backend: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_flex(self) -> bool:
@@ -158,6 +172,8 @@ class BuildPlan:
             data["android_api_level"] = self.android_api_level
         if self.source != TENSORFLOW.kind:
             data["source"] = self.source
+        if self.backend:  # absent for Bazel: its plans keep their fingerprints
+            data["backend"] = dict(self.backend)
         return data
 
     @property
@@ -217,6 +233,7 @@ class BuildPlan:
             "android": self.android.canonical() if self.android else None,
             "targets": list(self.targets),
             "op_set": opset_to_json(self.op_set),
+            **({"backend": dict(self.backend)} if self.backend else {}),
         }
 
     def observed(self) -> dict[str, Any]:

@@ -29,6 +29,8 @@ class PlanOptions:
     #: ``--ndk-version`` / ``--android-api-level`` (hashed only when given).
     ndk_version: Optional[str] = None
     android_api_level: Optional[int] = None
+    #: What the backend adds to the plan (``Backend.plan_entry``; Bazel's add nothing).
+    backend: tuple[tuple[str, str], ...] = ()
 
 
 def make_plan(inputs: Inputs, tree: SourceTree, options: PlanOptions) -> BuildPlan:
@@ -56,4 +58,5 @@ def make_plan(inputs: Inputs, tree: SourceTree, options: PlanOptions) -> BuildPl
         min_api_level=tree.min_api_level if tree.min_api_level is not None else options.android_api_level,
         env_flags=(android.action_env_flags(tree.android)
                    if tree.android is not None and tree.environment_configured else ()),
+        backend=options.backend,
     )

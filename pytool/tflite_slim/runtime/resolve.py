@@ -108,8 +108,10 @@ def resolve(asked: SourceAsked, backend: Backend, log: Log) -> SourceTree:
     config = _android(asked, backend, source, layout, log)
     # The host tree is the revision built unless a Docker checkpoint is cloned instead.
     built = source.root if source is not None and not asked.checkpoint else None
-    facts = source.android if built is not None and source is not None else None
-    min_api = observed.min_api_level(facts, config)
+    facts = source.android if built is not None and source is not None and backend.reads_tree_android else None
+    # The level the libraries are built for: the tree's (checked against a declared one), or the declared one
+    # for a backend that passes it to its own toolchain (CMake's ANDROID_PLATFORM).
+    min_api = observed.min_api_level(facts, config) if backend.reads_tree_android else asked.android_api_level
     observed.check_api_level(asked.android_api_level, min_api, f"{source.root if source else 'the tree'}")
     observed.check_ndk(asked.ndk_version, config)
     params = tfscripts.runtime_macro_parameters(built, layout.marker) if built is not None else None

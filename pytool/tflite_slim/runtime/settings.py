@@ -18,6 +18,7 @@ from tflite_slim.runtime import aar
 from tflite_slim.runtime.backend import Backend
 from tflite_slim.runtime.cache import cache_root
 from tflite_slim.runtime.checks import ChecksAsked
+from tflite_slim.runtime.cmake_project import HOST_ABIS, CmakeSettings
 from tflite_slim.runtime.inputs import InputsAsked
 from tflite_slim.runtime.layout import LITERT, TENSORFLOW
 from tflite_slim.runtime.planner import PlanOptions
@@ -53,8 +54,11 @@ class BuildSettings:
     use_cache: bool = True
     #: Declared NDK revision and minimum API level (``--ndk-version``, ``--android-api-level``): these enter
     #: the version; what the build finds is checked against them (:mod:`tflite_slim.runtime.observed`).
+    #: The CMake backend builds its Android ABIs for the declared level (its NDK toolchain's ``ANDROID_PLATFORM``).
     ndk_version: Optional[str] = None
     android_api_level: Optional[int] = None
+    #: The CMake backend's options (``--cmake``, ``--cxx``, ``--cmake-dep-source`` ...).
+    cmake: Optional[CmakeSettings] = None
 
     @property
     def release(self) -> Optional[str]:
@@ -101,7 +105,7 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
         source=SourceAsked(s.tensorflow_src, s.release, LITERT if s.litert_version else TENSORFLOW, root,
                            s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level),
         options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args,
-                            s.ndk_version, s.android_api_level),
+                            s.ndk_version, s.android_api_level, backend.plan_entry()),
         checks=ChecksAsked(s.dry_run, s.experimental_api, out if building else None, cache if building else None),
         produce=ProduceAsked(cache, s.alignment),
         out=out,
@@ -119,6 +123,9 @@ def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
     if s.backend not in backends:
         raise UsageError(f"--backend {s.backend!r}: choose {' or '.join(repr(b) for b in backends)}")
     backend = backends[s.backend](s)
+    host = sorted(a for a in s.abis if a in HOST_ABIS)
+    if host and not backend.host_builds:
+        raise UsageError(f"--target-archs {','.join(host)}: desktop builds need --backend cmake")
     refused = backend.unsupported(LITERT) if s.litert_version else None
     if refused:
         raise UsageError(refused)

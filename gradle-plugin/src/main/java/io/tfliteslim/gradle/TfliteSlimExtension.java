@@ -155,7 +155,7 @@ public class TfliteSlimExtension {
         this.tensorflowVersion = tensorflowVersion;
     }
 
-    /** {@code local} (bazel in tensorflowSource) or {@code docker}; null means the tool's default (local). */
+    /** {@code local} (bazel in tensorflowSource), {@code docker} or {@code cmake} (no Bazel); null: the tool's (local). */
     public String getBackend() {
         return backend;
     }

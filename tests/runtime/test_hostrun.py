@@ -1,0 +1,70 @@
+"""Reading the model runner's lines and sorting its results (pure); the real run is in test_cmake_backend.py."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from tflite_slim.errors import UsageError
+from tflite_slim.runtime import hostrun
+from tflite_slim.runtime.hostrun import FAILED, MISSING, OK, RunResult, classify, parse_lines
+
+NOT_FOUND = ("java.lang.IllegalArgumentException: Internal error: Cannot create interpreter: Didn't find op for "
+             "builtin opcode 'TRANSPOSE' version '2'. An older version of this builtin might be supported.")
+
+
+@pytest.mark.parametrize(
+    "status, message, expected",
+    [
+        ("ok", "", OK),
+        ("error", NOT_FOUND, MISSING),
+        ("error", "Encountered unresolved custom op: Foo.\nSee instructions: ...", MISSING),
+        ("error", "java.lang.IllegalArgumentException: Cannot copy to a TensorFlowLite tensor", FAILED),
+        ("error", "java.lang.UnsatisfiedLinkError: no tensorflowlite_jni", FAILED),
+        ("error", "", FAILED),
+    ],
+)
+def test_classify(status, message, expected):
+    assert classify(status, message) == expected
+
+
+def test_parse_lines_keeps_order_unescapes_and_ignores_other_output():
+    out = ("INFO: Initialized TensorFlow Lite runtime.\n"
+           "tflite-slim-run\t0\tok\t\n"
+           "noise tflite-slim-run\t1\tok\t\n"
+           "tflite-slim-run\t1\terror\tline one\\nline\\ttwo \\\\ done\n")
+    assert parse_lines(out, ["a.tflite", "b.tflite"]) == [
+        RunResult("a.tflite", OK, ""), RunResult("b.tflite", FAILED, "line one\nline\ttwo \\ done")]
+
+
+@pytest.mark.parametrize(
+    "out, expected",
+    [
+        ("tflite-slim-run\t1\tok\t\n", []),  # out of order: result 0 is missing
+        ("tflite-slim-run\t0\tok\n", []),  # no message field
+        ("tflite-slim-run\tx\tok\t\n", []),
+        ("tflite-slim-run\t0\tok\t\ntflite-slim-run\t0\tok\t\n", ["a"]),  # a repeat
+        ("tflite-slim-run\t0\tok\t\ntflite-slim-run\t1\tok\t\ntflite-slim-run\t2\tok\t\n", ["a", "b"]),  # extra
+    ],
+)
+def test_parse_lines_takes_only_what_the_runner_writes_in_order(out, expected):
+    assert [r.path for r in parse_lines(out, ["a", "b"])] == expected
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [{}, {"classes.jar": b"x"}, {"jni/arm64-v8a/libtensorflowlite_jni.so": b"x", "classes.jar": b"x"}],
+)
+def test_runtime_that_is_not_a_host_build_is_one_line(tmp_path, entries):
+    with zipfile.ZipFile(tmp_path / "tensorflow-lite.aar", "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    with pytest.raises(UsageError, match="not a host build .*--target-archs host"):
+        hostrun.run_models(str(tmp_path), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")
+
+
+def test_runtime_that_is_no_zip_is_one_line(tmp_path):
+    (tmp_path / "tensorflow-lite.aar").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(UsageError, match="not a host build"):
+        hostrun.run_models(str(tmp_path), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")

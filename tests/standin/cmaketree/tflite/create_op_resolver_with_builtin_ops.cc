@@ -1,0 +1,12 @@
+// Stand-in for LiteRT tflite/create_op_resolver_with_builtin_ops.cc: every kernel, part of the library.
+#include "tflite/core/create_op_resolver.h"
+#include "tflite/kernels/builtin_op_kernels.h"
+namespace tflite {
+std::unique_ptr<MutableOpResolver> CreateOpResolver() {
+  auto resolver = std::make_unique<MutableOpResolver>();
+  resolver->AddBuiltin(BuiltinOperator_ADD, ops::builtin::Register_ADD(), 1, 2);
+  resolver->AddBuiltin(BuiltinOperator_MUL, ops::builtin::Register_MUL());
+  resolver->AddBuiltin(BuiltinOperator_RELU, ops::builtin::Register_RELU());
+  return resolver;
+}
+}  // namespace tflite
