@@ -7,6 +7,7 @@ import os
 import sys
 
 from tflite_slim.runtime import builder
+from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError
 from tflite_slim.analysis.opset import dumps
@@ -72,6 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "else ~/.cache/tflite-slim)")
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
                    help="always run Bazel and do not store the result")
+    p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
+                   help="do not fetch the stock runtime of the same release to compare sizes with "
+                        "(default: fetched once per release from its Maven repository, then cached)")
     p.add_argument("--dry-run", action="store_true",
                    help="print the plan, BUILD file, registration code and commands; run nothing")
     p.set_defaults(run=run)
@@ -102,6 +106,7 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         dry_run=args.dry_run,
         cache_dir=args.cache_dir,
         use_cache=args.use_cache,
+        stock_compare=args.stock_compare,
     )
 
 
@@ -133,6 +138,10 @@ def run(args: argparse.Namespace) -> int:
         align = dict(r.so_load_align)
         sizes = ", ".join(f"{abi} {_mib(n)} ({_kib(align[abi])} pages)" for abi, n in r.so_sizes)
         print(f"  {r.file_name}: {_mib(r.size)} (native .so: {sizes})", file=sys.stderr)
+    if result.size_rows:
+        print("sizes against the stock runtime of the same release:", file=sys.stderr)
+        for line in stock_sizes.render_text(result.size_rows):
+            print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
     return 0
 

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 
 from tflite_slim import files
 from tflite_slim.analysis import reader
-from tflite_slim.runtime import aar, android, kernels, tfscripts
+from tflite_slim.runtime import aar, android, kernels, sizes, tfscripts
 from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
 from tflite_slim.runtime.buildfile import (
     FLEX_TARGET,
@@ -87,6 +87,8 @@ class BuildSettings:
     dry_run: bool = False
     cache_dir: Optional[str] = None
     use_cache: bool = True
+    #: Compare the AARs' sizes with the stock runtime of the same release (``--no-stock-compare``: off).
+    stock_compare: bool = True
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class BuildResult:
     out: Path
     cached: bool
     reports: tuple[aar.AarReport, ...] = field(default_factory=tuple)
+    #: The AARs beside the stock runtime's (:mod:`tflite_slim.runtime.sizes`).
+    size_rows: tuple[sizes.SizeRow, ...] = ()
 
 
 def _validate(s: BuildSettings) -> None:
@@ -393,8 +397,9 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
         log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
             f"reusing {hit}, Bazel not run")
         reports = tuple(_warned(aar.apply_alignment(r, _alignment(s)), log) for r in cached)
-        _write_out(out, hit, files, _record(plan, p.models), cached=True)
-        return BuildResult(plan, out, True, reports)
+        compared = _sizes(s, plan, reports, log)
+        _write_out(out, hit, files, _record(plan, p.models, compared), cached=True)
+        return BuildResult(plan, out, True, reports, compared)
     assert p.source is not None
     backend = _backend(s, p.source)
     staging = cache.new_staging() if s.use_cache else Path(tempfile.mkdtemp(prefix=".tflite-slim-"))
@@ -417,11 +422,18 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
             entry = cache.publish(staging, plan.fingerprint, plan.describe())
         else:
             entry = staging
-        _write_out(out, entry, files, _record(plan, p.models), cached=s.use_cache)
+        compared = _sizes(s, plan, built_reports, log)
+        _write_out(out, entry, files, _record(plan, p.models, compared), cached=s.use_cache)
     finally:
         # After publish the staging dir is gone (renamed); otherwise nothing half-built stays.
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(plan, out, False, tuple(built_reports))
+    return BuildResult(plan, out, False, tuple(built_reports), compared)
+
+
+def _sizes(s: BuildSettings, plan: BuildPlan, reports, log: Log) -> tuple[sizes.SizeRow, ...]:
+    """The AARs beside the stock runtime of the same release (:mod:`tflite_slim.runtime.sizes`)."""
+    return sizes.for_build(plan.targets, reports, plan.source, plan.tf_version, enabled=s.stock_compare,
+                           cache=cache_root(s.cache_dir) / "stock" if s.use_cache else None, log=log)
 
 
 def _cached_reports(entry: Path, plan: BuildPlan, log: Log) -> Optional[list[aar.AarReport]]:
@@ -455,7 +467,7 @@ def _warned(report: aar.AarReport, log: Log) -> aar.AarReport:
     return report
 
 
-def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
+def _record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: tuple = ()) -> dict:
     """The ``ops.json`` build record (contract in README)."""
     record = {
         "format_version": JSON_FORMAT_VERSION,
@@ -470,6 +482,8 @@ def _record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
             "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
         },
     }
+    if compared:
+        record["sizes"] = sizes.to_record(compared)
     if plan.source != TENSORFLOW.kind:
         # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
         # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.
