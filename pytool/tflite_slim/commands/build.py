@@ -76,6 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
                    help="do not fetch the stock runtime of the same release to compare sizes with "
                         "(default: fetched once per release from its Maven repository, then cached)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write an HTML page: the models' ops x models matrix and a chart of the native "
+                        "libraries' sizes, slim vs stock")
     p.add_argument("--dry-run", action="store_true",
                    help="print the plan, BUILD file, registration code and commands; run nothing")
     p.set_defaults(run=run)
@@ -143,6 +146,12 @@ def run(args: argparse.Namespace) -> int:
         for line in stock_sizes.render_text(result.size_rows):
             print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
+    if args.html:
+        from tflite_slim.analysis import analyzer, report
+
+        bars = stock_sizes.chart_data(stock_sizes.to_record(result.size_rows))
+        report.write_text_atomic(args.html, report.render_html(analyzer.analyze_files(settings.models), sizes=bars))
+        print(f"  {args.html}", file=sys.stderr)
     return 0
 
 
