@@ -322,7 +322,7 @@ def test_deploy_single_aar(server: RepoServer, tmp_path: Path) -> None:
 
     aar = make_aar(tmp_path / "x.aar", "p", ["x86_64"])
     assert main(["deploy", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x", "--version", "3",
-                 "--url", server.url + "/", "--username", "deployer", "--password-env", "DEPLOY_PW"]) == 0
+                 "--url", server.url + "/", "--username", "deployer", "--password-env", "DEPLOY_PW", "--no-ops"]) == 0
     files = server.files()
     assert files["com/example/x/3/x-3.aar"] == aar.read_bytes()
     assert sorted(n for n in files if n.startswith("com/example/x/3/")) == sorted(
@@ -448,3 +448,18 @@ def test_huge_metadata_is_refused_not_read_whole(server: RepoServer, out: Path, 
     assert (f"error: {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml: larger than 16 MiB, "
             "no real metadata file is; fix the repository's metadata before deploying\n") in err
     assert server.paths("PUT") == []
+
+
+def test_deploy_aar_without_its_record_is_refused_before_any_request(server: RepoServer, tmp_path: Path,
+                                                                      out: Path, capsys) -> None:
+    """tfliteVerify reads the -ops.json: an AAR without one would read as "not deployed" and could never get one."""
+    from fake_build import make_aar
+
+    aar = make_aar(tmp_path / "x.aar", "org.tensorflow.lite", ["x86_64"])
+    base = ["deploy", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x", "--version", "4",
+            "--url", server.url, "--username", "deployer", "--password-env", "DEPLOY_PW"]
+    assert main(base) == 2
+    assert capsys.readouterr().err.startswith("error: --aar needs --ops OPS_JSON (the build's ops.json)")
+    assert server.requests == []
+    assert main([*base, "--ops", str(out / "ops.json")]) == 0
+    assert "com/example/x/4/x-4-ops.json" in server.files()

@@ -132,3 +132,19 @@ def test_output_to_a_fifo_is_written_through(env, capsys) -> None:
     reader.join(timeout=30)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert got and got[0].startswith(b"plan_fingerprint: ")
+
+
+def test_plan_help_offers_only_what_plan_uses(capsys) -> None:
+    """Build's output options are not in plan's help, and giving one is a usage error, not silently ignored."""
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "--target-archs" in text and "--version" in text
+    for option in ("--out", "--dry-run", "--html", "--no-stock-compare"):
+        assert f"[{option}" not in text and f"  {option}" not in text
+    assert "ignored" not in text
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "m.tflite", "--tensorflow-version", "2.16.1", "--out", "x"])
+    assert done.value.code == 2
+    assert "unrecognized arguments: --out x" in capsys.readouterr().err

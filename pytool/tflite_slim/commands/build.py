@@ -26,10 +26,24 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Builds are cached by op set: a model whose weights changed reuses the cached AARs."
         ),
     )
+    add_plan_options(p)
+    p.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
+    p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
+                   help="do not fetch the stock runtime of the same release to compare sizes with "
+                        "(default: fetched once per release from its Maven repository, then cached)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write an HTML page: the models' ops x models matrix and a chart of the native "
+                        "libraries' sizes, slim vs stock")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the plan, BUILD file, registration code and commands; run nothing")
+    p.set_defaults(run=run)
+
+
+def add_plan_options(p: argparse.ArgumentParser) -> None:
+    """The models and every option that decides the build plan (``build``'s and ``plan``'s)."""
     p.add_argument("paths", nargs="+", metavar="PATH", help="model file or directory (searched recursively)")
     p.add_argument("--glob", action="append", metavar="PATTERN",
                    help=f"file-name pattern in directories (repeatable; default {' '.join(DEFAULT_GLOBS)})")
-    p.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--source", "--tensorflow-src", dest="tensorflow_src", metavar="DIR",
                      help="LiteRT or TensorFlow checkout to build in, configured for Android "
@@ -73,15 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "else ~/.cache/tflite-slim)")
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
                    help="always run Bazel and do not store the result")
-    p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
-                   help="do not fetch the stock runtime of the same release to compare sizes with "
-                        "(default: fetched once per release from its Maven repository, then cached)")
-    p.add_argument("--html", metavar="FILE",
-                   help="also write an HTML page: the models' ops x models matrix and a chart of the native "
-                        "libraries' sizes, slim vs stock")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the plan, BUILD file, registration code and commands; run nothing")
-    p.set_defaults(run=run)
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
