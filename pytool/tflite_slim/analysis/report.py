@@ -177,17 +177,18 @@ _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:separate;border-spacing:0;margin:1em 0}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.9em}
-.matrix{overflow:auto;max-height:80vh;max-width:100%;border:1px solid #999}
+.matrix{overflow:auto;max-height:80vh;width:fit-content;max-width:100%;border:1px solid #999}
 .matrix table{margin:0}
 .matrix thead th{position:sticky;top:0;background:#f4f4f4;z-index:2;vertical-align:bottom}
 .matrix .op{position:sticky;left:0;background:#fff;z-index:1;white-space:nowrap;max-width:22em;
  overflow:hidden;text-overflow:ellipsis}
 .matrix thead th.op{z-index:3;background:#f4f4f4}
-th.model{padding:.3em .15em;min-width:1.6em}
-th.model div{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;max-height:12em;
+th.model{padding:.3em .15em;min-width:1.6em;font-size:.8em;font-weight:normal}
+th.model div{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;max-height:27em;
  overflow:hidden;text-overflow:ellipsis;margin:0 auto}
 tr.custom td.op{background:#fff3cd} tr.flex td.op{background:#f8d7da}
 td.have{background:#d1e7dd;text-align:center;white-space:nowrap}
+td.path{overflow-wrap:anywhere}
 .legend span{padding:.1em .5em;margin-right:1em} .err{color:#b00020} .advice{background:#fff3cd;padding:.3em .6em}
 .bars td{border:none;padding:.1em .4em} .bar{height:.9em;display:inline-block;vertical-align:middle}
 .bar.slim{background:#2e7d32} .bar.stock{background:#9e9e9e}
@@ -229,7 +230,7 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report",
         "<h2>Operators x models</h2>",
         '<div class="matrix"><table><thead><tr><th class="op">op</th><th>versions / types</th>',
     ]
-    parts += [f'<th class="model" title="{e(m.path)}"><div>{i}. {e(short[m.path])}</div></th>'
+    parts += [f'<th class="model" title="{e(m.path)}"><div>{i}. {e(_heading(short[m.path]))}</div></th>'
               for i, m in enumerate(models, 1)]
     parts.append("</tr></thead><tbody>")
     needs = [(m, _needs(m)) for m in models]
@@ -255,7 +256,7 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report",
     )
     for i, m in enumerate(models, 1):
         parts.append(
-            f"<tr><td>{i}</td><td>{e(m.path)}</td><td>{e(human_size(m.size))}</td><td>{m.subgraphs}</td>"
+            f'<tr><td>{i}</td><td class="path">{e(m.path)}</td><td>{e(human_size(m.size))}</td><td>{m.subgraphs}</td>'
             f"<td><code>{e(m.sha256[:16])}</code></td><td>{e(', '.join(m.unreferenced))}</td></tr>"
         )
     parts.append("</tbody></table>")
@@ -265,6 +266,14 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report",
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+#: Longest column heading; a longer distinguishing path keeps its end (the file name), after an ellipsis.
+_MAX_HEADING = 48
+
+
+def _heading(name: str) -> str:
+    return name if len(name) <= _MAX_HEADING else "\u2026" + name[-(_MAX_HEADING - 1):]
 
 
 def _size_chart(bars: Sequence[tuple[str, str, int, Optional[int]]]) -> list[str]:
