@@ -9,7 +9,7 @@ import sys
 from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
-from tflite_slim.errors import ToolchainError
+from tflite_slim.errors import ToolchainError, ToolMissing
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import format_argv, program_path
@@ -139,7 +139,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {p.problems[0]}", file=sys.stderr)
             return ToolchainError.exit_code
         return 0
-    result = builder.build(settings)
+    try:
+        result = builder.build(settings)
+    except ToolMissing as e:
+        raise ToolMissing(f"{e}. Without it, `tflite-slim analyze MODELS` still reports the models' ops and "
+                          "`tflite-slim build ... --dry-run` shows the plan and every command") from e
     state = "reused from cache" if result.cached else "built"
     print(f"{state}: plan {result.plan.fingerprint[:12]} -> {result.out}", file=sys.stderr)
     for r in result.reports:

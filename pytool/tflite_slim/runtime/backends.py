@@ -30,7 +30,7 @@ from typing import Callable, Optional, Sequence
 
 from tflite_slim import process
 from tflite_slim.runtime import bazelversion, tfscripts
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing
 from tflite_slim.runtime.plan import BuildPlan, bazel_build_argv
 
 TF_GIT_URL = "https://github.com/tensorflow/tensorflow.git"
@@ -86,6 +86,22 @@ def _timed(log: Log) -> Callable[[str], None]:
     return sink
 
 
+
+def require_docker(docker: str) -> None:
+    """The Docker client must be there (checked before any download, and before the build)."""
+    if shutil.which(docker) is None:
+        raise ToolMissing(
+            f"--backend docker: '{docker}' was not found; install Docker Engine "
+            "(https://docs.docker.com/engine/install/), pass --docker PATH, or build locally with --source DIR"
+        )
+
+
+def require_bazel(bazel: str) -> None:
+    """Bazel (or bazelisk) must be there for a local build (checked before any download)."""
+    if shutil.which(bazel) is None:
+        raise ToolMissing(f"bazel: '{bazel}' was not found; install Bazel (bazelisk) or pass --bazel PATH, "
+                          "or build in Docker with --backend docker")
+
 class LocalBazel:
     """Bazel in a TensorFlow checkout configured for Android."""
 
@@ -120,7 +136,7 @@ class LocalBazel:
                     raise BuildError(f"{e}{_failure_notes(e, self.bazel, version)}\n"
                                      f"The generated package is kept in {pkg_dir} for inspection.") from e
                 except ToolchainError as e:
-                    raise ToolchainError(f"{e}: install Bazel (bazelisk) or pass --bazel PATH") from e
+                    raise type(e)(f"{e}: install Bazel (bazelisk) or pass --bazel PATH") from e
                 aar = self.root / "bazel-bin" / package.path / f"{target}.aar"
                 if not aar.is_file():
                     raise BuildError(f"bazel reported success but {aar} does not exist; check the Bazel output above")
@@ -232,11 +248,7 @@ class DockerBazel:
 
     def build(self, plan: BuildPlan, package: Package, work: Path, log: Log = stderr_log) -> dict[str, Path]:
         """Build the image, run the container; return target -> AAR path in ``work/out``."""
-        if shutil.which(self.docker) is None:
-            raise ToolchainError(
-                f"--backend docker: '{self.docker}' was not found; install Docker Engine "
-                "(https://docs.docker.com/engine/install/) or build locally with --tensorflow-src"
-            )
+        require_docker(self.docker)
         if not (self.src / DOCKERFILE).is_file():
             raise ToolchainError(f"{self.src / DOCKERFILE} is missing: the Docker backend needs TensorFlow's "
                                  "tflite-android.Dockerfile from --source or --tensorflow-version")

@@ -24,7 +24,7 @@ from typing import Callable, Optional
 from tflite_slim import files
 from tflite_slim.analysis import reader
 from tflite_slim.runtime import aar, android, kernels, sizes, tfscripts
-from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package
+from tflite_slim.runtime.backends import DockerBazel, LocalBazel, Package, require_bazel, require_docker
 from tflite_slim.runtime.buildfile import (
     FLEX_TARGET,
     RUNTIME_TARGET,
@@ -171,8 +171,12 @@ def _source(s: BuildSettings, log: Log) -> tuple[Optional[TensorflowSource], str
         check_version(release, layout)
         src = cached_source(release, cache_root(s.cache_dir), layout)
         if src is None and not s.dry_run:
+            # Everything the build needs is checked before the long download, not after it.
             if s.backend == "local":
-                android.resolve(layout=layout)  # a missing SDK/NDK is an error before the long download, not after
+                android.resolve(layout=layout)
+                require_bazel(s.bazel)
+            else:
+                require_docker(s.docker)
             with HttpClient() as client:
                 src = fetch_source(release, cache_root(s.cache_dir), client, progress=_progress(log, layout),
                                    layout=layout)
@@ -381,11 +385,12 @@ def _backend(s: BuildSettings, source: Optional[TensorflowSource]):
 
 def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     """Produce ``OUT`` for ``s`` (see the module docstring); ``s.dry_run`` must be False."""
-    p = prepare(s, log)
-    plan, out = p.plan, Path(str(s.out))
-    _check_out(out)
+    out = Path(str(s.out))
+    _check_out(out)  # before a download or Bazel, not after
     if s.use_cache:
-        writable_dir(cache_root(s.cache_dir) / "builds")  # before Bazel runs, not after
+        writable_dir(cache_root(s.cache_dir) / "builds")
+    p = prepare(s, log)
+    plan = p.plan
     files = tuple(AAR_FILES[t] for t in plan.targets)
     cache = BuildCache(cache_root(s.cache_dir))
     hit = cache.lookup(plan.fingerprint, files) if s.use_cache else None
