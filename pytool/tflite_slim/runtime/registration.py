@@ -51,7 +51,6 @@ def kernels_header(tflite_path: str = TFLITE_PATH) -> str:
     return f"{tflite_path}/kernels/builtin_op_kernels.h"
 
 
-
 VersionRange = Tuple[int, int]
 
 

@@ -108,6 +108,5 @@ public class NginxTeamFlowFunctionalTest {
         assertEquals(TaskOutcome.SUCCESS, app.task(":tfliteVerify").getOutcome());
         assertTrue(app.getOutput(), app.getOutput().contains("tflite-slim: " + runtime + " carries every op of 1 model(s)"));
         assertTrue(app.getOutput(), app.getOutput().contains("app file: tensorflow-lite-" + version + ".aar\n"));
-
     }
 }
