@@ -152,3 +152,26 @@ def test_build_prints_records_and_skips(server: RepoServer, tmp_path: Path, monk
     for out in ("out", "out2"):
         assert main(["install", str(tmp_path / out), "--repo", str(repo)]) == 0
     assert capsys.readouterr().out.count("unchanged:") == 1
+
+
+def test_build_html_has_the_size_chart_and_is_checked_first(server: RepoServer, tmp_path: Path, monkeypatch,
+                                                             capsys) -> None:
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    monkeypatch.setenv("TFLITE_SLIM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TFLITE_SLIM_STANDIN_LOG", str(tmp_path / "bazel.log"))
+    monkeypatch.setenv(sizes.ENV_STOCK_REPOSITORY, server.url)
+    server.serve(RUNTIME_PATH, stock_aar(tmp_path))
+    model = tmp_path / "m.tflite"
+    model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
+    base = ["build", str(model), "--source", str(ws), "--bazel", str(BAZEL), "--out", str(tmp_path / "out")]
+    # Inside OUT, or a symlink: refused before anything runs.
+    assert main([*base, "--html", str(tmp_path / "out/report.html")]) == 2
+    assert "which the build replaces as a whole" in capsys.readouterr().err
+    (tmp_path / "link.html").symlink_to(tmp_path / "elsewhere.html")
+    assert main([*base, "--html", str(tmp_path / "link.html")]) == 2
+    assert "symlink" in capsys.readouterr().err
+    assert not (tmp_path / "bazel.log").exists() and not (tmp_path / "out").exists()
+    assert main([*base, "--html", str(tmp_path / "report.html")]) == 0
+    page = (tmp_path / "report.html").read_text()
+    assert "<h2>Runtime size: slim vs stock</h2>" in page and "<td>arm64-v8a</td>" in page
+    assert "stock 293.0 KiB" in page and "<h2>Operators x models</h2>" in page

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Optional
 
 from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
-from tflite_slim.errors import ToolchainError, ToolMissing
+from tflite_slim.errors import ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import format_argv, program_path
@@ -139,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {p.problems[0]}", file=sys.stderr)
             return ToolchainError.exit_code
         return 0
+    if args.html:
+        _check_html(args.html, settings.out)
     try:
         result = builder.build(settings)
     except ToolMissing as e:
@@ -162,6 +165,18 @@ def run(args: argparse.Namespace) -> int:
         report.write_text_atomic(args.html, report.render_html(analyzer.analyze_files(settings.models), sizes=bars))
         print(f"  {args.html}", file=sys.stderr)
     return 0
+
+
+def _check_html(html: str, out: Optional[str]) -> None:
+    """Refuse an --html FILE we could not write, or one inside OUT (replaced as a whole), before building."""
+    from pathlib import Path
+
+    from tflite_slim.commands.install import check_output_path
+
+    if out and Path(out).resolve() in Path(html).resolve().parents:
+        raise UsageError(f"--html {html}: inside --out {out}, which the build replaces as a whole; "
+                         "write the page elsewhere")
+    check_output_path(Path(html), "--html")
 
 
 def _kib(n: int) -> str:
