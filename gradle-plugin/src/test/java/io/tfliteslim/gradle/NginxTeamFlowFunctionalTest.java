@@ -1,7 +1,5 @@
 package io.tfliteslim.gradle;
 
-import org.gradle.testkit.runner.BuildResult;
-import org.gradle.testkit.runner.TaskOutcome;
 import org.junit.After;
 import org.junit.Assume;
 import org.junit.Before;
@@ -15,12 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 /**
@@ -76,37 +69,8 @@ public class NginxTeamFlowFunctionalTest {
         }
     }
 
-    private Fixture project(String name, String bazel, String password) throws Exception {
-        Fixture f = new Fixture("android-shaped", temp.newFolder(name))
-                .tensorflowWorkspace("tf")
-                .models(".", "add=src/main/assets/add.tflite");
-        f.write("build.gradle", f.read("build.gradle") + "\ntfliteSlim {\n"
-                + "    bazel = '" + bazel + "'\n"
-                + "    repositoryUrl = '" + url + "'\n"
-                + "    credentials {\n        username = '" + USER + "'\n        password = '" + password + "'\n    }\n"
-                + "}\n");
-        return f;
-    }
-
     @Test
     public void ciDeploysToNginxAndADeveloperResolvesFromIt() throws Exception {
-        Fixture ci = project("ci", new File(Fixture.REPO_ROOT, "tests/standin/bazel").getAbsolutePath(), PASSWORD);
-        BuildResult published = ci.build("tfliteSlimPublish");
-        assertEquals(TaskOutcome.SUCCESS, published.task(":tfliteSlimPublish").getOutcome());
-        Matcher m = Pattern.compile("installed (io\\.tfliteslim:tensorflow-lite:(2\\.16\\.1-slim-[0-9a-f]{12}))").matcher(published.getOutput());
-        assertTrue(published.getOutput(), m.find());
-        String runtime = m.group(1);
-        String version = m.group(2);
-        String dir = "io/tfliteslim/tensorflow-lite/" + version + "/tensorflow-lite-" + version;
-        assertTrue(new File(served, dir + ".aar").isFile());
-        assertTrue(new File(served, dir + "-ops.json").isFile());
-        assertFalse("the password is never on the command line", published.getOutput().contains(PASSWORD));
-
-        // A developer without Bazel: tfliteVerify reads ops.json from nginx, the app gets the deployed AAR.
-        Fixture dev = project("dev", "/nonexistent/bazel", PASSWORD);
-        BuildResult app = dev.build("assembleDebug", "printAppFiles");
-        assertEquals(TaskOutcome.SUCCESS, app.task(":tfliteVerify").getOutcome());
-        assertTrue(app.getOutput(), app.getOutput().contains("tflite-slim: " + runtime + " carries every op of 1 model(s)"));
-        assertTrue(app.getOutput(), app.getOutput().contains("app file: tensorflow-lite-" + version + ".aar\n"));
+        TeamFlowFunctionalTest.ciDeploysAndADeveloperWithoutBazelResolvesIt(temp, url, served, USER, PASSWORD);
     }
 }
