@@ -258,7 +258,9 @@ def server(tmp_path):
         yield repo
 
 
-def test_litert_version_downloads_configures_and_builds(tmp_path: Path, server, monkeypatch) -> None:
+@pytest.fixture
+def litert_release(tmp_path: Path, server, monkeypatch):
+    """LiteRT 2.1.6 served as its GitHub archive, and a stand-in SDK/NDK in the environment."""
     server.serve("v2.1.6.tar.gz", _litert_tarball(tmp_path, "2.1.6"))
     monkeypatch.setenv("TFLITE_SLIM_LITERT_ARCHIVE_URL", server.url)
     for name in ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT",
@@ -266,6 +268,11 @@ def test_litert_version_downloads_configures_and_builds(tmp_path: Path, server, 
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ANDROID_HOME", str(make_android_sdk(tmp_path / "sdk")))
     monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp_path / "ndk")))
+    return server
+
+
+def test_litert_version_downloads_configures_and_builds(tmp_path: Path, litert_release) -> None:
+    server = litert_release
     s = BuildSettings(models=(str(_model(tmp_path / "m.tflite")),), out=str(tmp_path / "out"),
                       litert_version="2.1.6", bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"))
     result = build(s, log=lambda _: None)
@@ -276,6 +283,20 @@ def test_litert_version_downloads_configures_and_builds(tmp_path: Path, server, 
     assert 'ANDROID_NDK_API_LEVEL="26"' in rc
     assert not (tmp_path / "cache/litert/2.1.6/src/.tf_configure.bazelrc").exists()
     assert server.paths() == ["/maven/v2.1.6.tar.gz"]
+
+
+def test_litert_without_bazel_is_said_before_the_download_without_docker(tmp_path: Path, litert_release,
+                                                                           capsys) -> None:
+    """The missing tool is named before the download; Docker builds TensorFlow only, so LiteRT's line omits it."""
+    code = main(["build", str(_model(tmp_path / "m.tflite")), "--litert-version", "2.1.6",
+                 "--out", str(tmp_path / "o"), "--bazel", str(tmp_path / "no-bazel"),
+                 "--cache-dir", str(tmp_path / "cache")])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: bazel: '{tmp_path}/no-bazel' was not found; install Bazel (bazelisk) or pass --bazel PATH. "
+        "Without it, `tflite-slim analyze MODELS` still reports the models' ops and "
+        "`tflite-slim build ... --dry-run` shows the plan and every command\n")
+    assert litert_release.requests == [] and not (tmp_path / "cache/litert").exists()
 
 
 def test_a_tensorflow_archive_is_not_cached_as_litert(tmp_path: Path, server) -> None:
