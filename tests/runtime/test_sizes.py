@@ -170,6 +170,11 @@ def test_build_html_has_the_size_chart_and_is_checked_first(server: RepoServer, 
     (tmp_path / "link.html").symlink_to(tmp_path / "elsewhere.html")
     assert main([*base, "--html", str(tmp_path / "link.html")]) == 2
     assert "symlink" in capsys.readouterr().err
+    # One of the inputs (i19's rule for every output file): analyze -o m.tflite replaced the model with a page.
+    before = model.read_bytes()
+    assert main([*base, "--html", str(model)]) == 2
+    assert f"error: --html {model}: is the input {model}" in capsys.readouterr().err
+    assert model.read_bytes() == before
     assert not (tmp_path / "bazel.log").exists() and not (tmp_path / "out").exists()
     assert main([*base, "--html", str(tmp_path / "report.html")]) == 0
     page = (tmp_path / "report.html").read_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional
+from typing import Optional, Sequence
 
 from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
             return ToolchainError.exit_code
         return 0
     if args.html:
-        _check_html(args.html, settings.out)
+        _check_html(args.html, settings.out, [*settings.models, *settings.custom_ops_srcs])
     try:
         result = builder.build(settings)
     except ToolMissing as e:
@@ -186,11 +186,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_html(html: str, out: Optional[str]) -> None:
-    """Refuse an --html FILE we could not write, or one inside OUT (replaced as a whole), before building."""
+def _check_html(html: str, out: Optional[str], inputs: Sequence[str]) -> None:
+    """Refuse an --html FILE we could not write, one of the ``inputs`` (a model: analyze's -o rule), or one
+    inside OUT (replaced as a whole), before building."""
     from pathlib import Path
 
+    from tflite_slim.analysis.report import check_outputs
     from tflite_slim.commands.install import check_output_path
+
+    check_outputs({"--html": html}, inputs)
 
     if out and Path(out).resolve() in Path(html).resolve().parents:
         raise UsageError(f"--html {html}: inside --out {out}, which the build replaces as a whole; "
