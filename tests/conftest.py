@@ -17,6 +17,16 @@ SHARED_MODELS = REPO_ROOT.parent / "shared" / "models"
 SHARED_SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
 
 
+@pytest.fixture(autouse=True)
+def offline_stock_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds compare sizes with a stock runtime: never the real Maven Central from a test.
+
+    Port 9 (discard) on 127.0.0.1 refuses at once, which is how the tool sees being offline; the
+    size tests serve a stock AAR from their own server.
+    """
+    monkeypatch.setenv("TFLITE_SLIM_STOCK_MAVEN_URL", "http://127.0.0.1:9/offline")
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

@@ -116,9 +116,10 @@ def test_failed_put_is_retried_with_the_whole_body(server: RepoServer, out: Path
 def test_server_keeps_failing(server: RepoServer, out: Path, capsys) -> None:
     server.fail_next = 1000
     assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW", "--retries", "1") == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"error: GET {server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml")
-    assert "500" in err and err.count("\n") == 1
+    retry, error = capsys.readouterr().err.splitlines()  # one line of ours about retrying, no urllib3 lines
+    metadata = f"{server.url}/io/tfliteslim/tensorflow-lite/maven-metadata.xml"
+    assert retry == f"tflite-slim: GET {metadata} answered 500; retrying (at most 1 more time)"
+    assert error.startswith(f"error: GET {metadata}") and "500" in error
 
 
 def test_same_build_again_is_unchanged_and_uploads_nothing(server: RepoServer, out: Path, capsys) -> None:
@@ -322,7 +323,7 @@ def test_deploy_single_aar(server: RepoServer, tmp_path: Path) -> None:
 
     aar = make_aar(tmp_path / "x.aar", "p", ["x86_64"])
     assert main(["deploy", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x", "--version", "3",
-                 "--url", server.url + "/", "--username", "deployer", "--password-env", "DEPLOY_PW"]) == 0
+                 "--url", server.url + "/", "--username", "deployer", "--password-env", "DEPLOY_PW", "--no-ops"]) == 0
     files = server.files()
     assert files["com/example/x/3/x-3.aar"] == aar.read_bytes()
     assert sorted(n for n in files if n.startswith("com/example/x/3/")) == sorted(
@@ -515,3 +516,18 @@ def test_endless_remote_file_without_checksums_is_not_read_to_the_end(out: Path,
     assert f"(tensorflow-lite-{V}.aar differs)" in capsys.readouterr().err
     # What the socket buffers hold beyond the byte we stopped at, not the 64 MiB.
     assert sent["bytes"] < ours + (16 << 20)
+
+
+def test_deploy_aar_without_its_record_is_refused_before_any_request(server: RepoServer, tmp_path: Path,
+                                                                      out: Path, capsys) -> None:
+    """tfliteVerify reads the -ops.json: an AAR without one would read as "not deployed" and could never get one."""
+    from fake_build import make_aar
+
+    aar = make_aar(tmp_path / "x.aar", "org.tensorflow.lite", ["x86_64"])
+    base = ["deploy", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x", "--version", "4",
+            "--url", server.url, "--username", "deployer", "--password-env", "DEPLOY_PW"]
+    assert main(base) == 2
+    assert capsys.readouterr().err.startswith("error: --aar needs --ops OPS_JSON (the build's ops.json)")
+    assert server.requests == []
+    assert main([*base, "--ops", str(out / "ops.json")]) == 0
+    assert "com/example/x/4/x-4-ops.json" in server.files()

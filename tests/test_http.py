@@ -184,3 +184,17 @@ def test_credentials_basic_auth_cannot_carry_are_refused_without_quoting(user: s
     with pytest.raises(UsageError) as info:
         HttpClient(auth=(user, password))
     assert password not in str(info.value) and "pw" not in str(info.value).replace("password", "")
+
+
+def test_retries_say_one_line_of_ours_not_urllib3s(server, caplog):
+    """urllib3 logs ``WARNING ... Retrying (Retry(total=...))`` per attempt; the user gets one line of ours."""
+    import logging
+
+    url = server.serve("r", b"ok")
+    server.fail_next = 2
+    lines: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        with HttpClient(retries=3, backoff=0, notify=lines.append) as client:
+            assert client.get(url).status_code == 200
+    assert lines == [f"tflite-slim: GET {url} answered 500; retrying (at most 3 more times)"]
+    assert not [r for r in caplog.records if "Retrying" in r.getMessage()]

@@ -66,7 +66,7 @@ def test_coordinates_out_that_is_a_directory_is_refused_before_installing(tmp_pa
 def test_install_single_aar(tmp_path: Path) -> None:
     aar = make_aar(tmp_path / "x.aar", "p", ["x86_64"])
     assert main(["install", "--aar", str(aar), "--group-id", "com.example", "--artifact-id", "x",
-                 "--version", "1.2", "--repo", str(tmp_path / "repo")]) == 0
+                 "--version", "1.2", "--repo", str(tmp_path / "repo"), "--no-ops"]) == 0
     assert (tmp_path / "repo/com/example/x/1.2/x-1.2.aar").read_bytes() == aar.read_bytes()
     assert (tmp_path / "repo/com/example/x/1.2/x-1.2.pom").is_file()
 
@@ -96,19 +96,26 @@ def test_force_replaces(tmp_path: Path, capsys) -> None:
         (["OUT", "--aar", "X"], "give either OUT_DIR or --aar FILE, not both"),
         (["--aar", "X", "--group-id", "g"], "--aar needs --artifact-id, --version"),
         (["OUT", "--ops", "x.json"], "--ops only goes with --aar"),
+        (["OUT", "--no-ops"], "--no-ops only goes with --aar; OUT_DIR always has its ops.json"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "1"],
+         "--aar needs --ops OPS_JSON (the build's ops.json): the Gradle plugin's tfliteVerify reads it to check "
+         "that the runtime covers the app's models, and a version published without it cannot get it later; "
+         "give --no-ops to publish the AAR without one"),
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "1", "--ops", "o.json", "--no-ops"],
+         "give either --ops OPS_JSON or --no-ops, not both"),
         (["OUT", "--group-id", "bad group"], "--group-id 'bad group' is not a valid Maven id"),
         (["OUT", "--version", "1 0"], "--version '1 0' is not a usable Maven version"),
         (["OUT", "--version", "maven-metadata-local.xml"], "would collide with files of the Maven repository"),
         (["OUT", "--version", "1.0.sha1"], "ends like a checksum or signature file"),
         (["OUT", "--artifact-id", ".tflite-slim.lock"], "--artifact-id '.tflite-slim.lock' starts with '.'"),
-        (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "maven-metadata.xml"],
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a", "--version", "maven-metadata.xml", "--no-ops"],
          "--version 'maven-metadata.xml' is named like the repository's maven-metadata files"),
         (["MISSING"], "MISSING: no such directory"),
-        (["--aar", "X", "--group-id", "bad group", "--artifact-id", "a", "--version", "1"],
+        (["--aar", "X", "--group-id", "bad group", "--artifact-id", "a", "--version", "1", "--no-ops"],
          "--group-id 'bad group' is not a valid Maven id"),
-        (["--aar", "X", "--group-id", "g", "--artifact-id", "a b", "--version", "1"],
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "a b", "--version", "1", "--no-ops"],
          "--artifact-id 'a b' is not a valid Maven id"),
-        (["--aar", "X", "--group-id", "g", "--artifact-id", "maven-metadata.xml", "--version", "1"],
+        (["--aar", "X", "--group-id", "g", "--artifact-id", "maven-metadata.xml", "--version", "1", "--no-ops"],
          "--artifact-id 'maven-metadata.xml' is named like the repository's maven-metadata files"),
     ],
 )

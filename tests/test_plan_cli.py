@@ -143,3 +143,32 @@ def test_plan_output_that_is_a_model_is_refused(env, capsys) -> None:
     assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(model)]) == 2
     assert f"error: -o {model}: is the input {model}" in capsys.readouterr().err
     assert model.read_bytes() == before
+
+
+def test_plan_help_offers_only_what_plan_uses(capsys) -> None:
+    """Build's output options are not in plan's help, and giving one is a usage error, not silently ignored."""
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "--target-archs" in text and "--version" in text
+    for option in ("--out", "--dry-run", "--html", "--no-stock-compare"):
+        assert f"[{option}" not in text and f"  {option}" not in text
+    assert "ignored" not in text
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "m.tflite", "--tensorflow-version", "2.16.1", "--out", "x"])
+    assert done.value.code == 2
+    assert "unrecognized arguments: --out x" in capsys.readouterr().err
+
+
+def test_readme_plan_section_names_every_plan_option(repo_root: Path, capsys) -> None:
+    import re
+
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.lstrip().startswith("-")]
+    options = {o for line in listed for o in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]+)", line.split("  ", 2)[1]
+                                                         if line.startswith("  ") else line)} - {"--help"}
+    readme = (repo_root / "README.md").read_text()
+    section = readme.split("## Planning without a toolchain: `tflite-slim plan`", 1)[1].split("\n## ", 1)[0]
+    assert options and sorted(o for o in options if f"`{o}" not in section) == []

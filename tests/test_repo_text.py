@@ -33,3 +33,28 @@ def test_no_advice_to_install_from_an_index(repo_root: Path) -> None:
     assert _INDEX_INSTALL.search(f"run `python3 -m pip install {name}` now")
     assert _INDEX_INSTALL.search(f"pip install -U {name.replace('-', '_')}")
     assert not _INDEX_INSTALL.search("pip install -e <tflite-slim checkout>")
+
+
+#: Paths the README names that the tools create (git-ignored), not files of the repository.
+_CREATED = {".ci/tools/"}
+_PATH_TOKEN = re.compile(r"`(\.?[\w.-]+/[^`\s<>*{}]*)`")
+
+
+def test_paths_named_in_readmes_exist(repo_root: Path) -> None:
+    """A path in backticks that starts with one of the repository's top-level folders must exist.
+
+    Paths inside a sub-project's README may also be relative to that README.
+    """
+    top = {p.name for p in repo_root.iterdir() if p.is_dir() and p.name not in _SKIP_DIRS}
+    missing = []
+    readmes = sorted(repo_root.glob("*.md")) + sorted(repo_root.glob("*/README.md"))
+    for readme in readmes:
+        for m in _PATH_TOKEN.finditer(readme.read_text(encoding="utf-8")):
+            path = m.group(1).rstrip(".,;:")
+            if path.split("/", 1)[0] not in top and not (readme.parent / path).exists():
+                continue
+            if path in _CREATED or (repo_root / path).exists() or (readme.parent / path).exists():
+                continue
+            missing.append(f"{readme.relative_to(repo_root)}: {path}")
+    assert missing == []
+    assert _PATH_TOKEN.search("see `tests/test_elf.py` for").group(1) == "tests/test_elf.py"

@@ -132,9 +132,12 @@ def test_catalog_parses_and_names_the_stock_litert_1x_runtime_agp_and_our_plugin
 
 
 def test_catalog_plugin_version_is_the_one_gradle_plugin_builds() -> None:
+    # One version for the tool and the plugin: tflite_slim.__version__, which gradle-plugin/build.gradle reads.
     script = (ROOT / "gradle-plugin/build.gradle").read_text()
-    match = re.search(r"^version = '([^']+)'$", script, re.M)
-    assert match, "gradle-plugin/build.gradle sets no version"
+    assert "__version__" in script, "gradle-plugin/build.gradle no longer takes its version from the tool"
+    init = (ROOT / "pytool/tflite_slim/__init__.py").read_text()
+    match = re.search(r'^__version__ = "([^"]+)"$', init, re.M)
+    assert match, "pytool/tflite_slim/__init__.py sets no __version__"
     assert catalog()["versions"]["tfliteslim"] == match.group(1)
 
 

@@ -32,6 +32,14 @@ class ToolchainError(TfliteSlimError):
     """Bazel, Docker, the TensorFlow checkout or the Android configuration is missing or unusable."""
 
 
+class ToolMissing(ToolchainError):
+    """A tool the native build needs (Bazel, Docker, the Android SDK or NDK) is not there.
+
+    Only the native build needs it: the CLI adds that ``analyze`` and
+    ``build --dry-run`` work without it.
+    """
+
+
 class BuildError(TfliteSlimError):
     """The native build ran and failed, or produced something we cannot use."""
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import sys
 import threading
-from typing import Iterator, Mapping, Optional, Tuple, Union
+from typing import Callable, Iterator, Mapping, Optional, Tuple, Union
 
 import requests
 import requests.auth
@@ -33,6 +34,20 @@ DEFAULT_TIMEOUT = (15.0, 120.0)
 RETRY_STATUSES = (500, 502, 503, 504)
 #: Seconds we wait at most when a server's ``Retry-After`` asks for longer (urllib3 would wait up to 6 h).
 MAX_RETRY_AFTER = 60
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class _NoRawRetryLines(logging.Filter):
+    """urllib3 logs every retry as ``WARNING ... Retrying (Retry(total=2, ...)) after ...``; we say it ourselves."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Retrying ")
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_NoRawRetryLines())
 
 
 class DeadlineExceeded(NetworkError):
@@ -74,6 +89,7 @@ class HttpClient:
         retries: int = 3,
         backoff: float = 0.5,
         timeout: Tuple[float, float] = DEFAULT_TIMEOUT,
+        notify: Callable[[str], None] = _stderr,
     ) -> None:
         """``auth``: Basic credentials for every request (UTF-8, RFC 7617), or None: send none.
 
@@ -81,6 +97,7 @@ class HttpClient:
         ``~/_netrc``, a URL's ``user:password@``, again on every redirect) are
         off, so every credential that leaves is one a caller resolved, checked
         (plain-http refusal, the host it is for) and can name.
+        ``notify`` gets one line when a request is first retried (urllib3's own lines are dropped).
         """
         self.timeout = timeout
         self.session = _Session()
@@ -99,6 +116,7 @@ class HttpClient:
             raise_on_status=False,
             respect_retry_after_header=True,
         )
+        retry.notify = notify
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -248,8 +266,28 @@ class _Retry(Retry):
     and works on urllib3 1.26, which has no ``retry_after_max``.
     """
 
+    #: Where the one line about retrying goes (carried over to the copy urllib3 makes per retry).
+    notify: Optional[Callable[[str], None]] = None
+
     def parse_retry_after(self, retry_after: str) -> float:
         return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+
+    def new(self, **kw):  # type: ignore[no-untyped-def]
+        copy = super().new(**kw)
+        copy.notify = self.notify
+        return copy
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # type: ignore[no-untyped-def]
+                  _stacktrace=None):
+        """As urllib3's, plus one line of ours for a request's first retry (none for later ones)."""
+        copy = super().increment(method, url, response, error, _pool, _stacktrace)
+        if not self.history and self.notify is not None:
+            where = f"{_pool.scheme}://{_pool.host}:{_pool.port}{url}" if _pool is not None else str(url)
+            why = f"answered {response.status}" if response is not None and error is None else (
+                _reason(error) if error is not None else "failed")
+            self.notify(f"tflite-slim: {method} {redact_url(where)} {why}; retrying (at most {self.total} more "
+                        f"time{'s' if self.total != 1 else ''})")
+        return copy
 
 
 def basic_auth(username: str, password: str) -> requests.auth.HTTPBasicAuth:

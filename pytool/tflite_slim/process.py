@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
-from tflite_slim.errors import CommandFailed, ToolchainError
+from tflite_slim.errors import CommandFailed, ToolchainError, ToolMissing
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def run(
                 ) from e
             returncode, out, err = done.returncode, done.stdout, done.stderr
     except FileNotFoundError as e:
-        raise ToolchainError(
+        raise ToolMissing(
             f"{label}: '{argv[0]}' was not found; install it or give its path"
         ) from e
     except PermissionError as e:

@@ -100,7 +100,7 @@ def test_html_cells_show_each_models_custom_op_versions(tmp_path: Path) -> None:
     (tmp_path / "b.tflite").write_bytes(mm.make_model([mm.custom("Foo")], [[mm.Op(0)]]))
     page = render_html(analyze(AnalyzeSettings((str(tmp_path),))))
     row = page.split('<tr class="custom">', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="op">Foo</td><td>1, 2</td>' in row
+    assert '<td class="op" title="custom Foo">Foo</td><td>1, 2</td>' in row
     assert row.count('<td class="have">') == 2
     assert '<td class="have">v2</td><td class="have">v1</td>' in row
 
@@ -128,3 +128,67 @@ def test_one_long_name_does_not_pad_every_row(tmp_path: Path) -> None:
     text = render_text(analyze_files([str(path)]))
     assert len(text) < 50 * path.stat().st_size
     assert "  builtin  BUILTIN_300 " in text and f"  custom   {long_name}  1" in text
+
+
+@pytest.mark.parametrize("paths,expected", [
+    (["a.tflite"], ["a.tflite"]),
+    (["x/a.tflite", "y/b.tflite"], ["a.tflite", "b.tflite"]),
+    (["m/face/selfie_segmentation.tflite", "m/body/selfie_segmentation.tflite"],
+     ["face/selfie_segmentation.tflite", "body/selfie_segmentation.tflite"]),
+    (["p/q/a/m.tflite", "r/q/a/m.tflite", "s/b/m.tflite"], ["p/q/a/m.tflite", "r/q/a/m.tflite", "b/m.tflite"]),
+    # One path is a suffix of the other: it has no shorter name of its own, so it keeps all of it.
+    (["a/m.tflite", "x/a/m.tflite"], ["a/m.tflite", "x/a/m.tflite"]),
+    (["/abs/one/m.tflite", "/abs/two/m.tflite"], ["one/m.tflite", "two/m.tflite"]),
+])
+def test_distinguishing_names(paths: list, expected: list) -> None:
+    from tflite_slim.analysis.report import distinguishing_names
+
+    names = distinguishing_names(paths)
+    assert [names[p] for p in paths] == expected
+
+
+def test_two_models_with_one_file_name_are_told_apart(tmp_path: Path) -> None:
+    for folder in ("face", "body"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "selfie_segmentation.tflite").write_bytes(
+            mm.make_model([mm.builtin(mm.ADD)], [[mm.Op(0)]]))
+    analysis = analyze(AnalyzeSettings((str(tmp_path),)))
+    text, page = render_text(analysis), render_html(analysis)
+    assert "2: body/selfie_segmentation.tflite, face/selfie_segmentation.tflite" in text
+    assert "<div>1. body/selfie_segmentation.tflite</div>" in page
+    assert "<div>2. face/selfie_segmentation.tflite</div>" in page
+
+
+@pytest.mark.parametrize("code,advice", [
+    ("MyOp", "custom op MyOp needs a kernel: give a source defining tflite::ops::custom::Register_MY_OP() "
+             "(tfliteSlim.customOpsSrcs / --custom-ops-srcs)"),
+    ("ethos-u", "custom op 'ethos-u' cannot get a kernel from a selective build: the build registers a custom op "
+                "by calling the C++ function Register_<NAME>(), and this name has characters no C++ name can have "
+                "(only letters, digits, '_'); rename the op when converting the model (the converter's custom op "
+                "name) and give that kernel, or leave the model out (ethos-u is the op Arm's Vela compiler puts in "
+                "models for the Ethos-U NPU of microcontrollers, run by TensorFlow Lite Micro, not by the Android "
+                "runtime: ship the model as it was before Vela)"),
+    ("my.op", "custom op 'my.op' cannot get a kernel from a selective build: the build registers a custom op "
+              "by calling the C++ function Register_<NAME>(), and this name has characters no C++ name can have "
+              "(only letters, digits, '_'); rename the op when converting the model (the converter's custom op "
+              "name) and give that kernel, or leave the model out"),
+])
+def test_custom_op_advice_in_text_and_html(tmp_path: Path, code: str, advice: str) -> None:
+    import html
+
+    (tmp_path / "m.tflite").write_bytes(mm.make_model([mm.custom(code)], [[mm.Op(0)]]))
+    analysis = analyze(AnalyzeSettings((str(tmp_path),)))
+    assert f"  * {advice}\n" in render_text(analysis)
+    assert "Register_ETHOS-U" not in render_text(analysis)
+    assert f'<p class="advice">{html.escape(advice)}</p>' in render_html(analysis)
+
+
+def test_size_chart_in_html(models: Path) -> None:
+    analysis = analyze(AnalyzeSettings((str(models),)))
+    page = render_html(analysis, sizes=[("tensorflow-lite.aar", "arm64-v8a", 1 << 20, 4 << 20),
+                                        ("tensorflow-lite.aar", "x86", 512 << 10, None)])
+    chart = page.split("<h2>Runtime size: slim vs stock</h2>", 1)[1].split("</table>", 1)[0]
+    assert '<span class="bar slim" style="width:75px"></span> slim 1.0 MiB' in chart
+    assert '<span class="bar stock" style="width:300px"></span> stock 4.0 MiB' in chart
+    assert "<td>x86</td>" in chart and "stock: not compared" in chart
+    assert "Runtime size" not in render_html(analysis)

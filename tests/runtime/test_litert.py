@@ -327,9 +327,16 @@ def server(tmp_path):
         yield repo
 
 
-def test_litert_version_downloads_configures_and_builds(tmp_path: Path, server, monkeypatch) -> None:
+@pytest.fixture
+def litert_release(tmp_path: Path, server, monkeypatch):
+    """LiteRT 1.4.1 served as its GitHub archive (the SDK/NDK: ``android_env``)."""
     server.serve("v1.4.1.tar.gz", _litert_tarball(tmp_path, "1.4.1"))
     monkeypatch.setenv("TFLITE_SLIM_LITERT_ARCHIVE_URL", server.url)
+    return server
+
+
+def test_litert_version_downloads_configures_and_builds(tmp_path: Path, litert_release) -> None:
+    server = litert_release
     s = BuildSettings(models=(str(_model(tmp_path / "m.tflite")),), out=str(tmp_path / "out"),
                       litert_version="1.4.1", bazel=str(BAZEL), cache_dir=str(tmp_path / "cache"),
                       android_api_level=23)
@@ -355,6 +362,20 @@ def test_a_downloaded_tree_of_another_version_is_refused(tmp_path: Path, server,
     err = capsys.readouterr().err.splitlines()[-1]
     assert err.startswith("error: --litert-version 1.4.1: the downloaded tree ") and "says it is 1.4.0" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_litert_without_bazel_is_said_before_the_download_without_docker(tmp_path: Path, litert_release,
+                                                                           capsys) -> None:
+    """The missing tool is named before the download; Docker builds TensorFlow only, so LiteRT's line omits it."""
+    code = main(["build", str(_model(tmp_path / "m.tflite")), "--litert-version", "1.4.1",
+                 "--out", str(tmp_path / "o"), "--bazel", str(tmp_path / "no-bazel"),
+                 "--cache-dir", str(tmp_path / "cache")])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: bazel: '{tmp_path}/no-bazel' was not found; install Bazel (bazelisk) or pass --bazel PATH. "
+        "Without it, `tflite-slim analyze MODELS` still reports the models' ops and "
+        "`tflite-slim build ... --dry-run` shows the plan and every command\n")
+    assert litert_release.requests == [] and not (tmp_path / "cache/litert").exists()
 
 
 def test_a_tensorflow_archive_is_not_cached_as_litert(tmp_path: Path, server) -> None:

@@ -287,6 +287,36 @@ def test_missing_sdk_or_ndk_fails_before_the_download(tmp_path, release, monkeyp
     assert server.requests == [] and _calls(log) == [] and not (tmp_path / "o").exists()
 
 
+HINT = (". Without it, `tflite-slim analyze MODELS` still reports the models' ops and "
+        "`tflite-slim build ... --dry-run` shows the plan and every command\n")
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (["--bazel", "{tmp}/no-bazel"], "error: bazel: '{tmp}/no-bazel' was not found; install Bazel (bazelisk) or "
+                                        "pass --bazel PATH, or build in Docker with --backend docker" + HINT),
+        (["--backend", "docker", "--docker", "{tmp}/no-docker"],
+         "error: --backend docker: '{tmp}/no-docker' was not found; install Docker Engine "
+         "(https://docs.docker.com/engine/install/), pass --docker PATH, or build locally with --source DIR" + HINT),
+        (["--bazel", str(BAZEL), "--out", "{tmp}/a.tflite/o"],
+         "error: --out {tmp}/a.tflite/o: {tmp}/a.tflite is not a directory; choose an output directory elsewhere\n"),
+    ],
+)
+def test_every_precondition_is_checked_before_the_download(tmp_path, release, capsys, extra, expected):
+    """Docker or Bazel missing, or an OUT that cannot be made: said at once, not after a long download."""
+    from tflite_slim.cli import main
+
+    server, log = release
+    _model(tmp_path)
+    argv = ["build", str(tmp_path / "a.tflite"), "--tensorflow-version", "2.16.1", "--out", str(tmp_path / "o"),
+            "--cache-dir", str(tmp_path / "cache"), *[a.format(tmp=tmp_path) for a in extra]]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == expected.format(tmp=tmp_path)
+    assert server.requests == [] and _calls(log) == []
+    assert not (tmp_path / "cache/tensorflow").exists()
+
+
 def test_dry_run_shows_the_configure_step(tmp_path, release, monkeypatch):
     server, log = release
     s = BuildSettings(models=(str(_model(tmp_path)),), tensorflow_version="2.16.1", dry_run=True,

@@ -105,6 +105,19 @@ def registration_function(name: str) -> str:
     """The C++ function name the selective build expects a custom op's sources to define."""
     return "Register_" + normalize_custom_op_name(name)
 
+
+_CPP_IDENTIFIER_TAIL = re.compile(r"[A-Za-z0-9_]+\Z")
+
+
+def can_be_registered(name: str) -> bool:
+    """Whether ``Register_<NAME>`` for custom op ``name`` is a C++ identifier (and ``"name"`` a plain literal).
+
+    Only ASCII letters, digits and ``_`` survive both the function name and the
+    ``AddCustom("<name>", ...)`` literal unescaped.
+    """
+    return name.isascii() and bool(_CPP_IDENTIFIER_TAIL.match(name))
+
+
 # Field slots (index in the table's vtable; a union field takes two slots:
 # its type, then its value). Order as declared in schema.fbs.
 MODEL_OPERATOR_CODES = 1

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Optional, Sequence
 
 from tflite_slim.runtime import builder
+from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.runtime.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
-from tflite_slim.errors import ToolchainError, UsageError
+from tflite_slim.errors import ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.observed import parse_api_level
 from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
@@ -28,10 +30,24 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Builds are cached by op set: a model whose weights changed reuses the cached AARs."
         ),
     )
+    add_plan_options(p)
+    p.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
+    p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
+                   help="do not fetch the stock runtime of the same release to compare sizes with "
+                        "(default: fetched once per release from its Maven repository, then cached)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write an HTML page: the models' ops x models matrix and a chart of the native "
+                        "libraries' sizes, slim vs stock")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the plan, BUILD file, registration code and commands; run nothing")
+    p.set_defaults(run=run)
+
+
+def add_plan_options(p: argparse.ArgumentParser) -> None:
+    """The models and every option that decides the build plan (``build``'s and ``plan``'s)."""
     p.add_argument("paths", nargs="+", metavar="PATH", help="model file or directory (searched recursively)")
     p.add_argument("--glob", action="append", metavar="PATTERN",
                    help=f"file-name pattern in directories (repeatable; default {' '.join(DEFAULT_GLOBS)})")
-    p.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--source", "--tensorflow-src", dest="tensorflow_src", metavar="DIR",
                      help="LiteRT or TensorFlow checkout to build in, configured for Android "
@@ -104,9 +120,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "else ~/.cache/tflite-slim)")
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
                    help="always run Bazel and do not store the result")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the plan, BUILD file, registration code and commands; run nothing")
-    p.set_defaults(run=run)
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
@@ -138,6 +151,7 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         ndk_version=args.ndk_version,
         android_api_level=parse_api_level(args.android_api_level),
         cmake=_cmake_settings(args),
+        stock_compare=args.stock_compare,
     )
 
 
@@ -176,15 +190,47 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {p.problems[0]}", file=sys.stderr)
             return ToolchainError.exit_code
         return 0
-    result = builder.build(settings)
+    if args.html:
+        _check_html(args.html, settings.out, [*settings.models, *settings.custom_ops_srcs])
+    try:
+        result = builder.build(settings)
+    except ToolMissing as e:
+        raise ToolMissing(f"{e}. Without it, `tflite-slim analyze MODELS` still reports the models' ops and "
+                          "`tflite-slim build ... --dry-run` shows the plan and every command") from e
     state = "reused from cache" if result.cached else "built"
     print(f"{state}: plan {result.plan.fingerprint[:12]} -> {result.out}", file=sys.stderr)
     for r in result.reports:
         align = dict(r.so_load_align)
         sizes = ", ".join(f"{abi} {_mib(n)} ({_kib(align[abi])} pages)" for abi, n in r.so_sizes)
         print(f"  {r.file_name}: {_mib(r.size)} (native .so: {sizes})", file=sys.stderr)
+    if result.size_rows:
+        print("sizes against the stock runtime of the same release:", file=sys.stderr)
+        for line in stock_sizes.render_text(result.size_rows):
+            print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
+    if args.html:
+        from tflite_slim.analysis import analyzer, report
+
+        bars = stock_sizes.chart_data(stock_sizes.to_record(result.size_rows))
+        report.write_text_atomic(args.html, report.render_html(analyzer.analyze_files(settings.models), sizes=bars))
+        print(f"  {args.html}", file=sys.stderr)
     return 0
+
+
+def _check_html(html: str, out: Optional[str], inputs: Sequence[str]) -> None:
+    """Refuse an --html FILE we could not write, one of the ``inputs`` (a model: analyze's -o rule), or one
+    inside OUT (replaced as a whole), before building."""
+    from pathlib import Path
+
+    from tflite_slim.analysis.report import check_outputs
+    from tflite_slim.commands.install import check_output_path
+
+    check_outputs({"--html": html}, inputs)
+
+    if out and Path(out).resolve() in Path(html).resolve().parents:
+        raise UsageError(f"--html {html}: inside --out {out}, which the build replaces as a whole; "
+                         "write the page elsewhere")
+    check_output_path(Path(html), "--html")
 
 
 def _kib(n: int) -> str:

@@ -25,7 +25,14 @@ def add_publication_options(p: argparse.ArgumentParser) -> None:
     add_coordinate_options(p)
     p.add_argument("--aar", type=Path, metavar="FILE", help="publish this AAR instead of a build directory")
     p.add_argument(
-        "--ops", type=Path, metavar="OPS_JSON", help="with --aar: the build record that describes it (optional)"
+        "--ops", type=Path, metavar="OPS_JSON",
+        help="with --aar: the build record that describes it (published as the -ops.json the Gradle plugin's "
+             "tfliteVerify checks the app's models against)",
+    )
+    p.add_argument(
+        "--no-ops", action="store_true",
+        help="with --aar: publish it without a build record (tfliteVerify then cannot check it, and this "
+             "version cannot get one later: its POM would differ)",
     )
 
 
@@ -78,7 +85,18 @@ def publication_from_args(args: argparse.Namespace) -> publication.Publication:
             validate_id(args.artifact_id, "--artifact-id"),
             validate_version(args.artifact_version, "--version"),
         )
+        if args.ops is None and not args.no_ops:
+            # Without the record the Gradle plugin's tfliteVerify finds no -ops.json and reports the runtime as
+            # not deployed, and adding the record later is refused (the POM, which states the op set, differs).
+            raise UsageError(
+                "--aar needs --ops OPS_JSON (the build's ops.json): the Gradle plugin's tfliteVerify reads it to check "
+                "that the runtime covers the app's models, and a version published without it cannot get it later; "
+                "give --no-ops to publish the AAR without one")
+        if args.ops is not None and args.no_ops:
+            raise UsageError("give either --ops OPS_JSON or --no-ops, not both")
         return publication.from_aar(args.aar, coords, args.ops)
+    if args.no_ops:
+        raise UsageError("--no-ops only goes with --aar; OUT_DIR always has its ops.json")
     if args.out_dir is None:
         raise UsageError("give the build output directory (OUT_DIR) or --aar FILE")
     if args.ops is not None:

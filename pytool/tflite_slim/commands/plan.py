@@ -3,8 +3,9 @@
 Needs no toolchain: it is ``build --dry-run`` reduced to what a consumer of a
 deployed runtime needs (the Gradle plugin on a developer machine without
 Bazel): which coordinates ``install``/``deploy`` would use for these models and
-options. It takes exactly ``build``'s options (copied from its parser, so a new
-build option is a plan option too) plus the coordinate overrides.
+options. It takes the ``build`` options that decide the plan (one definition,
+:func:`build.add_plan_options`, so a new one is a plan option too) plus the
+coordinate overrides; build's output options are not offered.
 """
 
 from __future__ import annotations
@@ -22,25 +23,22 @@ from tflite_slim.commands.options import add_coordinate_options
 from tflite_slim.maven.coordinates import CoordinateChoice, resolve
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    """``build``'s own parser, to inherit its options."""
-    subparsers = argparse.ArgumentParser(add_help=False).add_subparsers()
-    build.register(subparsers)
-    parser: argparse.ArgumentParser = subparsers.choices["build"]
-    return parser
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "plan",
-        parents=[_build_parser()],
-        conflict_handler="resolve",
+        # No abbreviations: build's --out would otherwise be taken as plan's --output.
+        allow_abbrev=False,
         help="print the plan fingerprint and the coordinates a build of these models would publish (no toolchain)",
         description=(
             "Compute the build plan as 'build --dry-run' does, without running anything, and print its fingerprint "
-            "and the coordinates 'install'/'deploy' would use. Takes build's options; --out and --dry-run are ignored."
+            "and the coordinates 'install'/'deploy' would use. Takes the build options that decide the plan "
+            "(build's options without --out, --html, --no-stock-compare and --dry-run, which only concern "
+            "a build's output)."
         ),
     )
+    build.add_plan_options(p)
+    # What settings_from_args reads of the output-only options: plan writes no build output.
+    p.set_defaults(out=None, dry_run=True, stock_compare=False, html=None)
     add_coordinate_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")

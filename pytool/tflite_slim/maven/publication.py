@@ -33,8 +33,9 @@ RECORD_FORMAT_VERSION = 1
 #: Build-record keys that describe the build's inputs rather than the runtime.
 #: They stay out of the published ``ops`` artifact: retrained weights (same op
 #: set, same plan, same AARs) must publish the same bytes, or the second
-#: install of an unchanged runtime would be refused as "different content".
-UNPUBLISHED_RECORD_KEYS = ("models",)
+#: install of an unchanged runtime would be refused as "different content";
+#: so must a build whose stock size comparison was (or was not) reachable.
+UNPUBLISHED_RECORD_KEYS = ("models", "sizes")
 _CHUNK = 1 << 20
 
 

@@ -5,9 +5,11 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
 (each takes the earlier results, all frozen, and its own part of the settings):
 
 0. ``settings.read``     BuildSettings -> ``Asked``: the settings checked once and split per phase,
-                         and the backend its factory made (``backends.BACKENDS[--backend]``).
+                         and the backend its factory made (``backends.BACKENDS[--backend]``);
+                         a build's ``--out`` and cache checked before anything else runs.
 1. ``inputs.read_inputs``  InputsAsked -> ``Inputs``: the models' op sets, the custom-op sources.
-2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download),
+2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download; the
+                         SDK/NDK and the backend's ``require_tools`` checked before a download),
                          its kind, revision, Android config, and the facts its build files state;
                          what it observes is checked against what was declared (``observed``).
 3. ``planner.make_plan`` Inputs + SourceTree + PlanOptions -> ``BuildPlan`` (and its fingerprint);
@@ -15,15 +17,19 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
 4. ``generate.generate`` BuildPlan + Inputs + SourceTree -> ``BackendJob``: the generated package
                          and registration code; pure.
 5. ``checks.check``      BackendJob + ... -> ``Checked``: kernels present, configuration and
-                         toolchain (the backend's ``problems``), ``--out`` and the cache; the
-                         commands and notes a dry run shows. ``prepare`` (``--dry-run``) stops here.
+                         toolchain (the backend's ``problems``); the commands and notes a dry
+                         run shows. ``prepare`` (``--dry-run``) stops here.
 6. ``produce.produce``   BackendJob -> ``Produced``: the cached AARs for the plan, or the backend's
                          ``prepare`` + ``build`` and the AARs checked and finished (and cached),
                          one build at a time per tree (a lock on its root).
-7. ``output.write_output`` Produced + BuildPlan -> ``OUT``: the AARs, the ``ops.json`` record and
-                         the marker (``outdir``) without which no ``OUT`` is ever replaced.
+7. ``sizes.for_build``   BuildPlan + Produced's reports + SizesAsked -> size rows: each AAR beside
+                         the stock runtime of the same release (fetched once, cached; offline
+                         says why, never fails the build).
+8. ``output.write_output`` Produced + BuildPlan + size rows -> ``OUT``: the AARs, the ``ops.json``
+                         record (with ``sizes``) and the marker (``outdir``) without which no
+                         ``OUT`` is ever replaced.
 
-Backends (``backend.Backend``: ``commands``, ``prepare``, ``build``, ``stop``) are
+Backends (``backend.Backend``: ``commands``, ``require_tools``, ``prepare``, ``build``, ``stop``) are
 ``bazel_local`` and ``bazel_docker``, registered by name in ``backends``. The
 other modules are the primitives the phases use: the tree (``tfsource``,
 ``tarball``, ``layout``, ``tfscripts``, ``android``, ``kernels``), the plan

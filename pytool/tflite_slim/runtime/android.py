@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from tflite_slim import process
-from tflite_slim.errors import CommandFailed, ToolchainError
+from tflite_slim.errors import CommandFailed, ToolchainError, ToolMissing
 from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
 
 SDK_VARS = ("ANDROID_SDK_HOME", "ANDROID_HOME", "ANDROID_SDK_ROOT")
@@ -160,7 +160,7 @@ def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidC
     if existing is not None and not any(env.get(n) for n in SDK_VARS + NDK_VARS):
         return existing
     if not any(env.get(n) for n in SDK_VARS):
-        raise ToolchainError(
+        raise ToolMissing(
             f"the Android SDK is needed to configure {layout.title} for Android: set ANDROID_SDK_HOME (or "
             f"ANDROID_HOME / ANDROID_SDK_ROOT) to the SDK directory and ANDROID_NDK_HOME to an NDK{_alternative(layout)}"
         )
@@ -168,7 +168,7 @@ def resolve(env: Optional[Mapping[str, str]] = None, existing: Optional[AndroidC
     if not any(env.get(n) for n in NDK_VARS):
         found = sorted(p.name for p in (sdk / "ndk").iterdir()) if (sdk / "ndk").is_dir() else []
         seen = f" (the SDK has {', '.join(str(sdk / 'ndk' / n) for n in found)})" if found else ""
-        raise ToolchainError(f"the Android NDK is needed to configure {layout.title} for Android: set "
+        raise ToolMissing(f"the Android NDK is needed to configure {layout.title} for Android: set "
                              f"ANDROID_NDK_HOME (or ANDROID_NDK_ROOT) to the NDK directory{seen}{_alternative(layout)}")
     _, ndk = _pick(env, NDK_VARS, _ndk_problem, layout)
     levels, tools = _installed(sdk)

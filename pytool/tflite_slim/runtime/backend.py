@@ -7,6 +7,7 @@ A backend is chosen by ``--backend NAME`` from :data:`tflite_slim.runtime.backen
 :class:`BackendJob` per build. The build calls, in this order::
 
     backend.commands(job)   # only for --dry-run: what would run
+    backend.require_tools(layout)  # before a release is downloaded: the programs it runs are there
     backend.prepare(job)    # preconditions: tools present, tree configured (may configure a tree we own)
     backend.build(job)      # target -> the AAR it wrote (under job.work or the tree's own output)
     backend.stop()          # from another thread, at any time: cancel what is running
@@ -122,6 +123,14 @@ class Backend(ABC):
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
         """What this backend adds to the plan (and so to the runtime's version); Bazel's add nothing."""
         return ()
+
+    def require_tools(self, layout: SourceLayout) -> None:
+        """The programs the build runs are there; a one-line :class:`~tflite_slim.errors.ToolMissing` if not.
+
+        Needs no tree: the resolve phase calls it before it downloads a release
+        (so a missing tool is said at once, not after the download), and
+        :meth:`prepare` before building.
+        """
 
     def unsupported(self, layout: SourceLayout) -> Optional[str]:
         """Why this backend cannot build a tree of ``layout`` (a usage error), or None."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing
 from tflite_slim.runtime import tfscripts
 from tflite_slim.runtime.backend import Backend, BackendJob, Package, timed
 from tflite_slim.runtime.cache import cache_root
@@ -52,6 +52,15 @@ def copy_tree_lines(host: str = HOST_TREE, work: str = "/tensorflow_src") -> lis
         f"mkdir -p {work}",
         f"(set -o pipefail; tar -C {host} --exclude=./.git --exclude='./bazel-*' -cf - . | tar -C {work} -xf -)",
     ]
+
+
+def require_docker(docker: str) -> None:
+    """The Docker client must be there (checked before any download, and before the build)."""
+    if shutil.which(docker) is None:
+        raise ToolMissing(
+            f"--backend docker: '{docker}' was not found; install Docker Engine "
+            "(https://docs.docker.com/engine/install/), pass --docker PATH, or build locally with --source DIR"
+        )
 
 
 class DockerBazel(Backend):
@@ -163,12 +172,11 @@ class DockerBazel(Backend):
         return [self.image_argv(job.tree), self.run_argv(job.tree, job.plan, job.package, Path("<package>"),
                                                          Path("<out>"), self.configure_answers(job))]
 
+    def require_tools(self, layout: SourceLayout) -> None:
+        require_docker(self.docker)
+
     def prepare(self, job: BackendJob) -> None:
-        if shutil.which(self.docker) is None:
-            raise ToolchainError(
-                f"--backend docker: '{self.docker}' was not found; install Docker Engine "
-                "(https://docs.docker.com/engine/install/) or build locally with --tensorflow-src"
-            )
+        self.require_tools(job.layout)
         if not (job.tree / DOCKERFILE).is_file():
             raise ToolchainError(f"{job.tree / DOCKERFILE} is missing: the Docker backend needs TensorFlow's "
                                  "tflite-android.Dockerfile from --source or --tensorflow-version")

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing
 from tflite_slim.runtime import android, bazelversion
 from tflite_slim.runtime.backend import Backend, BackendJob, timed
+from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
 from tflite_slim.runtime.plan import bazel_build_argv
 from tflite_slim.runtime.settings import BuildSettings
 from tflite_slim.runtime.tfsource import check_android_configured
@@ -30,6 +31,14 @@ _NO_ANDROID = "Unrecognized option: --fat_apk_cpu"
 
 def create(s: BuildSettings) -> "LocalBazel":
     return LocalBazel(bazel=s.bazel)
+
+
+def require_bazel(bazel: str, layout: SourceLayout = TENSORFLOW) -> None:
+    """Bazel (or bazelisk) must be there for a local build (checked before any download)."""
+    if shutil.which(bazel) is None:
+        # Docker builds TensorFlow only: a LiteRT build's advice does not offer it.
+        docker = ", or build in Docker with --backend docker" if layout is TENSORFLOW else ""
+        raise ToolMissing(f"bazel: '{bazel}' was not found; install Bazel (bazelisk) or pass --bazel PATH{docker}")
 
 
 class LocalBazel(Backend):
@@ -82,8 +91,12 @@ class LocalBazel(Backend):
             return [str(e)]
         return []
 
+    def require_tools(self, layout: SourceLayout) -> None:
+        require_bazel(self.bazel, layout)
+
     def prepare(self, job: BackendJob) -> None:
         assert job.root is not None
+        self.require_tools(job.layout)
         if not job.needs_configure:
             return  # the SDK/NDK reach Bazel as the plan's --action_env flags
         if job.release and job.plan.android is not None:
@@ -113,7 +126,7 @@ class LocalBazel(Backend):
                     raise BuildError(f"{e}{_failure_notes(e, self.bazel, version)}\n"
                                      f"The generated package is kept in {pkg_dir} for inspection.") from e
                 except ToolchainError as e:
-                    raise ToolchainError(f"{e}: install Bazel (bazelisk) or pass --bazel PATH") from e
+                    raise type(e)(f"{e}: install Bazel (bazelisk) or pass --bazel PATH") from e
                 aar = root / "bazel-bin" / package.path / f"{target}.aar"
                 if not aar.is_file():
                     raise BuildError(f"bazel reported success but {aar} does not exist; check the Bazel output above")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from tflite_slim.analysis.opset import ModelOps
-from tflite_slim.runtime import aar
+from tflite_slim.runtime import aar, sizes
 from tflite_slim.runtime.backend import Backend, BackendJob, Log, Package
 from tflite_slim.runtime.backends import BACKENDS
 from tflite_slim.runtime.checks import check
@@ -60,6 +60,8 @@ class BuildResult:
     out: Path
     cached: bool
     reports: tuple[aar.AarReport, ...] = field(default_factory=tuple)
+    #: The AARs beside the stock runtime's (:mod:`tflite_slim.runtime.sizes`).
+    size_rows: tuple[sizes.SizeRow, ...] = ()
 
 
 def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
@@ -88,8 +90,9 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     assert asked.out is not None and p.job is not None
     made = produce(p.job, asked.backend, asked.produce)
     try:
-        write_output(asked.out, made.directory, p.plan, p.models, cached=made.stored)
+        compared = sizes.for_build(p.plan, made.reports, asked.sizes, log)
+        write_output(asked.out, made.directory, p.plan, p.models, compared, cached=made.stored)
     finally:
         if not made.stored:  # a --no-cache build's temporary directory
             shutil.rmtree(made.directory, ignore_errors=True)
-    return BuildResult(p.plan, asked.out, made.reused, made.reports)
+    return BuildResult(p.plan, asked.out, made.reused, made.reports, compared)

@@ -3,8 +3,10 @@
 * kernels: every op the models use is registered by the tree
   (:mod:`tflite_slim.runtime.kernels`);
 * configuration and toolchain: what the backend's ``prepare`` would refuse
-  (:meth:`~tflite_slim.runtime.backend.Backend.problems`);
-* (a build, not a dry run) ``--out`` can be written and the cache is writable.
+  (:meth:`~tflite_slim.runtime.backend.Backend.problems`).
+
+(``--out`` and the cache a build writes were checked earlier, by
+:func:`tflite_slim.runtime.settings.read`, before the tree was downloaded.)
 
 A dry run gets the problems back to report; a build stops at the first with
 one :class:`ToolchainError`. The commands and the notes (how the build differs
@@ -14,13 +16,11 @@ from TensorFlow's build_aar.sh, and why) are for ``--dry-run`` too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 from tflite_slim.errors import ToolchainError
-from tflite_slim.runtime import kernels, output, tfscripts
+from tflite_slim.runtime import kernels, tfscripts
 from tflite_slim.runtime.backend import Backend, BackendJob
-from tflite_slim.runtime.cache import writable_dir
 from tflite_slim.runtime.inputs import Inputs
 from tflite_slim.runtime.layout import LITERT
 from tflite_slim.runtime.resolve import SourceTree
@@ -33,9 +33,6 @@ class ChecksAsked:
     dry_run: bool
     #: ``--experimental-api`` as asked (the plan may build the full API anyway).
     experimental_api: bool
-    #: Only a build (not a dry run) checks these: ``--out``, and the cache root unless ``--no-cache``.
-    out: Optional[Path] = None
-    cache: Optional[Path] = None
 
 
 @dataclass(frozen=True)
@@ -56,10 +53,6 @@ def check(job: BackendJob, inputs: Inputs, tree: SourceTree, backend: Backend, a
     problems = backend.problems(job) + ([problem] if problem else [])
     if problems and not asked.dry_run:
         raise ToolchainError(problems[0])
-    if asked.out is not None:
-        output.check_out(asked.out)
-    if asked.cache is not None:
-        writable_dir(asked.cache / "builds")  # before the backend runs, not after
     return Checked(commands, tuple(notes), tuple(problems))
 
 

@@ -1,10 +1,10 @@
-"""Phase 7, write the output: ``OUT`` with the AARs and the ``ops.json`` build record.
+"""Phase 8, write the output: ``OUT`` with the AARs and the ``ops.json`` build record (with the size comparison).
 
 ``OUT`` is filled by renaming a complete temp dir, so a failure or Ctrl-C
 leaves the previous ``OUT`` (or none), never a half one; a directory we did
-not write is never replaced (:func:`check_out`, run by the check phase before
-anything is built, and again just before the swap): only one holding the marker of
-:mod:`tflite_slim.runtime.outdir` and nothing but build outputs.
+not write is never replaced (:func:`check_out`, run by ``settings.read``
+before anything is downloaded or built, and again just before the swap): only one
+holding the marker of :mod:`tflite_slim.runtime.outdir` and nothing but build outputs.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, dumps, opset_to_json
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime import aar, outdir
+from tflite_slim.runtime import aar, outdir, sizes
 from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.runtime.layout import TENSORFLOW
 from tflite_slim.runtime.plan import BuildPlan
@@ -45,13 +45,17 @@ def check_out(out: Path) -> None:
         raise UsageError(f"--out {out}: {nearest} is not a directory; choose an output directory elsewhere")
 
 
-def write_output(out: Path, entry: Path, plan: BuildPlan, models: tuple[ModelOps, ...], *, cached: bool) -> None:
-    """Fill ``out`` with the plan's AARs from ``entry`` and its build record (``cached``: the AARs are in the cache)."""
-    _write_out(out, entry, aar_files(plan), record(plan, models), cached=cached)
+def write_output(out: Path, entry: Path, plan: BuildPlan, models: tuple[ModelOps, ...],
+                 compared: Sequence[sizes.SizeRow] = (), *, cached: bool) -> None:
+    """Fill ``out`` with the plan's AARs from ``entry`` and its build record (``cached``: the AARs are in the cache).
+
+    ``compared``: the AARs beside the stock runtime (:func:`tflite_slim.runtime.sizes.for_build`).
+    """
+    _write_out(out, entry, aar_files(plan), record(plan, models, compared), cached=cached)
 
 
-def record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
-    """The ``ops.json`` build record (contract in README)."""
+def record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: Sequence[sizes.SizeRow] = ()) -> dict:
+    """The ``ops.json`` build record (contract in README); ``sizes`` only when there is a comparison."""
     doc = {
         "format_version": JSON_FORMAT_VERSION,
         "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
@@ -68,6 +72,8 @@ def record(plan: BuildPlan, models: tuple[ModelOps, ...]) -> dict:
             "select_tf_ops": AAR_FILES[FLEX_TARGET] if plan.has_flex else None,
         },
     }
+    if compared:
+        doc["sizes"] = sizes.to_record(compared)
     if plan.source != TENSORFLOW.kind:
         # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
         # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.

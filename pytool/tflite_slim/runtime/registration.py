@@ -29,13 +29,13 @@ Facts taken from TensorFlow's sources (cited, not copied):
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Mapping, Sequence, Tuple
 
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.analysis.schema import (  # re-exported: the build's callers name them from here
     FLEX_PREFIX,
     TFLITE_PROVIDED_CUSTOM_OPS,
+    can_be_registered,
     normalize_custom_op_name,
     registration_function,
 )
@@ -45,12 +45,11 @@ from tflite_slim.errors import UsageError
 #: ``--tflite_path=tensorflow/lite``).
 TFLITE_PATH = "tensorflow/lite"
 
+
 def kernels_header(tflite_path: str = TFLITE_PATH) -> str:
     """The builtin kernels' header (declares ``Register_<OP>``): the one place its path is spelled."""
     return f"{tflite_path}/kernels/builtin_op_kernels.h"
 
-
-_CPP_IDENTIFIER_TAIL = re.compile(r"[A-Za-z0-9_]+\Z")
 
 VersionRange = Tuple[int, int]
 
@@ -61,7 +60,7 @@ def invalid_custom_op_names(names: Iterable[str]) -> list[str]:
     Only ASCII letters, digits and ``_`` survive both the function name and the
     ``AddCustom("<name>", ...)`` literal unescaped, so anything else is refused.
     """
-    return sorted(n for n in set(names) if not n.isascii() or not _CPP_IDENTIFIER_TAIL.match(n))
+    return sorted(n for n in set(names) if not can_be_registered(n))
 
 
 def is_flex(custom_code: str) -> bool:

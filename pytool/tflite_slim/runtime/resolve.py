@@ -2,10 +2,12 @@
 
 A user's ``--source`` checkout is described as it is (never changed); a
 ``--tensorflow-version``/``--litert-version`` release is taken from the cache or
-downloaded into it (not in a dry run). Then what the plan needs from the tree
-is read once, here: the Android settings a local build uses, and what that
-revision's own build files say (:mod:`tflite_slim.runtime.tfscripts`): the
-runtime macro's parameters, build_aar.sh's flags, the flex package files.
+downloaded into it (not in a dry run; the SDK/NDK a local build needs and the
+backend's tools are checked first, so a missing one is said before the download,
+not after it). Then what the plan needs from the tree is read once, here: the
+Android settings a local build uses, and what that revision's own build files
+say (:mod:`tflite_slim.runtime.tfscripts`): the runtime macro's parameters,
+build_aar.sh's flags, the flex package files.
 
 What the tree and the machine are seen to say (the release's own version, the
 API level the tree sets, the NDK found) is checked here against what was
@@ -140,8 +142,11 @@ def _source(asked: SourceAsked, backend: Backend,
         check_version(release, layout)
         src = cached_source(release, asked.cache, layout)
         if src is None and not asked.dry_run:
+            # Everything the build needs is checked before the long download, not after it: the SDK/NDK
+            # and the backend's tools here, --out and the cache by settings.read.
             if backend.uses_host_android:
-                android.resolve(layout=layout)  # a missing SDK/NDK is an error before the long download, not after
+                android.resolve(layout=layout)
+            backend.require_tools(layout)
             with HttpClient() as client:
                 src = fetch_source(release, asked.cache, client, progress=_progress(log, layout), layout=layout)
         if src is not None:

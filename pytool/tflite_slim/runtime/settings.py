@@ -3,7 +3,9 @@
 The settings are read here and nowhere else in the stage: :func:`read`
 checks them, has the chosen backend's factory read the backend's own
 (``--bazel``, ``--docker``, ``--checkpoint`` ...), and splits the rest into
-what each phase needs (:class:`Asked`).
+what each phase needs (:class:`Asked`). For a build (not a dry run) it also
+checks that ``--out`` can be replaced and the cache written, before any other
+phase reads, downloads or builds anything.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime import aar
+from tflite_slim.runtime import aar, output
 from tflite_slim.runtime.backend import Backend
-from tflite_slim.runtime.cache import cache_root
+from tflite_slim.runtime.cache import cache_root, writable_dir
 from tflite_slim.runtime.checks import ChecksAsked
 from tflite_slim.runtime.cmake_project import HOST_ABIS, CmakeSettings
 from tflite_slim.runtime.inputs import InputsAsked
@@ -24,6 +26,7 @@ from tflite_slim.runtime.layout import LITERT, TENSORFLOW
 from tflite_slim.runtime.planner import PlanOptions
 from tflite_slim.runtime.produce import ProduceAsked
 from tflite_slim.runtime.resolve import SourceAsked
+from tflite_slim.runtime.sizes import SizesAsked
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class BuildSettings:
     android_api_level: Optional[int] = None
     #: The CMake backend's options (``--cmake``, ``--cxx``, ``--cmake-dep-source`` ...).
     cmake: Optional[CmakeSettings] = None
+    #: Compare the AARs' sizes with the stock runtime of the same release (``--no-stock-compare``: off).
+    stock_compare: bool = True
 
     @property
     def release(self) -> Optional[str]:
@@ -85,6 +90,7 @@ class Asked:
     options: PlanOptions
     checks: ChecksAsked
     produce: ProduceAsked
+    sizes: SizesAsked
     #: ``--out`` (None: not given, a dry run).
     out: Optional[Path]
 
@@ -93,12 +99,15 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
     """Check ``s`` (see :func:`validate`) and split it for the phases.
 
     ``building``: for a build, not only its plan (``prepare``, a dry run): then
-    the check phase also checks ``--out`` and the cache before anything runs.
+    ``--out`` and the cache are checked too, here, before anything is read,
+    downloaded or built (see :func:`check_destinations`).
     """
     backend = validate(s, backends)
     root = cache_root(s.cache_dir)
     out = Path(str(s.out)) if s.out is not None else None
     cache = root if s.use_cache else None
+    if building:
+        check_destinations(out, cache)
     return Asked(
         backend=backend,
         inputs=InputsAsked(s.models, s.custom_ops_srcs),
@@ -106,10 +115,23 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
                            s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level),
         options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args,
                             s.ndk_version, s.android_api_level, backend.plan_entry()),
-        checks=ChecksAsked(s.dry_run, s.experimental_api, out if building else None, cache if building else None),
+        checks=ChecksAsked(s.dry_run, s.experimental_api),
         produce=ProduceAsked(cache, s.alignment),
+        sizes=SizesAsked(s.stock_compare, cache / "stock" if cache is not None else None),
         out=out,
     )
+
+
+def check_destinations(out: Optional[Path], cache: Optional[Path]) -> None:
+    """``out`` can be replaced (:func:`output.check_out`) and ``cache`` (None: ``--no-cache``) is writable.
+
+    A build checks them first, so an unusable one is said at once, not after
+    a long download or build.
+    """
+    if out is not None:
+        output.check_out(out)
+    if cache is not None:
+        writable_dir(cache / "builds")
 
 
 def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:

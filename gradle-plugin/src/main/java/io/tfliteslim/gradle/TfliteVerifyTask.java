@@ -267,7 +267,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         private void notDeployed(Coordinates c, String problem, Logger logger) {
             verifiedFile.delete();
             missing("the runtime " + c.runtime + " for these models is not in " + repositoryUrl + " (" + problem
-                    + "): CI has not deployed it (`gradle tfliteSlimPublish`), or it was deployed under another version", logger);
+                    + "): CI has not deployed it (`gradle tfliteSlimPublish`), or it was deployed under another version"
+                    + " or by `tflite-slim deploy --aar --no-ops` (without the op record this check reads)", logger);
         }
 
         private void unread(Coordinates c, String why, Logger logger) {

@@ -90,36 +90,50 @@ public class TeamFlowFunctionalTest {
         exchange.close();
     }
 
-    private String teamSettings(String bazel) {
-        return "\ntfliteSlim {\n"
-                + "    bazel = '" + bazel + "'\n"
-                + "    repositoryUrl = '" + url() + "'\n"
-                + "    credentials {\n        username = '" + USER + "'\n        password = '" + PASSWORD + "'\n    }\n"
-                + "}\n";
+    private Fixture project(String name, String bazel) throws Exception {
+        return project(temp, name, bazel, url(), USER, PASSWORD);
     }
 
-    private Fixture project(String name, String bazel) throws Exception {
+    /** The android-shaped fixture with the team-flow settings for the repository at {@code url}. */
+    static Fixture project(TemporaryFolder temp, String name, String bazel, String url, String user, String password)
+            throws Exception {
         Fixture f = new Fixture("android-shaped", temp.newFolder(name))
                 .tensorflowWorkspace("tf")
                 .models(".", "add=src/main/assets/add.tflite");
-        f.write("build.gradle", f.read("build.gradle") + teamSettings(bazel));
+        f.write("build.gradle", f.read("build.gradle") + "\ntfliteSlim {\n"
+                + "    bazel = '" + bazel + "'\n"
+                + "    repositoryUrl = '" + url + "'\n"
+                + "    credentials {\n        username = '" + user + "'\n        password = '" + password + "'\n    }\n"
+                + "}\n");
         return f;
     }
 
     @Test
     public void ciDeploysAndADeveloperWithoutBazelResolvesIt() throws Exception {
-        Fixture ci = project("ci", new File(Fixture.REPO_ROOT, "tests/standin/bazel").getAbsolutePath());
+        ciDeploysAndADeveloperWithoutBazelResolvesIt(temp, url(), served, USER, PASSWORD);
+    }
+
+    /**
+     * CI's tfliteSlimPublish deploys to {@code url} (files land in {@code served}); a developer with the same
+     * models and checkout, no Bazel and nothing installed locally, verifies the deployed ops.json and gets the AAR.
+     * Also run against Debian's nginx by NginxTeamFlowFunctionalTest.
+     */
+    static void ciDeploysAndADeveloperWithoutBazelResolvesIt(TemporaryFolder temp, String url, File served, String user,
+                                                             String password) throws Exception {
+        String standin = new File(Fixture.REPO_ROOT, "tests/standin/bazel").getAbsolutePath();
+        Fixture ci = project(temp, "ci", standin, url, user, password);
         BuildResult published = ci.build("tfliteSlimPublish");
         assertEquals(TaskOutcome.SUCCESS, published.task(":tfliteSlimPublish").getOutcome());
         Matcher m = Pattern.compile("installed (io\\.tfliteslim:tensorflow-lite:(2\\.16\\.1-slim-[0-9a-f]{12}))").matcher(published.getOutput());
         assertTrue(published.getOutput(), m.find());
         String runtime = m.group(1);
         String version = m.group(2);
-        assertTrue(new File(served, "io/tfliteslim/tensorflow-lite/" + version + "/tensorflow-lite-" + version + ".aar").isFile());
-        assertFalse("the password is never on the command line", published.getOutput().contains(PASSWORD));
+        String base = "io/tfliteslim/tensorflow-lite/" + version + "/tensorflow-lite-" + version;
+        assertTrue(new File(served, base + ".aar").isFile());
+        assertTrue(new File(served, base + "-ops.json").isFile());
+        assertFalse("the password is never on the command line", published.getOutput().contains(password));
 
-        // A developer: same models and checkout, no Bazel, nothing installed locally.
-        Fixture dev = project("dev", "/nonexistent/bazel");
+        Fixture dev = project(temp, "dev", "/nonexistent/bazel", url, user, password);
         BuildResult app = dev.build("assembleDebug", "printAppFiles");
         assertEquals(TaskOutcome.SUCCESS, app.task(":tfliteSlimPlan").getOutcome());
         assertEquals(TaskOutcome.SUCCESS, app.task(":tfliteVerify").getOutcome());
