@@ -47,6 +47,7 @@ from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, MAX_CHECKSUM_FIL
 from tflite_slim.maven.coordinates import OPS_CLASSIFIER, OPS_EXTENSION, Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.maven.publication import Artifact, Publication
+from tflite_slim.runtime.cmake_project import HOST_ABIS
 
 try:
     import fcntl
@@ -250,7 +251,8 @@ def _commit(
 
 def _publishable_names(c: Coordinates) -> frozenset[str]:
     """Every file name :mod:`publication` can put in ``c``'s version directory, checksum files included."""
-    mains = (c.file_name("aar"), c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), c.file_name("pom"))
+    mains = (c.file_name("aar"), c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), c.file_name("pom"),
+             *(c.file_name("jar", abi) for abi in HOST_ABIS))
     return frozenset(n for m in mains for n in [m] + [f"{m}.{ext}" for ext in EXTENSIONS])
 
 

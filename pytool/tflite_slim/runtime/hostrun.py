@@ -81,20 +81,26 @@ def _unescape(text: str) -> str:
 
 
 def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
-    """``classes.jar`` and the ``abi`` library of a host build (its OUT or its AAR), extracted into ``into``."""
+    """``classes.jar`` and the ``abi`` library of a host build, extracted into ``into``.
+
+    ``runtime`` is the build's OUT, its AAR, or the jar ``install``/``deploy`` published under the
+    classifier ``abi`` (the API classes with ``jni/<abi>/`` inside: the jar itself is the classpath).
+    """
     path = Path(runtime)
     archive = path / AAR_NAME if path.is_dir() else path
     so = f"jni/{abi}/{RUNTIME_SO}"
-    advice = (f"--runtime {runtime}: not a host build (needs {AAR_NAME} with classes.jar and {so}); build one "
+    advice = (f"--runtime {runtime}: not a host build (needs {AAR_NAME} with classes.jar and {so}, or the "
+              f"installed -{abi}.jar); build one "
               "with tflite-slim build --backend cmake --target-archs host")
     try:
         with zipfile.ZipFile(archive) as z:
             names = set(z.namelist())
-            if "classes.jar" not in names or so not in names:
+            published = "classes.jar" not in names and path.is_file() and path.suffix == ".jar"
+            if so not in names or ("classes.jar" not in names and not published):
                 raise UsageError(advice)
             (into / "lib").mkdir()
             jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
-            jar.write_bytes(z.read("classes.jar"))
+            jar.write_bytes(archive.read_bytes() if published else z.read("classes.jar"))
             lib.write_bytes(z.read(so))
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise UsageError(f"{advice} ({e})") from e
