@@ -16,6 +16,7 @@ in a fresh JVM, and the one it died on is reported as failed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import zipfile
@@ -29,7 +30,7 @@ from tflite_slim import process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.runtime import hostjar
 from tflite_slim.runtime.aar import RUNTIME_SO
-from tflite_slim.runtime.cmake_project import host_abi
+from tflite_slim.runtime.cmake_project import HOST_ABIS, host_abi
 
 AAR_NAME = "tensorflow-lite.aar"
 RUNNER = "ModelRunner"
@@ -78,6 +79,17 @@ def _unescape(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def record_of(runtime: str) -> str:
+    """Where the build record of ``runtime`` is: ``DIR/ops.json``, or for a published
+    ``<artifact>-<version>-<abi>.jar`` the ``<artifact>-<version>-ops.json`` beside it."""
+    path = Path(runtime)
+    if path.suffix == ".jar":
+        for abi in HOST_ABIS:
+            if path.name.endswith(f"-{abi}.jar"):
+                return str(path.with_name(path.name[:-len(f"-{abi}.jar")] + "-ops.json"))
+    return os.path.join(runtime, "ops.json")
 
 
 def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
