@@ -186,6 +186,9 @@ def test_mixed_build_publishes_the_aar_and_the_host_jar_side_by_side(tmp_path: P
     assert names(pub.runtime) == [c.file_name("aar"), c.file_name("jar", "linux-x86_64"), c.file_name("json", "ops"),
                                   c.file_name("pom")]
     assert etree.fromstring(pub.runtime.files[-1].read_bytes()).findtext("m:packaging", namespaces=NS) == "aar"
+    with zipfile.ZipFile(io.BytesIO(pub.runtime.files[0].read_bytes())) as published:
+        assert not [n for n in published.namelist() if "linux" in n]  # no desktop library in an APK
+        assert "jni/arm64-v8a/libtensorflowlite_jni.so" in published.namelist()
 
 
 def test_host_aar_missing_its_library_is_one_line(tmp_path: Path) -> None:

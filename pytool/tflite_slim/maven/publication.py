@@ -241,14 +241,20 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice())
     runtime_aar = out_dir / record.runtime_aar
     check_aar(runtime_aar)
     hosts = host_abis_of(record.abis)
-    jars = tuple(FileSpec(runtime_c.file_name("jar", abi), data=host_jar(runtime_aar, abi)) for abi in hosts)
-    runtime = _artifact(runtime_c, None if hosts == record.abis else runtime_aar, ops_bytes,
-                        pom.runtime_pom(runtime_c, facts, hosts), jars)
+    jars = [FileSpec(runtime_c.file_name("jar", abi), data=host_jar(runtime_aar, abi)) for abi in hosts]
+    if hosts == record.abis:
+        aar_spec = []
+    elif hosts:  # the Android AAR without the desktop libraries: they would only bloat every APK
+        aar_spec = [FileSpec(runtime_c.file_name("aar"), data=without_host_libraries(runtime_aar))]
+    else:
+        aar_spec = [FileSpec(runtime_c.file_name("aar"), source=runtime_aar)]
+    runtime = _artifact(runtime_c, ops_bytes, pom.runtime_pom(runtime_c, facts, hosts), aar_spec + jars)
     flex = None
     if record.select_tf_ops_aar:
         flex_aar = out_dir / record.select_tf_ops_aar
         check_aar(flex_aar)
-        flex = _artifact(flex_c, flex_aar, ops_bytes, pom.select_tf_ops_pom(flex_c, runtime_c, facts))
+        flex = _artifact(flex_c, ops_bytes, pom.select_tf_ops_pom(flex_c, runtime_c, facts),
+                         [FileSpec(flex_c.file_name("aar"), source=flex_aar)])
     return Publication(runtime, flex)
 
 
@@ -259,16 +265,17 @@ def from_aar(aar: Path, coordinates: Coordinates, ops_json: Optional[Path] = Non
     """
     check_aar(aar)
     check_not_host_only(aar)
+    aar_spec = FileSpec(coordinates.file_name("aar"), source=aar)
     if ops_json is None:
         pom_bytes = pom.render_pom(
             coordinates,
             name=f"{coordinates.artifact} {coordinates.version}",
             description="An AAR installed by tflite-slim (no build record was given, so its op set is not stated).",
         )
-        return Publication(_artifact(coordinates, aar, None, pom_bytes))
+        return Publication(_artifact(coordinates, None, pom_bytes, [aar_spec]))
     record = parse_build_record(ops_json)
     pom_bytes = pom.runtime_pom(coordinates, record.facts())
-    return Publication(_artifact(coordinates, aar, published_record(ops_json), pom_bytes))
+    return Publication(_artifact(coordinates, published_record(ops_json), pom_bytes, [aar_spec]))
 
 
 def published_record(path: Path) -> bytes:
@@ -293,9 +300,19 @@ def check_not_host_only(aar: Path) -> None:
         )
 
 
-def _artifact(c: Coordinates, aar: Optional[Path], ops_bytes: Optional[bytes], pom_bytes: bytes,
-              jars: tuple[FileSpec, ...] = ()) -> Artifact:
-    files = ([FileSpec(c.file_name("aar"), source=aar)] if aar is not None else []) + list(jars)
+def without_host_libraries(aar: Path) -> bytes:
+    """The AAR's bytes without its ``jni/<desktop ABI>/`` entries (byte-stable)."""
+    with zipfile.ZipFile(aar) as z:
+        entries = {n: z.read(n) for n in z.namelist()
+                   if not any(n.startswith(f"jni/{abi}/") for abi in HOST_ABIS)}
+    out = io.BytesIO()
+    write_stable_zip(out, entries)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def _artifact(c: Coordinates, ops_bytes: Optional[bytes], pom_bytes: bytes, binaries: list[FileSpec]) -> Artifact:
+    """``binaries`` (the AAR, host jars), then the ``-ops.json``, then the POM."""
+    files = list(binaries)
     if ops_bytes is not None:
         files.append(FileSpec(c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), data=ops_bytes))
     files.append(FileSpec(c.file_name("pom"), data=pom_bytes))
