@@ -236,3 +236,12 @@ def test_android_and_host_builds_never_mix_under_one_version(tmp_path: Path, cap
     assert _version_files(repo, "1") == before
     # Their default versions differ (the plan names the ABIs): both install side by side.
     assert main(["install", str(outs[second]), "--repo", str(repo)]) == 0
+
+
+def test_coordinates_out_of_a_host_only_build_is_refused_before_installing(tmp_path: Path, capsys) -> None:
+    """The Gradle plugin substitutes the app's runtime with these coordinates: a host build has no AAR for it."""
+    host = make_build_out(tmp_path / "host", BASIC, abis=("linux-x86_64",))
+    argv = ["install", str(host), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(tmp_path / "c.json")]
+    assert main(argv) == 2
+    assert "this is a host build (desktop jars under a classifier), not an AAR" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists() and not (tmp_path / "c.json").exists()

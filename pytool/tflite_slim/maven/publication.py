@@ -105,6 +105,11 @@ class Publication:
     select_tf_ops: Optional[Artifact] = None
 
     @property
+    def has_aar(self) -> bool:
+        """False for a build of desktop ABIs only: its runtime is classifier jars, nothing an Android app uses."""
+        return any(f.name == self.runtime.coordinates.file_name("aar") for f in self.runtime.files)
+
+    @property
     def artifacts(self) -> tuple[Artifact, ...]:
         """Runtime first: the select-TF-ops POM points at it."""
         return (self.runtime,) + ((self.select_tf_ops,) if self.select_tf_ops else ())
