@@ -1,7 +1,7 @@
 """The one module that writes into a local Maven repository.
 
 Layout is Maven's: ``<group path>/<artifact>/<version>/<artifact>-<version>.aar``
-(``.pom``, ``-ops.json``), each file with ``.md5 .sha1 .sha256 .sha512``
+(``.pom``, ``-ops.json``, a host build's ``-linux-x86_64.jar``), each file with ``.md5 .sha1 .sha256 .sha512``
 checksums, and ``<group path>/<artifact>/maven-metadata-local.xml``.
 
 Safety under concurrent builds, and against interruption:
