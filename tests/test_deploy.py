@@ -539,4 +539,3 @@ def test_endless_remote_file_without_checksums_is_not_read_to_the_end(out: Path,
     assert f"(tensorflow-lite-{V}.aar differs)" in capsys.readouterr().err
     # What the socket buffers hold beyond the byte we stopped at, not the 64 MiB.
     assert sent["bytes"] < ours + (16 << 20)
-
