@@ -77,6 +77,30 @@ def test_files_checksums_and_metadata_land(server: RepoServer, out: Path, capsys
                             "maven-metadata.xml"]
 
 
+def test_a_host_build_deploys_its_classifier_jar_and_never_lands_on_an_android_version(
+        server: RepoServer, out: Path, tmp_path: Path, capsys) -> None:
+    args = ("--username", "deployer", "--password-env", "DEPLOY_PW")
+    host = make_build_out(tmp_path / "host", BASIC, abis=("linux-x86_64",))
+    assert main(["deploy", str(host), "--url", server.url, "--version", "host-1", *args]) == 0
+    files = server.files()
+    base = "io/tfliteslim/tensorflow-lite"
+    names = sorted(p.rsplit("/", 1)[1] for p in files if p.startswith(f"{base}/host-1/") and "." in p)
+    assert [n for n in names if n.endswith((".jar", ".pom", ".json", ".aar"))] == [
+        "tensorflow-lite-host-1-linux-x86_64.jar", "tensorflow-lite-host-1-ops.json", "tensorflow-lite-host-1.pom"]
+    jar = f"{base}/host-1/tensorflow-lite-host-1-linux-x86_64.jar"
+    assert files[f"{jar}.sha1"] == hashlib.sha1(files[jar]).hexdigest().encode()
+    assert repometa.parse(files[f"{base}/maven-metadata.xml"], Coordinates("io.tfliteslim", "tensorflow-lite", "host-1")
+                          ).versions == ("host-1",)
+    # An Android runtime deployed at V is not joined by a host build under the same version.
+    assert deploy(server, out, *args) == 0
+    before = server.files()
+    capsys.readouterr()
+    assert main(["deploy", str(host), "--url", server.url, "--version", V, *args]) == 2
+    assert f"io.tfliteslim:tensorflow-lite:{V} is already in {server.url} with different content" in \
+        capsys.readouterr().err
+    assert server.files() == before
+
+
 def test_401_without_credentials_is_a_clear_error(server: RepoServer, out: Path, capsys) -> None:
     assert deploy(server, out) == 2
     err = capsys.readouterr().err

@@ -211,3 +211,44 @@ def test_coordinates_out_naming_an_input_is_refused_before_installing(tmp_path: 
         f"error: --coordinates-out {out / name}: is one of the files being published; give another path "
         "(for example coordinates.json)\n")
     assert (out / name).read_bytes() == before and not (tmp_path / "r").exists()
+
+
+def _version_files(repo: Path, version: str) -> dict[str, bytes]:
+    d = repo / "io/tfliteslim/tensorflow-lite" / version
+    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+
+
+def test_a_host_build_installs_under_its_classifier_only(tmp_path: Path, capsys) -> None:
+    repo = tmp_path / "repo"
+    host = make_build_out(tmp_path / "host", BASIC, abis=("linux-x86_64",))
+    assert main(["install", str(host), "--repo", str(repo), "--version", "1"]) == 0
+    assert "installed: io.tfliteslim:tensorflow-lite:1" in capsys.readouterr().out
+    names = sorted(_version_files(repo, "1"))
+    mains = ["tensorflow-lite-1-linux-x86_64.jar", "tensorflow-lite-1-ops.json", "tensorflow-lite-1.pom"]
+    assert names == sorted(m + s for m in mains for s in ("", ".md5", ".sha1", ".sha256", ".sha512"))
+    meta = (repo / "io/tfliteslim/tensorflow-lite/maven-metadata-local.xml").read_text()
+    assert "<version>1</version>" in meta
+
+
+@pytest.mark.parametrize("first, second", [("android", "host"), ("host", "android")])
+def test_android_and_host_builds_never_mix_under_one_version(tmp_path: Path, capsys, first: str, second: str) -> None:
+    repo = tmp_path / "repo"
+    outs = {"android": make_build_out(tmp_path / "android", BASIC),
+            "host": make_build_out(tmp_path / "host", BASIC, abis=("linux-x86_64",))}
+    assert main(["install", str(outs[first]), "--repo", str(repo), "--version", "1"]) == 0
+    before = _version_files(repo, "1")
+    capsys.readouterr()
+    assert main(["install", str(outs[second]), "--repo", str(repo), "--version", "1"]) == 2
+    assert "io.tfliteslim:tensorflow-lite:1 is already installed" in capsys.readouterr().err
+    assert _version_files(repo, "1") == before
+    # Their default versions differ (the plan names the ABIs): both install side by side.
+    assert main(["install", str(outs[second]), "--repo", str(repo)]) == 0
+
+
+def test_coordinates_out_of_a_host_only_build_is_refused_before_installing(tmp_path: Path, capsys) -> None:
+    """The Gradle plugin substitutes the app's runtime with these coordinates: a host build has no AAR for it."""
+    host = make_build_out(tmp_path / "host", BASIC, abis=("linux-x86_64",))
+    argv = ["install", str(host), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(tmp_path / "c.json")]
+    assert main(argv) == 2
+    assert "this is a host build (desktop jars under a classifier), not an AAR" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists() and not (tmp_path / "c.json").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -159,3 +160,48 @@ def test_record_text_that_goes_into_the_pom_is_checked(tmp_path: Path, changes: 
     _edit_record(out, **changes)
     with pytest.raises(UsageError, match=f"malformed build record \\({message}"):
         publication.from_build_dir(out, CoordinateChoice(version="1"))
+
+
+def test_host_only_build_publishes_a_classifier_jar_and_no_aar(tmp_path: Path, pom_xsd: Path) -> None:
+    out = make_build_out(tmp_path / "out", BASIC, abis=("linux-x86_64",), payload=b"host")
+    pub = publication.from_build_dir(out)
+    c = pub.runtime.coordinates
+    assert names(pub.runtime) == [c.file_name("jar", "linux-x86_64"), c.file_name("json", "ops"), c.file_name("pom")]
+    with zipfile.ZipFile(io.BytesIO(pub.runtime.files[0].read_bytes())) as jar:
+        assert jar.read("jni/linux-x86_64/libtensorflowlite_jni.so") == b"\x7fELFhost"
+        assert "META-INF/MANIFEST.MF" in jar.namelist() and "AndroidManifest.xml" not in jar.namelist()
+    doc = etree.fromstring(pub.runtime.files[2].read_bytes())
+    assert etree.XMLSchema(etree.parse(str(pom_xsd))).validate(doc)
+    # No main artifact: a consumer without the classifier gets nothing, never a host library as an AAR.
+    assert doc.findtext("m:packaging", namespaces=NS) == "pom"
+    assert "classifier linux-x86_64" in doc.findtext("m:description", namespaces=NS)
+    # Byte-stable: the same build gives the same jar.
+    assert publication.from_build_dir(out).runtime.files[0].read_bytes() == pub.runtime.files[0].read_bytes()
+
+
+def test_mixed_build_publishes_the_aar_and_the_host_jar_side_by_side(tmp_path: Path) -> None:
+    out = make_build_out(tmp_path / "out", BASIC, abis=("arm64-v8a", "linux-x86_64"))
+    pub = publication.from_build_dir(out)
+    c = pub.runtime.coordinates
+    assert names(pub.runtime) == [c.file_name("aar"), c.file_name("jar", "linux-x86_64"), c.file_name("json", "ops"),
+                                  c.file_name("pom")]
+    assert etree.fromstring(pub.runtime.files[-1].read_bytes()).findtext("m:packaging", namespaces=NS) == "aar"
+    with zipfile.ZipFile(io.BytesIO(pub.runtime.files[0].read_bytes())) as published:
+        assert not [n for n in published.namelist() if "linux" in n]  # no desktop library in an APK
+        assert "jni/arm64-v8a/libtensorflowlite_jni.so" in published.namelist()
+
+
+def test_host_aar_missing_its_library_is_one_line(tmp_path: Path) -> None:
+    out = make_build_out(tmp_path / "out", BASIC, abis=("linux-x86_64",))
+    record = json.loads((out / "ops.json").read_text())
+    (out / "ops.json").write_text(json.dumps(dict(record, abis=["linux-aarch64"])))
+    with pytest.raises(UsageError, match=r"needs classes.jar and jni/linux-aarch64/libtensorflowlite_jni.so"):
+        publication.from_build_dir(out)
+
+
+def test_a_host_aar_never_goes_in_as_the_main_aar(tmp_path: Path) -> None:
+    aar = make_aar(tmp_path / "host.aar", "org.tensorflow.lite", ["linux-x86_64"])
+    with pytest.raises(UsageError, match=r"a host build \(linux-x86_64\), not an Android AAR"):
+        publication.from_aar(aar, Coordinates("g", "a", "1"))
+    mixed = make_aar(tmp_path / "mixed.aar", "org.tensorflow.lite", ["arm64-v8a", "linux-x86_64"])
+    assert names(publication.from_aar(mixed, Coordinates("g", "a", "1")).runtime) == ["a-1.aar", "a-1.pom"]

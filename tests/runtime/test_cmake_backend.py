@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
@@ -342,3 +343,63 @@ def test_android_without_a_declared_api_level_is_one_line(tools, tree, models, t
     assert done.stderr.strip().splitlines() == [
         "error: --target-archs arm64-v8a with --backend cmake: declare the Android API level "
         "(--android-api-level N)"]
+
+
+APP = """import java.io.File;
+import org.tensorflow.lite.Interpreter;
+
+public final class App {
+  public static void main(String[] args) {
+    try (Interpreter interpreter = new Interpreter(new File(args[0]))) {
+      System.out.println("inputs " + interpreter.getInputTensorCount());
+    }
+  }
+}
+"""
+
+
+def test_install_publishes_the_host_build_as_a_classifier_jar_a_desktop_jvm_and_gradle_use(
+        first, models, tmp_path, gradle, pom_xsd):
+    _, out, _ = first
+    repo = tmp_path / "repo"
+    done = tool("install", str(out), "--repo", str(repo))
+    assert done.returncode == 0, done.stderr
+    record = json.loads((out / "ops.json").read_text())
+    version = f"{record['tensorflow']['version']}-litert-slim-{record['plan_fingerprint'][:12]}"
+    vdir = repo / "io/tfliteslim/litert" / version
+    jar = vdir / f"litert-{version}-linux-x86_64.jar"
+    assert sorted(p.name for p in vdir.iterdir() if p.suffix in (".jar", ".json", ".pom", ".aar")) \
+        == sorted([jar.name, f"litert-{version}-ops.json", f"litert-{version}.pom"])
+    assert (vdir / f"{jar.name}.sha256").is_file()
+    with zipfile.ZipFile(jar) as z:
+        assert z.read("jni/linux-x86_64/libtensorflowlite_jni.so") == library(out)
+        assert "org/tensorflow/lite/Interpreter.class" in z.namelist()
+    assert etree.XMLSchema(etree.parse(str(pom_xsd))).validate(etree.parse(str(vdir / f"litert-{version}.pom")))
+
+    # verify --run --runtime takes the published jar itself.
+    ran = tool("verify", "--run", "--runtime", str(jar), models["add"], models["relu"])
+    assert ran.returncode == 1 and ran.stdout.splitlines()[0] == f"ok: {models['add']}", ran.stderr
+    assert "Didn't find op for builtin opcode 'RELU' version '1'" in ran.stderr
+
+    # A plain desktop JVM: the jar on the classpath, its library unzipped onto java.library.path.
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    with zipfile.ZipFile(jar) as z:  # what README's "unzip -j JAR 'jni/linux-x86_64/*'" does
+        (lib / "libtensorflowlite_jni.so").write_bytes(z.read("jni/linux-x86_64/libtensorflowlite_jni.so"))
+    (tmp_path / "App.java").write_text(APP)
+    subprocess.run(["javac", "-cp", str(jar), "-d", str(tmp_path / "app"), str(tmp_path / "App.java")], check=True)
+    app = subprocess.run(["java", f"-Djava.library.path={lib}", "-cp", f"{jar}:{tmp_path / 'app'}", "App",
+                          models["add"]], capture_output=True, text=True)
+    assert app.returncode == 0 and app.stdout == "inputs 1\n", app.stderr
+
+    # Gradle 4.4 resolves G:A:V:linux-x86_64 from what install wrote; without the classifier there is no AAR.
+    project = tmp_path / "consumer"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "maven" / "consumer", project)
+    module = f"io.tfliteslim:litert:{version}"
+    resolved = subprocess.run(
+        [gradle, "--offline", "--no-daemon", "-q", "-p", str(project), "-g", str(tmp_path / "gradle-home"),
+         f"-Dmaven.repo.local={repo}", "resolveSlim", f"-PslimModules={module}:linux-x86_64,{module}"],
+        capture_output=True, text=True, timeout=300)
+    lines = sorted(line for line in resolved.stdout.splitlines() if line.startswith(("RESOLVED", "FAILED")))
+    # Without the classifier the module resolves (POM packaging pom) to no file at all.
+    assert lines == [f"RESOLVED {module}:linux-x86_64 -> {module} {jar.name}"], resolved.stdout + resolved.stderr

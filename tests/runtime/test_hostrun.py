@@ -68,3 +68,22 @@ def test_runtime_that_is_no_zip_is_one_line(tmp_path):
     (tmp_path / "tensorflow-lite.aar").write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(UsageError, match="not a host build"):
         hostrun.run_models(str(tmp_path), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")
+
+
+def test_the_record_of_a_published_jar_is_the_ops_json_beside_it(tmp_path):
+    assert hostrun.record_of(str(tmp_path)) == str(tmp_path / "ops.json")
+    jar = tmp_path / "litert-1.5.0-litert-slim-0123456789ab-linux-aarch64.jar"
+    assert hostrun.record_of(str(jar)) == str(tmp_path / "litert-1.5.0-litert-slim-0123456789ab-ops.json")
+
+
+def test_a_published_jar_is_its_own_classpath(tmp_path):
+    jar = tmp_path / "a-1-linux-x86_64.jar"
+    with zipfile.ZipFile(jar, "w") as z:
+        z.writestr("org/tensorflow/lite/Interpreter.class", b"classes")
+        z.writestr("jni/linux-x86_64/libtensorflowlite_jni.so", b"\x7fELF")
+    (tmp_path / "x").mkdir()
+    classes, lib = hostrun._unpack(str(jar), "linux-x86_64", tmp_path / "x")
+    assert classes.read_bytes() == jar.read_bytes() and (lib / "libtensorflowlite_jni.so").read_bytes() == b"\x7fELF"
+    # The jar of another desktop ABI is refused in one line.
+    with pytest.raises(UsageError, match="not a host build .*installed -linux-aarch64.jar"):
+        hostrun.run_models(str(jar), ["m.tflite"], abi="linux-aarch64", java="java", javac="javac")

@@ -152,6 +152,9 @@ def run(args: argparse.Namespace) -> int:
     pub = publication_from_args(args)
     if args.coordinates_out is not None:
         check_not_an_input(args.coordinates_out, args, pub)
+        if not pub.has_aar:
+            raise UsageError(f"--coordinates-out {args.coordinates_out}: this is a host build (desktop jars under "
+                             "a classifier), not an AAR for an Android app; build with Android --target-archs")
     location = settings.local_repository(args.repo)
     repo = location.path.resolve()
     results = mavenlocal.install(pub, repo, force=args.force)

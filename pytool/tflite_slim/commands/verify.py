@@ -57,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--runtime", metavar="DIR",
         help="with --run: run every model through this host build itself (tflite-slim build --backend cmake "
-        "--target-archs host --out DIR) on a desktop JVM, not through the ai-edge-litert interpreter; each "
+        "--target-archs host --out DIR, or the -linux-x86_64.jar install/deploy published; its op set is the "
+        "-ops.json beside it) on a desktop JVM, not through the ai-edge-litert interpreter; each "
         "model is reported ok, missing op or failed, with TFLite's own message",
     )
     p.set_defaults(run=run)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give --ops OPS_JSON (the build's ops.json), --url URL --coordinates G:A:V, "
                          "or --run --runtime DIR")
     if args.url is None:
-        args.ops = args.ops or os.path.join(args.runtime, "ops.json")
+        args.ops = args.ops or hostrun.record_of(args.runtime)
     runtime = deployed_runtime(args) if args.url is not None else load_runtime(_local_only(args))
     if runtime.warning:
         print(f"warning: {runtime.warning}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """The one module that writes into a local Maven repository.
 
 Layout is Maven's: ``<group path>/<artifact>/<version>/<artifact>-<version>.aar``
-(``.pom``, ``-ops.json``), each file with ``.md5 .sha1 .sha256 .sha512``
+(``.pom``, ``-ops.json``, a host build's ``-linux-x86_64.jar``), each file with ``.md5 .sha1 .sha256 .sha512``
 checksums, and ``<group path>/<artifact>/maven-metadata-local.xml``.
 
 Safety under concurrent builds, and against interruption:
@@ -47,6 +47,7 @@ from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, MAX_CHECKSUM_FIL
 from tflite_slim.maven.coordinates import OPS_CLASSIFIER, OPS_EXTENSION, Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.maven.publication import Artifact, Publication
+from tflite_slim.runtime.cmake_project import HOST_ABIS
 
 try:
     import fcntl
@@ -250,7 +251,8 @@ def _commit(
 
 def _publishable_names(c: Coordinates) -> frozenset[str]:
     """Every file name :mod:`publication` can put in ``c``'s version directory, checksum files included."""
-    mains = (c.file_name("aar"), c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), c.file_name("pom"))
+    mains = (c.file_name("aar"), c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), c.file_name("pom"),
+             *(c.file_name("jar", abi) for abi in HOST_ABIS))
     return frozenset(n for m in mains for n in [m] + [f"{m}.{ext}" for ext in EXTENSIONS])
 
 

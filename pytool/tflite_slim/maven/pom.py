@@ -111,8 +111,12 @@ def render_pom(
     description: str,
     dependencies: Sequence[Coordinates] = (),
     properties: Sequence[tuple[str, str]] = (),
+    packaging: str = PACKAGING,
 ) -> bytes:
-    """A complete ``pom.xml`` for one AAR; ``dependencies`` are AARs pinned to their exact version."""
+    """A complete ``pom.xml`` for one AAR; ``dependencies`` are AARs pinned to their exact version.
+
+    ``packaging`` is ``pom`` for a host-only build: it has no main artifact, only classifier jars.
+    """
     for dep in dependencies:
         if (dep.group, dep.artifact) in API_ARTIFACTS:
             # The slim runtime carries these classes; depending on them duplicates every class.
@@ -132,7 +136,7 @@ def render_pom(
     add(project, "groupId", coordinates.group)
     add(project, "artifactId", coordinates.artifact)
     add(project, "version", coordinates.version)
-    add(project, "packaging", PACKAGING)
+    add(project, "packaging", packaging)
     add(project, "name", name)
     add(project, "description", description)
     licenses = add(project, "licenses")
@@ -172,13 +176,24 @@ def _properties(facts: BuildFacts) -> list[tuple[str, str]]:
     return props
 
 
-def runtime_pom(coordinates: Coordinates, facts: BuildFacts) -> bytes:
-    """POM of the slim runtime AAR: no dependencies (it carries the Java API itself)."""
+def runtime_pom(coordinates: Coordinates, facts: BuildFacts, host_abis: Sequence[str] = ()) -> bytes:
+    """POM of the slim runtime AAR: no dependencies (it carries the Java API itself).
+
+    ``host_abis``: the desktop jars published beside it under those classifiers. A build of
+    host ABIs only has no AAR: its POM's packaging is ``pom``, so nothing resolves without a classifier.
+    """
+    android = [a for a in facts.abis if a not in host_abis]
+    description = runtime_description(facts)
+    if host_abis:
+        jars = ", ".join(f"classifier {a}" for a in host_abis)
+        description += (f" Desktop JVM jars (Java API classes plus the native library under jni/<abi>/): {jars}."
+                        + ("" if android else " No Android AAR: this build is for desktop JVMs only."))
     return render_pom(
         coordinates,
         name=runtime_name(facts),
-        description=runtime_description(facts),
+        description=description,
         properties=_properties(facts),
+        packaging=PACKAGING if android else "pom",
     )
 
 

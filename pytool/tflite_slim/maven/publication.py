@@ -10,8 +10,10 @@ here writes anywhere.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -25,6 +27,8 @@ from tflite_slim.maven.coordinates import (
     resolve,
 )
 from tflite_slim.errors import UsageError
+from tflite_slim.runtime.aar import RUNTIME_SO, write_stable_zip
+from tflite_slim.runtime.cmake_project import HOST_ABIS
 from tflite_slim.runtime.layout import TENSORFLOW, layout_of
 from tflite_slim.analysis.opset import OpSet, dumps, loads, opset_from_json
 
@@ -100,6 +104,11 @@ class BuildRecord:
 class Publication:
     runtime: Artifact
     select_tf_ops: Optional[Artifact] = None
+
+    @property
+    def has_aar(self) -> bool:
+        """False for a build of desktop ABIs only: its runtime is classifier jars, nothing an Android app uses."""
+        return any(f.name == self.runtime.coordinates.file_name("aar") for f in self.runtime.files)
 
     @property
     def artifacts(self) -> tuple[Artifact, ...]:
@@ -187,8 +196,45 @@ def check_aar(path: Path) -> None:
         raise UsageError(f"{path}: not an AAR (no AndroidManifest.xml at its root)")
 
 
+def host_abis_of(abis: tuple[str, ...]) -> tuple[str, ...]:
+    """The desktop ABIs (``linux-x86_64``...) among a build's ABIs: each is published as a classifier jar."""
+    return tuple(a for a in abis if a in HOST_ABIS)
+
+
+def host_jar(aar: Path, abi: str) -> bytes:
+    """The desktop jar of one host ABI: the AAR's ``classes.jar`` entries plus ``jni/<abi>/`` + the JNI library.
+
+    A desktop JVM puts it on its classpath as it is; the Java API loads the
+    library with ``System.loadLibrary``, so the library must also be extracted
+    into a directory on ``java.library.path`` (README "Installing": one unzip).
+    Byte-stable: the same AAR gives the same jar.
+    """
+    so = f"jni/{abi}/{RUNTIME_SO}"
+    try:
+        with zipfile.ZipFile(aar) as z:
+            names = set(z.namelist())
+            if "classes.jar" not in names or so not in names:
+                raise UsageError(f"{aar}: a host build's AAR needs classes.jar and {so}; rebuild with "
+                                 "'tflite-slim build --backend cmake --target-archs host'")
+            library = z.read(so)
+            with zipfile.ZipFile(io.BytesIO(z.read("classes.jar"))) as classes:
+                entries = {n: classes.read(n) for n in classes.namelist() if not n.startswith("jni/")}
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError) as e:
+        raise UsageError(f"{aar}: cannot read its classes.jar or {so} ({e}); rebuild it") from e
+    entries.update({"jni/": b"", f"jni/{abi}/": b"", so: library})
+    out = io.BytesIO()
+    write_stable_zip(out, entries)  # type: ignore[arg-type]  (zipfile takes a file object as well)
+    return out.getvalue()
+
+
 def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice()) -> Publication:
-    """The artifacts for what ``tflite-slim build --out out_dir`` produced."""
+    """The artifacts for what ``tflite-slim build --out out_dir`` produced.
+
+    A host build (``--target-archs host``) publishes one jar per desktop ABI under
+    that ABI as classifier (``<artifact>-<version>-linux-x86_64.jar``), beside the
+    AAR when the build also has Android ABIs, alone (POM packaging ``pom``) when not:
+    a host-only build never lands as the main AAR.
+    """
     record = read_build_record(out_dir)
     runtime_c, flex_c = resolve(choice, record.tf_version, record.plan_fingerprint, record.source)
     facts = record.facts()
@@ -200,28 +246,42 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice())
         )
     runtime_aar = out_dir / record.runtime_aar
     check_aar(runtime_aar)
-    runtime = _artifact(runtime_c, runtime_aar, ops_bytes, pom.runtime_pom(runtime_c, facts))
+    hosts = host_abis_of(record.abis)
+    jars = [FileSpec(runtime_c.file_name("jar", abi), data=host_jar(runtime_aar, abi)) for abi in hosts]
+    if hosts == record.abis:
+        aar_spec = []
+    elif hosts:  # the Android AAR without the desktop libraries: they would only bloat every APK
+        aar_spec = [FileSpec(runtime_c.file_name("aar"), data=without_host_libraries(runtime_aar))]
+    else:
+        aar_spec = [FileSpec(runtime_c.file_name("aar"), source=runtime_aar)]
+    runtime = _artifact(runtime_c, ops_bytes, pom.runtime_pom(runtime_c, facts, hosts), aar_spec + jars)
     flex = None
     if record.select_tf_ops_aar:
         flex_aar = out_dir / record.select_tf_ops_aar
         check_aar(flex_aar)
-        flex = _artifact(flex_c, flex_aar, ops_bytes, pom.select_tf_ops_pom(flex_c, runtime_c, facts))
+        flex = _artifact(flex_c, ops_bytes, pom.select_tf_ops_pom(flex_c, runtime_c, facts),
+                         [FileSpec(flex_c.file_name("aar"), source=flex_aar)])
     return Publication(runtime, flex)
 
 
 def from_aar(aar: Path, coordinates: Coordinates, ops_json: Optional[Path] = None) -> Publication:
-    """One AAR made elsewhere, under the given coordinates; ``ops_json`` (a build record) describes it."""
+    """One AAR made elsewhere, under the given coordinates; ``ops_json`` (a build record) describes it.
+
+    A host build's AAR (native libraries for desktop ABIs only) is refused: it is no Android AAR.
+    """
     check_aar(aar)
+    check_not_host_only(aar)
+    aar_spec = FileSpec(coordinates.file_name("aar"), source=aar)
     if ops_json is None:
         pom_bytes = pom.render_pom(
             coordinates,
             name=f"{coordinates.artifact} {coordinates.version}",
             description="An AAR installed by tflite-slim (no build record was given, so its op set is not stated).",
         )
-        return Publication(_artifact(coordinates, aar, None, pom_bytes))
+        return Publication(_artifact(coordinates, None, pom_bytes, [aar_spec]))
     record = parse_build_record(ops_json)
     pom_bytes = pom.runtime_pom(coordinates, record.facts())
-    return Publication(_artifact(coordinates, aar, published_record(ops_json), pom_bytes))
+    return Publication(_artifact(coordinates, published_record(ops_json), pom_bytes, [aar_spec]))
 
 
 def published_record(path: Path) -> bytes:
@@ -235,8 +295,30 @@ def published_record(path: Path) -> bytes:
     return dumps(doc).encode("utf-8")
 
 
-def _artifact(c: Coordinates, aar: Path, ops_bytes: Optional[bytes], pom_bytes: bytes) -> Artifact:
-    files = [FileSpec(c.file_name("aar"), source=aar)]
+def check_not_host_only(aar: Path) -> None:
+    """Refuse an AAR whose native libraries are all for desktop ABIs: it must not land as an Android AAR."""
+    with zipfile.ZipFile(aar) as z:
+        abis = {n.split("/")[1] for n in z.namelist() if n.startswith("jni/") and n.count("/") >= 2}
+    if abis and abis <= set(HOST_ABIS):
+        raise UsageError(
+            f"{aar}: a host build ({', '.join(sorted(abis))}), not an Android AAR; publish its build directory "
+            "(tflite-slim install OUT_DIR), which puts it under the classifier " + "/".join(sorted(abis))
+        )
+
+
+def without_host_libraries(aar: Path) -> bytes:
+    """The AAR's bytes without its ``jni/<desktop ABI>/`` entries (byte-stable)."""
+    with zipfile.ZipFile(aar) as z:
+        entries = {n: z.read(n) for n in z.namelist()
+                   if not any(n.startswith(f"jni/{abi}/") for abi in HOST_ABIS)}
+    out = io.BytesIO()
+    write_stable_zip(out, entries)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def _artifact(c: Coordinates, ops_bytes: Optional[bytes], pom_bytes: bytes, binaries: list[FileSpec]) -> Artifact:
+    """``binaries`` (the AAR, host jars), then the ``-ops.json``, then the POM."""
+    files = list(binaries)
     if ops_bytes is not None:
         files.append(FileSpec(c.file_name(OPS_EXTENSION, OPS_CLASSIFIER), data=ops_bytes))
     files.append(FileSpec(c.file_name("pom"), data=pom_bytes))

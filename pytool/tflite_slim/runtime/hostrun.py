@@ -16,6 +16,7 @@ in a fresh JVM, and the one it died on is reported as failed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import zipfile
@@ -29,7 +30,7 @@ from tflite_slim import process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.runtime import hostjar
 from tflite_slim.runtime.aar import RUNTIME_SO
-from tflite_slim.runtime.cmake_project import host_abi
+from tflite_slim.runtime.cmake_project import HOST_ABIS, host_abi
 
 AAR_NAME = "tensorflow-lite.aar"
 RUNNER = "ModelRunner"
@@ -80,21 +81,38 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
+def record_of(runtime: str) -> str:
+    """Where the build record of ``runtime`` is: ``DIR/ops.json``, or for a published
+    ``<artifact>-<version>-<abi>.jar`` the ``<artifact>-<version>-ops.json`` beside it."""
+    path = Path(runtime)
+    if path.suffix == ".jar":
+        for abi in HOST_ABIS:
+            if path.name.endswith(f"-{abi}.jar"):
+                return str(path.with_name(path.name[:-len(f"-{abi}.jar")] + "-ops.json"))
+    return os.path.join(runtime, "ops.json")
+
+
 def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
-    """``classes.jar`` and the ``abi`` library of a host build (its OUT or its AAR), extracted into ``into``."""
+    """``classes.jar`` and the ``abi`` library of a host build, extracted into ``into``.
+
+    ``runtime`` is the build's OUT, its AAR, or the jar ``install``/``deploy`` published under the
+    classifier ``abi`` (the API classes with ``jni/<abi>/`` inside: the jar itself is the classpath).
+    """
     path = Path(runtime)
     archive = path / AAR_NAME if path.is_dir() else path
     so = f"jni/{abi}/{RUNTIME_SO}"
-    advice = (f"--runtime {runtime}: not a host build (needs {AAR_NAME} with classes.jar and {so}); build one "
+    advice = (f"--runtime {runtime}: not a host build (needs {AAR_NAME} with classes.jar and {so}, or the "
+              f"installed -{abi}.jar); build one "
               "with tflite-slim build --backend cmake --target-archs host")
     try:
         with zipfile.ZipFile(archive) as z:
             names = set(z.namelist())
-            if "classes.jar" not in names or so not in names:
+            published = "classes.jar" not in names and path.is_file() and path.suffix == ".jar"
+            if so not in names or ("classes.jar" not in names and not published):
                 raise UsageError(advice)
             (into / "lib").mkdir()
             jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
-            jar.write_bytes(z.read("classes.jar"))
+            jar.write_bytes(archive.read_bytes() if published else z.read("classes.jar"))
             lib.write_bytes(z.read(so))
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise UsageError(f"{advice} ({e})") from e
