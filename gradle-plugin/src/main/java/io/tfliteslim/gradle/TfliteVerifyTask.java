@@ -153,13 +153,14 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         @Override
         public void execute(Logger logger) {
             Coordinates coordinates;
-            List<String> models = spec.modelArgs();
             List<String> argv;
             Map<String, String> env = Collections.emptyMap();
             boolean fromRepository = false;
             if (coordinatesFile.isFile()) {
                 coordinates = Coordinates.read(coordinatesFile);
-                argv = ToolCommands.verify(spec.python, installedOps(coordinates).getAbsolutePath(), models);
+                // The runtime's own ops.json first: a missing one is the error to report, models or not.
+                String installed = installedOps(coordinates).getAbsolutePath();
+                argv = ToolCommands.verify(spec.python, installed, spec.modelArgs());
             } else if (planFile != null && planFile.isFile() && toolReadsRepository) {
                 coordinates = Coordinates.read(planFile);
                 if (offline) {
@@ -170,7 +171,7 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 TfliteSlimPublishTask.checkCredentials("tfliteVerify", username, password);
                 env = password == null ? env : Collections.singletonMap(TfliteSlimPublishTask.PASSWORD_ENV, password);
                 argv = ToolCommands.verifyDeployed(spec.python, repositoryUrl, coordinates.runtime.notation(), username,
-                        TfliteSlimPublishTask.PASSWORD_ENV, allowInsecureProtocol, models);
+                        TfliteSlimPublishTask.PASSWORD_ENV, allowInsecureProtocol, spec.modelArgs());
                 fromRepository = true;
             } else if (planFile != null && planFile.isFile()) {
                 coordinates = Coordinates.read(planFile);
@@ -178,11 +179,12 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 if (opsJson == null) {
                     return;
                 }
-                argv = ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models);
+                argv = ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), spec.modelArgs());
             } else {
                 missing("no slim runtime for this project yet (" + relative(coordinatesFile) + " is missing)", logger);
                 return;
             }
+            List<String> models = spec.modelArgs();
             ToolRunner.Result result = spec.runner(logger).run(argv, LogLevel.INFO, env);
             if (fromRepository && result.exitCode == NOT_DEPLOYED) {
                 notDeployed(coordinates, repositorySaid(result), logger);
