@@ -403,3 +403,59 @@ def test_install_publishes_the_host_build_as_a_classifier_jar_a_desktop_jvm_and_
     lines = sorted(line for line in resolved.stdout.splitlines() if line.startswith(("RESOLVED", "FAILED")))
     # Without the classifier the module resolves (POM packaging pom) to no file at all.
     assert lines == [f"RESOLVED {module}:linux-x86_64 -> {module} {jar.name}"], resolved.stdout + resolved.stderr
+
+
+# Ninja's output as the real LiteRT build printed it: the failed step's error, then other parallel
+# steps' warnings, so the output's last lines do not say what failed.
+_FAILED_CONV = [
+    "[51/518] Building CXX object CMakeFiles/tensorflow-lite.dir/kernels/assign_variable.cc.o",
+    "FAILED: CMakeFiles/tensorflow-lite.dir/kernels/conv.cc.o ",
+    "/usr/bin/c++ -O3 -c /src/tflite/kernels/conv.cc -o conv.cc.o",
+    "In file included from /src/tflite/kernels/internal/optimized/multithreaded_conv.h:32,",
+    "/src/eigen_spatial_convolutions.h:43:10: fatal error: xla/tsl/framework/convolution/"
+    "eigen_spatial_convolutions-inl.h: No such file or directory",
+    "compilation terminated.",
+    "[52/518] Building CXX object CMakeFiles/tensorflow-lite.dir/kernels/concatenation.cc.o",
+    "/deps/eigen/Eigen/src/Core/functors/UnaryFunctors.h:1367:68: warning: 'check_is_representable' is deprecated",
+    "  1367 |   EIGEN_DEPRECATED std::enable_if_t<!IsExactlyRepresentable, void> check_is_representable() const {}",
+    "ninja: build stopped: subcommand failed.",
+]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (_FAILED_CONV, [_FAILED_CONV[1], _FAILED_CONV[4]]),
+    # No line names an error (a linker's undefined reference, say): the whole block.
+    (["FAILED: libtensorflowlite_jni.so", "ld: undefined reference to `Register_ADD'", "ninja: build stopped"],
+     ["FAILED: libtensorflowlite_jni.so", "ld: undefined reference to `Register_ADD'"]),
+    # Two failed steps (ninja -k): both, in order.
+    (["FAILED: a.o", "a.cc:1: error: x", "FAILED: b.o", "b.cc:2: error: y", "ninja: build stopped"],
+     ["FAILED: a.o", "a.cc:1: error: x", "FAILED: b.o", "b.cc:2: error: y"]),
+    # No failed step (CMake itself failed, or the output was cut): nothing, the caller keeps the tail.
+    (["[1/2] Building x", "CMake Error at CMakeLists.txt:3"], []),
+])
+def test_ninja_failures_are_the_failed_steps_errors_not_the_output_tail(lines: list[str], expected: list[str]) -> None:
+    assert cmake_backend.ninja_failures(lines) == expected
+
+
+def test_ninja_failures_are_bounded() -> None:
+    lines = ["FAILED: a.o", *(f"a.cc:{i}: error: e{i}" for i in range(1000))]
+    assert len(cmake_backend.ninja_failures(lines)) == cmake_backend.FAILURE_LINES
+
+
+def test_a_failed_compile_says_the_compilers_error(tools, tree, models, tmp_path):
+    """The error names the failed step and the compiler's own error line, whatever other steps printed."""
+    root = tmp_path / "tree"
+    shutil.copytree(tree, root)
+    kernel = root / "litert" / "tflite" / "kernels" / "mul.cc"
+    kernel.write_text(kernel.read_text() + "\n#error tflite-slim test: this kernel does not compile\n")
+    add = root / "litert" / "tflite" / "kernels" / "add.cc"
+    add.write_text(add.read_text() + "".join(f"\n#warning tflite-slim test: noise {i}" for i in range(40)))
+    done = tool("build", models["mul"], "--backend", "cmake", "--target-archs", "host",
+                "--source", str(root / "litert"), "--tensorflow-source-dir", str(root / "tensorflow"),
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    error = done.stderr[done.stderr.index("error: "):]
+    assert re.search(r"FAILED: \S*mul\.cc\.o", error), error
+    assert "#error tflite-slim test: this kernel does not compile" in error
+    assert "noise" not in error
+    assert not (tmp_path / "out").exists()

@@ -57,6 +57,38 @@ INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-buil
 FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
                     "build with --backend local (Bazel) instead")
 _NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
+#: At most this many lines of the failed steps' output go into the error.
+FAILURE_LINES = 20
+
+
+def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
+    """The lines that say why Ninja stopped: each ``FAILED:`` step's compiler errors.
+
+    A failed step's output runs from its ``FAILED:`` line to the next step line
+    (``[n/m] ...``) or ``ninja: build stopped``; with parallel jobs the last lines
+    of the whole output are usually other steps' warnings, so the tail hides the
+    error. From each block the ``FAILED:`` line and the lines naming an error are
+    kept (all of its lines when none does), up to ``limit`` lines in all.
+    """
+    kept: list[str] = []
+    block: Optional[list[str]] = None
+
+    def close() -> None:
+        if block:
+            errors = [line for line in block[1:] if "error" in line.lower()]
+            kept.extend([block[0], *(errors or block[1:])])
+
+    for line in lines:
+        if line.startswith("FAILED:"):
+            close()
+            block = [line]
+        elif block is not None and (_NINJA_STEP.match(line) or line.startswith("ninja: ")):
+            close()
+            block = None
+        elif block is not None:
+            block.append(line)
+    close()
+    return kept[:limit]
 
 
 def create(s: BuildSettings) -> "CmakeBackend":
@@ -237,8 +269,10 @@ class CmakeBackend(Backend):
         """Run a CMake/Ninja command with progress lines; return the number of Ninja steps it ran."""
         steps = {"n": 0, "shown": -1}
         start = time.monotonic()
+        output: list[str] = []
 
         def on_line(line: str) -> None:
+            output.append(line)
             m = _NINJA_STEP.match(line)
             if m is None:
                 if line.startswith(("FAILED:", "CMake Error", "ninja: error")):
@@ -258,6 +292,11 @@ class CmakeBackend(Backend):
         except CommandFailed as e:
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e
+            failures = ninja_failures(output)
+            if failures:
+                # The failed steps' own errors, not the output's tail (other steps' warnings).
+                first = str(e).splitlines()[0]
+                raise BuildError("\n".join([first, *(process.redact_urls(f) for f in failures)])) from e
             raise BuildError(str(e)) from e
         return steps["n"]
 
