@@ -153,6 +153,7 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         @Override
         public void execute(Logger logger) {
             Coordinates coordinates;
+            List<String> models;
             List<String> argv;
             Map<String, String> env = Collections.emptyMap();
             boolean fromRepository = false;
@@ -160,7 +161,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 coordinates = Coordinates.read(coordinatesFile);
                 // The runtime's own ops.json first: a missing one is the error to report, models or not.
                 String installed = installedOps(coordinates).getAbsolutePath();
-                argv = ToolCommands.verify(spec.python, installed, spec.modelArgs());
+                models = spec.modelArgs();
+                argv = ToolCommands.verify(spec.python, installed, models);
             } else if (planFile != null && planFile.isFile() && toolReadsRepository) {
                 coordinates = Coordinates.read(planFile);
                 if (offline) {
@@ -170,8 +172,9 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 String password = TfliteSlimExtension.Credentials.valueOf(this.password);
                 TfliteSlimPublishTask.checkCredentials("tfliteVerify", username, password);
                 env = password == null ? env : Collections.singletonMap(TfliteSlimPublishTask.PASSWORD_ENV, password);
+                models = spec.modelArgs();
                 argv = ToolCommands.verifyDeployed(spec.python, repositoryUrl, coordinates.runtime.notation(), username,
-                        TfliteSlimPublishTask.PASSWORD_ENV, allowInsecureProtocol, spec.modelArgs());
+                        TfliteSlimPublishTask.PASSWORD_ENV, allowInsecureProtocol, models);
                 fromRepository = true;
             } else if (planFile != null && planFile.isFile()) {
                 coordinates = Coordinates.read(planFile);
@@ -179,12 +182,12 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 if (opsJson == null) {
                     return;
                 }
-                argv = ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), spec.modelArgs());
+                models = spec.modelArgs();
+                argv = ToolCommands.verify(spec.python, opsJson.getAbsolutePath(), models);
             } else {
                 missing("no slim runtime for this project yet (" + relative(coordinatesFile) + " is missing)", logger);
                 return;
             }
-            List<String> models = spec.modelArgs();
             ToolRunner.Result result = spec.runner(logger).run(argv, LogLevel.INFO, env);
             if (fromRepository && result.exitCode == NOT_DEPLOYED) {
                 notDeployed(coordinates, repositorySaid(result), logger);

@@ -231,7 +231,7 @@ final class ToolProvisioner implements Serializable {
             ToolRunner.Result pip = runner.run(pipInstall(environmentPython(env).getPath(), wheelFile.getPath()), LogLevel.INFO, pipEnvironment(pipIndexUrl));
             if (pip.exitCode != 0) {
                 throw new GradleException("pip could not install tflite-slim " + wheel.version + " and its dependencies"
-                        + (pipIndexUrl == null ? "" : " from " + withoutUserInfo(pipIndexUrl)) + ": " + lastLine(pip)
+                        + (pipIndexUrl == null ? "" : " from " + Redaction.urls(pipIndexUrl)) + ": " + lastLine(pip)
                         + ". Check the network and pip's configuration (pip.conf, PIP_INDEX_URL), set tfliteSlim.pipIndexUrl"
                         + " to your PyPI mirror, or set tfliteSlim.python to an interpreter that has tflite-slim " + wheel.version + ".");
             }
@@ -260,12 +260,6 @@ final class ToolProvisioner implements Serializable {
     static java.util.Map<String, String> pipEnvironment(String indexUrl) {
         return indexUrl == null ? Collections.<String, String>emptyMap() : Collections.singletonMap("PIP_INDEX_URL", indexUrl);
     }
-
-    /** {@code https://user:token@host/...} as {@code https://***@host/...}, for messages. */
-    static String withoutUserInfo(String url) {
-        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1***@");
-    }
-
     /** pip's last {@code ERROR:} line, else the last line. */
     private static String lastLine(ToolRunner.Result result) {
         String last = "";

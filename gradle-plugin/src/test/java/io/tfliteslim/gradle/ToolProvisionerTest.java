@@ -49,8 +49,8 @@ public class ToolProvisionerTest {
         assertEquals(Collections.emptyMap(), ToolProvisioner.pipEnvironment(null));
         assertEquals(Collections.singletonMap("PIP_INDEX_URL", "https://u:t@mirror/simple"),
                 ToolProvisioner.pipEnvironment("https://u:t@mirror/simple"));
-        assertEquals("https://***@mirror.example/simple", ToolProvisioner.withoutUserInfo("https://u:tok@mirror.example/simple"));
-        assertEquals("https://mirror.example/a@b", ToolProvisioner.withoutUserInfo("https://mirror.example/a@b"));
+        assertEquals("https://***@mirror.example/simple", Redaction.urls("https://u:tok@mirror.example/simple"));
+        assertEquals("https://mirror.example/a@b", Redaction.urls("https://mirror.example/a@b"));
     }
 
 
