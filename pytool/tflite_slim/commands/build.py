@@ -223,7 +223,7 @@ def _check_html(html: str, out: Optional[str], inputs: Sequence[str]) -> None:
     from pathlib import Path
 
     from tflite_slim.analysis.report import check_outputs
-    from tflite_slim.commands.install import check_output_path
+    from tflite_slim.commands.options import check_output_path
 
     check_outputs({"--html": html}, inputs)
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from tflite_slim import files
-from tflite_slim.commands.options import add_coordinate_options
+from tflite_slim.commands.options import add_coordinate_options, check_output_path
 from tflite_slim.maven import mavenlocal, publication, settings
 from tflite_slim.maven.coordinates import (
     CoordinateChoice,
@@ -111,27 +110,6 @@ def coordinates_document(pub: publication.Publication, repository: str) -> dict:
         "runtime": pub.runtime.coordinates.to_json(),
         "select_tf_ops": pub.select_tf_ops.coordinates.to_json() if pub.select_tf_ops else None,
     }
-
-
-def check_output_path(path: Path, setting: str) -> None:
-    """Refuse an output file we could not write, before the install changes anything.
-
-    Writing it is the last step; finding out only then would leave the
-    repository changed and the command failed.
-    """
-    target = path.resolve()
-    if target.is_dir():
-        raise UsageError(f"{setting} {path}: is a directory; give a file path")
-    try:  # a symlink, socket or other non-regular file there is refused, never replaced
-        files.check_output(path)
-    except OSError as e:
-        raise UsageError(f"{setting} {path}: cannot write it ({e.strerror or e})") from e
-    if not target.parent.is_dir():
-        raise UsageError(
-            f"{setting} {path}: directory {target.parent} does not exist; create it or choose another path"
-        )
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise UsageError(f"{setting} {path}: directory {target.parent} is not writable; choose another path")
 
 
 def check_not_an_input(path: Path, args: argparse.Namespace, pub: publication.Publication) -> None:

@@ -7,10 +7,13 @@ imports no other command (and none of its library: install's pulls in lxml).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import urllib.parse
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+from tflite_slim import files
 from tflite_slim.errors import UsageError
 
 if TYPE_CHECKING:
@@ -89,3 +92,24 @@ def open_repository(args: argparse.Namespace, url: str, *, what: str, retries: i
     # HttpClient sends these or nothing: never what requests would find in a netrc file itself.
     client = HttpClient(auth=creds.as_auth() if creds else None, retries=retries)
     return remote.Target(url, source), client
+
+
+def check_output_path(path: Path, setting: str) -> None:
+    """Refuse an output file we could not write, before the install changes anything.
+
+    Writing it is the last step; finding out only then would leave the
+    repository changed and the command failed.
+    """
+    target = path.resolve()
+    if target.is_dir():
+        raise UsageError(f"{setting} {path}: is a directory; give a file path")
+    try:  # a symlink, socket or other non-regular file there is refused, never replaced
+        files.check_output(path)
+    except OSError as e:
+        raise UsageError(f"{setting} {path}: cannot write it ({e.strerror or e})") from e
+    if not target.parent.is_dir():
+        raise UsageError(
+            f"{setting} {path}: directory {target.parent} does not exist; create it or choose another path"
+        )
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{setting} {path}: directory {target.parent} is not writable; choose another path")

@@ -8,11 +8,9 @@ content filtering, where Gradle itself could take it from any repository).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from tflite_slim.analysis import runcheck
-from tflite_slim.runtime import hostrun
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.coverage import Runtime, load_runtime, runtime_from_text, uncovered
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
@@ -70,8 +68,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.ops and not args.runtime and args.url is None:
         raise UsageError("give --ops OPS_JSON (the build's ops.json), --url URL --coordinates G:A:V, "
                          "or --run --runtime DIR")
-    if args.url is None:
-        args.ops = args.ops or hostrun.record_of(args.runtime)
+    if args.url is None and not args.ops:
+        # Imported here: the host runner (jar, ELF and CMake helpers) is only for --runtime (cold start).
+        from tflite_slim.runtime import hostrun
+
+        args.ops = hostrun.record_of(args.runtime)
     runtime = deployed_runtime(args) if args.url is not None else load_runtime(_local_only(args))
     if runtime.warning:
         print(f"warning: {runtime.warning}", file=sys.stderr)
@@ -144,6 +145,8 @@ def deployed_runtime(args: argparse.Namespace) -> Runtime:
 
 def _run_through(runtime: str, paths: list[str]) -> bool:
     """Run the models through the host build; print one line each; True if any is not ok."""
+    from tflite_slim.runtime import hostrun  # only for --runtime, as in run()
+
     results = hostrun.run_models(runtime, paths)
     for r in results:
         first = r.message.strip().splitlines()[0] if r.message.strip() else ""

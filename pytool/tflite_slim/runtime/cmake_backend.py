@@ -286,7 +286,7 @@ class CmakeBackend(Backend):
                 s = int(time.monotonic() - start)
                 log(f"[{s // 60:02d}:{s % 60:02d}] {what} {line}")
 
-        log(f"tflite-slim: {process.format_argv(argv)}")
+        log(f"tflite-slim: {process.display_argv(argv)}")
         try:
             process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper)
         except CommandFailed as e:
