@@ -20,17 +20,15 @@ half-written objects).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
@@ -224,7 +222,9 @@ class CmakeBackend(Backend):
     def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
         build_dir = self.build_dir(job, toolchain)
         build_dir.mkdir(parents=True, exist_ok=True)
-        with _locked(build_dir.with_suffix(".lock"), job.log):
+        # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
+        waiting = f"tflite-slim: waiting for another build using {build_dir}"
+        with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
             start = time.monotonic()
             lite_dir = self.lite_dir(job)
             glue = self._glue(job)
@@ -393,21 +393,6 @@ def _write_if_changed(path: Path, text: str) -> None:
     except OSError:
         pass
     files.write_atomic(path, data)
-
-
-@contextmanager
-def _locked(path: Path, log: Log) -> Iterator[None]:
-    """An advisory lock on one build directory (two builds of one key take turns)."""
-    with open(path, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log(f"tflite-slim: waiting for another build using {path.with_suffix('')}")
-            fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def package_aar(dst: Path, lite_dir: Path, classes_jar: Path, libraries: dict[str, Path]) -> None:
