@@ -140,6 +140,9 @@ def test_url_credentials_are_refused_and_redacted(models: Path, capsys) -> None:
     [
         (["--url", "https://repo.example/maven"], "--url needs --coordinates G:A:V"),
         (["--url", "https://repo.example/maven", "--coordinates", "a:b"], "is not G:A:V"),
+        # The coordinates become the URL's path: no climbing out of the runtime's directory.
+        (["--url", "https://repo.example/maven", "--coordinates", "io..x:a:1"], "is not a valid Maven id"),
+        (["--url", "https://repo.example/maven", "--coordinates", "io.x:a:../1"], "is not a usable Maven version"),
         (["--ops", "ops.json", "--coordinates", GAV], "--coordinates goes with --url"),
         (["--ops", "ops.json", "--username", "u"], "--username goes with --url"),
     ],

@@ -123,7 +123,7 @@ def deployed_runtime(args: argparse.Namespace) -> Runtime:
     # Imported here: checking a local ops.json needs neither requests nor lxml (cold start).
     from tflite_slim.http import redact_url
     from tflite_slim.maven import remote
-    from tflite_slim.maven.coordinates import Coordinates
+    from tflite_slim.maven.coordinates import OPS_CLASSIFIER, OPS_EXTENSION, Coordinates
 
     url = remote.check_url(args.url)
     if not args.coordinates:
@@ -134,8 +134,8 @@ def deployed_runtime(args: argparse.Namespace) -> Runtime:
     coordinates = Coordinates(*parts)
     target, client = open_repository(args, url, what="the op set (and so the verdict)")
     with client:
-        data = remote.fetch(coordinates, "json", "ops", target, client, limit=remote.MAX_OPS_JSON)
-    where = redact_url(target.file_url(coordinates.file_path("json", "ops")))
+        data = remote.fetch(coordinates, OPS_EXTENSION, OPS_CLASSIFIER, target, client, limit=remote.MAX_OPS_JSON)
+    where = redact_url(target.file_url(coordinates.file_path(OPS_EXTENSION, OPS_CLASSIFIER)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
