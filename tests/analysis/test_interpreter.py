@@ -38,7 +38,7 @@ from tflite_slim import cli
 from tflite_slim.analysis import reader, runcheck
 from tflite_slim.errors import ModelError, UsageError
 from tflite_slim.analysis.opset import FlexOp, OpSet, opset_to_json
-from tflite_slim.runtime.registration import custom_ops_needing_sources
+from tflite_slim.runtime.spec.registration import custom_ops_needing_sources
 
 #: Refusals that are about the model's tensors or format, not about an op the runtime lacks.
 MODEL_REFUSALS = (

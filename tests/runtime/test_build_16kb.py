@@ -13,7 +13,7 @@ from modelmaker import ADD, Op, builtin, make_model
 from standin.workspace import BAZEL, make_tensorflow_workspace
 from tflite_slim.runtime.builder import BuildSettings, build
 from tflite_slim.cli import main
-from tflite_slim.runtime.elf import read_elf
+from tflite_slim.runtime.artifacts.elf import read_elf
 from tflite_slim.errors import BuildError
 
 FLAG = "--linkopt=-Wl,-z,max-page-size=16384"

@@ -380,7 +380,7 @@ def test_old_tensorflow_without_experimental_attribute(env):
     build(settings(ws, [a], tmp / "out", experimental_api=False))
     assert json.loads((tmp / "out/ops.json").read_text())["experimental_api"] is True
     # The stand-in, like Bazel, refuses the attribute where the macro lacks it.
-    from tflite_slim.runtime.buildfile import BuildFileSpec, render_build_file
+    from tflite_slim.runtime.spec.buildfile import BuildFileSpec, render_build_file
     import subprocess, sys
     (ws / "gen").mkdir()
     (ws / "gen/a.tflite").write_bytes(a.read_bytes())
@@ -404,7 +404,7 @@ def test_rebuild_is_byte_identical(env):
 def test_interrupt_leaves_nothing_behind(env, monkeypatch):
     tmp, ws, log = env
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
-    from tflite_slim.runtime import aar
+    from tflite_slim.runtime.artifacts import aar
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -422,7 +422,7 @@ def test_registration_of_every_shared_model_read_by_the_reader(shared_models, ex
     import re
 
     from tflite_slim.analysis.reader import read_model
-    from tflite_slim.runtime.registration import invalid_custom_op_names, render_registration
+    from tflite_slim.runtime.spec.registration import invalid_custom_op_names, render_registration
 
     checked = 0
     for rel, entry in sorted(expected.items()):

@@ -26,18 +26,18 @@ from standin.workspace import (
     make_tensorflow_workspace,
 )
 from tflite_slim import process
-from tflite_slim.runtime import android
+from tflite_slim.runtime.trees import android
 from tflite_slim.maven import coordinates
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
-from tflite_slim.runtime.buildfile import BuildFileSpec, render_build_file
+from tflite_slim.runtime.spec.buildfile import BuildFileSpec, render_build_file
 from tflite_slim.cli import main
 from tflite_slim.errors import BuildError, NetworkError, ToolchainError, UsageError
-from tflite_slim.runtime.aar import check_aar
+from tflite_slim.runtime.artifacts.aar import check_aar
 from tflite_slim.http import HttpClient
-from tflite_slim.runtime.layout import LITERT, TENSORFLOW
-from tflite_slim.runtime.plan import RUNTIME_TARGET, bazel_build_argv
+from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.spec.plan import RUNTIME_TARGET, bazel_build_argv
 from tflite_slim.maven.publication import from_build_dir
-from tflite_slim.runtime.tfsource import SOURCE_RECORD, archive_url, detect_source, fetch_source
+from tflite_slim.runtime.trees.tfsource import SOURCE_RECORD, archive_url, detect_source, fetch_source
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 FP = "ab" * 32

@@ -9,16 +9,16 @@ import pytest
 
 from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet
 from tflite_slim.errors import ToolchainError
-from tflite_slim.runtime import tfscripts
-from tflite_slim.runtime.android import AndroidConfig, action_env_flags
-from tflite_slim.runtime.androidtree import TreeAndroid
+from tflite_slim.runtime.trees import tfscripts
+from tflite_slim.runtime.trees.android import AndroidConfig, action_env_flags
+from tflite_slim.runtime.trees.androidtree import TreeAndroid
 from tflite_slim.runtime.generate import generate
 from tflite_slim.runtime.inputs import CustomOpSource, Inputs
-from tflite_slim.runtime.layout import LITERT, TENSORFLOW
-from tflite_slim.runtime.plan import DEFAULT_BUILD_FLAGS, SourceFile, build_flags_for
+from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.spec.plan import DEFAULT_BUILD_FLAGS, SourceFile, build_flags_for
 from tflite_slim.runtime.planner import PlanOptions, make_plan
 from tflite_slim.runtime.resolve import SourceTree
-from tflite_slim.runtime.tfsource import TensorflowSource
+from tflite_slim.runtime.trees.tfsource import TensorflowSource
 
 ROOT = Path("/nonexistent/tf")
 OPS = OpSet({"ADD": (1,)})

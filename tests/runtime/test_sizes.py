@@ -13,8 +13,9 @@ from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
 from repo_server import RepoServer
 from standin.workspace import BAZEL, make_tensorflow_workspace
 from tflite_slim.cli import main
-from tflite_slim.runtime import aar, sizes
-from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.runtime import sizes
+from tflite_slim.runtime.artifacts import aar
+from tflite_slim.runtime.spec.buildfile import FLEX_TARGET, RUNTIME_TARGET
 
 STOCK_ABIS = ("arm64-v8a", "armeabi-v7a", "x86", "x86_64")
 RUNTIME_PATH = "org/tensorflow/tensorflow-lite/2.16.1/tensorflow-lite-2.16.1.aar"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from standin.workspace import BAZEL, make_tensorflow_workspace
-from tflite_slim.runtime.buildfile import BuildFileSpec, render_build_file
+from tflite_slim.runtime.spec.buildfile import BuildFileSpec, render_build_file
 from standin.tffiles import PRE_SPLIT_BUILD_DEF
 
 FLAGS = [

@@ -95,9 +95,9 @@ def builtin_op_kernels_h(version: str) -> str:
 
     Derived from the schema's op list, leaving out the codes no release has a
     kernel for and the ops first shipped after ``version`` (TensorFlow's
-    runtime_version table, as tflite_slim.runtime.kernels records it).
+    runtime_version table, as tflite_slim.runtime.trees.kernels records it).
     """
-    from tflite_slim.runtime.kernels import FIRST_RELEASE, NEVER_KERNELS
+    from tflite_slim.runtime.trees.kernels import FIRST_RELEASE, NEVER_KERNELS
     from tflite_slim.analysis.schema import BUILTIN_OPERATOR_NAMES
 
     def key(v: str) -> tuple:

@@ -9,13 +9,13 @@ from typing import Optional, Sequence
 
 from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
-from tflite_slim.runtime.backends import BACKENDS
-from tflite_slim.runtime.cmake_project import CmakeSettings, parse_dep_sources
+from tflite_slim.runtime.backends.registry import BACKENDS
+from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.opset import dumps
-from tflite_slim.runtime.observed import parse_api_level
-from tflite_slim.runtime.plan import DEFAULT_ABIS, parse_abis
+from tflite_slim.runtime.trees.observed import parse_api_level
+from tflite_slim.runtime.spec.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import display_argv, program_path
 
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                          "or --run --runtime DIR")
     if args.url is None and not args.ops:
         # Imported here: the host runner (jar, ELF and CMake helpers) is only for --runtime (cold start).
-        from tflite_slim.runtime import hostrun
+        from tflite_slim.runtime.artifacts import hostrun
 
         args.ops = hostrun.record_of(args.runtime)
     runtime = deployed_runtime(args) if args.url is not None else load_runtime(_local_only(args))
@@ -145,7 +145,7 @@ def deployed_runtime(args: argparse.Namespace) -> Runtime:
 
 def _run_through(runtime: str, paths: list[str]) -> bool:
     """Run the models through the host build; print one line each; True if any is not ok."""
-    from tflite_slim.runtime import hostrun  # only for --runtime, as in run()
+    from tflite_slim.runtime.artifacts import hostrun  # only for --runtime, as in run()
 
     results = hostrun.run_models(runtime, paths)
     for r in results:

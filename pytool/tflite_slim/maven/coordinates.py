@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime.layout import TENSORFLOW, layout_of
+from tflite_slim.runtime.trees.layout import TENSORFLOW, layout_of
 
 DEFAULT_GROUP_ID = "io.tfliteslim"
 #: Characters of the build plan fingerprint that go into the default version.

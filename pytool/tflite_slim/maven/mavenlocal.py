@@ -47,7 +47,7 @@ from tflite_slim.maven.checksums import ALGORITHMS, EXTENSIONS, MAX_CHECKSUM_FIL
 from tflite_slim.maven.coordinates import OPS_CLASSIFIER, OPS_EXTENSION, Coordinates
 from tflite_slim.errors import MavenError
 from tflite_slim.maven.publication import Artifact, Publication
-from tflite_slim.runtime.cmake_project import HOST_ABIS
+from tflite_slim.runtime.artifacts.abis import HOST_ABIS
 
 try:
     import fcntl

@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 from lxml import etree
 
 from tflite_slim.maven.coordinates import Coordinates
-from tflite_slim.runtime.layout import TENSORFLOW
+from tflite_slim.runtime.trees.layout import TENSORFLOW
 from tflite_slim.analysis.opset import OpSet
 
 POM_NS = "http://maven.apache.org/POM/4.0.0"

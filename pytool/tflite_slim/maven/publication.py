@@ -27,9 +27,9 @@ from tflite_slim.maven.coordinates import (
     resolve,
 )
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime.aar import RUNTIME_SO, write_stable_zip
-from tflite_slim.runtime.cmake_project import HOST_ABIS
-from tflite_slim.runtime.layout import TENSORFLOW, layout_of
+from tflite_slim.runtime.artifacts.aar import RUNTIME_SO, write_stable_zip
+from tflite_slim.runtime.artifacts.abis import HOST_ABIS
+from tflite_slim.runtime.trees.layout import TENSORFLOW, layout_of
 from tflite_slim.analysis.opset import OpSet, dumps, loads, opset_from_json
 
 RECORD_NAME = "ops.json"

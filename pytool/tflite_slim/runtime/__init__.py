@@ -5,7 +5,7 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
 (each takes the earlier results, all frozen, and its own part of the settings):
 
 0. ``settings.read``     BuildSettings -> ``Asked``: the settings checked once and split per phase,
-                         and the backend its factory made (``backends.BACKENDS[--backend]``);
+                         and the backend its factory made (``backends.registry.BACKENDS[--backend]``);
                          a build's ``--out`` and cache checked before anything else runs.
 1. ``inputs.read_inputs``  InputsAsked -> ``Inputs``: the models' op sets, the custom-op sources.
 2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download; the
@@ -29,10 +29,16 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          record (with ``sizes``) and the marker (``outdir``) without which no
                          ``OUT`` is ever replaced.
 
-Backends (``backend.Backend``: ``commands``, ``require_tools``, ``prepare``, ``build``, ``stop``) are
-``bazel_local`` and ``bazel_docker``, registered by name in ``backends``. The
-other modules are the primitives the phases use: the tree (``tfsource``,
-``tarball``, ``layout``, ``tfscripts``, ``android``, ``kernels``), the plan
-and its files (``plan``, ``buildfile``, ``registration``), Bazel
-(``bazelversion``), the cache (``cache``), the AARs (``aar``, ``elf``) and ``--out`` (``outdir``).
+The phases are the modules at the top of this package; what they use lives in four rooms, each
+importing only the rooms before it (``tests/test_package_layout.py`` checks it):
+
+- ``artifacts/``: what a build makes and keeps, and its checks (AARs, ELF, the desktop jar and its
+  runs, the ABIs, the cache, ``--out``).
+- ``trees/``: what a TensorFlow/LiteRT source tree is and says (download, layout, scripts, Android
+  configuration, kernels, what it observed against what was declared).
+- ``spec/``: the frozen plan and the files generated from it (BUILD file, registration code).
+- ``backends/``: the interface (``base.Backend``: ``commands``, ``require_tools``, ``prepare``,
+  ``build``, ``stop``), the registry (``registry.BACKENDS``, name -> factory) and the backends:
+  ``bazel_local``, ``bazel_docker``, ``cmake``. A backend's factory reads ``base.BackendAsked``,
+  never the settings module.
 """

@@ -14,19 +14,20 @@ from pathlib import Path
 from typing import Optional
 
 from tflite_slim.analysis.opset import ModelOps
-from tflite_slim.runtime import aar, sizes
-from tflite_slim.runtime.backend import Backend, BackendJob, Log, Package
-from tflite_slim.runtime.backends import BACKENDS
+from tflite_slim.runtime import sizes
+from tflite_slim.runtime.artifacts import aar
+from tflite_slim.runtime.backends.base import Backend, BackendJob, Log, Package
+from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.checks import check
 from tflite_slim.runtime.generate import generate
 from tflite_slim.runtime.inputs import read_inputs
 from tflite_slim.runtime.output import OPS_JSON, write_output
-from tflite_slim.runtime.plan import BuildPlan
+from tflite_slim.runtime.spec.plan import BuildPlan
 from tflite_slim.runtime.planner import make_plan
 from tflite_slim.runtime.produce import produce
 from tflite_slim.runtime.resolve import resolve
 from tflite_slim.runtime.settings import Asked, BuildSettings, read
-from tflite_slim.runtime.tfsource import TensorflowSource
+from tflite_slim.runtime.trees.tfsource import TensorflowSource
 
 __all__ = ["OPS_JSON", "BuildResult", "BuildSettings", "Prepared", "build", "prepare"]
 

@@ -1,9 +1,9 @@
 """Phase 5, check: what would stop the build, found before anything runs; and what a dry run shows.
 
 * kernels: every op the models use is registered by the tree
-  (:mod:`tflite_slim.runtime.kernels`);
+  (:mod:`tflite_slim.runtime.trees.kernels`);
 * configuration and toolchain: what the backend's ``prepare`` would refuse
-  (:meth:`~tflite_slim.runtime.backend.Backend.problems`).
+  (:meth:`~tflite_slim.runtime.backends.base.Backend.problems`).
 
 (``--out`` and the cache a build writes were checked earlier, by
 :func:`tflite_slim.runtime.settings.read`, before the tree was downloaded.)
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from tflite_slim.errors import ToolchainError
-from tflite_slim.runtime import kernels, tfscripts
-from tflite_slim.runtime.backend import Backend, BackendJob
+from tflite_slim.runtime.trees import kernels, tfscripts
+from tflite_slim.runtime.backends.base import Backend, BackendJob
 from tflite_slim.runtime.inputs import Inputs
-from tflite_slim.runtime.layout import LITERT
+from tflite_slim.runtime.trees.layout import LITERT
 from tflite_slim.runtime.resolve import SourceTree
 
 
@@ -79,7 +79,7 @@ def _differences(job: BackendJob, tree: SourceTree, experimental_api: bool) -> l
 
 
 def _kernel_problem(inputs: Inputs, tree: SourceTree, have_deps: bool) -> tuple[Optional[str], Optional[str]]:
-    """The early kernel check (see :mod:`tflite_slim.runtime.kernels`): (one error line or None, why it was skipped)."""
+    """The early kernel check (see :mod:`tflite_slim.runtime.trees.kernels`): (one error line or None, why it was skipped)."""
     if tree.built is None:
         return None, f"kernel check skipped: {tree.unread}"
     sources = {c.name: c.text for c in inputs.custom_ops}

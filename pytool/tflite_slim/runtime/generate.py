@@ -1,19 +1,19 @@
 """Phase 4, generate: the plan -> the package a backend builds (BUILD file, files, registration code).
 
 Pure: the files are named and rendered here, and written into the tree or a
-container only by the backend (:meth:`tflite_slim.runtime.backend.Package.write`).
-The result is the :class:`~tflite_slim.runtime.backend.BackendJob` every later phase works on.
+container only by the backend (:meth:`tflite_slim.runtime.backends.base.Package.write`).
+The result is the :class:`~tflite_slim.runtime.backends.base.BackendJob` every later phase works on.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tflite_slim.runtime.backend import BackendJob, Log, Package
-from tflite_slim.runtime.buildfile import BuildFileSpec, package_file_names, render_build_file
+from tflite_slim.runtime.backends.base import BackendJob, Log, Package
+from tflite_slim.runtime.spec.buildfile import BuildFileSpec, package_file_names, render_build_file
 from tflite_slim.runtime.inputs import Inputs
-from tflite_slim.runtime.plan import BuildPlan, package_path
-from tflite_slim.runtime.registration import render_registration
+from tflite_slim.runtime.spec.plan import BuildPlan, package_path
+from tflite_slim.runtime.spec.registration import render_registration
 from tflite_slim.runtime.resolve import SourceTree
 
 #: What a dry run's job names as the backend's work directory (a build gets a real one).

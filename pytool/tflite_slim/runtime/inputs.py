@@ -14,8 +14,8 @@ from tflite_slim import files
 from tflite_slim.analysis import reader
 from tflite_slim.analysis.opset import ModelOps, OpSet
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime.buildfile import source_file_names
-from tflite_slim.runtime.registration import check_custom_ops
+from tflite_slim.runtime.spec.buildfile import source_file_names
+from tflite_slim.runtime.spec.registration import check_custom_ops
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class CustomOpSource:
     """A custom op's kernel source: where it is, its name in the package, and its content."""
 
     path: str
-    #: ``custom_ops/<name>`` (see :func:`tflite_slim.runtime.buildfile.source_file_names`).
+    #: ``custom_ops/<name>`` (see :func:`tflite_slim.runtime.spec.buildfile.source_file_names`).
     name: str
     sha256: str
     text: str

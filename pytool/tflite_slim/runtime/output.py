@@ -4,7 +4,7 @@
 leaves the previous ``OUT`` (or none), never a half one; a directory we did
 not write is never replaced (:func:`check_out`, run by ``settings.read``
 before anything is downloaded or built, and again just before the swap): only one
-holding the marker of :mod:`tflite_slim.runtime.outdir` and nothing but build outputs.
+holding the marker of :mod:`tflite_slim.runtime.artifacts.outdir` and nothing but build outputs.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from typing import Optional, Sequence
 
 from tflite_slim.analysis.opset import JSON_FORMAT_VERSION, ModelOps, dumps, opset_to_json
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime import aar, outdir, sizes
-from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
-from tflite_slim.runtime.layout import TENSORFLOW
-from tflite_slim.runtime.plan import BuildPlan
+from tflite_slim.runtime import sizes
+from tflite_slim.runtime.artifacts import aar, outdir
+from tflite_slim.runtime.spec.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.runtime.trees.layout import TENSORFLOW
+from tflite_slim.runtime.spec.plan import BuildPlan
 
 OPS_JSON = "ops.json"
 AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
 SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
 PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
-#: What a build writes into OUT besides the marker (:mod:`tflite_slim.runtime.outdir`).
+#: What a build writes into OUT besides the marker (:mod:`tflite_slim.runtime.artifacts.outdir`).
 OUT_FILES = frozenset({OPS_JSON, *AAR_FILES.values()})
 
 

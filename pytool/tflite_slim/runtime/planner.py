@@ -1,7 +1,7 @@
 """Phase 3, plan: the op set, the tree's facts and the options -> the :class:`BuildPlan` (pure, no I/O).
 
 The plan's fingerprint keys the cache, names the generated package and goes
-into ``ops.json`` and the Maven version (see :mod:`tflite_slim.runtime.plan`):
+into ``ops.json`` and the Maven version (see :mod:`tflite_slim.runtime.spec.plan`):
 it hashes only what was declared; what the tree was seen to say rides along
 in the plan (the build record, the cache key, the Bazel flags), unhashed.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from tflite_slim.runtime import android, observed
+from tflite_slim.runtime.trees import android, observed
 from tflite_slim.runtime.inputs import Inputs
-from tflite_slim.runtime.plan import BuildPlan, SourceFile, build_flags_for
+from tflite_slim.runtime.spec.plan import BuildPlan, SourceFile, build_flags_for
 from tflite_slim.runtime.resolve import SourceTree
 
 

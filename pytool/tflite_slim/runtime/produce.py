@@ -1,10 +1,10 @@
 """Phase 6, produce the AARs: reuse the cached ones for the plan, or run the backend and check what it built.
 
 A cache entry for the plan's cache key (its fingerprint and what the build
-observed: :attr:`~tflite_slim.runtime.plan.BuildPlan.cache_key`) is checked as a fresh build is, and
+observed: :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.cache_key`) is checked as a fresh build is, and
 reused (the backend is not run); a damaged one is built again. Otherwise the
 backend prepares and builds the job, and every AAR it returns is checked
-(ABIs, libraries, 16 KB alignment, the minimum API level: :func:`tflite_slim.runtime.aar.check_aar`),
+(ABIs, libraries, 16 KB alignment, the minimum API level: :func:`tflite_slim.runtime.artifacts.aar.check_aar`),
 finished (ProGuard rules, the manifest's minSdkVersion, byte-stable zip) into a staging directory and, with
 the cache on, published as the plan's cache entry by one rename. A failure or
 Ctrl-C leaves no staging directory and no cache entry behind. One build at a
@@ -22,11 +22,11 @@ from typing import ContextManager, Optional
 
 from tflite_slim import files
 from tflite_slim.errors import BuildError
-from tflite_slim.runtime import aar
-from tflite_slim.runtime.backend import Backend, BackendJob, Log
-from tflite_slim.runtime.cache import BuildCache
+from tflite_slim.runtime.artifacts import aar
+from tflite_slim.runtime.backends.base import Backend, BackendJob, Log
+from tflite_slim.runtime.artifacts.cache import BuildCache
 from tflite_slim.runtime.output import AAR_FILES, PROGUARD, SO_NAMES, aar_files
-from tflite_slim.runtime.plan import BuildPlan
+from tflite_slim.runtime.spec.plan import BuildPlan
 
 
 @dataclass(frozen=True)

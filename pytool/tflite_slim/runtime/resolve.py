@@ -6,12 +6,12 @@ downloaded into it (not in a dry run; the SDK/NDK a local build needs and the
 backend's tools are checked first, so a missing one is said before the download,
 not after it). Then what the plan needs from the tree is read once, here: the
 Android settings a local build uses, and what that revision's own build files
-say (:mod:`tflite_slim.runtime.tfscripts`): the runtime macro's parameters,
+say (:mod:`tflite_slim.runtime.trees.tfscripts`): the runtime macro's parameters,
 build_aar.sh's flags, the flex package files.
 
 What the tree and the machine are seen to say (the release's own version, the
 API level the tree sets, the NDK found) is checked here against what was
-declared (:mod:`tflite_slim.runtime.observed`): a contradiction stops the run,
+declared (:mod:`tflite_slim.runtime.trees.observed`): a contradiction stops the run,
 a dry run or ``plan`` included, before anything is planned under that version.
 """
 
@@ -24,11 +24,11 @@ from typing import Callable, Optional
 
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.runtime import android, observed, tfscripts
-from tflite_slim.runtime.androidtree import TreeAndroid
-from tflite_slim.runtime.backend import Backend, Log
-from tflite_slim.runtime.layout import TENSORFLOW, SourceLayout
-from tflite_slim.runtime.tfsource import TensorflowSource, cached_source, check_version, detect_source, fetch_source
+from tflite_slim.runtime.trees import android, observed, tfscripts
+from tflite_slim.runtime.trees.androidtree import TreeAndroid
+from tflite_slim.runtime.backends.base import Backend, Log
+from tflite_slim.runtime.trees.layout import TENSORFLOW, SourceLayout
+from tflite_slim.runtime.trees.tfsource import TensorflowSource, cached_source, check_version, detect_source, fetch_source
 
 #: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR
 #: (taken from the layout's ``<lite_dir>/java``: LiteRT keeps them in ``tflite/java``).

@@ -13,16 +13,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Optional
+from typing import Mapping, Optional
 
 from tflite_slim.errors import UsageError
-from tflite_slim.runtime import aar, output
-from tflite_slim.runtime.backend import Backend
-from tflite_slim.runtime.cache import cache_root, writable_dir
+from tflite_slim.runtime import output
+from tflite_slim.runtime.artifacts import aar
+from tflite_slim.runtime.backends.base import Backend, BackendAsked, Factory
+from tflite_slim.runtime.artifacts.cache import cache_root, writable_dir
 from tflite_slim.runtime.checks import ChecksAsked
-from tflite_slim.runtime.cmake_project import HOST_ABIS, CmakeSettings
+from tflite_slim.runtime.artifacts.abis import HOST_ABIS
+from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.inputs import InputsAsked
-from tflite_slim.runtime.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
 from tflite_slim.runtime.planner import PlanOptions
 from tflite_slim.runtime.produce import ProduceAsked
 from tflite_slim.runtime.resolve import SourceAsked
@@ -56,7 +58,7 @@ class BuildSettings:
     cache_dir: Optional[str] = None
     use_cache: bool = True
     #: Declared NDK revision and minimum API level (``--ndk-version``, ``--android-api-level``): these enter
-    #: the version; what the build finds is checked against them (:mod:`tflite_slim.runtime.observed`).
+    #: the version; what the build finds is checked against them (:mod:`tflite_slim.runtime.trees.observed`).
     #: The CMake backend builds its Android ABIs for the declared level (its NDK toolchain's ``ANDROID_PLATFORM``).
     ndk_version: Optional[str] = None
     android_api_level: Optional[int] = None
@@ -76,8 +78,10 @@ class BuildSettings:
         return self.alignment_check or ("error" if self.align_16kb else "warn")
 
 
-#: Makes a backend from the settings (its own: ``--bazel``, ``--docker`` ...); see :mod:`.backends`.
-Factory = Callable[[BuildSettings], Backend]
+def backend_asked(s: BuildSettings) -> BackendAsked:
+    """The backends' own part of the settings (what a backend factory reads)."""
+    return BackendAsked(bazel=s.bazel, docker=s.docker, checkpoint=s.checkpoint, cache_root=cache_root(s.cache_dir),
+                        use_cache=s.use_cache, cmake=s.cmake or CmakeSettings())
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
                          "--litert-version X.Y.Z or --tensorflow-version X.Y.Z")
     if s.backend not in backends:
         raise UsageError(f"--backend {s.backend!r}: choose {' or '.join(repr(b) for b in backends)}")
-    backend = backends[s.backend](s)
+    backend = backends[s.backend](backend_asked(s))
     host = sorted(a for a in s.abis if a in HOST_ABIS)
     if host and not backend.host_builds:
         raise UsageError(f"--target-archs {','.join(host)}: desktop builds need --backend cmake")

@@ -29,10 +29,10 @@ from typing import Callable, Mapping, Optional, Sequence
 from tflite_slim import files
 from tflite_slim.errors import NetworkError
 from tflite_slim.http import HttpClient, redact_url
-from tflite_slim.runtime import aar
-from tflite_slim.runtime.buildfile import FLEX_TARGET, RUNTIME_TARGET
-from tflite_slim.runtime.layout import LITERT, TENSORFLOW
-from tflite_slim.runtime.plan import BuildPlan
+from tflite_slim.runtime.artifacts import aar
+from tflite_slim.runtime.spec.buildfile import FLEX_TARGET, RUNTIME_TARGET
+from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
+from tflite_slim.runtime.spec.plan import BuildPlan
 
 #: Where the stock runtimes are published: TensorFlow's on Maven Central, LiteRT's on Google's Maven.
 STOCK_REPOSITORIES = {TENSORFLOW.kind: "https://repo1.maven.org/maven2", LITERT.kind: "https://dl.google.com/android/maven2"}

@@ -1,0 +1,167 @@
+"""``verify --run --runtime DIR``: run every model through the trimmed host library itself.
+
+``DIR`` is a host build's output (``--backend cmake --target-archs host``): its
+``tensorflow-lite.aar`` holds ``classes.jar`` (the Java API) and
+``jni/linux-x86_64/libtensorflowlite_jni.so``, which a desktop JVM uses as they
+are (``-cp classes.jar -Djava.library.path=<dir of the .so>``). Our runner
+(``java/ModelRunner.java``, compiled here against that jar) opens each model
+with ``org.tensorflow.lite.Interpreter``, runs it once on zero-filled inputs,
+and prints one line per model; the interpreter is the trimmed library, so a
+model needing an op the build left out fails with TFLite's own message
+("Didn't find op for builtin opcode 'TRANSPOSE' version '2'...").
+
+Native code can abort the JVM on a model; the models after it are then run
+in a fresh JVM, and the one it died on is reported as failed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Optional, Sequence
+
+from tflite_slim import process
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
+from tflite_slim.runtime.artifacts import hostjar
+from tflite_slim.runtime.artifacts.aar import RUNTIME_SO
+from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
+
+AAR_NAME = "tensorflow-lite.aar"
+RUNNER = "ModelRunner"
+_LINE = "tflite-slim-run\t"
+#: TFLite's texts for an op the resolver lacks (core/api/op_resolver.cc, core/subgraph.cc).
+MISSING_OP_TEXTS = ("Didn't find op for builtin opcode", "Encountered unresolved custom op",
+                    "Encountered an unresolved custom op")
+OK, MISSING, FAILED = "ok", "missing op", "failed"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    path: str
+    status: str
+    message: str = ""
+
+
+def classify(status: str, message: str) -> str:
+    """The runner's ``ok``/``error`` and message -> ok / missing op / failed."""
+    if status == "ok":
+        return OK
+    return MISSING if any(t in message for t in MISSING_OP_TEXTS) else FAILED
+
+
+def parse_lines(output: str, paths: Sequence[str]) -> list[RunResult]:
+    """The runner's result lines (other output ignored), in order, for the models they name."""
+    results = []
+    for line in output.splitlines():
+        if not line.startswith(_LINE):
+            continue
+        parts = line[len(_LINE):].split("\t", 2)
+        if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) != len(results) or len(results) >= len(paths):
+            continue
+        message = _unescape(parts[2])
+        results.append(RunResult(paths[int(parts[0])], classify(parts[1], message), message))
+    return results
+
+
+def _unescape(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append({"n": "\n", "t": "\t"}.get(text[i + 1], text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def record_of(runtime: str) -> str:
+    """Where the build record of ``runtime`` is: ``DIR/ops.json``, or for a published
+    ``<artifact>-<version>-<abi>.jar`` the ``<artifact>-<version>-ops.json`` beside it."""
+    path = Path(runtime)
+    if path.suffix == ".jar":
+        for abi in HOST_ABIS:
+            if path.name.endswith(f"-{abi}.jar"):
+                return str(path.with_name(path.name[:-len(f"-{abi}.jar")] + "-ops.json"))
+    return os.path.join(runtime, "ops.json")
+
+
+def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
+    """``classes.jar`` and the ``abi`` library of a host build, extracted into ``into``.
+
+    ``runtime`` is the build's OUT, its AAR, or the jar ``install``/``deploy`` published under the
+    classifier ``abi`` (the API classes with ``jni/<abi>/`` inside: the jar itself is the classpath).
+    """
+    path = Path(runtime)
+    archive = path / AAR_NAME if path.is_dir() else path
+    so = f"jni/{abi}/{RUNTIME_SO}"
+    advice = (f"--runtime {runtime}: not a host build (needs {AAR_NAME} with classes.jar and {so}, or the "
+              f"installed -{abi}.jar); build one "
+              "with tflite-slim build --backend cmake --target-archs host")
+    try:
+        with zipfile.ZipFile(archive) as z:
+            names = set(z.namelist())
+            published = "classes.jar" not in names and path.is_file() and path.suffix == ".jar"
+            if so not in names or ("classes.jar" not in names and not published):
+                raise UsageError(advice)
+            (into / "lib").mkdir()
+            jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
+            jar.write_bytes(archive.read_bytes() if published else z.read("classes.jar"))
+            lib.write_bytes(z.read(so))
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise UsageError(f"{advice} ({e})") from e
+    return jar, lib.parent
+
+
+def _java() -> str:
+    javac = hostjar.find_javac()
+    java = Path(javac).with_name("java")
+    found = str(java) if java.is_file() else shutil.which("java")
+    if found is None:
+        raise ToolchainError(f"java was not found next to {javac} or on PATH: {hostjar.INSTALL_JDK}")
+    return found
+
+
+def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None, java: Optional[str] = None,
+               javac: Optional[str] = None) -> list[RunResult]:
+    """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order."""
+    try:
+        abi = abi or host_abi()
+    except ValueError as e:
+        raise UsageError(f"--runtime: {e}") from e
+    javac = javac or hostjar.find_javac()
+    java = java or _java()
+    results: list[RunResult] = []
+    with tempfile.TemporaryDirectory(prefix="tflite-slim-run-") as tmp:
+        jar, library_dir = _unpack(runtime, abi, Path(tmp))
+        classes = Path(tmp) / "runner"
+        classes.mkdir()
+        source = classes / f"{RUNNER}.java"
+        source.write_text(resources.files("tflite_slim.runtime.artifacts").joinpath(f"java/{RUNNER}.java").read_text())
+        try:
+            process.run([javac, "-nowarn", "-cp", str(jar), "-d", str(classes), str(source)],
+                        what="javac")
+        except CommandFailed as e:
+            raise BuildError(f"{jar} has no usable org.tensorflow.lite.Interpreter (built without "
+                             f"the experimental API?): {e}") from e
+        remaining = list(paths)
+        while remaining:
+            argv = [java, f"-Djava.library.path={library_dir}", "-cp",
+                    f"{jar}:{classes}", RUNNER, *remaining]
+            done = process.run(argv, check=False, what="java")
+            batch = parse_lines(done.stdout, remaining)
+            results += batch
+            if len(batch) == len(remaining):
+                break
+            died = remaining[len(batch)]
+            tail = (done.stderr.strip().splitlines() or [""])[-1]
+            results.append(RunResult(died, FAILED, f"the JVM stopped on this model (exit status "
+                                                   f"{done.returncode}) {tail}".strip()))
+            remaining = remaining[len(batch) + 1:]
+    return results

@@ -1,0 +1,405 @@
+"""The CMake backend: TFLite's own CMake build plus our trimmed JNI library, no Bazel.
+
+Per ABI, TFLite's CMake project is configured once in a build directory of the
+cache, ``<cache>/cmake/<key>/``, keyed by everything that changes its objects
+and nothing else: the source tree (a release's cached copy or the user's
+checkout, by path: Ninja itself tracks edits to its files), the ABI, the
+compiler's identity (``g++ --version``, the NDK revision), the options and the
+dependency mirrors. The op set is not in the key: it lives in one generated
+file (:data:`cmake_project.REGISTRATION_FILE`), rewritten only when it
+changes, so a new op set costs Ninja one compile of it, one of the resolver,
+and a link (see :mod:`tflite_slim.runtime.backends.cmake_project` for how our targets
+join TFLite's project and why the link order is right).
+
+A build directory is used by one build at a time (an advisory lock next to
+it); the finished ``.so`` is copied out before the lock is released. Every
+command goes through :func:`tflite_slim.process.run`; :meth:`CmakeBackend.stop`
+interrupts the running one (Ninja stops its compilers and removes their
+half-written objects).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from tflite_slim import files, process
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
+from tflite_slim.runtime.artifacts import aar, hostjar
+from tflite_slim.runtime.backends import cmake_project
+from tflite_slim.runtime.backends.base import Backend, BackendJob
+from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
+from tflite_slim.runtime.artifacts.cache import cache_root
+from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
+from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+
+Log = Callable[[str], None]
+
+#: Bumped when what we pass to CMake changes the objects for an equal key.
+KEY_FORMAT = 1
+#: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
+CUSTOM_OPS_DIR = "custom_ops/"
+#: The configure command a build directory was last configured with.
+CONFIGURE_STAMP = "tflite_slim_configure.json"
+NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
+NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
+INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
+FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
+                    "build with --backend local (Bazel) instead")
+_NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
+#: At most this many lines of the failed steps' output go into the error.
+FAILURE_LINES = 20
+
+
+def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
+    """The lines that say why Ninja stopped: each ``FAILED:`` step's compiler errors.
+
+    A failed step's output runs from its ``FAILED:`` line to the next step line
+    (``[n/m] ...``) or ``ninja: build stopped``; with parallel jobs the last lines
+    of the whole output are usually other steps' warnings, so the tail hides the
+    error. From each block the ``FAILED:`` line and the lines naming an error are
+    kept (all of its lines when none does), up to ``limit`` lines in all.
+    """
+    kept: list[str] = []
+    block: Optional[list[str]] = None
+
+    def close() -> None:
+        if block:
+            errors = [line for line in block[1:] if "error" in line.lower()]
+            kept.extend([block[0], *(errors or block[1:])])
+
+    for line in lines:
+        if line.startswith("FAILED:"):
+            close()
+            block = [line]
+        elif block is not None and (_NINJA_STEP.match(line) or line.startswith("ninja: ")):
+            close()
+            block = None
+        elif block is not None:
+            block.append(line)
+    close()
+    return kept[:limit]
+
+
+def create(s: BackendAsked) -> "CmakeBackend":
+    return CmakeBackend(s.cmake, s.cache_root)
+
+
+@dataclass(frozen=True)
+class AbiResult:
+    abi: str
+    library: Path
+    steps: int
+    seconds: float
+    build_dir: Path
+
+
+class CmakeBackend(Backend):
+    """Builds ``libtensorflowlite_jni.so`` per ABI with CMake and Ninja, and the AAR around them.
+
+    The AAR has Bazel's ``aar_with_jni`` layout (the tree's ``java/AndroidManifest.xml``,
+    ``classes.jar``, ``jni/<abi>/libtensorflowlite_jni.so``, an empty ``R.txt``);
+    the caller checks and finishes it like Bazel's. ``classes.jar`` is the tree's
+    Java API compiled by javac (:mod:`tflite_slim.runtime.artifacts.hostjar`): LiteRT's API
+    imports nothing from ``android.*``, so no ``android.jar`` is needed and the
+    classes are the tree's own, at its revision. For host ABIs the same archive
+    carries ``jni/linux-x86_64/``; ``verify --run --runtime`` runs it on a desktop JVM.
+    """
+
+    uses_host_android = False
+    host_builds = True
+    # Its NDK toolchain is given the declared level; the tree's Bazel Android settings do not apply.
+    reads_tree_android = False
+
+    def __init__(self, settings: CmakeSettings, cache_root: Path) -> None:
+        self.settings = settings
+        self.cache_root = Path(cache_root)
+        self._stopper = process.Stopper()
+        self._toolchains: dict[str, Toolchain] = {}
+
+    # -- the backend interface ------------------------------------------------------------------
+
+    def plan_entry(self) -> tuple[tuple[str, str], ...]:
+        """What goes into the plan (and so the runtime's version): the backend (the declared API level is
+        the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
+        return (("backend", "cmake"),)
+
+    def commands(self, job: BackendJob) -> list[list[str]]:
+        """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
+        argv = []
+        for abi in job.plan.abis:
+            try:  # the real compiler's identity when it is there: the build directory shown is the one used
+                toolchain = self._toolchain(job, abi, probe=True)
+            except (ToolchainError, UsageError):
+                toolchain = self._toolchain(job, abi, probe=False)
+            build_dir = self.build_dir(job, toolchain)
+            argv.append(self._configure_argv(job, toolchain, build_dir))
+            argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
+        return argv
+
+    def problems(self, job: BackendJob) -> list[str]:
+        found = []
+        if job.plan.has_flex:
+            found.append(FLEX_NEEDS_BAZEL)
+        if job.plan.custom_ops_deps:
+            found.append("--custom-ops-deps names Bazel labels, which --backend cmake cannot build; give the "
+                         "custom ops' sources only (--custom-ops-srcs)")
+        return found
+
+    def notes(self, job: BackendJob) -> list[str]:
+        return ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
+                f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
+
+    def prepare(self, job: BackendJob) -> None:
+        """Check every tool before anything runs; a missing one is one line saying what to install."""
+        problems = self.problems(job)
+        if problems:
+            raise ToolchainError(problems[0])
+        self._check_cmake()
+        self._toolchains = {abi: self._toolchain(job, abi, probe=True) for abi in job.plan.abis}
+
+    def build(self, job: BackendJob) -> dict[str, Path]:
+        """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
+        if set(self._toolchains) != set(job.plan.abis):
+            self.prepare(job)
+        libraries = {abi: self._build_abi(job, self._toolchains[abi]).library for abi in job.plan.abis}
+        lite_dir = self.lite_dir(job)
+        classes = hostjar.build_jar(lite_dir, job.work / "classes.jar", job.work / "java",
+                                    experimental=job.plan.experimental_api, log=job.log)
+        aar_path = job.work / f"{RUNTIME_TARGET}.aar"
+        package_aar(aar_path, lite_dir, classes, libraries)
+        return {RUNTIME_TARGET: aar_path}
+
+    def stop(self) -> None:
+        """Interrupt the running CMake or Ninja (from another thread)."""
+        self._stopper.stop()
+
+    @staticmethod
+    def lite_dir(job: BackendJob) -> Path:
+        return job.tree / job.layout.lite_dir
+
+    @staticmethod
+    def custom_sources(job: BackendJob) -> tuple[str, ...]:
+        return tuple(str(Path(src).resolve()) for src, name in job.package.files
+                     if name.startswith(CUSTOM_OPS_DIR))
+
+    # -- one ABI --------------------------------------------------------------------------------
+
+    def build_dir(self, job: BackendJob, toolchain: Toolchain) -> Path:
+        return self.cache_root / "cmake" / self.key(job, toolchain)[:16]
+
+    def key(self, job: BackendJob, toolchain: Toolchain) -> str:
+        """The build directory's key: the configure command (source, ABI, options, mirrors) and the compiler."""
+        argv = self._configure_argv(job, toolchain, Path("<build>"))
+        data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
+                "glue": list(self._glue(job)), "custom_sources": sorted(self.custom_sources(job)),
+                "align_16kb": job.plan.align_16kb}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
+        s = self.settings
+        return cmake_project.configure_argv(
+            s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
+            include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
+            tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
+            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None)
+
+    def _glue(self, job: BackendJob) -> tuple[str, ...]:
+        lite_dir = self.lite_dir(job)
+        native = lite_dir / cmake_project.JNI_SOURCE_DIR
+        present = [p.name for p in native.glob("*.cc")] if native.is_dir() else []
+        present += [e for e in cmake_project.EXTRA_JNI_SOURCES if (lite_dir / e).is_file()]
+        return cmake_project.jni_sources(lite_dir, present, job.plan.experimental_api)
+
+    def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
+        build_dir = self.build_dir(job, toolchain)
+        build_dir.mkdir(parents=True, exist_ok=True)
+        # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
+        waiting = f"tflite-slim: waiting for another build using {build_dir}"
+        with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
+            start = time.monotonic()
+            lite_dir = self.lite_dir(job)
+            glue = self._glue(job)
+            if not glue:
+                raise ToolchainError(f"{lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
+                                     "is this a TFLite tree?")
+            resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
+            if not resolver.is_file():
+                raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
+            include = cmake_project.render_include(
+                glue=glue + self.custom_sources(job), resolver=str(resolver),
+                registration=str(build_dir / cmake_project.REGISTRATION_FILE),
+                version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
+                jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb)
+            _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
+            _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
+            _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
+            configure = self._configure_argv(job, toolchain, build_dir)
+            stamp = build_dir / CONFIGURE_STAMP
+            # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
+            if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
+                job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
+                stamp.unlink(missing_ok=True)
+                self._run(configure, job.log, f"cmake ({toolchain.abi})")
+                files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
+            steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
+                              job.log, f"ninja ({toolchain.abi})")
+            library = build_dir / cmake_project.JNI_SO
+            if not library.is_file():
+                raise BuildError(f"ninja reported success but {library} does not exist; check the output above")
+            out = job.work / toolchain.abi / cmake_project.JNI_SO
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(library, out)
+            seconds = time.monotonic() - start
+        what = ("relink: library and glue reused" if 0 < steps <= 4 else
+                "up to date" if steps == 0 else "compiled")
+        job.log(f"tflite-slim: cmake {toolchain.abi}: {steps} build steps ({what}) in {seconds:.1f} s; "
+                f"{out.stat().st_size:,} bytes")
+        return AbiResult(toolchain.abi, out, steps, seconds, build_dir)
+
+    def _run(self, argv: list[str], log: Log, what: str) -> int:
+        """Run a CMake/Ninja command with progress lines; return the number of Ninja steps it ran."""
+        steps = {"n": 0, "shown": -1}
+        start = time.monotonic()
+        output: list[str] = []
+
+        def on_line(line: str) -> None:
+            output.append(line)
+            m = _NINJA_STEP.match(line)
+            if m is None:
+                if line.startswith(("FAILED:", "CMake Error", "ninja: error")):
+                    log(line)
+                return
+            done, total = int(m.group(1)), int(m.group(2))
+            steps["n"] = max(steps["n"], done)
+            tenth = done * 20 // total  # every 5 %, and the last step
+            if tenth != steps["shown"] or done == total:
+                steps["shown"] = tenth
+                s = int(time.monotonic() - start)
+                log(f"[{s // 60:02d}:{s % 60:02d}] {what} {line}")
+
+        log(f"tflite-slim: {process.display_argv(argv)}")
+        try:
+            process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper)
+        except CommandFailed as e:
+            if self._stopper.stopped:
+                raise BuildError(f"the build was cancelled: {what} stopped") from e
+            failures = ninja_failures(output)
+            if failures:
+                # The failed steps' own errors, not the output's tail (other steps' warnings).
+                first = str(e).splitlines()[0]
+                raise BuildError("\n".join([first, *(process.redact_urls(f) for f in failures)])) from e
+            raise BuildError(str(e)) from e
+        return steps["n"]
+
+    # -- tools ----------------------------------------------------------------------------------
+
+    def _check_cmake(self) -> None:
+        s = self.settings
+        if shutil.which(s.cmake) is None:
+            raise ToolchainError(f"--backend cmake: '{s.cmake}' was not found; {INSTALL_CMAKE}")
+        if shutil.which(s.ninja) is None:
+            raise ToolchainError(f"--backend cmake: '{s.ninja}' (Ninja) was not found; {INSTALL_CMAKE}")
+        out = process.run([s.cmake, "--version"], what="cmake --version").stdout
+        m = re.search(r"version (\d+)\.(\d+)", out)
+        if m is None or (int(m.group(1)), int(m.group(2))) < cmake_project.MIN_CMAKE:
+            found = f"{m.group(1)}.{m.group(2)}" if m else "an unknown version"
+            raise ToolchainError(f"--backend cmake: '{s.cmake}' is {found}; {INSTALL_CMAKE}")
+
+    def _toolchain(self, job: BackendJob, abi: str, *, probe: bool) -> Toolchain:
+        if abi in HOST_ABIS:
+            return self._host_toolchain(abi, probe)
+        return self._android_toolchain(abi, job.plan.android_api_level, probe)
+
+    def _host_toolchain(self, abi: str, probe: bool) -> Toolchain:
+        s = self.settings
+        try:
+            native = host_abi() == abi if probe else True
+        except ValueError:
+            native = False
+        if s.cxx is None and not native:
+            raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
+                             f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
+        # Without --cxx, CMake's own choice ($CXX, else c++), which is what we identify; only a given one is passed.
+        cxx = s.cxx or os.environ.get("CXX") or "c++"
+        passed = (s.cc or _c_compiler_for(cxx), cxx) if s.cxx else (s.cc, None)
+        if not probe:
+            return Toolchain(abi, "<compiler>", *passed)
+        if shutil.which(cxx) is None:
+            raise ToolchainError(f"--backend cmake: the C++ compiler '{cxx}' was not found; "
+                                 "install one (apt-get install g++) or pass --cxx")
+        version = process.run([cxx, "--version"], what=f"{cxx} --version").stdout.splitlines()
+        javac = hostjar.find_javac()
+        return Toolchain(abi, version[0] if version else cxx, *passed, jni_includes=hostjar.jni_include_dirs(javac))
+
+    def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
+        ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
+        if api_level is None:  # declared only: it is the NDK toolchain's ANDROID_PLATFORM and in the version
+            raise UsageError(f"--target-archs {abi} with --backend cmake: declare the Android API level "
+                             "(--android-api-level N)")
+        if ndk is None:
+            if probe:
+                raise ToolchainError(f"--backend cmake for {abi} needs the Android NDK: install it (Android "
+                                     "Studio's SDK Manager, NDK r26+) and set ANDROID_NDK_HOME")
+            ndk = "$ANDROID_NDK_HOME"
+        toolchain_file = Path(ndk) / NDK_TOOLCHAIN_FILE
+        if probe and not toolchain_file.is_file():
+            raise ToolchainError(f"{toolchain_file} is missing: ANDROID_NDK_HOME={ndk} is not an NDK "
+                                 "(install one with Android Studio's SDK Manager)")
+        revision = (ndk_revision(Path(ndk)) if probe else None) or "<ndk>"
+        return Toolchain(abi, f"ndk {revision}", toolchain_file=str(toolchain_file), api_level=api_level)
+
+
+def ndk_revision(ndk: Path) -> Optional[str]:
+    """``Pkg.Revision`` from the NDK's ``source.properties`` (None when unreadable)."""
+    try:
+        text = (ndk / "source.properties").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    m = re.search(r"^\s*Pkg\.Revision\s*=\s*(\S+)", text, re.MULTILINE)
+    return m.group(1) if m else None
+
+
+def _c_compiler_for(cxx: str) -> Optional[str]:
+    """``gcc`` for ``g++``, ``clang`` for ``clang++`` (CMake otherwise probes ``cc`` on its own)."""
+    name = os.path.basename(cxx)
+    for plus, plain in (("g++", "gcc"), ("clang++", "clang")):
+        if name.endswith(plus):
+            return os.path.join(os.path.dirname(cxx), name[: -len(plus)] + plain)
+    return None
+
+
+def _read(path: Path) -> Optional[str]:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` only when it differs: an unchanged file keeps its mtime, so Ninja does nothing."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    files.write_atomic(path, data)
+
+
+def package_aar(dst: Path, lite_dir: Path, classes_jar: Path, libraries: dict[str, Path]) -> None:
+    """An AAR laid out as Bazel's ``aar_with_jni`` writes it (manifest, classes, jni/, R.txt)."""
+    manifest = lite_dir / "java" / "AndroidManifest.xml"
+    if not manifest.is_file():
+        raise ToolchainError(f"{manifest} is missing: the AAR needs the tree's Android manifest")
+    entries = {"AndroidManifest.xml": manifest.read_bytes(), "classes.jar": classes_jar.read_bytes(), "R.txt": b""}
+    for abi, lib in sorted(libraries.items()):
+        entries[f"jni/{abi}/{aar.RUNTIME_SO}"] = lib.read_bytes()
+    aar.write_stable_zip(str(dst), entries)

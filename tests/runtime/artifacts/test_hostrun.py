@@ -1,0 +1,89 @@
+"""Reading the model runner's lines and sorting its results (pure); the real run is in tests/runtime/backends/test_cmake.py."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from tflite_slim.errors import UsageError
+from tflite_slim.runtime.artifacts import hostrun
+from tflite_slim.runtime.artifacts.hostrun import FAILED, MISSING, OK, RunResult, classify, parse_lines
+
+NOT_FOUND = ("java.lang.IllegalArgumentException: Internal error: Cannot create interpreter: Didn't find op for "
+             "builtin opcode 'TRANSPOSE' version '2'. An older version of this builtin might be supported.")
+
+
+@pytest.mark.parametrize(
+    "status, message, expected",
+    [
+        ("ok", "", OK),
+        ("error", NOT_FOUND, MISSING),
+        ("error", "Encountered unresolved custom op: Foo.\nSee instructions: ...", MISSING),
+        ("error", "java.lang.IllegalArgumentException: Cannot copy to a TensorFlowLite tensor", FAILED),
+        ("error", "java.lang.UnsatisfiedLinkError: no tensorflowlite_jni", FAILED),
+        ("error", "", FAILED),
+    ],
+)
+def test_classify(status, message, expected):
+    assert classify(status, message) == expected
+
+
+def test_parse_lines_keeps_order_unescapes_and_ignores_other_output():
+    out = ("INFO: Initialized TensorFlow Lite runtime.\n"
+           "tflite-slim-run\t0\tok\t\n"
+           "noise tflite-slim-run\t1\tok\t\n"
+           "tflite-slim-run\t1\terror\tline one\\nline\\ttwo \\\\ done\n")
+    assert parse_lines(out, ["a.tflite", "b.tflite"]) == [
+        RunResult("a.tflite", OK, ""), RunResult("b.tflite", FAILED, "line one\nline\ttwo \\ done")]
+
+
+@pytest.mark.parametrize(
+    "out, expected",
+    [
+        ("tflite-slim-run\t1\tok\t\n", []),  # out of order: result 0 is missing
+        ("tflite-slim-run\t0\tok\n", []),  # no message field
+        ("tflite-slim-run\tx\tok\t\n", []),
+        ("tflite-slim-run\t0\tok\t\ntflite-slim-run\t0\tok\t\n", ["a"]),  # a repeat
+        ("tflite-slim-run\t0\tok\t\ntflite-slim-run\t1\tok\t\ntflite-slim-run\t2\tok\t\n", ["a", "b"]),  # extra
+    ],
+)
+def test_parse_lines_takes_only_what_the_runner_writes_in_order(out, expected):
+    assert [r.path for r in parse_lines(out, ["a", "b"])] == expected
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [{}, {"classes.jar": b"x"}, {"jni/arm64-v8a/libtensorflowlite_jni.so": b"x", "classes.jar": b"x"}],
+)
+def test_runtime_that_is_not_a_host_build_is_one_line(tmp_path, entries):
+    with zipfile.ZipFile(tmp_path / "tensorflow-lite.aar", "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    with pytest.raises(UsageError, match="not a host build .*--target-archs host"):
+        hostrun.run_models(str(tmp_path), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")
+
+
+def test_runtime_that_is_no_zip_is_one_line(tmp_path):
+    (tmp_path / "tensorflow-lite.aar").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(UsageError, match="not a host build"):
+        hostrun.run_models(str(tmp_path), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")
+
+
+def test_the_record_of_a_published_jar_is_the_ops_json_beside_it(tmp_path):
+    assert hostrun.record_of(str(tmp_path)) == str(tmp_path / "ops.json")
+    jar = tmp_path / "litert-1.5.0-litert-slim-0123456789ab-linux-aarch64.jar"
+    assert hostrun.record_of(str(jar)) == str(tmp_path / "litert-1.5.0-litert-slim-0123456789ab-ops.json")
+
+
+def test_a_published_jar_is_its_own_classpath(tmp_path):
+    jar = tmp_path / "a-1-linux-x86_64.jar"
+    with zipfile.ZipFile(jar, "w") as z:
+        z.writestr("org/tensorflow/lite/Interpreter.class", b"classes")
+        z.writestr("jni/linux-x86_64/libtensorflowlite_jni.so", b"\x7fELF")
+    (tmp_path / "x").mkdir()
+    classes, lib = hostrun._unpack(str(jar), "linux-x86_64", tmp_path / "x")
+    assert classes.read_bytes() == jar.read_bytes() and (lib / "libtensorflowlite_jni.so").read_bytes() == b"\x7fELF"
+    # The jar of another desktop ABI is refused in one line.
+    with pytest.raises(UsageError, match="not a host build .*installed -linux-aarch64.jar"):
+        hostrun.run_models(str(jar), ["m.tflite"], abi="linux-aarch64", java="java", javac="javac")

@@ -1,0 +1,110 @@
+"""What the CMake backend asks of TFLite's CMake project: the include file, argv, glue list (pure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tflite_slim.runtime.backends import cmake_project
+from tflite_slim.runtime.artifacts.abis import host_abi
+from tflite_slim.runtime.backends.cmake_project import Toolchain, configure_argv, jni_sources, parse_dep_sources
+
+LITE = Path("/src/tflite")
+HOST = Toolchain("linux-x86_64", "g++ (Debian 12.2.0-14) 12.2.0", "gcc", "g++", jni_includes=("/jdk/include",))
+ARM64 = Toolchain("arm64-v8a", "ndk 27.0.12077973", toolchain_file="/ndk/build/cmake/android.toolchain.cmake",
+                  api_level=23)
+
+
+@pytest.mark.parametrize(
+    "present, experimental, expected",
+    [
+        (["tensor_jni.cc", "jni_utils.cc", "jni_utils.h"], True, ["jni_utils.cc", "tensor_jni.cc"]),
+        # Both jni_utils.cc: LiteRT's c/jni one comes after the Java glue's.
+        (["jni_utils.cc", "c/jni/jni_utils.cc"], True, ["jni_utils.cc", "../../../../c/jni/jni_utils.cc"]),
+        (["nativeinterpreterwrapperexperimental_jni.cc", "tensor_jni.cc"], False, ["tensor_jni.cc"]),
+        (["nativeinterpreterwrapperexperimental_jni.cc"], True, ["nativeinterpreterwrapperexperimental_jni.cc"]),
+        (["tensor_jni_test.cc", "BUILD", "version_script.lds"], True, []),
+        ([], True, []),
+    ],
+)
+def test_jni_sources(present, experimental, expected):
+    got = jni_sources(LITE, present, experimental)
+    native = LITE / cmake_project.JNI_SOURCE_DIR
+    assert [str(Path(g).relative_to(native)) if g.startswith(str(native)) else "../../../../" + str(
+        Path(g).relative_to(LITE)) for g in got] == expected
+
+
+def test_host_configure_argv():
+    argv = configure_argv("cmake", source_dir=LITE, build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
+                          toolchain=HOST, tensorflow_dir=Path("/tf"),
+                          dep_sources={"eigen": "/m/eigen", "abseil-cpp": "/m/absl"})
+    assert argv[:7] == ["cmake", "-G", "Ninja", "-S", "/src/tflite", "-B", "/b"]
+    assert "-DCMAKE_PROJECT_tensorflow-lite_INCLUDE=/b/x.cmake" in argv
+    assert "-DTFLITE_ENABLE_XNNPACK=OFF" in argv and "-DTENSORFLOW_SOURCE_DIR=/tf" in argv
+    # Sorted by name, upper-cased as FetchContent spells the variable.
+    deps = [a for a in argv if a.startswith("-DFETCHCONTENT_SOURCE_DIR_")]
+    assert deps == ["-DFETCHCONTENT_SOURCE_DIR_ABSEIL-CPP=/m/absl", "-DFETCHCONTENT_SOURCE_DIR_EIGEN=/m/eigen"]
+    assert argv[-2:] == ["-DCMAKE_C_COMPILER=gcc", "-DCMAKE_CXX_COMPILER=g++"]
+    assert not any("ANDROID" in a for a in argv)
+
+
+def test_android_configure_argv_uses_the_ndk_toolchain_file():
+    argv = configure_argv("cmake", source_dir=LITE, build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
+                          toolchain=ARM64)
+    assert argv[-3:] == ["-DCMAKE_TOOLCHAIN_FILE=/ndk/build/cmake/android.toolchain.cmake",
+                         "-DANDROID_ABI=arm64-v8a", "-DANDROID_PLATFORM=android-23"]
+    assert not any(a.startswith(("-DCMAKE_CXX_COMPILER", "-DTENSORFLOW_SOURCE_DIR")) for a in argv)
+
+
+@pytest.mark.parametrize("align, flag", [(True, True), (False, False)])
+def test_include_links_objects_before_the_library(align, flag):
+    text = cmake_project.render_include(glue=["/t/a.cc"], resolver="/t/r.cc", registration="/b/reg.cc",
+                                        version_script="/b/v.lds", jni_includes=["/jdk/include"], align_16kb=align)
+    objects = "$<TARGET_OBJECTS:tflite_slim_ops> $<TARGET_OBJECTS:tflite_slim_glue>"
+    assert f"add_library(tensorflowlite_jni SHARED {objects})" in text
+    assert "cmake_language(DEFER" in text and '"-Wl,--gc-sections"' in text
+    assert '"-Wl,--version-script=/b/v.lds"' in text
+    assert ('"-Wl,-z,max-page-size=16384"' in text) is flag
+    assert '"/jdk/include"' in text
+
+
+def test_include_names_no_op_and_escapes_paths():
+    """The op set lives in the registration's content only, so CMake's configuration never changes with it."""
+    text = cmake_project.render_include(glue=['/t/we"ird;$x\\.cc'], resolver="/t/r.cc", registration="/b/reg.cc",
+                                        version_script="/b/v.lds", jni_includes=[], align_16kb=True)
+    assert '"/t/we\\"ird\\;\\$x\\\\.cc"' in text
+    assert "ADD" not in text and "target_include_directories" not in text
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([], {}),
+        (["eigen=/m/eigen"], {"eigen": "/m/eigen"}),
+        (["abseil-cpp=/m/a=b", "ml_dtypes=rel/dir"], {"abseil-cpp": "/m/a=b", "ml_dtypes": "rel/dir"}),
+    ],
+)
+def test_parse_dep_sources(values, expected):
+    assert parse_dep_sources(values) == expected
+
+
+@pytest.mark.parametrize("bad", ["eigen", "=dir", "eigen=", "ei gen=/x", "../x=/y", "a;b=/c"])
+def test_parse_dep_sources_refuses(bad):
+    with pytest.raises(ValueError, match="^" + __import__("re").escape(bad) + "$"):
+        parse_dep_sources([bad])
+
+
+@pytest.mark.parametrize(
+    "machine, system, abi",
+    [("x86_64", "Linux", "linux-x86_64"), ("AMD64", "Linux", "linux-x86_64"), ("aarch64", "Linux", "linux-aarch64"),
+     ("arm64", "Linux", "linux-aarch64")],
+)
+def test_host_abi(machine, system, abi):
+    assert host_abi(machine, system) == abi
+
+
+@pytest.mark.parametrize("machine, system", [("x86_64", "Darwin"), ("riscv64", "Linux"), ("x86_64", "Windows")])
+def test_host_abi_refuses_other_hosts(machine, system):
+    with pytest.raises(ValueError, match="not one the CMake backend builds for"):
+        host_abi(machine, system)
