@@ -4,8 +4,9 @@ After a build, each AAR's size and its native library per ABI are set beside
 those of the stock artifact the slim one replaces (``org.tensorflow:
 tensorflow-lite:<version>`` for a TensorFlow build, ``com.google.ai.edge.litert:
 litert:<version>`` for LiteRT; the Select TF ops AARs likewise). The stock AAR
-is fetched once from its Maven repository through the one HTTP seam; only its
-sizes are kept, cached by coordinates (``<cache>/stock/<group>/<artifact>/
+is fetched once from its Maven repository through the one HTTP seam (unless
+:mod:`~tflite_slim.runtime.artifacts.stock`'s measured table already describes it,
+as read from that same repository); only its sizes are kept, cached by coordinates (``<cache>/stock/<group>/<artifact>/
 <version>.json``), so a second build asks nothing of the network. Offline, or
 a release the repository does not have, the comparison says it could not be
 made and why; the build itself never fails over it.
@@ -17,6 +18,7 @@ text and record forms) are apart from the fetch (:func:`fetch_stock`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,7 +31,7 @@ from typing import Callable, Mapping, Optional, Sequence
 from tflite_slim import files
 from tflite_slim.errors import NetworkError
 from tflite_slim.http import HttpClient, redact_url
-from tflite_slim.runtime.artifacts import aar
+from tflite_slim.runtime.artifacts import aar, stock
 from tflite_slim.runtime.spec.buildfile import FLEX_TARGET, RUNTIME_TARGET
 from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
 from tflite_slim.runtime.spec.plan import BuildPlan
@@ -183,25 +185,34 @@ def compare(reports: Sequence[tuple[str, aar.AarReport]], source: str, version: 
     repository = env.get(ENV_STOCK_REPOSITORY) or STOCK_REPOSITORIES[source]
     rows = []
     failed: Optional[str] = None
-    with client_factory() as client:
+    with contextlib.ExitStack() as stack:
+        clients: list[HttpClient] = []
+
+        def client() -> HttpClient:  # made on first use: a table hit or a bad version asks no one
+            if not clients:
+                clients.append(stack.enter_context(client_factory()))
+            return clients[0]
+
         for target, report in reports:
             coords = stock_coordinates(source, target, version)
             name = ":".join(coords)
-            stock: Optional[AarSizes] = None
+            stock_sizes: Optional[AarSizes] = None
             note = None
             if not _VERSION.match(version):
                 note = f"{version!r} is not a Maven version"
+            elif (known := stock.known(name, repository)) is not None:
+                stock_sizes = AarSizes(known.aar, known.so)  # measured from that repository: nothing to fetch
             elif failed is not None:
                 note = failed  # offline once is offline for the next artifact too: no second wait
             else:
                 try:
-                    stock = fetch_stock(repository, coords, SO_NAMES[target], cache, client,
-                                        deadline=deadline, log=log)
+                    stock_sizes = fetch_stock(repository, coords, SO_NAMES[target], cache, client(),
+                                              deadline=deadline, log=log)
                 except StockMissing as e:
                     note = str(e)
                 except NetworkError as e:
                     note = failed = str(e)
-            rows.append(SizeRow(report.file_name, name, slim_sizes(report), stock, note))
+            rows.append(SizeRow(report.file_name, name, slim_sizes(report), stock_sizes, note))
     return tuple(rows)
 
 
