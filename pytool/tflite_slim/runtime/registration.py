@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence, Tuple
 
+from tflite_slim.analysis.advice import build_note
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.analysis.schema import (  # re-exported: the build's callers name them from here
     FLEX_PREFIX,
@@ -168,4 +169,6 @@ def check_custom_ops(per_model: Mapping[str, OpSet], have_sources: bool) -> None
             + "; ".join(parts)
             + ". Give their kernel sources with --custom-ops-srcs (and Bazel deps with "
             "--custom-ops-deps); each must define tflite::ops::custom::Register_<NAME>()"
+            # Ops a known project owns (LiteRT's NPU dispatch op, MediaPipe's): say whose and what that means.
+            + "".join(f". {note}" for note in map(build_note, needed) if note)
         )
