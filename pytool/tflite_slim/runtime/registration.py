@@ -128,7 +128,7 @@ def _range(rng: VersionRange) -> str:
 def _bad_names_message(bad: Sequence[str]) -> str:
     shown = ", ".join(repr(b) for b in bad)
     return (
-        f"custom op name(s) {shown} cannot be registered by TensorFlow's selective build: "
+        f"custom op name{'s' if len(bad) != 1 else ''} {shown} cannot be registered by TensorFlow's selective build: "
         "the generated Register_<NAME>() must be a C++ identifier (letters, digits, '_'); "
         "rename the op in the model (converter's custom op name) or leave the model out"
     )
@@ -165,6 +165,7 @@ def check_custom_ops(per_model: Mapping[str, OpSet], have_sources: bool) -> None
             for op, models in needed.items()
         ]
         raise UsageError(
+            # "op(s)" stays: the Gradle plugin's FailureAdvice recognizes the error by these words.
             "custom op(s) without a kernel in TensorFlow Lite: "
             + "; ".join(parts)
             + ". Give their kernel sources with --custom-ops-srcs (and Bazel deps with "
