@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from tflite_slim.analysis.advice import NEEDS_KERNEL, UNREGISTRABLE, advise, build_note, custom_op_advice, grouped
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.ecosystem import KNOWN_CUSTOM_OPS, MEDIAPIPE_OPS, known_custom_op
-from tflite_slim.analysis.report import render_html, render_text
+from tflite_slim.analysis.html_page import render_html
+from tflite_slim.analysis.report import render_text
 
 
 @pytest.mark.parametrize("op", ["DISPATCH_OP", "NPU_OP"])

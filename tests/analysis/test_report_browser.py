@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Optional
 
@@ -29,7 +28,8 @@ import pytest
 import modelmaker as mm
 from tflite_slim.analysis.analyzer import Analysis, AnalyzeSettings, analyze
 from tflite_slim.analysis.opset import ModelOps
-from tflite_slim.analysis.report import distinguishing_names, render_html
+from tflite_slim.analysis.html_page import render_html
+from tflite_slim.analysis.report import distinguishing_names
 
 WIDTH, HEIGHT = 1280, 900
 

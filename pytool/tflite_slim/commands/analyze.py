@@ -9,7 +9,8 @@ from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
 from tflite_slim.analysis.opset import dumps
 from tflite_slim.commands.options import add_command
-from tflite_slim.analysis.report import check_outputs, render_html, render_text, write_stdout, write_text_atomic
+from tflite_slim.analysis.html_page import render_html
+from tflite_slim.analysis.report import check_outputs, render_text, write_stdout, write_text_atomic
 
 
 SUMMARY = "list the operators (and versions) a set of .tflite models needs"

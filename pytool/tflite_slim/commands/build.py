@@ -230,10 +230,10 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
     if args.html:
-        from tflite_slim.analysis import analyzer, report
+        from tflite_slim.analysis import analyzer, html_page, report
 
         bars = stock_sizes.chart_data(stock_sizes.to_record(result.size_rows))
-        report.write_text_atomic(args.html, report.render_html(analyzer.analyze_files(settings.models), sizes=bars))
+        report.write_text_atomic(args.html, html_page.render_html(analyzer.analyze_files(settings.models), sizes=bars))
         print(f"  {args.html}", file=sys.stderr)
     return 0
 
