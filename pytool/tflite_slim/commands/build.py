@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="do not fetch the stock runtime of the same release to compare sizes with "
                         "(default: fetched once per release from its Maven repository, then cached)")
     p.add_argument("--html", metavar="FILE",
-                   help="also write an HTML page: the models' ops x models matrix and a chart of the native "
-                        "libraries' sizes, slim vs stock")
+                   help="also write the HTML op report of the models (as analyze --html) with a chart of the "
+                        "native libraries' sizes, slim vs stock")
     p.add_argument("--dry-run", action="store_true",
                    help="print the plan, BUILD file, registration code and commands; run nothing")
     p.set_defaults(run=run)
