@@ -125,6 +125,8 @@ def test_every_command_help_opens_with_one_summary_line(command):
     ("build", "required (except with --dry-run):", "--out DIR"),
     ("deploy", "required:", "--url URL"),
     ("verify", "the runtime to check (required: --ops, --url, or --run --runtime):", "--ops OPS_JSON"),
+    ("build", "the source to build (required: one of):", "--source DIR, --tensorflow-src DIR"),
+    ("plan", "the source to build (required: one of):", "--source DIR, --tensorflow-src DIR"),
 ])
 def test_required_options_are_marked(command, heading, option):
     section = _help(command).split("\n" + heading + "\n", 1)[1].split("\n\n", 1)[0]

@@ -56,7 +56,7 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="model file or directory (searched recursively)")
     p.add_argument("--glob", action="append", metavar="PATTERN",
                    help=f"file-name pattern in directories (repeatable; default {' '.join(DEFAULT_GLOBS)})")
-    src = p.add_mutually_exclusive_group()
+    src = p.add_argument_group("the source to build (required: one of)").add_mutually_exclusive_group()
     src.add_argument("--source", "--tensorflow-src", dest="tensorflow_src", metavar="DIR",
                      help="LiteRT or TensorFlow checkout to build in, configured for Android "
                           "(--tensorflow-src is the old name)")
