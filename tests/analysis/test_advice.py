@@ -8,7 +8,8 @@ import pytest
 
 from tflite_slim.analysis.advice import NEEDS_KERNEL, UNREGISTRABLE, advise, build_note, custom_op_advice, grouped
 from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
-from tflite_slim.analysis.ecosystem import KNOWN_CUSTOM_OPS, MEDIAPIPE_OPS, known_custom_op
+from tflite_slim.analysis.ecosystem import KNOWN_CUSTOM_OPS, MEDIAPIPE_OPS, TFLM_SIGNAL_OPS, known_custom_op
+from tflite_slim.analysis.schema import normalize_custom_op_name
 from tflite_slim.analysis.html_page import render_html
 from tflite_slim.analysis.report import render_text
 
@@ -40,12 +41,20 @@ def test_mediapipe_ops_are_named_with_their_kernel(op: str, kernel: str) -> None
     assert known_custom_op(op).source.startswith(f"google-ai-edge/mediapipe {kernel}")
 
 
+@pytest.mark.parametrize("op", ["SignalWindow", "SignalRfft", "SignalPCAN", "SignalFilterBankSpectralSubtraction"])
+def test_tflite_micro_signal_ops_are_named_as_such(op: str) -> None:
+    a = advise(op)
+    assert a.group == "TensorFlow Lite Micro signal library"
+    assert "tflite-micro's signal/micro/kernels/" in a.text and "TFLMRegistration" in a.text
+    assert f"Register_{normalize_custom_op_name(op)}()" in a.text  # a port is still possible
+
+
 def test_every_known_op_names_its_source() -> None:
     for name, known in KNOWN_CUSTOM_OPS.items():
         assert known.project and known.advice and known.source, name
         assert known.source.split()[0] in ("google-ai-edge/LiteRT", "google-ai-edge/mediapipe",
                                            "tensorflow/tensorflow", "tensorflow/tflite-micro"), name
-    assert set(MEDIAPIPE_OPS) <= set(KNOWN_CUSTOM_OPS)
+    assert set(MEDIAPIPE_OPS) | set(TFLM_SIGNAL_OPS) <= set(KNOWN_CUSTOM_OPS)
 
 
 @pytest.mark.parametrize("op, group", [("MyOp", NEEDS_KERNEL), ("my.op", UNREGISTRABLE), ("dispatch_op", NEEDS_KERNEL),
@@ -64,15 +73,18 @@ def test_advice_is_grouped_known_projects_first() -> None:
 
 
 def test_real_models_get_their_projects_advice(shared_models: Path, expected: dict) -> None:
-    """The corpus's NPU-compiled LiteRT models and MediaPipe models, as the report shows them."""
+    """The corpus's NPU-compiled LiteRT models, MediaPipe models and TFLite Micro's audio preprocessors."""
     npu = sorted(p for p, v in expected.items() if set(v.get("custom_ops", ())) & {"DISPATCH_OP", "NPU_OP"})
     mediapipe = sorted(p for p, v in expected.items() if set(v.get("custom_ops", ())) & set(MEDIAPIPE_OPS))
-    assert len(npu) == 11 and len(mediapipe) == 5  # 10 DISPATCH_OP + 1 NPU_OP; 4 selfie segmentation + face mesh
-    paths = [str(shared_models / p) for p in npu + mediapipe]
+    signal = sorted(p for p, v in expected.items() if set(v.get("custom_ops", ())) & set(TFLM_SIGNAL_OPS))
+    # 10 DISPATCH_OP + 1 NPU_OP; 4 selfie segmentation + face mesh; micro_speech's float and int8 preprocessors
+    assert (len(npu), len(mediapipe), len(signal)) == (11, 5, 2)
+    paths = [str(shared_models / p) for p in npu + mediapipe + signal]
     analysis = analyze(AnalyzeSettings(tuple(paths), ("*",)))
     assert len(analysis.models) == len(paths)
     groups = dict(grouped(custom_op_advice(analysis.union.custom_ops)))
-    assert sorted(groups) == ["LiteRT NPU dispatch", "MediaPipe"]
+    assert sorted(groups) == ["LiteRT NPU dispatch", "MediaPipe", "TensorFlow Lite Micro signal library"]
+    assert len(groups["TensorFlow Lite Micro signal library"]) == 9
     assert [a.op for a in groups["LiteRT NPU dispatch"]] == ["DISPATCH_OP", "NPU_OP"]
     assert [a.op for a in groups["MediaPipe"]] == ["Convolution2DTransposeBias", "Landmarks2TransformMatrix",
                                                   "TransformLandmarks", "TransformTensorBilinear"]

@@ -3,10 +3,10 @@
 A custom op TensorFlow Lite has no kernel for normally needs the app's own
 kernel (``Register_<NAME>()``). Some names belong to a known project, for which
 that advice is wrong: LiteRT's NPU dispatch op is run by LiteRT's NPU runtime,
-MediaPipe's ops by MediaPipe's own op resolver. :func:`known_custom_op` says
-whose an op is; the report and the build's error use it. Every entry names the
-file it was checked against (google-ai-edge/LiteRT, google-ai-edge/mediapipe
-on GitHub; tensorflow/tflite-micro's Vela documentation for ``ethos-u``).
+MediaPipe's ops by MediaPipe's own op resolver, TensorFlow Lite Micro's signal
+ops by TFLite Micro. :func:`known_custom_op` says whose an op is; the report and
+the build's error use it. Every entry names the file it was checked against
+(google-ai-edge/LiteRT, google-ai-edge/mediapipe, tensorflow/tflite-micro on GitHub).
 """
 
 from __future__ import annotations
@@ -72,6 +72,27 @@ def _mediapipe(name: str, kernel: str, resolvers: tuple[str, ...]) -> KnownOp:
     )
 
 
+#: TensorFlow Lite Micro's signal library (audio feature extraction): the names its MicroMutableOpResolver
+#: registers (AddWindow -> "SignalWindow", ...; tensorflow/tflite-micro tensorflow/lite/micro/
+#: micro_mutable_op_resolver.h), kernels in signal/micro/kernels/.
+TFLM_SIGNAL_OPS = ("SignalDelay", "SignalEnergy", "SignalFftAutoScale", "SignalFilterBank", "SignalFilterBankLog",
+                   "SignalFilterBankSpectralSubtraction", "SignalFilterBankSquareRoot", "SignalFramer",
+                   "SignalIrfft", "SignalOverlapAdd", "SignalPCAN", "SignalRfft", "SignalStacker", "SignalWindow")
+
+
+def _tflm_signal(name: str) -> KnownOp:
+    return KnownOp(
+        "TensorFlow Lite Micro signal library",
+        "an op of TensorFlow Lite Micro's signal library (audio feature extraction): its kernel is in "
+        "tflite-micro's signal/micro/kernels/, registered by TFLite Micro's MicroMutableOpResolver with TFLite "
+        "Micro's kernel interface (TFLMRegistration), which the Android runtime does not load. The model is made "
+        "for microcontrollers: on Android, do this preprocessing in the app, or give a source defining "
+        f"tflite::ops::custom::{registration_function(name)}() with a TfLiteRegistration port of that kernel "
+        "(tfliteSlim.customOpsSrcs / --custom-ops-srcs)",
+        "tensorflow/tflite-micro tensorflow/lite/micro/micro_mutable_op_resolver.h; signal/micro/kernels/",
+    )
+
+
 #: Custom op name -> what it is. Names are compared exactly (custom codes are case-sensitive), except
 #: ``ethos-u``, which Vela writes in lower case.
 KNOWN_CUSTOM_OPS: dict[str, KnownOp] = {
@@ -89,6 +110,7 @@ KNOWN_CUSTOM_OPS: dict[str, KnownOp] = {
         "Lite Micro, not by the Android runtime: ship the model as it was before Vela",
         "tensorflow/tflite-micro tensorflow/lite/micro/kernels/ethos_u/README.md"),
     **{name: _mediapipe(name, kernel, resolvers) for name, (kernel, resolvers) in MEDIAPIPE_OPS.items()},
+    **{name: _tflm_signal(name) for name in TFLM_SIGNAL_OPS},
 }
 
 
