@@ -33,7 +33,7 @@ h1,h2,h3{overflow-wrap:anywhere}
 table{border-collapse:separate;border-spacing:0;margin:1em 0}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.9em;vertical-align:top}
 .ops td.name{white-space:nowrap} .ops td.long{white-space:normal;overflow-wrap:anywhere;min-width:20em}
-.index td.path{overflow-wrap:anywhere}
+.index td.path{overflow-wrap:anywhere} .index td.size{white-space:nowrap}
 .ops td.n{text-align:right}
 .users a{margin-right:.6em;overflow-wrap:anywhere}
 .filter{position:sticky;top:0;background:#fff;padding:.5em 0;z-index:5}
@@ -165,7 +165,7 @@ def render_html(analysis: Analysis, title: str = "tflite-slim operator report",
     for i, (m, n) in enumerate(needs, 1):
         parts.append(
             f'<tr id="m{i}"><td>{i}</td><td class="path">{e(m.path)}</td><td>{len(n)}</td>'
-            f"<td>{e(human_size(m.size))}</td><td>{m.subgraphs}</td>"
+            f'<td class="size">{e(human_size(m.size))}</td><td>{m.subgraphs}</td>'
             f"<td><code>{e(m.sha256[:16])}</code></td><td>{e(', '.join(m.unreferenced))}</td></tr>"
         )
     parts.append("</tbody></table>")
