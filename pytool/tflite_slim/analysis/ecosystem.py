@@ -96,10 +96,11 @@ def _tflm_signal(name: str) -> KnownOp:
 #: Custom op name -> what it is. Names are compared exactly (custom codes are case-sensitive), except
 #: ``ethos-u``, which Vela writes in lower case.
 KNOWN_CUSTOM_OPS: dict[str, KnownOp] = {
-    # LiteRT: kLiteRtDispatchOpCustomCode, "Shared custom_code for all dispatch ops" (litert/core/build_stamp.h);
+    # LiteRT: kLiteRtDispatchOpCustomName, "Shared custom_name for all dispatch ops" (litert/core/build_stamp.h;
+    # kLiteRtDispatchOpCustomCode in earlier releases);
     # the first LiteRT releases spelled it "NPU_OP" (tensorflow/lite/experimental/lrt/core/litert_model_serialize.h).
     "DISPATCH_OP": KnownOp("LiteRT NPU dispatch", _NPU,
-                           "google-ai-edge/LiteRT litert/core/build_stamp.h (kLiteRtDispatchOpCustomCode); "
+                           "google-ai-edge/LiteRT litert/core/build_stamp.h (kLiteRtDispatchOpCustomName); "
                            "litert/runtime/dispatch/dispatch_delegate.cc"),
     "NPU_OP": KnownOp("LiteRT NPU dispatch", _NPU + " (NPU_OP is the name the first LiteRT releases gave it)",
                       "tensorflow/tensorflow tensorflow/lite/experimental/lrt/core/litert_model_serialize.h "
