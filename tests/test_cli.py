@@ -98,3 +98,59 @@ def test_help_and_unknown_command_still_list_every_command():
     help_text = _tool("--help").stdout
     for name, summary in cli.SUMMARIES.items():
         assert name in help_text and summary.split()[0] in help_text
+
+
+def _help(*argv: str) -> str:
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "tflite_slim", *argv, "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("command", cli.COMMANDS)
+def test_every_command_help_opens_with_one_summary_line(command):
+    """After the usage, one line, one sentence: what the command does (then the details, apart)."""
+    text = _help(command)
+    paragraphs = text.split("\n\n")
+    summary = next(p for p in paragraphs if not p.startswith("usage:"))
+    assert "\n" not in summary and summary.endswith(".") and summary.count(". ") == 0, summary
+    assert summary == cli.SUMMARIES[command][0].upper() + cli.SUMMARIES[command][1:] + "."
+    assert len(summary) <= 80
+    assert "(s)" not in text  # "1 model(s)": say the number's own form
+
+
+@pytest.mark.parametrize("command, heading, option", [
+    ("build", "required (except with --dry-run):", "--out DIR"),
+    ("deploy", "required:", "--url URL"),
+    ("verify", "the runtime to check (required: --ops, --url, or --run --runtime):", "--ops OPS_JSON"),
+    ("build", "the source to build (required: one of):", "--source DIR, --tensorflow-src DIR"),
+    ("plan", "the source to build (required: one of):", "--source DIR, --tensorflow-src DIR"),
+])
+def test_required_options_are_marked(command, heading, option):
+    section = _help(command).split("\n" + heading + "\n", 1)[1].split("\n\n", 1)[0]
+    assert section.lstrip().startswith(option)
+
+
+def test_build_help_names_its_backends():
+    text = " ".join(_help("build").split())
+    assert "Bazel or CMake." in text and "(--backend cmake;" in text and "(--backend docker)" in text
+
+
+def _listed_options(text: str) -> set:
+    """The options a help text offers: in the usage (``[--x``) and at the start of an option's line."""
+    import re
+
+    return set(re.findall(r"\[(--[a-z0-9-]+)", text)) | set(re.findall(r"^ {2,}(?:-\w, )?(--[a-z0-9-]+)", text, re.M))
+
+
+def test_plan_help_lists_no_option_that_cannot_change_a_plan():
+    text = _help("plan")
+    listed = _listed_options(text)
+    assert {"--target-archs", "--bazel-arg", "--cache-dir", "--backend", "--checkpoint", "--format"} <= listed
+    for option in ("--bazel", "--docker", "--jobs", "--cmake", "--ninja", "--cxx", "--no-cache", "--alignment-check",
+                   "--cmake-dep-source", "--tensorflow-source-dir", "--out", "--dry-run", "--html"):
+        assert option not in listed, option
+    assert "--jobs" in _listed_options(_help("build")) and "--bazel" in _listed_options(_help("build"))
+    assert len(text.splitlines()) < 110  # was 129

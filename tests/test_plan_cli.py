@@ -43,7 +43,8 @@ def test_plan_predicts_what_build_and_install_publish(env, capsys) -> None:
     installed = json.loads((tmp / "c.json").read_text())
     assert doc["runtime"] == installed["runtime"]
     assert doc["runtime"]["version"] == f"2.16.1-slim-{record['plan_fingerprint'][:12]}"
-    assert doc["select_tf_ops"] is None and doc["tensorflow"] == {"version": "2.16.1", "commit": None}
+    assert doc["select_tf_ops"] is None and doc["release"] == {"line": "tensorflow", "version": "2.16.1", "commit": None}
+    assert doc["tensorflow"] == {"version": "2.16.1", "commit": None}  # the old key, for earlier readers
 
 
 def test_plan_predicts_what_install_publishes_for_a_litert_tree(env, capsys, monkeypatch) -> None:
@@ -62,6 +63,8 @@ def test_plan_predicts_what_install_publishes_for_a_litert_tree(env, capsys, mon
     installed = json.loads((tmp / "c.json").read_text())
     assert installed["runtime"]["artifact"] == "litert"
     assert (doc["runtime"], doc["select_tf_ops"]) == (installed["runtime"], installed["select_tf_ops"])
+    # A LiteRT 1.5.0 says so: its release line is litert, not TensorFlow 1.5.0.
+    assert doc["release"] == {"line": "litert", "version": "1.5.0", "commit": None}
 
 
 def test_every_build_option_changes_the_plan_as_it_would_the_build(env, capsys) -> None:
@@ -74,6 +77,26 @@ def test_every_build_option_changes_the_plan_as_it_would_the_build(env, capsys) 
         _plan(capsys, *base, "--no-experimental-api")["plan_fingerprint"],
     }
     assert len(fingerprints) == 4
+
+
+#: Build's options that choose tools, not the plan: plan takes them (the plugin passes them) but lists none.
+TOOL_OPTIONS = [("--bazel", "/opt/bazelisk"), ("--docker", "podman"), ("--no-cache", None),
+                ("--alignment-check", "warn"), ("--cmake", "/opt/cmake"), ("--ninja", "/opt/ninja"),
+                ("--cxx", "/opt/clang++"), ("--jobs", "3"), ("--tensorflow-source-dir", "/opt/tf")]
+
+
+def test_build_tool_options_are_accepted_but_cannot_change_a_plan(env, capsys) -> None:
+    tmp, ws = env
+    base = [str(tmp / "m"), "--tensorflow-src", str(ws)]
+    plain = _plan(capsys, *base)
+    for option, value in TOOL_OPTIONS:
+        assert _plan(capsys, *base, option, *([value] if value else [])) == plain, option
+    with pytest.raises(SystemExit):
+        main(["plan", "--help"])
+    text = capsys.readouterr().out
+    listed = {line.split()[0] for line in text.splitlines() if line.startswith("  --")}
+    assert [o for o, _ in TOOL_OPTIONS if o in listed] == []
+    assert "--bazel-arg" in listed  # it does change the plan (every bazel build gets it)
 
 
 def test_coordinate_overrides_and_flex(env, capsys) -> None:

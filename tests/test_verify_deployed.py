@@ -57,7 +57,7 @@ def test_covered_reads_the_deployed_file_with_the_credentials(server: RepoServer
     server.serve(OPS_PATH, record(OpSet({"ADD": (1,)})))
     assert verify(server, models) == 0
     out, err = capsys.readouterr()
-    assert out == f"ok: the runtime in {server.url}/{OPS_PATH} covers all 1 model\n"
+    assert out == f"ok: the runtime in {server.url}/{OPS_PATH} covers the 1 model\n"
     assert server.paths() == [f"/maven/{OPS_PATH}"]
     assert PASSWORD not in out + err
 
@@ -66,7 +66,7 @@ def test_lacking_op_is_exit_1_naming_the_url(server: RepoServer, models: Path, c
     server.serve(OPS_PATH, record(OpSet({"CONV_2D": (1,)})))
     assert verify(server, models) == 1
     err = capsys.readouterr().err
-    assert f"the runtime in {server.url}/{OPS_PATH} lacks 1 op(s) that the models need" in err
+    assert f"the runtime in {server.url}/{OPS_PATH} lacks 1 op that the models need" in err
     assert "ADD version 1: needed by" in err
 
 

@@ -30,9 +30,9 @@ COMMANDS = ("analyze", "verify", "plan", "build", "install", "deploy")
 #: of a cold start. tests/test_cli.py checks these match the modules' own help.
 SUMMARIES = {
     "analyze": "list the operators (and versions) a set of .tflite models needs",
-    "verify": "check that a built runtime (its ops.json) carries every op the models need",
-    "plan": "print the plan fingerprint and the coordinates a build of these models would publish (no toolchain)",
-    "build": "build tensorflow-lite.aar (and the Select TF ops AAR) with only the ops your models use",
+    "verify": "check that a built runtime has every op (and version) the models need",
+    "plan": "print the coordinates a build of these models would publish (no toolchain)",
+    "build": "build a runtime AAR with only the ops your models use, with Bazel or CMake",
     "install": "install built AARs into the local Maven repository",
     "deploy": "upload built AARs to a remote Maven repository",
 }

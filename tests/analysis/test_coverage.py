@@ -153,7 +153,7 @@ def test_verify_lists_every_missing_op_and_its_models(app: Path) -> None:
     r = cli("verify", "--ops", "ops.json", "assets", cwd=app)
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
-        "error: the runtime in ops.json lacks 3 op(s) that the models need;"
+        "error: the runtime in ops.json lacks 3 ops that the models need;"
         " rebuild it from these models (tflite-slim build):",
         "  CONV_2D version 4: needed by assets/c.tflite",
         "  CUMSUM version 1: needed by assets/c.tflite, assets/d.tflite",

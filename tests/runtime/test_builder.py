@@ -348,7 +348,7 @@ def test_cli_errors_are_one_line(env, capsys):
     write(tmp / "m/c.tflite", make_model([custom("ethos-u")], [[Op(0)]]))
     code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out")])
     err = capsys.readouterr().err
-    assert code == 2 and err.startswith("error: custom op name(s) 'ethos-u'") and err.count("\n") == 1
+    assert code == 2 and err.startswith("error: custom op name 'ethos-u'") and err.count("\n") == 1
     write(tmp / "m/c.tflite", model([(ADD, 1)]))
     code = main(["build", str(tmp / "m"), "--tensorflow-src", str(tmp / "nowhere"), "--out", str(tmp / "o")])
     assert code == 2 and "no such directory" in capsys.readouterr().err

@@ -180,4 +180,4 @@ def test_build_html_has_the_size_chart_and_is_checked_first(server: RepoServer, 
     assert main([*base, "--html", str(tmp_path / "report.html")]) == 0
     page = (tmp_path / "report.html").read_text()
     assert "<h2>Runtime size: slim vs stock</h2>" in page and "<td>arm64-v8a</td>" in page
-    assert "stock 293.0 KiB" in page and "<h2>Operators x models</h2>" in page
+    assert "stock 293.0 KiB" in page and "<h2>Operators</h2>" in page and "Operators x models (matrix)" in page

@@ -70,7 +70,7 @@ def _split_flexbuffer(options: bytes) -> tuple[str, bytes]:
     try:
         vec = flexbuffers.GetRoot(options).AsVector
         if len(vec) < 2:
-            raise FlexDecodeError(f"expected a vector [op_name, NodeDef], found {len(vec)} element(s)")
+            raise FlexDecodeError(f"expected a vector [op_name, NodeDef], found {len(vec)} element{'s' if len(vec) != 1 else ''}")
         name_ref, node_ref = vec[0], vec[1]
         if not name_ref.IsString:
             raise FlexDecodeError("the first element (op name) is not a string")

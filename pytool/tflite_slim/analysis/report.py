@@ -1,4 +1,4 @@
-"""Render an :class:`Analysis` for people (text table, HTML page) and write outputs.
+"""Render an :class:`Analysis` for people as text (the HTML page is :mod:`.html_page`) and write outputs.
 
 Rendering is pure (data in, text out, no clock, sorted), so the same models
 always give the same bytes. :func:`write_text_atomic` is the one place this
@@ -8,7 +8,6 @@ run never leaves half a report behind.
 
 from __future__ import annotations
 
-import html
 import os
 import stat
 import sys
@@ -18,7 +17,7 @@ from tflite_slim import files
 from tflite_slim.analysis.analyzer import Analysis
 from tflite_slim.errors import UsageError
 from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet
-from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, can_be_registered, registration_function
+from tflite_slim.analysis.advice import custom_op_advice
 
 
 def human_size(n: int) -> str:
@@ -31,14 +30,19 @@ def human_size(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _versions(vs: Iterable[int]) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 model``, ``2 models``, ``0 models``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def versions_text(vs: Iterable[int]) -> str:
     return ", ".join(str(v) for v in vs)
 
 
-def _rows(ops: OpSet) -> list[tuple[str, str, str]]:
+def op_rows(ops: OpSet) -> list[tuple[str, str, str]]:
     """``(kind, op, detail)`` rows: builtin and custom ops with versions, flex ops with attrs."""
-    rows = [("builtin", name, _versions(vs)) for name, vs in sorted(ops.builtin_ops.items())]
-    rows += [("custom", name, _versions(vs)) for name, vs in sorted(ops.custom_ops.items())]
+    rows = [("builtin", name, versions_text(vs)) for name, vs in sorted(ops.builtin_ops.items())]
+    rows += [("custom", name, versions_text(vs)) for name, vs in sorted(ops.custom_ops.items())]
     rows += [("flex", f.name, _attrs(f)) for f in sorted(set(ops.flex_ops))]
     return rows
 
@@ -47,7 +51,7 @@ def _attrs(f: FlexOp) -> str:
     return ", ".join(f"{k}={v}" for k, v in f.attrs)
 
 
-def _needs(m: ModelOps) -> frozenset[tuple[str, str, str]]:
+def model_keys(m: ModelOps) -> frozenset[tuple[str, str, str]]:
     """The union rows ``(kind, op, detail)`` model ``m`` needs; builtin and custom rows keyed without versions.
 
     Built once per model so that placing a model in each row is a set lookup:
@@ -60,8 +64,8 @@ def _needs(m: ModelOps) -> frozenset[tuple[str, str, str]]:
     return frozenset(rows)
 
 
-def _key(kind: str, name: str, detail: str) -> tuple[str, str, str]:
-    """A union row as :func:`_needs` keys it."""
+def row_key(kind: str, name: str, detail: str) -> tuple[str, str, str]:
+    """A union row as :func:`model_keys` keys it."""
     return (kind, name, detail if kind == "flex" else "")
 
 
@@ -113,185 +117,37 @@ def distinguishing_names(paths: Sequence[str]) -> dict[str, str]:
     return names
 
 
-def custom_op_advice(union: OpSet) -> list[str]:
-    """What to do about each custom op TensorFlow Lite has no kernel for (one line each, text and HTML)."""
-    advice = []
-    for name in sorted(union.custom_ops):
-        if name in TFLITE_PROVIDED_CUSTOM_OPS:
-            continue
-        if can_be_registered(name):
-            advice.append(f"custom op {name} needs a kernel: give a source defining tflite::ops::custom::"
-                          f"{registration_function(name)}() (tfliteSlim.customOpsSrcs / --custom-ops-srcs)")
-            continue
-        hint = KNOWN_UNREGISTRABLE.get(name.lower(), "")
-        advice.append(
-            f"custom op {name!r} cannot get a kernel from a selective build: the build registers a custom op by "
-            "calling the C++ function Register_<NAME>(), and this name has characters no C++ name can have "
-            "(only letters, digits, '_'); rename the op when converting the model (the converter's custom op "
-            f"name) and give that kernel, or leave the model out{hint}")
-    return advice
-
-
-#: Custom ops whose names cannot be registered, with what they are (from their projects' documentation).
-KNOWN_UNREGISTRABLE = {
-    "ethos-u": " (ethos-u is the op Arm's Vela compiler puts in models for the Ethos-U NPU of microcontrollers, "
-               "run by TensorFlow Lite Micro, not by the Android runtime: ship the model as it was before Vela)",
-}
-
-
 def render_text(analysis: Analysis) -> str:
     """One table per model, then the union with the models needing each op, then errors."""
     out: list[str] = []
     for m in analysis.models:
         sub = "subgraph" if m.subgraphs == 1 else "subgraphs"
         out.append(f"{m.path}  ({human_size(m.size)}, {m.subgraphs} {sub}, sha256 {m.sha256[:12]})")
-        model_rows = _rows(m.ops)
+        model_rows = op_rows(m.ops)
         out += _table(("KIND", "OP", "VERSIONS / TYPES"), model_rows) if model_rows else ["  (no operators)"]
         if m.unreferenced:
             out.append("  unreferenced opcode entries (still registered): " + ", ".join(m.unreferenced))
         out.append("")
     union = analysis.union
     n = len(analysis.models)
-    out.append(f"union of {n} model{'s' if n != 1 else ''}  (fingerprint {union.fingerprint()[:16]})")
+    out.append(f"union of {plural(n, 'model')}  (fingerprint {union.fingerprint()[:16]})")
     rows = []
-    needs = [(m, _needs(m)) for m in analysis.models]
+    needs = [(m, model_keys(m)) for m in analysis.models]
     short = distinguishing_names([m.path for m in analysis.models])
-    for kind, name, detail in _rows(union):
-        key = _key(kind, name, detail)
+    for kind, name, detail in op_rows(union):
+        key = row_key(kind, name, detail)
         users = [m.path for m, n in needs if key in n]
         shown = [short[u] for u in users[:_MAX_NAMED]]
         more = f" +{len(users) - _MAX_NAMED} more" if len(users) > _MAX_NAMED else ""
         rows.append((kind, name, detail, f"{len(users)}: " + ", ".join(shown) + more))
     out += _table(("KIND", "OP", "VERSIONS / TYPES", "MODELS"), rows) if rows else ["  (no operators)"]
     # TFLite ships no kernel for these: the build stops unless the app gives one, so say so up front.
-    out += [f"  * {line}" for line in custom_op_advice(union)]
+    out += [f"  * {a.text}" for a in custom_op_advice(union.custom_ops)]
     if analysis.failures:
         out.append("")
         out.append(f"errors ({len(analysis.failures)}):")
         out += [f"  {f.path}: {f.error}" for f in analysis.failures]
     return "\n".join(out) + "\n"
-
-
-# The matrix scrolls inside its own box, with the header row and the op column sticky, so at
-# 300 models the page stays as wide as the window and every cell can be matched to its op and model.
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:separate;border-spacing:0;margin:1em 0}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.9em}
-.matrix{overflow:auto;max-height:80vh;width:fit-content;max-width:100%;border:1px solid #999}
-.matrix table{margin:0}
-.matrix thead th{position:sticky;top:0;background:#f4f4f4;z-index:2;vertical-align:bottom}
-.matrix .op{position:sticky;left:0;background:#fff;z-index:1;white-space:nowrap;max-width:22em;
- overflow:hidden;text-overflow:ellipsis}
-.matrix thead th.op{z-index:3;background:#f4f4f4}
-th.model{padding:.3em .15em;min-width:1.6em;font-size:.8em;font-weight:normal}
-th.model div{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;max-height:27em;
- overflow:hidden;text-overflow:ellipsis;margin:0 auto}
-tr.custom td.op{background:#fff3cd} tr.flex td.op{background:#f8d7da}
-td.have{background:#d1e7dd;text-align:center;white-space:nowrap}
-td.path{overflow-wrap:anywhere}
-.legend span{padding:.1em .5em;margin-right:1em} .err{color:#b00020} .advice{background:#fff3cd;padding:.3em .6em}
-.bars td{border:none;padding:.1em .4em} .bar{height:.9em;display:inline-block;vertical-align:middle}
-.bar.slim{background:#2e7d32} .bar.stock{background:#9e9e9e}
-code{font-size:.9em}
-""".strip()
-
-
-def render_html(analysis: Analysis, title: str = "tflite-slim operator report",
-                sizes: Sequence[tuple[str, str, int, Optional[int]]] = ()) -> str:
-    """A self-contained page: an ops x models matrix, model sizes, errors; with ``sizes`` a size chart.
-
-    ``sizes`` are ``(AAR file, ABI, slim .so bytes, stock .so bytes or None)``
-    bars from a build. Every text that comes from a file (paths, custom codes,
-    attrs) is escaped. Columns are numbered, and headed by each model's
-    shortest distinguishing path (:func:`distinguishing_names`); the full path
-    is in the tooltip and the models table.
-    """
-    e = html.escape
-    models = analysis.models
-    union = analysis.union
-    short = distinguishing_names([m.path for m in models])
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(title)}</h1>",
-        f'<p class="summary">{len(models)} model(s), {len(union.builtin_ops)} builtin op(s), '
-        f"{len(set(union.custom_ops))} custom, {len(union.flex_op_names)} flex; op-set fingerprint "
-        f"<code>{e(union.fingerprint())}</code></p>",
-    ]
-    if sizes:
-        parts += _size_chart(sizes)
-    parts += [f'<p class="advice">{e(line)}</p>' for line in custom_op_advice(union)]
-    parts += [
-        '<p class="legend"><span style="background:#fff3cd">custom op</span>'
-        '<span style="background:#f8d7da">flex (Select TF) op</span>'
-        '<span style="background:#d1e7dd">used by the model (versions)</span></p>',
-        "<h2>Operators x models</h2>",
-        '<div class="matrix"><table><thead><tr><th class="op">op</th><th>versions / types</th>',
-    ]
-    parts += [f'<th class="model" title="{e(m.path)}"><div>{i}. {e(_heading(short[m.path]))}</div></th>'
-              for i, m in enumerate(models, 1)]
-    parts.append("</tr></thead><tbody>")
-    needs = [(m, _needs(m)) for m in models]
-    for kind, name, detail in _rows(union):
-        cells = []
-        key = _key(kind, name, detail)
-        for m, n in needs:
-            if key not in n:
-                cells.append("<td></td>")
-            elif kind in ("builtin", "custom"):
-                versions = (m.ops.builtin_ops if kind == "builtin" else m.ops.custom_ops)[name]
-                cells.append(f'<td class="have">v{e(_versions(versions))}</td>')
-            else:
-                cells.append('<td class="have">yes</td>')
-        parts.append(
-            f'<tr class="{kind}"><td class="op" title="{kind} {e(name)}">{e(name)}</td>'
-            f"<td>{e(detail)}</td>{''.join(cells)}</tr>"
-        )
-    parts.append("</tbody></table></div>")
-    parts.append(
-        "<h2>Models</h2><table><thead><tr><th>#</th><th>path</th><th>size</th><th>subgraphs</th>"
-        "<th>sha256</th><th>unreferenced opcode entries</th></tr></thead><tbody>"
-    )
-    for i, m in enumerate(models, 1):
-        parts.append(
-            f'<tr><td>{i}</td><td class="path">{e(m.path)}</td><td>{e(human_size(m.size))}</td><td>{m.subgraphs}</td>'
-            f"<td><code>{e(m.sha256[:16])}</code></td><td>{e(', '.join(m.unreferenced))}</td></tr>"
-        )
-    parts.append("</tbody></table>")
-    if analysis.failures:
-        parts.append(f'<h2 class="err">Errors ({len(analysis.failures)})</h2><ul>')
-        parts += [f'<li class="err"><code>{e(f.path)}</code>: {e(f.error)}</li>' for f in analysis.failures]
-        parts.append("</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
-
-
-#: Longest column heading; a longer distinguishing path keeps its end (the file name), after an ellipsis.
-_MAX_HEADING = 48
-
-
-def _heading(name: str) -> str:
-    return name if len(name) <= _MAX_HEADING else "\u2026" + name[-(_MAX_HEADING - 1):]
-
-
-def _size_chart(bars: Sequence[tuple[str, str, int, Optional[int]]]) -> list[str]:
-    """Slim vs stock native library per AAR and ABI, as bars scaled to the largest (plain HTML, no script)."""
-    e = html.escape
-    top = max([n for _, _, slim, stock in bars for n in (slim, stock or 0)] or [1]) or 1
-    out = ['<h2>Runtime size: slim vs stock</h2><table class="bars"><tbody>']
-    for file_name, abi, slim, stock in bars:
-        stock_cell = (f'<span class="bar stock" style="width:{300 * stock // top}px"></span> '
-                      f"stock {e(human_size(stock))}" if stock is not None else "stock: not compared")
-        out.append(
-            f"<tr><td>{e(file_name)}</td><td>{e(abi)}</td>"
-            f'<td><span class="bar slim" style="width:{max(1, 300 * slim // top)}px"></span> '
-            f"slim {e(human_size(slim))}<br>{stock_cell}</td></tr>"
-        )
-    out.append("</tbody></table>")
-    return out
 
 
 def write_text_atomic(path: str, text: str) -> None:

@@ -17,38 +17,46 @@ from tflite_slim.analysis.opset import dumps
 from tflite_slim.runtime.trees.observed import parse_api_level
 from tflite_slim.runtime.spec.plan import DEFAULT_ABIS, parse_abis
 from tflite_slim.process import display_argv, program_path
+from tflite_slim.commands.options import add_command
+
+
+SUMMARY = "build a runtime AAR with only the ops your models use, with Bazel or CMake"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "build",
-        help="build tensorflow-lite.aar (and the Select TF ops AAR) with only the ops your models use",
-        description=(
-            "Drive TensorFlow Lite's selective build (Bazel in a LiteRT or TensorFlow checkout configured for "
-            "Android, or TensorFlow's Docker image) and write OUT/tensorflow-lite.aar, "
-            "OUT/tensorflow-lite-select-tf-ops.aar (only with Flex ops) and OUT/ops.json. "
-            "Builds are cached by op set: a model whose weights changed reuses the cached AARs."
-        ),
+    p = add_command(
+        sub, "build", SUMMARY,
+        "Drives TensorFlow Lite's selective build: Bazel in a LiteRT or TensorFlow checkout configured for "
+        "Android (--backend local, the default), TensorFlow's Docker image (--backend docker), or TFLite's CMake "
+        "build with the NDK and no Bazel (--backend cmake; also desktop builds with --target-archs host). Writes "
+        "OUT/tensorflow-lite.aar, OUT/tensorflow-lite-select-tf-ops.aar (only with Flex ops) and OUT/ops.json. "
+        "Builds are cached by op set: a model whose weights changed reuses the cached AARs.",
     )
+    required = p.add_argument_group("required (except with --dry-run)")
+    required.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
     add_plan_options(p)
-    p.add_argument("--out", metavar="DIR", help="output directory (replaced as a whole on success)")
+    add_tool_options(p)
     p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
                    help="do not fetch the stock runtime of the same release to compare sizes with "
                         "(default: fetched once per release from its Maven repository, then cached)")
     p.add_argument("--html", metavar="FILE",
-                   help="also write an HTML page: the models' ops x models matrix and a chart of the native "
-                        "libraries' sizes, slim vs stock")
+                   help="also write the HTML op report of the models (as analyze --html) with a chart of the "
+                        "native libraries' sizes, slim vs stock")
     p.add_argument("--dry-run", action="store_true",
                    help="print the plan, BUILD file, registration code and commands; run nothing")
     p.set_defaults(run=run)
 
 
 def add_plan_options(p: argparse.ArgumentParser) -> None:
-    """The models and every option that decides the build plan (``build``'s and ``plan``'s)."""
+    """The models and every option that decides the build plan (``build``'s and ``plan``'s).
+
+    ``--cache-dir`` is one: a downloaded release's tree is read from there. The options that cannot change a
+    plan are :func:`add_tool_options`.
+    """
     p.add_argument("paths", nargs="+", metavar="PATH", help="model file or directory (searched recursively)")
     p.add_argument("--glob", action="append", metavar="PATTERN",
                    help=f"file-name pattern in directories (repeatable; default {' '.join(DEFAULT_GLOBS)})")
-    src = p.add_mutually_exclusive_group()
+    src = p.add_argument_group("the source to build (required: one of)").add_mutually_exclusive_group()
     src.add_argument("--source", "--tensorflow-src", dest="tensorflow_src", metavar="DIR",
                      help="LiteRT or TensorFlow checkout to build in, configured for Android "
                           "(--tensorflow-src is the old name)")
@@ -79,9 +87,6 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                    help="link the native libraries with 16 KB LOAD alignment "
                         "(--linkopt=-Wl,-z,max-page-size=16384, as NDK r27+ does), which Google Play requires "
                         "for apps targeting Android 15+ (default: on)")
-    p.add_argument("--alignment-check", choices=("error", "warn"),
-                   help="a 64-bit library (arm64-v8a, x86_64) aligned below 16 KB fails the build (error) or "
-                        "is only reported (warn); default: error with --align-16kb, warn with --no-align-16kb")
     p.add_argument("--ndk-version", metavar="REV",
                    help="declare the NDK revision (e.g. 26.3.11579264, as Gradle's android.ndkVersion): it enters "
                         "the runtime's version, and a build whose NDK differs is refused; undeclared, the NDK "
@@ -96,30 +101,46 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                         "CMake build with the NDK (or the host compiler for --target-archs host), no Bazel")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
-    p.add_argument("--bazel", default="bazel", type=program_path, metavar="PATH",
-                   help="Bazel (or bazelisk) to run: a name on PATH, or a path (relative to the current "
-                        "directory) (default: bazel)")
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for every 'bazel build' (repeatable), e.g. --bazel-arg=--jobs=8")
-    p.add_argument("--docker", default="docker", metavar="PATH", help="Docker client to run (default: docker)")
-    cm = p.add_argument_group("--backend cmake")
-    cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH", help="CMake 3.19+ (default: cmake)")
-    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help="Ninja (default: ninja)")
-    cm.add_argument("--cxx", type=program_path, metavar="PATH",
-                    help="C++ compiler for host ABIs (default: g++; a cross compiler for the other host ABI)")
-    cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
-                    help="take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: abseil-cpp, "
-                         "eigen, flatbuffers, ...) from local DIR instead of downloading it "
-                         "(FETCHCONTENT_SOURCE_DIR_<NAME>; repeatable): a team mirror or an offline machine")
-    cm.add_argument("--tensorflow-source-dir", metavar="DIR",
-                    help="TENSORFLOW_SOURCE_DIR for LiteRT's CMake build (the TensorFlow tree beside it; "
-                         "default: CMake downloads it)")
-    cm.add_argument("--jobs", type=int, metavar="N", help="parallel compile jobs (default: Ninja's)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="cache directory (default: $TFLITE_SLIM_CACHE, else $XDG_CACHE_HOME/tflite-slim, "
                         "else ~/.cache/tflite-slim)")
+
+
+def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
+    """The options that choose the tools a build runs and how, none of which can change its plan.
+
+    ``plan`` takes them unlisted (``listed=False``), so one command line serves both commands (the
+    Gradle plugin passes its build options to both).
+    """
+    def shown(text: str) -> str:
+        return text if listed else argparse.SUPPRESS
+
+    p.add_argument("--alignment-check", choices=("error", "warn"),
+                   help=shown("a 64-bit library (arm64-v8a, x86_64) aligned below 16 KB fails the build (error) "
+                              "or is only reported (warn); default: error with --align-16kb, warn with "
+                              "--no-align-16kb"))
+    p.add_argument("--bazel", default="bazel", type=program_path, metavar="PATH",
+                   help=shown("Bazel (or bazelisk) to run: a name on PATH, or a path (relative to the current "
+                              "directory) (default: bazel)"))
+    p.add_argument("--docker", default="docker", metavar="PATH", help=shown("Docker client to run (default: docker)"))
+    cm = p.add_argument_group("--backend cmake") if listed else p
+    cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH",
+                    help=shown("CMake 3.19+ (default: cmake)"))
+    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help=shown("Ninja (default: ninja)"))
+    cm.add_argument("--cxx", type=program_path, metavar="PATH",
+                    help=shown("C++ compiler for host ABIs (default: g++; a cross compiler for the other host ABI)"))
+    cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
+                    help=shown("take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: "
+                               "abseil-cpp, eigen, flatbuffers, ...) from local DIR instead of downloading it "
+                               "(FETCHCONTENT_SOURCE_DIR_<NAME>; repeatable): a team mirror or an offline machine"))
+    cm.add_argument("--tensorflow-source-dir", metavar="DIR",
+                    help=shown("TENSORFLOW_SOURCE_DIR for LiteRT's CMake build (the TensorFlow tree beside it; "
+                               "default: CMake downloads it)"))
+    cm.add_argument("--jobs", type=int, metavar="N", help=shown("parallel compile jobs (default: Ninja's)"))
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
-                   help="always run Bazel and do not store the result")
+                   help=shown("always run the build and do not store the result"))
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
@@ -209,10 +230,10 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
     if args.html:
-        from tflite_slim.analysis import analyzer, report
+        from tflite_slim.analysis import analyzer, html_page, report
 
         bars = stock_sizes.chart_data(stock_sizes.to_record(result.size_rows))
-        report.write_text_atomic(args.html, report.render_html(analyzer.analyze_files(settings.models), sizes=bars))
+        report.write_text_atomic(args.html, html_page.render_html(analyzer.analyze_files(settings.models), sizes=bars))
         print(f"  {args.html}", file=sys.stderr)
     return 0
 

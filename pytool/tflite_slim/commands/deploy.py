@@ -7,21 +7,24 @@ from pathlib import Path
 
 from tflite_slim.maven import remote
 from tflite_slim.commands.install import add_publication_options, publication_from_args
-from tflite_slim.commands.options import add_credential_options, open_repository
+from tflite_slim.commands.options import add_command, add_credential_options, open_repository
 from tflite_slim.errors import UsageError
 
 
+SUMMARY = "upload built AARs to a remote Maven repository"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "deploy",
-        help="upload built AARs to a remote Maven repository",
-        description="Upload what 'tflite-slim build --out OUT_DIR' produced (or one --aar) to a Maven repository "
-        "with HTTP PUT, then update its maven-metadata.xml, as 'mvn deploy' does. Files already there must have the "
-        "same bytes (a rerun finishes a failed deploy); other bytes are refused. Redirects are never followed.",
+    p = add_command(
+        sub, "deploy", SUMMARY,
+        "Uploads what 'tflite-slim build --out OUT_DIR' produced (or one --aar) to a Maven repository with HTTP "
+        "PUT, then updates its maven-metadata.xml, as 'mvn deploy' does. Files already there must have the same "
+        "bytes (a rerun finishes a failed deploy); other bytes are refused. Redirects are never followed.",
     )
     p.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR", help="the build output directory")
     add_publication_options(p)
-    p.add_argument("--url", required=True, help="base URL of the repository, e.g. https://repo.example/maven")
+    p.add_argument_group("required").add_argument(
+        "--url", required=True, help="base URL of the repository, e.g. https://repo.example/maven")
     add_credential_options(p)
     p.add_argument(
         "--retries", type=int, default=3, metavar="N", help="retries per request on 5xx and network errors (default 3)"

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tflite_slim import files
-from tflite_slim.commands.options import add_coordinate_options, check_output_path
+from tflite_slim.commands.options import add_command, add_coordinate_options, check_output_path
 from tflite_slim.maven import mavenlocal, publication, settings
 from tflite_slim.maven.coordinates import (
     CoordinateChoice,
@@ -35,12 +35,14 @@ def add_publication_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+SUMMARY = "install built AARs into the local Maven repository"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "install",
-        help="install built AARs into the local Maven repository",
-        description="Install what 'tflite-slim build --out OUT_DIR' produced (or one --aar) into the local Maven "
-        "repository: AARs, POMs, ops.json, checksums and maven-metadata-local.xml.",
+    p = add_command(
+        sub, "install", SUMMARY,
+        "Installs what 'tflite-slim build --out OUT_DIR' produced (or one --aar) into the local Maven repository: "
+        "AARs, POMs, ops.json, checksums and maven-metadata-local.xml. Give OUT_DIR or --aar FILE.",
     )
     p.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR", help="the build output directory")
     add_publication_options(p)

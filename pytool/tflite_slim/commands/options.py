@@ -11,7 +11,7 @@ import os
 import sys
 import urllib.parse
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from tflite_slim import files
 from tflite_slim.errors import UsageError
@@ -20,6 +20,23 @@ if TYPE_CHECKING:
     from tflite_slim.http import HttpClient
     from tflite_slim.maven.remote import Target
     from tflite_slim.maven.settings import Credentials
+
+
+class _Paragraphs(argparse.HelpFormatter):
+    """Wraps each paragraph of a description on its own, so the summary line stays a line of its own."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n\n".join(super(_Paragraphs, self)._fill_text(p, width, indent) for p in text.split("\n\n"))
+
+
+def add_command(sub: argparse._SubParsersAction, name: str, summary: str, details: str,
+                **kwargs: Any) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` opens with ``summary`` as one sentence, then ``details``.
+
+    ``summary`` is also what ``tflite-slim --help`` lists (cli.SUMMARIES says the same).
+    """
+    return sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}.\n\n{details}",
+                          formatter_class=_Paragraphs, **kwargs)
 
 
 def add_coordinate_options(p: argparse.ArgumentParser) -> None:

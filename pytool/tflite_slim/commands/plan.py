@@ -19,24 +19,26 @@ from typing import Any
 from tflite_slim.analysis.report import check_outputs, write_text_atomic
 from tflite_slim.runtime import builder
 from tflite_slim.commands import build
-from tflite_slim.commands.options import add_coordinate_options
+from tflite_slim.commands.options import add_command, add_coordinate_options
 from tflite_slim.maven.coordinates import CoordinateChoice, resolve
 
 
+SUMMARY = "print the coordinates a build of these models would publish (no toolchain)"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "plan",
+    p = add_command(
+        sub, "plan", SUMMARY,
+        "Computes the build plan as 'build --dry-run' does, runs nothing (no Bazel, Docker, SDK or download), "
+        "and prints the plan fingerprint and the coordinates 'install'/'deploy' would publish the build under. "
+        "Takes the build options that decide the plan. Build's options that only choose the tools a build runs, and how, "
+        "are accepted, so one command line serves both commands, but not listed here: they cannot change a plan. Build's output options "
+        "(--out, --html, --no-stock-compare, --dry-run) are refused.",
         # No abbreviations: build's --out would otherwise be taken as plan's --output.
         allow_abbrev=False,
-        help="print the plan fingerprint and the coordinates a build of these models would publish (no toolchain)",
-        description=(
-            "Compute the build plan as 'build --dry-run' does, without running anything, and print its fingerprint "
-            "and the coordinates 'install'/'deploy' would use. Takes the build options that decide the plan "
-            "(build's options without --out, --html, --no-stock-compare and --dry-run, which only concern "
-            "a build's output)."
-        ),
     )
     build.add_plan_options(p)
+    build.add_tool_options(p, listed=False)
     # What settings_from_args reads of the output-only options: plan writes no build output.
     p.set_defaults(out=None, dry_run=True, stock_compare=False, html=None)
     add_coordinate_options(p)
@@ -46,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def describe(args: argparse.Namespace) -> dict[str, Any]:
-    """The plan's fingerprint, TensorFlow identity and the coordinates, as plain data."""
+    """The plan's fingerprint, the release it builds (``release``; ``tensorflow`` is its old key) and the
+    coordinates, as plain data."""
     settings = dataclasses.replace(build.settings_from_args(args), dry_run=True, out=None)
     # A developer machine needs no SDK/NDK to plan (they are observed, not hashed): no note about them.
     plan = builder.prepare(settings, log=lambda _: None).plan
@@ -55,6 +58,10 @@ def describe(args: argparse.Namespace) -> dict[str, Any]:
     runtime, flex = resolve(choice, plan.tf_version, plan.fingerprint, plan.source)
     return {
         "plan_fingerprint": plan.fingerprint,
+        # Which release line the tree is (a LiteRT 1.4.1 is not a TensorFlow 1.4.1), its version and commit.
+        "release": {"line": plan.source, "version": plan.tf_version, "commit": plan.tf_commit},
+        # The same version and commit under the old key, for readers of earlier plan output (the Gradle
+        # plugin reads only runtime and select_tf_ops).
         "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
         # The same shape as `install --coordinates-out`, minus the repository (nothing was installed).
         "runtime": runtime.to_json(),

@@ -15,22 +15,25 @@ from tflite_slim.analysis.analyzer import AnalyzeSettings, analyze
 from tflite_slim.analysis.coverage import Runtime, load_runtime, runtime_from_text, uncovered
 from tflite_slim.analysis.discover import DEFAULT_GLOBS
 from tflite_slim.analysis.report import write_stdout
-from tflite_slim.commands.options import add_credential_options, open_repository
+from tflite_slim.commands.options import add_command, add_credential_options, open_repository
 from tflite_slim.errors import MavenError, UsageError
 
 
+SUMMARY = "check that a built runtime has every op (and version) the models need"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "verify",
-        help="check that a built runtime (its ops.json) carries every op the models need",
-        description=(
-            "Flex ops are compared with their type attributes (T=DT_...). Exit status: 0 every model is covered; "
-            "1 some op/version is missing (each listed with the models needing it) or a model could not be read; "
-            "2 usage error (including an OPS_JSON that cannot be used) or the repository cannot be read; "
-            "3 (--url) the runtime is not deployed there."
-        ),
+    p = add_command(
+        sub, "verify", SUMMARY,
+        "The runtime's op set is read from its ops.json (--ops), from a Maven repository it was deployed to "
+        "(--url with --coordinates), or the models are run through a host build of it (--run --runtime DIR); "
+        "one of these is required. Flex ops are compared with their type attributes (T=DT_...). Exit status: "
+        "0 every model is covered; 1 some op/version is missing (each listed with the models needing it) or a "
+        "model could not be read; 2 usage error (including an OPS_JSON that cannot be used) or the repository "
+        "cannot be read; 3 (--url) the runtime is not deployed there.",
     )
-    where = p.add_mutually_exclusive_group()
+    required = p.add_argument_group("the runtime to check (required: --ops, --url, or --run --runtime)")
+    where = required.add_mutually_exclusive_group()
     where.add_argument(
         "--ops", metavar="OPS_JSON",
         help="the build's ops.json (or analyze --format json output); default with --runtime: DIR/ops.json",
@@ -89,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     missing = uncovered(runtime.ops, result.models, runtime.flex_by_name)
     if missing:
         print(
-            f"error: the runtime in {runtime.path} lacks {len(missing)} op(s) that the models need; "
+            f"error: the runtime in {runtime.path} lacks {len(missing)} op{'s' if len(missing) != 1 else ''} "
+            "that the models need; "
             "rebuild it from these models (tflite-slim build):",
             file=sys.stderr,
         )
@@ -99,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if result.failures or interpreter_gap:
         return 1
     n = len(result.models)
-    write_stdout(f"ok: the runtime in {runtime.path} covers all {n} model{'s' if n != 1 else ''}\n")
+    write_stdout(f"ok: the runtime in {runtime.path} covers {'the 1 model' if n == 1 else f'all {n} models'}\n")
     return 0
 
 

@@ -178,6 +178,20 @@ def test_unknown_custom_op_without_sources_names_op_and_models():
     check_custom_ops(per_model, have_sources=True)
 
 
+def test_known_projects_custom_ops_say_whose_they_are():
+    per_model = {"npu.tflite": OpSet({}, ("DISPATCH_OP",)), "selfie.tflite": OpSet({}, ("Convolution2DTransposeBias",))}
+    with pytest.raises(UsageError) as e:
+        check_custom_ops(per_model, have_sources=False)
+    msg = str(e.value)
+    assert "DISPATCH_OP (Register_DISPATCH_OP) used by npu.tflite" in msg
+    assert ". DISPATCH_OP is LiteRT's NPU dispatch op: " in msg and "nothing to trim or register" in msg
+    assert ". Convolution2DTransposeBias is one of MediaPipe's ops: its kernel is MediaPipe's " \
+           "mediapipe/util/tflite/operations/transpose_conv_bias.cc" in msg
+    with pytest.raises(UsageError) as e:
+        check_custom_ops({"m.tflite": OpSet({}, ("Sinh",))}, have_sources=False)
+    assert str(e.value).endswith("each must define tflite::ops::custom::Register_<NAME>()")
+
+
 def test_bad_name_refused_even_with_sources():
     with pytest.raises(UsageError, match="ethos-u in npu.tflite"):
         check_custom_ops({"npu.tflite": OpSet({}, ("ethos-u",))}, have_sources=True)

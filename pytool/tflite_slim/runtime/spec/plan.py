@@ -89,7 +89,7 @@ def parse_abis(text: str) -> tuple[str, ...]:
     unknown = sorted(a for a in names if a not in KNOWN_ABIS and a not in HOST_ABIS)
     if unknown:
         raise UsageError(
-            f"--target-archs: unknown ABI(s) {', '.join(unknown)}; choose from {', '.join(KNOWN_ABIS)} "
+            f"--target-archs: unknown ABI{'s' if len(unknown) != 1 else ''} {', '.join(unknown)}; choose from {', '.join(KNOWN_ABIS)} "
             f"(or {HOST}, {', '.join(HOST_ABIS)} with --backend cmake)"
         )
     return tuple(sorted(names))

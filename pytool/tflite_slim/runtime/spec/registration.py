@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence, Tuple
 
+from tflite_slim.analysis.advice import build_note
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.analysis.schema import (  # re-exported: the build's callers name them from here
     FLEX_PREFIX,
@@ -118,7 +119,7 @@ def _range(rng: VersionRange) -> str:
 def _bad_names_message(bad: Sequence[str]) -> str:
     shown = ", ".join(repr(b) for b in bad)
     return (
-        f"custom op name(s) {shown} cannot be registered by TensorFlow's selective build: "
+        f"custom op name{'s' if len(bad) != 1 else ''} {shown} cannot be registered by TensorFlow's selective build: "
         "the generated Register_<NAME>() must be a C++ identifier (letters, digits, '_'); "
         "rename the op in the model (converter's custom op name) or leave the model out"
     )
@@ -155,8 +156,11 @@ def check_custom_ops(per_model: Mapping[str, OpSet], have_sources: bool) -> None
             for op, models in needed.items()
         ]
         raise UsageError(
+            # "op(s)" stays: the Gradle plugin's FailureAdvice recognizes the error by these words.
             "custom op(s) without a kernel in TensorFlow Lite: "
             + "; ".join(parts)
             + ". Give their kernel sources with --custom-ops-srcs (and Bazel deps with "
             "--custom-ops-deps); each must define tflite::ops::custom::Register_<NAME>()"
+            # Ops a known project owns (LiteRT's NPU dispatch op, MediaPipe's): say whose and what that means.
+            + "".join(f". {note}" for note in map(build_note, needed) if note)
         )
