@@ -34,7 +34,7 @@ from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 
 STANDIN = Path(__file__).resolve().parents[2] / "standin" / "cmaketree"
-ADD, MUL, RELU, TRANSPOSE = 0, 18, 19, 39
+ADD, MUL, RELU, TRANSPOSE, SUB = 0, 18, 19, 39, 41
 MARKER = b"tflite-slim-standin-kernel:"
 
 
@@ -84,7 +84,7 @@ def library(out: Path) -> bytes:
 
 
 def kernels(so: bytes) -> set[str]:
-    return {m.decode() for m in re.findall(re.escape(MARKER) + rb"([A-Z_]+)", so)}
+    return {m.decode() for m in re.findall(re.escape(MARKER) + rb"([A-Z0-9_]+)", so)}
 
 
 def seconds(stderr: str) -> float:
@@ -123,24 +123,78 @@ def _defined_dynamic_symbols(out: Path) -> list[str]:
     return [line.split()[-1] for line in nm.splitlines() if line.strip()]
 
 
-def test_a_second_op_set_is_a_relink_and_a_third_run_a_cache_hit(first, tree, models, tmp_path):
+def build_dir_of(cache: Path) -> Path:
+    (build_dir,) = [d for d in (cache / "cmake").iterdir() if d.is_dir()]
+    return build_dir
+
+
+def kernel_objects(build_dir: Path) -> set[str]:
+    """The kernel objects Ninja has compiled in ``build_dir`` (``add.cc`` for ``.../kernels/add.cc.o``)."""
+    return {p.name[:-2] for p in (build_dir / "CMakeFiles" / "tensorflow-lite.dir").rglob("*.cc.o")
+            if p.parent.name == "kernels"}
+
+
+def compiled_since(build_dir: Path, lines_before: int) -> list[str]:
+    """The outputs Ninja built after the first ``lines_before`` lines of its log (``.ninja_log``)."""
+    log = (build_dir / ".ninja_log").read_text().splitlines()
+    return [line.split("\t")[3] for line in log[lines_before:] if not line.startswith("#")]
+
+
+def test_only_the_op_sets_kernel_files_are_compiled(first, tree, models, tmp_path):
+    """ADD: 1 of the tree's 4 op-kernel files; shared kernel code (kernel_util.cc) always; the
+    all-ops resolver never. An unneeded kernel object in the build directory fails this test."""
     cache, _, done = first
+    assert "kernels: 1 of 4 op-kernel files compiled (add.cc); 4 files left out" in done.stderr
+    assert kernel_objects(build_dir_of(cache)) == {"add.cc", "kernel_util.cc"}
+    members = subprocess.run(["ar", "t", str(build_dir_of(cache) / "libtensorflow-lite.a")], capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert "create_op_resolver_with_builtin_ops.cc.o" not in members and "mul.cc.o" not in members
+    cache3 = tmp_path / "cache"
+    three = build(tree, cache3, tmp_path / "out", models["add_mul"], models["relu"])
+    assert three.returncode == 0, three.stderr
+    assert "kernels: 3 of 4 op-kernel files compiled (add.cc, mul.cc, relu.cc)" in three.stderr
+    assert kernel_objects(build_dir_of(cache3)) == {"add.cc", "mul.cc", "relu.cc", "kernel_util.cc"}
+    # relu.cc also defines RELU6: its marker is a string literal in the object's one mergeable string
+    # section, which the linker keeps whole, so it shows although Register_RELU6() is gone.
+    assert kernels(library(tmp_path / "out")) == {"ADD", "MUL", "RELU", "RELU6"}
+
+
+def test_a_second_op_set_compiles_only_its_new_kernel_and_a_third_run_is_a_cache_hit(first, tree, models, tmp_path):
+    cache, _, done = first
+    build_dir = build_dir_of(cache)
+    logged = len((build_dir / ".ninja_log").read_text().splitlines())
     out = tmp_path / "out"
     again = build(tree, cache, out, models["add_mul"])
     assert again.returncode == 0, again.stderr
-    # The registration recompiled and the library relinked: nothing of TFLite or the glue.
-    assert re.search(r"cmake linux-x86_64: 2 build steps \(relink: library and glue reused\)", again.stderr)
+    # The one kernel file the op set adds, the registration and the link: nothing else of TFLite, nor the glue.
+    objects = [o for o in compiled_since(build_dir, logged) if o.endswith(".o")]
+    assert sorted(Path(o).name for o in objects) == ["mul.cc.o", "tflite_slim_registration.cc.o"], objects
     assert seconds(again.stderr) < seconds(done.stderr)
     assert kernels(library(out)) == {"ADD", "MUL"}
     third = build(tree, cache, tmp_path / "out3", models["add_mul"])
     assert third.returncode == 0 and "reusing" in third.stderr and "build steps" not in third.stderr
 
 
-def test_link_order_trap_negative_control(first, tmp_path):
-    """The same objects with the resolver in an archive after libtensorflow-lite.a: the linker takes the
-    library's all-ops CreateOpResolver() silently. Ours (objects first) does not."""
-    cache, out, _ = first
-    (build_dir,) = [d for d in (cache / "cmake").iterdir() if d.is_dir()]
+def test_link_order_trap_negative_control(tools, tree, models, tmp_path):
+    """The trap the objects-first link avoids, shown on a tree whose kernels are all compiled (no
+    kernel file defines a function the op set needs, so nothing is left out): with the resolver in an
+    archive after libtensorflow-lite.a the linker takes the library's all-ops CreateOpResolver()
+    silently. Ours (objects first) does not."""
+    (tree2 := tmp_path / "tree").mkdir()
+    shutil.copytree(tree / "litert", tree2 / "litert")
+    (tree2 / "tensorflow").mkdir()
+    # SUB's kernel moves out of kernels/: the selection cannot find Register_SUB and compiles everything.
+    shutil.move(str(tree2 / "litert/tflite/kernels/sub.cc"), str(tree2 / "litert/tflite/core/sub_kernel.cc"))
+    text = (tree2 / "litert/tflite/CMakeLists.txt").read_text()
+    (tree2 / "litert/tflite/CMakeLists.txt").write_text(text.replace("  mutable_op_resolver.cc\n",
+                                                                     "  mutable_op_resolver.cc\n  core/sub_kernel.cc\n"))
+    sub = tmp_path / "sub.tflite"
+    sub.write_bytes(make_model([builtin(ADD), builtin(SUB)], [[Op(0), Op(1)]]))
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree2, cache, out, str(sub))
+    assert done.returncode == 0, done.stderr
+    assert "kernels: no kernel file of the tree defines Register_SUB(): every kernel is compiled" in done.stderr
+    build_dir = build_dir_of(cache)
     ops = sorted((build_dir / "CMakeFiles" / "tflite_slim_ops.dir").rglob("*.o"))
     glue = sorted((build_dir / "CMakeFiles" / "tflite_slim_glue.dir").rglob("*.o"))
     assert len(ops) == 2 and len(glue) == 3  # two jni_utils.cc objects, kept apart
@@ -148,8 +202,8 @@ def test_link_order_trap_negative_control(first, tmp_path):
     wrong = tmp_path / "wrong.so"
     subprocess.run(["g++", "-shared", "-o", str(wrong), *map(str, glue), str(build_dir / "libtensorflow-lite.a"),
                     str(tmp_path / "libops.a"), "-Wl,--gc-sections"], check=True)
-    assert kernels(wrong.read_bytes()) == {"ADD", "MUL", "RELU"}
-    assert kernels(library(out)) == {"ADD"}
+    assert kernels(wrong.read_bytes()) == {"ADD", "MUL", "RELU", "RELU6", "SUB"}
+    assert kernels(library(out)) == {"ADD", "SUB"}
 
 
 def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
@@ -164,10 +218,10 @@ def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
 
 
 def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tmp_path):
-    """stop() from another thread: Ninja interrupts the compiler (a wrapper that hangs on relu.cc)."""
+    """stop() from another thread: Ninja interrupts the compiler (a wrapper that hangs on kernels/add.cc)."""
     mark = tmp_path / "pid"
     slow = tmp_path / "slow-cxx"
-    slow.write_text(f'#!/bin/sh\ncase "$*" in *relu.cc*) echo $$ > {mark}; exec sleep 300;; esac\nexec g++ "$@"\n')
+    slow.write_text(f'#!/bin/sh\ncase "$*" in */kernels/add.cc*) echo $$ > {mark}; exec sleep 300;; esac\nexec g++ "$@"\n')
     slow.chmod(0o755)
     settings = BuildSettings(models=(models["add"],), out=str(tmp_path / "out"), tensorflow_src=str(tree / "litert"),
                              abis=("linux-x86_64",), backend="cmake", cache_dir=str(tmp_path / "cache"),
@@ -188,7 +242,7 @@ def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tm
     deadline = time.monotonic() + 120
     while not mark.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert mark.exists(), "the compile of relu.cc never started"
+    assert mark.exists(), "the compile of add.cc never started"
     pid = int(mark.read_text())
     p.backend.stop()
     thread.join(60)
@@ -198,7 +252,7 @@ def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tm
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(pid)
-    assert not list((tmp_path / "cache").rglob("relu.cc.o"))
+    assert not list((tmp_path / "cache").rglob("add.cc.o"))
 
 
 def _alive(pid: int) -> bool:
@@ -332,8 +386,9 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     done = tool("build", models["add"], *common, "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "configuring" in done.stderr
-    # 3 glue objects, the registration, the resolver, the link: nothing of TFLite's 10 steps again.
-    assert re.search(r"cmake linux-x86_64: 6 build steps", done.stderr), done.stderr
+    # 3 glue objects, the registration, the resolver, the archive again (the op set's kernels only: its member
+    # list shrank), the link: no TFLite object compiled again.
+    assert re.search(r"cmake linux-x86_64: 7 build steps", done.stderr), done.stderr
     assert kernels(library(tmp_path / "out")) == {"ADD"}
 
 

@@ -32,9 +32,11 @@ from typing import Callable, Optional
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
+from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
 from tflite_slim.runtime.backends import cmake_project
 from tflite_slim.runtime.backends.base import Backend, BackendJob
+from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
@@ -211,6 +213,12 @@ class CmakeBackend(Backend):
             tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
             dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None)
 
+    def kernel_selection(self, job: BackendJob) -> kernelfiles.Selection:
+        """The tree's kernel files this op set compiles (the builtin ops and the custom ops TFLite carries)."""
+        ops = job.plan.op_set
+        custom = [registration_function(n) for n in ops.custom_ops if n in TFLITE_PROVIDED_CUSTOM_OPS]
+        return kernelfiles.select_for(self.lite_dir(job), ops.builtin_ops, custom)
+
     def _glue(self, job: BackendJob) -> tuple[str, ...]:
         lite_dir = self.lite_dir(job)
         native = lite_dir / cmake_project.JNI_SOURCE_DIR
@@ -233,11 +241,14 @@ class CmakeBackend(Backend):
             resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
             if not resolver.is_file():
                 raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
+            selection = self.kernel_selection(job)
+            job.log(f"tflite-slim: cmake {toolchain.abi}: {kernelfiles.summary(selection)}")
             include = cmake_project.render_include(
                 glue=glue + self.custom_sources(job), resolver=str(resolver),
                 registration=str(build_dir / cmake_project.REGISTRATION_FILE),
                 version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
-                jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb)
+                jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
+                left_out=[str(Path(p).resolve()) for p in selection.left_out])
             _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
             _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
             _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)

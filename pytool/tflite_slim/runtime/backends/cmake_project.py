@@ -21,9 +21,16 @@ project:
   ``tensorflow-lite`` with ``--gc-sections``, our JNI-only version script and
   16 KB pages.
 
+Before adding them, the same deferred call takes out of ``tensorflow-lite``'s
+sources the kernel files the op set does not need and the all-ops resolvers
+(:mod:`tflite_slim.runtime.trees.kernelfiles` reads which from the tree), so
+they are never compiled: about two thirds of TFLite's compile time are its
+kernels, and a typical app needs a tenth of them.
+
 The build directory is therefore TFLite's own, configured as its README
-documents; a new op set rewrites one generated file and Ninja recompiles it
-and relinks (a relink, not a rebuild).
+documents; a new op set rewrites the generated registration and the list of
+kernel files, and Ninja compiles the kernel files it adds, the registration,
+and relinks: no rebuild.
 """
 
 from __future__ import annotations
@@ -138,11 +145,15 @@ def _escape(text: str) -> str:
 
 
 def render_include(*, glue: Sequence[str], resolver: str, registration: str, version_script: str,
-                   jni_includes: Sequence[str], align_16kb: bool) -> str:
+                   jni_includes: Sequence[str], align_16kb: bool, left_out: Sequence[str] = ()) -> str:
     """The ``CMAKE_PROJECT_tensorflow-lite_INCLUDE`` file (see the module docstring).
 
-    It names no op: the op set lives in ``registration``'s content only, so
-    this file, and with it CMake's configuration, is the same for every op set.
+    It names no op: the op set lives in ``registration``'s content, and in
+    ``left_out``, the library's sources the op set does not need (the other
+    kernels and the all-ops resolvers, :mod:`tflite_slim.runtime.trees.kernelfiles`;
+    real paths), which are taken out of ``tensorflow-lite``'s sources and so never
+    compiled. A new op set changes that list: CMake configures again, and Ninja
+    compiles the kernel files it adds, nothing else.
     """
     link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
     if align_16kb:
@@ -154,7 +165,7 @@ def render_include(*, glue: Sequence[str], resolver: str, registration: str, ver
 # Included by project({PROJECT}) through {INCLUDE_VARIABLE}; the targets are added once
 # the project's CMakeLists.txt has defined {LIBRARY_TARGET}.
 cmake_language(DEFER DIRECTORY "${{CMAKE_CURRENT_SOURCE_DIR}}" CALL _tflite_slim_targets)
-function(_tflite_slim_targets)
+function(_tflite_slim_targets){_left_out(left_out)}
   add_library(tflite_slim_glue OBJECT
 {_cmake_list(glue)})
   add_library(tflite_slim_ops OBJECT
@@ -171,6 +182,24 @@ function(_tflite_slim_targets)
   set_target_properties({JNI_TARGET} PROPERTIES LINK_DEPENDS "{_escape(version_script)}")
 endfunction()
 """
+
+
+def _left_out(paths: Sequence[str]) -> str:
+    if not paths:
+        return ""
+    return f"""
+  # The kernels this op set does not need, and the all-ops resolvers: never compiled.
+  set(left_out
+{_cmake_list(paths)})
+  get_target_property(sources {LIBRARY_TARGET} SOURCES)
+  set(kept)
+  foreach(source IN LISTS sources)
+    get_filename_component(path "${{source}}" REALPATH BASE_DIR "${{CMAKE_CURRENT_SOURCE_DIR}}")
+    if(NOT path IN_LIST left_out)
+      list(APPEND kept "${{source}}")
+    endif()
+  endforeach()
+  set_property(TARGET {LIBRARY_TARGET} PROPERTY SOURCES "${{kept}}")"""
 
 
 def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_file: Path, toolchain: Toolchain,

@@ -7,6 +7,8 @@ std::unique_ptr<MutableOpResolver> CreateOpResolver() {
   resolver->AddBuiltin(BuiltinOperator_ADD, ops::builtin::Register_ADD(), 1, 2);
   resolver->AddBuiltin(BuiltinOperator_MUL, ops::builtin::Register_MUL());
   resolver->AddBuiltin(BuiltinOperator_RELU, ops::builtin::Register_RELU());
+  resolver->AddBuiltin(BuiltinOperator_RELU6, ops::builtin::Register_RELU6());
+  resolver->AddBuiltin(BuiltinOperator_SUB, ops::builtin::Register_SUB(), 1, 3);
   return resolver;
 }
 }  // namespace tflite

@@ -8,6 +8,8 @@ namespace builtin {
 TfLiteRegistration* Register_ADD();
 TfLiteRegistration* Register_MUL();
 TfLiteRegistration* Register_RELU();
+TfLiteRegistration* Register_RELU6();
+TfLiteRegistration* Register_SUB();
 }  // namespace builtin
 }  // namespace ops
 }  // namespace tflite

@@ -7,8 +7,10 @@ enum BuiltinOperator : int32_t {
   BuiltinOperator_ADD = 0,
   BuiltinOperator_MUL = 18,
   BuiltinOperator_RELU = 19,
+  BuiltinOperator_RELU6 = 21,
   BuiltinOperator_CUSTOM = 32,
   BuiltinOperator_TRANSPOSE = 39,
+  BuiltinOperator_SUB = 41,
 };
 const char* EnumNameBuiltinOperator(BuiltinOperator op);
 }  // namespace tflite

@@ -6,6 +6,8 @@ const char* EnumNameBuiltinOperator(BuiltinOperator op) {
     case BuiltinOperator_ADD: return "ADD";
     case BuiltinOperator_MUL: return "MUL";
     case BuiltinOperator_RELU: return "RELU";
+    case BuiltinOperator_RELU6: return "RELU6";
+    case BuiltinOperator_SUB: return "SUB";
     case BuiltinOperator_CUSTOM: return "CUSTOM";
     case BuiltinOperator_TRANSPOSE: return "TRANSPOSE";
   }
