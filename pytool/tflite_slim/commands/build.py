@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
+from tflite_slim.runtime.backends import compiler_cache
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError, ToolMissing, UsageError
@@ -139,6 +140,22 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
                     help=shown("TENSORFLOW_SOURCE_DIR for LiteRT's CMake build (the TensorFlow tree beside it; "
                                "default: CMake downloads it)"))
     cm.add_argument("--jobs", type=int, metavar="N", help=shown("parallel compile jobs (default: Ninja's)"))
+    cm.add_argument("--compiler-cache", choices=compiler_cache.CHOICES, default="auto",
+                    help=shown("run the compiles through ccache or sccache (default auto: ccache, else sccache, "
+                               "else none, whichever is on PATH)"))
+    cm.add_argument("--compiler-cache-dir", metavar="DIR",
+                    help=shown("the compiler cache's local storage (default: <cache dir>/compiler-cache/<kind>)"))
+    cm.add_argument("--compiler-cache-remote", metavar="URL",
+                    help=shown("a cache the team shares: an http:// or https:// WebDAV URL (ccache, sccache; Bazel's "
+                               "--remote_cache with --backend local), or s3:// or "
+                               f"redis:// (sccache); credentials from {compiler_cache.ENV_USERNAME} and "
+                               f"{compiler_cache.ENV_PASSWORD}, never the URL"))
+    cm.add_argument("--compiler-cache-read-only", action="store_true",
+                    help=shown("read the shared cache, never write it (developers; CI writes)"))
+    p.add_argument("--bazel-public-cache", action="store_true",
+                   help=shown("--backend local: read LiteRT's public Bazel remote cache (--config=public_cache, "
+                              "where the tree's .bazelrc defines it); --compiler-cache-remote URL gives Bazel "
+                              "a cache of the team's own (--remote_cache)"))
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
                    help=shown("always run the build and do not store the result"))
 
@@ -172,6 +189,7 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         ndk_version=args.ndk_version,
         android_api_level=parse_api_level(args.android_api_level),
         cmake=_cmake_settings(args),
+        compiler_cache=_cache_settings(args),
         stock_compare=args.stock_compare,
     )
 
@@ -188,6 +206,12 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
                          dep_sources={k: os.path.abspath(v) for k, v in deps.items()},
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
                          if args.tensorflow_source_dir else None, jobs=args.jobs)
+
+
+def _cache_settings(args: argparse.Namespace) -> compiler_cache.CacheSettings:
+    return compiler_cache.CacheSettings(
+        args.compiler_cache, os.path.abspath(args.compiler_cache_dir) if args.compiler_cache_dir else None,
+        args.compiler_cache_remote, args.compiler_cache_read_only, args.bazel_public_cache)
 
 
 def run(args: argparse.Namespace) -> int:

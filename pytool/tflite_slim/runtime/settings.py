@@ -23,6 +23,7 @@ from tflite_slim.runtime.artifacts.cache import cache_root, writable_dir
 from tflite_slim.runtime.checks import ChecksAsked
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.compiler_cache import CacheSettings
 from tflite_slim.runtime.inputs import InputsAsked
 from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
 from tflite_slim.runtime.planner import PlanOptions
@@ -64,6 +65,8 @@ class BuildSettings:
     android_api_level: Optional[int] = None
     #: The CMake backend's options (``--cmake``, ``--cxx``, ``--cmake-dep-source`` ...).
     cmake: Optional[CmakeSettings] = None
+    #: The compiler cache (``--compiler-cache*``): ccache/sccache for CMake, a remote cache for Bazel.
+    compiler_cache: CacheSettings = CacheSettings()
     #: Compare the AARs' sizes with the stock runtime of the same release (``--no-stock-compare``: off).
     stock_compare: bool = True
 
@@ -81,7 +84,7 @@ class BuildSettings:
 def backend_asked(s: BuildSettings) -> BackendAsked:
     """The backends' own part of the settings (what a backend factory reads)."""
     return BackendAsked(bazel=s.bazel, docker=s.docker, checkpoint=s.checkpoint, cache_root=cache_root(s.cache_dir),
-                        use_cache=s.use_cache, cmake=s.cmake or CmakeSettings())
+                        use_cache=s.use_cache, cmake=s.cmake or CmakeSettings(), compiler_cache=s.compiler_cache)
 
 
 @dataclass(frozen=True)

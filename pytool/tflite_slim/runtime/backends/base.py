@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Optional
 
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.compiler_cache import CacheSettings
 from tflite_slim.runtime.spec.plan import BuildPlan
 from tflite_slim.runtime.trees.layout import SourceLayout
 
@@ -46,6 +47,8 @@ class BackendAsked:
     cache_root: Path = Path(".")
     use_cache: bool = True
     cmake: CmakeSettings = CmakeSettings()
+    #: ccache/sccache for CMake, ``--remote_cache`` for Bazel (:mod:`tflite_slim.runtime.backends.compiler_cache`).
+    compiler_cache: CacheSettings = CacheSettings()
 
 
 @dataclass(frozen=True)

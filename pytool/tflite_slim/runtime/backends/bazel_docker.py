@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
 from tflite_slim.runtime.trees import tfscripts
 from tflite_slim.runtime.backends.base import Backend, BackendJob, Package, timed
 from tflite_slim.runtime.artifacts.cache import cache_root
@@ -34,6 +34,9 @@ HOST_TREE = "/tensorflow_host"
 
 
 def create(s: BackendAsked) -> "DockerBazel":
+    if s.compiler_cache.remote or s.compiler_cache.bazel_public:
+        raise UsageError("--compiler-cache-remote/--bazel-public-cache: the Docker backend keeps Bazel's cache "
+                         "in <cache dir>/docker-bazel; a shared remote cache is for --backend local or cmake")
     bazel_cache = s.cache_root / "docker-bazel" if s.use_cache else None
     return DockerBazel(checkpoint=s.checkpoint, docker=s.docker, cache_dir=bazel_cache)
 

@@ -19,7 +19,8 @@ from typing import Optional, Sequence
 from tflite_slim import process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing
 from tflite_slim.runtime.backends import bazelversion
-from tflite_slim.runtime.trees import android
+from tflite_slim.runtime.trees import android, tfscripts
+from tflite_slim.runtime.backends import compiler_cache
 from tflite_slim.runtime.backends.base import Backend, BackendJob, timed
 from tflite_slim.runtime.trees.layout import TENSORFLOW, SourceLayout
 from tflite_slim.runtime.spec.plan import bazel_build_argv
@@ -30,7 +31,7 @@ _NO_ANDROID = "Unrecognized option: --fat_apk_cpu"
 
 
 def create(s: BackendAsked) -> "LocalBazel":
-    return LocalBazel(bazel=s.bazel)
+    return LocalBazel(bazel=s.bazel, cache=s.compiler_cache)
 
 
 def require_bazel(bazel: str, layout: SourceLayout = TENSORFLOW) -> None:
@@ -46,13 +47,17 @@ class LocalBazel(Backend):
 
     uses_host_android = True
 
-    def __init__(self, bazel: str = "bazel", startup_args: Sequence[str] = ()) -> None:
+    def __init__(self, bazel: str = "bazel", startup_args: Sequence[str] = (),
+                 cache: compiler_cache.CacheSettings = compiler_cache.CacheSettings()) -> None:
         self.bazel = bazel
         self.startup_args = tuple(startup_args)
+        self.cache = cache
         self._stopper = process.Stopper()
 
     def bazel_commands(self, job: BackendJob) -> list[list[str]]:
-        return [bazel_build_argv(self.bazel, job.plan, job.package.path, t, startup_args=self.startup_args)
+        cache_args = compiler_cache.bazel_args(self.cache, tfscripts.read_text(job.tree, ".bazelrc"))
+        return [bazel_build_argv(self.bazel, job.plan, job.package.path, t, startup_args=self.startup_args,
+                                 cache_args=cache_args)
                 for t in job.plan.targets]
 
     def commands(self, job: BackendJob) -> list[list[str]]:

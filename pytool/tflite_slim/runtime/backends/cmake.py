@@ -34,7 +34,7 @@ from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
-from tflite_slim.runtime.backends import cmake_project
+from tflite_slim.runtime.backends import cmake_project, compiler_cache
 from tflite_slim.runtime.backends.base import Backend, BackendJob
 from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
@@ -91,7 +91,7 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
 
 
 def create(s: BackendAsked) -> "CmakeBackend":
-    return CmakeBackend(s.cmake, s.cache_root)
+    return CmakeBackend(s.cmake, s.cache_root, s.compiler_cache)
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,14 @@ class CmakeBackend(Backend):
     # Its NDK toolchain is given the declared level; the tree's Bazel Android settings do not apply.
     reads_tree_android = False
 
-    def __init__(self, settings: CmakeSettings, cache_root: Path) -> None:
+    def __init__(self, settings: CmakeSettings, cache_root: Path,
+                 cache: compiler_cache.CacheSettings = compiler_cache.CacheSettings()) -> None:
         self.settings = settings
+        self.cache_settings = cache
         self.cache_root = Path(cache_root)
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
+        self._cache: Optional[compiler_cache.CompilerCache] = None
 
     # -- the backend interface ------------------------------------------------------------------
 
@@ -165,7 +168,9 @@ class CmakeBackend(Backend):
         if problems:
             raise ToolchainError(problems[0])
         self._check_cmake()
+        cache = self.compiler_cache()
         self._toolchains = {abi: self._toolchain(job, abi, probe=True) for abi in job.plan.abis}
+        job.log(f"tflite-slim: {cache.describe()}")
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -211,7 +216,24 @@ class CmakeBackend(Backend):
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
             tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
-            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None)
+            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None) + \
+            self.compiler_cache(probe=False).configure_args()
+
+    def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
+        """The compiler cache the settings choose (once); ``probe=False`` (a dry run's commands, the key
+        before ``prepare``) answers none where the choice cannot be made yet, instead of raising."""
+        if self._cache is None:
+            try:
+                self._cache = compiler_cache.choose(self.cache_settings, self.cache_root)
+            except ToolchainError:
+                if probe:
+                    raise
+                return compiler_cache.CompilerCache("none")
+        return self._cache
+
+    def _environment(self) -> dict[str, str]:
+        """The compiles' environment: the compiler cache's settings (its credentials stay in here)."""
+        return compiler_cache.environment(self.compiler_cache(probe=False), self.cache_root.absolute())
 
     def kernel_selection(self, job: BackendJob) -> kernelfiles.Selection:
         """The tree's kernel files this op set compiles (the builtin ops and the custom ops TFLite carries)."""
@@ -298,7 +320,8 @@ class CmakeBackend(Backend):
 
         log(f"tflite-slim: {process.display_argv(argv)}")
         try:
-            process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper)
+            process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper,
+                        env=self._environment())
         except CommandFailed as e:
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e

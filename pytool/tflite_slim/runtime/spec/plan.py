@@ -252,11 +252,15 @@ def package_path(plan: BuildPlan) -> str:
 
 
 def bazel_build_argv(
-    bazel: str, plan: BuildPlan, package: str, target: str, *, startup_args: Sequence[str] = ()
+    bazel: str, plan: BuildPlan, package: str, target: str, *, startup_args: Sequence[str] = (),
+    cache_args: Sequence[str] = ()
 ) -> list[str]:
     """The exact ``bazel build`` command for one target of the generated package.
 
     The options are build_aar.sh's for that target (from the plan), then the
-    user's ``--bazel-arg``s (later options win in Bazel), then the label.
+    remote cache's (``cache_args``: where outputs may come from, not what they are,
+    so not in the plan), then the user's ``--bazel-arg``s (later options win in
+    Bazel), then the label.
     """
-    return [bazel, *startup_args, "build", *plan.flags(target), *plan.bazel_args, f"//{package}:{target}"]
+    return [bazel, *startup_args, "build", *plan.flags(target), *cache_args, *plan.bazel_args,
+            f"//{package}:{target}"]
