@@ -1,0 +1,109 @@
+"""The size gate's measurement: the stand-in tree's trimmed library for the floor and three reference
+op sets, per host ABI this machine can build (shared by ``benchmarks/size_gate.py`` and ``test_size_gate.py``).
+
+The stand-in's kernels are tiny, so what these bytes measure is what tflite-slim adds and decides:
+the JNI glue, the registration, the link options (``--gc-sections``, the version script, stripping,
+16 KB pages) and the kernel selection. A change that loses one of them grows every row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+from modelmaker import Op, builtin, make_model
+from standin.tffiles import POST_SPLIT_BUILD_DEF
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "benchmarks" / "size_gate.json"
+STANDIN = ROOT / "tests" / "standin" / "cmaketree"
+ADD, MUL, RELU, RELU6, SUB = 0, 18, 19, 21, 41
+#: The floor and three reference op sets (builtin operator numbers).
+OP_SETS = {"floor (ADD)": [ADD], "ADD+MUL": [ADD, MUL], "ADD+MUL+RELU": [ADD, MUL, RELU],
+           "all (5 ops)": [ADD, MUL, RELU, RELU6, SUB]}
+#: host ABI -> the C++ compiler that builds it on an x86_64 machine.
+COMPILERS = {"linux-x86_64": "g++", "linux-aarch64": "aarch64-linux-gnu-g++"}
+#: Growth past this fraction of the recorded bytes fails the gate.
+TOLERANCE = 0.02
+
+
+def compiler_version(cxx: str) -> Optional[str]:
+    """``major.minor`` of ``cxx`` (``12.2``), or None when it is not installed."""
+    if shutil.which(cxx) is None:
+        return None
+    out = subprocess.run([cxx, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
+    m = re.match(r"(\d+)\.(\d+)", out)
+    return f"{m.group(1)}.{m.group(2)}" if m else None
+
+
+def measure(abi: str, workdir: Path) -> dict[str, int]:
+    """Bytes of the stripped ``libtensorflowlite_jni.so`` for each reference op set (one cache: relinks)."""
+    tree = workdir / "tree"
+    if not tree.exists():
+        shutil.copytree(STANDIN, tree / "litert")
+        (tree / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+        (tree / "tensorflow").mkdir()
+    sizes = {}
+    for name, ops in OP_SETS.items():
+        model = workdir / f"{abi}-{len(ops)}.tflite"
+        model.write_bytes(make_model([builtin(o) for o in ops], [[Op(i) for i in range(len(ops))]]))
+        out = workdir / f"out-{abi}-{len(ops)}"
+        argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
+                "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
+                "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
+                "--compiler-cache", "none"]
+        if abi != "linux-x86_64":
+            argv += ["--cxx", COMPILERS[abi]]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{abi} {name}: the build failed:\n{done.stderr[-2000:]}")
+        with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
+            sizes[name] = z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size
+    return sizes
+
+
+def measure_all() -> dict[str, dict]:
+    """Every ABI this machine builds: ``{abi: {"compiler": "g++ 12.2", "bytes": {set: n}}}``."""
+    result = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for abi, cxx in COMPILERS.items():
+            version = compiler_version(cxx)
+            if version is not None:
+                result[abi] = {"compiler": f"{cxx} {version}", "bytes": measure(abi, Path(tmp))}
+    return result
+
+
+def read_record() -> dict:
+    return json.loads(RECORD.read_text())
+
+
+def write_record(measured: dict) -> None:
+    data = {"tolerance": TOLERANCE, "op_sets": {k: v for k, v in OP_SETS.items()},
+            "how": "tests/sizegate.py: the stand-in tree (tests/standin/cmaketree) built with --backend cmake, "
+                   "--target-archs <abi>, Release, stripped; bytes of jni/<abi>/libtensorflowlite_jni.so",
+            "abis": measured}
+    RECORD.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def compare(recorded: dict, measured: dict) -> list[str]:
+    """One line per row that grew past the tolerance (empty: the gate passes)."""
+    failures = []
+    tolerance = recorded.get("tolerance", TOLERANCE)
+    for abi, row in measured.items():
+        before = recorded["abis"].get(abi)
+        if before is None or before["compiler"] != row["compiler"]:
+            continue
+        for name, n in row["bytes"].items():
+            limit = before["bytes"][name] * (1 + tolerance)
+            if n > limit:
+                failures.append(f"{abi} {name}: {n:,} B, recorded {before['bytes'][name]:,} B "
+                                f"(+{100 * (n / before['bytes'][name] - 1):.1f}%, tolerance {100 * tolerance:.0f}%)")
+    return failures
