@@ -135,7 +135,7 @@ public final class ToolCommands {
     }
 
     /**
-     * {@code deploy OUT --url URL [coordinates] [--username U --password-env VAR] [--allow-insecure-http]}:
+     * {@code deploy OUT --url URL [coordinates] --no-netrc [--username U --password-env VAR] [--allow-insecure-http]}:
      * the password travels in the environment variable {@code passwordEnv}, never on the command line.
      */
     public static List<String> deploy(String python, String outDir, String url, Publication publication,
@@ -149,8 +149,13 @@ public final class ToolCommands {
         return Collections.unmodifiableList(argv);
     }
 
-    /** {@code [--username U --password-env VAR] [--allow-insecure-http]}: the password itself never. */
+    /**
+     * {@code --no-netrc [--username U --password-env VAR] [--allow-insecure-http]}: exactly the credentials
+     * the build declares, none included (never the tool's own lookup in ~/.netrc, whose {@code default}
+     * entry would go to any host); the password itself never on the command line.
+     */
     private static void credentials(List<String> argv, String username, String passwordEnv, boolean allowInsecureHttp) {
+        argv.add("--no-netrc");
         option(argv, "--username", username);
         if (username != null && !username.isEmpty()) {
             option(argv, "--password-env", passwordEnv);

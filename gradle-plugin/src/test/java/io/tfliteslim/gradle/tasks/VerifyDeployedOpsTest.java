@@ -157,4 +157,40 @@ public class VerifyDeployedOpsTest {
                 "https://ci:TOKEN@repo.example/maven", false);
         assertEquals("https://***@repo.example/maven", action.repositoryUrl);
     }
+
+    /**
+     * Issue 29.7: a repositoryUrl declared without credentials gets none, whatever ~/.netrc holds (its
+     * {@code default} entry applies to every host). A real HTTP server on 127.0.0.1 records what arrives;
+     * the interpreter is wrapped so the tool sees a NETRC with a default entry, as a developer's machine may.
+     */
+    @Test
+    public void aRepositoryDeclaredWithoutCredentialsGetsNoneFromNetrc() throws Exception {
+        File netrc = temp.newFile("netrc");
+        Files.write(netrc.toPath(), "default login someone password netrc-secret\n".getBytes(StandardCharsets.UTF_8));
+        netrc.setReadable(false, false);
+        netrc.setReadable(true, true);
+        File python = temp.newFile("python-with-netrc");
+        Files.write(python.toPath(), ("#!/bin/sh\nNETRC='" + netrc + "' exec '" + Fixture.PYTHON + "' \"$@\"\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue(python.setExecutable(true));
+        java.util.List<String> authorizations = java.util.Collections.synchronizedList(new java.util.ArrayList<String>());
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/maven";
+            TfliteVerifyTask.Action a = action(python.getPath(), false, url);
+            a.toolReadsRepository(null, null, false, false);
+            a.execute(LOG);  // not deployed there: a warning, the stock runtime
+        } finally {
+            server.stop(0);
+        }
+        assertFalse("the tool asked nothing", authorizations.isEmpty());
+        assertEquals(Collections.nCopies(authorizations.size(), "null"), authorizations);
+    }
 }

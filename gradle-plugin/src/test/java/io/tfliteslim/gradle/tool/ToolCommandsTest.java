@@ -74,10 +74,10 @@ public class ToolCommandsTest {
                 "py -m tflite_slim install /o --repo /m2 --group-id g --select-tf-ops-artifact-id flex --version 7.0 --coordinates-out /c.json"},
             {"deploy, credentials through the environment", ToolCommands.deploy("py", "/o", "https://r/m",
                 new ToolCommands.Publication(null, null, "7.0"), "ci", "PW_VAR", false),
-                "py -m tflite_slim deploy /o --url https://r/m --version 7.0 --username ci --password-env PW_VAR"},
+                "py -m tflite_slim deploy /o --url https://r/m --version 7.0 --no-netrc --username ci --password-env PW_VAR"},
             {"deploy, anonymous over http", ToolCommands.deploy("py", "/o", "http://r/m",
                 new ToolCommands.Publication(null, null, null), null, "PW_VAR", true),
-                "py -m tflite_slim deploy /o --url http://r/m --allow-insecure-http"},
+                "py -m tflite_slim deploy /o --url http://r/m --no-netrc --allow-insecure-http"},
             {"install, defaults", ToolCommands.install("py", "/o", null, (String) null, "/c.json"),
                 "py -m tflite_slim install /o --coordinates-out /c.json"},
             {"install, repo + group", ToolCommands.install("py", "/o", "/m2", "com.example", "/c.json"),
@@ -85,7 +85,7 @@ public class ToolCommandsTest {
             {"verify", ToolCommands.verify("py", "/ops.json", MODELS),
                 "py -m tflite_slim verify --ops /ops.json src/main/assets/a.tflite src/main/assets/b.tflite"},
             {"verify (deployed)", ToolCommands.verifyDeployed("py", "https://r/m", "g:a:1", "dev", "PW", false, MODELS),
-                "py -m tflite_slim verify --url https://r/m --coordinates g:a:1 --username dev --password-env PW"
+                "py -m tflite_slim verify --url https://r/m --coordinates g:a:1 --no-netrc --username dev --password-env PW"
                         + " src/main/assets/a.tflite src/main/assets/b.tflite"},
         });
     }
