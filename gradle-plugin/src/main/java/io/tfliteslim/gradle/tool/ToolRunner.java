@@ -72,7 +72,7 @@ public final class ToolRunner {
             argv = provisioner.command(argv, logger);
         }
         logger.info("tflite-slim: running {}", Redaction.urls(String.valueOf(argv)));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(processArgv(argv)).directory(workDir).redirectErrorStream(true);
         pb.environment().putAll(env);
         // Unbuffered, so progress shows while it happens and order with errors is kept.
         pb.environment().put("PYTHONUNBUFFERED", "1");
@@ -118,6 +118,30 @@ public final class ToolRunner {
             Thread.currentThread().interrupt();
             throw new GradleException("interrupted while running " + argv, e);
         }
+    }
+
+    /**
+     * What is started for {@code argv}: {@code python -m MODULE ARGS} becomes
+     * {@code python -c <run MODULE without the working directory on sys.path> ARGS}. The tool runs in the
+     * project directory (model paths are relative to it), and {@code -m} would put that directory first
+     * on sys.path: a {@code json.py} or {@code tflite_slim/} there would run instead of the standard
+     * library or the tool. {@code -P} (3.11+) is not on Python 3.9; {@code -I} would also drop the user's
+     * site-packages and PYTHON* variables, where an interpreter the user chose may have the tool. With
+     * {@code -c}, sys.path[0] is {@code ''} (the working directory), added after site ran: removed before
+     * anything else is imported ({@code sys} is built in). One line, no double quotes: Windows' command
+     * line quoting keeps it whole. Other argv is started as it is.
+     */
+    static List<String> processArgv(List<String> argv) {
+        if (argv.size() < 3 || !"-m".equals(argv.get(1)) || !argv.get(2).matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) {
+            return argv;
+        }
+        List<String> out = new ArrayList<>();
+        out.add(argv.get(0));
+        out.add("-c");
+        out.add("import sys; sys.path[:1] = [p for p in sys.path[:1] if p != '']; import runpy; "
+                + "runpy.run_module('" + argv.get(2) + "', run_name='__main__', alter_sys=True)");
+        out.addAll(argv.subList(3, argv.size()));
+        return out;
     }
 
     /** SIGTERM first (the tool stops its Bazel or Docker run and removes what it half wrote), then SIGKILL. */
