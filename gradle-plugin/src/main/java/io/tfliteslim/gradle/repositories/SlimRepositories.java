@@ -26,7 +26,8 @@ import java.util.List;
  * and tfliteVerify has the tool read the team flow's ops.json from repositoryUrl).
  * With repositories declared in settings ({@code dependencyResolutionManagement}),
  * the project may not add any: the plugin then checks that settings declare
- * ours, and otherwise fails with the lines to add.
+ * ours, and otherwise fails with the lines to add; ours declared by hand (no
+ * settings plugin), it excludes the slim group from every other settings repository.
  */
 public final class SlimRepositories {
     /** The name of the repository the plugin adds (and recognizes as its own). */
@@ -61,11 +62,21 @@ public final class SlimRepositories {
         final String mode;
         final List<String> names;
         final List<String> urls;
+        /** The repository objects, in the order of {@link #names}. */
+        final List<Object> repositories;
+        /** The settings plugin is applied (it made our repositories the group's exclusive source). */
+        final boolean settingsPlugin;
 
         Declared(String mode, List<String> names, List<String> urls) {
+            this(mode, names, urls, Collections.nCopies(names.size(), null), false);
+        }
+
+        Declared(String mode, List<String> names, List<String> urls, List<Object> repositories, boolean settingsPlugin) {
             this.mode = mode;
             this.names = Collections.unmodifiableList(names);
             this.urls = Collections.unmodifiableList(urls);
+            this.repositories = Collections.unmodifiableList(new ArrayList<>(repositories));
+            this.settingsPlugin = settingsPlugin;
         }
     }
 
@@ -94,6 +105,7 @@ public final class SlimRepositories {
         Object mode = modeProperty == null ? null : Reflect.get(modeProperty, "getOrNull");
         List<String> names = new ArrayList<>();
         List<String> urls = new ArrayList<>();
+        List<Object> objects = new ArrayList<>();
         Object repositories = Reflect.get(management, "getRepositories");
         if (repositories instanceof Iterable) {
             for (Object repository : (Iterable<?>) repositories) {
@@ -101,9 +113,13 @@ public final class SlimRepositories {
                 Object url = Reflect.get(repository, "getUrl");
                 names.add(name == null ? "" : name.toString());
                 urls.add(url == null ? "" : url.toString());
+                objects.add(repository);
             }
         }
-        return new Declared(mode == null ? null : mode.toString(), names, urls);
+        Object plugins = Reflect.get(settings, "getPluginManager");
+        boolean settingsPlugin = Boolean.TRUE.equals(Reflect.call(plugins, "hasPlugin", new Class<?>[]{String.class},
+                SettingsAdvice.SETTINGS_PLUGIN_ID));
+        return new Declared(mode == null ? null : mode.toString(), names, urls, objects, settingsPlugin);
     }
 
     /**
@@ -124,8 +140,7 @@ public final class SlimRepositories {
         for (Spec spec : specs) {
             boolean found = false;
             for (int i = 0; i < declared.names.size(); i++) {
-                found |= spec.url == null ? "MavenLocal".equals(declared.names.get(i))
-                        : sameUrl(spec.url, declared.urls.get(i));
+                found |= isOurs(Collections.singletonList(spec), declared.names.get(i), declared.urls.get(i));
             }
             if (!found) {
                 missing.add(spec);
@@ -251,16 +266,57 @@ public final class SlimRepositories {
 
     /** Adds our repositories first (or checks settings declare them) and keeps the slim group to them. */
     public static void install(Project project, List<Spec> specs, String group, String username, String password) {
-        RepositoryHandler repositories = project.getRepositories();
-        Declared declared = read(project.getGradle());
+        install(project.getRepositories(), read(project.getGradle()), project.getRootDir(), specs, group, username, password);
+    }
+
+    /** {@link #install(Project, List, String, String, String)} with what settings declare ({@code declared}, null: nothing). */
+    static void install(RepositoryHandler repositories, Declared declared, java.io.File rootDir, List<Spec> specs, String group,
+                        String username, String password) {
         if (settingsOwnRepositories(declared, !repositories.isEmpty())) {
             List<Spec> missing = missingFromSettings(declared, specs);
             if (!missing.isEmpty()) {
-                throw new GradleException(settingsMessage(declared.mode, group, specs, SettingsAdvice.find(project.getRootDir())));
+                throw new GradleException(settingsMessage(declared.mode, group, specs, SettingsAdvice.find(rootDir)));
+            }
+            if (!declared.settingsPlugin) {
+                excludeFromOthers(declared, specs, group, rootDir);
             }
             return;
         }
         first(repositories, declare(repositories, specs, username, password), group);
+    }
+
+    /**
+     * Settings declare our repositories by hand (without the settings plugin, whose exclusiveContent
+     * does this): every other settings repository gets {@code content { excludeGroup group }}, so an
+     * earlier one (google(), a company mirror) cannot serve the slim group (Gradle takes a version
+     * from the first repository that has it). Ours stay as the user declared them (a mavenLocal()
+     * may serve more than the slim group). A repository Gradle already resolved from refuses new
+     * content rules: that is an error with the settings plugin as the fix, never a silent hole.
+     */
+    private static void excludeFromOthers(Declared declared, List<Spec> specs, String group, java.io.File rootDir) {
+        for (int i = 0; i < declared.names.size(); i++) {
+            Object repository = declared.repositories.get(i);
+            if (repository == null || isOurs(specs, declared.names.get(i), declared.urls.get(i))) {
+                continue;
+            }
+            try {
+                filter(repository, "excludeGroup", group);
+            } catch (RuntimeException e) {
+                throw new GradleException("tflite-slim: settings declare the repository the slim runtime comes from by hand,"
+                        + " and the settings repository '" + declared.names.get(i) + "' could not be kept from serving " + group
+                        + " (" + e.getMessage() + "), so it could answer for the slim runtime. "
+                        + SettingsAdvice.find(rootDir).text(specs, group), e);
+            }
+        }
+    }
+
+    private static boolean isOurs(List<Spec> specs, String name, String url) {
+        for (Spec spec : specs) {
+            if (spec.url == null ? "MavenLocal".equals(name) : sameUrl(spec.url, url)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -77,9 +77,9 @@ public class SlimRepositoriesTest {
 
     public static final class FakeManagement {
         private final FakeProperty mode;
-        private final List<FakeRepository> repositories;
+        private final List<?> repositories;
 
-        FakeManagement(RepositoriesMode mode, List<FakeRepository> repositories) {
+        FakeManagement(RepositoriesMode mode, List<?> repositories) {
             this.mode = new FakeProperty(mode);
             this.repositories = repositories;
         }
@@ -88,20 +88,54 @@ public class SlimRepositoriesTest {
             return mode;
         }
 
-        public List<FakeRepository> getRepositories() {
+        public List<?> getRepositories() {
             return repositories;
         }
     }
 
     public static final class FakeSettings {
         private final FakeManagement management;
+        private final List<String> plugins = new ArrayList<>();
 
-        FakeSettings(FakeManagement management) {
+        FakeSettings(FakeManagement management, String... plugins) {
             this.management = management;
+            this.plugins.addAll(Arrays.asList(plugins));
         }
 
         public FakeManagement getDependencyResolutionManagement() {
             return management;
+        }
+
+        /** Like Settings.getPluginManager() (PluginAware). */
+        public FakePluginManager getPluginManager() {
+            return new FakePluginManager(plugins);
+        }
+    }
+
+    public static final class FakePluginManager {
+        private final List<String> ids;
+
+        FakePluginManager(List<String> ids) {
+            this.ids = ids;
+        }
+
+        public boolean hasPlugin(String id) {
+            return ids.contains(id);
+        }
+    }
+
+    /** A repository Gradle already resolved from: its content may no longer change (Gradle 8's AbstractArtifactRepository). */
+    public static final class UsedRepository {
+        public String getName() {
+            return "Used";
+        }
+
+        public URI getUrl() {
+            return URI.create("https://used.example/maven");
+        }
+
+        public void content(Action<Object> action) {
+            throw new IllegalStateException("Cannot mutate content repository descriptor 'Used' after repository has been used");
         }
     }
 
@@ -299,5 +333,55 @@ public class SlimRepositoriesTest {
         assertEquals(Arrays.asList("exclude io.tfliteslim", "include x"), repository.content);
         // Gradle 4.4's repositories have no content(): nothing to do, no error.
         assertFalse(SlimRepositories.filter(new Object(), "excludeGroup", "io.tfliteslim"));
+    }
+
+    /**
+     * Issue 29 ("also seen", Gradle 6.8+): settings that declare our repository by hand, after another one,
+     * without the settings plugin. The project plugin adds nothing to settings-owned repositories, so it must
+     * keep every other settings repository from serving the slim group (excludeGroup), else the earlier one
+     * answers for io.tfliteslim. Ours is left unrestricted: it is the user's repository (mavenLocal()).
+     */
+    @Test
+    public void settingsDeclaringOursByHandGetTheOthersExcluded() {
+        FakeRepository google = new FakeRepository("Google", "https://g/");
+        FakeRepository ours = new FakeRepository("MavenLocal", "file:/home/u/.m2/repository/");
+        SlimRepositories.Declared d = SlimRepositories.read(new FakeGradle(new FakeSettings(
+                new FakeManagement(RepositoriesMode.FAIL_ON_PROJECT_REPOS, Arrays.asList(google, ours)))));
+        org.gradle.api.Project project = org.gradle.testfixtures.ProjectBuilder.builder().build();
+        SlimRepositories.install(project.getRepositories(), d, project.getRootDir(),
+                Arrays.asList(SlimRepositories.Spec.mavenLocal()), "io.tfliteslim", null, null);
+        assertEquals(Arrays.asList("exclude io.tfliteslim"), google.content);
+        assertEquals(Collections.emptyList(), ours.content);
+        assertTrue("the project gets no repository of its own", project.getRepositories().isEmpty());
+    }
+
+    /** With the settings plugin applied, its exclusiveContent already keeps the group to ours: nothing added. */
+    @Test
+    public void settingsPluginRepositoriesAreLeftAsTheyAre() {
+        FakeRepository google = new FakeRepository("Google", "https://g/");
+        FakeRepository ours = new FakeRepository("MavenLocal", "file:/home/u/.m2/repository/");
+        SlimRepositories.Declared d = SlimRepositories.read(new FakeGradle(new FakeSettings(
+                new FakeManagement(RepositoriesMode.FAIL_ON_PROJECT_REPOS, Arrays.asList(google, ours)), "io.tfliteslim.settings")));
+        org.gradle.api.Project project = org.gradle.testfixtures.ProjectBuilder.builder().build();
+        SlimRepositories.install(project.getRepositories(), d, project.getRootDir(),
+                Arrays.asList(SlimRepositories.Spec.mavenLocal()), "io.tfliteslim", null, null);
+        assertEquals(Collections.emptyList(), google.content);
+    }
+
+    /** A settings repository Gradle already used cannot be filtered any more: an error naming the fix, not a hole. */
+    @Test
+    public void aSettingsRepositoryThatCannotBeFilteredIsAnError() {
+        SlimRepositories.Declared d = SlimRepositories.read(new FakeGradle(new FakeSettings(new FakeManagement(
+                RepositoriesMode.FAIL_ON_PROJECT_REPOS, Arrays.<Object>asList(new UsedRepository(), new FakeRepository("MavenLocal", "file:/m2/"))))));
+        org.gradle.api.Project project = org.gradle.testfixtures.ProjectBuilder.builder().build();
+        try {
+            SlimRepositories.install(project.getRepositories(), d, project.getRootDir(),
+                    Arrays.asList(SlimRepositories.Spec.mavenLocal()), "io.tfliteslim", null, null);
+            org.junit.Assert.fail("left the settings repository 'Used' able to serve io.tfliteslim");
+        } catch (org.gradle.api.GradleException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("tflite-slim: settings declare the repository the slim runtime"
+                    + " comes from by hand, and the settings repository 'Used' could not be kept from serving io.tfliteslim"));
+            assertTrue(e.getMessage(), e.getMessage().contains("Apply the settings plugin: add `id 'io.tfliteslim.settings'"));
+        }
     }
 }
