@@ -7,6 +7,7 @@ import io.tfliteslim.gradle.repositories.SourceChoice;
 import io.tfliteslim.gradle.tasks.SlimTasks;
 import io.tfliteslim.gradle.tasks.TaskSettings;
 import io.tfliteslim.gradle.tasks.ToolSpec;
+import io.tfliteslim.gradle.tool.PythonCandidates;
 import io.tfliteslim.gradle.tool.ToolCommands;
 import io.tfliteslim.gradle.tool.ToolProvisioner;
 import org.gradle.api.Project;
@@ -69,7 +70,7 @@ public final class ProjectDefaults implements TaskSettings {
             return interpreterPath(ext.getPython(), project.getProjectDir());
         }
         Object property = project.findProperty(PYTHON_PROPERTY);
-        return property != null ? interpreterPath(property.toString(), project.getRootDir()) : "python3";
+        return property != null ? interpreterPath(property.toString(), project.getRootDir()) : PythonCandidates.DEFAULT;
     }
 
     /** A bare command name stays (looked up on PATH); a relative path is made absolute against {@code base}. */
@@ -225,12 +226,22 @@ public final class ProjectDefaults implements TaskSettings {
                 provisioner());
     }
 
-    /** Provisions the tool from {@link #python()} into the Gradle user home when that interpreter lacks it. */
+    /**
+     * Provisions the tool from {@link #python()} into the Gradle user home when that interpreter lacks it;
+     * with no interpreter named, from the first Python 3.9+ {@link PythonCandidates} finds for the
+     * machine ({@code py -3} on Windows, Homebrew or python.org's on macOS, {@code python3} elsewhere).
+     */
     ToolProvisioner provisioner() {
         Object property = project.findProperty(PIP_INDEX_URL_PROPERTY);
         String indexUrl = ext.getPipIndexUrl() != null ? ext.getPipIndexUrl() : property != null ? property.toString() : null;
-        return new ToolProvisioner(python(), new File(project.getGradle().getGradleUserHomeDir(), "caches/tflite-slim/python"),
-                indexUrl, offline());
+        File home = new File(project.getGradle().getGradleUserHomeDir(), "caches/tflite-slim/python");
+        return pythonNamed() ? new ToolProvisioner(python(), home, indexUrl, offline())
+                : ToolProvisioner.discovering(home, indexUrl, offline());
+    }
+
+    /** The build names the interpreter (the setting, or the Gradle property). */
+    boolean pythonNamed() {
+        return ext.getPython() != null || project.findProperty(PYTHON_PROPERTY) != null;
     }
 
     /** Gradle runs with {@code --offline}. */

@@ -60,15 +60,38 @@ public final class ToolProvisioner implements Serializable {
     final String pipIndexUrl;
     /** Gradle runs {@code --offline}: an environment that is not there yet is not made. */
     final boolean offline;
+    /**
+     * The build names no interpreter: {@link #python} is {@link PythonCandidates#DEFAULT} only in name,
+     * and the interpreter is the first of {@link PythonCandidates} for this machine that is Python 3.9+
+     * (found when a task runs). Null: {@link #python} as given.
+     */
+    final List<List<String>> candidates;
     /** The interpreter found by the first run of this action. */
     private transient String resolved;
 
     public ToolProvisioner(String python, File home, String pipIndexUrl, boolean offline) {
+        this(python, home, pipIndexUrl, offline, null);
+    }
+
+    /** {@code candidates}: the command lines to try instead of {@code python} (null: {@code python} only). */
+    ToolProvisioner(String python, File home, String pipIndexUrl, boolean offline, List<List<String>> candidates) {
         this.python = python;
         this.home = home;
         this.pipIndexUrl = pipIndexUrl;
         this.offline = offline;
+        this.candidates = candidates == null ? null : new ArrayList<>(candidates);
     }
+
+    /**
+     * For a build that names no interpreter: {@link PythonCandidates#DEFAULT} in its command lines, and
+     * the interpreter found among {@link PythonCandidates#forThisMachine()} when a task runs.
+     */
+    public static ToolProvisioner discovering(File home, String pipIndexUrl, boolean offline) {
+        return new ToolProvisioner(PythonCandidates.DEFAULT, home, pipIndexUrl, offline, DISCOVER);
+    }
+
+    /** Marks discovery; the list itself is made when a task runs, on the machine it runs on. */
+    private static final List<List<String>> DISCOVER = Collections.emptyList();
 
     /** {@code argv} with the interpreter resolved, when it starts with {@link #python}. */
     List<String> command(List<String> argv, Logger logger) {
@@ -94,17 +117,9 @@ public final class ToolProvisioner implements Serializable {
         } catch (IOException e) {
             throw new GradleException("cannot create " + home + " for tflite-slim's Python environments: " + e.getMessage(), e);
         }
-        // Run where no tflite_slim package lies about (Python puts the working dir first on sys.path).
-        ToolRunner.Result ran = new ToolRunner(logger, home).run(Arrays.asList(python, "-c", PythonProbe.SCRIPT), LogLevel.DEBUG);
-        PythonProbe base = ran.exitCode == 0 ? PythonProbe.parse(ran.lines) : null;
-        if (base == null) {
-            throw new GradleException("Python 3.9+ not found: '" + python + "' did not run as a Python interpreter."
-                    + " Set tfliteSlim.python (or -P" + PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
-        }
-        if (!base.atLeast39()) {
-            throw new GradleException("Python 3.9+ not found: '" + python + "' is Python " + base.pythonVersion
-                    + ". Set tfliteSlim.python (or -P" + PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
-        }
+        Base found = base(logger);
+        String python = found.python;
+        PythonProbe base = found.probe;
         if (base.hasTool(wheel.version)) {
             logger.info("tflite-slim: '{}' has tflite-slim {}: using it as it is", python, wheel.version);
             return python;
@@ -128,7 +143,7 @@ public final class ToolProvisioner implements Serializable {
                             if (!problem.isEmpty()) {
                                 logger.lifecycle("tflite-slim: the Python environment {} is broken ({}): rebuilding it", env, problem);
                             }
-                            create(logger, env, wheel);
+                            create(logger, python, env, wheel);
                         }
                     } finally {
                         lock.release();
@@ -139,6 +154,58 @@ public final class ToolProvisioner implements Serializable {
             }
         }
         return envPython;
+    }
+
+    /** The base interpreter: its command (as the tool's argv starts) and what the probe says of it. */
+    static final class Base {
+        final String python;
+        final PythonProbe probe;
+
+        Base(String python, PythonProbe probe) {
+            this.python = python;
+            this.probe = probe;
+        }
+    }
+
+    /** {@link #python}, or the first of the candidates that is Python 3.9+; one error saying why not. */
+    Base base(Logger logger) {
+        String python;
+        PythonProbe base;
+        if (candidates == null) {
+            python = this.python;
+            base = probeBase(logger, Collections.singletonList(python));
+            if (base == null) {
+                throw new GradleException("Python 3.9+ not found: '" + python + "' did not run as a Python interpreter."
+                        + " Set tfliteSlim.python (or -P" + PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
+            }
+            if (!base.atLeast39()) {
+                throw new GradleException("Python 3.9+ not found: '" + python + "' is Python " + base.pythonVersion
+                        + ". Set tfliteSlim.python (or -P" + PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter.");
+            }
+        } else {
+            List<List<String>> tried = candidates.isEmpty() ? PythonCandidates.forThisMachine() : candidates;
+            List<String> why = new ArrayList<>();
+            python = null;
+            base = null;
+            for (List<String> candidate : tried) {
+                PythonProbe probe = probeBase(logger, candidate);
+                if (probe != null && probe.atLeast39()) {
+                    // One word is a command or a path, used as found (a venv's python stays the venv's);
+                    // `py -3` is a launcher: the interpreter it started is the one to run.
+                    python = candidate.size() == 1 ? candidate.get(0) : probe.executable;
+                    base = probe;
+                    break;
+                }
+                why.add(String.join(" ", candidate) + (probe == null ? " (did not run)" : " (Python " + probe.pythonVersion + ")"));
+            }
+            if (base == null) {
+                throw new GradleException("Python 3.9+ not found: tried " + String.join(", ", why) + ". Install Python 3.9+"
+                        + " (python.org, or your system's package manager), or set tfliteSlim.python (or -P" + PYTHON_PROPERTY
+                        + "=...) to a Python 3.9+ interpreter.");
+            }
+            logger.info("tflite-slim: using Python {} at {}", base.pythonVersion, python);
+        }
+        return new Base(python, base);
     }
 
     /**
@@ -202,6 +269,26 @@ public final class ToolProvisioner implements Serializable {
         return probe.missing.isEmpty() ? "tflite-slim " + wheel.version + " is not importable" : "missing " + String.join(", ", probe.missing);
     }
 
+    /**
+     * {@code candidate} (an interpreter's command line) as the probe reports it; null when it does not run.
+     * Run where no tflite_slim package lies about (the working directory would be first on sys.path).
+     */
+    private PythonProbe probeBase(Logger logger, List<String> candidate) {
+        List<String> argv = new ArrayList<>(candidate);
+        argv.add("-c");
+        argv.add(PythonProbe.SCRIPT);
+        ToolRunner.Result ran;
+        try {
+            ran = new ToolRunner(logger, home).run(argv, LogLevel.DEBUG);
+        } catch (GradleException e) {
+            if (candidates == null) {
+                throw e;  // the one interpreter the build named cannot be started: ToolRunner's advice says so
+            }
+            return null;
+        }
+        return ran.exitCode == 0 ? PythonProbe.parse(ran.lines) : null;
+    }
+
     /** Runs the probe; null when the interpreter does not run or prints something else. */
     private static PythonProbe probe(ToolRunner runner, String interpreter) {
         ToolRunner.Result result;
@@ -213,7 +300,7 @@ public final class ToolProvisioner implements Serializable {
         return result.exitCode == 0 ? PythonProbe.parse(result.lines) : null;
     }
 
-    private void create(Logger logger, File env, ToolWheel wheel) throws IOException {
+    private void create(Logger logger, String python, File env, ToolWheel wheel) throws IOException {
         if (offline) {
             throw new GradleException("tflite-slim " + wheel.version + " needs a Python environment that is not set up yet (" + env
                     + ") and Gradle runs offline: run the build once without --offline, or set tfliteSlim.python to an interpreter"

@@ -197,6 +197,6 @@ public final class ToolRunner {
     public static String pythonAdvice(String python, String problem) {
         return "Python 3.9+ with tflite-slim not found: '" + python + "' " + problem
                 + ". Set tfliteSlim.python (or -P" + ToolProvisioner.PYTHON_PROPERTY + "=...) to a Python 3.9+ interpreter"
-                + " (the plugin installs its tflite-slim into a virtual environment made from it), or leave it unset for python3 on PATH.";
+                + " (the plugin installs its tflite-slim into a virtual environment made from it), or leave it unset to use the Python 3.9+ found on this machine.";
     }
 }

@@ -1,5 +1,8 @@
 package io.tfliteslim.gradle.tool;
 
+import io.tfliteslim.gradle.Fixture;
+import org.gradle.api.GradleException;
+import org.gradle.api.logging.Logging;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -24,10 +27,6 @@ public class ToolProvisionerTest {
     private static PythonProbe probe(String... lines) {
         return PythonProbe.parse(Arrays.asList(lines));
     }
-
-
-
-
 
     @Test
     public void oneEnvironmentPerToolVersionInterpreterAndWheel() {
@@ -95,5 +94,58 @@ public class ToolProvisionerTest {
         }
         // Not a tool run: left as it is, and nothing is probed.
         assertEquals(Arrays.asList("bazel", "build"), p.command(Arrays.asList("bazel", "build"), null));
+    }
+
+    /** No interpreter named: the first candidate that runs as Python 3.9+, used as found (the real interpreter here). */
+    @Test
+    public void discoveryTakesTheFirstPythonThatRuns() throws Exception {
+        ToolProvisioner p = new ToolProvisioner(PythonCandidates.DEFAULT, temp.getRoot(), null, true, Arrays.asList(
+                Collections.singletonList("no-such-python-for-tflite-slim"), Collections.singletonList("/bin/false"),
+                Collections.singletonList(Fixture.PYTHON)));
+        ToolProvisioner.Base base = p.base(Logging.getLogger(getClass()));
+        assertEquals(Fixture.PYTHON, base.python);
+        // The tool's argv starts with the default's name; the provisioner puts the interpreter found there.
+        assertEquals(Arrays.asList(Fixture.PYTHON, "-m", "tflite_slim"),
+                p.command(Arrays.asList(PythonCandidates.DEFAULT, "-m", "tflite_slim"), Logging.getLogger(getClass())));
+    }
+
+    /** A launcher ({@code py -3}): the interpreter it started is the one the tool runs with, not the launcher. */
+    @Test
+    public void aLauncherGivesTheInterpreterItStarted() throws Exception {
+        File launcher = temp.newFile("py");
+        // Like py.exe: the version switch is its own; the rest goes to the interpreter it picks.
+        Files.write(launcher.toPath(), ("#!/bin/sh\n[ \"$1\" = -3 ] || exit 9\nshift\nexec '" + Fixture.PYTHON + "' \"$@\"\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(launcher.setExecutable(true));
+        ToolProvisioner p = new ToolProvisioner(PythonCandidates.DEFAULT, temp.getRoot(), null, true,
+                Collections.singletonList(Arrays.asList(launcher.getPath(), "-3")));
+        ToolProvisioner.Base base = p.base(Logging.getLogger(getClass()));
+        assertEquals(base.probe.executable, base.python);
+        assertTrue(base.python, new File(base.python).isAbsolute() && !base.python.equals(launcher.getPath()));
+    }
+
+    @Test
+    public void discoveryThatFindsNothingListsWhatItTried() {
+        ToolProvisioner p = new ToolProvisioner(PythonCandidates.DEFAULT, temp.getRoot(), null, true, Arrays.asList(
+                Arrays.asList("py", "-3-no-such"), Collections.singletonList("/bin/false")));
+        try {
+            p.base(Logging.getLogger(getClass()));
+            org.junit.Assert.fail("found a Python among none");
+        } catch (GradleException e) {
+            assertEquals("Python 3.9+ not found: tried py -3-no-such (did not run), /bin/false (did not run). Install Python 3.9+"
+                    + " (python.org, or your system's package manager), or set tfliteSlim.python (or -PtfliteSlim.python=...)"
+                    + " to a Python 3.9+ interpreter.", e.getMessage());
+        }
+    }
+
+    /** Discovery is decided when a task runs: what is serialized is the marker, not this machine's list. */
+    @Test
+    public void aDiscoveringProvisionerCarriesNoMachineList() throws Exception {
+        ToolProvisioner p = ToolProvisioner.discovering(temp.getRoot(), null, false);
+        assertEquals(PythonCandidates.DEFAULT, p.python);
+        assertEquals(Collections.emptyList(), p.candidates);
+        try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
+            out.writeObject(p);
+        }
     }
 }

@@ -29,7 +29,7 @@ public class ToolRunnerTest {
                 Arrays.asList("/usr/bin/python3: No module named tflite_slim"), "ignored",
                 "Python 3.9+ with tflite-slim not found: 'py' has no tflite_slim module. Set tfliteSlim.python "
                     + "(or -PtfliteSlim.python=...) to a Python 3.9+ interpreter (the plugin installs its tflite-slim "
-                    + "into a virtual environment made from it), or leave it unset for python3 on PATH."},
+                    + "into a virtual environment made from it), or leave it unset to use the Python 3.9+ found on this machine."},
         });
     }
 
