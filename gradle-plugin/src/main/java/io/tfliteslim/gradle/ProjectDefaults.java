@@ -250,8 +250,9 @@ public final class ProjectDefaults implements TaskSettings {
         return project.getGradle().getStartParameter().isOffline();
     }
 
+    /** Under the build directory, read through {@code layout} (Gradle 4.1+; Gradle 8.3 deprecates {@code buildDir}). */
     private File buildFile(String path) {
-        return new File(project.getBuildDir(), path);
+        return new File(project.getLayout().getBuildDirectory().getAsFile().get(), path);
     }
 
     @Override

@@ -7,10 +7,14 @@ import org.gradle.api.Action;
 import org.gradle.api.Project;
 import org.gradle.api.Task;
 import org.gradle.api.artifacts.Configuration;
+import org.gradle.api.execution.TaskExecutionGraph;
+import org.gradle.util.GradleVersion;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The {@code tfliteReport}, {@code tfliteSlim}, {@code tfliteVerify}, {@code tfliteSlimPlan} and
@@ -31,7 +35,10 @@ public final class SlimTasks {
     /** The ops configuration and the tasks, configured from {@code settings}. */
     public static void register(Project project, TaskSettings settings) {
         Configuration ops = project.getConfigurations().create(OPS_CONFIGURATION);
-        ops.setVisible(false);
+        if (GradleVersion.current().getBaseVersion().compareTo(GradleVersion.version("9.0")) < 0) {
+            // Not seen by other projects (Gradle 9 deprecates the setting: it has no effect there).
+            ops.setVisible(false);
+        }
         ops.setTransitive(false);
         // Read when tfliteVerify resolves it, after tfliteSlimPlan wrote the plan in the same build.
         ops.defaultDependencies(deps -> {
@@ -42,12 +49,16 @@ public final class SlimTasks {
         });
 
         Object tasks = project.getTasks();
+        // This project's tasks as they are configured, for the task-graph hook below.
+        List<ToolTask<?>> mine = new CopyOnWriteArrayList<>();
         TaskRegistration.add(tasks, "tfliteReport", TfliteReportTask.class, t -> {
+            mine.add(t);
             t.configure(settings);
             t.setGroup(GROUP);
             t.setDescription("Writes the models' op report (JSON and HTML) to build/reports/tflite-slim; needs no toolchain.");
         });
         TaskRegistration.add(tasks, "tfliteSlim", TfliteSlimTask.class, t -> {
+            mine.add(t);
             t.configure(settings);
             t.setGroup(GROUP);
             t.setDescription("Builds the TensorFlow Lite runtime trimmed to the models' ops and installs it for this app.");
@@ -58,11 +69,13 @@ public final class SlimTasks {
             t.getOutputs().upToDateWhen(task -> ((TfliteSlimTask) task).installedArtifactsExist());
         });
         TaskRegistration.add(tasks, "tfliteSlimPlan", TfliteSlimPlanTask.class, t -> {
+            mine.add(t);
             t.configure(settings);
             t.setGroup(GROUP);
             t.setDescription("Computes the slim runtime's coordinates for the models, without a toolchain (team flow).");
         });
         TaskRegistration.add(tasks, "tfliteVerify", TfliteVerifyTask.class, t -> {
+            mine.add(t);
             t.configure(settings);
             t.setGroup(GROUP);
             t.setDescription("Fails when the models need an op or op version the slim runtime does not carry.");
@@ -72,6 +85,7 @@ public final class SlimTasks {
             t.dependsOn((Callable<Object>) () -> settings.teamMode() ? "tfliteSlimPlan" : new ArrayList<Object>());
         });
         TaskRegistration.add(tasks, "tfliteSlimPublish", TfliteSlimPublishTask.class, t -> {
+            mine.add(t);
             t.configure(settings);
             t.setGroup(GROUP);
             t.setDescription("Deploys the slim runtime tfliteSlim built to tfliteSlim.repositoryUrl (for CI).");
@@ -92,15 +106,25 @@ public final class SlimTasks {
             project.getTasks().all(preBuild);
         }
 
-        // Capture every task's values once the graph is known: nothing in an action reads the project.
-        // Each task captures from its own project's settings, so no Project is compared (Gradle 9.3:
-        // two Project objects for one project need not be ==); freeze() is idempotent.
-        project.getGradle().getTaskGraph().whenReady(graph -> {
-            for (Task task : graph.getAllTasks()) {
-                if (task instanceof ToolTask) {
-                    ((ToolTask<?>) task).freeze();
+        // Capture this project's scheduled tasks' values once the graph is known: nothing in an action
+        // reads the project. Only this project's own tasks, never another's (isolated projects), and
+        // no Project is compared (Gradle 9.3: two Project objects for one project need not be ==).
+        freezeWhenScheduled(project, mine);
+    }
+
+    /** {@code freeze()} each of {@code mine} that the task graph holds, when the graph is ready. */
+    static void freezeWhenScheduled(Project project, List<ToolTask<?>> mine) {
+        project.getGradle().getTaskGraph().whenReady(freezer(mine));
+    }
+
+    /** The hook: asks the graph about {@code mine} only (never {@code getAllTasks()}: other projects' tasks). */
+    static Action<TaskExecutionGraph> freezer(List<ToolTask<?>> mine) {
+        return graph -> {
+            for (ToolTask<?> task : mine) {
+                if (graph.hasTask(task)) {
+                    task.freeze();
                 }
             }
-        });
+        };
     }
 }

@@ -45,6 +45,11 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
         return action;
     }
 
+    /** Whether the values were captured (for tests). */
+    synchronized boolean frozen() {
+        return action != null;
+    }
+
     /** The action with its values, from the settings with their defaults. */
     protected abstract A capture(TaskSettings defaults);
 
