@@ -21,8 +21,9 @@ pluginManagement {
 
 plugins {
     // Adds the slim runtime's repository to dependencyResolutionManagement, serving the
-    // io.tfliteslim group only. Same jar and version as io.tfliteslim in gradle/libs.versions.toml
-    // (the version catalog cannot be used in this block).
+    // io.tfliteslim group only. Its jar also holds the project plugin io.tfliteslim, which
+    // app/build.gradle.kts therefore requests without a version: this line is the one place the
+    // plugins' version is written (the version catalog cannot be used in this block).
     id("io.tfliteslim.settings") version "0.1.0"
 }
 

@@ -289,6 +289,15 @@ def test_credentials_from_netrc(server: RepoServer, out: Path, isolated_home: Pa
     assert deploy(server, out) == 0
 
 
+def test_no_netrc_leaves_the_netrc_entry_unsent(server: RepoServer, out: Path, isolated_home: Path) -> None:
+    """--no-netrc (what the Gradle plugin passes): the build's own credentials, none here, and nothing else."""
+    netrc = isolated_home / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1 login deployer password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    assert deploy(server, out, "--no-netrc") == 2
+    assert set(server.authorizations) == {None}
+
+
 def test_credentials_from_settings_server(server: RepoServer, out: Path, isolated_home: Path) -> None:
     (isolated_home / ".m2").mkdir()
     (isolated_home / ".m2" / "settings.xml").write_text(

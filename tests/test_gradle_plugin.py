@@ -8,6 +8,8 @@ interpreter's ``tflite_slim``.
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -115,3 +117,11 @@ def test_plugin_build_script_does_not_need_gradle_4_conventions(repo_root: Path)
     assert top_level == [], top_level
     assert "if (project.extensions.findByName('java') != null) {" in script
     assert "sourceCompatibility = JavaVersion.VERSION_1_8" in script
+
+
+def test_plugin_build_script_uses_no_api_gradle_9_deprecates(repo_root: Path) -> None:
+    """Gradle 8.3+ deprecates `Project.buildDir`; `layout.buildDirectory` is there from Gradle 4.1 on."""
+    script = (repo_root / "gradle-plugin/build.gradle").read_text()
+    code = "\n".join(line.split("//")[0] for line in script.splitlines())
+    assert re.findall(r"\bbuildDir\b", code) == []
+    assert "layout.buildDirectory" in code

@@ -102,13 +102,17 @@ def test_repositories_are_declared_in_settings_only() -> None:
         assert "repositories" not in (SAMPLE / name).read_text(), f"{name} declares repositories"
 
 
-def test_settings_apply_the_settings_plugin_at_the_catalog_version() -> None:
-    """Same jar as io.tfliteslim: the settings' literal version (no catalog there) must be the catalog's."""
-    settings = (SAMPLE / "settings.gradle.kts").read_text()
-    plugins = kotlin_block(settings, "plugins")
+def settings_plugin_version() -> str:
+    plugins = kotlin_block((SAMPLE / "settings.gradle.kts").read_text(), "plugins")
     match = re.search(r'id\("io\.tfliteslim\.settings"\) version "([^"]+)"', plugins)
     assert match, "settings.gradle.kts does not apply io.tfliteslim.settings with a version"
-    assert match.group(1) == catalog()["versions"]["tfliteslim"]
+    return match.group(1)
+
+
+def test_settings_apply_the_settings_plugin_with_the_one_version() -> None:
+    """The one place the plugins' version is written: the project plugin comes from the same jar."""
+    settings = (SAMPLE / "settings.gradle.kts").read_text()
+    settings_plugin_version()
     assert "tfliteSlim {" in settings
     # Our plugins come from mavenLocal (publishToMavenLocal), which serves nothing else.
     management = kotlin_block(settings, "pluginManagement")
@@ -116,7 +120,7 @@ def test_settings_apply_the_settings_plugin_at_the_catalog_version() -> None:
         management
 
 
-def test_catalog_parses_and_names_the_stock_litert_1x_runtime_agp_and_our_plugin() -> None:
+def test_catalog_parses_and_names_the_stock_litert_1x_runtime_and_agp() -> None:
     cat = catalog()
     versions = cat["versions"]
     assert cat["libraries"]["litert"] == {
@@ -124,27 +128,33 @@ def test_catalog_parses_and_names_the_stock_litert_1x_runtime_agp_and_our_plugin
     # The 1.x line (Interpreter API, tflite/java) is the one selective registration can trim.
     assert version_tuple(versions["litert"])[0] == 1
     assert cat["plugins"]["android-application"] == {"id": "com.android.application", "version": {"ref": "agp"}}
-    assert cat["plugins"]["tfliteslim"] == {"id": "io.tfliteslim", "version": {"ref": "tfliteslim"}}
+    # Our plugins are not in the catalog: an alias carries a version, which Gradle 8/9 refuse for the
+    # project plugin once the settings plugin's jar (which holds it) is on the classpath.
+    assert "tfliteslim" not in versions
+    assert all(entry["id"] not in ("io.tfliteslim", "io.tfliteslim.settings") for entry in cat["plugins"].values())
     # Every reference resolves.
     for table in ("libraries", "plugins"):
         for alias, entry in cat[table].items():
             assert entry["version"]["ref"] in versions, f"{table}.{alias}"
 
 
-def test_catalog_plugin_version_is_the_one_gradle_plugin_builds() -> None:
+def test_settings_plugin_version_is_the_one_gradle_plugin_builds() -> None:
     # One version for the tool and the plugin: tflite_slim.__version__, which gradle-plugin/build.gradle reads.
     script = (ROOT / "gradle-plugin/build.gradle").read_text()
     assert "__version__" in script, "gradle-plugin/build.gradle no longer takes its version from the tool"
     init = (ROOT / "pytool/tflite_slim/__init__.py").read_text()
     match = re.search(r'^__version__ = "([^"]+)"$', init, re.M)
     assert match, "pytool/tflite_slim/__init__.py sets no __version__"
-    assert catalog()["versions"]["tfliteslim"] == match.group(1)
+    assert settings_plugin_version() == match.group(1)
 
 
 def test_app_uses_the_catalog_the_plugin_and_uncompressed_models() -> None:
     app = (APP / "build.gradle.kts").read_text()
     plugins = kotlin_block(app, "plugins")
-    assert "alias(libs.plugins.android.application)" in plugins and "alias(libs.plugins.tfliteslim)" in plugins
+    assert "alias(libs.plugins.android.application)" in plugins
+    # Requested without a version (issue 27): the settings plugin's jar already holds it.
+    assert re.search(r'^\s*id\("io\.tfliteslim"\)\s*$', plugins, re.M), plugins
+    assert "libs.plugins.tfliteslim" not in app
     assert "implementation(libs.litert)" in kotlin_block(app, "dependencies")
     android = kotlin_block(app, "android")
     assert 'noCompress += "tflite"' in android
@@ -152,7 +162,8 @@ def test_app_uses_the_catalog_the_plugin_and_uncompressed_models() -> None:
     assert kotlin_block(app, "tfliteSlim").strip()
     root = (SAMPLE / "build.gradle.kts").read_text()
     assert "alias(libs.plugins.android.application) apply false" in root
-    assert "alias(libs.plugins.tfliteslim) apply false" in root
+    code = "\n".join(line.split("//")[0] for line in kotlin_block(root, "plugins").splitlines())
+    assert "tfliteslim" not in code, code
 
 
 # --- versions that go together --------------------------------------------------------------------

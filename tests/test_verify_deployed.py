@@ -150,3 +150,41 @@ def test_url_credentials_are_refused_and_redacted(models: Path, capsys) -> None:
 def test_usage_errors(models: Path, capsys, argv: list, message: str) -> None:
     assert main(["verify", *argv, str(models)]) == 2
     assert message in capsys.readouterr().err
+
+
+def _netrc_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A netrc whose only entry is `default`, which Python's netrc (and deploy) uses for any host."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("default login someone password netrc-secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+
+
+def test_netrc_default_entry_is_sent_without_no_netrc(server: RepoServer, models: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline --no-netrc changes: without it and without --username, the netrc `default` goes along."""
+    _netrc_default(tmp_path, monkeypatch)
+    server.credentials = None  # an anonymous repository: whatever arrives is what the client chose to send
+    server.serve(OPS_PATH, record(OpSet({"ADD": (1,)})))
+    assert main(["verify", "--url", server.url, "--coordinates", GAV, str(models)]) == 0
+    assert server.authorizations and all(a is not None for a in server.authorizations)
+
+
+def test_no_netrc_sends_no_credentials_the_caller_did_not_give(server: RepoServer, models: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Issue 29.7: the Gradle plugin states the credentials (none here); ~/.netrc's default must not be sent."""
+    _netrc_default(tmp_path, monkeypatch)
+    server.credentials = None
+    server.serve(OPS_PATH, record(OpSet({"ADD": (1,)})))
+    assert main(["verify", "--url", server.url, "--coordinates", GAV, "--no-netrc", str(models)]) == 0
+    assert server.authorizations == [None]
+    assert "netrc-secret" not in "".join(capsys.readouterr())
+
+
+def test_no_netrc_keeps_the_credentials_given(server: RepoServer, models: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _netrc_default(tmp_path, monkeypatch)
+    server.serve(OPS_PATH, record(OpSet({"ADD": (1,)})))
+    assert verify(server, models, "--no-netrc") == 0
+    import base64
+    assert server.authorizations == ["Basic " + base64.b64encode(f"deployer:{PASSWORD}".encode()).decode()]

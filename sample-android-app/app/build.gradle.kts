@@ -1,6 +1,8 @@
 plugins {
     alias(libs.plugins.android.application)
-    alias(libs.plugins.tfliteslim)
+    // Without a version: the jar of io.tfliteslim.settings (settings.gradle.kts) holds this plugin
+    // too and is on the classpath already; a version (or the catalog's alias) makes Gradle refuse it.
+    id("io.tfliteslim")
 }
 
 android {

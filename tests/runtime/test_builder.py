@@ -678,7 +678,7 @@ def test_a_cancelled_build_outwaits_a_slow_stopping_bazel_within_the_plugins_gra
 
     from tflite_slim import process
 
-    runner = (Path(__file__).resolve().parents[2] / "gradle-plugin/src/main/java/io/tfliteslim/gradle/ToolRunner.java")
+    runner = (Path(__file__).resolve().parents[2] / "gradle-plugin/src/main/java/io/tfliteslim/gradle/tool/ToolRunner.java")
     plugin_grace = int(re.search(r"STOP_GRACE_SECONDS = (\d+);", runner.read_text()).group(1))
     assert plugin_grace > process.INTERRUPT_GRACE_SECONDS + 5  # the tool stops Bazel, then cleans up
     tmp, ws, log = env

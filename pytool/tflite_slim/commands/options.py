@@ -66,6 +66,12 @@ def add_credential_options(p: argparse.ArgumentParser) -> None:
         "--server-id", metavar="ID", help="take credentials from <server><id>ID</id> in ~/.m2/settings.xml"
     )
     p.add_argument(
+        "--no-netrc",
+        action="store_true",
+        help="never take credentials from ~/.netrc ($NETRC), not even its default entry: only --username or "
+        "--server-id, else none (for a build tool that states the repository's credentials itself)",
+    )
+    p.add_argument(
         "--allow-insecure-http",
         action="store_true",
         help="allow credentials over plain http:// to another machine (like Gradle's allowInsecureProtocol); "
@@ -74,7 +80,7 @@ def add_credential_options(p: argparse.ArgumentParser) -> None:
 
 
 def credentials_from_args(args: argparse.Namespace, url: str) -> Optional["Credentials"]:
-    """--username/--password-env, else --server-id, else ~/.netrc for the host, else none."""
+    """--username/--password-env, else --server-id, else ~/.netrc for the host (unless --no-netrc), else none."""
     from tflite_slim.maven import settings  # lxml: only for the commands that talk to a repository
 
     if args.password_env and not args.username:
@@ -89,6 +95,8 @@ def credentials_from_args(args: argparse.Namespace, url: str) -> Optional["Crede
         return settings.env_credentials(args.username, args.password_env)
     if args.server_id:
         return settings.server_credentials(args.server_id)
+    if getattr(args, "no_netrc", False):
+        return None
     return settings.netrc_credentials(urllib.parse.urlsplit(url).hostname or "")
 
 

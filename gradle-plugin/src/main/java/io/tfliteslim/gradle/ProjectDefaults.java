@@ -1,6 +1,15 @@
 package io.tfliteslim.gradle;
 
-import org.codehaus.groovy.runtime.InvokerHelper;
+import io.tfliteslim.gradle.android.AndroidDsl;
+import io.tfliteslim.gradle.android.AndroidSources;
+import io.tfliteslim.gradle.repositories.SlimRepositories;
+import io.tfliteslim.gradle.repositories.SourceChoice;
+import io.tfliteslim.gradle.tasks.SlimTasks;
+import io.tfliteslim.gradle.tasks.TaskSettings;
+import io.tfliteslim.gradle.tasks.ToolSpec;
+import io.tfliteslim.gradle.tool.PythonCandidates;
+import io.tfliteslim.gradle.tool.ToolCommands;
+import io.tfliteslim.gradle.tool.ToolProvisioner;
 import org.gradle.api.Project;
 import org.gradle.api.file.ConfigurableFileCollection;
 import org.gradle.api.file.FileCollection;
@@ -8,11 +17,9 @@ import org.gradle.api.file.FileTree;
 
 import java.io.File;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.gradle.util.GradleVersion;
@@ -22,14 +29,15 @@ import org.gradle.util.GradleVersion;
  *
  * <p>The Android Gradle Plugin is read by name (the Variant API and DSL through
  * {@link AndroidSources}, {@code android.defaultConfig.ndk.abiFilters} and
- * {@code android.ndkVersion} through Groovy's dynamic properties), so the plugin
- * neither compiles against nor requires AGP.
+ * {@code android.ndkVersion} through {@link AndroidDsl}), so the plugin
+ * neither compiles against nor requires AGP. The tasks see these values through
+ * {@link TaskSettings} only.
  */
-public final class ProjectDefaults {
+public final class ProjectDefaults implements TaskSettings {
     /** Gradle property that sets the default interpreter (handy for CI and tests). */
-    public static final String PYTHON_PROPERTY = "tfliteSlim.python";
+    public static final String PYTHON_PROPERTY = ToolProvisioner.PYTHON_PROPERTY;
     /** Gradle property that sets the default {@code pipIndexUrl}. */
-    public static final String PIP_INDEX_URL_PROPERTY = "tfliteSlim.pipIndexUrl";
+    public static final String PIP_INDEX_URL_PROPERTY = ToolProvisioner.PIP_INDEX_URL_PROPERTY;
 
     private final Project project;
     private final TfliteSlimExtension ext;
@@ -47,7 +55,7 @@ public final class ProjectDefaults {
     }
 
     /** The warning reading the Android sources gave, or null (for tests). */
-    String androidSourcesWarning() {
+    public String androidSourcesWarning() {
         return androidSources.warning();
     }
 
@@ -62,7 +70,7 @@ public final class ProjectDefaults {
             return interpreterPath(ext.getPython(), project.getProjectDir());
         }
         Object property = project.findProperty(PYTHON_PROPERTY);
-        return property != null ? interpreterPath(property.toString(), project.getRootDir()) : "python3";
+        return property != null ? interpreterPath(property.toString(), project.getRootDir()) : PythonCandidates.DEFAULT;
     }
 
     /** A bare command name stays (looked up on PATH); a relative path is made absolute against {@code base}. */
@@ -87,6 +95,7 @@ public final class ProjectDefaults {
     }
 
     /** The model files: every location's files that match include and not exclude. */
+    @Override
     public FileTree models() {
         ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<List<File>>) this::modelLocations);
         if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
@@ -115,20 +124,15 @@ public final class ProjectDefaults {
             return new ArrayList<>(ext.getTargetAbis());
         }
         Object android = project.getExtensions().findByName("android");
-        if (android != null) {
-            Object filters = path(android, "defaultConfig", "ndk", "abiFilters");
-            if (filters instanceof Collection && !((Collection<?>) filters).isEmpty()) {
-                Set<String> abis = new TreeSet<>();
-                for (Object abi : (Collection<?>) filters) {
-                    abis.add(abi.toString());
-                }
-                return new ArrayList<>(abis);
-            }
+        List<String> filters = android == null ? Collections.<String>emptyList() : AndroidDsl.abiFilters(android);
+        if (!filters.isEmpty()) {
+            return filters;
         }
         return new ArrayList<>(TfliteSlimExtension.ALL_ABIS);
     }
 
     /** The repository directory, or null for mavenLocal(). */
+    @Override
     public File repository() {
         return ext.getRepository() == null ? null : project.file(ext.getRepository());
     }
@@ -146,6 +150,7 @@ public final class ProjectDefaults {
     }
 
     /** The build step's options from the extension (the source release from the app's stock dependency when unset). */
+    @Override
     public ToolCommands.BuildOptions buildOptions() {
         List<String> srcs = new ArrayList<>();
         for (File f : customOpsSrcFiles().getFiles()) {
@@ -179,9 +184,7 @@ public final class ProjectDefaults {
         if (ext.getNdkVersion() != null) {
             return ext.getNdkVersion();
         }
-        Object android = project.getExtensions().findByName("android");
-        Object ndk = android == null ? null : property(android, "ndkVersion");
-        return ndk == null || ndk.toString().trim().isEmpty() ? null : ndk.toString().trim();
+        return AndroidDsl.ndkVersion(project.getExtensions().findByName("android"));
     }
 
     /** A bare command name ("bazelisk") is looked up on PATH by the tool; a path is made absolute. */
@@ -207,11 +210,13 @@ public final class ProjectDefaults {
     }
 
     /** The custom op sources as files (an input of tfliteSlim). */
+    @Override
     public FileCollection customOpsSrcFiles() {
         return project.files((java.util.concurrent.Callable<Object[]>) () -> ext.getCustomOpsSrcs().toArray());
     }
 
     /** What the actions need of every task, as plain values. */
+    @Override
     public ToolSpec toolSpec() {
         StringBuilder where = new StringBuilder();
         for (File dir : modelLocations()) {
@@ -221,60 +226,81 @@ public final class ProjectDefaults {
                 provisioner());
     }
 
-    /** Provisions the tool from {@link #python()} into the Gradle user home when that interpreter lacks it. */
+    /**
+     * Provisions the tool from {@link #python()} into the Gradle user home when that interpreter lacks it;
+     * with no interpreter named, from the first Python 3.9+ {@link PythonCandidates} finds for the
+     * machine ({@code py -3} on Windows, Homebrew or python.org's on macOS, {@code python3} elsewhere).
+     */
     ToolProvisioner provisioner() {
         Object property = project.findProperty(PIP_INDEX_URL_PROPERTY);
         String indexUrl = ext.getPipIndexUrl() != null ? ext.getPipIndexUrl() : property != null ? property.toString() : null;
-        return new ToolProvisioner(python(), new File(project.getGradle().getGradleUserHomeDir(), "caches/tflite-slim/python"),
-                indexUrl, offline());
+        File home = new File(project.getGradle().getGradleUserHomeDir(), "caches/tflite-slim/python");
+        return pythonNamed() ? new ToolProvisioner(python(), home, indexUrl, offline())
+                : ToolProvisioner.discovering(home, indexUrl, offline());
+    }
+
+    /** The build names the interpreter (the setting, or the Gradle property). */
+    boolean pythonNamed() {
+        return ext.getPython() != null || project.findProperty(PYTHON_PROPERTY) != null;
     }
 
     /** Gradle runs with {@code --offline}. */
-    boolean offline() {
+    @Override
+    public boolean offline() {
         return project.getGradle().getStartParameter().isOffline();
     }
 
+    /** Under the build directory, read through {@code layout} (Gradle 4.1+; Gradle 8.3 deprecates {@code buildDir}). */
     private File buildFile(String path) {
-        return new File(project.getBuildDir(), path);
+        return new File(project.getLayout().getBuildDirectory().getAsFile().get(), path);
     }
 
+    @Override
     public File reportDir() {
         return buildFile("reports/tflite-slim");
     }
 
+    @Override
     public File outDir() {
         return buildFile("tflite-slim/out");
     }
 
     /** {@code build/tflite-slim/coordinates.json}: what tfliteSlim installed. */
+    @Override
     public File coordinatesFile() {
         return buildFile("tflite-slim/coordinates.json");
     }
 
     /** Team flow: what tfliteSlimPlan computed. */
+    @Override
     public File planFile() {
         return buildFile("tflite-slim/plan.json");
     }
 
     /** Team flow: the plan once tfliteVerify found the deployed runtime covers the models. */
+    @Override
     public File verifiedFile() {
         return buildFile("tflite-slim/deployed.json");
     }
 
+    @Override
     public File resultFile() {
         return buildFile("tflite-slim/verify.txt");
     }
 
+    @Override
     public boolean required() {
         return ext.isRequired();
     }
 
     /** Team flow: a shared repository, or a pinned runtime version, is configured. */
+    @Override
     public boolean teamMode() {
         return ext.getRepositoryUrl() != null || ext.getRuntimeVersion() != null;
     }
 
     /** The shared repository's URL, or null. */
+    @Override
     public String repositoryUrl() {
         return ext.getRepositoryUrl() == null ? null : project.uri(ext.getRepositoryUrl()).toString();
     }
@@ -283,6 +309,23 @@ public final class ProjectDefaults {
         return ext.getCredentials();
     }
 
+    @Override
+    public String username() {
+        return ext.getCredentials().getUsername();
+    }
+
+    @Override
+    public Object password() {
+        return ext.getCredentials().getPassword();
+    }
+
+    /** tfliteVerify runs before the app's build: asked for ({@code verify}, the default), or the team flow. */
+    @Override
+    public boolean verifyBeforeBuild() {
+        return ext.isVerify() || teamMode();
+    }
+
+    @Override
     public boolean allowInsecureProtocol() {
         return ext.isAllowInsecureProtocol();
     }
@@ -292,13 +335,15 @@ public final class ProjectDefaults {
         return ext.getGroupId() != null ? ext.getGroupId() : "io.tfliteslim";
     }
 
+    @Override
     public ToolCommands.Publication publication() {
         return new ToolCommands.Publication(ext.getGroupId(), ext.getSelectTfOpsArtifactId(), ext.getRuntimeVersion());
     }
 
     /** Team flow: the deployed runtime's ops.json (the {@code tfliteSlimOps} configuration), resolved when read. */
+    @Override
     public FileCollection deployedOps() {
-        return project.getConfigurations().getByName(TfliteSlimPlugin.OPS_CONFIGURATION).getIncoming().getFiles();
+        return project.getConfigurations().getByName(SlimTasks.OPS_CONFIGURATION).getIncoming().getFiles();
     }
 
     /** The repositories the slim group may come from: the install directory (or mavenLocal), then the shared one. */
@@ -306,28 +351,5 @@ public final class ProjectDefaults {
         TfliteSlimExtension.Credentials c = ext.getCredentials();
         return SlimRepositories.specs(repository(), repositoryUrl(), c.getUsername() != null || c.getPassword() != null,
                 ext.isAllowInsecureProtocol());
-    }
-
-    private static Object path(Object start, String... names) {
-        Object value = start;
-        for (String name : names) {
-            value = property(value, name);
-            if (value == null) {
-                return null;
-            }
-        }
-        return value;
-    }
-
-    private static Object property(Object target, String name) {
-        if (target instanceof Map) {
-            return ((Map<?, ?>) target).get(name);
-        }
-        try {
-            return InvokerHelper.getProperty(target, name);
-        } catch (RuntimeException e) {
-            // Not an Android-shaped object (another plugin's "android" extension): no defaults from it.
-            return null;
-        }
     }
 }

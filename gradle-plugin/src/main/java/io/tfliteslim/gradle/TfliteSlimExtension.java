@@ -436,13 +436,7 @@ public class TfliteSlimExtension {
 
         /** The password now (a provider read), for repository credentials resolved in this build. */
         String passwordValue() {
-            return valueOf(password);
-        }
-
-        /** A String, or a {@code Provider}'s value (null when it has none). */
-        static String valueOf(Object secret) {
-            Object v = secret instanceof org.gradle.api.provider.Provider ? ((org.gradle.api.provider.Provider<?>) secret).getOrNull() : secret;
-            return v == null ? null : v.toString();
+            return io.tfliteslim.gradle.tasks.Secrets.valueOf(password);
         }
     }
 }

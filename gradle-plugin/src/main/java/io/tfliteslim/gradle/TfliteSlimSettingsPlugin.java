@@ -1,5 +1,8 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.compat.Reflect;
+import io.tfliteslim.gradle.repositories.SettingsAdvice;
+import io.tfliteslim.gradle.repositories.SlimRepositories;
 import org.gradle.api.Plugin;
 import org.gradle.api.artifacts.dsl.RepositoryHandler;
 import org.gradle.api.artifacts.repositories.ArtifactRepository;
@@ -21,7 +24,7 @@ import java.util.List;
  * repositories: there it adds them, first, to every project.
  */
 public class TfliteSlimSettingsPlugin implements Plugin<Settings> {
-    public static final String ID = "io.tfliteslim.settings";
+    public static final String ID = SettingsAdvice.SETTINGS_PLUGIN_ID;
 
     @Override
     public void apply(Settings settings) {

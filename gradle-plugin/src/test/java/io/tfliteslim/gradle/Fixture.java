@@ -1,5 +1,7 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.tool.ToolProvisioner;
+
 import org.gradle.testkit.runner.BuildResult;
 import org.gradle.testkit.runner.GradleRunner;
 
@@ -22,25 +24,25 @@ import java.util.concurrent.TimeUnit;
  * dir, run with TestKit against the Gradle home the build assembled, with the
  * Python interpreter that has the tool (system properties set by build.gradle).
  */
-final class Fixture {
-    static final String PYTHON = System.getProperty("tfliteSlim.python", "python3");
-    static final File REPO_ROOT = new File(System.getProperty("tfliteSlim.repoRoot", ".."));
-    static final File FIXTURES = new File(REPO_ROOT, "gradle-plugin/src/test/fixtures");
+public final class Fixture {
+    public static final String PYTHON = System.getProperty("tfliteSlim.python", "python3");
+    public static final File REPO_ROOT = new File(System.getProperty("tfliteSlim.repoRoot", ".."));
+    public static final File FIXTURES = new File(REPO_ROOT, "gradle-plugin/src/test/fixtures");
 
-    final File dir;
+    public final File dir;
 
-    Fixture(String name, File temp) throws IOException {
+    public Fixture(String name, File temp) throws IOException {
         this(new File(FIXTURES, name), temp);
     }
 
     /** A copy of {@code source} (a fixture, or a sample of the repository) without Gradle's build/ and .gradle/. */
-    Fixture(File source, File temp) throws IOException {
+    public Fixture(File source, File temp) throws IOException {
         this.dir = temp;
         copyTree(source.toPath(), temp.toPath());
     }
 
     /** Writes models made by make_models.py: {@code "add"} or {@code "add=path/in/project.tflite"}. */
-    Fixture models(String outDir, String... specs) throws IOException, InterruptedException {
+    public Fixture models(String outDir, String... specs) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(Arrays.asList(PYTHON, new File(FIXTURES, "make_models.py").getPath(),
                 new File(dir, outDir).getPath()));
         argv.addAll(Arrays.asList(specs));
@@ -49,7 +51,7 @@ final class Fixture {
     }
 
     /** A fake TensorFlow checkout that the stand-in bazel accepts (tests/standin/workspace.py). */
-    Fixture tensorflowWorkspace(String path) throws IOException, InterruptedException {
+    public Fixture tensorflowWorkspace(String path) throws IOException, InterruptedException {
         python(Arrays.asList(PYTHON, "-c", "import sys; sys.path.insert(0, sys.argv[1]);"
                 + " from standin.workspace import make_tensorflow_workspace; make_tensorflow_workspace(sys.argv[2])",
                 new File(REPO_ROOT, "tests").getPath(), new File(dir, path).getPath()));
@@ -57,7 +59,7 @@ final class Fixture {
     }
 
     /** Runs a Python command line (test setup), failing the test with its output. */
-    static String python(List<String> argv) throws IOException, InterruptedException {
+    public static String python(List<String> argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         byte[] out = readAll(p);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -67,7 +69,7 @@ final class Fixture {
     }
 
     /** Everything the process writes to its stdout (stderr too when redirected). */
-    static byte[] readAll(Process p) throws IOException {
+    public static byte[] readAll(Process p) throws IOException {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
         int n;
@@ -77,25 +79,25 @@ final class Fixture {
         return buf.toByteArray();
     }
 
-    File file(String path) {
+    public File file(String path) {
         return new File(dir, path);
     }
 
-    String read(String path) throws IOException {
+    public String read(String path) throws IOException {
         return new String(Files.readAllBytes(file(path).toPath()), StandardCharsets.UTF_8);
     }
 
-    void write(String path, String text) throws IOException {
+    public void write(String path, String text) throws IOException {
         File f = file(path);
         f.getParentFile().mkdirs();
         Files.write(f.toPath(), text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void deleteTree(String path) throws IOException {
+    public void deleteTree(String path) throws IOException {
         ToolProvisioner.deleteTree(file(path).toPath());
     }
 
-    GradleRunner runner(String... args) {
+    public GradleRunner runner(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("-P" + ProjectDefaults.PYTHON_PROPERTY + "=" + PYTHON);
         all.add("-PstandinBazel=" + new File(REPO_ROOT, "tests/standin/bazel").getAbsolutePath());
@@ -108,11 +110,11 @@ final class Fixture {
                 .withArguments(all);
     }
 
-    BuildResult build(String... args) {
+    public BuildResult build(String... args) {
         return runner(args).build();
     }
 
-    BuildResult fail(String... args) {
+    public BuildResult fail(String... args) {
         return runner(args).buildAndFail();
     }
 

@@ -1,5 +1,8 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.repositories.SettingsAdvice;
+import io.tfliteslim.gradle.repositories.SlimRepositories;
+
 import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;

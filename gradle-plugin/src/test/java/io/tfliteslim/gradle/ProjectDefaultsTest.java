@@ -1,5 +1,8 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.repositories.SlimRepositories;
+import io.tfliteslim.gradle.tool.ToolCommands;
+
 import org.gradle.api.Project;
 import org.gradle.api.Task;
 import org.gradle.testfixtures.ProjectBuilder;

@@ -1,5 +1,8 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.tool.ToolProvisioner;
+import io.tfliteslim.gradle.tool.ToolWheel;
+
 import org.gradle.testkit.runner.BuildResult;
 import org.gradle.testkit.runner.GradleRunner;
 import org.gradle.testkit.runner.TaskOutcome;

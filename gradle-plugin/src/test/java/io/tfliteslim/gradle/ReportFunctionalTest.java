@@ -65,4 +65,27 @@ public class ReportFunctionalTest {
                 "Set tfliteSlim.python (or -PtfliteSlim.python=...) to a Python 3.9+ interpreter (the plugin installs its tflite-slim"));
         assertFalse(result.getOutput(), result.getOutput().contains("pip install " + "tflite-slim"));
     }
+
+    /**
+     * Issue 29.10: the tool runs in the project directory, which {@code python -m} would put first on
+     * sys.path: a {@code json.py} there replaced the standard library's, a {@code tflite_slim/} there
+     * replaced the tool. Neither may run.
+     */
+    @Test
+    public void moduleFilesInTheProjectDirectoryAreNotImported() throws Exception {
+        Fixture f = new Fixture("plain", temp.getRoot()).models("src/main/assets", "add");
+        f.write("json.py", "open('hijacked-by-json', 'w').close()\nraise SystemExit(42)\n");
+        BuildResult json = f.build("tfliteReport");
+        assertEquals(TaskOutcome.SUCCESS, json.task(":tfliteReport").getOutcome());
+        assertFalse("json.py in the project dir was imported", f.file("hijacked-by-json").exists());
+
+        f.deleteTree("json.py");
+        f.deleteTree("build");
+        f.write("tflite_slim/__init__.py", "__version__ = '0'\n");
+        f.write("tflite_slim/__main__.py", "open('hijacked-by-package', 'w').close()\n");
+        BuildResult tool = f.build("tfliteReport");
+        assertEquals(TaskOutcome.SUCCESS, tool.task(":tfliteReport").getOutcome());
+        assertFalse("tflite_slim/ in the project dir ran instead of the tool", f.file("hijacked-by-package").exists());
+        assertTrue(f.read("build/reports/tflite-slim/ops.json").contains("\"ADD\""));
+    }
 }

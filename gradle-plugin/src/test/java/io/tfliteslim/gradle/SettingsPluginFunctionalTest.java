@@ -1,5 +1,7 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.repositories.SlimRepositories;
+
 import org.gradle.testkit.runner.BuildResult;
 import org.junit.Rule;
 import org.junit.Test;

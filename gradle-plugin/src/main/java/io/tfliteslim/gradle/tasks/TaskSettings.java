@@ -1,0 +1,71 @@
+package io.tfliteslim.gradle.tasks;
+
+import io.tfliteslim.gradle.tool.ToolCommands;
+import org.gradle.api.file.FileCollection;
+
+import java.io.File;
+
+/**
+ * What the tasks read of the build's settings, with the defaults filled in: implemented by the
+ * plugin's {@code ProjectDefaults} from the {@code tfliteSlim} extension and the project. Read at
+ * configuration time only (a task captures it into its action, see {@link ToolTask}); the tasks
+ * never see the extension or the project through it.
+ */
+public interface TaskSettings {
+    /** The model files. */
+    FileCollection models();
+
+    /** The custom op sources (an input of tfliteSlim). */
+    FileCollection customOpsSrcFiles();
+
+    /** Team flow: the deployed runtime's ops.json (the {@link SlimTasks#OPS_CONFIGURATION} configuration), resolved when read. */
+    FileCollection deployedOps();
+
+    /** The interpreter, the project dir and the models, as plain values. */
+    ToolSpec toolSpec();
+
+    ToolCommands.BuildOptions buildOptions();
+
+    ToolCommands.Publication publication();
+
+    /** The repository directory to install into, or null for mavenLocal(). */
+    File repository();
+
+    File reportDir();
+
+    File outDir();
+
+    /** What tfliteSlim installed. */
+    File coordinatesFile();
+
+    /** Team flow: what tfliteSlimPlan computed. */
+    File planFile();
+
+    /** Team flow: the plan once tfliteVerify found the deployed runtime covers the models. */
+    File verifiedFile();
+
+    File resultFile();
+
+    /** Fail when no slim runtime is there yet. */
+    boolean required();
+
+    /** Team flow: a shared repository, or a pinned runtime version, is configured. */
+    boolean teamMode();
+
+    /** tfliteVerify runs before the app's build ({@code tfliteSlim.verify}, or the team flow). */
+    boolean verifyBeforeBuild();
+
+    /** The shared repository's URL, or null. */
+    String repositoryUrl();
+
+    /** The shared repository's user name, or null. */
+    String username();
+
+    /** Its password: a String, a {@code Provider<String>} (read when a task runs), or null. */
+    Object password();
+
+    boolean allowInsecureProtocol();
+
+    /** Gradle runs with {@code --offline}. */
+    boolean offline();
+}

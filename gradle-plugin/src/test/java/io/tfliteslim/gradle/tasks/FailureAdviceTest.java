@@ -1,0 +1,73 @@
+package io.tfliteslim.gradle.tasks;
+
+import io.tfliteslim.gradle.tool.PluginSpelling;
+
+import org.junit.Test;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+
+/** The advice under a failed build fits the failure (messages as the tool prints them). */
+public class FailureAdviceTest {
+    @Test
+    public void customOpWithoutKernelNamesTheSettingAndTheFunctions() {
+        String out = "error: custom op(s) without a kernel in TensorFlow Lite: MyOp (Register_MY_OP) used by a.tflite; "
+                + "Other (Register_OTHER) used by b.tflite. Give their kernel sources with --custom-ops-srcs (and Bazel deps with "
+                + "--custom-ops-deps); each must define tflite::ops::custom::Register_<NAME>()";
+        assertEquals("The models use custom ops that TensorFlow Lite has no kernel for: add their C++ sources to "
+                + "tfliteSlim.customOpsSrcs (and their Bazel deps to tfliteSlim.customOpsDeps); the sources must define "
+                + "tflite::ops::custom::Register_MY_OP(), tflite::ops::custom::Register_OTHER(). "
+                + "`gradle tfliteReport` marks every custom op that needs one.", FailureAdvice.forBuild(out));
+    }
+
+    @Test
+    public void toolchainFailuresGetTheToolchainAdvice() {
+        assertEquals(FailureAdvice.TOOLCHAIN, FailureAdvice.forBuild("error: --tensorflow-src /app/tf: no such directory"));
+        assertEquals(FailureAdvice.TOOLCHAIN, FailureAdvice.forBuild(
+                "progress\nerror: configuring TensorFlow needs Bazel: 'bazel' was not found; install Bazel"));
+        assertEquals(FailureAdvice.TOOLCHAIN, FailureAdvice.forBuild(
+                "error: /tf/.tf_configure.bazelrc: TensorFlow is configured without Android (no ANDROID_SDK_HOME); run ./configure"));
+    }
+
+    @Test
+    public void otherFailuresGetNone() {
+        assertNull(FailureAdvice.forBuild("error: src/main/assets/a.tflite: not a TFLite flatbuffer (bad magic)"));
+        assertNull(FailureAdvice.forBuild("error: --custom-ops-srcs: cpp/op.cc does not exist"));
+        // Words in non-error lines (progress, Bazel's own output) do not count.
+        assertNull(FailureAdvice.forBuild("running bazel build ...\nerror: give exactly one of --x or --y"));
+    }
+
+    /** LiteRT has no Docker backend: its toolchain advice never mentions Docker. */
+    @Test
+    public void aLiteRtAppIsNeverToldToUseDocker() {
+        String out = "error: configuring TensorFlow needs Bazel: 'bazel' was not found; install Bazel";
+        assertEquals(FailureAdvice.TOOLCHAIN_LITERT, FailureAdvice.forBuild(out, true));
+        assertEquals(false, FailureAdvice.TOOLCHAIN_LITERT.toLowerCase(java.util.Locale.ROOT).contains("docker"));
+        assertEquals(FailureAdvice.TOOLCHAIN, FailureAdvice.forBuild(out, false));
+    }
+
+    /** The verify warnings: no Docker for LiteRT, and no "set repositoryUrl" when it is set. */
+    @Test
+    public void verifyAdviceNeverAdvisesWhatIsSet() {
+        String team = TfliteVerifyTask.Action.noRuntime(true, false);
+        assertEquals(false, team.contains("set tfliteSlim.repositoryUrl"));
+        assertEquals(true, team.contains("deploy it from CI (`gradle tfliteSlimPublish`)"));
+        assertEquals(true, TfliteVerifyTask.Action.noRuntime(false, false).contains("set tfliteSlim.repositoryUrl (and runtimeVersion)"));
+        assertEquals(false, TfliteVerifyTask.Action.noRuntime(false, true).toLowerCase(java.util.Locale.ROOT).contains("docker"));
+    }
+
+    /** The tool's options in its messages become the plugin settings that pass them; Bazel's and words stay. */
+    @Test
+    public void toolMessagesSpeakPlugin() {
+        assertEquals("give exactly one of tfliteSlim.source, tfliteSlim.tensorflowVersion or tfliteSlim.litertVersion",
+                PluginSpelling.of("give exactly one of --source, --tensorflow-version or --litert-version"));
+        assertEquals("tfliteSlim.customOpsSrcs: cpp/op.cc does not exist (and tfliteSlim.customOpsDeps; tfliteSlim.bazelArgs, tfliteSlim.bazel)",
+                PluginSpelling.of("--custom-ops-srcs: cpp/op.cc does not exist (and --custom-ops-deps; --bazel-arg, --bazel)"));
+        assertEquals("tfliteSlim.source /app/tf: bazel build --config=android_arm64 --define x=1 failed; see --version",
+                PluginSpelling.of("--tensorflow-src /app/tf: bazel build --config=android_arm64 --define x=1 failed; see --version"));
+        // Not an option: inside a path or a longer word.
+        assertEquals("/opt/--source/x a--source --sources", PluginSpelling.of("/opt/--source/x a--source --sources"));
+        assertEquals("tfliteSlim.ndkVersion 25.2 does not match the NDK found (27.0); set tfliteSlim.androidApiLevel",
+                PluginSpelling.of("--ndk-version 25.2 does not match the NDK found (27.0); set --android-api-level"));
+    }
+}
