@@ -163,6 +163,36 @@ def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
     assert ok.returncode == 0 and ok.stdout.startswith(f"ok: {models['add']}\n")
 
 
+def _java_with(tmp_path: Path, options: str) -> str:
+    """A ``java`` that is the real one started with ``options`` (JAVA_TOOL_OPTIONS): a JVM that misbehaves."""
+    from tflite_slim.runtime.artifacts import hostrun
+
+    wrapper = tmp_path / "java"
+    wrapper.write_text(f"#!/bin/sh\nJAVA_TOOL_OPTIONS='{options}' exec {hostrun._java()} \"$@\"\n")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_a_jvm_crash_leaves_nothing_in_the_working_directory(first, models, tmp_path, monkeypatch):
+    """Issue 29 #14: hs_err_pid<N>.log (command line, model paths, environment) and core dumps stay in a private
+    directory that is removed, not in the user's working directory; the model is reported failed."""
+    from tflite_slim.runtime.artifacts import hostrun
+
+    _, out, _ = first
+    # A real crash of a real JVM: metaspace exhausted at start-up, with CrashOnOutOfMemoryError.
+    java = _java_with(tmp_path, "-Xshare:off -XX:+CrashOnOutOfMemoryError -XX:MaxMetaspaceSize=3m")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    results = hostrun.run_models(str(out), [models["add"]], java=java)
+    assert [(r.path, r.status) for r in results] == [(models["add"], hostrun.FAILED)]
+    assert "the JVM stopped on this model" in results[0].message
+    assert sorted(os.listdir(work)) == []
+    # The JVM works elsewhere, so a model named relative to the user's directory is still found.
+    shutil.copy(models["add"], work / "add.tflite")
+    assert [r.status for r in hostrun.run_models(str(out), ["add.tflite"])] == [hostrun.OK]
+
+
 def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tmp_path):
     """stop() from another thread: Ninja interrupts the compiler (a wrapper that hangs on relu.cc)."""
     mark = tmp_path / "pid"

@@ -11,7 +11,11 @@ model needing an op the build left out fails with TFLite's own message
 ("Didn't find op for builtin opcode 'TRANSPOSE' version '2'...").
 
 Native code can abort the JVM on a model; the models after it are then run
-in a fresh JVM, and the one it died on is reported as failed.
+in a fresh JVM, and the one it died on is reported as failed. A crashing JVM
+writes ``hs_err_pid<N>.log`` (its command line, the model paths, the
+environment) and may dump core into its working directory: the JVMs (javac's
+too) run in a private directory of ours, removed afterwards, with the error
+file inside it and core dumps off (:func:`jvm_options`).
 """
 
 from __future__ import annotations
@@ -119,6 +123,24 @@ def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
     return jar, lib.parent
 
 
+def jvm_options(private: Path) -> list[str]:
+    """Options that keep a crash's traces in ``private``: the error file there, no core dump.
+
+    ``-XX:-CreateCoredumpOnCrash`` is JDK 9+; ``-XX:+IgnoreUnrecognizedVMOptions`` lets JDK 8 start with it
+    (``RLIMIT_CORE`` 0, set by :func:`run_models`, is what stops its core dumps).
+    """
+    return ["-XX:+IgnoreUnrecognizedVMOptions", f"-XX:ErrorFile={private}/hs_err_pid%p.log",
+            "-XX:-CreateCoredumpOnCrash"]
+
+
+def _no_core() -> dict[int, int]:
+    try:
+        import resource
+    except ImportError:
+        return {}
+    return {resource.RLIMIT_CORE: 0}
+
+
 def _java() -> str:
     javac = hostjar.find_javac()
     java = Path(javac).with_name("java")
@@ -142,19 +164,22 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
         jar, library_dir = _unpack(runtime, abi, Path(tmp))
         classes = Path(tmp) / "runner"
         classes.mkdir()
+        # The JVMs' working directory: what a crash writes stays in here and goes with it.
+        private = Path(tmp) / "jvm"
+        private.mkdir()
         source = classes / f"{RUNNER}.java"
         source.write_text(resources.files("tflite_slim.runtime.artifacts").joinpath(f"java/{RUNNER}.java").read_text())
         try:
-            process.run([javac, "-nowarn", "-cp", str(jar), "-d", str(classes), str(source)],
-                        what="javac")
+            process.run([javac, *(f"-J{o}" for o in jvm_options(private)), "-nowarn", "-cp", str(jar),
+                         "-d", str(classes), str(source)], what="javac", cwd=str(private), limits=_no_core())
         except CommandFailed as e:
             raise BuildError(f"{jar} has no usable org.tensorflow.lite.Interpreter (built without "
                              f"the experimental API?): {e}") from e
         remaining = list(paths)
         while remaining:
-            argv = [java, f"-Djava.library.path={library_dir}", "-cp",
-                    f"{jar}:{classes}", RUNNER, *remaining]
-            done = process.run(argv, check=False, what="java")
+            argv = [java, *jvm_options(private), f"-Djava.library.path={library_dir}", "-cp",
+                    f"{jar}:{classes}", RUNNER, *(os.path.abspath(p) for p in remaining)]
+            done = process.run(argv, check=False, what="java", cwd=str(private), limits=_no_core())
             batch = parse_lines(done.stdout, remaining)
             results += batch
             if len(batch) == len(remaining):
