@@ -193,6 +193,33 @@ def test_a_jvm_crash_leaves_nothing_in_the_working_directory(first, models, tmp_
     assert [r.status for r in hostrun.run_models(str(out), ["add.tflite"])] == [hostrun.OK]
 
 
+def test_a_model_that_never_finishes_is_failed_and_the_rest_run(first, models, tmp_path, monkeypatch):
+    """Issue 29 #6: the JVM gets verify --run's per-model time (runcheck.MODEL_SECONDS, small here). The model
+    that never finishes is a FIFO no one writes to: the runner's read of it blocks for good, as a WHILE that never
+    ends would."""
+    from tflite_slim.analysis import runcheck
+    from tflite_slim.runtime.artifacts import hostrun
+
+    _, out, _ = first
+    monkeypatch.setattr(runcheck, "MODEL_SECONDS", 2.0)
+    never = tmp_path / "never.tflite"
+    os.mkfifo(never)
+    paths = [models["add"], str(never), models["relu"], models["add"]]
+    got: list = []
+    worker = threading.Thread(target=lambda: got.append(hostrun.run_models(str(out), paths)), daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():  # unblock the JVM (end of file on the FIFO) before failing
+        os.close(os.open(never, os.O_WRONLY))
+        worker.join(60)
+        pytest.fail("verify --run --runtime waited on the model that never finishes")
+    assert [(r.path, r.status) for r in got[0]] == [(models["add"], hostrun.OK), (str(never), hostrun.FAILED),
+                                                    (models["relu"], hostrun.MISSING), (models["add"], hostrun.OK)]
+    assert got[0][1].message == "it did not finish within 2 s (the limit verify --run sets); stopped"
+    assert time.monotonic() - started < 30
+
+
 def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tmp_path):
     """stop() from another thread: Ninja interrupts the compiler (a wrapper that hangs on relu.cc)."""
     mark = tmp_path / "pid"

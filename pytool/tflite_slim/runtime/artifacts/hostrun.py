@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
+from tflite_slim.analysis import runcheck
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.runtime.artifacts import hostjar
 from tflite_slim.runtime.artifacts.aar import RUNTIME_SO
@@ -43,6 +44,12 @@ _LINE = "tflite-slim-run\t"
 MISSING_OP_TEXTS = ("Didn't find op for builtin opcode", "Encountered unresolved custom op",
                     "Encountered an unresolved custom op")
 OK, MISSING, FAILED = "ok", "missing op", "failed"
+#: The Java heap the runner may use (it holds little: the tensors are direct buffers, native memory).
+JVM_HEAP = 256 << 20
+#: Private writable memory a JVM takes on top of what a model needs: the heap, metaspace, code, threads.
+JVM_ALLOWANCE = JVM_HEAP + (512 << 20)
+#: What a JVM may take to start and to compile nothing, on top of its models' time.
+START_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class RunResult:
     path: str
     status: str
     message: str = ""
+    #: The runner stopped the JVM after this model ran past its time (the models after it did not run).
+    timed_out: bool = False
 
 
 def classify(status: str, message: str) -> str:
@@ -69,7 +78,10 @@ def parse_lines(output: str, paths: Sequence[str]) -> list[RunResult]:
         if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) != len(results) or len(results) >= len(paths):
             continue
         message = _unescape(parts[2])
-        results.append(RunResult(paths[int(parts[0])], classify(parts[1], message), message))
+        results.append(RunResult(paths[int(parts[0])], classify(parts[1], message), message,
+                                 timed_out=parts[1] == "timeout"))
+        if parts[1] == "timeout":
+            break  # the runner's last word
     return results
 
 
@@ -151,8 +163,17 @@ def _java() -> str:
 
 
 def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None, java: Optional[str] = None,
-               javac: Optional[str] = None) -> list[RunResult]:
-    """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order."""
+               javac: Optional[str] = None, model_seconds: Optional[float] = None) -> list[RunResult]:
+    """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order.
+
+    The bounds of ``verify --run`` hold here too: each model gets ``model_seconds`` (default
+    :data:`runcheck.MODEL_SECONDS`; the runner stops the JVM past that, and we kill one that outlives its whole
+    batch), and the JVM's private writable memory is bounded by ``RLIMIT_DATA`` at
+    :data:`JVM_ALLOWANCE` plus :func:`runcheck.memory_limit` of the largest model it runs. The model past its
+    time is reported failed; the rest run in a fresh JVM.
+    """
+    if model_seconds is None:
+        model_seconds = runcheck.MODEL_SECONDS
     try:
         abi = abi or host_abi()
     except ValueError as e:
@@ -177,16 +198,40 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
                              f"the experimental API?): {e}") from e
         remaining = list(paths)
         while remaining:
-            argv = [java, *jvm_options(private), f"-Djava.library.path={library_dir}", "-cp",
-                    f"{jar}:{classes}", RUNNER, *(os.path.abspath(p) for p in remaining)]
-            done = process.run(argv, check=False, what="java", cwd=str(private), limits=_no_core())
-            batch = parse_lines(done.stdout, remaining)
+            largest = max(runcheck.memory_limit(p) for p in remaining)
+            argv = [java, *jvm_options(private), f"-Xmx{JVM_HEAP >> 20}m",
+                    f"-XX:MaxDirectMemorySize={largest >> 20}m", f"-Dtflite.slim.modelSeconds={model_seconds:g}",
+                    f"-Djava.library.path={library_dir}", "-cp", f"{jar}:{classes}", RUNNER,
+                    *(os.path.abspath(p) for p in remaining)]
+            try:
+                done = process.run(argv, check=False, what="java", cwd=str(private),
+                                   timeout=START_SECONDS + model_seconds * len(remaining),
+                                   limits={**_no_core(), **_data_limit(JVM_ALLOWANCE + largest)})
+                stdout, stderr, returncode = done.stdout, done.stderr, done.returncode
+            except process.TimedOut as e:  # the runner's own watchdog did not get to say so
+                stdout, stderr, returncode = e.stdout, e.stderr, None
+            batch = parse_lines(stdout, remaining)
             results += batch
             if len(batch) == len(remaining):
                 break
+            if batch and batch[-1].timed_out:
+                remaining = remaining[len(batch):]  # the runner stopped the JVM after saying why
+                continue
             died = remaining[len(batch)]
-            tail = (done.stderr.strip().splitlines() or [""])[-1]
-            results.append(RunResult(died, FAILED, f"the JVM stopped on this model (exit status "
-                                                   f"{done.returncode}) {tail}".strip()))
+            if returncode is None:
+                message = (f"it did not finish within {model_seconds:g} s (the limit verify --run sets); "
+                           "the JVM was killed")
+            else:
+                tail = (stderr.strip().splitlines() or [""])[-1]
+                message = f"the JVM stopped on this model (exit status {returncode}) {tail}".strip()
+            results.append(RunResult(died, FAILED, message))
             remaining = remaining[len(batch) + 1:]
     return results
+
+
+def _data_limit(limit: int) -> dict[int, int]:
+    try:
+        import resource
+    except ImportError:
+        return {}
+    return {resource.RLIMIT_DATA: limit}
