@@ -97,10 +97,10 @@ def test_a_published_jar_is_its_own_classpath(tmp_path):
 FAKE_JAVA = """#!{python}
 # Stands in for a JVM running ModelRunner (its output protocol), one that hangs on a model named *never*,
 # beyond the reach of the runner's own watchdog (as a JVM stuck in a GC or a signal handler would be).
-import resource, sys, time
+import os, resource, sys, time
+models = [os.path.realpath(p) for p in sys.argv[sys.argv.index("ModelRunner") + 1:]]
 with open({record!r}, "a") as f:
-    f.write(repr((resource.getrlimit(resource.RLIMIT_DATA)[0], sys.argv[1:])) + "\\n")
-models = sys.argv[sys.argv.index("ModelRunner") + 1:]
+    f.write(repr((resource.getrlimit(resource.RLIMIT_DATA)[0], sys.argv[1:], models)) + "\\n")
 for i, path in enumerate(models):
     if "never" in path:
         time.sleep(600)
@@ -138,6 +138,6 @@ def test_a_jvm_that_hangs_is_killed_bounded_and_the_rest_run(tmp_path, monkeypat
     assert [(r.path, r.status) for r in results] == [(models[0], OK), (models[1], FAILED), (models[2], OK)]
     assert results[1].message == "it did not finish within 0.5 s (the limit verify --run sets); the JVM was killed"
     runs = [eval(line) for line in record.read_text().splitlines()]
-    assert [argv[argv.index("ModelRunner") + 1:] for _, argv in runs] == [models, models[2:]]
-    assert [limit for limit, _ in runs] == [hostrun.JVM_ALLOWANCE + runcheck.memory_limit(models[2])] * 2
+    assert [given for _, _, given in runs] == [models, models[2:]]
+    assert [limit for limit, _, _ in runs] == [hostrun.JVM_ALLOWANCE + runcheck.memory_limit(models[2])] * 2
     assert "-Dtflite.slim.modelSeconds=0.5" in runs[0][1]

@@ -220,6 +220,22 @@ def test_a_model_that_never_finishes_is_failed_and_the_rest_run(first, models, t
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+def test_model_names_never_fail_a_model(first, models, tmp_path, locale):
+    """Issue 29 #5: names that are not ASCII (or not UTF-8 at all) reach the JVM intact under any locale."""
+    _, out, _ = first
+    d = tmp_path / "models"
+    d.mkdir()
+    names = [b"mod\xc3\xa8le.tflite", "模型.tflite".encode(), b"bad\xff\xfename.tflite", b"plain.tflite"]
+    for name in names:
+        shutil.copy(models["add"], os.path.join(os.fsencode(d), name))
+    done = subprocess.run([sys.executable, "-m", "tflite_slim", "verify", "--run", "--runtime", str(out), str(d)],
+                          capture_output=True, env={**os.environ, "LC_ALL": locale, "PYTHONIOENCODING": ""})
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    oks = sorted(line for line in done.stdout.splitlines() if line.startswith(b"ok: " + os.fsencode(d)))
+    assert oks == sorted(b"ok: " + os.path.join(os.fsencode(d), n) for n in names)
+
+
 def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tmp_path):
     """stop() from another thread: Ninja interrupts the compiler (a wrapper that hangs on relu.cc)."""
     mark = tmp_path / "pid"

@@ -10,6 +10,10 @@ and prints one line per model; the interpreter is the trimmed library, so a
 model needing an op the build left out fails with TFLite's own message
 ("Didn't find op for builtin opcode 'TRANSPOSE' version '2'...").
 
+The JVM is given each model by an ASCII name of ours (a symbolic link in a
+private directory), never its own path, which Java would decode in the
+locale's charset (:func:`_ascii_names`).
+
 Native code can abort the JVM on a model; the models after it are then run
 in a fresh JVM, and the one it died on is reported as failed. A crashing JVM
 writes ``hs_err_pid<N>.log`` (its command line, the model paths, the
@@ -196,13 +200,14 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
         except CommandFailed as e:
             raise BuildError(f"{jar} has no usable org.tensorflow.lite.Interpreter (built without "
                              f"the experimental API?): {e}") from e
+        names = _ascii_names(paths, Path(tmp) / "models")
         remaining = list(paths)
         while remaining:
             largest = max(runcheck.memory_limit(p) for p in remaining)
             argv = [java, *jvm_options(private), f"-Xmx{JVM_HEAP >> 20}m",
                     f"-XX:MaxDirectMemorySize={largest >> 20}m", f"-Dtflite.slim.modelSeconds={model_seconds:g}",
                     f"-Djava.library.path={library_dir}", "-cp", f"{jar}:{classes}", RUNNER,
-                    *(os.path.abspath(p) for p in remaining)]
+                    *(names[p] for p in remaining)]
             try:
                 done = process.run(argv, check=False, what="java", cwd=str(private),
                                    timeout=START_SECONDS + model_seconds * len(remaining),
@@ -227,6 +232,23 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
             results.append(RunResult(died, FAILED, message))
             remaining = remaining[len(batch) + 1:]
     return results
+
+
+def _ascii_names(paths: Sequence[str], into: Path) -> dict[str, str]:
+    """An ASCII name in ``into`` for each model: a symbolic link to it, what the JVM is given.
+
+    A path goes to the JVM as an argument, which Java decodes in the locale's charset: a name that is not
+    UTF-8 fails under any locale, ``modèle.tflite`` under ``LC_ALL=C``. ``<n>.tflite`` in our own directory
+    reads the same bytes under every locale; results are mapped back to the paths by their index.
+    """
+    into.mkdir()
+    names: dict[str, str] = {}
+    for path in paths:
+        if path not in names:
+            link = into / f"{len(names)}.tflite"
+            os.symlink(os.path.abspath(path), link)
+            names[path] = str(link)
+    return names
 
 
 def _data_limit(limit: int) -> dict[int, int]:
