@@ -141,3 +141,55 @@ def test_a_jvm_that_hangs_is_killed_bounded_and_the_rest_run(tmp_path, monkeypat
     assert [given for _, _, given in runs] == [models, models[2:]]
     assert [limit for limit, _, _ in runs] == [hostrun.JVM_ALLOWANCE + runcheck.memory_limit(models[2])] * 2
     assert "-Dtflite.slim.modelSeconds=0.5" in runs[0][1]
+
+
+def _fake_host_build(tmp_path, so_bytes: int = 16):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with zipfile.ZipFile(out / "tensorflow-lite.aar", "w") as z:
+        z.writestr("classes.jar", b"x")
+        z.writestr("jni/linux-x86_64/libtensorflowlite_jni.so", os.urandom(so_bytes))
+    return out
+
+
+def test_a_full_tmpdir_is_one_line_naming_it(tmp_path, monkeypatch):
+    """Issue 29, also seen: TMPDIR on a full disk was a traceback. Here a 64 KiB tmpfs a 256 KiB library does not
+    fit in (needs root and mount; the next test simulates it everywhere)."""
+    import os
+    import subprocess
+    import tempfile
+
+    out = _fake_host_build(tmp_path, 256 << 10)
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here (needs root)")
+    try:
+        monkeypatch.setenv("TMPDIR", str(small))
+        monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+        with pytest.raises(UsageError) as e:
+            hostrun.run_models(str(out), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")
+        assert str(e.value).startswith(f"cannot write the files verify --run --runtime needs in {small}")
+        assert "No space left on device; free space there or set TMPDIR to a directory with room" in str(e.value)
+        assert os.listdir(small) == []  # nothing half-written left
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+
+
+def test_a_tmpdir_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    out = _fake_host_build(tmp_path)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/tflite-slim-run-x")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    with pytest.raises(UsageError, match=r"^cannot write the files verify --run --runtime needs in "
+                                         r"/tmp/tflite-slim-run-x: No space left on device; free space there or "
+                                         r"set TMPDIR to a directory with room$"):
+        hostrun.run_models(str(out), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")

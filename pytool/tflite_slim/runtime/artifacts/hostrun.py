@@ -130,12 +130,15 @@ def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
             published = "classes.jar" not in names and path.is_file() and path.suffix == ".jar"
             if so not in names or ("classes.jar" not in names and not published):
                 raise UsageError(advice)
-            (into / "lib").mkdir()
-            jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
-            jar.write_bytes(archive.read_bytes() if published else z.read("classes.jar"))
-            lib.write_bytes(z.read(so))
+            classes = archive.read_bytes() if published else z.read("classes.jar")
+            library = z.read(so)
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise UsageError(f"{advice} ({e})") from e
+    # Writing into our temporary directory: its errors (a full TMPDIR) are run_models' to explain.
+    (into / "lib").mkdir()
+    jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
+    jar.write_bytes(classes)
+    lib.write_bytes(library)
     return jar, lib.parent
 
 
@@ -184,6 +187,16 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
         raise UsageError(f"--runtime: {e}") from e
     javac = javac or hostjar.find_javac()
     java = java or _java()
+    try:
+        return _run_in_tmp(runtime, paths, abi, java, javac, model_seconds)
+    except OSError as e:  # raised only by what we write into the temporary directory
+        where = e.filename or tempfile.gettempdir()
+        raise UsageError(f"cannot write the files verify --run --runtime needs in {where}: {e.strerror or e}; "
+                         "free space there or set TMPDIR to a directory with room") from e
+
+
+def _run_in_tmp(runtime: str, paths: Sequence[str], abi: str, java: str, javac: str,
+                model_seconds: float) -> list[RunResult]:
     results: list[RunResult] = []
     with tempfile.TemporaryDirectory(prefix="tflite-slim-run-") as tmp:
         jar, library_dir = _unpack(runtime, abi, Path(tmp))
