@@ -234,6 +234,31 @@ def test_deploy_broken_off_at_any_put_is_completed_by_a_rerun(
             assert files[f"io/tfliteslim/{artifact}/maven-metadata.xml.{algo}"] == digest
 
 
+@pytest.mark.parametrize("read", ["maven-metadata.xml", "checksum"])
+def test_a_trickling_server_cannot_hold_a_deploy(server: RepoServer, out: Path, capsys, monkeypatch,
+                                                 read: str) -> None:
+    """Issue 29 #3: deploy's reads of checksums and maven-metadata.xml had no overall deadline at all."""
+    import time
+
+    from tflite_slim import http
+
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    capsys.readouterr()
+    if read == "checksum":  # no metadata (404, sent at once): the checksum files are the first reads
+        for meta in server.root.rglob("maven-metadata.xml*"):
+            meta.unlink()
+    monkeypatch.setattr(http, "DEFAULT_DEADLINE", 0.5, raising=False)
+    server.trickle = 0.1  # a checksum file takes about 6 s, each byte well inside the read timeout
+    started = time.monotonic()
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert time.monotonic() - started < 3
+    err = capsys.readouterr().err
+    first = "maven-metadata.xml" if read != "checksum" else f"{V}/tensorflow-lite-{V}.aar.sha256"
+    assert err.startswith(f"error: GET {server.url}/io/tfliteslim/tensorflow-lite/{first} ")
+    assert err.endswith(" did not finish within 0.5 s (overall limit; check the server and the network)\n")
+    assert err.count("\n") == 1
+
+
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_redirected_put_is_an_error_and_never_followed(server: RepoServer, out: Path, tmp_path: Path, capsys,
                                                        status: int) -> None:

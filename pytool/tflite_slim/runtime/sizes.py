@@ -141,13 +141,13 @@ def fetch_stock(repository: str, coords: tuple[str, str, str], so_name: str, cac
     url = stock_url(repository, *coords)
     log(f"tflite-slim: fetching the stock {group}:{artifact}:{version} from {redact_url(repository)} "
         "to compare sizes (once; cached)")
-    response = client.get(url, stream=True)
+    response = client.get(url, stream=True, deadline=deadline)
     with response:
         if response.status_code != 200:
             raise StockMissing(f"GET {redact_url(url)} answered {response.status_code}")
         with tempfile.TemporaryFile() as tmp:
             size = 0
-            for chunk in HttpClient.iter_raw(response, deadline=deadline):
+            for chunk in HttpClient.iter_raw(response):
                 size += len(chunk)
                 if size > MAX_STOCK_AAR:
                     raise NetworkError(f"GET {redact_url(url)}: more than {MAX_STOCK_AAR} bytes; not a runtime AAR")
