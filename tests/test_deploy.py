@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -378,6 +379,28 @@ def test_deploy_single_aar(server: RepoServer, tmp_path: Path) -> None:
     assert sorted(n for n in files if n.startswith("com/example/x/3/")) == sorted(
         f"com/example/x/3/x-3.{ext}{s}" for ext in ("aar", "pom") for s in ("", ".md5", ".sha1", ".sha256", ".sha512")
     )
+
+
+def test_deploy_aar_of_a_mixed_build_publishes_the_desktop_library_as_a_classifier_jar(
+        server: RepoServer, tmp_path: Path) -> None:
+    """Issue 29 #15: as deploy OUT does, never the desktop library inside the main AAR."""
+    import zipfile
+
+    from fake_build import make_build_out
+
+    out = make_build_out(tmp_path / "mixed", BASIC, abis=("arm64-v8a", "linux-x86_64"))
+    assert main(["deploy", "--aar", str(out / "tensorflow-lite.aar"), "--ops", str(out / "ops.json"),
+                 "--group-id", "com.example", "--artifact-id", "x", "--version", "3", "--url", server.url,
+                 "--username", "deployer", "--password-env", "DEPLOY_PW"]) == 0
+    files = server.files()
+    with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
+        library = z.read("jni/linux-x86_64/libtensorflowlite_jni.so")
+    with zipfile.ZipFile(io.BytesIO(files["com/example/x/3/x-3.aar"])) as z:
+        assert not [n for n in z.namelist() if "linux" in n]
+    with zipfile.ZipFile(io.BytesIO(files["com/example/x/3/x-3-linux-x86_64.jar"])) as z:
+        assert z.read("jni/linux-x86_64/libtensorflowlite_jni.so") == library
+    assert hashlib.sha256(files["com/example/x/3/x-3-linux-x86_64.jar"]).hexdigest().encode() == \
+        files["com/example/x/3/x-3-linux-x86_64.jar.sha256"]
 
 
 def test_unreachable_server_is_one_line(tmp_path: Path, out: Path, capsys) -> None:
