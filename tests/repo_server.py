@@ -9,7 +9,8 @@ answers the Nth PUT and every later one with 500 (a server that breaks down
 half-way through a deploy). ``redirect = (status, location)`` answers requests
 (only those of ``redirect_method`` when set) with that 3xx.
 ``get_headers`` are added to every successful GET (e.g. ``Content-Encoding``);
-``trickle`` sends GET bodies one byte per that many seconds (a stalling mirror).
+``trickle`` sends GET bodies one byte per that many seconds (a stalling mirror);
+``trickle_headers`` sends a GET answer's status line and headers that way too.
 Every request is logged as ``(method, path, status)``, its User-Agent in
 ``user_agents`` and its Authorization header in ``authorizations``. ``host``
 picks the address to listen on (default 127.0.0.1).
@@ -41,6 +42,7 @@ class RepoServer:
         self.immutable = True
         self.get_headers: dict[str, str] = {}
         self.trickle: Optional[float] = None
+        self.trickle_headers: Optional[float] = None
         self.requests: list[tuple[str, str, int]] = []
         self.user_agents: list[Optional[str]] = []
         self.lock = threading.Lock()
@@ -86,6 +88,8 @@ def _handler(server: RepoServer) -> type:
                 server.requests.append((self.command, self.path, status))
                 server.user_agents.append(self.headers.get("User-Agent"))
                 server.authorizations.append(self.headers.get("Authorization"))
+            if self.command == "GET" and status == 200 and server.trickle_headers:
+                return self._trickled(status, body, server.trickle_headers)
             self.send_response(status)
             if status == 401:
                 self.send_header("WWW-Authenticate", 'Basic realm="maven"')
@@ -108,6 +112,18 @@ def _handler(server: RepoServer) -> type:
                     self.close_connection = True
                 return
             self.wfile.write(body)
+
+        def _trickled(self, status: int, body: bytes, seconds: float) -> None:
+            """The whole answer one byte at a time (headers included): a server that never quite stalls."""
+            head = f"HTTP/1.1 {status} OK\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+            try:
+                for i in range(len(head)):
+                    self.wfile.write(head[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(seconds)
+            except OSError:
+                pass
+            self.close_connection = True
 
         def _gate(self) -> bool:
             """True when the request may proceed; answers 500/401 itself otherwise."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,31 @@ def test_deploy_broken_off_at_any_put_is_completed_by_a_rerun(
             assert files[f"io/tfliteslim/{artifact}/maven-metadata.xml.{algo}"] == digest
 
 
+@pytest.mark.parametrize("read", ["maven-metadata.xml", "checksum"])
+def test_a_trickling_server_cannot_hold_a_deploy(server: RepoServer, out: Path, capsys, monkeypatch,
+                                                 read: str) -> None:
+    """Issue 29 #3: deploy's reads of checksums and maven-metadata.xml had no overall deadline at all."""
+    import time
+
+    from tflite_slim import http
+
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 0
+    capsys.readouterr()
+    if read == "checksum":  # no metadata (404, sent at once): the checksum files are the first reads
+        for meta in server.root.rglob("maven-metadata.xml*"):
+            meta.unlink()
+    monkeypatch.setattr(http, "DEFAULT_DEADLINE", 0.5, raising=False)
+    server.trickle = 0.1  # a checksum file takes about 6 s, each byte well inside the read timeout
+    started = time.monotonic()
+    assert deploy(server, out, "--username", "deployer", "--password-env", "DEPLOY_PW") == 2
+    assert time.monotonic() - started < 3
+    err = capsys.readouterr().err
+    first = "maven-metadata.xml" if read != "checksum" else f"{V}/tensorflow-lite-{V}.aar.sha256"
+    assert err.startswith(f"error: GET {server.url}/io/tfliteslim/tensorflow-lite/{first} ")
+    assert err.endswith(" did not finish within 0.5 s (overall limit; check the server and the network)\n")
+    assert err.count("\n") == 1
+
+
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_redirected_put_is_an_error_and_never_followed(server: RepoServer, out: Path, tmp_path: Path, capsys,
                                                        status: int) -> None:
@@ -362,6 +388,28 @@ def test_deploy_single_aar(server: RepoServer, tmp_path: Path) -> None:
     assert sorted(n for n in files if n.startswith("com/example/x/3/")) == sorted(
         f"com/example/x/3/x-3.{ext}{s}" for ext in ("aar", "pom") for s in ("", ".md5", ".sha1", ".sha256", ".sha512")
     )
+
+
+def test_deploy_aar_of_a_mixed_build_publishes_the_desktop_library_as_a_classifier_jar(
+        server: RepoServer, tmp_path: Path) -> None:
+    """Issue 29 #15: as deploy OUT does, never the desktop library inside the main AAR."""
+    import zipfile
+
+    from fake_build import make_build_out
+
+    out = make_build_out(tmp_path / "mixed", BASIC, abis=("arm64-v8a", "linux-x86_64"))
+    assert main(["deploy", "--aar", str(out / "tensorflow-lite.aar"), "--ops", str(out / "ops.json"),
+                 "--group-id", "com.example", "--artifact-id", "x", "--version", "3", "--url", server.url,
+                 "--username", "deployer", "--password-env", "DEPLOY_PW"]) == 0
+    files = server.files()
+    with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
+        library = z.read("jni/linux-x86_64/libtensorflowlite_jni.so")
+    with zipfile.ZipFile(io.BytesIO(files["com/example/x/3/x-3.aar"])) as z:
+        assert not [n for n in z.namelist() if "linux" in n]
+    with zipfile.ZipFile(io.BytesIO(files["com/example/x/3/x-3-linux-x86_64.jar"])) as z:
+        assert z.read("jni/linux-x86_64/libtensorflowlite_jni.so") == library
+    assert hashlib.sha256(files["com/example/x/3/x-3-linux-x86_64.jar"]).hexdigest().encode() == \
+        files["com/example/x/3/x-3-linux-x86_64.jar.sha256"]
 
 
 def test_unreachable_server_is_one_line(tmp_path: Path, out: Path, capsys) -> None:

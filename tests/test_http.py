@@ -86,7 +86,7 @@ def test_iter_raw_gives_the_bytes_as_sent(server):
     server.get_headers["Content-Encoding"] = "gzip"
     with HttpClient(retries=0) as client:
         response = client.get(url, stream=True)
-        got = b"".join(HttpClient.iter_raw(response, deadline=30, chunk_size=1000))
+        got = b"".join(HttpClient.iter_raw(response, chunk_size=1000))
     assert got == body and int(response.headers["Content-Length"]) == len(body)
 
 
@@ -96,9 +96,9 @@ def test_iter_raw_deadline_ends_a_blocked_read(server):
     server.trickle = 0.05  # 10 s in all, each byte well inside the read timeout
     started = time.monotonic()
     with HttpClient(retries=0) as client:
-        response = client.get(url, stream=True)
+        response = client.get(url, stream=True, deadline=0.5)
         with pytest.raises(DeadlineExceeded, match=r"did not finish within 0\.5 s"):
-            for _ in HttpClient.iter_raw(response, deadline=0.5, chunk_size=1 << 20):
+            for _ in HttpClient.iter_raw(response, chunk_size=1 << 20):
                 pass
     assert time.monotonic() - started < 3
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
@@ -198,3 +198,17 @@ def test_retries_say_one_line_of_ours_not_urllib3s(server, caplog):
             assert client.get(url).status_code == 200
     assert lines == [f"tflite-slim: GET {url} answered 500; retrying (at most 3 more times)"]
     assert not [r for r in caplog.records if "Retrying" in r.getMessage()]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_one_deadline_covers_the_headers_too(server, stream):
+    """Issue 29 #3: a server sending its headers a byte at a time (each read on time) cannot hold a request:
+    one deadline covers connect, headers and body, retries included."""
+    url = server.serve("slow.xml", b"<metadata/>")
+    server.trickle_headers = 0.1  # about 5 s for the answer, each byte well inside the read timeout
+    started = time.monotonic()
+    with HttpClient(deadline=0.5) as client, pytest.raises(DeadlineExceeded) as e:
+        response = client.get(url, stream=stream)
+        b"".join(HttpClient.iter_body(response))
+    assert time.monotonic() - started < 3
+    assert str(e.value) == f"GET {url} did not finish within 0.5 s (overall limit; check the server and the network)"

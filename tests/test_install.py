@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,26 @@ def test_install_single_aar(tmp_path: Path) -> None:
                  "--version", "1.2", "--repo", str(tmp_path / "repo"), "--no-ops"]) == 0
     assert (tmp_path / "repo/com/example/x/1.2/x-1.2.aar").read_bytes() == aar.read_bytes()
     assert (tmp_path / "repo/com/example/x/1.2/x-1.2.pom").is_file()
+
+
+@pytest.mark.parametrize("ops", [True, False])
+def test_install_aar_of_a_mixed_build_publishes_as_install_out_does(tmp_path: Path, ops: bool) -> None:
+    """Issue 29 #15: the desktop library never goes into the main AAR (every APK would carry it); it is the
+    classifier jar, byte for byte what install OUT publishes."""
+    out = make_build_out(tmp_path / "out", BASIC, abis=("arm64-v8a", "linux-x86_64"))
+    assert main(["install", str(out), "--repo", str(tmp_path / "via-out"), "--version", "1"]) == 0
+    assert main(["install", "--aar", str(out / "tensorflow-lite.aar"), "--group-id", "io.tfliteslim",
+                 "--artifact-id", "tensorflow-lite", "--version", "1", "--repo", str(tmp_path / "via-aar"),
+                 *(["--ops", str(out / "ops.json")] if ops else ["--no-ops"])]) == 0
+    vdir = "io/tfliteslim/tensorflow-lite/1"
+    aar, jar = f"{vdir}/tensorflow-lite-1.aar", f"{vdir}/tensorflow-lite-1-linux-x86_64.jar"
+    for name in (aar, jar):
+        assert (tmp_path / "via-aar" / name).read_bytes() == (tmp_path / "via-out" / name).read_bytes()
+    with zipfile.ZipFile(tmp_path / "via-aar" / aar) as z:
+        assert [n for n in z.namelist() if n.startswith("jni/") and n.endswith(".so")] == [
+            "jni/arm64-v8a/libtensorflowlite_jni.so"]
+    pom = (tmp_path / "via-aar" / f"{vdir}/tensorflow-lite-1.pom").read_text()
+    assert "classifier linux-x86_64" in pom
 
 
 def test_repo_from_maven_opts(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -110,7 +110,23 @@ def test_a_trickling_server_cannot_hold_the_check(server: RepoServer, models: Pa
     server.trickle = 0.2
     assert verify(server, models) == 2
     err = capsys.readouterr().err
-    assert f"download of {server.url}/{OPS_PATH} did not finish within 0.5 s" in err
+    assert f"GET {server.url}/{OPS_PATH} did not finish within 0.5 s" in err
+
+
+def test_a_server_trickling_its_headers_cannot_hold_the_check(server: RepoServer, models: Path, capsys,
+                                                              monkeypatch) -> None:
+    """Issue 29 #3: the deadline covers the whole request; it used to start after the response headers."""
+    import time
+
+    monkeypatch.setattr(remote, "_hash_deadline", lambda size: 0.5)
+    server.serve(OPS_PATH, record(OpSet({"ADD": (1,)})))
+    server.trickle_headers = 0.1  # the headers alone take about 4 s
+    started = time.monotonic()
+    assert verify(server, models) == 2
+    assert time.monotonic() - started < 2
+    err = capsys.readouterr().err
+    assert err == (f"error: GET {server.url}/{OPS_PATH} did not finish within 0.5 s (overall limit; check the "
+                   "server and the network)\n")
 
 
 @pytest.mark.parametrize("body", [b"\xff\xfe not utf-8", b"{\"op_set\": ", b"[]"])

@@ -2,7 +2,10 @@
 
 A ``requests.Session`` with retries on connection errors and 5xx answers, a
 user agent, timeouts, TLS verification on, and credentials that never reach a
-log line or an error message (:func:`redact_url`). Downloads (TensorFlow
+log line or an error message (:func:`redact_url`). Every request has one
+overall deadline covering connect, TLS, headers, body and retries
+(:class:`_Watch`): a server that sends a byte now and then, so that no single
+read ever times out, cannot hold us. Downloads (TensorFlow
 source archives) and uploads (``deploy``) both go through :class:`HttpClient`;
 tests point it at a real server on 127.0.0.1.
 """
@@ -14,11 +17,13 @@ import re
 import socket
 import sys
 import threading
+import time
 from typing import Callable, Iterator, Mapping, Optional, Tuple, Union
 
 import requests
 import requests.auth
 import urllib3
+import urllib3.connection
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -30,6 +35,10 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"tflite-slim/{__version__}"
 #: (connect, read) seconds; a read timeout is per chunk, not for the whole body.
 DEFAULT_TIMEOUT = (15.0, 120.0)
+#: Seconds one request may take in all (connect, headers, body, retries), unless its caller gives its own.
+DEFAULT_DEADLINE = 300.0
+#: Bytes per second an upload must at least reach: a PUT's deadline grows with its body beyond the default.
+MIN_UPLOAD_RATE = 64 * 1024
 #: Statuses worth another try: the server said it failed, not that we asked wrong.
 RETRY_STATUSES = (500, 502, 503, 504)
 #: Seconds we wait at most when a server's ``Retry-After`` asks for longer (urllib3 would wait up to 6 h).
@@ -51,7 +60,110 @@ logging.getLogger("urllib3.connectionpool").addFilter(_NoRawRetryLines())
 
 
 class DeadlineExceeded(NetworkError):
-    """A body did not arrive within its overall time limit (each read was on time, the whole was not)."""
+    """A request did not finish within its overall time limit (each read was on time, the whole was not)."""
+
+
+class _Watch:
+    """One request's deadline: when it passes, the sockets of the connections it used are shut down.
+
+    That ends a read blocked anywhere (TLS handshake, status line, headers,
+    body) in the thread that waits on it. A connection is the request's while
+    it is marked with this watch: one a later request has taken from the pool
+    is never touched. A connection made after the deadline is closed at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._connections: list[object] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        self._ends = time.monotonic() + self.seconds
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.0, self._ends - time.monotonic())
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def adopt(self, connection: object) -> None:
+        with self._lock:
+            setattr(connection, "_tflite_slim_watch", self)
+            self._connections.append(connection)
+            if self.expired:
+                _shut(getattr(connection, "sock", None))
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            mine = [c for c in self._connections if getattr(c, "_tflite_slim_watch", None) is self]
+            for connection in mine:
+                _shut(getattr(connection, "sock", None))
+
+
+def _shut(sock: object) -> None:
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # type: ignore[attr-defined]
+    except OSError:
+        pass
+
+
+#: The watch of the request this thread is sending (None outside :meth:`HttpClient.request`).
+_current = threading.local()
+
+
+def _watched(base: type) -> type:
+    """``base`` (urllib3's HTTP(S)Connection) reporting to the current request's :class:`_Watch`."""
+
+    class Watched(base):  # type: ignore[misc, valid-type]
+        def _watch(self) -> None:
+            watch = getattr(_current, "watch", None)
+            if watch is not None:
+                watch.adopt(self)
+                if watch.expired:
+                    raise urllib3.exceptions.NewConnectionError(self, "the request's overall time limit passed")
+
+        def connect(self) -> None:
+            self._watch()
+            super().connect()
+
+        def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self._watch()  # a connection from the pool: this request's now
+            return super().request(*args, **kwargs)
+
+    Watched.__name__ = f"Watched{base.__name__}"
+    return Watched
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with connections that answer to each request's :class:`_Watch`."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        manager = super().proxy_manager_for(*args, **kwargs)
+        _watch_pools(manager)  # an HTTP(S)_PROXY from the environment: its connections answer to the deadline too
+        return manager
+
+
+def _watch_pools(manager: object) -> None:
+    classes = getattr(manager, "pool_classes_by_scheme", None)
+    if classes is None or getattr(manager, "_tflite_slim_watched", False):
+        return
+    patched = dict(classes)
+    for scheme in ("http", "https"):
+        pool = classes[scheme]
+        patched[scheme] = type(f"Watched{pool.__name__}", (pool,), {"ConnectionCls": _watched(pool.ConnectionCls)})
+    manager.pool_classes_by_scheme = patched  # type: ignore[attr-defined]
+    manager._tflite_slim_watched = True  # type: ignore[attr-defined]
 
 
 #: ``scheme://userinfo@``: the authority runs to the first ``/ ? #``, the userinfo to its last ``@``.
@@ -90,8 +202,13 @@ class HttpClient:
         backoff: float = 0.5,
         timeout: Tuple[float, float] = DEFAULT_TIMEOUT,
         notify: Callable[[str], None] = _stderr,
+        deadline: Optional[float] = None,
     ) -> None:
         """``auth``: Basic credentials for every request (UTF-8, RFC 7617), or None: send none.
+
+        ``deadline``: seconds a request may take in all, connect to last body
+        byte, retries included (default :data:`DEFAULT_DEADLINE`); a request can
+        give its own (a large download), a PUT gets more for a large body.
 
         Nothing else is ever sent: requests' own lookups (``~/.netrc``,
         ``~/_netrc``, a URL's ``user:password@``, again on every redirect) are
@@ -100,6 +217,7 @@ class HttpClient:
         ``notify`` gets one line when a request is first retried (urllib3's own lines are dropped).
         """
         self.timeout = timeout
+        self.deadline = DEFAULT_DEADLINE if deadline is None else deadline
         self.session = _Session()
         self.session.headers["User-Agent"] = USER_AGENT
         # A (truthy) auth object, even a no-op one, also keeps requests from adding netrc credentials.
@@ -117,7 +235,7 @@ class HttpClient:
             respect_retry_after_header=True,
         )
         retry.notify = notify
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = _Adapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -139,16 +257,23 @@ class HttpClient:
         headers: Optional[Mapping[str, str]] = None,
         stream: bool = False,
         allow_redirects: bool = True,
+        deadline: Optional[float] = None,
     ) -> requests.Response:
         """Send one request (retried as configured) and return the response, whatever its status.
 
         Connection failures and timeouts become :class:`NetworkError` naming the
         (redacted) URL; status handling is the caller's. With
-        ``allow_redirects=False`` a 3xx answer is returned as it is.
+        ``allow_redirects=False`` a 3xx answer is returned as it is. The whole
+        request, its body included (read with :meth:`iter_body`/:meth:`iter_raw`
+        when ``stream``), has ``deadline`` seconds (default: the client's);
+        past it, :class:`DeadlineExceeded`. Close a streamed response when done.
         """
         log.info("%s %s", method, redact_url(url))
+        watch = _Watch(self.deadline if deadline is None else deadline)
+        _current.watch = watch
+        watch.start()
         try:
-            return self.session.request(
+            response = self.session.request(
                 method,
                 url,
                 data=data,
@@ -158,16 +283,41 @@ class HttpClient:
                 allow_redirects=allow_redirects,
             )
         except requests.exceptions.RetryError as e:
+            watch.cancel()
+            _raise_if_expired(watch, method, url)
             raise NetworkError(
                 f"{method} {redact_url(url)} kept failing after retries: {_scrub(_reason(e), url)}"
             ) from e
         except requests.exceptions.SSLError as e:
+            watch.cancel()
+            _raise_if_expired(watch, method, url)
             raise NetworkError(
                 f"{method} {redact_url(url)}: TLS verification failed ({_scrub(_reason(e), url)}); "
                 "fix the server certificate or set REQUESTS_CA_BUNDLE to your CA file"
             ) from e
         except requests.exceptions.RequestException as e:
+            watch.cancel()
+            _raise_if_expired(watch, method, url)
             raise NetworkError(f"{method} {redact_url(url)} failed: {_scrub(_reason(e), url)}") from e
+        except BaseException:
+            watch.cancel()
+            raise
+        finally:
+            _current.watch = None
+        if not stream:
+            watch.cancel()
+            _raise_if_expired(watch, method, url, response)  # the body may have been cut short
+            return response
+        response._tflite_slim_watch = watch  # type: ignore[attr-defined]
+        response._tflite_slim_what = f"{method} {redact_url(url)}"  # type: ignore[attr-defined]
+        close = response.close
+
+        def close_and_cancel() -> None:
+            watch.cancel()
+            close()
+
+        response.close = close_and_cancel  # type: ignore[method-assign]
+        return response
 
     def get(
         self,
@@ -176,85 +326,78 @@ class HttpClient:
         stream: bool = False,
         headers: Optional[Mapping[str, str]] = None,
         allow_redirects: bool = True,
+        deadline: Optional[float] = None,
     ) -> requests.Response:
-        return self.request("GET", url, stream=stream, headers=headers, allow_redirects=allow_redirects)
+        return self.request("GET", url, stream=stream, headers=headers, allow_redirects=allow_redirects,
+                            deadline=deadline)
 
     def put(self, url: str, data: bytes, *, headers: Optional[Mapping[str, str]] = None) -> requests.Response:
         """PUT ``data``; a redirect is never followed, the caller gets the 3xx answer.
 
         Following one would re-send the body elsewhere, or (requests' rules for
         301/302/303) send an empty PUT or turn it into a GET whose 200 looks
-        like success; and the credentials would go along.
+        like success; and the credentials would go along. The deadline grows
+        with the body (:data:`MIN_UPLOAD_RATE`).
         """
-        return self.request("PUT", url, data=data, headers=headers, allow_redirects=False)
+        return self.request("PUT", url, data=data, headers=headers, allow_redirects=False,
+                            deadline=self.deadline + len(data) / MIN_UPLOAD_RATE)
 
     def head(self, url: str, *, allow_redirects: bool = True) -> requests.Response:
         return self.request("HEAD", url, allow_redirects=allow_redirects)
 
     @staticmethod
     def iter_body(response: requests.Response, chunk_size: int = 1 << 20) -> Iterator[bytes]:
-        """The body of a ``stream=True`` response in chunks, with read errors as :class:`NetworkError`."""
+        """The body of a ``stream=True`` response in chunks, with read errors as :class:`NetworkError`,
+        all of it within the request's deadline (:class:`DeadlineExceeded`)."""
+        watch = getattr(response, "_tflite_slim_watch", None)
         try:
-            yield from response.iter_content(chunk_size)
-        except requests.exceptions.RequestException as e:
-            raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
+            for chunk in response.iter_content(chunk_size):
+                if watch is not None and watch.expired:
+                    break
+                yield chunk
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
+            if watch is None or not watch.expired:
+                raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
+        if watch is not None:
+            _raise_if_expired(watch, None, response.url, response)
 
     @staticmethod
     def iter_raw(
-        response: requests.Response, *, deadline: float, chunk_size: int = 1 << 20, decode_content: bool = False
+        response: requests.Response, *, chunk_size: int = 1 << 20, decode_content: bool = False
     ) -> Iterator[bytes]:
-        """The body of a ``stream=True`` response exactly as sent, all of it within ``deadline`` seconds.
+        """The body of a ``stream=True`` response exactly as sent, all of it within the request's deadline.
 
         Raw means no ``Content-Encoding`` decoding: the bytes are the ones
         ``Content-Length`` counts and the mirror's checksum covers (a mirror
         that labels a .tar.gz ``Content-Encoding: gzip`` would otherwise hand us
         a bare tar that is longer than announced). The read timeout bounds each
-        read; the deadline bounds the whole, so a server trickling one byte
-        every few seconds cannot hold us forever. A watchdog shuts the socket
-        down at the deadline, which also ends a read blocked in the middle.
+        read; the request's deadline (given to :meth:`get`) bounds the whole,
+        so a server trickling one byte every few seconds cannot hold us.
         ``decode_content=True`` undoes ``Content-Encoding`` after all (a file
         compared with ours, not stored), under the same deadline.
         """
         url = redact_url(response.url)
-        expired = threading.Event()
-        lock = threading.Lock()
-        done = False
-
-        def expire() -> None:
-            with lock:
-                if done:
-                    return
-                expired.set()
-            sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-            try:
-                if sock is not None:
-                    sock.shutdown(socket.SHUT_RDWR)
-                else:
-                    response.raw.close()
-            except OSError:
-                pass
-
-        timer = threading.Timer(deadline, expire)
-        timer.daemon = True
-        size = 0
-        timer.start()
+        watch = getattr(response, "_tflite_slim_watch", None)
         try:
             for chunk in response.raw.stream(chunk_size, decode_content=decode_content):
-                if expired.is_set():
+                if watch is not None and watch.expired:
                     break
-                size += len(chunk)
                 yield chunk
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
-            if not expired.is_set():
+            if watch is None or not watch.expired:
                 raise NetworkError(f"download of {url} broke off: {_reason(e)}") from e
-        finally:
-            with lock:
-                done = True
-            timer.cancel()
-        if expired.is_set():
-            raise DeadlineExceeded(
-                f"download of {url} did not finish within {deadline:g} s (overall limit; {size} bytes arrived)"
-            )
+        if watch is not None:
+            _raise_if_expired(watch, None, response.url, response)
+
+
+def _raise_if_expired(watch: _Watch, method: Optional[str], url: str,
+                      response: Optional[requests.Response] = None) -> None:
+    """:class:`DeadlineExceeded` once ``watch`` has passed (what arrived may be cut short: never used)."""
+    if not watch.expired:
+        return
+    what = getattr(response, "_tflite_slim_what", None) or f"{method or 'GET'} {redact_url(url)}"
+    raise DeadlineExceeded(f"{what} did not finish within {watch.seconds:g} s (overall limit; check the server "
+                           "and the network)")
 
 
 class _Retry(Retry):
@@ -270,7 +413,10 @@ class _Retry(Retry):
     notify: Optional[Callable[[str], None]] = None
 
     def parse_retry_after(self, retry_after: str) -> float:
-        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+        return _within_deadline(min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER))
+
+    def get_backoff_time(self) -> float:
+        return _within_deadline(super().get_backoff_time())
 
     def new(self, **kw):  # type: ignore[no-untyped-def]
         copy = super().new(**kw)
@@ -279,7 +425,11 @@ class _Retry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # type: ignore[no-untyped-def]
                   _stacktrace=None):
-        """As urllib3's, plus one line of ours for a request's first retry (none for later ones)."""
+        """As urllib3's, plus one line of ours for a request's first retry (none for later ones); no retry once
+        the request's deadline has passed."""
+        watch = getattr(_current, "watch", None)
+        if watch is not None and watch.expired:
+            raise urllib3.exceptions.MaxRetryError(_pool, url, error)  # type: ignore[arg-type]
         copy = super().increment(method, url, response, error, _pool, _stacktrace)
         if not self.history and self.notify is not None:
             where = f"{_pool.scheme}://{_pool.host}:{_pool.port}{url}" if _pool is not None else str(url)
@@ -288,6 +438,12 @@ class _Retry(Retry):
             self.notify(f"tflite-slim: {method} {redact_url(where)} {why}; retrying (at most {self.total} more "
                         f"time{'s' if self.total != 1 else ''})")
         return copy
+
+
+def _within_deadline(seconds: float) -> float:
+    """A wait before a retry, never past the current request's deadline."""
+    watch = getattr(_current, "watch", None)
+    return seconds if watch is None else min(seconds, watch.remaining())
 
 
 def basic_auth(username: str, password: str) -> requests.auth.HTTPBasicAuth:

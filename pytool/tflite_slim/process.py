@@ -143,6 +143,22 @@ def display_argv(argv: Sequence[str]) -> str:
     return redact_urls(format_argv(argv))
 
 
+def _rlimits(limits: Mapping[int, int]) -> Optional[Callable[[], None]]:
+    """What the child runs before ``exec``: lower its soft limits to ``limits`` (the hard ones stay)."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: nothing to bound with
+        return None
+
+    def apply() -> None:
+        for which, value in limits.items():
+            _, hard = resource.getrlimit(which)
+            soft = value if hard == resource.RLIM_INFINITY or value < hard else hard
+            resource.setrlimit(which, (soft, hard))
+
+    return apply
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -154,6 +170,7 @@ def run(
     what: Optional[str] = None,
     timeout: Optional[float] = None,
     stopper: Optional[Stopper] = None,
+    limits: Optional[Mapping[int, int]] = None,
 ) -> Completed:
     """Run ``argv`` and return its result.
 
@@ -164,7 +181,9 @@ def run(
     ``timeout`` (seconds, captured output only) kills a command that runs
     longer and raises :class:`TimedOut` with the output it wrote until then.
     ``stopper`` (streamed commands) lets another thread stop the command; a
-    stopped command is a :class:`CommandFailed` saying so.
+    stopped command is a :class:`CommandFailed` saying so. ``limits`` maps
+    ``resource.RLIMIT_*`` to the soft limit the command runs under (never above
+    the hard limit; ignored where ``resource`` does not exist).
     """
     if timeout is not None and stream:
         raise ValueError("timeout is only supported with captured output")
@@ -175,6 +194,7 @@ def run(
     if stopper is not None and stopper.stopped:
         raise CommandFailed(f"{label} was not started: the build was stopped", -signal.SIGINT)
     log.info("running: %s%s", display_argv(argv), f" (in {cwd})" if cwd else "")
+    preexec = _rlimits(limits) if limits else None
     full_env = None
     if env is not None:
         full_env = dict(os.environ)
@@ -195,6 +215,7 @@ def run(
                 # sends the child exactly one SIGINT (Bazel's client kills its server
                 # on the third).
                 start_new_session=True,
+                preexec_fn=preexec,
             )
             if stopper is not None and not stopper._attach(proc):
                 _interrupt(proc)  # stopped between the check above and the start
@@ -228,6 +249,7 @@ def run(
                     text=True,
                     errors="replace",
                     timeout=timeout,
+                    preexec_fn=preexec,
                 )
             except subprocess.TimeoutExpired as e:  # subprocess.run has killed and reaped it
                 raise TimedOut(

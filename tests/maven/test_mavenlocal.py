@@ -505,3 +505,45 @@ def test_replacing_a_version_that_holds_something_else_is_refused_not_dropped(tm
     assert snapshot(repo) == before
     assert (vdir / "x").is_symlink() == (kind == "symlink")
     assert not list(repo.rglob(".tflite-slim-staging-*"))
+
+
+@pytest.mark.parametrize("setting", ["MAVEN_OPTS", "MAVEN_HOME"])
+def test_coordinates_out_refuses_a_repository_gradle_never_reads(tmp_path: Path, monkeypatch, capsys,
+                                                                  setting: str) -> None:
+    """Issue 29 #4: what the Gradle plugin substitutes must be where Gradle's mavenLocal() reads; Gradle ignores
+    MAVEN_OPTS and MAVEN_HOME (it reads Java's user.home, M2_HOME, its own -Dmaven.repo.local). The plugin passes
+    --repo; without it, a location only Maven reads is refused before anything is installed."""
+    from tflite_slim.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("M2_HOME", raising=False)
+    monkeypatch.delenv("MAVEN_HOME", raising=False)
+    monkeypatch.delenv("MAVEN_OPTS", raising=False)
+    maven_only = tmp_path / "maven-only"
+    if setting == "MAVEN_OPTS":
+        monkeypatch.setenv("MAVEN_OPTS", f"-Xmx1g -Dmaven.repo.local={maven_only}")
+        source = "-Dmaven.repo.local in MAVEN_OPTS"
+    else:
+        conf = tmp_path / "maven" / "conf"
+        conf.mkdir(parents=True)
+        (conf / "settings.xml").write_text(f"<settings><localRepository>{maven_only}</localRepository></settings>")
+        monkeypatch.setenv("MAVEN_HOME", str(tmp_path / "maven"))
+        source = f"<localRepository> in {conf / 'settings.xml'}"
+    out = make_build_out(tmp_path / "out", BASIC)
+    coordinates = tmp_path / "coordinates.json"
+    assert main(["install", str(out), "--version", "1", "--coordinates-out", str(coordinates)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --coordinates-out: the local repository {maven_only} (from {source}) is one Gradle's mavenLocal() "
+        "does not read (Gradle ignores MAVEN_OPTS and MAVEN_HOME), so Gradle would not find what it substitutes; "
+        "pass --repo with the directory Gradle's mavenLocal() reads (the Gradle plugin does)\n")
+    assert not maven_only.exists() and not coordinates.exists()
+    # Given the directory, as the plugin does, it installs there whatever MAVEN_OPTS/MAVEN_HOME say.
+    gradles = tmp_path / "gradles"
+    assert main(["install", str(out), "--version", "1", "--repo", str(gradles),
+                 "--coordinates-out", str(coordinates)]) == 0
+    assert (gradles / "io/tfliteslim/tensorflow-lite/1").is_dir() and not maven_only.exists()
+    # Without --coordinates-out (a person installing for mvn), Maven's own settings are honoured as before.
+    assert main(["install", str(out), "--version", "1"]) == 0
+    assert (maven_only / "io/tfliteslim/tensorflow-lite/1").is_dir()

@@ -204,4 +204,6 @@ def test_a_host_aar_never_goes_in_as_the_main_aar(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"a host build \(linux-x86_64\), not an Android AAR"):
         publication.from_aar(aar, Coordinates("g", "a", "1"))
     mixed = make_aar(tmp_path / "mixed.aar", "org.tensorflow.lite", ["arm64-v8a", "linux-x86_64"])
-    assert names(publication.from_aar(mixed, Coordinates("g", "a", "1")).runtime) == ["a-1.aar", "a-1.pom"]
+    # Android and desktop: as from_build_dir, the desktop library is the classifier jar, not in the AAR.
+    assert names(publication.from_aar(mixed, Coordinates("g", "a", "1")).runtime) == [
+        "a-1.aar", "a-1-linux-x86_64.jar", "a-1.pom"]

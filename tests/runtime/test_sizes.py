@@ -69,7 +69,8 @@ def test_fetched_once_then_cached_by_coordinates(server: RepoServer, tmp_path: P
                                   sizes.AarSizes(len(data), tuple((abi, 300_004) for abi in STOCK_ABIS))),)
     assert lines == [f"tflite-slim: fetching the stock org.tensorflow:tensorflow-lite:2.16.1 from {server.url} "
                      "to compare sizes (once; cached)"]
-    assert (tmp_path / "cache/org.tensorflow/tensorflow-lite/2.16.1.json").is_file()
+    assert [p.relative_to(tmp_path / "cache").parts[1:] for p in (tmp_path / "cache").rglob("*.json")] == [
+        ("org.tensorflow", "tensorflow-lite", "2.16.1.json")]
     count = len(server.requests)
     again = sizes.compare([(RUNTIME_TARGET, report())], "tensorflow", "2.16.1", cache=tmp_path / "cache",
                           env=env, log=log)
@@ -85,9 +86,10 @@ def test_fetched_once_then_cached_by_coordinates(server: RepoServer, tmp_path: P
 
 def test_a_damaged_cache_entry_is_fetched_again(server: RepoServer, tmp_path: Path) -> None:
     server.serve(RUNTIME_PATH, stock_aar(tmp_path))
-    entry = tmp_path / "cache/org.tensorflow/tensorflow-lite/2.16.1.json"
+    key = sizes._key_digest(sizes.repository_key(server.url))
+    entry = tmp_path / "cache" / key / "org.tensorflow/tensorflow-lite/2.16.1.json"
     entry.parent.mkdir(parents=True)
-    entry.write_text('{"format": 1, "aar": "big", "so": {}}')
+    entry.write_text(json.dumps({"format": 2, "repository": server.url, "aar": "big", "so": {}}))
     rows = sizes.compare([(RUNTIME_TARGET, report())], "tensorflow", "2.16.1", cache=tmp_path / "cache",
                          env={sizes.ENV_STOCK_REPOSITORY: server.url}, log=lambda _: None)
     assert rows[0].stock is not None and server.paths() == [f"/maven/{RUNTIME_PATH}"]
@@ -181,3 +183,23 @@ def test_build_html_has_the_size_chart_and_is_checked_first(server: RepoServer, 
     page = (tmp_path / "report.html").read_text()
     assert "<h2>Runtime size: slim vs stock</h2>" in page and "<td>arm64-v8a</td>" in page
     assert "stock 293.0 KiB" in page and "<h2>Operators</h2>" in page and "Operators x models (matrix)" in page
+
+
+def test_the_cache_is_per_repository(server: RepoServer, tmp_path: Path) -> None:
+    """Issue 29 #13: one mirror's (or a hostile server's) numbers never answer for another repository."""
+    server.serve(RUNTIME_PATH, stock_aar(tmp_path, b"\0" * 10))  # a mirror with odd numbers, asked first
+    cache = tmp_path / "cache"
+    first = sizes.compare([(RUNTIME_TARGET, report())], "tensorflow", "2.16.1", cache=cache,
+                          env={sizes.ENV_STOCK_REPOSITORY: f"http://u:pw@127.0.0.1:{server.url.split(':')[2]}"},
+                          log=lambda _: None)
+    with RepoServer(tmp_path / "other", credentials=None) as other:
+        data = stock_aar(tmp_path)
+        other.serve(RUNTIME_PATH, data)
+        rows = sizes.compare([(RUNTIME_TARGET, report())], "tensorflow", "2.16.1", cache=cache,
+                             env={sizes.ENV_STOCK_REPOSITORY: other.url}, log=lambda _: None)
+        assert other.paths() == [f"/maven/{RUNTIME_PATH}"]
+    assert first[0].stock is not None and first[0].stock.so[0][1] == 14
+    assert rows[0].stock == sizes.AarSizes(len(data), tuple((abi, 300_004) for abi in STOCK_ABIS))
+    entries = sorted(p for p in cache.rglob("*.json"))
+    assert len(entries) == 2
+    assert not any("pw" in p.read_text() or "pw" in str(p) for p in entries)  # credentials never in the key

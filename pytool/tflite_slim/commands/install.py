@@ -136,6 +136,11 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--coordinates-out {args.coordinates_out}: this is a host build (desktop jars under "
                              "a classifier), not an AAR for an Android app; build with Android --target-archs")
     location = settings.local_repository(args.repo)
+    if args.coordinates_out is not None and not location.gradle_reads:
+        raise UsageError(
+            f"--coordinates-out: the local repository {location.path} (from {location.source}) is one Gradle's "
+            "mavenLocal() does not read (Gradle ignores MAVEN_OPTS and MAVEN_HOME), so Gradle would not find what it "
+            "substitutes; pass --repo with the directory Gradle's mavenLocal() reads (the Gradle plugin does)")
     repo = location.path.resolve()
     results = mavenlocal.install(pub, repo, force=args.force)
     print(f"local repository: {repo} (from {location.source})")

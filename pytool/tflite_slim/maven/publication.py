@@ -267,21 +267,36 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice = CoordinateChoice())
 def from_aar(aar: Path, coordinates: Coordinates, ops_json: Optional[Path] = None) -> Publication:
     """One AAR made elsewhere, under the given coordinates; ``ops_json`` (a build record) describes it.
 
-    A host build's AAR (native libraries for desktop ABIs only) is refused: it is no Android AAR.
+    Published as :func:`from_build_dir` publishes a build: a host build's AAR (native libraries for desktop
+    ABIs only) is refused, it is no Android AAR; one with Android and desktop ABIs goes in without its desktop
+    libraries (they would only bloat every APK), each of which becomes a classifier jar beside it.
     """
     check_aar(aar)
     check_not_host_only(aar)
-    aar_spec = FileSpec(coordinates.file_name("aar"), source=aar)
+    hosts = host_abis_of(_jni_abis(aar))
+    jars = [FileSpec(coordinates.file_name("jar", abi), data=host_jar(aar, abi)) for abi in hosts]
+    if hosts:
+        aar_spec = FileSpec(coordinates.file_name("aar"), data=without_host_libraries(aar))
+    else:
+        aar_spec = FileSpec(coordinates.file_name("aar"), source=aar)
     if ops_json is None:
-        pom_bytes = pom.render_pom(
-            coordinates,
-            name=f"{coordinates.artifact} {coordinates.version}",
-            description="An AAR installed by tflite-slim (no build record was given, so its op set is not stated).",
-        )
-        return Publication(_artifact(coordinates, None, pom_bytes, [aar_spec]))
+        description = "An AAR installed by tflite-slim (no build record was given, so its op set is not stated)."
+        if hosts:
+            description += (" Desktop JVM jars (Java API classes plus the native library under jni/<abi>/): "
+                            + ", ".join(f"classifier {a}" for a in hosts) + ".")
+        pom_bytes = pom.render_pom(coordinates, name=f"{coordinates.artifact} {coordinates.version}",
+                                   description=description)
+        return Publication(_artifact(coordinates, None, pom_bytes, [aar_spec, *jars]))
     record = parse_build_record(ops_json)
-    pom_bytes = pom.runtime_pom(coordinates, record.facts())
-    return Publication(_artifact(coordinates, published_record(ops_json), pom_bytes, [aar_spec]))
+    pom_bytes = pom.runtime_pom(coordinates, record.facts(), hosts)
+    return Publication(_artifact(coordinates, published_record(ops_json), pom_bytes, [aar_spec, *jars]))
+
+
+def _jni_abis(aar: Path) -> tuple[str, ...]:
+    """The ABIs an AAR has native libraries for (``jni/<abi>/...``), sorted."""
+    with zipfile.ZipFile(aar) as z:
+        return tuple(sorted({n.split("/")[1] for n in z.namelist() if n.startswith("jni/") and n.count("/") >= 2
+                             and n.split("/")[1]}))
 
 
 def published_record(path: Path) -> bytes:
@@ -297,8 +312,7 @@ def published_record(path: Path) -> bytes:
 
 def check_not_host_only(aar: Path) -> None:
     """Refuse an AAR whose native libraries are all for desktop ABIs: it must not land as an Android AAR."""
-    with zipfile.ZipFile(aar) as z:
-        abis = {n.split("/")[1] for n in z.namelist() if n.startswith("jni/") and n.count("/") >= 2}
+    abis = set(_jni_abis(aar))
     if abis and abis <= set(HOST_ABIS):
         raise UsageError(
             f"{aar}: a host build ({', '.join(sorted(abis))}), not an Android AAR; publish its build directory "

@@ -212,7 +212,8 @@ def fetch(
     has a deadline.
     """
     url = target.file_url(c.file_path(extension, classifier))
-    response = client.get(url, stream=True, allow_redirects=False)
+    # The whole request within the time a compare of that size gets: a trickling server cannot hold us.
+    response = client.get(url, stream=True, allow_redirects=False, deadline=_hash_deadline(limit))
     try:
         _check_answer(response, "GET", url, target)
         if response.status_code in (404, 410):
@@ -224,18 +225,13 @@ def fetch(
         if response.status_code != 200:
             raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
         data = bytearray()
-        try:
-            # The whole read within the time a compare of that size gets: a trickling server cannot hold us.
-            for block in HttpClient.iter_raw(response, deadline=_hash_deadline(limit), chunk_size=64 << 10,
-                                            decode_content=True):
-                data += block
-                if len(data) > limit:
-                    raise MavenError(
-                        f"GET {redact_url(url)}: larger than {limit >> 20} MiB, which no {extension} file we deploy "
-                        "is; check --url and what the repository holds at that path"
-                    )
-        except DeadlineExceeded as e:
-            raise MavenError(f"{e}; check the repository (--url) and the network") from e
+        for block in HttpClient.iter_raw(response, chunk_size=64 << 10, decode_content=True):
+            data += block
+            if len(data) > limit:
+                raise MavenError(
+                    f"GET {redact_url(url)}: larger than {limit >> 20} MiB, which no {extension} file we deploy "
+                    "is; check --url and what the repository holds at that path"
+                )
     finally:
         response.close()
     return bytes(data)
@@ -305,25 +301,31 @@ def _remote_sha256(url: str, size: int, target: Target, client: HttpClient) -> O
     never ends, or trickles, must not hold the deploy, so reading stops one
     byte past our size, and the whole read has :func:`_hash_deadline`.
     """
-    response = client.get(url, stream=True, allow_redirects=False)
+    try:
+        response = client.get(url, stream=True, allow_redirects=False, deadline=_hash_deadline(size))
+    except DeadlineExceeded as e:
+        raise _too_slow_to_compare(e) from e
     try:
         _check_answer(response, "GET", url, target)
         if response.status_code != 200:
             raise MavenError(f"GET {redact_url(url)} answered {_status(response)}; check --url and the server")
         h, seen = hashlib.sha256(), 0
-        deadline = _hash_deadline(size)
         try:
-            for block in HttpClient.iter_raw(response, deadline=deadline, decode_content=True):
+            for block in HttpClient.iter_raw(response, decode_content=True):
                 seen += len(block)
                 if seen > size:
                     return None  # longer than ours: not our bytes, whatever follows
                 h.update(block)
         except DeadlineExceeded as e:
-            raise MavenError(f"{e}; the repository keeps no checksum files for it and sends it too slowly to "
-                             "compare, so nothing was uploaded") from e
+            raise _too_slow_to_compare(e) from e
         return h.hexdigest()
     finally:
         response.close()
+
+
+def _too_slow_to_compare(e: DeadlineExceeded) -> MavenError:
+    return MavenError(f"{e}; the repository keeps no checksum files for it and sends it too slowly to compare, "
+                      "so nothing was uploaded")
 
 
 #: Bytes per second a repository must at least send a file (without checksum files) that deploy compares.

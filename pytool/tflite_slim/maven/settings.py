@@ -1,7 +1,7 @@
 """Where Maven settings put things: the local repository and server credentials.
 
-The local repository is found the way Maven (and Gradle's ``mavenLocal()``)
-finds it, first match wins:
+The local repository is found the way Maven's ``mvn`` finds it, first match
+wins:
 
 1. ``--repo DIR``;
 2. ``-Dmaven.repo.local=DIR`` in the ``MAVEN_OPTS`` environment variable;
@@ -9,6 +9,10 @@ finds it, first match wins:
    ``$M2_HOME/conf/settings.xml`` (or ``$MAVEN_HOME``), with ``${user.home}``
    and ``${env.NAME}`` expanded;
 4. ``~/.m2/repository``.
+
+Gradle's ``mavenLocal()`` reads neither ``MAVEN_OPTS`` nor ``MAVEN_HOME`` (it
+reads Java's ``user.home``, ``M2_HOME`` and its own ``-Dmaven.repo.local``):
+:attr:`RepoLocation.gradle_reads` says so, and the Gradle plugin passes ``--repo``.
 
 Credentials for ``deploy`` come from an environment variable named on the
 command line, a ``<server>`` in settings.xml, or ``~/.netrc``; never from argv.
@@ -37,6 +41,8 @@ class RepoLocation:
 
     path: Path
     source: str
+    #: False when chosen by a setting Gradle's mavenLocal() never reads (MAVEN_OPTS, MAVEN_HOME's settings.xml).
+    gradle_reads: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,14 +143,17 @@ def local_repository(
         return RepoLocation(absolute(explicit), "--repo")
     opt = _maven_opts_repo(env)
     if opt:
-        return RepoLocation(absolute(opt), "-Dmaven.repo.local in MAVEN_OPTS")
+        return RepoLocation(absolute(opt), "-Dmaven.repo.local in MAVEN_OPTS", gradle_reads=False)
     for path in settings_files(env, home):
         root = _read_settings(path, "fix it or pass --repo")
         if root is None:
             continue
         value = _text(root, "localRepository")
         if value:
-            return RepoLocation(absolute(expand(value, env, home, str(path))), f"<localRepository> in {path}")
+            # Gradle reads ~/.m2/settings.xml and M2_HOME's, never MAVEN_HOME's.
+            gradle_reads = path == home / ".m2" / "settings.xml" or bool(env.get("M2_HOME"))
+            return RepoLocation(absolute(expand(value, env, home, str(path))), f"<localRepository> in {path}",
+                                gradle_reads)
     return RepoLocation(home / ".m2" / "repository", "the default ~/.m2/repository")
 
 

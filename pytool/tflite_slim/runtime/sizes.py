@@ -6,8 +6,11 @@ tensorflow-lite:<version>`` for a TensorFlow build, ``com.google.ai.edge.litert:
 litert:<version>`` for LiteRT; the Select TF ops AARs likewise). The stock AAR
 is fetched once from its Maven repository through the one HTTP seam (unless
 :mod:`~tflite_slim.runtime.artifacts.stock`'s measured table already describes it,
-as read from that same repository); only its sizes are kept, cached by coordinates (``<cache>/stock/<group>/<artifact>/
-<version>.json``), so a second build asks nothing of the network. Offline, or
+as read from that same repository); only its sizes are kept, cached by repository
+and coordinates (``<cache>/stock/<repository key>/<group>/<artifact>/<version>.json``,
+the key a hash of the repository's URL without credentials), so a second build asks
+nothing of the network, and one mirror's (or a hostile server's) numbers never answer
+for another repository. Offline, or
 a release the repository does not have, the comparison says it could not be
 made and why; the build itself never fails over it.
 
@@ -19,6 +22,7 @@ text and record forms) are apart from the fetch (:func:`fetch_stock`).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -50,7 +54,7 @@ SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
 #: A stock AAR larger than this is not a runtime (the Select TF ops AAR is ~100-300 MiB).
 MAX_STOCK_AAR = 2 << 30
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 SKIPPED = "not compared: --no-stock-compare"
 
 Log = Callable[[str], None]
@@ -125,26 +129,28 @@ def slim_sizes(report: aar.AarReport) -> AarSizes:
 
 def fetch_stock(repository: str, coords: tuple[str, str, str], so_name: str, cache: Optional[Path],
                 client: HttpClient, *, deadline: float, log: Log) -> AarSizes:
-    """The stock AAR's sizes: from the cache by coordinates, else downloaded (and then cached when ``cache``).
+    """The stock AAR's sizes: from the cache by repository and coordinates, else downloaded (and then cached
+    when ``cache``).
 
     Raises :class:`NetworkError` with a one-line reason when it cannot be had.
     """
     group, artifact, version = coords
-    entry = cache / group / artifact / f"{version}.json" if cache is not None else None
+    where = repository_key(repository)
+    entry = cache / _key_digest(where) / group / artifact / f"{version}.json" if cache is not None else None
     if entry is not None:
-        cached = _read_cached(entry)
+        cached = _read_cached(entry, where)
         if cached is not None:
             return cached
     url = stock_url(repository, *coords)
     log(f"tflite-slim: fetching the stock {group}:{artifact}:{version} from {redact_url(repository)} "
         "to compare sizes (once; cached)")
-    response = client.get(url, stream=True)
+    response = client.get(url, stream=True, deadline=deadline)
     with response:
         if response.status_code != 200:
             raise StockMissing(f"GET {redact_url(url)} answered {response.status_code}")
         with tempfile.TemporaryFile() as tmp:
             size = 0
-            for chunk in HttpClient.iter_raw(response, deadline=deadline):
+            for chunk in HttpClient.iter_raw(response):
                 size += len(chunk)
                 if size > MAX_STOCK_AAR:
                     raise NetworkError(f"GET {redact_url(url)}: more than {MAX_STOCK_AAR} bytes; not a runtime AAR")
@@ -158,19 +164,28 @@ def fetch_stock(repository: str, coords: tuple[str, str, str], so_name: str, cac
     if entry is not None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            files.write_output(str(entry), json.dumps({"format": _CACHE_FORMAT, **sizes.to_json()},
-                                                      sort_keys=True).encode())
+            files.write_output(str(entry), json.dumps({"format": _CACHE_FORMAT, "repository": where,
+                                                       **sizes.to_json()}, sort_keys=True).encode())
         except OSError:
             pass  # a cache that cannot be written costs a download next time, nothing more
     return sizes
 
 
-def _read_cached(entry: Path) -> Optional[AarSizes]:
+def repository_key(repository: str) -> str:
+    """What the cache keys a repository by: its URL without credentials or a trailing ``/``."""
+    return redact_url(repository.strip()).rstrip("/")
+
+
+def _key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _read_cached(entry: Path, repository: str) -> Optional[AarSizes]:
     try:
         if entry.is_symlink() or entry.stat().st_size > 1 << 20:
             return None
         data = json.loads(entry.read_text())
-        if data.get("format") != _CACHE_FORMAT:
+        if data.get("format") != _CACHE_FORMAT or data.get("repository") != repository:
             return None
         return AarSizes.from_json(data)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

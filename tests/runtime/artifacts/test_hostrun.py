@@ -52,6 +52,11 @@ def test_parse_lines_takes_only_what_the_runner_writes_in_order(out, expected):
     assert [r.path for r in parse_lines(out, ["a", "b"])] == expected
 
 
+def test_a_timeout_line_is_the_runners_last_word():
+    out = "tflite-slim-run\t0\ttimeout\tit did not finish\ntflite-slim-run\t1\tok\t\n"
+    assert parse_lines(out, ["a", "b"]) == [RunResult("a", FAILED, "it did not finish", timed_out=True)]
+
+
 @pytest.mark.parametrize(
     "entries",
     [{}, {"classes.jar": b"x"}, {"jni/arm64-v8a/libtensorflowlite_jni.so": b"x", "classes.jar": b"x"}],
@@ -87,3 +92,104 @@ def test_a_published_jar_is_its_own_classpath(tmp_path):
     # The jar of another desktop ABI is refused in one line.
     with pytest.raises(UsageError, match="not a host build .*installed -linux-aarch64.jar"):
         hostrun.run_models(str(jar), ["m.tflite"], abi="linux-aarch64", java="java", javac="javac")
+
+
+FAKE_JAVA = """#!{python}
+# Stands in for a JVM running ModelRunner (its output protocol), one that hangs on a model named *never*,
+# beyond the reach of the runner's own watchdog (as a JVM stuck in a GC or a signal handler would be).
+import os, resource, sys, time
+models = [os.path.realpath(p) for p in sys.argv[sys.argv.index("ModelRunner") + 1:]]
+with open({record!r}, "a") as f:
+    f.write(repr((resource.getrlimit(resource.RLIMIT_DATA)[0], sys.argv[1:], models)) + "\\n")
+for i, path in enumerate(models):
+    if "never" in path:
+        time.sleep(600)
+    print(f"tflite-slim-run\\t{{i}}\\tok\\t", flush=True)
+"""
+
+
+def test_a_jvm_that_hangs_is_killed_bounded_and_the_rest_run(tmp_path, monkeypatch):
+    """Issue 29 #6: the same bounds as verify --run: a deadline (here the one past the runner's watchdog) and
+    RLIMIT_DATA from runcheck.memory_limit; the model it hung on is failed, the rest run in a fresh JVM."""
+    import sys
+    import time
+
+    from tflite_slim.analysis import runcheck
+
+    with zipfile.ZipFile(tmp_path / "tensorflow-lite.aar", "w") as z:
+        z.writestr("classes.jar", b"x")
+        z.writestr("jni/linux-x86_64/libtensorflowlite_jni.so", b"x")
+    record = tmp_path / "record"
+    java = tmp_path / "java"
+    java.write_text(FAKE_JAVA.format(python=sys.executable, record=str(record)))
+    java.chmod(0o755)
+    javac = tmp_path / "javac"
+    javac.write_text("#!/bin/sh\nexit 0\n")
+    javac.chmod(0o755)
+    models = []
+    for name, size in (("a", 10), ("never", 10), ("b", 1000)):
+        (tmp_path / f"{name}.tflite").write_bytes(b"\0" * size)
+        models.append(str(tmp_path / f"{name}.tflite"))
+    monkeypatch.setattr(hostrun, "START_SECONDS", 1.0)
+    started = time.monotonic()
+    results = hostrun.run_models(str(tmp_path), models, abi="linux-x86_64", java=str(java), javac=str(javac),
+                                 model_seconds=0.5)
+    assert time.monotonic() - started < 10
+    assert [(r.path, r.status) for r in results] == [(models[0], OK), (models[1], FAILED), (models[2], OK)]
+    assert results[1].message == "it did not finish within 0.5 s (the limit verify --run sets); the JVM was killed"
+    runs = [eval(line) for line in record.read_text().splitlines()]
+    assert [given for _, _, given in runs] == [models, models[2:]]
+    assert [limit for limit, _, _ in runs] == [hostrun.JVM_ALLOWANCE + runcheck.memory_limit(models[2])] * 2
+    assert "-Dtflite.slim.modelSeconds=0.5" in runs[0][1]
+
+
+def _fake_host_build(tmp_path, so_bytes: int = 16):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with zipfile.ZipFile(out / "tensorflow-lite.aar", "w") as z:
+        z.writestr("classes.jar", b"x")
+        z.writestr("jni/linux-x86_64/libtensorflowlite_jni.so", os.urandom(so_bytes))
+    return out
+
+
+def test_a_full_tmpdir_is_one_line_naming_it(tmp_path, monkeypatch):
+    """Issue 29, also seen: TMPDIR on a full disk was a traceback. Here a 64 KiB tmpfs a 256 KiB library does not
+    fit in (needs root and mount; the next test simulates it everywhere)."""
+    import os
+    import subprocess
+    import tempfile
+
+    out = _fake_host_build(tmp_path, 256 << 10)
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here (needs root)")
+    try:
+        monkeypatch.setenv("TMPDIR", str(small))
+        monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+        with pytest.raises(UsageError) as e:
+            hostrun.run_models(str(out), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")
+        assert str(e.value).startswith(f"cannot write the files verify --run --runtime needs in {small}")
+        assert "No space left on device; free space there or set TMPDIR to a directory with room" in str(e.value)
+        assert os.listdir(small) == []  # nothing half-written left
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+
+
+def test_a_tmpdir_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    out = _fake_host_build(tmp_path)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/tflite-slim-run-x")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    with pytest.raises(UsageError, match=r"^cannot write the files verify --run --runtime needs in "
+                                         r"/tmp/tflite-slim-run-x: No space left on device; free space there or "
+                                         r"set TMPDIR to a directory with room$"):
+        hostrun.run_models(str(out), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac")

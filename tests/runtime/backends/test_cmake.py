@@ -217,6 +217,79 @@ def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
     assert ok.returncode == 0 and ok.stdout.startswith(f"ok: {models['add']}\n")
 
 
+def _java_with(tmp_path: Path, options: str) -> str:
+    """A ``java`` that is the real one started with ``options`` (JAVA_TOOL_OPTIONS): a JVM that misbehaves."""
+    from tflite_slim.runtime.artifacts import hostrun
+
+    wrapper = tmp_path / "java"
+    wrapper.write_text(f"#!/bin/sh\nJAVA_TOOL_OPTIONS='{options}' exec {hostrun._java()} \"$@\"\n")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_a_jvm_crash_leaves_nothing_in_the_working_directory(first, models, tmp_path, monkeypatch):
+    """Issue 29 #14: hs_err_pid<N>.log (command line, model paths, environment) and core dumps stay in a private
+    directory that is removed, not in the user's working directory; the model is reported failed."""
+    from tflite_slim.runtime.artifacts import hostrun
+
+    _, out, _ = first
+    # A real crash of a real JVM: metaspace exhausted at start-up, with CrashOnOutOfMemoryError.
+    java = _java_with(tmp_path, "-Xshare:off -XX:+CrashOnOutOfMemoryError -XX:MaxMetaspaceSize=3m")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    results = hostrun.run_models(str(out), [models["add"]], java=java)
+    assert [(r.path, r.status) for r in results] == [(models["add"], hostrun.FAILED)]
+    assert "the JVM stopped on this model" in results[0].message
+    assert sorted(os.listdir(work)) == []
+    # The JVM works elsewhere, so a model named relative to the user's directory is still found.
+    shutil.copy(models["add"], work / "add.tflite")
+    assert [r.status for r in hostrun.run_models(str(out), ["add.tflite"])] == [hostrun.OK]
+
+
+def test_a_model_that_never_finishes_is_failed_and_the_rest_run(first, models, tmp_path, monkeypatch):
+    """Issue 29 #6: the JVM gets verify --run's per-model time (runcheck.MODEL_SECONDS, small here). The model
+    that never finishes is a FIFO no one writes to: the runner's read of it blocks for good, as a WHILE that never
+    ends would."""
+    from tflite_slim.analysis import runcheck
+    from tflite_slim.runtime.artifacts import hostrun
+
+    _, out, _ = first
+    monkeypatch.setattr(runcheck, "MODEL_SECONDS", 2.0)
+    never = tmp_path / "never.tflite"
+    os.mkfifo(never)
+    paths = [models["add"], str(never), models["relu"], models["add"]]
+    got: list = []
+    worker = threading.Thread(target=lambda: got.append(hostrun.run_models(str(out), paths)), daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():  # unblock the JVM (end of file on the FIFO) before failing
+        os.close(os.open(never, os.O_WRONLY))
+        worker.join(60)
+        pytest.fail("verify --run --runtime waited on the model that never finishes")
+    assert [(r.path, r.status) for r in got[0]] == [(models["add"], hostrun.OK), (str(never), hostrun.FAILED),
+                                                    (models["relu"], hostrun.MISSING), (models["add"], hostrun.OK)]
+    assert got[0][1].message == "it did not finish within 2 s (the limit verify --run sets); stopped"
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+def test_model_names_never_fail_a_model(first, models, tmp_path, locale):
+    """Issue 29 #5: names that are not ASCII (or not UTF-8 at all) reach the JVM intact under any locale."""
+    _, out, _ = first
+    d = tmp_path / "models"
+    d.mkdir()
+    names = [b"mod\xc3\xa8le.tflite", "模型.tflite".encode(), b"bad\xff\xfename.tflite", b"plain.tflite"]
+    for name in names:
+        shutil.copy(models["add"], os.path.join(os.fsencode(d), name))
+    done = subprocess.run([sys.executable, "-m", "tflite_slim", "verify", "--run", "--runtime", str(out), str(d)],
+                          capture_output=True, env={**os.environ, "LC_ALL": locale, "PYTHONIOENCODING": ""})
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    oks = sorted(line for line in done.stdout.splitlines() if line.startswith(b"ok: " + os.fsencode(d)))
+    assert oks == sorted(b"ok: " + os.path.join(os.fsencode(d), n) for n in names)
+
+
 def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tmp_path):
     """stop() from another thread: Ninja interrupts the compiler (a wrapper that hangs on kernels/add.cc)."""
     mark = tmp_path / "pid"

@@ -472,7 +472,7 @@ def test_a_trickling_download_hits_the_overall_deadline(tmp_path, server, layout
     env = {layout.archive_env: server.url, "TFLITE_SLIM_DOWNLOAD_TIMEOUT": "1"}
     started = time.monotonic()
     with HttpClient(retries=0) as client:
-        with pytest.raises(NetworkError, match=r"did not finish within 1 s \(overall limit; \d+ bytes arrived\); "
+        with pytest.raises(NetworkError, match=r"did not finish within 1 s \(overall limit; check the server and the network\); "
                                                r"on a slow link set TFLITE_SLIM_DOWNLOAD_TIMEOUT to more seconds, "
                                                rf"or use a nearer mirror \({layout.archive_env}\)$"):
             fetch_source(version, tmp_path / "cache", client, env=env, layout=layout)

@@ -10,8 +10,16 @@ and prints one line per model; the interpreter is the trimmed library, so a
 model needing an op the build left out fails with TFLite's own message
 ("Didn't find op for builtin opcode 'TRANSPOSE' version '2'...").
 
+The JVM is given each model by an ASCII name of ours (a symbolic link in a
+private directory), never its own path, which Java would decode in the
+locale's charset (:func:`_ascii_names`).
+
 Native code can abort the JVM on a model; the models after it are then run
-in a fresh JVM, and the one it died on is reported as failed.
+in a fresh JVM, and the one it died on is reported as failed. A crashing JVM
+writes ``hs_err_pid<N>.log`` (its command line, the model paths, the
+environment) and may dump core into its working directory: the JVMs (javac's
+too) run in a private directory of ours, removed afterwards, with the error
+file inside it and core dumps off (:func:`jvm_options`).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
+from tflite_slim.analysis import runcheck
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.runtime.artifacts import hostjar
 from tflite_slim.runtime.artifacts.aar import RUNTIME_SO
@@ -39,6 +48,12 @@ _LINE = "tflite-slim-run\t"
 MISSING_OP_TEXTS = ("Didn't find op for builtin opcode", "Encountered unresolved custom op",
                     "Encountered an unresolved custom op")
 OK, MISSING, FAILED = "ok", "missing op", "failed"
+#: The Java heap the runner may use (it holds little: the tensors are direct buffers, native memory).
+JVM_HEAP = 256 << 20
+#: Private writable memory a JVM takes on top of what a model needs: the heap, metaspace, code, threads.
+JVM_ALLOWANCE = JVM_HEAP + (512 << 20)
+#: What a JVM may take to start and to compile nothing, on top of its models' time.
+START_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,8 @@ class RunResult:
     path: str
     status: str
     message: str = ""
+    #: The runner stopped the JVM after this model ran past its time (the models after it did not run).
+    timed_out: bool = False
 
 
 def classify(status: str, message: str) -> str:
@@ -65,7 +82,10 @@ def parse_lines(output: str, paths: Sequence[str]) -> list[RunResult]:
         if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) != len(results) or len(results) >= len(paths):
             continue
         message = _unescape(parts[2])
-        results.append(RunResult(paths[int(parts[0])], classify(parts[1], message), message))
+        results.append(RunResult(paths[int(parts[0])], classify(parts[1], message), message,
+                                 timed_out=parts[1] == "timeout"))
+        if parts[1] == "timeout":
+            break  # the runner's last word
     return results
 
 
@@ -110,13 +130,34 @@ def _unpack(runtime: str, abi: str, into: Path) -> tuple[Path, Path]:
             published = "classes.jar" not in names and path.is_file() and path.suffix == ".jar"
             if so not in names or ("classes.jar" not in names and not published):
                 raise UsageError(advice)
-            (into / "lib").mkdir()
-            jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
-            jar.write_bytes(archive.read_bytes() if published else z.read("classes.jar"))
-            lib.write_bytes(z.read(so))
+            classes = archive.read_bytes() if published else z.read("classes.jar")
+            library = z.read(so)
     except (OSError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise UsageError(f"{advice} ({e})") from e
+    # Writing into our temporary directory: its errors (a full TMPDIR) are run_models' to explain.
+    (into / "lib").mkdir()
+    jar, lib = into / "classes.jar", into / "lib" / RUNTIME_SO
+    jar.write_bytes(classes)
+    lib.write_bytes(library)
     return jar, lib.parent
+
+
+def jvm_options(private: Path) -> list[str]:
+    """Options that keep a crash's traces in ``private``: the error file there, no core dump.
+
+    ``-XX:-CreateCoredumpOnCrash`` is JDK 9+; ``-XX:+IgnoreUnrecognizedVMOptions`` lets JDK 8 start with it
+    (``RLIMIT_CORE`` 0, set by :func:`run_models`, is what stops its core dumps).
+    """
+    return ["-XX:+IgnoreUnrecognizedVMOptions", f"-XX:ErrorFile={private}/hs_err_pid%p.log",
+            "-XX:-CreateCoredumpOnCrash"]
+
+
+def _no_core() -> dict[int, int]:
+    try:
+        import resource
+    except ImportError:
+        return {}
+    return {resource.RLIMIT_CORE: 0}
 
 
 def _java() -> str:
@@ -129,39 +170,103 @@ def _java() -> str:
 
 
 def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None, java: Optional[str] = None,
-               javac: Optional[str] = None) -> list[RunResult]:
-    """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order."""
+               javac: Optional[str] = None, model_seconds: Optional[float] = None) -> list[RunResult]:
+    """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order.
+
+    The bounds of ``verify --run`` hold here too: each model gets ``model_seconds`` (default
+    :data:`runcheck.MODEL_SECONDS`; the runner stops the JVM past that, and we kill one that outlives its whole
+    batch), and the JVM's private writable memory is bounded by ``RLIMIT_DATA`` at
+    :data:`JVM_ALLOWANCE` plus :func:`runcheck.memory_limit` of the largest model it runs. The model past its
+    time is reported failed; the rest run in a fresh JVM.
+    """
+    if model_seconds is None:
+        model_seconds = runcheck.MODEL_SECONDS
     try:
         abi = abi or host_abi()
     except ValueError as e:
         raise UsageError(f"--runtime: {e}") from e
     javac = javac or hostjar.find_javac()
     java = java or _java()
+    try:
+        return _run_in_tmp(runtime, paths, abi, java, javac, model_seconds)
+    except OSError as e:  # raised only by what we write into the temporary directory
+        where = e.filename or tempfile.gettempdir()
+        raise UsageError(f"cannot write the files verify --run --runtime needs in {where}: {e.strerror or e}; "
+                         "free space there or set TMPDIR to a directory with room") from e
+
+
+def _run_in_tmp(runtime: str, paths: Sequence[str], abi: str, java: str, javac: str,
+                model_seconds: float) -> list[RunResult]:
     results: list[RunResult] = []
     with tempfile.TemporaryDirectory(prefix="tflite-slim-run-") as tmp:
         jar, library_dir = _unpack(runtime, abi, Path(tmp))
         classes = Path(tmp) / "runner"
         classes.mkdir()
+        # The JVMs' working directory: what a crash writes stays in here and goes with it.
+        private = Path(tmp) / "jvm"
+        private.mkdir()
         source = classes / f"{RUNNER}.java"
         source.write_text(resources.files("tflite_slim.runtime.artifacts").joinpath(f"java/{RUNNER}.java").read_text())
         try:
-            process.run([javac, "-nowarn", "-cp", str(jar), "-d", str(classes), str(source)],
-                        what="javac")
+            process.run([javac, *(f"-J{o}" for o in jvm_options(private)), "-nowarn", "-cp", str(jar),
+                         "-d", str(classes), str(source)], what="javac", cwd=str(private), limits=_no_core())
         except CommandFailed as e:
             raise BuildError(f"{jar} has no usable org.tensorflow.lite.Interpreter (built without "
                              f"the experimental API?): {e}") from e
+        names = _ascii_names(paths, Path(tmp) / "models")
         remaining = list(paths)
         while remaining:
-            argv = [java, f"-Djava.library.path={library_dir}", "-cp",
-                    f"{jar}:{classes}", RUNNER, *remaining]
-            done = process.run(argv, check=False, what="java")
-            batch = parse_lines(done.stdout, remaining)
+            largest = max(runcheck.memory_limit(p) for p in remaining)
+            argv = [java, *jvm_options(private), f"-Xmx{JVM_HEAP >> 20}m",
+                    f"-XX:MaxDirectMemorySize={largest >> 20}m", f"-Dtflite.slim.modelSeconds={model_seconds:g}",
+                    f"-Djava.library.path={library_dir}", "-cp", f"{jar}:{classes}", RUNNER,
+                    *(names[p] for p in remaining)]
+            try:
+                done = process.run(argv, check=False, what="java", cwd=str(private),
+                                   timeout=START_SECONDS + model_seconds * len(remaining),
+                                   limits={**_no_core(), **_data_limit(JVM_ALLOWANCE + largest)})
+                stdout, stderr, returncode = done.stdout, done.stderr, done.returncode
+            except process.TimedOut as e:  # the runner's own watchdog did not get to say so
+                stdout, stderr, returncode = e.stdout, e.stderr, None
+            batch = parse_lines(stdout, remaining)
             results += batch
             if len(batch) == len(remaining):
                 break
+            if batch and batch[-1].timed_out:
+                remaining = remaining[len(batch):]  # the runner stopped the JVM after saying why
+                continue
             died = remaining[len(batch)]
-            tail = (done.stderr.strip().splitlines() or [""])[-1]
-            results.append(RunResult(died, FAILED, f"the JVM stopped on this model (exit status "
-                                                   f"{done.returncode}) {tail}".strip()))
+            if returncode is None:
+                message = (f"it did not finish within {model_seconds:g} s (the limit verify --run sets); "
+                           "the JVM was killed")
+            else:
+                tail = (stderr.strip().splitlines() or [""])[-1]
+                message = f"the JVM stopped on this model (exit status {returncode}) {tail}".strip()
+            results.append(RunResult(died, FAILED, message))
             remaining = remaining[len(batch) + 1:]
     return results
+
+
+def _ascii_names(paths: Sequence[str], into: Path) -> dict[str, str]:
+    """An ASCII name in ``into`` for each model: a symbolic link to it, what the JVM is given.
+
+    A path goes to the JVM as an argument, which Java decodes in the locale's charset: a name that is not
+    UTF-8 fails under any locale, ``modèle.tflite`` under ``LC_ALL=C``. ``<n>.tflite`` in our own directory
+    reads the same bytes under every locale; results are mapped back to the paths by their index.
+    """
+    into.mkdir()
+    names: dict[str, str] = {}
+    for path in paths:
+        if path not in names:
+            link = into / f"{len(names)}.tflite"
+            os.symlink(os.path.abspath(path), link)
+            names[path] = str(link)
+    return names
+
+
+def _data_limit(limit: int) -> dict[int, int]:
+    try:
+        import resource
+    except ImportError:
+        return {}
+    return {resource.RLIMIT_DATA: limit}

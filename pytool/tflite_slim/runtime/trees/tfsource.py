@@ -366,7 +366,10 @@ def _download(
     client: HttpClient, url: str, dest: Path, progress: Optional[Progress], deadline: float,
     layout: SourceLayout = TENSORFLOW,
 ) -> tuple[int, str]:
-    response = client.get(url, stream=True)
+    try:
+        response = client.get(url, stream=True, deadline=deadline)  # the deadline covers the headers too
+    except DeadlineExceeded as e:
+        raise _too_slow(e, layout) from e
     try:
         if response.status_code != 200:
             hint = f" (is it a {layout.title} release tag?)" if response.status_code == 404 else ""
@@ -377,17 +380,14 @@ def _download(
         digest, size = hashlib.sha256(), 0
         with open(dest, "wb") as f:
             try:
-                for chunk in HttpClient.iter_raw(response, deadline=deadline):
+                for chunk in HttpClient.iter_raw(response):
                     f.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)
                     if progress:
                         progress(size, total)
             except DeadlineExceeded as e:
-                raise NetworkError(
-                    f"{e}; on a slow link set {ENV_DOWNLOAD_TIMEOUT} to more seconds, or use a nearer mirror "
-                    f"({layout.archive_env})"
-                ) from e
+                raise _too_slow(e, layout) from e
         if total is not None and size < total:
             raise NetworkError(f"download of {redact_url(url)} ended early: {size} of {total} bytes")
         if total is not None and size > total:
@@ -395,6 +395,11 @@ def _download(
         return size, digest.hexdigest()
     finally:
         response.close()
+
+
+def _too_slow(e: DeadlineExceeded, layout: SourceLayout) -> NetworkError:
+    return NetworkError(f"{e}; on a slow link set {ENV_DOWNLOAD_TIMEOUT} to more seconds, or use a nearer mirror "
+                        f"({layout.archive_env})")
 
 
 def _extract(archive: Path, into: Path, url: str) -> tuple[Path, Optional[str]]:

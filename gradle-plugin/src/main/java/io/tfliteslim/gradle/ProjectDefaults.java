@@ -137,6 +137,17 @@ public final class ProjectDefaults implements TaskSettings {
         return ext.getRepository() == null ? null : project.file(ext.getRepository());
     }
 
+    /**
+     * Where tfliteSlim installs: the repository directory, or for mavenLocal() the directory Gradle's
+     * mavenLocal() reads (never the tool's own default, which Gradle does not read); null only when no
+     * MavenLocal repository is declared anywhere.
+     */
+    @Override
+    public File installRepository() {
+        File repo = repository();
+        return repo != null ? repo : SlimRepositories.mavenLocalDirectory(project);
+    }
+
     /** A path the tool gets: relative to the project dir when inside it. */
     public String relative(File file) {
         java.nio.file.Path base = project.getProjectDir().toPath().toAbsolutePath().normalize();

@@ -193,6 +193,31 @@ public final class SlimRepositories {
     }
 
     /**
+     * The directory Gradle's own mavenLocal() reads, from its MavenLocal repository's URL (the project's,
+     * else the one settings declare); null when there is none. Gradle finds it from Java's user.home,
+     * ~/.m2/settings.xml, M2_HOME's conf/settings.xml and the system property maven.repo.local; the
+     * tool's own default is Maven's (MAVEN_OPTS, MAVEN_HOME, $HOME), so the plugin passes this one.
+     */
+    public static java.io.File mavenLocalDirectory(Project project) {
+        for (ArtifactRepository r : project.getRepositories()) {
+            if ("MavenLocal".equals(r.getName()) && r instanceof MavenArtifactRepository) {
+                return fileOf(((MavenArtifactRepository) r).getUrl());
+            }
+        }
+        Declared declared = read(project.getGradle());
+        for (int i = 0; declared != null && i < declared.names.size(); i++) {
+            if ("MavenLocal".equals(declared.names.get(i)) && !declared.urls.get(i).isEmpty()) {
+                return fileOf(java.net.URI.create(declared.urls.get(i)));
+            }
+        }
+        return null;
+    }
+
+    private static java.io.File fileOf(java.net.URI uri) {
+        return uri != null && "file".equals(uri.getScheme()) ? new java.io.File(uri) : null;
+    }
+
+    /**
      * The specs for a local repository ({@code null}: mavenLocal()) and, in the team flow, a shared
      * one: what both the project plugin and the settings plugin declare.
      */

@@ -31,6 +31,9 @@ public interface TaskSettings {
     /** The repository directory to install into, or null for mavenLocal(). */
     File repository();
 
+    /** Where tfliteSlim installs: {@link #repository()}, or the directory Gradle's mavenLocal() reads. */
+    File installRepository();
+
     File reportDir();
 
     File outDir();

@@ -58,7 +58,7 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
                 a.coordinatesFile.getAbsolutePath());
     }
 
-    /** Where it installs: the configured repository, or "" for the tool's default (mavenLocal). */
+    /** Where it installs: the configured repository, or the directory Gradle's mavenLocal() reads. */
     @Input
     @Optional
     public String getRepository() {
@@ -84,7 +84,7 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
 
     @Override
     protected Action capture(TaskSettings defaults) {
-        File repo = defaults.repository();
+        File repo = defaults.installRepository();
         return new Action(defaults.toolSpec(), defaults.buildOptions(), defaults.outDir(),
                 repo == null ? null : repo.getAbsolutePath(), defaults.publication(), defaults.coordinatesFile());
     }
