@@ -108,3 +108,25 @@ def test_host_abi(machine, system, abi):
 def test_host_abi_refuses_other_hosts(machine, system):
     with pytest.raises(ValueError, match="not one the CMake backend builds for"):
         host_abi(machine, system)
+
+
+@pytest.mark.parametrize(
+    "cxx, cc",
+    [
+        ("g++", "gcc"),
+        ("clang++", "clang"),  # not "clangcc": "clang++" ends in "g++" too
+        ("clang++-16", "clang-16"),
+        ("g++-12", "gcc-12"),
+        ("aarch64-linux-gnu-g++", "aarch64-linux-gnu-gcc"),
+        ("aarch64-linux-gnu-g++-12", "aarch64-linux-gnu-gcc-12"),
+        ("/usr/bin/x86_64-linux-gnu-g++", "/usr/bin/x86_64-linux-gnu-gcc"),
+        ("/opt/llvm/bin/clang++", "/opt/llvm/bin/clang"),
+        ("c++", "cc"),
+        ("/usr/bin/c++", "/usr/bin/cc"),
+        # Unknown names: CMake probes the C compiler on its own.
+        ("icpx", None),
+        ("/wrappers/slow-cxx", None),
+    ],
+)
+def test_c_compiler_for(cxx, cc):
+    assert cmake_project.c_compiler_for(cxx) == cc

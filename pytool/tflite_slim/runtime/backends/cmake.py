@@ -329,7 +329,7 @@ class CmakeBackend(Backend):
                              f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
         # Without --cxx, CMake's own choice ($CXX, else c++), which is what we identify; only a given one is passed.
         cxx = s.cxx or os.environ.get("CXX") or "c++"
-        passed = (s.cc or _c_compiler_for(cxx), cxx) if s.cxx else (s.cc, None)
+        passed = (s.cc or cmake_project.c_compiler_for(cxx), cxx) if s.cxx else (s.cc, None)
         if not probe:
             return Toolchain(abi, "<compiler>", *passed)
         if shutil.which(cxx) is None:
@@ -365,15 +365,6 @@ def ndk_revision(ndk: Path) -> Optional[str]:
         return None
     m = re.search(r"^\s*Pkg\.Revision\s*=\s*(\S+)", text, re.MULTILINE)
     return m.group(1) if m else None
-
-
-def _c_compiler_for(cxx: str) -> Optional[str]:
-    """``gcc`` for ``g++``, ``clang`` for ``clang++`` (CMake otherwise probes ``cc`` on its own)."""
-    name = os.path.basename(cxx)
-    for plus, plain in (("g++", "gcc"), ("clang++", "clang")):
-        if name.endswith(plus):
-            return os.path.join(os.path.dirname(cxx), name[: -len(plus)] + plain)
-    return None
 
 
 def _read(path: Path) -> Optional[str]:

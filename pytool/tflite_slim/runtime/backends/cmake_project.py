@@ -28,6 +28,8 @@ and relinks (a relink, not a rebuild).
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
@@ -112,6 +114,23 @@ class Toolchain:
     @property
     def android(self) -> bool:
         return self.toolchain_file is not None
+
+
+#: C++ compiler name -> its C compiler, longest first: "clang++" also ends in "g++".
+_C_FOR_CXX = (("clang++", "clang"), ("g++", "gcc"), ("c++", "cc"))
+_VERSION_SUFFIX = re.compile(r"-\d+(\.\d+)*$")
+
+
+def c_compiler_for(cxx: str) -> Optional[str]:
+    """The C compiler beside ``cxx``: ``clang`` for ``clang++``, ``aarch64-linux-gnu-gcc-12`` for
+    ``aarch64-linux-gnu-g++-12``, ``cc`` for ``c++``; None for a name it cannot tell (CMake then probes)."""
+    name = os.path.basename(cxx)
+    m = _VERSION_SUFFIX.search(name)
+    base, suffix = (name[: m.start()], m.group(0)) if m else (name, "")
+    for plus, plain in _C_FOR_CXX:
+        if base.endswith(plus) and (len(base) == len(plus) or base[-len(plus) - 1] in "-/"):
+            return os.path.join(os.path.dirname(cxx), base[: -len(plus)] + plain + suffix)
+    return None
 
 
 def jni_sources(lite_dir: Path, present: Sequence[str], experimental: bool) -> tuple[str, ...]:
