@@ -78,9 +78,15 @@ class BuildSettings:
         return self.alignment_check or ("error" if self.align_16kb else "warn")
 
 
+def absolute_cache_root(s: BuildSettings) -> Path:
+    """The cache root, absolute: a relative ``--cache-dir``/``$TFLITE_SLIM_CACHE`` is taken from the current
+    directory now, once (tools such as CMake run in other directories and would read it from there)."""
+    return Path(os.path.abspath(cache_root(s.cache_dir)))
+
+
 def backend_asked(s: BuildSettings) -> BackendAsked:
     """The backends' own part of the settings (what a backend factory reads)."""
-    return BackendAsked(bazel=s.bazel, docker=s.docker, checkpoint=s.checkpoint, cache_root=cache_root(s.cache_dir),
+    return BackendAsked(bazel=s.bazel, docker=s.docker, checkpoint=s.checkpoint, cache_root=absolute_cache_root(s),
                         use_cache=s.use_cache, cmake=s.cmake or CmakeSettings())
 
 
@@ -107,7 +113,7 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
     downloaded or built (see :func:`check_destinations`).
     """
     backend = validate(s, backends)
-    root = cache_root(s.cache_dir)
+    root = absolute_cache_root(s)
     out = Path(str(s.out)) if s.out is not None else None
     cache = root if s.use_cache else None
     if building:

@@ -67,9 +67,9 @@ def models(tmp_path_factory) -> dict[str, str]:
     return out
 
 
-def tool(*args: str, env: "dict | None" = None) -> subprocess.CompletedProcess:
+def tool(*args: str, env: "dict | None" = None, cwd: "Path | None" = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tflite_slim", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})}, cwd=cwd)
 
 
 def build(tree: Path, cache: Path, out: Path, *models: str, extra=()) -> subprocess.CompletedProcess:
@@ -461,3 +461,16 @@ def test_a_failed_compile_says_the_compilers_error(tools, tree, models, tmp_path
     assert "#error tflite-slim test: this kernel does not compile" in error
     assert "noise" not in error
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("how", ["--cache-dir", "TFLITE_SLIM_CACHE"])
+def test_a_relative_cache_directory_builds(tools, tree, models, tmp_path, how):
+    """CMake runs in its build directory, so a relative cache path given on the command line or in the
+    environment must be made absolute first (it was: "project could not find requested file")."""
+    extra, env = (["--cache-dir", "rel/cache"], {}) if how == "--cache-dir" else ([], {"TFLITE_SLIM_CACHE": "rel/cache"})
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+                str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"), "--out", "out", *extra,
+                env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert kernels(library(tmp_path / "out")) == {"ADD"}
+    assert list((tmp_path / "rel" / "cache" / "cmake").iterdir())
