@@ -429,6 +429,18 @@ _FAILED_CONV = [
     # No line names an error (a linker's undefined reference, say): the whole block.
     (["FAILED: libtensorflowlite_jni.so", "ld: undefined reference to `Register_ADD'", "ninja: build stopped"],
      ["FAILED: libtensorflowlite_jni.so", "ld: undefined reference to `Register_ADD'"]),
+    # GNU ld's lines, not only collect2's "error" (the link command itself is not kept).
+    (["FAILED: libtensorflowlite_jni.so ", ": && /usr/bin/c++ -fPIC -o libtensorflowlite_jni.so x.o",
+      "/usr/bin/ld: CMakeFiles/x.dir/reg.cc.o: in function `RegisterSelectedOps()':",
+      "reg.cc:(.text+0x5): undefined reference to `Register_MUL()'",
+      "collect2: error: ld returned 1 exit status", "ninja: build stopped: subcommand failed."],
+     ["FAILED: libtensorflowlite_jni.so ", "/usr/bin/ld: CMakeFiles/x.dir/reg.cc.o: in function `RegisterSelectedOps()':",
+      "reg.cc:(.text+0x5): undefined reference to `Register_MUL()'", "collect2: error: ld returned 1 exit status"]),
+    # A cross linker and lld.
+    (["FAILED: lib.so", "aarch64-linux-gnu-ld: a.o: in function `f':", "a.cc:(.text+0x1): multiple definition of `g'",
+      "ld.lld: error: undefined symbol: h", ">>> referenced by a.cc", "ninja: build stopped"],
+     ["FAILED: lib.so", "aarch64-linux-gnu-ld: a.o: in function `f':", "a.cc:(.text+0x1): multiple definition of `g'",
+      "ld.lld: error: undefined symbol: h", ">>> referenced by a.cc"]),
     # Two failed steps (ninja -k): both, in order.
     (["FAILED: a.o", "a.cc:1: error: x", "FAILED: b.o", "b.cc:2: error: y", "ninja: build stopped"],
      ["FAILED: a.o", "a.cc:1: error: x", "FAILED: b.o", "b.cc:2: error: y"]),
@@ -474,3 +486,20 @@ def test_a_relative_cache_directory_builds(tools, tree, models, tmp_path, how):
     assert done.returncode == 0, done.stderr
     assert kernels(library(tmp_path / "out")) == {"ADD"}
     assert list((tmp_path / "rel" / "cache" / "cmake").iterdir())
+
+
+def test_a_failed_link_says_the_linkers_error(tools, tree, models, tmp_path):
+    """GNU ld's own lines ("undefined reference to ...") are kept, not only collect2's summary."""
+    root = tmp_path / "tree"
+    shutil.copytree(tree, root)
+    kernel = root / "litert" / "tflite" / "kernels" / "mul.cc"
+    kernel.write_text(kernel.read_text().replace("Register_MUL()", "Register_MUL_renamed()"))
+    done = tool("build", models["mul"], "--backend", "cmake", "--target-archs", "host",
+                "--source", str(root / "litert"), "--tensorflow-source-dir", str(root / "tensorflow"),
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    error = done.stderr[done.stderr.index("error: "):]
+    assert re.search(r"FAILED: \S*libtensorflowlite_jni\.so", error), error
+    assert re.search(r"undefined reference to `tflite::ops::builtin::Register_MUL\(\)'", error), error
+    assert "ld returned 1 exit status" in error
+    assert not (tmp_path / "out").exists()

@@ -54,6 +54,10 @@ INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-buil
 FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
                     "build with --backend local (Bazel) instead")
 _NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
+#: The linker's own lines: GNU ld/gold/lld naming themselves (``/usr/bin/ld: x.o: in function ...``), the
+#: undefined/duplicate symbol reports (``x.cc:(.text+0x5): undefined reference to ...``), lld's ``>>>`` context.
+_LINKER_LINE = re.compile(r"^(\S*/)?(\S+-)?(ld|ld\.bfd|ld\.gold|ld\.lld|lld)(\.exe)?: "
+                          r"|: (undefined reference to|multiple definition of) |^>>> ")
 #: At most this many lines of the failed steps' output go into the error.
 FAILURE_LINES = 20
 
@@ -64,15 +68,17 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
     A failed step's output runs from its ``FAILED:`` line to the next step line
     (``[n/m] ...``) or ``ninja: build stopped``; with parallel jobs the last lines
     of the whole output are usually other steps' warnings, so the tail hides the
-    error. From each block the ``FAILED:`` line and the lines naming an error are
-    kept (all of its lines when none does), up to ``limit`` lines in all.
+    error. From each block the ``FAILED:`` line and the lines naming an error or
+    coming from the linker (:data:`_LINKER_LINE`: a failed link's cause is in ld's
+    own lines, its only "error" line is collect2's summary) are kept, all of its
+    lines when none is, up to ``limit`` lines in all.
     """
     kept: list[str] = []
     block: Optional[list[str]] = None
 
     def close() -> None:
         if block:
-            errors = [line for line in block[1:] if "error" in line.lower()]
+            errors = [line for line in block[1:] if "error" in line.lower() or _LINKER_LINE.search(line)]
             kept.extend([block[0], *(errors or block[1:])])
 
     for line in lines:
