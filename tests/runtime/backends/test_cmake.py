@@ -503,3 +503,24 @@ def test_a_failed_link_says_the_linkers_error(tools, tree, models, tmp_path):
     assert re.search(r"undefined reference to `tflite::ops::builtin::Register_MUL\(\)'", error), error
     assert "ld returned 1 exit status" in error
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["cmake", "build directory"])
+def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, tmp_path, where):
+    cache = tmp_path / "cache"
+    if where == "cmake":
+        cache.mkdir()
+        blocker = cache / "cmake"
+    else:
+        dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run"])
+        (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+        blocker = Path(configure[configure.index("-B") + 1])
+        blocker.parent.mkdir(parents=True)
+    blocker.write_text("not a directory\n")
+    done = build(tree, cache, tmp_path / "out", models["add"])
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and "Traceback" not in done.stderr, done.stderr
+    assert str(blocker) in lines[-1] and "not a directory" in lines[-1], lines[-1]
+    assert blocker.read_text() == "not a directory\n"
+    assert not (tmp_path / "out").exists()

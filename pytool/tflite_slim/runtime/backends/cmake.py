@@ -226,7 +226,7 @@ class CmakeBackend(Backend):
 
     def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
         build_dir = self.build_dir(job, toolchain)
-        build_dir.mkdir(parents=True, exist_ok=True)
+        make_build_dir(build_dir)
         # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
         with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
@@ -361,6 +361,21 @@ class CmakeBackend(Backend):
                                  "(install one with Android Studio's SDK Manager)")
         revision = (ndk_revision(Path(ndk)) if probe else None) or "<ndk>"
         return Toolchain(abi, f"ndk {revision}", toolchain_file=str(toolchain_file), api_level=api_level)
+
+
+def make_build_dir(build_dir: Path) -> None:
+    """Create ``build_dir``; a file in its way (or an unwritable cache) is one line naming it, never removed."""
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        return
+    except OSError as e:
+        cause = e
+    blocker = next((p for p in (build_dir, *build_dir.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(f"{blocker} is not a directory, and the CMake build directory {build_dir} goes there: "
+                         "move it away or set --cache-dir to another directory") from cause
+    raise UsageError(f"cannot create the CMake build directory {build_dir} ({cause.strerror or cause}); "
+                     "set --cache-dir to a directory you can write") from cause
 
 
 def ndk_revision(ndk: Path) -> Optional[str]:
