@@ -524,3 +524,75 @@ def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, 
     assert str(blocker) in lines[-1] and "not a directory" in lines[-1], lines[-1]
     assert blocker.read_text() == "not a directory\n"
     assert not (tmp_path / "out").exists()
+
+
+OLD = 978307200  # 2001-01-01: older than any object a build writes
+
+CUSTOM_OP = """#include "tflite/c/common.h"
+namespace tflite {{
+namespace ops {{
+namespace custom {{
+static float Eval(float a, float b) {{ return a + b; }}
+TfLiteRegistration* Register_MY_OP() {{
+  static TfLiteRegistration r = {{"tflite-slim-standin-kernel:{marker}", Eval}};
+  return &r;
+}}
+}}  // namespace custom
+}}  // namespace ops
+}}  // namespace tflite
+"""
+
+
+def _backdate(root: Path) -> None:
+    for p in [root, *root.rglob("*")]:
+        os.utime(p, (OLD, OLD))
+
+
+def test_a_tree_replaced_by_older_files_is_rebuilt(tools, tree, models, tmp_path):
+    """The next release extracted over the previous one (rsync -a, cp -p, tar): different content, older
+    dates. Ninja alone sees nothing to do; the build directory must not be reused for other inputs."""
+    root = tmp_path / "tree"
+    shutil.copytree(tree, root)
+    cache = tmp_path / "cache"
+    first = build(root, cache, tmp_path / "out1", models["add"])
+    assert first.returncode == 0, first.stderr
+    assert kernels(library(tmp_path / "out1")) == {"ADD"}
+    # The "next release": another version, another ADD kernel, every file dated 2001.
+    version = root / "litert" / "litert" / "version.bzl"
+    version.write_text(version.read_text().replace('"1.5.0"', '"1.5.1"'))
+    add = root / "litert" / "tflite" / "kernels" / "add.cc"
+    add.write_text(add.read_text().replace("kernel:ADD", "kernel:ADD_NEXT_RELEASE"))
+    _backdate(root)
+    second = build(root, cache, tmp_path / "out2", models["add"])
+    assert second.returncode == 0, second.stderr
+    assert json.loads((tmp_path / "out2" / "ops.json").read_text())["tensorflow"]["version"] == "1.5.1"
+    assert kernels(library(tmp_path / "out2")) == {"ADD_NEXT_RELEASE"}, second.stderr
+
+
+def test_a_custom_op_source_changed_with_an_older_date_is_recompiled(tools, tree, tmp_path):
+    model = tmp_path / "custom.tflite"
+    model.write_bytes(make_model([custom("MyOp")], [[Op(0)]]))
+    src = tmp_path / "my_op.cc"
+    src.write_text(CUSTOM_OP.format(marker="MY_OP_ONE"))
+    cache = tmp_path / "cache"
+    first = build(tree, cache, tmp_path / "out1", str(model), extra=["--custom-ops-srcs", str(src)])
+    assert first.returncode == 0, first.stderr
+    assert kernels(library(tmp_path / "out1")) == {"MY_OP_ONE"}
+    src.write_text(CUSTOM_OP.format(marker="MY_OP_TWO"))
+    os.utime(src, (OLD, OLD))
+    second = build(tree, cache, tmp_path / "out2", str(model), extra=["--custom-ops-srcs", str(src)])
+    assert second.returncode == 0, second.stderr
+    assert kernels(library(tmp_path / "out2")) == {"MY_OP_TWO"}, second.stderr
+
+
+def test_no_cache_builds_in_a_fresh_directory_and_removes_it(first, tree, models, tmp_path):
+    cache, _, _ = first
+    before = sorted((cache / "cmake").iterdir())
+    done = build(tree, cache, tmp_path / "out", models["add"], extra=["--no-cache"])
+    assert done.returncode == 0, done.stderr
+    m = re.search(r"configuring \S+ in (\S+)", done.stderr)
+    assert m, done.stderr  # configured afresh, not a build directory of the cache reused
+    assert not Path(m.group(1)).exists() and not Path(m.group(1)).is_relative_to(cache)
+    assert re.search(r"build steps \(compiled\)", done.stderr), done.stderr
+    assert sorted((cache / "cmake").iterdir()) == before
+    assert kernels(library(tmp_path / "out")) == {"ADD"}

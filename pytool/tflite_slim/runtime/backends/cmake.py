@@ -2,10 +2,14 @@
 
 Per ABI, TFLite's CMake project is configured once in a build directory of the
 cache, ``<cache>/cmake/<key>/``, keyed by everything that changes its objects
-and nothing else: the source tree (a release's cached copy or the user's
-checkout, by path: Ninja itself tracks edits to its files), the ABI, the
-compiler's identity (``g++ --version``, the NDK revision), the options and the
-dependency mirrors. The op set is not in the key: it lives in one generated
+and nothing else: the source tree and the dependency mirrors, by path and by
+content (:mod:`~tflite_slim.runtime.backends.cmake_inputs`: Ninja compares
+timestamps only, so a tree replaced by files with older dates must not find
+its old objects), the ABI, the compiler's identity (``g++ --version``, the NDK
+revision) and the options. Custom-op sources are copied into the build
+directory when their content differs, so an edited kernel is compiled again
+whatever its date. With ``--no-cache`` the build directory is a fresh one in
+the build's work directory, removed with it. The op set is not in the key: it lives in one generated
 file (:data:`cmake_project.REGISTRATION_FILE`), rewritten only when it
 changes, so a new op set costs Ninja one compile of it, one of the resolver,
 and a link (see :mod:`tflite_slim.runtime.backends.cmake_project` for how our targets
@@ -33,7 +37,7 @@ from typing import Callable, Optional
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.runtime.artifacts import aar, hostjar
-from tflite_slim.runtime.backends import cmake_project
+from tflite_slim.runtime.backends import cmake_inputs, cmake_project
 from tflite_slim.runtime.backends.base import Backend, BackendJob
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
@@ -43,9 +47,11 @@ from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
 Log = Callable[[str], None]
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 #: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
 CUSTOM_OPS_DIR = "custom_ops/"
+#: Which of them are compiled (headers are copied beside them for their includes).
+CUSTOM_OPS_SUFFIXES = (".cc", ".cpp", ".cxx", ".c")
 #: The configure command a build directory was last configured with.
 CONFIGURE_STAMP = "tflite_slim_configure.json"
 NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
@@ -95,7 +101,7 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
 
 
 def create(s: BackendAsked) -> "CmakeBackend":
-    return CmakeBackend(s.cmake, s.cache_root)
+    return CmakeBackend(s.cmake, s.cache_root, use_cache=s.use_cache)
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,12 @@ class CmakeBackend(Backend):
     # Its NDK toolchain is given the declared level; the tree's Bazel Android settings do not apply.
     reads_tree_android = False
 
-    def __init__(self, settings: CmakeSettings, cache_root: Path) -> None:
+    def __init__(self, settings: CmakeSettings, cache_root: Path, *, use_cache: bool = True) -> None:
         self.settings = settings
         self.cache_root = Path(cache_root)
+        #: False (``--no-cache``): each ABI builds in a fresh directory under the job's work directory.
+        self.use_cache = use_cache
+        self._digests: dict[tuple[str, ...], str] = {}
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
 
@@ -192,21 +201,45 @@ class CmakeBackend(Backend):
         return job.tree / job.layout.lite_dir
 
     @staticmethod
-    def custom_sources(job: BackendJob) -> tuple[str, ...]:
-        return tuple(str(Path(src).resolve()) for src, name in job.package.files
-                     if name.startswith(CUSTOM_OPS_DIR))
+    def custom_sources(job: BackendJob) -> tuple[tuple[str, str], ...]:
+        """(source on the host, name in the package) of the custom-op files (sources and headers)."""
+        return tuple((src, name) for src, name in job.package.files if name.startswith(CUSTOM_OPS_DIR))
+
+    def trees(self, job: BackendJob) -> tuple[Path, ...]:
+        """The directories the build reads: the tree, ``TENSORFLOW_SOURCE_DIR``, the dependency mirrors."""
+        s = self.settings
+        roots = [job.tree, *([Path(s.tensorflow_dir)] if s.tensorflow_dir else []),
+                 *(Path(s.dep_sources[n]) for n in sorted(s.dep_sources))]
+        unique: dict[str, Path] = {}
+        for r in roots:
+            unique.setdefault(os.path.realpath(r), r)
+        return tuple(unique.values())
+
+    def trees_digest(self, job: BackendJob) -> str:
+        """:func:`cmake_inputs.content_digest` of :meth:`trees` (computed once per backend and tree)."""
+        if job.root is None:  # a dry run before the download: nothing to read yet
+            return "<not downloaded>"
+        roots = self.trees(job)
+        memo = tuple(str(r) for r in roots)
+        if memo not in self._digests:
+            # Our own files are not the tree's: the cache (when it lies inside) and the Bazel backends' package.
+            skip = [self.cache_root, job.tree / Path(job.package.path).parts[0]]
+            self._digests[memo] = cmake_inputs.content_digest(roots, skip)
+        return self._digests[memo]
 
     # -- one ABI --------------------------------------------------------------------------------
 
     def build_dir(self, job: BackendJob, toolchain: Toolchain) -> Path:
+        if not self.use_cache:
+            return job.work / "cmake" / toolchain.abi
         return self.cache_root / "cmake" / self.key(job, toolchain)[:16]
 
     def key(self, job: BackendJob, toolchain: Toolchain) -> str:
-        """The build directory's key: the configure command (source, ABI, options, mirrors) and the compiler."""
+        """The build directory's key: the configure command (source, ABI, options, mirrors), the trees'
+        content and the compiler. Custom-op sources are not in it: they are copied in by content."""
         argv = self._configure_argv(job, toolchain, Path("<build>"))
         data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
-                "glue": list(self._glue(job)), "custom_sources": sorted(self.custom_sources(job)),
-                "align_16kb": job.plan.align_16kb}
+                "trees": self.trees_digest(job), "glue": list(self._glue(job)), "align_16kb": job.plan.align_16kb}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
@@ -239,8 +272,15 @@ class CmakeBackend(Backend):
             resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
             if not resolver.is_file():
                 raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
+            custom = []
+            for src, name in self.custom_sources(job):
+                # A copy whose date changes only when its content does: an edited kernel is compiled again
+                # even when the edit kept (or went back to) an older date.
+                _write_if_changed(build_dir / name, Path(src).read_bytes())
+                if name.endswith(CUSTOM_OPS_SUFFIXES):
+                    custom.append(str(build_dir / name))
             include = cmake_project.render_include(
-                glue=glue + self.custom_sources(job), resolver=str(resolver),
+                glue=glue + tuple(custom), resolver=str(resolver),
                 registration=str(build_dir / cmake_project.REGISTRATION_FILE),
                 version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
                 jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb)
@@ -395,9 +435,10 @@ def _read(path: Path) -> Optional[str]:
         return None
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(path: Path, text: "str | bytes") -> None:
     """Write ``text`` only when it differs: an unchanged file keeps its mtime, so Ninja does nothing."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.read_bytes() == data:
             return
