@@ -154,6 +154,7 @@ def run(
     what: Optional[str] = None,
     timeout: Optional[float] = None,
     stopper: Optional[Stopper] = None,
+    unset: Sequence[str] = (),
 ) -> Completed:
     """Run ``argv`` and return its result.
 
@@ -164,7 +165,8 @@ def run(
     ``timeout`` (seconds, captured output only) kills a command that runs
     longer and raises :class:`TimedOut` with the output it wrote until then.
     ``stopper`` (streamed commands) lets another thread stop the command; a
-    stopped command is a :class:`CommandFailed` saying so.
+    stopped command is a :class:`CommandFailed` saying so. ``unset`` names environment
+    variables the command runs without (before ``env`` is applied).
     """
     if timeout is not None and stream:
         raise ValueError("timeout is only supported with captured output")
@@ -176,9 +178,9 @@ def run(
         raise CommandFailed(f"{label} was not started: the build was stopped", -signal.SIGINT)
     log.info("running: %s%s", display_argv(argv), f" (in {cwd})" if cwd else "")
     full_env = None
-    if env is not None:
-        full_env = dict(os.environ)
-        full_env.update(env)
+    if env is not None or unset:
+        full_env = {k: v for k, v in os.environ.items() if k not in set(unset)}
+        full_env.update(env or {})
     try:
         if stream:
             proc = subprocess.Popen(

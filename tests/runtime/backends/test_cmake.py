@@ -596,3 +596,34 @@ def test_no_cache_builds_in_a_fresh_directory_and_removes_it(first, tree, models
     assert re.search(r"build steps \(compiled\)", done.stderr), done.stderr
     assert sorted((cache / "cmake").iterdir()) == before
     assert kernels(library(tmp_path / "out")) == {"ADD"}
+
+
+def test_the_shells_compilers_and_flags_do_not_reach_the_library(tools, tree, models, tmp_path):
+    """$CC/$CXX/$LDFLAGS/... of whichever shell configured a build directory were baked into every later
+    library from it. CMake and Ninja run without them: the command line alone decides."""
+    leaked = {"LDFLAGS": "-Wl,-rpath,/leaked/ldflags", "LD_RUN_PATH": "/leaked/ld-run-path",
+              "CXX": "/nonexistent/leaked-c++", "CC": "/nonexistent/leaked-cc",
+              "CFLAGS": "-include /nonexistent/leaked.h", "CXXFLAGS": "-include /nonexistent/leaked.h",
+              "CPATH": "/leaked/cpath", "NINJA_STATUS": "leaked ", "CMAKE_BUILD_TYPE": "Debug"}
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+                str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"), env=leaked)
+    assert done.returncode == 0, done.stderr
+    assert "build steps (compiled)" in done.stderr, done.stderr  # Ninja's own progress format
+    assert b"/leaked" not in library(tmp_path / "out")
+    (cache_file,) = (tmp_path / "cache" / "cmake").glob("*/CMakeCache.txt")
+    assert "leaked" not in cache_file.read_text()
+
+
+def test_a_toolchain_file_in_the_environment_is_refused_in_one_line(tools, tree, models, tmp_path):
+    """CMake would read $CMAKE_TOOLCHAIN_FILE, the build directory's key would not see it: refused."""
+    done = tool(
+        "build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
+        "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(tmp_path / "cache"),
+        "--out", str(tmp_path / "out"), env={"CMAKE_TOOLCHAIN_FILE": "/somewhere/cross.cmake"})
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "error: CMAKE_TOOLCHAIN_FILE=/somewhere/cross.cmake is set in the environment: --backend cmake chooses the "
+        "toolchain itself (the NDK's for Android ABIs, --cxx for the desktop ones, a cross build for the other "
+        "host ABI); unset it"]
+    assert not (tmp_path / "out").exists()

@@ -59,6 +59,16 @@ NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
 INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
 FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
                     "build with --backend local (Bazel) instead")
+#: What CMake, the compilers and the linker read from the environment, which would make a library depend on
+#: the shell that built it (and on whichever shell configured its build directory first): CMake and Ninja run
+#: without them, and without any ``CMAKE_*``. The compilers are the command line's (``--cxx``, default
+#: ``c++``); ``NINJA_STATUS`` would change the progress lines the build's steps are counted from.
+SHELL_BUILD_ENV = frozenset({
+    "CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ASM", "ASMFLAGS", "ASM_DIALECT",
+    "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "LIBRARY_PATH", "LD_RUN_PATH",
+    "GCC_EXEC_PREFIX", "COMPILER_PATH", "DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "CCC_OVERRIDE_OPTIONS",
+    "NINJA_STATUS"})
+ENV_TOOLCHAIN_FILE = "CMAKE_TOOLCHAIN_FILE"
 _NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
 #: The linker's own lines: GNU ld/gold/lld naming themselves (``/usr/bin/ld: x.o: in function ...``), the
 #: undefined/duplicate symbol reports (``x.cc:(.text+0x5): undefined reference to ...``), lld's ``>>>`` context.
@@ -98,6 +108,11 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
             block.append(line)
     close()
     return kept[:limit]
+
+
+def shell_build_env(environ: "dict[str, str] | os._Environ[str]") -> list[str]:
+    """The variables of ``environ`` a CMake build runs without (:data:`SHELL_BUILD_ENV`, ``CMAKE_*``)."""
+    return sorted(k for k in environ if k in SHELL_BUILD_ENV or k.startswith("CMAKE_"))
 
 
 def create(s: BackendAsked) -> "CmakeBackend":
@@ -333,7 +348,8 @@ class CmakeBackend(Backend):
 
         log(f"tflite-slim: {process.display_argv(argv)}")
         try:
-            process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper)
+            process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper,
+                        unset=shell_build_env(os.environ))
         except CommandFailed as e:
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e
@@ -349,6 +365,11 @@ class CmakeBackend(Backend):
 
     def _check_cmake(self) -> None:
         s = self.settings
+        if os.environ.get(ENV_TOOLCHAIN_FILE):
+            # CMake would read it, and the build directory's key would not see it: refused, not ignored.
+            raise UsageError(f"{ENV_TOOLCHAIN_FILE}={os.environ[ENV_TOOLCHAIN_FILE]} is set in the environment: "
+                             "--backend cmake chooses the toolchain itself (the NDK's for Android ABIs, --cxx for "
+                             "the desktop ones, a cross build for the other host ABI); unset it")
         if shutil.which(s.cmake) is None:
             raise ToolchainError(f"--backend cmake: '{s.cmake}' was not found; {INSTALL_CMAKE}")
         if shutil.which(s.ninja) is None:
@@ -373,9 +394,9 @@ class CmakeBackend(Backend):
         if s.cxx is None and not native:
             raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
                              f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
-        # Without --cxx, CMake's own choice ($CXX, else c++), which is what we identify; only a given one is passed.
-        cxx = s.cxx or os.environ.get("CXX") or "c++"
-        passed = (s.cc or cmake_project.c_compiler_for(cxx), cxx) if s.cxx else (s.cc, None)
+        # The command line's compilers, always passed: CMake never picks one from $CC/$CXX (see SHELL_BUILD_ENV).
+        cxx = s.cxx or "c++"
+        passed = (s.cc or cmake_project.c_compiler_for(cxx), cxx)
         if not probe:
             return Toolchain(abi, "<compiler>", *passed)
         if shutil.which(cxx) is None:
