@@ -122,7 +122,7 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
         backend=backend,
         inputs=InputsAsked(s.models, s.custom_ops_srcs),
         source=SourceAsked(s.tensorflow_src, s.release, LITERT if s.litert_version else TENSORFLOW, root,
-                           s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level),
+                           s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level, tuple(s.abis)),
         options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args,
                             s.ndk_version, s.android_api_level, backend.plan_entry()),
         checks=ChecksAsked(s.dry_run, s.experimental_api),

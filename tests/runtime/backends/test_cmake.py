@@ -627,3 +627,53 @@ def test_a_toolchain_file_in_the_environment_is_refused_in_one_line(tools, tree,
         "toolchain itself (the NDK's for Android ABIs, --cxx for the desktop ones, a cross build for the other "
         "host ABI); unset it"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_clang_build_after_a_gcc_build_is_not_the_cached_gcc_library(first, tree, models, tmp_path):
+    """The compiler is observed: in the build record and the cache key (not in the version)."""
+    require("clang++", "clang")
+    cache, out, _ = first
+    gcc_record = json.loads((out / "ops.json").read_text())
+    done = build(tree, cache, tmp_path / "out", models["add"], extra=["--cxx", "clang++"])
+    assert done.returncode == 0, done.stderr
+    assert "reusing" not in done.stderr, done.stderr
+    so = library(tmp_path / "out")
+    assert b"clang version" in so and kernels(so) == {"ADD"}
+    record = json.loads((tmp_path / "out" / "ops.json").read_text())
+    assert record["plan_fingerprint"] == gcc_record["plan_fingerprint"]  # the version hashes declared inputs only
+    clang = record["observed"]["toolchain"]["linux-x86_64"]
+    assert os.path.basename(clang["cxx"]).startswith("clang") and "clang version" in clang["cxx_version"]
+    assert os.path.basename(clang["cc"]).startswith("clang") and "clang version" in clang["cc_version"]
+    assert clang["cxx"] == os.path.realpath(shutil.which("clang++"))
+    gcc = gcc_record["observed"]["toolchain"]["linux-x86_64"]
+    assert gcc["cxx"] == os.path.realpath(shutil.which("c++")) and gcc["cxx_version"].startswith(("g++", "c++"))
+
+
+def _fake_ndk(root: Path, revision: str) -> Path:
+    (root / "build" / "cmake").mkdir(parents=True)
+    (root / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
+    (root / "source.properties").write_text(f"Pkg.Desc = Android NDK\nPkg.Revision = {revision}\n")
+    return root
+
+
+@pytest.mark.parametrize("declared, error", [
+    ("26", "error: --ndk-version 26: the NDK at {ndk} is 27.0.12077973; set ANDROID_NDK_HOME to NDK 26 or "
+           "declare 27.0.12077973"),
+    ("27.1", "error: --ndk-version 27.1: the NDK at {ndk} is 27.0.12077973; set ANDROID_NDK_HOME to NDK 27.1 or "
+             "declare 27.0.12077973"),
+    ("27", None),
+    ("27.0.12077973", None),
+])
+def test_a_declared_ndk_revision_is_checked_against_the_ndk_used(tools, tree, models, tmp_path, declared, error):
+    ndk = _fake_ndk(tmp_path / "ndk", "27.0.12077973")
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
+                str(tree / "litert"), "--android-api-level", "23", "--ndk-version", declared, "--dry-run",
+                env={"ANDROID_NDK_HOME": str(ndk)})
+    if error is None:
+        assert done.returncode == 0, done.stderr
+        plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+        assert plan["observed"]["toolchain"] == {"arm64-v8a": {"ndk": str(ndk), "ndk_revision": "27.0.12077973"}}
+        assert plan["declared"]["ndk_version"] == declared
+    else:
+        assert done.returncode != 0
+        assert done.stderr.strip().splitlines() == [error.format(ndk=ndk)]

@@ -32,7 +32,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
@@ -43,6 +43,7 @@ from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.trees import observed
 
 Log = Callable[[str], None]
 
@@ -166,13 +167,30 @@ class CmakeBackend(Backend):
         argv = []
         for abi in job.plan.abis:
             try:  # the real compiler's identity when it is there: the build directory shown is the one used
-                toolchain = self._toolchain(job, abi, probe=True)
+                toolchain = self._toolchain(abi, job.plan.android_api_level, probe=True)
             except (ToolchainError, UsageError):
-                toolchain = self._toolchain(job, abi, probe=False)
+                toolchain = self._toolchain(abi, job.plan.android_api_level, probe=False)
             build_dir = self.build_dir(job, toolchain)
             argv.append(self._configure_argv(job, toolchain, build_dir))
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
         return argv
+
+    def observe(self, abis: Sequence[str], api_level: Optional[int], ndk_version: Optional[str], *,
+                dry_run: bool) -> tuple[tuple[str, str], ...]:
+        """The compilers (resolved path, ``--version``) or the NDK (path, revision) of every ABI; a declared
+        ``--ndk-version`` must match the NDK found (see :meth:`Backend.observe`)."""
+        facts: list[tuple[str, str]] = []
+        for abi in abis:
+            try:
+                toolchain = self._toolchain(abi, api_level, probe=True)
+            except (ToolchainError, UsageError):
+                if dry_run:  # the dry run's own checks say what is missing
+                    continue
+                raise
+            if toolchain.android and ndk_version is not None:
+                check_ndk(ndk_version, dict(toolchain.facts), abi)
+            facts += toolchain.facts
+        return tuple(facts)
 
     def problems(self, job: BackendJob) -> list[str]:
         found = []
@@ -193,7 +211,12 @@ class CmakeBackend(Backend):
         if problems:
             raise ToolchainError(problems[0])
         self._check_cmake()
-        self._toolchains = {abi: self._toolchain(job, abi, probe=True) for abi in job.plan.abis}
+        self._toolchains = {abi: self._toolchain(abi, job.plan.android_api_level, probe=True)
+                            for abi in job.plan.abis}
+        seen = tuple(f for t in self._toolchains.values() for f in t.facts)
+        if job.plan.toolchain and seen != job.plan.toolchain:
+            # Changed since the plan observed it (and keyed the cache on it): say so rather than mislabel.
+            raise ToolchainError("the compiler or NDK changed while the build was being planned; build again")
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -380,10 +403,10 @@ class CmakeBackend(Backend):
             found = f"{m.group(1)}.{m.group(2)}" if m else "an unknown version"
             raise ToolchainError(f"--backend cmake: '{s.cmake}' is {found}; {INSTALL_CMAKE}")
 
-    def _toolchain(self, job: BackendJob, abi: str, *, probe: bool) -> Toolchain:
+    def _toolchain(self, abi: str, api_level: Optional[int], *, probe: bool) -> Toolchain:
         if abi in HOST_ABIS:
             return self._host_toolchain(abi, probe)
-        return self._android_toolchain(abi, job.plan.android_api_level, probe)
+        return self._android_toolchain(abi, api_level, probe)
 
     def _host_toolchain(self, abi: str, probe: bool) -> Toolchain:
         s = self.settings
@@ -399,12 +422,22 @@ class CmakeBackend(Backend):
         passed = (s.cc or cmake_project.c_compiler_for(cxx), cxx)
         if not probe:
             return Toolchain(abi, "<compiler>", *passed)
-        if shutil.which(cxx) is None:
-            raise ToolchainError(f"--backend cmake: the C++ compiler '{cxx}' was not found; "
-                                 "install one (apt-get install g++) or pass --cxx")
-        version = process.run([cxx, "--version"], what=f"{cxx} --version").stdout.splitlines()
+        facts = []
+        for kind, compiler in (("cxx", passed[1]), ("cc", passed[0])):
+            if compiler is None:  # a C++ compiler whose C compiler we cannot name: CMake probes it
+                continue
+            found = shutil.which(compiler)
+            if found is None:
+                what = "C++ compiler" if kind == "cxx" else "C compiler"
+                raise ToolchainError(f"--backend cmake: the {what} '{compiler}' was not found; "
+                                     "install one (apt-get install g++) or pass --cxx")
+            version = process.run([compiler, "--version"], what=f"{compiler} --version").stdout.splitlines()
+            facts += [(f"{abi}.{kind}", os.path.realpath(found)),
+                      (f"{abi}.{kind}_version", version[0].strip() if version else "")]
         javac = hostjar.find_javac()
-        return Toolchain(abi, version[0] if version else cxx, *passed, jni_includes=hostjar.jni_include_dirs(javac))
+        # The key's identity: every fact (a wrapper script printing g++'s --version is another compiler).
+        identity = "; ".join(f"{k}={v}" for k, v in facts)
+        return Toolchain(abi, identity, *passed, jni_includes=hostjar.jni_include_dirs(javac), facts=tuple(facts))
 
     def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
@@ -420,8 +453,12 @@ class CmakeBackend(Backend):
         if probe and not toolchain_file.is_file():
             raise ToolchainError(f"{toolchain_file} is missing: ANDROID_NDK_HOME={ndk} is not an NDK "
                                  "(install one with Android Studio's SDK Manager)")
-        revision = (ndk_revision(Path(ndk)) if probe else None) or "<ndk>"
-        return Toolchain(abi, f"ndk {revision}", toolchain_file=str(toolchain_file), api_level=api_level)
+        if not probe:
+            return Toolchain(abi, "ndk <ndk>", toolchain_file=str(toolchain_file), api_level=api_level)
+        revision = ndk_revision(Path(ndk)) or "unknown"
+        facts = ((f"{abi}.ndk", os.path.realpath(ndk)), (f"{abi}.ndk_revision", revision))
+        return Toolchain(abi, f"ndk {revision} {os.path.realpath(ndk)}", toolchain_file=str(toolchain_file),
+                         api_level=api_level, facts=facts)
 
 
 def make_build_dir(build_dir: Path) -> None:
@@ -437,6 +474,17 @@ def make_build_dir(build_dir: Path) -> None:
                          "move it away or set --cache-dir to another directory") from cause
     raise UsageError(f"cannot create the CMake build directory {build_dir} ({cause.strerror or cause}); "
                      "set --cache-dir to a directory you can write") from cause
+
+
+def check_ndk(declared: str, facts: dict[str, str], abi: str) -> None:
+    """``--ndk-version`` against the NDK the CMake backend builds ``abi`` with (as :mod:`observed` does for Bazel)."""
+    ndk, found = facts[f"{abi}.ndk"], facts[f"{abi}.ndk_revision"]
+    if found == "unknown":
+        raise ToolchainError(f"--ndk-version {declared}: cannot read the revision of the NDK at {ndk} "
+                             "(no Pkg.Revision in source.properties)")
+    if not observed.ndk_matches(declared, found):
+        raise ToolchainError(f"--ndk-version {declared}: the NDK at {ndk} is {found}; "
+                             f"set ANDROID_NDK_HOME to NDK {declared} or declare {found}")
 
 
 def ndk_revision(ndk: Path) -> Optional[str]:

@@ -110,6 +110,9 @@ class Toolchain:
     api_level: Optional[int] = None
     #: JDK include directories (host only: the NDK sysroot has ``jni.h``).
     jni_includes: tuple[str, ...] = ()
+    #: What was seen of it, for the build record and the cache key (``<abi>.<fact>``, value):
+    #: the compilers' resolved paths and ``--version`` lines, or the NDK's path and revision.
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def android(self) -> bool:
