@@ -677,3 +677,103 @@ def test_a_declared_ndk_revision_is_checked_against_the_ndk_used(tools, tree, mo
     else:
         assert done.returncode != 0
         assert done.stderr.strip().splitlines() == [error.format(ndk=ndk)]
+
+
+DRIVER = Path(__file__).resolve().parent / "jni_driver.cc"
+
+
+@pytest.fixture(scope="module")
+def cross_tools(tools) -> dict[str, str]:
+    """Debian's aarch64 cross compiler, qemu-user and file(1): the cross build and its run."""
+    return {"cxx": require("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu"),
+            "qemu": require("qemu-aarch64-static", "qemu-user-static"), "file": require("file", "file")}
+
+
+def test_a_cross_build_for_linux_aarch64_runs_under_qemu(cross_tools, tree, models, tmp_path):
+    """--target-archs linux-aarch64 on an x86_64 machine is configured as a cross build (a generated toolchain
+    file: CMAKE_SYSTEM_NAME/PROCESSOR), with TFLite's host tools (a host flatc, TFLITE_HOST_TOOLS_DIR) from the
+    native build directory of the same tree; the library is ARM aarch64 and runs a model under qemu-user."""
+    from tflite_slim.runtime.artifacts import hostjar
+    from tflite_slim.runtime.artifacts.abis import host_abi
+    if host_abi() != "linux-x86_64":
+        pytest.skip("the cross build test builds linux-aarch64 from an x86_64 machine")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree, cache, out, models["add_mul"], extra=["--target-archs", "linux-aarch64", "--cxx",
+                                                             "aarch64-linux-gnu-g++"])
+    assert done.returncode == 0, done.stderr
+    assert "ninja (linux-x86_64 host tools)" in done.stderr
+    with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
+        assert [n for n in z.namelist() if n.startswith("jni/")] == ["jni/linux-aarch64/libtensorflowlite_jni.so"]
+        so = z.read("jni/linux-aarch64/libtensorflowlite_jni.so")
+    lib = tmp_path / "libtensorflowlite_jni.so"
+    lib.write_bytes(so)
+    described = subprocess.run([cross_tools["file"], "-b", str(lib)], capture_output=True, text=True).stdout
+    assert described.startswith("ELF 64-bit LSB shared object, ARM aarch64"), described
+    assert kernels(so) == {"ADD", "MUL"}
+
+    # Configured as a cross build, with the host's flatc: the header it generated says it ran on x86_64.
+    cross_dir = next(d for d in (cache / "cmake").iterdir() if (d / "tflite_slim_toolchain.cmake").is_file())
+    assert "set(CMAKE_SYSTEM_PROCESSOR aarch64)" in (cross_dir / "tflite_slim_toolchain.cmake").read_text()
+    cmake_cache = (cross_dir / "CMakeCache.txt").read_text()
+    (native_dir,) = [d for d in (cache / "cmake").iterdir() if d != cross_dir]
+    assert f"TFLITE_HOST_TOOLS_DIR:PATH={native_dir}" in cmake_cache
+    assert f"FLATC_BIN:FILEPATH={native_dir}/flatbuffers-flatc/bin/flatc" in cmake_cache
+    header = cross_dir / "tflite" / "delegates" / "xnnpack" / "weight_cache_schema_generated.h"
+    assert '#define TFLITE_STANDIN_FLATC_MACHINE "x86_64"' in header.read_text()
+
+    # Recorded: the cross compiler and the host tools' compiler (observed, not in the version).
+    facts = json.loads((out / "ops.json").read_text())["observed"]["toolchain"]["linux-aarch64"]
+    assert facts["cxx"] == os.path.realpath(cross_tools["cxx"]) and "aarch64-linux-gnu" in facts["cc"]
+    assert facts["host_tools_cxx"] == os.path.realpath(shutil.which("c++"))
+
+    # The library under qemu-user: a JNI driver cross-compiled for aarch64 (no aarch64 JVM here).
+    driver = tmp_path / "jni_driver"
+    includes = [f"-I{d}" for d in hostjar.jni_include_dirs(hostjar.find_javac())]
+    subprocess.run([cross_tools["cxx"], "-O1", *includes, "-o", str(driver), str(DRIVER), "-ldl"], check=True)
+    assert "ARM aarch64" in subprocess.run([cross_tools["file"], "-b", str(driver)], capture_output=True,
+                                           text=True).stdout
+
+    def run(model: str) -> str:
+        ran = subprocess.run([cross_tools["qemu"], "-L", "/usr/aarch64-linux-gnu", str(driver), str(lib), model, "1.5"],
+                             capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout.strip()
+
+    assert run(models["add_mul"]) == "ok 7"  # (1.5 + 2) * 2
+    assert run(models["relu"]) == ("thrown java/lang/IllegalArgumentException: Internal error: Cannot create "
+                                   "interpreter: Didn't find op for builtin opcode 'RELU' version '1'. An older "
+                                   "version of this builtin might be supported. Are you using an old TFLite binary "
+                                   "with a newer model?")
+
+
+def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_tools, tree, tmp_path):
+    """The stand-in's contract is upstream's (LiteRT tflite/CMakeLists.txt): cross compiling without
+    TFLITE_HOST_TOOLS_DIR, or with one that holds no flatc, stops the configure with upstream's messages."""
+    toolchain = tmp_path / "cross.cmake"
+    toolchain.write_text("set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR aarch64)\n"
+                         f"set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)\nset(CMAKE_CXX_COMPILER {cross_tools['cxx']})\n")
+    base = ["cmake", "-G", "Ninja", "-S", str(tree / "litert" / "tflite"), f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
+            f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}"]
+    env = {k: v for k, v in os.environ.items() if k not in cmake_backend.SHELL_BUILD_ENV}
+    missing = subprocess.run([*base, "-B", str(tmp_path / "b1")], capture_output=True, text=True, env=env)
+    assert missing.returncode != 0
+    assert "When cross-compiling, some tools need to be available to run on the host (current required tools: " \
+           "flatc)." in " ".join(missing.stderr.split())
+    empty = subprocess.run([*base, "-B", str(tmp_path / "b2"), f"-DTFLITE_HOST_TOOLS_DIR={tmp_path}"],
+                           capture_output=True, text=True, env=env)
+    assert empty.returncode != 0
+    assert "Host 'flatc' compiler has not been found in the following locations" in " ".join(empty.stderr.split())
+
+
+def test_a_cross_build_dry_run_shows_the_host_tools_first(tools, tree, models, tmp_path):
+    done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
+                 extra=["--target-archs", "linux-aarch64", "--cxx", "/opt/cross/aarch64-linux-gnu-g++", "--dry-run"])
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith(("cmake -G", "ninja -C"))]
+    assert len(lines) == 4
+    native = lines[0].split()[lines[0].split().index("-B") + 1]
+    assert lines[1] == f"ninja -C {native} flatbuffers-flatc"
+    assert "-DCMAKE_CXX_COMPILER=c++" in lines[0] and "CMAKE_TOOLCHAIN_FILE" not in lines[0]
+    cross = lines[2].split()[lines[2].split().index("-B") + 1]
+    assert f"-DCMAKE_TOOLCHAIN_FILE={cross}/tflite_slim_toolchain.cmake" in lines[2]
+    assert f"-DTFLITE_HOST_TOOLS_DIR={native}" in lines[2] and lines[3] == f"ninja -C {cross} tensorflowlite_jni"

@@ -130,3 +130,23 @@ def test_host_abi_refuses_other_hosts(machine, system):
 )
 def test_c_compiler_for(cxx, cc):
     assert cmake_project.c_compiler_for(cxx) == cc
+
+
+CROSS = Toolchain("linux-aarch64", "aarch64-linux-gnu-g++ ...", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-g++",
+                  system_processor="aarch64", host=HOST)
+
+
+def test_cross_configure_argv_uses_a_generated_toolchain_file_and_host_tools():
+    argv = configure_argv("cmake", source_dir=LITE, build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
+                          toolchain=CROSS, host_tools=Path("/native"))
+    assert argv[-2:] == ["-DCMAKE_TOOLCHAIN_FILE=/b/tflite_slim_toolchain.cmake", "-DTFLITE_HOST_TOOLS_DIR=/native"]
+    assert not any(a.startswith(("-DCMAKE_CXX_COMPILER", "-DCMAKE_C_COMPILER", "-DANDROID")) for a in argv)
+
+
+def test_cross_toolchain_file():
+    text = cmake_project.render_cross_toolchain(CROSS)
+    assert text.splitlines()[1:] == [
+        "set(CMAKE_SYSTEM_NAME Linux)", "set(CMAKE_SYSTEM_PROCESSOR aarch64)",
+        'set(CMAKE_C_COMPILER "aarch64-linux-gnu-gcc")', 'set(CMAKE_CXX_COMPILER "aarch64-linux-gnu-g++")',
+        "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)"]
+    assert CROSS.cross and not HOST.cross and not ARM64.cross

@@ -170,6 +170,11 @@ class CmakeBackend(Backend):
                 toolchain = self._toolchain(abi, job.plan.android_api_level, probe=True)
             except (ToolchainError, UsageError):
                 toolchain = self._toolchain(abi, job.plan.android_api_level, probe=False)
+            if toolchain.host is not None:  # a cross build: the host tools first
+                native_dir = self.build_dir(job, toolchain.host)
+                argv.append(self._configure_argv(job, toolchain.host, native_dir))
+                argv.append(cmake_project.build_argv(self.settings.ninja, native_dir, cmake_project.HOST_TOOLS_TARGET,
+                                                     jobs=self.settings.jobs))
             build_dir = self.build_dir(job, toolchain)
             argv.append(self._configure_argv(job, toolchain, build_dir))
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
@@ -277,7 +282,8 @@ class CmakeBackend(Backend):
         content and the compiler. Custom-op sources are not in it: they are copied in by content."""
         argv = self._configure_argv(job, toolchain, Path("<build>"))
         data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
-                "trees": self.trees_digest(job), "glue": list(self._glue(job)), "align_16kb": job.plan.align_16kb}
+                "trees": self.trees_digest(job), "glue": list(self._glue(job)), "align_16kb": job.plan.align_16kb,
+                "cross": cmake_project.render_cross_toolchain(toolchain) if toolchain.cross else None}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
@@ -286,7 +292,9 @@ class CmakeBackend(Backend):
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
             tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
-            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None)
+            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None,
+            # The native build directory's path holds its key (the tree, the host compiler): so does ours.
+            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None)
 
     def _glue(self, job: BackendJob) -> tuple[str, ...]:
         lite_dir = self.lite_dir(job)
@@ -296,43 +304,15 @@ class CmakeBackend(Backend):
         return cmake_project.jni_sources(lite_dir, present, job.plan.experimental_api)
 
     def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
+        if toolchain.host is not None:
+            self._host_tools(job, toolchain.host)
         build_dir = self.build_dir(job, toolchain)
         make_build_dir(build_dir)
         # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
         with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
             start = time.monotonic()
-            lite_dir = self.lite_dir(job)
-            glue = self._glue(job)
-            if not glue:
-                raise ToolchainError(f"{lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
-                                     "is this a TFLite tree?")
-            resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
-            if not resolver.is_file():
-                raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
-            custom = []
-            for src, name in self.custom_sources(job):
-                # A copy whose date changes only when its content does: an edited kernel is compiled again
-                # even when the edit kept (or went back to) an older date.
-                _write_if_changed(build_dir / name, Path(src).read_bytes())
-                if name.endswith(CUSTOM_OPS_SUFFIXES):
-                    custom.append(str(build_dir / name))
-            include = cmake_project.render_include(
-                glue=glue + tuple(custom), resolver=str(resolver),
-                registration=str(build_dir / cmake_project.REGISTRATION_FILE),
-                version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
-                jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb)
-            _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
-            _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
-            _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
-            configure = self._configure_argv(job, toolchain, build_dir)
-            stamp = build_dir / CONFIGURE_STAMP
-            # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
-            if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
-                job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
-                stamp.unlink(missing_ok=True)
-                self._run(configure, job.log, f"cmake ({toolchain.abi})")
-                files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
+            self._configured(job, toolchain, build_dir)
             steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
                               job.log, f"ninja ({toolchain.abi})")
             library = build_dir / cmake_project.JNI_SO
@@ -347,6 +327,67 @@ class CmakeBackend(Backend):
         job.log(f"tflite-slim: cmake {toolchain.abi}: {steps} build steps ({what}) in {seconds:.1f} s; "
                 f"{out.stat().st_size:,} bytes")
         return AbiResult(toolchain.abi, out, steps, seconds, build_dir)
+
+    def _host_tools(self, job: BackendJob, native: Toolchain) -> Path:
+        """TFLite's host tools for a cross build: ``flatc`` made in the native build directory of the same
+        tree (the one ``--target-archs host`` builds in), which is :data:`cmake_project.HOST_TOOLS_VARIABLE`."""
+        build_dir = self.build_dir(job, native)
+        make_build_dir(build_dir)
+        waiting = f"tflite-slim: waiting for another build using {build_dir}"
+        with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
+            self._configured(job, native, build_dir)
+            try:
+                self._run(cmake_project.build_argv(self.settings.ninja, build_dir, cmake_project.HOST_TOOLS_TARGET,
+                                                   jobs=self.settings.jobs), job.log, f"ninja ({native.abi} host tools)")
+            except BuildError as e:
+                if f"unknown target '{cmake_project.HOST_TOOLS_TARGET}'" in str(e):
+                    raise ToolchainError(
+                        f"{self.lite_dir(job)}: its CMake project has no {cmake_project.HOST_TOOLS_TARGET} target "
+                        "(tools/cmake/modules/flatbuffers.cmake), which makes the host flatc a cross build needs; "
+                        "build this tree on a machine of the target ABI") from e
+                raise
+        flatc = build_dir / cmake_project.HOST_FLATC
+        if not os.access(flatc, os.X_OK):
+            raise BuildError(f"the host tools build reported success but {flatc} is missing; check the output above")
+        return build_dir
+
+    def _configured(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> None:
+        """Write our generated files into ``build_dir`` (each only when it changed) and configure it unless it
+        was configured by this very command. The caller holds the directory's lock."""
+        lite_dir = self.lite_dir(job)
+        glue = self._glue(job)
+        if not glue:
+            raise ToolchainError(f"{lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
+                                 "is this a TFLite tree?")
+        resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
+        if not resolver.is_file():
+            raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
+        custom = []
+        for src, name in self.custom_sources(job):
+            # A copy whose date changes only when its content does: an edited kernel is compiled again
+            # even when the edit kept (or went back to) an older date.
+            _write_if_changed(build_dir / name, Path(src).read_bytes())
+            if name.endswith(CUSTOM_OPS_SUFFIXES):
+                custom.append(str(build_dir / name))
+        include = cmake_project.render_include(
+            glue=glue + tuple(custom), resolver=str(resolver),
+            registration=str(build_dir / cmake_project.REGISTRATION_FILE),
+            version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
+            jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb)
+        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
+        _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
+        _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
+        if toolchain.cross:
+            _write_if_changed(build_dir / cmake_project.CROSS_TOOLCHAIN_FILE,
+                              cmake_project.render_cross_toolchain(toolchain))
+        configure = self._configure_argv(job, toolchain, build_dir)
+        stamp = build_dir / CONFIGURE_STAMP
+        # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
+        if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
+            job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
+            stamp.unlink(missing_ok=True)
+            self._run(configure, job.log, f"cmake ({toolchain.abi})")
+            files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
 
     def _run(self, argv: list[str], log: Log, what: str) -> int:
         """Run a CMake/Ninja command with progress lines; return the number of Ninja steps it ran."""
@@ -408,20 +449,29 @@ class CmakeBackend(Backend):
             return self._host_toolchain(abi, probe)
         return self._android_toolchain(abi, api_level, probe)
 
-    def _host_toolchain(self, abi: str, probe: bool) -> Toolchain:
+    def _host_toolchain(self, abi: str, probe: bool, *, host_tools: bool = False) -> Toolchain:
+        """A desktop ABI's toolchain; the other desktop ABI is a cross build (its ``host``: this machine's
+        default compilers, which build the host tools). ``host_tools``: that native toolchain itself."""
         s = self.settings
         try:
-            native = host_abi() == abi if probe else True
+            native_abi: Optional[str] = host_abi()
         except ValueError:
-            native = False
-        if s.cxx is None and not native:
+            native_abi = None
+        cross = native_abi != abi
+        if cross and s.cxx is None:
             raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
                              f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
+        if cross and native_abi is None:
+            raise UsageError(f"--target-archs {abi}: a cross build needs host tools built for this machine, "
+                             f"which is not one the CMake backend builds for ({', '.join(HOST_ABIS)})")
+        host = self._host_toolchain(native_abi, probe, host_tools=True) if cross and native_abi else None
         # The command line's compilers, always passed: CMake never picks one from $CC/$CXX (see SHELL_BUILD_ENV).
-        cxx = s.cxx or "c++"
-        passed = (s.cc or cmake_project.c_compiler_for(cxx), cxx)
+        # The host tools are built with this machine's default ones, whatever --cxx cross compiles with.
+        cxx = "c++" if host_tools else (s.cxx or "c++")
+        passed = (cmake_project.c_compiler_for(cxx) if host_tools else s.cc or cmake_project.c_compiler_for(cxx), cxx)
+        processor = HOST_ABIS[abi] if cross else None
         if not probe:
-            return Toolchain(abi, "<compiler>", *passed)
+            return Toolchain(abi, "<compiler>", *passed, system_processor=processor, host=host)
         facts = []
         for kind, compiler in (("cxx", passed[1]), ("cc", passed[0])):
             if compiler is None:  # a C++ compiler whose C compiler we cannot name: CMake probes it
@@ -434,10 +484,13 @@ class CmakeBackend(Backend):
             version = process.run([compiler, "--version"], what=f"{compiler} --version").stdout.splitlines()
             facts += [(f"{abi}.{kind}", os.path.realpath(found)),
                       (f"{abi}.{kind}_version", version[0].strip() if version else "")]
+        if host is not None:  # the host tools' compiler, recorded and keyed with the cross compiler
+            facts += [(f"{abi}.host_tools_{k.partition('.')[2]}", v) for k, v in host.facts]
         javac = hostjar.find_javac()
         # The key's identity: every fact (a wrapper script printing g++'s --version is another compiler).
         identity = "; ".join(f"{k}={v}" for k, v in facts)
-        return Toolchain(abi, identity, *passed, jni_includes=hostjar.jni_include_dirs(javac), facts=tuple(facts))
+        return Toolchain(abi, identity, *passed, jni_includes=hostjar.jni_include_dirs(javac), facts=tuple(facts),
+                         system_processor=processor, host=host)
 
     def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
