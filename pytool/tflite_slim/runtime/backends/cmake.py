@@ -32,7 +32,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
@@ -111,7 +111,7 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
     return kept[:limit]
 
 
-def shell_build_env(environ: "dict[str, str] | os._Environ[str]") -> list[str]:
+def shell_build_env(environ: Mapping[str, str]) -> list[str]:
     """The variables of ``environ`` a CMake build runs without (:data:`SHELL_BUILD_ENV`, ``CMAKE_*``)."""
     return sorted(k for k in environ if k in SHELL_BUILD_ENV or k.startswith("CMAKE_"))
 
