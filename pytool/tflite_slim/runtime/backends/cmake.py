@@ -15,6 +15,19 @@ changes, so a new op set costs Ninja one compile of it, one of the resolver,
 and a link (see :mod:`tflite_slim.runtime.backends.cmake_project` for how our targets
 join TFLite's project and why the link order is right).
 
+The compilers are the command line's (``--cxx``, default ``c++``), always passed;
+CMake and Ninja run without the shell's ``CC``/``CXX``/flags/``CMAKE_*``
+(:data:`SHELL_BUILD_ENV`), so a library depends on the command line, not on the
+shell that first configured its directory. What the toolchain is seen to be
+(compilers' paths and versions, the NDK's path and revision) is observed before
+the plan (:meth:`CmakeBackend.observe`): recorded, keying the build cache and the
+build directory, checked against a declared ``--ndk-version``, never in the version.
+
+The desktop ABI that is not this machine's is a cross build: a generated toolchain
+file (:func:`cmake_project.render_cross_toolchain`: system name and processor) and
+TFLite's host tools (a host ``flatc``, ``TFLITE_HOST_TOOLS_DIR``) made by the tree's
+own ``flatbuffers-flatc`` target in the native build directory of the same tree.
+
 A build directory is used by one build at a time (an advisory lock next to
 it); the finished ``.so`` is copied out before the lock is released. Every
 command goes through :func:`tflite_slim.process.run`; :meth:`CmakeBackend.stop`
