@@ -171,6 +171,7 @@ def run(
     timeout: Optional[float] = None,
     stopper: Optional[Stopper] = None,
     limits: Optional[Mapping[int, int]] = None,
+    unset: Sequence[str] = (),
 ) -> Completed:
     """Run ``argv`` and return its result.
 
@@ -183,7 +184,8 @@ def run(
     ``stopper`` (streamed commands) lets another thread stop the command; a
     stopped command is a :class:`CommandFailed` saying so. ``limits`` maps
     ``resource.RLIMIT_*`` to the soft limit the command runs under (never above
-    the hard limit; ignored where ``resource`` does not exist).
+    the hard limit; ignored where ``resource`` does not exist). ``unset`` names environment
+    variables the command runs without (before ``env`` is applied).
     """
     if timeout is not None and stream:
         raise ValueError("timeout is only supported with captured output")
@@ -196,9 +198,9 @@ def run(
     log.info("running: %s%s", display_argv(argv), f" (in {cwd})" if cwd else "")
     preexec = _rlimits(limits) if limits else None
     full_env = None
-    if env is not None:
-        full_env = dict(os.environ)
-        full_env.update(env)
+    if env is not None or unset:
+        full_env = {k: v for k, v in os.environ.items() if k not in set(unset)}
+        full_env.update(env or {})
     try:
         if stream:
             proc = subprocess.Popen(

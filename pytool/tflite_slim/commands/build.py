@@ -131,7 +131,9 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
                     help=shown("CMake 3.19+ (default: cmake)"))
     cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help=shown("Ninja (default: ninja)"))
     cm.add_argument("--cxx", type=program_path, metavar="PATH",
-                    help=shown("C++ compiler for host ABIs (default: g++; a cross compiler for the other host ABI)"))
+                    help=shown("C++ compiler for host ABIs (default: c++; a cross compiler such as "
+                               "aarch64-linux-gnu-g++ for the other host ABI); $CXX, $CC and the shell's compile and "
+                               "link flags are not read"))
     cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
                     help=shown("take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: "
                                "abseil-cpp, eigen, flatbuffers, ...) from local DIR instead of downloading it "

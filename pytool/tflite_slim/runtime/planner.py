@@ -59,4 +59,5 @@ def make_plan(inputs: Inputs, tree: SourceTree, options: PlanOptions) -> BuildPl
         env_flags=(android.action_env_flags(tree.android)
                    if tree.android is not None and tree.environment_configured else ()),
         backend=options.backend,
+        toolchain=tree.toolchain,
     )

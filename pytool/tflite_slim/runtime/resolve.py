@@ -51,6 +51,8 @@ class SourceAsked:
     #: ``--ndk-version`` / ``--android-api-level``: declared, checked against what is found.
     ndk_version: Optional[str] = None
     android_api_level: Optional[int] = None
+    #: The ABIs to build (the backend's toolchain for them is observed here).
+    abis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class SourceTree:
     facts: Optional[TreeAndroid] = None
     #: Observed: the minimum API level the native libraries are built for (None: unknown).
     min_api_level: Optional[int] = None
+    #: Observed: the backend's toolchain (``Backend.observe``), checked against the declared NDK.
+    toolchain: tuple[tuple[str, str], ...] = ()
 
     @property
     def environment_configured(self) -> bool:
@@ -116,6 +120,7 @@ def resolve(asked: SourceAsked, backend: Backend, log: Log) -> SourceTree:
     min_api = observed.min_api_level(facts, config) if backend.reads_tree_android else asked.android_api_level
     observed.check_api_level(asked.android_api_level, min_api, f"{source.root if source else 'the tree'}")
     observed.check_ndk(asked.ndk_version, config)
+    toolchain = backend.observe(asked.abis, asked.android_api_level, asked.ndk_version, dry_run=asked.dry_run)
     params = tfscripts.runtime_macro_parameters(built, layout.marker) if built is not None else None
     # LiteRT's in-tree build_aar.sh still names TensorFlow's labels: its flags are the layout's.
     script_flags = tfscripts.read_build_flags(built) if built is not None and layout is TENSORFLOW else None
@@ -124,7 +129,7 @@ def resolve(asked: SourceAsked, backend: Backend, log: Log) -> SourceTree:
         java = source.root / layout.lite_dir / "java"
         flex_files = tuple((str(java / f), f) for f in FLEX_PACKAGE_FILES if (java / f).is_file())
     return SourceTree(source, layout, version, commit, asked.release, asked.checkpoint, config, built,
-                      params, script_flags, flex_files, facts, min_api)
+                      params, script_flags, flex_files, facts, min_api, toolchain)
 
 
 def _source(asked: SourceAsked, backend: Backend,

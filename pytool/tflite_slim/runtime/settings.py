@@ -81,10 +81,17 @@ class BuildSettings:
         return self.alignment_check or ("error" if self.align_16kb else "warn")
 
 
+def absolute_cache_root(s: BuildSettings) -> Path:
+    """The cache root, absolute: a relative ``--cache-dir``/``$TFLITE_SLIM_CACHE`` is taken from the current
+    directory now, once (tools such as CMake run in other directories and would read it from there)."""
+    return Path(os.path.abspath(cache_root(s.cache_dir)))
+
+
 def backend_asked(s: BuildSettings) -> BackendAsked:
     """The backends' own part of the settings (what a backend factory reads)."""
-    return BackendAsked(bazel=s.bazel, docker=s.docker, checkpoint=s.checkpoint, cache_root=cache_root(s.cache_dir),
-                        use_cache=s.use_cache, cmake=s.cmake or CmakeSettings(), compiler_cache=s.compiler_cache)
+    return BackendAsked(bazel=s.bazel, docker=s.docker, checkpoint=s.checkpoint, cache_root=absolute_cache_root(s),
+                        use_cache=s.use_cache, cmake=s.cmake or CmakeSettings(),
+                        compiler_cache=s.compiler_cache)
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,7 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
     downloaded or built (see :func:`check_destinations`).
     """
     backend = validate(s, backends)
-    root = cache_root(s.cache_dir)
+    root = absolute_cache_root(s)
     out = Path(str(s.out)) if s.out is not None else None
     cache = root if s.use_cache else None
     if building:
@@ -119,7 +126,7 @@ def read(s: BuildSettings, backends: Mapping[str, Factory], *, building: bool) -
         backend=backend,
         inputs=InputsAsked(s.models, s.custom_ops_srcs),
         source=SourceAsked(s.tensorflow_src, s.release, LITERT if s.litert_version else TENSORFLOW, root,
-                           s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level),
+                           s.checkpoint, s.dry_run, s.ndk_version, s.android_api_level, tuple(s.abis)),
         options=PlanOptions(s.abis, s.experimental_api, s.align_16kb, s.custom_ops_deps, s.bazel_args,
                             s.ndk_version, s.android_api_level, backend.plan_entry()),
         checks=ChecksAsked(s.dry_run, s.experimental_api),

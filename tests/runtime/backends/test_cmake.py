@@ -67,9 +67,9 @@ def models(tmp_path_factory) -> dict[str, str]:
     return out
 
 
-def tool(*args: str, env: "dict | None" = None) -> subprocess.CompletedProcess:
+def tool(*args: str, env: "dict | None" = None, cwd: "Path | None" = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tflite_slim", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})}, cwd=cwd)
 
 
 def build(tree: Path, cache: Path, out: Path, *models: str, extra=()) -> subprocess.CompletedProcess:
@@ -557,6 +557,18 @@ _FAILED_CONV = [
     # No line names an error (a linker's undefined reference, say): the whole block.
     (["FAILED: libtensorflowlite_jni.so", "ld: undefined reference to `Register_ADD'", "ninja: build stopped"],
      ["FAILED: libtensorflowlite_jni.so", "ld: undefined reference to `Register_ADD'"]),
+    # GNU ld's lines, not only collect2's "error" (the link command itself is not kept).
+    (["FAILED: libtensorflowlite_jni.so ", ": && /usr/bin/c++ -fPIC -o libtensorflowlite_jni.so x.o",
+      "/usr/bin/ld: CMakeFiles/x.dir/reg.cc.o: in function `RegisterSelectedOps()':",
+      "reg.cc:(.text+0x5): undefined reference to `Register_MUL()'",
+      "collect2: error: ld returned 1 exit status", "ninja: build stopped: subcommand failed."],
+     ["FAILED: libtensorflowlite_jni.so ", "/usr/bin/ld: CMakeFiles/x.dir/reg.cc.o: in function `RegisterSelectedOps()':",
+      "reg.cc:(.text+0x5): undefined reference to `Register_MUL()'", "collect2: error: ld returned 1 exit status"]),
+    # A cross linker and lld.
+    (["FAILED: lib.so", "aarch64-linux-gnu-ld: a.o: in function `f':", "a.cc:(.text+0x1): multiple definition of `g'",
+      "ld.lld: error: undefined symbol: h", ">>> referenced by a.cc", "ninja: build stopped"],
+     ["FAILED: lib.so", "aarch64-linux-gnu-ld: a.o: in function `f':", "a.cc:(.text+0x1): multiple definition of `g'",
+      "ld.lld: error: undefined symbol: h", ">>> referenced by a.cc"]),
     # Two failed steps (ninja -k): both, in order.
     (["FAILED: a.o", "a.cc:1: error: x", "FAILED: b.o", "b.cc:2: error: y", "ninja: build stopped"],
      ["FAILED: a.o", "a.cc:1: error: x", "FAILED: b.o", "b.cc:2: error: y"]),
@@ -589,3 +601,307 @@ def test_a_failed_compile_says_the_compilers_error(tools, tree, models, tmp_path
     assert "#error tflite-slim test: this kernel does not compile" in error
     assert "noise" not in error
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("how", ["--cache-dir", "TFLITE_SLIM_CACHE"])
+def test_a_relative_cache_directory_builds(tools, tree, models, tmp_path, how):
+    """CMake runs in its build directory, so a relative cache path given on the command line or in the
+    environment must be made absolute first (it was: "project could not find requested file")."""
+    extra, env = (["--cache-dir", "rel/cache"], {}) if how == "--cache-dir" else ([], {"TFLITE_SLIM_CACHE": "rel/cache"})
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+                str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"), "--out", "out", *extra,
+                env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert kernels(library(tmp_path / "out")) == {"ADD"}
+    assert list((tmp_path / "rel" / "cache" / "cmake").iterdir())
+
+
+def test_a_failed_link_says_the_linkers_error(tools, tree, models, tmp_path):
+    """GNU ld's own lines ("undefined reference to ...") are kept, not only collect2's summary."""
+    root = tmp_path / "tree"
+    shutil.copytree(tree, root)
+    kernel = root / "litert" / "tflite" / "kernels" / "mul.cc"
+    kernel.write_text(kernel.read_text().replace("Register_MUL()", "Register_MUL_renamed()"))
+    done = tool("build", models["mul"], "--backend", "cmake", "--target-archs", "host",
+                "--source", str(root / "litert"), "--tensorflow-source-dir", str(root / "tensorflow"),
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    error = done.stderr[done.stderr.index("error: "):]
+    assert re.search(r"FAILED: \S*libtensorflowlite_jni\.so", error), error
+    assert re.search(r"undefined reference to `tflite::ops::builtin::Register_MUL\(\)'", error), error
+    assert "ld returned 1 exit status" in error
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["cmake", "build directory"])
+def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, tmp_path, where):
+    cache = tmp_path / "cache"
+    if where == "cmake":
+        cache.mkdir()
+        blocker = cache / "cmake"
+    else:
+        dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run"])
+        (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+        blocker = Path(configure[configure.index("-B") + 1])
+        blocker.parent.mkdir(parents=True)
+    blocker.write_text("not a directory\n")
+    done = build(tree, cache, tmp_path / "out", models["add"])
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and "Traceback" not in done.stderr, done.stderr
+    assert str(blocker) in lines[-1] and "not a directory" in lines[-1], lines[-1]
+    assert blocker.read_text() == "not a directory\n"
+    assert not (tmp_path / "out").exists()
+
+
+OLD = 978307200  # 2001-01-01: older than any object a build writes
+
+CUSTOM_OP = """#include "tflite/c/common.h"
+namespace tflite {{
+namespace ops {{
+namespace custom {{
+static float Eval(float a, float b) {{ return a + b; }}
+TfLiteRegistration* Register_MY_OP() {{
+  static TfLiteRegistration r = {{"tflite-slim-standin-kernel:{marker}", Eval}};
+  return &r;
+}}
+}}  // namespace custom
+}}  // namespace ops
+}}  // namespace tflite
+"""
+
+
+def _backdate(root: Path) -> None:
+    for p in [root, *root.rglob("*")]:
+        os.utime(p, (OLD, OLD))
+
+
+def test_a_tree_replaced_by_older_files_is_rebuilt(tools, tree, models, tmp_path):
+    """The next release extracted over the previous one (rsync -a, cp -p, tar): different content, older
+    dates. Ninja alone sees nothing to do; the build directory must not be reused for other inputs."""
+    root = tmp_path / "tree"
+    shutil.copytree(tree, root)
+    cache = tmp_path / "cache"
+    first = build(root, cache, tmp_path / "out1", models["add"])
+    assert first.returncode == 0, first.stderr
+    assert kernels(library(tmp_path / "out1")) == {"ADD"}
+    # The "next release": another version, another ADD kernel, every file dated 2001.
+    version = root / "litert" / "litert" / "version.bzl"
+    version.write_text(version.read_text().replace('"1.5.0"', '"1.5.1"'))
+    add = root / "litert" / "tflite" / "kernels" / "add.cc"
+    add.write_text(add.read_text().replace("kernel:ADD", "kernel:ADD_NEXT_RELEASE"))
+    _backdate(root)
+    second = build(root, cache, tmp_path / "out2", models["add"])
+    assert second.returncode == 0, second.stderr
+    assert json.loads((tmp_path / "out2" / "ops.json").read_text())["tensorflow"]["version"] == "1.5.1"
+    assert kernels(library(tmp_path / "out2")) == {"ADD_NEXT_RELEASE"}, second.stderr
+
+
+def test_a_custom_op_source_changed_with_an_older_date_is_recompiled(tools, tree, tmp_path):
+    model = tmp_path / "custom.tflite"
+    model.write_bytes(make_model([custom("MyOp")], [[Op(0)]]))
+    src = tmp_path / "my_op.cc"
+    src.write_text(CUSTOM_OP.format(marker="MY_OP_ONE"))
+    cache = tmp_path / "cache"
+    first = build(tree, cache, tmp_path / "out1", str(model), extra=["--custom-ops-srcs", str(src)])
+    assert first.returncode == 0, first.stderr
+    assert kernels(library(tmp_path / "out1")) == {"MY_OP_ONE"}
+    src.write_text(CUSTOM_OP.format(marker="MY_OP_TWO"))
+    os.utime(src, (OLD, OLD))
+    second = build(tree, cache, tmp_path / "out2", str(model), extra=["--custom-ops-srcs", str(src)])
+    assert second.returncode == 0, second.stderr
+    assert kernels(library(tmp_path / "out2")) == {"MY_OP_TWO"}, second.stderr
+
+
+def test_no_cache_builds_in_a_fresh_directory_and_removes_it(first, tree, models, tmp_path):
+    cache, _, _ = first
+    before = sorted((cache / "cmake").iterdir())
+    done = build(tree, cache, tmp_path / "out", models["add"], extra=["--no-cache"])
+    assert done.returncode == 0, done.stderr
+    m = re.search(r"configuring \S+ in (\S+)", done.stderr)
+    assert m, done.stderr  # configured afresh, not a build directory of the cache reused
+    assert not Path(m.group(1)).exists() and not Path(m.group(1)).is_relative_to(cache)
+    assert re.search(r"build steps \(compiled\)", done.stderr), done.stderr
+    assert sorted((cache / "cmake").iterdir()) == before
+    assert kernels(library(tmp_path / "out")) == {"ADD"}
+
+
+def test_the_shells_compilers_and_flags_do_not_reach_the_library(tools, tree, models, tmp_path):
+    """$CC/$CXX/$LDFLAGS/... of whichever shell configured a build directory were baked into every later
+    library from it. CMake and Ninja run without them: the command line alone decides."""
+    leaked = {"LDFLAGS": "-Wl,-rpath,/leaked/ldflags", "LD_RUN_PATH": "/leaked/ld-run-path",
+              "CXX": "/nonexistent/leaked-c++", "CC": "/nonexistent/leaked-cc",
+              "CFLAGS": "-include /nonexistent/leaked.h", "CXXFLAGS": "-include /nonexistent/leaked.h",
+              "CPATH": "/leaked/cpath", "NINJA_STATUS": "leaked ", "CMAKE_BUILD_TYPE": "Debug"}
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+                str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"), env=leaked)
+    assert done.returncode == 0, done.stderr
+    assert "build steps (compiled)" in done.stderr, done.stderr  # Ninja's own progress format
+    assert b"/leaked" not in library(tmp_path / "out")
+    (cache_file,) = (tmp_path / "cache" / "cmake").glob("*/CMakeCache.txt")
+    assert "leaked" not in cache_file.read_text()
+
+
+def test_a_toolchain_file_in_the_environment_is_refused_in_one_line(tools, tree, models, tmp_path):
+    """CMake would read $CMAKE_TOOLCHAIN_FILE, the build directory's key would not see it: refused."""
+    done = tool(
+        "build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
+        "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(tmp_path / "cache"),
+        "--out", str(tmp_path / "out"), env={"CMAKE_TOOLCHAIN_FILE": "/somewhere/cross.cmake"})
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "error: CMAKE_TOOLCHAIN_FILE=/somewhere/cross.cmake is set in the environment: --backend cmake chooses the "
+        "toolchain itself (the NDK's for Android ABIs, --cxx for the desktop ones, a cross build for the other "
+        "host ABI); unset it"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_clang_build_after_a_gcc_build_is_not_the_cached_gcc_library(first, tree, models, tmp_path):
+    """The compiler is observed: in the build record and the cache key (not in the version)."""
+    require("clang++", "clang")
+    cache, out, _ = first
+    gcc_record = json.loads((out / "ops.json").read_text())
+    done = build(tree, cache, tmp_path / "out", models["add"], extra=["--cxx", "clang++"])
+    assert done.returncode == 0, done.stderr
+    assert "reusing" not in done.stderr, done.stderr
+    so = library(tmp_path / "out")
+    assert b"clang version" in so and kernels(so) == {"ADD"}
+    record = json.loads((tmp_path / "out" / "ops.json").read_text())
+    assert record["plan_fingerprint"] == gcc_record["plan_fingerprint"]  # the version hashes declared inputs only
+    clang = record["observed"]["toolchain"]["linux-x86_64"]
+    assert os.path.basename(clang["cxx"]).startswith("clang") and "clang version" in clang["cxx_version"]
+    assert os.path.basename(clang["cc"]).startswith("clang") and "clang version" in clang["cc_version"]
+    assert clang["cxx"] == os.path.realpath(shutil.which("clang++"))
+    gcc = gcc_record["observed"]["toolchain"]["linux-x86_64"]
+    assert gcc["cxx"] == os.path.realpath(shutil.which("c++")) and gcc["cxx_version"].startswith(("g++", "c++"))
+
+
+def _fake_ndk(root: Path, revision: str) -> Path:
+    (root / "build" / "cmake").mkdir(parents=True)
+    (root / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
+    (root / "source.properties").write_text(f"Pkg.Desc = Android NDK\nPkg.Revision = {revision}\n")
+    return root
+
+
+@pytest.mark.parametrize("declared, error", [
+    ("26", "error: --ndk-version 26: the NDK at {ndk} is 27.0.12077973; set ANDROID_NDK_HOME to NDK 26 or "
+           "declare 27.0.12077973"),
+    ("27.1", "error: --ndk-version 27.1: the NDK at {ndk} is 27.0.12077973; set ANDROID_NDK_HOME to NDK 27.1 or "
+             "declare 27.0.12077973"),
+    ("27", None),
+    ("27.0.12077973", None),
+])
+def test_a_declared_ndk_revision_is_checked_against_the_ndk_used(tools, tree, models, tmp_path, declared, error):
+    ndk = _fake_ndk(tmp_path / "ndk", "27.0.12077973")
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
+                str(tree / "litert"), "--android-api-level", "23", "--ndk-version", declared, "--dry-run",
+                env={"ANDROID_NDK_HOME": str(ndk)})
+    if error is None:
+        assert done.returncode == 0, done.stderr
+        plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+        assert plan["observed"]["toolchain"] == {"arm64-v8a": {"ndk": str(ndk), "ndk_revision": "27.0.12077973"}}
+        assert plan["declared"]["ndk_version"] == declared
+    else:
+        assert done.returncode != 0
+        assert done.stderr.strip().splitlines() == [error.format(ndk=ndk)]
+
+
+DRIVER = Path(__file__).resolve().parent / "jni_driver.cc"
+
+
+@pytest.fixture(scope="module")
+def cross_tools(tools) -> dict[str, str]:
+    """Debian's aarch64 cross compiler, qemu-user and file(1): the cross build and its run."""
+    return {"cxx": require("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu"),
+            "qemu": require("qemu-aarch64-static", "qemu-user-static"), "file": require("file", "file")}
+
+
+def test_a_cross_build_for_linux_aarch64_runs_under_qemu(cross_tools, tree, models, tmp_path):
+    """--target-archs linux-aarch64 on an x86_64 machine is configured as a cross build (a generated toolchain
+    file: CMAKE_SYSTEM_NAME/PROCESSOR), with TFLite's host tools (a host flatc, TFLITE_HOST_TOOLS_DIR) from the
+    native build directory of the same tree; the library is ARM aarch64 and runs a model under qemu-user."""
+    from tflite_slim.runtime.artifacts import hostjar
+    from tflite_slim.runtime.artifacts.abis import host_abi
+    if host_abi() != "linux-x86_64":
+        pytest.skip("the cross build test builds linux-aarch64 from an x86_64 machine")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree, cache, out, models["add_mul"], extra=["--target-archs", "linux-aarch64", "--cxx",
+                                                             "aarch64-linux-gnu-g++"])
+    assert done.returncode == 0, done.stderr
+    assert "ninja (linux-x86_64 host tools)" in done.stderr
+    with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
+        assert [n for n in z.namelist() if n.startswith("jni/")] == ["jni/linux-aarch64/libtensorflowlite_jni.so"]
+        so = z.read("jni/linux-aarch64/libtensorflowlite_jni.so")
+    lib = tmp_path / "libtensorflowlite_jni.so"
+    lib.write_bytes(so)
+    described = subprocess.run([cross_tools["file"], "-b", str(lib)], capture_output=True, text=True).stdout
+    assert described.startswith("ELF 64-bit LSB shared object, ARM aarch64"), described
+    assert kernels(so) == {"ADD", "MUL"}
+
+    # Configured as a cross build, with the host's flatc: the header it generated says it ran on x86_64.
+    cross_dir = next(d for d in (cache / "cmake").iterdir() if (d / "tflite_slim_toolchain.cmake").is_file())
+    assert "set(CMAKE_SYSTEM_PROCESSOR aarch64)" in (cross_dir / "tflite_slim_toolchain.cmake").read_text()
+    cmake_cache = (cross_dir / "CMakeCache.txt").read_text()
+    (native_dir,) = [d for d in (cache / "cmake").iterdir() if d != cross_dir]
+    assert f"TFLITE_HOST_TOOLS_DIR:PATH={native_dir}" in cmake_cache
+    assert f"FLATC_BIN:FILEPATH={native_dir}/flatbuffers-flatc/bin/flatc" in cmake_cache
+    header = cross_dir / "tflite" / "delegates" / "xnnpack" / "weight_cache_schema_generated.h"
+    assert '#define TFLITE_STANDIN_FLATC_MACHINE "x86_64"' in header.read_text()
+
+    # Recorded: the cross compiler and the host tools' compiler (observed, not in the version).
+    facts = json.loads((out / "ops.json").read_text())["observed"]["toolchain"]["linux-aarch64"]
+    assert facts["cxx"] == os.path.realpath(cross_tools["cxx"]) and "aarch64-linux-gnu" in facts["cc"]
+    assert facts["host_tools_cxx"] == os.path.realpath(shutil.which("c++"))
+
+    # The library under qemu-user: a JNI driver cross-compiled for aarch64 (no aarch64 JVM here).
+    driver = tmp_path / "jni_driver"
+    includes = [f"-I{d}" for d in hostjar.jni_include_dirs(hostjar.find_javac())]
+    subprocess.run([cross_tools["cxx"], "-O1", *includes, "-o", str(driver), str(DRIVER), "-ldl"], check=True)
+    assert "ARM aarch64" in subprocess.run([cross_tools["file"], "-b", str(driver)], capture_output=True,
+                                           text=True).stdout
+
+    def run(model: str) -> str:
+        ran = subprocess.run([cross_tools["qemu"], "-L", "/usr/aarch64-linux-gnu", str(driver), str(lib), model, "1.5"],
+                             capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout.strip()
+
+    assert run(models["add_mul"]) == "ok 7"  # (1.5 + 2) * 2
+    assert run(models["relu"]) == ("thrown java/lang/IllegalArgumentException: Internal error: Cannot create "
+                                   "interpreter: Didn't find op for builtin opcode 'RELU' version '1'. An older "
+                                   "version of this builtin might be supported. Are you using an old TFLite binary "
+                                   "with a newer model?")
+
+
+def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_tools, tree, tmp_path):
+    """The stand-in's contract is upstream's (LiteRT tflite/CMakeLists.txt): cross compiling without
+    TFLITE_HOST_TOOLS_DIR, or with one that holds no flatc, stops the configure with upstream's messages."""
+    toolchain = tmp_path / "cross.cmake"
+    toolchain.write_text("set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR aarch64)\n"
+                         f"set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)\nset(CMAKE_CXX_COMPILER {cross_tools['cxx']})\n")
+    base = ["cmake", "-G", "Ninja", "-S", str(tree / "litert" / "tflite"), f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
+            f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}"]
+    env = {k: v for k, v in os.environ.items() if k not in cmake_backend.SHELL_BUILD_ENV}
+    missing = subprocess.run([*base, "-B", str(tmp_path / "b1")], capture_output=True, text=True, env=env)
+    assert missing.returncode != 0
+    assert "When cross-compiling, some tools need to be available to run on the host (current required tools: " \
+           "flatc)." in " ".join(missing.stderr.split())
+    empty = subprocess.run([*base, "-B", str(tmp_path / "b2"), f"-DTFLITE_HOST_TOOLS_DIR={tmp_path}"],
+                           capture_output=True, text=True, env=env)
+    assert empty.returncode != 0
+    assert "Host 'flatc' compiler has not been found in the following locations" in " ".join(empty.stderr.split())
+
+
+def test_a_cross_build_dry_run_shows_the_host_tools_first(tools, tree, models, tmp_path):
+    done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
+                 extra=["--target-archs", "linux-aarch64", "--cxx", "/opt/cross/aarch64-linux-gnu-g++", "--dry-run"])
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith(("cmake -G", "ninja -C"))]
+    assert len(lines) == 4
+    native = lines[0].split()[lines[0].split().index("-B") + 1]
+    assert lines[1] == f"ninja -C {native} flatbuffers-flatc"
+    assert "-DCMAKE_CXX_COMPILER=c++" in lines[0] and "CMAKE_TOOLCHAIN_FILE" not in lines[0]
+    cross = lines[2].split()[lines[2].split().index("-B") + 1]
+    assert f"-DCMAKE_TOOLCHAIN_FILE={cross}/tflite_slim_toolchain.cmake" in lines[2]
+    assert f"-DTFLITE_HOST_TOOLS_DIR={native}" in lines[2] and lines[3] == f"ninja -C {cross} tensorflowlite_jni"

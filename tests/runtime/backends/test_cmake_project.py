@@ -108,3 +108,45 @@ def test_host_abi(machine, system, abi):
 def test_host_abi_refuses_other_hosts(machine, system):
     with pytest.raises(ValueError, match="not one the CMake backend builds for"):
         host_abi(machine, system)
+
+
+@pytest.mark.parametrize(
+    "cxx, cc",
+    [
+        ("g++", "gcc"),
+        ("clang++", "clang"),  # not "clangcc": "clang++" ends in "g++" too
+        ("clang++-16", "clang-16"),
+        ("g++-12", "gcc-12"),
+        ("aarch64-linux-gnu-g++", "aarch64-linux-gnu-gcc"),
+        ("aarch64-linux-gnu-g++-12", "aarch64-linux-gnu-gcc-12"),
+        ("/usr/bin/x86_64-linux-gnu-g++", "/usr/bin/x86_64-linux-gnu-gcc"),
+        ("/opt/llvm/bin/clang++", "/opt/llvm/bin/clang"),
+        ("c++", "cc"),
+        ("/usr/bin/c++", "/usr/bin/cc"),
+        # Unknown names: CMake probes the C compiler on its own.
+        ("icpx", None),
+        ("/wrappers/slow-cxx", None),
+    ],
+)
+def test_c_compiler_for(cxx, cc):
+    assert cmake_project.c_compiler_for(cxx) == cc
+
+
+CROSS = Toolchain("linux-aarch64", "aarch64-linux-gnu-g++ ...", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-g++",
+                  system_processor="aarch64", host=HOST)
+
+
+def test_cross_configure_argv_uses_a_generated_toolchain_file_and_host_tools():
+    argv = configure_argv("cmake", source_dir=LITE, build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
+                          toolchain=CROSS, host_tools=Path("/native"))
+    assert argv[-2:] == ["-DCMAKE_TOOLCHAIN_FILE=/b/tflite_slim_toolchain.cmake", "-DTFLITE_HOST_TOOLS_DIR=/native"]
+    assert not any(a.startswith(("-DCMAKE_CXX_COMPILER", "-DCMAKE_C_COMPILER", "-DANDROID")) for a in argv)
+
+
+def test_cross_toolchain_file():
+    text = cmake_project.render_cross_toolchain(CROSS)
+    assert text.splitlines()[1:] == [
+        "set(CMAKE_SYSTEM_NAME Linux)", "set(CMAKE_SYSTEM_PROCESSOR aarch64)",
+        'set(CMAKE_C_COMPILER "aarch64-linux-gnu-gcc")', 'set(CMAKE_CXX_COMPILER "aarch64-linux-gnu-g++")',
+        "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)"]
+    assert CROSS.cross and not HOST.cross and not ARM64.cross

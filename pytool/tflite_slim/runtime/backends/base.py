@@ -25,7 +25,7 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ClassVar, Optional
+from typing import Callable, ClassVar, Optional, Sequence
 
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.backends.compiler_cache import CacheSettings
@@ -153,6 +153,19 @@ class Backend(ABC):
     def unsupported(self, layout: SourceLayout) -> Optional[str]:
         """Why this backend cannot build a tree of ``layout`` (a usage error), or None."""
         return None
+
+    def observe(self, abis: Sequence[str], api_level: Optional[int], ndk_version: Optional[str], *,
+                dry_run: bool) -> tuple[tuple[str, str], ...]:
+        """The toolchain this backend would build ``abis`` with, as it is seen on this machine.
+
+        (``<abi>.<fact>``, value) pairs, e.g. the compiler's path and ``--version``,
+        the NDK's path and revision; what was declared (``ndk_version``) is checked
+        against them (a one-line :class:`~tflite_slim.errors.ToolchainError` naming
+        both). They go into the build record and the cache key, never into the
+        version. In a dry run a tool that is missing is left out (``prepare`` says
+        it). The Bazel backends' toolchain is the plan's ``android`` config: ().
+        """
+        return ()
 
     def problems(self, job: BackendJob) -> list[str]:
         """What :meth:`prepare` would refuse, found without changing anything (a dry run reports it)."""

@@ -2,14 +2,31 @@
 
 Per ABI, TFLite's CMake project is configured once in a build directory of the
 cache, ``<cache>/cmake/<key>/``, keyed by everything that changes its objects
-and nothing else: the source tree (a release's cached copy or the user's
-checkout, by path: Ninja itself tracks edits to its files), the ABI, the
-compiler's identity (``g++ --version``, the NDK revision), the options and the
-dependency mirrors. The op set is not in the key: it lives in one generated
+and nothing else: the source tree and the dependency mirrors, by path and by
+content (:mod:`~tflite_slim.runtime.backends.cmake_inputs`: Ninja compares
+timestamps only, so a tree replaced by files with older dates must not find
+its old objects), the ABI, the compiler's identity (``g++ --version``, the NDK
+revision) and the options. Custom-op sources are copied into the build
+directory when their content differs, so an edited kernel is compiled again
+whatever its date. With ``--no-cache`` the build directory is a fresh one in
+the build's work directory, removed with it. The op set is not in the key: it lives in one generated
 file (:data:`cmake_project.REGISTRATION_FILE`), rewritten only when it
 changes, so a new op set costs Ninja one compile of it, one of the resolver,
 and a link (see :mod:`tflite_slim.runtime.backends.cmake_project` for how our targets
 join TFLite's project and why the link order is right).
+
+The compilers are the command line's (``--cxx``, default ``c++``), always passed;
+CMake and Ninja run without the shell's ``CC``/``CXX``/flags/``CMAKE_*``
+(:data:`SHELL_BUILD_ENV`), so a library depends on the command line, not on the
+shell that first configured its directory. What the toolchain is seen to be
+(compilers' paths and versions, the NDK's path and revision) is observed before
+the plan (:meth:`CmakeBackend.observe`): recorded, keying the build cache and the
+build directory, checked against a declared ``--ndk-version``, never in the version.
+
+The desktop ABI that is not this machine's is a cross build: a generated toolchain
+file (:func:`cmake_project.render_cross_toolchain`: system name and processor) and
+TFLite's host tools (a host ``flatc``, ``TFLITE_HOST_TOOLS_DIR``) made by the tree's
+own ``flatbuffers-flatc`` target in the native build directory of the same tree.
 
 A build directory is used by one build at a time (an advisory lock next to
 it); the finished ``.so`` is copied out before the lock is released. Every
@@ -28,26 +45,29 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional, Sequence
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
-from tflite_slim.runtime.backends import cmake_project, compiler_cache
+from tflite_slim.runtime.backends import cmake_inputs, cmake_project, compiler_cache
 from tflite_slim.runtime.backends.base import Backend, BackendJob
 from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.trees import observed
 
 Log = Callable[[str], None]
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 #: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
 CUSTOM_OPS_DIR = "custom_ops/"
+#: Which of them are compiled (headers are copied beside them for their includes).
+CUSTOM_OPS_SUFFIXES = (".cc", ".cpp", ".cxx", ".c")
 #: The configure command a build directory was last configured with.
 CONFIGURE_STAMP = "tflite_slim_configure.json"
 NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
@@ -55,7 +75,21 @@ NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
 INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
 FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
                     "build with --backend local (Bazel) instead")
+#: What CMake, the compilers and the linker read from the environment, which would make a library depend on
+#: the shell that built it (and on whichever shell configured its build directory first): CMake and Ninja run
+#: without them, and without any ``CMAKE_*``. The compilers are the command line's (``--cxx``, default
+#: ``c++``); ``NINJA_STATUS`` would change the progress lines the build's steps are counted from.
+SHELL_BUILD_ENV = frozenset({
+    "CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ASM", "ASMFLAGS", "ASM_DIALECT",
+    "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "LIBRARY_PATH", "LD_RUN_PATH",
+    "GCC_EXEC_PREFIX", "COMPILER_PATH", "DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "CCC_OVERRIDE_OPTIONS",
+    "NINJA_STATUS"})
+ENV_TOOLCHAIN_FILE = "CMAKE_TOOLCHAIN_FILE"
 _NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
+#: The linker's own lines: GNU ld/gold/lld naming themselves (``/usr/bin/ld: x.o: in function ...``), the
+#: undefined/duplicate symbol reports (``x.cc:(.text+0x5): undefined reference to ...``), lld's ``>>>`` context.
+_LINKER_LINE = re.compile(r"^(\S*/)?(\S+-)?(ld|ld\.bfd|ld\.gold|ld\.lld|lld)(\.exe)?: "
+                          r"|: (undefined reference to|multiple definition of) |^>>> ")
 #: At most this many lines of the failed steps' output go into the error.
 FAILURE_LINES = 20
 
@@ -66,15 +100,17 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
     A failed step's output runs from its ``FAILED:`` line to the next step line
     (``[n/m] ...``) or ``ninja: build stopped``; with parallel jobs the last lines
     of the whole output are usually other steps' warnings, so the tail hides the
-    error. From each block the ``FAILED:`` line and the lines naming an error are
-    kept (all of its lines when none does), up to ``limit`` lines in all.
+    error. From each block the ``FAILED:`` line and the lines naming an error or
+    coming from the linker (:data:`_LINKER_LINE`: a failed link's cause is in ld's
+    own lines, its only "error" line is collect2's summary) are kept, all of its
+    lines when none is, up to ``limit`` lines in all.
     """
     kept: list[str] = []
     block: Optional[list[str]] = None
 
     def close() -> None:
         if block:
-            errors = [line for line in block[1:] if "error" in line.lower()]
+            errors = [line for line in block[1:] if "error" in line.lower() or _LINKER_LINE.search(line)]
             kept.extend([block[0], *(errors or block[1:])])
 
     for line in lines:
@@ -90,8 +126,13 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
     return kept[:limit]
 
 
+def shell_build_env(environ: Mapping[str, str]) -> list[str]:
+    """The variables of ``environ`` a CMake build runs without (:data:`SHELL_BUILD_ENV`, ``CMAKE_*``)."""
+    return sorted(k for k in environ if k in SHELL_BUILD_ENV or k.startswith("CMAKE_"))
+
+
 def create(s: BackendAsked) -> "CmakeBackend":
-    return CmakeBackend(s.cmake, s.cache_root, s.compiler_cache)
+    return CmakeBackend(s.cmake, s.cache_root, s.compiler_cache, use_cache=s.use_cache)
 
 
 @dataclass(frozen=True)
@@ -121,10 +162,14 @@ class CmakeBackend(Backend):
     reads_tree_android = False
 
     def __init__(self, settings: CmakeSettings, cache_root: Path,
-                 cache: compiler_cache.CacheSettings = compiler_cache.CacheSettings()) -> None:
+                 cache: compiler_cache.CacheSettings = compiler_cache.CacheSettings(), *,
+                 use_cache: bool = True) -> None:
         self.settings = settings
         self.cache_settings = cache
         self.cache_root = Path(cache_root)
+        #: False (``--no-cache``): each ABI builds in a fresh directory under the job's work directory.
+        self.use_cache = use_cache
+        self._digests: dict[tuple[str, ...], str] = {}
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
         self._cache: Optional[compiler_cache.CompilerCache] = None
@@ -141,13 +186,35 @@ class CmakeBackend(Backend):
         argv = []
         for abi in job.plan.abis:
             try:  # the real compiler's identity when it is there: the build directory shown is the one used
-                toolchain = self._toolchain(job, abi, probe=True)
+                toolchain = self._toolchain(abi, job.plan.android_api_level, probe=True)
             except (ToolchainError, UsageError):
-                toolchain = self._toolchain(job, abi, probe=False)
+                toolchain = self._toolchain(abi, job.plan.android_api_level, probe=False)
+            if toolchain.host is not None:  # a cross build: the host tools first
+                native_dir = self.build_dir(job, toolchain.host)
+                argv.append(self._configure_argv(job, toolchain.host, native_dir))
+                argv.append(cmake_project.build_argv(self.settings.ninja, native_dir, cmake_project.HOST_TOOLS_TARGET,
+                                                     jobs=self.settings.jobs))
             build_dir = self.build_dir(job, toolchain)
             argv.append(self._configure_argv(job, toolchain, build_dir))
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
         return argv
+
+    def observe(self, abis: Sequence[str], api_level: Optional[int], ndk_version: Optional[str], *,
+                dry_run: bool) -> tuple[tuple[str, str], ...]:
+        """The compilers (resolved path, ``--version``) or the NDK (path, revision) of every ABI; a declared
+        ``--ndk-version`` must match the NDK found (see :meth:`Backend.observe`)."""
+        facts: list[tuple[str, str]] = []
+        for abi in abis:
+            try:
+                toolchain = self._toolchain(abi, api_level, probe=True)
+            except (ToolchainError, UsageError):
+                if dry_run:  # the dry run's own checks say what is missing
+                    continue
+                raise
+            if toolchain.android and ndk_version is not None:
+                check_ndk(ndk_version, dict(toolchain.facts), abi)
+            facts += toolchain.facts
+        return tuple(facts)
 
     def problems(self, job: BackendJob) -> list[str]:
         found = []
@@ -168,9 +235,13 @@ class CmakeBackend(Backend):
         if problems:
             raise ToolchainError(problems[0])
         self._check_cmake()
-        cache = self.compiler_cache()
-        self._toolchains = {abi: self._toolchain(job, abi, probe=True) for abi in job.plan.abis}
-        job.log(f"tflite-slim: {cache.describe()}")
+        self._toolchains = {abi: self._toolchain(abi, job.plan.android_api_level, probe=True)
+                            for abi in job.plan.abis}
+        seen = tuple(f for t in self._toolchains.values() for f in t.facts)
+        if job.plan.toolchain and seen != job.plan.toolchain:
+            # Changed since the plan observed it (and keyed the cache on it): say so rather than mislabel.
+            raise ToolchainError("the compiler or NDK changed while the build was being planned; build again")
+        job.log(f"tflite-slim: {self.compiler_cache().describe()}")
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -193,21 +264,46 @@ class CmakeBackend(Backend):
         return job.tree / job.layout.lite_dir
 
     @staticmethod
-    def custom_sources(job: BackendJob) -> tuple[str, ...]:
-        return tuple(str(Path(src).resolve()) for src, name in job.package.files
-                     if name.startswith(CUSTOM_OPS_DIR))
+    def custom_sources(job: BackendJob) -> tuple[tuple[str, str], ...]:
+        """(source on the host, name in the package) of the custom-op files (sources and headers)."""
+        return tuple((src, name) for src, name in job.package.files if name.startswith(CUSTOM_OPS_DIR))
+
+    def trees(self, job: BackendJob) -> tuple[Path, ...]:
+        """The directories the build reads: the tree, ``TENSORFLOW_SOURCE_DIR``, the dependency mirrors."""
+        s = self.settings
+        roots = [job.tree, *([Path(s.tensorflow_dir)] if s.tensorflow_dir else []),
+                 *(Path(s.dep_sources[n]) for n in sorted(s.dep_sources))]
+        unique: dict[str, Path] = {}
+        for r in roots:
+            unique.setdefault(os.path.realpath(r), r)
+        return tuple(unique.values())
+
+    def trees_digest(self, job: BackendJob) -> str:
+        """:func:`cmake_inputs.content_digest` of :meth:`trees` (computed once per backend and tree)."""
+        if job.root is None:  # a dry run before the download: nothing to read yet
+            return "<not downloaded>"
+        roots = self.trees(job)
+        memo = tuple(str(r) for r in roots)
+        if memo not in self._digests:
+            # Our own files are not the tree's: the cache (when it lies inside) and the Bazel backends' package.
+            skip = [self.cache_root, job.tree / Path(job.package.path).parts[0]]
+            self._digests[memo] = cmake_inputs.content_digest(roots, skip)
+        return self._digests[memo]
 
     # -- one ABI --------------------------------------------------------------------------------
 
     def build_dir(self, job: BackendJob, toolchain: Toolchain) -> Path:
+        if not self.use_cache:
+            return job.work / "cmake" / toolchain.abi
         return self.cache_root / "cmake" / self.key(job, toolchain)[:16]
 
     def key(self, job: BackendJob, toolchain: Toolchain) -> str:
-        """The build directory's key: the configure command (source, ABI, options, mirrors) and the compiler."""
+        """The build directory's key: the configure command (source, ABI, options, mirrors), the trees'
+        content and the compiler. Custom-op sources are not in it: they are copied in by content."""
         argv = self._configure_argv(job, toolchain, Path("<build>"))
         data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
-                "glue": list(self._glue(job)), "custom_sources": sorted(self.custom_sources(job)),
-                "align_16kb": job.plan.align_16kb}
+                "trees": self.trees_digest(job), "glue": list(self._glue(job)), "align_16kb": job.plan.align_16kb,
+                "cross": cmake_project.render_cross_toolchain(toolchain) if toolchain.cross else None}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
@@ -216,7 +312,9 @@ class CmakeBackend(Backend):
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
             tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
-            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None) + \
+            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None,
+            # The native build directory's path holds its key (the tree, the host compiler): so does ours.
+            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None) + \
             self.compiler_cache(probe=False).configure_args()
 
     def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
@@ -231,9 +329,11 @@ class CmakeBackend(Backend):
                 return compiler_cache.CompilerCache("none")
         return self._cache
 
-    def _environment(self) -> dict[str, str]:
-        """The compiles' environment: the compiler cache's settings (its credentials stay in here)."""
-        return compiler_cache.environment(self.compiler_cache(probe=False), self.cache_root.absolute())
+    def _environment(self) -> tuple[dict[str, str], list[str]]:
+        """The compiles' environment: what to set (the compiler cache's settings, its credentials stay in
+        here) and what to drop (the shell's compilers and flags, the user's own cache settings)."""
+        env, drop = compiler_cache.environment(self.compiler_cache(probe=False), self.cache_root.absolute())
+        return env, sorted(set(shell_build_env(os.environ)) | set(drop))
 
     def kernel_selection(self, job: BackendJob) -> kernelfiles.Selection:
         """The tree's kernel files this op set compiles (the builtin ops and the custom ops TFLite carries)."""
@@ -249,39 +349,15 @@ class CmakeBackend(Backend):
         return cmake_project.jni_sources(lite_dir, present, job.plan.experimental_api)
 
     def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
+        if toolchain.host is not None:
+            self._host_tools(job, toolchain.host)
         build_dir = self.build_dir(job, toolchain)
-        build_dir.mkdir(parents=True, exist_ok=True)
+        make_build_dir(build_dir)
         # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
         with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
             start = time.monotonic()
-            lite_dir = self.lite_dir(job)
-            glue = self._glue(job)
-            if not glue:
-                raise ToolchainError(f"{lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
-                                     "is this a TFLite tree?")
-            resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
-            if not resolver.is_file():
-                raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
-            selection = self.kernel_selection(job)
-            job.log(f"tflite-slim: cmake {toolchain.abi}: {kernelfiles.summary(selection)}")
-            include = cmake_project.render_include(
-                glue=glue + self.custom_sources(job), resolver=str(resolver),
-                registration=str(build_dir / cmake_project.REGISTRATION_FILE),
-                version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
-                jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
-                left_out=[str(Path(p).resolve()) for p in selection.left_out])
-            _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
-            _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
-            _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
-            configure = self._configure_argv(job, toolchain, build_dir)
-            stamp = build_dir / CONFIGURE_STAMP
-            # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
-            if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
-                job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
-                stamp.unlink(missing_ok=True)
-                self._run(configure, job.log, f"cmake ({toolchain.abi})")
-                files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
+            self._configured(job, toolchain, build_dir)
             steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
                               job.log, f"ninja ({toolchain.abi})")
             library = build_dir / cmake_project.JNI_SO
@@ -296,6 +372,70 @@ class CmakeBackend(Backend):
         job.log(f"tflite-slim: cmake {toolchain.abi}: {steps} build steps ({what}) in {seconds:.1f} s; "
                 f"{out.stat().st_size:,} bytes")
         return AbiResult(toolchain.abi, out, steps, seconds, build_dir)
+
+    def _host_tools(self, job: BackendJob, native: Toolchain) -> Path:
+        """TFLite's host tools for a cross build: ``flatc`` made in the native build directory of the same
+        tree (the one ``--target-archs host`` builds in), which is :data:`cmake_project.HOST_TOOLS_VARIABLE`."""
+        build_dir = self.build_dir(job, native)
+        make_build_dir(build_dir)
+        waiting = f"tflite-slim: waiting for another build using {build_dir}"
+        with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
+            self._configured(job, native, build_dir)
+            try:
+                self._run(cmake_project.build_argv(self.settings.ninja, build_dir, cmake_project.HOST_TOOLS_TARGET,
+                                                   jobs=self.settings.jobs), job.log, f"ninja ({native.abi} host tools)")
+            except BuildError as e:
+                if f"unknown target '{cmake_project.HOST_TOOLS_TARGET}'" in str(e):
+                    raise ToolchainError(
+                        f"{self.lite_dir(job)}: its CMake project has no {cmake_project.HOST_TOOLS_TARGET} target "
+                        "(tools/cmake/modules/flatbuffers.cmake), which makes the host flatc a cross build needs; "
+                        "build this tree on a machine of the target ABI") from e
+                raise
+        flatc = build_dir / cmake_project.HOST_FLATC
+        if not os.access(flatc, os.X_OK):
+            raise BuildError(f"the host tools build reported success but {flatc} is missing; check the output above")
+        return build_dir
+
+    def _configured(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> None:
+        """Write our generated files into ``build_dir`` (each only when it changed) and configure it unless it
+        was configured by this very command. The caller holds the directory's lock."""
+        lite_dir = self.lite_dir(job)
+        glue = self._glue(job)
+        if not glue:
+            raise ToolchainError(f"{lite_dir / cmake_project.JNI_SOURCE_DIR} has no JNI sources: "
+                                 "is this a TFLite tree?")
+        resolver = lite_dir / cmake_project.SELECTED_OPS_RESOLVER
+        if not resolver.is_file():
+            raise ToolchainError(f"{resolver} is missing: the tree has no selected-ops resolver")
+        custom = []
+        for src, name in self.custom_sources(job):
+            # A copy whose date changes only when its content does: an edited kernel is compiled again
+            # even when the edit kept (or went back to) an older date.
+            _write_if_changed(build_dir / name, Path(src).read_bytes())
+            if name.endswith(CUSTOM_OPS_SUFFIXES):
+                custom.append(str(build_dir / name))
+        selection = self.kernel_selection(job)
+        job.log(f"tflite-slim: cmake {toolchain.abi}: {kernelfiles.summary(selection)}")
+        include = cmake_project.render_include(
+            glue=glue + tuple(custom), resolver=str(resolver),
+            registration=str(build_dir / cmake_project.REGISTRATION_FILE),
+            version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
+            jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
+            left_out=[str(Path(p).resolve()) for p in selection.left_out])
+        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
+        _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
+        _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
+        if toolchain.cross:
+            _write_if_changed(build_dir / cmake_project.CROSS_TOOLCHAIN_FILE,
+                              cmake_project.render_cross_toolchain(toolchain))
+        configure = self._configure_argv(job, toolchain, build_dir)
+        stamp = build_dir / CONFIGURE_STAMP
+        # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
+        if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
+            job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
+            stamp.unlink(missing_ok=True)
+            self._run(configure, job.log, f"cmake ({toolchain.abi})")
+            files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
 
     def _run(self, argv: list[str], log: Log, what: str) -> int:
         """Run a CMake/Ninja command with progress lines; return the number of Ninja steps it ran."""
@@ -319,9 +459,10 @@ class CmakeBackend(Backend):
                 log(f"[{s // 60:02d}:{s % 60:02d}] {what} {line}")
 
         log(f"tflite-slim: {process.display_argv(argv)}")
+        env, unset = self._environment()
         try:
             process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper,
-                        env=self._environment())
+                        env=env, unset=unset)
         except CommandFailed as e:
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e
@@ -337,6 +478,11 @@ class CmakeBackend(Backend):
 
     def _check_cmake(self) -> None:
         s = self.settings
+        if os.environ.get(ENV_TOOLCHAIN_FILE):
+            # CMake would read it, and the build directory's key would not see it: refused, not ignored.
+            raise UsageError(f"{ENV_TOOLCHAIN_FILE}={os.environ[ENV_TOOLCHAIN_FILE]} is set in the environment: "
+                             "--backend cmake chooses the toolchain itself (the NDK's for Android ABIs, --cxx for "
+                             "the desktop ones, a cross build for the other host ABI); unset it")
         if shutil.which(s.cmake) is None:
             raise ToolchainError(f"--backend cmake: '{s.cmake}' was not found; {INSTALL_CMAKE}")
         if shutil.which(s.ninja) is None:
@@ -347,31 +493,53 @@ class CmakeBackend(Backend):
             found = f"{m.group(1)}.{m.group(2)}" if m else "an unknown version"
             raise ToolchainError(f"--backend cmake: '{s.cmake}' is {found}; {INSTALL_CMAKE}")
 
-    def _toolchain(self, job: BackendJob, abi: str, *, probe: bool) -> Toolchain:
+    def _toolchain(self, abi: str, api_level: Optional[int], *, probe: bool) -> Toolchain:
         if abi in HOST_ABIS:
             return self._host_toolchain(abi, probe)
-        return self._android_toolchain(abi, job.plan.android_api_level, probe)
+        return self._android_toolchain(abi, api_level, probe)
 
-    def _host_toolchain(self, abi: str, probe: bool) -> Toolchain:
+    def _host_toolchain(self, abi: str, probe: bool, *, host_tools: bool = False) -> Toolchain:
+        """A desktop ABI's toolchain; the other desktop ABI is a cross build (its ``host``: this machine's
+        default compilers, which build the host tools). ``host_tools``: that native toolchain itself."""
         s = self.settings
         try:
-            native = host_abi() == abi if probe else True
+            native_abi: Optional[str] = host_abi()
         except ValueError:
-            native = False
-        if s.cxx is None and not native:
+            native_abi = None
+        cross = native_abi != abi
+        if cross and s.cxx is None:
             raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
                              f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
-        # Without --cxx, CMake's own choice ($CXX, else c++), which is what we identify; only a given one is passed.
-        cxx = s.cxx or os.environ.get("CXX") or "c++"
-        passed = (s.cc or _c_compiler_for(cxx), cxx) if s.cxx else (s.cc, None)
+        if cross and native_abi is None:
+            raise UsageError(f"--target-archs {abi}: a cross build needs host tools built for this machine, "
+                             f"which is not one the CMake backend builds for ({', '.join(HOST_ABIS)})")
+        host = self._host_toolchain(native_abi, probe, host_tools=True) if cross and native_abi else None
+        # The command line's compilers, always passed: CMake never picks one from $CC/$CXX (see SHELL_BUILD_ENV).
+        # The host tools are built with this machine's default ones, whatever --cxx cross compiles with.
+        cxx = "c++" if host_tools else (s.cxx or "c++")
+        passed = (cmake_project.c_compiler_for(cxx) if host_tools else s.cc or cmake_project.c_compiler_for(cxx), cxx)
+        processor = HOST_ABIS[abi] if cross else None
         if not probe:
-            return Toolchain(abi, "<compiler>", *passed)
-        if shutil.which(cxx) is None:
-            raise ToolchainError(f"--backend cmake: the C++ compiler '{cxx}' was not found; "
-                                 "install one (apt-get install g++) or pass --cxx")
-        version = process.run([cxx, "--version"], what=f"{cxx} --version").stdout.splitlines()
+            return Toolchain(abi, "<compiler>", *passed, system_processor=processor, host=host)
+        facts = []
+        for kind, compiler in (("cxx", passed[1]), ("cc", passed[0])):
+            if compiler is None:  # a C++ compiler whose C compiler we cannot name: CMake probes it
+                continue
+            found = shutil.which(compiler)
+            if found is None:
+                what = "C++ compiler" if kind == "cxx" else "C compiler"
+                raise ToolchainError(f"--backend cmake: the {what} '{compiler}' was not found; "
+                                     "install one (apt-get install g++) or pass --cxx")
+            version = process.run([compiler, "--version"], what=f"{compiler} --version").stdout.splitlines()
+            facts += [(f"{abi}.{kind}", os.path.realpath(found)),
+                      (f"{abi}.{kind}_version", version[0].strip() if version else "")]
+        if host is not None:  # the host tools' compiler, recorded and keyed with the cross compiler
+            facts += [(f"{abi}.host_tools_{k.partition('.')[2]}", v) for k, v in host.facts]
         javac = hostjar.find_javac()
-        return Toolchain(abi, version[0] if version else cxx, *passed, jni_includes=hostjar.jni_include_dirs(javac))
+        # The key's identity: every fact (a wrapper script printing g++'s --version is another compiler).
+        identity = "; ".join(f"{k}={v}" for k, v in facts)
+        return Toolchain(abi, identity, *passed, jni_includes=hostjar.jni_include_dirs(javac), facts=tuple(facts),
+                         system_processor=processor, host=host)
 
     def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
@@ -387,8 +555,38 @@ class CmakeBackend(Backend):
         if probe and not toolchain_file.is_file():
             raise ToolchainError(f"{toolchain_file} is missing: ANDROID_NDK_HOME={ndk} is not an NDK "
                                  "(install one with Android Studio's SDK Manager)")
-        revision = (ndk_revision(Path(ndk)) if probe else None) or "<ndk>"
-        return Toolchain(abi, f"ndk {revision}", toolchain_file=str(toolchain_file), api_level=api_level)
+        if not probe:
+            return Toolchain(abi, "ndk <ndk>", toolchain_file=str(toolchain_file), api_level=api_level)
+        revision = ndk_revision(Path(ndk)) or "unknown"
+        facts = ((f"{abi}.ndk", os.path.realpath(ndk)), (f"{abi}.ndk_revision", revision))
+        return Toolchain(abi, f"ndk {revision} {os.path.realpath(ndk)}", toolchain_file=str(toolchain_file),
+                         api_level=api_level, facts=facts)
+
+
+def make_build_dir(build_dir: Path) -> None:
+    """Create ``build_dir``; a file in its way (or an unwritable cache) is one line naming it, never removed."""
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        return
+    except OSError as e:
+        cause = e
+    blocker = next((p for p in (build_dir, *build_dir.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(f"{blocker} is not a directory, and the CMake build directory {build_dir} goes there: "
+                         "move it away or set --cache-dir to another directory") from cause
+    raise UsageError(f"cannot create the CMake build directory {build_dir} ({cause.strerror or cause}); "
+                     "set --cache-dir to a directory you can write") from cause
+
+
+def check_ndk(declared: str, facts: dict[str, str], abi: str) -> None:
+    """``--ndk-version`` against the NDK the CMake backend builds ``abi`` with (as :mod:`observed` does for Bazel)."""
+    ndk, found = facts[f"{abi}.ndk"], facts[f"{abi}.ndk_revision"]
+    if found == "unknown":
+        raise ToolchainError(f"--ndk-version {declared}: cannot read the revision of the NDK at {ndk} "
+                             "(no Pkg.Revision in source.properties)")
+    if not observed.ndk_matches(declared, found):
+        raise ToolchainError(f"--ndk-version {declared}: the NDK at {ndk} is {found}; "
+                             f"set ANDROID_NDK_HOME to NDK {declared} or declare {found}")
 
 
 def ndk_revision(ndk: Path) -> Optional[str]:
@@ -401,15 +599,6 @@ def ndk_revision(ndk: Path) -> Optional[str]:
     return m.group(1) if m else None
 
 
-def _c_compiler_for(cxx: str) -> Optional[str]:
-    """``gcc`` for ``g++``, ``clang`` for ``clang++`` (CMake otherwise probes ``cc`` on its own)."""
-    name = os.path.basename(cxx)
-    for plus, plain in (("g++", "gcc"), ("clang++", "clang")):
-        if name.endswith(plus):
-            return os.path.join(os.path.dirname(cxx), name[: -len(plus)] + plain)
-    return None
-
-
 def _read(path: Path) -> Optional[str]:
     try:
         return path.read_text(encoding="utf-8")
@@ -417,9 +606,10 @@ def _read(path: Path) -> Optional[str]:
         return None
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(path: Path, text: "str | bytes") -> None:
     """Write ``text`` only when it differs: an unchanged file keeps its mtime, so Ninja does nothing."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.read_bytes() == data:
             return

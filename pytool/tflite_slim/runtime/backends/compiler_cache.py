@@ -140,17 +140,19 @@ def choose(settings: CacheSettings, cache_root: Path, *, which: Callable[[str], 
 
 
 def environment(cache: CompilerCache, base_dir: Optional[Path], env: Mapping[str, str] = os.environ
-                ) -> dict[str, str]:
-    """The environment for the compiles: ``env`` without the cache program's own settings, plus ours.
+                ) -> tuple[dict[str, str], list[str]]:
+    """The compiles' environment: ``(to set, to drop)``.
 
     The user's ``CCACHE_*`` (or ``SCCACHE_*``) would decide, from outside the build, what is
-    stored and where; they are replaced (sccache's storage settings for S3/Redis/... pass).
+    stored and where; they are dropped and ours set (sccache's storage settings for S3/Redis/...
+    pass). The credentials go into the values set, never anywhere printed.
     """
     if not cache.enabled:
-        return dict(env)
+        return {}, []
     prefix = _OWN_PREFIX[cache.kind]
-    out = {k: v for k, v in env.items()
-           if not k.startswith(prefix) or (cache.kind == "sccache" and k.startswith(_SCCACHE_PASSED))}
+    drop = sorted(k for k in env if k.startswith(prefix)
+                  and not (cache.kind == "sccache" and k.startswith(_SCCACHE_PASSED)))
+    out: dict[str, str] = {}
     user, password = env.get(ENV_USERNAME), env.get(ENV_PASSWORD)
     if cache.kind == "ccache":
         out.update({"CCACHE_DIR": str(cache.directory), "CCACHE_COMPILERCHECK": "content",
@@ -171,7 +173,7 @@ def environment(cache: CompilerCache, base_dir: Optional[Path], env: Mapping[str
             out["SCCACHE_REDIS_ENDPOINT"] = cache.remote
         if cache.read_only and cache.remote:
             out["SCCACHE_S3_NO_CREDENTIALS"] = "true"  # check() allows read-only with s3:// only
-    return out
+    return out, drop
 
 
 def _ccache_remote(url: str, user: Optional[str], password: Optional[str], read_only: bool) -> str:

@@ -138,6 +138,9 @@ class BuildPlan:
     env_flags: tuple[str, ...] = ()
     #: What a non-Bazel backend declares (``Backend.plan_entry``): it builds a different runtime.
     backend: tuple[tuple[str, str], ...] = ()
+    #: Observed, not hashed: the backend's toolchain (``Backend.observe``: ``<abi>.<fact>`` -> value, the
+    #: compilers' paths and versions, the NDK's path and revision), so another compiler is another cache entry.
+    toolchain: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_flex(self) -> bool:
@@ -182,8 +185,8 @@ class BuildPlan:
 
     @property
     def cache_key(self) -> str:
-        """The build cache's key: the fingerprint plus what was observed (another NDK builds other bytes
-        under the same version), without this machine's paths."""
+        """The build cache's key: the fingerprint plus what was observed (another NDK or compiler builds
+        other bytes under the same version), and the Bazel flags without this machine's SDK/NDK paths."""
         flags = {t: [f for f in self.flags(t) if f not in self.env_flags] for t in self.targets}
         return digest({"plan": self.fingerprint, "observed": self.observed(), "flags": flags})
 
@@ -238,12 +241,19 @@ class BuildPlan:
 
     def observed(self) -> dict[str, Any]:
         """What the build saw rather than was told (recorded in ``ops.json``, never hashed)."""
-        return {
+        data: dict[str, Any] = {
             "commit": None if self.commit_declared else self.tf_commit,
             "android": self.android.canonical() if self.android else None,
             "min_api_level": self.min_api_level,
             "android_platforms": dict(self.android_platforms) or None,
         }
+        if self.toolchain:  # absent for Bazel: its cache keys stay as they were
+            by_abi: dict[str, dict[str, str]] = {}
+            for key, value in self.toolchain:
+                abi, _, fact = key.partition(".")
+                by_abi.setdefault(abi, {})[fact] = value
+            data["toolchain"] = by_abi
+        return data
 
 
 def package_path(plan: BuildPlan) -> str:
