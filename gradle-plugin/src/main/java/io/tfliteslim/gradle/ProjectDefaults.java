@@ -187,7 +187,26 @@ public final class ProjectDefaults implements TaskSettings {
                 .alignmentCheck(ext.getAlignmentCheck())
                 .ndkVersion(ndkVersion())
                 .androidApiLevel(ext.getAndroidApiLevel())
+                .cmake(command(ext.getCmake()))
+                .ninja(command(ext.getNinja()))
+                .cxx(command(ext.getCxx()))
+                .jobs(ext.getJobs())
+                .cmakeDepSources(cmakeDepSources())
+                .tensorflowSourceDir(optionalPath(ext.getTensorflowSourceDir()))
+                .compilerCache(ext.getCompilerCache())
+                .compilerCacheDir(optionalPath(ext.getCompilerCacheDir()))
+                .compilerCacheRemote(ext.getCompilerCacheRemote())
+                .compilerCacheReadOnly(ext.isCompilerCacheReadOnly())
+                .bazelPublicCache(ext.isBazelPublicCache())
                 .build();
+    }
+
+    private java.util.Map<String, String> cmakeDepSources() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<String, Object> e : ext.getCmakeDepSources().entrySet()) {
+            out.put(e.getKey(), project.file(e.getValue()).getAbsolutePath());
+        }
+        return out;
     }
 
     /** The declared NDK revision: the setting, else the app's {@code android.ndkVersion}, else none. */

@@ -3,6 +3,8 @@ package io.tfliteslim.gradle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code tfliteSlim { ... }} block. Unset values take the defaults the
@@ -47,6 +49,17 @@ public class TfliteSlimExtension {
     private String litertVersion;
     private String ndkVersion;
     private Integer androidApiLevel;
+    private Object cmake;
+    private Object ninja;
+    private Object cxx;
+    private Integer jobs;
+    private final Map<String, Object> cmakeDepSources = new TreeMap<>();
+    private Object tensorflowSourceDir;
+    private String compilerCache;
+    private Object compilerCacheDir;
+    private String compilerCacheRemote;
+    private boolean compilerCacheReadOnly;
+    private boolean bazelPublicCache;
 
     /**
      * Python 3.9+: used as it is when it has this version of tflite-slim, else the base of the virtual
@@ -438,5 +451,122 @@ public class TfliteSlimExtension {
         String passwordValue() {
             return io.tfliteslim.gradle.tasks.Secrets.valueOf(password);
         }
+    }
+
+    /** CMake 3.19+ for {@code backend = 'cmake'} (a name on PATH or a path); null: the tool's choice. */
+    public Object getCmake() {
+        return cmake;
+    }
+
+    public void setCmake(Object cmake) {
+        this.cmake = cmake;
+    }
+
+    /** Ninja for {@code backend = 'cmake'}; null: the tool's choice. */
+    public Object getNinja() {
+        return ninja;
+    }
+
+    public void setNinja(Object ninja) {
+        this.ninja = ninja;
+    }
+
+    /** The C++ compiler of a desktop ({@code host}) build, e.g. a cross compiler; null: {@code c++}. */
+    public Object getCxx() {
+        return cxx;
+    }
+
+    public void setCxx(Object cxx) {
+        this.cxx = cxx;
+    }
+
+    /** Parallel compile jobs of the CMake backend; null: Ninja's default. */
+    public Integer getJobs() {
+        return jobs;
+    }
+
+    public void setJobs(Integer jobs) {
+        this.jobs = jobs;
+    }
+
+    /** CMake dependencies from local directories (name as TFLite's tools/cmake/modules name it -> directory). */
+    public Map<String, Object> getCmakeDepSources() {
+        return cmakeDepSources;
+    }
+
+    public void setCmakeDepSources(Map<String, Object> sources) {
+        cmakeDepSources.clear();
+        cmakeDepSources.putAll(sources);
+    }
+
+    public void cmakeDepSource(String name, Object dir) {
+        cmakeDepSources.put(name, dir);
+    }
+
+    /** The TensorFlow tree LiteRT's CMake build reads ({@code TENSORFLOW_SOURCE_DIR}); null: the tool's. */
+    public Object getTensorflowSourceDir() {
+        return tensorflowSourceDir;
+    }
+
+    public void setTensorflowSourceDir(Object dir) {
+        this.tensorflowSourceDir = dir;
+    }
+
+    /** {@code auto} (ccache, else sccache, else none), {@code ccache}, {@code sccache} or {@code none}; null: auto. */
+    public String getCompilerCache() {
+        return compilerCache;
+    }
+
+    public void setCompilerCache(String compilerCache) {
+        this.compilerCache = compilerCache;
+    }
+
+    /** The compiler cache's local storage; null: the tool's cache directory. */
+    public Object getCompilerCacheDir() {
+        return compilerCacheDir;
+    }
+
+    public void setCompilerCacheDir(Object dir) {
+        this.compilerCacheDir = dir;
+    }
+
+    /**
+     * The compiler cache the team shares (http(s) WebDAV; s3/redis with sccache; local Bazel's remote cache),
+     * without credentials: those come from TFLITE_SLIM_COMPILER_CACHE_USERNAME/_PASSWORD where Gradle runs.
+     */
+    public String getCompilerCacheRemote() {
+        return compilerCacheRemote;
+    }
+
+    public void setCompilerCacheRemote(String url) {
+        this.compilerCacheRemote = url;
+    }
+
+    /** Read the shared compiler cache only (developers; CI writes). */
+    public boolean isCompilerCacheReadOnly() {
+        return compilerCacheReadOnly;
+    }
+
+    /** The same as {@code isCompilerCacheReadOnly()}, for Kotlin's property syntax. */
+    public boolean getCompilerCacheReadOnly() {
+        return compilerCacheReadOnly;
+    }
+
+    public void setCompilerCacheReadOnly(boolean readOnly) {
+        this.compilerCacheReadOnly = readOnly;
+    }
+
+    /** Local Bazel reads LiteRT's public remote cache ({@code --config=public_cache}). */
+    public boolean isBazelPublicCache() {
+        return bazelPublicCache;
+    }
+
+    /** The same as {@code isBazelPublicCache()}, for Kotlin's property syntax. */
+    public boolean getBazelPublicCache() {
+        return bazelPublicCache;
+    }
+
+    public void setBazelPublicCache(boolean bazelPublicCache) {
+        this.bazelPublicCache = bazelPublicCache;
     }
 }

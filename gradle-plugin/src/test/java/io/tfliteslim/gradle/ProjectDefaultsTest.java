@@ -219,4 +219,30 @@ public class ProjectDefaultsTest {
         assertEquals("https://repo.example/maven", specs.get(1).url);
         assertTrue(specs.get(1).credentials);
     }
+
+    /** The CMake backend's and the compiler cache's settings reach the tool: paths absolute, names as given. */
+    @Test
+    public void cmakeAndCompilerCacheSettingsBecomeOptions() throws Exception {
+        Project project = project();
+        TfliteSlimExtension ext = ext(project);
+        ext.setCmake("sdk/cmake/3.22.1/bin/cmake");
+        ext.setNinja("ninja");
+        ext.setJobs(3);
+        ext.cmakeDepSource("eigen", "mirror/eigen");
+        ext.cmakeDepSource("abseil-cpp", "mirror/absl");
+        ext.setCompilerCache("ccache");
+        ext.setCompilerCacheDir("ccache");
+        ext.setCompilerCacheRemote("https://cache.example/cc");
+        ext.setCompilerCacheReadOnly(true);
+        ToolCommands.BuildOptions o = defaults(project).buildOptions();
+        assertEquals(project.file("sdk/cmake/3.22.1/bin/cmake").getAbsolutePath(), o.cmake);
+        assertEquals("ninja", o.ninja);
+        assertEquals(Integer.valueOf(3), o.jobs);
+        assertEquals(Arrays.asList("abseil-cpp=" + project.file("mirror/absl").getAbsolutePath(),
+                "eigen=" + project.file("mirror/eigen").getAbsolutePath()), o.cmakeDepSources);
+        assertEquals(project.file("ccache").getAbsolutePath(), o.compilerCacheDir);
+        assertEquals("https://cache.example/cc", o.compilerCacheRemote);
+        assertTrue(o.compilerCacheReadOnly);
+        assertEquals("ccache", o.compilerCache);
+    }
 }

@@ -105,6 +105,27 @@ public final class ToolCommands {
         if (options.androidApiLevel != null) {
             option(argv, "--android-api-level", options.androidApiLevel.toString());
         }
+        // The CMake backend's tools and sources, and the compiler cache (no secret: its credentials
+        // reach the tool through the environment Gradle runs in).
+        option(argv, "--cmake", options.cmake);
+        option(argv, "--ninja", options.ninja);
+        option(argv, "--cxx", options.cxx);
+        if (options.jobs != null) {
+            option(argv, "--jobs", options.jobs.toString());
+        }
+        for (String dep : options.cmakeDepSources) {
+            option(argv, "--cmake-dep-source", dep);
+        }
+        option(argv, "--tensorflow-source-dir", options.tensorflowSourceDir);
+        option(argv, "--compiler-cache", options.compilerCache);
+        option(argv, "--compiler-cache-dir", options.compilerCacheDir);
+        option(argv, "--compiler-cache-remote", options.compilerCacheRemote);
+        if (options.compilerCacheReadOnly) {
+            argv.add("--compiler-cache-read-only");
+        }
+        if (options.bazelPublicCache) {
+            argv.add("--bazel-public-cache");
+        }
     }
 
     private static void coordinates(List<String> argv, Publication publication) {
@@ -245,6 +266,18 @@ public final class ToolCommands {
         public final String alignmentCheck;
         public final String ndkVersion;
         public final Integer androidApiLevel;
+        public final String cmake;
+        public final String ninja;
+        public final String cxx;
+        public final Integer jobs;
+        /** {@code NAME=DIR}, sorted by name. */
+        public final List<String> cmakeDepSources;
+        public final String tensorflowSourceDir;
+        public final String compilerCache;
+        public final String compilerCacheDir;
+        public final String compilerCacheRemote;
+        public final boolean compilerCacheReadOnly;
+        public final boolean bazelPublicCache;
 
         /** Nulls and empty lists leave the option out, so the tool's own default applies. */
         public BuildOptions(List<String> abis, String tensorflowSource, String tensorflowVersion, String backend,
@@ -273,6 +306,23 @@ public final class ToolCommands {
             this.alignmentCheck = b.alignmentCheck;
             this.ndkVersion = b.ndkVersion;
             this.androidApiLevel = b.androidApiLevel;
+            this.cmake = b.cmake;
+            this.ninja = b.ninja;
+            this.cxx = b.cxx;
+            this.jobs = b.jobs;
+            List<String> deps = new ArrayList<>();
+            if (b.cmakeDepSources != null) {
+                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(b.cmakeDepSources).entrySet()) {
+                    deps.add(e.getKey() + "=" + e.getValue());
+                }
+            }
+            this.cmakeDepSources = Collections.unmodifiableList(deps);
+            this.tensorflowSourceDir = b.tensorflowSourceDir;
+            this.compilerCache = b.compilerCache;
+            this.compilerCacheDir = b.compilerCacheDir;
+            this.compilerCacheRemote = b.compilerCacheRemote;
+            this.compilerCacheReadOnly = b.compilerCacheReadOnly;
+            this.bazelPublicCache = b.bazelPublicCache;
         }
 
         private static List<String> copy(List<String> values) {
@@ -300,6 +350,17 @@ public final class ToolCommands {
             private String alignmentCheck;
             private String ndkVersion;
             private Integer androidApiLevel;
+            private String cmake;
+            private String ninja;
+            private String cxx;
+            private Integer jobs;
+            private java.util.Map<String, String> cmakeDepSources;
+            private String tensorflowSourceDir;
+            private String compilerCache;
+            private String compilerCacheDir;
+            private String compilerCacheRemote;
+            private boolean compilerCacheReadOnly;
+            private boolean bazelPublicCache;
 
             public Builder abis(List<String> v) { abis = v; return this; }
             public Builder source(String v) { source = v; return this; }
@@ -318,6 +379,17 @@ public final class ToolCommands {
             public Builder alignmentCheck(String v) { alignmentCheck = v; return this; }
             public Builder ndkVersion(String v) { ndkVersion = v; return this; }
             public Builder androidApiLevel(Integer v) { androidApiLevel = v; return this; }
+            public Builder cmake(String v) { cmake = v; return this; }
+            public Builder ninja(String v) { ninja = v; return this; }
+            public Builder cxx(String v) { cxx = v; return this; }
+            public Builder jobs(Integer v) { jobs = v; return this; }
+            public Builder cmakeDepSources(java.util.Map<String, String> v) { cmakeDepSources = v; return this; }
+            public Builder tensorflowSourceDir(String v) { tensorflowSourceDir = v; return this; }
+            public Builder compilerCache(String v) { compilerCache = v; return this; }
+            public Builder compilerCacheDir(String v) { compilerCacheDir = v; return this; }
+            public Builder compilerCacheRemote(String v) { compilerCacheRemote = v; return this; }
+            public Builder compilerCacheReadOnly(boolean v) { compilerCacheReadOnly = v; return this; }
+            public Builder bazelPublicCache(boolean v) { bazelPublicCache = v; return this; }
 
             public BuildOptions build() {
                 return new BuildOptions(this);

@@ -25,7 +25,10 @@ public class ToolCommandsAcceptedTest {
                 .checkpoint("v2.16.1").bazel("/bin/bazelisk").bazelArgs(Arrays.asList("--jobs=8", "--copt=-O3"))
                 .docker("/usr/bin/docker").cacheDir("/c").noCache(true)
                 .customOps(Arrays.asList("ops/a.cc", "ops/b.cc"), Arrays.asList("//x:y")).experimentalApi(false)
-                .align16kb(false).alignmentCheck("warn");
+                .align16kb(false).alignmentCheck("warn").cmake("/sdk/cmake/bin/cmake").ninja("ninja").cxx("clang++").jobs(2)
+                .cmakeDepSources(Collections.singletonMap("eigen", "/m/eigen")).tensorflowSourceDir("/tf")
+                .compilerCache("ccache").compilerCacheDir("/cc").compilerCacheRemote("https://cache.example/cc")
+                .compilerCacheReadOnly(true).bazelPublicCache(true);
     }
 
     /** The argv after {@code python -m tflite_slim}, as the tool's own parser reads it: the parsed command's name. */

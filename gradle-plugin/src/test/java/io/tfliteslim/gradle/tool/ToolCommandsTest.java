@@ -70,6 +70,16 @@ public class ToolCommandsTest {
                 new ToolCommands.Publication(null, null, null), "/p.json"),
                 "py -m tflite_slim plan src/main/assets/a.tflite --tensorflow-version 2.16.1 --ndk-version 27.0.12077973"
                     + " --android-api-level 24 --format json -o /p.json"},
+            {"build, the CMake backend's tools and sources and a shared compiler cache", ToolCommands.build("py",
+                MODELS.subList(0, 1), "/o", new ToolCommands.BuildOptions.Builder().backend("cmake").cmake("/sdk/cmake/3.22.1/bin/cmake")
+                    .ninja("ninja").cxx("clang++").jobs(2).cmakeDepSources(new java.util.TreeMap<String, String>() {{
+                        put("eigen", "/m/eigen"); put("abseil-cpp", "/m/absl"); }})
+                    .tensorflowSourceDir("/tf").compilerCache("ccache").compilerCacheDir("/cc")
+                    .compilerCacheRemote("https://cache.example/cc").compilerCacheReadOnly(true).bazelPublicCache(true).build()),
+                "py -m tflite_slim build src/main/assets/a.tflite --out /o --backend cmake --cmake /sdk/cmake/3.22.1/bin/cmake"
+                    + " --ninja ninja --cxx clang++ --jobs 2 --cmake-dep-source abseil-cpp=/m/absl --cmake-dep-source eigen=/m/eigen"
+                    + " --tensorflow-source-dir /tf --compiler-cache ccache --compiler-cache-dir /cc"
+                    + " --compiler-cache-remote https://cache.example/cc --compiler-cache-read-only --bazel-public-cache"},
             {"install, every coordinate", ToolCommands.install("py", "/o", "/m2", new ToolCommands.Publication("g", "flex", "7.0"), "/c.json"),
                 "py -m tflite_slim install /o --repo /m2 --group-id g --select-tf-ops-artifact-id flex --version 7.0 --coordinates-out /c.json"},
             {"deploy, credentials through the environment", ToolCommands.deploy("py", "/o", "https://r/m",
