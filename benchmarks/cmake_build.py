@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from modelmaker import Op, builtin, make_model  # noqa: E402
-from standin.tffiles import POST_SPLIT_BUILD_DEF  # noqa: E402
+from standin.workspace import copy_cmake_tree  # noqa: E402
 
 ADD, MUL, RELU = 0, 18, 19
 _STEPS = re.compile(r"cmake linux-x86_64: (\d+) build steps")
@@ -89,9 +89,7 @@ def main() -> int:
             source, tf_dir = args.source, args.tensorflow_source_dir
             first, second = list(args.models), list(args.models[:-1])
         else:
-            shutil.copytree(ROOT / "tests/standin/cmaketree", root / "litert")
-            (root / "litert/tflite/build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-            (root / "tensorflow").mkdir()
+            copy_cmake_tree(root)
             source, tf_dir = root / "litert", root / "tensorflow"
             for name, codes in {"add": [ADD], "three": [ADD, MUL, RELU]}.items():
                 (root / f"{name}.tflite").write_bytes(make_model([builtin(c) for c in codes],

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import tempfile
 import zipfile
-from pathlib import Path
 
 from tflite_slim.http import HttpClient
 from tflite_slim.runtime.artifacts import stock

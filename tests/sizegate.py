@@ -9,7 +9,6 @@ the JNI glue, the registration, the link options (``--gc-sections``, the version
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,11 +19,10 @@ from pathlib import Path
 from typing import Optional
 
 from modelmaker import Op, builtin, make_model
-from standin.tffiles import POST_SPLIT_BUILD_DEF
+from standin.workspace import copy_cmake_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "benchmarks" / "size_gate.json"
-STANDIN = ROOT / "tests" / "standin" / "cmaketree"
 ADD, MUL, RELU, RELU6, SUB = 0, 18, 19, 21, 41
 #: The floor and three reference op sets (builtin operator numbers).
 OP_SETS = {"floor (ADD)": [ADD], "ADD+MUL": [ADD, MUL], "ADD+MUL+RELU": [ADD, MUL, RELU],
@@ -48,9 +46,7 @@ def measure(abi: str, workdir: Path) -> dict[str, int]:
     """Bytes of the stripped ``libtensorflowlite_jni.so`` for each reference op set (one cache: relinks)."""
     tree = workdir / "tree"
     if not tree.exists():
-        shutil.copytree(STANDIN, tree / "litert")
-        (tree / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-        (tree / "tensorflow").mkdir()
+        copy_cmake_tree(tree)
     sizes = {}
     for name, ops in OP_SETS.items():
         model = workdir / f"{abi}-{len(ops)}.tflite"

@@ -399,3 +399,20 @@ def make_android_ndk(directory: Union[str, Path], revision: str = "25.2.9519653"
             '{"min": 19, "max": 33, "aliases": {"20": 19, "25": 24, "J": 16, "K": 19, "L": 21, "M": 23}}\n'
         )
     return root
+
+
+CMAKE_TREE = STANDIN_DIR / "cmaketree"
+
+
+def copy_cmake_tree(root: Path) -> Path:
+    """A copy of the TFLite-shaped CMake stand-in (``cmaketree``, see its README) at ``root/litert``, marked
+    as a LiteRT tree (``tflite/build_def.bzl`` with the post-split macro signature), and an empty
+    ``root/tensorflow`` for ``--tensorflow-source-dir``. Builds never write into the repository. Returns ``root``."""
+    import shutil
+
+    from standin.tffiles import POST_SPLIT_BUILD_DEF
+
+    shutil.copytree(CMAKE_TREE, root / "litert")
+    (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+    (root / "tensorflow").mkdir()
+    return root

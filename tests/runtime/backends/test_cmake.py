@@ -24,8 +24,7 @@ from lxml import etree
 
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
-from standin.tffiles import POST_SPLIT_BUILD_DEF
-from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID
+from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID, copy_cmake_tree
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.artifacts import aar, elf
@@ -33,7 +32,6 @@ from tflite_slim.runtime.backends import cmake as cmake_backend
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 
-STANDIN = Path(__file__).resolve().parents[2] / "standin" / "cmaketree"
 ADD, MUL, RELU, TRANSPOSE, SUB = 0, 18, 19, 39, 41
 MARKER = b"tflite-slim-standin-kernel:"
 
@@ -48,12 +46,7 @@ def tools() -> None:
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory) -> Path:
     """A copy of the stand-in (builds never write into the repository), plus an empty TENSORFLOW_SOURCE_DIR."""
-    root = tmp_path_factory.mktemp("tree")
-    shutil.copytree(STANDIN, root / "litert")
-    # The marker tflite-slim finds a LiteRT tree by, with the macro signature it reads (experimental = False).
-    (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-    (root / "tensorflow").mkdir()
-    return root
+    return copy_cmake_tree(tmp_path_factory.mktemp("tree"))
 
 
 @pytest.fixture(scope="module")

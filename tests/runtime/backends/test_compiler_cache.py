@@ -4,7 +4,6 @@ alone and shared through Debian's nginx (WebDAV PUT behind basic auth) as a team
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +12,10 @@ import pytest
 
 from nginx_server import NginxRepo, find_nginx
 from realtools import require
-from standin.tffiles import POST_SPLIT_BUILD_DEF
+from standin.workspace import copy_cmake_tree
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.runtime.backends import compiler_cache as cc
 
-STANDIN = Path(__file__).resolve().parents[2] / "standin" / "cmaketree"
 
 
 @pytest.mark.parametrize("settings,message", [
@@ -81,11 +79,7 @@ def tools() -> str:
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tree")
-    shutil.copytree(STANDIN, root / "litert")
-    (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-    (root / "tensorflow").mkdir()
-    return root
+    return copy_cmake_tree(tmp_path_factory.mktemp("tree"))
 
 
 @pytest.fixture(scope="module")

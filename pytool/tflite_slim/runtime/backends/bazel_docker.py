@@ -21,8 +21,7 @@ from typing import Optional, Sequence
 from tflite_slim import process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
 from tflite_slim.runtime.trees import tfscripts
-from tflite_slim.runtime.backends.base import Backend, BackendJob, Package, timed
-from tflite_slim.runtime.artifacts.cache import cache_root
+from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob, Package, timed
 from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
 from tflite_slim.runtime.spec.plan import BuildPlan, bazel_build_argv
 

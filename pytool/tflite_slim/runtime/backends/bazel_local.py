@@ -21,7 +21,7 @@ from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMi
 from tflite_slim.runtime.backends import bazelversion
 from tflite_slim.runtime.trees import android, tfscripts
 from tflite_slim.runtime.backends import compiler_cache
-from tflite_slim.runtime.backends.base import Backend, BackendJob, timed
+from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob, timed
 from tflite_slim.runtime.trees.layout import TENSORFLOW, SourceLayout
 from tflite_slim.runtime.spec.plan import bazel_build_argv
 from tflite_slim.runtime.trees.tfsource import check_android_configured

@@ -52,10 +52,9 @@ from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageE
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
 from tflite_slim.runtime.backends import cmake_inputs, cmake_project, compiler_cache
-from tflite_slim.runtime.backends.base import Backend, BackendJob
+from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob
 from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
-from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
 from tflite_slim.runtime.trees import observed
