@@ -33,7 +33,7 @@ def _plan(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 def test_plan_predicts_what_build_and_install_publish(env, capsys) -> None:
     tmp, ws = env
-    common = [str(tmp / "m"), "--tensorflow-src", str(ws), "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
+    common = [str(tmp / "m"), "--tensorflow-src", str(ws), "--backend", "local", "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
     doc = _plan(capsys, *common)
     assert not (tmp / "bazel.log").exists()  # nothing ran
     assert main(["build", *common, "--out", str(tmp / "out")]) == 0
@@ -53,7 +53,7 @@ def test_plan_predicts_what_install_publishes_for_a_litert_tree(env, capsys, mon
     ws = make_litert_workspace(tmp / "litert", version="1.5.0")
     (tmp / "m/f.tflite").write_bytes(make_model(
         [builtin(ADD, 1), custom("FlexAddV2")], [[Op(0), Op(1, custom_options=flex_options("AddV2", {"T": 1}))]]))
-    common = [str(tmp / "m"), "--source", str(ws), "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
+    common = [str(tmp / "m"), "--source", str(ws), "--backend", "local", "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
     doc = _plan(capsys, *common)  # no SDK/NDK here: HEAD's WORKSPACE would read them from the environment
     monkeypatch.setenv("ANDROID_HOME", str(make_android_sdk(tmp / "sdk")))
     monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp / "ndk")))

@@ -90,10 +90,13 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                    help="declare the native libraries' minimum API level: it enters the runtime's version, a "
                         "downloaded release is configured with it, and a tree that sets another is refused; "
                         "undeclared, the level the tree sets is recorded in ops.json and the AAR manifest; "
-                        "--backend cmake builds its Android ABIs for it (required there)")
-    p.add_argument("--backend", choices=tuple(BACKENDS), default=next(iter(BACKENDS)),
-                   help="local Bazel (default), TensorFlow's tflite-android Docker image, or cmake: TFLite's "
-                        "CMake build with the NDK (or the host compiler for --target-archs host), no Bazel")
+                        "--backend cmake builds its Android ABIs for it (this, else --min-sdk, is required there)")
+    p.add_argument("--backend", choices=tuple(BACKENDS),
+                   help="cmake: TFLite's CMake build with the NDK found (or the host compiler for --target-archs "
+                        "host), no Bazel; local: Bazel; docker: TensorFlow's tflite-android image. Default: "
+                        "chosen, and said in one line: docker for --checkpoint, local when a Bazel option "
+                        "(--bazel, --bazel-arg, --custom-ops-deps) is given or the --source tree is configured "
+                        "for Bazel, or the models use Flex ops; else cmake")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
     p.add_argument("--bazel", default="bazel", type=program_path, metavar="PATH",
@@ -103,10 +106,27 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                    help="extra argument for every 'bazel build' (repeatable), e.g. --bazel-arg=--jobs=8")
     p.add_argument("--docker", default="docker", metavar="PATH", help="Docker client to run (default: docker)")
     cm = p.add_argument_group("--backend cmake")
-    cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH", help="CMake 3.19+ (default: cmake)")
-    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help="Ninja (default: ninja)")
+    cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH",
+                    help="CMake 3.19+ (default: found: on PATH, else the Android SDK's cmake/<version>/bin)")
+    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH",
+                    help="Ninja (default: found: beside that CMake, on PATH, else the SDK's cmake/<version>/bin)")
     cm.add_argument("--cxx", type=program_path, metavar="PATH",
-                    help="C++ compiler for host ABIs (default: g++; a cross compiler for the other host ABI)")
+                    help="C++ compiler for host ABIs (default: $CXX, else c++; a cross compiler for the other "
+                         "host ABI)")
+    cm.add_argument("--sdk", metavar="DIR",
+                    help="the Android SDK (default: $ANDROID_HOME, $ANDROID_SDK_ROOT, else sdk.dir in "
+                         "./local.properties, as Android Studio writes it); its ndk/ and cmake/ are searched")
+    cm.add_argument("--ndk", metavar="DIR",
+                    help="the NDK (as Gradle's android.ndkPath; default: $ANDROID_NDK_HOME, $ANDROID_NDK_ROOT, "
+                         "else the SDK's ndk/<--ndk-version>, else its newest ndk/<revision>)")
+    cm.add_argument("--min-sdk", metavar="N",
+                    help="the app's minSdk: the API level the Android libraries are built for when "
+                         "--android-api-level is not given (a declared input: it enters the version)")
+    cm.add_argument("--dep-mirror", metavar="URL",
+                    help="download the CMake dependencies and TensorFlow's files from this mirror instead of "
+                         "their upstream hosts: a base URL where NAME/REVISION.tar.gz is looked up "
+                         "(eigen/4c38131a....tar.gz, tensorflow/2adc36c6....tar.gz), or a template with {name} "
+                         "and {revision}; also $TFLITE_SLIM_DEP_MIRROR")
     cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
                     help="take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: abseil-cpp, "
                          "eigen, flatbuffers, ...) from local DIR instead of downloading it "
@@ -150,9 +170,18 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         use_cache=args.use_cache,
         ndk_version=args.ndk_version,
         android_api_level=parse_api_level(args.android_api_level),
+        min_sdk=_min_sdk(args.min_sdk),
+        sdk=args.sdk,
         cmake=_cmake_settings(args),
         stock_compare=args.stock_compare,
     )
+
+
+def _min_sdk(value: Optional[str]) -> Optional[int]:
+    try:
+        return parse_api_level(value)
+    except UsageError as e:
+        raise UsageError(str(e).replace("--android-api-level", "--min-sdk")) from e
 
 
 def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
@@ -166,7 +195,9 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
     return CmakeSettings(cmake=args.cmake, ninja=args.ninja, cxx=args.cxx,
                          dep_sources={k: os.path.abspath(v) for k, v in deps.items()},
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
-                         if args.tensorflow_source_dir else None, jobs=args.jobs)
+                         if args.tensorflow_source_dir else None, jobs=args.jobs,
+                         ndk=os.path.abspath(args.ndk) if args.ndk else None,
+                         dep_mirror=args.dep_mirror or os.environ.get("TFLITE_SLIM_DEP_MIRROR") or None)
 
 
 def run(args: argparse.Namespace) -> int:

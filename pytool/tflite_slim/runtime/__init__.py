@@ -29,11 +29,14 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          record (with ``sizes``) and the marker (``outdir``) without which no
                          ``OUT`` is ever replaced.
 
-The phases are the modules at the top of this package; what they use lives in four rooms, each
+The phases are the modules at the top of this package; what they use lives in five rooms, each
 importing only the rooms before it (``tests/test_package_layout.py`` checks it):
 
 - ``artifacts/``: what a build makes and keeps, and its checks (AARs, ELF, the desktop jar and its
   runs, the ABIs, the cache, ``--out``).
+- ``toolchains/``: the machine's tools found as Android Studio installs them (the SDK from
+  ``--sdk``/``$ANDROID_HOME``/``local.properties``, the NDK by revision, CMake and Ninja from ``PATH`` or
+  the SDK's ``cmake/<version>/bin``), each with where it came from, and what is missing.
 - ``trees/``: what a TensorFlow/LiteRT source tree is and says (download, layout, scripts, Android
   configuration, kernels, what it observed against what was declared).
 - ``spec/``: the frozen plan and the files generated from it (BUILD file, registration code).

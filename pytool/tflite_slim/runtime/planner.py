@@ -31,6 +31,8 @@ class PlanOptions:
     android_api_level: Optional[int] = None
     #: What the backend adds to the plan (``Backend.plan_entry``; Bazel's add nothing).
     backend: tuple[tuple[str, str], ...] = ()
+    #: Observed: what the backend found that changes the bytes (``Backend.observed_toolchain``).
+    ndk_found: tuple[tuple[str, str], ...] = ()
 
 
 def make_plan(inputs: Inputs, tree: SourceTree, options: PlanOptions) -> BuildPlan:
@@ -59,4 +61,5 @@ def make_plan(inputs: Inputs, tree: SourceTree, options: PlanOptions) -> BuildPl
         env_flags=(android.action_env_flags(tree.android)
                    if tree.android is not None and tree.environment_configured else ()),
         backend=options.backend,
+        toolchain=options.ndk_found,
     )

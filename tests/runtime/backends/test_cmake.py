@@ -36,6 +36,10 @@ from tflite_slim.runtime.settings import BuildSettings
 STANDIN = Path(__file__).resolve().parents[2] / "standin" / "cmaketree"
 ADD, MUL, RELU, TRANSPOSE = 0, 18, 19, 39
 MARKER = b"tflite-slim-standin-kernel:"
+#: A configure command in a dry run's output (CMake as found: a path).
+CONFIGURE = re.compile(r"^\S*cmake -G Ninja ")
+#: No SDK or NDK named by the environment (the finder's other source, local.properties, is in the cwd).
+NO_ANDROID = {"ANDROID_NDK_HOME": "", "ANDROID_NDK_ROOT": "", "ANDROID_HOME": "", "ANDROID_SDK_ROOT": ""}
 
 
 @pytest.fixture(scope="module")
@@ -220,9 +224,9 @@ def test_flex_models_need_bazel_in_one_line(tools, tree, tmp_path):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--cmake", "/nonexistent/cmake"], "error: --backend cmake: '/nonexistent/cmake' was not found; install "
-                                            "CMake 3.19+ and Ninja"),
-        (["--ninja", "/nonexistent/ninja"], "error: --backend cmake: '/nonexistent/ninja' (Ninja) was not found"),
+        (["--cmake", "/nonexistent/cmake"], "error: --cmake /nonexistent/cmake: not found; install CMake 3.19+ and "
+                                            "Ninja (Android Studio's SDK Manager: SDK Tools > CMake;"),
+        (["--ninja", "/nonexistent/ninja"], "error: --ninja /nonexistent/ninja: not found; install CMake 3.19+"),
         (["--cxx", "/nonexistent/g++"], "error: --backend cmake: the C++ compiler '/nonexistent/g++' was not found"),
         (["--cmake-dep-source", "eigen"], "error: --cmake-dep-source eigen: give NAME=DIR"),
         (["--cmake-dep-source", "eigen=/nonexistent"], "error: --cmake-dep-source eigen=/nonexistent: not a directory"),
@@ -238,16 +242,17 @@ def test_missing_tools_are_one_line(tools, tree, models, tmp_path, extra, messag
 def test_android_without_ndk_is_one_line(tools, tree, models, tmp_path):
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
                 str(tree / "litert"), "--cache-dir", str(tmp_path), "--out", str(tmp_path / "out"),
-                "--android-api-level", "23", env={"ANDROID_NDK_HOME": "", "ANDROID_NDK_ROOT": ""})
+                "--android-api-level", "23", env=NO_ANDROID)
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
-        "error: --backend cmake for arm64-v8a needs the Android NDK: install it (Android Studio's SDK Manager, "
-        "NDK r26+) and set ANDROID_NDK_HOME"]
+        "error: the Android NDK was not found: no --ndk or $ANDROID_NDK_HOME, and no Android SDK (--sdk DIR, "
+        "$ANDROID_HOME, or sdk.dir in local.properties) to look in; install one with Android Studio's SDK Manager "
+        "(SDK Tools > NDK (Side by side))"]
 
 
 def test_host_abi_needs_the_cmake_backend(tree, models, tmp_path):
     done = tool("build", models["add"], "--target-archs", "host", "--source", str(tree / "litert"),
-                "--out", str(tmp_path / "out"))
+                "--out", str(tmp_path / "out"), "--backend", "local")
     assert done.stderr.strip().splitlines() == ["error: --target-archs linux-x86_64: desktop builds need "
                                                 "--backend cmake"]
 
@@ -261,7 +266,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
                 "--source", str(tree / "litert"), "--android-api-level", "23", "--dry-run",
                 "--cmake-dep-source", f"eigen={tmp_path}", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
-    configure = [line for line in done.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+    configure = [line for line in done.stdout.splitlines() if CONFIGURE.match(line)]
     assert len(configure) == 2
     for line, abi in zip(configure, ("arm64-v8a", "armeabi-v7a")):
         assert f"-DCMAKE_TOOLCHAIN_FILE={ndk}/build/cmake/android.toolchain.cmake" in line
@@ -322,7 +327,7 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache)]
     dry = tool("build", models["add"], *common, "--dry-run")
-    (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+    (configure,) = [line.split() for line in dry.stdout.splitlines() if CONFIGURE.match(line)]
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
         "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]

@@ -46,6 +46,10 @@ class BackendAsked:
     cache_root: Path = Path(".")
     use_cache: bool = True
     cmake: CmakeSettings = CmakeSettings()
+    #: The ABIs asked for and the declared API level (``--android-api-level``, else ``--min-sdk``): what a
+    #: backend checks before a download (:meth:`Backend.require_tools`) needs no tree.
+    abis: tuple[str, ...] = ()
+    android_api_level: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,11 @@ class Backend(ABC):
 
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
         """What this backend adds to the plan (and so to the runtime's version); Bazel's add nothing."""
+        return ()
+
+    def observed_toolchain(self) -> tuple[tuple[str, str], ...]:
+        """What the backend found on the machine that changes the bytes (the NDK revision): recorded in the
+        plan's observed facts (``ops.json``, the build cache's key), never in the version."""
         return ()
 
     def require_tools(self, layout: SourceLayout) -> None:

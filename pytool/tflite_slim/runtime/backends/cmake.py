@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from tflite_slim import files, process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
 from tflite_slim.runtime.artifacts import aar, hostjar
 from tflite_slim.runtime.backends import cmake_project
 from tflite_slim.runtime.backends.base import Backend, BackendJob
@@ -39,6 +39,7 @@ from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.trees.layout import SourceLayout
 
 Log = Callable[[str], None]
 
@@ -89,7 +90,7 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
 
 
 def create(s: BackendAsked) -> "CmakeBackend":
-    return CmakeBackend(s.cmake, s.cache_root)
+    return CmakeBackend(s.cmake, s.cache_root, abis=s.abis, api_level=s.android_api_level)
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,13 @@ class CmakeBackend(Backend):
     # Its NDK toolchain is given the declared level; the tree's Bazel Android settings do not apply.
     reads_tree_android = False
 
-    def __init__(self, settings: CmakeSettings, cache_root: Path) -> None:
+    def __init__(self, settings: CmakeSettings, cache_root: Path, *, abis: tuple[str, ...] = (),
+                 api_level: Optional[int] = None) -> None:
         self.settings = settings
         self.cache_root = Path(cache_root)
+        #: What :meth:`require_tools` checks before a download (the job's plan says the same later).
+        self.abis = abis
+        self.api_level = api_level
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
 
@@ -144,8 +149,32 @@ class CmakeBackend(Backend):
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
         return argv
 
+    # -- found before anything is downloaded (issue 25): tools, NDK, API level -------------------
+
+    def require_tools(self, layout: SourceLayout) -> None:
+        """Every tool, the NDK and the API level, before a release is downloaded: all problems in one error."""
+        problems = self.tool_problems(self.abis, self.api_level)
+        if problems:
+            raise ToolMissing("; and ".join(problems))
+        self._check_cmake()
+
+    def tool_problems(self, abis: tuple[str, ...], api_level: Optional[int]) -> list[str]:
+        """What the toolchain finder could not find, and the API level Android ABIs need (declared only)."""
+        found = list(self.settings.problems)
+        android = [a for a in abis if a not in HOST_ABIS]
+        if android and api_level is None:
+            found.append(f"--target-archs {','.join(android)} with --backend cmake: declare the Android API level "
+                         "(--min-sdk N, the app's minSdk, or --android-api-level N)")
+        return found
+
+    def observed_toolchain(self) -> tuple[tuple[str, str], ...]:
+        """The NDK revision used (recorded in ops.json and the build cache's key, never in the version)."""
+        if any(a not in HOST_ABIS for a in self.abis) and self.settings.ndk_revision:
+            return (("ndk_revision", self.settings.ndk_revision),)
+        return ()
+
     def problems(self, job: BackendJob) -> list[str]:
-        found = []
+        found = self.tool_problems(job.plan.abis, job.plan.android_api_level)
         if job.plan.has_flex:
             found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
@@ -341,7 +370,7 @@ class CmakeBackend(Backend):
 
     def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
-        if api_level is None:  # declared only: it is the NDK toolchain's ANDROID_PLATFORM and in the version
+        if api_level is None and probe:  # declared only: it is the NDK toolchain's ANDROID_PLATFORM and in the version
             raise UsageError(f"--target-archs {abi} with --backend cmake: declare the Android API level "
                              "(--android-api-level N)")
         if ndk is None:

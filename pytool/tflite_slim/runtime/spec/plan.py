@@ -138,6 +138,8 @@ class BuildPlan:
     env_flags: tuple[str, ...] = ()
     #: What a non-Bazel backend declares (``Backend.plan_entry``): it builds a different runtime.
     backend: tuple[tuple[str, str], ...] = ()
+    #: Observed, not hashed: what the backend found that changes the bytes (the NDK revision it used).
+    toolchain: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_flex(self) -> bool:
@@ -243,6 +245,8 @@ class BuildPlan:
             "android": self.android.canonical() if self.android else None,
             "min_api_level": self.min_api_level,
             "android_platforms": dict(self.android_platforms) or None,
+            # Absent unless a backend found one: the cache keys of other plans stay as they were.
+            **({"toolchain": dict(self.toolchain)} if self.toolchain else {}),
         }
 
 
