@@ -11,6 +11,7 @@ from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
+from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.opset import dumps
@@ -192,12 +193,31 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
     for name, path in deps.items():
         if not os.path.isdir(path):
             raise UsageError(f"--cmake-dep-source {name}={path}: not a directory")
+    if args.tensorflow_source_dir:
+        _check_tensorflow_dir(args.tensorflow_source_dir)
+    mirror = args.dep_mirror or os.environ.get("TFLITE_SLIM_DEP_MIRROR") or None
+    refused = cmakedeps.check_mirror(mirror) if mirror else None
+    if refused:
+        raise UsageError(refused)
     return CmakeSettings(cmake=args.cmake, ninja=args.ninja, cxx=args.cxx,
                          dep_sources={k: os.path.abspath(v) for k, v in deps.items()},
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
                          if args.tensorflow_source_dir else None, jobs=args.jobs,
                          ndk=os.path.abspath(args.ndk) if args.ndk else None,
-                         dep_mirror=args.dep_mirror or os.environ.get("TFLITE_SLIM_DEP_MIRROR") or None)
+                         dep_mirror=mirror)
+
+
+def _check_tensorflow_dir(path: str) -> None:
+    """``--tensorflow-source-dir`` holds what LiteRT's CMake build reads from TensorFlow (checked now, not
+    after a configure: CMake would otherwise fail on the first missing file, or fetch its own copy)."""
+    if not os.path.isdir(path):
+        raise UsageError(f"--tensorflow-source-dir {path}: not a directory; give a TensorFlow checkout (or an "
+                         "extract of it) at the revision the LiteRT tree pins")
+    missing = [p for p in cmakedeps.TENSORFLOW_PATHS if not os.path.isdir(os.path.join(path, p))]
+    if missing:
+        raise UsageError(f"--tensorflow-source-dir {path}: missing {', '.join(missing)}; LiteRT's CMake build "
+                         f"reads {', '.join(cmakedeps.TENSORFLOW_PATHS)} from TensorFlow (leave the option out and "
+                         "tflite-slim fetches them at the revision the tree pins)")
 
 
 def run(args: argparse.Namespace) -> int:

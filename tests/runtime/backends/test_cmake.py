@@ -24,6 +24,8 @@ from lxml import etree
 
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
+from repo_server import RepoServer
+from standin.deps import HEADERS, make_tensorflow_dir, serve_dependencies
 from standin.tffiles import POST_SPLIT_BUILD_DEF
 from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID
 from tflite_slim.errors import BuildError
@@ -50,13 +52,23 @@ def tools() -> None:
 
 
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory) -> Path:
-    """A copy of the stand-in (builds never write into the repository), plus an empty TENSORFLOW_SOURCE_DIR."""
+def deps_server(tmp_path_factory):
+    """The stand-in's CMake dependencies served at <name>/<revision>.tar.gz (what --dep-mirror names)."""
+    with RepoServer(tmp_path_factory.mktemp("served"), credentials=None) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory, deps_server) -> Path:
+    """A copy of the stand-in (builds never write into the repository), a TENSORFLOW_SOURCE_DIR with what the
+    build reads, and the stand-in's dependencies served at their pins."""
     root = tmp_path_factory.mktemp("tree")
     shutil.copytree(STANDIN, root / "litert")
     # The marker tflite-slim finds a LiteRT tree by, with the macro signature it reads (experimental = False).
     (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-    (root / "tensorflow").mkdir()
+    make_tensorflow_dir(root / "tensorflow")
+    serve_dependencies(deps_server, root / "litert" / "tflite")
+    (root / "mirror.url").write_text(deps_server.url)
     return root
 
 
@@ -79,7 +91,12 @@ def tool(*args: str, env: "dict | None" = None) -> subprocess.CompletedProcess:
 def build(tree: Path, cache: Path, out: Path, *models: str, extra=()) -> subprocess.CompletedProcess:
     return tool("build", *models, "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
                 "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), "--out", str(out),
-                *extra)
+                *extra, env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
+
+
+def mirror(tree: Path) -> str:
+    """The deps server's URL (kept beside the tree by the fixture)."""
+    return (tree / "mirror.url").read_text()
 
 
 def library(out: Path) -> bytes:
@@ -175,7 +192,8 @@ def test_cancel_stops_the_compilers_and_leaves_no_object(tools, tree, models, tm
     slow.chmod(0o755)
     settings = BuildSettings(models=(models["add"],), out=str(tmp_path / "out"), tensorflow_src=str(tree / "litert"),
                              abis=("linux-x86_64",), backend="cmake", cache_dir=str(tmp_path / "cache"),
-                             cmake=CmakeSettings(cxx=str(slow), tensorflow_dir=str(tree / "tensorflow")))
+                             cmake=CmakeSettings(cxx=str(slow), tensorflow_dir=str(tree / "tensorflow"),
+                                                 dep_mirror=mirror(tree)))
     p = builder.prepare(settings, log=lambda _: None)
     job = dataclasses.replace(p.job, work=tmp_path / "work")
     p.backend.prepare(job)
@@ -324,8 +342,14 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     """A build directory configured without our targets (TFLite's own documented build, or an interrupted
     configure) is configured again with them; TFLite's compiled objects stay (only our targets compile)."""
     cache = tmp_path / "cache"
+    # The dependencies from local directories (--cmake-dep-source): CMake's own configure below reads them too.
+    local = []
+    for name, (header, text) in HEADERS.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / header).write_text(text)
+        local += ["--cmake-dep-source", f"{name}={tmp_path / name}"]
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
-              "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache)]
+              "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
     dry = tool("build", models["add"], *common, "--dry-run")
     (configure,) = [line.split() for line in dry.stdout.splitlines() if CONFIGURE.match(line)]
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
@@ -348,8 +372,10 @@ def test_android_without_a_declared_api_level_is_one_line(tools, tree, models, t
                 env={"ANDROID_NDK_API_LEVEL": "", "ANDROID_NDK_HOME": str(tmp_path)})
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
-        "error: --target-archs arm64-v8a with --backend cmake: declare the Android API level "
-        "(--android-api-level N)"]
+        "error: --target-archs arm64-v8a with --backend cmake: declare the Android API level (--min-sdk N, the "
+        f"app's minSdk, or --android-api-level N); and $ANDROID_NDK_HOME {tmp_path}: not an NDK (no "
+        "build/cmake/android.toolchain.cmake); install one with Android Studio's SDK Manager (SDK Tools > NDK (Side "
+        "by side))"]
 
 
 APP = """import java.io.File;
@@ -459,7 +485,8 @@ def test_a_failed_compile_says_the_compilers_error(tools, tree, models, tmp_path
     add.write_text(add.read_text() + "".join(f"\n#warning tflite-slim test: noise {i}" for i in range(40)))
     done = tool("build", models["mul"], "--backend", "cmake", "--target-archs", "host",
                 "--source", str(root / "litert"), "--tensorflow-source-dir", str(root / "tensorflow"),
-                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"))
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"),
+                env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
     assert done.returncode != 0
     error = done.stderr[done.stderr.index("error: "):]
     assert re.search(r"FAILED: \S*mul\.cc\.o", error), error

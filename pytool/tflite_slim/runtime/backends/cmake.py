@@ -39,9 +39,22 @@ from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
-from tflite_slim.runtime.trees.layout import SourceLayout
+from tflite_slim.http import HttpClient
+from tflite_slim.runtime.trees import cmakedeps, depfetch
+from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
 
 Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The sources a build fetches (:meth:`CmakeBackend.sources`) and what cannot be fetched."""
+
+    deps: tuple[depfetch.Source, ...]
+    tensorflow: Optional[depfetch.Source]
+    #: A checkout's own ``third_party/tensorflow`` submodule, when it holds what the build reads.
+    submodule: Optional[str]
+    problems: tuple[str, ...]
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
 KEY_FORMAT = 1
@@ -122,7 +135,8 @@ class CmakeBackend(Backend):
     def __init__(self, settings: CmakeSettings, cache_root: Path, *, abis: tuple[str, ...] = (),
                  api_level: Optional[int] = None) -> None:
         self.settings = settings
-        self.cache_root = Path(cache_root)
+        # Absolute: CMake reads these paths from the build directory (a relative --cache-dir broke the configure).
+        self.cache_root = Path(cache_root).absolute()
         #: What :meth:`require_tools` checks before a download (the job's plan says the same later).
         self.abis = abis
         self.api_level = api_level
@@ -155,17 +169,18 @@ class CmakeBackend(Backend):
         """Every tool, the NDK and the API level, before a release is downloaded: all problems in one error."""
         problems = self.tool_problems(self.abis, self.api_level)
         if problems:
-            raise ToolMissing("; and ".join(problems))
+            raise ToolMissing(problems[0])
         self._check_cmake()
 
     def tool_problems(self, abis: tuple[str, ...], api_level: Optional[int]) -> list[str]:
-        """What the toolchain finder could not find, and the API level Android ABIs need (declared only)."""
+        """What the toolchain finder could not find, and the API level Android ABIs need (declared only):
+        all of it in one line (a build stops at the first problem line; nothing missing is left unsaid)."""
         found = list(self.settings.problems)
         android = [a for a in abis if a not in HOST_ABIS]
         if android and api_level is None:
-            found.append(f"--target-archs {','.join(android)} with --backend cmake: declare the Android API level "
-                         "(--min-sdk N, the app's minSdk, or --android-api-level N)")
-        return found
+            found.insert(0, f"--target-archs {','.join(android)} with --backend cmake: declare the Android API "
+                            "level (--min-sdk N, the app's minSdk, or --android-api-level N)")
+        return ["; and ".join(found)] if found else []
 
     def observed_toolchain(self) -> tuple[tuple[str, str], ...]:
         """The NDK revision used (recorded in ops.json and the build cache's key, never in the version)."""
@@ -174,7 +189,7 @@ class CmakeBackend(Backend):
         return ()
 
     def problems(self, job: BackendJob) -> list[str]:
-        found = self.tool_problems(job.plan.abis, job.plan.android_api_level)
+        found = self.tool_problems(job.plan.abis, job.plan.android_api_level) + list(self.sources(job).problems)
         if job.plan.has_flex:
             found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
@@ -198,6 +213,9 @@ class CmakeBackend(Backend):
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
         if set(self._toolchains) != set(job.plan.abis):
             self.prepare(job)
+        for line in self.settings.found:  # where each tool came from (found, not configured)
+            job.log(f"tflite-slim: {line}")
+        self._fetch(job)
         libraries = {abi: self._build_abi(job, self._toolchains[abi]).library for abi in job.plan.abis}
         lite_dir = self.lite_dir(job)
         classes = hostjar.build_jar(lite_dir, job.work / "classes.jar", job.work / "java",
@@ -234,11 +252,62 @@ class CmakeBackend(Backend):
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
         s = self.settings
+        fetched = self.sources(job)
+        deps = {**{f.pin.name: str(f.directory) for f in fetched.deps}, **s.dep_sources}
+        tensorflow_dir = s.tensorflow_dir or (str(fetched.tensorflow.directory) if fetched.tensorflow else None) \
+            or fetched.submodule
         return cmake_project.configure_argv(
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
-            tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
-            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None)
+            tensorflow_dir=Path(tensorflow_dir) if tensorflow_dir else None,
+            dep_sources=deps, ninja=s.ninja if os.sep in s.ninja else None)
+
+    # -- sources: the tree's CMake dependencies and TensorFlow's files, fetched by us (issue 25) -----
+
+    def sources(self, job: BackendJob) -> "Fetched":
+        """What the tree's CMake build would download, as our fetches (nothing before the tree is there)."""
+        s = self.settings
+        if job.root is None:
+            return Fetched((), None, None, ())
+        lite = self.lite_dir(job)
+        deps, unfetchable = [], []
+        for pin in cmakedeps.wanted(cmakedeps.read_pins(lite)):
+            if pin.name in s.dep_sources:
+                continue
+            source = depfetch.source_for(pin, self.cache_root, s.dep_mirror) \
+                if cmakedeps.safe_revision(pin.revision) else None
+            if source is None:
+                unfetchable.append(f"{pin.name} ({pin.where}: {pin.repository or pin.url or 'no URL'} at "
+                                   f"{pin.revision or 'no revision'})")
+            else:
+                deps.append(source)
+        problems = []
+        if unfetchable:
+            names = " ".join(f"--cmake-dep-source {u.split(' ', 1)[0]}=DIR" for u in unfetchable)
+            problems.append(f"CMake dependencies tflite-slim cannot download as archives: {'; '.join(unfetchable)}; "
+                            f"give {names}, or --dep-mirror URL")
+        tensorflow, submodule = None, None
+        if job.layout is LITERT and not s.tensorflow_dir:
+            checked_out = job.tree / "third_party" / "tensorflow"
+            if all((checked_out / p).is_dir() for p in cmakedeps.TENSORFLOW_PATHS):
+                submodule = str(checked_out)  # a checkout with its submodule: TensorFlow is already there
+            else:
+                pin = cmakedeps.tensorflow_pin(lite, job.plan.tf_version)
+                if pin is not None and cmakedeps.safe_revision(pin.revision):
+                    tensorflow = depfetch.source_for(pin, self.cache_root, s.dep_mirror,
+                                                     only=cmakedeps.TENSORFLOW_PATHS)
+        return Fetched(tuple(deps), tensorflow, submodule, tuple(problems))
+
+    def _fetch(self, job: BackendJob) -> None:
+        """Download what :meth:`sources` names and is not cached yet (one HTTP client for all)."""
+        fetched = self.sources(job)
+        todo = [f for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else []))
+                if not depfetch.intact(f)]
+        if not todo:
+            return
+        with HttpClient() as client:
+            for source in todo:
+                depfetch.fetch(source, client, job.log)
 
     def _glue(self, job: BackendJob) -> tuple[str, ...]:
         lite_dir = self.lite_dir(job)

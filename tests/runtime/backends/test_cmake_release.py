@@ -1,0 +1,146 @@
+"""Issue 25 end to end: a LiteRT release built with no backend, toolchain or source flags.
+
+What an Android Studio machine has, built here: an SDK directory (``ANDROID_HOME``) whose
+``cmake/3.25.1/bin`` holds the machine's real CMake and Ninja (symlinks) while ``PATH`` has only a
+CMake too old for the build; and the in-test server standing for GitHub, GitLab and TensorFlow's
+mirror: the release archive (our CMake stand-in tree as LiteRT v1.4.1), each dependency at the
+commit the tree's ``tools/cmake/modules`` pin, and TensorFlow at the ``third_party/tensorflow``
+commit LiteRT 1.4.1 pins. The build is for this machine's desktop ABI (``--target-archs host``:
+the stand-in's kernels need a C++ library no Android sysroot here has).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, Op, builtin, make_model
+from realtools import require
+from repo_server import RepoServer
+from standin.deps import TENSORFLOW_EXTRA, serve_dependencies, tensorflow_tarball
+from standin.tffiles import POST_SPLIT_BUILD_DEF
+from tflite_slim.runtime.trees import cmakedeps
+
+STANDIN = Path(__file__).resolve().parents[2] / "standin" / "cmaketree"
+SHA = "1f0dc1d8c5f3cda39df2e2fe11b6d6a8d0c4ab3e"  # the release archive's commit (pax header)
+MUL = 18
+TF_COMMIT = cmakedeps.TENSORFLOW_SUBMODULE["1.4.1"]
+
+
+@pytest.fixture(scope="module")
+def tools() -> None:
+    for name, package in (("cmake", "cmake"), ("ninja", "ninja-build"), ("g++", "g++"),
+                          ("javac", "default-jdk-headless")):
+        require(name, package)
+
+
+def _release(tmp: Path) -> tuple[bytes, Path]:
+    """The stand-in tree as LiteRT v1.4.1's GitHub archive (LiteRT-1.4.1/...), and the tree itself."""
+    tree = tmp / "LiteRT-1.4.1"
+    shutil.copytree(STANDIN, tree)
+    (tree / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+    (tree / "litert" / "version.bzl").write_text('LITERT_FULL_VERSION = "1.4.1"\n')
+    return tree, tree
+
+
+def _tar(tree: Path) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": SHA}) as tar:
+        tar.add(tree, arcname=tree.name)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def world(tools, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("studio")
+    with RepoServer(tmp / "served", credentials=None) as server:
+        tree, _ = _release(tmp)
+        serve_dependencies(server, tree / "tflite")  # pins the URL dependency's hash in the tree first
+        server.serve("v1.4.1.tar.gz", _tar(tree))
+        server.serve(f"tensorflow/{TF_COMMIT}.tar.gz", tensorflow_tarball(TF_COMMIT))
+        # Android Studio's SDK: the machine's CMake and Ninja under cmake/<version>/bin.
+        sdk_bin = tmp / "Android/Sdk/cmake/3.25.1/bin"
+        sdk_bin.mkdir(parents=True)
+        for name in ("cmake", "ninja"):
+            (sdk_bin / name).symlink_to(shutil.which(name))
+        # PATH's CMake is one the build cannot use (3.16 has no cmake_language(DEFER)).
+        old = tmp / "old-bin"
+        old.mkdir()
+        (old / "cmake").write_text("#!/bin/sh\necho 'cmake version 3.16.3'\nexit 1\n")
+        (old / "cmake").chmod(0o755)
+        models = tmp / "models"
+        models.mkdir()
+        (models / "add.tflite").write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
+        (tmp / "mul.tflite").write_bytes(make_model([builtin(MUL)], [[Op(0)]]))
+        env = {"TFLITE_SLIM_LITERT_ARCHIVE_URL": server.url, "TFLITE_SLIM_DEP_MIRROR": server.url,
+               "ANDROID_HOME": str(tmp / "Android/Sdk"), "ANDROID_SDK_ROOT": "", "ANDROID_NDK_HOME": "",
+               "ANDROID_NDK_ROOT": "", "PATH": f"{old}{os.pathsep}{os.environ['PATH']}"}
+        yield tmp, server, env
+
+
+def tool(tmp: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tflite_slim", *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, cwd=tmp)
+
+
+def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
+    tmp, server, env = world
+    done = tool(tmp, env, "build", "models", "--litert-version", "1.4.1", "--target-archs", "host",
+                "--out", "out", "--cache-dir", "cache")
+    assert done.returncode == 0, done.stderr
+    err = done.stderr
+    assert "tflite-slim: backend cmake (no --backend given)" in err
+    sdk_cmake = tmp / "Android/Sdk/cmake/3.25.1/bin"
+    assert f"tflite-slim: cmake 3.25: {sdk_cmake}/cmake ($ANDROID_HOME's cmake/3.25.1)" in err
+    assert f"tflite-slim: ninja: {sdk_cmake}/ninja (beside {sdk_cmake}/cmake)" in err
+    pins = cmakedeps.read_pins(tmp / "LiteRT-1.4.1/tflite")
+    assert server.paths() == ["/maven/v1.4.1.tar.gz", f"/maven/eigen/{pins['eigen'].revision}.tar.gz",
+                              f"/maven/fft2d/{pins['fft2d'].revision}.tar.gz", f"/maven/tensorflow/{TF_COMMIT}.tar.gz"]
+    # Progress on every download, and TensorFlow's files limited to what the build reads.
+    assert "tflite-slim: downloading tensorflow 2adc36c677a5:" in err and " of " in err
+    tf = tmp / "cache/cmake-deps/tensorflow" / TF_COMMIT
+    assert all((tf / "src" / p).is_dir() for p in cmakedeps.TENSORFLOW_PATHS)
+    assert not (tf / "src" / TENSORFLOW_EXTRA).exists()
+    record = json.loads((tf / ".tflite-slim-dep.json").read_text())
+    assert record["commit"] == TF_COMMIT and record["size"] > 0 and len(record["sha256"]) == 64
+    ops = json.loads((tmp / "out/ops.json").read_text())
+    assert ops["backend"] == {"backend": "cmake"} and ops["tensorflow"]["version"] == "1.4.1"
+
+    # Offline with a warm cache: another op set (a relink), nothing requested, the server down or not.
+    before = len(server.requests)
+    again = tool(tmp, {**env, "TFLITE_SLIM_LITERT_ARCHIVE_URL": "http://127.0.0.1:9",
+                       "TFLITE_SLIM_DEP_MIRROR": "http://127.0.0.1:9"},
+                 "build", "mul.tflite", "--litert-version", "1.4.1", "--target-archs", "host",
+                 "--out", "out2", "--cache-dir", "cache")
+    assert again.returncode == 0, again.stderr
+    assert len(server.requests) == before and "downloading" not in again.stderr
+    assert "relink" in again.stderr
+
+
+def test_the_pins_are_read_from_the_tree(world, tmp_path):
+    """Another eigen commit in the tree's eigen.cmake: that archive is requested (nothing is hard-coded)."""
+    _, server, env = world
+    tree = tmp_path / "LiteRT"
+    shutil.copytree(STANDIN, tree)
+    (tree / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+    module = tree / "tflite/tools/cmake/modules/eigen.cmake"
+    other = "0123456789abcdef0123456789abcdef01234567"
+    module.write_text(module.read_text().replace("4c38131a16803130b66266a912029504f2cf23cd", other))
+    serve_dependencies(server, tree / "tflite")
+    (tmp_path / "m.tflite").write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
+    tf = tmp_path / "tf"
+    for p in cmakedeps.TENSORFLOW_PATHS:
+        (tf / p).mkdir(parents=True)
+    done = tool(tmp_path, env, "build", "m.tflite", "--source", str(tree), "--target-archs", "host",
+                "--tensorflow-source-dir", str(tf), "--out", "out", "--cache-dir", "cache")
+    assert done.returncode == 0, done.stderr
+    assert f"/maven/eigen/{other}.tar.gz" in server.paths()
+    assert (tmp_path / "cache/cmake-deps/eigen" / other / "src/standin_eigen.h").is_file()
