@@ -155,6 +155,7 @@ def test_a_second_op_set_is_a_relink_and_a_third_run_a_cache_hit(first, tree, mo
     assert kernels(library(out)) == {"ADD", "MUL"}
     third = build(tree, cache, tmp_path / "out3", models["add_mul"])
     assert third.returncode == 0 and "reusing" in third.stderr and "build steps" not in third.stderr
+    assert "CMake not run" in third.stderr and "Bazel" not in third.stderr  # the backend that would have run
 
 
 def test_link_order_trap_negative_control(first, tmp_path):
@@ -493,3 +494,54 @@ def test_a_failed_compile_says_the_compilers_error(tools, tree, models, tmp_path
     assert "#error tflite-slim test: this kernel does not compile" in error
     assert "noise" not in error
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_configure_says_why_names_the_fix_and_leaves_no_build_directory(tools, tree, models, tmp_path):
+    """A dependency tflite-slim does not fetch (not one TFLite's build needs with XNNPACK off) and CMake cannot
+    clone: the error keeps CMake's continuation lines (the reason) and names --cmake-dep-source for it."""
+    root = tmp_path / "tree"
+    shutil.copytree(tree, root)
+    lite = root / "litert" / "tflite"
+    (lite / "tools/cmake/modules/extra.cmake").write_text(
+        "include(OverridableFetchContent)\n"
+        f"OverridableFetchContent_Declare(extra GIT_REPOSITORY file://{tmp_path}/nowhere/extra.git GIT_TAG main)\n"
+        "OverridableFetchContent_GetProperties(extra)\n"
+        "if(NOT extra_POPULATED)\n  OverridableFetchContent_Populate(extra)\nendif()\n")
+    cmakelists = lite / "CMakeLists.txt"
+    cmakelists.write_text(cmakelists.read_text().replace("include(fft2d)\n", "include(fft2d)\ninclude(extra)\n"))
+    cache = tmp_path / "cache"
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(root / "litert"),
+                "--tensorflow-source-dir", str(root / "tensorflow"), "--cache-dir", str(cache),
+                "--out", str(tmp_path / "out"), env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
+    assert done.returncode != 0
+    error = done.stderr[done.stderr.index("error: "):]
+    assert "CMake Error" in error and "Failed to clone repository" in error, error
+    assert error.rstrip().endswith("to fetch it yourself, give --cmake-dep-source extra=DIR (or --dep-mirror URL)")
+    assert not [d for d in (cache / "cmake").iterdir() if d.is_dir()]
+    assert not (tmp_path / "out").exists()
+
+
+# A failed FetchContent clone as CMake 3.25 prints it (checked against a real failed clone on this machine;
+# the host is the one eigen.cmake names): the sub-build's git output, then CMake's errors.
+_CLONE_FAILED = [
+    "-- Populating eigen",
+    "[1/9] Creating directories for 'eigen-populate'",
+    "FAILED: eigen-populate-prefix/src/eigen-populate-stamp/eigen-populate-gitclone",
+    "Cloning into 'eigen-src'...",
+    "fatal: unable to access 'https://gitlab.com/libeigen/eigen.git/': Could not resolve host: gitlab.com",
+    "CMake Error at eigen-subbuild/eigen-populate-prefix/tmp/eigen-populate-gitclone.cmake:31 (message):",
+    "  Failed to clone repository: 'https://gitlab.com/libeigen/eigen.git'",
+    "",
+    "ninja: build stopped: subcommand failed.",
+    "CMake Error at /usr/share/cmake-3.25/Modules/FetchContent.cmake:1624 (message):",
+    "  Build step for eigen failed: 1",
+    "Call Stack (most recent call first):",
+    "  tools/cmake/modules/eigen.cmake:30 (OverridableFetchContent_Populate)",
+    "-- Configuring incomplete, errors occurred!",
+]
+
+
+def test_cmake_failures_keep_the_reason_lines() -> None:
+    assert cmake_backend.cmake_failures(_CLONE_FAILED) == [
+        _CLONE_FAILED[4], _CLONE_FAILED[5], _CLONE_FAILED[6], _CLONE_FAILED[9], _CLONE_FAILED[10]]
+    assert cmake_backend.failed_dependencies(_CLONE_FAILED) == ["eigen"]

@@ -102,6 +102,43 @@ def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
     return kept[:limit]
 
 
+#: Lines of a failed configure (CMake's or a FetchContent sub-build's git/curl) that say why, wherever they are.
+_REASON = re.compile(r"(Failed to (clone|download|checkout)|Could not resolve host|fatal: |Connection refused|"
+                     r"HASH mismatch|Timeout was reached)", re.IGNORECASE)
+
+
+def cmake_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
+    """What a failed ``cmake`` configure says: each ``CMake Error`` line with its indented continuation
+    lines (where CMake puts the reason), and any line naming a failed clone, download or host lookup."""
+    kept: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("CMake Error"):
+            inside = True
+            kept.append(line)
+        elif inside and (line.startswith(" ") or not line.strip()):
+            if line.strip() and not line.lstrip().startswith(("Call Stack", "CMakeLists.txt:")):
+                kept.append(line)
+            elif line.lstrip().startswith("Call Stack"):
+                inside = False
+        else:
+            inside = False
+            if _REASON.search(line) and line not in kept:
+                kept.append(line)
+    return kept[:limit]
+
+
+def failed_dependencies(lines: list[str]) -> list[str]:
+    """The FetchContent names a failed configure reports (``Build step for eigen failed``, ``eigen-populate``)."""
+    names: list[str] = []
+    for line in lines:
+        for m in re.finditer(r"Build step for ([A-Za-z0-9_-]+) failed|\b([A-Za-z0-9_-]+)-populate\b", line):
+            name = m.group(1) or m.group(2)
+            if name not in names:
+                names.append(name)
+    return names
+
+
 def create(s: BackendAsked) -> "CmakeBackend":
     return CmakeBackend(s.cmake, s.cache_root, abis=s.abis, api_level=s.android_api_level)
 
@@ -318,6 +355,7 @@ class CmakeBackend(Backend):
 
     def _build_abi(self, job: BackendJob, toolchain: Toolchain) -> AbiResult:
         build_dir = self.build_dir(job, toolchain)
+        fresh = not build_dir.exists()
         build_dir.mkdir(parents=True, exist_ok=True)
         # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
@@ -345,7 +383,12 @@ class CmakeBackend(Backend):
             if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
                 job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
                 stamp.unlink(missing_ok=True)
-                self._run(configure, job.log, f"cmake ({toolchain.abi})")
+                try:
+                    self._run(configure, job.log, f"cmake ({toolchain.abi})")
+                except BaseException:
+                    if fresh:  # a configure that failed in a new directory leaves nothing in the cache
+                        shutil.rmtree(build_dir, ignore_errors=True)
+                    raise
                 files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
             steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
                               job.log, f"ninja ({toolchain.abi})")
@@ -389,7 +432,14 @@ class CmakeBackend(Backend):
         except CommandFailed as e:
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e
-            failures = ninja_failures(output)
+            configure_failed = argv[:1] == [self.settings.cmake] and "--build" not in argv
+            failures = cmake_failures(output) if configure_failed else ninja_failures(output)
+            if failures and configure_failed:
+                names = failed_dependencies(output)
+                fix = (f"; to fetch it yourself, give {' '.join(f'--cmake-dep-source {n}=DIR' for n in names)} "
+                       "(or --dep-mirror URL)") if names else ""
+                first = str(e).splitlines()[0]
+                raise BuildError("\n".join([first, *(process.redact_urls(f) for f in failures)]) + fix) from e
             if failures:
                 # The failed steps' own errors, not the output's tail (other steps' warnings).
                 first = str(e).splitlines()[0]
