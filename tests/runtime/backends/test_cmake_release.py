@@ -144,3 +144,48 @@ def test_the_pins_are_read_from_the_tree(world, tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"/maven/eigen/{other}.tar.gz" in server.paths()
     assert (tmp_path / "cache/cmake-deps/eigen" / other / "src/standin_eigen.h").is_file()
+
+
+@pytest.mark.parametrize("args, env, message", [
+    # The default ABIs are Android's: no API level declared, and no NDK anywhere.
+    ([], {"ANDROID_HOME": ""}, "error: --target-archs arm64-v8a,armeabi-v7a with --backend cmake: declare the "
+                               "Android API level (--min-sdk N, the app's minSdk, or --android-api-level N); and the "
+                               "Android NDK was not found: no --ndk or $ANDROID_NDK_HOME, and no Android SDK"),
+    (["--min-sdk", "23"], {}, "error: no NDK in {tmp}/Android/Sdk/ndk (from $ANDROID_HOME); install one with Android "
+                              "Studio's SDK Manager"),
+    (["--min-sdk", "23", "--ndk-version", "27.0.12077973"], {},
+     "error: --ndk-version 27.0.12077973: not installed in {tmp}/Android/Sdk/ndk (installed: none)"),
+    (["--target-archs", "host"], {"TFLITE_SLIM_MIN_FREE_BYTES": str(1 << 60)}, "error: "),
+    (["--target-archs", "host", "--cmake", "{tmp}/old-bin/cmake"], {},
+     "error: --cmake {tmp}/old-bin/cmake is an unknown version; the build needs CMake 3.19+"),
+])
+def test_every_refusal_comes_before_the_first_byte(world, args, env, message):
+    """Toolchain, NDK, API level, disk space: refused with no request to the server (the release included)."""
+    tmp, server, base_env = world
+    before = len(server.requests)
+    done = tool(tmp, {**base_env, **env}, "build", "models", "--litert-version", "1.4.1", "--out", "refused",
+                "--cache-dir", "fresh-cache", *[a.format(tmp=tmp) for a in args])
+    assert done.returncode != 0
+    assert done.stderr.splitlines()[-1].startswith(message.format(tmp=tmp)), done.stderr
+    assert len(server.requests) == before
+    assert not (tmp / "fresh-cache/litert").exists() and not (tmp / "refused").exists()
+    if "TFLITE_SLIM_MIN_FREE_BYTES" in env:
+        assert "GiB free; a release build needs about" in done.stderr and "--cache-dir" in done.stderr
+
+
+def test_docker_with_its_daemon_down_refuses_before_the_download(world, tmp_path):
+    """A Docker client whose daemon does not answer (a stand-in client that fails `info` as the real one does)."""
+    _, server, env = world
+    docker = tmp_path / "docker"
+    docker.write_text("#!/bin/sh\necho 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                      "Is the docker daemon running?' >&2\nexit 1\n")
+    docker.chmod(0o755)
+    (tmp_path / "m.tflite").write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
+    before = len(server.requests)
+    done = tool(tmp_path, {**env, "TFLITE_SLIM_TF_ARCHIVE_URL": server.url}, "build", "m.tflite",
+                "--tensorflow-version", "2.16.1", "--backend", "docker", "--docker", str(docker), "--out", "o",
+                "--cache-dir", "c")
+    assert done.returncode != 0 and len(server.requests) == before
+    assert done.stderr.splitlines()[-1].startswith(
+        f"error: --backend docker: the Docker daemon does not answer `{docker} info` (Cannot connect to the Docker "
+        "daemon at unix:///var/run/docker.sock. Is the docker daemon running?); start it")
