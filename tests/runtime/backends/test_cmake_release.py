@@ -189,3 +189,39 @@ def test_docker_with_its_daemon_down_refuses_before_the_download(world, tmp_path
     assert done.stderr.splitlines()[-1].startswith(
         f"error: --backend docker: the Docker daemon does not answer `{docker} info` (Cannot connect to the Docker "
         "daemon at unix:///var/run/docker.sock. Is the docker daemon running?); start it")
+
+
+def test_the_sample_apps_abis_build_with_the_ndk_found_in_the_sdk(world, tmp_path):
+    """What the Gradle plugin passes for the sample app (its minSdk and abiFilters) and nothing else: the NDK is
+    the SDK's newest ndk/<revision>, driving clang for arm64-v8a and x86_64 (tests/standin/ndk.py)."""
+    from standin.ndk import make_clang_ndk, missing
+    from tflite_slim.runtime.artifacts import elf, hostjar
+
+    lacking = missing(("arm64-v8a", "x86_64"))
+    if lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"apt-get install {lacking}")
+        pytest.skip(f"needs {lacking} (apt-get install {lacking})")
+    tmp, server, env = world
+    sdk = tmp_path / "Sdk"
+    shutil.copytree(tmp / "Android/Sdk", sdk, symlinks=True)
+    make_clang_ndk(sdk / "ndk/27.0.12077973", "27.0.12077973", [26],
+                   hostjar.jni_include_dirs(hostjar.find_javac()))
+    (sdk / "ndk/26.1.10909125").mkdir(parents=True)  # half installed (no source.properties): passed over
+    done = tool(tmp, {**env, "ANDROID_HOME": str(sdk)}, "build", "models", "--litert-version", "1.4.1",
+                "--min-sdk", "26", "--target-archs", "arm64-v8a,x86_64", "--out", str(tmp_path / "out"),
+                "--cache-dir", str(tmp_path / "cache"))
+    assert done.returncode == 0, done.stderr
+    assert (f"tflite-slim: NDK 27.0.12077973: {sdk}/ndk/27.0.12077973 (the newest in $ANDROID_HOME's ndk/)"
+            in done.stderr)
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "out/tensorflow-lite.aar") as z:
+        libs = {abi: z.read(f"jni/{abi}/libtensorflowlite_jni.so") for abi in ("arm64-v8a", "x86_64")}
+    assert elf.read_elf(libs["arm64-v8a"]).header.machine == elf.EM_AARCH64
+    assert elf.read_elf(libs["x86_64"]).header.machine == elf.EM_X86_64
+    assert all(b"tflite-slim-standin-kernel:ADD" in so and b"tflite-slim-standin-kernel:MUL" not in so
+               for so in libs.values())
+    record = json.loads((tmp_path / "out/ops.json").read_text())
+    assert record["declared"]["android_api_level"] == 26 and record["declared"]["ndk_version"] is None
+    assert record["observed"]["toolchain"] == {"ndk_revision": "27.0.12077973"}
+    assert record["observed"]["min_api_level"] == 26
