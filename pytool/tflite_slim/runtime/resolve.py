@@ -209,6 +209,7 @@ def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Opt
         if step != shown["step"]:
             shown["step"] = step
             pct = f" {done * 100 // total}%" if total else ""
-            log(f"tflite-slim: downloading {layout.title} source{pct} ({done >> 20} MiB)")
+            of = f" of {total / (1 << 20):.1f} MiB" if total else ""
+            log(f"tflite-slim: downloading {layout.title} source{pct} ({done / (1 << 20):.1f} MiB{of})")
 
     return report

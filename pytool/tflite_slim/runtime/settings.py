@@ -82,8 +82,15 @@ class BuildSettings:
 
     @property
     def api_level(self) -> Optional[int]:
-        """The declared API level: ``--android-api-level``, else ``--min-sdk`` (both are declarations)."""
-        return self.android_api_level if self.android_api_level is not None else self.min_sdk
+        """The declared API level: ``--android-api-level``, else, for the CMake backend, ``--min-sdk``.
+
+        The CMake backend builds for the level it is given, so the app's minSdk is the level to build (and
+        a declaration: it enters the version). Bazel builds the level its tree sets, which an app's minSdk
+        need not equal, so ``--min-sdk`` is not a declaration there.
+        """
+        if self.android_api_level is not None:
+            return self.android_api_level
+        return self.min_sdk if self.backend == "cmake" else None
 
     @property
     def alignment(self) -> str:
@@ -157,11 +164,14 @@ def for_models(asked: "Asked", s: BuildSettings, has_flex: bool, backends: Mappi
     """``asked`` with Bazel instead of a chosen (not declared) CMake when the models use Flex ops."""
     if not (has_flex and asked.chosen and asked.backend_name == "cmake"):
         return asked
+    s = replace(s, backend="local")
     backend = backends["local"](backend_asked(s, "local"))
     return replace(asked, backend=backend, backend_name="local",
                    chosen="tflite-slim: backend local (Bazel): the models use Flex (select TensorFlow) ops, which "
                           "TFLite's CMake build cannot build",
-                   options=replace(asked.options, backend=backend.plan_entry()))
+                   source=replace(asked.source, android_api_level=s.api_level),
+                   options=replace(asked.options, backend=backend.plan_entry(), android_api_level=s.api_level,
+                                   ndk_found=()))
 
 
 @dataclass(frozen=True)

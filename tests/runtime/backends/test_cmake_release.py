@@ -225,3 +225,24 @@ def test_the_sample_apps_abis_build_with_the_ndk_found_in_the_sdk(world, tmp_pat
     assert record["declared"]["android_api_level"] == 26 and record["declared"]["ndk_version"] is None
     assert record["observed"]["toolchain"] == {"ndk_revision": "27.0.12077973"}
     assert record["observed"]["min_api_level"] == 26
+
+    # A developer with no SDK, NDK or CMake computes the same version with the same options (the choice of
+    # backend, and what was found, are not machine facts in the version).
+    bare = {**env, "ANDROID_HOME": "", "PATH": "/nonexistent"}
+    planned = subprocess.run([sys.executable, "-m", "tflite_slim", "plan", "models", "--litert-version", "1.4.1",
+                              "--min-sdk", "26", "--target-archs", "arm64-v8a,x86_64", "--format", "json",
+                              "--cache-dir", str(tmp_path / "dev-cache")],
+                             capture_output=True, text=True, env={**os.environ, **bare}, cwd=tmp)
+    assert planned.returncode == 0, planned.stderr
+    assert json.loads(planned.stdout)["plan_fingerprint"] == record["plan_fingerprint"]
+    # A declared NDK revision: compared with the one found, both in the record.
+    dry = tool(tmp, {**env, "ANDROID_HOME": str(sdk)}, "build", "models", "--litert-version", "1.4.1",
+               "--min-sdk", "26", "--target-archs", "arm64-v8a,x86_64", "--ndk-version", "27", "--dry-run",
+               "--cache-dir", str(tmp_path / "cache"))
+    plan = json.loads(dry.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+    assert plan["declared"]["ndk_version"] == "27" and plan["observed"]["toolchain"]["ndk_revision"] == "27.0.12077973"
+    wrong = tool(tmp, {**env, "ANDROID_HOME": str(sdk)}, "build", "models", "--litert-version", "1.4.1",
+                 "--min-sdk", "26", "--target-archs", "arm64-v8a", "--ndk-version", "26.3.11579264", "--out",
+                 str(tmp_path / "o2"), "--cache-dir", str(tmp_path / "cache"))
+    assert wrong.returncode != 0 and wrong.stderr.splitlines()[-1].startswith(
+        f"error: --ndk-version 26.3.11579264: not installed in {sdk}/ndk (installed: 27.0.12077973)")
