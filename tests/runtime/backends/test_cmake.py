@@ -545,3 +545,15 @@ def test_cmake_failures_keep_the_reason_lines() -> None:
     assert cmake_backend.cmake_failures(_CLONE_FAILED) == [
         _CLONE_FAILED[4], _CLONE_FAILED[5], _CLONE_FAILED[6], _CLONE_FAILED[9], _CLONE_FAILED[10]]
     assert cmake_backend.failed_dependencies(_CLONE_FAILED) == ["eigen"]
+
+
+def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, tree, models, tmp_path, deps_server):
+    before = len(deps_server.requests)
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
+                "--cache-dir", str(tmp_path / "cache"), "--dry-run", env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
+    assert done.returncode == 0, done.stderr
+    sources = [line for line in done.stdout.splitlines() if line.startswith("- source: ")]
+    assert [s.split(" at ")[0] for s in sources] == ["- source: eigen", "- source: fft2d"]
+    assert sources[0].startswith("- source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
+                                 "(tools/cmake/modules/eigen.cmake): fetched from " + mirror(tree) + "/eigen/")
+    assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()

@@ -70,6 +70,8 @@ def test_parse_module(text: str, expected: Pin) -> None:
     (Pin("fft2d", "5f4d", url="https://storage.example/v1.0.tar.gz", sha256="5f4d"), "https://storage.example/v1.0.tar.gz"),
     (Pin("x", "1", "https://git.example.org/x.git"), None),  # another host: --cmake-dep-source or --dep-mirror
     (Pin("x", "1", "http://github.com/a/b"), None),
+    (Pin("x", "1", url="http://127.0.0.1/x.tar.gz", sha256="1"), None),  # a tree's URL: https only
+    (Pin("x", "1", url="file:///etc/passwd", sha256="1"), None),
 ])
 def test_archive_url(pin: Pin, url) -> None:
     assert cmakedeps.archive_url(pin) == url
@@ -80,6 +82,7 @@ def test_mirror_url_and_its_check() -> None:
     assert cmakedeps.mirror_url("https://m/{name}-{revision}.tgz", "eigen", "4c38") == "https://m/eigen-4c38.tgz"
     assert cmakedeps.check_mirror("https://m/{name.__class__}") is not None
     assert cmakedeps.check_mirror("ftp://m") is not None
+    assert "credentials" in cmakedeps.check_mirror("https://user:token@m/")
     assert cmakedeps.check_mirror("https://m/{name}/{revision}.tar.gz") is None
 
 

@@ -71,3 +71,8 @@ def test_a_missing_archive_names_the_url(server, tmp_path: Path) -> None:
     with pytest.raises(NetworkError, match=r"download of http://127\.0\.0\.1:\d+/maven/ruy/abc\.tar\.gz \(ruy abc\) "
                                            "failed: HTTP 404"):
         _fetch(source)
+
+
+def test_a_name_or_revision_that_would_climb_out_of_the_cache_is_not_fetched(tmp_path: Path) -> None:
+    assert depfetch.source_for(Pin("../x", "abc", "https://github.com/a/b"), tmp_path, None) is None
+    assert depfetch.source_for(Pin("x", "../../abc", "https://github.com/a/b"), tmp_path, None) is None

@@ -39,7 +39,9 @@ from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.cache import cache_root
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
-from tflite_slim.http import HttpClient
+from tflite_slim.http import HttpClient, redact_url
+from tflite_slim.runtime.toolchains import cmaketools
+from tflite_slim.runtime.trees.tfsource import check_free_space
 from tflite_slim.runtime.trees import cmakedeps, depfetch
 from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
 
@@ -227,6 +229,12 @@ class CmakeBackend(Backend):
 
     def problems(self, job: BackendJob) -> list[str]:
         found = self.tool_problems(job.plan.abis, job.plan.android_api_level) + list(self.sources(job).problems)
+        need = cmaketools.tree_minimum(_read(self.lite_dir(job) / "CMakeLists.txt")) if job.root else None
+        have = self.settings.cmake_version
+        if need and have and have < need:
+            found.append(f"{self.lite_dir(job) / 'CMakeLists.txt'} needs CMake {need[0]}.{need[1]}+, and "
+                         f"{self.settings.cmake} is {have[0]}.{have[1]}; install a newer CMake (Android Studio's "
+                         "SDK Manager: SDK Tools > CMake) or pass --cmake")
         if job.plan.has_flex:
             found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
@@ -235,8 +243,17 @@ class CmakeBackend(Backend):
         return found
 
     def notes(self, job: BackendJob) -> list[str]:
-        return ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
-                f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
+        notes = ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
+                 f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
+        notes += [f"found: {line}" for line in self.settings.found]
+        fetched = self.sources(job)
+        for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else [])):
+            state = "cached" if depfetch.intact(f) else f"fetched from {redact_url(f.url)}"
+            notes.append(f"source: {f.pin.name} at {f.pin.revision} ({f.pin.where}): {state} into {f.directory}")
+        if job.root is None:
+            notes.append("sources: the CMake dependencies and TensorFlow's files are read from the tree's pins "
+                         "once it is downloaded")
+        return notes
 
     def prepare(self, job: BackendJob) -> None:
         """Check every tool before anything runs; a missing one is one line saying what to install."""
@@ -342,6 +359,7 @@ class CmakeBackend(Backend):
                 if not depfetch.intact(f)]
         if not todo:
             return
+        check_free_space(self.cache_root)  # a --source build downloads here first (a release was checked)
         with HttpClient() as client:
             for source in todo:
                 depfetch.fetch(source, client, job.log)

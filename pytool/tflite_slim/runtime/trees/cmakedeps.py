@@ -163,7 +163,8 @@ def archive_url(pin: Pin) -> Optional[str]:
     another host (the problem then names ``--cmake-dep-source``).
     """
     if pin.url:
-        return pin.url
+        # https only: a tree names these hosts, and a plain-http or local URL is no place to fetch code from.
+        return pin.url if urlsplit(pin.url).scheme == "https" else None
     if not (pin.repository and pin.revision):
         return None
     parts = urlsplit(pin.repository)
@@ -191,13 +192,17 @@ def check_mirror(mirror: str) -> Optional[str]:
     rest = mirror.replace("{name}", "").replace("{revision}", "")
     if "{" in rest or "}" in rest:
         return f"--dep-mirror {mirror!r}: only {{name}} and {{revision}} may appear in braces"
-    if urlsplit(mirror).scheme not in ("http", "https"):
+    parts = urlsplit(mirror)
+    if parts.scheme not in ("http", "https"):
         return f"--dep-mirror {mirror!r}: give an http(s) URL"
+    if parts.username or parts.password:
+        return ("--dep-mirror: the URL carries credentials, but dependency downloads send none; use a mirror "
+                "that needs none")
     return None
 
 
 def safe_revision(revision: Optional[str]) -> bool:
-    """A revision usable as a cache directory name and in a URL path."""
+    """A revision (or name) usable as a cache directory name and in a URL path."""
     return revision is not None and _SAFE_REVISION.match(revision) is not None
 
 

@@ -32,7 +32,7 @@ from tflite_slim.errors import NetworkError
 from tflite_slim.http import DeadlineExceeded, HttpClient, redact_url
 from tflite_slim.runtime.artifacts.cache import writable_dir
 from tflite_slim.runtime.trees import tarball
-from tflite_slim.runtime.trees.cmakedeps import Pin, archive_url, mirror_url
+from tflite_slim.runtime.trees.cmakedeps import Pin, archive_url, mirror_url, safe_revision
 from tflite_slim.runtime.trees.tfsource import ENV_DOWNLOAD_TIMEOUT, download_timeout
 
 Log = Callable[[str], None]
@@ -59,6 +59,8 @@ class Source:
 
 def source_for(pin: Pin, cache: Path, mirror: Optional[str], only: Optional[Sequence[str]] = None) -> Optional[Source]:
     """Where ``pin`` is fetched from and kept (None: no archive URL for its host, and no mirror)."""
+    if not (safe_revision(pin.name) and safe_revision(pin.revision)):
+        return None  # never a path component that climbs out of the cache
     assert pin.revision is not None
     url = mirror_url(mirror, pin.name, pin.revision) if mirror else archive_url(pin)
     if url is None:
