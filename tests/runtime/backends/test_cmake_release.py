@@ -246,3 +246,17 @@ def test_the_sample_apps_abis_build_with_the_ndk_found_in_the_sdk(world, tmp_pat
                  str(tmp_path / "o2"), "--cache-dir", str(tmp_path / "cache"))
     assert wrong.returncode != 0 and wrong.stderr.splitlines()[-1].startswith(
         f"error: --ndk-version 26.3.11579264: not installed in {sdk}/ndk (installed: 27.0.12077973)")
+
+
+def test_no_jdk_is_said_before_the_download(world, tmp_path):
+    """javac (classes.jar) is needed for every ABI: without a JDK on PATH or JAVA_HOME, nothing is fetched."""
+    tmp, server, env = world
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("cmake", "ninja", "c++", "g++"):  # everything else the build runs, but no javac
+        (bin_dir / name).symlink_to(shutil.which(name))
+    before = len(server.requests)
+    done = tool(tmp, {**env, "PATH": str(bin_dir), "JAVA_HOME": ""}, "build", "models", "--litert-version", "1.4.1",
+                "--target-archs", "host", "--out", str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c"))
+    assert done.returncode != 0 and len(server.requests) == before
+    assert "the host build needs javac and jni.h from a JDK" in done.stderr.splitlines()[-1]

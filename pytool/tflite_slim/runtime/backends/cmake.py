@@ -215,6 +215,10 @@ class CmakeBackend(Backend):
         """What the toolchain finder could not find, and the API level Android ABIs need (declared only):
         all of it in one line (a build stops at the first problem line; nothing missing is left unsaid)."""
         found = list(self.settings.problems)
+        try:  # classes.jar is compiled for every ABI: a JDK ($JAVA_HOME, e.g. the one Gradle runs on, or PATH)
+            hostjar.find_javac()
+        except ToolchainError as e:
+            found.append(str(e))
         android = [a for a in abis if a not in HOST_ABIS]
         if android and api_level is None:
             found.insert(0, f"--target-archs {','.join(android)} with --backend cmake: declare the Android API "
