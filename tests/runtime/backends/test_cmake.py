@@ -557,3 +557,16 @@ def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, 
     assert sources[0].startswith("- source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
                                  "(tools/cmake/modules/eigen.cmake): fetched from " + mirror(tree) + "/eigen/")
     assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()
+
+
+def test_a_failed_download_names_the_url_and_the_setting_that_fixes_it(tools, tree, models, tmp_path):
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
+                "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(tmp_path / "cache"),
+                "--out", str(tmp_path / "out"), env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree) + "/empty"})
+    assert done.returncode != 0
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith(f"error: download of {mirror(tree)}/empty/eigen/4c38131a16803130b66266a912029504f2cf23cd"
+                           ".tar.gz (eigen 4c38131a1680) failed: HTTP 404; to build offline give --cmake-dep-source "
+                           "eigen=DIR (a checkout at that revision), or fetch from a mirror holding "
+                           "eigen/4c38131a16803130b66266a912029504f2cf23cd.tar.gz with --dep-mirror URL"), last
+    assert not (tmp_path / "out").exists()

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from tflite_slim import files, process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
+from tflite_slim.errors import BuildError, CommandFailed, NetworkError, ToolchainError, ToolMissing, UsageError
 from tflite_slim.runtime.artifacts import aar, hostjar
 from tflite_slim.runtime.backends import cmake_project
 from tflite_slim.runtime.backends.base import Backend, BackendJob
@@ -366,7 +366,14 @@ class CmakeBackend(Backend):
         check_free_space(self.cache_root)  # a --source build downloads here first (a release was checked)
         with HttpClient() as client:
             for source in todo:
-                depfetch.fetch(source, client, job.log)
+                try:
+                    depfetch.fetch(source, client, job.log)
+                except NetworkError as e:
+                    name = source.pin.name
+                    own = ("--tensorflow-source-dir DIR (a TensorFlow checkout at that revision)" if name == "tensorflow"
+                           else f"--cmake-dep-source {name}=DIR (a checkout at that revision)")
+                    raise NetworkError(f"{e}; to build offline give {own}, or fetch from a mirror holding "
+                                       f"{name}/{source.pin.revision}.tar.gz with --dep-mirror URL") from e
 
     def _glue(self, job: BackendJob) -> tuple[str, ...]:
         lite_dir = self.lite_dir(job)
