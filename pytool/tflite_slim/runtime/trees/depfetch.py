@@ -119,7 +119,9 @@ def fetch(source: Source, client: HttpClient, log: Log) -> Path:
 
 
 def _size(n: int) -> str:
-    return f"{n / (1 << 20):.1f} MiB" if n >= 1 << 20 else f"{n / 1024:.0f} KiB"
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.1f} MiB"
+    return f"{n / 1024:.0f} KiB" if n >= 1024 else f"{n} B"
 
 
 def _download(client: HttpClient, source: Source, dest: Path, log: Log) -> tuple[int, str]:
