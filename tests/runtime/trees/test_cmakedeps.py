@@ -106,3 +106,11 @@ def test_read_pins_and_wanted(tmp_path: Path) -> None:
     assert pins["eigen"].where == "tools/cmake/modules/eigen.cmake"
     assert [p.name for p in cmakedeps.wanted(pins)] == ["eigen", "flatbuffers"]
     assert not cmakedeps.safe_revision("../x") and cmakedeps.safe_revision("v24.3.25")
+
+
+def test_a_source_computed_at_configure_time_is_marked() -> None:
+    """TensorFlow's own fft2d.cmake reads its URL from workspace2.bzl at configure time."""
+    (pin,) = cmakedeps.parse_module('get_dependency_archive("fft2d" "${TF_SOURCE_DIR}/workspace2.bzl" FFT2D_URL '
+                                    'FFT2D_CHECKSUM)\nOverridableFetchContent_Declare(fft2d URL ${FFT2D_URL} '
+                                    'URL_HASH SHA256=${FFT2D_CHECKSUM})\n')
+    assert pin.computed and not cmakedeps.parse_module(GIT)[0].computed

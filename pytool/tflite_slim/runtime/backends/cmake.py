@@ -57,6 +57,8 @@ class Fetched:
     #: A checkout's own ``third_party/tensorflow`` submodule, when it holds what the build reads.
     submodule: Optional[str]
     problems: tuple[str, ...]
+    #: Dependencies whose source the tree computes at configure time: left to CMake's own download.
+    left: tuple[str, ...] = ()
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
 KEY_FORMAT = 1
@@ -254,6 +256,9 @@ class CmakeBackend(Backend):
         for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else [])):
             state = "cached" if depfetch.intact(f) else f"fetched from {redact_url(f.url)}"
             notes.append(f"source: {f.pin.name} at {f.pin.revision} ({f.pin.where}): {state} into {f.directory}")
+        if fetched.left:
+            notes.append(f"sources left to CMake's own download (their URL is computed at configure time): "
+                         f"{', '.join(fetched.left)}; --cmake-dep-source NAME=DIR gives one from a directory")
         if job.root is None:
             notes.append("sources: the CMake dependencies and TensorFlow's files are read from the tree's pins "
                          "once it is downloaded")
@@ -328,9 +333,12 @@ class CmakeBackend(Backend):
         if job.root is None:
             return Fetched((), None, None, ())
         lite = self.lite_dir(job)
-        deps, unfetchable = [], []
+        deps, unfetchable, left = [], [], []
         for pin in cmakedeps.wanted(cmakedeps.read_pins(lite)):
             if pin.name in s.dep_sources:
+                continue
+            if pin.computed:
+                left.append(pin.name)
                 continue
             source = depfetch.source_for(pin, self.cache_root, s.dep_mirror) \
                 if cmakedeps.safe_revision(pin.revision) else None
@@ -354,7 +362,7 @@ class CmakeBackend(Backend):
                 if pin is not None and cmakedeps.safe_revision(pin.revision):
                     tensorflow = depfetch.source_for(pin, self.cache_root, s.dep_mirror,
                                                      only=cmakedeps.TENSORFLOW_PATHS)
-        return Fetched(tuple(deps), tensorflow, submodule, tuple(problems))
+        return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left))
 
     def _fetch(self, job: BackendJob) -> None:
         """Download what :meth:`sources` names and is not cached yet (one HTTP client for all)."""

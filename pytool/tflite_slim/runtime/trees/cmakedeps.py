@@ -72,6 +72,12 @@ class Pin:
     where: str = ""
 
     @property
+    def computed(self) -> bool:
+        """Its source is a variable set at configure time (TensorFlow's own tree reads ``workspace2.bzl``
+        through ``get_dependency_archive``): not readable here, so CMake fetches it as it always did."""
+        return any("${" in (v or "") for v in (self.revision, self.repository, self.url))
+
+    @property
     def fetchcontent_name(self) -> str:
         """CMake's variable suffix: ``FETCHCONTENT_SOURCE_DIR_<NAME>``."""
         return self.name.upper()
