@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -64,6 +65,10 @@ def test_only_the_paths_asked_for_are_extracted(server, tmp_path: Path) -> None:
     src = _fetch(source)
     assert sorted(str(p.relative_to(src)) for p in src.rglob("*") if p.is_file()) == [
         "tensorflow/core/example/a.proto", "third_party/fft2d/fft.h"]
+    # Another list of paths (a newer tflite-slim): the extract is made again, not reused short of a path.
+    wider = dataclasses.replace(source, only=(*source.only, "tensorflow/core/kernels"))
+    assert not depfetch.intact(wider)
+    assert (_fetch(wider) / "tensorflow/core/kernels/big.cc").is_file() and len(server.paths()) == 2
 
 
 def test_a_missing_archive_names_the_url(server, tmp_path: Path) -> None:

@@ -70,14 +70,16 @@ def source_for(pin: Pin, cache: Path, mirror: Optional[str], only: Optional[Sequ
 
 
 def intact(source: Source) -> bool:
-    """A complete earlier fetch of this very pin: its record (written last) names it, and the tree is there."""
+    """A complete earlier fetch of this very pin: its record (written last) names it and the paths kept (a
+    TensorFlow extract made for another list of paths is fetched again), and the tree is there."""
     try:
         doc = json.loads(source.record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    only = list(source.only) if source.only else None
     return (isinstance(doc, dict) and doc.get("name") == source.pin.name
-            and doc.get("revision") == source.pin.revision and source.directory.is_dir()
-            and not source.directory.is_symlink())
+            and doc.get("revision") == source.pin.revision and doc.get("only") == only
+            and source.directory.is_dir() and not source.directory.is_symlink())
 
 
 def fetch(source: Source, client: HttpClient, log: Log) -> Path:
