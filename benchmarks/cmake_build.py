@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from modelmaker import Op, builtin, make_model  # noqa: E402
-from standin.workspace import copy_cmake_tree  # noqa: E402
+from standin.workspace import copy_cmake_tree, local_dependency_args  # noqa: E402
 
 ADD, MUL, RELU = 0, 18, 19
 _STEPS = re.compile(r"cmake linux-x86_64: (\d+) build steps")
@@ -97,9 +97,10 @@ def main() -> int:
             first, second = [str(root / "add.tflite")], [str(root / "three.tflite")]
         ccache_dir = root / "ccache"
         env = {**os.environ, "CCACHE_DIR_FOR_STATS": str(ccache_dir)}
-        with_cache = ["--compiler-cache", "ccache", "--compiler-cache-dir", str(ccache_dir)]
+        deps = [] if args.source else local_dependency_args(root)
+        with_cache = ["--compiler-cache", "ccache", "--compiler-cache-dir", str(ccache_dir), *deps]
         print(f"tree: {source}; first op set: {len(first)} model(s), second: {len(second)}")
-        run("cold", first, source, tf_dir, root / "c0", root / "o0", ["--compiler-cache", "none"],
+        run("cold", first, source, tf_dir, root / "c0", root / "o0", ["--compiler-cache", "none", *deps],
             {**os.environ})
         run("cold + ccache", first, source, tf_dir, root / "c1", root / "o1", with_cache, env)
         run("warm ccache", first, source, tf_dir, root / "c2", root / "o2", with_cache, env)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from modelmaker import Op, builtin, make_model
-from standin.workspace import copy_cmake_tree
+from standin.workspace import copy_cmake_tree, local_dependency_args
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "benchmarks" / "size_gate.json"
@@ -55,7 +55,7 @@ def measure(abi: str, workdir: Path) -> dict[str, int]:
         argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
                 "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
                 "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
-                "--compiler-cache", "none"]
+                "--compiler-cache", "none", *local_dependency_args(tree)]
         if abi != "linux-x86_64":
             argv += ["--cxx", COMPILERS[abi]]
         done = subprocess.run(argv, capture_output=True, text=True)

@@ -153,4 +153,4 @@ def test_plan_help_lists_no_option_that_cannot_change_a_plan():
                    "--cmake-dep-source", "--tensorflow-source-dir", "--out", "--dry-run", "--html"):
         assert option not in listed, option
     assert "--jobs" in _listed_options(_help("build")) and "--bazel" in _listed_options(_help("build"))
-    assert len(text.splitlines()) < 110  # was 129
+    assert len(text.splitlines()) < 120  # was 129 with build's tool options; 113 with --min-sdk and the backend choice

@@ -160,7 +160,7 @@ def test_install_what_build_produced(tmp_path: Path, shared_models: Path, expect
     tf = make_tensorflow_workspace(tmp_path / "tf")
     out = tmp_path / "out"
     assert main(["build", str(shared_models / flex_model), str(shared_models / plain_model), "--out", str(out),
-                 "--tensorflow-src", str(tf), "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
+                 "--tensorflow-src", str(tf), "--backend", "local", "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
     coords = tmp_path / "coords.json"
     assert main(["install", str(out), "--repo", str(tmp_path / "repo"), "--coordinates-out", str(coords)]) == 0
     doc = json.loads(coords.read_text())

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from standin.deps import make_tensorflow_dir
+
 from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_model
 from standin.workspace import make_android_ndk, make_android_sdk, BAZEL, make_litert_workspace, make_tensorflow_workspace
 from tflite_slim.cli import main
@@ -33,7 +35,7 @@ def _plan(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
 
 def test_plan_predicts_what_build_and_install_publish(env, capsys) -> None:
     tmp, ws = env
-    common = [str(tmp / "m"), "--tensorflow-src", str(ws), "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
+    common = [str(tmp / "m"), "--tensorflow-src", str(ws), "--backend", "local", "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
     doc = _plan(capsys, *common)
     assert not (tmp / "bazel.log").exists()  # nothing ran
     assert main(["build", *common, "--out", str(tmp / "out")]) == 0
@@ -54,7 +56,7 @@ def test_plan_predicts_what_install_publishes_for_a_litert_tree(env, capsys, mon
     ws = make_litert_workspace(tmp / "litert", version="1.5.0")
     (tmp / "m/f.tflite").write_bytes(make_model(
         [builtin(ADD, 1), custom("FlexAddV2")], [[Op(0), Op(1, custom_options=flex_options("AddV2", {"T": 1}))]]))
-    common = [str(tmp / "m"), "--source", str(ws), "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
+    common = [str(tmp / "m"), "--source", str(ws), "--backend", "local", "--bazel", str(BAZEL), "--target-archs", "arm64-v8a"]
     doc = _plan(capsys, *common)  # no SDK/NDK here: HEAD's WORKSPACE would read them from the environment
     monkeypatch.setenv("ANDROID_HOME", str(make_android_sdk(tmp / "sdk")))
     monkeypatch.setenv("ANDROID_NDK_HOME", str(make_android_ndk(tmp / "ndk")))
@@ -82,14 +84,20 @@ def test_every_build_option_changes_the_plan_as_it_would_the_build(env, capsys) 
 #: Build's options that choose tools, not the plan: plan takes them (the plugin passes them) but lists none.
 TOOL_OPTIONS = [("--bazel", "/opt/bazelisk"), ("--docker", "podman"), ("--no-cache", None),
                 ("--alignment-check", "warn"), ("--cmake", "/opt/cmake"), ("--ninja", "/opt/ninja"),
-                ("--cxx", "/opt/clang++"), ("--jobs", "3"), ("--tensorflow-source-dir", "/opt/tf")]
+                ("--cxx", "/opt/clang++"), ("--jobs", "3"), ("--tensorflow-source-dir", "<tf>"),
+                ("--sdk", "/opt/android-sdk"), ("--ndk", "/opt/ndk"), ("--dep-mirror", "https://mirror.example/deps"),
+                ("--compiler-cache", "sccache"), ("--compiler-cache-dir", "/opt/cc"),
+                ("--compiler-cache-remote", "https://cache.example/cc"), ("--compiler-cache-read-only", None)]
 
 
 def test_build_tool_options_are_accepted_but_cannot_change_a_plan(env, capsys) -> None:
     tmp, ws = env
-    base = [str(tmp / "m"), "--tensorflow-src", str(ws)]
+    # The backend declared: with none, --bazel would choose Bazel (and say to declare it), which the plan holds.
+    base = [str(tmp / "m"), "--tensorflow-src", str(ws), "--backend", "local"]
     plain = _plan(capsys, *base)
+    tensorflow = str(make_tensorflow_dir(tmp / "tf-src"))  # checked up front: it must hold what the build reads
     for option, value in TOOL_OPTIONS:
+        value = tensorflow if value == "<tf>" else value
         assert _plan(capsys, *base, option, *([value] if value else [])) == plain, option
     with pytest.raises(SystemExit):
         main(["plan", "--help"])

@@ -81,12 +81,14 @@ def test_a_developer_plan_equals_what_ci_deploys(world, monkeypatch, capsys, kin
     monkeypatch.setenv(archive_var, archives.url)
 
     # The developer: no SDK/NDK, an empty cache, nothing downloaded.
-    dev = _plan(capsys, str(models), option, release, "--cache-dir", str(tmp / "dev-cache"), *declared)
+    # A team building with Bazel declares it on every side: the backend is part of the version.
+    dev = _plan(capsys, str(models), option, release, "--cache-dir", str(tmp / "dev-cache"), "--backend", "local",
+                *declared)
     assert archives.requests == [] and not (tmp / "dev-cache").exists()
 
     # CI: downloads, configures (where the tree needs it), builds with the stand-in Bazel, deploys.
     _ci_environment(tmp, monkeypatch)
-    assert main(["build", str(models), option, release, "--out", str(tmp / "out"), "--bazel", str(BAZEL),
+    assert main(["build", str(models), option, release, "--out", str(tmp / "out"), "--backend", "local", "--bazel", str(BAZEL),
                  "--cache-dir", str(tmp / "ci-cache"), *declared]) == 0
     assert archives.paths() == [f"/maven/v{release}.tar.gz"]
     assert main(["deploy", str(tmp / "out"), "--url", maven.url]) == 0
@@ -99,7 +101,7 @@ def test_a_developer_plan_equals_what_ci_deploys(world, monkeypatch, capsys, kin
     assert record["observed"]["android"]["ndk_revision"] == "26.3.11579264"
     assert record["observed"]["min_api_level"] == (23 if declared else 21)
     # A developer who has the same release cached and an SDK now still computes the same version.
-    assert _plan(capsys, str(models), option, release, "--cache-dir", str(tmp / "ci-cache"),
+    assert _plan(capsys, str(models), option, release, "--cache-dir", str(tmp / "ci-cache"), "--backend", "local",
                  *declared)["runtime"] == dev["runtime"]
 
 
@@ -109,7 +111,7 @@ def test_team_flow_version_matches_ci_for_a_named_release_issue_19_3(world, monk
     tmp, models, archives, _ = world
     archives.serve("v2.16.1.tar.gz", _archive(tmp, "tensorflow", "2.16.1"))
     monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", archives.url)
-    base = [str(models), "--tensorflow-version", "2.16.1", "--cache-dir", str(tmp / "cache")]
+    base = [str(models), "--tensorflow-version", "2.16.1", "--cache-dir", str(tmp / "cache"), "--backend", "local"]
     before = _plan(capsys, *base)
     _ci_environment(tmp, monkeypatch, ndk="25.2.9519653")
     assert main(["build", *base, "--out", str(tmp / "out"), "--bazel", str(BAZEL)]) == 0
@@ -136,7 +138,7 @@ def test_an_observed_fact_that_contradicts_the_declaration_is_refused(tmp_path, 
     ws = make_litert_workspace(tmp_path / "litert")  # HEAD: rules_android_ndk api_level = 26
     (tmp_path / "m.tflite").write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
     code = main(["build", str(tmp_path / "m.tflite"), "--source", str(ws), "--out", str(tmp_path / "out"),
-                 "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache"), *declared])
+                 "--backend", "local", "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache"), *declared])
     err = capsys.readouterr().err
     if message is None:
         assert code == 0

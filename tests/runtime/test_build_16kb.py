@@ -114,7 +114,7 @@ def test_a_library_of_another_abi_fails_the_build(env, monkeypatch):
 
 def test_cli_options_and_report(env, capsys):
     tmp, ws, model = env
-    base = ["build", str(model), "--tensorflow-src", str(ws), "--out", str(tmp / "out"), "--bazel", str(BAZEL),
+    base = ["build", str(model), "--tensorflow-src", str(ws), "--out", str(tmp / "out"), "--backend", "local", "--bazel", str(BAZEL),
             "--target-archs", "arm64-v8a,armeabi-v7a"]
     assert main(base) == 0
     err = capsys.readouterr().err
@@ -136,7 +136,7 @@ def test_cli_options_and_report(env, capsys):
 
 def test_dry_run_shows_the_flag(env, capsys):
     tmp, ws, model = env
-    base = ["build", str(model), "--tensorflow-src", str(ws), "--dry-run"]
+    base = ["build", str(model), "--tensorflow-src", str(ws), "--dry-run", "--backend", "local"]
     assert main(base) == 0
     out = capsys.readouterr().out
     assert FLAG in out and '"align_16kb": true' in out

@@ -201,7 +201,7 @@ def test_out_below_a_file_is_refused_before_bazel_runs(env, capsys):
     tmp, ws, log = env
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
     (tmp / "afile").write_text("mine")
-    assert main(["build", str(a), "--source", str(ws), "--out", str(tmp / "afile/out"), "--bazel", str(BAZEL)]) == 2
+    assert main(["build", str(a), "--source", str(ws), "--out", str(tmp / "afile/out"), "--backend", "local", "--bazel", str(BAZEL)]) == 2
     assert capsys.readouterr().err == (f"error: --out {tmp}/afile/out: {tmp}/afile is not a directory; "
                                        "choose an output directory elsewhere\n")
     assert invocations(log) == [] and (tmp / "afile").read_text() == "mine"
@@ -212,7 +212,8 @@ def test_an_unwritable_cache_is_one_error_before_bazel_or_the_download(env, caps
     tmp, ws, log = env
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
     (tmp / "afile").write_text("mine")
-    where = ["--source", str(ws)] if source == "--source" else ["--tensorflow-version", "2.16.1", "--backend", "docker"]
+    where = (["--source", str(ws), "--backend", "local"] if source == "--source"
+             else ["--tensorflow-version", "2.16.1", "--backend", "docker"])
     # Port 9 (discard) is never reached: the cache is checked before the download starts.
     monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", "http://127.0.0.1:9")
     code = main(["build", str(a), *where, "--out", str(tmp / "out"), "--bazel", str(BAZEL),
@@ -240,7 +241,7 @@ def test_a_failed_swap_keeps_the_previous_out_and_is_one_error(env, monkeypatch,
 
     monkeypatch.setattr(os, "rename", rename)
     b = write(tmp / "m/b.tflite", model([(ADD, 1), (MUL, 1)]))
-    assert main(["build", str(b), "--source", str(ws), "--out", str(out), "--bazel", str(BAZEL)]) == 2
+    assert main(["build", str(b), "--source", str(ws), "--out", str(out), "--backend", "local", "--bazel", str(BAZEL)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"error: --out {out}: cannot write the build output (No space left on device); the AARs are cached, "
         "so a run with a writable --out reuses them")
@@ -330,7 +331,7 @@ def test_cli_dry_run_prints_everything_and_runs_nothing(env, capsys):
     write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 2)]))
     write(tmp / "m/f.tflite", flex_model())
     code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out"),
-                 "--bazel", "/no/such/bazel", "--target-archs", "x86_64,arm64-v8a", "--dry-run"])
+                 "--backend", "local", "--bazel", "/no/such/bazel", "--target-archs", "x86_64,arm64-v8a", "--dry-run"])
     out = capsys.readouterr().out
     assert code == 0
     assert invocations(log) == [] and not (tmp / "out").exists() and not (ws / "tflite_slim_build").exists()
@@ -358,7 +359,7 @@ def test_cli_build_reports_sizes(env, capsys):
     tmp, ws, log = env
     write(tmp / "m/a.tflite", model([(ADD, 1)]))
     code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out"),
-                 "--bazel", str(BAZEL), "--bazel-arg=--jobs=2", "--no-experimental-api"])
+                 "--backend", "local", "--bazel", str(BAZEL), "--bazel-arg=--jobs=2", "--no-experimental-api"])
     err = capsys.readouterr().err
     assert code == 0
     assert "tensorflow-lite.aar:" in err and "arm64-v8a" in err and "armeabi-v7a" in err
@@ -459,7 +460,7 @@ def test_relative_bazel_path_is_the_users_not_the_checkouts(env, monkeypatch, ca
     (tmp / "tools").mkdir()
     (tmp / "tools/bazel").symlink_to(BAZEL)
     monkeypatch.chdir(tmp)
-    code = main(["build", "m", "--tensorflow-src", str(ws), "--out", "out", "--bazel", "tools/bazel"])
+    code = main(["build", "m", "--tensorflow-src", str(ws), "--out", "out", "--backend", "local", "--bazel", "tools/bazel"])
     assert code == 0, capsys.readouterr().err
     assert (tmp / "out/tensorflow-lite.aar").is_file() and len(invocations(log)) == 1
 
@@ -478,7 +479,7 @@ def test_relative_bazel_path_is_the_users_not_the_checkouts(env, monkeypatch, ca
 def test_bazel_option_resolution(env, monkeypatch, given, expected):
     tmp, ws, log = env
     monkeypatch.chdir(tmp)
-    args = build_parser().parse_args(["build", "m", "--bazel", given])
+    args = build_parser().parse_args(["build", "m", "--backend", "local", "--bazel", given])
     assert args.bazel == expected.format(cwd=os.getcwd(), parent=os.path.dirname(os.getcwd()))
 def test_models_and_sources_named_like_bazel_files_or_each_other_all_build(env):
     """A model named BUILD/WORKSPACE/..., or a model and a source with one basename, overwrite nothing."""
@@ -558,7 +559,7 @@ def test_op_without_kernel_in_the_tree_fails_before_bazel(env, capsys):
     assert "STABLEHLO_COMPOSITE" in msg and "TensorFlow 2.17.0 is the first release with it" in msg
     assert invocations(log) == [] and not (tmp / "out").exists() and not (ws / "tflite_slim_build").exists()
     # The dry run shows the plan, then reports the same problem and fails the same way.
-    code = main(["build", str(a), "--tensorflow-src", str(ws), "--dry-run"])
+    code = main(["build", str(a), "--tensorflow-src", str(ws), "--dry-run", "--backend", "local"])
     out, err = capsys.readouterr()
     assert code == 2 and "# Problems\n- TensorFlow 2.16.1" in out and "# Commands" in out
     assert err.startswith("error: TensorFlow 2.16.1") and err.count("\n") == 1
@@ -653,7 +654,7 @@ def test_a_custom_op_source_with_a_comma_in_its_name_is_taken_whole(env):
     src = write(tmp / "ops/my_op,v2.cc", b"// TfLiteRegistration* Register_MY_OP();\n")
     other = write(tmp / "ops/helper.cc", b"// helper\n")
     extra = write(tmp / "ops/extra.cc", b"// extra\n")
-    assert main(["build", str(c), "--source", str(ws), "--bazel", str(BAZEL), "--out", str(tmp / "out"),
+    assert main(["build", str(c), "--source", str(ws), "--backend", "local", "--bazel", str(BAZEL), "--out", str(tmp / "out"),
                  "--custom-ops-src", str(src), "--custom-ops-srcs", f"{other},{extra}",
                  "--custom-ops-dep", "//third_party:a,b", "--custom-ops-deps", "//x:y,//x:z"]) == 0
     args = build_parser().parse_args(["build", str(c), "--source", str(ws), "--out", "o",
@@ -695,7 +696,7 @@ def test_a_cancelled_build_outwaits_a_slow_stopping_bazel_within_the_plugins_gra
     slow.chmod(0o755)
     a = write(tmp / "m/a.tflite", model([(ADD, 1)]))
     tool = subprocess.Popen([sys.executable, "-m", "tflite_slim", "build", str(a), "--source", str(ws),
-                             "--bazel", str(slow), "--out", str(tmp / "out")],
+                             "--backend", "local", "--bazel", str(slow), "--out", str(tmp / "out")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60

@@ -89,7 +89,7 @@ def test_detect_a_litert_checkout(tmp_path: Path) -> None:
 def test_dry_run_uses_litert_labels_configure_file_and_flags(tmp_path: Path, capsys, option: str) -> None:
     ws = make_litert_workspace(tmp_path / "litert")
     model = _model(tmp_path / "m.tflite", flex=True)
-    assert main(["build", str(model), option, str(ws), "--dry-run", "--bazel", "bazel"]) == 0
+    assert main(["build", str(model), option, str(ws), "--dry-run", "--backend", "local", "--bazel", "bazel"]) == 0
     out = capsys.readouterr().out
     assert 'load("//tflite:build_def.bzl", "tflite_custom_android_library")' in out
     assert 'load("//tflite/delegates/flex:build_def.bzl", "tflite_flex_android_library")' in out
@@ -125,7 +125,7 @@ def test_kernel_check_speaks_of_litert_in_a_litert_tree(tmp_path: Path, capsys) 
     header.write_text(header.read_text().replace("TfLiteRegistration* Register_CUMSUM();\n", ""))
     model = tmp_path / "m.tflite"
     model.write_bytes(make_model([builtin(CUMSUM)], [[Op(0)]]))
-    assert main(["build", str(model), "--source", str(ws), "--dry-run"]) == ToolchainError.exit_code
+    assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "local"]) == ToolchainError.exit_code
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: LiteRT 1.5.0 at {ws} cannot register these ops")
     assert "TensorFlow Lite has had it since TensorFlow 2.4.0" in err
@@ -142,11 +142,11 @@ def test_a_dry_run_reports_a_checkout_not_configured_for_android(tmp_path: Path,
     """The build would stop there, so the dry run must not exit 0 (it still shows the plan)."""
     ws = make(tmp_path / "tree", configured=None)
     model = _model(tmp_path / "m.tflite")
-    assert main(["build", str(model), "--source", str(ws), "--dry-run"]) == ToolchainError.exit_code
+    assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "local"]) == ToolchainError.exit_code
     out, err = capsys.readouterr()
     assert "# Problems\n- " in out and "# Commands" in out
     assert err.startswith(f"error: {ws}: ") and "is not configured" in err and err.count("\n") == 1
-    assert main(["build", str(model), "--source", str(ws), "--out", str(tmp_path / "o"), "--bazel", str(BAZEL),
+    assert main(["build", str(model), "--source", str(ws), "--out", str(tmp_path / "o"), "--backend", "local", "--bazel", str(BAZEL),
                  "--cache-dir", str(tmp_path / "cache")]) == ToolchainError.exit_code
     assert capsys.readouterr().err == err and not (tmp_path / "o").exists()
     # Docker configures inside its image: nothing to report for the host tree.
@@ -171,13 +171,13 @@ def test_an_unconfigured_head_tree_builds_from_the_environment(tmp_path: Path, c
     """LiteRT's CI builds HEAD with no ./configure: so does a dry run and a build; without the SDK/NDK it says so."""
     ws = make_litert_workspace(tmp_path / "litert", configured=None)
     model = _model(tmp_path / "m.tflite")
-    assert main(["build", str(model), "--source", str(ws), "--dry-run"]) == 0
-    assert main(["build", str(model), "--source", str(ws), "--out", str(tmp_path / "o"), "--bazel", str(BAZEL),
+    assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "local"]) == 0
+    assert main(["build", str(model), "--source", str(ws), "--out", str(tmp_path / "o"), "--backend", "local", "--bazel", str(BAZEL),
                  "--cache-dir", str(tmp_path / "cache")]) == 0
     assert not (ws / ".litert_configure.bazelrc").exists()  # the user's checkout is never configured by us
     capsys.readouterr()
     monkeypatch.delenv("ANDROID_HOME")
-    assert main(["build", str(model), "--source", str(ws), "--dry-run"]) == ToolchainError.exit_code
+    assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "local"]) == ToolchainError.exit_code
     err = capsys.readouterr().err
     assert err.startswith(f"error: {ws.resolve()} reads the Android SDK/NDK from the environment: ")
     assert "ANDROID_HOME" in err and err.count("\n") == 1
@@ -185,7 +185,7 @@ def test_an_unconfigured_head_tree_builds_from_the_environment(tmp_path: Path, c
 
 def test_a_litert_download_dry_run_names_litert(tmp_path: Path, capsys) -> None:
     model = _model(tmp_path / "m.tflite")
-    assert main(["build", str(model), "--litert-version", "1.4.1", "--dry-run",
+    assert main(["build", str(model), "--litert-version", "1.4.1", "--dry-run", "--backend", "local",
                  "--cache-dir", str(tmp_path / "cache")]) == 0
     out = capsys.readouterr().out
     assert "- kernel check skipped: the LiteRT source is not downloaded yet" in out
@@ -243,7 +243,7 @@ def test_full_build_and_install_from_litert(tmp_path: Path) -> None:
     ws = make_litert_workspace(tmp_path / "litert", version="1.5.0")
     out = tmp_path / "out"
     model = _model(tmp_path / "m.tflite", flex=True)
-    assert main(["build", str(model), "--source", str(ws), "--out", str(out), "--bazel", str(BAZEL),
+    assert main(["build", str(model), "--source", str(ws), "--out", str(out), "--backend", "local", "--bazel", str(BAZEL),
                  "--cache-dir", str(tmp_path / "cache"), "--target-archs", "arm64-v8a,armeabi-v7a,x86_64"]) == 0
     record = json.loads((out / "ops.json").read_text())
     assert record["source"] == "litert" and record["tensorflow"]["version"] == "1.5.0"
@@ -358,7 +358,7 @@ def test_a_downloaded_tree_of_another_version_is_refused(tmp_path: Path, server,
     server.serve("v1.4.1.tar.gz", _litert_tarball(tmp_path, "1.4.1", full_version="1.4.0"))
     monkeypatch.setenv("TFLITE_SLIM_LITERT_ARCHIVE_URL", server.url)
     assert main(["build", str(_model(tmp_path / "m.tflite")), "--litert-version", "1.4.1", "--out",
-                 str(tmp_path / "out"), "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) != 0
+                 str(tmp_path / "out"), "--backend", "local", "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) != 0
     err = capsys.readouterr().err.splitlines()[-1]
     assert err.startswith("error: --litert-version 1.4.1: the downloaded tree ") and "says it is 1.4.0" in err
     assert not (tmp_path / "out").exists()
@@ -368,7 +368,7 @@ def test_litert_without_bazel_is_said_before_the_download_without_docker(tmp_pat
                                                                            capsys) -> None:
     """The missing tool is named before the download; Docker builds TensorFlow only, so LiteRT's line omits it."""
     code = main(["build", str(_model(tmp_path / "m.tflite")), "--litert-version", "1.4.1",
-                 "--out", str(tmp_path / "o"), "--bazel", str(tmp_path / "no-bazel"),
+                 "--out", str(tmp_path / "o"), "--backend", "local", "--bazel", str(tmp_path / "no-bazel"),
                  "--cache-dir", str(tmp_path / "cache")])
     assert code == 2
     assert capsys.readouterr().err == (
@@ -416,6 +416,6 @@ def test_a_tensorflow_record_has_no_source_key(tmp_path: Path) -> None:
     out = tmp_path / "out"
     tf = make_tensorflow_workspace(tmp_path / "tf")
     assert main(["build", str(_model(tmp_path / "m.tflite")), "--source", str(tf),
-                 "--out", str(out), "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
+                 "--out", str(out), "--backend", "local", "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")]) == 0
     record = json.loads((out / "ops.json").read_text())
     assert "source" not in record and record["tensorflow"]["version"] == "2.16.1"

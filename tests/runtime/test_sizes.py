@@ -131,7 +131,7 @@ def test_build_prints_records_and_skips(server: RepoServer, tmp_path: Path, monk
     server.serve(RUNTIME_PATH, stock_aar(tmp_path))
     model = tmp_path / "m.tflite"
     model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
-    base = ["build", str(model), "--source", str(ws), "--bazel", str(BAZEL)]
+    base = ["build", str(model), "--source", str(ws), "--backend", "local", "--bazel", str(BAZEL)]
     assert main([*base, "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
     assert "sizes against the stock runtime of the same release:\n  tensorflow-lite.aar: " in err
@@ -166,7 +166,7 @@ def test_build_html_has_the_size_chart_and_is_checked_first(server: RepoServer, 
     server.serve(RUNTIME_PATH, stock_aar(tmp_path))
     model = tmp_path / "m.tflite"
     model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
-    base = ["build", str(model), "--source", str(ws), "--bazel", str(BAZEL), "--out", str(tmp_path / "out")]
+    base = ["build", str(model), "--source", str(ws), "--backend", "local", "--bazel", str(BAZEL), "--out", str(tmp_path / "out")]
     # Inside OUT, or a symlink: refused before anything runs.
     assert main([*base, "--html", str(tmp_path / "out/report.html")]) == 2
     assert "which the build replaces as a whole" in capsys.readouterr().err

@@ -406,13 +406,24 @@ CMAKE_TREE = STANDIN_DIR / "cmaketree"
 
 def copy_cmake_tree(root: Path) -> Path:
     """A copy of the TFLite-shaped CMake stand-in (``cmaketree``, see its README) at ``root/litert``, marked
-    as a LiteRT tree (``tflite/build_def.bzl`` with the post-split macro signature), and an empty
-    ``root/tensorflow`` for ``--tensorflow-source-dir``. Builds never write into the repository. Returns ``root``."""
+    as a LiteRT tree (``tflite/build_def.bzl`` with the post-split macro signature), a ``root/tensorflow``
+    holding what the build reads from TensorFlow (for ``--tensorflow-source-dir``), and the stand-in's CMake
+    dependencies as local directories under ``root/deps`` (:func:`local_dependency_args` names them).
+    Builds never write into the repository. Returns ``root``."""
     import shutil
 
+    from standin.deps import HEADERS, make_tensorflow_dir
     from standin.tffiles import POST_SPLIT_BUILD_DEF
 
     shutil.copytree(CMAKE_TREE, root / "litert")
     (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-    (root / "tensorflow").mkdir()
+    make_tensorflow_dir(root / "tensorflow")
+    for name, (header, text) in HEADERS.items():
+        (root / "deps" / name).mkdir(parents=True)
+        (root / "deps" / name / header).write_text(text)
     return root
+
+
+def local_dependency_args(root: Path) -> list[str]:
+    """``--cmake-dep-source NAME=DIR`` for each dependency :func:`copy_cmake_tree` laid out (offline builds)."""
+    return [arg for d in sorted((root / "deps").iterdir()) for arg in ("--cmake-dep-source", f"{d.name}={d}")]

@@ -12,6 +12,7 @@ from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.backends import compiler_cache
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
+from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.opset import dumps
@@ -96,10 +97,16 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                    help="declare the native libraries' minimum API level: it enters the runtime's version, a "
                         "downloaded release is configured with it, and a tree that sets another is refused; "
                         "undeclared, the level the tree sets is recorded in ops.json and the AAR manifest; "
-                        "--backend cmake builds its Android ABIs for it (required there)")
-    p.add_argument("--backend", choices=tuple(BACKENDS), default=next(iter(BACKENDS)),
-                   help="local Bazel (default), TensorFlow's tflite-android Docker image, or cmake: TFLite's "
-                        "CMake build with the NDK (or the host compiler for --target-archs host), no Bazel")
+                        "--backend cmake builds its Android ABIs for it (this, else --min-sdk, is required there)")
+    p.add_argument("--min-sdk", metavar="N",
+                   help="the app's minSdk: the API level the CMake backend builds the Android libraries for when "
+                        "--android-api-level is not given (a declared input: it enters the version)")
+    p.add_argument("--backend", choices=tuple(BACKENDS),
+                   help="cmake: TFLite's CMake build with the NDK found (or the host compiler for --target-archs "
+                        "host), no Bazel; local: Bazel; docker: TensorFlow's tflite-android image. Default: "
+                        "chosen, and said in one line: docker for --checkpoint, local when a Bazel option "
+                        "(--bazel, --bazel-arg, --custom-ops-deps) is given or the --source tree is configured "
+                        "for Bazel, or the models use Flex ops; else cmake")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
@@ -128,12 +135,26 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
     p.add_argument("--docker", default="docker", metavar="PATH", help=shown("Docker client to run (default: docker)"))
     cm = p.add_argument_group("--backend cmake") if listed else p
     cm.add_argument("--cmake", default="cmake", type=program_path, metavar="PATH",
-                    help=shown("CMake 3.19+ (default: cmake)"))
-    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH", help=shown("Ninja (default: ninja)"))
+                    help=shown("CMake 3.19+ (default: found: on PATH, else the Android SDK's cmake/<version>/bin)"))
+    cm.add_argument("--ninja", default="ninja", type=program_path, metavar="PATH",
+                    help=shown("Ninja (default: found: beside that CMake, on PATH, else the SDK's "
+                               "cmake/<version>/bin)"))
     cm.add_argument("--cxx", type=program_path, metavar="PATH",
                     help=shown("C++ compiler for host ABIs (default: c++; a cross compiler such as "
                                "aarch64-linux-gnu-g++ for the other host ABI); $CXX, $CC and the shell's compile and "
                                "link flags are not read"))
+    cm.add_argument("--sdk", metavar="DIR",
+                    help=shown("the Android SDK (default: $ANDROID_HOME, $ANDROID_SDK_ROOT, else sdk.dir in "
+                               "./local.properties, as Android Studio writes it); its ndk/ and cmake/ are searched"))
+    cm.add_argument("--ndk", metavar="DIR",
+                    help=shown("the NDK (as Gradle's android.ndkPath; default: $ANDROID_NDK_HOME, "
+                               "$ANDROID_NDK_ROOT, else the SDK's ndk/<--ndk-version>, else its newest "
+                               "ndk/<revision>)"))
+    cm.add_argument("--dep-mirror", metavar="URL",
+                    help=shown("download the CMake dependencies and TensorFlow's files from this mirror instead of "
+                               "their upstream hosts: a base URL where NAME/REVISION.tar.gz is looked up "
+                               "(eigen/4c38131a....tar.gz, tensorflow/2adc36c6....tar.gz), or a template with "
+                               "{name} and {revision}; also $TFLITE_SLIM_DEP_MIRROR"))
     cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
                     help=shown("take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: "
                                "abseil-cpp, eigen, flatbuffers, ...) from local DIR instead of downloading it "
@@ -190,10 +211,19 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         use_cache=args.use_cache,
         ndk_version=args.ndk_version,
         android_api_level=parse_api_level(args.android_api_level),
+        min_sdk=_min_sdk(args.min_sdk),
+        sdk=args.sdk,
         cmake=_cmake_settings(args),
         compiler_cache=_cache_settings(args),
         stock_compare=args.stock_compare,
     )
+
+
+def _min_sdk(value: Optional[str]) -> Optional[int]:
+    try:
+        return parse_api_level(value)
+    except UsageError as e:
+        raise UsageError(str(e).replace("--android-api-level", "--min-sdk")) from e
 
 
 def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
@@ -204,10 +234,31 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
     for name, path in deps.items():
         if not os.path.isdir(path):
             raise UsageError(f"--cmake-dep-source {name}={path}: not a directory")
+    if args.tensorflow_source_dir:
+        _check_tensorflow_dir(args.tensorflow_source_dir)
+    mirror = args.dep_mirror or os.environ.get("TFLITE_SLIM_DEP_MIRROR") or None
+    refused = cmakedeps.check_mirror(mirror) if mirror else None
+    if refused:
+        raise UsageError(refused)
     return CmakeSettings(cmake=args.cmake, ninja=args.ninja, cxx=args.cxx,
                          dep_sources={k: os.path.abspath(v) for k, v in deps.items()},
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
-                         if args.tensorflow_source_dir else None, jobs=args.jobs)
+                         if args.tensorflow_source_dir else None, jobs=args.jobs,
+                         ndk=os.path.abspath(args.ndk) if args.ndk else None,
+                         dep_mirror=mirror)
+
+
+def _check_tensorflow_dir(path: str) -> None:
+    """``--tensorflow-source-dir`` holds what LiteRT's CMake build reads from TensorFlow (checked now, not
+    after a configure: CMake would otherwise fail on the first missing file, or fetch its own copy)."""
+    if not os.path.isdir(path):
+        raise UsageError(f"--tensorflow-source-dir {path}: not a directory; give a TensorFlow checkout (or an "
+                         "extract of it) at the revision the LiteRT tree pins")
+    missing = [p for p in cmakedeps.TENSORFLOW_PATHS if not os.path.isdir(os.path.join(path, p))]
+    if missing:
+        raise UsageError(f"--tensorflow-source-dir {path}: missing {', '.join(missing)}; LiteRT's CMake build "
+                         f"reads {', '.join(cmakedeps.TENSORFLOW_PATHS)} from TensorFlow (leave the option out and "
+                         "tflite-slim fetches them at the revision the tree pins)")
 
 
 def _cache_settings(args: argparse.Namespace) -> compiler_cache.CacheSettings:

@@ -5,11 +5,15 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
 (each takes the earlier results, all frozen, and its own part of the settings):
 
 0. ``settings.read``     BuildSettings -> ``Asked``: the settings checked once and split per phase,
-                         and the backend its factory made (``backends.registry.BACKENDS[--backend]``);
+                         the backend declared or chosen (``settings.choose_backend``: CMake unless the
+                         command says Bazel or Docker; Flex models switch a chosen CMake to Bazel once
+                         read, ``settings.for_models``) and made by its factory
+                         (``backends.registry.BACKENDS``) with the tools ``toolchains`` found;
                          a build's ``--out`` and cache checked before anything else runs.
 1. ``inputs.read_inputs``  InputsAsked -> ``Inputs``: the models' op sets, the custom-op sources.
 2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download; the
-                         SDK/NDK and the backend's ``require_tools`` checked before a download),
+                         SDK/NDK, the backend's ``require_tools`` and free disk space checked before a
+                         download),
                          its kind, revision, Android config, and the facts its build files state;
                          what it observes is checked against what was declared (``observed``).
 3. ``planner.make_plan`` Inputs + SourceTree + PlanOptions -> ``BuildPlan`` (and its fingerprint);
@@ -29,11 +33,14 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          record (with ``sizes``) and the marker (``outdir``) without which no
                          ``OUT`` is ever replaced.
 
-The phases are the modules at the top of this package; what they use lives in four rooms, each
+The phases are the modules at the top of this package; what they use lives in five rooms, each
 importing only the rooms before it (``tests/test_package_layout.py`` checks it):
 
 - ``artifacts/``: what a build makes and keeps, and its checks (AARs, ELF, the desktop jar and its
   runs, the ABIs, the cache, ``--out``).
+- ``toolchains/``: the machine's tools found as Android Studio installs them (the SDK from
+  ``--sdk``/``$ANDROID_HOME``/``local.properties``, the NDK by revision, CMake and Ninja from ``PATH`` or
+  the SDK's ``cmake/<version>/bin``), each with where it came from, and what is missing.
 - ``trees/``: what a TensorFlow/LiteRT source tree is and says (download, layout, scripts, Android
   configuration, kernels, what it observed against what was declared).
 - ``spec/``: the frozen plan and the files generated from it (BUILD file, registration code).

@@ -26,7 +26,7 @@ from tflite_slim.runtime.spec.plan import BuildPlan
 from tflite_slim.runtime.planner import make_plan
 from tflite_slim.runtime.produce import produce
 from tflite_slim.runtime.resolve import resolve
-from tflite_slim.runtime.settings import Asked, BuildSettings, read
+from tflite_slim.runtime.settings import Asked, BuildSettings, for_models, read
 from tflite_slim.runtime.trees.tfsource import TensorflowSource
 
 __all__ = ["OPS_JSON", "BuildResult", "BuildSettings", "Prepared", "build", "prepare"]
@@ -71,23 +71,25 @@ def prepare(s: BuildSettings, log: Log = _stderr) -> Prepared:
     In a dry run, what would stop the build is returned as ``problems``;
     otherwise it is a :class:`ToolchainError` here, before anything runs.
     """
-    return _prepare(read(s, BACKENDS, building=False), log)
+    return _prepare(read(s, BACKENDS, building=False), s, log)[0]
 
 
-def _prepare(asked: Asked, log: Log) -> Prepared:
+def _prepare(asked: Asked, s: BuildSettings, log: Log) -> tuple[Prepared, Asked]:
     inputs = read_inputs(asked.inputs)
+    asked = for_models(asked, s, inputs.op_set.has_flex, BACKENDS)
+    if asked.chosen:
+        log(asked.chosen)
     tree = resolve(asked.source, asked.backend, log)
     plan = make_plan(inputs, tree, asked.options)
     job = generate(plan, inputs, tree, log)
     checked = check(job, inputs, tree, asked.backend, asked.checks)
     return Prepared(plan, inputs.models, job.package, job.registration, checked.commands, tree.source,
-                    checked.notes, checked.problems, asked.backend, job)
+                    checked.notes, checked.problems, asked.backend, job), asked
 
 
 def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     """Produce ``OUT`` for ``s`` (``s.dry_run`` must be False): AARs from the cache or the backend, and ops.json."""
-    asked = read(s, BACKENDS, building=True)
-    p = _prepare(asked, log)
+    p, asked = _prepare(read(s, BACKENDS, building=True), s, log)
     assert asked.out is not None and p.job is not None
     made = produce(p.job, asked.backend, asked.produce)
     try:

@@ -79,6 +79,10 @@ def record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: Sequence[siz
         # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
         # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.
         doc["source"] = plan.source
+    if plan.backend:
+        # The backend that built it when it is not Bazel (declared or chosen: it is in the fingerprint). Absent
+        # for Bazel, whose records keep their bytes.
+        doc["backend"] = dict(plan.backend)
     return doc
 
 

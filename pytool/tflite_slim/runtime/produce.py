@@ -98,8 +98,10 @@ def _reuse(cache: BuildCache, plan: BuildPlan, alignment: str, log: Log) -> Opti
     if cached is None:
         cache.discard(plan.cache_key)
         return None
+    # Named for the backend that would have run (CMake's plans say so; Bazel's carry no entry).
+    builder = "CMake not run" if dict(plan.backend).get("backend") == "cmake" else "Bazel not run"
     log(f"tflite-slim: op set unchanged since an earlier build (plan {plan.fingerprint[:12]}); "
-        f"reusing {hit}, Bazel not run")
+        f"reusing {hit}, {builder}")
     reports = tuple(_warned(aar.apply_alignment(r, alignment), log) for r in cached)
     return Produced(hit, reports, reused=True, stored=True)
 

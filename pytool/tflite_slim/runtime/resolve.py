@@ -28,7 +28,8 @@ from tflite_slim.runtime.trees import android, observed, tfscripts
 from tflite_slim.runtime.trees.androidtree import TreeAndroid
 from tflite_slim.runtime.backends.base import Backend, Log
 from tflite_slim.runtime.trees.layout import TENSORFLOW, SourceLayout
-from tflite_slim.runtime.trees.tfsource import TensorflowSource, cached_source, check_version, detect_source, fetch_source
+from tflite_slim.runtime.trees.tfsource import (TensorflowSource, cached_source, check_free_space, check_version,
+                                                detect_source, fetch_source)
 
 #: Files build_aar.sh copies from tensorflow/lite/java into the package for the flex AAR
 #: (taken from the layout's ``<lite_dir>/java``: LiteRT keeps them in ``tflite/java``).
@@ -152,6 +153,7 @@ def _source(asked: SourceAsked, backend: Backend,
             if backend.uses_host_android:
                 android.resolve(layout=layout)
             backend.require_tools(layout)
+            check_free_space(asked.cache)
             with HttpClient() as client:
                 src = fetch_source(release, asked.cache, client, progress=_progress(log, layout), layout=layout)
         if src is not None:
@@ -212,6 +214,7 @@ def _progress(log: Log, layout: SourceLayout = TENSORFLOW) -> Callable[[int, Opt
         if step != shown["step"]:
             shown["step"] = step
             pct = f" {done * 100 // total}%" if total else ""
-            log(f"tflite-slim: downloading {layout.title} source{pct} ({done >> 20} MiB)")
+            of = f" of {total / (1 << 20):.1f} MiB" if total else ""
+            log(f"tflite-slim: downloading {layout.title} source{pct} ({done / (1 << 20):.1f} MiB{of})")
 
     return report

@@ -49,6 +49,9 @@ def test_docker_flow_commands(tmp_path, monkeypatch, models):
                       abis=("arm64-v8a",), backend="docker", docker="/bin/true", checkpoint="v2.17.0",
                       cache_dir=str(tmp_path / "cache"))
     result = build(s)
+    # The daemon is asked first (before any download or build): `docker info`.
+    assert calls[0] == ["/bin/true", "info"]
+    calls = [c for c in calls if c[1:] != ["info"]]
     assert calls[0] == ["/bin/true", "build", "-t", "tflite-builder", "-f",
                         str(ws.resolve() / "tensorflow/tools/dockerfiles/tflite-android.Dockerfile"),
                         str(ws.resolve() / "tensorflow/tools/dockerfiles")]

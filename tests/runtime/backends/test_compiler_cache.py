@@ -12,7 +12,7 @@ import pytest
 
 from nginx_server import NginxRepo, find_nginx
 from realtools import require
-from standin.workspace import copy_cmake_tree
+from standin.workspace import copy_cmake_tree, local_dependency_args
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.runtime.backends import compiler_cache as cc
 
@@ -94,7 +94,7 @@ def build(tree: Path, model: str, cache: Path, out: Path, *extra: str, env: "dic
           ) -> subprocess.CompletedProcess:
     argv = [sys.executable, "-m", "tflite_slim", "build", model, "--backend", "cmake", "--target-archs", "host",
             "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
-            "--cache-dir", str(cache), "--out", str(out), "--no-stock-compare", *extra]
+            "--cache-dir", str(cache), "--out", str(out), "--no-stock-compare", *local_dependency_args(tree), *extra]
     return subprocess.run(argv, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 

@@ -167,7 +167,7 @@ def real_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def tool_argv(workspace: Path, bazel: str, out: Path, models: list[Path], *extra: str) -> list[str]:
     return [sys.executable, "-m", "tflite_slim", "build", *map(str, models), "--tensorflow-src", str(workspace),
-            "--bazel", bazel, "--target-archs", ",".join(ABIS), "--out", str(out),
+            "--backend", "local", "--bazel", bazel, "--target-archs", ",".join(ABIS), "--out", str(out),
             "--cache-dir", str(out.parent / "cache"), "--bazel-arg=--jobs=2", *extra]
 
 

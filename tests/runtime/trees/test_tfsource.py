@@ -280,7 +280,7 @@ def test_missing_sdk_or_ndk_fails_before_the_download(tmp_path, release, monkeyp
         monkeypatch.setenv(name, value.format(tmp=tmp_path))
     _model(tmp_path)
     code = main(["build", str(tmp_path / "a.tflite"), "--tensorflow-version", "2.16.1", "--out", str(tmp_path / "o"),
-                 "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")])
+                 "--backend", "local", "--bazel", str(BAZEL), "--cache-dir", str(tmp_path / "cache")])
     err = capsys.readouterr().err
     assert code != 0 and err.count("\n") == 1 and err.startswith("error: ")
     assert __import__("re").search(message, err)
@@ -294,12 +294,12 @@ HINT = (". Without it, `tflite-slim analyze MODELS` still reports the models' op
 @pytest.mark.parametrize(
     "extra, expected",
     [
-        (["--bazel", "{tmp}/no-bazel"], "error: bazel: '{tmp}/no-bazel' was not found; install Bazel (bazelisk) or "
+        (["--backend", "local", "--bazel", "{tmp}/no-bazel"], "error: bazel: '{tmp}/no-bazel' was not found; install Bazel (bazelisk) or "
                                         "pass --bazel PATH, or build in Docker with --backend docker" + HINT),
         (["--backend", "docker", "--docker", "{tmp}/no-docker"],
          "error: --backend docker: '{tmp}/no-docker' was not found; install Docker Engine "
          "(https://docs.docker.com/engine/install/), pass --docker PATH, or build locally with --source DIR" + HINT),
-        (["--bazel", str(BAZEL), "--out", "{tmp}/a.tflite/o"],
+        (["--backend", "local", "--bazel", str(BAZEL), "--out", "{tmp}/a.tflite/o"],
          "error: --out {tmp}/a.tflite/o: {tmp}/a.tflite is not a directory; choose an output directory elsewhere\n"),
     ],
 )

@@ -49,6 +49,10 @@ class BackendAsked:
     cmake: CmakeSettings = CmakeSettings()
     #: ccache/sccache for CMake, ``--remote_cache`` for Bazel (:mod:`tflite_slim.runtime.backends.compiler_cache`).
     compiler_cache: CacheSettings = CacheSettings()
+    #: The ABIs asked for and the declared API level (``--android-api-level``, else ``--min-sdk``): what a
+    #: backend checks before a download (:meth:`Backend.require_tools`) needs no tree.
+    abis: tuple[str, ...] = ()
+    android_api_level: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,11 @@ class Backend(ABC):
 
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
         """What this backend adds to the plan (and so to the runtime's version); Bazel's add nothing."""
+        return ()
+
+    def observed_toolchain(self) -> tuple[tuple[str, str], ...]:
+        """What the backend found on the machine that changes the bytes (the NDK revision): recorded in the
+        plan's observed facts (``ops.json``, the build cache's key), never in the version."""
         return ()
 
     def require_tools(self, layout: SourceLayout) -> None:

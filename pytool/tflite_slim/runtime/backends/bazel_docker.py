@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
+from tflite_slim.errors import BuildError, CommandFailed, TfliteSlimError, ToolchainError, ToolMissing, UsageError
 from tflite_slim.runtime.trees import tfscripts
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob, Package, timed
 from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
@@ -55,13 +55,32 @@ def copy_tree_lines(host: str = HOST_TREE, work: str = "/tensorflow_src") -> lis
     ]
 
 
+#: How long ``docker info`` may take to answer (a daemon that does not answer is as good as down).
+DOCKER_INFO_TIMEOUT = 30.0
+
+
 def require_docker(docker: str) -> None:
-    """The Docker client must be there (checked before any download, and before the build)."""
+    """The Docker client must be there and its daemon answer ``docker info`` (checked before any download,
+    and before the build): a daemon that is down is said at once, not after the source is downloaded."""
     if shutil.which(docker) is None:
         raise ToolMissing(
             f"--backend docker: '{docker}' was not found; install Docker Engine "
             "(https://docs.docker.com/engine/install/), pass --docker PATH, or build locally with --source DIR"
         )
+    try:
+        done = process.run([docker, "info"], check=False, what="docker info", timeout=DOCKER_INFO_TIMEOUT)
+        reason = None if done.returncode == 0 else _first_error(done.stderr or done.stdout)
+    except TfliteSlimError as e:
+        reason = str(e).splitlines()[0]
+    if reason is not None:
+        raise ToolMissing(f"--backend docker: the Docker daemon does not answer `{docker} info` ({reason}); start it "
+                          "(sudo systemctl start docker, or Docker Desktop), or build without Docker (--backend cmake)")
+
+
+def _first_error(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower() or "cannot" in line.lower()]
+    return process.redact_urls((errors or lines or ["no output"])[0])[:300]
 
 
 class DockerBazel(Backend):

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 from tflite_slim import files, process
-from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, UsageError
+from tflite_slim.errors import BuildError, CommandFailed, NetworkError, ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
 from tflite_slim.runtime.backends import cmake_inputs, cmake_project, compiler_cache
@@ -57,7 +57,11 @@ from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
-from tflite_slim.runtime.trees import observed
+from tflite_slim.http import HttpClient, redact_url
+from tflite_slim.runtime.toolchains import cmaketools
+from tflite_slim.runtime.trees import cmakedeps, depfetch, observed
+from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
+from tflite_slim.runtime.trees.tfsource import check_free_space
 
 Log = Callable[[str], None]
 
@@ -130,8 +134,74 @@ def shell_build_env(environ: Mapping[str, str]) -> list[str]:
     return sorted(k for k in environ if k in SHELL_BUILD_ENV or k.startswith("CMAKE_"))
 
 
+#: Lines of a failed configure (CMake's or a FetchContent sub-build's git/curl) that say why, wherever they are.
+_REASON = re.compile(r"(Failed to (clone|download|checkout)|Could not resolve host|fatal: |Connection refused|"
+                     r"HASH mismatch|Timeout was reached)", re.IGNORECASE)
+
+
+def cmake_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
+    """What a failed ``cmake`` configure says: each ``CMake Error`` line with its indented continuation
+    lines (where CMake puts the reason), and any line naming a failed clone, download or host lookup."""
+    kept: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("CMake Error"):
+            inside = True
+            kept.append(line)
+        elif inside and (line.startswith(" ") or not line.strip()):
+            if line.strip() and not line.lstrip().startswith(("Call Stack", "CMakeLists.txt:")):
+                kept.append(line)
+            elif line.lstrip().startswith("Call Stack"):
+                inside = False
+        else:
+            inside = False
+            if _REASON.search(line) and line not in kept:
+                kept.append(line)
+    return kept[:limit]
+
+
+def failed_dependencies(lines: list[str]) -> list[str]:
+    """The FetchContent names a failed configure reports (``Build step for eigen failed``, ``eigen-populate``)."""
+    names: list[str] = []
+    for line in lines:
+        for m in re.finditer(r"Build step for ([A-Za-z0-9_-]+) failed|\b([A-Za-z0-9_-]+)-populate\b", line):
+            name = m.group(1) or m.group(2)
+            if name not in names:
+                names.append(name)
+    return names
+
+
 def create(s: BackendAsked) -> "CmakeBackend":
-    return CmakeBackend(s.cmake, s.cache_root, s.compiler_cache, use_cache=s.use_cache)
+    return CmakeBackend(s.cmake, s.cache_root, s.compiler_cache, use_cache=s.use_cache, abis=s.abis,
+                        api_level=s.android_api_level)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The sources a build fetches (:meth:`CmakeBackend.sources`) and what cannot be fetched."""
+
+    deps: tuple[depfetch.Source, ...]
+    tensorflow: Optional[depfetch.Source]
+    #: A checkout's own ``third_party/tensorflow`` submodule, when it holds what the build reads.
+    submodule: Optional[str]
+    problems: tuple[str, ...]
+    #: Dependencies whose source the tree computes at configure time: left to CMake's own download.
+    left: tuple[str, ...] = ()
+
+#: Bumped when what we pass to CMake changes the objects for an equal key.
+KEY_FORMAT = 1
+#: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
+CUSTOM_OPS_DIR = "custom_ops/"
+#: The configure command a build directory was last configured with.
+CONFIGURE_STAMP = "tflite_slim_configure.json"
+NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
+NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
+INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
+FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
+                    "build with --backend local (Bazel) instead")
+_NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
+#: At most this many lines of the failed steps' output go into the error.
+FAILURE_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -162,10 +232,14 @@ class CmakeBackend(Backend):
 
     def __init__(self, settings: CmakeSettings, cache_root: Path,
                  cache: compiler_cache.CacheSettings = compiler_cache.CacheSettings(), *,
-                 use_cache: bool = True) -> None:
+                 use_cache: bool = True, abis: tuple[str, ...] = (), api_level: Optional[int] = None) -> None:
         self.settings = settings
         self.cache_settings = cache
-        self.cache_root = Path(cache_root)
+        # Absolute: CMake reads these paths from the build directory (a relative --cache-dir broke the configure).
+        self.cache_root = Path(cache_root).absolute()
+        #: What :meth:`require_tools` checks before a download (the job's plan says the same later).
+        self.abis = abis
+        self.api_level = api_level
         #: False (``--no-cache``): each ABI builds in a fresh directory under the job's work directory.
         self.use_cache = use_cache
         self._digests: dict[tuple[str, ...], str] = {}
@@ -188,11 +262,13 @@ class CmakeBackend(Backend):
                 toolchain = self._toolchain(abi, job.plan.android_api_level, probe=True)
             except (ToolchainError, UsageError):
                 toolchain = self._toolchain(abi, job.plan.android_api_level, probe=False)
-            if toolchain.host is not None:  # a cross build: the host tools first
+            if toolchain.host is not None:  # a cross build: the host tools first (once for all ABIs)
                 native_dir = self.build_dir(job, toolchain.host)
-                argv.append(self._configure_argv(job, toolchain.host, native_dir))
-                argv.append(cmake_project.build_argv(self.settings.ninja, native_dir, cmake_project.HOST_TOOLS_TARGET,
-                                                     jobs=self.settings.jobs))
+                host_commands = [self._configure_argv(job, toolchain.host, native_dir),
+                                 cmake_project.build_argv(self.settings.ninja, native_dir,
+                                                          cmake_project.HOST_TOOLS_TARGET, jobs=self.settings.jobs)]
+                if host_commands[0] not in argv:
+                    argv += host_commands
             build_dir = self.build_dir(job, toolchain)
             argv.append(self._configure_argv(job, toolchain, build_dir))
             argv.append(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs))
@@ -203,6 +279,9 @@ class CmakeBackend(Backend):
         """The compilers (resolved path, ``--version``) or the NDK (path, revision) of every ABI; a declared
         ``--ndk-version`` must match the NDK found (see :meth:`Backend.observe`)."""
         facts: list[tuple[str, str]] = []
+        problems = self.tool_problems(tuple(abis), api_level)
+        if problems and not dry_run:  # everything missing in one line (before a download: require_tools)
+            raise ToolchainError(problems[0])
         for abi in abis:
             try:
                 toolchain = self._toolchain(abi, api_level, probe=True)
@@ -215,8 +294,37 @@ class CmakeBackend(Backend):
             facts += toolchain.facts
         return tuple(facts)
 
+    # -- found before anything is downloaded (issue 25): tools, NDK, API level -------------------
+
+    def require_tools(self, layout: SourceLayout) -> None:
+        """Every tool, the NDK and the API level, before a release is downloaded: all problems in one error."""
+        problems = self.tool_problems(self.abis, self.api_level)
+        if problems:
+            raise ToolMissing(problems[0])
+        self._check_cmake()
+
+    def tool_problems(self, abis: tuple[str, ...], api_level: Optional[int]) -> list[str]:
+        """What the toolchain finder could not find, and the API level Android ABIs need (declared only):
+        all of it in one line (a build stops at the first problem line; nothing missing is left unsaid)."""
+        found = list(self.settings.problems)
+        try:  # classes.jar is compiled for every ABI: a JDK ($JAVA_HOME, e.g. the one Gradle runs on, or PATH)
+            hostjar.find_javac()
+        except ToolchainError as e:
+            found.append(str(e))
+        android = [a for a in abis if a not in HOST_ABIS]
+        if android and api_level is None:
+            found.insert(0, f"--target-archs {','.join(android)} with --backend cmake: declare the Android API "
+                            "level (--min-sdk N, the app's minSdk, or --android-api-level N)")
+        return ["; and ".join(found)] if found else []
+
     def problems(self, job: BackendJob) -> list[str]:
-        found = []
+        found = self.tool_problems(job.plan.abis, job.plan.android_api_level) + list(self.sources(job).problems)
+        need = cmaketools.tree_minimum(_read(self.lite_dir(job) / "CMakeLists.txt")) if job.root else None
+        have = self.settings.cmake_version
+        if need and have and have < need:
+            found.append(f"{self.lite_dir(job) / 'CMakeLists.txt'} needs CMake {need[0]}.{need[1]}+, and "
+                         f"{self.settings.cmake} is {have[0]}.{have[1]}; install a newer CMake (Android Studio's "
+                         "SDK Manager: SDK Tools > CMake) or pass --cmake")
         if job.plan.has_flex:
             found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
@@ -225,8 +333,20 @@ class CmakeBackend(Backend):
         return found
 
     def notes(self, job: BackendJob) -> list[str]:
-        return ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
-                f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
+        notes = ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
+                 f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
+        notes += [f"found: {line}" for line in self.settings.found]
+        fetched = self.sources(job)
+        for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else [])):
+            state = "cached" if depfetch.intact(f) else f"fetched from {redact_url(f.url)}"
+            notes.append(f"source: {f.pin.name} at {f.pin.revision} ({f.pin.where}): {state} into {f.directory}")
+        if fetched.left:
+            notes.append(f"sources left to CMake's own download (their URL is computed at configure time): "
+                         f"{', '.join(fetched.left)}; --cmake-dep-source NAME=DIR gives one from a directory")
+        if job.root is None:
+            notes.append("sources: the CMake dependencies and TensorFlow's files are read from the tree's pins "
+                         "once it is downloaded")
+        return notes
 
     def prepare(self, job: BackendJob) -> None:
         """Check every tool before anything runs; a missing one is one line saying what to install."""
@@ -240,7 +360,10 @@ class CmakeBackend(Backend):
         if job.plan.toolchain and seen != job.plan.toolchain:
             # Changed since the plan observed it (and keyed the cache on it): say so rather than mislabel.
             raise ToolchainError("the compiler or NDK changed while the build was being planned; build again")
+        for line in self.settings.found:  # where each tool came from (found, not configured)
+            job.log(f"tflite-slim: {line}")
         job.log(f"tflite-slim: {self.compiler_cache().describe()}")
+        self._fetch(job)
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -307,14 +430,76 @@ class CmakeBackend(Backend):
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
         s = self.settings
+        fetched = self.sources(job)
+        deps = {**{f.pin.name: str(f.directory) for f in fetched.deps}, **s.dep_sources}
+        tensorflow_dir = s.tensorflow_dir or (str(fetched.tensorflow.directory) if fetched.tensorflow else None) \
+            or fetched.submodule
         return cmake_project.configure_argv(
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
-            tensorflow_dir=Path(s.tensorflow_dir) if s.tensorflow_dir else None,
-            dep_sources=s.dep_sources, ninja=s.ninja if os.sep in s.ninja else None,
+            tensorflow_dir=Path(tensorflow_dir) if tensorflow_dir else None,
+            dep_sources=deps, ninja=s.ninja if os.sep in s.ninja else None,
             # The native build directory's path holds its key (the tree, the host compiler): so does ours.
             host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None) + \
             self.compiler_cache(probe=False).configure_args()
+
+    # -- sources: the tree's CMake dependencies and TensorFlow's files, fetched by us (issue 25) -----
+
+    def sources(self, job: BackendJob) -> "Fetched":
+        """What the tree's CMake build would download, as our fetches (nothing before the tree is there)."""
+        s = self.settings
+        if job.root is None:
+            return Fetched((), None, None, ())
+        lite = self.lite_dir(job)
+        deps, unfetchable, left = [], [], []
+        for pin in cmakedeps.wanted(cmakedeps.read_pins(lite)):
+            if pin.name in s.dep_sources:
+                continue
+            if pin.computed:
+                left.append(pin.name)
+                continue
+            source = depfetch.source_for(pin, self.cache_root, s.dep_mirror) \
+                if cmakedeps.safe_revision(pin.revision) else None
+            if source is None:
+                unfetchable.append(f"{pin.name} ({pin.where}: {pin.repository or pin.url or 'no URL'} at "
+                                   f"{pin.revision or 'no revision'})")
+            else:
+                deps.append(source)
+        problems = []
+        if unfetchable:
+            names = " ".join(f"--cmake-dep-source {u.split(' ', 1)[0]}=DIR" for u in unfetchable)
+            problems.append(f"CMake dependencies tflite-slim cannot download as archives: {'; '.join(unfetchable)}; "
+                            f"give {names}, or --dep-mirror URL")
+        tensorflow, submodule = None, None
+        if job.layout is LITERT and not s.tensorflow_dir:
+            checked_out = job.tree / "third_party" / "tensorflow"
+            if all((checked_out / p).is_dir() for p in cmakedeps.TENSORFLOW_PATHS):
+                submodule = str(checked_out)  # a checkout with its submodule: TensorFlow is already there
+            else:
+                pin = cmakedeps.tensorflow_pin(lite, job.plan.tf_version)
+                if pin is not None and cmakedeps.safe_revision(pin.revision):
+                    tensorflow = depfetch.source_for(pin, self.cache_root, s.dep_mirror,
+                                                     only=cmakedeps.TENSORFLOW_PATHS)
+        return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left))
+
+    def _fetch(self, job: BackendJob) -> None:
+        """Download what :meth:`sources` names and is not cached yet (one HTTP client for all)."""
+        fetched = self.sources(job)
+        todo = [f for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else []))
+                if not depfetch.intact(f)]
+        if not todo:
+            return
+        check_free_space(self.cache_root)  # a --source build downloads here first (a release was checked)
+        with HttpClient() as client:
+            for source in todo:
+                try:
+                    depfetch.fetch(source, client, job.log)
+                except NetworkError as e:
+                    name = source.pin.name
+                    own = ("--tensorflow-source-dir DIR (a TensorFlow checkout at that revision)" if name == "tensorflow"
+                           else f"--cmake-dep-source {name}=DIR (a checkout at that revision)")
+                    raise NetworkError(f"{e}; to build offline give {own}, or fetch from a mirror holding "
+                                       f"{name}/{source.pin.revision}.tar.gz with --dep-mirror URL") from e
 
     def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
         """The compiler cache the settings choose (once); ``probe=False`` (a dry run's commands, the key
@@ -351,12 +536,13 @@ class CmakeBackend(Backend):
         if toolchain.host is not None:
             self._host_tools(job, toolchain.host)
         build_dir = self.build_dir(job, toolchain)
+        fresh = not build_dir.exists()
         make_build_dir(build_dir)
         # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
         with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
             start = time.monotonic()
-            self._configured(job, toolchain, build_dir)
+            self._configured(job, toolchain, build_dir, fresh=fresh)
             steps = self._run(cmake_project.build_argv(self.settings.ninja, build_dir, jobs=self.settings.jobs),
                               job.log, f"ninja ({toolchain.abi})")
             library = build_dir / cmake_project.JNI_SO
@@ -395,7 +581,7 @@ class CmakeBackend(Backend):
             raise BuildError(f"the host tools build reported success but {flatc} is missing; check the output above")
         return build_dir
 
-    def _configured(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> None:
+    def _configured(self, job: BackendJob, toolchain: Toolchain, build_dir: Path, *, fresh: bool = False) -> None:
         """Write our generated files into ``build_dir`` (each only when it changed) and configure it unless it
         was configured by this very command. The caller holds the directory's lock."""
         lite_dir = self.lite_dir(job)
@@ -433,7 +619,12 @@ class CmakeBackend(Backend):
         if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
             job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
             stamp.unlink(missing_ok=True)
-            self._run(configure, job.log, f"cmake ({toolchain.abi})")
+            try:
+                self._run(configure, job.log, f"cmake ({toolchain.abi})")
+            except BaseException:
+                if fresh:  # a configure that failed in a new directory leaves nothing in the cache
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                raise
             files.write_atomic(stamp, json.dumps(configure).encode("utf-8"))
 
     def _run(self, argv: list[str], log: Log, what: str) -> int:
@@ -465,7 +656,14 @@ class CmakeBackend(Backend):
         except CommandFailed as e:
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e
-            failures = ninja_failures(output)
+            configure_failed = argv[:1] == [self.settings.cmake] and "--build" not in argv
+            failures = cmake_failures(output) if configure_failed else ninja_failures(output)
+            if failures and configure_failed:
+                names = failed_dependencies(output)
+                fix = (f"; to fetch it yourself, give {' '.join(f'--cmake-dep-source {n}=DIR' for n in names)} "
+                       "(or --dep-mirror URL)") if names else ""
+                first = str(e).splitlines()[0]
+                raise BuildError("\n".join([first, *(process.redact_urls(f) for f in failures)]) + fix) from e
             if failures:
                 # The failed steps' own errors, not the output's tail (other steps' warnings).
                 first = str(e).splitlines()[0]
@@ -542,9 +740,9 @@ class CmakeBackend(Backend):
 
     def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
         ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
-        if api_level is None:  # declared only: it is the NDK toolchain's ANDROID_PLATFORM and in the version
+        if api_level is None and probe:  # declared only: it is the NDK toolchain's ANDROID_PLATFORM and in the version
             raise UsageError(f"--target-archs {abi} with --backend cmake: declare the Android API level "
-                             "(--android-api-level N)")
+                             "(--min-sdk N, the app's minSdk, or --android-api-level N)")
         if ndk is None:
             if probe:
                 raise ToolchainError(f"--backend cmake for {abi} needs the Android NDK: install it (Android "
@@ -554,12 +752,21 @@ class CmakeBackend(Backend):
         if probe and not toolchain_file.is_file():
             raise ToolchainError(f"{toolchain_file} is missing: ANDROID_NDK_HOME={ndk} is not an NDK "
                                  "(install one with Android Studio's SDK Manager)")
+        # The NDK's toolchain file makes this a cross build (CMAKE_CROSSCOMPILING), for which TFLite's
+        # CMakeLists.txt demands host tools (a flatc for this machine, TFLITE_HOST_TOOLS_DIR) as for any other.
+        try:
+            native_abi = host_abi()
+        except ValueError as e:
+            raise ToolchainError(f"--target-archs {abi} with --backend cmake: TFLite's CMake build needs host tools "
+                                 f"(flatc) built for this machine, and {e}") from e
+        host = self._host_toolchain(native_abi, probe, host_tools=True)
         if not probe:
-            return Toolchain(abi, "ndk <ndk>", toolchain_file=str(toolchain_file), api_level=api_level)
+            return Toolchain(abi, "ndk <ndk>", toolchain_file=str(toolchain_file), api_level=api_level, host=host)
         revision = ndk_revision(Path(ndk)) or "unknown"
-        facts = ((f"{abi}.ndk", os.path.realpath(ndk)), (f"{abi}.ndk_revision", revision))
+        facts = ((f"{abi}.ndk", os.path.realpath(ndk)), (f"{abi}.ndk_revision", revision),
+                 *((f"{abi}.host_tools_{k.partition('.')[2]}", v) for k, v in host.facts))
         return Toolchain(abi, f"ndk {revision} {os.path.realpath(ndk)}", toolchain_file=str(toolchain_file),
-                         api_level=api_level, facts=facts)
+                         api_level=api_level, facts=facts, host=host)
 
 
 def make_build_dir(build_dir: Path) -> None:

@@ -97,13 +97,22 @@ SELECTED_OPS_RESOLVER = "create_op_resolver_with_selected_ops.cc"
 class CmakeSettings:
     """The CMake backend's own options (``--cmake``, ``--ninja``, ``--cxx``, ``--cmake-dep-source`` ...)."""
 
+    #: ``--cmake``/``--ninja``; found (:mod:`tflite_slim.runtime.toolchains`) when not given.
     cmake: str = "cmake"
     ninja: str = "ninja"
     cc: Optional[str] = None
-    #: The C++ compiler for host ABIs (``g++`` by default; a cross compiler for the other host ABI).
+    #: The C++ compiler for host ABIs (``$CXX``, else ``c++``, by default; a cross compiler for the other host ABI).
     cxx: Optional[str] = None
-    #: The NDK (default: ``$ANDROID_NDK_HOME``, ``$ANDROID_NDK_ROOT``).
+    #: The NDK (``--ndk``; else found: ``$ANDROID_NDK_HOME``, ``$ANDROID_NDK_ROOT``, the SDK's ``ndk/<revision>``).
     ndk: Optional[str] = None
+    #: What the toolchain finder saw: the NDK's revision, CMake's version, where each tool came from, and
+    #: what is missing (one line each; refused before any download).
+    ndk_revision: Optional[str] = None
+    cmake_version: Optional[tuple[int, int]] = None
+    found: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    #: ``--dep-mirror``: where the CMake dependencies and TensorFlow's files are downloaded from instead.
+    dep_mirror: Optional[str] = None
     #: FetchContent name -> local directory (``FETCHCONTENT_SOURCE_DIR_<NAME>``).
     dep_sources: Mapping[str, str] = field(default_factory=dict)
     #: ``TENSORFLOW_SOURCE_DIR``: LiteRT's CMake build reads some files from a TensorFlow tree beside it.
@@ -129,8 +138,9 @@ class Toolchain:
     #: What was seen of it, for the build record and the cache key (``<abi>.<fact>``, value):
     #: the compilers' resolved paths and ``--version`` lines, or the NDK's path and revision.
     facts: tuple[tuple[str, str], ...] = ()
-    #: A cross build (a desktop ABI that is not this machine's): ``CMAKE_SYSTEM_PROCESSOR``, and the
-    #: native toolchain whose build directory makes the host tools.
+    #: A cross build (a desktop ABI that is not this machine's): ``CMAKE_SYSTEM_PROCESSOR``. ``host``: the
+    #: native toolchain whose build directory makes the host tools, for every cross build (the NDK's
+    #: toolchain file makes an Android build one too: TFLite then demands a host flatc).
     system_processor: Optional[str] = None
     host: Optional["Toolchain"] = None
 
@@ -283,7 +293,9 @@ def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_fil
         argv.append(f"-DFETCHCONTENT_SOURCE_DIR_{name.upper()}={dict(dep_sources)[name]}")
     if toolchain.android:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
-                 f"-DANDROID_PLATFORM=android-{toolchain.api_level}"]
+                 f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
+        if toolchain.host is not None:
+            argv.append(f"-D{HOST_TOOLS_VARIABLE}={host_tools if host_tools is not None else '<host tools>'}")
     elif toolchain.cross:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={build_dir / CROSS_TOOLCHAIN_FILE}",
                  f"-D{HOST_TOOLS_VARIABLE}={host_tools if host_tools is not None else '<host tools>'}"]

@@ -246,6 +246,8 @@ class BuildPlan:
             "android": self.android.canonical() if self.android else None,
             "min_api_level": self.min_api_level,
             "android_platforms": dict(self.android_platforms) or None,
+            # Absent unless a backend found one: the cache keys of other plans stay as they were.
+            **({"toolchain": dict(self.toolchain)} if self.toolchain else {}),
         }
         if self.toolchain:  # absent for Bazel: its cache keys stay as they were
             by_abi: dict[str, dict[str, str]] = {}

@@ -64,11 +64,15 @@ class Extracted:
     pax_headers: Mapping[str, str]
 
 
-def extract(archive: Path, into: Path, origin: str, *, reserved: Collection[str] = ()) -> Extracted:
+def extract(archive: Path, into: Path, origin: str, *, reserved: Collection[str] = (),
+            only: Optional[Collection[str]] = None) -> Extracted:
     """Check every member of ``archive``, then write them under ``into`` (which must not exist yet).
 
     ``origin`` names the archive in errors (a redacted URL); ``reserved`` are
-    file names the archive may not carry at the top of its tree.
+    file names the archive may not carry at the top of its tree. ``only``: paths
+    below the top directory (``tensorflow/core/example``); then only those
+    subtrees (and the directories above them) are written, after the whole
+    archive passed the checks.
     Raises :class:`NetworkError`; on error ``into`` may hold a partial tree for
     the caller to delete.
     """
@@ -76,6 +80,8 @@ def extract(archive: Path, into: Path, origin: str, *, reserved: Collection[str]
         with _open(archive) as tar:
             members = tar.getmembers()
             top = _check(members, origin, reserved)
+            if only is not None:
+                members = [m for m in members if _selected(_parts(m.name)[1:], only)]
             try:
                 os.makedirs(into)
                 _write(tar, members, into, origin)
@@ -100,6 +106,12 @@ def _open(archive: Path) -> Iterator[tarfile.TarFile]:
                 break
             stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb")))
         yield stack.enter_context(tarfile.open(fileobj=stream, mode="r:"))
+
+
+def _selected(below_top: tuple[str, ...], only: Collection[str]) -> bool:
+    """Whether a member (its path below the top directory) is in, or a directory above, one of ``only``."""
+    path = "/".join(below_top)
+    return not path or any(path == o or path.startswith(o + "/") or o.startswith(path + "/") for o in only)
 
 
 def _parts(name: str) -> tuple[str, ...]:

@@ -52,6 +52,12 @@ ENV_DOWNLOAD_TIMEOUT = "TFLITE_SLIM_DOWNLOAD_TIMEOUT"
 #: An hour: TensorFlow's archive is ~100 MB, so this allows links down to ~0.3 Mbit/s.
 DEFAULT_DOWNLOAD_TIMEOUT = 3600.0
 SOURCE_RECORD = ".tflite-slim-source.json"
+#: Override (bytes) of what a download needs free in the cache (tests; a machine that knows better).
+ENV_MIN_FREE = "TFLITE_SLIM_MIN_FREE_BYTES"
+#: What a release build needs free before its first download: the archive and its extracted tree (LiteRT
+#: v1.4.1's tree is 65 MB in 6,104 files; TensorFlow 2.16's about 300 MB), TensorFlow's archive when
+#: LiteRT's CMake build reads from it, the dependencies, and a build directory of objects for each ABI.
+DEFAULT_MIN_FREE = 4 << 30
 #: Temp dirs of killed runs older than this (or twice the download limit) are deleted.
 STALE_TEMP_AGE = 24 * 3600.0
 # LiteRT also tags pre-releases like 2.0.2a1.
@@ -272,6 +278,28 @@ def _remove_stale_temps(directory: Path, older_than: float) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
         except FileNotFoundError:
             pass  # another run cleaned it
+
+
+def check_free_space(directory: Path, env: Optional[Mapping[str, str]] = None) -> None:
+    """Refuse a download into ``directory`` (the cache) when its file system has less than it needs free
+    (:data:`DEFAULT_MIN_FREE`, or ``TFLITE_SLIM_MIN_FREE_BYTES``): said before the first byte, not when the
+    disk fills half-way through an extraction or a compile."""
+    env = os.environ if env is None else env
+    value = env.get(ENV_MIN_FREE)
+    if value and not value.isdigit():
+        raise UsageError(f"{ENV_MIN_FREE}={value!r}: expected a number of bytes")
+    need = int(value) if value else DEFAULT_MIN_FREE
+    existing = directory
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    try:
+        free = shutil.disk_usage(existing).free
+    except OSError:
+        return  # unknown: the writes themselves will say
+    if free < need:
+        raise ToolchainError(f"{existing} has {free / (1 << 30):.1f} GiB free; a release build needs about "
+                             f"{need / (1 << 30):.1f} GiB (source, dependencies, objects): free some space, or "
+                             f"give --cache-dir on a larger disk")
 
 
 def download_timeout(env: Mapping[str, str]) -> float:

@@ -1,0 +1,60 @@
+"""The settings phase: which backend builds when none is declared, and why (issue 25, item 1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
+from standin.workspace import make_litert_workspace
+from tflite_slim.cli import main
+from tflite_slim.runtime.settings import BuildSettings, choose_backend
+
+
+def _settings(**kw) -> BuildSettings:
+    return BuildSettings(models=("m.tflite",), **{"litert_version": "1.4.1", "backend": None, **kw})
+
+
+@pytest.mark.parametrize("kw, backend, said", [
+    ({}, "cmake", "tflite-slim: backend cmake (no --backend given)"),
+    ({"backend": "local"}, "local", None),
+    ({"backend": "cmake"}, "cmake", None),
+    ({"checkpoint": "v2.17.0"}, "docker", "tflite-slim: backend docker (--checkpoint"),
+    ({"bazel_args": ("--jobs=8",)}, "local", "tflite-slim: backend local (Bazel): --bazel-arg only Bazel builds"),
+    ({"custom_ops_deps": ("//x:y",)}, "local", "tflite-slim: backend local (Bazel): --custom-ops-deps only"),
+    ({"bazel": "/opt/bazel"}, "local", "tflite-slim: backend local (Bazel): --bazel given; declare --backend local"),
+    # What is installed or how the user's checkout is configured never chooses: only what the command says.
+    ({"litert_version": None, "tensorflow_src": "/nonexistent"}, "cmake", "tflite-slim: backend cmake"),
+])
+def test_choose_backend(kw, backend, said) -> None:
+    name, line = choose_backend(_settings(**kw))
+    assert name == backend
+    assert (line is None) if said is None else line.startswith(said)
+
+
+def _plan_of(out: str) -> dict:
+    return json.loads(out.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+
+
+def test_no_backend_builds_with_cmake_and_says_so_in_one_line(tmp_path: Path, capsys) -> None:
+    ws = make_litert_workspace(tmp_path / "litert", configured=None)
+    model = tmp_path / "m.tflite"
+    model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
+    main(["build", str(model), "--source", str(ws), "--dry-run", "--target-archs", "host"])
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0].startswith("tflite-slim: backend cmake (no --backend given)")
+    assert _plan_of(out)["backend"] == {"backend": "cmake"}
+
+
+def test_flex_models_choose_bazel_and_say_so(tmp_path: Path, capsys) -> None:
+    ws = make_litert_workspace(tmp_path / "litert", configured=None)
+    flex = tmp_path / "flex.tflite"
+    flex.write_bytes(make_model([custom("FlexAddV2")], [[Op(0, custom_options=flex_options("AddV2"))]]))
+    main(["build", str(flex), "--source", str(ws), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == ("tflite-slim: backend local (Bazel): the models use Flex (select TensorFlow) ops, "
+                                   "which TFLite's CMake build cannot build")
+    assert "backend" not in _plan_of(out)  # Bazel's plans carry no backend entry
+    assert "bazel build" in out

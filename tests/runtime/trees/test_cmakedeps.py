@@ -1,0 +1,116 @@
+"""Reading the dependency pins from a tree's CMake modules (the declaration shapes of LiteRT v1.4.1 and HEAD)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tflite_slim.runtime.trees import cmakedeps
+from tflite_slim.runtime.trees.cmakedeps import Pin
+
+# The three shapes LiteRT v1.4.1's tools/cmake/modules use (our own text, their keywords and layout).
+GIT = """
+include(OverridableFetchContent)
+OverridableFetchContent_Declare(
+  eigen
+  GIT_REPOSITORY https://gitlab.com/libeigen/eigen.git
+  # Sync with third_party/xla/third_party/eigen3/workspace.bzl
+  GIT_TAG 4c38131a16803130b66266a912029504f2cf23cd
+  # GIT_SHALLOW TRUE
+  GIT_PROGRESS TRUE
+  SOURCE_DIR "${CMAKE_BINARY_DIR}/eigen"
+)
+"""
+URL_VAR = """
+set(NEON2SSE_URL
+  https://storage.googleapis.com/mirror.tensorflow.org/github.com/intel/ARM_NEON_2_x86_SSE/archive/a15b.tar.gz
+)
+OverridableFetchContent_Declare(
+  neon2sse
+  URL "${NEON2SSE_URL}"
+  URL_HASH SHA256=019FBC7EC25860070A1D90E12686FC160CFB33E22AA063C80F52B363F1361E9D
+  LICENSE_URL "${NEON2SSE_URL}"
+)
+"""
+TAG = """OverridableFetchContent_Declare(flatbuffers GIT_REPOSITORY https://github.com/google/flatbuffers
+  GIT_TAG v24.3.25 # a tag, not a commit
+)"""
+HEAD_CMAKELISTS = """
+if(NOT TENSORFLOW_SOURCE_DIR)
+  FetchContent_Declare(
+    tensorflow
+    GIT_REPOSITORY https://github.com/tensorflow/tensorflow.git
+    # v2.21.0-rc0 has updated schema_generated.h file.
+    GIT_TAG v2.21.0-rc0
+    SOURCE_DIR ${CMAKE_CURRENT_BINARY_DIR}/tensorflow-src
+  )
+endif()
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (GIT, Pin("eigen", "4c38131a16803130b66266a912029504f2cf23cd", "https://gitlab.com/libeigen/eigen.git", where="m")),
+    (URL_VAR, Pin("neon2sse", "019fbc7ec25860070a1d90e12686fc160cfb33e22aa063c80f52b363f1361e9d", None,
+                  "https://storage.googleapis.com/mirror.tensorflow.org/github.com/intel/ARM_NEON_2_x86_SSE/archive/"
+                  "a15b.tar.gz", "019fbc7ec25860070a1d90e12686fc160cfb33e22aa063c80f52b363f1361e9d", "m")),
+    (TAG, Pin("flatbuffers", "v24.3.25", "https://github.com/google/flatbuffers", where="m")),
+    (HEAD_CMAKELISTS, Pin("tensorflow", "v2.21.0-rc0", "https://github.com/tensorflow/tensorflow.git", where="m")),
+])
+def test_parse_module(text: str, expected: Pin) -> None:
+    assert cmakedeps.parse_module(text, "m") == [expected]
+
+
+@pytest.mark.parametrize("pin, url", [
+    (Pin("eigen", "abc", "https://gitlab.com/libeigen/eigen.git"),
+     "https://gitlab.com/libeigen/eigen/-/archive/abc/eigen-abc.tar.gz"),
+    (Pin("ruy", "3286a34c", "https://github.com/google/ruy"), "https://github.com/google/ruy/archive/3286a34c.tar.gz"),
+    (Pin("tensorflow", "v2.21.0-rc0", "https://github.com/tensorflow/tensorflow.git"),
+     "https://github.com/tensorflow/tensorflow/archive/v2.21.0-rc0.tar.gz"),
+    (Pin("fft2d", "5f4d", url="https://storage.example/v1.0.tar.gz", sha256="5f4d"), "https://storage.example/v1.0.tar.gz"),
+    (Pin("x", "1", "https://git.example.org/x.git"), None),  # another host: --cmake-dep-source or --dep-mirror
+    (Pin("x", "1", "http://github.com/a/b"), None),
+    (Pin("x", "1", url="http://127.0.0.1/x.tar.gz", sha256="1"), None),  # a tree's URL: https only
+    (Pin("x", "1", url="file:///etc/passwd", sha256="1"), None),
+])
+def test_archive_url(pin: Pin, url) -> None:
+    assert cmakedeps.archive_url(pin) == url
+
+
+def test_mirror_url_and_its_check() -> None:
+    assert cmakedeps.mirror_url("https://m/deps/", "eigen", "4c38") == "https://m/deps/eigen/4c38.tar.gz"
+    assert cmakedeps.mirror_url("https://m/{name}-{revision}.tgz", "eigen", "4c38") == "https://m/eigen-4c38.tgz"
+    assert cmakedeps.check_mirror("https://m/{name.__class__}") is not None
+    assert cmakedeps.check_mirror("ftp://m") is not None
+    assert "credentials" in cmakedeps.check_mirror("https://user:token@m/")
+    assert cmakedeps.check_mirror("https://m/{name}/{revision}.tar.gz") is None
+
+
+def test_tensorflow_pin_from_cmakelists_else_the_release_submodule(tmp_path: Path) -> None:
+    assert cmakedeps.tensorflow_pin(tmp_path, "1.4.1") == Pin(
+        "tensorflow", "2adc36c677a558b93a454705059baac2b0cdf5a3", cmakedeps.TENSORFLOW_REPOSITORY,
+        where="LiteRT v1.4.1's third_party/tensorflow submodule")
+    assert cmakedeps.tensorflow_pin(tmp_path, "1.5.0") is None
+    (tmp_path / "CMakeLists.txt").write_text(HEAD_CMAKELISTS)
+    assert cmakedeps.tensorflow_pin(tmp_path, "1.4.1").revision == "v2.21.0-rc0"
+
+
+def test_read_pins_and_wanted(tmp_path: Path) -> None:
+    modules = tmp_path / cmakedeps.MODULES_DIR
+    modules.mkdir(parents=True)
+    (modules / "eigen.cmake").write_text(GIT)
+    (modules / "flatbuffers.cmake").write_text(TAG)
+    (modules / "xnnpack.cmake").write_text(GIT.replace("eigen", "xnnpack"))  # XNNPACK is off: not fetched
+    pins = cmakedeps.read_pins(tmp_path)
+    assert sorted(pins) == ["eigen", "flatbuffers", "xnnpack"]
+    assert pins["eigen"].where == "tools/cmake/modules/eigen.cmake"
+    assert [p.name for p in cmakedeps.wanted(pins)] == ["eigen", "flatbuffers"]
+    assert not cmakedeps.safe_revision("../x") and cmakedeps.safe_revision("v24.3.25")
+
+
+def test_a_source_computed_at_configure_time_is_marked() -> None:
+    """TensorFlow's own fft2d.cmake reads its URL from workspace2.bzl at configure time."""
+    (pin,) = cmakedeps.parse_module('get_dependency_archive("fft2d" "${TF_SOURCE_DIR}/workspace2.bzl" FFT2D_URL '
+                                    'FFT2D_CHECKSUM)\nOverridableFetchContent_Declare(fft2d URL ${FFT2D_URL} '
+                                    'URL_HASH SHA256=${FFT2D_CHECKSUM})\n')
+    assert pin.computed and not cmakedeps.parse_module(GIT)[0].computed
