@@ -128,3 +128,9 @@ def test_plugin_build_script_uses_no_api_gradle_9_deprecates(repo_root: Path) ->
     code = "\n".join(line.split("//")[0] for line in script.splitlines())
     assert re.findall(r"\bbuildDir\b", code) == []
     assert "layout.buildDirectory" in code
+    # Gradle 8 removed AbstractExecTask.getExecResult(): only as the Gradle 4.x fallback of getExecutionResult().
+    uses = [line.strip() for line in code.splitlines() if re.search(r"\bexecResult\b", line)]
+    assert uses == ["def result = task.metaClass.respondsTo(task, 'getExecutionResult') ? task.executionResult.get() : task.execResult"], uses
+    # JavaCompile.destinationDir (removed in Gradle 9) only in the block that runs on the Gradle 4.x testing this project.
+    gradle4_only = code[code.index("if (gradle.gradleVersion.startsWith('4.')) {"):]
+    assert "destinationDir" not in code.replace(gradle4_only, "")
