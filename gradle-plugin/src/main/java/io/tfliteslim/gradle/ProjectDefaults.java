@@ -94,10 +94,15 @@ public final class ProjectDefaults implements TaskSettings {
         return new ArrayList<>(dirs);
     }
 
-    /** The model files: every location's files that match include and not exclude. */
+    /**
+     * The model files: every location's files that match include and not exclude. {@code models} is given
+     * to {@code files()} as it is, so a task there (or its outputs, a provider of them) is a build
+     * dependency of every task reading the models, and generated models exist before they are read.
+     */
     @Override
     public FileTree models() {
-        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<List<File>>) this::modelLocations);
+        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<Object>) () ->
+                ext.getModels().isEmpty() ? modelLocations() : new ArrayList<>(ext.getModels()));
         if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
             // Generated asset folders: the Variant API's providers carry the tasks that produce them.
             locations.builtBy((java.util.concurrent.Callable<List<Object>>) () -> ext.getModels().isEmpty()
