@@ -54,6 +54,24 @@ public final class ProjectDefaults implements TaskSettings {
         androidSources.register();
     }
 
+    /** {@code listener} hears of every variant the Variant API gives (see {@link AndroidSources#eachVariant}). */
+    void eachVariant(java.util.function.Consumer<AndroidSources.VariantModels> listener) {
+        androidSources.eachVariant(listener);
+    }
+
+    /** The settings of one variant's tasks: its own models and report directory, the rest the project's. */
+    TaskSettings forVariant(AndroidSources.VariantModels variant) {
+        return new VariantDefaults(this, variant);
+    }
+
+    Project project() {
+        return project;
+    }
+
+    TfliteSlimExtension extension() {
+        return ext;
+    }
+
     /** The warning reading the Android sources gave, or null (for tests). */
     public String androidSourcesWarning() {
         return androidSources.warning();
@@ -227,8 +245,17 @@ public final class ProjectDefaults implements TaskSettings {
         for (File dir : modelLocations()) {
             where.append(where.length() == 0 ? "" : ", ").append(relative(dir));
         }
-        return new ToolSpec(python(), project.getProjectDir(), modelArgs(), where.toString(), ext.getInclude().toString(),
-                provisioner());
+        return toolSpec(modelArgs(), where.toString());
+    }
+
+    /** {@link #toolSpec()} for these models, looked for in {@code where} (for the "no models" message). */
+    ToolSpec toolSpec(List<String> models, String where) {
+        return new ToolSpec(python(), project.getProjectDir(), models, where, ext.getInclude().toString(), provisioner());
+    }
+
+    /** {@code path} under the build directory. */
+    File buildPath(String path) {
+        return buildFile(path);
     }
 
     /**

@@ -25,6 +25,8 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         ProjectDefaults defaults = new ProjectDefaults(project, ext);
         defaults.registerAndroidSources();
         SlimTasks.register(project, defaults);
+        // An Android app: tfliteReport<Variant> per variant, on what that variant's APK carries.
+        defaults.eachVariant(variant -> SlimTasks.registerVariantReport(project, variant.name, defaults.forVariant(variant)));
 
         // After the build script set repositoryUrl/repository. Applied to a project that is already
         // evaluated (from another project's afterEvaluate), now: afterEvaluate would never run on

@@ -112,6 +112,23 @@ public final class SlimTasks {
         freezeWhenScheduled(project, mine);
     }
 
+    /**
+     * {@code tfliteReport<Variant>}: the op report of one Android variant's models (what its APK carries),
+     * in {@code settings.reportDir()}; registered from AGP's {@code onVariants}, lazily where Gradle can.
+     */
+    public static void registerVariantReport(Project project, String variant, TaskSettings settings) {
+        String name = "tfliteReport" + Character.toUpperCase(variant.charAt(0)) + variant.substring(1);
+        List<ToolTask<?>> mine = new CopyOnWriteArrayList<>();
+        TaskRegistration.add(project.getTasks(), name, TfliteReportTask.class, t -> {
+            mine.add(t);
+            t.configure(settings);
+            t.setGroup(GROUP);
+            t.setDescription("Writes the op report of the " + variant + " variant's models (its merged assets and mlModels,"
+                    + " libraries' and AARs' included) to build/reports/tflite-slim/" + variant + ".");
+        });
+        freezeWhenScheduled(project, mine);
+    }
+
     /** {@code freeze()} each of {@code mine} that the task graph holds, when the graph is ready. */
     static void freezeWhenScheduled(Project project, List<ToolTask<?>> mine) {
         project.getGradle().getTaskGraph().whenReady(freezer(mine));
