@@ -28,7 +28,7 @@ import org.gradle.util.GradleVersion;
  * The extension's values with their defaults filled in from the project.
  *
  * <p>The Android Gradle Plugin is read by name (the Variant API and DSL through
- * {@link AndroidSources}, {@code android.defaultConfig.ndk.abiFilters} and
+ * {@link AndroidSources}, every variant's {@code ndk.abiFilters} and
  * {@code android.ndkVersion} through {@link AndroidDsl}), so the plugin
  * neither compiles against nor requires AGP. The tasks see these values through
  * {@link TaskSettings} only.

@@ -29,7 +29,9 @@ import java.util.Set;
  * (highest priority first) and which takes {@code addStaticSourceDirectory(String)};</li>
  * <li>{@code dsl.AndroidSourceSet} / {@code dsl.AndroidSourceDirectorySet}: {@code srcDir},
  * {@code srcDirs}, {@code setSrcDirs}, {@code getName()}, and no {@code srcDirs} getter (AGP 9 keeps only
- * the new DSL interfaces); {@code dsl.CommonExtension.ndkVersion}, {@code defaultConfig.ndk.abiFilters}.</li>
+ * the new DSL interfaces); {@code dsl.CommonExtension.ndkVersion}; {@code ndk.abiFilters} of
+ * {@code defaultConfig}, of each {@code productFlavors} entry and of each {@code buildTypes} entry
+ * (AGP adds a variant's flavor and build type filters to defaultConfig's: {@code MergedNdkConfig}).</li>
  * <li>{@code variant.Component.getArtifacts()} ({@code artifact.Artifacts}) with
  * {@code get(SingleArtifact.ASSETS)}: the variant's merged assets directory,
  * {@code build/intermediates/assets/<variant>/merge<Variant>Assets}, written by the task
@@ -56,6 +58,8 @@ public class StandInAgp9 implements Plugin<Project> {
     /** dsl.ApplicationExtension, the parts read here. */
     public static final class Android {
         private final NamedDomainObjectContainer<SourceSet> sourceSets;
+        private final NamedDomainObjectContainer<ProductFlavor> productFlavorsDsl;
+        private final NamedDomainObjectContainer<ProductFlavor> buildTypes;
         private final DefaultConfig defaultConfig = new DefaultConfig();
         private final List<String> productFlavors = new ArrayList<>();
         /** Stands for the assets that library modules and AAR dependencies bring into the merge. */
@@ -67,6 +71,20 @@ public class StandInAgp9 implements Plugin<Project> {
             for (String name : new String[]{"main", "debug", "release"}) {
                 sourceSets.create(name);
             }
+            productFlavorsDsl = project.container(ProductFlavor.class, ProductFlavor::new);
+            buildTypes = project.container(ProductFlavor.class, ProductFlavor::new);
+            buildTypes.create("debug");
+            buildTypes.create("release");
+        }
+
+        /** dsl.ApplicationExtension.productFlavors: each a dsl.ProductFlavor with its own ndk.abiFilters. */
+        public NamedDomainObjectContainer<ProductFlavor> getProductFlavors() {
+            return productFlavorsDsl;
+        }
+
+        /** dsl.ApplicationExtension.buildTypes (debug, release): dsl.BuildType has ndk.abiFilters too. */
+        public NamedDomainObjectContainer<ProductFlavor> getBuildTypes() {
+            return buildTypes;
         }
 
         public NamedDomainObjectContainer<SourceSet> getSourceSets() {
@@ -91,14 +109,34 @@ public class StandInAgp9 implements Plugin<Project> {
         }
 
         /** Stands for {@code productFlavors { create(name) }} (one dimension). */
-        public void flavor(String name) {
+        public ProductFlavor flavor(String name) {
             productFlavors.add(name);
             sourceSets.maybeCreate(name);
+            return productFlavorsDsl.maybeCreate(name);
         }
     }
 
     public static final class DefaultConfig {
         private final Ndk ndk = new Ndk();
+
+        public Ndk getNdk() {
+            return ndk;
+        }
+    }
+
+    /** dsl.ProductFlavor / dsl.BuildType: the name and ndk { abiFilters }. */
+    public static final class ProductFlavor implements org.gradle.api.Named {
+        private final String name;
+        private final Ndk ndk = new Ndk();
+
+        ProductFlavor(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
 
         public Ndk getNdk() {
             return ndk;
