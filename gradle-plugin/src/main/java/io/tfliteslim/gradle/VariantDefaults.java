@@ -143,9 +143,10 @@ final class VariantDefaults implements TaskSettings {
         return project.verifiedFile();
     }
 
+    /** This variant's verdict (tfliteVerify<Variant> is up to date after its own check only). */
     @Override
     public File resultFile() {
-        return project.resultFile();
+        return project.buildPath("tflite-slim/verify-" + variant.name + ".txt");
     }
 
     @Override

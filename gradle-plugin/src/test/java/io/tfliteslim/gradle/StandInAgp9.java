@@ -32,6 +32,8 @@ import java.util.Set;
  * the new DSL interfaces); {@code dsl.CommonExtension.ndkVersion}; {@code ndk.abiFilters} of
  * {@code defaultConfig}, of each {@code productFlavors} entry and of each {@code buildTypes} entry
  * (AGP adds a variant's flavor and build type filters to defaultConfig's: {@code MergedNdkConfig}).</li>
+ * <li>the tasks {@code preBuild} and, per variant, {@code pre<Variant>Build} depending on it (AGP's
+ * {@code TaskManager}), which a variant's build runs first;</li>
  * <li>{@code variant.Component.getArtifacts()} ({@code artifact.Artifacts}) with
  * {@code get(SingleArtifact.ASSETS)}: the variant's merged assets directory,
  * {@code build/intermediates/assets/<variant>/merge<Variant>Assets}, written by the task
@@ -52,6 +54,8 @@ public class StandInAgp9 implements Plugin<Project> {
         Components components = new Components();
         project.getExtensions().add("android", android);
         project.getExtensions().add("androidComponents", components);
+        // AGP's preBuild, which every pre<Variant>Build depends on (TaskManager).
+        project.getTasks().create("preBuild");
         project.afterEvaluate(p -> components.run(project, android));
     }
 
@@ -269,6 +273,8 @@ public class StandInAgp9 implements Plugin<Project> {
             sets.add("main");
             this.sources = new Sources(new Layered(project, android, sets, true), new Layered(project, android, sets, false));
             this.artifacts = new Artifacts(project, android, name, sources.assets);
+            String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
         }
 
         public Artifacts getArtifacts() {

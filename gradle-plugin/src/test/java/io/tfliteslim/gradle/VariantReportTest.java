@@ -82,4 +82,31 @@ public class VariantReportTest {
                     "build/intermediates/assets/freeDebug/mergeFreeDebugAssets/conv.tflite"), paths);
         }
     }
+
+    /**
+     * Issue 27: one verify per variant, wired to that variant's build: pre<Variant>Build depends on
+     * tfliteVerify<Variant>, whose models are that variant's merged assets only (never another variant's
+     * merge or generators), and preBuild, which every variant's build runs, no longer on the project-wide
+     * tfliteVerify.
+     */
+    @Test
+    public void eachVariantsBuildVerifiesItsOwnModels() throws Exception {
+        Project project = app(false);
+        Task verify = project.getTasks().getByName("tfliteVerifyFreeDebug");
+        assertTrue(dependencies(project.getTasks().getByName("preFreeDebugBuild")).contains("tfliteVerifyFreeDebug"));
+        assertTrue(dependencies(project.getTasks().getByName("preFreeReleaseBuild")).contains("tfliteVerifyFreeRelease"));
+        assertTrue(dependencies(project.getTasks().getByName("preBuild")).toString(),
+                !dependencies(project.getTasks().getByName("preBuild")).contains("tfliteVerify"));
+        Set<String> deps = dependencies(verify);
+        assertTrue(deps.toString(), deps.contains("mergeFreeDebugAssets") && !deps.contains("mergeFreeReleaseAssets"));
+
+        // No slim runtime yet: a warning, the stock runtime, and no verdict recorded.
+        ((TaskInternal) project.getTasks().getByName("mergeFreeDebugAssets")).execute();
+        ((io.tfliteslim.gradle.tasks.TfliteVerifyTask) verify).run();
+        assertTrue(!((io.tfliteslim.gradle.tasks.TfliteVerifyTask) verify).getResultFile().exists());
+        assertEquals("verify-freeDebug.txt", ((io.tfliteslim.gradle.tasks.TfliteVerifyTask) verify).getResultFile().getName());
+
+        project.getExtensions().getByType(TfliteSlimExtension.class).setVerify(false);
+        assertTrue(!dependencies(project.getTasks().getByName("preFreeDebugBuild")).contains("tfliteVerifyFreeDebug"));
+    }
 }
