@@ -19,6 +19,10 @@ import org.gradle.plugin.use.PluginDependencySpec
 // org.gradle.kotlin.dsl (PluginDependenciesSpecExtensions.kt): `id("x") version "1"`.
 infix fun PluginDependencySpec.version(version: String?): PluginDependencySpec = version(version)
 
+// org.gradle.plugin.management.PluginManagementSpec.includeBuild(String) (Gradle 7.0+; a plugin build
+// included in pluginManagement). Gradle 4.4's spec has repositories and resolutionStrategy only.
+fun org.gradle.plugin.management.PluginManagementSpec.includeBuild(rootProject: String): Unit = throw UnsupportedOperationException()
+
 // org.gradle.api.provider.ProviderFactory (Gradle 6.1+ / 6.2+): environmentVariable, gradleProperty.
 fun ProviderFactory.environmentVariable(variableName: String): Provider<String> = throw UnsupportedOperationException()
 fun ProviderFactory.gradleProperty(propertyName: String): Provider<String> = throw UnsupportedOperationException()

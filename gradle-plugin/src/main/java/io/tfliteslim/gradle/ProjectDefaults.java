@@ -28,7 +28,7 @@ import org.gradle.util.GradleVersion;
  * The extension's values with their defaults filled in from the project.
  *
  * <p>The Android Gradle Plugin is read by name (the Variant API and DSL through
- * {@link AndroidSources}, {@code android.defaultConfig.ndk.abiFilters} and
+ * {@link AndroidSources}, every variant's {@code ndk.abiFilters} and
  * {@code android.ndkVersion} through {@link AndroidDsl}), so the plugin
  * neither compiles against nor requires AGP. The tasks see these values through
  * {@link TaskSettings} only.
@@ -52,6 +52,24 @@ public final class ProjectDefaults implements TaskSettings {
     /** At apply time: read the Android sources through the Variant API where AGP has it (never too late). */
     void registerAndroidSources() {
         androidSources.register();
+    }
+
+    /** {@code listener} hears of every variant the Variant API gives (see {@link AndroidSources#eachVariant}). */
+    void eachVariant(java.util.function.Consumer<AndroidSources.VariantModels> listener) {
+        androidSources.eachVariant(listener);
+    }
+
+    /** The settings of one variant's tasks: its own models and report directory, the rest the project's. */
+    TaskSettings forVariant(AndroidSources.VariantModels variant) {
+        return new VariantDefaults(this, variant);
+    }
+
+    Project project() {
+        return project;
+    }
+
+    TfliteSlimExtension extension() {
+        return ext;
     }
 
     /** The warning reading the Android sources gave, or null (for tests). */
@@ -94,10 +112,15 @@ public final class ProjectDefaults implements TaskSettings {
         return new ArrayList<>(dirs);
     }
 
-    /** The model files: every location's files that match include and not exclude. */
+    /**
+     * The model files: every location's files that match include and not exclude. {@code models} is given
+     * to {@code files()} as it is, so a task there (or its outputs, a provider of them) is a build
+     * dependency of every task reading the models, and generated models exist before they are read.
+     */
     @Override
     public FileTree models() {
-        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<List<File>>) this::modelLocations);
+        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<Object>) () ->
+                ext.getModels().isEmpty() ? modelLocations() : new ArrayList<>(ext.getModels()));
         if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
             // Generated asset folders: the Variant API's providers carry the tasks that produce them.
             locations.builtBy((java.util.concurrent.Callable<List<Object>>) () -> ext.getModels().isEmpty()
@@ -252,8 +275,17 @@ public final class ProjectDefaults implements TaskSettings {
         for (File dir : modelLocations()) {
             where.append(where.length() == 0 ? "" : ", ").append(relative(dir));
         }
-        return new ToolSpec(python(), project.getProjectDir(), modelArgs(), where.toString(), ext.getInclude().toString(),
-                provisioner());
+        return toolSpec(modelArgs(), where.toString());
+    }
+
+    /** {@link #toolSpec()} for these models, looked for in {@code where} (for the "no models" message). */
+    ToolSpec toolSpec(List<String> models, String where) {
+        return new ToolSpec(python(), project.getProjectDir(), models, where, ext.getInclude().toString(), provisioner());
+    }
+
+    /** {@code path} under the build directory. */
+    File buildPath(String path) {
+        return buildFile(path);
     }
 
     /**

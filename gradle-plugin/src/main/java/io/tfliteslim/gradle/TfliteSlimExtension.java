@@ -123,7 +123,10 @@ public class TfliteSlimExtension {
         exclude.addAll(Arrays.asList(patterns));
     }
 
-    /** ABIs to build; null means {@code android.defaultConfig.ndk.abiFilters}, else {@link #ALL_ABIS}. */
+    /**
+     * ABIs to build; null means every variant's {@code ndk.abiFilters} together ({@code defaultConfig}'s plus
+     * its flavor's and build type's), else {@link #ALL_ABIS}.
+     */
     public List<String> getTargetAbis() {
         return targetAbis;
     }

@@ -24,7 +24,9 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         TfliteSlimExtension ext = project.getExtensions().create("tfliteSlim", TfliteSlimExtension.class);
         ProjectDefaults defaults = new ProjectDefaults(project, ext);
         defaults.registerAndroidSources();
-        SlimTasks.register(project, defaults);
+        SlimTasks tasks = SlimTasks.register(project, defaults);
+        // An Android app: tfliteReport<Variant> and tfliteVerify<Variant> per variant, on what its APK carries.
+        defaults.eachVariant(variant -> tasks.registerVariant(variant.name, defaults.forVariant(variant)));
 
         // After the build script set repositoryUrl/repository. Applied to a project that is already
         // evaluated (from another project's afterEvaluate), now: afterEvaluate would never run on

@@ -88,4 +88,31 @@ public class ReportFunctionalTest {
         assertFalse("tflite_slim/ in the project dir ran instead of the tool", f.file("hijacked-by-package").exists());
         assertTrue(f.read("build/reports/tflite-slim/ops.json").contains("\"ADD\""));
     }
+
+    /**
+     * Issue 27: a model a task of the build writes. {@code models} takes what {@code files()} takes, a task
+     * included (its outputs, and a dependency on it), and the model list is read when tfliteReport runs,
+     * not when the task graph is ready: on a clean build it failed with "No TensorFlow Lite models found"
+     * and passed on the second run. A model added later reruns the task with the new list.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void modelsATaskGeneratesAreFoundOnACleanBuild() throws Exception {
+        Fixture f = new Fixture("plain", temp.getRoot()).models("model-src", "add");
+        f.write("build.gradle", f.read("build.gradle") + "\n"
+                + "task generateModels(type: Copy) {\n    from 'model-src'\n    into \"$buildDir/generated/models\"\n}\n"
+                + "tfliteSlim {\n    models generateModels\n}\n");
+        BuildResult first = f.build("tfliteReport");
+        assertEquals(TaskOutcome.SUCCESS, first.task(":generateModels").getOutcome());
+        assertEquals(TaskOutcome.SUCCESS, first.task(":tfliteReport").getOutcome());
+        Map<String, Object> report = (Map<String, Object>) new JsonSlurper().parseText(f.read("build/reports/tflite-slim/ops.json"));
+        List<Map<String, Object>> models = (List<Map<String, Object>>) report.get("models");
+        assertEquals(Arrays.asList("build/generated/models/add.tflite"), Arrays.asList(models.get(0).get("path")));
+
+        f.models("model-src", "conv");
+        BuildResult second = f.build("tfliteReport");
+        assertEquals(TaskOutcome.SUCCESS, second.task(":tfliteReport").getOutcome());
+        report = (Map<String, Object>) new JsonSlurper().parseText(f.read("build/reports/tflite-slim/ops.json"));
+        assertEquals(2, ((List<?>) report.get("models")).size());
+    }
 }

@@ -29,7 +29,19 @@ import java.util.Set;
  * (highest priority first) and which takes {@code addStaticSourceDirectory(String)};</li>
  * <li>{@code dsl.AndroidSourceSet} / {@code dsl.AndroidSourceDirectorySet}: {@code srcDir},
  * {@code srcDirs}, {@code setSrcDirs}, {@code getName()}, and no {@code srcDirs} getter (AGP 9 keeps only
- * the new DSL interfaces); {@code dsl.CommonExtension.ndkVersion}, {@code defaultConfig.ndk.abiFilters}.</li>
+ * the new DSL interfaces); {@code dsl.CommonExtension.ndkVersion}; {@code ndk.abiFilters} of
+ * {@code defaultConfig}, of each {@code productFlavors} entry and of each {@code buildTypes} entry
+ * (AGP adds a variant's flavor and build type filters to defaultConfig's: {@code MergedNdkConfig}).</li>
+ * <li>the tasks {@code preBuild} and, per variant, {@code pre<Variant>Build} depending on it (AGP's
+ * {@code TaskManager}), which a variant's build runs first;</li>
+ * <li>{@code variant.Component.getArtifacts()} ({@code artifact.Artifacts}) with
+ * {@code get(SingleArtifact.ASSETS)}: the variant's merged assets directory,
+ * {@code build/intermediates/assets/<variant>/merge<Variant>Assets}, written by the task
+ * {@code merge<Variant>Assets} (AGP's {@code MergeSourceSetFolders}) from every asset layer, lowest
+ * priority first (main, flavor, build type, variant, then generated folders), and from the
+ * {@code android.libraryAssets} directories standing for library modules' and AARs' assets, which AGP
+ * merges in too. As AGP's, the provider carries the producing task (here as a {@code Buildable},
+ * since Gradle 4.4's providers cannot).</li>
  * </ul>
  * Variants: build types debug and release times the product flavors the test declares; layers per
  * variant as AGP orders them (variant, build type, flavor, main), then directories added through the
@@ -42,14 +54,20 @@ public class StandInAgp9 implements Plugin<Project> {
         Components components = new Components();
         project.getExtensions().add("android", android);
         project.getExtensions().add("androidComponents", components);
+        // AGP's preBuild, which every pre<Variant>Build depends on (TaskManager).
+        project.getTasks().create("preBuild");
         project.afterEvaluate(p -> components.run(project, android));
     }
 
     /** dsl.ApplicationExtension, the parts read here. */
     public static final class Android {
         private final NamedDomainObjectContainer<SourceSet> sourceSets;
+        private final NamedDomainObjectContainer<ProductFlavor> productFlavorsDsl;
+        private final NamedDomainObjectContainer<ProductFlavor> buildTypes;
         private final DefaultConfig defaultConfig = new DefaultConfig();
         private final List<String> productFlavors = new ArrayList<>();
+        /** Stands for the assets that library modules and AAR dependencies bring into the merge. */
+        final List<Object> libraryAssets = new ArrayList<>();
         private String ndkVersion;
 
         Android(Project project) {
@@ -57,6 +75,20 @@ public class StandInAgp9 implements Plugin<Project> {
             for (String name : new String[]{"main", "debug", "release"}) {
                 sourceSets.create(name);
             }
+            productFlavorsDsl = project.container(ProductFlavor.class, ProductFlavor::new);
+            buildTypes = project.container(ProductFlavor.class, ProductFlavor::new);
+            buildTypes.create("debug");
+            buildTypes.create("release");
+        }
+
+        /** dsl.ApplicationExtension.productFlavors: each a dsl.ProductFlavor with its own ndk.abiFilters. */
+        public NamedDomainObjectContainer<ProductFlavor> getProductFlavors() {
+            return productFlavorsDsl;
+        }
+
+        /** dsl.ApplicationExtension.buildTypes (debug, release): dsl.BuildType has ndk.abiFilters too. */
+        public NamedDomainObjectContainer<ProductFlavor> getBuildTypes() {
+            return buildTypes;
         }
 
         public NamedDomainObjectContainer<SourceSet> getSourceSets() {
@@ -75,15 +107,40 @@ public class StandInAgp9 implements Plugin<Project> {
             this.ndkVersion = ndkVersion;
         }
 
+        /** Stands for a library module or an AAR whose assets AGP merges into the app's. */
+        public void libraryAssets(Object dir) {
+            libraryAssets.add(dir);
+        }
+
         /** Stands for {@code productFlavors { create(name) }} (one dimension). */
-        public void flavor(String name) {
+        public ProductFlavor flavor(String name) {
             productFlavors.add(name);
             sourceSets.maybeCreate(name);
+            return productFlavorsDsl.maybeCreate(name);
         }
     }
 
     public static final class DefaultConfig {
         private final Ndk ndk = new Ndk();
+
+        public Ndk getNdk() {
+            return ndk;
+        }
+    }
+
+    /** dsl.ProductFlavor / dsl.BuildType: the name and ndk { abiFilters }. */
+    public static final class ProductFlavor implements org.gradle.api.Named {
+        private final String name;
+        private final Ndk ndk = new Ndk();
+
+        ProductFlavor(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
 
         public Ndk getNdk() {
             return ndk;
@@ -197,10 +254,11 @@ public class StandInAgp9 implements Plugin<Project> {
         }
     }
 
-    /** variant.Variant: getName(), getSources(). */
+    /** variant.Variant: getName(), getSources(), getArtifacts(). */
     public static final class Variant {
         private final String name;
         private final Sources sources;
+        private final Artifacts artifacts;
 
         Variant(Project project, Android android, String flavor, String buildType) {
             this.name = flavor.isEmpty() ? buildType : flavor + Character.toUpperCase(buildType.charAt(0)) + buildType.substring(1);
@@ -214,6 +272,13 @@ public class StandInAgp9 implements Plugin<Project> {
             }
             sets.add("main");
             this.sources = new Sources(new Layered(project, android, sets, true), new Layered(project, android, sets, false));
+            this.artifacts = new Artifacts(project, android, name, sources.assets);
+            String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
+        }
+
+        public Artifacts getArtifacts() {
+            return artifacts;
         }
 
         public String getName() {
@@ -271,6 +336,85 @@ public class StandInAgp9 implements Plugin<Project> {
 
         public void addStaticSourceDirectory(String srcDir) {
             layers.add(Collections.singletonList(project.getLayout().getProjectDirectory().dir(srcDir)));
+        }
+    }
+
+    /** artifact.Artifacts, {@code get(SingleArtifact)} only. */
+    public static final class Artifacts {
+        private final MergedAssets merged;
+
+        Artifacts(Project project, Android android, String variant, Layered assets) {
+            String cap = Character.toUpperCase(variant.charAt(0)) + variant.substring(1);
+            java.io.File out = new java.io.File(project.getBuildDir(), "intermediates/assets/" + variant + "/merge" + cap + "Assets");
+            org.gradle.api.tasks.Sync merge = project.getTasks().create("merge" + cap + "Assets", org.gradle.api.tasks.Sync.class, t -> {
+                t.into(out);
+                // Lowest priority first, so a higher layer's file replaces a lower one's (AGP's merge order).
+                t.setDuplicatesStrategy(org.gradle.api.file.DuplicatesStrategy.INCLUDE);
+                t.from((java.util.concurrent.Callable<Object>) () -> android.libraryAssets);
+                t.from((java.util.concurrent.Callable<Object>) () -> {
+                    List<Object> dirs = new ArrayList<>();
+                    List<Collection<Directory>> layers = new ArrayList<>(assets.getAll().get());
+                    Collections.reverse(layers);
+                    for (Collection<Directory> layer : layers) {
+                        for (Directory d : layer) {
+                            dirs.add(d.getAsFile());
+                        }
+                    }
+                    return dirs;
+                });
+            });
+            this.merged = new MergedAssets(project, merge, out);
+        }
+
+        @SuppressWarnings("unchecked")
+        public <T> Provider<T> get(com.android.build.api.artifact.SingleArtifact<T> type) {
+            if (type != com.android.build.api.artifact.SingleArtifact.ASSETS.INSTANCE) {
+                throw new IllegalArgumentException("the stand-in has ASSETS only, not " + type);
+            }
+            return (Provider<T>) merged;
+        }
+    }
+
+    /** The merged assets directory, as a provider that names the task producing it. */
+    public static final class MergedAssets implements Provider<Directory>, org.gradle.api.Buildable {
+        private final Project project;
+        private final org.gradle.api.Task producer;
+        private final java.io.File dir;
+
+        MergedAssets(Project project, org.gradle.api.Task producer, java.io.File dir) {
+            this.project = project;
+            this.producer = producer;
+            this.dir = dir;
+        }
+
+        @Override
+        public Directory get() {
+            return project.getLayout().getProjectDirectory().dir(dir.getAbsolutePath());
+        }
+
+        @Override
+        public Directory getOrNull() {
+            return get();
+        }
+
+        @Override
+        public Directory getOrElse(Directory defaultValue) {
+            return get();
+        }
+
+        @Override
+        public <S> Provider<S> map(org.gradle.api.Transformer<? extends S, ? super Directory> transformer) {
+            return project.provider(() -> transformer.transform(get()));
+        }
+
+        @Override
+        public boolean isPresent() {
+            return true;
+        }
+
+        @Override
+        public org.gradle.api.tasks.TaskDependency getBuildDependencies() {
+            return t -> Collections.singleton(producer);
         }
     }
 }

@@ -19,16 +19,56 @@ public final class AndroidDsl {
     private AndroidDsl() {
     }
 
-    /** {@code android.defaultConfig.ndk.abiFilters}, sorted; empty when unset or unreadable. */
+    /**
+     * The ABIs every variant ships together, sorted; empty (meaning all) when a variant has no filter.
+     * A variant's filters are {@code defaultConfig.ndk.abiFilters} plus its product flavor's and its
+     * build type's (AGP adds them up: {@code MergedNdkConfig}); variants are read as every flavor with
+     * every build type (one flavor dimension: with several, a variant may look unfiltered here, so more
+     * ABIs are built, never fewer).
+     */
     public static List<String> abiFilters(Object android) {
-        Object filters = path(android, "defaultConfig", "ndk", "abiFilters");
+        Set<String> base = filters(property(android, "defaultConfig"));
+        List<Object> flavors = entries(property(android, "productFlavors"));
+        List<Object> buildTypes = entries(property(android, "buildTypes"));
         Set<String> abis = new TreeSet<>();
-        if (filters instanceof Collection) {
-            for (Object abi : (Collection<?>) filters) {
-                abis.add(abi.toString());
+        for (Object flavor : flavors) {
+            for (Object buildType : buildTypes) {
+                Set<String> variant = new TreeSet<>(base);
+                variant.addAll(filters(flavor));
+                variant.addAll(filters(buildType));
+                if (variant.isEmpty()) {
+                    return new ArrayList<>();
+                }
+                abis.addAll(variant);
             }
         }
         return new ArrayList<>(abis);
+    }
+
+    /** {@code x.ndk.abiFilters}; empty when {@code x} is null, unset or unreadable. */
+    private static Set<String> filters(Object dslObject) {
+        Set<String> out = new TreeSet<>();
+        Object filters = dslObject == null ? null : path(dslObject, "ndk", "abiFilters");
+        if (filters instanceof Collection) {
+            for (Object abi : (Collection<?>) filters) {
+                out.add(abi.toString());
+            }
+        }
+        return out;
+    }
+
+    /** A container's entries (a Map's values, a collection's elements); one null entry when there are none. */
+    private static List<Object> entries(Object container) {
+        List<Object> out = new ArrayList<>();
+        if (container instanceof Map) {
+            out.addAll(((Map<?, ?>) container).values());
+        } else if (container instanceof Collection) {
+            out.addAll((Collection<?>) container);
+        }
+        if (out.isEmpty()) {
+            out.add(null);
+        }
+        return out;
     }
 
     /** {@code android.ndkVersion}, trimmed; null when unset, blank or unreadable. */

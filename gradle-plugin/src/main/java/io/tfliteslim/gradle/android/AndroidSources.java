@@ -42,6 +42,39 @@ public final class AndroidSources {
     private String variantApiProblem;
     /** The one warning given, if any (for tests). */
     private String warning;
+    /** Every variant the Variant API gave, and who wants to hear of them. */
+    private final List<VariantModels> variantModels = new ArrayList<>();
+    private final List<java.util.function.Consumer<VariantModels>> listeners = new ArrayList<>();
+
+    /**
+     * Where one variant's models are, as AGP's providers (never read here): what the APK carries of the
+     * assets, merged from the app's source sets, its generated folders, library modules and AAR
+     * dependencies ({@code variant.artifacts.get(SingleArtifact.ASSETS)}), and its {@code mlModels}.
+     */
+    public static final class VariantModels {
+        public final String name;
+        /** A {@code Provider<Directory>} carrying the merge task, or null where AGP has no such artifact. */
+        public final Object mergedAssets;
+        /** {@code sources.assets.all}, the fallback for {@link #mergedAssets}; null when AGP gave none. */
+        public final Object assets;
+        /** {@code sources.mlModels.all}, or null. */
+        public final Object mlModels;
+
+        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels) {
+            this.name = name;
+            this.mergedAssets = mergedAssets;
+            this.assets = assets;
+            this.mlModels = mlModels;
+        }
+    }
+
+    /** {@code listener} hears of every variant, those already seen included. */
+    public void eachVariant(java.util.function.Consumer<VariantModels> listener) {
+        listeners.add(listener);
+        for (VariantModels v : new ArrayList<>(variantModels)) {
+            listener.accept(v);
+        }
+    }
 
     public AndroidSources(Project project) {
         this.project = project;
@@ -81,6 +114,15 @@ public final class AndroidSources {
                     layered.add(dirs);
                 }
             }
+            Object name = Reflect.get(variant, "getName");
+            if (name != null) {
+                VariantModels v = new VariantModels(name.toString(), mergedAssets(variant),
+                        Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"));
+                variantModels.add(v);
+                for (java.util.function.Consumer<VariantModels> listener : new ArrayList<>(listeners)) {
+                    listener.accept(v);
+                }
+            }
         };
         try {
             onVariants.setAccessible(true);
@@ -90,6 +132,31 @@ public final class AndroidSources {
             variantApiProblem = "androidComponents.onVariants refused the callback (" + firstLine(e.getCause()) + ")";
         } catch (IllegalAccessException e) {
             variantApiProblem = "androidComponents.onVariants is not accessible (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * {@code variant.getArtifacts().get(SingleArtifact.ASSETS.INSTANCE)}, by name (AGP 7+: a Kotlin object,
+     * so a nested class's static INSTANCE); null where AGP lacks it.
+     */
+    static Object mergedAssets(Object variant) {
+        Object artifacts = Reflect.get(variant, "getArtifacts");
+        if (artifacts == null) {
+            return null;
+        }
+        try {
+            Class<?> type = Class.forName("com.android.build.api.artifact.SingleArtifact$ASSETS", false,
+                    artifacts.getClass().getClassLoader());
+            Object assets = type.getField("INSTANCE").get(null);
+            for (Method m : artifacts.getClass().getMethods()) {
+                if (m.getName().equals("get") && m.getParameterTypes().length == 1 && m.getParameterTypes()[0].isInstance(assets)) {
+                    m.setAccessible(true);
+                    return m.invoke(artifacts, assets);
+                }
+            }
+            return null;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
         }
     }
 

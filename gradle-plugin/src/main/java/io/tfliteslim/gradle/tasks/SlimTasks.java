@@ -29,11 +29,17 @@ public final class SlimTasks {
     /** Team flow: the deployed runtime's ops.json. */
     public static final String OPS_CONFIGURATION = "tfliteSlimOps";
 
-    private SlimTasks() {
+    private final Project project;
+    /** Android variants got tasks of their own: their builds verify their own models, not preBuild. */
+    private volatile boolean perVariant;
+
+    private SlimTasks(Project project) {
+        this.project = project;
     }
 
     /** The ops configuration and the tasks, configured from {@code settings}. */
-    public static void register(Project project, TaskSettings settings) {
+    public static SlimTasks register(Project project, TaskSettings settings) {
+        SlimTasks slim = new SlimTasks(project);
         Configuration ops = project.getConfigurations().create(OPS_CONFIGURATION);
         if (GradleVersion.current().getBaseVersion().compareTo(GradleVersion.version("9.0")) < 0) {
             // Not seen by other projects (Gradle 9 deprecates the setting: it has no effect there).
@@ -94,21 +100,63 @@ public final class SlimTasks {
 
         // Before the app's build when enabled (asked for by name, it always runs); read when the
         // task graph is built, after the build script ran. The team flow needs it to pick the runtime.
-        Action<Task> preBuild = task -> {
-            if ("preBuild".equals(task.getName())) {
-                task.dependsOn((Callable<Object>) () -> settings.verifyBeforeBuild() ? "tfliteVerify" : new ArrayList<Object>());
-            }
-        };
-        if (Reflect.method(tasks, "configureEach", Action.class) != null) {
-            // Gradle 4.9+: without realizing every lazily registered task.
-            Reflect.call(tasks, "configureEach", new Class<?>[]{Action.class}, preBuild);
-        } else {
-            project.getTasks().all(preBuild);
-        }
+        // With tasks per Android variant, each variant's pre<Variant>Build has its own instead: preBuild
+        // precedes every variant's build, and the project-wide check would run every variant's generators.
+        slim.dependOn("preBuild", () -> settings.verifyBeforeBuild() && !slim.perVariant ? "tfliteVerify" : null);
 
         // Capture this project's scheduled tasks' values once the graph is known: nothing in an action
         // reads the project. Only this project's own tasks, never another's (isolated projects), and
         // no Project is compared (Gradle 9.3: two Project objects for one project need not be ==).
+        freezeWhenScheduled(project, mine);
+        return slim;
+    }
+
+    /** The task named {@code name}, whenever it is created, depends on what {@code dependency} names then (or nothing). */
+    private void dependOn(String name, Callable<String> dependency) {
+        Object tasks = project.getTasks();
+        Action<Task> hook = task -> {
+            if (name.equals(task.getName())) {
+                task.dependsOn((Callable<Object>) () -> {
+                    String d = dependency.call();
+                    return d == null ? new ArrayList<Object>() : d;
+                });
+            }
+        };
+        if (Reflect.method(tasks, "configureEach", Action.class) != null) {
+            // Gradle 4.9+: without realizing every lazily registered task.
+            Reflect.call(tasks, "configureEach", new Class<?>[]{Action.class}, hook);
+        } else {
+            project.getTasks().all(hook);
+        }
+    }
+
+    /**
+     * One Android variant's tasks, registered from AGP's {@code onVariants} (lazily where Gradle can):
+     * {@code tfliteReport<Variant>}, the op report of the models its APK carries, in
+     * {@code settings.reportDir()}; {@code tfliteVerify<Variant>}, the check of those models against the
+     * slim runtime, which {@code pre<Variant>Build} depends on when verification is on.
+     */
+    public void registerVariant(String variant, TaskSettings settings) {
+        perVariant = true;
+        String cap = Character.toUpperCase(variant.charAt(0)) + variant.substring(1);
+        List<ToolTask<?>> mine = new CopyOnWriteArrayList<>();
+        TaskRegistration.add(project.getTasks(), "tfliteReport" + cap, TfliteReportTask.class, t -> {
+            mine.add(t);
+            t.configure(settings);
+            t.setGroup(GROUP);
+            t.setDescription("Writes the op report of the " + variant + " variant's models (its merged assets and mlModels,"
+                    + " libraries' and AARs' included) to build/reports/tflite-slim/" + variant + ".");
+        });
+        TaskRegistration.add(project.getTasks(), "tfliteVerify" + cap, TfliteVerifyTask.class, t -> {
+            mine.add(t);
+            t.configure(settings);
+            t.setGroup(GROUP);
+            t.setDescription("Fails when the " + variant + " variant's models need an op or op version the slim runtime does not carry.");
+            t.mustRunAfter("tfliteSlim");
+            t.getOutputs().upToDateWhen(task -> ((TfliteVerifyTask) task).getResultFile().isFile());
+            t.dependsOn((Callable<Object>) () -> settings.teamMode() ? "tfliteSlimPlan" : new ArrayList<Object>());
+        });
+        dependOn("pre" + cap + "Build", () -> settings.verifyBeforeBuild() ? "tfliteVerify" + cap : null);
         freezeWhenScheduled(project, mine);
     }
 

@@ -84,9 +84,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
 
     @Override
     public void run() {
-        Action action = action();
-        action.deployedOps = deployedOps;
-        action.execute(getLogger());
+        action().deployedOps = deployedOps;
+        super.run();
     }
 
     /** Finds the runtime's ops.json, runs {@code verify}, records the result. */

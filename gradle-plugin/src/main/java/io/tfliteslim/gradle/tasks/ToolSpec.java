@@ -30,6 +30,8 @@ public final class ToolSpec implements Serializable {
     public final String include;
     /** Finds the interpreter that has the tool when a task runs (null: {@link #python} as it is). */
     public final ToolProvisioner provisioner;
+    /** Set by the task when it runs ({@link #useModels}); null before. */
+    private transient volatile List<String> found;
 
     public ToolSpec(String python, File workDir, List<String> models, String searched, String include) {
         this(python, workDir, models, searched, include, null);
@@ -46,11 +48,27 @@ public final class ToolSpec implements Serializable {
 
     /** The models' paths for the tool, failing with where we looked when there is none. */
     List<String> modelArgs() {
+        List<String> models = found != null ? found : this.models;
         if (models.isEmpty()) {
             throw new GradleException("No TensorFlow Lite models found in " + searched + " (include " + include
                     + "): put your .tflite files there or set tfliteSlim.models / tfliteSlim.include");
         }
         return models;
+    }
+
+    /**
+     * The model files the task found when it ran (its fingerprinted input), replacing {@link #models}, the
+     * list seen at configuration: a generated or new model is there by then. Paths as {@link #models}
+     * has them: relative to {@link #workDir} when inside it, sorted.
+     */
+    void useModels(Iterable<File> files) {
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        java.nio.file.Path base = workDir.toPath().toAbsolutePath().normalize();
+        for (File f : files) {
+            java.nio.file.Path p = f.toPath().toAbsolutePath().normalize();
+            paths.add(p.startsWith(base) ? base.relativize(p).toString().replace(File.separatorChar, '/') : p.toString());
+        }
+        found = Collections.unmodifiableList(new ArrayList<>(paths));
     }
 
     ToolRunner runner(Logger logger) {

@@ -72,8 +72,10 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
 
     protected abstract ToolSpec spec();
 
+    /** Runs the action on the model files as they are now (see {@link ToolSpec#useModels}). */
     @TaskAction
     public void run() {
+        spec().useModels(getModels().getFiles());
         action().execute(getLogger());
     }
 }

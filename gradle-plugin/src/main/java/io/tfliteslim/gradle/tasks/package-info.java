@@ -1,6 +1,7 @@
 /**
  * The tasks ({@code tfliteReport}, {@code tfliteSlim}, {@code tfliteSlimPlan}, {@code tfliteVerify},
- * {@code tfliteSlimPublish}), registered and ordered by {@link io.tfliteslim.gradle.tasks.SlimTasks}.
+ * {@code tfliteSlimPublish}, and per Android variant {@code tfliteReport<Variant>} and
+ * {@code tfliteVerify<Variant>}), registered and ordered by {@link io.tfliteslim.gradle.tasks.SlimTasks}.
  *
  * <p>In: a {@link io.tfliteslim.gradle.tasks.TaskSettings} (the extension's values with their
  * defaults), read at configuration time only and captured into each task's

@@ -1,8 +1,9 @@
 /**
  * The Python tool: its command lines ({@link io.tfliteslim.gradle.tool.ToolCommands}, pure), the one
  * place that starts a process ({@link io.tfliteslim.gradle.tool.ToolRunner}), and the interpreter
- * that has this version of the tool, provisioned from the wheel the jar carries when needed
- * ({@link io.tfliteslim.gradle.tool.ToolProvisioner}, {@link io.tfliteslim.gradle.tool.PythonProbe},
+ * that has this version of the tool, found where the platform installs Python when the build names
+ * none ({@link io.tfliteslim.gradle.tool.PythonCandidates}, pure) and provisioned from the wheel the jar
+ * carries when needed ({@link io.tfliteslim.gradle.tool.ToolProvisioner}, {@link io.tfliteslim.gradle.tool.PythonProbe},
  * {@link io.tfliteslim.gradle.tool.ToolWheel}); the tool's messages in the plugin's words
  * ({@link io.tfliteslim.gradle.tool.PluginSpelling}) and without URL credentials
  * ({@link io.tfliteslim.gradle.tool.Redaction}).

@@ -131,4 +131,32 @@ public class AndroidSourcesTest {
         ext.setNdkVersion("26.3.11579264");
         assertEquals("26.3.11579264", defaults.ndkVersion());
     }
+
+    /**
+     * Issue 27: ABIs came from defaultConfig only. A variant ships defaultConfig's ABIs plus its flavor's
+     * and build type's; the one runtime must cover every variant, and a variant without any filter
+     * ships all four.
+     */
+    @Test
+    public void abisAreEveryVariantsFlavorAndBuildTypeFiltersTogether() throws IOException {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("abis")).build();
+        project.getPluginManager().apply("com.android.application");
+        project.getPluginManager().apply("io.tfliteslim");
+        StandInAgp9.Android android = (StandInAgp9.Android) project.getExtensions().getByName("android");
+        android.getDefaultConfig().getNdk().getAbiFilters().add("arm64-v8a");
+        android.flavor("phone").getNdk().getAbiFilters().add("armeabi-v7a");
+        android.flavor("emulator").getNdk().getAbiFilters().add("x86_64");
+        ProjectDefaults defaults = defaults(project);
+        assertEquals(Arrays.asList("arm64-v8a", "armeabi-v7a", "x86_64"), defaults.abis());
+        android.getBuildTypes().getByName("debug").getNdk().getAbiFilters().add("x86");
+        assertEquals(Arrays.asList("arm64-v8a", "armeabi-v7a", "x86", "x86_64"), defaults.abis());
+
+        Project open = ProjectBuilder.builder().withProjectDir(temp.newFolder("open")).build();
+        open.getPluginManager().apply("com.android.application");
+        open.getPluginManager().apply("io.tfliteslim");
+        StandInAgp9.Android openAndroid = (StandInAgp9.Android) open.getExtensions().getByName("android");
+        openAndroid.flavor("phone").getNdk().getAbiFilters().add("arm64-v8a");
+        openAndroid.flavor("full");  // no filter anywhere: this variant ships every ABI
+        assertEquals(TfliteSlimExtension.ALL_ABIS, defaults(open).abis());
+    }
 }

@@ -1,0 +1,156 @@
+package io.tfliteslim.gradle.gradle8;
+
+import io.tfliteslim.gradle.TfliteSlimExtension;
+import io.tfliteslim.gradle.tasks.TfliteSlimTask;
+import org.gradle.api.Project;
+import org.gradle.api.Task;
+import org.gradle.api.artifacts.Configuration;
+import org.gradle.api.artifacts.repositories.ArtifactRepository;
+import org.gradle.api.internal.project.ProjectInternal;
+import org.gradle.testfixtures.ProjectBuilder;
+import org.gradle.util.GradleVersion;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+/**
+ * The plugin jar's classes, applied by id, on the real Gradle 8.10.2 runtime (ProjectBuilder from
+ * dev.gradleplugins:gradle-api, not the Gradle 4.4 the main suite runs on): the extension, the
+ * lazily registered tasks and their inputs, the repositories with Gradle 8's content filtering, and
+ * the substitution, resolved by Gradle 8 from real Maven layouts on disk. ProjectBuilder has no
+ * Settings object, so the settings plugin is covered by the main suite's stand-ins only.
+ */
+public class RealGradle8Test {
+    private static final String SLIM = "2.16.1-slim-0123456789ab";
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private static void write(File f, String text) throws Exception {
+        f.getParentFile().mkdirs();
+        Files.write(f.toPath(), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A module in Maven's layout: its POM and a jar whose one entry names where it came from. */
+    private static void module(File repo, String group, String artifact, String version, String origin) throws Exception {
+        File dir = new File(repo, group.replace('.', '/') + "/" + artifact + "/" + version);
+        write(new File(dir, artifact + "-" + version + ".pom"), "<project><modelVersion>4.0.0</modelVersion><groupId>" + group
+                + "</groupId><artifactId>" + artifact + "</artifactId><version>" + version + "</version></project>\n");
+        try (java.util.zip.ZipOutputStream jar = new java.util.zip.ZipOutputStream(
+                new java.io.FileOutputStream(new File(dir, artifact + "-" + version + ".jar")))) {
+            jar.putNextEntry(new java.util.zip.ZipEntry(origin));
+            jar.closeEntry();
+        }
+    }
+
+    private Project app() throws Exception {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
+        assertEquals(System.getProperty("tfliteSlim.gradle8.version"), GradleVersion.current().getVersion());
+        return project;
+    }
+
+    @Test
+    public void tasksAreRegisteredLazilyAndTheirInputsCarryTheSettings() throws Exception {
+        Project project = app();
+        write(new File(project.getProjectDir(), "src/main/assets/m.tflite"), "not read at configuration");
+        List<String> realized = new ArrayList<>();
+        project.getTasks().configureEach(t -> realized.add(t.getName()));
+        project.getPluginManager().apply("io.tfliteslim");
+        assertEquals("registered, not created (tasks.register on Gradle 8)", new ArrayList<String>(), realized);
+        assertEquals(new TreeSet<>(Arrays.asList("tfliteReport", "tfliteSlim", "tfliteSlimPlan", "tfliteSlimPublish", "tfliteVerify")),
+                new TreeSet<>(project.getTasks().getNames()));
+
+        TfliteSlimExtension ext = project.getExtensions().getByType(TfliteSlimExtension.class);
+        ext.setTargetAbis(Arrays.asList("arm64-v8a"));
+        ext.setTensorflowVersion("2.16.1");
+        ext.setRepository("m2");
+        TfliteSlimTask slim = (TfliteSlimTask) project.getTasks().getByName("tfliteSlim");
+        assertEquals("tflite-slim", slim.getGroup());
+        String argv = String.join(" ", slim.getBuildArgs());
+        assertTrue(argv, argv.contains("build src/main/assets/m.tflite --out "));
+        assertTrue(argv, argv.contains("--target-archs arm64-v8a --tensorflow-version 2.16.1"));
+        assertEquals(new File(project.getProjectDir(), "m2").getAbsolutePath(), slim.getRepository());
+        Set<String> dependsOn = new TreeSet<>();
+        for (Object d : slim.getDependsOn()) {
+            dependsOn.add(d instanceof Task ? ((Task) d).getName() : String.valueOf(d));
+        }
+        assertTrue(dependsOn.toString(), dependsOn.contains("tfliteReport"));
+    }
+
+    /**
+     * Ours first and, with Gradle 8's content filtering, the only source of io.tfliteslim: a decoy of the
+     * slim version in another repository is never taken, and the stock runtime resolves to the slim one
+     * tfliteSlim installed (coordinates.json), from the install directory.
+     */
+    @Test
+    public void theStockRuntimeResolvesToTheInstalledSlimOneFromOurRepositoryOnly() throws Exception {
+        Project project = app();
+        File other = new File(project.getProjectDir(), "other-repo");
+        File m2 = new File(project.getProjectDir(), "m2");
+        module(other, "org.tensorflow", "tensorflow-lite", "2.16.1", "stock");
+        module(other, "io.tfliteslim", "tensorflow-lite", SLIM, "decoy");
+        module(other, "io.tfliteslim", "tensorflow-lite", "9.9.9-slim-decoy", "decoy");
+        module(m2, "io.tfliteslim", "tensorflow-lite", SLIM, "ours");
+        write(new File(project.getProjectDir(), "build/tflite-slim/coordinates.json"), "{\"repository\": \""
+                + m2.getAbsolutePath().replace("\\", "\\\\") + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\":"
+                + " \"tensorflow-lite\", \"version\": \"" + SLIM + "\"}, \"select_tf_ops\": null}");
+        project.getRepositories().maven(r -> {
+            r.setName("Other");
+            r.setUrl(other.toURI());
+        });
+        project.getPluginManager().apply("io.tfliteslim");
+        project.getExtensions().getByType(TfliteSlimExtension.class).setRepository(m2);
+        ((ProjectInternal) project).evaluate();
+
+        List<String> names = new ArrayList<>();
+        for (ArtifactRepository r : project.getRepositories()) {
+            names.add(r.getName());
+        }
+        assertEquals(Arrays.asList("tfliteSlim", "Other"), names);
+
+        Configuration app = project.getConfigurations().create("app");
+        project.getDependencies().add("app", "org.tensorflow:tensorflow-lite:2.16.1");
+        List<String> resolved = new ArrayList<>();
+        for (File f : app.resolve()) {
+            resolved.add(m2.toPath().relativize(f.toPath()).toString());
+        }
+        assertEquals(Arrays.asList("io/tfliteslim/tensorflow-lite/" + SLIM + "/tensorflow-lite-" + SLIM + ".jar"), resolved);
+
+        // A slim version only the other repository has: excluded there, so not found at all.
+        Configuration decoy = project.getConfigurations().create("decoy");
+        project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
+        try {
+            decoy.resolve();
+            fail("io.tfliteslim was served by another repository");
+        } catch (RuntimeException e) {
+            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy"));
+        }
+    }
+
+    /** LiteRT 2.x (the CompiledModel runtime) is never substituted: resolved as requested. */
+    @Test
+    public void liteRtTwoIsLeftAsRequested() throws Exception {
+        Project project = app();
+        File other = new File(project.getProjectDir(), "other-repo");
+        module(other, "com.google.ai.edge.litert", "litert", "2.0.2", "stock");
+        project.getRepositories().maven(r -> r.setUrl(other.toURI()));
+        project.getPluginManager().apply("io.tfliteslim");
+        ((ProjectInternal) project).evaluate();
+        Configuration app = project.getConfigurations().create("app");
+        project.getDependencies().add("app", "com.google.ai.edge.litert:litert:2.0.2");
+        assertEquals("litert-2.0.2.jar", app.getSingleFile().getName());
+    }
+}

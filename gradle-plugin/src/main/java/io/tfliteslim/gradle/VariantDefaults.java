@@ -1,0 +1,191 @@
+package io.tfliteslim.gradle;
+
+import io.tfliteslim.gradle.android.AndroidSources;
+import io.tfliteslim.gradle.tasks.TaskSettings;
+import io.tfliteslim.gradle.tasks.ToolSpec;
+import io.tfliteslim.gradle.tool.ToolCommands;
+import org.gradle.api.Buildable;
+import org.gradle.api.file.ConfigurableFileCollection;
+import org.gradle.api.file.FileCollection;
+import org.gradle.api.provider.Provider;
+import org.gradle.util.GradleVersion;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * One Android variant's task settings: its models are what its APK carries, the variant's merged
+ * assets ({@code variant.artifacts.get(SingleArtifact.ASSETS)}: the app's source sets, generated
+ * folders, library modules and AAR dependencies) and its {@code mlModels}, given to {@code files()} as
+ * AGP's providers, so the merge task is a dependency and nothing is read at configuration time; the
+ * report goes to {@code build/reports/tflite-slim/<variant>}. Everything else is the project's
+ * ({@link ProjectDefaults}). With {@code tfliteSlim.models} set, those are every variant's models.
+ */
+final class VariantDefaults implements TaskSettings {
+    private final ProjectDefaults project;
+    private final AndroidSources.VariantModels variant;
+
+    VariantDefaults(ProjectDefaults project, AndroidSources.VariantModels variant) {
+        this.project = project;
+        this.variant = variant;
+    }
+
+    /** AGP's providers for this variant: the merged assets (else the layered assets) and mlModels. */
+    private List<Object> sources() {
+        List<Object> out = new ArrayList<>();
+        Object assets = variant.mergedAssets != null ? variant.mergedAssets : variant.assets;
+        if (assets != null) {
+            out.add(assets);
+        }
+        if (variant.mlModels != null) {
+            out.add(variant.mlModels);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #sources()} as values read when the files are (a Callable per provider): Gradle before 6
+     * does not look into a provider's collection of directories ({@code Layered.all}'s shape).
+     */
+    private List<Object> values() {
+        List<Object> out = new ArrayList<>();
+        for (Object source : sources()) {
+            out.add(source instanceof Provider ? (Callable<Object>) ((Provider<?>) source)::get : source);
+        }
+        return out;
+    }
+
+    private List<Object> producers() {
+        if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
+            return sources();
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object source : sources()) {
+            if (source instanceof Buildable) {
+                out.add(source);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public FileCollection models() {
+        TfliteSlimExtension ext = project.extension();
+        ConfigurableFileCollection files = project.project().files((Callable<Object>) () -> ext.getModels().isEmpty() ? values()
+                : new ArrayList<>(ext.getModels()));
+        // The providers' producers (AGP's merge task, generators). Gradle 6+ takes them from a provider;
+        // before, dependsOn would read a provider's value as a task, so only what says it is Buildable.
+        files.builtBy((Callable<Object>) () -> ext.getModels().isEmpty() ? producers() : Collections.emptyList());
+        return files.getAsFileTree().matching(p -> {
+                    p.include(ext.getInclude());
+                    p.exclude(ext.getExclude());
+                });
+    }
+
+    @Override
+    public ToolSpec toolSpec() {
+        // The models are listed when the task runs (after the merge); none are known before.
+        String where = project.extension().getModels().isEmpty()
+                ? "the " + variant.name + " variant's merged assets and mlModels" : project.toolSpec().searched;
+        return project.toolSpec(Collections.<String>emptyList(), where);
+    }
+
+    @Override
+    public File reportDir() {
+        return project.buildPath("reports/tflite-slim/" + variant.name);
+    }
+
+    @Override
+    public FileCollection customOpsSrcFiles() {
+        return project.customOpsSrcFiles();
+    }
+
+    @Override
+    public FileCollection deployedOps() {
+        return project.deployedOps();
+    }
+
+    @Override
+    public ToolCommands.BuildOptions buildOptions() {
+        return project.buildOptions();
+    }
+
+    @Override
+    public ToolCommands.Publication publication() {
+        return project.publication();
+    }
+
+    @Override
+    public File repository() {
+        return project.repository();
+    }
+
+    @Override
+    public File outDir() {
+        return project.outDir();
+    }
+
+    @Override
+    public File coordinatesFile() {
+        return project.coordinatesFile();
+    }
+
+    @Override
+    public File planFile() {
+        return project.planFile();
+    }
+
+    @Override
+    public File verifiedFile() {
+        return project.verifiedFile();
+    }
+
+    /** This variant's verdict (tfliteVerify<Variant> is up to date after its own check only). */
+    @Override
+    public File resultFile() {
+        return project.buildPath("tflite-slim/verify-" + variant.name + ".txt");
+    }
+
+    @Override
+    public boolean required() {
+        return project.required();
+    }
+
+    @Override
+    public boolean teamMode() {
+        return project.teamMode();
+    }
+
+    @Override
+    public boolean verifyBeforeBuild() {
+        return project.verifyBeforeBuild();
+    }
+
+    @Override
+    public String repositoryUrl() {
+        return project.repositoryUrl();
+    }
+
+    @Override
+    public String username() {
+        return project.username();
+    }
+
+    @Override
+    public Object password() {
+        return project.password();
+    }
+
+    @Override
+    public boolean allowInsecureProtocol() {
+        return project.allowInsecureProtocol();
+    }
+
+    @Override
+    public boolean offline() {
+        return project.offline();
+    }
+}

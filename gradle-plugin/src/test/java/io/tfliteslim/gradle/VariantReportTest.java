@@ -1,0 +1,112 @@
+package io.tfliteslim.gradle;
+
+import groovy.json.JsonSlurper;
+import io.tfliteslim.gradle.tasks.TfliteReportTask;
+import org.gradle.api.Project;
+import org.gradle.api.Task;
+import org.gradle.api.internal.TaskInternal;
+import org.gradle.api.internal.project.ProjectInternal;
+import org.gradle.testfixtures.ProjectBuilder;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * Issue 27: one report task per Android variant, on what that variant's APK carries: AGP's merged assets
+ * ({@code variant.artifacts.get(SingleArtifact.ASSETS)}, the {@link StandInAgp9} stand-in merging the
+ * app's layers and a library's assets), read through the provider (its merge task a dependency) and
+ * listed when the task runs, then analyzed by the real tool.
+ */
+public class VariantReportTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private Project app(boolean agpFirst) throws Exception {
+        Fixture f = new Fixture("plain", temp.newFolder(agpFirst ? "agp-first" : "plugin-first"))
+                .models("src/main/assets", "add").models("library-assets", "conv");
+        f.write("build.gradle", "");  // configured below, not by the fixture's script
+        Project project = ProjectBuilder.builder().withProjectDir(f.dir).build();
+        for (String id : agpFirst ? Arrays.asList("com.android.application", "io.tfliteslim")
+                : Arrays.asList("io.tfliteslim", "com.android.application")) {
+            project.getPluginManager().apply(id);
+        }
+        StandInAgp9.Android android = (StandInAgp9.Android) project.getExtensions().getByName("android");
+        android.flavor("free");
+        android.libraryAssets(project.file("library-assets"));
+        project.getExtensions().getByType(TfliteSlimExtension.class).setPython(Fixture.PYTHON);
+        ((ProjectInternal) project).evaluate();
+        return project;
+    }
+
+    private static Set<String> dependencies(Task task) {
+        Set<String> names = new TreeSet<>();
+        for (Task t : task.getTaskDependencies().getDependencies(task)) {
+            names.add(t.getName());
+        }
+        return names;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    public void eachVariantsReportCoversItsMergedAssetsLibrariesIncluded() throws Exception {
+        for (boolean agpFirst : new boolean[]{false, true}) {
+            Project project = app(agpFirst);
+            assertTrue(project.getTasks().getNames().toString(),
+                    project.getTasks().getNames().containsAll(Arrays.asList("tfliteReportFreeDebug", "tfliteReportFreeRelease")));
+            TfliteReportTask report = (TfliteReportTask) project.getTasks().getByName("tfliteReportFreeDebug");
+            // The merge task comes first: the provider carries it, as AGP's does.
+            assertTrue(dependencies(report).toString(), dependencies(report).contains("mergeFreeDebugAssets"));
+            assertEquals(new File(project.getBuildDir(), "reports/tflite-slim/freeDebug"), report.getReportDir());
+
+            // Nothing merged yet: no model is known before the merge runs (nothing read at configuration).
+            ((TaskInternal) project.getTasks().getByName("mergeFreeDebugAssets")).execute();
+            assertTrue(report.getReportDir().mkdirs());  // Gradle makes an @OutputDirectory before the action
+            report.run();
+            Map<String, Object> json = (Map<String, Object>) new JsonSlurper().parse(new File(report.getReportDir(), "ops.json"));
+            List<String> paths = new ArrayList<>();
+            for (Map<String, Object> m : (List<Map<String, Object>>) json.get("models")) {
+                paths.add((String) m.get("path"));
+            }
+            assertEquals(Arrays.asList("build/intermediates/assets/freeDebug/mergeFreeDebugAssets/add.tflite",
+                    "build/intermediates/assets/freeDebug/mergeFreeDebugAssets/conv.tflite"), paths);
+        }
+    }
+
+    /**
+     * Issue 27: one verify per variant, wired to that variant's build: pre<Variant>Build depends on
+     * tfliteVerify<Variant>, whose models are that variant's merged assets only (never another variant's
+     * merge or generators), and preBuild, which every variant's build runs, no longer on the project-wide
+     * tfliteVerify.
+     */
+    @Test
+    public void eachVariantsBuildVerifiesItsOwnModels() throws Exception {
+        Project project = app(false);
+        Task verify = project.getTasks().getByName("tfliteVerifyFreeDebug");
+        assertTrue(dependencies(project.getTasks().getByName("preFreeDebugBuild")).contains("tfliteVerifyFreeDebug"));
+        assertTrue(dependencies(project.getTasks().getByName("preFreeReleaseBuild")).contains("tfliteVerifyFreeRelease"));
+        assertTrue(dependencies(project.getTasks().getByName("preBuild")).toString(),
+                !dependencies(project.getTasks().getByName("preBuild")).contains("tfliteVerify"));
+        Set<String> deps = dependencies(verify);
+        assertTrue(deps.toString(), deps.contains("mergeFreeDebugAssets") && !deps.contains("mergeFreeReleaseAssets"));
+
+        // No slim runtime yet: a warning, the stock runtime, and no verdict recorded.
+        ((TaskInternal) project.getTasks().getByName("mergeFreeDebugAssets")).execute();
+        ((io.tfliteslim.gradle.tasks.TfliteVerifyTask) verify).run();
+        assertTrue(!((io.tfliteslim.gradle.tasks.TfliteVerifyTask) verify).getResultFile().exists());
+        assertEquals("verify-freeDebug.txt", ((io.tfliteslim.gradle.tasks.TfliteVerifyTask) verify).getResultFile().getName());
+
+        project.getExtensions().getByType(TfliteSlimExtension.class).setVerify(false);
+        assertTrue(!dependencies(project.getTasks().getByName("preFreeDebugBuild")).contains("tfliteVerifyFreeDebug"));
+    }
+}
