@@ -1,0 +1,73 @@
+"""What plan and build --dry-run tell a person: pure parts over data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tflite_slim.analysis.opset import FlexOp, ModelOps, OpSet
+from tflite_slim.runtime.estimates import build_time, overview, size_model
+
+
+def _model(path: str, builtin=None, custom=None, flex=()) -> ModelOps:
+    return ModelOps(path, "0" * 64, 1, 1, OpSet(builtin or {}, custom or {}, tuple(FlexOp(f) for f in flex)))
+
+
+def test_each_op_with_its_versions_and_models() -> None:
+    models = [_model("/m/a.tflite", {"ADD": (1,), "CONV_2D": (1, 3)}, {"MyOp": (1,)}),
+              _model("/n/b.tflite", {"ADD": (2,)}, flex=("AddV2",)),
+              _model("/o/a.tflite", {"ADD": (1,)})]  # the same name in another folder: listed once
+    assert overview.op_uses(models) == (
+        overview.OpUse("ADD", "builtin", (1, 2), ("a.tflite", "b.tflite")),
+        overview.OpUse("CONV_2D", "builtin", (1, 3), ("a.tflite",)),
+        overview.OpUse("MyOp", "custom", (1,), ("a.tflite",)),
+        overview.OpUse("AddV2", "flex", (), ("b.tflite",)),
+    )
+
+
+@pytest.mark.parametrize("source, version, coordinates, note", [
+    ("tensorflow", "2.14.0", "org.tensorflow:tensorflow-lite:2.14.0", ""),
+    ("tensorflow", "2.99.0", "org.tensorflow:tensorflow-lite:2.16.1", "2.99.0 not measured"),
+    ("litert", "1.4.1", "org.tensorflow:tensorflow-lite:2.16.1", "LiteRT's own AAR is on Google's Maven"),
+])
+def test_the_stock_runtime_to_compare_with(source, version, coordinates, note) -> None:
+    facts, why = overview.stock_reference(source, version)
+    assert facts is not None and facts.coordinates == coordinates and note in why
+    assert (why == "") == (note == "")
+
+
+def _overview(**changes) -> overview.Overview:
+    table = size_model.parse('{"format": 1, "aar_fixed": 0, "aar_stored_ratio": 0.5, "abis": {"linux-x86_64": '
+                             '{"proxy_for": "x86_64", "floor": 1048576, "per_op_average": 1048576}}}')
+    rows, aar, notes = overview.estimate_sizes(["ADD"], ["x86_64", "x86"], None, table)
+    base = dict(release="LiteRT 1.4.1", fingerprint="f" * 64, abis=("x86_64", "x86"), models=2,
+                ops=(overview.OpUse("ADD", "builtin", (1, 2), ("a.tflite", "b.tflite", "c.tflite", "d.tflite")),),
+                backend="cmake", backend_reason="why", downloads=("it",),
+                time=build_time.estimate(build_time.load(), 20, 2, 4), time_note="", sizes=rows, aar=aar,
+                stock=None, size_notes=notes)
+    return overview.Overview(**{**base, **changes})
+
+
+def test_render_text() -> None:
+    assert overview.render_text(_overview()) == [
+        "2 models, 1 op, LiteRT 1.4.1, ABIs x86_64, x86",
+        "plan ffffffffffff",
+        "",
+        "Ops and the models that use them:",
+        "  ADD v1-2  a.tflite, b.tflite, c.tflite +1 more",
+        "",
+        "Backend: cmake (TFLite's CMake build, no Bazel): why",
+        "Downloads:",
+        "  it",
+        "Build time: ~9 min on this machine's 4 CPUs (first build: 2 ABIs x 1,046 CPU-s, 20 kernel files each)",
+        "",
+        "Estimated size, trimmed vs stock:",
+        "  x86_64  native library 2.00 MiB; in the AAR 1.00 MiB",
+        "  AAR     1.00 MiB",
+        "  x86_64: measured as linux-x86_64, its desktop twin",
+        "  no estimate for x86: no measured table reaches it",
+    ]
+
+
+def test_render_text_without_downloads_or_time() -> None:
+    lines = overview.render_text(_overview(downloads=(), time=None, time_note="measured for --backend cmake only"))
+    assert lines[7:10] == ["Downloads:", "  nothing", "Build time: not estimated (measured for --backend cmake only)"]
