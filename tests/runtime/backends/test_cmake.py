@@ -379,15 +379,17 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
     (ndk / "source.properties").write_text("Pkg.Desc = Android NDK\nPkg.Revision = 27.0.12077973\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,armeabi-v7a",
                 "--source", str(tree / "litert"), "--android-api-level", "23", "--dry-run",
-                "--cmake-dep-source", f"eigen={tmp_path}", env={"ANDROID_NDK_HOME": str(ndk)})
+                "--cmake-dep-source", f"eigen={tmp_path}", "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
-    configure = [line for line in done.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+    dry = json.loads(done.stdout)
+    configure = [line for line in dry["commands"] if line.startswith("cmake -G Ninja")]
     assert len(configure) == 2
     for line, abi in zip(configure, ("arm64-v8a", "armeabi-v7a")):
         assert f"-DCMAKE_TOOLCHAIN_FILE={ndk}/build/cmake/android.toolchain.cmake" in line
         assert f"-DANDROID_ABI={abi} -DANDROID_PLATFORM=android-23" in line
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
-    plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+    plan = dry["plan"]
+    assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
     assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
@@ -428,9 +430,9 @@ def test_the_trees_bazel_android_settings_do_not_apply_to_a_cmake_build(tools, t
     (ndk / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,host",
                 "--source", str(root / "litert"), "--android-api-level", "23", "--dry-run",
-                env={"ANDROID_NDK_HOME": str(ndk)})
+                "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
-    plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+    plan = json.loads(done.stdout)["plan"]
     assert plan["observed"]["min_api_level"] == 23 and plan["observed"]["android_platforms"] is None
     assert "-DANDROID_PLATFORM=android-23" in done.stdout
 
@@ -442,7 +444,7 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache)]
     dry = tool("build", models["add"], *common, "--dry-run")
-    (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+    (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("  cmake -G Ninja")]
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
         "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]
