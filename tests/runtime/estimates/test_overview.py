@@ -71,3 +71,38 @@ def test_render_text() -> None:
 def test_render_text_without_downloads_or_time() -> None:
     lines = overview.render_text(_overview(downloads=(), time=None, time_note="measured for --backend cmake only"))
     assert lines[7:10] == ["Downloads:", "  nothing", "Build time: not estimated (measured for --backend cmake only)"]
+
+
+def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, capsys, monkeypatch) -> None:
+    """With the tree at hand, the build time counts what the op set compiles (ADD: add.cc and the shared
+    kernel_util.cc), and the dry run shows no Bazel BUILD file; --format json has every detail."""
+    import json
+    import shutil
+
+    from modelmaker import ADD, Op, builtin, make_model
+    from sizegate import STANDIN
+    from standin.tffiles import POST_SPLIT_BUILD_DEF
+    from tflite_slim.cli import main
+
+    shutil.copytree(STANDIN, tmp_path / "litert")
+    (tmp_path / "litert/tflite/build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+    model = tmp_path / "add.tflite"
+    model.write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    argv = ["build", str(model), "--backend", "cmake", "--target-archs", "host", "--source", str(tmp_path / "litert"),
+            "--cache-dir", str(tmp_path / "cache"), "--cmake", "/no/cmake", "--dry-run"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    # 840 CPU-s + 2 x 10.3: one ABI on 4 CPUs.
+    assert ("Build time: ~4 min on this machine's 4 CPUs (first build: 1 ABI x 861 CPU-s, 2 kernel files each)\n"
+            in out)
+    assert "Backend: cmake (TFLite's CMake build, no Bazel): chosen with --backend\n" in out
+    assert "  linux-x86_64  native library " in out and "BUILD file" not in out and "Problems" not in out
+    assert "tflite_custom_android_library" not in out
+    assert "\nCommands it would run:\n  /no/cmake -G Ninja" in out
+    assert main([*argv, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["build_file"] is None and doc["estimates"]["build_time"]["kernel_files"] == 2
+    assert sorted(doc) == ["build_file", "commands", "estimates", "notes", "package_files", "plan", "problems",
+                           "registration"]
+    assert "Register_ADD" in doc["registration"] and doc["plan"]["backend"] == {"backend": "cmake"}
