@@ -12,7 +12,6 @@ that the estimate's band holds their real bytes. Re-measure with
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from modelmaker import Op, builtin, make_model  # noqa: E402
-from sizegate import COMPILERS, STANDIN, compiler_version  # noqa: E402
-from standin.tffiles import POST_SPLIT_BUILD_DEF  # noqa: E402
+from sizegate import COMPILERS, compiler_version  # noqa: E402
+from standin.workspace import copy_cmake_tree  # noqa: E402
 
 TABLE = Path(__file__).resolve().parent / "standin" / "size_model.json"
 OPS = {"ADD": 0, "MUL": 18, "RELU": 19, "RELU6": 21, "SUB": 41}
@@ -38,9 +37,7 @@ def measure(abi: str, workdir: Path, sets: dict[str, list[str]]) -> dict[str, di
     """``{set: {"so": bytes, "aar": bytes}}``: the stripped library and the single-ABI AAR per op set."""
     tree = workdir / "tree"
     if not tree.exists():
-        shutil.copytree(STANDIN, tree / "litert")
-        (tree / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
-        (tree / "tensorflow").mkdir()
+        copy_cmake_tree(tree)
     sizes = {}
     for i, (name, ops) in enumerate(sets.items()):
         model = workdir / f"{abi}-{i}.tflite"

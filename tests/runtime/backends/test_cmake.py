@@ -635,8 +635,8 @@ def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, 
         cache.mkdir()
         blocker = cache / "cmake"
     else:
-        dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run"])
-        (configure,) = [line.split() for line in dry.stdout.splitlines() if line.startswith("cmake -G Ninja")]
+        dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run", "--format", "json"])
+        (configure,) = [line.split() for line in json.loads(dry.stdout)["commands"] if line.startswith("cmake -G Ninja")]
         blocker = Path(configure[configure.index("-B") + 1])
         blocker.parent.mkdir(parents=True)
     blocker.write_text("not a directory\n")
@@ -791,10 +791,10 @@ def test_a_declared_ndk_revision_is_checked_against_the_ndk_used(tools, tree, mo
     ndk = _fake_ndk(tmp_path / "ndk", "27.0.12077973")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
                 str(tree / "litert"), "--android-api-level", "23", "--ndk-version", declared, "--dry-run",
-                env={"ANDROID_NDK_HOME": str(ndk)})
+                "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     if error is None:
         assert done.returncode == 0, done.stderr
-        plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+        plan = json.loads(done.stdout)["plan"]
         assert plan["observed"]["toolchain"] == {"arm64-v8a": {"ndk": str(ndk), "ndk_revision": "27.0.12077973"}}
         assert plan["declared"]["ndk_version"] == declared
     else:
@@ -890,9 +890,10 @@ def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_t
 
 def test_a_cross_build_dry_run_shows_the_host_tools_first(tools, tree, models, tmp_path):
     done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
-                 extra=["--target-archs", "linux-aarch64", "--cxx", "/opt/cross/aarch64-linux-gnu-g++", "--dry-run"])
+                 extra=["--target-archs", "linux-aarch64", "--cxx", "/opt/cross/aarch64-linux-gnu-g++", "--dry-run",
+                        "--format", "json"])
     assert done.returncode == 0, done.stderr
-    lines = [line for line in done.stdout.splitlines() if line.startswith(("cmake -G", "ninja -C"))]
+    lines = [line for line in json.loads(done.stdout)["commands"] if line.startswith(("cmake -G", "ninja -C"))]
     assert len(lines) == 4
     native = lines[0].split()[lines[0].split().index("-B") + 1]
     assert lines[1] == f"ninja -C {native} flatbuffers-flatc"

@@ -77,15 +77,12 @@ def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, cap
     """With the tree at hand, the build time counts what the op set compiles (ADD: add.cc and the shared
     kernel_util.cc), and the dry run shows no Bazel BUILD file; --format json has every detail."""
     import json
-    import shutil
 
     from modelmaker import ADD, Op, builtin, make_model
-    from sizegate import STANDIN
-    from standin.tffiles import POST_SPLIT_BUILD_DEF
+    from standin.workspace import copy_cmake_tree
     from tflite_slim.cli import main
 
-    shutil.copytree(STANDIN, tmp_path / "litert")
-    (tmp_path / "litert/tflite/build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
+    copy_cmake_tree(tmp_path)
     model = tmp_path / "add.tflite"
     model.write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
     monkeypatch.setattr("os.cpu_count", lambda: 4)
