@@ -31,16 +31,17 @@ from tflite_slim.commands.options import add_command, add_coordinate_options
 from tflite_slim.maven.coordinates import CoordinateChoice, resolve
 
 
-SUMMARY = "print the coordinates a build of these models would publish (no toolchain)"
+SUMMARY = "preview a build of these models: ops, downloads, time, size (no toolchain)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub, "plan", SUMMARY,
         "Computes the build plan as 'build --dry-run' does, runs nothing (no Bazel, Docker, SDK or download), "
-        "and prints the plan fingerprint and the coordinates 'install'/'deploy' would publish the build under. "
+        "and prints the coordinates 'install'/'deploy' would publish, the ops and their models, the downloads, "
+        "the backend, and the estimated build time and size per ABI beside the stock runtime's. "
         "Takes the build options that decide the plan. Build's options that only choose the tools a build runs, and how, "
-        "are accepted, so one command line serves both commands, but not listed here: they cannot change a plan. Build's output options "
+        "are accepted but not listed: they cannot change a plan. Build's output options "
         "(--out, --html, --no-stock-compare, --dry-run) are refused.",
         # No abbreviations: build's --out would otherwise be taken as plan's --output.
         allow_abbrev=False,
@@ -50,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     # What settings_from_args reads of the output-only options: plan writes no build output.
     p.set_defaults(out=None, dry_run=True, stock_compare=False, html=None)
     add_coordinate_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for a person (default), or json: the fingerprint and coordinates")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
     p.set_defaults(run=run)
 
