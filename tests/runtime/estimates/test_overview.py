@@ -103,3 +103,24 @@ def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, cap
     assert sorted(doc) == ["build_file", "commands", "estimates", "notes", "package_files", "plan", "problems",
                            "registration"]
     assert "Register_ADD" in doc["registration"] and doc["plan"]["backend"] == {"backend": "cmake"}
+
+
+def test_flex_and_custom_sources_are_named_as_not_estimated(tmp_path, capsys) -> None:
+    from modelmaker import ADD, Op, builtin, custom, flex_options, make_model
+    from standin.workspace import make_tensorflow_workspace
+    from tflite_slim.cli import main
+
+    ws = make_tensorflow_workspace(tmp_path / "tf")
+    model = tmp_path / "f.tflite"
+    model.write_bytes(make_model([builtin(ADD, 1), custom("FlexAddV2"), custom("MyOp")],
+                                 [[Op(0), Op(1, custom_options=flex_options("AddV2", {"T": 1})), Op(2)]]))
+    src = tmp_path / "my_op.cc"
+    src.write_text("// TfLiteRegistration* Register_MY_OP()\n")
+    assert main(["plan", str(model), "--tensorflow-src", str(ws), "--custom-ops-src", str(src),
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    out = capsys.readouterr().out
+    assert "  MyOp v1 (custom)  f.tflite\n  AddV2 (flex)      f.tflite\n" in out
+    assert ("  the Select TF ops AAR (Flex ops) is not estimated; stock "
+            "org.tensorflow:tensorflow-lite-select-tf-ops:2.14.0: 117.24 MiB\n") in out
+    assert "  your custom ops count as average ops: their sources' own size is not known\n" in out
+    assert "publishes io.tfliteslim:tensorflow-lite-select-tf-ops:2.16.1-slim-" in out

@@ -221,8 +221,16 @@ def from_prepared(p: "Prepared", *, backend: str, backend_reason: str, cpus: int
     plan = p.plan
     title = LITERT.title if plan.source == LITERT.kind else TENSORFLOW.title
     reference, stock_note = stock_reference(plan.source, plan.tf_version)
-    rows, aar, notes = estimate_sizes(tuple(plan.op_set.builtin_ops), plan.abis, reference)
-    notes = (*notes, *((stock_note,) if stock_note else ()),
+    # Custom ops count as ops (a TFLite-provided kernel or the user's source); Flex ops live in the other AAR.
+    rows, aar, notes = estimate_sizes((*plan.op_set.builtin_ops, *plan.op_set.custom_ops), plan.abis, reference)
+    extra = []
+    if plan.has_flex:
+        flex = [f for c, f in stock.table()[1].items() if c.startswith(STOCK_ARTIFACT + "-select-tf-ops:")]
+        extra.append("the Select TF ops AAR (Flex ops) is not estimated"
+                     + (f"; stock {flex[-1].coordinates}: {_mib(flex[-1].aar)}" if flex else ""))
+    if plan.custom_ops_srcs:
+        extra.append("your custom ops count as average ops: their sources' own size is not known")
+    notes = (*notes, *extra, *((stock_note,) if stock_note else ()),
              "measured with --backend cmake on LiteRT's tree (runtime/estimates/size_model.json); "
              "the band is how far the table missed its measured builds")
     time, time_note = _time(p, len(plan.abis), cpus)
