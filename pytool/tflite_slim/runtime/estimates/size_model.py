@@ -10,6 +10,11 @@ over those points, so an estimate is exactly as sure as the table shows itself t
 In bytes, not percent: with average per-op bytes the misses are one lump of shared code
 (~0.85 MB, what the first convolution or matrix op pulls in: MobileNetV2's 8 ops measured
 2.5x their estimate, all 172 ops exactly theirs), which a ratio would put on every size.
+
+Adding measured per-op bytes: put them in ``per_op`` (op name -> the bytes it adds over the
+floor) and give the points their ``op_names``, so the fit (and with it the band and the
+stated ``fit_error``, which a test recomputes) uses them; a point without names counts
+every op at the average.
 """
 
 from __future__ import annotations
