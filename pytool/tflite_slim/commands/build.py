@@ -265,8 +265,9 @@ def _dry_run(args: argparse.Namespace, settings: builder.BuildSettings) -> int:
     from tflite_slim.runtime.estimates import overview
 
     p = builder.prepare(settings)
-    o = overview.from_prepared(p, backend=args.backend, backend_reason=backend_reason(args),
-                               cpus=os.cpu_count() or 1, stock_compare=settings.stock_compare)
+    o = overview.gather(p.plan, p.models, p.job, p.backend, backend=args.backend,
+                        backend_reason=backend_reason(args),
+                        cpus=os.cpu_count() or 1, stock_compare=settings.stock_compare)
     out = sys.stdout
     if args.format == "json":
         out.write(dumps(_dry_run_json(p, overview.to_json(o))))

@@ -90,8 +90,9 @@ def _describe(args: argparse.Namespace, prepared: builder.Prepared) -> dict[str,
 def render_text(args: argparse.Namespace, prepared: builder.Prepared, doc: dict[str, Any]) -> str:
     """The overview for a person, with the coordinates the build would publish."""
     gavs = [_gav(doc["runtime"])] + ([_gav(doc["select_tf_ops"])] if doc["select_tf_ops"] else [])
-    o = overview.from_prepared(prepared, backend=args.backend, backend_reason=build.backend_reason(args),
-                               cpus=os.cpu_count() or 1, publishes=gavs)
+    o = overview.gather(prepared.plan, prepared.models, prepared.job, prepared.backend, backend=args.backend,
+                        backend_reason=build.backend_reason(args),
+                        cpus=os.cpu_count() or 1, publishes=gavs)
     return "\n".join(overview.render_text(o)) + "\n"
 
 

@@ -1,23 +1,22 @@
 """What ``plan`` and ``build --dry-run`` tell a person: the ops and their models, the downloads, the backend
 and why, the build time and the size per ABI beside the stock runtime's.
 
-:func:`from_prepared` gathers it from what :func:`tflite_slim.runtime.builder.prepare` computed (the one
-place that reads the tree: the kernel files a CMake build compiles); :func:`render_text` is pure.
+:func:`gather` takes what :func:`tflite_slim.runtime.builder.prepare` computed (the plan, the models, the
+backend and its job) and reads only the kernel files a CMake build compiles; :func:`render_text` is pure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from tflite_slim.analysis.opset import ModelOps
 from tflite_slim.runtime.artifacts import stock
+from tflite_slim.runtime.backends.base import Backend, BackendJob
 from tflite_slim.runtime.estimates import build_time, size_model
+from tflite_slim.runtime.spec.plan import BuildPlan
 from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW
-
-if TYPE_CHECKING:  # the builder imports the phases; this module is read after them
-    from tflite_slim.runtime.builder import Prepared
 
 #: What a release's source archive weighs, where it is known (runtime/trees/tfsource.py: "~100 MB").
 ARCHIVE_SIZES = {TENSORFLOW.kind: "~100 MB"}
@@ -190,9 +189,9 @@ def to_json(o: Overview) -> dict[str, Any]:
     }
 
 
-def downloads(p: "Prepared", backend: str, stock_compare: bool, stock_measured: bool) -> tuple[str, ...]:
+def downloads(job: Optional[BackendJob], builder: Optional[Backend], backend: str, stock_compare: bool,
+              stock_measured: bool) -> tuple[str, ...]:
     """What the build would download, with how much where it is known."""
-    job = p.job
     found = []
     if job is not None and job.release is not None:
         title = job.layout.title
@@ -201,8 +200,8 @@ def downloads(p: "Prepared", backend: str, stock_compare: bool, stock_measured: 
             found.append(f"{title} {job.release}'s source archive ({size}), once into the cache")
         else:
             found.append(f"none for the source: {title} {job.release} is in the cache")
-    settings = getattr(p.backend, "settings", None)
-    if hasattr(p.backend, "kernel_selection"):
+    settings = getattr(builder, "settings", None)
+    if hasattr(builder, "kernel_selection"):
         given = sorted(getattr(settings, "dep_sources", None) or {})
         found.append("CMake fetches its dependencies (abseil-cpp, eigen, flatbuffers, ...; size not measured) at "
                      "each ABI's first configure" + (f", except {', '.join(given)} (--cmake-dep-source)" if given else ""))
@@ -215,10 +214,12 @@ def downloads(p: "Prepared", backend: str, stock_compare: bool, stock_measured: 
     return tuple(found)
 
 
-def from_prepared(p: "Prepared", *, backend: str, backend_reason: str, cpus: int, stock_compare: bool = False,
-                  publishes: Sequence[str] = ()) -> Overview:
-    """The overview of a prepared build (nothing runs; a CMake build's kernel files are read from the tree)."""
-    plan = p.plan
+def gather(plan: BuildPlan, models: Sequence[ModelOps], job: Optional[BackendJob], builder: Optional[Backend], *,
+           backend: str, backend_reason: str, cpus: int, stock_compare: bool = False,
+           publishes: Sequence[str] = ()) -> Overview:
+    """The overview of a prepared build (nothing runs; a CMake build's kernel files are read from the tree).
+
+    ``builder`` is the backend object (its kernel selection, its settings), ``backend`` its name."""
     title = LITERT.title if plan.source == LITERT.kind else TENSORFLOW.title
     reference, stock_note = stock_reference(plan.source, plan.tf_version)
     # Custom ops count as ops (a TFLite-provided kernel or the user's source); Flex ops live in the other AAR.
@@ -233,24 +234,26 @@ def from_prepared(p: "Prepared", *, backend: str, backend_reason: str, cpus: int
     notes = (*notes, *extra, *((stock_note,) if stock_note else ()),
              "measured with --backend cmake on LiteRT's tree (runtime/estimates/size_model.json); "
              "the band is how far the table missed its measured builds")
-    time, time_note = _time(p, len(plan.abis), cpus)
+    time, time_note = _time(plan, job, builder, cpus)
     exact_stock = reference is not None and not stock_note
-    return Overview(f"{title} {plan.tf_version}", plan.fingerprint, tuple(plan.abis), len(p.models),
-                    op_uses(p.models), backend, backend_reason, downloads(p, backend, stock_compare, exact_stock), time,
+    return Overview(f"{title} {plan.tf_version}", plan.fingerprint, tuple(plan.abis), len(models),
+                    op_uses(models), backend, backend_reason,
+                    downloads(job, builder, backend, stock_compare, exact_stock), time,
                     time_note, rows, aar, reference, notes, tuple(publishes))
 
 
-def _time(p: "Prepared", abis: int, cpus: int) -> tuple[Optional[build_time.TimeEstimate], str]:
-    select = getattr(p.backend, "kernel_selection", None)
-    if select is None or p.job is None:
+def _time(plan: BuildPlan, job: Optional[BackendJob], builder: Optional[Backend],
+          cpus: int) -> tuple[Optional[build_time.TimeEstimate], str]:
+    select = getattr(builder, "kernel_selection", None)
+    if select is None or job is None:
         return None, "measured for --backend cmake only"
     model = build_time.load()
-    if p.job.root is not None:
-        selection = select(p.job)
+    if job.root is not None:
+        selection = select(job)
         files = len(selection.kept) if not selection.unselected_reason else model.kernel_files_all
         note = ""
     else:
-        files = model.kernel_files_for(len(p.plan.op_set.builtin_ops))
+        files = model.kernel_files_for(len(plan.op_set.builtin_ops))
         note = "the tree not downloaded yet: at most "
-    return build_time.estimate(model, files, abis, cpus), note
+    return build_time.estimate(model, files, len(plan.abis), cpus), note
 
