@@ -45,7 +45,7 @@ def test_primitives_import_no_stage() -> None:
 
 #: The runtime stage's rooms, lowest first: a room imports only rooms before it (and itself); the
 #: phases (modules at the top of ``runtime/``) import any room, and no room imports a phase.
-ROOMS = ("artifacts", "toolchains", "trees", "spec", "backends")
+ROOMS = ("artifacts", "toolchains", "trees", "spec", "backends", "estimates")
 RUNTIME = PACKAGE / "runtime"
 
 

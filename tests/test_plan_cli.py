@@ -117,12 +117,62 @@ def test_coordinate_overrides_and_flex(env, capsys) -> None:
     assert doc["select_tf_ops"] == {"group": "com.example", "artifact": "flex", "version": "7.0"}
 
 
-def test_text_output_to_a_file(env, capsys) -> None:
+#: The size table the exact-text test reads (the shipped one changes as ops are measured).
+SIZE_TABLE = {
+    "format": 1, "aar_fixed": 40_000, "aar_stored_ratio": 0.5,
+    "abis": {"linux-aarch64": {"proxy_for": "arm64-v8a", "floor": 400_000, "per_op_average": 20_000,
+                               "points": [{"name": "one", "ops": 1, "so": 420_000},
+                                          {"name": "eight", "ops": 8, "so": 1_000_000}]}},
+}
+
+
+def test_text_is_for_a_person_and_goes_to_a_file(env, capsys, monkeypatch) -> None:
+    from tflite_slim.runtime.estimates import size_model
+
+    monkeypatch.setattr(size_model, "load", lambda: size_model.parse(json.dumps(SIZE_TABLE)))
     tmp, ws = env
-    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(tmp / "plan.txt")]) == 0
-    text = (tmp / "plan.txt").read_text()
-    assert text.startswith("plan_fingerprint: ") and "\nruntime: io.tfliteslim:tensorflow-lite:2.16.1-slim-" in text
+    fingerprint = _plan(capsys, str(tmp / "m"), "--tensorflow-src", str(ws), "--backend", "local")["plan_fingerprint"]
+    assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "--backend", "local",
+                 "-o", str(tmp / "plan.txt")]) == 0
     assert capsys.readouterr().out == ""
+    # ADD + CONV_2D: 440,000 B estimated for linux-aarch64, up to 440,000 + 440,000 (the 8-op point's miss:
+    # 1,000,000 measured, 560,000 estimated);
+    # armeabi-v7a by 2.16.1's stock ratio 2,247,588 / 3,401,672; the AAR 40,000 + half of each.
+    assert (tmp / "plan.txt").read_text().splitlines() == [
+        "1 model, 2 ops, TensorFlow 2.16.1, ABIs arm64-v8a, armeabi-v7a",
+        f"plan {fingerprint[:12]}",
+        f"publishes io.tfliteslim:tensorflow-lite:2.16.1-slim-{fingerprint[:12]}",
+        "",
+        "Ops and the models that use them:",
+        "  ADD v1      a.tflite",
+        "  CONV_2D v3  a.tflite",
+        "",
+        "Backend: local (Bazel in the source tree): declared with --backend",
+        "Downloads:",
+        "  Bazel fetches the tree's external repositories at the first build (size not measured)",
+        "Build time: not estimated (measured for --backend cmake only)",
+        "",
+        "Estimated size, trimmed vs stock (org.tensorflow:tensorflow-lite:2.16.1):",
+        "  arm64-v8a    native library 0.42-0.84 MiB (stock 3.24 MiB); in the AAR 0.21-0.42 MiB (stock 1.31 MiB)",
+        "  armeabi-v7a  native library 0.28-0.55 MiB (stock 2.14 MiB); in the AAR 0.14-0.28 MiB (stock 1.13 MiB)",
+        "  AAR          0.39-0.74 MiB (stock 5.94 MiB, with 4 ABIs)",
+        "  arm64-v8a: measured as linux-aarch64, the closest to Android's arm64 that builds here (Debian's cross "
+        "compiler)",
+        "  armeabi-v7a: scaled from arm64-v8a's estimate by the stock runtime's armeabi-v7a/arm64-v8a ratio "
+        "(not measured)",
+        "  measured with --backend cmake on LiteRT's tree (runtime/estimates/size_model.json); the band is how far "
+        "the table missed its measured builds",
+    ]
+
+
+def test_json_keeps_its_content_for_machines_and_the_plugin(env, capsys) -> None:
+    """The Gradle plugin reads `plan --format json -o FILE` (runtime, select_tf_ops): the person's text
+    adds nothing there, and nothing that differs between machines (CPUs, estimates)."""
+    tmp, ws = env
+    doc = _plan(capsys, str(tmp / "m"), "--tensorflow-src", str(ws))
+    assert sorted(doc) == ["plan_fingerprint", "release", "runtime", "select_tf_ops", "tensorflow"]
+    assert doc["runtime"] == {"group": "io.tfliteslim", "artifact": "tensorflow-lite",
+                              "version": f"2.16.1-slim-{doc['plan_fingerprint'][:12]}"}
 
 
 def test_bad_setting_is_one_error_line(env, capsys) -> None:
@@ -164,7 +214,7 @@ def test_output_to_a_fifo_is_written_through(env, capsys) -> None:
     assert main(["plan", str(tmp / "m"), "--tensorflow-src", str(ws), "-o", str(fifo)]) == 0
     reader.join(timeout=30)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
-    assert got and got[0].startswith(b"plan_fingerprint: ")
+    assert got and got[0].startswith(b"1 model, 2 ops, TensorFlow 2.16.1")
 
 
 def test_plan_output_that_is_a_model_is_refused(env, capsys) -> None:

@@ -31,7 +31,7 @@ COMMANDS = ("analyze", "verify", "plan", "build", "install", "deploy")
 SUMMARIES = {
     "analyze": "list the operators (and versions) a set of .tflite models needs",
     "verify": "check that a built runtime has every op (and version) the models need",
-    "plan": "print the coordinates a build of these models would publish (no toolchain)",
+    "plan": "preview a build of these models: ops, downloads, time, size (no toolchain)",
     "build": "build a runtime AAR with only the ops your models use, with Bazel or CMake",
     "install": "install built AARs into the local Maven repository",
     "deploy": "upload built AARs to a remote Maven repository",

@@ -136,7 +136,7 @@ def test_cli_options_and_report(env, capsys):
 
 def test_dry_run_shows_the_flag(env, capsys):
     tmp, ws, model = env
-    base = ["build", str(model), "--tensorflow-src", str(ws), "--dry-run", "--backend", "local"]
+    base = ["build", str(model), "--tensorflow-src", str(ws), "--dry-run", "--backend", "local", "--format", "json"]
     assert main(base) == 0
     out = capsys.readouterr().out
     assert FLAG in out and '"align_16kb": true' in out

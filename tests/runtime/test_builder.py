@@ -330,7 +330,7 @@ def test_cli_dry_run_prints_everything_and_runs_nothing(env, capsys):
     tmp, ws, log = env
     write(tmp / "m/a.tflite", model([(ADD, 1), (CONV_2D, 2)]))
     write(tmp / "m/f.tflite", flex_model())
-    code = main(["build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out"),
+    code = main(["-v", "build", str(tmp / "m"), "--tensorflow-src", str(ws), "--out", str(tmp / "out"),
                  "--backend", "local", "--bazel", "/no/such/bazel", "--target-archs", "x86_64,arm64-v8a", "--dry-run"])
     out = capsys.readouterr().out
     assert code == 0
@@ -339,9 +339,9 @@ def test_cli_dry_run_prints_everything_and_runs_nothing(env, capsys):
     assert "tflite_flex_android_library(" in out
     assert "resolver->AddBuiltin(::tflite::BuiltinOperator_CONV_2D, ::tflite::ops::builtin::Register_CONV_2D(), 2, 2);" in out
     assert "/no/such/bazel build -c opt --cxxopt=--std=c++17 --fat_apk_cpu=arm64-v8a,x86_64" in out
-    assert "monolithic" not in out.split("# Commands")[1].split("# Differences")[0]
+    assert "monolithic" not in out.split("Commands it would run:\n")[1].split("\n\n")[0]
     notes = out.split("# Differences from TensorFlow's build_aar.sh\n")[1]
-    assert "models go to models/" in notes and "experimental = True" in notes and "# Problems" not in out
+    assert "models go to models/" in notes and "experimental = True" in notes and "Problems" not in out
 
 
 def test_cli_errors_are_one_line(env, capsys):
@@ -529,7 +529,7 @@ def test_flags_come_from_the_trees_build_aar_sh(env, capsys):
     p = prepare(settings(ws, [f], tmp / "out"))
     assert "--define=xnn_enable_arm_fp16=false" in p.commands[1]
     assert any(n.startswith("bazel flags: the newest build_aar.sh's") for n in p.notes)
-    assert main(["build", str(f), "--tensorflow-src", str(ws), "--dry-run"]) == 0
+    assert main(["-v", "build", str(f), "--tensorflow-src", str(ws), "--dry-run"]) == 0
     assert "- bazel flags: the newest build_aar.sh's" in capsys.readouterr().out
 
 
@@ -561,7 +561,8 @@ def test_op_without_kernel_in_the_tree_fails_before_bazel(env, capsys):
     # The dry run shows the plan, then reports the same problem and fails the same way.
     code = main(["build", str(a), "--tensorflow-src", str(ws), "--dry-run", "--backend", "local"])
     out, err = capsys.readouterr()
-    assert code == 2 and "# Problems\n- TensorFlow 2.16.1" in out and "# Commands" in out
+    assert code == 2 and "Problems (the build would stop):\n  - TensorFlow 2.16.1" in out
+    assert "Commands it would run:" in out
     assert err.startswith("error: TensorFlow 2.16.1") and err.count("\n") == 1
     # A 2.17 tree has it.
     ws17 = make_tensorflow_workspace(tmp / "tf17", version="2.17.0")

@@ -89,7 +89,7 @@ def test_detect_a_litert_checkout(tmp_path: Path) -> None:
 def test_dry_run_uses_litert_labels_configure_file_and_flags(tmp_path: Path, capsys, option: str) -> None:
     ws = make_litert_workspace(tmp_path / "litert")
     model = _model(tmp_path / "m.tflite", flex=True)
-    assert main(["build", str(model), option, str(ws), "--dry-run", "--backend", "local", "--bazel", "bazel"]) == 0
+    assert main(["-v", "build", str(model), option, str(ws), "--dry-run", "--backend", "local", "--bazel", "bazel"]) == 0
     out = capsys.readouterr().out
     assert 'load("//tflite:build_def.bzl", "tflite_custom_android_library")' in out
     assert 'load("//tflite/delegates/flex:build_def.bzl", "tflite_flex_android_library")' in out
@@ -103,7 +103,7 @@ def test_dry_run_uses_litert_labels_configure_file_and_flags(tmp_path: Path, cap
     plan = json.loads(out.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
     assert plan["source"] == "litert" and plan["tensorflow"]["version"] == "1.5.0"
     assert plan["observed"]["min_api_level"] == 26 and plan["declared"]["android_api_level"] is None
-    commands = [line for line in out.splitlines() if line.startswith(("bazel ", "env "))]
+    commands = [line.strip() for line in out.splitlines() if line.startswith(("  bazel ", "  env "))]
     assert len(commands) == 2  # no configure step: HEAD's WORKSPACE reads the SDK/NDK from the environment
     labels = ("@org_tensorflow//tensorflow/tools/toolchains/android:arm64-v8a,"
               "@org_tensorflow//tensorflow/tools/toolchains/android:armeabi-v7a")
@@ -144,7 +144,7 @@ def test_a_dry_run_reports_a_checkout_not_configured_for_android(tmp_path: Path,
     model = _model(tmp_path / "m.tflite")
     assert main(["build", str(model), "--source", str(ws), "--dry-run", "--backend", "local"]) == ToolchainError.exit_code
     out, err = capsys.readouterr()
-    assert "# Problems\n- " in out and "# Commands" in out
+    assert "Problems (the build would stop):\n  - " in out and "Commands it would run:" in out
     assert err.startswith(f"error: {ws}: ") and "is not configured" in err and err.count("\n") == 1
     assert main(["build", str(model), "--source", str(ws), "--out", str(tmp_path / "o"), "--backend", "local", "--bazel", str(BAZEL),
                  "--cache-dir", str(tmp_path / "cache")]) == ToolchainError.exit_code
@@ -185,7 +185,7 @@ def test_an_unconfigured_head_tree_builds_from_the_environment(tmp_path: Path, c
 
 def test_a_litert_download_dry_run_names_litert(tmp_path: Path, capsys) -> None:
     model = _model(tmp_path / "m.tflite")
-    assert main(["build", str(model), "--litert-version", "1.4.1", "--dry-run", "--backend", "local",
+    assert main(["-v", "build", str(model), "--litert-version", "1.4.1", "--dry-run", "--backend", "local",
                  "--cache-dir", str(tmp_path / "cache")]) == 0
     out = capsys.readouterr().out
     assert "- kernel check skipped: the LiteRT source is not downloaded yet" in out

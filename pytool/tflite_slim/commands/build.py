@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Optional, Sequence
 
@@ -45,7 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also write the HTML op report of the models (as analyze --html) with a chart of the "
                         "native libraries' sizes, slim vs stock")
     p.add_argument("--dry-run", action="store_true",
-                   help="print the plan, BUILD file, registration code and commands; run nothing")
+                   help="run nothing; print the ops and their models, the downloads, the backend, the estimated "
+                        "build time and sizes, the commands and any problem (everything, with the BUILD file and "
+                        "registration code: --format json, or tflite-slim -v build ... --dry-run)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="--dry-run's output: text for a person (default), or json with every detail")
     p.set_defaults(run=run)
 
 
@@ -183,6 +188,19 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
                    help=shown("always run the build and do not store the result"))
 
 
+def backend_reason(prepared: builder.Prepared) -> str:
+    """Why this backend builds: declared with ``--backend``, or the line the tool's choice said (without its
+    ``tflite-slim: backend NAME`` head)."""
+    if not prepared.chosen:
+        return "declared with --backend"
+    said = prepared.chosen.removeprefix(f"tflite-slim: backend {prepared.backend_name} ").strip()
+    m = re.match(r"\(([^)]*)\):\s*(.*)", said)
+    if m is None:
+        return said
+    # "(no --backend given): why" reads "no --backend given: why"; "(Bazel): why" only repeats the title.
+    return m.group(2) if m.group(1) == "Bazel" else f"{m.group(1)}: {m.group(2)}"
+
+
 def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
 
@@ -270,24 +288,7 @@ def _cache_settings(args: argparse.Namespace) -> compiler_cache.CacheSettings:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if settings.dry_run:
-        p = builder.prepare(settings)
-        out = sys.stdout
-        out.write("# Build plan\n" + dumps(p.plan.describe()))
-        out.write(f"\n# BUILD file: <{p.plan.source}>/{p.package.path}/BUILD\n{p.package.build_file}")
-        out.write("\n# Package files (source -> name in the package)\n")
-        out.writelines(f"{src} -> {name}\n" for src, name in p.package.files)
-        out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")
-        out.write("\n# Commands\n")
-        out.writelines(display_argv(c) + "\n" for c in p.commands)
-        out.write("\n# Differences from TensorFlow's build_aar.sh\n")
-        out.writelines(f"- {n}\n" for n in p.notes)
-        if p.problems:
-            # The build would stop here; the dry run says so the same way, after showing the plan.
-            out.write("\n# Problems\n")
-            out.writelines(f"- {n}\n" for n in p.problems)
-            print(f"error: {p.problems[0]}", file=sys.stderr)
-            return ToolchainError.exit_code
-        return 0
+        return _dry_run(args, settings)
     if args.html:
         _check_html(args.html, settings.out, [*settings.models, *settings.custom_ops_srcs])
     try:
@@ -313,6 +314,66 @@ def run(args: argparse.Namespace) -> int:
         report.write_text_atomic(args.html, html_page.render_html(analyzer.analyze_files(settings.models), sizes=bars))
         print(f"  {args.html}", file=sys.stderr)
     return 0
+
+
+def _dry_run(args: argparse.Namespace, settings: builder.BuildSettings) -> int:
+    """Print what the build would do; its exit status is the build's when a problem would stop it."""
+    from tflite_slim.runtime.estimates import overview
+
+    p = builder.prepare(settings)
+    o = overview.gather(p.plan, p.models, p.job, p.backend, backend=p.backend_name,
+                        backend_reason=backend_reason(p),
+                        cpus=os.cpu_count() or 1, stock_compare=settings.stock_compare)
+    out = sys.stdout
+    if args.format == "json":
+        out.write(dumps(_dry_run_json(p, overview.to_json(o))))
+    else:
+        out.writelines(line + "\n" for line in overview.render_text(o))
+        out.write("\nCommands it would run:\n")
+        out.writelines(f"  {display_argv(c)}\n" for c in p.commands)
+        if getattr(args, "verbose", False):
+            _dry_run_details(p, out)
+        else:
+            out.write("\n(every detail, with the generated files: --format json, or tflite-slim -v build ... --dry-run)\n")
+        if p.problems:
+            out.write("\nProblems (the build would stop):\n")
+            out.writelines(f"  - {n}\n" for n in p.problems)
+    if p.problems:
+        # The build would stop here; the dry run says so the same way, after showing the plan.
+        print(f"error: {p.problems[0]}", file=sys.stderr)
+        return ToolchainError.exit_code
+    return 0
+
+
+def _bazel(p: builder.Prepared) -> bool:
+    """Whether a Bazel backend builds (only they read the generated BUILD file)."""
+    return not p.plan.backend
+
+
+def _dry_run_json(p: builder.Prepared, estimates: dict) -> dict:
+    return {
+        "plan": p.plan.describe(),
+        "build_file": {"path": f"<{p.plan.source}>/{p.package.path}/BUILD", "text": p.package.build_file}
+        if _bazel(p) else None,
+        "package_files": [{"source": src, "name": name} for src, name in p.package.files],
+        "registration": p.registration,
+        "commands": [display_argv(c) for c in p.commands],
+        "notes": list(p.notes),
+        "problems": list(p.problems),
+        "estimates": estimates,
+    }
+
+
+def _dry_run_details(p: builder.Prepared, out) -> None:
+    """The plan and the generated files, as sections (``-v``)."""
+    out.write("\n# Build plan\n" + dumps(p.plan.describe()))
+    if _bazel(p):
+        out.write(f"\n# BUILD file: <{p.plan.source}>/{p.package.path}/BUILD\n{p.package.build_file}")
+    out.write("\n# Package files (source -> name in the package)\n")
+    out.writelines(f"{src} -> {name}\n" for src, name in p.package.files)
+    out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")
+    out.write("\n# Differences from TensorFlow's build_aar.sh\n")
+    out.writelines(f"- {n}\n" for n in p.notes)
 
 
 def _check_html(html: str, out: Optional[str], inputs: Sequence[str]) -> None:

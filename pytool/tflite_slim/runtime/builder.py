@@ -53,6 +53,10 @@ class Prepared:
     #: The backend ``--backend`` chose, and the job it builds.
     backend: Optional[Backend] = None
     job: Optional[BackendJob] = None
+    #: The backend's name, and why it builds: None when ``--backend`` named it, else the one line the
+    #: settings phase's choice said (``settings.choose_backend``).
+    backend_name: str = ""
+    chosen: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def _prepare(asked: Asked, s: BuildSettings, log: Log) -> tuple[Prepared, Asked]
     job = generate(plan, inputs, tree, log)
     checked = check(job, inputs, tree, asked.backend, asked.checks)
     return Prepared(plan, inputs.models, job.package, job.registration, checked.commands, tree.source,
-                    checked.notes, checked.problems, asked.backend, job), asked
+                    checked.notes, checked.problems, asked.backend, job, asked.backend_name, asked.chosen), asked
 
 
 def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:

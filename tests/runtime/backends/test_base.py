@@ -95,9 +95,10 @@ def test_a_registered_backend_is_a_cli_choice_and_its_dry_run_shows_it(env, caps
     plan = prepare(BuildSettings(models=(str(model),), tensorflow_src=str(ws), backend="recorder", dry_run=True)).plan
     assert main(["build", str(model), "--source", str(ws), "--backend", "recorder", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    commands = out.split("# Commands\n")[1].split("\n\n")[0].splitlines()
-    assert commands == [f"recorder build tflite_slim_build/p{plan.fingerprint[:16]} tensorflow-lite"]
-    assert "- the recorder builds nothing real" in out
+    commands = out.split("Commands it would run:\n")[1].split("\n\n")[0].splitlines()
+    assert commands == [f"  recorder build tflite_slim_build/p{plan.fingerprint[:16]} tensorflow-lite"]
+    assert main(["build", str(model), "--source", str(ws), "--backend", "recorder", "--dry-run", "--format", "json"]) == 0
+    assert "the recorder builds nothing real" in json.loads(capsys.readouterr().out)["notes"]
     assert all(b.calls == [] for b in made)  # a dry run neither prepares nor builds
 
 

@@ -144,11 +144,11 @@ def _defined_dynamic_symbols(out: Path) -> list[str]:
     return [line.split()[-1] for line in nm.splitlines() if line.strip()]
 
 
-def dry_run_commands(stdout: str) -> list[str]:
-    """A dry run's CMake and Ninja commands with the program named by its basename (the tool prints the
-    CMake and Ninja it found, by path)."""
+def json_commands(stdout: str) -> list[str]:
+    """The CMake and Ninja commands of a ``--dry-run --format json``, each program named by its basename (the
+    tool runs the CMake and Ninja it found, by path)."""
     out = []
-    for line in stdout.splitlines():
+    for line in json.loads(stdout)["commands"]:
         program, _, rest = line.partition(" ")
         if os.path.basename(program) in ("cmake", "ninja") and rest:
             out.append(f"{os.path.basename(program)} {rest}")
@@ -420,9 +420,10 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
     (ndk / "source.properties").write_text("Pkg.Desc = Android NDK\nPkg.Revision = 27.0.12077973\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,armeabi-v7a",
                 "--source", str(tree / "litert"), "--android-api-level", "23", "--dry-run",
-                "--cmake-dep-source", f"eigen={tmp_path}", env={"ANDROID_NDK_HOME": str(ndk)})
+                "--cmake-dep-source", f"eigen={tmp_path}", "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
-    configure = [line for line in done.stdout.splitlines() if CONFIGURE.match(line)]
+    dry = json.loads(done.stdout)
+    configure = [line for line in json_commands(done.stdout) if line.startswith("cmake -G Ninja")]
     # The NDK's toolchain file makes a cross build: TFLite's host tools (flatc) are built natively first, once.
     host, *configure = configure
     assert "CMAKE_TOOLCHAIN_FILE" not in host and "-DCMAKE_CXX_COMPILER=c++" in host
@@ -433,7 +434,8 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
         assert f"-DCMAKE_TOOLCHAIN_FILE={ndk}/build/cmake/android.toolchain.cmake" in line
         assert f"-DANDROID_ABI={abi} -DANDROID_PLATFORM=android-23" in line
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
-    plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+    plan = dry["plan"]
+    assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
     assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
@@ -474,9 +476,9 @@ def test_the_trees_bazel_android_settings_do_not_apply_to_a_cmake_build(tools, t
     (ndk / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,host",
                 "--source", str(root / "litert"), "--android-api-level", "23", "--dry-run",
-                env={"ANDROID_NDK_HOME": str(ndk)})
+                "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
-    plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+    plan = json.loads(done.stdout)["plan"]
     assert plan["observed"]["min_api_level"] == 23 and plan["observed"]["android_platforms"] is None
     assert "-DANDROID_PLATFORM=android-23" in done.stdout
 
@@ -493,8 +495,8 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
         local += ["--cmake-dep-source", f"{name}={tmp_path / name}"]
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
-    dry = tool("build", models["add"], *common, "--dry-run")
-    (configure,) = [line.split() for line in dry.stdout.splitlines() if CONFIGURE.match(line)]
+    dry = tool("build", models["add"], *common, "--dry-run", "--format", "json")
+    (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
         "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]
@@ -688,8 +690,8 @@ def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, 
         cache.mkdir()
         blocker = cache / "cmake"
     else:
-        dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run"])
-        (configure,) = [line.split() for line in dry_run_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
+        dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run", "--format", "json"])
+        (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
         blocker = Path(configure[configure.index("-B") + 1])
         blocker.parent.mkdir(parents=True)
     blocker.write_text("not a directory\n")
@@ -844,10 +846,10 @@ def test_a_declared_ndk_revision_is_checked_against_the_ndk_used(tools, tree, mo
     ndk = _fake_ndk(tmp_path / "ndk", "27.0.12077973")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
                 str(tree / "litert"), "--android-api-level", "23", "--ndk-version", declared, "--dry-run",
-                env={"ANDROID_NDK_HOME": str(ndk)})
+                "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     if error is None:
         assert done.returncode == 0, done.stderr
-        plan = json.loads(done.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+        plan = json.loads(done.stdout)["plan"]
         arm64 = plan["observed"]["toolchain"]["arm64-v8a"]
         assert (arm64["ndk"], arm64["ndk_revision"]) == (str(ndk), "27.0.12077973")
         assert arm64["host_tools_cxx"] == os.path.realpath(shutil.which("c++"))  # TFLite's host flatc's compiler
@@ -947,9 +949,10 @@ def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_t
 
 def test_a_cross_build_dry_run_shows_the_host_tools_first(tools, tree, models, tmp_path):
     done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
-                 extra=["--target-archs", "linux-aarch64", "--cxx", "/opt/cross/aarch64-linux-gnu-g++", "--dry-run"])
+                 extra=["--target-archs", "linux-aarch64", "--cxx", "/opt/cross/aarch64-linux-gnu-g++", "--dry-run",
+                        "--format", "json"])
     assert done.returncode == 0, done.stderr
-    lines = [line for line in dry_run_commands(done.stdout) if line.startswith(("cmake -G", "ninja -C"))]
+    lines = [line for line in json_commands(done.stdout) if line.startswith(("cmake -G", "ninja -C"))]
     assert len(lines) == 4
     native = lines[0].split()[lines[0].split().index("-B") + 1]
     assert lines[1] == f"ninja -C {native} flatbuffers-flatc"
@@ -1013,11 +1016,12 @@ def test_cmake_failures_keep_the_reason_lines() -> None:
 def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, tree, models, tmp_path, deps_server):
     before = len(deps_server.requests)
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
-                "--cache-dir", str(tmp_path / "cache"), "--dry-run", env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
+                "--cache-dir", str(tmp_path / "cache"), "--dry-run", "--format", "json",
+                env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
     assert done.returncode == 0, done.stderr
-    sources = [line for line in done.stdout.splitlines() if line.startswith("- source: ")]
-    assert [s.split(" at ")[0] for s in sources] == ["- source: eigen", "- source: fft2d"]
-    assert sources[0].startswith("- source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
+    sources = [line for line in json.loads(done.stdout)["notes"] if line.startswith("source: ")]
+    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d"]
+    assert sources[0].startswith("source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
                                  "(tools/cmake/modules/eigen.cmake): fetched from " + mirror(tree) + "/eigen/")
     assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()
 

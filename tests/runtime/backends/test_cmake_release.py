@@ -245,8 +245,8 @@ def test_the_sample_apps_abis_build_with_the_ndk_found_in_the_sdk(world, tmp_pat
     # A declared NDK revision: compared with the one found, both in the record.
     dry = tool(tmp, {**env, "ANDROID_HOME": str(sdk)}, "build", "models", "--litert-version", "1.4.1",
                "--min-sdk", "26", "--target-archs", "arm64-v8a,x86_64", "--ndk-version", "27", "--dry-run",
-               "--cache-dir", str(tmp_path / "cache"))
-    plan = json.loads(dry.stdout.split("# Build plan\n", 1)[1].split("\n# BUILD file", 1)[0])
+               "--format", "json", "--cache-dir", str(tmp_path / "cache"))
+    plan = json.loads(dry.stdout)["plan"]
     assert plan["declared"]["ndk_version"] == "27" and plan["observed"]["toolchain"]["arm64-v8a"]["ndk_revision"] == "27.0.12077973"
     wrong = tool(tmp, {**env, "ANDROID_HOME": str(sdk)}, "build", "models", "--litert-version", "1.4.1",
                  "--min-sdk", "26", "--target-archs", "arm64-v8a", "--ndk-version", "26.3.11579264", "--out",
