@@ -216,12 +216,46 @@ public final class ProjectDefaults implements TaskSettings {
                 .jobs(ext.getJobs())
                 .cmakeDepSources(cmakeDepSources())
                 .tensorflowSourceDir(optionalPath(ext.getTensorflowSourceDir()))
+                .sdk(sdk())
+                .ndk(ext.getNdk() != null ? optionalPath(ext.getNdk()) : optionalPath(AndroidDsl.ndkPath(android())))
+                .minSdk(ext.getMinSdk() != null ? ext.getMinSdk() : AndroidDsl.minSdk(android()))
+                .depMirror(ext.getDepMirror())
                 .compilerCache(ext.getCompilerCache())
                 .compilerCacheDir(optionalPath(ext.getCompilerCacheDir()))
                 .compilerCacheRemote(ext.getCompilerCacheRemote())
                 .compilerCacheReadOnly(ext.isCompilerCacheReadOnly())
                 .bazelPublicCache(ext.isBazelPublicCache())
                 .build();
+    }
+
+    private Object android() {
+        return project.getExtensions().findByName("android");
+    }
+
+    /**
+     * The SDK the tool searches: the setting, else where AGP found it ({@code android.sdkDirectory}), else
+     * the root project's {@code local.properties} {@code sdk.dir} (the tool runs elsewhere and would not see it).
+     */
+    private String sdk() {
+        if (ext.getSdk() != null) {
+            return optionalPath(ext.getSdk());
+        }
+        File fromAgp = AndroidDsl.sdkDirectory(android());
+        if (fromAgp != null) {
+            return fromAgp.getAbsolutePath();
+        }
+        File local = new File(project.getRootDir(), "local.properties");
+        if (local.isFile()) {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = new java.io.FileInputStream(local)) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+            String dir = p.getProperty("sdk.dir");
+            return dir == null || dir.trim().isEmpty() ? null : new File(dir.trim()).getAbsolutePath();
+        }
+        return null;
     }
 
     private java.util.Map<String, String> cmakeDepSources() {

@@ -55,6 +55,10 @@ public class TfliteSlimExtension {
     private Integer jobs;
     private final Map<String, Object> cmakeDepSources = new TreeMap<>();
     private Object tensorflowSourceDir;
+    private Object sdk;
+    private Object ndk;
+    private Integer minSdk;
+    private String depMirror;
     private String compilerCache;
     private Object compilerCacheDir;
     private String compilerCacheRemote;
@@ -571,5 +575,41 @@ public class TfliteSlimExtension {
 
     public void setBazelPublicCache(boolean bazelPublicCache) {
         this.bazelPublicCache = bazelPublicCache;
+    }
+
+    /** The Android SDK whose ndk/ and cmake/ the CMake backend searches; null: the app's {@code android.sdkDirectory}. */
+    public Object getSdk() {
+        return sdk;
+    }
+
+    public void setSdk(Object sdk) {
+        this.sdk = sdk;
+    }
+
+    /** The NDK directory; null: the app's {@code android.ndkPath}, else the SDK's ndk/ (by {@code ndkVersion}, else the newest). */
+    public Object getNdk() {
+        return ndk;
+    }
+
+    public void setNdk(Object ndk) {
+        this.ndk = ndk;
+    }
+
+    /** The app's minSdk, the API level the CMake backend builds for; null: {@code android.defaultConfig.minSdk}. */
+    public Integer getMinSdk() {
+        return minSdk;
+    }
+
+    public void setMinSdk(Integer minSdk) {
+        this.minSdk = minSdk;
+    }
+
+    /** A mirror of the CMake dependencies and TensorFlow's files ({@code <url>/<name>/<revision>.tar.gz}); null: upstream. */
+    public String getDepMirror() {
+        return depMirror;
+    }
+
+    public void setDepMirror(String depMirror) {
+        this.depMirror = depMirror;
     }
 }

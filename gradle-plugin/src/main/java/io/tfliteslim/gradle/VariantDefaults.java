@@ -124,6 +124,11 @@ final class VariantDefaults implements TaskSettings {
     }
 
     @Override
+    public File installRepository() {
+        return project.installRepository();
+    }
+
+    @Override
     public File outDir() {
         return project.outDir();
     }

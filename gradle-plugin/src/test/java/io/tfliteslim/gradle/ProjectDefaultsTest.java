@@ -245,4 +245,38 @@ public class ProjectDefaultsTest {
         assertTrue(o.compilerCacheReadOnly);
         assertEquals("ccache", o.compilerCache);
     }
+
+    /** An Android app's own SDK, NDK path and minSdk reach the CMake backend unless the settings name others. */
+    @Test
+    public void androidsSdkNdkAndMinSdkAreTheDefaults() throws Exception {
+        Project project = project();
+        File sdk = temp.newFolder("Sdk");
+        Map<String, Object> android = new HashMap<>(android(Collections.singletonList("arm64-v8a"), "main"));
+        Map<String, Object> defaultConfig = new HashMap<>();
+        defaultConfig.put("ndk", Collections.singletonMap("abiFilters", Collections.singletonList("arm64-v8a")));
+        defaultConfig.put("minSdk", 26);
+        android.put("defaultConfig", defaultConfig);
+        android.put("ndkPath", sdk + "/ndk/27.0.12077973");
+        android.put("sdkDirectory", sdk);
+        project.getExtensions().add("android", android);
+        ToolCommands.BuildOptions o = defaults(project).buildOptions();
+        assertEquals(sdk.getAbsolutePath(), o.sdk);
+        assertEquals(new File(sdk, "ndk/27.0.12077973").getAbsolutePath(), o.ndk);
+        assertEquals(Integer.valueOf(26), o.minSdk);
+        ext(project).setMinSdk(28);
+        ext(project).setSdk("other-sdk");
+        o = defaults(project).buildOptions();
+        assertEquals(Integer.valueOf(28), o.minSdk);
+        assertEquals(project.file("other-sdk").getAbsolutePath(), o.sdk);
+    }
+
+    /** Without AGP's sdkDirectory, the root project's local.properties (as Android Studio writes it) names the SDK. */
+    @Test
+    public void localPropertiesNamesTheSdk() throws Exception {
+        Project project = project();
+        File sdk = temp.newFolder("AndroidSdk");
+        java.nio.file.Files.write(new File(project.getRootDir(), "local.properties").toPath(),
+                ("sdk.dir=" + sdk.getAbsolutePath().replace("\\", "\\\\") + "\n").getBytes("UTF-8"));
+        assertEquals(sdk.getAbsolutePath(), defaults(project).buildOptions().sdk);
+    }
 }

@@ -77,6 +77,33 @@ public final class AndroidDsl {
         return ndk == null || ndk.toString().trim().isEmpty() ? null : ndk.toString().trim();
     }
 
+    /** {@code android.ndkPath} (AGP's NDK directory setting); null when unset, blank or unreadable. */
+    public static String ndkPath(Object android) {
+        Object ndk = android == null ? null : property(android, "ndkPath");
+        return ndk == null || ndk.toString().trim().isEmpty() ? null : ndk.toString().trim();
+    }
+
+    /** {@code android.defaultConfig.minSdk} (AGP 7+; {@code minSdkVersion}'s API level before); null when unset. */
+    public static Integer minSdk(Object android) {
+        for (String name : new String[] {"minSdk", "minSdkVersion"}) {
+            Object value = android == null ? null : path(android, "defaultConfig", name);
+            if (value instanceof Number) {
+                return ((Number) value).intValue();
+            }
+            Object level = value == null ? null : property(value, "apiLevel");  // AGP's ApiVersion
+            if (level instanceof Number) {
+                return ((Number) level).intValue();
+            }
+        }
+        return null;
+    }
+
+    /** {@code android.sdkDirectory} (where AGP found the SDK: local.properties sdk.dir, ANDROID_HOME); null when unreadable. */
+    public static java.io.File sdkDirectory(Object android) {
+        Object dir = android == null ? null : property(android, "sdkDirectory");
+        return dir instanceof java.io.File ? (java.io.File) dir : null;
+    }
+
     private static Object path(Object start, String... names) {
         Object value = start;
         for (String name : names) {

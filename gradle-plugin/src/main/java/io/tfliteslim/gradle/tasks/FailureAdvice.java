@@ -14,18 +14,22 @@ import java.util.regex.Pattern;
  * setting) only the tool's own message, which already says what to do.
  */
 public final class FailureAdvice {
-    static final String TOOLCHAIN = "The native build needs a TensorFlow checkout configured for Android "
-            + "(tfliteSlim.source) with bazel (tfliteSlim.bazel), or Docker (tfliteSlim.backend = 'docker' "
-            + "with tfliteSlim.tensorflowVersion). `gradle tfliteReport` shows the models' ops without any toolchain.";
-    /** LiteRT has no Docker backend: its runtime is built with Bazel only. */
-    static final String TOOLCHAIN_LITERT = "The native build needs bazel (tfliteSlim.bazel) and LiteRT's source: a checkout "
-            + "configured for Android (tfliteSlim.source) or a release (tfliteSlim.litertVersion). `gradle tfliteReport` "
+    static final String TOOLCHAIN = "The native build uses TFLite's CMake build with Android Studio's NDK and CMake: "
+            + "install them with the SDK Manager (SDK Tools > NDK (Side by side), CMake) or point tfliteSlim { sdk = ... } "
+            + "(or ndk, cmake) at them. With Bazel instead: tfliteSlim { backend = 'local' } and a checkout configured "
+            + "for Android (source = ...), or backend = 'docker' with tensorflowVersion. `gradle tfliteReport` shows the "
+            + "models' ops without any toolchain.";
+    /** LiteRT has no Docker backend: its runtime is built with CMake (the default) or Bazel. */
+    static final String TOOLCHAIN_LITERT = "The native build uses TFLite's CMake build of LiteRT's release "
+            + "(tfliteSlim.litertVersion) with Android Studio's NDK and CMake: install them with the SDK Manager (SDK Tools "
+            + "> NDK (Side by side), CMake) or point tfliteSlim { sdk = ... } (or ndk, cmake) at them. With Bazel instead: "
+            + "tfliteSlim { backend = 'local' } and a checkout configured for Android (source = ...). `gradle tfliteReport` "
             + "shows the models' ops without any toolchain.";
     private static final Pattern REGISTER = Pattern.compile("\\b(Register_[A-Za-z0-9_]+)\\b");
     /** What the tool's toolchain errors (ToolchainError and failing Bazel/Docker runs) talk about. */
     private static final Pattern TOOLCHAIN_WORDS = Pattern.compile(
             "bazel|docker|configure|\\.tf_configure\\.bazelrc|ANDROID_|NDK|--tensorflow-src|--source|"
-                    + "--tensorflow-version|--litert-version|not executable",
+                    + "--tensorflow-version|--litert-version|not executable|cmake|ninja|--sdk|--min-sdk|JDK|javac",
             Pattern.CASE_INSENSITIVE);
 
     private FailureAdvice() {

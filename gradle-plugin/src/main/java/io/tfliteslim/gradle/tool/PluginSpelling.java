@@ -26,7 +26,12 @@ public final class PluginSpelling {
             {"--group-id", "groupId"}, {"--select-tf-ops-artifact-id", "selectTfOpsArtifactId"},
             {"--ndk-version", "ndkVersion"}, {"--android-api-level", "androidApiLevel"}, {"--repo", "repository"},
             {"--url", "repositoryUrl"}, {"--username", "credentials.username"}, {"--password-env", "credentials.password"},
-            {"--allow-insecure-http", "allowInsecureProtocol"},
+            {"--allow-insecure-http", "allowInsecureProtocol"}, {"--sdk", "sdk"}, {"--ndk", "ndk"}, {"--min-sdk", "minSdk"},
+            {"--dep-mirror", "depMirror"}, {"--cmake", "cmake"}, {"--ninja", "ninja"}, {"--cxx", "cxx"}, {"--jobs", "jobs"},
+            {"--cmake-dep-source", "cmakeDepSources"}, {"--tensorflow-source-dir", "tensorflowSourceDir"},
+            {"--compiler-cache", "compilerCache"}, {"--compiler-cache-dir", "compilerCacheDir"},
+            {"--compiler-cache-remote", "compilerCacheRemote"}, {"--compiler-cache-read-only", "compilerCacheReadOnly"},
+            {"--bazel-public-cache", "bazelPublicCache"},
         };
         for (String[] p : pairs) {
             SETTINGS.put(p[0], "tfliteSlim." + p[1]);

@@ -117,6 +117,12 @@ public final class ToolCommands {
             option(argv, "--cmake-dep-source", dep);
         }
         option(argv, "--tensorflow-source-dir", options.tensorflowSourceDir);
+        option(argv, "--sdk", options.sdk);
+        option(argv, "--ndk", options.ndk);
+        if (options.minSdk != null) {
+            option(argv, "--min-sdk", options.minSdk.toString());
+        }
+        option(argv, "--dep-mirror", options.depMirror);
         option(argv, "--compiler-cache", options.compilerCache);
         option(argv, "--compiler-cache-dir", options.compilerCacheDir);
         option(argv, "--compiler-cache-remote", options.compilerCacheRemote);
@@ -273,6 +279,10 @@ public final class ToolCommands {
         /** {@code NAME=DIR}, sorted by name. */
         public final List<String> cmakeDepSources;
         public final String tensorflowSourceDir;
+        public final String sdk;
+        public final String ndk;
+        public final Integer minSdk;
+        public final String depMirror;
         public final String compilerCache;
         public final String compilerCacheDir;
         public final String compilerCacheRemote;
@@ -318,6 +328,10 @@ public final class ToolCommands {
             }
             this.cmakeDepSources = Collections.unmodifiableList(deps);
             this.tensorflowSourceDir = b.tensorflowSourceDir;
+            this.sdk = b.sdk;
+            this.ndk = b.ndk;
+            this.minSdk = b.minSdk;
+            this.depMirror = b.depMirror;
             this.compilerCache = b.compilerCache;
             this.compilerCacheDir = b.compilerCacheDir;
             this.compilerCacheRemote = b.compilerCacheRemote;
@@ -356,6 +370,10 @@ public final class ToolCommands {
             private Integer jobs;
             private java.util.Map<String, String> cmakeDepSources;
             private String tensorflowSourceDir;
+            private String sdk;
+            private String ndk;
+            private Integer minSdk;
+            private String depMirror;
             private String compilerCache;
             private String compilerCacheDir;
             private String compilerCacheRemote;
@@ -385,6 +403,10 @@ public final class ToolCommands {
             public Builder jobs(Integer v) { jobs = v; return this; }
             public Builder cmakeDepSources(java.util.Map<String, String> v) { cmakeDepSources = v; return this; }
             public Builder tensorflowSourceDir(String v) { tensorflowSourceDir = v; return this; }
+            public Builder sdk(String v) { sdk = v; return this; }
+            public Builder ndk(String v) { ndk = v; return this; }
+            public Builder minSdk(Integer v) { minSdk = v; return this; }
+            public Builder depMirror(String v) { depMirror = v; return this; }
             public Builder compilerCache(String v) { compilerCache = v; return this; }
             public Builder compilerCacheDir(String v) { compilerCacheDir = v; return this; }
             public Builder compilerCacheRemote(String v) { compilerCacheRemote = v; return this; }

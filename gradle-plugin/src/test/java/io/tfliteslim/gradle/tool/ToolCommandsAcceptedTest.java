@@ -28,7 +28,8 @@ public class ToolCommandsAcceptedTest {
                 .align16kb(false).alignmentCheck("warn").cmake("/sdk/cmake/bin/cmake").ninja("ninja").cxx("clang++").jobs(2)
                 .cmakeDepSources(Collections.singletonMap("eigen", "/m/eigen")).tensorflowSourceDir("/tf")
                 .compilerCache("ccache").compilerCacheDir("/cc").compilerCacheRemote("https://cache.example/cc")
-                .compilerCacheReadOnly(true).bazelPublicCache(true);
+                .compilerCacheReadOnly(true).bazelPublicCache(true).sdk("/sdk").ndk("/sdk/ndk/27.0.12077973").minSdk(26)
+                .depMirror("https://mirror.example/deps");
     }
 
     /** The argv after {@code python -m tflite_slim}, as the tool's own parser reads it: the parsed command's name. */
