@@ -31,6 +31,7 @@ from tflite_slim.errors import BuildError
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.artifacts import aar, elf
 from tflite_slim.runtime.backends import cmake as cmake_backend
+from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 
@@ -416,7 +417,7 @@ def test_host_abi_needs_the_cmake_backend(tree, models, tmp_path):
 def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp_path):
     ndk = tmp_path / "ndk"
     (ndk / "build" / "cmake").mkdir(parents=True)
-    (ndk / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
+    (ndk / cmake_toolchain.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
     (ndk / "source.properties").write_text("Pkg.Desc = Android NDK\nPkg.Revision = 27.0.12077973\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,armeabi-v7a",
                 "--source", str(tree / "litert"), "--android-api-level", "23", "--dry-run",
@@ -473,7 +474,7 @@ def test_the_trees_bazel_android_settings_do_not_apply_to_a_cmake_build(tools, t
         f.write(LITERT_WORKSPACE_ANDROID)
     ndk = tmp_path / "ndk"
     (ndk / "build" / "cmake").mkdir(parents=True)
-    (ndk / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
+    (ndk / cmake_toolchain.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,host",
                 "--source", str(root / "litert"), "--android-api-level", "23", "--dry-run",
                 "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
@@ -625,12 +626,12 @@ _FAILED_CONV = [
     (["[1/2] Building x", "CMake Error at CMakeLists.txt:3"], []),
 ])
 def test_ninja_failures_are_the_failed_steps_errors_not_the_output_tail(lines: list[str], expected: list[str]) -> None:
-    assert cmake_backend.ninja_failures(lines) == expected
+    assert cmake_errors.ninja_failures(lines) == expected
 
 
 def test_ninja_failures_are_bounded() -> None:
     lines = ["FAILED: a.o", *(f"a.cc:{i}: error: e{i}" for i in range(1000))]
-    assert len(cmake_backend.ninja_failures(lines)) == cmake_backend.FAILURE_LINES
+    assert len(cmake_errors.ninja_failures(lines)) == cmake_errors.FAILURE_LINES
 
 
 def test_a_failed_compile_says_the_compilers_error(tools, tree, models, tmp_path):
@@ -829,7 +830,7 @@ def test_a_clang_build_after_a_gcc_build_is_not_the_cached_gcc_library(first, tr
 
 def _fake_ndk(root: Path, revision: str) -> Path:
     (root / "build" / "cmake").mkdir(parents=True)
-    (root / cmake_backend.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
+    (root / cmake_toolchain.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
     (root / "source.properties").write_text(f"Pkg.Desc = Android NDK\nPkg.Revision = {revision}\n")
     return root
 
@@ -936,7 +937,7 @@ def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_t
             f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}",
             # The dependencies from local directories: CMake would clone them otherwise.
             *(f"-DFETCHCONTENT_SOURCE_DIR_{d.name.upper()}={d}" for d in sorted((tree / "deps").iterdir()))]
-    env = {k: v for k, v in os.environ.items() if k not in cmake_backend.SHELL_BUILD_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in cmake_toolchain.SHELL_BUILD_ENV}
     missing = subprocess.run([*base, "-B", str(tmp_path / "b1")], capture_output=True, text=True, env=env)
     assert missing.returncode != 0
     assert "When cross-compiling, some tools need to be available to run on the host (current required tools: " \
@@ -1008,9 +1009,9 @@ _CLONE_FAILED = [
 
 
 def test_cmake_failures_keep_the_reason_lines() -> None:
-    assert cmake_backend.cmake_failures(_CLONE_FAILED) == [
+    assert cmake_errors.cmake_failures(_CLONE_FAILED) == [
         _CLONE_FAILED[4], _CLONE_FAILED[5], _CLONE_FAILED[6], _CLONE_FAILED[9], _CLONE_FAILED[10]]
-    assert cmake_backend.failed_dependencies(_CLONE_FAILED) == ["eigen"]
+    assert cmake_errors.failed_dependencies(_CLONE_FAILED) == ["eigen"]
 
 
 def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, tree, models, tmp_path, deps_server):

@@ -10,5 +10,11 @@ results of the phases (``spec``, ``trees``) and the artifact helpers, never on t
 - ``registry``: ``--backend NAME`` -> factory; adding a backend is one module plus one line there.
 - ``bazel_local``, ``bazelversion``: Bazel in a configured TensorFlow/LiteRT tree.
 - ``bazel_docker``: the same Bazel commands in TensorFlow's tflite-android image.
-- ``cmake``, ``cmake_project``: TFLite's CMake project with Ninja, for Android (NDK) and desktop ABIs.
+- ``cmake``: TFLite's CMake project with Ninja, for Android (NDK) and desktop ABIs; beside it
+  ``cmake_project`` (the include file, configure argv, toolchain files: pure text), ``cmake_toolchain``
+  (each ABI's compilers or NDK, observed; the environment a build runs without), ``cmake_sources``
+  (the tree's dependencies and TensorFlow's files, fetched at their pins), ``cmake_inputs`` (the
+  trees' content digest that keys a build directory) and ``cmake_errors`` (the lines that say why a
+  configure or build failed).
+- ``compiler_cache``: ccache/sccache for CMake, local and shared; Bazel's remote cache options.
 """

@@ -17,7 +17,7 @@ join TFLite's project and why the link order is right).
 
 The compilers are the command line's (``--cxx``, default ``c++``), always passed;
 CMake and Ninja run without the shell's ``CC``/``CXX``/flags/``CMAKE_*``
-(:data:`SHELL_BUILD_ENV`), so a library depends on the command line, not on the
+(:data:`cmake_toolchain.SHELL_BUILD_ENV`), so a library depends on the command line, not on the
 shell that first configured its directory. What the toolchain is seen to be
 (compilers' paths and versions, the NDK's path and revision) is observed before
 the plan (:meth:`CmakeBackend.observe`): recorded, keying the build cache and the
@@ -45,23 +45,23 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from tflite_slim import files, process
-from tflite_slim.errors import BuildError, CommandFailed, NetworkError, ToolchainError, ToolMissing, UsageError
+from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
-from tflite_slim.runtime.backends import cmake_inputs, cmake_project, compiler_cache
+from tflite_slim.runtime.backends import (cmake_errors, cmake_inputs, cmake_project, cmake_sources, cmake_toolchain,
+                                          compiler_cache)
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob
 from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
-from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
+from tflite_slim.runtime.artifacts.abis import HOST_ABIS
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
-from tflite_slim.http import HttpClient, redact_url
+from tflite_slim.http import redact_url
 from tflite_slim.runtime.toolchains import cmaketools
-from tflite_slim.runtime.trees import cmakedeps, depfetch, observed
-from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
-from tflite_slim.runtime.trees.tfsource import check_free_space
+from tflite_slim.runtime.trees import depfetch
+from tflite_slim.runtime.trees.layout import SourceLayout
 
 Log = Callable[[str], None]
 
@@ -73,135 +73,14 @@ CUSTOM_OPS_DIR = "custom_ops/"
 CUSTOM_OPS_SUFFIXES = (".cc", ".cpp", ".cxx", ".c")
 #: The configure command a build directory was last configured with.
 CONFIGURE_STAMP = "tflite_slim_configure.json"
-NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
-NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
 INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
 FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
                     "build with --backend local (Bazel) instead")
-#: What CMake, the compilers and the linker read from the environment, which would make a library depend on
-#: the shell that built it (and on whichever shell configured its build directory first): CMake and Ninja run
-#: without them, and without any ``CMAKE_*``. The compilers are the command line's (``--cxx``, default
-#: ``c++``); ``NINJA_STATUS`` would change the progress lines the build's steps are counted from.
-SHELL_BUILD_ENV = frozenset({
-    "CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ASM", "ASMFLAGS", "ASM_DIALECT",
-    "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "LIBRARY_PATH", "LD_RUN_PATH",
-    "GCC_EXEC_PREFIX", "COMPILER_PATH", "DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "CCC_OVERRIDE_OPTIONS",
-    "NINJA_STATUS"})
-ENV_TOOLCHAIN_FILE = "CMAKE_TOOLCHAIN_FILE"
-_NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
-#: The linker's own lines: GNU ld/gold/lld naming themselves (``/usr/bin/ld: x.o: in function ...``), the
-#: undefined/duplicate symbol reports (``x.cc:(.text+0x5): undefined reference to ...``), lld's ``>>>`` context.
-_LINKER_LINE = re.compile(r"^(\S*/)?(\S+-)?(ld|ld\.bfd|ld\.gold|ld\.lld|lld)(\.exe)?: "
-                          r"|: (undefined reference to|multiple definition of) |^>>> ")
-#: At most this many lines of the failed steps' output go into the error.
-FAILURE_LINES = 20
-
-
-def ninja_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
-    """The lines that say why Ninja stopped: each ``FAILED:`` step's compiler errors.
-
-    A failed step's output runs from its ``FAILED:`` line to the next step line
-    (``[n/m] ...``) or ``ninja: build stopped``; with parallel jobs the last lines
-    of the whole output are usually other steps' warnings, so the tail hides the
-    error. From each block the ``FAILED:`` line and the lines naming an error or
-    coming from the linker (:data:`_LINKER_LINE`: a failed link's cause is in ld's
-    own lines, its only "error" line is collect2's summary) are kept, all of its
-    lines when none is, up to ``limit`` lines in all.
-    """
-    kept: list[str] = []
-    block: Optional[list[str]] = None
-
-    def close() -> None:
-        if block:
-            errors = [line for line in block[1:] if "error" in line.lower() or _LINKER_LINE.search(line)]
-            kept.extend([block[0], *(errors or block[1:])])
-
-    for line in lines:
-        if line.startswith("FAILED:"):
-            close()
-            block = [line]
-        elif block is not None and (_NINJA_STEP.match(line) or line.startswith("ninja: ")):
-            close()
-            block = None
-        elif block is not None:
-            block.append(line)
-    close()
-    return kept[:limit]
-
-
-def shell_build_env(environ: Mapping[str, str]) -> list[str]:
-    """The variables of ``environ`` a CMake build runs without (:data:`SHELL_BUILD_ENV`, ``CMAKE_*``)."""
-    return sorted(k for k in environ if k in SHELL_BUILD_ENV or k.startswith("CMAKE_"))
-
-
-#: Lines of a failed configure (CMake's or a FetchContent sub-build's git/curl) that say why, wherever they are.
-_REASON = re.compile(r"(Failed to (clone|download|checkout)|Could not resolve host|fatal: |Connection refused|"
-                     r"HASH mismatch|Timeout was reached)", re.IGNORECASE)
-
-
-def cmake_failures(lines: list[str], limit: int = FAILURE_LINES) -> list[str]:
-    """What a failed ``cmake`` configure says: each ``CMake Error`` line with its indented continuation
-    lines (where CMake puts the reason), and any line naming a failed clone, download or host lookup."""
-    kept: list[str] = []
-    inside = False
-    for line in lines:
-        if line.startswith("CMake Error"):
-            inside = True
-            kept.append(line)
-        elif inside and (line.startswith(" ") or not line.strip()):
-            if line.strip() and not line.lstrip().startswith(("Call Stack", "CMakeLists.txt:")):
-                kept.append(line)
-            elif line.lstrip().startswith("Call Stack"):
-                inside = False
-        else:
-            inside = False
-            if _REASON.search(line) and line not in kept:
-                kept.append(line)
-    return kept[:limit]
-
-
-def failed_dependencies(lines: list[str]) -> list[str]:
-    """The FetchContent names a failed configure reports (``Build step for eigen failed``, ``eigen-populate``)."""
-    names: list[str] = []
-    for line in lines:
-        for m in re.finditer(r"Build step for ([A-Za-z0-9_-]+) failed|\b([A-Za-z0-9_-]+)-populate\b", line):
-            name = m.group(1) or m.group(2)
-            if name not in names:
-                names.append(name)
-    return names
 
 
 def create(s: BackendAsked) -> "CmakeBackend":
     return CmakeBackend(s.cmake, s.cache_root, s.compiler_cache, use_cache=s.use_cache, abis=s.abis,
                         api_level=s.android_api_level)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """The sources a build fetches (:meth:`CmakeBackend.sources`) and what cannot be fetched."""
-
-    deps: tuple[depfetch.Source, ...]
-    tensorflow: Optional[depfetch.Source]
-    #: A checkout's own ``third_party/tensorflow`` submodule, when it holds what the build reads.
-    submodule: Optional[str]
-    problems: tuple[str, ...]
-    #: Dependencies whose source the tree computes at configure time: left to CMake's own download.
-    left: tuple[str, ...] = ()
-
-#: Bumped when what we pass to CMake changes the objects for an equal key.
-KEY_FORMAT = 1
-#: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
-CUSTOM_OPS_DIR = "custom_ops/"
-#: The configure command a build directory was last configured with.
-CONFIGURE_STAMP = "tflite_slim_configure.json"
-NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"
-NDK_ENV = ("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT")
-INSTALL_CMAKE = "install CMake 3.19+ and Ninja (apt-get install cmake ninja-build, or Android Studio's SDK Manager)"
-FLEX_NEEDS_BAZEL = ("the models use Flex (select TensorFlow) ops, which TFLite's CMake build cannot build: "
-                    "build with --backend local (Bazel) instead")
-_NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\]")
-#: At most this many lines of the failed steps' output go into the error.
-FAILURE_LINES = 20
 
 
 @dataclass(frozen=True)
@@ -290,7 +169,7 @@ class CmakeBackend(Backend):
                     continue
                 raise
             if toolchain.android and ndk_version is not None:
-                check_ndk(ndk_version, dict(toolchain.facts), abi)
+                cmake_toolchain.check_ndk(ndk_version, dict(toolchain.facts), abi)
             facts += toolchain.facts
         return tuple(facts)
 
@@ -337,7 +216,7 @@ class CmakeBackend(Backend):
                  f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
         notes += [f"found: {line}" for line in self.settings.found]
         fetched = self.sources(job)
-        for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else [])):
+        for f in fetched.all():
             state = "cached" if depfetch.intact(f) else f"fetched from {redact_url(f.url)}"
             notes.append(f"source: {f.pin.name} at {f.pin.revision} ({f.pin.where}): {state} into {f.directory}")
         if fetched.left:
@@ -363,7 +242,7 @@ class CmakeBackend(Backend):
         for line in self.settings.found:  # where each tool came from (found, not configured)
             job.log(f"tflite-slim: {line}")
         job.log(f"tflite-slim: {self.compiler_cache().describe()}")
-        self._fetch(job)
+        cmake_sources.fetch(self.sources(job), self.cache_root, job.log)
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -430,10 +309,7 @@ class CmakeBackend(Backend):
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
         s = self.settings
-        fetched = self.sources(job)
-        deps = {**{f.pin.name: str(f.directory) for f in fetched.deps}, **s.dep_sources}
-        tensorflow_dir = s.tensorflow_dir or (str(fetched.tensorflow.directory) if fetched.tensorflow else None) \
-            or fetched.submodule
+        deps, tensorflow_dir = self.sources(job).directories(s)
         return cmake_project.configure_argv(
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
@@ -443,63 +319,12 @@ class CmakeBackend(Backend):
             host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None) + \
             self.compiler_cache(probe=False).configure_args()
 
-    # -- sources: the tree's CMake dependencies and TensorFlow's files, fetched by us (issue 25) -----
-
-    def sources(self, job: BackendJob) -> "Fetched":
+    def sources(self, job: BackendJob) -> cmake_sources.Fetched:
         """What the tree's CMake build would download, as our fetches (nothing before the tree is there)."""
-        s = self.settings
         if job.root is None:
-            return Fetched((), None, None, ())
-        lite = self.lite_dir(job)
-        deps, unfetchable, left = [], [], []
-        for pin in cmakedeps.wanted(cmakedeps.read_pins(lite)):
-            if pin.name in s.dep_sources:
-                continue
-            if pin.computed:
-                left.append(pin.name)
-                continue
-            source = depfetch.source_for(pin, self.cache_root, s.dep_mirror) \
-                if cmakedeps.safe_revision(pin.revision) else None
-            if source is None:
-                unfetchable.append(f"{pin.name} ({pin.where}: {pin.repository or pin.url or 'no URL'} at "
-                                   f"{pin.revision or 'no revision'})")
-            else:
-                deps.append(source)
-        problems = []
-        if unfetchable:
-            names = " ".join(f"--cmake-dep-source {u.split(' ', 1)[0]}=DIR" for u in unfetchable)
-            problems.append(f"CMake dependencies tflite-slim cannot download as archives: {'; '.join(unfetchable)}; "
-                            f"give {names}, or --dep-mirror URL")
-        tensorflow, submodule = None, None
-        if job.layout is LITERT and not s.tensorflow_dir:
-            checked_out = job.tree / "third_party" / "tensorflow"
-            if all((checked_out / p).is_dir() for p in cmakedeps.TENSORFLOW_PATHS):
-                submodule = str(checked_out)  # a checkout with its submodule: TensorFlow is already there
-            else:
-                pin = cmakedeps.tensorflow_pin(lite, job.plan.tf_version)
-                if pin is not None and cmakedeps.safe_revision(pin.revision):
-                    tensorflow = depfetch.source_for(pin, self.cache_root, s.dep_mirror,
-                                                     only=cmakedeps.TENSORFLOW_PATHS)
-        return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left))
-
-    def _fetch(self, job: BackendJob) -> None:
-        """Download what :meth:`sources` names and is not cached yet (one HTTP client for all)."""
-        fetched = self.sources(job)
-        todo = [f for f in (*fetched.deps, *([fetched.tensorflow] if fetched.tensorflow else []))
-                if not depfetch.intact(f)]
-        if not todo:
-            return
-        check_free_space(self.cache_root)  # a --source build downloads here first (a release was checked)
-        with HttpClient() as client:
-            for source in todo:
-                try:
-                    depfetch.fetch(source, client, job.log)
-                except NetworkError as e:
-                    name = source.pin.name
-                    own = ("--tensorflow-source-dir DIR (a TensorFlow checkout at that revision)" if name == "tensorflow"
-                           else f"--cmake-dep-source {name}=DIR (a checkout at that revision)")
-                    raise NetworkError(f"{e}; to build offline give {own}, or fetch from a mirror holding "
-                                       f"{name}/{source.pin.revision}.tar.gz with --dep-mirror URL") from e
+            return cmake_sources.Fetched((), None, None, ())
+        return cmake_sources.sources(self.settings, self.cache_root, job.tree, self.lite_dir(job), job.layout,
+                                     job.plan.tf_version)
 
     def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
         """The compiler cache the settings choose (once); ``probe=False`` (a dry run's commands, the key
@@ -517,7 +342,7 @@ class CmakeBackend(Backend):
         """The compiles' environment: what to set (the compiler cache's settings, its credentials stay in
         here) and what to drop (the shell's compilers and flags, the user's own cache settings)."""
         env, drop = compiler_cache.environment(self.compiler_cache(probe=False), self.cache_root.absolute())
-        return env, sorted(set(shell_build_env(os.environ)) | set(drop))
+        return env, sorted(set(cmake_toolchain.shell_build_env(os.environ)) | set(drop))
 
     def kernel_selection(self, job: BackendJob) -> kernelfiles.Selection:
         """The tree's kernel files this op set compiles (the builtin ops and the custom ops TFLite carries)."""
@@ -537,7 +362,7 @@ class CmakeBackend(Backend):
             self._host_tools(job, toolchain.host)
         build_dir = self.build_dir(job, toolchain)
         fresh = not build_dir.exists()
-        make_build_dir(build_dir)
+        cmake_toolchain.make_build_dir(build_dir)
         # Two builds of one key take turns (a lock on the directory itself: no lock file is left).
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
         with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
@@ -562,7 +387,7 @@ class CmakeBackend(Backend):
         """TFLite's host tools for a cross build: ``flatc`` made in the native build directory of the same
         tree (the one ``--target-archs host`` builds in), which is :data:`cmake_project.HOST_TOOLS_VARIABLE`."""
         build_dir = self.build_dir(job, native)
-        make_build_dir(build_dir)
+        cmake_toolchain.make_build_dir(build_dir)
         waiting = f"tflite-slim: waiting for another build using {build_dir}"
         with files.locked_dir(build_dir, on_wait=lambda: job.log(waiting)):
             self._configured(job, native, build_dir)
@@ -635,7 +460,7 @@ class CmakeBackend(Backend):
 
         def on_line(line: str) -> None:
             output.append(line)
-            m = _NINJA_STEP.match(line)
+            m = cmake_errors.NINJA_STEP.match(line)
             if m is None:
                 if line.startswith(("FAILED:", "CMake Error", "ninja: error")):
                     log(line)
@@ -657,9 +482,9 @@ class CmakeBackend(Backend):
             if self._stopper.stopped:
                 raise BuildError(f"the build was cancelled: {what} stopped") from e
             configure_failed = argv[:1] == [self.settings.cmake] and "--build" not in argv
-            failures = cmake_failures(output) if configure_failed else ninja_failures(output)
+            failures = cmake_errors.cmake_failures(output) if configure_failed else cmake_errors.ninja_failures(output)
             if failures and configure_failed:
-                names = failed_dependencies(output)
+                names = cmake_errors.failed_dependencies(output)
                 fix = (f"; to fetch it yourself, give {' '.join(f'--cmake-dep-source {n}=DIR' for n in names)} "
                        "(or --dep-mirror URL)") if names else ""
                 first = str(e).splitlines()[0]
@@ -675,9 +500,9 @@ class CmakeBackend(Backend):
 
     def _check_cmake(self) -> None:
         s = self.settings
-        if os.environ.get(ENV_TOOLCHAIN_FILE):
+        if os.environ.get(cmake_toolchain.ENV_TOOLCHAIN_FILE):
             # CMake would read it, and the build directory's key would not see it: refused, not ignored.
-            raise UsageError(f"{ENV_TOOLCHAIN_FILE}={os.environ[ENV_TOOLCHAIN_FILE]} is set in the environment: "
+            raise UsageError(f"{cmake_toolchain.ENV_TOOLCHAIN_FILE}={os.environ[cmake_toolchain.ENV_TOOLCHAIN_FILE]} is set in the environment: "
                              "--backend cmake chooses the toolchain itself (the NDK's for Android ABIs, --cxx for "
                              "the desktop ones, a cross build for the other host ABI); unset it")
         if shutil.which(s.cmake) is None:
@@ -692,117 +517,9 @@ class CmakeBackend(Backend):
 
     def _toolchain(self, abi: str, api_level: Optional[int], *, probe: bool) -> Toolchain:
         if abi in HOST_ABIS:
-            return self._host_toolchain(abi, probe)
-        return self._android_toolchain(abi, api_level, probe)
+            return cmake_toolchain.host_toolchain(self.settings, abi, probe)
+        return cmake_toolchain.android_toolchain(self.settings, abi, api_level, probe)
 
-    def _host_toolchain(self, abi: str, probe: bool, *, host_tools: bool = False) -> Toolchain:
-        """A desktop ABI's toolchain; the other desktop ABI is a cross build (its ``host``: this machine's
-        default compilers, which build the host tools). ``host_tools``: that native toolchain itself."""
-        s = self.settings
-        try:
-            native_abi: Optional[str] = host_abi()
-        except ValueError:
-            native_abi = None
-        cross = native_abi != abi
-        if cross and s.cxx is None:
-            raise UsageError(f"--target-archs {abi}: not this machine's; give a cross compiler "
-                             f"(--cxx aarch64-linux-gnu-g++) to build {abi}")
-        if cross and native_abi is None:
-            raise UsageError(f"--target-archs {abi}: a cross build needs host tools built for this machine, "
-                             f"which is not one the CMake backend builds for ({', '.join(HOST_ABIS)})")
-        host = self._host_toolchain(native_abi, probe, host_tools=True) if cross and native_abi else None
-        # The command line's compilers, always passed: CMake never picks one from $CC/$CXX (see SHELL_BUILD_ENV).
-        # The host tools are built with this machine's default ones, whatever --cxx cross compiles with.
-        cxx = "c++" if host_tools else (s.cxx or "c++")
-        passed = (cmake_project.c_compiler_for(cxx) if host_tools else s.cc or cmake_project.c_compiler_for(cxx), cxx)
-        processor = HOST_ABIS[abi] if cross else None
-        if not probe:
-            return Toolchain(abi, "<compiler>", *passed, system_processor=processor, host=host)
-        facts = []
-        for kind, compiler in (("cxx", passed[1]), ("cc", passed[0])):
-            if compiler is None:  # a C++ compiler whose C compiler we cannot name: CMake probes it
-                continue
-            found = shutil.which(compiler)
-            if found is None:
-                what = "C++ compiler" if kind == "cxx" else "C compiler"
-                raise ToolchainError(f"--backend cmake: the {what} '{compiler}' was not found; "
-                                     "install one (apt-get install g++) or pass --cxx")
-            version = process.run([compiler, "--version"], what=f"{compiler} --version").stdout.splitlines()
-            facts += [(f"{abi}.{kind}", os.path.realpath(found)),
-                      (f"{abi}.{kind}_version", version[0].strip() if version else "")]
-        if host is not None:  # the host tools' compiler, recorded and keyed with the cross compiler
-            facts += [(f"{abi}.host_tools_{k.partition('.')[2]}", v) for k, v in host.facts]
-        javac = hostjar.find_javac()
-        # The key's identity: every fact (a wrapper script printing g++'s --version is another compiler).
-        identity = "; ".join(f"{k}={v}" for k, v in facts)
-        return Toolchain(abi, identity, *passed, jni_includes=hostjar.jni_include_dirs(javac), facts=tuple(facts),
-                         system_processor=processor, host=host)
-
-    def _android_toolchain(self, abi: str, api_level: Optional[int], probe: bool) -> Toolchain:
-        ndk = self.settings.ndk or next((os.environ[v] for v in NDK_ENV if os.environ.get(v)), None)
-        if api_level is None and probe:  # declared only: it is the NDK toolchain's ANDROID_PLATFORM and in the version
-            raise UsageError(f"--target-archs {abi} with --backend cmake: declare the Android API level "
-                             "(--min-sdk N, the app's minSdk, or --android-api-level N)")
-        if ndk is None:
-            if probe:
-                raise ToolchainError(f"--backend cmake for {abi} needs the Android NDK: install it (Android "
-                                     "Studio's SDK Manager, NDK r26+) and set ANDROID_NDK_HOME")
-            ndk = "$ANDROID_NDK_HOME"
-        toolchain_file = Path(ndk) / NDK_TOOLCHAIN_FILE
-        if probe and not toolchain_file.is_file():
-            raise ToolchainError(f"{toolchain_file} is missing: ANDROID_NDK_HOME={ndk} is not an NDK "
-                                 "(install one with Android Studio's SDK Manager)")
-        # The NDK's toolchain file makes this a cross build (CMAKE_CROSSCOMPILING), for which TFLite's
-        # CMakeLists.txt demands host tools (a flatc for this machine, TFLITE_HOST_TOOLS_DIR) as for any other.
-        try:
-            native_abi = host_abi()
-        except ValueError as e:
-            raise ToolchainError(f"--target-archs {abi} with --backend cmake: TFLite's CMake build needs host tools "
-                                 f"(flatc) built for this machine, and {e}") from e
-        host = self._host_toolchain(native_abi, probe, host_tools=True)
-        if not probe:
-            return Toolchain(abi, "ndk <ndk>", toolchain_file=str(toolchain_file), api_level=api_level, host=host)
-        revision = ndk_revision(Path(ndk)) or "unknown"
-        facts = ((f"{abi}.ndk", os.path.realpath(ndk)), (f"{abi}.ndk_revision", revision),
-                 *((f"{abi}.host_tools_{k.partition('.')[2]}", v) for k, v in host.facts))
-        return Toolchain(abi, f"ndk {revision} {os.path.realpath(ndk)}", toolchain_file=str(toolchain_file),
-                         api_level=api_level, facts=facts, host=host)
-
-
-def make_build_dir(build_dir: Path) -> None:
-    """Create ``build_dir``; a file in its way (or an unwritable cache) is one line naming it, never removed."""
-    try:
-        build_dir.mkdir(parents=True, exist_ok=True)
-        return
-    except OSError as e:
-        cause = e
-    blocker = next((p for p in (build_dir, *build_dir.parents) if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise UsageError(f"{blocker} is not a directory, and the CMake build directory {build_dir} goes there: "
-                         "move it away or set --cache-dir to another directory") from cause
-    raise UsageError(f"cannot create the CMake build directory {build_dir} ({cause.strerror or cause}); "
-                     "set --cache-dir to a directory you can write") from cause
-
-
-def check_ndk(declared: str, facts: dict[str, str], abi: str) -> None:
-    """``--ndk-version`` against the NDK the CMake backend builds ``abi`` with (as :mod:`observed` does for Bazel)."""
-    ndk, found = facts[f"{abi}.ndk"], facts[f"{abi}.ndk_revision"]
-    if found == "unknown":
-        raise ToolchainError(f"--ndk-version {declared}: cannot read the revision of the NDK at {ndk} "
-                             "(no Pkg.Revision in source.properties)")
-    if not observed.ndk_matches(declared, found):
-        raise ToolchainError(f"--ndk-version {declared}: the NDK at {ndk} is {found}; "
-                             f"set ANDROID_NDK_HOME to NDK {declared} or declare {found}")
-
-
-def ndk_revision(ndk: Path) -> Optional[str]:
-    """``Pkg.Revision`` from the NDK's ``source.properties`` (None when unreadable)."""
-    try:
-        text = (ndk / "source.properties").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    m = re.search(r"^\s*Pkg\.Revision\s*=\s*(\S+)", text, re.MULTILINE)
-    return m.group(1) if m else None
 
 
 def _read(path: Path) -> Optional[str]:
