@@ -288,7 +288,7 @@ def test_sample_readme_coordinates_are_the_plans() -> None:
     version = catalog()["versions"]["litert"]
     r = cli("plan", "src/main/assets", "--litert-version", version, "--target-archs", "arm64-v8a,x86_64", cwd=APP)
     assert r.returncode == 0, r.stderr
-    runtime = re.search(r"^runtime: (\S+)$", r.stdout, re.M).group(1)
+    runtime = re.search(r"^publishes (\S+)$", r.stdout, re.M).group(1)
     readme = (SAMPLE / "README.md").read_text()
     shown = set(re.findall(r"io\.tfliteslim:litert:\S+-<12 hex>", readme))
     assert shown, "the sample README names no slim runtime coordinates"

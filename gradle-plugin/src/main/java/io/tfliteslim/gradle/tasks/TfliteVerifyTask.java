@@ -38,6 +38,10 @@ import java.util.Map;
  * team flow's ops.json from {@code repositoryUrl} itself ({@code verify --url}).
  */
 public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
+    /** The tool's coverage verdict ("lacks 1 op", "lacks 2 ops ... that the models need"): rebuilding helps. */
+    private static final java.util.regex.Pattern LACKS =
+            java.util.regex.Pattern.compile("lacks \\d+ ops? that the models need");
+
     /** Team flow: the deployed runtime's ops.json, resolved when the action reads it. */
     private FileCollection deployedOps;
 
@@ -204,7 +208,7 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 return;
             }
             // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
-            if (result.exitCode == 1 && result.text().contains(" op(s) that the models need")) {
+            if (result.exitCode == 1 && LACKS.matcher(result.text()).find()) {
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
                         + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
             }
