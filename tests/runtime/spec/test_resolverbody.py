@@ -10,13 +10,15 @@ from typing import Optional
 
 import pytest
 
-from standin.litert2tree import REGISTER_CC, REGISTER_REF_CC
-from tflite_slim.analysis.opset import OpSet
+from standin.litert2tree import REGISTER_CC, REGISTER_REF_CC, make_litert2_tree
+from tflite_slim.analysis.opset import FlexOp, OpSet
+from tflite_slim.errors import UsageError
 from tflite_slim.runtime.spec.resolverbody import (
     REGISTER_CC as REGISTER,
     REGISTER_REF_CC as REGISTER_REF,
     ResolverMismatch,
     parse,
+    select_in_tree,
     select_opset,
     select_ops,
 )
@@ -142,6 +144,50 @@ def test_crafted_input_costs_linear_time() -> None:
     with pytest.raises(ResolverMismatch):
         select_ops(unclosed, REGISTER, [], [])
     assert time.perf_counter() - start < 10
+
+
+def test_both_resolvers_of_a_tree(tmp_path: Path) -> None:
+    root = make_litert2_tree(tmp_path / "t", "2.1.6+")
+    before = {p: (root / p).read_bytes() for p in (REGISTER.path, REGISTER_REF.path)}
+    selected, reference = select_in_tree(root, OpSet(builtin_ops={"IF": (1,), "ADD": (1,)},
+                                                     custom_ops={"Mfcc": (1,)}))
+    assert (selected.path, selected.kept_builtins, selected.kept_customs) == (REGISTER.path, ("ADD", "IF"), ("Mfcc",))
+    # The reference resolver has no IF (nor has the stock one): said, not refused.
+    assert (reference.kept_builtins, reference.absent_builtins) == (("ADD",), ("IF",))
+    # Reading never changes the tree.
+    assert before == {p: (root / p).read_bytes() for p in before}
+
+
+@pytest.mark.parametrize(
+    "ops, change, says",
+    [
+        (OpSet(builtin_ops={"CUMSUM": (1,)}), None,
+         "tflite/core/kernels/register.cc: registers no CUMSUM, which the models use: this LiteRT is older"),
+        (OpSet(builtin_ops={"ADD": (1,)}, custom_ops={"MyOp": (1,)}), None,
+         "register.cc: registers no custom op MyOp; custom ops of your own are not built"),
+        (OpSet(builtin_ops={"ADD": (1,)}), lambda root: (root / REGISTER_REF.path).unlink(),
+         "tflite/kernels/register_ref.cc: missing, unreadable or over 1 MiB"),
+        (OpSet(builtin_ops={"ADD": (1,)}), lambda root: (root / REGISTER.path).write_text("x" * (1 << 20) + "x"),
+         "tflite/core/kernels/register.cc: missing, unreadable or over 1 MiB"),
+        (OpSet(builtin_ops={"ADD": (1,)}),
+         lambda root: (root / REGISTER.path).write_text(REGISTER_CC.replace("XNNPackQS8Options::default_value",
+                                                                            "XNNPackQS8Options::disabled")),
+         "tflite/core/kernels/register.cc: BuiltinOpResolver::BuiltinOpResolver() holds a statement"),
+    ],
+)
+def test_a_tree_that_cannot_be_trimmed_is_refused(tmp_path: Path, ops: OpSet, change, says: str) -> None:
+    root = make_litert2_tree(tmp_path / "t", "2.1.0-2.1.5")
+    if change:
+        change(root)
+    with pytest.raises(ResolverMismatch) as e:
+        select_in_tree(root, ops)
+    assert str(e.value).startswith(str(root)) and says in str(e.value) and "\n" not in str(e.value)
+
+
+def test_flex_ops_are_refused_first(tmp_path: Path) -> None:
+    ops = OpSet(builtin_ops={"ADD": (1,)}, flex_ops=(FlexOp("Erf"),))
+    with pytest.raises(UsageError, match="use Flex ops \\(Erf\\); a trimmed LiteRT 2.x runtime"):
+        select_in_tree(tmp_path / "nothing-here", ops)
 
 
 REAL = os.environ.get("TFLITE_SLIM_REAL_LITERT")

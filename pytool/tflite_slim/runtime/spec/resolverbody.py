@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.errors import UsageError
+from tflite_slim.runtime.trees.tfscripts import read_text
 
 
 @dataclass(frozen=True)
@@ -264,3 +266,41 @@ def select_ops(text: str, spec: ResolverFile, builtins: Iterable[str], customs: 
 def select_opset(text: str, spec: ResolverFile, ops: OpSet) -> SelectedResolver:
     """:func:`select_ops` for an op set: its builtins and custom codes (Flex ops are never in these files)."""
     return select_ops(text, spec, ops.builtin_ops, ops.custom_ops)
+
+
+#: register_ref.cc is 25 KB at v2.2.0: a file far larger is not the one we read (and is not read whole).
+MAX_BYTES = 1 << 20
+
+
+def select_in_tree(root: Path, ops: OpSet) -> tuple[SelectedResolver, SelectedResolver]:
+    """Both resolvers of the LiteRT tree at ``root`` with only ``ops`` registered (register.cc, register_ref.cc).
+
+    Refused, one line naming the tree's file: a file missing or over :data:`MAX_BYTES`, not shaped as read
+    (:func:`parse`), a selected builtin the optimized resolver does not register (the tree is older than
+    the op), custom ops of the app's own or Flex ops (the 2.x path registers only what the tree's resolvers
+    do). The reference resolver may lack builtins, as the stock one does: its ``absent_builtins`` say which.
+    """
+    root = Path(root)
+    if ops.has_flex:
+        raise UsageError(f"{root}: the models use Flex ops ({', '.join(ops.flex_op_names)}); a trimmed LiteRT 2.x "
+                         "runtime registers only what the tree's register.cc does, and Select TF ops are not built "
+                         "for it")
+    out = []
+    for spec in RESOLVER_FILES:
+        text = read_text(root, spec.path, max_bytes=MAX_BYTES)
+        if text is None:
+            raise ResolverMismatch(f"{root / spec.path}: missing, unreadable or over {MAX_BYTES >> 20} MiB; "
+                                   "a LiteRT 2.x tree has it (v2.0.2 to v2.2.0)")
+        try:
+            out.append(select_opset(text, spec, ops))
+        except ResolverMismatch as e:
+            raise ResolverMismatch(f"{root}/{e}") from e
+    selected, reference = out
+    if selected.absent_builtins:
+        raise ResolverMismatch(f"{root / REGISTER_CC.path}: registers no {', '.join(selected.absent_builtins)}, "
+                               "which the models use: this LiteRT is older than those ops; use a newer release")
+    if selected.absent_customs:
+        raise ResolverMismatch(f"{root / REGISTER_CC.path}: registers no custom op "
+                               f"{', '.join(selected.absent_customs)}; custom ops of your own are not built into "
+                               "a trimmed LiteRT 2.x runtime yet")
+    return selected, reference
