@@ -45,10 +45,10 @@ def test_line_of_version_takes_only_2x(version: str) -> None:
     "version, says",
     [
         ("2.0.3", "LiteRT 2.0.x (litert: liblitert_jni.so, libLiteRtRuntimeCApi.so): trimming it is not supported yet"),
-        ("2.1.0", "LiteRT 2.1.0-2.1.5 (litert: libLiteRt.so): trimming it is not supported yet (tflite-slim does not "
-                  "build litert/kotlin targets yet (//litert/kotlin:LiteRt with the generated register.cc"),
+        ("2.1.0", "LiteRT 2.1.0-2.1.5 (litert: libLiteRt.so): trimming it is not supported yet: tflite-slim does not "
+                  "yet build //litert/kotlin:LiteRt with the generated register.cc and register_ref.cc; keep the stock"),
         ("2.1.6", "LiteRT 2.1.6+ (litert-api: liblitert_jni.so; litert: libLiteRt.so)"),
-        ("2.2.0", "kLiteRtRuntimeBuiltin exported; litert-api stays stock"),
+        ("2.2.0", "register_ref.cc, exporting kLiteRtRuntimeBuiltin (litert-api would stay stock); keep the stock"),
         ("2.3.0", "newer than those tflite-slim has read (up to v2.2.0)"),
     ],
 )

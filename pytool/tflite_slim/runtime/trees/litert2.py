@@ -63,16 +63,16 @@ class ReleaseLine:
 
     def refusal(self, what: str, version: str) -> str:
         """The one-line reason a request for release ``version`` of this line is refused (``what``: the request)."""
-        return (f"{what}: LiteRT {self.name} ({self.shipped()}): trimming it is not supported yet "
-                f"({self.missing}); keep the stock com.google.ai.edge.litert:litert:{version}, or build "
+        return (f"{what}: LiteRT {self.name} ({self.shipped()}): trimming it is not supported yet: "
+                f"{self.missing}; keep the stock com.google.ai.edge.litert:litert:{version}, or build "
                 "the 1.x Interpreter line (--litert-version 1.4.1, or --source on a checkout)")
 
     def shipped(self) -> str:
         return "; ".join(f"{a}: {', '.join(libs)}" for a, libs in self.artifacts)
 
 
-#: Shared by every line: what tflite-slim does not do yet for any 2.x runtime.
-_NO_TARGET = "tflite-slim does not build litert/kotlin targets yet"
+#: Shared by the lines with libLiteRt.so: what tflite-slim does not do yet.
+_NO_LITERT = "tflite-slim does not yet build //litert/kotlin:LiteRt with the generated register.cc and register_ref.cc"
 
 LINES = (
     ReleaseLine(
@@ -86,8 +86,9 @@ LINES = (
         interpreter_loads=None,
         kotlin_loads="litert_jni",
         runtime_link="liblitert_jni.so links the CompiledModel JNI; the runtime is libLiteRtRuntimeCApi.so",
-        missing=f"{_NO_TARGET}; the runtime's kernels are in libLiteRtRuntimeCApi.so, a prebuilt "
-                "(litert/c:litert_runtime_c_api_shared_lib) at these tags",
+        # litert/c/BUILD: litert_runtime_c_api_so, a cc_shared_library named libLiteRtRuntimeCApi.so.
+        missing="tflite-slim does not yet build //litert/kotlin:litert, whose kernels sit in libLiteRtRuntimeCApi.so "
+                "(//litert/c:litert_runtime_c_api_so)",
     ),
     ReleaseLine(
         name="2.1.0-2.1.5",
@@ -99,7 +100,7 @@ LINES = (
         kotlin_loads="LiteRt",
         runtime_link="one libLiteRt.so: CompiledModel JNI, runtime (litert_tflite_runtime_c_api_so_shim) "
                      "and the TFLite JNI (//tflite/java/src/main/native)",
-        missing=f"{_NO_TARGET} (//litert/kotlin:LiteRt with the generated register.cc and register_ref.cc)",
+        missing=_NO_LITERT,
     ),
     ReleaseLine(
         name="2.1.6+",
@@ -117,8 +118,7 @@ LINES = (
         runtime_link="liblitert_jni.so (exports Java_* only, built with --define=litert_runtime_link_mode=dynamic) "
                      "links libLiteRt.so and calls it through the header-inline kLiteRtRuntimeBuiltin table of the "
                      "LiteRt* functions libLiteRt.so exports (Java_*, TfLite*, LiteRt*)",
-        missing=f"{_NO_TARGET} (//litert/kotlin:LiteRt with the generated register.cc and register_ref.cc; "
-                "litert-api stays stock)",
+        missing=f"{_NO_LITERT} (litert-api would stay stock)",
     ),
     ReleaseLine(
         name="2.2.0",
@@ -133,8 +133,7 @@ LINES = (
         # LITERT_CC_RUNTIME_BUILTIN_NONE on Android; litert/c/internal/litert_runtime_api_export.h.
         runtime_link="liblitert_jni.so dlopens libLiteRt.so and looks up the exported data symbol "
                      "kLiteRtRuntimeBuiltin (LITERT_CC_RUNTIME_BUILTIN_NONE on Android)",
-        missing=f"{_NO_TARGET} (//litert/kotlin:LiteRt with the generated register.cc and register_ref.cc, "
-                "kLiteRtRuntimeBuiltin exported; litert-api stays stock)",
+        missing=f"{_NO_LITERT}, exporting kLiteRtRuntimeBuiltin (litert-api would stay stock)",
     ),
 )
 LINE_BY_NAME = {line.name: line for line in LINES}
@@ -201,4 +200,4 @@ def tree_note(root: Path, line: ReleaseLine, version_1x: str) -> str:
     """What a build from a 2.x checkout makes: its 1.x Interpreter line, never the 2.x runtime."""
     return (f"tflite-slim: note: {root} is a LiteRT {line.name} tree; this builds its 1.x Interpreter line "
             f"(tflite/java, libtensorflowlite_jni.so, version {version_1x}), which a "
-            f"com.google.ai.edge.litert:litert 2.x app does not load ({line.missing})")
+            f"com.google.ai.edge.litert:litert 2.x app does not load: {line.missing}")
