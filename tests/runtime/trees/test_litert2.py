@@ -35,6 +35,13 @@ def test_line_of_a_release(version: str, line) -> None:
     assert (found.name if found else None) == line
 
 
+def test_a_release_on_no_known_line_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"^--litert-version 3\.0\.0: the slim runtime is LiteRT's 1\.x Interpreter "
+                                         r"line .*LiteRT has no release line 3\.x that tflite-slim has read"):
+        check_version("3.0.0", LITERT)
+    check_version("1.4.1", LITERT)
+
+
 @pytest.mark.parametrize("version", ["1.4.1", "3.0.0", "latest"])
 def test_line_of_version_takes_only_2x(version: str) -> None:
     with pytest.raises(ValueError):

@@ -230,9 +230,8 @@ def check_version(version: str, layout: SourceLayout = TENSORFLOW) -> None:
         raise UsageError(litert2.refusal_for_version(version))
     if layout is LITERT and not version.startswith("1."):
         raise UsageError(f"--litert-version {version}: the slim runtime is LiteRT's 1.x Interpreter line "
-                         "(com.google.ai.edge.litert:litert 1.x, e.g. 1.4.1); 2.x releases ship the CompiledModel "
-                         "runtime, which selective registration cannot trim (a 2.x tree's 1.x line is an unreleased "
-                         "LITERT_FULL_VERSION: build it with --source on that checkout)")
+                         "(com.google.ai.edge.litert:litert 1.x, e.g. 1.4.1); LiteRT has no release line "
+                         f"{version.split('.')[0]}.x that tflite-slim has read (its 2.x lines: docs/litert2.md)")
 
 
 def _cache_path(version: str, cache_dir: Path, layout: SourceLayout) -> Path:
