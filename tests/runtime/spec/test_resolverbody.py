@@ -138,6 +138,10 @@ def test_crafted_input_costs_linear_time() -> None:
     start = time.perf_counter()
     out = select_ops(big, REGISTER, ["OP99999"], [])
     assert out.kept_builtins == ("OP99999",) and time.perf_counter() - start < 10
+    comments = REGISTER_CC.replace("  AddCustom(\"Mfcc\"", "  // x\n" * 300_000 + "  AddCustom(\"Mfcc\"")
+    start = time.perf_counter()
+    assert select_ops(comments, REGISTER, [], ["Mfcc"]).text.count("  // x\n") == 300_000
+    assert time.perf_counter() - start < 10
     unclosed = REGISTER_CC.replace("  AddCustom(\"Mfcc\"", "  AddBuiltin(" + "(" * 200_000 + "\n" * 1000
                                    + "  AddCustom(\"Mfcc\"")
     start = time.perf_counter()

@@ -151,27 +151,28 @@ def parse(text: str, spec: ResolverFile) -> ParsedResolver:
 
 def _items(body: str, spec: ResolverFile) -> Iterable[Item]:
     """The body's statements, each with the comment and blank lines before it."""
-    pending = ""
+    pending: list[str] = []  # a list: crafted runs of comment lines cost linear time
     for chunk, is_statement in _chunks(body, spec.path):
         if not is_statement:
-            pending += chunk
+            pending.append(chunk)
             continue
+        before = "".join(pending)
         statement = chunk.strip("\n")
         lead = chunk[: len(chunk) - len(chunk.lstrip("\n"))]
         m = _ADD_BUILTIN.match(statement)
         c = None if m else _ADD_CUSTOM.match(statement)
         if m or c:
-            yield Registration("builtin" if m else "custom", (m or c).group(1), pending + lead + statement + "\n")
+            yield Registration("builtin" if m else "custom", (m or c).group(1), before + lead + statement + "\n")
         elif statement in spec.other_statements:
-            yield Other(pending + lead + statement + "\n")
+            yield Other(before + lead + statement + "\n")
         else:
             line = statement.strip().splitlines()[0]
             raise ResolverMismatch(f"{spec.path}: {spec.constructor[:-2]} holds a statement tflite-slim does "
                                    f"not know ({line!r}); only AddBuiltin/AddCustom and the XNNPACK delegate "
                                    "creator are expected, so the tree is not trimmed")
-        pending = ""
+        pending = []
     if pending:
-        yield Other(pending)
+        yield Other("".join(pending))
 
 
 def _chunks(body: str, where: str) -> Iterable[tuple[str, bool]]:
