@@ -397,7 +397,7 @@ def test_a_tensorflow_archive_is_not_cached_as_litert(tmp_path: Path, server) ->
         (["--source", "X", "--litert-version", "1.4.1"], "not allowed with argument"),
         (["--litert-version", "1.4.1", "--tensorflow-version", "2.16.1"], "not allowed with argument"),
         (["--litert-version", "latest", "--dry-run"], "--litert-version 'latest': expected a release like 1.4.1"),
-        (["--litert-version", "2.1.6", "--dry-run"], "the slim runtime is LiteRT's 1.x Interpreter line"),
+        (["--litert-version", "2.1.6", "--dry-run"], "--litert-version 2.1.6: LiteRT 2.1.6+ (litert-api: liblitert_jni.so"),
         (["--litert-version", "1.4.1", "--backend", "docker", "--dry-run"], "build LiteRT with the local backend"),
         ([], "give exactly one of --source DIR"),
     ],

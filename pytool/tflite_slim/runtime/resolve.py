@@ -24,10 +24,10 @@ from typing import Callable, Optional
 
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.http import HttpClient
-from tflite_slim.runtime.trees import android, observed, tfscripts
+from tflite_slim.runtime.trees import android, litert2, observed, tfscripts
 from tflite_slim.runtime.trees.androidtree import TreeAndroid
 from tflite_slim.runtime.backends.base import Backend, Log
-from tflite_slim.runtime.trees.layout import TENSORFLOW, SourceLayout
+from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW, SourceLayout
 from tflite_slim.runtime.trees.tfsource import (TensorflowSource, cached_source, check_free_space, check_version,
                                                 detect_source, fetch_source)
 
@@ -142,6 +142,9 @@ def _source(asked: SourceAsked, backend: Backend,
         refused = backend.unsupported(src.layout)
         if refused:
             raise UsageError(refused)
+        line = litert2.line_of_tree(src.root) if src.layout is LITERT else None
+        if line is not None:
+            log(litert2.tree_note(src.root, line, src.version))
         version, commit = src.version, src.commit
     else:
         layout, release = asked.release_layout, str(asked.release)

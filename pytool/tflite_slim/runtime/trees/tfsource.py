@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from tflite_slim.runtime.trees import androidtree, tarball
+from tflite_slim.runtime.trees import androidtree, litert2, tarball
 from tflite_slim.runtime.trees.android import configure_hint
 from tflite_slim.runtime.artifacts.cache import discard_dir, writable_dir
 from tflite_slim.errors import NetworkError, ToolchainError, UsageError
@@ -219,17 +219,19 @@ def check_version(version: str, layout: SourceLayout = TENSORFLOW) -> None:
     """A release tag's version (``2.16.1``, ``2.17.0-rc1``), else a :class:`UsageError`.
 
     LiteRT: only the 1.x releases (tags v1.0.1 to v1.4.1), whose tag is the 1.x line's version. A 2.x tag
-    ships the 2.x CompiledModel runtime, which selective registration cannot trim; the 1.x line in
-    such a tree is an unreleased 1.5.0, so it is built with ``--source`` on that checkout.
+    ships the 2.x runtime, which tflite-slim cannot trim yet: refused with its release line's reason
+    (:func:`tflite_slim.runtime.trees.litert2.refusal_for_version`); the 1.x line in such a tree is an
+    unreleased 1.5.0, so it is built with ``--source`` on that checkout.
     """
     if not _VERSION.match(version):
         example = "1.4.1" if layout is LITERT else "2.16.1"
         raise UsageError(f"{layout.version_option} {version!r}: expected a release like {example}")
+    if layout is LITERT and version.startswith("2."):
+        raise UsageError(litert2.refusal_for_version(version))
     if layout is LITERT and not version.startswith("1."):
         raise UsageError(f"--litert-version {version}: the slim runtime is LiteRT's 1.x Interpreter line "
-                         "(com.google.ai.edge.litert:litert 1.x, e.g. 1.4.1); 2.x releases ship the CompiledModel "
-                         "runtime, which selective registration cannot trim (a 2.x tree's 1.x line is an unreleased "
-                         "LITERT_FULL_VERSION: build it with --source on that checkout)")
+                         "(com.google.ai.edge.litert:litert 1.x, e.g. 1.4.1); LiteRT has no release line "
+                         f"{version.split('.')[0]}.x that tflite-slim has read (its 2.x lines: docs/litert2.md)")
 
 
 def _cache_path(version: str, cache_dir: Path, layout: SourceLayout) -> Path:

@@ -114,7 +114,7 @@ public class SubstitutionFunctionalTest {
     }
 
     /**
-     * LiteRT 2.x (the CompiledModel runtime, which selective registration cannot trim) is never replaced by
+     * LiteRT 2.x (the CompiledModel runtime, which tflite-slim does not trim yet) is never replaced by
      * the 1.x-line slim runtime, even with one installed: the app keeps it, and is told why once per module,
      * however many configurations resolve it. TensorFlow Lite beside it still gets the slim runtime.
      */
@@ -138,7 +138,8 @@ public class SubstitutionFunctionalTest {
         assertTrue(out, out.contains("app: io.tfliteslim:tensorflow-lite:" + VERSION)
                 && !out.contains("app: org.tensorflow:tensorflow-lite:"));
         String warning = "tfliteSlim: " + litert + ":litert:2.0.2 is LiteRT's 2.x CompiledModel runtime (or a version not "
-                + "on the 1.x line), which selective registration cannot trim, so it is left as is: the app keeps the "
+                + "on the 1.x line), which tflite-slim does not trim yet (it would build //litert/kotlin:LiteRt with "
+                + "only the app's ops registered; docs/litert2.md), so it is left as is: the app keeps the "
                 + "stock runtime. To ship the slim runtime, use the 1.x Interpreter API line (" + litert + ":litert:1.4.1, "
                 + "org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and remove the tfliteSlim plugin.";
         assertEquals(out, 1, out.split(java.util.regex.Pattern.quote(warning), -1).length - 1);

@@ -17,8 +17,9 @@ import java.util.List;
  * Interpreter runtime built from {@code tflite/java} (what tflite-slim trims
  * and labels with LiteRT's {@code LITERT_FULL_VERSION}), and 2.x, the
  * CompiledModel runtime built from {@code litert/kotlin} around
- * {@code libLiteRt.so}, whose {@code compiled_model.cc} always uses the full
- * builtin resolver, so selective registration cannot trim it. A 2.x request is
+ * {@code libLiteRt.so}, whose kernels all come from the all-ops resolvers
+ * ({@code register.cc}, {@code register_ref.cc}); tflite-slim does not build a
+ * trimmed 2.x runtime yet (docs/litert2.md). A 2.x request is
  * never substituted: the slim 1.x AAR lacks the {@code com.google.ai.edge.litert.*}
  * classes the app compiles against. {@link #warningFor} says so once.
  */
@@ -108,7 +109,8 @@ public final class Substitutions {
         String requested = version.trim().isEmpty() ? group + ":" + module + " (requested without a version)"
             : group + ":" + module + ":" + version;
         return "tfliteSlim: " + requested + " is LiteRT's 2.x CompiledModel runtime (or a "
-            + "version not on the 1.x line), which selective registration cannot trim, so it is left as is: the "
+            + "version not on the 1.x line), which tflite-slim does not trim yet (it would build "
+            + "//litert/kotlin:LiteRt with only the app's ops registered; docs/litert2.md), so it is left as is: the "
             + "app keeps the stock runtime. To ship the slim runtime, use the 1.x Interpreter API line "
             + "(" + group + ":" + module + ":1.4.1, org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and "
             + "remove the tfliteSlim plugin.";
