@@ -42,28 +42,33 @@ def compiler_version(cxx: str) -> Optional[str]:
     return f"{m.group(1)}.{m.group(2)}" if m else None
 
 
-def measure(abi: str, workdir: Path) -> dict[str, int]:
-    """Bytes of the stripped ``libtensorflowlite_jni.so`` for each reference op set (one cache: relinks)."""
+def build_standin(abi: str, workdir: Path, ops: list[int], label: str) -> tuple[int, int]:
+    """``(library bytes, AAR bytes)`` of the stand-in built for ``abi`` with one model holding ``ops``
+    (builtin operator numbers); every build in ``workdir`` shares one tree and one cache (relinks)."""
     tree = workdir / "tree"
     if not tree.exists():
         copy_cmake_tree(tree)
-    sizes = {}
-    for name, ops in OP_SETS.items():
-        model = workdir / f"{abi}-{len(ops)}.tflite"
-        model.write_bytes(make_model([builtin(o) for o in ops], [[Op(i) for i in range(len(ops))]]))
-        out = workdir / f"out-{abi}-{len(ops)}"
-        argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
-                "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
-                "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
-                "--compiler-cache", "none", *local_dependency_args(tree)]
-        if abi != "linux-x86_64":
-            argv += ["--cxx", COMPILERS[abi]]
-        done = subprocess.run(argv, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"{abi} {name}: the build failed:\n{done.stderr[-2000:]}")
-        with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
-            sizes[name] = z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size
-    return sizes
+    key = f"{abi}-{'_'.join(map(str, ops))}"
+    model = workdir / f"{key}.tflite"
+    model.write_bytes(make_model([builtin(o) for o in ops], [[Op(i) for i in range(len(ops))]]))
+    out = workdir / f"out-{key}"
+    argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
+            "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
+            "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
+            "--compiler-cache", "none", *local_dependency_args(tree)]
+    if abi != "linux-x86_64":
+        argv += ["--cxx", COMPILERS[abi]]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{abi} {label}: the build failed:\n{done.stderr[-2000:]}")
+    aar = out / "tensorflow-lite.aar"
+    with zipfile.ZipFile(aar) as z:
+        return z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size, aar.stat().st_size
+
+
+def measure(abi: str, workdir: Path) -> dict[str, int]:
+    """Bytes of the stripped ``libtensorflowlite_jni.so`` for each reference op set (one cache: relinks)."""
+    return {name: build_standin(abi, workdir, ops, name)[0] for name, ops in OP_SETS.items()}
 
 
 def measure_all() -> dict[str, dict]:

@@ -12,17 +12,13 @@ that the estimate's band holds their real bytes. Re-measure with
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from modelmaker import Op, builtin, make_model  # noqa: E402
-from sizegate import COMPILERS, compiler_version  # noqa: E402
-from standin.workspace import copy_cmake_tree, local_dependency_args  # noqa: E402
+from sizegate import COMPILERS, build_standin, compiler_version  # noqa: E402
 
 TABLE = Path(__file__).resolve().parent / "standin" / "size_model.json"
 OPS = {"ADD": 0, "MUL": 18, "RELU": 19, "RELU6": 21, "SUB": 41}
@@ -35,26 +31,10 @@ CHECK_SETS = {"ADD+SUB": ["ADD", "SUB"], "ADD+MUL+RELU": ["ADD", "MUL", "RELU"],
 
 def measure(abi: str, workdir: Path, sets: dict[str, list[str]]) -> dict[str, dict[str, int]]:
     """``{set: {"so": bytes, "aar": bytes}}``: the stripped library and the single-ABI AAR per op set."""
-    tree = workdir / "tree"
-    if not tree.exists():
-        copy_cmake_tree(tree)
     sizes = {}
-    for i, (name, ops) in enumerate(sets.items()):
-        model = workdir / f"{abi}-{i}.tflite"
-        model.write_bytes(make_model([builtin(OPS[o]) for o in ops], [[Op(k) for k in range(len(ops))]]))
-        out = workdir / f"out-{abi}-{i}"
-        argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
-                "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
-                "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
-                "--compiler-cache", "none", *local_dependency_args(tree)]
-        if abi != "linux-x86_64":
-            argv += ["--cxx", COMPILERS[abi]]
-        done = subprocess.run(argv, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"{abi} {name}: the build failed:\n{done.stderr[-2000:]}")
-        aar = out / "tensorflow-lite.aar"
-        with zipfile.ZipFile(aar) as z:
-            sizes[name] = {"so": z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size, "aar": aar.stat().st_size}
+    for name, ops in sets.items():
+        so, aar = build_standin(abi, workdir, [OPS[o] for o in ops], name)
+        sizes[name] = {"so": so, "aar": aar}
     return sizes
 
 
