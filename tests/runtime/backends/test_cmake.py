@@ -202,6 +202,7 @@ def test_a_second_op_set_compiles_only_its_new_kernel_and_a_third_run_is_a_cache
     # The one kernel file the op set adds, the registration and the link: nothing else of TFLite, nor the glue.
     objects = [o for o in compiled_since(build_dir, logged) if o.endswith(".o")]
     assert sorted(Path(o).name for o in objects) == ["mul.cc.o", "tflite_slim_registration.cc.o"], objects
+    assert "build steps (compiled 1 TFLite file)" in again.stderr, again.stderr  # not called a relink
     assert seconds(again.stderr) < seconds(done.stderr)
     assert kernels(library(out)) == {"ADD", "MUL"}
     third = build(tree, cache, tmp_path / "out3", models["add_mul"])
@@ -485,8 +486,11 @@ def test_the_trees_bazel_android_settings_do_not_apply_to_a_cmake_build(tools, t
 
 
 def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_kept(tools, tree, models, tmp_path):
-    """A build directory configured without our targets (TFLite's own documented build, or an interrupted
-    configure) is configured again with them; TFLite's compiled objects stay (only our targets compile)."""
+    """A build directory configured without our targets (TFLite's own build, or an interrupted configure) is
+    configured again with them; TFLite's compiled objects stay (only our targets compile). LiteRT v1.4.1's
+    CMakeLists.txt only configures and compiles with what our include file adds besides our targets (the
+    xnnpack-delegate placeholder, the tree's root as an include directory), so the "other" configure here
+    includes a file that adds just those."""
     cache = tmp_path / "cache"
     # The dependencies from local directories (--cmake-dep-source): CMake's own configure below reads them too.
     local = []
@@ -498,7 +502,13 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
     dry = tool("build", models["add"], *common, "--dry-run", "--format", "json")
     (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
+    others = tmp_path / "others.cmake"
+    others.write_text(
+        'add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
+        'cmake_language(DEFER DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" CALL _others)\n'
+        f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\nendfunction()\n')
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
+    plain.append(f"-DCMAKE_PROJECT_tensorflow-lite_INCLUDE={others}")
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
         "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]
     build_dir = Path(configure[configure.index("-B") + 1])

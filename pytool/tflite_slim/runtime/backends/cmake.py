@@ -64,6 +64,8 @@ from tflite_slim.runtime.trees import depfetch
 from tflite_slim.runtime.trees.layout import SourceLayout
 
 Log = Callable[[str], None]
+#: A Ninja step compiling one of TFLite's own objects (not ours: registration, resolver, glue).
+_TFLITE_OBJECT = re.compile(r"Building C(XX)? object CMakeFiles/tensorflow-lite\.dir/")
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
 KEY_FORMAT = 2
@@ -125,6 +127,8 @@ class CmakeBackend(Backend):
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
         self._cache: Optional[compiler_cache.CompilerCache] = None
+        #: TFLite objects the last Ninja run compiled (Ninja's ``Building ... tensorflow-lite.dir/...`` steps).
+        self._compiled_tflite = 0
 
     # -- the backend interface ------------------------------------------------------------------
 
@@ -377,8 +381,10 @@ class CmakeBackend(Backend):
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(library, out)
             seconds = time.monotonic() - start
-        what = ("relink: library and glue reused" if 0 < steps <= 4 else
-                "up to date" if steps == 0 else "compiled")
+        # A relink compiles nothing of TFLite (our registration and glue only); a new op set may add kernels.
+        compiled = self._compiled_tflite
+        what = ("up to date" if steps == 0 else "relink: library and glue reused" if compiled == 0 else
+                "compiled" if compiled > 1 else "compiled 1 TFLite file")
         job.log(f"tflite-slim: cmake {toolchain.abi}: {steps} build steps ({what}) in {seconds:.1f} s; "
                 f"{out.stat().st_size:,} bytes")
         return AbiResult(toolchain.abi, out, steps, seconds, build_dir)
@@ -431,7 +437,7 @@ class CmakeBackend(Backend):
             registration=str(build_dir / cmake_project.REGISTRATION_FILE),
             version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
             jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
-            left_out=[str(Path(p).resolve()) for p in selection.left_out])
+            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree))
         _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
         _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
         _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
@@ -467,6 +473,8 @@ class CmakeBackend(Backend):
                 return
             done, total = int(m.group(1)), int(m.group(2))
             steps["n"] = max(steps["n"], done)
+            if _TFLITE_OBJECT.search(line):
+                self._compiled_tflite += 1
             tenth = done * 20 // total  # every 5 %, and the last step
             if tenth != steps["shown"] or done == total:
                 steps["shown"] = tenth
@@ -474,6 +482,7 @@ class CmakeBackend(Backend):
                 log(f"[{s // 60:02d}:{s % 60:02d}] {what} {line}")
 
         log(f"tflite-slim: {process.display_argv(argv)}")
+        self._compiled_tflite = 0
         env, unset = self._environment()
         try:
             process.run(argv, stream=True, on_line=on_line, what=what, stopper=self._stopper,

@@ -33,9 +33,11 @@ from urllib.parse import urlsplit
 MODULES_DIR = "tools/cmake/modules"
 #: The dependencies TFLite's CMakeLists.txt ``find_package``s with XNNPACK and the GPU delegate off (as
 #: the CMake backend configures it), checked against LiteRT v1.4.1's ``tflite/CMakeLists.txt``;
-#: ``neon2sse`` only for x86 ABIs and ``fp16_headers`` only with NNAPI (Android), both fetched anyway.
+#: ``neon2sse`` only for x86 ABIs and ``fp16_headers`` only with NNAPI (Android), both fetched anyway;
+#: ``protobuf`` because ``tflite/profiling/proto/CMakeLists.txt`` ``find_package(Protobuf REQUIRED)``s it at
+#: configure time (v1.4.1; found by the by-hand build of the real tree, which CMake would otherwise clone).
 NEEDED = ("abseil-cpp", "cpuinfo", "eigen", "farmhash", "fft2d", "flatbuffers", "fp16_headers", "gemmlowp",
-          "ml_dtypes", "neon2sse", "ruy")
+          "ml_dtypes", "neon2sse", "protobuf", "ruy")
 #: ``third_party/tensorflow`` at LiteRT's 1.x release tags (the same commit at v1.0.1 to v1.4.1).
 TENSORFLOW_SUBMODULE = {v: "2adc36c677a558b93a454705059baac2b0cdf5a3" for v in (
     "1.0.1", "1.1.0", "1.1.1", "1.1.2", "1.2.0", "1.3.0", "1.4.0", "1.4.1")}
