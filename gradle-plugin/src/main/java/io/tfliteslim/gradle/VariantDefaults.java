@@ -85,6 +85,35 @@ final class VariantDefaults implements TaskSettings {
                 });
     }
 
+    /** The variant's own folders (assets, then mlModels), highest priority first; null with {@code tfliteSlim.models} set. */
+    @Override
+    public FileCollection appModelDirs() {
+        if (!project.extension().getModels().isEmpty() || (variant.assets == null && variant.mlModels == null)) {
+            return null;
+        }
+        List<Object> layers = new ArrayList<>();
+        for (Object layered : new Object[]{variant.assets, variant.mlModels}) {
+            if (layered != null) {
+                layers.add(layered instanceof Provider ? (Callable<Object>) ((Provider<?>) layered)::get : layered);
+            }
+        }
+        return project.project().files((Callable<Object>) () -> layers);
+    }
+
+    /**
+     * The runtime classpath's {@code android-assets} artifacts: what AGP's merge task reads of library modules
+     * and AARs ({@code VariantDependencies.getArtifactFileCollection(RUNTIME_CLASSPATH, ALL, ASSETS)}), with
+     * each one's component (a project or a module); null where AGP gave no runtime configuration.
+     */
+    @Override
+    public org.gradle.api.artifacts.ArtifactCollection dependencyAssets() {
+        if (!project.extension().getModels().isEmpty() || variant.runtimeConfiguration == null) {
+            return null;
+        }
+        return variant.runtimeConfiguration.getIncoming().artifactView(v -> v.attributes(a -> a.attribute(
+                org.gradle.api.attributes.Attribute.of("artifactType", String.class), "android-assets"))).getArtifacts();
+    }
+
     @Override
     public ToolSpec toolSpec() {
         // The models are listed when the task runs (after the merge); none are known before.

@@ -59,9 +59,12 @@ public final class AndroidSources {
         public final Object assets;
         /** {@code sources.mlModels.all}, or null. */
         public final Object mlModels;
+        /** {@code variant.runtimeConfiguration} (AGP 7+), whose dependencies' assets AGP merges; or null. */
+        public final org.gradle.api.artifacts.Configuration runtimeConfiguration;
 
-        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels) {
+        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels, org.gradle.api.artifacts.Configuration runtimeConfiguration) {
             this.name = name;
+            this.runtimeConfiguration = runtimeConfiguration;
             this.mergedAssets = mergedAssets;
             this.assets = assets;
             this.mlModels = mlModels;
@@ -117,7 +120,8 @@ public final class AndroidSources {
             Object name = Reflect.get(variant, "getName");
             if (name != null) {
                 VariantModels v = new VariantModels(name.toString(), mergedAssets(variant),
-                        Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"));
+                        Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"),
+                        runtimeConfiguration(variant));
                 variantModels.add(v);
                 for (java.util.function.Consumer<VariantModels> listener : new ArrayList<>(listeners)) {
                     listener.accept(v);
@@ -133,6 +137,12 @@ public final class AndroidSources {
         } catch (IllegalAccessException e) {
             variantApiProblem = "androidComponents.onVariants is not accessible (" + e.getMessage() + ")";
         }
+    }
+
+    /** {@code variant.getRuntimeConfiguration()} (AGP 7+), or null. */
+    static org.gradle.api.artifacts.Configuration runtimeConfiguration(Object variant) {
+        Object c = Reflect.get(variant, "getRuntimeConfiguration");
+        return c instanceof org.gradle.api.artifacts.Configuration ? (org.gradle.api.artifacts.Configuration) c : null;
     }
 
     /**
