@@ -195,7 +195,8 @@ final class VariantDefaults implements TaskSettings {
 
     @Override
     public boolean verifyBeforeBuild() {
-        return project.verifyBeforeBuild();
+        // A variant that keeps the stock runtime has nothing to check against the slim one.
+        return project.verifyBeforeBuild() && !project.extension().getStockRuntimeVariants().contains(variant.name);
     }
 
     @Override

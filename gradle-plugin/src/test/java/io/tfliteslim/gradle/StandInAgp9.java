@@ -43,7 +43,9 @@ import java.util.Set;
  * {@code VariantDependencies.getArtifactFileCollection(RUNTIME_CLASSPATH, ALL, ASSETS)}: a library module's
  * assets folder, {@link #libraryModule}; an AAR's {@code assets/}, extracted by a transform from
  * {@code artifactType=aar}), and from {@code android.libraryAssets} directories (assets of unknown origin).
- * {@code variant.Component.getRuntimeConfiguration()} is that classpath. As AGP's, the provider carries the producing task (here as a {@code Buildable},
+ * {@code variant.Component.getRuntimeConfiguration()} is that classpath; {@code getCompileConfiguration()} and
+ * {@code Variant.getNestedComponents()} (a unit test component with its own two classpaths) complete what
+ * AGP 9's {@code Component}/{@code Variant} give of a variant's classpaths. As AGP's, the provider carries the producing task (here as a {@code Buildable},
  * since Gradle 4.4's providers cannot).</li>
  * </ul>
  * Variants: build types debug and release times the product flavors the test declares; layers per
@@ -307,6 +309,8 @@ public class StandInAgp9 implements Plugin<Project> {
         private final Sources sources;
         private final Artifacts artifacts;
         private final org.gradle.api.artifacts.Configuration runtimeConfiguration;
+        private final org.gradle.api.artifacts.Configuration compileConfiguration;
+        private final List<Component> nestedComponents = new ArrayList<>();
 
         Variant(Project project, Android android, String flavor, String buildType) {
             this.name = flavor.isEmpty() ? buildType : flavor + Character.toUpperCase(buildType.charAt(0)) + buildType.substring(1);
@@ -322,6 +326,9 @@ public class StandInAgp9 implements Plugin<Project> {
             this.sources = new Sources(new Layered(project, android, sets, true), new Layered(project, android, sets, false));
             this.runtimeConfiguration = project.getConfigurations().maybeCreate(name + "RuntimeClasspath");
             runtimeConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
+            this.compileConfiguration = project.getConfigurations().maybeCreate(name + "CompileClasspath");
+            compileConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
+            nestedComponents.add(new Component(project, name + "UnitTest"));
             this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
             String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
             project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
@@ -336,12 +343,49 @@ public class StandInAgp9 implements Plugin<Project> {
             return runtimeConfiguration;
         }
 
+        /** variant.Component.compileConfiguration: {@code <variant>CompileClasspath}. */
+        public org.gradle.api.artifacts.Configuration getCompileConfiguration() {
+            return compileConfiguration;
+        }
+
+        /** variant.Variant.nestedComponents (AGP 8.2+): here the unit test component only. */
+        public List<Component> getNestedComponents() {
+            return nestedComponents;
+        }
+
         public String getName() {
             return name;
         }
 
         public Sources getSources() {
             return sources;
+        }
+    }
+
+    /** variant.Component of a nested component (a unit test): {@code <name>RuntimeClasspath} and {@code <name>CompileClasspath}. */
+    public static final class Component {
+        private final String name;
+        private final org.gradle.api.artifacts.Configuration runtime;
+        private final org.gradle.api.artifacts.Configuration compile;
+
+        Component(Project project, String name) {
+            this.name = name;
+            runtime = project.getConfigurations().maybeCreate(name + "RuntimeClasspath");
+            compile = project.getConfigurations().maybeCreate(name + "CompileClasspath");
+            runtime.extendsFrom(project.getConfigurations().getByName("implementation"));
+            compile.extendsFrom(project.getConfigurations().getByName("implementation"));
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public org.gradle.api.artifacts.Configuration getRuntimeConfiguration() {
+            return runtime;
+        }
+
+        public org.gradle.api.artifacts.Configuration getCompileConfiguration() {
+            return compile;
         }
     }
 
