@@ -162,8 +162,8 @@ import subprocess, sys
 from tflite_slim import cli
 cli._stop_on_stdin_eof()
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-print("ready", flush=True)
 try:
+    print("ready", flush=True)  # inside the try: the test closes stdin as soon as it reads this
     child.stdout.read()
 except KeyboardInterrupt:
     child.kill()

@@ -74,9 +74,9 @@ public class ToolRunnerCancelTest {
         File pidFile = temp.newFile();
         File cleanedUp = new File(temp.getRoot(), "cleaned-up");
         String script = "import os, subprocess, sys\nfrom tflite_slim import cli\ncli._stop_on_stdin_eof()\n"
-                + "open(sys.argv[1], 'w').write(str(os.getpid()))\n"
                 + "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)\n"
-                + "try:\n    child.stdout.read()\nexcept KeyboardInterrupt:\n    child.kill()\n    child.wait()\n"
+                // The pid inside the try: the test interrupts as soon as it sees it.
+                + "try:\n    open(sys.argv[1], 'w').write(str(os.getpid()))\n    child.stdout.read()\nexcept KeyboardInterrupt:\n    child.kill()\n    child.wait()\n"
                 + "    open(sys.argv[2], 'w').write('yes')\n    sys.exit(130)\n";
         ToolRunner runner = new ToolRunner(Logging.getLogger(ToolRunnerCancelTest.class), temp.getRoot()).stopThroughStdin(true);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
