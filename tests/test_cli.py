@@ -154,3 +154,49 @@ def test_plan_help_lists_no_option_that_cannot_change_a_plan():
         assert option not in listed, option
     assert "--jobs" in _listed_options(_help("build")) and "--bazel" in _listed_options(_help("build"))
     assert len(text.splitlines()) < 120  # was 129 with build's tool options; 113 with --min-sdk and the backend choice
+
+
+#: Blocks the main thread in a read of a silent child's output, as the tool does while Bazel builds.
+_BLOCKED_IN_A_READ = """
+import subprocess, sys
+from tflite_slim import cli
+cli._stop_on_stdin_eof()
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+try:
+    print("ready", flush=True)  # inside the try: the test closes stdin as soon as it reads this
+    child.stdout.read()
+except KeyboardInterrupt:
+    child.kill()
+    child.wait()
+    print("stopped", flush=True)
+    sys.exit(130)
+"""
+
+
+def _blocked_tool(env_value):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != cli.STOP_ON_STDIN_EOF}
+    if env_value is not None:
+        env[cli.STOP_ON_STDIN_EOF] = env_value
+    proc = subprocess.Popen([sys.executable, "-c", _BLOCKED_IN_A_READ], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline() == "ready\n"
+    return proc
+
+
+def test_end_of_stdin_stops_the_tool_like_ctrl_c_when_asked():
+    """The plugin's cancel on Windows: it closes our stdin; the tool stops cleanly (its KeyboardInterrupt path)."""
+    proc = _blocked_tool("1")
+    proc.stdin.close()
+    assert proc.wait(timeout=20) == 130
+    assert proc.stdout.read() == "stopped\n"
+
+
+@pytest.mark.parametrize("env_value", [None, "0"])
+def test_end_of_stdin_means_nothing_unless_asked(env_value):
+    proc = _blocked_tool(env_value)
+    proc.stdin.close()
+    with pytest.raises(subprocess.TimeoutExpired):
+        proc.wait(timeout=1.5)
+    proc.kill()
+    proc.wait()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -73,6 +74,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     previous = _stop_on_sigterm()
+    _stop_on_stdin_eof()
     try:
         return int(args.run(args) or 0)
     except TfliteSlimError as e:
@@ -90,6 +92,53 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+#: Set to ``1`` by the Gradle plugin on Windows: the end of our standard input means "stop".
+STOP_ON_STDIN_EOF = "TFLITE_SLIM_STOP_ON_STDIN_EOF"
+
+
+def _stop_on_stdin_eof() -> Optional[threading.Thread]:
+    """With :data:`STOP_ON_STDIN_EOF` set, treat the end of standard input like Ctrl-C; returns the watcher.
+
+    On Windows the plugin cannot send SIGTERM (``Process.destroy()`` terminates
+    the process outright, leaving Bazel running and temp dirs behind), so it
+    keeps our stdin open and closes it to cancel. Off unless asked: a person's
+    terminal or ``< /dev/null`` must not stop the tool.
+    """
+    if os.environ.get(STOP_ON_STDIN_EOF) != "1" or sys.stdin is None:
+        return None
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    stdin = sys.stdin.buffer
+
+    def watch() -> None:
+        try:
+            while stdin.read1(4096):
+                pass  # nothing is sent; only the end matters
+        except (OSError, ValueError):
+            pass
+        _interrupt_main()
+
+    watcher = threading.Thread(target=watch, name="stop-on-stdin-eof", daemon=True)
+    watcher.start()
+    return watcher
+
+
+def _interrupt_main() -> None:
+    """KeyboardInterrupt in the main thread, even when it is blocked reading a child's output.
+
+    POSIX (how the plugin's tests simulate Windows): a SIGINT aimed at the main
+    thread interrupts its blocking read. Windows has no per-thread signals:
+    the interrupt is raised when the main thread next runs Python code (a
+    child's next output line, or its end).
+    """
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+    else:
+        import _thread
+
+        _thread.interrupt_main()
 
 
 def _stop_on_sigterm() -> Optional[Any]:

@@ -32,6 +32,7 @@ public class TfliteSlimExtension {
     private String groupId;
     private Boolean experimentalApi;
     private boolean verify = true;
+    private List<String> stockRuntimeVariants = new ArrayList<>();
     private Object repository;
     private boolean required;
     private Object repositoryUrl;
@@ -254,6 +255,20 @@ public class TfliteSlimExtension {
 
     public void setVerify(boolean verify) {
         this.verify = verify;
+    }
+
+    /**
+     * Android variants that keep the stock TensorFlow Lite runtime (for example a variant without models):
+     * their runtime and compile classpaths, and their unit and instrumented tests', are not substituted,
+     * and their build does not run {@code tfliteVerify<Variant>}. Empty (the default): every variant gets the
+     * slim runtime. Names as AGP gives them ({@code freeRelease}).
+     */
+    public List<String> getStockRuntimeVariants() {
+        return stockRuntimeVariants;
+    }
+
+    public void setStockRuntimeVariants(List<String> stockRuntimeVariants) {
+        this.stockRuntimeVariants = stockRuntimeVariants == null ? new ArrayList<>() : new ArrayList<>(stockRuntimeVariants);
     }
 
     /** Maven repository directory to install into and resolve from; null means mavenLocal(). */

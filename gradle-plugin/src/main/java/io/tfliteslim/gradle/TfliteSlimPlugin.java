@@ -38,6 +38,12 @@ public class TfliteSlimPlugin implements Plugin<Project> {
         } else {
             project.afterEvaluate(repositories);
         }
-        StockRuntimeSubstitution.install(project, defaults.coordinatesFile(), defaults.verifiedFile());
+        // Per variant: the classpaths of variants the build keeps on the stock runtime (stockRuntimeVariants).
+        // Declared, not read from the models: whether a variant has models is known from its merged assets,
+        // which resolve its runtime classpath, so deciding from them would make the classpath depend on itself.
+        java.util.Map<String, String> variantOf = new java.util.concurrent.ConcurrentHashMap<>();
+        defaults.eachVariant(variant -> variant.classpaths.forEach(c -> variantOf.put(c, variant.name)));
+        StockRuntimeSubstitution.install(project, defaults.coordinatesFile(), defaults.verifiedFile(),
+                cfg -> variantOf.containsKey(cfg) && ext.getStockRuntimeVariants().contains(variantOf.get(cfg)));
     }
 }

@@ -47,12 +47,22 @@ final class VariantDefaults implements TaskSettings {
     }
 
     /**
-     * {@link #sources()} as values read when the files are (a Callable per provider): Gradle before 6
-     * does not look into a provider's collection of directories ({@code Layered.all}'s shape).
+     * {@link #sources()} as {@code files()} reads them. Gradle 6+: the providers themselves, so Gradle takes
+     * their producers without computing their values (a generated folder's provider is a task output, and
+     * Gradle 8 refuses to compute a value mapped from one before the task ran). Before: a Callable per
+     * provider, since Gradle before 6 does not look into a provider's collection of directories
+     * ({@code Layered.all}'s shape).
      */
     private List<Object> values() {
+        return lazily(sources());
+    }
+
+    private static List<Object> lazily(List<Object> sources) {
+        if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
+            return sources;
+        }
         List<Object> out = new ArrayList<>();
-        for (Object source : sources()) {
+        for (Object source : sources) {
             out.add(source instanceof Provider ? (Callable<Object>) ((Provider<?>) source)::get : source);
         }
         return out;
@@ -60,7 +70,9 @@ final class VariantDefaults implements TaskSettings {
 
     private List<Object> producers() {
         if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
-            return sources();
+            // The providers in files() carry their producers; as builtBy items, one without a producer
+            // (mlModels' static folders) would be read as a task name and fail.
+            return Collections.emptyList();
         }
         List<Object> out = new ArrayList<>();
         for (Object source : sources()) {
@@ -76,13 +88,42 @@ final class VariantDefaults implements TaskSettings {
         TfliteSlimExtension ext = project.extension();
         ConfigurableFileCollection files = project.project().files((Callable<Object>) () -> ext.getModels().isEmpty() ? values()
                 : new ArrayList<>(ext.getModels()));
-        // The providers' producers (AGP's merge task, generators). Gradle 6+ takes them from a provider;
-        // before, dependsOn would read a provider's value as a task, so only what says it is Buildable.
+        // The providers' producers (AGP's merge task, generators). Gradle 6+ takes them from the providers
+        // in files(); before, dependsOn would read a provider's value as a task, so only what says it is Buildable.
         files.builtBy((Callable<Object>) () -> ext.getModels().isEmpty() ? producers() : Collections.emptyList());
         return files.getAsFileTree().matching(p -> {
                     p.include(ext.getInclude());
                     p.exclude(ext.getExclude());
                 });
+    }
+
+    /** The variant's own folders (assets, then mlModels), highest priority first; null with {@code tfliteSlim.models} set. */
+    @Override
+    public FileCollection appModelDirs() {
+        if (!project.extension().getModels().isEmpty() || (variant.assets == null && variant.mlModels == null)) {
+            return null;
+        }
+        List<Object> layers = new ArrayList<>();
+        for (Object layered : new Object[]{variant.assets, variant.mlModels}) {
+            if (layered != null) {
+                layers.add(layered);
+            }
+        }
+        return project.project().files(lazily(layers));
+    }
+
+    /**
+     * The runtime classpath's {@code android-assets} artifacts: what AGP's merge task reads of library modules
+     * and AARs ({@code VariantDependencies.getArtifactFileCollection(RUNTIME_CLASSPATH, ALL, ASSETS)}), with
+     * each one's component (a project or a module); null where AGP gave no runtime configuration.
+     */
+    @Override
+    public org.gradle.api.artifacts.ArtifactCollection dependencyAssets() {
+        if (!project.extension().getModels().isEmpty() || variant.runtimeConfiguration == null) {
+            return null;
+        }
+        return variant.runtimeConfiguration.getIncoming().artifactView(v -> v.attributes(a -> a.attribute(
+                org.gradle.api.attributes.Attribute.of("artifactType", String.class), "android-assets"))).getArtifacts();
     }
 
     @Override
@@ -166,7 +207,8 @@ final class VariantDefaults implements TaskSettings {
 
     @Override
     public boolean verifyBeforeBuild() {
-        return project.verifyBeforeBuild();
+        // A variant that keeps the stock runtime has nothing to check against the slim one.
+        return project.verifyBeforeBuild() && !project.extension().getStockRuntimeVariants().contains(variant.name);
     }
 
     @Override

@@ -39,8 +39,13 @@ import java.util.Set;
  * {@code build/intermediates/assets/<variant>/merge<Variant>Assets}, written by the task
  * {@code merge<Variant>Assets} (AGP's {@code MergeSourceSetFolders}) from every asset layer, lowest
  * priority first (main, flavor, build type, variant, then generated folders), and from the
- * {@code android.libraryAssets} directories standing for library modules' and AARs' assets, which AGP
- * merges in too. As AGP's, the provider carries the producing task (here as a {@code Buildable},
+ * variant's runtime classpath's {@code android-assets} artifacts (AGP's
+ * {@code VariantDependencies.getArtifactFileCollection(RUNTIME_CLASSPATH, ALL, ASSETS)}: a library module's
+ * assets folder, {@link #libraryModule}; an AAR's {@code assets/}, extracted by a transform from
+ * {@code artifactType=aar}), and from {@code android.libraryAssets} directories (assets of unknown origin).
+ * {@code variant.Component.getRuntimeConfiguration()} is that classpath; {@code getCompileConfiguration()} and
+ * {@code Variant.getNestedComponents()} (a unit test component with its own two classpaths) complete what
+ * AGP 9's {@code Component}/{@code Variant} give of a variant's classpaths. As AGP's, the provider carries the producing task (here as a {@code Buildable},
  * since Gradle 4.4's providers cannot).</li>
  * </ul>
  * Variants: build types debug and release times the product flavors the test declares; layers per
@@ -57,6 +62,50 @@ public class StandInAgp9 implements Plugin<Project> {
         // AGP's preBuild, which every pre<Variant>Build depends on (TaskManager).
         project.getTasks().create("preBuild");
         project.afterEvaluate(p -> components.run(project, android));
+        // Dependencies' assets as AGP reads them: the runtime classpath's artifacts of type android-assets;
+        // an AAR's are its assets/ folder (AGP's ExtractAarTransform, then the exploded AAR's assets/).
+        project.getConfigurations().maybeCreate("implementation");
+        project.getDependencies().registerTransform(t -> {
+            t.getFrom().attribute(ARTIFACT_TYPE, "aar");
+            t.getTo().attribute(ARTIFACT_TYPE, ANDROID_ASSETS);
+            t.artifactTransform(ExtractAarAssets.class);
+        });
+    }
+
+    /** Gradle's artifactType attribute and AGP's {@code AndroidArtifacts.ArtifactType.ASSETS} value. */
+    static final org.gradle.api.attributes.Attribute<String> ARTIFACT_TYPE = org.gradle.api.attributes.Attribute.of("artifactType", String.class);
+    static final String ANDROID_ASSETS = "android-assets";
+
+    /**
+     * Stands for an Android library module ({@code com.android.library}): its {@code assets} folder is
+     * published as an {@code android-assets} artifact, which an app depending on it merges.
+     */
+    public static void libraryModule(Project library, java.io.File assets) {
+        library.getConfigurations().maybeCreate("default").getOutgoing().artifact(assets, a -> a.setType(ANDROID_ASSETS));
+    }
+
+    /** An AAR's {@code assets/} entries, extracted (Gradle 4.4's ArtifactTransform; AGP uses the newer TransformAction). */
+    public static class ExtractAarAssets extends org.gradle.api.artifacts.transform.ArtifactTransform {
+        @Override
+        public List<java.io.File> transform(java.io.File aar) {
+            java.io.File out = new java.io.File(getOutputDirectory(), "assets");
+            out.mkdirs();
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(aar)) {
+                for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                    if (e.isDirectory() || !e.getName().startsWith("assets/") || e.getName().contains("..")) {
+                        continue;
+                    }
+                    java.io.File f = new java.io.File(out, e.getName().substring("assets/".length()));
+                    f.getParentFile().mkdirs();
+                    try (java.io.InputStream in = zip.getInputStream(e)) {
+                        java.nio.file.Files.copy(in, f.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new org.gradle.api.GradleException("cannot extract " + aar + ": " + e.getMessage(), e);
+            }
+            return java.util.Collections.singletonList(out);
+        }
     }
 
     /** dsl.ApplicationExtension, the parts read here. */
@@ -259,6 +308,9 @@ public class StandInAgp9 implements Plugin<Project> {
         private final String name;
         private final Sources sources;
         private final Artifacts artifacts;
+        private final org.gradle.api.artifacts.Configuration runtimeConfiguration;
+        private final org.gradle.api.artifacts.Configuration compileConfiguration;
+        private final List<Component> nestedComponents = new ArrayList<>();
 
         Variant(Project project, Android android, String flavor, String buildType) {
             this.name = flavor.isEmpty() ? buildType : flavor + Character.toUpperCase(buildType.charAt(0)) + buildType.substring(1);
@@ -272,7 +324,12 @@ public class StandInAgp9 implements Plugin<Project> {
             }
             sets.add("main");
             this.sources = new Sources(new Layered(project, android, sets, true), new Layered(project, android, sets, false));
-            this.artifacts = new Artifacts(project, android, name, sources.assets);
+            this.runtimeConfiguration = project.getConfigurations().maybeCreate(name + "RuntimeClasspath");
+            runtimeConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
+            this.compileConfiguration = project.getConfigurations().maybeCreate(name + "CompileClasspath");
+            compileConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
+            nestedComponents.add(new Component(project, name + "UnitTest"));
+            this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
             String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
             project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
         }
@@ -281,12 +338,54 @@ public class StandInAgp9 implements Plugin<Project> {
             return artifacts;
         }
 
+        /** variant.Component.runtimeConfiguration (AGP 7+): {@code <variant>RuntimeClasspath}, extending implementation. */
+        public org.gradle.api.artifacts.Configuration getRuntimeConfiguration() {
+            return runtimeConfiguration;
+        }
+
+        /** variant.Component.compileConfiguration: {@code <variant>CompileClasspath}. */
+        public org.gradle.api.artifacts.Configuration getCompileConfiguration() {
+            return compileConfiguration;
+        }
+
+        /** variant.Variant.nestedComponents (AGP 8.2+): here the unit test component only. */
+        public List<Component> getNestedComponents() {
+            return nestedComponents;
+        }
+
         public String getName() {
             return name;
         }
 
         public Sources getSources() {
             return sources;
+        }
+    }
+
+    /** variant.Component of a nested component (a unit test): {@code <name>RuntimeClasspath} and {@code <name>CompileClasspath}. */
+    public static final class Component {
+        private final String name;
+        private final org.gradle.api.artifacts.Configuration runtime;
+        private final org.gradle.api.artifacts.Configuration compile;
+
+        Component(Project project, String name) {
+            this.name = name;
+            runtime = project.getConfigurations().maybeCreate(name + "RuntimeClasspath");
+            compile = project.getConfigurations().maybeCreate(name + "CompileClasspath");
+            runtime.extendsFrom(project.getConfigurations().getByName("implementation"));
+            compile.extendsFrom(project.getConfigurations().getByName("implementation"));
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public org.gradle.api.artifacts.Configuration getRuntimeConfiguration() {
+            return runtime;
+        }
+
+        public org.gradle.api.artifacts.Configuration getCompileConfiguration() {
+            return compile;
         }
     }
 
@@ -343,7 +442,7 @@ public class StandInAgp9 implements Plugin<Project> {
     public static final class Artifacts {
         private final MergedAssets merged;
 
-        Artifacts(Project project, Android android, String variant, Layered assets) {
+        Artifacts(Project project, Android android, String variant, Layered assets, org.gradle.api.artifacts.Configuration runtime) {
             String cap = Character.toUpperCase(variant.charAt(0)) + variant.substring(1);
             java.io.File out = new java.io.File(project.getBuildDir(), "intermediates/assets/" + variant + "/merge" + cap + "Assets");
             org.gradle.api.tasks.Sync merge = project.getTasks().create("merge" + cap + "Assets", org.gradle.api.tasks.Sync.class, t -> {
@@ -351,6 +450,8 @@ public class StandInAgp9 implements Plugin<Project> {
                 // Lowest priority first, so a higher layer's file replaces a lower one's (AGP's merge order).
                 t.setDuplicatesStrategy(org.gradle.api.file.DuplicatesStrategy.INCLUDE);
                 t.from((java.util.concurrent.Callable<Object>) () -> android.libraryAssets);
+                // Dependencies' assets (library modules, AARs), below the app's own.
+                t.from(runtime.getIncoming().artifactView(v -> v.attributes(a -> a.attribute(ARTIFACT_TYPE, ANDROID_ASSETS))).getFiles());
                 t.from((java.util.concurrent.Callable<Object>) () -> {
                     List<Object> dirs = new ArrayList<>();
                     List<Collection<Directory>> layers = new ArrayList<>(assets.getAll().get());

@@ -12,6 +12,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,5 +109,57 @@ public class VariantReportTest {
 
         project.getExtensions().getByType(TfliteSlimExtension.class).setVerify(false);
         assertTrue(!dependencies(project.getTasks().getByName("preFreeDebugBuild")).contains("tfliteVerifyFreeDebug"));
+    }
+
+    /**
+     * Issue 27: each model of the merged assets reported with where it came from, from AGP's inputs the merge
+     * loses: the app's own folders (sources.assets), a library module and an AAR (the runtime classpath's
+     * android-assets artifacts, named as Gradle names their components), and assets of no known origin.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void eachModelIsReportedWithWhereItCameFrom() throws Exception {
+        Fixture f = new Fixture("plain", temp.newFolder("origins")).models("src/main/assets", "add")
+                .models("lib/src/main/assets/models", "conv").models("aar-assets/assets", "add_other_weights").models("loose", "custom");
+        f.write("build.gradle", "");
+        // An AAR with assets/add_other_weights.tflite in a Maven repository on disk.
+        File aarDir = f.file("m2/com/example/detector/1.0");
+        aarDir.mkdirs();
+        Files.write(new File(aarDir, "detector-1.0.pom").toPath(), ("<project><modelVersion>4.0.0</modelVersion><groupId>com.example"
+                + "</groupId><artifactId>detector</artifactId><version>1.0</version><packaging>aar</packaging></project>\n").getBytes("UTF-8"));
+        try (java.util.zip.ZipOutputStream aar = new java.util.zip.ZipOutputStream(new java.io.FileOutputStream(new File(aarDir, "detector-1.0.aar")))) {
+            aar.putNextEntry(new java.util.zip.ZipEntry("assets/add_other_weights.tflite"));
+            aar.write(Files.readAllBytes(f.file("aar-assets/assets/add_other_weights.tflite").toPath()));
+            aar.closeEntry();
+        }
+        Project project = ProjectBuilder.builder().withProjectDir(f.dir).build();
+        Project lib = ProjectBuilder.builder().withName("lib").withProjectDir(f.file("lib")).withParent(project).build();
+        StandInAgp9.libraryModule(lib, lib.file("src/main/assets"));
+        project.getPluginManager().apply("io.tfliteslim");
+        project.getPluginManager().apply("com.android.application");
+        project.getRepositories().maven(r -> r.setUrl(f.file("m2").toURI()));
+        project.getDependencies().add("implementation", lib);
+        project.getDependencies().add("implementation", "com.example:detector:1.0@aar");
+        StandInAgp9.Android android = (StandInAgp9.Android) project.getExtensions().getByName("android");
+        android.libraryAssets(project.file("loose"));
+        project.getExtensions().getByType(TfliteSlimExtension.class).setPython(Fixture.PYTHON);
+        ((ProjectInternal) project).evaluate();
+
+        TfliteReportTask report = (TfliteReportTask) project.getTasks().getByName("tfliteReportDebug");
+        ((TaskInternal) project.getTasks().getByName("mergeDebugAssets")).execute();
+        assertTrue(report.getReportDir().mkdirs());
+        report.run();
+        assertEquals("{\n  \"models\": [\n"
+                        + "    {\"path\": \"add.tflite\", \"from\": \"app\", \"where\": [\"src/main/assets\"]},\n"
+                        + "    {\"path\": \"add_other_weights.tflite\", \"from\": \"dependency\", \"where\": [\"com.example:detector:1.0\"]},\n"
+                        + "    {\"path\": \"custom.tflite\", \"from\": \"unknown\", \"where\": []},\n"
+                        + "    {\"path\": \"models/conv.tflite\", \"from\": \"dependency\", \"where\": [\"project :lib\"]}\n"
+                        + "  ]\n}\n",
+                new String(Files.readAllBytes(new File(report.getReportDir(), "origins.json").toPath()), "UTF-8"));
+        // The origins' inputs: the app's folders and the dependencies' assets, with each dependency's name.
+        assertEquals(Arrays.asList("project :lib", "com.example:detector:1.0"), report.getDependencyNames());
+        // The op report itself covers all four: the merged assets are what the APK carries.
+        Map<String, Object> json = (Map<String, Object>) new JsonSlurper().parse(new File(report.getReportDir(), "ops.json"));
+        assertEquals(4, ((List<Object>) json.get("models")).size());
     }
 }

@@ -59,9 +59,17 @@ public final class AndroidSources {
         public final Object assets;
         /** {@code sources.mlModels.all}, or null. */
         public final Object mlModels;
+        /** {@code variant.runtimeConfiguration} (AGP 7+), whose dependencies' assets AGP merges; or null. */
+        public final org.gradle.api.artifacts.Configuration runtimeConfiguration;
+        /**
+         * The names of the variant's classpaths that carry the TFLite runtime: its runtime and compile
+         * configurations and those of its nested components (unit tests, instrumented tests, test fixtures).
+         */
+        public final java.util.Set<String> classpaths = new java.util.TreeSet<>();
 
-        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels) {
+        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels, org.gradle.api.artifacts.Configuration runtimeConfiguration) {
             this.name = name;
+            this.runtimeConfiguration = runtimeConfiguration;
             this.mergedAssets = mergedAssets;
             this.assets = assets;
             this.mlModels = mlModels;
@@ -117,7 +125,9 @@ public final class AndroidSources {
             Object name = Reflect.get(variant, "getName");
             if (name != null) {
                 VariantModels v = new VariantModels(name.toString(), mergedAssets(variant),
-                        Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"));
+                        Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"),
+                        runtimeConfiguration(variant));
+                v.classpaths.addAll(classpaths(variant));
                 variantModels.add(v);
                 for (java.util.function.Consumer<VariantModels> listener : new ArrayList<>(listeners)) {
                     listener.accept(v);
@@ -133,6 +143,45 @@ public final class AndroidSources {
         } catch (IllegalAccessException e) {
             variantApiProblem = "androidComponents.onVariants is not accessible (" + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * The names of {@code variant}'s runtime and compile configurations and its nested components'
+     * ({@code getNestedComponents()}, AGP 8.2+; else {@code getUnitTest()}, {@code getAndroidTest()},
+     * {@code getTestFixtures()}), read by name.
+     */
+    static java.util.Set<String> classpaths(Object variant) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        List<Object> components = new ArrayList<>();
+        components.add(variant);
+        Object nested = Reflect.get(variant, "getNestedComponents");
+        if (nested instanceof Iterable) {
+            for (Object c : (Iterable<?>) nested) {
+                components.add(c);
+            }
+        } else {
+            for (String getter : new String[]{"getUnitTest", "getAndroidTest", "getTestFixtures"}) {
+                Object c = Reflect.get(variant, getter);
+                if (c != null) {
+                    components.add(c);
+                }
+            }
+        }
+        for (Object c : components) {
+            for (String getter : new String[]{"getRuntimeConfiguration", "getCompileConfiguration"}) {
+                Object cfg = Reflect.get(c, getter);
+                if (cfg instanceof org.gradle.api.artifacts.Configuration) {
+                    names.add(((org.gradle.api.artifacts.Configuration) cfg).getName());
+                }
+            }
+        }
+        return names;
+    }
+
+    /** {@code variant.getRuntimeConfiguration()} (AGP 7+), or null. */
+    static org.gradle.api.artifacts.Configuration runtimeConfiguration(Object variant) {
+        Object c = Reflect.get(variant, "getRuntimeConfiguration");
+        return c instanceof org.gradle.api.artifacts.Configuration ? (org.gradle.api.artifacts.Configuration) c : null;
     }
 
     /**

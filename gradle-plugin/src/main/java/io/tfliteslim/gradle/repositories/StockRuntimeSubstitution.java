@@ -24,10 +24,21 @@ public final class StockRuntimeSubstitution {
      * ({@link Substitutions#warningFor}).
      */
     public static void install(Project project, File installed, File verified) {
+        install(project, installed, verified, cfg -> false);
+    }
+
+    /**
+     * {@link #install(Project, File, File)}, except on the configurations {@code keepStock} accepts (asked
+     * when one resolves, so a variant known later is seen): those resolve the stock runtime as requested.
+     */
+    public static void install(Project project, File installed, File verified, java.util.function.Predicate<String> keepStock) {
         CoordinatesCache cache = new CoordinatesCache(installed, verified, project.getLogger());
         // Configurations resolve in parallel on newer Gradle: one warning per module, from whichever comes first.
         Set<String> warned = ConcurrentHashMap.newKeySet();
         project.getConfigurations().all(cfg -> cfg.getResolutionStrategy().getDependencySubstitution().all(sub -> {
+            if (keepStock.test(cfg.getName())) {
+                return;
+            }
             ComponentSelector requested = sub.getRequested();
             if (!(requested instanceof ModuleComponentSelector)) {
                 return;

@@ -1,6 +1,7 @@
 package io.tfliteslim.gradle.tasks;
 
 import io.tfliteslim.gradle.tool.ToolCommands;
+import org.gradle.api.artifacts.ArtifactCollection;
 import org.gradle.api.file.FileCollection;
 
 import java.io.File;
@@ -71,4 +72,17 @@ public interface TaskSettings {
 
     /** Gradle runs with {@code --offline}. */
     boolean offline();
+
+    /**
+     * An Android variant's own model folders ({@code sources.assets.all}, then {@code sources.mlModels.all}),
+     * highest priority first, for where each model came from; null where models have no variant.
+     */
+    default FileCollection appModelDirs() {
+        return null;
+    }
+
+    /** An Android variant's dependencies' assets (its runtime classpath's {@code android-assets}), or null. */
+    default ArtifactCollection dependencyAssets() {
+        return null;
+    }
 }

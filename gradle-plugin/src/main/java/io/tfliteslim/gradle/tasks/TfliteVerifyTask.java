@@ -38,10 +38,6 @@ import java.util.Map;
  * team flow's ops.json from {@code repositoryUrl} itself ({@code verify --url}).
  */
 public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
-    /** The tool's coverage verdict ("lacks 1 op", "lacks 2 ops ... that the models need"): rebuilding helps. */
-    private static final java.util.regex.Pattern LACKS =
-            java.util.regex.Pattern.compile("lacks \\d+ ops? that the models need");
-
     /** Team flow: the deployed runtime's ops.json, resolved when the action reads it. */
     private FileCollection deployedOps;
 
@@ -97,6 +93,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         private static final long serialVersionUID = 1L;
         /** {@code verify --url}'s exit status when the repository does not have the runtime's ops.json. */
         static final int NOT_DEPLOYED = 3;
+        /** The tool's verdict that the runtime lacks ops (not that a model could not be read). */
+        static final java.util.regex.Pattern COVERAGE_VERDICT = java.util.regex.Pattern.compile(" lacks \\d+ ops? that the models need");
         /** Its exit status when the repository or the file it holds cannot be used (credentials, redirect, network). */
         static final int UNREADABLE = 2;
         /**
@@ -208,7 +206,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
                 return;
             }
             // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
-            if (result.exitCode == 1 && LACKS.matcher(result.text()).find()) {
+            // The tool says "lacks 1 op" / "lacks 2 ops" (it said "op(s)" before).
+            if (result.exitCode == 1 && COVERAGE_VERDICT.matcher(result.text()).find()) {
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
                         + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
             }

@@ -1,8 +1,12 @@
 package io.tfliteslim.gradle.tasks;
 
+import io.tfliteslim.gradle.tool.SharedInterpreters;
+import io.tfliteslim.gradle.tool.ToolServices;
+
 import org.gradle.api.DefaultTask;
 import org.gradle.api.GradleException;
 import org.gradle.api.file.FileCollection;
+import org.gradle.api.provider.Provider;
 import org.gradle.api.tasks.Input;
 import org.gradle.api.tasks.InputFiles;
 import org.gradle.api.tasks.PathSensitive;
@@ -20,10 +24,18 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
     private transient TaskSettings defaults;
     private FileCollection models;
     private A action;
+    /** The build's tool service (Gradle 6.1+; null before): one interpreter lookup per build, not per task. */
+    private Provider<?> toolService;
 
     void configure(TaskSettings defaults) {
         this.defaults = defaults;
         this.models = defaults.models();
+        this.toolService = ToolServices.register(this);
+    }
+
+    /** The build service this task uses, or null (for tests). */
+    Provider<?> toolService() {
+        return toolService;
     }
 
     /** The settings with their defaults (configuration time only; for tests). */
@@ -76,6 +88,9 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
     @TaskAction
     public void run() {
         spec().useModels(getModels().getFiles());
+        if (toolService != null && spec().provisioner != null) {
+            spec().provisioner.useShared((SharedInterpreters) toolService.get());
+        }
         action().execute(getLogger());
     }
 }

@@ -68,6 +68,8 @@ public final class ToolProvisioner implements Serializable {
     final List<List<String>> candidates;
     /** The interpreter found by the first run of this action. */
     private transient String resolved;
+    /** The build's shared interpreters (the build service), set when a task runs; null: this action resolves its own. */
+    private transient SharedInterpreters shared;
 
     public ToolProvisioner(String python, File home, String pipIndexUrl, boolean offline) {
         this(python, home, pipIndexUrl, offline, null);
@@ -103,12 +105,27 @@ public final class ToolProvisioner implements Serializable {
         return out;
     }
 
+    /** Resolve through the build's {@code shared} interpreters (once per build) instead of per action. */
+    public synchronized void useShared(SharedInterpreters shared) {
+        this.shared = shared;
+    }
+
     /** The interpreter that has this version of the tool: {@link #python} itself, or the environment made from it. */
     synchronized String interpreter(Logger logger) {
         if (resolved == null) {
-            resolved = resolve(logger, ToolWheel.bundled());
+            resolved = shared != null ? shared.interpreter(this, logger) : resolve(logger);
         }
         return resolved;
+    }
+
+    /** Finds (and provisions when needed) the interpreter now; {@link SharedInterpreters} call this once per build. */
+    public String resolve(Logger logger) {
+        return resolve(logger, ToolWheel.bundled());
+    }
+
+    /** What decides the interpreter: equal keys resolve to the same interpreter within a build. */
+    public String key() {
+        return python + "\n" + home + "\n" + pipIndexUrl + "\n" + offline + "\n" + candidates;
     }
 
     private String resolve(Logger logger, ToolWheel wheel) {

@@ -34,6 +34,13 @@ public final class ToolRunner {
     private final File workDir;
     /** Resolves the interpreter of tool runs (null: run argv as it is). */
     private final ToolProvisioner provisioner;
+    /**
+     * Cancel by closing the tool's stdin instead of SIGTERM: on Windows {@code Process.destroy()} terminates
+     * the process outright, so the tool would leave Bazel running and its files half written.
+     */
+    private boolean stopThroughStdin = System.getProperty("os.name", "").startsWith("Windows");
+    /** The tool's cli.STOP_ON_STDIN_EOF: set, the end of its stdin stops it like Ctrl-C. */
+    static final String STOP_ON_STDIN_EOF = "TFLITE_SLIM_STOP_ON_STDIN_EOF";
 
     public ToolRunner(Logger logger, File workDir) {
         this(logger, workDir, null);
@@ -43,6 +50,12 @@ public final class ToolRunner {
         this.logger = logger;
         this.workDir = workDir;
         this.provisioner = provisioner;
+    }
+
+    /** Chooses the Windows way to cancel (tests on other systems). */
+    ToolRunner stopThroughStdin(boolean stopThroughStdin) {
+        this.stopThroughStdin = stopThroughStdin;
+        return this;
     }
 
     /** The result of one run. */
@@ -76,6 +89,9 @@ public final class ToolRunner {
         pb.environment().putAll(env);
         // Unbuffered, so progress shows while it happens and order with errors is kept.
         pb.environment().put("PYTHONUNBUFFERED", "1");
+        if (stopThroughStdin) {
+            pb.environment().put(STOP_ON_STDIN_EOF, "1");  // stdin stays an open pipe until stop() closes it
+        }
         Process process;
         try {
             process = pb.start();
@@ -114,7 +130,7 @@ public final class ToolRunner {
             }
             return new Result(process.waitFor(), lines);
         } catch (InterruptedException e) {
-            stop(process);
+            stop(process, stopThroughStdin);
             Thread.currentThread().interrupt();
             throw new GradleException("interrupted while running " + argv, e);
         }
@@ -144,9 +160,21 @@ public final class ToolRunner {
         return out;
     }
 
-    /** SIGTERM first (the tool stops its Bazel or Docker run and removes what it half wrote), then SIGKILL. */
-    private static void stop(Process process) {
-        process.destroy();
+    /**
+     * Asks the tool to stop (it stops its Bazel or Docker run and removes what it half wrote): SIGTERM, or on
+     * Windows its stdin closed; then, after the grace period, kills it.
+     */
+    private static void stop(Process process, boolean throughStdin) {
+        if (throughStdin) {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                process.destroyForcibly();  // no way to ask: stop it now
+                return;
+            }
+        } else {
+            process.destroy();
+        }
         try {
             if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -4,7 +4,7 @@
  * that has this version of the tool, found where the platform installs Python when the build names
  * none ({@link io.tfliteslim.gradle.tool.PythonCandidates}, pure) and provisioned from the wheel the jar
  * carries when needed ({@link io.tfliteslim.gradle.tool.ToolProvisioner}, {@link io.tfliteslim.gradle.tool.PythonProbe},
- * {@link io.tfliteslim.gradle.tool.ToolWheel}); the tool's messages in the plugin's words
+ * {@link io.tfliteslim.gradle.tool.ToolWheel}), once per build through the build service where Gradle has one ({@link io.tfliteslim.gradle.tool.ToolServices}); the tool's messages in the plugin's words
  * ({@link io.tfliteslim.gradle.tool.PluginSpelling}) and without URL credentials
  * ({@link io.tfliteslim.gradle.tool.Redaction}).
  *

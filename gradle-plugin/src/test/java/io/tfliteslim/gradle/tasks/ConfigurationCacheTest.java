@@ -87,4 +87,18 @@ public class ConfigurationCacheTest {
             assertEquals("tfliteSlimPublish: set tfliteSlim.repositoryUrl to the Maven repository to deploy to", e.getMessage());
         }
     }
+
+    /**
+     * Gradle 4.4 has no build services: no task gets one (the jar carries the service's classes, and
+     * loading them here would fail), and each action finds its own interpreter. The Gradle 8 side is
+     * ToolServiceGradle8Test.
+     */
+    @Test
+    public void withoutBuildServicesNoTaskUsesOne() throws Exception {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
+        project.getPluginManager().apply("io.tfliteslim");
+        for (String name : Arrays.asList("tfliteReport", "tfliteSlim", "tfliteVerify", "tfliteSlimPlan", "tfliteSlimPublish")) {
+            assertEquals(name, null, ((ToolTask<?>) project.getTasks().getByName(name)).toolService());
+        }
+    }
 }
