@@ -33,7 +33,7 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          record (with ``sizes``) and the marker (``outdir``) without which no
                          ``OUT`` is ever replaced.
 
-The phases are the modules at the top of this package; what they use lives in five rooms, each
+The phases are the modules at the top of this package; what they use lives in six rooms, each
 importing only the rooms before it (``tests/test_package_layout.py`` checks it):
 
 - ``artifacts/``: what a build makes and keeps, and its checks (AARs, ELF, the desktop jar and its
@@ -46,6 +46,8 @@ importing only the rooms before it (``tests/test_package_layout.py`` checks it):
 - ``spec/``: the frozen plan and the files generated from it (BUILD file, registration code).
 - ``backends/``: the interface (``base.Backend``: ``commands``, ``require_tools``, ``prepare``,
   ``build``, ``stop``), the registry (``registry.BACKENDS``, name -> factory) and the backends:
-  ``bazel_local``, ``bazel_docker``, ``cmake``. A backend's factory reads ``base.BackendAsked``,
-  never the settings module.
+  ``bazel_local``, ``bazel_docker``, ``cmake`` (with its ``cmake_*`` helpers and ``compiler_cache``). A
+  backend's factory reads ``base.BackendAsked``, never the settings module.
+- ``estimates/``: what ``plan`` and ``build --dry-run`` tell a person before any build: the overview, the
+  build time and the trimmed size per ABI beside the stock runtime's, from measured tables.
 """
