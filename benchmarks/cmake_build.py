@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from modelmaker import Op, builtin, make_model  # noqa: E402
 from standin.workspace import copy_cmake_tree, local_dependency_args  # noqa: E402
+from tflite_slim.runtime.backends import compiler_cache  # noqa: E402
 
 ADD, MUL, RELU = 0, 18, 19
 _STEPS = re.compile(r"cmake linux-x86_64: (\d+) build steps")
@@ -65,9 +66,8 @@ def run(label: str, models: list[str], source: Path, tf_dir: Path, cache: Path, 
     if env.get("CCACHE_DIR_FOR_STATS"):
         text = subprocess.run(["ccache", "--print-stats"], capture_output=True, text=True,
                               env={**env, "CCACHE_DIR": env["CCACHE_DIR_FOR_STATS"]}).stdout
-        values = dict(line.split("\t", 1) for line in text.splitlines() if "\t" in line)
-        hits = int(values.get("direct_cache_hit", 0)) + int(values.get("preprocessed_cache_hit", 0))
-        stats = f"; ccache {hits} hits, {values.get('cache_miss', '0')} misses"
+        hits, misses = compiler_cache.stats_line(text) or (0, 0)
+        stats = f"; ccache {hits} hits, {misses} misses"
         subprocess.run(["ccache", "-z"], capture_output=True, env={**env, "CCACHE_DIR": env["CCACHE_DIR_FOR_STATS"]})
     print(f"{label:15} {steps.group(1) if steps else '?':>5} steps  {wall:7.1f} s wall  {cpu:8.1f} s CPU"
           f"{stats}\n{'':15} {kernels.group(1) if kernels else ''}")

@@ -349,17 +349,7 @@ class HttpClient:
     def iter_body(response: requests.Response, chunk_size: int = 1 << 20) -> Iterator[bytes]:
         """The body of a ``stream=True`` response in chunks, with read errors as :class:`NetworkError`,
         all of it within the request's deadline (:class:`DeadlineExceeded`)."""
-        watch = getattr(response, "_tflite_slim_watch", None)
-        try:
-            for chunk in response.iter_content(chunk_size):
-                if watch is not None and watch.expired:
-                    break
-                yield chunk
-        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
-            if watch is None or not watch.expired:
-                raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
-        if watch is not None:
-            _raise_if_expired(watch, None, response.url, response)
+        return _within_deadline_of(response, response.iter_content(chunk_size))
 
     @staticmethod
     def iter_raw(
@@ -376,18 +366,22 @@ class HttpClient:
         ``decode_content=True`` undoes ``Content-Encoding`` after all (a file
         compared with ours, not stored), under the same deadline.
         """
-        url = redact_url(response.url)
-        watch = getattr(response, "_tflite_slim_watch", None)
-        try:
-            for chunk in response.raw.stream(chunk_size, decode_content=decode_content):
-                if watch is not None and watch.expired:
-                    break
-                yield chunk
-        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
-            if watch is None or not watch.expired:
-                raise NetworkError(f"download of {url} broke off: {_reason(e)}") from e
-        if watch is not None:
-            _raise_if_expired(watch, None, response.url, response)
+        return _within_deadline_of(response, response.raw.stream(chunk_size, decode_content=decode_content))
+
+
+def _within_deadline_of(response: requests.Response, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks`` of ``response``'s body until its request's deadline; read errors as :class:`NetworkError`."""
+    watch = getattr(response, "_tflite_slim_watch", None)
+    try:
+        for chunk in chunks:
+            if watch is not None and watch.expired:
+                break
+            yield chunk
+    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
+        if watch is None or not watch.expired:
+            raise NetworkError(f"download of {redact_url(response.url)} broke off: {_reason(e)}") from e
+    if watch is not None:
+        _raise_if_expired(watch, None, response.url, response)
 
 
 def _raise_if_expired(watch: _Watch, method: Optional[str], url: str,

@@ -101,7 +101,7 @@ def build(tree: Path, model: str, cache: Path, out: Path, *extra: str, env: "dic
 def stats(ccache: str, directory: Path) -> dict[str, int]:
     text = subprocess.run([ccache, "--print-stats"], capture_output=True, text=True, check=True,
                           env={**os.environ, "CCACHE_DIR": str(directory)}).stdout
-    return {k: int(v) for k, _, v in (line.partition("\t") for line in text.splitlines()) if v.isdigit()}
+    return cc.parse_stats(text)
 
 
 def test_an_empty_build_directory_with_a_warm_cache_compiles_nothing(tools, tree, model, tmp_path):

@@ -124,6 +124,8 @@ class CmakeBackend(Backend):
         #: False (``--no-cache``): each ABI builds in a fresh directory under the job's work directory.
         self.use_cache = use_cache
         self._digests: dict[tuple[str, ...], str] = {}
+        self._sources: dict[tuple[str, ...], cmake_sources.Fetched] = {}
+        self._selections: dict[tuple[str, str], kernelfiles.Selection] = {}
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
         self._cache: Optional[compiler_cache.CompilerCache] = None
@@ -327,8 +329,12 @@ class CmakeBackend(Backend):
         """What the tree's CMake build would download, as our fetches (nothing before the tree is there)."""
         if job.root is None:
             return cmake_sources.Fetched((), None, None, ())
-        return cmake_sources.sources(self.settings, self.cache_root, job.tree, self.lite_dir(job), job.layout,
-                                     job.plan.tf_version)
+        # Read once per tree: the key, the configure command, the checks and the notes all ask.
+        memo = (str(job.tree), job.layout.kind, job.plan.tf_version)
+        if memo not in self._sources:
+            self._sources[memo] = cmake_sources.sources(self.settings, self.cache_root, job.tree, self.lite_dir(job),
+                                                        job.layout, job.plan.tf_version)
+        return self._sources[memo]
 
     def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
         """The compiler cache the settings choose (once); ``probe=False`` (a dry run's commands, the key
@@ -350,9 +356,12 @@ class CmakeBackend(Backend):
 
     def kernel_selection(self, job: BackendJob) -> kernelfiles.Selection:
         """The tree's kernel files this op set compiles (the builtin ops and the custom ops TFLite carries)."""
-        ops = job.plan.op_set
-        custom = [registration_function(n) for n in ops.custom_ops if n in TFLITE_PROVIDED_CUSTOM_OPS]
-        return kernelfiles.select_for(self.lite_dir(job), ops.builtin_ops, custom)
+        memo = (str(self.lite_dir(job)), job.plan.fingerprint)
+        if memo not in self._selections:  # once per build, not once per ABI
+            ops = job.plan.op_set
+            custom = [registration_function(n) for n in ops.custom_ops if n in TFLITE_PROVIDED_CUSTOM_OPS]
+            self._selections[memo] = kernelfiles.select_for(self.lite_dir(job), ops.builtin_ops, custom)
+        return self._selections[memo]
 
     def _glue(self, job: BackendJob) -> tuple[str, ...]:
         lite_dir = self.lite_dir(job)

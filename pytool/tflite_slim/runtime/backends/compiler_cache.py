@@ -160,7 +160,8 @@ def environment(cache: CompilerCache, base_dir: Optional[Path], env: Mapping[str
         if base_dir is not None:
             out["CCACHE_BASEDIR"] = str(base_dir)
         if cache.remote:
-            out["CCACHE_REMOTE_STORAGE"] = _ccache_remote(cache.remote, user, password, cache.read_only)
+            out["CCACHE_REMOTE_STORAGE"] = (_with_credentials(cache.remote, user, password)
+                                            + ("|read-only=true" if cache.read_only else ""))
     else:
         out["SCCACHE_DIR"] = str(cache.directory)
         if cache.remote and urlsplit(cache.remote).scheme in ("http", "https"):
@@ -176,25 +177,30 @@ def environment(cache: CompilerCache, base_dir: Optional[Path], env: Mapping[str
     return out, drop
 
 
-def _ccache_remote(url: str, user: Optional[str], password: Optional[str], read_only: bool) -> str:
-    """ccache's ``remote_storage`` value: the URL with the credentials in it (ccache's own syntax), and
-    ``|read-only=true`` for a developer; ccache redacts the password in its own logs."""
+def _with_credentials(url: str, user: Optional[str], password: Optional[str]) -> str:
+    """``url`` with the environment's credentials as its user-info (ccache's ``remote_storage`` syntax and
+    Bazel's ``--remote_cache``); ccache redacts the password in its own logs, we in every printed command."""
     parts = urlsplit(url)
     netloc = parts.netloc
     if user is not None:
         cred = quote(user, safe="") + (":" + quote(password, safe="") if password is not None else "")
         netloc = f"{cred}@{netloc}"
-    value = parts._replace(netloc=netloc).geturl().rstrip("/")
-    return value + ("|read-only=true" if read_only else "")
+    return parts._replace(netloc=netloc).geturl().rstrip("/")
 
 
-def stats_line(text: str) -> Optional[tuple[int, int]]:
-    """``(hits, misses)`` from ``ccache --print-stats`` (tab-separated ``name value`` lines)."""
+def parse_stats(text: str) -> dict[str, int]:
+    """``ccache --print-stats`` (tab-separated ``name value`` lines) as numbers by name."""
     values = {}
     for line in text.splitlines():
         name, _, value = line.partition("\t")
         if value.strip().isdigit():
             values[name] = int(value)
+    return values
+
+
+def stats_line(text: str) -> Optional[tuple[int, int]]:
+    """``(hits, misses)`` from ``ccache --print-stats``; None when it is not ccache's statistics."""
+    values = parse_stats(text)
     if "direct_cache_hit" not in values and "local_storage_hit" not in values:
         return None
     hits = values.get("direct_cache_hit", 0) + values.get("preprocessed_cache_hit", 0)
@@ -221,7 +227,7 @@ def bazel_args(settings: CacheSettings, bazelrc: Optional[str], env: Mapping[str
             raise UsageError(f"--compiler-cache-remote for Bazel: an http(s):// or grpc(s):// URL without "
                              f"user:password@ (credentials come from {ENV_USERNAME} and {ENV_PASSWORD})")
         user, password = env.get(ENV_USERNAME), env.get(ENV_PASSWORD)
-        args.append("--remote_cache=" + _ccache_remote(settings.remote, user, password, False))
+        args.append("--remote_cache=" + _with_credentials(settings.remote, user, password))
         if settings.read_only:
             args.append("--remote_upload_local_results=false")
     return args

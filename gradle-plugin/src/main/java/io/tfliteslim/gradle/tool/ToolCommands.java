@@ -83,9 +83,7 @@ public final class ToolCommands {
         }
         option(argv, "--docker", options.docker);
         option(argv, "--cache-dir", options.cacheDir);
-        if (options.noCache) {
-            argv.add("--no-cache");
-        }
+        flag(argv, "--no-cache", options.noCache);
         // One flag per value, the singular options: the tool takes each whole (the plural ones split at commas).
         for (String src : options.customOpsSrcs) {
             option(argv, "--custom-ops-src", src);
@@ -102,36 +100,26 @@ public final class ToolCommands {
         option(argv, "--alignment-check", options.alignmentCheck);
         // Declared toolchain facts: part of the runtime version, so plan and build get the same.
         option(argv, "--ndk-version", options.ndkVersion);
-        if (options.androidApiLevel != null) {
-            option(argv, "--android-api-level", options.androidApiLevel.toString());
-        }
+        option(argv, "--android-api-level", options.androidApiLevel);
         // The CMake backend's tools and sources, and the compiler cache (no secret: its credentials
         // reach the tool through the environment Gradle runs in).
         option(argv, "--cmake", options.cmake);
         option(argv, "--ninja", options.ninja);
         option(argv, "--cxx", options.cxx);
-        if (options.jobs != null) {
-            option(argv, "--jobs", options.jobs.toString());
-        }
+        option(argv, "--jobs", options.jobs);
         for (String dep : options.cmakeDepSources) {
             option(argv, "--cmake-dep-source", dep);
         }
         option(argv, "--tensorflow-source-dir", options.tensorflowSourceDir);
         option(argv, "--sdk", options.sdk);
         option(argv, "--ndk", options.ndk);
-        if (options.minSdk != null) {
-            option(argv, "--min-sdk", options.minSdk.toString());
-        }
+        option(argv, "--min-sdk", options.minSdk);
         option(argv, "--dep-mirror", options.depMirror);
         option(argv, "--compiler-cache", options.compilerCache);
         option(argv, "--compiler-cache-dir", options.compilerCacheDir);
         option(argv, "--compiler-cache-remote", options.compilerCacheRemote);
-        if (options.compilerCacheReadOnly) {
-            argv.add("--compiler-cache-read-only");
-        }
-        if (options.bazelPublicCache) {
-            argv.add("--bazel-public-cache");
-        }
+        flag(argv, "--compiler-cache-read-only", options.compilerCacheReadOnly);
+        flag(argv, "--bazel-public-cache", options.bazelPublicCache);
     }
 
     private static void coordinates(List<String> argv, Publication publication) {
@@ -234,6 +222,16 @@ public final class ToolCommands {
         if (value != null && !value.isEmpty()) {
             argv.add(flag);
             argv.add(value);
+        }
+    }
+
+    private static void option(List<String> argv, String flag, Integer value) {
+        option(argv, flag, value == null ? null : value.toString());
+    }
+
+    private static void flag(List<String> argv, String flag, boolean set) {
+        if (set) {
+            argv.add(flag);
         }
     }
 
