@@ -135,7 +135,9 @@ def test_required_options_are_marked(command, heading, option):
 
 def test_build_help_names_its_backends():
     text = " ".join(_help("build").split())
-    assert "Bazel or CMake." in text and "(--backend cmake;" in text and "(--backend docker)" in text
+    assert "Bazel or CMake." in text and "(--backend cmake," in text and "(--backend docker)" in text
+    # The default is what the build chooses without --backend: CMake, Bazel only for Flex models.
+    assert "(--backend cmake, the default;" in text and "--backend local, the default" not in text
 
 
 def _listed_options(text: str) -> set:

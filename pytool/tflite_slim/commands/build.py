@@ -29,9 +29,10 @@ SUMMARY = "build a runtime AAR with only the ops your models use, with Bazel or 
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub, "build", SUMMARY,
-        "Drives TensorFlow Lite's selective build: Bazel in a LiteRT or TensorFlow checkout configured for "
-        "Android (--backend local, the default), TensorFlow's Docker image (--backend docker), or TFLite's CMake "
-        "build with the NDK and no Bazel (--backend cmake; also desktop builds with --target-archs host). Writes "
+        "Drives TensorFlow Lite's own build: TFLite's CMake build with the NDK Android Studio installs and no "
+        "Bazel (--backend cmake, the default; also desktop builds with --target-archs host), Bazel in a LiteRT or "
+        "TensorFlow checkout configured for Android (--backend local, chosen for Flex models), or TensorFlow's "
+        "Docker image (--backend docker). Writes "
         "OUT/tensorflow-lite.aar, OUT/tensorflow-lite-select-tf-ops.aar (only with Flex ops) and OUT/ops.json. "
         "Builds are cached by op set: a model whose weights changed reuses the cached AARs.",
     )
