@@ -147,7 +147,7 @@ public class EndToEndFunctionalTest {
         assertEquals(TaskOutcome.SUCCESS, result.task(":preBuild").getOutcome());
         assertTrue(result.getOutput(), result.getOutput().contains(
                 "tflite-slim: no slim runtime for this project yet (build/tflite-slim/coordinates.json is missing), "
-                        + "so the app builds with the stock TensorFlow Lite runtime. Run `gradle tfliteSlim` (needs Bazel or Docker), "
+                        + "so the app builds with the stock TensorFlow Lite runtime. Run `gradle tfliteSlim` (needs Android Studio's NDK and CMake, or Bazel or Docker), "
                         + "or set tfliteSlim.repositoryUrl (and runtimeVersion) to use the runtime CI deployed; "
                         + "set tfliteSlim.required = true to make this an error"));
         // Not recorded as verified: it says so again next time.

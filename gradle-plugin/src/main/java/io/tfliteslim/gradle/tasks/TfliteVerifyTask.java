@@ -109,7 +109,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         }
 
         static String toolchain(boolean litert) {
-            return litert ? "needs Bazel" : "needs Bazel or Docker";
+            // The default build is TFLite's CMake build; Bazel (and, for TensorFlow releases, Docker) is the other way.
+            return litert ? "needs Android Studio's NDK and CMake, or Bazel" : "needs Android Studio's NDK and CMake, or Bazel or Docker";
         }
         final ToolSpec spec;
         final File coordinatesFile;

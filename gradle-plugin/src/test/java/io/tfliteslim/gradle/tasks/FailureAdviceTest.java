@@ -5,6 +5,7 @@ import io.tfliteslim.gradle.tool.PluginSpelling;
 import org.junit.Test;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.assertNull;
 
 /** The advice under a failed build fits the failure (messages as the tool prints them). */
@@ -54,6 +55,15 @@ public class FailureAdviceTest {
         assertEquals(true, team.contains("deploy it from CI (`gradle tfliteSlimPublish`)"));
         assertEquals(true, TfliteVerifyTask.Action.noRuntime(false, false).contains("set tfliteSlim.repositoryUrl (and runtimeVersion)"));
         assertEquals(false, TfliteVerifyTask.Action.noRuntime(false, true).toLowerCase(java.util.Locale.ROOT).contains("docker"));
+    }
+
+    /** The default build is TFLite's CMake build with Android Studio's NDK: the warning names that first, not Bazel. */
+    @Test
+    public void verifyAdviceNamesTheDefaultToolchain() {
+        for (boolean litert : new boolean[]{true, false}) {
+            String advice = TfliteVerifyTask.Action.noRuntime(false, litert);
+            assertTrue(advice, advice.contains("Run `gradle tfliteSlim` (needs Android Studio's NDK and CMake"));
+        }
     }
 
     /** The tool's options in its messages become the plugin settings that pass them; Bazel's and words stay. */
