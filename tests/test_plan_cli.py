@@ -242,7 +242,7 @@ def test_plan_help_offers_only_what_plan_uses(capsys) -> None:
     assert "unrecognized arguments: --out x" in capsys.readouterr().err
 
 
-def test_readme_plan_section_names_every_plan_option(repo_root: Path, capsys) -> None:
+def test_docs_plan_section_names_every_plan_option(repo_root: Path, capsys) -> None:
     import re
 
     with pytest.raises(SystemExit):
@@ -250,6 +250,6 @@ def test_readme_plan_section_names_every_plan_option(repo_root: Path, capsys) ->
     listed = [line for line in capsys.readouterr().out.splitlines() if line.lstrip().startswith("-")]
     options = {o for line in listed for o in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]+)", line.split("  ", 2)[1]
                                                          if line.startswith("  ") else line)} - {"--help"}
-    readme = (repo_root / "README.md").read_text()
+    readme = (repo_root / "docs" / "cli.md").read_text()
     section = readme.split("## Planning without a toolchain: `tflite-slim plan`", 1)[1].split("\n## ", 1)[0]
     assert options and sorted(o for o in options if f"`{o}" not in section) == []

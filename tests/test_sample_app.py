@@ -270,7 +270,7 @@ def readme_block(readme: Path, heading: str) -> List[str]:
 
 
 @pytest.mark.parametrize("readme, heading", [
-    (ROOT / "README.md", "Expected `tfliteReport` output for the sample model"),
+    (ROOT / "README.md", "the expected `tfliteReport` output for the sample app's model"),
     (SAMPLE / "README.md", "`./gradlew :app:tfliteReport` prints"),
 ])
 def test_readme_report_is_the_tools_analysis_of_the_sample(readme: Path, heading: str) -> None:

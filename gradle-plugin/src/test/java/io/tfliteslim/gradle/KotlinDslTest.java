@@ -21,11 +21,12 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 /**
- * The README's Kotlin-DSL blocks, and the Kotlin the plugin's own advice spells, compile with a real
- * Kotlin compiler against the plugin jar (see {@link KotlinDsl}).
+ * The Kotlin-DSL blocks of the README and of every page under docs/ (the plugin's reference is docs/plugin.md),
+ * and the Kotlin the plugin's own advice spells, compile with a real Kotlin compiler against the plugin jar
+ * (see {@link KotlinDsl}).
  */
 public class KotlinDslTest {
-    /** A README block: ```kotlin, first line `// build.gradle.kts` or `// settings.gradle.kts`. */
+    /** A documentation block: ```kotlin, first line `// build.gradle.kts` or `// settings.gradle.kts`. */
     private static final Pattern KOTLIN_BLOCK = Pattern.compile("```kotlin\n(// (build|settings)\\.gradle\\.kts[^\n]*\n.*?)\n```", Pattern.DOTALL);
 
     @Rule
@@ -37,12 +38,25 @@ public class KotlinDslTest {
         Assume.assumeTrue("kotlinc not on PATH (apt-get install kotlin)", KotlinDsl.KOTLINC != null || "true".equals(System.getenv("CI")));
     }
 
+    /** The README and the docs pages, in a fixed order. */
+    static List<File> pages() {
+        List<File> pages = new ArrayList<>();
+        pages.add(new File(Fixture.REPO_ROOT, "README.md"));
+        File[] docs = new File(Fixture.REPO_ROOT, "docs").listFiles((dir, name) -> name.endsWith(".md"));
+        if (docs != null) {
+            Arrays.sort(docs);
+            pages.addAll(Arrays.asList(docs));
+        }
+        return pages;
+    }
+
     static List<KotlinDsl.Snippet> readmeBlocks() throws Exception {
-        String readme = new String(Files.readAllBytes(new File(Fixture.REPO_ROOT, "README.md").toPath()), StandardCharsets.UTF_8);
         List<KotlinDsl.Snippet> blocks = new ArrayList<>();
-        Matcher m = KOTLIN_BLOCK.matcher(readme);
-        while (m.find()) {
-            blocks.add(new KotlinDsl.Snippet("build".equals(m.group(2)) ? KotlinDsl.Script.BUILD : KotlinDsl.Script.SETTINGS, m.group(1)));
+        for (File page : pages()) {
+            Matcher m = KOTLIN_BLOCK.matcher(new String(Files.readAllBytes(page.toPath()), StandardCharsets.UTF_8));
+            while (m.find()) {
+                blocks.add(new KotlinDsl.Snippet("build".equals(m.group(2)) ? KotlinDsl.Script.BUILD : KotlinDsl.Script.SETTINGS, m.group(1)));
+            }
         }
         return blocks;
     }
@@ -50,11 +64,18 @@ public class KotlinDslTest {
     @Test
     public void readmeKotlinBlocksAndTheSettingsAdviceCompile() throws Exception {
         List<KotlinDsl.Snippet> snippets = readmeBlocks();
-        assertTrue("the README has Kotlin blocks for both scripts: " + snippets.size(), snippets.size() >= 4);
+        assertTrue("the README and docs/plugin.md have Kotlin blocks for both scripts: " + snippets.size(), snippets.size() >= 4);
+        assertTrue("the README's quick start is among them", readmeQuickStart());
         SettingsAdvice advice = new SettingsAdvice("settings.gradle.kts", true, "0.1.0", new File("/app"));
         List<SlimRepositories.Spec> team = SlimRepositories.specs(new File("/app/m2"), "https://repo.example/maven", true, true);
         snippets.add(KotlinDsl.Snippet.settings("plugins {\n    " + advice.pluginLine() + "\n}\n" + advice.block(team, "com.example")));
         KotlinDsl.assertCompiles(snippets, temp.newFolder("readme"));
+    }
+
+    private static boolean readmeQuickStart() throws Exception {
+        String readme = new String(Files.readAllBytes(new File(Fixture.REPO_ROOT, "README.md").toPath()), StandardCharsets.UTF_8);
+        Matcher m = KOTLIN_BLOCK.matcher(readme);
+        return m.find() && m.group(1).contains("includeBuild(\"../tflite-slim/gradle-plugin\")");
     }
 
     /** The harness can fail: what Kotlin rejects (a Java {@code isX()} pair, a wrong type, a typo) it rejects. */
