@@ -158,3 +158,34 @@ def test_docs_cli_names_every_option_of_each_command(repo_root: Path, command: s
     page = (repo_root / "docs" / "cli.md").read_text(encoding="utf-8")
     section = page.split("\n" + heading + "\n", 1)[1].split("\n## ", 1)[0]
     assert options and sorted(o for o in options if not re.search(re.escape(o) + r"(?![\w-])", section)) == []
+
+
+def test_the_two_commands_are_the_ones_ci_and_the_sample_use(repo_root: Path, monkeypatch, capsys) -> None:
+    """The README opens with exactly two commands: the main job, whose build and install options the tool
+    accepts and whose plan is the sample app's (its release, ABIs and minSdk), and the test command, which
+    `.ci/run` runs verbatim."""
+    import shlex
+
+    from tflite_slim.cli import build_parser, main
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## The two commands\n", 1)[1].split("\n## ", 1)[0]
+    job, tests = re.findall(r"```sh\n(.*?)\n```", section, re.S)
+    assert tests in (repo_root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+    steps = job.split(" && ")
+    assert steps[:2] == ["python3 -m venv .venv", ".venv/bin/pip install -q -e ."]
+    build, install = (shlex.split(step) for step in steps[2:])
+    assert build[:2] == [".venv/bin/tflite-slim", "build"] and install[:2] == [".venv/bin/tflite-slim", "install"]
+    build_parser().parse_args(install[1:])  # accepted as written (it would install: not run here)
+    out = build.index("--out")
+    assert install[2] == build[out + 1]
+    app = (repo_root / "sample-android-app" / "app" / "build.gradle.kts").read_text(encoding="utf-8")
+    catalog = (repo_root / "sample-android-app" / "gradle" / "libs.versions.toml").read_text(encoding="utf-8")
+    assert f'litert = "{build[build.index("--litert-version") + 1]}"' in catalog
+    assert f"minSdk = {build[build.index('--min-sdk') + 1]}" in app
+    assert all(f'"{abi}"' in app for abi in build[build.index("--target-archs") + 1].split(","))
+    monkeypatch.chdir(repo_root)
+    capsys.readouterr()
+    assert main(["plan", *build[2:out], *build[out + 2:]]) == 0
+    assert "publishes io.tfliteslim:litert:" in capsys.readouterr().out
