@@ -14,6 +14,7 @@ from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_mod
 from standin.workspace import BAZEL, make_tensorflow_workspace
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.cli import build_parser, main
+from tflite_slim.runtime.backends.cmake import FLEX_NEEDS_BAZEL
 from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.analysis.opset import opset_from_json
 
@@ -223,6 +224,20 @@ def test_an_unwritable_cache_is_one_error_before_bazel_or_the_download(env, caps
     assert err.startswith(f"error: cache directory {tmp}/afile/cache/") and "not writable (Not a directory)" in err
     assert err.rstrip().endswith("set --cache-dir (or TFLITE_SLIM_CACHE) to a directory you can write")
     assert invocations(log) == [] and not (tmp / "out").exists() and (tmp / "afile").read_text() == "mine"
+
+
+def test_flex_models_with_declared_cmake_are_refused_before_the_download(env, capsys, monkeypatch):
+    """CMake cannot build Flex ops whatever the tree holds: said before the release is fetched, not after."""
+    tmp, _, log = env
+    flex = write(tmp / "m/flex.tflite", flex_model())
+    # Port 9 (discard) is never reached: the refusal comes before the download starts.
+    monkeypatch.setenv("TFLITE_SLIM_LITERT_ARCHIVE_URL", "http://127.0.0.1:9")
+    code = main(["build", str(flex), "--litert-version", "1.4.1", "--backend", "cmake", "--target-archs", "host",
+                 "--out", str(tmp / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert err == f"error: {FLEX_NEEDS_BAZEL}\n"
+    assert not (tmp / "out").exists() and not list((tmp / "cache").rglob("*.tar.gz"))
 
 
 def test_a_failed_swap_keeps_the_previous_out_and_is_one_error(env, monkeypatch, capsys):

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Optional
 
 from tflite_slim.analysis.opset import ModelOps
+from tflite_slim.errors import ToolchainError
 from tflite_slim.runtime import sizes
 from tflite_slim.runtime.artifacts import aar
 from tflite_slim.runtime.backends.base import Backend, BackendJob, Log, Package
+from tflite_slim.runtime.backends.cmake import FLEX_NEEDS_BAZEL
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.checks import check
 from tflite_slim.runtime.generate import generate
@@ -83,6 +85,10 @@ def _prepare(asked: Asked, s: BuildSettings, log: Log) -> tuple[Prepared, Asked]
     asked = for_models(asked, s, inputs.op_set.has_flex, BACKENDS)
     if asked.chosen:
         log(asked.chosen)
+    if inputs.op_set.has_flex and asked.backend_name == "cmake" and asked.out is not None:
+        # A declared CMake cannot build Flex ops whatever the tree holds: refused before a release is fetched
+        # (a dry run lists it with the backend's other problems).
+        raise ToolchainError(FLEX_NEEDS_BAZEL)
     tree = resolve(asked.source, asked.backend, log)
     plan = make_plan(inputs, tree, asked.options)
     job = generate(plan, inputs, tree, log)
