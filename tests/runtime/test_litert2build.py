@@ -1,0 +1,134 @@
+"""``tflite-slim build --litert-version 2.x.y`` end to end, as a user runs it, on a 2.x-shaped stand-in tree
+(``standin/litert2cmake.py``: v2.2.0 and v2.1.6 shapes) and a stand-in stock AAR (``artifacts/test_litert2aar``)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from modelmaker import ADD, CONV_2D, Op, builtin, custom, make_model
+from realtools import require
+from repo_server import RepoServer
+from standin.litert2cmake import kernel_marker, make_litert2_cmake_tree
+from runtime.artifacts.test_litert2aar import stock_aar
+
+ABS = 101
+DEAD = "http://127.0.0.1:9/"  # nothing listens: a download would fail, and say so
+
+
+def tool(cwd: Path, *args: str, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tflite_slim", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "TFLITE_SLIM_LITERT_ARCHIVE_URL": DEAD, **(env or {})})
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    (tmp_path / "add.tflite").write_bytes(make_model([builtin(ADD), builtin(ABS)], [[Op(0), Op(1)]]))
+    stock_aar(tmp_path / "litert-2.2.0.aar")
+    return tmp_path
+
+
+@pytest.mark.parametrize("args,said", [
+    (["--litert-version", "2.0.3"], "LiteRT 2.0.x (litert: liblitert_jni.so, libLiteRtRuntimeCApi.so): not trimmed: its "
+                                    "kernels sit in libLiteRtRuntimeCApi.so"),
+    (["--litert-version", "2.1.5"], "not trimmed: its libLiteRt.so also holds the CompiledModel JNI"),
+    (["--litert-version", "2.3.0"], "a LiteRT 2.x release newer than those tflite-slim has read (up to v2.2.0)"),
+    (["--litert-version", "2.2.0", "--backend", "local"], "the 2.x runtime is built with --backend cmake"),
+    (["--litert-version", "2.2.0", "--backend", "cmake"], "give --stock-aar FILE, the app's "
+                                                          "com.google.ai.edge.litert:litert:2.2.0 AAR"),
+    (["--litert-version", "2.2.0", "--stock-aar", "missing.aar"], "--stock-aar missing.aar: no such file"),
+    (["--litert-version", "2.2.0", "--stock-aar", "litert-2.2.0.aar", "--target-archs", "armeabi-v7a"],
+     "has no jni/armeabi-v7a/libLiteRt.so"),
+    (["--source", ".", "--stock-aar", "litert-2.2.0.aar"], "--stock-aar is for the LiteRT 2.x runtime: add "
+                                                           "--litert-version 2.x.y"),
+])
+def test_every_refusal_is_one_line_before_any_download(inputs, args, said):
+    r = tool(inputs, "build", "add.tflite", "--out", "out", "--cache-dir", "cache", *args)
+    assert r.returncode != 0
+    assert said in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and "127.0.0.1:9" not in r.stderr
+    assert not (inputs / "out").exists() and not (inputs / "cache" / "litert").exists()
+
+
+def test_a_flex_model_is_refused_before_the_download(inputs):
+    from modelmaker import flex_options
+    (inputs / "flex.tflite").write_bytes(make_model([custom("FlexAddV2")], [[Op(0, custom_options=flex_options("AddV2"))]]))
+    r = tool(inputs, "build", "flex.tflite", "--out", "out", "--litert-version", "2.2.0", "--stock-aar",
+             "litert-2.2.0.aar", "--target-archs", "arm64-v8a", "--backend", "cmake", "--android-api-level", "26",
+             "--cache-dir", "cache")
+    assert r.returncode != 0 and "the models use Flex ops (AddV2)" in r.stderr, r.stderr
+    assert "127.0.0.1:9" not in r.stderr
+
+
+@pytest.fixture(scope="module")
+def tools():
+    for name, package in (("cmake", "cmake"), ("ninja", "ninja-build"), ("c++", "g++"), ("javac", "default-jdk-headless")):
+        require(name, package)
+
+
+def _build(cwd: Path, *more: str, env=None) -> subprocess.CompletedProcess:
+    return tool(cwd, "build", "add.tflite", "--out", "out", "--litert-version", "2.2.0", "--stock-aar",
+                "litert-2.2.0.aar", "--target-archs", "linux-x86_64", "--backend", "cmake", "--cache-dir", "cache",
+                *more, env=env)
+
+
+def test_a_checkout_of_the_tag_builds_the_drop_in(tools, inputs):
+    root = make_litert2_cmake_tree(inputs / "LiteRT", "2.2.0")
+    r = _build(inputs, "--litert-source", str(root))
+    assert r.returncode == 0, r.stderr
+    assert "built: LiteRT 2.2.0 (2.2.0)" in r.stderr
+    assert "x86_64: not built, their stock libLiteRt.so stays in litert.aar" in r.stderr
+    out = inputs / "out"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["litert.aar", "ops.json"]
+    with zipfile.ZipFile(out / "litert.aar") as z, zipfile.ZipFile(inputs / "litert-2.2.0.aar") as s:
+        ours = {n: z.read(n) for n in z.namelist()}
+        for name in s.namelist():
+            if name != "jni/linux-x86_64/libLiteRt.so":
+                assert ours[name] == s.read(name), name  # classes, GPU library, other ABIs: the stock bytes
+        lib = ours["jni/linux-x86_64/libLiteRt.so"]
+    assert kernel_marker("ADD").encode() in lib and kernel_marker("CONV_2D").encode() not in lib
+    record = json.loads((out / "ops.json").read_text())
+    assert record["litert"]["version"] == "2.2.0" and record["litert"]["line"] == "2.2.0"
+    assert record["litert"]["litert_api"].startswith("com.google.ai.edge.litert:litert-api:2.2.0 (stock")
+    assert record["artifacts"] == {"runtime": "litert.aar", "stock_abis_kept": ["arm64-v8a", "x86_64"]}
+    assert sorted(record["op_set"]["builtin_ops"]) == ["ABS", "ADD"]
+    sizes = record["sizes"]
+    assert json.dumps(sizes).count(str(len(lib))) >= 1, sizes
+    assert "linux-x86_64.cxx" in record["observed"]
+    # The same command again: the same library, no configure.
+    again = _build(inputs, "--litert-source", str(root))
+    assert again.returncode == 0 and "configuring" not in again.stderr, again.stderr
+    with zipfile.ZipFile(out / "litert.aar") as z:
+        assert z.read("jni/linux-x86_64/libLiteRt.so") == lib
+
+
+def test_a_tree_of_another_line_and_an_op_the_tree_lacks_are_refused(tools, inputs):
+    older = make_litert2_cmake_tree(inputs / "LiteRT-2.1.6", "2.1.6+")
+    r = _build(inputs, "--litert-source", str(older))
+    assert r.returncode != 0 and "a LiteRT 2.1.6+ tree, and --litert-version 2.2.0 is 2.2.0; check out the tag v2.2.0" in r.stderr
+    root = make_litert2_cmake_tree(inputs / "LiteRT", "2.2.0")
+    (inputs / "add.tflite").write_bytes(make_model([builtin(ADD), builtin(4)], [[Op(0), Op(1)]]))
+    r = _build(inputs, "--litert-source", str(root))
+    assert r.returncode != 0 and "tflite/core/kernels/register.cc: registers no DEPTHWISE_CONV_2D" in r.stderr, r.stderr
+    assert not (inputs / "out").exists()
+
+
+def test_a_release_is_downloaded_from_its_tag(tools, inputs):
+    root = make_litert2_cmake_tree(inputs / "LiteRT-2.2.0", "2.2.0")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        tar.add(root, arcname=root.name)
+    with RepoServer(inputs / "served", credentials=None) as server:
+        server.serve("v2.2.0.tar.gz", buf.getvalue())
+        r = _build(inputs, env={"TFLITE_SLIM_LITERT_ARCHIVE_URL": server.url})
+    assert r.returncode == 0, r.stderr
+    assert "LiteRT 2.2.0 downloaded into" in r.stderr
+    assert (inputs / "out" / "litert.aar").is_file()
