@@ -132,3 +132,17 @@ def test_a_release_is_downloaded_from_its_tag(tools, inputs):
     assert r.returncode == 0, r.stderr
     assert "LiteRT 2.2.0 downloaded into" in r.stderr
     assert (inputs / "out" / "litert.aar").is_file()
+
+
+def test_the_bazel_spec_is_shown_by_a_dry_run_on_a_checkout(inputs):
+    from standin.litert2tree import make_litert2_tree
+    root = make_litert2_tree(inputs / "LiteRT", "2.2.0")
+    r = tool(inputs, "build", "add.tflite", "--litert-version", "2.2.0", "--backend", "local", "--dry-run",
+             "--litert-source", str(root), "--target-archs", "arm64-v8a", "--android-api-level", "26")
+    assert r.returncode == 0, r.stderr
+    assert "LiteRT 2.2.0: Bazel path (a spec: tflite-slim does not run it yet)" in r.stdout
+    assert "tflite/core/kernels/register.cc: keeps ABS, ADD" in r.stdout
+    assert ("arm64-v8a: bazel build -c opt --cxxopt=--std=c++17 --config=android_arm64 "
+            "--repo_env=HERMETIC_PYTHON_VERSION=3.11 --action_env=ANDROID_NDK_API_LEVEL=26 //litert/kotlin:LiteRt") in r.stdout
+    r = tool(inputs, "build", "add.tflite", "--litert-version", "2.2.0", "--backend", "local", "--dry-run")
+    assert r.returncode != 0 and "give --litert-source DIR (a checkout of v2.2.0) to see the Bazel spec" in r.stderr

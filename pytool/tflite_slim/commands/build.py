@@ -329,7 +329,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _litert2(settings: builder.BuildSettings) -> int:
-    """``--litert-version 2.x.y``: the drop-in ``litert.aar`` (:mod:`tflite_slim.runtime.litert2build`)."""
+    """``--litert-version 2.x.y``: the drop-in ``litert.aar`` (:mod:`tflite_slim.runtime.litert2build`), or with
+    ``--backend local --dry-run`` the Bazel path's spec."""
+    if settings.dry_run and settings.backend == "local":
+        sys.stdout.write(litert2build.bazel_dry_run(settings))
+        return 0
     result = litert2build.build(settings, lambda line: print(line, file=sys.stderr, flush=True))
     print(f"built: LiteRT {result.version} ({result.line}) -> {result.out}", file=sys.stderr)
     libs = ", ".join(f"{abi} {_mib(n)}" for abi, n in result.libraries)

@@ -52,7 +52,8 @@ importing only the rooms before it (``tests/test_package_layout.py`` checks it):
   ``bazel_local``, ``bazel_docker``, ``cmake`` (with its ``cmake_*`` helpers and ``compiler_cache``). A
   backend's factory reads ``base.BackendAsked``, never the settings module.
 - ``litert2/``: a LiteRT 2.x tree's own CMake project asked for a trimmed ``libLiteRt.so``
-  (``cmake_project``: the include, version script, refusals per release line; ``cmake``: one ABI's build).
+  (``cmake_project``: the include, version script, refusals per release line; ``cmake``: one ABI's build;
+  ``bazel_spec``: ``//litert/kotlin:LiteRt`` with the generated resolvers, as a checked spec).
 - ``estimates/``: what ``plan`` and ``build --dry-run`` tell a person before any build: the overview, the
   build time and the trimmed size per ABI beside the stock runtime's, from measured tables.
 """

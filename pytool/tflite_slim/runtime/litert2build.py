@@ -34,6 +34,7 @@ from tflite_slim.runtime import output, sizes
 from tflite_slim.runtime.artifacts import litert2aar
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
 from tflite_slim.runtime.backends import cmake_inputs, cmake_toolchain
+from tflite_slim.runtime.litert2 import bazel_spec
 from tflite_slim.runtime.litert2 import cmake as cmake_litert2
 from tflite_slim.runtime.spec import resolverbody
 from tflite_slim.runtime.litert2 import cmake_project as project
@@ -66,8 +67,9 @@ def is_litert2(s: BuildSettings) -> bool:
     return bool(s.litert_version) and str(s.litert_version).startswith("2.")
 
 
-def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, litert2aar.StockAar]:
-    """Phase 1 (see the module docstring): everything said before anything is read, downloaded or built."""
+def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, Optional[litert2aar.StockAar]]:
+    """Phase 1 (see the module docstring): everything said before anything is read, downloaded or built
+    (no stock AAR for the Bazel spec, :func:`bazel_dry_run`)."""
     version = str(s.litert_version)
     if not s.models:
         raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
@@ -80,9 +82,15 @@ def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, litert2aar.StockAar]:
     refused = project.cmake_refusal(line, version)
     if refused:
         raise UsageError(refused)
+    if s.backend == "local" and s.dry_run:
+        if not s.litert_source:
+            raise UsageError(f"--litert-version {version} --backend local --dry-run: give --litert-source DIR (a "
+                             f"checkout of v{version}) to see the Bazel spec for it")
+        return line, None
     if s.backend not in (None, "cmake"):
         raise UsageError(f"--litert-version {version} with --backend {s.backend}: the 2.x runtime is built with "
-                         "--backend cmake (the Bazel path is a generated spec only: docs/litert2.md)")
+                         "--backend cmake (the Bazel path is a spec, not run yet: --backend local --dry-run "
+                         "--litert-source DIR shows it)")
     if s.tensorflow_version or s.tensorflow_src:
         raise UsageError(f"--litert-version {version}: give a checkout of its tag with --litert-source DIR "
                          "(not --source), or nothing to download it")
@@ -160,9 +168,20 @@ def fingerprint(version: str, ops: OpSet, abis: tuple[str, ...], s: BuildSetting
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def bazel_dry_run(s: BuildSettings) -> str:
+    """``--backend local --dry-run``: the Bazel path's spec for ``--litert-source`` (:mod:`tflite_slim.runtime.litert2.bazel_spec`)."""
+    line, _ = check(s)
+    inputs = read_inputs(InputsAsked(s.models, ()))
+    check_ops(inputs.op_set, str(s.litert_version))
+    root, _commit = tree_for(s, line, absolute_cache_root(s) / LITERT.kind, lambda _: None)
+    return bazel_spec.render(bazel_spec.spec_for(root, line, inputs.op_set, s.abis, s.api_level, s.bazel))
+
+
 def build(s: BuildSettings, log: Log) -> Litert2Result:
     """Run the phases of the module docstring; ``OUT`` is replaced only when everything succeeded."""
     line, stock = check(s)
+    if stock is None:
+        raise UsageError(f"--litert-version {s.litert_version}: the Bazel path is a spec only; build with --backend cmake")
     version = str(s.litert_version)
     abis = tuple(sorted(set(s.abis)))
     inputs = read_inputs(InputsAsked(s.models, ()))
