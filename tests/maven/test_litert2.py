@@ -11,41 +11,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from runtime.artifacts.test_litert2aar import stock_aar
+from standin.litert2stock import stock_aar, stock_pom
 
 FP = "ab" * 32
-STOCK_POM = """<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>com.google.ai.edge.litert</groupId>
-  <artifactId>litert</artifactId>
-  <version>{version}</version>
-  <packaging>aar</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>com.google.ai.edge.litert</groupId>
-      <artifactId>litert-api</artifactId>
-      <version>2.2.0</version>
-      <type>aar</type>
-      <scope>compile</scope>
-    </dependency>
-    <dependency>
-      <groupId>org.jetbrains.kotlin</groupId>
-      <artifactId>kotlin-stdlib</artifactId>
-      <version>2.1.0</version>
-      <scope>runtime</scope>
-    </dependency>
-    <dependency>
-      <groupId>junit</groupId>
-      <artifactId>junit</artifactId>
-      <version>4.13.2</version>
-      <scope>test</scope>
-    </dependency>
-  </dependencies>
-</project>
-"""
-
-
 def out_dir(tmp: Path) -> Path:
     out = tmp / "out"
     out.mkdir()
@@ -56,7 +24,7 @@ def out_dir(tmp: Path) -> Path:
         "op_set": {"builtin_ops": {"ADD": [1]}, "custom_ops": {}, "flex_ops": []},
         "models": [{"path": "m.tflite", "sha256": "0" * 64}], "artifacts": {"runtime": "litert.aar"},
         "sizes": {}}))
-    (tmp / "litert.pom").write_text(STOCK_POM.format(version="2.2.0"))
+    (tmp / "litert.pom").write_text(stock_pom("2.2.0"))
     return out
 
 
@@ -90,12 +58,12 @@ def test_install_publishes_the_drop_in_with_the_stock_dependencies(tmp_path):
 
 @pytest.mark.parametrize("pom,args,said", [
     (None, [], "give --stock-pom FILE, the com.google.ai.edge.litert:litert:2.2.0 POM"),
-    (STOCK_POM.format(version="2.1.6"), ["--stock-pom", "x.pom"], "is com.google.ai.edge.litert:litert:2.1.6, not "
+    (stock_pom("2.1.6"), ["--stock-pom", "x.pom"], "is com.google.ai.edge.litert:litert:2.1.6, not "
                                                                  "com.google.ai.edge.litert:litert:2.2.0"),
     ("<project", ["--stock-pom", "x.pom"], "not a POM"),
     ('<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]><project xmlns="http://maven.apache.org/POM/4.0.0">'
      "<groupId>&e;</groupId></project>", ["--stock-pom", "x.pom"], "not com.google.ai.edge.litert:litert:2.2.0"),
-    (STOCK_POM.format(version="2.2.0").replace("<version>2.1.0</version>", "<version>${kotlin.version}</version>"),
+    (stock_pom("2.2.0").replace("<version>2.1.0</version>", "<version>${kotlin.version}</version>"),
      ["--stock-pom", "x.pom"], "a dependency without a plain group, artifact and version"),
 ])
 def test_a_missing_or_wrong_stock_pom_is_one_line(tmp_path, pom, args, said):

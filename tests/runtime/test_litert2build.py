@@ -18,7 +18,7 @@ from modelmaker import ADD, CONV_2D, Op, builtin, custom, make_model
 from realtools import require
 from repo_server import RepoServer
 from standin.litert2cmake import kernel_marker, make_litert2_cmake_tree
-from runtime.artifacts.test_litert2aar import stock_aar
+from standin.litert2stock import stock_aar
 
 ABS = 101
 DEAD = "http://127.0.0.1:9/"  # nothing listens: a download would fail, and say so

@@ -173,7 +173,7 @@ def bazel_dry_run(s: BuildSettings) -> str:
     line, _ = check(s)
     inputs = read_inputs(InputsAsked(s.models, ()))
     check_ops(inputs.op_set, str(s.litert_version))
-    root, _commit = tree_for(s, line, absolute_cache_root(s) / LITERT.kind, lambda _: None)
+    root, _commit = tree_for(s, line, absolute_cache_root(s), lambda _: None)
     return bazel_spec.render(bazel_spec.spec_for(root, line, inputs.op_set, s.abis, s.api_level, s.bazel))
 
 
@@ -190,7 +190,7 @@ def build(s: BuildSettings, log: Log) -> Litert2Result:
     cmake = backend_asked(s, "cmake").cmake
     chains = toolchains(cmake, abis, s.api_level)  # before the download
     cache = absolute_cache_root(s)
-    root, commit = tree_for(s, line, cache / LITERT.kind, log)
+    root, commit = tree_for(s, line, cache, log)
     selected, reference = resolverbody.select_in_tree(root, ops)
     log(f"tflite-slim: LiteRT {version} ({line.name}): register.cc keeps {len(selected.kept_builtins)} builtin "
         f"ops and {len(selected.kept_customs)} custom ops; register_ref.cc "

@@ -1,6 +1,5 @@
-"""The 2.x drop-in AAR: the app's stock litert AAR with only libLiteRt.so replaced (a stand-in AAR of our
-own shape: manifest, classes.jar, proguard.txt, jni/<abi>/libLiteRt.so and another library beside it, as
-the published litert AARs carry a GPU accelerator library next to libLiteRt.so)."""
+"""The 2.x drop-in AAR: the app's stock litert AAR with only libLiteRt.so replaced (the stand-in AAR of
+``standin/litert2stock.py``)."""
 
 from __future__ import annotations
 
@@ -10,22 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from standin.litert2stock import stock_aar
 from tflite_slim.errors import BuildError, UsageError
 from tflite_slim.runtime.artifacts import litert2aar
 from tflite_slim.runtime.artifacts.elf import ElfError, exported_symbols
-
-
-def stock_aar(path: Path, libs=None, extra=None) -> Path:
-    entries = {"AndroidManifest.xml": b'<manifest package="com.google.ai.edge.litert"/>',
-               "classes.jar": b"PK\x05\x06" + b"\0" * 18, "proguard.txt": b"-keep class com.google.ai.edge.**\n",
-               "jni/arm64-v8a/libstandin_gpu_accelerator.so": b"gpu"}
-    for abi, data in (libs if libs is not None else {"arm64-v8a": b"stock-arm64", "x86_64": b"stock-x86_64" * 8}).items():
-        entries[f"jni/{abi}/libLiteRt.so"] = data
-    entries.update(extra or {})
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return path
 
 
 def test_the_drop_in_keeps_every_entry_and_replaces_only_the_library(tmp_path):
