@@ -146,3 +146,33 @@ def test_the_bazel_spec_is_shown_by_a_dry_run_on_a_checkout(inputs):
             "--repo_env=HERMETIC_PYTHON_VERSION=3.11 --action_env=ANDROID_NDK_API_LEVEL=26 //litert/kotlin:LiteRt") in r.stdout
     r = tool(inputs, "build", "add.tflite", "--litert-version", "2.2.0", "--backend", "local", "--dry-run")
     assert r.returncode != 0 and "give --litert-source DIR (a checkout of v2.2.0) to see the Bazel spec" in r.stderr
+
+
+def test_sizes_beside_the_stock_library_in_the_record_and_the_report(tools, inputs):
+    """The stock library stand-in is the same tree's LiteRt with every op (what the stock AAR ships per ABI)."""
+    from standin.litert2cmake import BUILTIN_KERNELS
+    from tflite_slim.analysis.opset import OpSet
+    from tflite_slim.runtime.backends import cmake_toolchain
+    from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+    from tflite_slim.runtime.litert2 import cmake as cmake_litert2
+    from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
+    root = make_litert2_cmake_tree(inputs / "LiteRT", "2.2.0")
+    every = OpSet(builtin_ops={k: (1,) for k in BUILTIN_KERNELS if not k.endswith("_REF") and k != "CONVOLUTION_REF"},
+                  custom_ops={"Mfcc": (1,), "TFLite_Detection_PostProcess": (1,)})
+    settings = CmakeSettings(jobs=2)
+    full = cmake_litert2.build_abi(root, LINE_BY_NAME["2.2.0"], every,
+                                   cmake_toolchain.host_toolchain(settings, "linux-x86_64", True), inputs / "full",
+                                   inputs / "full-out" / "libLiteRt.so", settings, align_16kb=True, log=lambda _: None)
+    stock = full.library.read_bytes()
+    stock_aar(inputs / "litert-2.2.0.aar", libs={"arm64-v8a": b"stock-arm64", "linux-x86_64": stock})
+    r = _build(inputs, "--litert-source", str(root), "--html", "report.html")
+    assert r.returncode == 0, r.stderr
+    record = json.loads((inputs / "out" / "ops.json").read_text())
+    sizes = record["sizes"]["litert.aar"]
+    assert "linux-x86_64" in (inputs / "report.html").read_text()
+    slim_so, stock_so = sizes["slim"]["so"]["linux-x86_64"], sizes["stock"]["so"]["linux-x86_64"]
+    assert stock_so == len(stock) and slim_so < stock_so
+    assert sizes["stock_artifact"] == "com.google.ai.edge.litert:litert:2.2.0"
+    assert sizes["slim"]["aar"] == (inputs / "out" / "litert.aar").stat().st_size
+    pct = round(100 * (stock_so - slim_so) / stock_so)
+    assert f"linux-x86_64: {slim_so / 1024:.1f} KiB vs {stock_so / 1024:.1f} KiB (-{pct}%)" in r.stderr, r.stderr

@@ -298,7 +298,9 @@ def _cache_settings(args: argparse.Namespace) -> compiler_cache.CacheSettings:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if litert2build.is_litert2(settings):
-        return _litert2(settings)
+        if args.html and not settings.dry_run:
+            _check_html(args.html, settings.out, list(settings.models))
+        return _litert2(args, settings)
     if settings.dry_run:
         return _dry_run(args, settings)
     if args.html:
@@ -320,15 +322,11 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
     if args.html:
-        from tflite_slim.analysis import analyzer, html_page, report
-
-        bars = stock_sizes.chart_data(stock_sizes.to_record(result.size_rows))
-        report.write_text_atomic(args.html, html_page.render_html(analyzer.analyze_files(settings.models), sizes=bars))
-        print(f"  {args.html}", file=sys.stderr)
+        _write_html(args.html, settings.models, result.size_rows)
     return 0
 
 
-def _litert2(settings: builder.BuildSettings) -> int:
+def _litert2(args: argparse.Namespace, settings: builder.BuildSettings) -> int:
     """``--litert-version 2.x.y``: the drop-in ``litert.aar`` (:mod:`tflite_slim.runtime.litert2build`), or with
     ``--backend local --dry-run`` the Bazel path's spec."""
     if settings.dry_run and settings.backend == "local":
@@ -342,7 +340,18 @@ def _litert2(settings: builder.BuildSettings) -> int:
     for line in stock_sizes.render_text(result.size_rows):
         print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
+    if args.html:
+        _write_html(args.html, settings.models, result.size_rows)
     return 0
+
+
+def _write_html(html: str, models: Sequence[str], rows) -> None:
+    """The op report of the models with the slim-vs-stock chart (``--html``)."""
+    from tflite_slim.analysis import analyzer, html_page, report
+
+    bars = stock_sizes.chart_data(stock_sizes.to_record(rows))
+    report.write_text_atomic(html, html_page.render_html(analyzer.analyze_files(models), sizes=bars))
+    print(f"  {html}", file=sys.stderr)
 
 
 def _dry_run(args: argparse.Namespace, settings: builder.BuildSettings) -> int:
