@@ -198,7 +198,10 @@ def build(s: BuildSettings, log: Log) -> Litert2Result:
                                                "the stock one)" if reference.absent_builtins else ""))
     staging = Path(tempfile.mkdtemp(prefix=".tflite-slim-litert2-"))
     try:
-        digest = cmake_inputs.content_digest([root], [cache]) if s.use_cache else ""
+        # The tree and the dependency directories by content (Ninja compares dates only), as the 1.x backend.
+        roots = [root, *(Path(d) for _, d in sorted(dict(cmake.dep_sources).items()))]
+        roots += [Path(cmake.tensorflow_dir)] if cmake.tensorflow_dir else []
+        digest = cmake_inputs.content_digest(roots, [cache]) if s.use_cache else ""
         libraries = {}
         for abi in abis:
             chain = chains[abi]

@@ -95,3 +95,50 @@ def test_configure_argv_for_the_host_and_for_android():
                                                          api_level=26))
     assert "-DANDROID_ABI=arm64-v8a" in android and "-DANDROID_PLATFORM=android-26" in android
     assert "-DCMAKE_TOOLCHAIN_FILE=/ndk/t.cmake" in android
+    offline = project.configure_argv("cmake", root=Path("/t"), build_dir=Path("/b"),
+                                     toolchain=Toolchain("linux-x86_64", "g++"),
+                                     dep_sources={"xnnpack": "/d/x", "abseil-cpp": "/d/a"}, tensorflow_dir="/tf")
+    assert offline[-3:] == ["-DTENSORFLOW_SOURCE_DIR=/tf", "-DFETCHCONTENT_SOURCE_DIR_ABSEIL-CPP=/d/a",
+                            "-DFETCHCONTENT_SOURCE_DIR_XNNPACK=/d/x"]
+
+
+REAL = __import__("os").environ.get("TFLITE_SLIM_REAL_LITERT")
+
+
+@pytest.mark.skipif(not REAL, reason="TFLITE_SLIM_REAL_LITERT is unset: set it to a LiteRT checkout or git dir to "
+                                     "check the CMake facts the include relies on at v2.1.6 and v2.2.0")
+@pytest.mark.parametrize("tag,line", [("v2.1.6", "2.1.6+"), ("v2.2.0", "2.2.0")])
+def test_the_cmake_facts_at_the_real_tags(tag, line):
+    """What render_include relies on, read at each tag: the project's name, the targets it reads or links as
+    objects, the tree's own whole-archive LiteRt, both resolvers among tensorflow-lite's sources, and the
+    version script the AAR's libLiteRt.so is linked with."""
+    import re
+    import subprocess
+
+    def show(path: str) -> str:
+        return subprocess.run(["git", "-C", REAL, "show", f"{tag}:{path}"], capture_output=True, text=True,
+                              check=True).stdout
+
+    def grep(pattern: str) -> str:
+        return subprocess.run(["git", "-C", REAL, "grep", "-h", "-E", pattern, tag, "--", "litert/*CMakeLists.txt"],
+                              capture_output=True, text=True).stdout
+
+    assert re.search(r"^project\(LiteRT\b", show("litert/CMakeLists.txt"), re.M)
+    for target in project.RUNTIME_ARCHIVES:
+        if target == project.LIBRARY_TARGET:
+            assert re.search(r"^add_library\(tensorflow-lite$", show("tflite/CMakeLists.txt"), re.M)
+        else:
+            assert re.search(rf"add_library\({target} STATIC", grep(rf"add_library\({target} STATIC")), target
+    c = show("litert/c/CMakeLists.txt")
+    assert f"add_library({project.TREE_SHARED_TARGET} SHARED empty.cc)" in c
+    assert 'OUTPUT_NAME "LiteRt"' in c and "-Wl,--whole-archive" in c
+    private = c[c.index("set(_litert_runtime_c_api_private_archives"):].split(")", 1)[0]
+    words = [w for line in private.splitlines()[1:] for w in line.split("#")[0].split()]
+    assert words == [*project.RUNTIME_ARCHIVES, "Threads::Threads"]
+    tflite = show("tflite/CMakeLists.txt")
+    assert 'populate_tflite_source_vars("core/kernels" TFLITE_CORE_KERNELS_SRCS)' in tflite
+    assert "${TFLITE_CORE_KERNELS_SRCS}" in tflite and "${TFLITE_KERNEL_SRCS}" in tflite
+    lds = show("litert/kotlin/litert_version_script.lds")
+    globals_ = re.findall(r"^\s*([A-Za-z_*]+);", lds.split("local:")[0], re.M)
+    ours = re.findall(r"^\s*([A-Za-z_*]+);", project.version_script(LINE_BY_NAME[line]).split("local:")[0], re.M)
+    assert globals_ == ours

@@ -75,7 +75,8 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
             root=str(root), generated=generated, jni=jni, version_script=str(script),
             jni_includes=toolchain.jni_includes, align_16kb=align_16kb and toolchain.android))
         configure = project.configure_argv(settings.cmake, root=root, build_dir=build_dir, toolchain=toolchain,
-                                           ninja=settings.ninja if "/" in settings.ninja else None)
+                                           ninja=settings.ninja if "/" in settings.ninja else None,
+                                           dep_sources=settings.dep_sources, tensorflow_dir=settings.tensorflow_dir)
         stamp = build_dir / CONFIGURE_STAMP
         if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
             log(f"tflite-slim: litert2 {toolchain.abi}: configuring {root / project.SOURCE_SUBDIR} in {build_dir}")

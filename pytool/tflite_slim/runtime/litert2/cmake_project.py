@@ -30,7 +30,7 @@ Which release lines this path builds (:func:`cmake_refusal`) follows :mod:`tflit
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from tflite_slim.runtime.backends.cmake_project import SECTION_FLAGS, Toolchain, _cmake_list, _escape
 from tflite_slim.runtime.spec.resolverbody import REGISTER_CC, REGISTER_REF_CC
@@ -184,8 +184,13 @@ endfunction()
 
 
 def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolchain, generator: str = "Ninja",
-                   ninja: Optional[str] = None) -> list[str]:
-    """``cmake`` configuring the tree's ``litert/`` project in ``build_dir`` for one ABI, with our include."""
+                   ninja: Optional[str] = None, dep_sources: Mapping[str, str] = (),
+                   tensorflow_dir: Optional[str] = None) -> list[str]:
+    """``cmake`` configuring the tree's ``litert/`` project in ``build_dir`` for one ABI, with our include.
+
+    ``dep_sources`` (``--cmake-dep-source NAME=DIR``) and ``tensorflow_dir`` (``--tensorflow-source-dir``) as
+    for 1.x: ``FETCHCONTENT_SOURCE_DIR_<NAME>`` and ``TENSORFLOW_SOURCE_DIR``, for a machine without GitHub.
+    """
     argv = [cmake, "-G", generator, "-S", str(root / SOURCE_SUBDIR), "-B", str(build_dir),
             "-DCMAKE_BUILD_TYPE=Release",
             f"-D{INCLUDE_VARIABLE}={build_dir / INCLUDE_FILE}",
@@ -196,6 +201,10 @@ def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolch
             "-DLITERT_BUILD_TESTS=OFF"]
     if ninja:
         argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
+    if tensorflow_dir:
+        argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
+    for name in sorted(dict(dep_sources)):
+        argv.append(f"-DFETCHCONTENT_SOURCE_DIR_{name.upper()}={dict(dep_sources)[name]}")
     if toolchain.android:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
                  f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
