@@ -176,3 +176,33 @@ def test_sizes_beside_the_stock_library_in_the_record_and_the_report(tools, inpu
     assert sizes["slim"]["aar"] == (inputs / "out" / "litert.aar").stat().st_size
     pct = round(100 * (stock_so - slim_so) / stock_so)
     assert f"linux-x86_64: {slim_so / 1024:.1f} KiB vs {stock_so / 1024:.1f} KiB (-{pct}%)" in r.stderr, r.stderr
+
+
+def test_plan_computes_the_version_the_build_publishes_without_a_tree(tools, inputs):
+    root = make_litert2_cmake_tree(inputs / "LiteRT", "2.2.0")
+    r = _build(inputs, "--litert-source", str(root))
+    assert r.returncode == 0, r.stderr
+    record = json.loads((inputs / "out" / "ops.json").read_text())
+    # No tree, no stock AAR, no toolchain: the developer's machine of the team flow.
+    p = tool(inputs, "plan", "add.tflite", "--litert-version", "2.2.0", "--target-archs", "linux-x86_64",
+             "--format", "json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["plan_fingerprint"] == record["plan_fingerprint"]
+    assert doc["runtime"] == {"group": "io.tfliteslim", "artifact": "litert",
+                              "version": f"2.2.0-litert2-slim-{record['plan_fingerprint'][:12]}"}
+    assert doc["replaces"] == "com.google.ai.edge.litert:litert:2.2.0" and doc["select_tf_ops"] is None
+    text = tool(inputs, "plan", "add.tflite", "--litert-version", "2.2.0", "--target-archs", "linux-x86_64")
+    assert "publishes: io.tfliteslim:litert:2.2.0-litert2-slim-" in text.stdout
+
+
+def test_the_declared_api_level_is_in_the_version_with_or_without_backend(inputs):
+    def fp(*more):
+        p = tool(inputs, "plan", "add.tflite", "--litert-version", "2.2.0", "--target-archs", "arm64-v8a",
+                 "--format", "json", *more)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)["plan_fingerprint"]
+
+    assert fp("--min-sdk", "26") == fp("--min-sdk", "26", "--backend", "cmake") != fp("--min-sdk", "28")
+    r = tool(inputs, "plan", "add.tflite", "--litert-version", "2.1.5")
+    assert r.returncode != 0 and "not trimmed" in r.stderr

@@ -138,6 +138,27 @@ def render_pom(coordinates: Coordinates, version: str, record: dict, deps: tuple
     return etree.tostring(project, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def coordinates_for(choice: CoordinateChoice, version: str, fingerprint: str) -> Coordinates:
+    """``io.tfliteslim:litert:<version>-litert2-slim-<fingerprint[:12]>`` unless ``choice`` says otherwise (the
+    same for ``plan`` on a developer's machine and ``install``/``deploy`` of CI's build)."""
+    return Coordinates(validate_group_id(choice.group or DEFAULT_GROUP_ID, "--group-id"),
+                       validate_id(choice.runtime_artifact or STOCK_ARTIFACT, "--artifact-id"),
+                       validate_version(choice.version or f"{version}-litert2-slim-{fingerprint[:FINGERPRINT_CHARS]}",
+                                        "--version"))
+
+
+def plan_document(choice: CoordinateChoice, version: str, line: str, fingerprint: str) -> dict:
+    """``tflite-slim plan --format json`` of a 2.x build: the shape of ``install --coordinates-out`` minus the
+    repository, with the stock module the drop-in replaces (what the Gradle plugin substitutes)."""
+    return {
+        "plan_fingerprint": fingerprint,
+        "release": {"line": f"litert {line}", "version": version, "commit": None},
+        "runtime": coordinates_for(choice, version, fingerprint).to_json(),
+        "select_tf_ops": None,
+        "replaces": f"{STOCK_GROUP}:{STOCK_ARTIFACT}:{version}",
+    }
+
+
 def from_build_dir(out_dir: Path, choice: CoordinateChoice, stock_pom: Optional[Path]) -> Publication:
     """The slim ``litert`` artifact of a 2.x build directory."""
     path = out_dir / RECORD_NAME
@@ -154,10 +175,7 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice, stock_pom: Optional[
                          "go into the slim POM; the Gradle plugin passes it)")
     if choice.select_tf_ops_artifact:
         raise UsageError("--select-tf-ops-artifact-id: a LiteRT 2.x build has no Select TF ops artifact")
-    coordinates = Coordinates(validate_group_id(choice.group or DEFAULT_GROUP_ID, "--group-id"),
-                              validate_id(choice.runtime_artifact or STOCK_ARTIFACT, "--artifact-id"),
-                              validate_version(choice.version or
-                                               f"{version}-litert2-slim-{fingerprint[:FINGERPRINT_CHARS]}", "--version"))
+    coordinates = coordinates_for(choice, version, fingerprint)
     check_aar(aar)
     pom_bytes = render_pom(coordinates, version, record, stock_dependencies(stock_pom, version))
     artifact: Artifact = _artifact(coordinates, published_record(path), pom_bytes,

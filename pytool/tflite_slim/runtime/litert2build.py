@@ -22,7 +22,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -67,12 +67,14 @@ def is_litert2(s: BuildSettings) -> bool:
     return bool(s.litert_version) and str(s.litert_version).startswith("2.")
 
 
-def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, Optional[litert2aar.StockAar]]:
-    """Phase 1 (see the module docstring): everything said before anything is read, downloaded or built
-    (no stock AAR for the Bazel spec, :func:`bazel_dry_run`)."""
-    version = str(s.litert_version)
-    if not s.models:
-        raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
+def settled(s: BuildSettings) -> BuildSettings:
+    """``s`` with the backend the 2.x path builds with: CMake when none is named, so ``--min-sdk`` is the
+    declared API level (:attr:`BuildSettings.api_level`) as for a CMake 1.x build, in build and plan alike."""
+    return s if s.backend else replace(s, backend="cmake")
+
+
+def check_line(version: str) -> litert2.ReleaseLine:
+    """The release's line, when the 2.x path trims it; else the one-line refusal."""
     try:
         line = litert2.line_of_version(version)
     except ValueError as e:
@@ -82,6 +84,16 @@ def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, Optional[litert2aar.St
     refused = project.cmake_refusal(line, version)
     if refused:
         raise UsageError(refused)
+    return line
+
+
+def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, Optional[litert2aar.StockAar]]:
+    """Phase 1 (see the module docstring): everything said before anything is read, downloaded or built
+    (no stock AAR for the Bazel spec, :func:`bazel_dry_run`)."""
+    version = str(s.litert_version)
+    if not s.models:
+        raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
+    line = check_line(version)
     if s.backend == "local" and s.dry_run:
         if not s.litert_source:
             raise UsageError(f"--litert-version {version} --backend local --dry-run: give --litert-source DIR (a "
@@ -171,14 +183,39 @@ def fingerprint(version: str, ops: OpSet, abis: tuple[str, ...], s: BuildSetting
 def bazel_dry_run(s: BuildSettings) -> str:
     """``--backend local --dry-run``: the Bazel path's spec for ``--litert-source`` (:mod:`tflite_slim.runtime.litert2.bazel_spec`)."""
     line, _ = check(s)
+    s = replace(s, android_api_level=s.android_api_level if s.android_api_level is not None else s.min_sdk)
     inputs = read_inputs(InputsAsked(s.models, ()))
     check_ops(inputs.op_set, str(s.litert_version))
     root, _commit = tree_for(s, line, absolute_cache_root(s), lambda _: None)
     return bazel_spec.render(bazel_spec.spec_for(root, line, inputs.op_set, s.abis, s.api_level, s.bazel))
 
 
+@dataclass(frozen=True)
+class Litert2Plan:
+    """What ``tflite-slim plan`` says of a 2.x build: the release, its line and the fingerprint the version hashes."""
+
+    version: str
+    line: str
+    fingerprint: str
+
+
+def plan(s: BuildSettings) -> Litert2Plan:
+    """A 2.x build's plan without a tree, a toolchain or the stock AAR: the version hashes only the declared
+    inputs (:func:`fingerprint`), so a developer's machine computes the coordinates CI publishes."""
+    s = settled(s)
+    version = str(s.litert_version)
+    line = check_line(version)
+    if s.custom_ops_srcs or s.custom_ops_deps:
+        raise UsageError(f"--litert-version {version}: custom ops of your own are not built into a trimmed "
+                         "LiteRT 2.x runtime yet; drop --custom-ops-srcs/--custom-ops-deps")
+    ops = read_inputs(InputsAsked(s.models, ())).op_set
+    check_ops(ops, version)
+    return Litert2Plan(version, line.name, fingerprint(version, ops, tuple(sorted(set(s.abis))), s))
+
+
 def build(s: BuildSettings, log: Log) -> Litert2Result:
     """Run the phases of the module docstring; ``OUT`` is replaced only when everything succeeded."""
+    s = settled(s)
     line, stock = check(s)
     if stock is None:
         raise UsageError(f"--litert-version {s.litert_version}: the Bazel path is a spec only; build with --backend cmake")

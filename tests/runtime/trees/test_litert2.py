@@ -58,8 +58,8 @@ def test_line_of_version_takes_only_2x(version: str) -> None:
         # A line that is trimmed, asked where 2.x is not built (a plan, a dry run, Bazel): how to build it.
         ("2.1.6", "LiteRT 2.1.6+ (litert-api: liblitert_jni.so; litert: libLiteRt.so) is trimmed by `tflite-slim "
                   "build --litert-version 2.1.6 --backend cmake --stock-aar FILE`"),
-        ("2.2.0", "(a drop-in for com.google.ai.edge.litert:litert:2.2.0); --backend local --dry-run --litert-source "
-                  "DIR shows the Bazel spec"),
+        ("2.2.0", "(a drop-in for com.google.ai.edge.litert:litert:2.2.0); `tflite-slim plan` gives its coordinates and "
+                  "--backend local --dry-run --litert-source DIR the Bazel spec"),
         ("2.3.0", "newer than those tflite-slim has read (up to v2.2.0)"),
     ],
 )

@@ -72,8 +72,8 @@ class ReleaseLine:
         if self.trimmed:
             return (f"{what}: LiteRT {self.name} ({self.shipped()}) is trimmed by `tflite-slim build "
                     f"--litert-version {version} --backend cmake --stock-aar FILE` (a drop-in for "
-                    f"com.google.ai.edge.litert:litert:{version}); --backend local --dry-run --litert-source DIR shows the "
-                    "Bazel spec; plans and other dry runs do not cover 2.x yet")
+                    f"com.google.ai.edge.litert:litert:{version}); `tflite-slim plan` gives its coordinates and "
+                    "--backend local --dry-run --litert-source DIR the Bazel spec; other dry runs do not cover 2.x yet")
         return (f"{what}: LiteRT {self.name} ({self.shipped()}): not trimmed: {self.missing}; keep the stock "
                 f"com.google.ai.edge.litert:litert:{version}, or move the app to litert 2.1.6 or later")
 

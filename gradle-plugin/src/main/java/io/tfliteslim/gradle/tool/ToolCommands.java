@@ -160,6 +160,16 @@ public final class ToolCommands {
         return Collections.unmodifiableList(argv);
     }
 
+    /** {@link #deploy(String, String, String, Publication, String, String, boolean)} with {@code --stock-pom FILE}
+     *  when not null (a LiteRT 2.x drop-in). */
+    public static List<String> deploy(String python, String outDir, String url, Publication publication,
+                                      String username, String passwordEnv, boolean allowInsecureHttp, String stockPom) {
+        List<String> argv = new ArrayList<>(deploy(python, outDir, url, publication, username, passwordEnv,
+                allowInsecureHttp));
+        option(argv, "--stock-pom", stockPom);
+        return Collections.unmodifiableList(argv);
+    }
+
     /** {@link #install(String, String, String, Publication, String)} with {@code --stock-pom FILE} when not null. */
     public static List<String> install(String python, String outDir, String repository, Publication publication,
                                        String coordinatesOut, String stockPom) {

@@ -72,6 +72,9 @@ public class ToolCommandsAcceptedTest {
         List<String> install = ToolCommands.install("py", "/o", "/m2", COORDINATES, "/c.json", "/gradle/litert-2.2.0.pom");
         assertEquals(Arrays.asList("--stock-pom", "/gradle/litert-2.2.0.pom"), install.subList(install.size() - 2, install.size()));
         assertEquals("install", parsedCommand(install));
+        List<String> deploy = ToolCommands.deploy("py", "/o", "http://r/m", COORDINATES, "ci", "PW", true, "/litert.pom");
+        assertEquals(Arrays.asList("--stock-pom", "/litert.pom"), deploy.subList(deploy.size() - 2, deploy.size()));
+        assertEquals("deploy", parsedCommand(deploy));
         assertEquals(ToolCommands.build("py", MODELS, "/o", two), ToolCommands.build("py", MODELS, "/o", two, null));
     }
 
