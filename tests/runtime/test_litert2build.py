@@ -74,6 +74,26 @@ def tools():
         require(name, package)
 
 
+@pytest.fixture(scope="module")
+def full_library(tools, tmp_path_factory) -> bytes:
+    """The stand-in tree's LiteRt with every op, for this machine: what a stock AAR ships per ABI."""
+    from standin.litert2cmake import BUILTIN_KERNELS
+    from tflite_slim.analysis.opset import OpSet
+    from tflite_slim.runtime.backends import cmake_toolchain
+    from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+    from tflite_slim.runtime.litert2 import cmake as cmake_litert2
+    from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
+    tmp = tmp_path_factory.mktemp("full")
+    root = make_litert2_cmake_tree(tmp / "LiteRT", "2.2.0")
+    every = OpSet(builtin_ops={k: (1,) for k in BUILTIN_KERNELS if k not in ("ADD_REF", "CONVOLUTION_REF")},
+                  custom_ops={"Mfcc": (1,), "TFLite_Detection_PostProcess": (1,)})
+    settings = CmakeSettings(jobs=2)
+    return cmake_litert2.build_abi(root, LINE_BY_NAME["2.2.0"], every,
+                                   cmake_toolchain.host_toolchain(settings, "linux-x86_64", True), tmp / "build",
+                                   tmp / "out" / "libLiteRt.so", settings, align_16kb=True,
+                                   log=lambda _: None).library.read_bytes()
+
+
 def _build(cwd: Path, *more: str, env=None) -> subprocess.CompletedProcess:
     return tool(cwd, "build", "add.tflite", "--out", "out", "--litert-version", "2.2.0", "--stock-aar",
                 "litert-2.2.0.aar", "--target-archs", "linux-x86_64", "--backend", "cmake", "--cache-dir", "cache",
@@ -102,7 +122,7 @@ def test_a_checkout_of_the_tag_builds_the_drop_in(tools, inputs):
     assert sorted(record["op_set"]["builtin_ops"]) == ["ABS", "ADD"]
     sizes = record["sizes"]
     assert json.dumps(sizes).count(str(len(lib))) >= 1, sizes
-    assert "linux-x86_64.cxx" in record["observed"]
+    assert record["observed"]["toolchain"]["linux-x86_64"]["cxx"] and record["observed"]["min_api_level"] is None
     # The same command again: the same library, no configure.
     again = _build(inputs, "--litert-source", str(root))
     assert again.returncode == 0 and "configuring" not in again.stderr, again.stderr
@@ -148,22 +168,10 @@ def test_the_bazel_spec_is_shown_by_a_dry_run_on_a_checkout(inputs):
     assert r.returncode != 0 and "give --litert-source DIR (a checkout of v2.2.0) to see the Bazel spec" in r.stderr
 
 
-def test_sizes_beside_the_stock_library_in_the_record_and_the_report(tools, inputs):
+def test_sizes_beside_the_stock_library_in_the_record_and_the_report(tools, inputs, full_library):
     """The stock library stand-in is the same tree's LiteRt with every op (what the stock AAR ships per ABI)."""
-    from standin.litert2cmake import BUILTIN_KERNELS
-    from tflite_slim.analysis.opset import OpSet
-    from tflite_slim.runtime.backends import cmake_toolchain
-    from tflite_slim.runtime.backends.cmake_project import CmakeSettings
-    from tflite_slim.runtime.litert2 import cmake as cmake_litert2
-    from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
     root = make_litert2_cmake_tree(inputs / "LiteRT", "2.2.0")
-    every = OpSet(builtin_ops={k: (1,) for k in BUILTIN_KERNELS if not k.endswith("_REF") and k != "CONVOLUTION_REF"},
-                  custom_ops={"Mfcc": (1,), "TFLite_Detection_PostProcess": (1,)})
-    settings = CmakeSettings(jobs=2)
-    full = cmake_litert2.build_abi(root, LINE_BY_NAME["2.2.0"], every,
-                                   cmake_toolchain.host_toolchain(settings, "linux-x86_64", True), inputs / "full",
-                                   inputs / "full-out" / "libLiteRt.so", settings, align_16kb=True, log=lambda _: None)
-    stock = full.library.read_bytes()
+    stock = full_library
     stock_aar(inputs / "litert-2.2.0.aar", libs={"arm64-v8a": b"stock-arm64", "linux-x86_64": stock})
     r = _build(inputs, "--litert-source", str(root), "--html", "report.html")
     assert r.returncode == 0, r.stderr
@@ -206,3 +214,37 @@ def test_the_declared_api_level_is_in_the_version_with_or_without_backend(inputs
     assert fp("--min-sdk", "26") == fp("--min-sdk", "26", "--backend", "cmake") != fp("--min-sdk", "28")
     r = tool(inputs, "plan", "add.tflite", "--litert-version", "2.1.5")
     assert r.returncode != 0 and "not trimmed" in r.stderr
+
+
+def test_an_android_abi_builds_with_16kb_pages_and_min_sdk_as_its_level(tools, inputs, full_library):
+    """x86_64 through an NDK-shaped toolchain (tests/standin/ndk.py: this machine's clang behind the NDK's
+    CMake toolchain file), no --backend named: --min-sdk is the declared level (the build once asked for a
+    level it had been given), the library is 16 KB-aligned and carries the level's Android note."""
+    from standin.ndk import make_clang_ndk, missing
+    from tflite_slim.runtime.artifacts import elf, hostjar
+    lacking = missing(("x86_64",))
+    if lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"apt-get install {lacking}")
+        pytest.skip(f"needs {lacking} (apt-get install {lacking})")
+    ndk = make_clang_ndk(inputs / "ndk", "27.0.12077973", [26], hostjar.jni_include_dirs(hostjar.find_javac()))
+    root = make_litert2_cmake_tree(inputs / "LiteRT", "2.2.0")
+    # A stock library that is no ELF file is one line naming it (it was a traceback).
+    r = tool(inputs, "build", "add.tflite", "--out", "out", "--litert-version", "2.2.0", "--stock-aar",
+             "litert-2.2.0.aar", "--litert-source", str(root), "--target-archs", "x86_64", "--min-sdk", "26",
+             "--cache-dir", "cache", env={"ANDROID_NDK_HOME": str(ndk)})
+    assert r.returncode != 0 and r.stderr.splitlines()[-1].startswith(
+        "error: --stock-aar litert-2.2.0.aar: jni/x86_64/libLiteRt.so is not a shared library (not an ELF file"), r.stderr
+    stock_aar(inputs / "litert-2.2.0.aar", libs={"arm64-v8a": b"stock-arm64", "x86_64": full_library})
+    r = tool(inputs, "build", "add.tflite", "--out", "out", "--litert-version", "2.2.0", "--stock-aar",
+             "litert-2.2.0.aar", "--litert-source", str(root), "--target-archs", "x86_64", "--min-sdk", "26",
+             "--cache-dir", "cache", env={"ANDROID_NDK_HOME": str(ndk)})
+    assert r.returncode == 0, r.stderr
+    with zipfile.ZipFile(inputs / "out" / "litert.aar") as z:
+        lib = z.read("jni/x86_64/libLiteRt.so")
+    info = elf.read_elf(lib)
+    assert info.header.machine == elf.EM_X86_64 and info.min_load_align >= 16384
+    assert kernel_marker("ADD").encode() in lib and kernel_marker("SOFTMAX").encode() not in lib
+    record = json.loads((inputs / "out" / "ops.json").read_text())
+    assert record["declared"]["android_api_level"] == 26 and record["observed"]["min_api_level"] == 26
+    assert record["observed"]["toolchain"]["x86_64"]["ndk_revision"] == "27.0.12077973"

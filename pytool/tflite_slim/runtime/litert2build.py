@@ -280,7 +280,8 @@ def record(version: str, line: litert2.ReleaseLine, commit: Optional[str], abis:
         "abis": list(abis),
         "plan_fingerprint": fingerprint_,
         "declared": {"ndk_version": s.ndk_version, "android_api_level": s.api_level},
-        "observed": {k: v for c in chains.values() for k, v in c.facts},
+        "observed": {"commit": commit, "toolchain": _by_abi(chains),
+                     "min_api_level": s.api_level if any(a not in HOST_ABIS for a in abis) else None},
         "op_set": opset_to_json(ops),
         "models": [{"path": m.path, "sha256": m.sha256} for m in sorted(models, key=lambda m: m.path)],
         "artifacts": {"runtime": AAR_FILE, "stock_abis_kept": list(kept)},
@@ -288,3 +289,13 @@ def record(version: str, line: litert2.ReleaseLine, commit: Optional[str], abis:
         "sizes": sizes.to_record(rows),
         "backend": {"backend": "cmake"},
     }
+
+
+def _by_abi(chains: dict[str, Toolchain]) -> dict[str, dict[str, str]]:
+    """The toolchain facts per ABI (``<abi>.<fact>`` -> value), as a 1.x record's ``observed.toolchain``."""
+    out: dict[str, dict[str, str]] = {}
+    for chain in chains.values():
+        for key, value in chain.facts:
+            abi, _, fact = key.partition(".")
+            out.setdefault(abi, {})[fact] = value
+    return out

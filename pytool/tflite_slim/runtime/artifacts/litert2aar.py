@@ -107,7 +107,11 @@ def check_library(stock: StockAar, abi: str, library: Path, exported: Callable[[
     """Refuse a trimmed library that is not a drop-in for the stock AAR's of the same ABI (desktop ABIs,
     which the stock AAR does not ship, are checked against the version script only)."""
     ours = elf.exported_symbols(library.read_bytes())
-    theirs = elf.exported_symbols(stock_library(stock, abi)) if dict(stock.so_sizes).get(abi) else ()
+    try:
+        theirs = elf.exported_symbols(stock_library(stock, abi)) if dict(stock.so_sizes).get(abi) else ()
+    except elf.ElfError as e:
+        raise UsageError(f"--stock-aar {stock.path}: jni/{abi}/{SO_NAME} is not a shared library ({e}); give the "
+                         "app's com.google.ai.edge.litert:litert AAR") from e
     problems = symbol_problems(theirs, ours, exported)
     if problems:
         raise BuildError(f"{library}: not a drop-in for {stock.path}'s jni/{abi}/{SO_NAME}: {'; '.join(problems)}")
