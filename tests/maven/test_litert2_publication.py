@@ -81,3 +81,14 @@ def test_a_1x_build_takes_no_stock_pom(tmp_path):
     (tmp_path / "out" / "ops.json").write_text("{}")
     r = tool(tmp_path, "install", "out", "--repo", str(tmp_path / "m2"), "--stock-pom", "x.pom")
     assert r.returncode != 0 and "--stock-pom is for a LiteRT 2.x build" in r.stderr
+
+
+def test_a_record_naming_a_file_outside_out_is_refused(tmp_path):
+    out = out_dir(tmp_path)
+    stock_aar(tmp_path / "elsewhere.aar")
+    record = json.loads((out / "ops.json").read_text())
+    record["artifacts"]["runtime"] = "../elsewhere.aar"
+    (out / "ops.json").write_text(json.dumps(record))
+    r = tool(tmp_path, "install", "out", "--repo", str(tmp_path / "m2"), "--stock-pom", "litert.pom")
+    assert r.returncode != 0 and "malformed 2.x build record (artifact file name '../elsewhere.aar' is not a plain" in r.stderr, r.stderr
+    assert not (tmp_path / "m2" / "io").exists()

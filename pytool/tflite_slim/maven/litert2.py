@@ -22,8 +22,8 @@ from tflite_slim.errors import UsageError
 from tflite_slim.maven import pom
 from tflite_slim.maven.coordinates import (DEFAULT_GROUP_ID, FINGERPRINT_CHARS, CoordinateChoice, Coordinates,
                                            validate_group_id, validate_id, validate_version)
-from tflite_slim.maven.publication import (Artifact, FileSpec, Publication, RECORD_NAME, _artifact, check_aar,
-                                           published_record)
+from tflite_slim.maven.publication import (Artifact, FileSpec, Publication, RECORD_NAME, _artifact, _plain_name,
+                                           check_aar, published_record)
 
 STOCK_GROUP = "com.google.ai.edge.litert"
 STOCK_ARTIFACT = "litert"
@@ -166,7 +166,7 @@ def from_build_dir(out_dir: Path, choice: CoordinateChoice, stock_pom: Optional[
         record = loads(path.read_text(encoding="utf-8"))
         version = str(record["litert"]["version"])
         fingerprint = str(record["plan_fingerprint"])
-        aar = out_dir / str(record["artifacts"]["runtime"])
+        aar = out_dir / _plain_name(record["artifacts"]["runtime"])  # a file of OUT, never a path out of it
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UsageError(f"{path}: malformed 2.x build record ({e}); rebuild with 'tflite-slim build'") from e
     if stock_pom is None:
