@@ -21,6 +21,8 @@ places in a ``PT_NOTE`` segment: :func:`read_note_segments` finds those and
 
 from __future__ import annotations
 
+import bisect
+import re
 import struct
 from dataclasses import dataclass
 from typing import Optional
@@ -229,6 +231,8 @@ SHT_DYNSYM = 11
 SHN_ABS = 0xFFF1
 #: A library with more dynamic symbols than this is not one we built or read (LiteRt exports a few hundred).
 MAX_DYNAMIC_SYMBOLS = 1 << 20
+#: Mangled C++ names run to a few KB; a far longer one is a crafted table.
+MAX_NAME_BYTES = 1 << 16
 
 
 def exported_symbols(data: bytes) -> tuple[str, ...]:
@@ -256,6 +260,9 @@ def exported_symbols(data: bytes) -> tuple[str, ...]:
     if str_off + str_size > len(data):
         raise ElfError(".dynstr lies beyond the file")
     names = data[str_off:str_off + str_size]
+    # Each name ends at the next NUL: found by bisecting the NULs' offsets (one pass), so a crafted table whose
+    # names all run to its end costs linear time, not one scan per symbol.
+    nuls = [m.start() for m in re.finditer(b"\x00", names)]
     sym = struct.Struct(endian + fmt)
     out = set()
     for i in range(1, size // entsize):  # entry 0 is the undefined symbol
@@ -268,6 +275,9 @@ def exported_symbols(data: bytes) -> tuple[str, ...]:
         # Undefined, absolute (the version-definition names), local; GNU_UNIQUE (10) is global too.
         if st_shndx in (0, SHN_ABS) or binding not in (1, 2, 10) or st_name >= len(names):
             continue
-        end = names.find(b"\0", st_name)
-        out.add(names[st_name:end if end >= 0 else len(names)].decode("utf-8", "replace"))
+        k = bisect.bisect_left(nuls, st_name)
+        end = nuls[k] if k < len(nuls) else len(names)
+        if end - st_name > MAX_NAME_BYTES:
+            raise ElfError(f"a dynamic symbol name longer than {MAX_NAME_BYTES} bytes; not a library's export")
+        out.add(names[st_name:end].decode("utf-8", "replace"))
     return tuple(sorted(n for n in out if n))
