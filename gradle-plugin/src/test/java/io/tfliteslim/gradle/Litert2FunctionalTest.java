@@ -126,7 +126,8 @@ public class Litert2FunctionalTest {
         try {
             String team = "    repositoryUrl = 'http://127.0.0.1:" + server.getAddress().getPort() + "/maven'\n"
                     + "    allowInsecureProtocol = true\n";
-            Fixture ci = project(temp.newFolder("ci"), true, team);
+            // CI installs into its own directory, never the machine's ~/.m2 (a test must not write there).
+            Fixture ci = project(temp.newFolder("ci"), true, team + "    repository = file('m2')\n");
             BuildResult published = ci.build("tfliteSlimPublish");
             assertEquals(TaskOutcome.SUCCESS, published.task(":tfliteSlimPublish").getOutcome());
             Matcher m = INSTALLED.matcher(published.getOutput());
@@ -137,6 +138,7 @@ public class Litert2FunctionalTest {
             assertTrue(new File(served, base + ".aar").isFile());
             String pom = new String(Files.readAllBytes(new File(served, base + ".pom").toPath()), "UTF-8");
             assertTrue(pom, pom.contains("<artifactId>litert-api</artifactId>") && pom.contains("<version>2.2.0</version>"));
+            assertTrue(new File(ci.dir, "m2/" + base + ".aar").isFile());
 
             Fixture dev = project(temp.newFolder("dev"), false, team);
             BuildResult app = dev.build("tfliteVerify", "printResolved");
