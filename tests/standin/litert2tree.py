@@ -5,8 +5,9 @@ files that tell the 2.x lines apart, as google-ai-edge/LiteRT has them at the ta
 
 * ``litert/version.bzl``: ``LITERT_EXPERIMENTAL_VERSION`` as that tag says it (``2.2.0`` at v2.1.6: the
   variable does not name the release);
-* ``litert/kotlin/BUILD``: only the targets' names (``tflite_jni_binary`` ``litert_jni``/``LiteRt``,
-  ``aar_with_jni`` ``litert`` or ``litert-api-aar``/``litert-aar``), no build logic;
+* ``litert/kotlin/BUILD``: the targets' names (``tflite_jni_binary`` ``litert_jni``/``LiteRt``,
+  ``aar_with_jni`` ``litert`` or ``litert-api-aar``/``litert-aar``), and at v2.1.6/v2.2.0 the ``LiteRt``
+  target's text as the tag has it (name, linkopts, linkscript, deps), no build logic;
 * ``litert/kotlin/litert_api_version_script.lds`` (v2.1.6, v2.2.0),
   ``litert/c/internal/litert_runtime_api_export.h`` (v2.2.0), and
   ``litert/kotlin/src/copied_from_tflite/java/org/tensorflow/lite/TensorFlowLite.java`` (v2.1.0 on) as
@@ -131,9 +132,21 @@ tflite_jni_binary(name = "{lib}")
 aar_with_jni(name = "litert")
 """
 _KOTLIN_BUILD_TWO = """\
-# Stand-in for litert/kotlin/BUILD at {tag}: target names only.
+# Stand-in for litert/kotlin/BUILD at {tag}: target names, and the LiteRt target as the tag has it.
 tflite_jni_binary(name = "litert_jni")
-tflite_jni_binary(name = "LiteRt")
+
+tflite_jni_binary(
+    name = "LiteRt",
+    linkopts = tflite_jni_linkopts() + tflite_linkopts_no_undefined() + litert_android_linkopts(),
+    linkscript = ":litert_version_script.lds",
+    # Set stamp = 0 to avoid including internal info to the binary for the public release.
+    stamp = 0,
+    deps = [
+        "//litert/c:litert_tflite_runtime_c_api_so_shim",  # runtime
+        "//tflite/java/src/main/native",  # TFLite JNI
+    ],
+)
+
 aar_with_jni(name = "litert-api-aar")
 aar_with_jni(name = "litert-aar")
 """

@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Optional, Sequence
 
-from tflite_slim.runtime import builder
+from tflite_slim.runtime import builder, litert2build
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.backends import compiler_cache
@@ -43,6 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-stock-compare", dest="stock_compare", action="store_false",
                    help="do not fetch the stock runtime of the same release to compare sizes with "
                         "(default: fetched once per release from its Maven repository, then cached)")
+    l2 = p.add_argument_group("LiteRT 2.x (--litert-version 2.x.y: the drop-in for com.google.ai.edge.litert:litert)")
+    l2.add_argument("--stock-aar", metavar="FILE",
+                    help="the app's own com.google.ai.edge.litert:litert:2.x.y AAR (same version): its classes and "
+                         "other entries are kept, only jni/<abi>/libLiteRt.so is replaced (the Gradle plugin "
+                         "passes it); writes OUT/litert.aar")
+    l2.add_argument("--litert-source", metavar="DIR",
+                    help="a checkout of the tag v2.x.y to build --litert-version 2.x.y from, instead of "
+                         "downloading it")
     p.add_argument("--html", metavar="FILE",
                    help="also write the HTML op report of the models (as analyze --html) with a chart of the "
                         "native libraries' sizes, slim vs stock")
@@ -235,6 +243,8 @@ def settings_from_args(args: argparse.Namespace) -> builder.BuildSettings:
         cmake=_cmake_settings(args),
         compiler_cache=_cache_settings(args),
         stock_compare=args.stock_compare,
+        stock_aar=getattr(args, "stock_aar", None),
+        litert_source=getattr(args, "litert_source", None),
     )
 
 
@@ -288,6 +298,10 @@ def _cache_settings(args: argparse.Namespace) -> compiler_cache.CacheSettings:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    if litert2build.is_litert2(settings):
+        if args.html and not settings.dry_run:
+            _check_html(args.html, settings.out, list(settings.models))
+        return _litert2(args, settings)
     if settings.dry_run:
         return _dry_run(args, settings)
     if args.html:
@@ -309,12 +323,36 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
     if args.html:
-        from tflite_slim.analysis import analyzer, html_page, report
-
-        bars = stock_sizes.chart_data(stock_sizes.to_record(result.size_rows))
-        report.write_text_atomic(args.html, html_page.render_html(analyzer.analyze_files(settings.models), sizes=bars))
-        print(f"  {args.html}", file=sys.stderr)
+        _write_html(args.html, settings.models, result.size_rows)
     return 0
+
+
+def _litert2(args: argparse.Namespace, settings: builder.BuildSettings) -> int:
+    """``--litert-version 2.x.y``: the drop-in ``litert.aar`` (:mod:`tflite_slim.runtime.litert2build`), or with
+    ``--backend local --dry-run`` the Bazel path's spec."""
+    if settings.dry_run and settings.backend == "local":
+        sys.stdout.write(litert2build.bazel_dry_run(settings))
+        return 0
+    result = litert2build.build(settings, lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"built: LiteRT {result.version} ({result.line}) -> {result.out}", file=sys.stderr)
+    libs = ", ".join(f"{abi} {_mib(n)}" for abi, n in result.libraries)
+    print(f"  {litert2build.AAR_FILE}: libLiteRt.so {libs}", file=sys.stderr)
+    print("sizes against the stock runtime of the same release (--stock-aar):", file=sys.stderr)
+    for line in stock_sizes.render_text(result.size_rows):
+        print(line, file=sys.stderr)
+    print(f"  {os.path.join(str(result.out), builder.OPS_JSON)}", file=sys.stderr)
+    if args.html:
+        _write_html(args.html, settings.models, result.size_rows)
+    return 0
+
+
+def _write_html(html: str, models: Sequence[str], rows) -> None:
+    """The op report of the models with the slim-vs-stock chart (``--html``)."""
+    from tflite_slim.analysis import analyzer, html_page, report
+
+    bars = stock_sizes.chart_data(stock_sizes.to_record(rows))
+    report.write_text_atomic(html, html_page.render_html(analyzer.analyze_files(models), sizes=bars))
+    print(f"  {html}", file=sys.stderr)
 
 
 def _dry_run(args: argparse.Namespace, settings: builder.BuildSettings) -> int:

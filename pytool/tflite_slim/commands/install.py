@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tflite_slim import files
 from tflite_slim.commands.options import add_command, add_coordinate_options, check_output_path
-from tflite_slim.maven import mavenlocal, publication, settings
+from tflite_slim.maven import litert2, mavenlocal, publication, settings
 from tflite_slim.maven.coordinates import (
     CoordinateChoice,
     Coordinates,
@@ -27,6 +27,11 @@ def add_publication_options(p: argparse.ArgumentParser) -> None:
         "--ops", type=Path, metavar="OPS_JSON",
         help="with --aar: the build record that describes it (published as the -ops.json the Gradle plugin's "
              "tfliteVerify checks the app's models against)",
+    )
+    p.add_argument(
+        "--stock-pom", type=Path, metavar="FILE",
+        help="for a LiteRT 2.x build (OUT_DIR/litert.aar): the stock com.google.ai.edge.litert:litert POM of the "
+             "same version, whose dependencies (litert-api among them) the slim POM restates",
     )
     p.add_argument(
         "--no-ops", action="store_true",
@@ -102,16 +107,24 @@ def publication_from_args(args: argparse.Namespace) -> publication.Publication:
         raise UsageError("give the build output directory (OUT_DIR) or --aar FILE")
     if args.ops is not None:
         raise UsageError("--ops only goes with --aar; OUT_DIR already has its ops.json")
+    if litert2.is_litert2_record(args.out_dir):
+        return litert2.from_build_dir(args.out_dir, choice_from_args(args), getattr(args, "stock_pom", None))
+    if getattr(args, "stock_pom", None) is not None:
+        raise UsageError(f"--stock-pom is for a LiteRT 2.x build; {args.out_dir} is not one")
     return publication.from_build_dir(args.out_dir, choice_from_args(args))
 
 
-def coordinates_document(pub: publication.Publication, repository: str) -> dict:
-    """Contract 3: what the Gradle plugin reads to substitute dependencies."""
-    return {
+def coordinates_document(pub: publication.Publication, repository: str, replaces: "str | None" = None) -> dict:
+    """Contract 3: what the Gradle plugin reads to substitute dependencies; ``replaces``: the one stock module
+    (``group:artifact:version``) a LiteRT 2.x drop-in stands for (absent for 1.x, whose documents keep their bytes)."""
+    doc = {
         "repository": repository,
         "runtime": pub.runtime.coordinates.to_json(),
         "select_tf_ops": pub.select_tf_ops.coordinates.to_json() if pub.select_tf_ops else None,
     }
+    if replaces:
+        doc["replaces"] = replaces
+    return doc
 
 
 def check_not_an_input(path: Path, args: argparse.Namespace, pub: publication.Publication) -> None:
@@ -148,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         detail = f" (rewrote {', '.join(r.repaired)})" if r.repaired else ""
         print(f"{r.status}: {r.coordinates} in {r.directory}{detail}")
     if args.coordinates_out is not None:
-        doc = coordinates_document(pub, str(repo))
+        doc = coordinates_document(pub, str(repo), litert2.replaces(args.out_dir) if args.out_dir else None)
         try:
             files.write_output(args.coordinates_out, dumps(doc).encode("utf-8"))
         except OSError as e:

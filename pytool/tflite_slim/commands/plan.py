@@ -24,7 +24,8 @@ import sys
 from typing import Any
 
 from tflite_slim.analysis.report import check_outputs, write_text_atomic
-from tflite_slim.runtime import builder
+from tflite_slim.maven import litert2 as maven_litert2
+from tflite_slim.runtime import builder, litert2build
 from tflite_slim.runtime.estimates import overview
 from tflite_slim.commands import build
 from tflite_slim.commands.options import add_command, add_coordinate_options
@@ -60,6 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def describe(args: argparse.Namespace) -> dict[str, Any]:
     """The plan's fingerprint, the release it builds (``release``; ``tensorflow`` is its old key) and the
     coordinates, as plain data."""
+    if litert2build.is_litert2(build.settings_from_args(args)):
+        return _litert2(args)[0]
     return _describe(args, _prepare(args))
 
 
@@ -100,10 +103,28 @@ def _gav(c: dict[str, str]) -> str:
     return f"{c['group']}:{c['artifact']}:{c['version']}"
 
 
+def _litert2(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """A LiteRT 2.x build's plan (:func:`litert2build.plan`) and its text: the drop-in's coordinates."""
+    p = litert2build.plan(build.settings_from_args(args))
+    choice = CoordinateChoice(args.group_id, args.artifact_id, args.select_tf_ops_artifact_id, args.artifact_version)
+    doc = maven_litert2.plan_document(choice, p.version, p.line, p.fingerprint)
+    text = (f"LiteRT {p.version} ({p.line}): the drop-in for {doc['replaces']} (litert-api stays stock)\n"
+            f"publishes: {_gav(doc['runtime'])}\n")
+    return doc, text
+
+
 def run(args: argparse.Namespace) -> int:
     if args.output:
         settings = build.settings_from_args(args)
         check_outputs({"-o": args.output}, [*settings.models, *settings.custom_ops_srcs])
+    if litert2build.is_litert2(build.settings_from_args(args)):
+        doc, text = _litert2(args)
+        text = json.dumps(doc, indent=2, sort_keys=True) + "\n" if args.format == "json" else text
+        if args.output:
+            write_text_atomic(args.output, text)
+        else:
+            sys.stdout.write(text)
+        return 0
     prepared = _prepare(args)
     doc = _describe(args, prepared)
     text = (json.dumps(doc, indent=2, sort_keys=True) + "\n" if args.format == "json"

@@ -33,7 +33,10 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          record (with ``sizes``) and the marker (``outdir``) without which no
                          ``OUT`` is ever replaced.
 
-The phases are the modules at the top of this package; what they use lives in six rooms, each
+``litert2build.build`` runs the phases of a LiteRT 2.x build (``--litert-version 2.x.y``: the drop-in for
+``com.google.ai.edge.litert:litert``), with the ``litert2/`` room's CMake build and the stock AAR kept.
+
+The phases are the modules at the top of this package; what they use lives in seven rooms, each
 importing only the rooms before it (``tests/test_package_layout.py`` checks it):
 
 - ``artifacts/``: what a build makes and keeps, and its checks (AARs, ELF, the desktop jar and its
@@ -48,6 +51,9 @@ importing only the rooms before it (``tests/test_package_layout.py`` checks it):
   ``build``, ``stop``), the registry (``registry.BACKENDS``, name -> factory) and the backends:
   ``bazel_local``, ``bazel_docker``, ``cmake`` (with its ``cmake_*`` helpers and ``compiler_cache``). A
   backend's factory reads ``base.BackendAsked``, never the settings module.
+- ``litert2/``: a LiteRT 2.x tree's own CMake project asked for a trimmed ``libLiteRt.so``
+  (``cmake_project``: the include, version script, refusals per release line; ``cmake``: one ABI's build;
+  ``bazel_spec``: ``//litert/kotlin:LiteRt`` with the generated resolvers, as a checked spec).
 - ``estimates/``: what ``plan`` and ``build --dry-run`` tell a person before any build: the overview, the
   build time and the trimmed size per ABI beside the stock runtime's, from measured tables.
 """

@@ -27,8 +27,10 @@ OPS_JSON = "ops.json"
 AAR_FILES = {RUNTIME_TARGET: "tensorflow-lite.aar", FLEX_TARGET: "tensorflow-lite-select-tf-ops.aar"}
 SO_NAMES = {RUNTIME_TARGET: aar.RUNTIME_SO, FLEX_TARGET: aar.FLEX_SO}
 PROGUARD = {RUNTIME_TARGET: aar.RUNTIME_PROGUARD, FLEX_TARGET: aar.FLEX_PROGUARD}
+#: A LiteRT 2.x build's drop-in for com.google.ai.edge.litert:litert (:mod:`tflite_slim.runtime.litert2build`).
+LITERT2_AAR = "litert.aar"
 #: What a build writes into OUT besides the marker (:mod:`tflite_slim.runtime.artifacts.outdir`).
-OUT_FILES = frozenset({OPS_JSON, *AAR_FILES.values()})
+OUT_FILES = frozenset({OPS_JSON, LITERT2_AAR, *AAR_FILES.values()})
 
 
 def aar_files(plan: BuildPlan) -> tuple[str, ...]:
@@ -84,6 +86,11 @@ def record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: Sequence[siz
         # for Bazel, whose records keep their bytes.
         doc["backend"] = dict(plan.backend)
     return doc
+
+
+def write_files(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, cached: bool) -> None:
+    """Fill ``out`` with ``files`` from ``entry`` and ``record`` as ``ops.json`` (a 2.x build's output)."""
+    _write_out(out, entry, files, record, cached=cached)
 
 
 def _write_out(out: Path, entry: Path, files: tuple[str, ...], record: dict, *, cached: bool) -> None:

@@ -77,6 +77,11 @@ class BuildSettings:
     compiler_cache: CacheSettings = CacheSettings()
     #: Compare the AARs' sizes with the stock runtime of the same release (``--no-stock-compare``: off).
     stock_compare: bool = True
+    #: ``--stock-aar``: the app's com.google.ai.edge.litert:litert 2.x AAR, which a 2.x build keeps but for
+    #: its libLiteRt.so (:mod:`tflite_slim.runtime.litert2build`).
+    stock_aar: Optional[str] = None
+    #: ``--litert-source``: a checkout of the 2.x tag to build from instead of downloading it.
+    litert_source: Optional[str] = None
 
     @property
     def release(self) -> Optional[str]:
@@ -249,6 +254,10 @@ def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
     for the first setting that is missing, malformed or contradictory."""
     if not s.models:
         raise UsageError("no models given: tflite-slim build MODEL.tflite... --out DIR")
+    for given, option in ((s.stock_aar, "--stock-aar"), (s.litert_source, "--litert-source")):
+        if given:
+            raise UsageError(f"{option} is for the LiteRT 2.x runtime: add --litert-version 2.x.y (the app's "
+                             "com.google.ai.edge.litert:litert version)")
     if sum(bool(v) for v in (s.tensorflow_src, s.tensorflow_version, s.litert_version)) != 1:
         raise UsageError("give exactly one of --source DIR (a LiteRT or TensorFlow checkout), "
                          "--litert-version X.Y.Z or --tensorflow-version X.Y.Z")

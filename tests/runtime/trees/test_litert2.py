@@ -51,11 +51,15 @@ def test_line_of_version_takes_only_2x(version: str) -> None:
 @pytest.mark.parametrize(
     "version, says",
     [
-        ("2.0.3", "LiteRT 2.0.x (litert: liblitert_jni.so, libLiteRtRuntimeCApi.so): trimming it is not supported yet"),
-        ("2.1.0", "LiteRT 2.1.0-2.1.5 (litert: libLiteRt.so): trimming it is not supported yet: tflite-slim does not "
-                  "yet build //litert/kotlin:LiteRt with the generated register.cc and register_ref.cc; keep the stock"),
-        ("2.1.6", "LiteRT 2.1.6+ (litert-api: liblitert_jni.so; litert: libLiteRt.so)"),
-        ("2.2.0", "register_ref.cc, exporting kLiteRtRuntimeBuiltin (litert-api would stay stock); keep the stock"),
+        ("2.0.3", "LiteRT 2.0.x (litert: liblitert_jni.so, libLiteRtRuntimeCApi.so): not trimmed: its kernels sit "
+                  "in libLiteRtRuntimeCApi.so"),
+        ("2.1.0", "LiteRT 2.1.0-2.1.5 (litert: libLiteRt.so): not trimmed: its libLiteRt.so also holds the "
+                  "CompiledModel JNI (litert/kotlin/src/main/jni), which no CMake file of the tree builds"),
+        # A line that is trimmed, asked where 2.x is not built (a plan, a dry run, Bazel): how to build it.
+        ("2.1.6", "LiteRT 2.1.6+ (litert-api: liblitert_jni.so; litert: libLiteRt.so) is trimmed by `tflite-slim "
+                  "build --litert-version 2.1.6 --backend cmake --stock-aar FILE`"),
+        ("2.2.0", "(a drop-in for com.google.ai.edge.litert:litert:2.2.0); `tflite-slim plan` gives its coordinates and "
+                  "--backend local --dry-run --litert-source DIR the Bazel spec"),
         ("2.3.0", "newer than those tflite-slim has read (up to v2.2.0)"),
     ],
 )
@@ -64,7 +68,7 @@ def test_a_2x_release_is_refused_with_its_lines_reason(version: str, says: str) 
         check_version(version, LITERT)
     message = str(e.value)
     assert message.startswith(f"--litert-version {version}: ") and says in message
-    assert "\n" not in message and "keep the stock" in message
+    assert "\n" not in message and ("keep the stock" in message or "is trimmed by" in message)
 
 
 def test_the_cli_refuses_a_2x_release_before_any_download(tmp_path: Path, capsys, monkeypatch) -> None:
@@ -72,14 +76,14 @@ def test_the_cli_refuses_a_2x_release_before_any_download(tmp_path: Path, capsys
     model.write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
     with RepoServer(tmp_path / "served") as server:
         monkeypatch.setenv("TFLITE_SLIM_LITERT_ARCHIVE_URL", server.url)
-        code = main(["build", str(model), "--litert-version", "2.1.6", "--out", str(tmp_path / "o"),
+        code = main(["build", str(model), "--litert-version", "2.1.5", "--out", str(tmp_path / "o"),
                      "--cache-dir", str(tmp_path / "cache"), "--no-stock-compare"])
         assert server.requests == []
     assert code == UsageError.exit_code
     err = capsys.readouterr().err.splitlines()
-    assert err[-1].startswith("error: --litert-version 2.1.6: LiteRT 2.1.6+")
-    assert err[-1].endswith("keep the stock com.google.ai.edge.litert:litert:2.1.6, or build the 1.x Interpreter "
-                            "line (--litert-version 1.4.1, or --source on a checkout)")
+    assert err[-1].startswith("error: --litert-version 2.1.5: LiteRT 2.1.0-2.1.5")
+    assert err[-1].endswith("keep the stock com.google.ai.edge.litert:litert:2.1.5, or move the app to litert "
+                            "2.1.6 or later")
     assert not any(line.startswith("error:") for line in err[:-1])
     assert not (tmp_path / "cache" / "litert").exists() and not (tmp_path / "o").exists()
 

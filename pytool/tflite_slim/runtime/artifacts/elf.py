@@ -21,6 +21,8 @@ places in a ``PT_NOTE`` segment: :func:`read_note_segments` finds those and
 
 from __future__ import annotations
 
+import bisect
+import re
 import struct
 from dataclasses import dataclass
 from typing import Optional
@@ -221,3 +223,61 @@ def android_api_level(notes: bytes, little_endian: bool = True) -> Optional[int]
 
 def _pad4(n: int) -> int:
     return (n + 3) & ~3
+
+
+_SHDR = {ELFCLASS32: "IIIIIIIIII", ELFCLASS64: "IIQQQQIIQQ"}
+_SYM = {ELFCLASS32: ("IIIBBH", 16), ELFCLASS64: ("IBBHQQ", 24)}
+SHT_DYNSYM = 11
+SHN_ABS = 0xFFF1
+#: A library with more dynamic symbols than this is not one we built or read (LiteRt exports a few hundred).
+MAX_DYNAMIC_SYMBOLS = 1 << 20
+#: Mangled C++ names run to a few KB; a far longer one is a crafted table.
+MAX_NAME_BYTES = 1 << 16
+
+
+def exported_symbols(data: bytes) -> tuple[str, ...]:
+    """The names a shared library exports: its ``.dynsym`` entries that are defined (a section index) and
+    global or weak, sorted (what ``nm -D --defined-only`` lists, without the version suffix). Linear in the
+    file; a malformed table is an :class:`ElfError`."""
+    header = read_header(data)
+    cls = ELFCLASS32 if header.bits == 32 else ELFCLASS64
+    endian = "<" if header.little_endian else ">"
+    (_t, _m, _v, _e, _ph, shoff, _f, _eh, _pe, _pn, shentsize, shnum, _ss) = struct.unpack_from(
+        endian + _EHDR[cls], data, 16)
+    shdr = struct.Struct(endian + _SHDR[cls])
+    if not shoff or shentsize < shdr.size or shoff + shentsize * shnum > len(data):
+        raise ElfError("no section header table, or it lies beyond the file")
+    sections = [shdr.unpack_from(data, shoff + i * shentsize) for i in range(shnum)]
+    dynsym = [s for s in sections if s[1] == SHT_DYNSYM]
+    if not dynsym:
+        return ()
+    _name, _type, _flags, _addr, offset, size, link, _info, _align, entsize = dynsym[0]
+    fmt, width = _SYM[cls]
+    if entsize < width or link >= shnum or offset + size > len(data) or size // width > MAX_DYNAMIC_SYMBOLS:
+        raise ElfError("malformed .dynsym section")
+    strtab = sections[link]
+    str_off, str_size = strtab[4], strtab[5]
+    if str_off + str_size > len(data):
+        raise ElfError(".dynstr lies beyond the file")
+    names = data[str_off:str_off + str_size]
+    # Each name ends at the next NUL: found by bisecting the NULs' offsets (one pass), so a crafted table whose
+    # names all run to its end costs linear time, not one scan per symbol.
+    nuls = [m.start() for m in re.finditer(b"\x00", names)]
+    sym = struct.Struct(endian + fmt)
+    out = set()
+    for i in range(1, size // entsize):  # entry 0 is the undefined symbol
+        fields = sym.unpack_from(data, offset + i * entsize)
+        if cls == ELFCLASS32:
+            st_name, _value, _size, st_info, _other, st_shndx = fields
+        else:
+            st_name, st_info, _other, st_shndx, _value, _size = fields
+        binding = st_info >> 4
+        # Undefined, absolute (the version-definition names), local; GNU_UNIQUE (10) is global too.
+        if st_shndx in (0, SHN_ABS) or binding not in (1, 2, 10) or st_name >= len(names):
+            continue
+        k = bisect.bisect_left(nuls, st_name)
+        end = nuls[k] if k < len(nuls) else len(names)
+        if end - st_name > MAX_NAME_BYTES:
+            raise ElfError(f"a dynamic symbol name longer than {MAX_NAME_BYTES} bytes; not a library's export")
+        out.add(names[st_name:end].decode("utf-8", "replace"))
+    return tuple(sorted(n for n in out if n))

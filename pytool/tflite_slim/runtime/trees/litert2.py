@@ -2,8 +2,9 @@
 
 tflite-slim builds LiteRT's 1.x Interpreter line (``tflite/java``, ``libtensorflowlite_jni.so``). The 2.x
 artifacts are built from ``litert/kotlin`` around other libraries, and their layout changed twice within 2.x;
-this module holds what each line ships, where each fact was read, and what the tool still lacks for it, so
-a 2.x release or tree is recognised and refused with that reason before anything is downloaded.
+this module holds what each line ships, where each fact was read, and why a line is not trimmed (2.0.x,
+2.1.0-2.1.5), so such a release is refused with that reason before anything is downloaded. 2.1.6+ and 2.2.0
+are trimmed by :mod:`tflite_slim.runtime.litert2build`.
 
 Every fact below was read at the tags named (``git show <tag>:<path>`` in google-ai-edge/LiteRT); the table
 is also in ``docs/litert2.md``. Facts, not code: nothing of LiteRT is copied.
@@ -58,21 +59,27 @@ class ReleaseLine:
     kotlin_loads: str
     #: How the JNI reaches the runtime.
     runtime_link: str
-    #: What is missing before tflite-slim can trim this line (the refusal's reason).
+    #: Why tflite-slim does not trim this line (the refusal's reason); empty for a line it trims.
     missing: str
 
+    @property
+    def trimmed(self) -> bool:
+        """Whether ``tflite-slim build --litert-version`` trims this line (the CMake path: 2.1.6+ and 2.2.0)."""
+        return not self.missing
+
     def refusal(self, what: str, version: str) -> str:
-        """The one-line reason a request for release ``version`` of this line is refused (``what``: the request)."""
-        return (f"{what}: LiteRT {self.name} ({self.shipped()}): trimming it is not supported yet: "
-                f"{self.missing}; keep the stock com.google.ai.edge.litert:litert:{version}, or build "
-                "the 1.x Interpreter line (--litert-version 1.4.1, or --source on a checkout)")
+        """The one line said for release ``version`` of this line where it is not built (``what``: the request)."""
+        if self.trimmed:
+            return (f"{what}: LiteRT {self.name} ({self.shipped()}) is trimmed by `tflite-slim build "
+                    f"--litert-version {version} --backend cmake --stock-aar FILE` (a drop-in for "
+                    f"com.google.ai.edge.litert:litert:{version}); `tflite-slim plan` gives its coordinates and "
+                    "--backend local --dry-run --litert-source DIR the Bazel spec; other dry runs do not cover 2.x yet")
+        return (f"{what}: LiteRT {self.name} ({self.shipped()}): not trimmed: {self.missing}; keep the stock "
+                f"com.google.ai.edge.litert:litert:{version}, or move the app to litert 2.1.6 or later")
 
     def shipped(self) -> str:
         return "; ".join(f"{a}: {', '.join(libs)}" for a, libs in self.artifacts)
 
-
-#: Shared by the lines with libLiteRt.so: what tflite-slim does not do yet.
-_NO_LITERT = "tflite-slim does not yet build //litert/kotlin:LiteRt with the generated register.cc and register_ref.cc"
 
 LINES = (
     ReleaseLine(
@@ -87,8 +94,8 @@ LINES = (
         kotlin_loads="litert_jni",
         runtime_link="liblitert_jni.so links the CompiledModel JNI; the runtime is libLiteRtRuntimeCApi.so",
         # litert/c/BUILD: litert_runtime_c_api_so, a cc_shared_library named libLiteRtRuntimeCApi.so.
-        missing="tflite-slim does not yet build //litert/kotlin:litert, whose kernels sit in libLiteRtRuntimeCApi.so "
-                "(//litert/c:litert_runtime_c_api_so)",
+        missing="its kernels sit in libLiteRtRuntimeCApi.so (//litert/c:litert_runtime_c_api_so), which "
+                "liblitert_jni.so links, and its litert/c/CMakeLists.txt builds no shared library",
     ),
     ReleaseLine(
         name="2.1.0-2.1.5",
@@ -100,7 +107,10 @@ LINES = (
         kotlin_loads="LiteRt",
         runtime_link="one libLiteRt.so: CompiledModel JNI, runtime (litert_tflite_runtime_c_api_so_shim) "
                      "and the TFLite JNI (//tflite/java/src/main/native)",
-        missing=_NO_LITERT,
+        # litert/kotlin/src/main/jni has no CMakeLists.txt at v2.1.0-v2.1.5; litert/c/CMakeLists.txt names its
+        # shared library LiteRtRuntimeCApi at v2.1.0-v2.1.2.
+        missing="its libLiteRt.so also holds the CompiledModel JNI (litert/kotlin/src/main/jni), which no CMake "
+                "file of the tree builds, and v2.1.0-v2.1.2 name the CMake library LiteRtRuntimeCApi",
     ),
     ReleaseLine(
         name="2.1.6+",
@@ -118,7 +128,7 @@ LINES = (
         runtime_link="liblitert_jni.so (exports Java_* only, built with --define=litert_runtime_link_mode=dynamic) "
                      "links libLiteRt.so and calls it through the header-inline kLiteRtRuntimeBuiltin table of the "
                      "LiteRt* functions libLiteRt.so exports (Java_*, TfLite*, LiteRt*)",
-        missing=f"{_NO_LITERT} (litert-api would stay stock)",
+        missing="",
     ),
     ReleaseLine(
         name="2.2.0",
@@ -133,7 +143,7 @@ LINES = (
         # LITERT_CC_RUNTIME_BUILTIN_NONE on Android; litert/c/internal/litert_runtime_api_export.h.
         runtime_link="liblitert_jni.so dlopens libLiteRt.so and looks up the exported data symbol "
                      "kLiteRtRuntimeBuiltin (LITERT_CC_RUNTIME_BUILTIN_NONE on Android)",
-        missing=f"{_NO_LITERT}, exporting kLiteRtRuntimeBuiltin (litert-api would stay stock)",
+        missing="",
     ),
 )
 LINE_BY_NAME = {line.name: line for line in LINES}
@@ -198,6 +208,8 @@ def line_of_tree(root: Path) -> Optional[ReleaseLine]:
 
 def tree_note(root: Path, line: ReleaseLine, version_1x: str) -> str:
     """What a build from a 2.x checkout makes: its 1.x Interpreter line, never the 2.x runtime."""
+    how = (f"the 2.x runtime is built with --litert-version <its tag> --litert-source {root} --stock-aar FILE"
+           if line.trimmed else f"the 2.x runtime of this line is not trimmed: {line.missing}")
     return (f"tflite-slim: note: {root} is a LiteRT {line.name} tree; this builds its 1.x Interpreter line "
             f"(tflite/java, libtensorflowlite_jni.so, version {version_1x}), which a "
-            f"com.google.ai.edge.litert:litert 2.x app does not load: {line.missing}")
+            f"com.google.ai.edge.litert:litert 2.x app does not load; {how}")

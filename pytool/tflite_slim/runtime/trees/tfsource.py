@@ -215,20 +215,21 @@ def check_android_configured(root: Path, layout: SourceLayout = TENSORFLOW, rc_n
         raise ToolchainError(f"{rc}: {layout.title} is configured without Android (no ANDROID_SDK_HOME); {fix}")
 
 
-def check_version(version: str, layout: SourceLayout = TENSORFLOW) -> None:
+def check_version(version: str, layout: SourceLayout = TENSORFLOW, *, line2: bool = False) -> None:
     """A release tag's version (``2.16.1``, ``2.17.0-rc1``), else a :class:`UsageError`.
 
     LiteRT: only the 1.x releases (tags v1.0.1 to v1.4.1), whose tag is the 1.x line's version. A 2.x tag
     ships the 2.x runtime, which tflite-slim cannot trim yet: refused with its release line's reason
     (:func:`tflite_slim.runtime.trees.litert2.refusal_for_version`); the 1.x line in such a tree is an
-    unreleased 1.5.0, so it is built with ``--source`` on that checkout.
+    unreleased 1.5.0, so it is built with ``--source`` on that checkout. ``line2``: the caller builds the 2.x
+    runtime (:mod:`tflite_slim.runtime.litert2build`), which checked the release's line itself.
     """
     if not _VERSION.match(version):
         example = "1.4.1" if layout is LITERT else "2.16.1"
         raise UsageError(f"{layout.version_option} {version!r}: expected a release like {example}")
-    if layout is LITERT and version.startswith("2."):
+    if layout is LITERT and version.startswith("2.") and not line2:
         raise UsageError(litert2.refusal_for_version(version))
-    if layout is LITERT and not version.startswith("1."):
+    if layout is LITERT and not version.startswith("1.") and not (line2 and version.startswith("2.")):
         raise UsageError(f"--litert-version {version}: the slim runtime is LiteRT's 1.x Interpreter line "
                          "(com.google.ai.edge.litert:litert 1.x, e.g. 1.4.1); LiteRT has no release line "
                          f"{version.split('.')[0]}.x that tflite-slim has read (its 2.x lines: docs/litert2.md)")
@@ -348,9 +349,11 @@ def fetch_source(
     progress: Optional[Progress] = None,
     env: Optional[Mapping[str, str]] = None,
     layout: SourceLayout = TENSORFLOW,
+    line2: bool = False,
 ) -> TensorflowSource:
-    """``version``'s source tree (TensorFlow's or LiteRT's) from the cache, downloading it once if needed."""
-    check_version(version, layout)
+    """``version``'s source tree (TensorFlow's or LiteRT's) from the cache, downloading it once if needed
+    (``line2``: a LiteRT 2.x tag, for the 2.x runtime: :func:`check_version`)."""
+    check_version(version, layout, line2=line2)
     env = os.environ if env is None else env
     final = _cache_path(version, cache_dir, layout)
     if _intact(final, version, layout):

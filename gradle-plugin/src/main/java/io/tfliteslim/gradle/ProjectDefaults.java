@@ -4,6 +4,7 @@ import io.tfliteslim.gradle.android.AndroidDsl;
 import io.tfliteslim.gradle.android.AndroidSources;
 import io.tfliteslim.gradle.repositories.SlimRepositories;
 import io.tfliteslim.gradle.repositories.SourceChoice;
+import io.tfliteslim.gradle.repositories.Substitutions;
 import io.tfliteslim.gradle.tasks.SlimTasks;
 import io.tfliteslim.gradle.tasks.TaskSettings;
 import io.tfliteslim.gradle.tasks.ToolSpec;
@@ -434,6 +435,29 @@ public final class ProjectDefaults implements TaskSettings {
     @Override
     public ToolCommands.Publication publication() {
         return new ToolCommands.Publication(ext.getGroupId(), ext.getSelectTfOpsArtifactId(), ext.getRuntimeVersion());
+    }
+
+    @Override
+    public String litert2Version() {
+        String v = SourceChoice.choose(ext.getSource() != null, ext.getTensorflowVersion(), ext.getLitertVersion(),
+                declaredDependencies()).litertVersion;
+        return v != null && !Substitutions.isLiteRtOneX(v) ? v : null;
+    }
+
+    /** A detached configuration (the dependency substitution does not touch it): the app's own stock file. */
+    @Override
+    public File stockLitert(String extension) {
+        String notation = Substitutions.LITERT_GROUP + ":litert:" + litert2Version() + "@" + extension;
+        org.gradle.api.artifacts.Configuration cfg = project.getConfigurations().detachedConfiguration(
+                project.getDependencies().create(notation));
+        cfg.setTransitive(false);
+        try {
+            return cfg.getSingleFile();
+        } catch (RuntimeException e) {
+            throw new org.gradle.api.GradleException("tfliteSlim: cannot resolve " + notation + " from the project's "
+                    + "repositories (google() must be among them): the trimmed LiteRT 2.x runtime keeps the stock "
+                    + "AAR's classes and libraries and its POM's dependencies (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Team flow: the deployed runtime's ops.json (the {@code tfliteSlimOps} configuration), resolved when read. */

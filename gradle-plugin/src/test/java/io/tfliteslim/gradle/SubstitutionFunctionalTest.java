@@ -114,8 +114,8 @@ public class SubstitutionFunctionalTest {
     }
 
     /**
-     * LiteRT 2.x (the CompiledModel runtime, which tflite-slim does not trim yet) is never replaced by
-     * the 1.x-line slim runtime, even with one installed: the app keeps it, and is told why once per module,
+     * LiteRT 2.x (the CompiledModel runtime) is never replaced by the 1.x-line slim runtime, even with one
+     * installed: the app keeps it, and is told why once per module,
      * however many configurations resolve it. TensorFlow Lite beside it still gets the slim runtime.
      */
     @Test
@@ -138,10 +138,10 @@ public class SubstitutionFunctionalTest {
         assertTrue(out, out.contains("app: io.tfliteslim:tensorflow-lite:" + VERSION)
                 && !out.contains("app: org.tensorflow:tensorflow-lite:"));
         String warning = "tfliteSlim: " + litert + ":litert:2.0.2 is LiteRT's 2.x CompiledModel runtime (or a version not "
-                + "on the 1.x line), which tflite-slim does not trim yet (it would build //litert/kotlin:LiteRt with "
-                + "only the app's ops registered; docs/litert2.md), so it is left as is: the app keeps the "
-                + "stock runtime. To ship the slim runtime, use the 1.x Interpreter API line (" + litert + ":litert:1.4.1, "
-                + "org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and remove the tfliteSlim plugin.";
+                + "on the 1.x line), and no trimmed runtime for it is installed, so it is left as is: the app keeps the "
+                + "stock runtime. `gradle tfliteSlim` builds the drop-in for litert 2.1.6 and 2.2.0 (libLiteRt.so with "
+                + "only the app's ops; docs/litert2.md); other 2.x releases are not trimmed: use 2.1.6+ or the 1.x "
+                + "Interpreter API line (" + litert + ":litert:1.4.1), or remove the tfliteSlim plugin.";
         assertEquals(out, 1, out.split(java.util.regex.Pattern.quote(warning), -1).length - 1);
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What {@code tflite-slim install --coordinates-out FILE} installed:
- * {@code {"repository": DIR, "runtime": {group, artifact, version}, "select_tf_ops": {...} or null}}.
+ * {@code {"repository": DIR, "runtime": {group, artifact, version}, "select_tf_ops": {...} or null}}, and for a
+ * LiteRT 2.x drop-in {@code "replaces": "com.google.ai.edge.litert:litert:V"}.
  */
 public final class Coordinates {
     /** The absolute repository directory the artifacts were installed into. */
@@ -16,14 +17,24 @@ public final class Coordinates {
     public final Gav runtime;
     /** Null when the models use no Flex op. */
     public final Gav selectTfOps;
+    /**
+     * A LiteRT 2.x drop-in: the one stock module it stands for ({@code com.google.ai.edge.litert:litert:2.2.0});
+     * null for the 1.x/TensorFlow Lite runtime, which replaces every stock runtime module.
+     */
+    public final String replaces;
 
     public Coordinates(String repository, Gav runtime, Gav selectTfOps) {
+        this(repository, runtime, selectTfOps, null);
+    }
+
+    public Coordinates(String repository, Gav runtime, Gav selectTfOps, String replaces) {
         if (runtime == null) {
             throw new IllegalArgumentException("runtime coordinates are required");
         }
         this.repository = repository;
         this.runtime = runtime;
         this.selectTfOps = selectTfOps;
+        this.replaces = replaces;
     }
 
     /** Parses the coordinates document (see the class comment). */
@@ -42,7 +53,8 @@ public final class Coordinates {
         Object repo = map.get("repository");
         return new Coordinates(repo == null ? null : repo.toString(),
                 Gav.fromMap((Map<String, Object>) map.get("runtime"), where),
-                map.get("select_tf_ops") instanceof Map ? Gav.fromMap((Map<String, Object>) map.get("select_tf_ops"), where) : null);
+                map.get("select_tf_ops") instanceof Map ? Gav.fromMap((Map<String, Object>) map.get("select_tf_ops"), where) : null,
+                map.get("replaces") instanceof String ? (String) map.get("replaces") : null);
     }
 
     /** Reads and parses {@code file}. */

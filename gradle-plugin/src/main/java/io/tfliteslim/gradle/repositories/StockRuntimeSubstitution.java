@@ -19,8 +19,8 @@ public final class StockRuntimeSubstitution {
     /**
      * On every configuration of {@code project}. The rule reads the coordinates when a configuration
      * resolves (what tfliteSlim installed, else the team flow's verified plan), so running tfliteSlim
-     * and building the app in one invocation works. A LiteRT module off the 1.x line (the 2.x
-     * CompiledModel runtime) is left as requested, with one warning per module saying why
+     * and building the app in one invocation works. A LiteRT 2.x module is replaced only by the drop-in
+     * built for its exact version; otherwise it is left as requested, with one warning per module saying why
      * ({@link Substitutions#warningFor}).
      */
     public static void install(Project project, File installed, File verified) {
@@ -47,7 +47,8 @@ public final class StockRuntimeSubstitution {
             if (!Substitutions.isStockRuntime(module.getGroup(), module.getModule())) {
                 return;
             }
-            String warning = Substitutions.warningFor(module.getGroup(), module.getModule(), module.getVersion());
+            String warning = Substitutions.warningFor(module.getGroup(), module.getModule(), module.getVersion(),
+                    cache.get());
             if (warning != null) {
                 if (warned.add(module.getGroup() + ":" + module.getModule())) {
                     project.getLogger().warn(warning);

@@ -18,10 +18,11 @@ import java.util.List;
  * and labels with LiteRT's {@code LITERT_FULL_VERSION}), and 2.x, the
  * CompiledModel runtime built from {@code litert/kotlin} around
  * {@code libLiteRt.so}, whose kernels all come from the all-ops resolvers
- * ({@code register.cc}, {@code register_ref.cc}); tflite-slim does not build a
- * trimmed 2.x runtime yet (docs/litert2.md). A 2.x request is
- * never substituted: the slim 1.x AAR lacks the {@code com.google.ai.edge.litert.*}
- * classes the app compiles against. {@link #warningFor} says so once.
+ * ({@code register.cc}, {@code register_ref.cc}). tflite-slim trims 2.1.6+ and 2.2.0 as a drop-in for
+ * one exact version ({@link Coordinates#replaces}: the stock AAR with only {@code libLiteRt.so} replaced);
+ * only that module at that version is substituted, {@code litert-api} stays stock, and a 1.x runtime
+ * never stands in for a 2.x request (the slim 1.x AAR lacks the {@code com.google.ai.edge.litert.*}
+ * classes the app compiles against). {@link #warningFor} says once why a 2.x module stays stock.
  */
 public final class Substitutions {
     /** Modules whose classes the slim runtime AAR carries (runtime + Java API). */
@@ -62,10 +63,14 @@ public final class Substitutions {
         if (coordinates == null) {
             return null;
         }
-        if (LITERT_GROUP.equals(group) && version != null && !isLiteRtOneX(version)) {
-            return null;
-        }
         String id = group + ":" + module;
+        if (LITERT_GROUP.equals(group) && version != null && !isLiteRtOneX(version)) {
+            // A 2.x request: only the drop-in built for exactly this module and version stands in for it.
+            return (id + ":" + version.trim()).equals(coordinates.replaces) ? coordinates.runtime.notation() : null;
+        }
+        if (coordinates.replaces != null) {
+            return null;  // a 2.x drop-in replaces its one module, never a 1.x or TensorFlow Lite runtime
+        }
         if (RUNTIME_MODULES.contains(id)) {
             return coordinates.runtime.notation();
         }
@@ -101,19 +106,41 @@ public final class Substitutions {
      * {@code group:module:version} is substituted or not LiteRT's runtime. The plugin logs it once per module.
      */
     public static String warningFor(String group, String module, String version) {
+        return warningFor(group, module, version, null);
+    }
+
+    /**
+     * As {@link #warningFor(String, String, String)} with what tfliteSlim installed ({@code installed}, null: none):
+     * no warning for the module a 2.x drop-in replaces at its version, nor for {@code litert-api} beside it
+     * (it stays stock by design); a drop-in for another version says to run tfliteSlim again.
+     */
+    public static String warningFor(String group, String module, String version, Coordinates installed) {
         if (!LITERT_GROUP.equals(group) || !isStockRuntime(group, module) || version == null
                 || isLiteRtOneX(version)) {
             return null;
+        }
+        String replaces = installed == null ? null : installed.replaces;
+        if (replaces != null) {
+            String requested = group + ":" + module + ":" + version.trim();
+            if (requested.equals(replaces) || (group + ":litert-api:" + version.trim()).equals(
+                    replaces.replace(":litert:", ":litert-api:"))) {
+                return null;
+            }
+            if ((group + ":" + module).equals(LITERT_GROUP + ":litert")) {
+                return "tfliteSlim: " + requested + " is requested, and the trimmed LiteRT runtime installed is the "
+                    + "drop-in for " + replaces + ", so the stock runtime is used: run `gradle tfliteSlim` again to "
+                    + "build the drop-in for " + version.trim() + ".";
+            }
         }
         // A versionless request (a platform or constraint picks the version) may well be 2.x: kept too.
         String requested = version.trim().isEmpty() ? group + ":" + module + " (requested without a version)"
             : group + ":" + module + ":" + version;
         return "tfliteSlim: " + requested + " is LiteRT's 2.x CompiledModel runtime (or a "
-            + "version not on the 1.x line), which tflite-slim does not trim yet (it would build "
-            + "//litert/kotlin:LiteRt with only the app's ops registered; docs/litert2.md), so it is left as is: the "
-            + "app keeps the stock runtime. To ship the slim runtime, use the 1.x Interpreter API line "
-            + "(" + group + ":" + module + ":1.4.1, org.tensorflow.lite.InterpreterApi); or stay on 2.x stock and "
-            + "remove the tfliteSlim plugin.";
+            + "version not on the 1.x line), and no trimmed runtime for it is installed, so it is left as is: the "
+            + "app keeps the stock runtime. `gradle tfliteSlim` builds the drop-in for litert 2.1.6 and 2.2.0 "
+            + "(libLiteRt.so with only the app's ops; docs/litert2.md); other 2.x releases are not trimmed: use "
+            + "2.1.6+ or the 1.x Interpreter API line (" + group + ":" + module + ":1.4.1), or remove the "
+            + "tfliteSlim plugin.";
     }
 
     /** Every substitution as {@code "requested -> target"}, in a fixed order (for logs and tests). */

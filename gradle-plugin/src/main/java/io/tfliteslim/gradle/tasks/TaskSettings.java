@@ -81,6 +81,23 @@ public interface TaskSettings {
         return null;
     }
 
+    /**
+     * The LiteRT 2.x release tfliteSlim builds the drop-in for (the app's {@code com.google.ai.edge.litert:litert}
+     * version off the 1.x line), or null.
+     */
+    default String litert2Version() {
+        return null;
+    }
+
+    /**
+     * The stock {@code com.google.ai.edge.litert:litert:<litert2Version>} file with {@code extension}
+     * ({@code aar}, {@code pom}), resolved from the project's repositories (the tool keeps its classes and
+     * other entries, and its POM's dependencies).
+     */
+    default File stockLitert(String extension) {
+        throw new UnsupportedOperationException("no LiteRT 2.x release here");
+    }
+
     /** An Android variant's dependencies' assets (its runtime classpath's {@code android-assets}), or null. */
     default ArtifactCollection dependencyAssets() {
         return null;

@@ -31,8 +31,10 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
 
     @Override
     protected Action capture(TaskSettings defaults) {
+        // LiteRT 2.x: the stock POM whose dependencies the drop-in's POM restates (as tfliteSlim's install).
+        String stockPom = defaults.litert2Version() != null ? defaults.stockLitert("pom").getAbsolutePath() : null;
         return new Action(defaults.toolSpec(), defaults.outDir(), defaults.repositoryUrl(), defaults.publication(),
-                defaults.username(), defaults.password(), defaults.allowInsecureProtocol());
+                defaults.username(), defaults.password(), defaults.allowInsecureProtocol(), stockPom);
     }
 
     /**
@@ -67,9 +69,12 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
         /** A String, or a {@code Provider<String>} kept unread until the action runs (not stored with the task). */
         final Object password;
         final boolean allowInsecureProtocol;
+        /** LiteRT 2.x only: the app's stock litert POM (null otherwise). */
+        final String stockPom;
 
         Action(ToolSpec spec, File outDir, String url, ToolCommands.Publication publication, String username,
-               Object password, boolean allowInsecureProtocol) {
+               Object password, boolean allowInsecureProtocol, String stockPom) {
+            this.stockPom = stockPom;
             this.spec = spec;
             this.outDir = outDir;
             this.url = url;
@@ -89,7 +94,8 @@ public class TfliteSlimPublishTask extends ToolTask<TfliteSlimPublishTask.Action
             Map<String, String> env = password == null ? Collections.<String, String>emptyMap()
                     : Collections.singletonMap(PASSWORD_ENV, password);
             spec.runner(logger).runChecked(ToolCommands.deploy(spec.python, outDir.getAbsolutePath(), url, publication,
-                    username, PASSWORD_ENV, allowInsecureProtocol), LogLevel.LIFECYCLE, env, "tflite-slim deploy", null);
+                    username, PASSWORD_ENV, allowInsecureProtocol, stockPom), LogLevel.LIFECYCLE, env,
+                    "tflite-slim deploy", null);
         }
     }
 }

@@ -41,7 +41,7 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
     @Input
     public List<String> getBuildArgs() {
         Action a = action();
-        return ToolCommands.build(a.spec.python, a.spec.models, a.outDir.getAbsolutePath(), a.options);
+        return ToolCommands.build(a.spec.python, a.spec.models, a.outDir.getAbsolutePath(), a.options, a.stockAar);
     }
 
     @InputFiles
@@ -55,7 +55,7 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
     public List<String> getInstallArgs() {
         Action a = action();
         return ToolCommands.install(a.spec.python, a.outDir.getAbsolutePath(), a.repository, a.publication,
-                a.coordinatesFile.getAbsolutePath());
+                a.coordinatesFile.getAbsolutePath(), a.stockPom);
     }
 
     /** Where it installs: the configured repository, or the directory Gradle's mavenLocal() reads. */
@@ -85,8 +85,12 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
     @Override
     protected Action capture(TaskSettings defaults) {
         File repo = defaults.installRepository();
+        // LiteRT 2.x: the app's own stock AAR and POM, resolved once here (a detached configuration).
+        boolean litert2 = defaults.litert2Version() != null;
         return new Action(defaults.toolSpec(), defaults.buildOptions(), defaults.outDir(),
-                repo == null ? null : repo.getAbsolutePath(), defaults.publication(), defaults.coordinatesFile());
+                repo == null ? null : repo.getAbsolutePath(), defaults.publication(), defaults.coordinatesFile(),
+                litert2 ? defaults.stockLitert("aar").getAbsolutePath() : null,
+                litert2 ? defaults.stockLitert("pom").getAbsolutePath() : null);
     }
 
     /** Whether what the coordinates file names is still in the repository (else: not up to date). */
@@ -118,21 +122,27 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
         final String repository;
         final ToolCommands.Publication publication;
         final File coordinatesFile;
+        /** LiteRT 2.x only: the app's stock litert AAR and POM (null otherwise). */
+        final String stockAar;
+        final String stockPom;
 
         Action(ToolSpec spec, ToolCommands.BuildOptions options, File outDir, String repository,
-               ToolCommands.Publication publication, File coordinatesFile) {
+               ToolCommands.Publication publication, File coordinatesFile, String stockAar, String stockPom) {
             this.spec = spec;
             this.options = options;
             this.outDir = outDir;
             this.repository = repository;
             this.publication = publication;
             this.coordinatesFile = coordinatesFile;
+            this.stockAar = stockAar;
+            this.stockPom = stockPom;
         }
 
         @Override
         public void execute(Logger logger) {
             ToolRunner runner = spec.runner(logger);
-            List<String> build = ToolCommands.build(spec.python, spec.modelArgs(), outDir.getAbsolutePath(), options);
+            List<String> build = ToolCommands.build(spec.python, spec.modelArgs(), outDir.getAbsolutePath(), options,
+                    stockAar);
             ToolRunner.Result built = runner.run(build, LogLevel.LIFECYCLE);
             if (built.exitCode != 0) {
                 // The advice that fits this failure: the custom-op setting, the toolchain, or none.
@@ -140,7 +150,7 @@ public class TfliteSlimTask extends ToolTask<TfliteSlimTask.Action> {
                         FailureAdvice.forBuild(built.text(), options.litertVersion != null)));
             }
             runner.runChecked(ToolCommands.install(spec.python, outDir.getAbsolutePath(), repository, publication,
-                    coordinatesFile.getAbsolutePath()), LogLevel.LIFECYCLE, "tflite-slim install", null);
+                    coordinatesFile.getAbsolutePath(), stockPom), LogLevel.LIFECYCLE, "tflite-slim install", null);
             Coordinates installed = Coordinates.read(coordinatesFile);
             logger.lifecycle("tflite-slim: installed {} into {}", installed.runtime, installed.repository);
             if (installed.selectTfOps != null) {

@@ -50,6 +50,17 @@ public final class ToolCommands {
     }
 
     /**
+     * {@link #build(String, List, String, BuildOptions)} of a LiteRT 2.x drop-in: {@code --stock-aar FILE} (the app's
+     * stock {@code litert} AAR) when {@code stockAar} is not null.
+     */
+    public static List<String> build(String python, List<String> models, String outDir, BuildOptions options,
+                                     String stockAar) {
+        List<String> argv = new ArrayList<>(build(python, models, outDir, options));
+        option(argv, "--stock-aar", stockAar);
+        return Collections.unmodifiableList(argv);
+    }
+
+    /**
      * {@code plan MODEL... [build options] [coordinates] --format json -o FILE}: the coordinates a build
      * of these models would publish, computed without any toolchain.
      */
@@ -146,6 +157,24 @@ public final class ToolCommands {
         // bytes under the same version mean something is wrong, and the tool says so.
         argv.add("--coordinates-out");
         argv.add(coordinatesOut);
+        return Collections.unmodifiableList(argv);
+    }
+
+    /** {@link #deploy(String, String, String, Publication, String, String, boolean)} with {@code --stock-pom FILE}
+     *  when not null (a LiteRT 2.x drop-in). */
+    public static List<String> deploy(String python, String outDir, String url, Publication publication,
+                                      String username, String passwordEnv, boolean allowInsecureHttp, String stockPom) {
+        List<String> argv = new ArrayList<>(deploy(python, outDir, url, publication, username, passwordEnv,
+                allowInsecureHttp));
+        option(argv, "--stock-pom", stockPom);
+        return Collections.unmodifiableList(argv);
+    }
+
+    /** {@link #install(String, String, String, Publication, String)} with {@code --stock-pom FILE} when not null. */
+    public static List<String> install(String python, String outDir, String repository, Publication publication,
+                                       String coordinatesOut, String stockPom) {
+        List<String> argv = new ArrayList<>(install(python, outDir, repository, publication, coordinatesOut));
+        option(argv, "--stock-pom", stockPom);
         return Collections.unmodifiableList(argv);
     }
 

@@ -18,8 +18,11 @@ public class SourceChoiceTest {
         return Arrays.asList(new Object[][]{
             {"TensorFlow Lite app", false, null, null, Arrays.asList("androidx.core:core:1.0", "org.tensorflow:tensorflow-lite:2.16.1"), "2.16.1", null},
             {"LiteRT app", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:1.0.1"), null, "1.0.1"},
-            // 2.x is the CompiledModel runtime: never substituted, so never a version to build.
-            {"LiteRT 2.x app", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.0.2"), null, null},
+            // 2.x: the drop-in for that version (the tool refuses the lines it does not trim, with the reason).
+            {"LiteRT 2.x app", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.2.0"), null, "2.2.0"},
+            {"LiteRT 2.x app on a line not trimmed", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.0.2"), null, "2.0.2"},
+            {"two LiteRT 2.x versions: ambiguous", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.2.0",
+                "com.google.ai.edge.litert:litert:2.1.6"), null, null},
             {"LiteRT 2.x beside TensorFlow Lite", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.1.0",
                 "org.tensorflow:tensorflow-lite:2.16.1"), "2.16.1", null},
             {"LiteRT 1.x and 2.x: the 1.x", false, null, null, Arrays.asList("com.google.ai.edge.litert:litert:2.1.0",

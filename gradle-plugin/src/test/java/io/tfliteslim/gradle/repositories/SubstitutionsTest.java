@@ -76,7 +76,9 @@ public class SubstitutionsTest {
             assertEquals(litert && expected != null, warning != null);
             if (warning != null) {
                 assertTrue(warning, warning.contains(group + ":" + module + ":" + v)
-                    && warning.contains("does not trim yet") && warning.contains("1.x Interpreter API line"));
+                    && warning.contains("no trimmed runtime for it is installed")
+                    && warning.contains("builds the drop-in for litert 2.1.6 and 2.2.0")
+                    && warning.contains("1.x Interpreter API line"));
             }
         }
         assertEquals(null, Substitutions.warningFor(group, module, "1.4.1"));
@@ -91,6 +93,31 @@ public class SubstitutionsTest {
         assertEquals(litert && expected != null, warning != null);
         if (warning != null) {
             assertTrue(warning, warning.startsWith("tfliteSlim: " + group + ":" + module + " (requested without a version) is"));
+        }
+    }
+
+    private static final Coordinates DROP_IN = Coordinates.parse(
+        "{\"repository\": \"/m2\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"litert\","
+            + " \"version\": \"2.2.0-litert2-slim-abc\"}, \"select_tf_ops\": null,"
+            + " \"replaces\": \"com.google.ai.edge.litert:litert:2.2.0\"}", "test");
+
+    /**
+     * A LiteRT 2.x drop-in stands in for its one module at its one version: litert-api stays stock, another
+     * 2.x version stays stock (and says to rebuild), and no 1.x or TensorFlow Lite request is given it.
+     */
+    @Test
+    public void aTwoXDropInReplacesItsOneModuleAndVersion() {
+        boolean litert = "com.google.ai.edge.litert:litert".equals(group + ":" + module);
+        assertEquals(litert ? "io.tfliteslim:litert:2.2.0-litert2-slim-abc" : null,
+                Substitutions.targetFor(group, module, "2.2.0", DROP_IN));
+        assertEquals(null, Substitutions.targetFor(group, module, "2.1.6", DROP_IN));
+        assertEquals(null, Substitutions.targetFor(group, module, "1.4.1", DROP_IN));
+        assertEquals(null, Substitutions.targetFor(group, module, DROP_IN));
+        assertEquals(null, Substitutions.warningFor(group, module, "2.2.0", DROP_IN));
+        String other = Substitutions.warningFor(group, module, "2.1.6", DROP_IN);
+        if (litert) {
+            assertTrue(other, other.contains("the drop-in for com.google.ai.edge.litert:litert:2.2.0")
+                    && other.contains("run `gradle tfliteSlim` again to build the drop-in for 2.1.6"));
         }
     }
 

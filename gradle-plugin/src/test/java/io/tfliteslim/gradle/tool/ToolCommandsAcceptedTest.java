@@ -61,6 +61,23 @@ public class ToolCommandsAcceptedTest {
         assertEquals("analyze", parsedCommand(ToolCommands.analyze("py", MODELS, "/r/ops.json", "/r/ops.html")));
     }
 
+    /** LiteRT 2.x: the app's stock AAR to build and its POM to install with (the tool's parser knows both). */
+    @Test
+    public void litert2StockAarAndPom() throws Exception {
+        ToolCommands.BuildOptions two = new ToolCommands.BuildOptions.Builder().litertVersion("2.2.0").build();
+        List<String> build = ToolCommands.build("py", MODELS, "/o", two, "/gradle/litert-2.2.0.aar");
+        assertEquals(Arrays.asList("--litert-version", "2.2.0", "--stock-aar", "/gradle/litert-2.2.0.aar"),
+                build.subList(build.size() - 4, build.size()));
+        assertEquals("build", parsedCommand(build));
+        List<String> install = ToolCommands.install("py", "/o", "/m2", COORDINATES, "/c.json", "/gradle/litert-2.2.0.pom");
+        assertEquals(Arrays.asList("--stock-pom", "/gradle/litert-2.2.0.pom"), install.subList(install.size() - 2, install.size()));
+        assertEquals("install", parsedCommand(install));
+        List<String> deploy = ToolCommands.deploy("py", "/o", "http://r/m", COORDINATES, "ci", "PW", true, "/litert.pom");
+        assertEquals(Arrays.asList("--stock-pom", "/litert.pom"), deploy.subList(deploy.size() - 2, deploy.size()));
+        assertEquals("deploy", parsedCommand(deploy));
+        assertEquals(ToolCommands.build("py", MODELS, "/o", two), ToolCommands.build("py", MODELS, "/o", two, null));
+    }
+
     /** {@code --ndk-version}/{@code --android-api-level} (the declared NDK revision and API level, part of the runtime version). */
     @Test
     public void declaredNdkAndApiLevel() throws Exception {

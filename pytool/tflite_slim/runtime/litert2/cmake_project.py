@@ -1,0 +1,216 @@
+"""What the CMake path asks of a LiteRT 2.x tree's own CMake project to make a trimmed ``libLiteRt.so``: pure text.
+
+LiteRT 2.x's CMake build (``litert/CMakeLists.txt``, ``project(LiteRT)``, which adds ``tflite/`` as a
+subdirectory) links its shared ``LiteRt`` (``litert/c/CMakeLists.txt``, target
+``litert_runtime_c_api_shared_lib``, ``OUTPUT_NAME`` ``LiteRt`` from v2.1.3) from the archives
+``litert_c_api``, ``litert_runtime``, ``litert_cc_internal`` and ``tensorflow-lite`` (and their public deps)
+inside ``-Wl,--whole-archive``, with no version script and without the TFLite JNI: every kernel stays, and
+it is not the AAR's library. We do not edit the tree: the configure command passes
+``CMAKE_PROJECT_LiteRT_INCLUDE``, whose deferred call (CMake 3.19 ``cmake_language(DEFER)``) runs once the
+project has defined its targets and
+
+* swaps, in ``tensorflow-lite``'s sources, ``tflite/core/kernels/register.cc`` and
+  ``tflite/kernels/register_ref.cc`` for the generated files (the tree's own with only the selected
+  registrations, :mod:`tflite_slim.runtime.spec.resolverbody`): every route into the kernels
+  (CompiledModel's CPU path, ``CreateOpResolver()`` of the C++ API and the JNI, the reference resolver) ends
+  in those two constructors. A project that does not compile each exactly once stops the configure;
+* adds ``tflite_slim_litert_jni``: the tree's TFLite JNI (``tflite/java/src/main/native``, which Bazel's
+  ``//litert/kotlin:LiteRt`` links and the tree's CMake build does not);
+* adds ``tflite_slim_litert``, ``OUTPUT_NAME`` ``LiteRt``: the objects of the archives the tree's own shared
+  ``LiteRt`` takes whole (:data:`RUNTIME_ARCHIVES`: so every ``LiteRt*``/``TfLite*`` function they define
+  is there to export) and the JNI's, the rest of the tree's link line as ordinary libraries, linked with
+  ``--gc-sections`` and a version script exporting only what the AAR's ``libLiteRt.so`` exports
+  (:func:`version_script`): the exported symbols are the roots, so the kernels no kept registration
+  reaches are dropped. No ``--whole-archive``. XNNPACK stays (``TFLITE_ENABLE_XNNPACK`` as the tree sets
+  it): CompiledModel's CPU accelerator, and ``BuiltinOpResolver()`` creates its delegate.
+
+Which release lines this path builds (:func:`cmake_refusal`) follows :mod:`tflite_slim.runtime.trees.litert2`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from tflite_slim.runtime.backends.cmake_project import SECTION_FLAGS, Toolchain, _cmake_list, _escape
+from tflite_slim.runtime.spec.resolverbody import REGISTER_CC, REGISTER_REF_CC
+from tflite_slim.runtime.trees.litert2 import ReleaseLine
+
+#: ``project(LiteRT ...)`` in ``litert/CMakeLists.txt`` (v2.1.0 to v2.2.0), which names the include variable.
+PROJECT = "LiteRT"
+INCLUDE_VARIABLE = f"CMAKE_PROJECT_{PROJECT}_INCLUDE"
+#: The tree's CMake project is ``litert/`` (it adds ``../tflite`` itself).
+SOURCE_SUBDIR = "litert"
+#: The tree's shared LiteRt target (``litert/c/CMakeLists.txt``): we read its link line, never build it.
+TREE_SHARED_TARGET = "litert_runtime_c_api_shared_lib"
+#: The archives ``litert/c/CMakeLists.txt`` links whole into ``LiteRt`` (``_litert_runtime_c_api_private_archives``
+#: at v2.1.6 and v2.2.0; on Android also ``litert_tflite_gpu_gl_core``, taken when the tree defines it).
+RUNTIME_ARCHIVES = ("litert_c_api", "litert_runtime", "litert_cc_internal", "tensorflow-lite")
+ANDROID_ARCHIVES = ("litert_tflite_gpu_gl_core",)
+LIBRARY_TARGET = "tensorflow-lite"
+OUR_TARGET = "tflite_slim_litert"
+JNI_TARGET = "tflite_slim_litert_jni"
+LIB_NAME = "LiteRt"
+SO_NAME = f"lib{LIB_NAME}.so"
+#: The TFLite JNI the AAR's libLiteRt.so holds (``//tflite/java/src/main/native`` in ``litert/kotlin/BUILD``).
+JNI_SOURCE_DIR = "tflite/java/src/main/native"
+EXTRA_JNI_SOURCES = ("tflite/c/jni/jni_utils.cc",)
+INCLUDE_FILE = "tflite_slim_litert.cmake"
+VERSION_SCRIPT_FILE = "tflite_slim_litert.lds"
+#: Where the generated resolvers go in the build directory (their path in the tree, under this folder).
+GENERATED_DIR = "tflite_slim_generated"
+RESOLVER_PATHS = (REGISTER_CC.path, REGISTER_REF_CC.path)
+
+#: The lines whose libLiteRt.so this path builds (:attr:`ReleaseLine.trimmed`): 2.1.6+ and 2.2.0, where
+#: libLiteRt.so is the runtime plus the TFLite JNI (``litert/kotlin/BUILD`` ``LiteRt``), the CompiledModel JNI
+#: being litert-api's liblitert_jni.so, which stays stock.
+
+
+def cmake_refusal(line: ReleaseLine, version: str) -> Optional[str]:
+    """Why the CMake path does not build release ``version`` of ``line``, in one line; None when it does."""
+    return None if line.trimmed else line.refusal(f"--litert-version {version}", version)
+
+
+def version_script(line: ReleaseLine) -> str:
+    """The AAR's ``libLiteRt.so`` exports, as ``litert/kotlin/litert_version_script.lds`` says them (v2.1.6:
+    ``Java_*``, ``TfLite*``, ``LiteRt*``; v2.2.0 adds the data symbol ``kLiteRtRuntimeBuiltin``)."""
+    exported = ["Java_*;", "TfLite*;", "LiteRt*;"]
+    if line.name == "2.2.0":
+        exported.append("kLiteRtRuntimeBuiltin;")
+    body = "\n".join(f"    {e}" for e in exported)
+    return ("/* Generated by tflite-slim: what the AAR's libLiteRt.so exports "
+            f"(litert/kotlin/litert_version_script.lds, LiteRT {line.name}). */\n"
+            f"VERS_1.0 {{\n  global:\n{body}\n  local:\n    *;\n}};\n")
+
+
+def exported_patterns(line: ReleaseLine) -> tuple[str, ...]:
+    """The version script's globals, as prefixes (``Java_``) and names, for checking a built library."""
+    return ("Java_", "TfLite", "LiteRt") + (("kLiteRtRuntimeBuiltin",) if line.name == "2.2.0" else ())
+
+
+def is_exported_name(name: str, line: ReleaseLine) -> bool:
+    """Whether a dynamic symbol ``name`` is one the version script exports."""
+    return any(name == p if p.startswith("k") else name.startswith(p) for p in exported_patterns(line))
+
+
+def jni_sources(root: Path, present: Sequence[str]) -> tuple[str, ...]:
+    """The TFLite JNI sources to compile, absolute, from the ``.cc`` names in ``tflite/java/src/main/native``
+    (``present``, plus whichever of :data:`EXTRA_JNI_SOURCES` exist). All of them: ``LiteRt`` links the whole
+    ``//tflite/java/src/main/native`` library (the experimental wrapper included)."""
+    names = sorted(n for n in present if "/" not in n and n.endswith(".cc") and not n.endswith("_test.cc"))
+    extra = [e for e in EXTRA_JNI_SOURCES if e in present]
+    return tuple(str(root / JNI_SOURCE_DIR / n) for n in names) + tuple(str(root / e) for e in extra)
+
+
+def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequence[str], version_script: str,
+                   jni_includes: Sequence[str], align_16kb: bool) -> str:
+    """The ``CMAKE_PROJECT_LiteRT_INCLUDE`` file (see the module docstring).
+
+    ``generated``: (the tree's resolver file, real path; the generated one in the build directory). It names
+    no op: the op set lives in the generated files' content, so a new op set recompiles those two files and
+    relinks.
+    """
+    link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
+    if align_16kb:
+        link.append("-Wl,-z,max-page-size=16384")
+    swaps = "\n".join(f'  _tflite_slim_swap("{_escape(tree)}" "{_escape(ours)}")' for tree, ours in generated)
+    includes = (f"\n  target_include_directories({JNI_TARGET} PRIVATE\n{_cmake_list(jni_includes)})"
+                if jni_includes else "")
+    return f"""\
+# Generated by tflite-slim: a trimmed libLiteRt.so, added to LiteRT's own CMake project.
+# Included by project({PROJECT}) through {INCLUDE_VARIABLE}; the targets are added once
+# the project's CMakeLists.txt (and its subdirectories) have defined theirs.
+cmake_language(DEFER DIRECTORY "${{CMAKE_CURRENT_SOURCE_DIR}}" CALL _tflite_slim_litert)
+
+# The tree's resolver source in {LIBRARY_TARGET} replaced by the generated one; exactly once, or the configure stops.
+function(_tflite_slim_swap tree ours)
+  get_target_property(sources {LIBRARY_TARGET} SOURCES)
+  get_target_property(base {LIBRARY_TARGET} SOURCE_DIR)
+  set(kept)
+  set(found 0)
+  foreach(source IN LISTS sources)
+    get_filename_component(path "${{source}}" REALPATH BASE_DIR "${{base}}")
+    if(path STREQUAL tree)
+      math(EXPR found "${{found}} + 1")
+      list(APPEND kept "${{ours}}")
+    else()
+      list(APPEND kept "${{source}}")
+    endif()
+  endforeach()
+  if(NOT found EQUAL 1)
+    message(FATAL_ERROR "tflite-slim: {LIBRARY_TARGET} compiles ${{tree}} ${{found}} times, not once: this tree's "
+                        "CMake build is not one tflite-slim has read (LiteRT v2.1.6, v2.2.0)")
+  endif()
+  set_property(TARGET {LIBRARY_TARGET} PROPERTY SOURCES "${{kept}}")
+endfunction()
+
+function(_tflite_slim_litert)
+  foreach(target {' '.join(RUNTIME_ARCHIVES)} {TREE_SHARED_TARGET})
+    if(NOT TARGET ${{target}})
+      message(FATAL_ERROR "tflite-slim: the tree's CMake build has no target ${{target}}: it is not one "
+                          "tflite-slim has read (LiteRT v2.1.6, v2.2.0)")
+    endif()
+  endforeach()
+{swaps}
+  # The archives the tree links whole into its LiteRt, as objects; the rest of its link line as it is.
+  set(archives {' '.join(RUNTIME_ARCHIVES)})
+  foreach(target {' '.join(ANDROID_ARCHIVES)})
+    if(TARGET ${{target}})
+      list(APPEND archives ${{target}})
+    endif()
+  endforeach()
+  get_target_property(tree_link {TREE_SHARED_TARGET} LINK_LIBRARIES)
+  set(others)
+  foreach(item IN LISTS tree_link)
+    if(NOT item MATCHES "^-Wl,--(no-)?whole-archive$" AND NOT item IN_LIST archives)
+      list(APPEND others "${{item}}")
+    endif()
+  endforeach()
+  set(objects)
+  foreach(target IN LISTS archives)
+    list(APPEND objects "$<TARGET_OBJECTS:${{target}}>")
+  endforeach()
+  add_library({JNI_TARGET} OBJECT
+{_cmake_list(jni)})
+  target_link_libraries({JNI_TARGET} PRIVATE {LIBRARY_TARGET} litert_c_api)
+  set_target_properties({JNI_TARGET} PROPERTIES POSITION_INDEPENDENT_CODE ON){includes}
+  add_library({OUR_TARGET} SHARED $<TARGET_OBJECTS:{JNI_TARGET}> ${{objects}})
+  set_target_properties({OUR_TARGET} PROPERTIES OUTPUT_NAME {LIB_NAME} LINK_DEPENDS "{_escape(version_script)}")
+  target_link_libraries({OUR_TARGET} PRIVATE ${{others}} ${{archives}})
+  target_link_options({OUR_TARGET} PRIVATE
+{_cmake_list(link)})
+endfunction()
+"""
+
+
+def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolchain, generator: str = "Ninja",
+                   ninja: Optional[str] = None, dep_sources: Mapping[str, str] = (),
+                   tensorflow_dir: Optional[str] = None) -> list[str]:
+    """``cmake`` configuring the tree's ``litert/`` project in ``build_dir`` for one ABI, with our include.
+
+    ``dep_sources`` (``--cmake-dep-source NAME=DIR``) and ``tensorflow_dir`` (``--tensorflow-source-dir``) as
+    for 1.x: ``FETCHCONTENT_SOURCE_DIR_<NAME>`` and ``TENSORFLOW_SOURCE_DIR``, for a machine without GitHub.
+    """
+    argv = [cmake, "-G", generator, "-S", str(root / SOURCE_SUBDIR), "-B", str(build_dir),
+            "-DCMAKE_BUILD_TYPE=Release",
+            f"-D{INCLUDE_VARIABLE}={build_dir / INCLUDE_FILE}",
+            "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
+            f"-DCMAKE_C_FLAGS={SECTION_FLAGS}",
+            f"-DCMAKE_CXX_FLAGS={SECTION_FLAGS}",
+            # Tests and support libraries are not the runtime (their defaults are OFF; said, not assumed).
+            "-DLITERT_BUILD_TESTS=OFF"]
+    if ninja:
+        argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
+    if tensorflow_dir:
+        argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
+    for name in sorted(dict(dep_sources)):
+        argv.append(f"-DFETCHCONTENT_SOURCE_DIR_{name.upper()}={dict(dep_sources)[name]}")
+    if toolchain.android:
+        argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
+                 f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
+    else:
+        if toolchain.c_compiler:
+            argv.append(f"-DCMAKE_C_COMPILER={toolchain.c_compiler}")
+        if toolchain.cxx_compiler:
+            argv.append(f"-DCMAKE_CXX_COMPILER={toolchain.cxx_compiler}")
+    return argv
