@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,29 @@ def test_missing_tensorflow_paths_names_files_and_directories(tmp_path: Path) ->
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("") if "." in target.name else target.mkdir()
     assert cmakedeps.missing_tensorflow_paths(tmp_path) == []
+
+
+REAL = os.environ.get("TFLITE_SLIM_REAL_LITERT")
+#: What the CMake files name below TENSORFLOW_SOURCE_DIR, by the variables tflite/CMakeLists.txt sets for it.
+_TF_VARIABLES = {"TF_SOURCE_DIR": "tensorflow/", "XLA_SOURCE_DIR": "third_party/xla/",
+                 "TSL_SOURCE_DIR": "third_party/xla/third_party/tsl/", "TENSORFLOW_SOURCE_DIR": ""}
+_TF_REFERENCE = re.compile(r"\$\{(" + "|".join(_TF_VARIABLES) + r")\}/+([\w./-]+\.(?:cc|h|proto|txt))")
+
+
+@pytest.mark.skipif(not REAL, reason="TFLITE_SLIM_REAL_LITERT is unset: set it to a LiteRT v1.4.1 checkout to check "
+                                     "the TensorFlow paths against its CMake files")
+def test_the_tensorflow_paths_cover_every_file_a_real_tree_names() -> None:
+    """Every TensorFlow file the CMake files a configure reads name (the library, the benchmark tool and the
+    label_image example, which CMake generates though they are never built), every TensorFlow header
+    tflite/version.h includes, and the example protos' directory, are kept by the extraction."""
+    lite = Path(str(REAL)) / "tflite"
+    named = set()
+    for rel in ("CMakeLists.txt", "tools/benchmark/CMakeLists.txt", "examples/label_image/CMakeLists.txt"):
+        text = (lite / rel).read_text()
+        named |= {_TF_VARIABLES[m.group(1)] + m.group(2) for m in _TF_REFERENCE.finditer(text)}
+    named |= set(re.findall(r'#include "(tensorflow/[^"]+)"', (lite / "version.h").read_text()))
+    assert "third_party/xla/xla/tsl/util/stats_calculator.cc" in named
+    assert "tensorflow/core/public/release_version.h" in named
+    uncovered = [p for p in sorted(named)
+                 if not any(p == t or p.startswith(t + "/") for t in cmakedeps.TENSORFLOW_PATHS)]
+    assert uncovered == []
