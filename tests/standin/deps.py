@@ -20,7 +20,16 @@ from tflite_slim.runtime.trees import cmakedeps
 
 #: The headers the stand-in's kernels/add.cc includes, per dependency.
 HEADERS = {"eigen": ("standin_eigen.h", "#define STANDIN_EIGEN 1\n"),
-           "fft2d": ("standin_fft2d.h", "#define STANDIN_FFT2D 2\n")}
+           "fft2d": ("standin_fft2d.h", "#define STANDIN_FFT2D 2\n"),
+           # kernels/embedding_lookup.cc includes it as fp16/fp16.h; FP16's repository keeps it under include/.
+           "fp16_headers": ("include/fp16/fp16.h", "#define STANDIN_FP16 3\n")}
+#: TensorFlow 2.20's contract for tensorflow/core/public/release_version.h (ours, not its text): the
+#: TF_*_VERSION defines must come from the build, else it does not compile.
+RELEASE_VERSION_H = "".join(f"#ifndef {d}\n#error \"{d} is not defined!\"\n#endif\n" for d in (
+    "TF_MAJOR_VERSION", "TF_MINOR_VERSION", "TF_PATCH_VERSION", "TF_VERSION_SUFFIX")) + (
+    "#define _TF_STR_HELPER(x) #x\n#define _TF_STR(x) _TF_STR_HELPER(x)\n"
+    "#define TF_VERSION_STRING (_TF_STR(TF_MAJOR_VERSION) \".\" _TF_STR(TF_MINOR_VERSION) \".\" "
+    "_TF_STR(TF_PATCH_VERSION) TF_VERSION_SUFFIX)\n")
 #: What a TensorFlow archive holds beside the paths the build reads (left out when extracting).
 TENSORFLOW_EXTRA = "tensorflow/core/kernels/not_needed.cc"
 
@@ -70,15 +79,35 @@ def serve_dependencies(server, lite_dir: Path) -> dict[str, str]:
     return served
 
 
-def tensorflow_tarball(commit: str) -> bytes:
-    """TensorFlow at ``commit`` as GitHub archives it: the paths the build reads, and one it does not."""
-    files = {f"{p}/README.md": f"stand-in {p}\n" for p in cmakedeps.TENSORFLOW_PATHS}
+def tensorflow_tarball(revision: str) -> bytes:
+    """TensorFlow at ``revision`` (a commit, or a tag such as ``v2.20.0``) as GitHub archives it: the paths the
+    build reads, and one it does not; a commit's archive names it in the pax header (a tag's names the commit
+    it points to, which the stand-in does not have: none)."""
+    files = dict(tensorflow_files())
     files[TENSORFLOW_EXTRA] = "// not read by the CMake build\n"
-    return tarball(f"tensorflow-{commit}", files, commit)
+    commit = revision if re.fullmatch(r"[0-9a-f]{40}", revision) else None
+    return tarball(f"tensorflow-{revision.lstrip('v')}", files, commit)
+
+
+def tensorflow_files(version: str = "2.20.0") -> list[tuple[str, str]]:
+    """What the stand-in TensorFlow holds of :data:`cmakedeps.TENSORFLOW_PATHS`: each file path (a name with a
+    suffix) as a file, each directory with a README; ``tf_version.bzl`` states ``version`` as TensorFlow's does."""
+    files = []
+    for p in cmakedeps.TENSORFLOW_PATHS:
+        if p == cmakedeps.TF_VERSION_FILE:
+            files.append((p, f'TF_VERSION = "{version}"\n'))
+        elif p.endswith("/release_version.h"):
+            files.append((p, RELEASE_VERSION_H))
+        elif "." in p.rsplit("/", 1)[-1]:
+            files.append((p, f"// stand-in {p}\n"))
+        else:
+            files.append((f"{p}/README.md", f"stand-in {p}\n"))
+    return files
 
 
 def make_tensorflow_dir(root: Path) -> Path:
-    """A ``--tensorflow-source-dir`` holding what the build reads (empty directories)."""
-    for p in cmakedeps.TENSORFLOW_PATHS:
-        (root / p).mkdir(parents=True, exist_ok=True)
+    """A ``--tensorflow-source-dir`` holding what the build reads (see :func:`tensorflow_files`)."""
+    for name, text in tensorflow_files():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
     return root

@@ -419,7 +419,7 @@ def copy_cmake_tree(root: Path) -> Path:
     (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
     make_tensorflow_dir(root / "tensorflow")
     for name, (header, text) in HEADERS.items():
-        (root / "deps" / name).mkdir(parents=True)
+        (root / "deps" / name / header).parent.mkdir(parents=True)
         (root / "deps" / name / header).write_text(text)
     return root
 

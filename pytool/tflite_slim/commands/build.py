@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim.runtime import builder, litert2build
@@ -167,15 +168,16 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
     cm.add_argument("--dep-mirror", metavar="URL",
                     help=shown("download the CMake dependencies and TensorFlow's files from this mirror instead of "
                                "their upstream hosts: a base URL where NAME/REVISION.tar.gz is looked up "
-                               "(eigen/4c38131a....tar.gz, tensorflow/2adc36c6....tar.gz), or a template with "
+                               "(eigen/4c38131a....tar.gz, tensorflow/v2.20.0.tar.gz), or a template with "
                                "{name} and {revision}; also $TFLITE_SLIM_DEP_MIRROR"))
     cm.add_argument("--cmake-dep-source", action="append", default=[], metavar="NAME=DIR",
                     help=shown("take the CMake dependency NAME (as TFLite's tools/cmake/modules name it: "
                                "abseil-cpp, eigen, flatbuffers, ...) from local DIR instead of downloading it "
                                "(FETCHCONTENT_SOURCE_DIR_<NAME>; repeatable): a team mirror or an offline machine"))
     cm.add_argument("--tensorflow-source-dir", metavar="DIR",
-                    help=shown("TENSORFLOW_SOURCE_DIR for LiteRT's CMake build (the TensorFlow tree beside it; "
-                               "default: CMake downloads it)"))
+                    help=shown("TENSORFLOW_SOURCE_DIR for LiteRT's CMake build: a TensorFlow checkout (or an "
+                               "extract of the paths docs/sources.md lists) at the revision the release goes with "
+                               "(default: tflite-slim downloads those paths)"))
     cm.add_argument("--jobs", type=int, metavar="N", help=shown("parallel compile jobs (default: Ninja's)"))
     cm.add_argument("--compiler-cache", choices=compiler_cache.CHOICES, default="auto",
                     help=shown("run the compiles through ccache or sccache (default auto: ccache, else sccache, "
@@ -283,7 +285,7 @@ def _check_tensorflow_dir(path: str) -> None:
     if not os.path.isdir(path):
         raise UsageError(f"--tensorflow-source-dir {path}: not a directory; give a TensorFlow checkout (or an "
                          "extract of it) at the revision the LiteRT tree pins")
-    missing = [p for p in cmakedeps.TENSORFLOW_PATHS if not os.path.isdir(os.path.join(path, p))]
+    missing = cmakedeps.missing_tensorflow_paths(Path(path))
     if missing:
         raise UsageError(f"--tensorflow-source-dir {path}: missing {', '.join(missing)}; LiteRT's CMake build "
                          f"reads {', '.join(cmakedeps.TENSORFLOW_PATHS)} from TensorFlow (leave the option out and "
@@ -411,7 +413,7 @@ def _dry_run_details(p: builder.Prepared, out) -> None:
     out.write("\n# Package files (source -> name in the package)\n")
     out.writelines(f"{src} -> {name}\n" for src, name in p.package.files)
     out.write(f"\n# Registration code (what gen_op_registration will generate)\n{p.registration}")
-    out.write("\n# Differences from TensorFlow's build_aar.sh\n")
+    out.write("\n# Differences from TensorFlow's build_aar.sh\n" if _bazel(p) else "\n# Notes\n")
     out.writelines(f"- {n}\n" for n in p.notes)
 
 

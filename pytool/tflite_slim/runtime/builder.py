@@ -104,7 +104,8 @@ def build(s: BuildSettings, log: Log = _stderr) -> BuildResult:
     made = produce(p.job, asked.backend, asked.produce)
     try:
         compared = sizes.for_build(p.plan, made.reports, asked.sizes, log)
-        write_output(asked.out, made.directory, p.plan, p.models, compared, cached=made.stored)
+        write_output(asked.out, made.directory, p.plan, p.models, compared, cached=made.stored,
+                     sources=asked.backend.record_sources(p.job))
     finally:
         if not made.stored:  # a --no-cache build's temporary directory
             shutil.rmtree(made.directory, ignore_errors=True)

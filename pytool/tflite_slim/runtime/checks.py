@@ -47,7 +47,9 @@ class Checked:
 def check(job: BackendJob, inputs: Inputs, tree: SourceTree, backend: Backend, asked: ChecksAsked) -> Checked:
     """The problems, notes and commands for ``job``; a ToolchainError (a build) at the first problem."""
     commands = tuple(tuple(c) for c in backend.commands(job))
-    notes = _differences(job, tree, asked.experimental_api) + backend.notes(job)
+    # How a Bazel build differs from build_aar.sh; another backend says how it builds in its own notes.
+    differences = _differences(job, tree, asked.experimental_api) if not job.plan.backend else []
+    notes = differences + backend.notes(job)
     problem, skipped = _kernel_problem(inputs, tree, bool(job.plan.custom_ops_deps))
     notes += [skipped] if skipped else []
     problems = backend.problems(job) + ([problem] if problem else [])

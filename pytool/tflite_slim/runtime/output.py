@@ -49,16 +49,18 @@ def check_out(out: Path) -> None:
 
 
 def write_output(out: Path, entry: Path, plan: BuildPlan, models: tuple[ModelOps, ...],
-                 compared: Sequence[sizes.SizeRow] = (), *, cached: bool) -> None:
+                 compared: Sequence[sizes.SizeRow] = (), *, cached: bool, sources: Sequence[dict] = ()) -> None:
     """Fill ``out`` with the plan's AARs from ``entry`` and its build record (``cached``: the AARs are in the cache).
 
     ``compared``: the AARs beside the stock runtime (:func:`tflite_slim.runtime.sizes.for_build`).
     """
-    _write_out(out, entry, aar_files(plan), record(plan, models, compared), cached=cached)
+    _write_out(out, entry, aar_files(plan), record(plan, models, compared, sources), cached=cached)
 
 
-def record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: Sequence[sizes.SizeRow] = ()) -> dict:
-    """The ``ops.json`` build record (contract in README); ``sizes`` only when there is a comparison."""
+def record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: Sequence[sizes.SizeRow] = (),
+           sources: Sequence[dict] = ()) -> dict:
+    """The ``ops.json`` build record (contract in README); ``sizes`` only when there is a comparison; ``sources``
+    (``Backend.record_sources``: what the build read besides the tree, observed, never hashed) only when any."""
     doc = {
         "format_version": JSON_FORMAT_VERSION,
         "tensorflow": {"version": plan.tf_version, "commit": plan.tf_commit},
@@ -77,6 +79,8 @@ def record(plan: BuildPlan, models: tuple[ModelOps, ...], compared: Sequence[siz
     }
     if compared:
         doc["sizes"] = sizes.to_record(compared)
+    if sources:
+        doc["sources"] = [dict(s) for s in sources]
     if plan.source != TENSORFLOW.kind:
         # Which tree built it ("tensorflow" above then holds that tree's version and commit). Absent for
         # TensorFlow, so a TensorFlow build's record, and the ops artifact published from it, keep their bytes.

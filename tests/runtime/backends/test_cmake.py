@@ -18,6 +18,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from lxml import etree
@@ -34,6 +35,7 @@ from tflite_slim.runtime.backends import cmake as cmake_backend
 from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
+from tflite_slim.runtime.trees import cmakedeps
 
 ADD, MUL, RELU, TRANSPOSE, SUB = 0, 18, 19, 39, 41
 MARKER = b"tflite-slim-standin-kernel:"
@@ -174,10 +176,10 @@ def compiled_since(build_dir: Path, lines_before: int) -> list[str]:
 
 
 def test_only_the_op_sets_kernel_files_are_compiled(first, tree, models, tmp_path):
-    """ADD: 1 of the tree's 4 op-kernel files; shared kernel code (kernel_util.cc) always; the
+    """ADD: 1 of the tree's 5 op-kernel files; shared kernel code (kernel_util.cc) always; the
     all-ops resolver never. An unneeded kernel object in the build directory fails this test."""
     cache, _, done = first
-    assert "kernels: 1 of 4 op-kernel files compiled (add.cc); 4 files left out" in done.stderr
+    assert "kernels: 1 of 5 op-kernel files compiled (add.cc); 5 files left out" in done.stderr
     assert kernel_objects(build_dir_of(cache)) == {"add.cc", "kernel_util.cc"}
     members = subprocess.run(["ar", "t", str(build_dir_of(cache) / "libtensorflow-lite.a")], capture_output=True,
                              text=True, check=True).stdout.split()
@@ -185,7 +187,7 @@ def test_only_the_op_sets_kernel_files_are_compiled(first, tree, models, tmp_pat
     cache3 = tmp_path / "cache"
     three = build(tree, cache3, tmp_path / "out", models["add_mul"], models["relu"])
     assert three.returncode == 0, three.stderr
-    assert "kernels: 3 of 4 op-kernel files compiled (add.cc, mul.cc, relu.cc)" in three.stderr
+    assert "kernels: 3 of 5 op-kernel files compiled (add.cc, mul.cc, relu.cc)" in three.stderr
     assert kernel_objects(build_dir_of(cache3)) == {"add.cc", "mul.cc", "relu.cc", "kernel_util.cc"}
     # relu.cc also defines RELU6: its marker is a string literal in the object's one mergeable string
     # section, which the linker keeps whole, so it shows although Register_RELU6() is gone.
@@ -236,7 +238,7 @@ def test_link_order_trap_negative_control(tools, tree, models, tmp_path):
     wrong = tmp_path / "wrong.so"
     subprocess.run(["g++", "-shared", "-o", str(wrong), *map(str, glue), str(build_dir / "libtensorflow-lite.a"),
                     str(tmp_path / "libops.a"), "-Wl,--gc-sections"], check=True)
-    assert kernels(wrong.read_bytes()) == {"ADD", "MUL", "RELU", "RELU6", "SUB"}
+    assert kernels(wrong.read_bytes()) == {"ADD", "EMBEDDING_LOOKUP", "MUL", "RELU", "RELU6", "SUB"}
     assert kernels(library(out)) == {"ADD", "SUB"}
 
 
@@ -422,6 +424,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
     (ndk / "source.properties").write_text("Pkg.Desc = Android NDK\nPkg.Revision = 27.0.12077973\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,armeabi-v7a",
                 "--source", str(tree / "litert"), "--android-api-level", "23", "--dry-run",
+                "--tensorflow-source-dir", str(tree / "tensorflow"),
                 "--cmake-dep-source", f"eigen={tmp_path}", "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
     dry = json.loads(done.stdout)
@@ -478,6 +481,7 @@ def test_the_trees_bazel_android_settings_do_not_apply_to_a_cmake_build(tools, t
     (ndk / cmake_toolchain.NDK_TOOLCHAIN_FILE).write_text("# stand-in NDK toolchain file\n")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a,host",
                 "--source", str(root / "litert"), "--android-api-level", "23", "--dry-run",
+                "--tensorflow-source-dir", str(root / "tensorflow"),
                 "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
     assert done.returncode == 0, done.stderr
     plan = json.loads(done.stdout)["plan"]
@@ -495,7 +499,7 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     # The dependencies from local directories (--cmake-dep-source): CMake's own configure below reads them too.
     local = []
     for name, (header, text) in HEADERS.items():
-        (tmp_path / name).mkdir()
+        (tmp_path / name / header).parent.mkdir(parents=True)
         (tmp_path / name / header).write_text(text)
         local += ["--cmake-dep-source", f"{name}={tmp_path / name}"]
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
@@ -506,7 +510,11 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     others.write_text(
         'add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
         'cmake_language(DEFER DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" CALL _others)\n'
-        f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\nendfunction()\n')
+        f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\n'
+        # What such a build sets too (TensorFlow's release_version.h, FP16 for embedding_lookup.cc).
+        f'  target_include_directories(tensorflow-lite PRIVATE "{tmp_path / "fp16_headers" / "include"}")\n'
+        '  target_compile_definitions(tensorflow-lite PUBLIC TF_MAJOR_VERSION=2 TF_MINOR_VERSION=20 '
+        'TF_PATCH_VERSION=0 "TF_VERSION_SUFFIX=\\"\\"")\nendfunction()\n')
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain.append(f"-DCMAKE_PROJECT_tensorflow-lite_INCLUDE={others}")
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
@@ -857,7 +865,8 @@ def test_a_declared_ndk_revision_is_checked_against_the_ndk_used(tools, tree, mo
     ndk = _fake_ndk(tmp_path / "ndk", "27.0.12077973")
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "arm64-v8a", "--source",
                 str(tree / "litert"), "--android-api-level", "23", "--ndk-version", declared, "--dry-run",
-                "--format", "json", env={"ANDROID_NDK_HOME": str(ndk)})
+                "--tensorflow-source-dir", str(tree / "tensorflow"), "--format", "json",
+                env={"ANDROID_NDK_HOME": str(ndk)})
     if error is None:
         assert done.returncode == 0, done.stderr
         plan = json.loads(done.stdout)["plan"]
@@ -1025,15 +1034,31 @@ def test_cmake_failures_keep_the_reason_lines() -> None:
 
 
 def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, tree, models, tmp_path, deps_server):
+    """A tree whose CMake files name no TensorFlow revision, not a release tflite-slim knows: TensorFlow's files
+    come from --tensorflow-source-dir (without it the dry run names that option: the next test)."""
     before = len(deps_server.requests)
     done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
                 "--cache-dir", str(tmp_path / "cache"), "--dry-run", "--format", "json",
-                env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
+                "--tensorflow-source-dir", str(tree / "tensorflow"), env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
     assert done.returncode == 0, done.stderr
     sources = [line for line in json.loads(done.stdout)["notes"] if line.startswith("source: ")]
-    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d"]
+    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d", "source: fp16_headers"]
     assert sources[0].startswith("source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
                                  "(tools/cmake/modules/eigen.cmake): fetched from " + mirror(tree) + "/eigen/")
+    assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()
+
+
+def test_a_tree_with_no_known_tensorflow_revision_asks_for_the_directory_before_any_download(tools, tree, models,
+                                                                                             tmp_path, deps_server):
+    before = len(deps_server.requests)
+    done = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
+                "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "out"),
+                env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "error: LiteRT 1.5.0: tflite-slim knows no TensorFlow revision for this tree (its CMake files name none; "
+        "docs/sources.md lists the releases it knows); give --tensorflow-source-dir DIR, a TensorFlow checkout at "
+        "the revision the tree was released with"]
     assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()
 
 
@@ -1048,3 +1073,31 @@ def test_a_failed_download_names_the_url_and_the_setting_that_fixes_it(tools, tr
                            "eigen=DIR (a checkout at that revision), or fetch from a mirror holding "
                            "eigen/4c38131a16803130b66266a912029504f2cf23cd.tar.gz with --dep-mirror URL"), last
     assert not (tmp_path / "out").exists()
+
+
+def test_a_dry_run_shows_cmake_s_plan_notes_and_downloads_not_bazel_s(tools, tree, models, tmp_path):
+    """Issue 25: the dry run of a CMake build had Bazel's build_flags and build_aar.sh notes, and its Downloads
+    line said 'CMake fetches its dependencies' while tflite-slim fetches them: one line per source now."""
+    done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"], extra=["--dry-run", "--format", "json"])
+    assert done.returncode == 0, done.stderr
+    dry = json.loads(done.stdout)
+    assert "build_flags" not in dry["plan"]
+    assert not [n for n in dry["notes"] if "build_aar.sh" in n or n.startswith("bazel flags")], dry["notes"]
+    pins = cmakedeps.read_pins(tree / "litert" / "tflite")
+    host = urlsplit(mirror(tree)).hostname
+    assert dry["estimates"]["downloads"][:4] == [
+        f"eigen {pins['eigen'].revision[:12]}: from {host}, size not known until downloaded",
+        f"fft2d {pins['fft2d'].revision[:12]}: from {host}, size not known until downloaded",
+        f"fp16_headers {pins['fp16_headers'].revision[:12]}: from {host}, size not known until downloaded",
+        "none for tensorflow: given as a directory"]
+    text = build(tree, tmp_path / "cache", tmp_path / "out", models["add"], extra=["--dry-run"])
+    assert "Downloads:\n  eigen " in text.stdout and "CMake fetches" not in text.stdout
+    # Once fetched, the same lines give the archive's size.
+    assert build(tree, tmp_path / "cache", tmp_path / "out", models["add"]).returncode == 0
+    again = json.loads(build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
+                             extra=["--dry-run", "--format", "json"]).stdout)
+    assert again["estimates"]["downloads"][0].startswith(f"eigen {pins['eigen'].revision[:12]}: none, in the cache (")
+    verbose = tool("-v", "build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+                   str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir",
+                   str(tmp_path / "cache"), "--out", str(tmp_path / "out"), "--dry-run")
+    assert "# Notes\n" in verbose.stdout and "Differences from TensorFlow's build_aar.sh" not in verbose.stdout

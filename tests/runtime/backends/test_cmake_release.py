@@ -4,8 +4,8 @@ What an Android Studio machine has, built here: an SDK directory (``ANDROID_HOME
 ``cmake/3.25.1/bin`` holds the machine's real CMake and Ninja (symlinks) while ``PATH`` has only a
 CMake too old for the build; and the in-test server standing for GitHub, GitLab and TensorFlow's
 mirror: the release archive (our CMake stand-in tree as LiteRT v1.4.1), each dependency at the
-commit the tree's ``tools/cmake/modules`` pin, and TensorFlow at the ``third_party/tensorflow``
-commit LiteRT 1.4.1 pins. The build is for this machine's desktop ABI (``--target-archs host``:
+commit the tree's ``tools/cmake/modules`` pin, and TensorFlow at the tag tflite-slim's table names for
+LiteRT 1.4.1 (2.20.0, docs/sources.md). The build is for this machine's desktop ABI (``--target-archs host``:
 the stand-in's kernels need a C++ library no Android sysroot here has).
 """
 
@@ -25,14 +25,15 @@ import pytest
 from modelmaker import ADD, Op, builtin, make_model
 from realtools import require
 from repo_server import RepoServer
-from standin.deps import TENSORFLOW_EXTRA, serve_dependencies, tensorflow_tarball
+from standin.deps import TENSORFLOW_EXTRA, make_tensorflow_dir, serve_dependencies, tensorflow_tarball
 from standin.tffiles import POST_SPLIT_BUILD_DEF
 from tflite_slim.runtime.trees import cmakedeps
 
 STANDIN = Path(__file__).resolve().parents[2] / "standin" / "cmaketree"
 SHA = "1f0dc1d8c5f3cda39df2e2fe11b6d6a8d0c4ab3e"  # the release archive's commit (pax header)
 MUL = 18
-TF_COMMIT = cmakedeps.TENSORFLOW_SUBMODULE["1.4.1"]
+TF_REVISION = cmakedeps.TENSORFLOW_FOR_RELEASE["1.4.1"]
+EMBEDDING_LOOKUP = 7
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def world(tools, tmp_path_factory):
         tree, _ = _release(tmp)
         serve_dependencies(server, tree / "tflite")  # pins the URL dependency's hash in the tree first
         server.serve("v1.4.1.tar.gz", _tar(tree))
-        server.serve(f"tensorflow/{TF_COMMIT}.tar.gz", tensorflow_tarball(TF_COMMIT))
+        server.serve(f"tensorflow/{TF_REVISION}.tar.gz", tensorflow_tarball(TF_REVISION))
         # Android Studio's SDK: the machine's CMake and Ninja under cmake/<version>/bin.
         sdk_bin = tmp / "Android/Sdk/cmake/3.25.1/bin"
         sdk_bin.mkdir(parents=True)
@@ -79,6 +80,8 @@ def world(tools, tmp_path_factory):
         models = tmp / "models"
         models.mkdir()
         (models / "add.tflite").write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
+        # Its kernel includes fp16/fp16.h, which v1.4.1's CMake puts on the path only for Android or XNNPACK.
+        (models / "lookup.tflite").write_bytes(make_model([builtin(EMBEDDING_LOOKUP)], [[Op(0)]]))
         (tmp / "mul.tflite").write_bytes(make_model([builtin(MUL)], [[Op(0)]]))
         env = {"TFLITE_SLIM_LITERT_ARCHIVE_URL": server.url, "TFLITE_SLIM_DEP_MIRROR": server.url,
                "ANDROID_HOME": str(tmp / "Android/Sdk"), "ANDROID_SDK_ROOT": "", "ANDROID_NDK_HOME": "",
@@ -103,16 +106,33 @@ def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
     assert f"tflite-slim: ninja: {sdk_cmake}/ninja (beside {sdk_cmake}/cmake)" in err
     pins = cmakedeps.read_pins(tmp / "LiteRT-1.4.1/tflite")
     assert server.paths() == ["/maven/v1.4.1.tar.gz", f"/maven/eigen/{pins['eigen'].revision}.tar.gz",
-                              f"/maven/fft2d/{pins['fft2d'].revision}.tar.gz", f"/maven/tensorflow/{TF_COMMIT}.tar.gz"]
+                              f"/maven/fft2d/{pins['fft2d'].revision}.tar.gz",
+                              f"/maven/fp16_headers/{pins['fp16_headers'].revision}.tar.gz",
+                              f"/maven/tensorflow/{TF_REVISION}.tar.gz"]
     # Progress on every download, and TensorFlow's files limited to what the build reads.
-    assert "tflite-slim: downloading tensorflow 2adc36c677a5:" in err and " of " in err
-    tf = tmp / "cache/cmake-deps/tensorflow" / TF_COMMIT
-    assert all((tf / "src" / p).is_dir() for p in cmakedeps.TENSORFLOW_PATHS)
+    assert "tflite-slim: downloading tensorflow v2.20.0:" in err and " of " in err
+    tf = tmp / "cache/cmake-deps/tensorflow" / TF_REVISION
+    assert all((tf / "src" / p).exists() for p in cmakedeps.TENSORFLOW_PATHS)
     assert not (tf / "src" / TENSORFLOW_EXTRA).exists()
     record = json.loads((tf / ".tflite-slim-dep.json").read_text())
-    assert record["commit"] == TF_COMMIT and record["size"] > 0 and len(record["sha256"]) == 64
+    assert record["commit"] is None and record["size"] > 0 and len(record["sha256"]) == 64
     ops = json.loads((tmp / "out/ops.json").read_text())
     assert ops["backend"] == {"backend": "cmake"} and ops["tensorflow"]["version"] == "1.4.1"
+    # The build record names every source it read besides the tree: pin, URL, the archive's size and hash.
+    sources = {s["name"]: s for s in ops["sources"]}
+    assert sorted(sources) == ["eigen", "fft2d", "fp16_headers", "tensorflow"]
+    assert sources["tensorflow"] == {
+        "name": "tensorflow", "revision": "v2.20.0", "version": "2.20.0", "url": f"{server.url}/tensorflow/v2.20.0.tar.gz",
+        "pinned_by": "tflite-slim's table for LiteRT v1.4.1 (docs/sources.md)",
+        "archive": {"size": record["size"], "sha256": record["sha256"], "commit": None}}
+    eigen = json.loads((tmp / "cache/cmake-deps/eigen" / pins["eigen"].revision / ".tflite-slim-dep.json").read_text())
+    assert sources["eigen"]["archive"] == {"size": eigen["size"], "sha256": eigen["sha256"],
+                                           "commit": pins["eigen"].revision}
+    assert sources["eigen"]["pinned_by"] == "tools/cmake/modules/eigen.cmake"
+    assert sources["fft2d"]["archive"]["sha256"] == pins["fft2d"].sha256
+    # TensorFlow's release_version.h (the stand-in's has 2.20's #error contract) compiled: the TF_*_VERSION defines
+    # came from the fetched tf_version.bzl; lookup.tflite's kernel found fp16/fp16.h.
+    assert "build steps (compiled)" in err
 
     # Offline with a warm cache: another op set (its one kernel file compiled, then the link), nothing requested,
     # the server down or not.
@@ -137,9 +157,7 @@ def test_the_pins_are_read_from_the_tree(world, tmp_path):
     module.write_text(module.read_text().replace("4c38131a16803130b66266a912029504f2cf23cd", other))
     serve_dependencies(server, tree / "tflite")
     (tmp_path / "m.tflite").write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
-    tf = tmp_path / "tf"
-    for p in cmakedeps.TENSORFLOW_PATHS:
-        (tf / p).mkdir(parents=True)
+    tf = make_tensorflow_dir(tmp_path / "tf")
     done = tool(tmp_path, env, "build", "m.tflite", "--source", str(tree), "--target-archs", "host",
                 "--tensorflow-source-dir", str(tf), "--out", "out", "--cache-dir", "cache")
     assert done.returncode == 0, done.stderr

@@ -89,7 +89,8 @@ def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, cap
     model.write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     argv = ["build", str(model), "--backend", "cmake", "--target-archs", "host", "--source", str(tmp_path / "litert"),
-            "--cache-dir", str(tmp_path / "cache"), "--dry-run", *local_dependency_args(tmp_path)]
+            "--cache-dir", str(tmp_path / "cache"), "--dry-run", "--tensorflow-source-dir", str(tmp_path / "tensorflow"),
+            *local_dependency_args(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
     # 840 CPU-s + 2 x 10.3: one ABI on 4 CPUs.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -86,10 +88,15 @@ def test_mirror_url_and_its_check() -> None:
     assert cmakedeps.check_mirror("https://m/{name}/{revision}.tar.gz") is None
 
 
-def test_tensorflow_pin_from_cmakelists_else_the_release_submodule(tmp_path: Path) -> None:
+def test_tensorflow_pin_from_cmakelists_else_the_release_table(tmp_path: Path) -> None:
+    # v1.4.1's submodule (2adc36c6, 2024-09-04) has no release_version.h, which its tflite/version.h includes:
+    # the release builds with TensorFlow 2.20.0 (docs/sources.md), not with the submodule.
     assert cmakedeps.tensorflow_pin(tmp_path, "1.4.1") == Pin(
-        "tensorflow", "2adc36c677a558b93a454705059baac2b0cdf5a3", cmakedeps.TENSORFLOW_REPOSITORY,
-        where="LiteRT v1.4.1's third_party/tensorflow submodule")
+        "tensorflow", "v2.20.0", cmakedeps.TENSORFLOW_REPOSITORY,
+        where="tflite-slim's table for LiteRT v1.4.1 (docs/sources.md)")
+    # Before release_version.h (v1.1.x): the submodule, unverified; v1.2.0-v1.3.0: nothing known, refused.
+    assert cmakedeps.tensorflow_pin(tmp_path, "1.1.0").revision == "2adc36c677a558b93a454705059baac2b0cdf5a3"
+    assert cmakedeps.tensorflow_pin(tmp_path, "1.3.0") is None
     assert cmakedeps.tensorflow_pin(tmp_path, "1.5.0") is None
     (tmp_path / "CMakeLists.txt").write_text(HEAD_CMAKELISTS)
     assert cmakedeps.tensorflow_pin(tmp_path, "1.4.1").revision == "v2.21.0-rc0"
@@ -114,3 +121,70 @@ def test_a_source_computed_at_configure_time_is_marked() -> None:
                                     'FFT2D_CHECKSUM)\nOverridableFetchContent_Declare(fft2d URL ${FFT2D_URL} '
                                     'URL_HASH SHA256=${FFT2D_CHECKSUM})\n')
     assert pin.computed and not cmakedeps.parse_module(GIT)[0].computed
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('TF_VERSION = "2.20.0"\nMAJOR_VERSION, MINOR_VERSION, PATCH_VERSION = TF_VERSION.split(".")\n', (2, 20, 0, "")),
+    ('# comment\nTF_VERSION = "2.21.0-rc0"\n', (2, 21, 0, "-rc0")),
+    ('VERSION = "2.20.0"\n', None),
+    ('TF_VERSION = "2.20"\n', None),
+])
+def test_tensorflow_version(text: str, expected) -> None:
+    assert cmakedeps.tensorflow_version(text) == expected
+
+
+#: What v1.4.1's CMake files name below TENSORFLOW_SOURCE_DIR, configure and compile (tflite/CMakeLists.txt,
+#: tools/benchmark/ and examples/label_image/CMakeLists.txt, tflite/version.h's include), each as the path in
+#: TensorFlow's tree; every one must be kept by the extraction.
+READ_BY_V141 = (
+    "tensorflow/compiler/mlir/lite/core/api/error_reporter.cc",
+    "tensorflow/compiler/mlir/lite/schema/schema_utils.cc",
+    "tensorflow/compiler/mlir/lite/tools/versioning/op_signature.cc",
+    "tensorflow/core/example/CMakeLists.txt",
+    "tensorflow/core/public/release_version.h",
+    "third_party/xla/xla/tsl/util/stats_calculator.cc",
+    "third_party/xla/xla/tsl/framework/convolution/eigen_spatial_convolutions.h",
+    "third_party/xla/xla/tsl/lib/random/philox_random.h",
+    "third_party/fft2d/fft2d.h",
+    cmakedeps.TF_VERSION_FILE,
+)
+
+
+@pytest.mark.parametrize("path", READ_BY_V141)
+def test_the_tensorflow_paths_cover_what_v141_reads(path: str) -> None:
+    assert any(path == p or path.startswith(p + "/") for p in cmakedeps.TENSORFLOW_PATHS)
+
+
+def test_missing_tensorflow_paths_names_files_and_directories(tmp_path: Path) -> None:
+    assert cmakedeps.missing_tensorflow_paths(tmp_path) == list(cmakedeps.TENSORFLOW_PATHS)
+    for p in cmakedeps.TENSORFLOW_PATHS:
+        target = tmp_path / p
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("") if "." in target.name else target.mkdir()
+    assert cmakedeps.missing_tensorflow_paths(tmp_path) == []
+
+
+REAL = os.environ.get("TFLITE_SLIM_REAL_LITERT")
+#: What the CMake files name below TENSORFLOW_SOURCE_DIR, by the variables tflite/CMakeLists.txt sets for it.
+_TF_VARIABLES = {"TF_SOURCE_DIR": "tensorflow/", "XLA_SOURCE_DIR": "third_party/xla/",
+                 "TSL_SOURCE_DIR": "third_party/xla/third_party/tsl/", "TENSORFLOW_SOURCE_DIR": ""}
+_TF_REFERENCE = re.compile(r"\$\{(" + "|".join(_TF_VARIABLES) + r")\}/+([\w./-]+\.(?:cc|h|proto|txt))")
+
+
+@pytest.mark.skipif(not REAL, reason="TFLITE_SLIM_REAL_LITERT is unset: set it to a LiteRT v1.4.1 checkout to check "
+                                     "the TensorFlow paths against its CMake files")
+def test_the_tensorflow_paths_cover_every_file_a_real_tree_names() -> None:
+    """Every TensorFlow file the CMake files a configure reads name (the library, the benchmark tool and the
+    label_image example, which CMake generates though they are never built), every TensorFlow header
+    tflite/version.h includes, and the example protos' directory, are kept by the extraction."""
+    lite = Path(str(REAL)) / "tflite"
+    named = set()
+    for rel in ("CMakeLists.txt", "tools/benchmark/CMakeLists.txt", "examples/label_image/CMakeLists.txt"):
+        text = (lite / rel).read_text()
+        named |= {_TF_VARIABLES[m.group(1)] + m.group(2) for m in _TF_REFERENCE.finditer(text)}
+    named |= set(re.findall(r'#include "(tensorflow/[^"]+)"', (lite / "version.h").read_text()))
+    assert "third_party/xla/xla/tsl/util/stats_calculator.cc" in named
+    assert "tensorflow/core/public/release_version.h" in named
+    uncovered = [p for p in sorted(named)
+                 if not any(p == t or p.startswith(t + "/") for t in cmakedeps.TENSORFLOW_PATHS)]
+    assert uncovered == []

@@ -176,6 +176,11 @@ class Backend(ABC):
         """
         return ()
 
+    def record_sources(self, job: BackendJob) -> tuple[dict, ...]:
+        """What the build read besides the tree (fetched dependencies and their archives, directories given
+        instead), for the build record (``ops.json``): facts, never in the version. Bazel's: none recorded."""
+        return ()
+
     def problems(self, job: BackendJob) -> list[str]:
         """What :meth:`prepare` would refuse, found without changing anything (a dry run reports it)."""
         return []

@@ -46,6 +46,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
+from urllib.parse import urlsplit
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
@@ -60,7 +61,7 @@ from tflite_slim.runtime.artifacts.abis import HOST_ABIS
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
 from tflite_slim.http import redact_url
 from tflite_slim.runtime.toolchains import cmaketools
-from tflite_slim.runtime.trees import depfetch
+from tflite_slim.runtime.trees import cmakedeps, depfetch
 from tflite_slim.runtime.trees.layout import SourceLayout
 
 Log = Callable[[str], None]
@@ -68,7 +69,7 @@ Log = Callable[[str], None]
 _TFLITE_OBJECT = re.compile(r"Building C(XX)? object CMakeFiles/tensorflow-lite\.dir/")
 
 #: Bumped when what we pass to CMake changes the objects for an equal key.
-KEY_FORMAT = 2
+KEY_FORMAT = 3
 #: Where the build stage puts custom-op sources in the package (buildfile.source_file_names).
 CUSTOM_OPS_DIR = "custom_ops/"
 #: Which of them are compiled (headers are copied beside them for their includes).
@@ -233,6 +234,55 @@ class CmakeBackend(Backend):
                          "once it is downloaded")
         return notes
 
+    def downloads(self, job: Optional[BackendJob]) -> list[str]:
+        """One line per source the build fetches (name, revision, where from, its size once it is in the cache),
+        for the overview of ``plan`` and ``build --dry-run``."""
+        if job is None or job.root is None:
+            return ["the CMake dependencies the tree's tools/cmake/modules pin, and the TensorFlow files it reads, "
+                    "once the tree is downloaded (which, and their sizes, are known then)"]
+        fetched = self.sources(job)
+        lines = []
+        for f in fetched.all():
+            record = depfetch.read_record(f)
+            revision = f.pin.revision or ""
+            short = revision[:12] if len(revision) == 40 or len(revision) == 64 else revision
+            size = record.get("size") if record else None
+            lines.append(f"{f.pin.name} {short}: " + (f"none, in the cache ({_mib(size)} archive)" if isinstance(size, int)
+                         else f"from {urlsplit(redact_url(f.url)).hostname}, size not known until downloaded"))
+        given = sorted(self.settings.dep_sources) + (["tensorflow"] if self.settings.tensorflow_dir else [])
+        if given:
+            lines.append(f"none for {', '.join(given)}: given as "
+                         + ("directories" if len(given) > 1 else "a directory"))
+        if fetched.left:
+            lines.append(f"{', '.join(fetched.left)}: by CMake at configure time (size not known)")
+        return lines
+
+    def record_sources(self, job: BackendJob) -> tuple[dict, ...]:
+        """Each source the build read besides the tree, by name: a fetched one's pin (revision, the file that pins
+        it, the URL) and its archive (size, SHA-256, the commit ``git archive`` wrote into it); a directory the
+        user gave (``--cmake-dep-source``, ``--tensorflow-source-dir``) by its path; TensorFlow's version as
+        its ``tf_version.bzl`` states it."""
+        if job.root is None:
+            return ()
+        fetched = self.sources(job)
+        _, tensorflow_dir = fetched.directories(self.settings)
+        entries: dict[str, dict] = {}
+        for f in fetched.all():
+            archive = depfetch.read_record(f)
+            entries[f.pin.name] = {
+                "name": f.pin.name, "revision": f.pin.revision, "pinned_by": f.pin.where, "url": redact_url(f.url),
+                "archive": {k: archive.get(k) for k in ("size", "sha256", "commit")} if archive else None}
+        given = dict(self.settings.dep_sources)
+        if self.settings.tensorflow_dir or fetched.submodule:
+            given["tensorflow"] = tensorflow_dir or ""
+        for name, directory in given.items():
+            entries[name] = {"name": name, "directory": directory}
+        if "tensorflow" in entries and tensorflow_dir:
+            text = _read(Path(tensorflow_dir) / cmakedeps.TF_VERSION_FILE)
+            version = cmakedeps.tensorflow_version(text) if text is not None else None
+            entries["tensorflow"]["version"] = ".".join(map(str, version[:3])) + version[3] if version else None
+        return tuple(entries[n] for n in sorted(entries))
+
     def prepare(self, job: BackendJob) -> None:
         """Check every tool before anything runs; a missing one is one line saying what to install."""
         problems = self.problems(job)
@@ -335,6 +385,15 @@ class CmakeBackend(Backend):
             self._sources[memo] = cmake_sources.sources(self.settings, self.cache_root, job.tree, self.lite_dir(job),
                                                         job.layout, job.plan.tf_version)
         return self._sources[memo]
+
+    def tensorflow_version(self, job: BackendJob, tensorflow_dir: Optional[str]) -> Optional[tuple[int, int, int, str]]:
+        """TensorFlow's ``TF_VERSION`` from ``tensorflow_dir``'s ``tf_version.bzl``, for the ``TF_*_VERSION``
+        defines; None when the directory has no such file (TensorFlow before 2.20 defines them in
+        ``version.h``) or the tree's own CMakeLists.txt sets them (LiteRT's main from 2025-07-27)."""
+        if tensorflow_dir is None or "TF_MAJOR_VERSION" in (_read(self.lite_dir(job) / "CMakeLists.txt") or ""):
+            return None
+        text = _read(Path(tensorflow_dir) / cmakedeps.TF_VERSION_FILE)
+        return cmakedeps.tensorflow_version(text) if text is not None else None
 
     def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
         """The compiler cache the settings choose (once); ``probe=False`` (a dry run's commands, the key
@@ -441,12 +500,14 @@ class CmakeBackend(Backend):
                 custom.append(str(build_dir / name))
         selection = self.kernel_selection(job)
         job.log(f"tflite-slim: cmake {toolchain.abi}: {kernelfiles.summary(selection)}")
+        deps, tensorflow_dir = self.sources(job).directories(self.settings)
         include = cmake_project.render_include(
             glue=glue + tuple(custom), resolver=str(resolver),
             registration=str(build_dir / cmake_project.REGISTRATION_FILE),
             version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
             jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
-            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree))
+            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree),
+            fp16_dir=deps.get("fp16_headers"), tf_version=self.tensorflow_version(job, tensorflow_dir))
         _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
         _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
         _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
@@ -538,6 +599,10 @@ class CmakeBackend(Backend):
             return cmake_toolchain.host_toolchain(self.settings, abi, probe)
         return cmake_toolchain.android_toolchain(self.settings, abi, api_level, probe)
 
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MiB" if n >= 1 << 20 else f"{n / 1024:.0f} KiB"
 
 
 def _read(path: Path) -> Optional[str]:

@@ -70,12 +70,17 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
     tensorflow, submodule = None, None
     if layout is LITERT and not settings.tensorflow_dir:
         checked_out = tree / "third_party" / "tensorflow"
-        if all((checked_out / p).is_dir() for p in cmakedeps.TENSORFLOW_PATHS):
+        if not cmakedeps.missing_tensorflow_paths(checked_out):
             submodule = str(checked_out)  # a checkout with its submodule: TensorFlow is already there
         else:
             pin = cmakedeps.tensorflow_pin(lite, release)
             if pin is not None and cmakedeps.safe_revision(pin.revision):
                 tensorflow = depfetch.source_for(pin, cache_root, settings.dep_mirror, only=cmakedeps.TENSORFLOW_PATHS)
+            if tensorflow is None:
+                problems.append(f"LiteRT {release or 'at ' + str(tree)}: tflite-slim knows no TensorFlow revision for "
+                                "this tree (its CMake files name none; docs/sources.md lists the releases it "
+                                "knows); give --tensorflow-source-dir DIR, a TensorFlow checkout at the revision "
+                                "the tree was released with")
     return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left))
 
 

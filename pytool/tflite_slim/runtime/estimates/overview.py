@@ -200,11 +200,9 @@ def downloads(job: Optional[BackendJob], builder: Optional[Backend], backend: st
             found.append(f"{title} {job.release}'s source archive ({size}), once into the cache")
         else:
             found.append(f"none for the source: {title} {job.release} is in the cache")
-    settings = getattr(builder, "settings", None)
-    if hasattr(builder, "kernel_selection"):
-        given = sorted(getattr(settings, "dep_sources", None) or {})
-        found.append("CMake fetches its dependencies (abseil-cpp, eigen, flatbuffers, ...; size not measured) at "
-                     "each ABI's first configure" + (f", except {', '.join(given)} (--cmake-dep-source)" if given else ""))
+    listed = getattr(builder, "downloads", None)  # the CMake backend's sources, one line each
+    if listed is not None:
+        found += listed(job)
     elif backend == "docker":
         found.append("the Docker image and the TensorFlow checkout inside it (size not measured)")
     else:

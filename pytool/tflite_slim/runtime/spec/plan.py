@@ -232,7 +232,8 @@ class BuildPlan:
             "custom_ops_deps": list(self.custom_ops_deps),
             # Printed (--dry-run) and stored in the cache's plan.json: no URL's credentials.
             "bazel_args": [redact_urls(a) for a in self.bazel_args],
-            "build_flags": {t: list(self.flags(t)) for t in self.targets},
+            # Bazel's options: a plan another backend builds has none (its own commands are shown instead).
+            **({} if self.backend else {"build_flags": {t: list(self.flags(t)) for t in self.targets}}),
             "android": self.android.canonical() if self.android else None,
             "targets": list(self.targets),
             "op_set": opset_to_json(self.op_set),

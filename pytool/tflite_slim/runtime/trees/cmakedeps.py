@@ -13,12 +13,16 @@ HEAD (2026-08-21, f6745779). Each dependency is fetched at that pin, as an archi
 
 TensorFlow's own files: LiteRT's ``tflite/CMakeLists.txt`` reads ``TENSORFLOW_SOURCE_DIR``. At
 HEAD it declares ``FetchContent_Declare(tensorflow GIT_REPOSITORY ... GIT_TAG v2.21.0-rc0)``
-when that is not set, which is read here like the modules; the 1.x tags name no revision in
-their CMake files (``TENSORFLOW_SOURCE_DIR`` defaults to the checkout's parent) and pin
-TensorFlow only as the ``third_party/tensorflow`` git submodule, which GitHub's release
-archives do not carry: :data:`TENSORFLOW_SUBMODULE` records that commit per tag, as
-``git ls-tree v1.4.1 third_party/tensorflow`` shows it in LiteRT's repository. Only the parts
-the build reads are kept (:data:`TENSORFLOW_PATHS`).
+when that is not set, which is read here like the modules. The 1.x tags name no revision in
+their CMake files (``TENSORFLOW_SOURCE_DIR`` defaults to the checkout's parent); their
+``third_party/tensorflow`` submodule points at 2adc36c6 at every tag, LiteRT's initial import
+of 2024-09-04, never moved since, and their Bazel ``WORKSPACE`` takes TensorFlow's ``master``
+archive (unpinned). Neither builds v1.4.x: its ``tflite/version.h`` includes
+``tensorflow/core/public/release_version.h`` (TensorFlow from 2025-02-20), and its flatbuffers
+pin (24.3.25, ``e6463926``) fails the ``static_assert`` of TensorFlow's schema headers once they
+were regenerated for 25.x (2025-09). :data:`TENSORFLOW_FOR_RELEASE` names the TensorFlow tag
+that satisfies both for a release, with the evidence in ``docs/sources.md``; only the parts the
+build reads are kept (:data:`TENSORFLOW_PATHS`).
 """
 
 from __future__ import annotations
@@ -38,20 +42,37 @@ MODULES_DIR = "tools/cmake/modules"
 #: configure time (v1.4.1; found by the by-hand build of the real tree, which CMake would otherwise clone).
 NEEDED = ("abseil-cpp", "cpuinfo", "eigen", "farmhash", "fft2d", "flatbuffers", "fp16_headers", "gemmlowp",
           "ml_dtypes", "neon2sse", "protobuf", "ruy")
-#: ``third_party/tensorflow`` at LiteRT's 1.x release tags (the same commit at v1.0.1 to v1.4.1).
+#: The TensorFlow tag LiteRT's CMake build of a 1.x release reads, where the tree names none (see the module
+#: docstring and docs/sources.md). v1.4.0 and v1.4.1 are LiteRT's main of 2025-06-30 (v1.4.1 adds one
+#: commit): TensorFlow 2.20.0 (branch cut July 2025) is the release after that date with
+#: ``release_version.h`` and still on flatbuffers 24.3.25. Built and run on the real v1.4.1 tree.
+TENSORFLOW_FOR_RELEASE = {"1.4.0": "v2.20.0", "1.4.1": "v2.20.0"}
+#: ``third_party/tensorflow`` at every LiteRT 1.x tag (``git ls-tree v1.4.1 third_party/tensorflow``): the
+#: 2024-09-04 initial import. Used, unverified, for the releases :data:`TENSORFLOW_FOR_RELEASE` lacks whose
+#: ``tflite/version.h`` does not yet include ``release_version.h`` (v1.1.x).
 TENSORFLOW_SUBMODULE = {v: "2adc36c677a558b93a454705059baac2b0cdf5a3" for v in (
-    "1.0.1", "1.1.0", "1.1.1", "1.1.2", "1.2.0", "1.3.0", "1.4.0", "1.4.1")}
+    "1.0.1", "1.1.0", "1.1.1", "1.1.2")}
 TENSORFLOW_REPOSITORY = "https://github.com/tensorflow/tensorflow"
-#: What LiteRT's CMake build reads from ``TENSORFLOW_SOURCE_DIR`` (measured on the real tree, issue 25):
-#: 8 sources compiled from ``tensorflow/compiler/mlir/lite``, ``tensorflow/core/example`` added at
-#: configure time, and headers from TSL's convolution and random code and ``third_party/fft2d``.
+#: What LiteRT v1.4.1's CMake build reads from ``TENSORFLOW_SOURCE_DIR``, configure and compile (measured on the
+#: real tree: the compiles' dependency files and the configure's source checks): 8 sources compiled from
+#: ``tensorflow/compiler/mlir/lite`` and its headers; ``tensorflow/core/example`` added at configure time;
+#: ``release_version.h``, which ``tflite/version.h`` includes, and ``tf_version.bzl``, the version the
+#: ``TF_*_VERSION`` defines it demands are set from (as LiteRT's ``build_pip_package_with_cmake.sh`` does);
+#: TSL's convolution and random headers; ``stats_calculator.cc``, a source of the benchmark tool and the
+#: label_image example, which are never built but must exist when CMake generates; ``third_party/fft2d``.
 TENSORFLOW_PATHS = (
     "tensorflow/compiler/mlir/lite",
     "tensorflow/core/example",
+    "tensorflow/core/public/release_version.h",
+    "tensorflow/tf_version.bzl",
     "third_party/xla/xla/tsl/framework/convolution",
     "third_party/xla/xla/tsl/lib/random",
+    "third_party/xla/xla/tsl/util/stats_calculator.cc",
     "third_party/fft2d",
 )
+#: Where TensorFlow states its version (``TF_VERSION = "2.20.0"``), relative to its root.
+TF_VERSION_FILE = "tensorflow/tf_version.bzl"
+_TF_VERSION = re.compile(r'^TF_VERSION\s*=\s*"(\d+)\.(\d+)\.(\d+)([^"]*)"', re.M)
 _DECLARE = re.compile(r"\b(?:Overridable)?FetchContent_Declare\s*\(", re.IGNORECASE)
 _SET = re.compile(r"^\s*set\s*\(\s*([A-Za-z0-9_]+)\s+([^)]*)\)", re.IGNORECASE | re.MULTILINE)
 _TOKEN = re.compile(r'"((?:\\.|[^"\\])*)"|([^\s()"]+)')
@@ -158,10 +179,24 @@ def tensorflow_pin(lite_dir: Path, release: Optional[str]) -> Optional[Pin]:
     for pin in parse_module(text, "CMakeLists.txt"):
         if pin.name == "tensorflow" and pin.revision:
             return pin
+    if release in TENSORFLOW_FOR_RELEASE:
+        return Pin("tensorflow", TENSORFLOW_FOR_RELEASE[release], TENSORFLOW_REPOSITORY,
+                   where=f"tflite-slim's table for LiteRT v{release} (docs/sources.md)")
     if release in TENSORFLOW_SUBMODULE:
         return Pin("tensorflow", TENSORFLOW_SUBMODULE[release], TENSORFLOW_REPOSITORY,
                    where=f"LiteRT v{release}'s third_party/tensorflow submodule")
     return None
+
+
+def missing_tensorflow_paths(root: Path) -> list[str]:
+    """The :data:`TENSORFLOW_PATHS` a TensorFlow directory lacks (a directory or a file each)."""
+    return [p for p in TENSORFLOW_PATHS if not (root / p).exists()]
+
+
+def tensorflow_version(text: str) -> Optional[tuple[int, int, int, str]]:
+    """``TF_VERSION`` of a ``tensorflow/tf_version.bzl`` as (major, minor, patch, suffix), None when absent."""
+    m = _TF_VERSION.search(text)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)) if m else None
 
 
 def archive_url(pin: Pin) -> Optional[str]:

@@ -82,6 +82,17 @@ def intact(source: Source) -> bool:
             and source.directory.is_dir() and not source.directory.is_symlink())
 
 
+def read_record(source: Source) -> Optional[dict]:
+    """The record of a complete fetch of ``source`` (URL, size, sha256, commit), None when it is not fetched."""
+    if not intact(source):
+        return None
+    try:
+        doc = json.loads(source.record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
 def fetch(source: Source, client: HttpClient, log: Log) -> Path:
     """``source``'s directory, downloaded and extracted once (see the module docstring)."""
     if intact(source):

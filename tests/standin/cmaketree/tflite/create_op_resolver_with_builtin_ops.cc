@@ -5,6 +5,7 @@ namespace tflite {
 std::unique_ptr<MutableOpResolver> CreateOpResolver() {
   auto resolver = std::make_unique<MutableOpResolver>();
   resolver->AddBuiltin(BuiltinOperator_ADD, ops::builtin::Register_ADD(), 1, 2);
+  resolver->AddBuiltin(BuiltinOperator_EMBEDDING_LOOKUP, ops::builtin::Register_EMBEDDING_LOOKUP(), 1, 4);
   resolver->AddBuiltin(BuiltinOperator_MUL, ops::builtin::Register_MUL());
   resolver->AddBuiltin(BuiltinOperator_RELU, ops::builtin::Register_RELU());
   resolver->AddBuiltin(BuiltinOperator_RELU6, ops::builtin::Register_RELU6());

@@ -6,6 +6,7 @@ namespace tflite {
 namespace ops {
 namespace builtin {
 TfLiteRegistration* Register_ADD();
+TfLiteRegistration* Register_EMBEDDING_LOOKUP();
 TfLiteRegistration* Register_MUL();
 TfLiteRegistration* Register_RELU();
 TfLiteRegistration* Register_RELU6();

@@ -5,6 +5,7 @@
 namespace tflite {
 enum BuiltinOperator : int32_t {
   BuiltinOperator_ADD = 0,
+  BuiltinOperator_EMBEDDING_LOOKUP = 7,
   BuiltinOperator_MUL = 18,
   BuiltinOperator_RELU = 19,
   BuiltinOperator_RELU6 = 21,
