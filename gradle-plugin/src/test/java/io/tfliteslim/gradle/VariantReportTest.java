@@ -162,4 +162,52 @@ public class VariantReportTest {
         Map<String, Object> json = (Map<String, Object>) new JsonSlurper().parse(new File(report.getReportDir(), "ops.json"));
         assertEquals(4, ((List<Object>) json.get("models")).size());
     }
+
+    /**
+     * Issue 27: a model that needs an op the slim runtime lacks is named in tfliteVerify<Variant>'s failure with who
+     * shipped it (here a library module's model against a runtime built for the app's own), not only by its path
+     * in the merged assets, which says nothing of where it came from.
+     */
+    @Test
+    public void verifyFailureNamesTheModuleThatShippedTheModel() throws Exception {
+        Fixture f = new Fixture("plain", temp.newFolder("verify-origins")).models("src/main/assets", "add")
+                .models("lib/src/main/assets/models", "conv");
+        f.write("build.gradle", "");
+        // A slim runtime built for the app's own model only: its op record is add.tflite's analysis.
+        String version = "2.16.1-slim-0123456789ab";
+        File dir = f.file("m2/io/tfliteslim/tensorflow-lite/" + version);
+        assertTrue(dir.mkdirs());
+        Fixture.python(Arrays.asList(Fixture.PYTHON, "-m", "tflite_slim", "analyze", f.file("src/main/assets/add.tflite").getPath(),
+                "--format", "json", "-o", new File(dir, "tensorflow-lite-" + version + "-ops.json").getPath()));
+        f.write("build/tflite-slim/coordinates.json", "{\"repository\": \"" + f.file("m2").getAbsolutePath().replace("\\", "\\\\")
+                + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\": \"tensorflow-lite\", \"version\": \"" + version
+                + "\"}, \"select_tf_ops\": null}");
+        Project project = ProjectBuilder.builder().withProjectDir(f.dir).build();
+        Project lib = ProjectBuilder.builder().withName("lib").withProjectDir(f.file("lib")).withParent(project).build();
+        StandInAgp9.libraryModule(lib, lib.file("src/main/assets"));
+        project.getPluginManager().apply("io.tfliteslim");
+        project.getPluginManager().apply("com.android.application");
+        project.getDependencies().add("implementation", lib);
+        project.getExtensions().getByType(TfliteSlimExtension.class).setPython(Fixture.PYTHON);
+        ((ProjectInternal) project).evaluate();
+
+        ((TaskInternal) project.getTasks().getByName("mergeDebugAssets")).execute();
+        io.tfliteslim.gradle.tasks.TfliteVerifyTask verify = (io.tfliteslim.gradle.tasks.TfliteVerifyTask) project.getTasks()
+                .getByName("tfliteVerifyDebug");
+        String merged = "build/intermediates/assets/debug/mergeDebugAssets/";
+        try {
+            verify.run();
+            throw new AssertionError("tfliteVerifyDebug passed with a library's model the runtime does not cover");
+        } catch (org.gradle.api.GradleException e) {
+            String message = e.getMessage();
+            assertTrue(message, message.startsWith("tfliteVerify: the slim runtime io.tfliteslim:tensorflow-lite:" + version
+                    + " does not cover the models:\n"));
+            assertTrue(message, message.contains("  ADD version 2: needed by " + merged + "models/conv.tflite (from project :lib)\n"));
+            assertTrue(message, message.contains("  CONV_2D version 3: needed by " + merged + "models/conv.tflite (from project :lib)\n"));
+            assertTrue(message, message.endsWith("Run `gradle tfliteSlim` to rebuild it for the current models."));
+            // The app's own model is covered: not named.
+            assertTrue(message, !message.contains("add.tflite"));
+        }
+        assertTrue(!verify.getResultFile().exists());
+    }
 }
