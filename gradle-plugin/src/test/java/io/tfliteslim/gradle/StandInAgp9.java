@@ -44,8 +44,10 @@ import java.util.Set;
  * assets folder, {@link #libraryModule}; an AAR's {@code assets/}, extracted by a transform from
  * {@code artifactType=aar}), and from {@code android.libraryAssets} directories (assets of unknown origin).
  * {@code variant.Component.getRuntimeConfiguration()} is that classpath; {@code getCompileConfiguration()} and
- * {@code Variant.getNestedComponents()} (a unit test component with its own two classpaths) complete what
- * AGP 9's {@code Component}/{@code Variant} give of a variant's classpaths. As AGP's, the provider carries the producing task (here as a {@code Buildable},
+ * the nested components (a unit test per variant, an instrumented test for debug, AGP's default testBuildType;
+ * each with its own two classpaths), given as AGP 9.0.0 gives them ({@code Variant.getNestedComponents()},
+ * {@code getUnitTest()}, {@code HasHostTests.getHostTests()}, {@code HasDeviceTests.getDeviceTests()}), complete
+ * what AGP 9's {@code Component}/{@code Variant} give of a variant's classpaths. As AGP's, the provider carries the producing task (here as a {@code Buildable},
  * since Gradle 4.4's providers cannot).</li>
  * </ul>
  * Variants: build types debug and release times the product flavors the test declares; layers per
@@ -311,6 +313,9 @@ public class StandInAgp9 implements Plugin<Project> {
         private final org.gradle.api.artifacts.Configuration runtimeConfiguration;
         private final org.gradle.api.artifacts.Configuration compileConfiguration;
         private final List<Component> nestedComponents = new ArrayList<>();
+        private final java.util.Map<String, Component> hostTests = new java.util.LinkedHashMap<>();
+        private final java.util.Map<String, Component> deviceTests = new java.util.LinkedHashMap<>();
+        private final Component unitTest;
 
         Variant(Project project, Android android, String flavor, String buildType) {
             this.name = flavor.isEmpty() ? buildType : flavor + Character.toUpperCase(buildType.charAt(0)) + buildType.substring(1);
@@ -328,7 +333,18 @@ public class StandInAgp9 implements Plugin<Project> {
             runtimeConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
             this.compileConfiguration = project.getConfigurations().maybeCreate(name + "CompileClasspath");
             compileConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
-            nestedComponents.add(new Component(project, name + "UnitTest"));
+            // AGP 9 (ApplicationVariantImpl 9.0.0): HasHostTests.hostTests and HasDeviceTests.deviceTests, maps keyed by
+            // test type ("UnitTest", "AndroidTest"), and nestedComponents, which lists them (Variant.kt: "UnitTest component
+            // if the unit tests for this variant are enabled, AndroidTest component if ... android tests are enabled").
+            // AGP builds instrumented tests for the testBuildType only (debug by default).
+            unitTest = new Component(project, name + "UnitTest");
+            hostTests.put("UnitTest", unitTest);
+            nestedComponents.add(unitTest);
+            if (buildType.equals("debug")) {
+                Component androidTest = new Component(project, name + "AndroidTest");
+                deviceTests.put("AndroidTest", androidTest);
+                nestedComponents.add(androidTest);
+            }
             this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
             String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
             project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
@@ -348,9 +364,24 @@ public class StandInAgp9 implements Plugin<Project> {
             return compileConfiguration;
         }
 
-        /** variant.Variant.nestedComponents (AGP 8.2+): here the unit test component only. */
+        /** variant.Variant.nestedComponents (@Incubating in AGP 8.x, kept in 9.0.0's AnalyticsEnabledVariant): the unit and android tests. */
         public List<Component> getNestedComponents() {
             return nestedComponents;
+        }
+
+        /** variant.HasHostTests.hostTests (AGP 9): {@code "UnitTest"} to the unit test component. */
+        public java.util.Map<String, Component> getHostTests() {
+            return hostTests;
+        }
+
+        /** variant.HasDeviceTests.deviceTests (AGP 9): {@code "AndroidTest"} to the instrumented test component (debug only). */
+        public java.util.Map<String, Component> getDeviceTests() {
+            return deviceTests;
+        }
+
+        /** variant.Variant.unitTest: deprecated in AGP 8.x ("Will be removed in v9.0"), still in 9.0.0. */
+        public Component getUnitTest() {
+            return unitTest;
         }
 
         public String getName() {
@@ -362,7 +393,10 @@ public class StandInAgp9 implements Plugin<Project> {
         }
     }
 
-    /** variant.Component of a nested component (a unit test): {@code <name>RuntimeClasspath} and {@code <name>CompileClasspath}. */
+    /**
+     * variant.Component of a nested component (a unit or instrumented test): {@code <name>RuntimeClasspath} and
+     * {@code <name>CompileClasspath} (AGP's VariantDependencies), named {@code <variant>UnitTest} / {@code <variant>AndroidTest}.
+     */
     public static final class Component {
         private final String name;
         private final org.gradle.api.artifacts.Configuration runtime;

@@ -146,30 +146,45 @@ public final class AndroidSources {
     }
 
     /**
-     * The names of {@code variant}'s runtime and compile configurations and its nested components'
-     * ({@code getNestedComponents()}, AGP 8.2+; else {@code getUnitTest()}, {@code getAndroidTest()},
-     * {@code getTestFixtures()}), read by name.
+     * The names of {@code variant}'s runtime and compile configurations and those of every component nested in
+     * it, which AGP gives through several getters over its versions; all are read (by name) and joined, since a
+     * test APK whose classpath resolved another runtime than its tested APK carries a second copy of it:
+     * {@code getNestedComponents()} (AGP 8.x/9: unit test, android test, test fixtures), {@code getUnitTest()}
+     * (AGP 7/8, deprecated in 8.x), {@code getAndroidTest()} ({@code HasAndroidTest}), {@code getTestFixtures()},
+     * and AGP 9's maps {@code getHostTests()} ({@code HasHostTests}: unit and screenshot tests) and
+     * {@code getDeviceTests()} ({@code HasDeviceTests}: a list in AGP 8.x, a map in 9). A getter that is absent,
+     * returns nothing or throws (a removed API) adds nothing.
      */
     static java.util.Set<String> classpaths(Object variant) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         List<Object> components = new ArrayList<>();
         components.add(variant);
-        Object nested = Reflect.get(variant, "getNestedComponents");
-        if (nested instanceof Iterable) {
-            for (Object c : (Iterable<?>) nested) {
-                components.add(c);
+        for (String getter : new String[]{"getNestedComponents", "getUnitTest", "getAndroidTest", "getTestFixtures",
+                "getHostTests", "getDeviceTests"}) {
+            Object got;
+            try {
+                got = Reflect.get(variant, getter);
+            } catch (RuntimeException e) {
+                continue;
             }
-        } else {
-            for (String getter : new String[]{"getUnitTest", "getAndroidTest", "getTestFixtures"}) {
-                Object c = Reflect.get(variant, getter);
-                if (c != null) {
+            if (got instanceof Map) {
+                components.addAll(((Map<?, ?>) got).values());
+            } else if (got instanceof Iterable) {
+                for (Object c : (Iterable<?>) got) {
                     components.add(c);
                 }
+            } else if (got != null) {
+                components.add(got);
             }
         }
         for (Object c : components) {
             for (String getter : new String[]{"getRuntimeConfiguration", "getCompileConfiguration"}) {
-                Object cfg = Reflect.get(c, getter);
+                Object cfg;
+                try {
+                    cfg = Reflect.get(c, getter);
+                } catch (RuntimeException e) {
+                    continue;
+                }
                 if (cfg instanceof org.gradle.api.artifacts.Configuration) {
                     names.add(((org.gradle.api.artifacts.Configuration) cfg).getName());
                 }
