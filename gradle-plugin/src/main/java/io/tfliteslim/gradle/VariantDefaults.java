@@ -57,7 +57,8 @@ final class VariantDefaults implements TaskSettings {
         return lazily(sources());
     }
 
-    private static List<Object> lazily(List<Object> sources) {
+    /** {@code sources} as {@code files()} takes them lazily on this Gradle (see {@link #values()}). */
+    static List<Object> lazily(List<Object> sources) {
         if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
             return sources;
         }

@@ -265,6 +265,11 @@ public final class AndroidSources {
         return dirs;
     }
 
+    /** Whether the Variant API gave variants (their folders are then read only when a task runs). */
+    public boolean hasVariants() {
+        return registered && variants > 0;
+    }
+
     /** Every variant's assets and mlModels directories, every layer (empty when the Variant API gave none). */
     private List<File> variantDirs() {
         List<File> dirs = new ArrayList<>();
