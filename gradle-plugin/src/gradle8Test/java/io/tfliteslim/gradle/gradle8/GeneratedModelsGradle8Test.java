@@ -206,4 +206,32 @@ public class GeneratedModelsGradle8Test {
         assertEquals(Collections.singleton(new File(project.getLayout().getBuildDirectory().get().getAsFile(), "generated/models/gen/made.tflite")),
                 ((io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName("tfliteReport")).getModels().getFiles());
     }
+
+    /**
+     * Plain Gradle: {@code tfliteSlim.models} set to a generator's output as a provider mapped from it (what
+     * {@code files()} takes). Capturing the tasks' settings, before the generator ran, resolves none of it (Gradle 8
+     * refuses to); the task depends on the generator and lists its model when it runs.
+     */
+    @Test
+    public void modelsFromAMappedTaskOutputAreNotReadBeforeTheTaskRan() throws Exception {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("plain")).build();
+        project.getPluginManager().apply("io.tfliteslim");
+        TaskProvider<GenerateModels> generate = project.getTasks().register("generateModels", GenerateModels.class,
+                t -> t.getOutputDir().set(project.getLayout().getBuildDirectory().dir("generated/models")));
+        io.tfliteslim.gradle.TfliteSlimExtension ext = project.getExtensions().getByType(io.tfliteslim.gradle.TfliteSlimExtension.class);
+        ext.setPython(System.getProperty("tfliteSlim.python"));
+        ext.setModels(Collections.singletonList(generate.flatMap(GenerateModels::getOutputDir)));
+        io.tfliteslim.gradle.tasks.ToolTask<?> report = (io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName("tfliteReport");
+        assertEquals(System.getProperty("tfliteSlim.python"), report.getPython());
+        Set<String> dependencies = new TreeSet<>();
+        for (Task t : report.getTaskDependencies().getDependencies(report)) {
+            dependencies.add(t.getName());
+        }
+        assertTrue(dependencies.toString(), dependencies.contains("generateModels"));
+        generate.get().generate();
+        ((org.gradle.api.internal.TaskInternal) generate.get()).getState()
+                .setOutcome(org.gradle.api.internal.tasks.TaskExecutionOutcome.EXECUTED);
+        assertEquals(Collections.singleton(new File(project.getLayout().getBuildDirectory().get().getAsFile(), "generated/models/gen/made.tflite")),
+                report.getModels().getFiles());
+    }
 }
