@@ -33,7 +33,9 @@ import java.util.Set;
  * {@code defaultConfig}, of each {@code productFlavors} entry and of each {@code buildTypes} entry
  * (AGP adds a variant's flavor and build type filters to defaultConfig's: {@code MergedNdkConfig}).</li>
  * <li>the tasks {@code preBuild} and, per variant, {@code pre<Variant>Build} depending on it (AGP's
- * {@code TaskManager}), which a variant's build runs first;</li>
+ * {@code TaskManager}), which a variant's build runs first, and which its tasks depend on (the merge task here:
+ * {@code VariantTaskCreationAction.configure} adds {@code pre<Variant>Build} unless told not to, and
+ * {@code MergeSourceSetFolders.CreationAction} does not tell it);</li>
  * <li>{@code variant.Component.getArtifacts()} ({@code artifact.Artifacts}) with
  * {@code get(SingleArtifact.ASSETS)}: the variant's merged assets directory,
  * {@code build/intermediates/assets/<variant>/merge<Variant>Assets}, written by the task
@@ -345,9 +347,13 @@ public class StandInAgp9 implements Plugin<Project> {
                 deviceTests.put("AndroidTest", androidTest);
                 nestedComponents.add(androidTest);
             }
-            this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
             String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-            project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
+            org.gradle.api.Task preVariantBuild = project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
+            this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
+            // AGP's variant tasks depend on pre<Variant>Build: VariantTaskCreationAction's configure() adds it unless
+            // dependsOnPreBuildTask = false, and MergeSourceSetFolders.CreationAction (merge<Variant>Assets) keeps the
+            // default (AGP 8.x/9 sources).
+            project.getTasks().getByName("merge" + cap + "Assets").dependsOn(preVariantBuild);
         }
 
         public Artifacts getArtifacts() {

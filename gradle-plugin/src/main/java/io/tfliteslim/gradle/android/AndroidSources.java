@@ -47,15 +47,13 @@ public final class AndroidSources {
     private final List<java.util.function.Consumer<VariantModels>> listeners = new ArrayList<>();
 
     /**
-     * Where one variant's models are, as AGP's providers (never read here): what the APK carries of the
-     * assets, merged from the app's source sets, its generated folders, library modules and AAR
-     * dependencies ({@code variant.artifacts.get(SingleArtifact.ASSETS)}), and its {@code mlModels}.
+     * Where one variant's models are, as AGP's providers (never read here): what AGP's assets merge reads, the
+     * variant's {@code sources.assets} (source sets, generated folders) and the {@code android-assets} of its
+     * runtime configuration (library modules, AARs), and its {@code mlModels}.
      */
     public static final class VariantModels {
         public final String name;
-        /** A {@code Provider<Directory>} carrying the merge task, or null where AGP has no such artifact. */
-        public final Object mergedAssets;
-        /** {@code sources.assets.all}, the fallback for {@link #mergedAssets}; null when AGP gave none. */
+        /** {@code sources.assets.all}; null when AGP gave none. */
         public final Object assets;
         /** {@code sources.mlModels.all}, or null. */
         public final Object mlModels;
@@ -67,10 +65,9 @@ public final class AndroidSources {
          */
         public final java.util.Set<String> classpaths = new java.util.TreeSet<>();
 
-        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels, org.gradle.api.artifacts.Configuration runtimeConfiguration) {
+        VariantModels(String name, Object assets, Object mlModels, org.gradle.api.artifacts.Configuration runtimeConfiguration) {
             this.name = name;
             this.runtimeConfiguration = runtimeConfiguration;
-            this.mergedAssets = mergedAssets;
             this.assets = assets;
             this.mlModels = mlModels;
         }
@@ -124,7 +121,7 @@ public final class AndroidSources {
             }
             Object name = Reflect.get(variant, "getName");
             if (name != null) {
-                VariantModels v = new VariantModels(name.toString(), mergedAssets(variant),
+                VariantModels v = new VariantModels(name.toString(),
                         Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"),
                         runtimeConfiguration(variant));
                 v.classpaths.addAll(classpaths(variant));
@@ -197,31 +194,6 @@ public final class AndroidSources {
     static org.gradle.api.artifacts.Configuration runtimeConfiguration(Object variant) {
         Object c = Reflect.get(variant, "getRuntimeConfiguration");
         return c instanceof org.gradle.api.artifacts.Configuration ? (org.gradle.api.artifacts.Configuration) c : null;
-    }
-
-    /**
-     * {@code variant.getArtifacts().get(SingleArtifact.ASSETS.INSTANCE)}, by name (AGP 7+: a Kotlin object,
-     * so a nested class's static INSTANCE); null where AGP lacks it.
-     */
-    static Object mergedAssets(Object variant) {
-        Object artifacts = Reflect.get(variant, "getArtifacts");
-        if (artifacts == null) {
-            return null;
-        }
-        try {
-            Class<?> type = Class.forName("com.android.build.api.artifact.SingleArtifact$ASSETS", false,
-                    artifacts.getClass().getClassLoader());
-            Object assets = type.getField("INSTANCE").get(null);
-            for (Method m : artifacts.getClass().getMethods()) {
-                if (m.getName().equals("get") && m.getParameterTypes().length == 1 && m.getParameterTypes()[0].isInstance(assets)) {
-                    m.setAccessible(true);
-                    return m.invoke(artifacts, assets);
-                }
-            }
-            return null;
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
     }
 
     private static Method onVariantsMethod(Object components) {

@@ -73,6 +73,44 @@ public abstract class ModelOriginTask<A extends ToolAction> extends ToolTask<A> 
         return names;
     }
 
+    /**
+     * What the variant's APK carries of its model files, as AGP's merge decides: one file per path inside the assets,
+     * from the highest-priority folder that has it (the app's folders, highest first, then the dependencies'), so a
+     * library's model the app overrides is not analyzed. Without a variant: every model file.
+     */
+    @Override
+    protected Iterable<File> modelFiles() {
+        if (!hasOrigins()) {
+            return super.modelFiles();
+        }
+        java.util.Set<File> inputs = new java.util.LinkedHashSet<>(getModels().getFiles());
+        List<File> roots = new ArrayList<>(appModelDirs.getFiles());
+        if (dependencyAssets != null) {
+            roots.addAll(dependencyAssets.getArtifactFiles().getFiles());
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<File> out = new ArrayList<>();
+        for (File root : roots) {
+            for (String path : relativeFiles(root)) {
+                File f = new File(root, path);
+                if (inputs.remove(f) && seen.add(path)) {
+                    out.add(f);
+                }
+            }
+        }
+        // An input under none of the folders (none expected): given as it is rather than dropped.
+        for (File f : inputs) {
+            boolean shadowed = false;
+            for (File root : roots) {
+                shadowed |= f.toPath().startsWith(root.toPath());
+            }
+            if (!shadowed) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     /** Whether the models have a variant whose origins can be told. */
     boolean hasOrigins() {
         return appModelDirs != null;
