@@ -126,7 +126,16 @@ public final class ProjectDefaults implements TaskSettings {
             if (project.getExtensions().findByName("android") != null && androidSources.hasVariants()) {
                 // Every variant's Layered.all providers as they are (Gradle 6+): Gradle takes the producers of generated
                 // folders from them without computing their values, which Gradle 8 refuses before those tasks ran.
-                return VariantDefaults.lazily(androidSources.producers());
+                List<Object> all = new ArrayList<>(VariantDefaults.lazily(androidSources.producers()));
+                // And the models the app's libraries and AARs bring, of every variant that gets the slim runtime: the
+                // runtime is built for what the APKs carry (tfliteVerify<Variant> checks the same).
+                for (AndroidSources.VariantModels variant : androidSources.variants()) {
+                    org.gradle.api.artifacts.ArtifactCollection dependencies = forVariant(variant).dependencyAssets();
+                    if (dependencies != null && !ext.getStockRuntimeVariants().contains(variant.name)) {
+                        all.add(dependencies.getArtifactFiles());
+                    }
+                }
+                return all;
             }
             return modelLocations();
         });

@@ -84,6 +84,25 @@ public class VariantReportTest {
     }
 
     /**
+     * Issue 27: the project-wide tasks (tfliteSlim builds the runtime, tfliteSlimPlan names it) take the models the
+     * app's library modules and AARs bring as well as the app's own, of every variant that gets the slim runtime: a
+     * runtime built from the app's folders alone could never pass tfliteVerify<Variant>, which checks what the APK
+     * carries. A variant kept on the stock runtime adds none.
+     */
+    @Test
+    public void theRuntimeIsBuiltForTheLibrariesModelsToo() throws Exception {
+        Project project = app(false);
+        File conv = project.file("lib/src/main/assets/conv.tflite");
+        for (String task : Arrays.asList("tfliteSlim", "tfliteSlimPlan", "tfliteReport", "tfliteVerify")) {
+            Set<File> models = ((io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName(task)).getModels().getFiles();
+            assertTrue(task + ": " + models, models.contains(conv) && models.contains(project.file("src/main/assets/add.tflite")));
+        }
+        project.getExtensions().getByType(TfliteSlimExtension.class).setStockRuntimeVariants(Arrays.asList("freeDebug", "freeRelease"));
+        Set<File> models = ((io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName("tfliteSlim")).getModels().getFiles();
+        assertEquals(java.util.Collections.singleton(project.file("src/main/assets/add.tflite")), models);
+    }
+
+    /**
      * Issue 27: one verify per variant, wired to that variant's build: pre<Variant>Build depends on
      * tfliteVerify<Variant>, whose models are that variant's merged assets only (never another variant's
      * merge or generators), and preBuild, which every variant's build runs, no longer on the project-wide

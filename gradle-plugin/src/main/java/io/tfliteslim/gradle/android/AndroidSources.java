@@ -73,6 +73,11 @@ public final class AndroidSources {
         }
     }
 
+    /** The variants the Variant API gave so far. */
+    public List<VariantModels> variants() {
+        return new ArrayList<>(variantModels);
+    }
+
     /** {@code listener} hears of every variant, those already seen included. */
     public void eachVariant(java.util.function.Consumer<VariantModels> listener) {
         listeners.add(listener);
