@@ -40,7 +40,7 @@ public class TfliteSlimPlugin implements Plugin<Project> {
             project.afterEvaluate(repositories);
         }
         // Per variant: the classpaths of variants the build keeps on the stock runtime (stockRuntimeVariants).
-        // Declared, not read from the models: whether a variant has models is known from its merged assets,
+        // Declared, not read from the models: whether a variant has models is known from its assets, its dependencies' included,
         // which resolve its runtime classpath, so deciding from them would make the classpath depend on itself.
         java.util.Map<String, String> variantOf = new java.util.concurrent.ConcurrentHashMap<>();
         defaults.eachVariant(variant -> variant.classpaths.forEach(c -> variantOf.put(c, variant.name)));

@@ -142,7 +142,7 @@ final class VariantDefaults implements TaskSettings {
     public ToolSpec toolSpec() {
         // The models are listed when the task runs (after the merge); none are known before.
         String where = project.extension().getModels().isEmpty()
-                ? "the " + variant.name + " variant's merged assets and mlModels" : project.toolSpec().searched;
+                ? "the " + variant.name + " variant's assets and mlModels and its dependencies' assets" : project.toolSpec().searched;
         return project.toolSpec(Collections.<String>emptyList(), where);
     }
 

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * A task on one Android variant's models that can say where each came from ({@link ModelOrigins}): its
- * inputs are AGP's per-folder and per-dependency assets, which the merged assets lose (the variant's
+ * inputs are AGP's per-folder and per-dependency assets, what AGP's merge reads (the variant's
  * {@code sources.assets}/{@code mlModels} folders, and its runtime classpath's {@code android-assets}
  * artifacts with each one's component). All are read when the task runs, never at configuration.
  */
@@ -118,7 +118,7 @@ public abstract class ModelOriginTask<A extends ToolAction> extends ToolTask<A> 
 
     /**
      * Each model's origin, keyed by the model's path as the tool is given it ({@link ToolSpec#argFor}); the
-     * origin's own path is the model's inside the merged assets. Empty without a variant.
+     * origin's own path is the model's inside the APK's assets. Empty without a variant.
      */
     Map<String, ModelOrigins.Origin> originsByModel() {
         Map<String, ModelOrigins.Origin> out = new TreeMap<>();

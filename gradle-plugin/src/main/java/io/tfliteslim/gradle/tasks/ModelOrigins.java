@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where each model of a variant's merged assets came from (pure): the app's own asset folders
+ * Where each model a variant's APK carries in its assets came from (pure): the app's own asset folders
  * (source sets and generated ones, highest priority first, as {@code sources.assets.all} lists them)
  * win as in AGP's merge; otherwise every dependency (library module, AAR) whose assets have the same
  * relative path is named; else the origin is unknown, said as such.
@@ -16,7 +16,7 @@ import java.util.Set;
 public final class ModelOrigins {
     /** One model's origin. */
     public static final class Origin {
-        /** The model's path inside the merged assets ({@code models/face.tflite}). */
+        /** The model's path inside the APK's assets ({@code models/face.tflite}). */
         public final String path;
         /** {@code app}, {@code dependency} or {@code unknown}. */
         public final String from;

@@ -16,9 +16,8 @@ import java.util.List;
 
 /**
  * {@code tfliteReport}: the models' op report as JSON and HTML; needs no toolchain. Per Android
- * variant also {@code origins.json}: where each model of the merged assets came from (the app's own
- * folders, a library module, an AAR), from AGP's per-source-set and per-dependency asset inputs,
- * which the merged assets lose.
+ * variant also {@code origins.json}: where each model its APK carries came from (the app's own
+ * folders, a library module, an AAR), from AGP's per-source-set and per-dependency asset folders.
  */
 public class TfliteReportTask extends ModelOriginTask<TfliteReportTask.Action> {
     @OutputDirectory

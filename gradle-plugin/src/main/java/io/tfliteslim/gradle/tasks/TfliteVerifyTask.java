@@ -212,7 +212,7 @@ public class TfliteVerifyTask extends ModelOriginTask<TfliteVerifyTask.Action> {
             // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
             // The tool says "lacks 1 op" / "lacks 2 ops" (it said "op(s)" before).
             if (result.exitCode == 1 && COVERAGE_VERDICT.matcher(result.text()).find()) {
-                // Each model named with who shipped it (the app, a library module, an AAR): merged assets lose it.
+                // Each model named with who shipped it (the app, a library module, an AAR): an AAR's path says nothing of it.
                 String text = origins == null ? result.text() : ModelOrigins.annotate(result.text(), origins.get());
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
                         + text + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
