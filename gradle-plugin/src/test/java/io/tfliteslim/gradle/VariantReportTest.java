@@ -104,8 +104,8 @@ public class VariantReportTest {
 
     /**
      * Issue 27: one verify per variant, wired to that variant's build: pre<Variant>Build depends on
-     * tfliteVerify<Variant>, whose models are that variant's merged assets only (never another variant's
-     * merge or generators), and preBuild, which every variant's build runs, no longer on the project-wide
+     * tfliteVerify<Variant>, whose models are that variant's APK's only (never another variant's
+     * generators, nor any merge task), and preBuild, which every variant's build runs, no longer on the project-wide
      * tfliteVerify.
      */
     @Test
@@ -131,9 +131,9 @@ public class VariantReportTest {
     }
 
     /**
-     * Issue 27: each model of the merged assets reported with where it came from, from AGP's inputs the merge
-     * loses: the app's own folders (sources.assets), a library module and an AAR (the runtime classpath's
-     * android-assets artifacts, named as Gradle names their components), and assets of no known origin.
+     * Issue 27: each model the APK carries reported with where it came from, from what AGP's merge reads: the
+     * app's own folders (sources.assets) and a library module and an AAR (the runtime classpath's android-assets
+     * artifacts, named as Gradle names their components); a library's model the app's shadows is not carried.
      */
     @Test
     @SuppressWarnings("unchecked")
