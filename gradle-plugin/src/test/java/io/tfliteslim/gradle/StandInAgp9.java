@@ -44,7 +44,7 @@ import java.util.Set;
  * variant's runtime classpath's {@code android-assets} artifacts (AGP's
  * {@code VariantDependencies.getArtifactFileCollection(RUNTIME_CLASSPATH, ALL, ASSETS)}: a library module's
  * assets folder, {@link #libraryModule}; an AAR's {@code assets/}, extracted by a transform from
- * {@code artifactType=aar}), and from {@code android.libraryAssets} directories (assets of unknown origin).
+ * {@code artifactType=aar}).
  * {@code variant.Component.getRuntimeConfiguration()} is that classpath; {@code getCompileConfiguration()} and
  * the nested components (a unit test per variant, an instrumented test for debug, AGP's default testBuildType;
  * each with its own two classpaths), given as AGP 9.0.0 gives them ({@code Variant.getNestedComponents()},
@@ -119,8 +119,6 @@ public class StandInAgp9 implements Plugin<Project> {
         private final NamedDomainObjectContainer<ProductFlavor> buildTypes;
         private final DefaultConfig defaultConfig = new DefaultConfig();
         private final List<String> productFlavors = new ArrayList<>();
-        /** Stands for the assets that library modules and AAR dependencies bring into the merge. */
-        final List<Object> libraryAssets = new ArrayList<>();
         private String ndkVersion;
 
         Android(Project project) {
@@ -158,11 +156,6 @@ public class StandInAgp9 implements Plugin<Project> {
 
         public void setNdkVersion(String ndkVersion) {
             this.ndkVersion = ndkVersion;
-        }
-
-        /** Stands for a library module or an AAR whose assets AGP merges into the app's. */
-        public void libraryAssets(Object dir) {
-            libraryAssets.add(dir);
         }
 
         /** Stands for {@code productFlavors { create(name) }} (one dimension). */
@@ -489,7 +482,6 @@ public class StandInAgp9 implements Plugin<Project> {
                 t.into(out);
                 // Lowest priority first, so a higher layer's file replaces a lower one's (AGP's merge order).
                 t.setDuplicatesStrategy(org.gradle.api.file.DuplicatesStrategy.INCLUDE);
-                t.from((java.util.concurrent.Callable<Object>) () -> android.libraryAssets);
                 // Dependencies' assets (library modules, AARs), below the app's own.
                 t.from(runtime.getIncoming().artifactView(v -> v.attributes(a -> a.attribute(ARTIFACT_TYPE, ANDROID_ASSETS))).getFiles());
                 t.from((java.util.concurrent.Callable<Object>) () -> {
