@@ -120,13 +120,26 @@ public final class ProjectDefaults implements TaskSettings {
      */
     @Override
     public FileTree models() {
-        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<Object>) () ->
-                ext.getModels().isEmpty() ? modelLocations() : new ArrayList<>(ext.getModels()));
-        if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
-            // Generated asset folders: the Variant API's providers carry the tasks that produce them.
-            locations.builtBy((java.util.concurrent.Callable<List<Object>>) () -> ext.getModels().isEmpty()
-                    ? androidSources.producers() : Collections.emptyList());
-        }
+        ConfigurableFileCollection locations = project.files((java.util.concurrent.Callable<Object>) () -> {
+            if (!ext.getModels().isEmpty()) {
+                return new ArrayList<>(ext.getModels());
+            }
+            if (project.getExtensions().findByName("android") != null && androidSources.hasVariants()) {
+                // Every variant's Layered.all providers as they are (Gradle 6+): Gradle takes the producers of generated
+                // folders from them without computing their values, which Gradle 8 refuses before those tasks ran.
+                List<Object> all = new ArrayList<>(VariantDefaults.lazily(androidSources.producers()));
+                // And the models the app's libraries and AARs bring, of every variant that gets the slim runtime: the
+                // runtime is built for what the APKs carry (tfliteVerify<Variant> checks the same).
+                for (AndroidSources.VariantModels variant : androidSources.variants()) {
+                    org.gradle.api.artifacts.ArtifactCollection dependencies = forVariant(variant).dependencyAssets();
+                    if (dependencies != null && !ext.getStockRuntimeVariants().contains(variant.name)) {
+                        all.add(dependencies.getArtifactFiles());
+                    }
+                }
+                return all;
+            }
+            return modelLocations();
+        });
         return locations.getAsFileTree().matching(p -> {
             p.include(ext.getInclude());
             p.exclude(ext.getExclude());
@@ -306,11 +319,20 @@ public final class ProjectDefaults implements TaskSettings {
     /** What the actions need of every task, as plain values. */
     @Override
     public ToolSpec toolSpec() {
-        StringBuilder where = new StringBuilder();
-        for (File dir : modelLocations()) {
-            where.append(where.length() == 0 ? "" : ", ").append(relative(dir));
+        // No model is listed here (the task graph is ready, no generator has run): the task lists them from its
+        // input when it runs (ToolSpec#useModels). Nor are the Variant API's folders read: a generated folder's
+        // provider is mapped from a task output, which Gradle 8 refuses to read before the task ran.
+        String where;
+        if (ext.getModels().isEmpty() && project.getExtensions().findByName("android") != null && androidSources.hasVariants()) {
+            where = "every variant's sources.assets and sources.mlModels";
+        } else {
+            StringBuilder dirs = new StringBuilder();
+            for (File dir : modelLocations()) {
+                dirs.append(dirs.length() == 0 ? "" : ", ").append(relative(dir));
+            }
+            where = dirs.toString();
         }
-        return toolSpec(modelArgs(), where.toString());
+        return toolSpec(Collections.<String>emptyList(), where);
     }
 
     /** {@link #toolSpec()} for these models, looked for in {@code where} (for the "no models" message). */

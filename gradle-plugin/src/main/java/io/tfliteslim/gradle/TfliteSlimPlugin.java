@@ -1,5 +1,6 @@
 package io.tfliteslim.gradle;
 
+import io.tfliteslim.gradle.android.VariantClasspaths;
 import io.tfliteslim.gradle.repositories.SlimRepositories;
 import io.tfliteslim.gradle.repositories.StockRuntimeSubstitution;
 import io.tfliteslim.gradle.tasks.SlimTasks;
@@ -39,11 +40,13 @@ public class TfliteSlimPlugin implements Plugin<Project> {
             project.afterEvaluate(repositories);
         }
         // Per variant: the classpaths of variants the build keeps on the stock runtime (stockRuntimeVariants).
-        // Declared, not read from the models: whether a variant has models is known from its merged assets,
+        // Declared, not read from the models: whether a variant has models is known from its assets, its dependencies' included,
         // which resolve its runtime classpath, so deciding from them would make the classpath depend on itself.
         java.util.Map<String, String> variantOf = new java.util.concurrent.ConcurrentHashMap<>();
         defaults.eachVariant(variant -> variant.classpaths.forEach(c -> variantOf.put(c, variant.name)));
+        // A variant's tests (unit, instrumented, fixtures) get what it gets: an instrumented test APK whose classpath
+        // resolved another runtime than the APK it tests would carry a second one (AGP subtracts only equal artifacts).
         StockRuntimeSubstitution.install(project, defaults.coordinatesFile(), defaults.verifiedFile(),
-                cfg -> variantOf.containsKey(cfg) && ext.getStockRuntimeVariants().contains(variantOf.get(cfg)));
+                cfg -> VariantClasspaths.belongsTo(cfg, ext.getStockRuntimeVariants(), variantOf));
     }
 }

@@ -53,7 +53,7 @@ public class TfliteSlimSettingsPlugin implements Plugin<Settings> {
         if (management != null) {
             RepositoryHandler repositories = (RepositoryHandler) Reflect.get(management, "getRepositories");
             List<ArtifactRepository> ours = SlimRepositories.declare(repositories, specs, username, password);
-            SlimRepositories.exclusive(repositories, ours, group);
+            SlimRepositories.keepGroupTo(repositories, ours, group);
         } else {
             gradle.allprojects(p -> SlimRepositories.first(p.getRepositories(),
                     SlimRepositories.declare(p.getRepositories(), specs, username, password), group));

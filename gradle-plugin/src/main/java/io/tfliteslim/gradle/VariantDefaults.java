@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * One Android variant's task settings: its models are what its APK carries, the variant's merged
- * assets ({@code variant.artifacts.get(SingleArtifact.ASSETS)}: the app's source sets, generated
- * folders, library modules and AAR dependencies) and its {@code mlModels}, given to {@code files()} as
- * AGP's providers, so the merge task is a dependency and nothing is read at configuration time; the
- * report goes to {@code build/reports/tflite-slim/<variant>}. Everything else is the project's
- * ({@link ProjectDefaults}). With {@code tfliteSlim.models} set, those are every variant's models.
+ * One Android variant's task settings: its models are what its APK carries, read where AGP's assets merge reads
+ * them: the variant's {@code sources.assets} (source sets and generated folders) and {@code sources.mlModels},
+ * given to {@code files()} as AGP's providers, and its runtime classpath's {@code android-assets} artifacts (library
+ * modules, AARs). Not the merged assets ({@code SingleArtifact.ASSETS}): AGP's merge task depends on
+ * {@code pre<Variant>Build} ({@code VariantTaskCreationAction}), which depends on {@code tfliteVerify<Variant>}, so
+ * reading its output was a cycle. Nothing is read at configuration time; the report goes to
+ * {@code build/reports/tflite-slim/<variant>}. Everything else is the project's ({@link ProjectDefaults}). With
+ * {@code tfliteSlim.models} set, those are every variant's models.
  */
 final class VariantDefaults implements TaskSettings {
     private final ProjectDefaults project;
@@ -33,12 +35,11 @@ final class VariantDefaults implements TaskSettings {
         this.variant = variant;
     }
 
-    /** AGP's providers for this variant: the merged assets (else the layered assets) and mlModels. */
+    /** AGP's providers for this variant's own folders: the layered assets, then mlModels (highest priority first in each). */
     private List<Object> sources() {
         List<Object> out = new ArrayList<>();
-        Object assets = variant.mergedAssets != null ? variant.mergedAssets : variant.assets;
-        if (assets != null) {
-            out.add(assets);
+        if (variant.assets != null) {
+            out.add(variant.assets);
         }
         if (variant.mlModels != null) {
             out.add(variant.mlModels);
@@ -57,7 +58,8 @@ final class VariantDefaults implements TaskSettings {
         return lazily(sources());
     }
 
-    private static List<Object> lazily(List<Object> sources) {
+    /** {@code sources} as {@code files()} takes them lazily on this Gradle (see {@link #values()}). */
+    static List<Object> lazily(List<Object> sources) {
         if (GradleVersion.current().compareTo(GradleVersion.version("6.0")) >= 0) {
             return sources;
         }
@@ -86,8 +88,18 @@ final class VariantDefaults implements TaskSettings {
     @Override
     public FileCollection models() {
         TfliteSlimExtension ext = project.extension();
-        ConfigurableFileCollection files = project.project().files((Callable<Object>) () -> ext.getModels().isEmpty() ? values()
-                : new ArrayList<>(ext.getModels()));
+        ConfigurableFileCollection files = project.project().files((Callable<Object>) () -> {
+            if (!ext.getModels().isEmpty()) {
+                return new ArrayList<>(ext.getModels());
+            }
+            List<Object> all = new ArrayList<>(values());
+            // Below the app's own folders, as in AGP's merge: the dependencies' assets (their producers come with them).
+            org.gradle.api.artifacts.ArtifactCollection dependencies = dependencyAssets();
+            if (dependencies != null) {
+                all.add(dependencies.getArtifactFiles());
+            }
+            return all;
+        });
         // The providers' producers (AGP's merge task, generators). Gradle 6+ takes them from the providers
         // in files(); before, dependsOn would read a provider's value as a task, so only what says it is Buildable.
         files.builtBy((Callable<Object>) () -> ext.getModels().isEmpty() ? producers() : Collections.emptyList());
@@ -130,7 +142,7 @@ final class VariantDefaults implements TaskSettings {
     public ToolSpec toolSpec() {
         // The models are listed when the task runs (after the merge); none are known before.
         String where = project.extension().getModels().isEmpty()
-                ? "the " + variant.name + " variant's merged assets and mlModels" : project.toolSpec().searched;
+                ? "the " + variant.name + " variant's assets and mlModels and its dependencies' assets" : project.toolSpec().searched;
         return project.toolSpec(Collections.<String>emptyList(), where);
     }
 

@@ -33,7 +33,9 @@ import java.util.Set;
  * {@code defaultConfig}, of each {@code productFlavors} entry and of each {@code buildTypes} entry
  * (AGP adds a variant's flavor and build type filters to defaultConfig's: {@code MergedNdkConfig}).</li>
  * <li>the tasks {@code preBuild} and, per variant, {@code pre<Variant>Build} depending on it (AGP's
- * {@code TaskManager}), which a variant's build runs first;</li>
+ * {@code TaskManager}), which a variant's build runs first, and which its tasks depend on (the merge task here:
+ * {@code VariantTaskCreationAction.configure} adds {@code pre<Variant>Build} unless told not to, and
+ * {@code MergeSourceSetFolders.CreationAction} does not tell it);</li>
  * <li>{@code variant.Component.getArtifacts()} ({@code artifact.Artifacts}) with
  * {@code get(SingleArtifact.ASSETS)}: the variant's merged assets directory,
  * {@code build/intermediates/assets/<variant>/merge<Variant>Assets}, written by the task
@@ -42,10 +44,12 @@ import java.util.Set;
  * variant's runtime classpath's {@code android-assets} artifacts (AGP's
  * {@code VariantDependencies.getArtifactFileCollection(RUNTIME_CLASSPATH, ALL, ASSETS)}: a library module's
  * assets folder, {@link #libraryModule}; an AAR's {@code assets/}, extracted by a transform from
- * {@code artifactType=aar}), and from {@code android.libraryAssets} directories (assets of unknown origin).
+ * {@code artifactType=aar}).
  * {@code variant.Component.getRuntimeConfiguration()} is that classpath; {@code getCompileConfiguration()} and
- * {@code Variant.getNestedComponents()} (a unit test component with its own two classpaths) complete what
- * AGP 9's {@code Component}/{@code Variant} give of a variant's classpaths. As AGP's, the provider carries the producing task (here as a {@code Buildable},
+ * the nested components (a unit test per variant, an instrumented test for debug, AGP's default testBuildType;
+ * each with its own two classpaths), given as AGP 9.0.0 gives them ({@code Variant.getNestedComponents()},
+ * {@code getUnitTest()}, {@code HasHostTests.getHostTests()}, {@code HasDeviceTests.getDeviceTests()}), complete
+ * what AGP 9's {@code Component}/{@code Variant} give of a variant's classpaths. As AGP's, the provider carries the producing task (here as a {@code Buildable},
  * since Gradle 4.4's providers cannot).</li>
  * </ul>
  * Variants: build types debug and release times the product flavors the test declares; layers per
@@ -115,8 +119,6 @@ public class StandInAgp9 implements Plugin<Project> {
         private final NamedDomainObjectContainer<ProductFlavor> buildTypes;
         private final DefaultConfig defaultConfig = new DefaultConfig();
         private final List<String> productFlavors = new ArrayList<>();
-        /** Stands for the assets that library modules and AAR dependencies bring into the merge. */
-        final List<Object> libraryAssets = new ArrayList<>();
         private String ndkVersion;
 
         Android(Project project) {
@@ -154,11 +156,6 @@ public class StandInAgp9 implements Plugin<Project> {
 
         public void setNdkVersion(String ndkVersion) {
             this.ndkVersion = ndkVersion;
-        }
-
-        /** Stands for a library module or an AAR whose assets AGP merges into the app's. */
-        public void libraryAssets(Object dir) {
-            libraryAssets.add(dir);
         }
 
         /** Stands for {@code productFlavors { create(name) }} (one dimension). */
@@ -311,6 +308,9 @@ public class StandInAgp9 implements Plugin<Project> {
         private final org.gradle.api.artifacts.Configuration runtimeConfiguration;
         private final org.gradle.api.artifacts.Configuration compileConfiguration;
         private final List<Component> nestedComponents = new ArrayList<>();
+        private final java.util.Map<String, Component> hostTests = new java.util.LinkedHashMap<>();
+        private final java.util.Map<String, Component> deviceTests = new java.util.LinkedHashMap<>();
+        private final Component unitTest;
 
         Variant(Project project, Android android, String flavor, String buildType) {
             this.name = flavor.isEmpty() ? buildType : flavor + Character.toUpperCase(buildType.charAt(0)) + buildType.substring(1);
@@ -328,10 +328,25 @@ public class StandInAgp9 implements Plugin<Project> {
             runtimeConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
             this.compileConfiguration = project.getConfigurations().maybeCreate(name + "CompileClasspath");
             compileConfiguration.extendsFrom(project.getConfigurations().getByName("implementation"));
-            nestedComponents.add(new Component(project, name + "UnitTest"));
-            this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
+            // AGP 9 (ApplicationVariantImpl 9.0.0): HasHostTests.hostTests and HasDeviceTests.deviceTests, maps keyed by
+            // test type ("UnitTest", "AndroidTest"), and nestedComponents, which lists them (Variant.kt: "UnitTest component
+            // if the unit tests for this variant are enabled, AndroidTest component if ... android tests are enabled").
+            // AGP builds instrumented tests for the testBuildType only (debug by default).
+            unitTest = new Component(project, name + "UnitTest");
+            hostTests.put("UnitTest", unitTest);
+            nestedComponents.add(unitTest);
+            if (buildType.equals("debug")) {
+                Component androidTest = new Component(project, name + "AndroidTest");
+                deviceTests.put("AndroidTest", androidTest);
+                nestedComponents.add(androidTest);
+            }
             String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-            project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
+            org.gradle.api.Task preVariantBuild = project.getTasks().create("pre" + cap + "Build").dependsOn("preBuild");
+            this.artifacts = new Artifacts(project, android, name, sources.assets, runtimeConfiguration);
+            // AGP's variant tasks depend on pre<Variant>Build: VariantTaskCreationAction's configure() adds it unless
+            // dependsOnPreBuildTask = false, and MergeSourceSetFolders.CreationAction (merge<Variant>Assets) keeps the
+            // default (AGP 8.x/9 sources).
+            project.getTasks().getByName("merge" + cap + "Assets").dependsOn(preVariantBuild);
         }
 
         public Artifacts getArtifacts() {
@@ -348,9 +363,24 @@ public class StandInAgp9 implements Plugin<Project> {
             return compileConfiguration;
         }
 
-        /** variant.Variant.nestedComponents (AGP 8.2+): here the unit test component only. */
+        /** variant.Variant.nestedComponents (@Incubating in AGP 8.x, kept in 9.0.0's AnalyticsEnabledVariant): the unit and android tests. */
         public List<Component> getNestedComponents() {
             return nestedComponents;
+        }
+
+        /** variant.HasHostTests.hostTests (AGP 9): {@code "UnitTest"} to the unit test component. */
+        public java.util.Map<String, Component> getHostTests() {
+            return hostTests;
+        }
+
+        /** variant.HasDeviceTests.deviceTests (AGP 9): {@code "AndroidTest"} to the instrumented test component (debug only). */
+        public java.util.Map<String, Component> getDeviceTests() {
+            return deviceTests;
+        }
+
+        /** variant.Variant.unitTest: deprecated in AGP 8.x ("Will be removed in v9.0"), still in 9.0.0. */
+        public Component getUnitTest() {
+            return unitTest;
         }
 
         public String getName() {
@@ -362,7 +392,10 @@ public class StandInAgp9 implements Plugin<Project> {
         }
     }
 
-    /** variant.Component of a nested component (a unit test): {@code <name>RuntimeClasspath} and {@code <name>CompileClasspath}. */
+    /**
+     * variant.Component of a nested component (a unit or instrumented test): {@code <name>RuntimeClasspath} and
+     * {@code <name>CompileClasspath} (AGP's VariantDependencies), named {@code <variant>UnitTest} / {@code <variant>AndroidTest}.
+     */
     public static final class Component {
         private final String name;
         private final org.gradle.api.artifacts.Configuration runtime;
@@ -449,7 +482,6 @@ public class StandInAgp9 implements Plugin<Project> {
                 t.into(out);
                 // Lowest priority first, so a higher layer's file replaces a lower one's (AGP's merge order).
                 t.setDuplicatesStrategy(org.gradle.api.file.DuplicatesStrategy.INCLUDE);
-                t.from((java.util.concurrent.Callable<Object>) () -> android.libraryAssets);
                 // Dependencies' assets (library modules, AARs), below the app's own.
                 t.from(runtime.getIncoming().artifactView(v -> v.attributes(a -> a.attribute(ARTIFACT_TYPE, ANDROID_ASSETS))).getFiles());
                 t.from((java.util.concurrent.Callable<Object>) () -> {

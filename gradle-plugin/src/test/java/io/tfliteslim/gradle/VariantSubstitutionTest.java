@@ -75,7 +75,8 @@ public class VariantSubstitutionTest {
                 "releaseUnitTestCompileClasspath")) {
             assertEquals(c, "org.tensorflow:2.16.1", resolved(project, c));
         }
-        for (String c : Arrays.asList("debugRuntimeClasspath", "debugCompileClasspath", "debugUnitTestRuntimeClasspath", "other")) {
+        for (String c : Arrays.asList("debugRuntimeClasspath", "debugCompileClasspath", "debugUnitTestRuntimeClasspath",
+                "debugAndroidTestRuntimeClasspath", "debugAndroidTestCompileClasspath", "other")) {
             assertEquals(c, "io.tfliteslim:" + SLIM, resolved(project, c));
         }
         // Its build does not check its models against the slim runtime; the other variant's does.
@@ -83,10 +84,27 @@ public class VariantSubstitutionTest {
         assertTrue(dependsOnVerify(project, "preDebugBuild", "tfliteVerifyDebug"));
     }
 
+    /**
+     * The instrumented test APK runs in the process of the APK it tests, and AGP leaves out of it only the artifacts
+     * equal to the tested APK's: its classpath must resolve the same runtime, stock here, as the unit tests'.
+     */
+    @Test
+    public void aStockVariantsInstrumentedAndUnitTestsKeepTheStockRuntimeToo() throws Exception {
+        Project project = app("debug");
+        for (String c : Arrays.asList("debugRuntimeClasspath", "debugAndroidTestRuntimeClasspath", "debugAndroidTestCompileClasspath",
+                "debugUnitTestRuntimeClasspath", "debugUnitTestCompileClasspath")) {
+            assertEquals(c, "org.tensorflow:2.16.1", resolved(project, c));
+        }
+        for (String c : Arrays.asList("releaseRuntimeClasspath", "releaseUnitTestRuntimeClasspath", "other")) {
+            assertEquals(c, "io.tfliteslim:" + SLIM, resolved(project, c));
+        }
+    }
+
     @Test
     public void byDefaultEveryVariantGetsTheSlimRuntime() throws Exception {
         Project project = app();
-        for (String c : Arrays.asList("releaseRuntimeClasspath", "releaseUnitTestRuntimeClasspath", "debugRuntimeClasspath")) {
+        for (String c : Arrays.asList("releaseRuntimeClasspath", "releaseUnitTestRuntimeClasspath", "debugRuntimeClasspath",
+                "debugAndroidTestRuntimeClasspath")) {
             assertEquals(c, "io.tfliteslim:" + SLIM, resolved(project, c));
         }
         assertTrue(dependsOnVerify(project, "preReleaseBuild", "tfliteVerifyRelease"));

@@ -170,4 +170,68 @@ public class GeneratedModelsGradle8Test {
         assertTrue(String.valueOf(report.getAppModelDirs().getFiles()),
                 report.getAppModelDirs().getFiles().contains(new File(project.getLayout().getBuildDirectory().get().getAsFile(), "generated/models")));
     }
+
+    /**
+     * The project-wide tasks of an app with a generated asset folder: capturing their settings (when the task graph
+     * is ready, or when Gradle first reads an input, both before any generator ran) reads no model folder. It used to
+     * list the models and the folders there, through {@code Layered.all}, which Gradle 8 refuses for a value mapped
+     * from a task output before the task ran; the models are listed when the task runs.
+     */
+    @Test
+    public void capturingTheProjectWideTasksReadsNoGeneratedFolder() throws Exception {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
+        Components components = new Components();
+        project.getExtensions().add("androidComponents", components);
+        project.getExtensions().add("android", new Object());
+        project.getPluginManager().apply("io.tfliteslim");
+        TaskProvider<GenerateModels> generate = project.getTasks().register("generateModels", GenerateModels.class,
+                t -> t.getOutputDir().set(project.getLayout().getBuildDirectory().dir("generated/models")));
+        components.onVariants(components.selector().all(),
+                v -> v.getSources().getAssets().addGeneratedSourceDirectory(generate, GenerateModels::getOutputDir));
+        components.run(new Variant(project, "debug"));
+        project.getExtensions().getByType(io.tfliteslim.gradle.TfliteSlimExtension.class).setPython(System.getProperty("tfliteSlim.python"));
+
+        for (String name : new String[]{"tfliteReport", "tfliteSlim", "tfliteSlimPlan", "tfliteVerify"}) {
+            io.tfliteslim.gradle.tasks.ToolTask<?> task = (io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName(name);
+            assertEquals(name, System.getProperty("tfliteSlim.python"), task.getPython());
+            Set<String> dependencies = new TreeSet<>();
+            for (Task t : task.getTaskDependencies().getDependencies(task)) {
+                dependencies.add(t.getName());
+            }
+            assertTrue(name + ": " + dependencies, dependencies.contains("generateModels"));
+        }
+        generate.get().generate();
+        ((org.gradle.api.internal.TaskInternal) generate.get()).getState()
+                .setOutcome(org.gradle.api.internal.tasks.TaskExecutionOutcome.EXECUTED);
+        assertEquals(Collections.singleton(new File(project.getLayout().getBuildDirectory().get().getAsFile(), "generated/models/gen/made.tflite")),
+                ((io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName("tfliteReport")).getModels().getFiles());
+    }
+
+    /**
+     * Plain Gradle: {@code tfliteSlim.models} set to a generator's output as a provider mapped from it (what
+     * {@code files()} takes). Capturing the tasks' settings, before the generator ran, resolves none of it (Gradle 8
+     * refuses to); the task depends on the generator and lists its model when it runs.
+     */
+    @Test
+    public void modelsFromAMappedTaskOutputAreNotReadBeforeTheTaskRan() throws Exception {
+        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("plain")).build();
+        project.getPluginManager().apply("io.tfliteslim");
+        TaskProvider<GenerateModels> generate = project.getTasks().register("generateModels", GenerateModels.class,
+                t -> t.getOutputDir().set(project.getLayout().getBuildDirectory().dir("generated/models")));
+        io.tfliteslim.gradle.TfliteSlimExtension ext = project.getExtensions().getByType(io.tfliteslim.gradle.TfliteSlimExtension.class);
+        ext.setPython(System.getProperty("tfliteSlim.python"));
+        ext.setModels(Collections.singletonList(generate.flatMap(GenerateModels::getOutputDir)));
+        io.tfliteslim.gradle.tasks.ToolTask<?> report = (io.tfliteslim.gradle.tasks.ToolTask<?>) project.getTasks().getByName("tfliteReport");
+        assertEquals(System.getProperty("tfliteSlim.python"), report.getPython());
+        Set<String> dependencies = new TreeSet<>();
+        for (Task t : report.getTaskDependencies().getDependencies(report)) {
+            dependencies.add(t.getName());
+        }
+        assertTrue(dependencies.toString(), dependencies.contains("generateModels"));
+        generate.get().generate();
+        ((org.gradle.api.internal.TaskInternal) generate.get()).getState()
+                .setOutcome(org.gradle.api.internal.tasks.TaskExecutionOutcome.EXECUTED);
+        assertEquals(Collections.singleton(new File(project.getLayout().getBuildDirectory().get().getAsFile(), "generated/models/gen/made.tflite")),
+                report.getModels().getFiles());
+    }
 }

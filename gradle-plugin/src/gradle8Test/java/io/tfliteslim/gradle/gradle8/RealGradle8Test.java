@@ -80,7 +80,9 @@ public class RealGradle8Test {
         TfliteSlimTask slim = (TfliteSlimTask) project.getTasks().getByName("tfliteSlim");
         assertEquals("tflite-slim", slim.getGroup());
         String argv = String.join(" ", slim.getBuildArgs());
-        assertTrue(argv, argv.contains("build src/main/assets/m.tflite --out "));
+        // The models are not listed at configuration: they are the task's input files, listed when it runs.
+        assertTrue(argv, argv.contains("build --out "));
+        assertEquals(java.util.Collections.singleton(new File(project.getProjectDir(), "src/main/assets/m.tflite")), slim.getModels().getFiles());
         assertTrue(argv, argv.contains("--target-archs arm64-v8a --tensorflow-version 2.16.1"));
         assertEquals(new File(project.getProjectDir(), "m2").getAbsolutePath(), slim.getRepository());
         Set<String> dependsOn = new TreeSet<>();
@@ -130,6 +132,98 @@ public class RealGradle8Test {
         assertEquals(Arrays.asList("io/tfliteslim/tensorflow-lite/" + SLIM + "/tensorflow-lite-" + SLIM + ".jar"), resolved);
 
         // A slim version only the other repository has: excluded there, so not found at all.
+        Configuration decoy = project.getConfigurations().create("decoy");
+        project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
+        try {
+            decoy.resolve();
+            fail("io.tfliteslim was served by another repository");
+        } catch (RuntimeException e) {
+            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy"));
+        }
+    }
+
+    /**
+     * A repository the build declares itself at the place ours points to (its own mavenLocal(), or a directory it
+     * also keeps other modules in) is reused as ours, and keeps serving what it served: its other modules still
+     * resolve from it, in its place, while every other repository is kept from the slim group. (The plugin used to
+     * give it {@code includeGroup io.tfliteslim}, so on Gradle 5.1+ nothing else resolved from it.)
+     */
+    @Test
+    public void aRepositoryOfTheBuildAtOurPlaceKeepsServingItsOtherModules() throws Exception {
+        Project project = app();
+        File m2 = new File(project.getProjectDir(), "m2");
+        File other = new File(project.getProjectDir(), "other-repo");
+        module(m2, "org.tensorflow", "tensorflow-lite", "2.16.1", "stock");
+        module(m2, "com.example", "lib", "1.0", "lib");
+        module(m2, "io.tfliteslim", "tensorflow-lite", SLIM, "ours");
+        module(other, "io.tfliteslim", "tensorflow-lite", "9.9.9-slim-decoy", "decoy");
+        write(new File(project.getProjectDir(), "build/tflite-slim/coordinates.json"), "{\"repository\": \""
+                + m2.getAbsolutePath().replace("\\", "\\\\") + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\":"
+                + " \"tensorflow-lite\", \"version\": \"" + SLIM + "\"}, \"select_tf_ops\": null}");
+        project.getRepositories().maven(r -> {
+            r.setName("Other");
+            r.setUrl(other.toURI());
+        });
+        project.getRepositories().maven(r -> {
+            r.setName("Mine");
+            r.setUrl(m2.toURI());
+        });
+        project.getPluginManager().apply("io.tfliteslim");
+        project.getExtensions().getByType(TfliteSlimExtension.class).setRepository(m2);
+        ((ProjectInternal) project).evaluate();
+
+        List<String> names = new ArrayList<>();
+        for (ArtifactRepository r : project.getRepositories()) {
+            names.add(r.getName());
+        }
+        assertEquals("the build's own, reused, stays where the build put it", Arrays.asList("Other", "Mine"), names);
+        Configuration app = project.getConfigurations().create("app");
+        project.getDependencies().add("app", "org.tensorflow:tensorflow-lite:2.16.1");
+        project.getDependencies().add("app", "com.example:lib:1.0");
+        List<String> resolved = new ArrayList<>();
+        for (File f : app.resolve()) {
+            resolved.add(m2.toPath().relativize(f.toPath()).toString());
+        }
+        assertEquals(Arrays.asList("io/tfliteslim/tensorflow-lite/" + SLIM + "/tensorflow-lite-" + SLIM + ".jar",
+                "com/example/lib/1.0/lib-1.0.jar"), resolved);
+        Configuration decoy = project.getConfigurations().create("decoy");
+        project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
+        try {
+            decoy.resolve();
+            fail("io.tfliteslim was served by another repository");
+        } catch (RuntimeException e) {
+            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy"));
+        }
+    }
+
+    /**
+     * The settings plugin's path on Gradle 6.8+ ({@code keepGroupTo} on settings' repositories, here a project's
+     * RepositoryHandler of the same Gradle 8 type, since ProjectBuilder has no Settings): a repository the build
+     * declared at our place is not made exclusive to the slim group (exclusiveContent would restrict it to that
+     * group); the other repositories are kept from the group instead.
+     */
+    @Test
+    public void settingsRepositoriesOfTheBuildAtOurPlaceKeepServingTheirOtherModules() throws Exception {
+        Project project = app();
+        File m2 = new File(project.getProjectDir(), "m2");
+        File other = new File(project.getProjectDir(), "other-repo");
+        module(m2, "org.tensorflow", "tensorflow-lite", "2.16.1", "stock");
+        module(other, "io.tfliteslim", "tensorflow-lite", "9.9.9-slim-decoy", "decoy");
+        project.getRepositories().maven(r -> {
+            r.setName("Other");
+            r.setUrl(other.toURI());
+        });
+        project.getRepositories().maven(r -> {
+            r.setName("Mine");
+            r.setUrl(m2.toURI());
+        });
+        List<ArtifactRepository> ours = io.tfliteslim.gradle.repositories.SlimRepositories.declare(project.getRepositories(),
+                io.tfliteslim.gradle.repositories.SlimRepositories.specs(m2, null, false, false), null, null);
+        assertEquals("Mine", ours.get(0).getName());
+        assertTrue(io.tfliteslim.gradle.repositories.SlimRepositories.keepGroupTo(project.getRepositories(), ours, "io.tfliteslim"));
+        Configuration app = project.getConfigurations().create("app");
+        project.getDependencies().add("app", "org.tensorflow:tensorflow-lite:2.16.1");
+        assertEquals("tensorflow-lite-2.16.1.jar", app.getSingleFile().getName());
         Configuration decoy = project.getConfigurations().create("decoy");
         project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
         try {

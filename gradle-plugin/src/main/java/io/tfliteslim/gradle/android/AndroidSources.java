@@ -47,15 +47,13 @@ public final class AndroidSources {
     private final List<java.util.function.Consumer<VariantModels>> listeners = new ArrayList<>();
 
     /**
-     * Where one variant's models are, as AGP's providers (never read here): what the APK carries of the
-     * assets, merged from the app's source sets, its generated folders, library modules and AAR
-     * dependencies ({@code variant.artifacts.get(SingleArtifact.ASSETS)}), and its {@code mlModels}.
+     * Where one variant's models are, as AGP's providers (never read here): what AGP's assets merge reads, the
+     * variant's {@code sources.assets} (source sets, generated folders) and the {@code android-assets} of its
+     * runtime configuration (library modules, AARs), and its {@code mlModels}.
      */
     public static final class VariantModels {
         public final String name;
-        /** A {@code Provider<Directory>} carrying the merge task, or null where AGP has no such artifact. */
-        public final Object mergedAssets;
-        /** {@code sources.assets.all}, the fallback for {@link #mergedAssets}; null when AGP gave none. */
+        /** {@code sources.assets.all}; null when AGP gave none. */
         public final Object assets;
         /** {@code sources.mlModels.all}, or null. */
         public final Object mlModels;
@@ -67,13 +65,17 @@ public final class AndroidSources {
          */
         public final java.util.Set<String> classpaths = new java.util.TreeSet<>();
 
-        VariantModels(String name, Object mergedAssets, Object assets, Object mlModels, org.gradle.api.artifacts.Configuration runtimeConfiguration) {
+        VariantModels(String name, Object assets, Object mlModels, org.gradle.api.artifacts.Configuration runtimeConfiguration) {
             this.name = name;
             this.runtimeConfiguration = runtimeConfiguration;
-            this.mergedAssets = mergedAssets;
             this.assets = assets;
             this.mlModels = mlModels;
         }
+    }
+
+    /** The variants the Variant API gave so far. */
+    public List<VariantModels> variants() {
+        return new ArrayList<>(variantModels);
     }
 
     /** {@code listener} hears of every variant, those already seen included. */
@@ -124,7 +126,7 @@ public final class AndroidSources {
             }
             Object name = Reflect.get(variant, "getName");
             if (name != null) {
-                VariantModels v = new VariantModels(name.toString(), mergedAssets(variant),
+                VariantModels v = new VariantModels(name.toString(),
                         Reflect.get(Reflect.get(sources, "getAssets"), "getAll"), Reflect.get(Reflect.get(sources, "getMlModels"), "getAll"),
                         runtimeConfiguration(variant));
                 v.classpaths.addAll(classpaths(variant));
@@ -146,30 +148,45 @@ public final class AndroidSources {
     }
 
     /**
-     * The names of {@code variant}'s runtime and compile configurations and its nested components'
-     * ({@code getNestedComponents()}, AGP 8.2+; else {@code getUnitTest()}, {@code getAndroidTest()},
-     * {@code getTestFixtures()}), read by name.
+     * The names of {@code variant}'s runtime and compile configurations and those of every component nested in
+     * it, which AGP gives through several getters over its versions; all are read (by name) and joined, since a
+     * test APK whose classpath resolved another runtime than its tested APK carries a second copy of it:
+     * {@code getNestedComponents()} (AGP 8.x/9: unit test, android test, test fixtures), {@code getUnitTest()}
+     * (AGP 7/8, deprecated in 8.x), {@code getAndroidTest()} ({@code HasAndroidTest}), {@code getTestFixtures()},
+     * and AGP 9's maps {@code getHostTests()} ({@code HasHostTests}: unit and screenshot tests) and
+     * {@code getDeviceTests()} ({@code HasDeviceTests}: a list in AGP 8.x, a map in 9). A getter that is absent,
+     * returns nothing or throws (a removed API) adds nothing.
      */
     static java.util.Set<String> classpaths(Object variant) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         List<Object> components = new ArrayList<>();
         components.add(variant);
-        Object nested = Reflect.get(variant, "getNestedComponents");
-        if (nested instanceof Iterable) {
-            for (Object c : (Iterable<?>) nested) {
-                components.add(c);
+        for (String getter : new String[]{"getNestedComponents", "getUnitTest", "getAndroidTest", "getTestFixtures",
+                "getHostTests", "getDeviceTests"}) {
+            Object got;
+            try {
+                got = Reflect.get(variant, getter);
+            } catch (RuntimeException e) {
+                continue;
             }
-        } else {
-            for (String getter : new String[]{"getUnitTest", "getAndroidTest", "getTestFixtures"}) {
-                Object c = Reflect.get(variant, getter);
-                if (c != null) {
+            if (got instanceof Map) {
+                components.addAll(((Map<?, ?>) got).values());
+            } else if (got instanceof Iterable) {
+                for (Object c : (Iterable<?>) got) {
                     components.add(c);
                 }
+            } else if (got != null) {
+                components.add(got);
             }
         }
         for (Object c : components) {
             for (String getter : new String[]{"getRuntimeConfiguration", "getCompileConfiguration"}) {
-                Object cfg = Reflect.get(c, getter);
+                Object cfg;
+                try {
+                    cfg = Reflect.get(c, getter);
+                } catch (RuntimeException e) {
+                    continue;
+                }
                 if (cfg instanceof org.gradle.api.artifacts.Configuration) {
                     names.add(((org.gradle.api.artifacts.Configuration) cfg).getName());
                 }
@@ -182,31 +199,6 @@ public final class AndroidSources {
     static org.gradle.api.artifacts.Configuration runtimeConfiguration(Object variant) {
         Object c = Reflect.get(variant, "getRuntimeConfiguration");
         return c instanceof org.gradle.api.artifacts.Configuration ? (org.gradle.api.artifacts.Configuration) c : null;
-    }
-
-    /**
-     * {@code variant.getArtifacts().get(SingleArtifact.ASSETS.INSTANCE)}, by name (AGP 7+: a Kotlin object,
-     * so a nested class's static INSTANCE); null where AGP lacks it.
-     */
-    static Object mergedAssets(Object variant) {
-        Object artifacts = Reflect.get(variant, "getArtifacts");
-        if (artifacts == null) {
-            return null;
-        }
-        try {
-            Class<?> type = Class.forName("com.android.build.api.artifact.SingleArtifact$ASSETS", false,
-                    artifacts.getClass().getClassLoader());
-            Object assets = type.getField("INSTANCE").get(null);
-            for (Method m : artifacts.getClass().getMethods()) {
-                if (m.getName().equals("get") && m.getParameterTypes().length == 1 && m.getParameterTypes()[0].isInstance(assets)) {
-                    m.setAccessible(true);
-                    return m.invoke(artifacts, assets);
-                }
-            }
-            return null;
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
     }
 
     private static Method onVariantsMethod(Object components) {
@@ -248,6 +240,11 @@ public final class AndroidSources {
             dirs.add(project.file("src/main/assets"));
         }
         return dirs;
+    }
+
+    /** Whether the Variant API gave variants (their folders are then read only when a task runs). */
+    public boolean hasVariants() {
+        return registered && variants > 0;
     }
 
     /** Every variant's assets and mlModels directories, every layer (empty when the Variant API gave none). */

@@ -231,6 +231,20 @@ public final class SlimRepositories {
     }
 
     /**
+     * The repositories the plugin itself added (weakly held: configuration-time objects). A repository already
+     * there that {@link #declare} reuses is either one of these (the settings plugin put it in every project on
+     * Gradle 4.x-6.7) or the build's own at our place (its mavenLocal(), a directory it also keeps other modules
+     * in), which must keep serving what it served.
+     */
+    private static final java.util.Set<ArtifactRepository> ADDED =
+            Collections.synchronizedSet(Collections.newSetFromMap(new java.util.WeakHashMap<ArtifactRepository, Boolean>()));
+
+    /** Whether the plugin added {@code repository} (not the build). */
+    static boolean added(ArtifactRepository repository) {
+        return ADDED.contains(repository);
+    }
+
+    /**
      * Our repositories in {@code repositories}, in the order of {@code specs}: one already there
      * (the settings plugin put it in every project on Gradle 4.x) is reused, a missing one added.
      */
@@ -240,6 +254,7 @@ public final class SlimRepositories {
             ArtifactRepository repository = existing(repositories, spec);
             if (repository == null && spec.url == null) {
                 repository = repositories.mavenLocal();
+                ADDED.add(repository);
             } else if (repository == null) {
                 repository = repositories.maven(r -> {
                     r.setName(spec.name);
@@ -254,6 +269,7 @@ public final class SlimRepositories {
                         Reflect.call(r, "setAllowInsecureProtocol", new Class<?>[]{boolean.class}, true);
                     }
                 });
+                ADDED.add(repository);
             }
             ours.add(repository);
         }
@@ -346,13 +362,51 @@ public final class SlimRepositories {
 
     /**
      * {@code ours} first, in the order given (Gradle takes a fixed version from the first repository
-     * that has it), and on Gradle 5.1+ the only ones that may serve {@code group}.
+     * that has it), and on Gradle 5.1+ the only ones that may serve {@code group}. One of ours that the build
+     * declared itself (see {@link #ADDED}) stays as it is, and on Gradle 5.1+ where it is: it serves the slim
+     * group and whatever else it served (an {@code includeGroup} would cut the build's other modules off from
+     * it), the others being kept from the group. Gradle 4.x has no content filtering, so there the order is
+     * the only guard and it goes first too.
      */
     public static void first(RepositoryHandler repositories, List<ArtifactRepository> ours, String group) {
+        boolean filtering = contentFiltering();
         for (int i = ours.size() - 1; i >= 0; i--) {
-            repositories.remove(ours.get(i));
-            repositories.addFirst(ours.get(i));
+            if (added(ours.get(i)) || !filtering) {
+                repositories.remove(ours.get(i));
+                repositories.addFirst(ours.get(i));
+            }
         }
-        repositories.all(r -> filter(r, ours.contains(r) ? "includeGroup" : "excludeGroup", group));
+        repositories.all(r -> {
+            if (!ours.contains(r)) {
+                filter(r, "excludeGroup", group);
+            } else if (added(r)) {
+                filter(r, "includeGroup", group);
+            }
+        });
+    }
+
+    /**
+     * Settings' repositories (Gradle 6.8+): {@code ours} the only source of {@code group}, by
+     * {@link #exclusive} when the plugin added them all; when the build declared one of them itself, which
+     * {@code exclusiveContent} would restrict to the slim group, every other repository gets
+     * {@code excludeGroup} instead and the build's own stays as declared. False where Gradle has neither.
+     */
+    public static boolean keepGroupTo(RepositoryHandler repositories, List<ArtifactRepository> ours, String group) {
+        boolean allAdded = true;
+        for (ArtifactRepository r : ours) {
+            allAdded &= added(r);
+        }
+        if (allAdded) {
+            return exclusive(repositories, ours, group);
+        }
+        boolean[] filtered = {false};
+        repositories.all(r -> {
+            if (!ours.contains(r)) {
+                filtered[0] |= filter(r, "excludeGroup", group);
+            } else if (added(r)) {
+                filtered[0] |= filter(r, "includeGroup", group);
+            }
+        });
+        return filtered[0];
     }
 }

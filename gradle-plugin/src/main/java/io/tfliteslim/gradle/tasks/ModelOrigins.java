@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where each model of a variant's merged assets came from (pure): the app's own asset folders
+ * Where each model a variant's APK carries in its assets came from (pure): the app's own asset folders
  * (source sets and generated ones, highest priority first, as {@code sources.assets.all} lists them)
  * win as in AGP's merge; otherwise every dependency (library module, AAR) whose assets have the same
  * relative path is named; else the origin is unknown, said as such.
@@ -16,7 +16,7 @@ import java.util.Set;
 public final class ModelOrigins {
     /** One model's origin. */
     public static final class Origin {
-        /** The model's path inside the merged assets ({@code models/face.tflite}). */
+        /** The model's path inside the APK's assets ({@code models/face.tflite}). */
         public final String path;
         /** {@code app}, {@code dependency} or {@code unknown}. */
         public final String from;
@@ -32,6 +32,14 @@ public final class ModelOrigins {
         @Override
         public String toString() {
             return path + " <- " + from + (where.isEmpty() ? "" : " " + String.join(", ", where));
+        }
+
+        /** Who shipped the model, as a message says it: {@code project :lib}, {@code the app's src/main/assets}. */
+        public String shippedBy() {
+            if (from.equals("app")) {
+                return "the app's " + String.join(", ", where);
+            }
+            return from.equals("dependency") ? String.join(", ", where) : "no folder of the app and no dependency's assets";
         }
     }
 
@@ -66,6 +74,66 @@ public final class ModelOrigins {
             out.add(origin);
         }
         return out;
+    }
+
+    /**
+     * The tool's {@code verify} output with each model it names followed by who shipped it: in the lines
+     * {@code "  OP version N: needed by M1, M2"} and {@code "error: M: ..."}, every {@code M} that is a key of
+     * {@code byModel} (the models as the tool was given them) gets {@code " (from <origin>)"}. Keys are matched
+     * whole, longest first, so a path holding {@code ", "} is still one model. Other lines are kept as they are.
+     */
+    public static String annotate(String text, Map<String, Origin> byModel) {
+        if (byModel.isEmpty()) {
+            return text;
+        }
+        List<String> keys = new ArrayList<>(byModel.keySet());
+        keys.sort((a, b) -> b.length() - a.length());
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\n", -1)) {
+            lines.add(annotateLine(line, keys, byModel));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static final String NEEDED_BY = ": needed by ";
+
+    private static String annotateLine(String line, List<String> keys, Map<String, Origin> byModel) {
+        if (line.startsWith("error: ")) {
+            String rest = line.substring("error: ".length());
+            for (String key : keys) {
+                if (rest.startsWith(key + ": ")) {
+                    return "error: " + key + " (from " + byModel.get(key).shippedBy() + ")" + rest.substring(key.length());
+                }
+            }
+            return line;
+        }
+        int at = line.indexOf(NEEDED_BY);
+        if (at < 0 || !line.startsWith("  ")) {
+            return line;
+        }
+        String tail = line.substring(at + NEEDED_BY.length());
+        StringBuilder out = new StringBuilder(line.substring(0, at + NEEDED_BY.length()));
+        int i = 0;
+        while (i < tail.length()) {
+            String match = null;
+            for (String key : keys) {
+                if (tail.startsWith(key, i) && (i + key.length() == tail.length() || tail.startsWith(", ", i + key.length()))) {
+                    match = key;
+                    break;
+                }
+            }
+            if (match == null) {
+                // Not a list of the models we gave: the rest as it is.
+                return out.append(tail.substring(i)).toString();
+            }
+            out.append(match).append(" (from ").append(byModel.get(match).shippedBy()).append(')');
+            i += match.length();
+            if (i < tail.length()) {
+                out.append(", ");
+                i += 2;
+            }
+        }
+        return out.toString();
     }
 
     /** The origins as JSON ({@code {"models": [{"path", "from", "where": [...]}]}}), sorted by path, byte-stable. */

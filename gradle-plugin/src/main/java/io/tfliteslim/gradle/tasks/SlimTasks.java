@@ -144,7 +144,7 @@ public final class SlimTasks {
             mine.add(t);
             t.configure(settings);
             t.setGroup(GROUP);
-            t.setDescription("Writes the op report of the " + variant + " variant's models (its merged assets and mlModels,"
+            t.setDescription("Writes the op report of the " + variant + " variant's models (its assets and mlModels,"
                     + " libraries' and AARs' included) to build/reports/tflite-slim/" + variant + ".");
         });
         TaskRegistration.add(project.getTasks(), "tfliteVerify" + cap, TfliteVerifyTask.class, t -> {

@@ -37,7 +37,7 @@ import java.util.Map;
  * 4.x cannot keep a group to one repository, so there the tool reads the
  * team flow's ops.json from {@code repositoryUrl} itself ({@code verify --url}).
  */
-public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
+public class TfliteVerifyTask extends ModelOriginTask<TfliteVerifyTask.Action> {
     /** Team flow: the deployed runtime's ops.json, resolved when the action reads it. */
     private FileCollection deployedOps;
 
@@ -85,6 +85,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
     @Override
     public void run() {
         action().deployedOps = deployedOps;
+        // Read only when a model needs an op the runtime lacks: the message then says who shipped it.
+        action().origins = this::originsByModel;
         super.run();
     }
 
@@ -125,6 +127,8 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
         final boolean litert;
         /** Set by the task just before executing (a file collection, not serializable). */
         transient Iterable<File> deployedOps;
+        /** Set by the task just before executing: each model's origin (an Android variant's), by its path for the tool. */
+        transient java.util.function.Supplier<Map<String, ModelOrigins.Origin>> origins;
         /**
          * Team flow without content filtering (Gradle 4.x): the tool reads ops.json from repositoryUrl
          * itself ({@code verify --url}), as Gradle would take it from whichever repository has it.
@@ -209,8 +213,10 @@ public class TfliteVerifyTask extends ToolTask<TfliteVerifyTask.Action> {
             // Exit 1 is also "a model could not be read": only the coverage verdict means rebuilding helps.
             // The tool says "lacks 1 op" / "lacks 2 ops" (it said "op(s)" before).
             if (result.exitCode == 1 && COVERAGE_VERDICT.matcher(result.text()).find()) {
+                // Each model named with who shipped it (the app, a library module, an AAR): an AAR's path says nothing of it.
+                String text = origins == null ? result.text() : ModelOrigins.annotate(result.text(), origins.get());
                 throw new GradleException("tfliteVerify: the slim runtime " + coordinates.runtime + " does not cover the models:\n"
-                        + result.text() + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
+                        + text + "\nRun `gradle tfliteSlim` to rebuild it for the current models.");
             }
             if (result.exitCode != 0) {
                 throw new GradleException(ToolRunner.failureMessage(spec.python, "tflite-slim verify", result, null));

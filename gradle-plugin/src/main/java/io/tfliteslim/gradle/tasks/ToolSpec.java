@@ -63,12 +63,17 @@ public final class ToolSpec implements Serializable {
      */
     void useModels(Iterable<File> files) {
         java.util.Set<String> paths = new java.util.TreeSet<>();
-        java.nio.file.Path base = workDir.toPath().toAbsolutePath().normalize();
         for (File f : files) {
-            java.nio.file.Path p = f.toPath().toAbsolutePath().normalize();
-            paths.add(p.startsWith(base) ? base.relativize(p).toString().replace(File.separatorChar, '/') : p.toString());
+            paths.add(argFor(f));
         }
         found = Collections.unmodifiableList(new ArrayList<>(paths));
+    }
+
+    /** {@code f} as the tool is given it: relative to {@link #workDir} when inside it ('/'-separated), else absolute. */
+    String argFor(File f) {
+        java.nio.file.Path base = workDir.toPath().toAbsolutePath().normalize();
+        java.nio.file.Path p = f.toPath().toAbsolutePath().normalize();
+        return p.startsWith(base) ? base.relativize(p).toString().replace(File.separatorChar, '/') : p.toString();
     }
 
     ToolRunner runner(Logger logger) {

@@ -84,10 +84,15 @@ public abstract class ToolTask<A extends ToolAction> extends DefaultTask {
 
     protected abstract ToolSpec spec();
 
+    /** The model files the tool is given: the input's, as they are when the task runs. */
+    protected Iterable<java.io.File> modelFiles() {
+        return getModels().getFiles();
+    }
+
     /** Runs the action on the model files as they are now (see {@link ToolSpec#useModels}). */
     @TaskAction
     public void run() {
-        spec().useModels(getModels().getFiles());
+        spec().useModels(modelFiles());
         if (toolService != null && spec().provisioner != null) {
             spec().provisioner.useShared((SharedInterpreters) toolService.get());
         }

@@ -19,6 +19,7 @@ import java.io.File;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import java.util.Collections;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -38,14 +39,23 @@ public class ConfigurationCacheTest {
     public TemporaryFolder temp = new TemporaryFolder();
 
     private static ToolAction detached(Project project, String task) throws Exception {
-        ToolAction captured = ((ToolTask<?>) project.getTasks().getByName(task)).freeze();
+        ToolTask<?> t = (ToolTask<?>) project.getTasks().getByName(task);
+        ToolAction captured = t.freeze();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(captured);
         }
+        ToolAction copy;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (ToolAction) in.readObject();
+            copy = (ToolAction) in.readObject();
         }
+        // What the task does before its action (ToolTask.run): the models are listed from its input, never at capture.
+        java.lang.reflect.Field spec = copy.getClass().getDeclaredField("spec");
+        spec.setAccessible(true);
+        ToolSpec s = (ToolSpec) spec.get(copy);
+        assertEquals(task + " captured no model list", Collections.emptyList(), s.models);
+        s.useModels(t.getModels().getFiles());
+        return copy;
     }
 
     @Test
