@@ -25,14 +25,14 @@ from lxml import etree
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
 from repo_server import RepoServer
-from standin.deps import HEADERS, serve_dependencies
+from standin.deps import HEADERS, TREES, XNNPACK_MARKER, serve_dependencies
 from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID, copy_cmake_tree
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.artifacts import aar, elf
 from tflite_slim.runtime.backends import cmake as cmake_backend
 from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.cmake_project import XNNPACK_ENTRY_POINTS, CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 
 ADD, MUL, RELU, TRANSPOSE, SUB = 0, 18, 19, 39, 41
@@ -131,7 +131,8 @@ def test_host_build_links_only_the_selected_kernels_and_exports_only_jni(first):
     info = elf.read_elf(so)
     assert info.header.machine == elf.EM_X86_64 and info.min_load_align == 16384
     dynsyms = _defined_dynamic_symbols(out)
-    assert dynsyms and all(s.startswith("Java_") for s in dynsyms)
+    # The JNI entry points, and the XNNPACK delegate's, which the JNI glue finds with dlsym: nothing else.
+    assert sorted(s for s in dynsyms if not s.startswith("Java_")) == sorted(XNNPACK_ENTRY_POINTS), dynsyms
     assert "compiled" in done.stderr and "[" in done.stderr  # progress lines from Ninja
     with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
         assert sorted(z.namelist()) == ["AndroidManifest.xml", "R.txt", "classes.jar",
@@ -249,6 +250,72 @@ def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
             "interpreter: Didn't find op for builtin opcode 'RELU' version '1'.") in done.stderr
     ok = tool("verify", "--run", "--runtime", str(out), models["add"])
     assert ok.returncode == 0 and ok.stdout.startswith(f"ok: {models['add']}\n")
+
+
+#: What LiteRT's XNNPACK delegate logs when it is created (delegates/xnnpack/xnnpack_delegate.cc), as the
+#: stand-in's does.
+XNNPACK_LINE = "INFO: Created TensorFlow Lite XNNPACK delegate for CPU."
+#: What a default build fetches for XNNPACK and --no-xnnpack does not.
+XNNPACK_DEPS = ("xnnpack", "pthreadpool", "fp16", "fxdiv", "kleidiai")
+
+
+def _run_logging_stderr(out: Path, model: str, tmp_path: Path) -> tuple[list[str], str]:
+    """Run ``model`` through ``out``'s library in a JVM (as ``verify --run --runtime``) whose stderr, where the
+    native code logs, is kept: (the statuses, that stderr)."""
+    from tflite_slim.runtime.artifacts import hostrun
+
+    log = tmp_path / "jvm.stderr"
+    log.write_text("")
+    wrapper = tmp_path / "java"
+    wrapper.write_text(f"#!/bin/sh\nexec {hostrun._java()} \"$@\" 2>>'{log}'\n")
+    wrapper.chmod(0o755)
+    results = hostrun.run_models(str(out), [model], java=str(wrapper))
+    return [r.status for r in results], log.read_text()
+
+
+def test_xnnpack_is_in_by_default_and_the_java_api_applies_it(first, models, tmp_path):
+    """As stock LiteRT: the delegate and XNNPACK linked in (the stand-in XNNPACK's marker), its entry points
+    exported, and the JNI glue finding them with dlsym(RTLD_DEFAULT, ...) applies it in a JVM by default."""
+    _, out, done = first
+    assert XNNPACK_MARKER.encode() in library(out)
+    assert set(XNNPACK_ENTRY_POINTS) <= set(_defined_dynamic_symbols(out))
+    statuses, stderr = _run_logging_stderr(out, models["add"], tmp_path)
+    assert statuses == ["ok"] and XNNPACK_LINE in stderr, stderr
+    ops = json.loads((out / "ops.json").read_text())
+    assert ops["backend"] == {"backend": "cmake", "xnnpack": "on"}
+
+
+def test_no_xnnpack_leaves_the_delegate_and_its_dependencies_out(first, tree, models, tmp_path, deps_server):
+    before = len(deps_server.requests)
+    out = tmp_path / "out"
+    done = build(tree, tmp_path / "cache", out, models["add"], extra=("--no-xnnpack",))
+    assert done.returncode == 0, done.stderr
+    fetched = {p.split("/")[-2] for p in deps_server.paths()[before:]}
+    assert fetched == {"eigen", "fft2d"}, fetched  # nothing of XNNPACK's
+    so = library(out)
+    assert XNNPACK_MARKER.encode() not in so and kernels(so) == {"ADD"}
+    assert all(s.startswith("Java_") for s in _defined_dynamic_symbols(out))
+    statuses, stderr = _run_logging_stderr(out, models["add"], tmp_path)
+    assert statuses == ["ok"] and XNNPACK_LINE not in stderr, stderr
+    # Declared, so another runtime: another plan (and version) than the default build's.
+    ops, default = (json.loads((o / "ops.json").read_text()) for o in (out, first[1]))
+    assert ops["backend"] == {"backend": "cmake", "xnnpack": "off"}
+    assert ops["plan_fingerprint"] != default["plan_fingerprint"]
+    dry = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+               str(tree / "litert"), "--no-xnnpack", "--dry-run", "--format", "json")
+    (note,) = [n for n in json.loads(dry.stdout)["notes"] if n.startswith("cmake: ")]
+    assert "XNNPACK left out (--no-xnnpack)" in note
+    assert any("-DTFLITE_ENABLE_XNNPACK=OFF" in c for c in json.loads(dry.stdout)["commands"])
+
+
+def test_no_xnnpack_is_refused_for_bazel_in_one_line(tree, models, tmp_path):
+    done = tool("build", models["add"], "--backend", "local", "--source", str(tree / "litert"), "--no-xnnpack",
+                "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 or done.returncode == 1
+    assert done.stderr.splitlines()[-1] == ("error: --no-xnnpack applies to --backend cmake; --backend local builds "
+                                            "with Bazel, whose selective build always has the XNNPACK delegate "
+                                            "(tflite_custom_android_library)"), done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def _java_with(tmp_path: Path, options: str) -> str:
@@ -1031,7 +1098,14 @@ def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, 
                 env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
     assert done.returncode == 0, done.stderr
     sources = [line for line in json.loads(done.stdout)["notes"] if line.startswith("source: ")]
-    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d"]
+    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d", "source: fp16",
+                                                     "source: pthreadpool", "source: xnnpack"]
+    # XNNPACK's own (FXdiv, KleidiAI) are read from its tree, which is not here yet.
+    assert "sources: XNNPACK's own dependencies (FXdiv, KleidiAI) are read from its cmake/Download*.cmake once " \
+        "it is fetched" in json.loads(done.stdout)["notes"]
+    xnnpack = [s for s in sources if s.startswith("source: xnnpack")][0]
+    assert xnnpack.startswith("source: xnnpack at 0a655ef53812ce9bd8ce2628757cc0f476efcf51 (tools/cmake/modules/"
+                              "xnnpack.cmake, corrected: dc69e899 is KleidiAI's commit")
     assert sources[0].startswith("source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
                                  "(tools/cmake/modules/eigen.cmake): fetched from " + mirror(tree) + "/eigen/")
     assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()

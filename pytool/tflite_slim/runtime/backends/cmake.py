@@ -135,9 +135,9 @@ class CmakeBackend(Backend):
     # -- the backend interface ------------------------------------------------------------------
 
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
-        """What goes into the plan (and so the runtime's version): the backend (the declared API level is
-        the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
-        return (("backend", "cmake"),)
+        """What goes into the plan (and so the runtime's version): the backend and whether XNNPACK is in (the
+        declared API level is the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
+        return (("backend", "cmake"), ("xnnpack", "on" if self.settings.xnnpack else "off"))
 
     def commands(self, job: BackendJob) -> list[list[str]]:
         """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
@@ -218,7 +218,9 @@ class CmakeBackend(Backend):
         return found
 
     def notes(self, job: BackendJob) -> list[str]:
-        notes = ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
+        xnnpack = ("XNNPACK delegate in, applied by the Java API by default as in stock LiteRT" if self.settings.xnnpack
+                   else "XNNPACK left out (--no-xnnpack)")
+        notes = [f"cmake: TFLite's own CMake project ({xnnpack}; GPU off) plus tflite-slim's targets, added "
                  f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
         notes += [f"found: {line}" for line in self.settings.found]
         fetched = self.sources(job)
@@ -231,6 +233,9 @@ class CmakeBackend(Backend):
         if job.root is None:
             notes.append("sources: the CMake dependencies and TensorFlow's files are read from the tree's pins "
                          "once it is downloaded")
+        elif fetched.pending:
+            notes.append("sources: XNNPACK's own dependencies (FXdiv, KleidiAI) are read from its "
+                         "cmake/Download*.cmake once it is fetched")
         return notes
 
     def prepare(self, job: BackendJob) -> None:
@@ -249,6 +254,9 @@ class CmakeBackend(Backend):
             job.log(f"tflite-slim: {line}")
         job.log(f"tflite-slim: {self.compiler_cache().describe()}")
         cmake_sources.fetch(self.sources(job), self.cache_root, job.log)
+        if self.sources(job).pending:  # XNNPACK is here now: its own dependencies, read from it, fetched too
+            self._sources.clear()
+            cmake_sources.fetch(self.sources(job), self.cache_root, job.log)
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -315,14 +323,16 @@ class CmakeBackend(Backend):
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
         s = self.settings
-        deps, tensorflow_dir = self.sources(job).directories(s)
+        fetched = self.sources(job)
+        deps, tensorflow_dir = fetched.directories(s)
         return cmake_project.configure_argv(
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
             tensorflow_dir=Path(tensorflow_dir) if tensorflow_dir else None,
             dep_sources=deps, ninja=s.ninja if os.sep in s.ninja else None,
             # The native build directory's path holds its key (the tree, the host compiler): so does ours.
-            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None) + \
+            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None,
+            xnnpack=s.xnnpack, dep_variables=dict(fetched.variables)) + \
             self.compiler_cache(probe=False).configure_args()
 
     def sources(self, job: BackendJob) -> cmake_sources.Fetched:
@@ -446,8 +456,10 @@ class CmakeBackend(Backend):
             registration=str(build_dir / cmake_project.REGISTRATION_FILE),
             version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
             jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
-            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree))
-        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
+            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree),
+            kept=cmake_project.XNNPACK_ENTRY_POINTS if self.settings.xnnpack else ())
+        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE,
+                          cmake_project.render_version_script(self.settings.xnnpack))
         _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
         _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
         if toolchain.cross:
