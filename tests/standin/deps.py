@@ -136,7 +136,7 @@ def pins_served(lite_dir: Path) -> list[cmakedeps.Pin]:
            for p in cmakedeps.parse_downloads(text, path)}
     pins = cmakedeps.read_pins(lite_dir)
     pins.update({n: own[n] for n in cmakedeps.NEEDED_BY_XNNPACK if n not in pins})
-    return cmakedeps.wanted(pins, cmakedeps.needed(True) + cmakedeps.NEEDED_BY_XNNPACK)
+    return cmakedeps.wanted(pins, cmakedeps.needed(True))
 
 
 def serve_dependencies(server, lite_dir: Path) -> dict[str, str]:

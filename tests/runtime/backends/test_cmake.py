@@ -25,7 +25,7 @@ from lxml import etree
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
 from repo_server import RepoServer
-from standin.deps import HEADERS, TREES, XNNPACK_MARKER, serve_dependencies
+from standin.deps import HEADERS, TREES, XNNPACK_MARKER, files_of, serve_dependencies
 from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID, copy_cmake_tree
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import builder
@@ -505,7 +505,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
     plan = dry["plan"]
     assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
-    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake"}
+    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "xnnpack": "on"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
 
@@ -556,14 +556,16 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     """A build directory configured without our targets (TFLite's own build, or an interrupted configure) is
     configured again with them; TFLite's compiled objects stay (only our targets compile). LiteRT v1.4.1's
     CMakeLists.txt only configures and compiles with what our include file adds besides our targets (the
-    xnnpack-delegate placeholder, the tree's root as an include directory), so the "other" configure here
+    xnnpack-delegate placeholder without XNNPACK, the tree's root as an include directory of tensorflow-lite and
+    of xnnpack-delegate), so the "other" configure here
     includes a file that adds just those."""
     cache = tmp_path / "cache"
     # The dependencies from local directories (--cmake-dep-source): CMake's own configure below reads them too.
     local = []
-    for name, (header, text) in HEADERS.items():
-        (tmp_path / name).mkdir()
-        (tmp_path / name / header).write_text(text)
+    for name in (*HEADERS, *TREES):  # XNNPACK's too: the configure below must not need our fetches
+        for path, text in files_of(name).items():
+            (tmp_path / name / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name / path).write_text(text)
         local += ["--cmake-dep-source", f"{name}={tmp_path / name}"]
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
@@ -571,9 +573,12 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
     others = tmp_path / "others.cmake"
     others.write_text(
-        'add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
+        'if(NOT TFLITE_ENABLE_XNNPACK)\n'
+        '  add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
+        'endif()\n'
         'cmake_language(DEFER DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" CALL _others)\n'
-        f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\nendfunction()\n')
+        f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\n'
+        f'  target_include_directories(xnnpack-delegate PRIVATE "{tree / "litert"}")\nendfunction()\n')
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain.append(f"-DCMAKE_PROJECT_tensorflow-lite_INCLUDE={others}")
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
@@ -1011,7 +1016,7 @@ def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_t
     toolchain.write_text("set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR aarch64)\n"
                          f"set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)\nset(CMAKE_CXX_COMPILER {cross_tools['cxx']})\n")
     base = ["cmake", "-G", "Ninja", "-S", str(tree / "litert" / "tflite"), f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
-            f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}",
+            f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}", "-DTFLITE_ENABLE_XNNPACK=OFF",
             # The dependencies from local directories: CMake would clone them otherwise.
             *(f"-DFETCHCONTENT_SOURCE_DIR_{d.name.upper()}={d}" for d in sorted((tree / "deps").iterdir()))]
     env = {k: v for k, v in os.environ.items() if k not in cmake_toolchain.SHELL_BUILD_ENV}

@@ -60,7 +60,7 @@ from tflite_slim.runtime.artifacts.abis import HOST_ABIS
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
 from tflite_slim.http import redact_url
 from tflite_slim.runtime.toolchains import cmaketools
-from tflite_slim.runtime.trees import depfetch
+from tflite_slim.runtime.trees import cmakedeps, depfetch
 from tflite_slim.runtime.trees.layout import SourceLayout
 
 Log = Callable[[str], None]
@@ -316,6 +316,11 @@ class CmakeBackend(Backend):
         """The build directory's key: the configure command (source, ABI, options, mirrors), the trees'
         content and the compiler. Custom-op sources are not in it: they are copied in by content."""
         argv = self._configure_argv(job, toolchain, Path("<build>"))
+        # XNNPACK's own dependencies are pinned by XNNPACK's tree, which the key holds already (its directory,
+        # named by commit, or its content when it is the user's): their directories, known once XNNPACK is
+        # fetched, are left out, so a dry run before that fetch shows the build directory the build uses.
+        own = tuple(f"-D{v}=" for v in cmakedeps.XNNPACK_OWN_VARIABLES)
+        argv = [a for a in argv if not a.startswith(own)]
         data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
                 "trees": self.trees_digest(job), "glue": list(self._glue(job)), "align_16kb": job.plan.align_16kb,
                 "cross": cmake_project.render_cross_toolchain(toolchain) if toolchain.cross else None}

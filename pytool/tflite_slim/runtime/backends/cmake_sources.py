@@ -66,8 +66,7 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
         else:  # its own downloads, where the tree pins none of the same name (cpuinfo, pthreadpool)
             own = cmakedeps.read_downloads(xnnpack_dir, "XNNPACK's")
             pins.update({n: own[n] for n in cmakedeps.NEEDED_BY_XNNPACK if n in own and n not in pins})
-    names = cmakedeps.needed(settings.xnnpack) + (cmakedeps.NEEDED_BY_XNNPACK if settings.xnnpack else ())
-    chosen = cmakedeps.wanted(pins, names)
+    chosen = cmakedeps.wanted(pins, cmakedeps.needed(settings.xnnpack))
     for pin in chosen:
         if pin.name in settings.dep_sources:
             continue
@@ -95,7 +94,9 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
             pin = cmakedeps.tensorflow_pin(lite, release)
             if pin is not None and cmakedeps.safe_revision(pin.revision):
                 tensorflow = depfetch.source_for(pin, cache_root, settings.dep_mirror, only=cmakedeps.TENSORFLOW_PATHS)
-    variables = tuple((p.name, p.source_variable) for p in chosen)
+    variables = tuple((p.name, p.source_variable) for p in chosen) + tuple(
+        (n, v) for n, v in zip(cmakedeps.NEEDED_BY_XNNPACK, cmakedeps.XNNPACK_OWN_VARIABLES)
+        if n in settings.dep_sources and n not in pins)  # the user's, before XNNPACK's own pins are read
     return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left), variables, pending)
 
 

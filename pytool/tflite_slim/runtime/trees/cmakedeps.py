@@ -56,6 +56,8 @@ NEEDED_XNNPACK = ("fp16", "pthreadpool", "xnnpack")
 #: and ``PTHREADPOOL_SOURCE_DIR`` first); googletest and benchmark only with XNNPACK's tests, which
 #: ``xnnpack.cmake`` turns off.
 NEEDED_BY_XNNPACK = ("fxdiv", "kleidiai")
+#: The variables XNNPACK's CMakeLists.txt reads them from (``ExternalProject_Add(<name>`` -> ``<NAME>_SOURCE_DIR``).
+XNNPACK_OWN_VARIABLES = tuple(f"{n.upper()}_SOURCE_DIR" for n in NEEDED_BY_XNNPACK)
 #: Where ``ExternalProject_Add`` downloads are declared: the TFLite directory's ``cmake/`` and XNNPACK's.
 DOWNLOADS_DIR = "cmake"
 #: Pins a tree gets wrong: (name, the tree's revision) -> (the revision used, why). LiteRT v1.4.1's
@@ -308,8 +310,9 @@ def safe_revision(revision: Optional[str]) -> bool:
 
 
 def needed(xnnpack: bool) -> tuple[str, ...]:
-    """The tree's dependencies a build fetches: :data:`NEEDED`, and :data:`NEEDED_XNNPACK` with XNNPACK."""
-    return NEEDED + (NEEDED_XNNPACK if xnnpack else ())
+    """The dependencies a build fetches: :data:`NEEDED`, and with XNNPACK :data:`NEEDED_XNNPACK` and
+    :data:`NEEDED_BY_XNNPACK` (pinned in XNNPACK's own tree)."""
+    return NEEDED + (NEEDED_XNNPACK + NEEDED_BY_XNNPACK if xnnpack else ())
 
 
 def wanted(pins: Mapping[str, Pin], names: Iterable[str] = NEEDED) -> list[Pin]:
