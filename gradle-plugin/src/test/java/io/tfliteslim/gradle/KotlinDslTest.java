@@ -38,7 +38,11 @@ public class KotlinDslTest {
     }
 
     static List<KotlinDsl.Snippet> readmeBlocks() throws Exception {
-        String readme = new String(Files.readAllBytes(new File(Fixture.REPO_ROOT, "README.md").toPath()), StandardCharsets.UTF_8);
+        return blocks(new File(Fixture.REPO_ROOT, "README.md"));
+    }
+
+    static List<KotlinDsl.Snippet> blocks(File page) throws Exception {
+        String readme = new String(Files.readAllBytes(page.toPath()), StandardCharsets.UTF_8);
         List<KotlinDsl.Snippet> blocks = new ArrayList<>();
         Matcher m = KOTLIN_BLOCK.matcher(readme);
         while (m.find()) {
@@ -55,6 +59,14 @@ public class KotlinDslTest {
         List<SlimRepositories.Spec> team = SlimRepositories.specs(new File("/app/m2"), "https://repo.example/maven", true, true);
         snippets.add(KotlinDsl.Snippet.settings("plugins {\n    " + advice.pluginLine() + "\n}\n" + advice.block(team, "com.example")));
         KotlinDsl.assertCompiles(snippets, temp.newFolder("readme"));
+    }
+
+    /** docs/xnnpack.md's Kotlin block (the setting that leaves XNNPACK out) compiles too. */
+    @Test
+    public void theXnnpackPagesKotlinBlockCompiles() throws Exception {
+        List<KotlinDsl.Snippet> snippets = blocks(new File(Fixture.REPO_ROOT, "docs/xnnpack.md"));
+        assertTrue("docs/xnnpack.md has a Kotlin block: " + snippets.size(), snippets.size() == 1);
+        KotlinDsl.assertCompiles(snippets, temp.newFolder("xnnpack"));
     }
 
     /** The harness can fail: what Kotlin rejects (a Java {@code isX()} pair, a wrong type, a typo) it rejects. */
