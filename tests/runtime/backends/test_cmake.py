@@ -308,6 +308,23 @@ def test_no_xnnpack_leaves_the_delegate_and_its_dependencies_out(first, tree, mo
     assert any("-DTFLITE_ENABLE_XNNPACK=OFF" in c for c in json.loads(dry.stdout)["commands"])
 
 
+def test_a_cmake_that_does_not_know_xnnpacks_policies_is_refused_before_configuring(tools, tree, models, tmp_path):
+    """XNNPACK 0a655ef5 sets CMP0156, which Debian 12's CMake 3.25 does not know: said in one line with the fix,
+    before anything is configured (here an XNNPACK setting a policy no CMake knows)."""
+    xnnpack = tmp_path / "xnnpack"
+    for path, text in files_of("xnnpack").items():
+        (xnnpack / path).parent.mkdir(parents=True, exist_ok=True)
+        (xnnpack / path).write_text(("CMAKE_POLICY(SET CMP9999 NEW)\n" if path == "CMakeLists.txt" else "") + text)
+    done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
+                 extra=["--cmake-dep-source", f"xnnpack={xnnpack}"])
+    assert done.returncode != 0
+    assert re.fullmatch(rf"error: XNNPACK \({re.escape(str(xnnpack))}/CMakeLists.txt\) sets CMake policy CMP9999, "
+                        r"which \S*cmake \d+\.\d+ does not know: install a newer CMake \(Android Studio's SDK Manager: "
+                        r"SDK Tools > CMake; or pip install cmake\) and pass --cmake, or leave XNNPACK out with "
+                        r"--no-xnnpack", done.stderr.strip().splitlines()[-1]), done.stderr
+    assert "configuring" not in done.stderr and not (tmp_path / "out").exists()
+
+
 def test_no_xnnpack_is_refused_for_bazel_in_one_line(tree, models, tmp_path):
     done = tool("build", models["add"], "--backend", "local", "--source", str(tree / "litert"), "--no-xnnpack",
                 "--out", str(tmp_path / "out"))

@@ -126,6 +126,7 @@ class CmakeBackend(Backend):
         self._digests: dict[tuple[str, ...], str] = {}
         self._sources: dict[tuple[str, ...], cmake_sources.Fetched] = {}
         self._selections: dict[tuple[str, str], kernelfiles.Selection] = {}
+        self._known_policies: set[str] = set()
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
         self._cache: Optional[compiler_cache.CompilerCache] = None
@@ -210,6 +211,7 @@ class CmakeBackend(Backend):
             found.append(f"{self.lite_dir(job) / 'CMakeLists.txt'} needs CMake {need[0]}.{need[1]}+, and "
                          f"{self.settings.cmake} is {have[0]}.{have[1]}; install a newer CMake (Android Studio's "
                          "SDK Manager: SDK Tools > CMake) or pass --cmake")
+        found += self._xnnpack_cmake(job)
         if job.plan.has_flex:
             found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
@@ -257,6 +259,29 @@ class CmakeBackend(Backend):
         if self.sources(job).pending:  # XNNPACK is here now: its own dependencies, read from it, fetched too
             self._sources.clear()
             cmake_sources.fetch(self.sources(job), self.cache_root, job.log)
+            late = self._xnnpack_cmake(job)
+            if late:
+                raise ToolchainError(late[0])
+
+    def _xnnpack_cmake(self, job: BackendJob) -> list[str]:
+        """Whether the CMake found knows the newest policy XNNPACK's CMakeLists.txt sets (read once XNNPACK
+        is here; one ``cmake --help-policy``): Debian 12's CMake 3.25 does not know XNNPACK 0a655ef5's
+        CMP0156 and stops its configure."""
+        where = self.sources(job).xnnpack_dir
+        if where is None:
+            return []
+        policy = cmaketools.newest_policy(_read(Path(where) / "CMakeLists.txt"))
+        cmake = self.settings.cmake
+        if policy is None or policy in self._known_policies or shutil.which(cmake) is None:
+            return []  # (a missing CMake is said by the tool checks)
+        if process.run([cmake, "--help-policy", policy], check=False, what=f"{cmake} --help-policy").returncode == 0:
+            self._known_policies.add(policy)
+            return []
+        have = self.settings.cmake_version
+        return [f"XNNPACK ({where}/CMakeLists.txt) sets CMake policy {policy}, which {cmake}"
+                f"{f' {have[0]}.{have[1]}' if have else ''} does not know: install a newer CMake (Android Studio's "
+                "SDK Manager: SDK Tools > CMake; or pip install cmake) and pass --cmake, or leave XNNPACK out "
+                "with --no-xnnpack"]
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""

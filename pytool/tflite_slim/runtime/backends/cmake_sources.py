@@ -41,6 +41,8 @@ class Fetched:
     variables: tuple[tuple[str, str], ...] = ()
     #: XNNPACK is to be fetched and its own dependencies are not read yet.
     pending: bool = False
+    #: XNNPACK's tree, once it is here (fetched, or the user's).
+    xnnpack_dir: Optional[str] = None
 
     def all(self) -> tuple[depfetch.Source, ...]:
         return (*self.deps, *([self.tensorflow] if self.tensorflow else []))
@@ -58,7 +60,7 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
     """What the tree's CMake build would download, as our fetches."""
     deps, unfetchable, left = [], [], []
     pins = cmakedeps.read_pins(lite)
-    pending = False
+    pending, xnnpack_dir = False, None
     if settings.xnnpack and "xnnpack" in pins:
         xnnpack_dir = _xnnpack_dir(settings, pins["xnnpack"], cache_root)
         if xnnpack_dir is None:
@@ -97,7 +99,8 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
     variables = tuple((p.name, p.source_variable) for p in chosen) + tuple(
         (n, v) for n, v in zip(cmakedeps.NEEDED_BY_XNNPACK, cmakedeps.XNNPACK_OWN_VARIABLES)
         if n in settings.dep_sources and n not in pins)  # the user's, before XNNPACK's own pins are read
-    return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left), variables, pending)
+    return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left), variables, pending,
+                   str(xnnpack_dir) if xnnpack_dir is not None else None)
 
 
 def _xnnpack_dir(settings: CmakeSettings, pin: cmakedeps.Pin, cache_root: Path) -> Optional[Path]:
