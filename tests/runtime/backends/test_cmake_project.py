@@ -73,6 +73,16 @@ def test_the_xnnpack_delegates_entry_points_are_exported_and_linked_only_with_it
     assert all((f'"-Wl,--undefined={name}"' in text) is xnnpack for name in entry)
 
 
+def test_the_xnnpack_schema_header_is_copied_where_v141s_sources_include_it():
+    """LiteRT v1.4.1 generates weight_cache_schema_generated.h under tensorflow/lite/ and includes it from
+    tflite/: the include file copies it there, only when the delegate's sources list the old path alone."""
+    text = cmake_project.render_include(glue=["/t/a.cc"], resolver="/t/r.cc", registration="/b/reg.cc",
+                                        version_script="/b/v.lds", jni_includes=[], align_16kb=True, source_root="/t")
+    assert cmake_project.XNNPACK_SCHEMA_HEADER in text
+    assert 'if(old IN_LIST delegate_sources AND NOT new IN_LIST delegate_sources)' in text
+    assert 'COMMAND "${CMAKE_COMMAND}" -E copy "${old}" "${new}" DEPENDS "${old}"' in text
+
+
 def test_android_configure_argv_uses_the_ndk_toolchain_file():
     argv = configure_argv("cmake", source_dir=LITE, build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
                           toolchain=ARM64)
