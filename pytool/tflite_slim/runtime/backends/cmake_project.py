@@ -107,6 +107,12 @@ def tflite_options(xnnpack: bool = True) -> tuple[tuple[str, str], ...]:
 #: upstream's own build of the delegate fails (found on the real tree). A copy where the sources look, made
 #: when the tree lists the old path among the delegate's sources and not the new one.
 XNNPACK_SCHEMA_HEADER = """
+  if(TFLITE_ENABLE_XNNPACK AND TARGET xnnpack-delegate)
+    # The delegate calls back into tensorflow-lite (its resource variables, experimental/resource), which the
+    # tree does not declare: with a trimmed op set no kernel pulls those objects in before the delegate's
+    # archive is read. tensorflow-lite after the delegate again (CMake repeats a cycle of static libraries).
+    set_property(TARGET xnnpack-delegate APPEND PROPERTY INTERFACE_LINK_LIBRARIES tensorflow-lite)
+  endif()
   set(old "${PROJECT_BINARY_DIR}/tensorflow/lite/delegates/xnnpack/weight_cache_schema_generated.h")
   set(new "${PROJECT_BINARY_DIR}/tflite/delegates/xnnpack/weight_cache_schema_generated.h")
   if(TFLITE_ENABLE_XNNPACK AND TARGET xnnpack-delegate)
