@@ -55,7 +55,10 @@ def build_standin(abi: str, workdir: Path, ops: list[int], label: str) -> tuple[
     argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
             "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
             "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
-            "--compiler-cache", "none", *local_dependency_args(tree)]
+            "--compiler-cache", "none", *local_dependency_args(tree),
+            # The stand-in's XNNPACK is ours and a few bytes; XNNPACK's real cost is measured on LiteRT's tree
+            # (docs/xnnpack.md). Without it these rows keep measuring tflite-slim's own part.
+            "--no-xnnpack"]
     if abi != "linux-x86_64":
         argv += ["--cxx", COMPILERS[abi]]
     done = subprocess.run(argv, capture_output=True, text=True)

@@ -412,15 +412,16 @@ def copy_cmake_tree(root: Path) -> Path:
     Builds never write into the repository. Returns ``root``."""
     import shutil
 
-    from standin.deps import HEADERS, make_tensorflow_dir
+    from standin.deps import HEADERS, TREES, files_of, make_tensorflow_dir
     from standin.tffiles import POST_SPLIT_BUILD_DEF
 
     shutil.copytree(CMAKE_TREE, root / "litert")
     (root / "litert" / "tflite" / "build_def.bzl").write_text(POST_SPLIT_BUILD_DEF)
     make_tensorflow_dir(root / "tensorflow")
-    for name, (header, text) in HEADERS.items():
-        (root / "deps" / name / header).parent.mkdir(parents=True)
-        (root / "deps" / name / header).write_text(text)
+    for name in (*HEADERS, *TREES):
+        for path, text in files_of(name).items():
+            (root / "deps" / name / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / "deps" / name / path).write_text(text)
     return root
 
 

@@ -178,6 +178,10 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
                     help=shown("TENSORFLOW_SOURCE_DIR for LiteRT's CMake build: a TensorFlow checkout (or an "
                                "extract of the paths docs/sources.md lists) at the revision the release goes with "
                                "(default: tflite-slim downloads those paths)"))
+    cm.add_argument("--no-xnnpack", dest="xnnpack", action="store_false",
+                    help=shown("leave the XNNPACK delegate out of the library (default: in, applied by the Java "
+                               "API by default as in stock LiteRT; its dependencies are fetched at the tree's "
+                               "pins): smaller, slower float models; part of the runtime's version"))
     cm.add_argument("--jobs", type=int, metavar="N", help=shown("parallel compile jobs (default: Ninja's)"))
     cm.add_argument("--compiler-cache", choices=compiler_cache.CHOICES, default="auto",
                     help=shown("run the compiles through ccache or sccache (default auto: ccache, else sccache, "
@@ -276,7 +280,7 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
                          if args.tensorflow_source_dir else None, jobs=args.jobs,
                          ndk=os.path.abspath(args.ndk) if args.ndk else None,
-                         dep_mirror=mirror)
+                         dep_mirror=mirror, xnnpack=args.xnnpack)
 
 
 def _check_tensorflow_dir(path: str) -> None:

@@ -179,6 +179,9 @@ def for_models(asked: "Asked", s: BuildSettings, has_flex: bool, backends: Mappi
     """``asked`` with Bazel instead of a chosen (not declared) CMake when the models use Flex ops."""
     if not (has_flex and asked.chosen and asked.backend_name == "cmake"):
         return asked
+    if s.cmake is not None and not s.cmake.xnnpack:
+        raise UsageError("the models use Flex (select TensorFlow) ops, which only Bazel builds, and --no-xnnpack "
+                         "applies to --backend cmake (Bazel's build always has XNNPACK): drop --no-xnnpack")
     s = replace(s, backend="local")
     backend = backends["local"](backend_asked(s, "local"))
     return replace(asked, backend=backend, backend_name="local",
@@ -270,6 +273,9 @@ def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
     refused = backend.unsupported(LITERT) if s.litert_version else None
     if refused:
         raise UsageError(refused)
+    if s.cmake is not None and not s.cmake.xnnpack and s.backend != "cmake":
+        raise UsageError(f"--no-xnnpack applies to --backend cmake; --backend {s.backend} builds with Bazel, whose "
+                         "selective build always has the XNNPACK delegate (tflite_custom_android_library)")
     if s.checkpoint and s.backend != "docker":
         raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
     if not s.dry_run and not s.out:

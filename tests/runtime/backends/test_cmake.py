@@ -26,14 +26,14 @@ from lxml import etree
 from modelmaker import Op, builtin, custom, flex_options, make_model
 from realtools import link_so, require  # noqa: F401  (fixture)
 from repo_server import RepoServer
-from standin.deps import HEADERS, serve_dependencies
+from standin.deps import HEADERS, TREES, XNNPACK_MARKER, files_of, serve_dependencies
 from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID, copy_cmake_tree
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.artifacts import aar, elf
 from tflite_slim.runtime.backends import cmake as cmake_backend
 from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.cmake_project import XNNPACK_ENTRY_POINTS, CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 from tflite_slim.runtime.trees import cmakedeps
 
@@ -133,7 +133,8 @@ def test_host_build_links_only_the_selected_kernels_and_exports_only_jni(first):
     info = elf.read_elf(so)
     assert info.header.machine == elf.EM_X86_64 and info.min_load_align == 16384
     dynsyms = _defined_dynamic_symbols(out)
-    assert dynsyms and all(s.startswith("Java_") for s in dynsyms)
+    # The JNI entry points, and the XNNPACK delegate's, which the JNI glue finds with dlsym: nothing else.
+    assert sorted(s for s in dynsyms if not s.startswith("Java_")) == sorted(XNNPACK_ENTRY_POINTS), dynsyms
     assert "compiled" in done.stderr and "[" in done.stderr  # progress lines from Ninja
     with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
         assert sorted(z.namelist()) == ["AndroidManifest.xml", "R.txt", "classes.jar",
@@ -251,6 +252,89 @@ def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
             "interpreter: Didn't find op for builtin opcode 'RELU' version '1'.") in done.stderr
     ok = tool("verify", "--run", "--runtime", str(out), models["add"])
     assert ok.returncode == 0 and ok.stdout.startswith(f"ok: {models['add']}\n")
+
+
+#: What LiteRT's XNNPACK delegate logs when it is created (delegates/xnnpack/xnnpack_delegate.cc), as the
+#: stand-in's does.
+XNNPACK_LINE = "INFO: Created TensorFlow Lite XNNPACK delegate for CPU."
+#: What a default build fetches for XNNPACK and --no-xnnpack does not.
+XNNPACK_DEPS = ("xnnpack", "pthreadpool", "fp16", "fxdiv", "kleidiai")
+
+
+def _run_logging_stderr(out: Path, model: str, tmp_path: Path) -> tuple[list[str], str]:
+    """Run ``model`` through ``out``'s library in a JVM (as ``verify --run --runtime``) whose stderr, where the
+    native code logs, is kept: (the statuses, that stderr)."""
+    from tflite_slim.runtime.artifacts import hostrun
+
+    log = tmp_path / "jvm.stderr"
+    log.write_text("")
+    wrapper = tmp_path / "java"
+    wrapper.write_text(f"#!/bin/sh\nexec {hostrun._java()} \"$@\" 2>>'{log}'\n")
+    wrapper.chmod(0o755)
+    results = hostrun.run_models(str(out), [model], java=str(wrapper))
+    return [r.status for r in results], log.read_text()
+
+
+def test_xnnpack_is_in_by_default_and_the_java_api_applies_it(first, models, tmp_path):
+    """As stock LiteRT: the delegate and XNNPACK linked in (the stand-in XNNPACK's marker), its entry points
+    exported, and the JNI glue finding them with dlsym(RTLD_DEFAULT, ...) applies it in a JVM by default."""
+    _, out, done = first
+    assert XNNPACK_MARKER.encode() in library(out)
+    assert set(XNNPACK_ENTRY_POINTS) <= set(_defined_dynamic_symbols(out))
+    statuses, stderr = _run_logging_stderr(out, models["add"], tmp_path)
+    assert statuses == ["ok"] and XNNPACK_LINE in stderr, stderr
+    ops = json.loads((out / "ops.json").read_text())
+    assert ops["backend"] == {"backend": "cmake", "xnnpack": "on"}
+
+
+def test_no_xnnpack_leaves_the_delegate_and_its_dependencies_out(first, tree, models, tmp_path, deps_server):
+    before = len(deps_server.requests)
+    out = tmp_path / "out"
+    done = build(tree, tmp_path / "cache", out, models["add"], extra=("--no-xnnpack",))
+    assert done.returncode == 0, done.stderr
+    fetched = {p.split("/")[-2] for p in deps_server.paths()[before:]}
+    assert fetched == {"eigen", "fft2d", "fp16_headers"}, fetched  # nothing of XNNPACK's (FP16's headers: every build)
+    so = library(out)
+    assert XNNPACK_MARKER.encode() not in so and kernels(so) == {"ADD"}
+    assert all(s.startswith("Java_") for s in _defined_dynamic_symbols(out))
+    statuses, stderr = _run_logging_stderr(out, models["add"], tmp_path)
+    assert statuses == ["ok"] and XNNPACK_LINE not in stderr, stderr
+    # Declared, so another runtime: another plan (and version) than the default build's.
+    ops, default = (json.loads((o / "ops.json").read_text()) for o in (out, first[1]))
+    assert ops["backend"] == {"backend": "cmake", "xnnpack": "off"}
+    assert ops["plan_fingerprint"] != default["plan_fingerprint"]
+    dry = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
+               str(tree / "litert"), "--no-xnnpack", "--dry-run", "--format", "json")
+    (note,) = [n for n in json.loads(dry.stdout)["notes"] if n.startswith("cmake: ")]
+    assert "XNNPACK left out (--no-xnnpack)" in note
+    assert any("-DTFLITE_ENABLE_XNNPACK=OFF" in c for c in json.loads(dry.stdout)["commands"])
+
+
+def test_a_cmake_that_does_not_know_xnnpacks_policies_is_refused_before_configuring(tools, tree, models, tmp_path):
+    """XNNPACK 0a655ef5 sets CMP0156, which Debian 12's CMake 3.25 does not know: said in one line with the fix,
+    before anything is configured (here an XNNPACK setting a policy no CMake knows)."""
+    xnnpack = tmp_path / "xnnpack"
+    for path, text in files_of("xnnpack").items():
+        (xnnpack / path).parent.mkdir(parents=True, exist_ok=True)
+        (xnnpack / path).write_text(("CMAKE_POLICY(SET CMP9999 NEW)\n" if path == "CMakeLists.txt" else "") + text)
+    done = build(tree, tmp_path / "cache", tmp_path / "out", models["add"],
+                 extra=["--cmake-dep-source", f"xnnpack={xnnpack}"])
+    assert done.returncode != 0
+    assert re.fullmatch(rf"error: XNNPACK \({re.escape(str(xnnpack))}/CMakeLists.txt\) sets CMake policy CMP9999, "
+                        r"which \S*cmake \d+\.\d+ does not know: install a newer CMake \(Android Studio's SDK Manager: "
+                        r"SDK Tools > CMake; or pip install cmake\) and pass --cmake, or leave XNNPACK out with "
+                        r"--no-xnnpack", done.stderr.strip().splitlines()[-1]), done.stderr
+    assert "configuring" not in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_no_xnnpack_is_refused_for_bazel_in_one_line(tree, models, tmp_path):
+    done = tool("build", models["add"], "--backend", "local", "--source", str(tree / "litert"), "--no-xnnpack",
+                "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 or done.returncode == 1
+    assert done.stderr.splitlines()[-1] == ("error: --no-xnnpack applies to --backend cmake; --backend local builds "
+                                            "with Bazel, whose selective build always has the XNNPACK delegate "
+                                            "(tflite_custom_android_library)"), done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def _java_with(tmp_path: Path, options: str) -> str:
@@ -441,7 +525,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
     plan = dry["plan"]
     assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
-    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake"}
+    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "xnnpack": "on"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
 
@@ -493,14 +577,16 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     """A build directory configured without our targets (TFLite's own build, or an interrupted configure) is
     configured again with them; TFLite's compiled objects stay (only our targets compile). LiteRT v1.4.1's
     CMakeLists.txt only configures and compiles with what our include file adds besides our targets (the
-    xnnpack-delegate placeholder, the tree's root as an include directory), so the "other" configure here
+    xnnpack-delegate placeholder without XNNPACK, the tree's root as an include directory of tensorflow-lite and
+    of xnnpack-delegate), so the "other" configure here
     includes a file that adds just those."""
     cache = tmp_path / "cache"
     # The dependencies from local directories (--cmake-dep-source): CMake's own configure below reads them too.
     local = []
-    for name, (header, text) in HEADERS.items():
-        (tmp_path / name / header).parent.mkdir(parents=True)
-        (tmp_path / name / header).write_text(text)
+    for name in (*HEADERS, *TREES):  # XNNPACK's too: the configure below must not need our fetches
+        for path, text in files_of(name).items():
+            (tmp_path / name / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name / path).write_text(text)
         local += ["--cmake-dep-source", f"{name}={tmp_path / name}"]
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
@@ -508,13 +594,16 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
     others = tmp_path / "others.cmake"
     others.write_text(
-        'add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
+        'if(NOT TFLITE_ENABLE_XNNPACK)\n'
+        '  add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
+        'endif()\n'
         'cmake_language(DEFER DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" CALL _others)\n'
         f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\n'
         # What such a build sets too (TensorFlow's release_version.h, FP16 for embedding_lookup.cc).
         f'  target_include_directories(tensorflow-lite PRIVATE "{tmp_path / "fp16_headers" / "include"}")\n'
         '  target_compile_definitions(tensorflow-lite PUBLIC TF_MAJOR_VERSION=2 TF_MINOR_VERSION=20 '
-        'TF_PATCH_VERSION=0 "TF_VERSION_SUFFIX=\\"\\"")\nendfunction()\n')
+        'TF_PATCH_VERSION=0 "TF_VERSION_SUFFIX=\\"\\"")\n'
+        f'  target_include_directories(xnnpack-delegate PRIVATE "{tree / "litert"}")\nendfunction()\n')
     plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain.append(f"-DCMAKE_PROJECT_tensorflow-lite_INCLUDE={others}")
     plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
@@ -953,7 +1042,7 @@ def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_t
     toolchain.write_text("set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR aarch64)\n"
                          f"set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)\nset(CMAKE_CXX_COMPILER {cross_tools['cxx']})\n")
     base = ["cmake", "-G", "Ninja", "-S", str(tree / "litert" / "tflite"), f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
-            f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}",
+            f"-DTENSORFLOW_SOURCE_DIR={tree / 'tensorflow'}", "-DTFLITE_ENABLE_XNNPACK=OFF",
             # The dependencies from local directories: CMake would clone them otherwise.
             *(f"-DFETCHCONTENT_SOURCE_DIR_{d.name.upper()}={d}" for d in sorted((tree / "deps").iterdir()))]
     env = {k: v for k, v in os.environ.items() if k not in cmake_toolchain.SHELL_BUILD_ENV}
@@ -1042,7 +1131,14 @@ def test_a_dry_run_lists_every_source_it_would_fetch_and_fetches_nothing(tools, 
                 "--tensorflow-source-dir", str(tree / "tensorflow"), env={"TFLITE_SLIM_DEP_MIRROR": mirror(tree)})
     assert done.returncode == 0, done.stderr
     sources = [line for line in json.loads(done.stdout)["notes"] if line.startswith("source: ")]
-    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d", "source: fp16_headers"]
+    assert [s.split(" at ")[0] for s in sources] == ["source: eigen", "source: fft2d", "source: fp16", "source: fp16_headers",
+                                                     "source: pthreadpool", "source: xnnpack"]
+    # XNNPACK's own (FXdiv, KleidiAI) are read from its tree, which is not here yet.
+    assert "sources: XNNPACK's own dependencies (FXdiv, KleidiAI) are read from its cmake/Download*.cmake once " \
+        "it is fetched" in json.loads(done.stdout)["notes"]
+    xnnpack = [s for s in sources if s.startswith("source: xnnpack")][0]
+    assert xnnpack.startswith("source: xnnpack at 0a655ef53812ce9bd8ce2628757cc0f476efcf51 (tools/cmake/modules/"
+                              "xnnpack.cmake, corrected: dc69e899 is KleidiAI's commit")
     assert sources[0].startswith("source: eigen at 4c38131a16803130b66266a912029504f2cf23cd "
                                  "(tools/cmake/modules/eigen.cmake): fetched from " + mirror(tree) + "/eigen/")
     assert len(deps_server.requests) == before and not (tmp_path / "cache" / "cmake-deps").exists()
@@ -1085,10 +1181,11 @@ def test_a_dry_run_shows_cmake_s_plan_notes_and_downloads_not_bazel_s(tools, tre
     assert not [n for n in dry["notes"] if "build_aar.sh" in n or n.startswith("bazel flags")], dry["notes"]
     pins = cmakedeps.read_pins(tree / "litert" / "tflite")
     host = urlsplit(mirror(tree)).hostname
-    assert dry["estimates"]["downloads"][:4] == [
-        f"eigen {pins['eigen'].revision[:12]}: from {host}, size not known until downloaded",
-        f"fft2d {pins['fft2d'].revision[:12]}: from {host}, size not known until downloaded",
-        f"fp16_headers {pins['fp16_headers'].revision[:12]}: from {host}, size not known until downloaded",
+    # XNNPACK's (on by default): FP16, pthreadpool and XNNPACK from the tree's pins; FXdiv and KleidiAI once
+    # XNNPACK's own files are here.
+    assert dry["estimates"]["downloads"][:7] == [
+        f"{name} {pins[name].revision[:12]}: from {host}, size not known until downloaded"
+        for name in ("eigen", "fft2d", "fp16", "fp16_headers", "pthreadpool", "xnnpack")] + [
         "none for tensorflow: given as a directory"]
     text = build(tree, tmp_path / "cache", tmp_path / "out", models["add"], extra=["--dry-run"])
     assert "Downloads:\n  eigen " in text.stdout and "CMake fetches" not in text.stdout

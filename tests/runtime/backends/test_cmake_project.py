@@ -41,12 +41,46 @@ def test_host_configure_argv():
                           dep_sources={"eigen": "/m/eigen", "abseil-cpp": "/m/absl"})
     assert argv[:7] == ["cmake", "-G", "Ninja", "-S", "/src/tflite", "-B", "/b"]
     assert "-DCMAKE_PROJECT_tensorflow-lite_INCLUDE=/b/x.cmake" in argv
-    assert "-DTFLITE_ENABLE_XNNPACK=OFF" in argv and "-DTENSORFLOW_SOURCE_DIR=/tf" in argv
+    # XNNPACK as stock has it, without its tests and benchmarks.
+    assert ["-DTFLITE_ENABLE_XNNPACK=ON", "-DTFLITE_ENABLE_GPU=OFF", "-DXNNPACK_BUILD_TESTS=OFF",
+            "-DXNNPACK_BUILD_BENCHMARKS=OFF"] == [a for a in argv if "XNNPACK" in a or "GPU" in a]
+    assert "-DTENSORFLOW_SOURCE_DIR=/tf" in argv
     # Sorted by name, upper-cased as FetchContent spells the variable.
     deps = [a for a in argv if a.startswith("-DFETCHCONTENT_SOURCE_DIR_")]
     assert deps == ["-DFETCHCONTENT_SOURCE_DIR_ABSEIL-CPP=/m/absl", "-DFETCHCONTENT_SOURCE_DIR_EIGEN=/m/eigen"]
     assert argv[-2:] == ["-DCMAKE_C_COMPILER=gcc", "-DCMAKE_CXX_COMPILER=g++"]
     assert not any("ANDROID" in a for a in argv)
+
+
+def test_no_xnnpack_and_downloads_handed_over_in_their_own_variables():
+    argv = configure_argv("cmake", source_dir=LITE, build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
+                          toolchain=HOST, dep_sources={"pthreadpool": "/m/p", "eigen": "/m/e"}, xnnpack=False,
+                          dep_variables={"pthreadpool": "PTHREADPOOL_SOURCE_DIR"})
+    assert [a for a in argv if "XNNPACK" in a] == ["-DTFLITE_ENABLE_XNNPACK=OFF"]
+    assert "-DPTHREADPOOL_SOURCE_DIR=/m/p" in argv and "-DFETCHCONTENT_SOURCE_DIR_EIGEN=/m/e" in argv
+
+
+@pytest.mark.parametrize("xnnpack", [True, False])
+def test_the_xnnpack_delegates_entry_points_are_exported_and_linked_only_with_it(xnnpack):
+    script = cmake_project.render_version_script(xnnpack)
+    entry = cmake_project.XNNPACK_ENTRY_POINTS
+    assert all((f"    {name};" in script) is xnnpack for name in entry)
+    assert "Java_*;" in script and script.rstrip().endswith("local:\n    *;\n};")
+    text = cmake_project.render_include(glue=["/t/a.cc"], resolver="/t/r.cc", registration="/b/reg.cc",
+                                        version_script="/b/v.lds", jni_includes=[], align_16kb=True,
+                                        kept=entry if xnnpack else ())
+    # Nothing calls them (the glue uses dlsym): without --undefined the linker would not take them at all.
+    assert all((f'"-Wl,--undefined={name}"' in text) is xnnpack for name in entry)
+
+
+def test_the_xnnpack_schema_header_is_copied_where_v141s_sources_include_it():
+    """LiteRT v1.4.1 generates weight_cache_schema_generated.h under tensorflow/lite/ and includes it from
+    tflite/: the include file copies it there, only when the delegate's sources list the old path alone."""
+    text = cmake_project.render_include(glue=["/t/a.cc"], resolver="/t/r.cc", registration="/b/reg.cc",
+                                        version_script="/b/v.lds", jni_includes=[], align_16kb=True, source_root="/t")
+    assert cmake_project.XNNPACK_SCHEMA_HEADER in text
+    assert 'if(old IN_LIST delegate_sources AND NOT new IN_LIST delegate_sources)' in text
+    assert 'COMMAND "${CMAKE_COMMAND}" -E copy "${old}" "${new}" DEPENDS "${old}"' in text
 
 
 def test_android_configure_argv_uses_the_ndk_toolchain_file():

@@ -25,7 +25,7 @@ import pytest
 from modelmaker import ADD, Op, builtin, make_model
 from realtools import require
 from repo_server import RepoServer
-from standin.deps import TENSORFLOW_EXTRA, make_tensorflow_dir, serve_dependencies, tensorflow_tarball
+from standin.deps import TENSORFLOW_EXTRA, make_tensorflow_dir, pins_served, serve_dependencies, tensorflow_tarball
 from standin.tffiles import POST_SPLIT_BUILD_DEF
 from tflite_slim.runtime.trees import cmakedeps
 
@@ -105,10 +105,11 @@ def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
     assert f"tflite-slim: cmake 3.25: {sdk_cmake}/cmake ($ANDROID_HOME's cmake/3.25.1)" in err
     assert f"tflite-slim: ninja: {sdk_cmake}/ninja (beside {sdk_cmake}/cmake)" in err
     pins = cmakedeps.read_pins(tmp / "LiteRT-1.4.1/tflite")
-    assert server.paths() == ["/maven/v1.4.1.tar.gz", f"/maven/eigen/{pins['eigen'].revision}.tar.gz",
-                              f"/maven/fft2d/{pins['fft2d'].revision}.tar.gz",
-                              f"/maven/fp16_headers/{pins['fp16_headers'].revision}.tar.gz",
-                              f"/maven/tensorflow/{TF_REVISION}.tar.gz"]
+    # The tree's pins, then XNNPACK's own (read from XNNPACK's tree once it is fetched): KleidiAI for every ABI.
+    own = {p.name: p.revision for p in pins_served(tmp / "LiteRT-1.4.1/tflite")}
+    assert server.paths() == ["/maven/v1.4.1.tar.gz", *(f"/maven/{n}/{pins[n].revision}.tar.gz" for n in (
+        "eigen", "fft2d", "fp16", "fp16_headers", "pthreadpool", "xnnpack")), f"/maven/tensorflow/{TF_REVISION}.tar.gz",
+        f"/maven/fxdiv/{own['fxdiv']}.tar.gz", f"/maven/kleidiai/{own['kleidiai']}.tar.gz"]
     # Progress on every download, and TensorFlow's files limited to what the build reads.
     assert "tflite-slim: downloading tensorflow v2.20.0:" in err and " of " in err
     tf = tmp / "cache/cmake-deps/tensorflow" / TF_REVISION
@@ -117,10 +118,11 @@ def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
     record = json.loads((tf / ".tflite-slim-dep.json").read_text())
     assert record["commit"] is None and record["size"] > 0 and len(record["sha256"]) == 64
     ops = json.loads((tmp / "out/ops.json").read_text())
-    assert ops["backend"] == {"backend": "cmake"} and ops["tensorflow"]["version"] == "1.4.1"
+    assert ops["backend"] == {"backend": "cmake", "xnnpack": "on"} and ops["tensorflow"]["version"] == "1.4.1"
     # The build record names every source it read besides the tree: pin, URL, the archive's size and hash.
     sources = {s["name"]: s for s in ops["sources"]}
-    assert sorted(sources) == ["eigen", "fft2d", "fp16_headers", "tensorflow"]
+    assert sorted(sources) == ["eigen", "fft2d", "fp16", "fp16_headers", "fxdiv", "kleidiai", "pthreadpool", "tensorflow",
+                               "xnnpack"]
     assert sources["tensorflow"] == {
         "name": "tensorflow", "revision": "v2.20.0", "version": "2.20.0", "url": f"{server.url}/tensorflow/v2.20.0.tar.gz",
         "pinned_by": "tflite-slim's table for LiteRT v1.4.1 (docs/sources.md)",
@@ -147,7 +149,8 @@ def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
 
 
 def test_the_pins_are_read_from_the_tree(world, tmp_path):
-    """Another eigen commit in the tree's eigen.cmake: that archive is requested (nothing is hard-coded)."""
+    """Another eigen commit in the tree's eigen.cmake, another pthreadpool commit in its
+    cmake/DownloadPThreadPool.cmake: those archives are requested (nothing is hard-coded)."""
     _, server, env = world
     tree = tmp_path / "LiteRT"
     shutil.copytree(STANDIN, tree)
@@ -155,14 +158,18 @@ def test_the_pins_are_read_from_the_tree(world, tmp_path):
     module = tree / "tflite/tools/cmake/modules/eigen.cmake"
     other = "0123456789abcdef0123456789abcdef01234567"
     module.write_text(module.read_text().replace("4c38131a16803130b66266a912029504f2cf23cd", other))
+    download = tree / "tflite/cmake/DownloadPThreadPool.cmake"
+    download.write_text(download.read_text().replace("c2ba5c50bb58d1397b693740cf75fad836a0d1bf", other))
     serve_dependencies(server, tree / "tflite")
     (tmp_path / "m.tflite").write_bytes(make_model([builtin(ADD)], [[Op(0)]]))
     tf = make_tensorflow_dir(tmp_path / "tf")
     done = tool(tmp_path, env, "build", "m.tflite", "--source", str(tree), "--target-archs", "host",
                 "--tensorflow-source-dir", str(tf), "--out", "out", "--cache-dir", "cache")
     assert done.returncode == 0, done.stderr
-    assert f"/maven/eigen/{other}.tar.gz" in server.paths()
+    assert f"/maven/eigen/{other}.tar.gz" in server.paths() and f"/maven/pthreadpool/{other}.tar.gz" in server.paths()
     assert (tmp_path / "cache/cmake-deps/eigen" / other / "src/standin_eigen.h").is_file()
+    assert (tmp_path / "cache/cmake-deps/pthreadpool" / other / "src/include/pthreadpool.h").is_file()
+    assert f"-DPTHREADPOOL_SOURCE_DIR={tmp_path / 'cache/cmake-deps/pthreadpool' / other / 'src'}" in done.stderr
 
 
 @pytest.mark.parametrize("args, env, message", [

@@ -86,3 +86,14 @@ def test_an_asked_cmake_too_old_is_refused_not_replaced(tmp_path: Path) -> None:
     found = cmaketools.find(old, None, None, (3, 19), versions({old: (3, 16)}), which_in(tmp_path / "bin"))
     assert found.cmake == old and len(found.problems) == 1
     assert found.problems[0].startswith(f"--cmake {old} is 3.16; the build needs CMake 3.19+")
+
+
+@pytest.mark.parametrize("text, policy", [
+    # XNNPACK 0a655ef5's CMakeLists.txt (its lines): the newest one it sets.
+    ("CMAKE_POLICY(SET CMP0074 NEW)\nCMAKE_POLICY(SET CMP0091 NEW)\nCMAKE_POLICY(SET CMP0156 NEW)\n", "CMP0156"),
+    ("cmake_policy( set CMP0135 NEW)", "CMP0135"),
+    ("cmake_policy(GET CMP0135 x)\ncmake_minimum_required(VERSION 3.15)", None),
+    (None, None),
+])
+def test_newest_policy(text, policy):
+    assert cmaketools.newest_policy(text) == policy

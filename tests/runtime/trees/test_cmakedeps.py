@@ -107,12 +107,80 @@ def test_read_pins_and_wanted(tmp_path: Path) -> None:
     modules.mkdir(parents=True)
     (modules / "eigen.cmake").write_text(GIT)
     (modules / "flatbuffers.cmake").write_text(TAG)
-    (modules / "xnnpack.cmake").write_text(GIT.replace("eigen", "xnnpack"))  # XNNPACK is off: not fetched
+    (modules / "xnnpack.cmake").write_text(GIT.replace("eigen", "xnnpack"))
+    downloads = tmp_path / cmakedeps.DOWNLOADS_DIR
+    downloads.mkdir()
+    (downloads / "DownloadPThreadPool.cmake").write_text(DOWNLOAD)
+    (downloads / "DownloadEigen.cmake").write_text(DOWNLOAD.replace("pthreadpool", "eigen"))  # a module wins
     pins = cmakedeps.read_pins(tmp_path)
-    assert sorted(pins) == ["eigen", "flatbuffers", "xnnpack"]
-    assert pins["eigen"].where == "tools/cmake/modules/eigen.cmake"
-    assert [p.name for p in cmakedeps.wanted(pins)] == ["eigen", "flatbuffers"]
+    assert sorted(pins) == ["eigen", "flatbuffers", "pthreadpool", "xnnpack"]
+    assert pins["eigen"].where == "tools/cmake/modules/eigen.cmake" and pins["eigen"].variable is None
+    assert pins["pthreadpool"].where == "cmake/DownloadPThreadPool.cmake"
+    assert [p.name for p in cmakedeps.wanted(pins, cmakedeps.needed(False))] == ["eigen", "flatbuffers"]
+    assert [p.name for p in cmakedeps.wanted(pins, cmakedeps.needed(True))] == \
+        ["eigen", "flatbuffers", "pthreadpool", "xnnpack"]
     assert not cmakedeps.safe_revision("../x") and cmakedeps.safe_revision("v24.3.25")
+
+
+# LiteRT v1.4.1's tflite/cmake/DownloadPThreadPool.cmake and XNNPACK's cmake/Download*.cmake (their shape).
+DOWNLOAD = """
+INCLUDE(ExternalProject)
+ExternalProject_Add(pthreadpool
+  URL https://github.com/google/pthreadpool/archive/c2ba5c50bb58d1397b693740cf75fad836a0d1bf.zip
+  URL_HASH SHA256=516ba8d05c30e016d7fd7af6a7fc74308273883f857faf92bc9bb630ab6dba2c
+  SOURCE_DIR "${CMAKE_BINARY_DIR}/pthreadpool-source"
+  CONFIGURE_COMMAND ""
+)
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A GitHub archive of a commit: the commit is the pin (the zip's hash cannot check our .tar.gz).
+    (DOWNLOAD, Pin("pthreadpool", "c2ba5c50bb58d1397b693740cf75fad836a0d1bf", "https://github.com/google/pthreadpool",
+                   where="d", variable="PTHREADPOOL_SOURCE_DIR")),
+    (DOWNLOAD.replace(".zip", ".tar.gz").replace("ExternalProject_Add(pthreadpool", "ExternalProject_Add(fxdiv"),
+     Pin("fxdiv", "c2ba5c50bb58d1397b693740cf75fad836a0d1bf", "https://github.com/google/pthreadpool", where="d",
+         variable="FXDIV_SOURCE_DIR")),
+    # Another host's .tar.gz: a URL pin checked by its hash.
+    ("ExternalProject_Add(x URL https://example.org/x-1.tar.gz URL_HASH SHA256=" + "A" * 64 + ")",
+     Pin("x", "a" * 64, url="https://example.org/x-1.tar.gz", sha256="a" * 64, where="d", variable="X_SOURCE_DIR")),
+    # A zip elsewhere, a tag: no archive we can fetch (the problem names --cmake-dep-source).
+    ("ExternalProject_Add(y URL https://example.org/y.zip URL_HASH SHA256=" + "b" * 64 + ")",
+     Pin("y", "b" * 64, where="d", variable="Y_SOURCE_DIR")),
+    ("ExternalProject_Add(z URL https://github.com/a/z/archive/v1.0.zip)", Pin("z", None, where="d",
+                                                                               variable="Z_SOURCE_DIR")),
+])
+def test_parse_downloads(text: str, expected: Pin) -> None:
+    assert cmakedeps.parse_downloads(text, "d") == [expected]
+    assert cmakedeps.archive_url(expected) == (
+        f"https://github.com/google/pthreadpool/archive/{expected.revision}.tar.gz" if expected.repository
+        else expected.url)
+
+
+def test_litert_141s_xnnpack_pin_is_corrected(tmp_path: Path) -> None:
+    """v1.4.1's xnnpack.cmake names KleidiAI's commit as XNNPACK's GIT_TAG; the pin used is XNNPACK's own,
+    and the record keeps what the tree said."""
+    modules = tmp_path / cmakedeps.MODULES_DIR
+    modules.mkdir(parents=True)
+    wrong = "dc69e899945c412a8ce39ccafd25139f743c60b1"
+    (modules / "xnnpack.cmake").write_text(GIT.replace("eigen", "xnnpack").replace(
+        "https://gitlab.com/libxnnpack/xnnpack.git", "https://github.com/google/XNNPACK").replace(
+        "4c38131a16803130b66266a912029504f2cf23cd", wrong))
+    pin = cmakedeps.read_pins(tmp_path)["xnnpack"]
+    assert pin.revision == "0a655ef53812ce9bd8ce2628757cc0f476efcf51" and pin.corrected_from == wrong
+    assert pin.where.startswith("tools/cmake/modules/xnnpack.cmake, corrected: dc69e899 is KleidiAI's commit")
+    other = GIT.replace("eigen", "xnnpack")  # any other pin is the tree's
+    (modules / "xnnpack.cmake").write_text(other)
+    assert cmakedeps.read_pins(tmp_path)["xnnpack"].corrected_from is None
+
+
+def test_xnnpacks_own_downloads_are_read_from_its_tree(tmp_path: Path) -> None:
+    (tmp_path / "cmake").mkdir()
+    (tmp_path / "cmake" / "DownloadFXdiv.cmake").write_text(DOWNLOAD.replace("(pthreadpool", "(fxdiv"))
+    (tmp_path / "cmake" / "other.cmake").write_text(DOWNLOAD.replace("(pthreadpool", "(other"))  # not Download*
+    assert cmakedeps.read_downloads(tmp_path, "XNNPACK's") == {"fxdiv": Pin(
+        "fxdiv", "c2ba5c50bb58d1397b693740cf75fad836a0d1bf", "https://github.com/google/pthreadpool",
+        where="XNNPACK's cmake/DownloadFXdiv.cmake", variable="FXDIV_SOURCE_DIR")}
 
 
 def test_a_source_computed_at_configure_time_is_marked() -> None:

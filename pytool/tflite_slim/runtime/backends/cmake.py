@@ -127,6 +127,7 @@ class CmakeBackend(Backend):
         self._digests: dict[tuple[str, ...], str] = {}
         self._sources: dict[tuple[str, ...], cmake_sources.Fetched] = {}
         self._selections: dict[tuple[str, str], kernelfiles.Selection] = {}
+        self._known_policies: set[str] = set()
         self._stopper = process.Stopper()
         self._toolchains: dict[str, Toolchain] = {}
         self._cache: Optional[compiler_cache.CompilerCache] = None
@@ -136,9 +137,9 @@ class CmakeBackend(Backend):
     # -- the backend interface ------------------------------------------------------------------
 
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
-        """What goes into the plan (and so the runtime's version): the backend (the declared API level is
-        the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
-        return (("backend", "cmake"),)
+        """What goes into the plan (and so the runtime's version): the backend and whether XNNPACK is in (the
+        declared API level is the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
+        return (("backend", "cmake"), ("xnnpack", "on" if self.settings.xnnpack else "off"))
 
     def commands(self, job: BackendJob) -> list[list[str]]:
         """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
@@ -211,6 +212,7 @@ class CmakeBackend(Backend):
             found.append(f"{self.lite_dir(job) / 'CMakeLists.txt'} needs CMake {need[0]}.{need[1]}+, and "
                          f"{self.settings.cmake} is {have[0]}.{have[1]}; install a newer CMake (Android Studio's "
                          "SDK Manager: SDK Tools > CMake) or pass --cmake")
+        found += self._xnnpack_cmake(job)
         if job.plan.has_flex:
             found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
@@ -219,7 +221,9 @@ class CmakeBackend(Backend):
         return found
 
     def notes(self, job: BackendJob) -> list[str]:
-        notes = ["cmake: TFLite's own CMake project (XNNPACK and GPU off) plus tflite-slim's targets, added "
+        xnnpack = ("XNNPACK delegate in, applied by the Java API by default as in stock LiteRT" if self.settings.xnnpack
+                   else "XNNPACK left out (--no-xnnpack)")
+        notes = [f"cmake: TFLite's own CMake project ({xnnpack}; GPU off) plus tflite-slim's targets, added "
                  f"through {cmake_project.INCLUDE_VARIABLE}; classes.jar is the tree's Java API compiled by javac"]
         notes += [f"found: {line}" for line in self.settings.found]
         fetched = self.sources(job)
@@ -232,6 +236,9 @@ class CmakeBackend(Backend):
         if job.root is None:
             notes.append("sources: the CMake dependencies and TensorFlow's files are read from the tree's pins "
                          "once it is downloaded")
+        elif fetched.pending:
+            notes.append("sources: XNNPACK's own dependencies (FXdiv, KleidiAI) are read from its "
+                         "cmake/Download*.cmake once it is fetched")
         return notes
 
     def downloads(self, job: Optional[BackendJob]) -> list[str]:
@@ -299,6 +306,32 @@ class CmakeBackend(Backend):
             job.log(f"tflite-slim: {line}")
         job.log(f"tflite-slim: {self.compiler_cache().describe()}")
         cmake_sources.fetch(self.sources(job), self.cache_root, job.log)
+        if self.sources(job).pending:  # XNNPACK is here now: its own dependencies, read from it, fetched too
+            self._sources.clear()
+            cmake_sources.fetch(self.sources(job), self.cache_root, job.log)
+            late = self._xnnpack_cmake(job)
+            if late:
+                raise ToolchainError(late[0])
+
+    def _xnnpack_cmake(self, job: BackendJob) -> list[str]:
+        """Whether the CMake found knows the newest policy XNNPACK's CMakeLists.txt sets (read once XNNPACK
+        is here; one ``cmake --help-policy``): Debian 12's CMake 3.25 does not know XNNPACK 0a655ef5's
+        CMP0156 and stops its configure."""
+        where = self.sources(job).xnnpack_dir
+        if where is None:
+            return []
+        policy = cmaketools.newest_policy(_read(Path(where) / "CMakeLists.txt"))
+        cmake = self.settings.cmake
+        if policy is None or policy in self._known_policies or shutil.which(cmake) is None:
+            return []  # (a missing CMake is said by the tool checks)
+        if process.run([cmake, "--help-policy", policy], check=False, what=f"{cmake} --help-policy").returncode == 0:
+            self._known_policies.add(policy)
+            return []
+        have = self.settings.cmake_version
+        return [f"XNNPACK ({where}/CMakeLists.txt) sets CMake policy {policy}, which {cmake}"
+                f"{f' {have[0]}.{have[1]}' if have else ''} does not know: install a newer CMake (Android Studio's "
+                "SDK Manager: SDK Tools > CMake; or pip install cmake) and pass --cmake, or leave XNNPACK out "
+                "with --no-xnnpack"]
 
     def build(self, job: BackendJob) -> dict[str, Path]:
         """Build every ABI's library and the Java API; return the runtime target -> the raw AAR."""
@@ -358,6 +391,11 @@ class CmakeBackend(Backend):
         """The build directory's key: the configure command (source, ABI, options, mirrors), the trees'
         content and the compiler. Custom-op sources are not in it: they are copied in by content."""
         argv = self._configure_argv(job, toolchain, Path("<build>"))
+        # XNNPACK's own dependencies are pinned by XNNPACK's tree, which the key holds already (its directory,
+        # named by commit, or its content when it is the user's): their directories, known once XNNPACK is
+        # fetched, are left out, so a dry run before that fetch shows the build directory the build uses.
+        own = tuple(f"-D{v}=" for v in cmakedeps.XNNPACK_OWN_VARIABLES)
+        argv = [a for a in argv if not a.startswith(own)]
         data = {"format": KEY_FORMAT, "configure": argv[1:], "compiler": toolchain.compiler_id,
                 "trees": self.trees_digest(job), "glue": list(self._glue(job)), "align_16kb": job.plan.align_16kb,
                 "cross": cmake_project.render_cross_toolchain(toolchain) if toolchain.cross else None}
@@ -365,14 +403,16 @@ class CmakeBackend(Backend):
 
     def _configure_argv(self, job: BackendJob, toolchain: Toolchain, build_dir: Path) -> list[str]:
         s = self.settings
-        deps, tensorflow_dir = self.sources(job).directories(s)
+        fetched = self.sources(job)
+        deps, tensorflow_dir = fetched.directories(s)
         return cmake_project.configure_argv(
             s.cmake, source_dir=self.lite_dir(job), build_dir=build_dir,
             include_file=build_dir / cmake_project.INCLUDE_FILE, toolchain=toolchain,
             tensorflow_dir=Path(tensorflow_dir) if tensorflow_dir else None,
             dep_sources=deps, ninja=s.ninja if os.sep in s.ninja else None,
             # The native build directory's path holds its key (the tree, the host compiler): so does ours.
-            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None) + \
+            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None,
+            xnnpack=s.xnnpack, dep_variables=dict(fetched.variables)) + \
             self.compiler_cache(probe=False).configure_args()
 
     def sources(self, job: BackendJob) -> cmake_sources.Fetched:
@@ -507,8 +547,10 @@ class CmakeBackend(Backend):
             version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
             jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
             left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree),
-            fp16_dir=deps.get("fp16_headers"), tf_version=self.tensorflow_version(job, tensorflow_dir))
-        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
+            fp16_dir=deps.get("fp16_headers"), tf_version=self.tensorflow_version(job, tensorflow_dir),
+            kept=cmake_project.XNNPACK_ENTRY_POINTS if self.settings.xnnpack else ())
+        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE,
+                          cmake_project.render_version_script(self.settings.xnnpack))
         _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
         _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
         if toolchain.cross:

@@ -82,9 +82,55 @@ VERSION_SCRIPT = """\
 #: position-independent code for linking the static library into a shared one.
 SECTION_FLAGS = "-ffunction-sections -fdata-sections"
 
-#: TFLite options the backend sets: XNNPACK and the GPU delegate are not part of the JNI
-#: library Bazel's selective build produces either (the AAR loads XNNPACK lazily).
-TFLITE_OPTIONS = (("TFLITE_ENABLE_XNNPACK", "OFF"), ("TFLITE_ENABLE_GPU", "OFF"))
+#: The XNNPACK delegate's entry points LiteRT's JNI glue looks up with ``dlsym(RTLD_DEFAULT, ...)`` to apply it
+#: by default (``java/src/main/native/op_resolver_lazy_delegate_proxy.cc``, v1.4.1; Java's
+#: ``Interpreter.Options.getUseXNNPACK()`` is true unless set false). Stock's version script exports
+#: ``TfLite*``; ours exports these three, so the delegate is found (on Android and on a desktop JVM: the
+#: lookup starts at the calling library's own scope) and nothing else of the C API is kept.
+XNNPACK_ENTRY_POINTS = ("TfLiteXNNPackDelegateOptionsDefault", "TfLiteXNNPackDelegateCreate",
+                        "TfLiteXNNPackDelegateDelete")
+
+
+def tflite_options(xnnpack: bool = True) -> tuple[tuple[str, str], ...]:
+    """TFLite options the backend sets. XNNPACK as stock has it (on, the delegate linked in and applied by
+    the Java API by default) unless ``--no-xnnpack``; with it, XNNPACK's own tests and benchmarks off (as
+    ``xnnpack.cmake`` sets them). The GPU delegate is a library of its own in stock's AAR: off."""
+    if not xnnpack:
+        return (("TFLITE_ENABLE_XNNPACK", "OFF"), ("TFLITE_ENABLE_GPU", "OFF"))
+    return (("TFLITE_ENABLE_XNNPACK", "ON"), ("TFLITE_ENABLE_GPU", "OFF"), ("XNNPACK_BUILD_TESTS", "OFF"),
+            ("XNNPACK_BUILD_BENCHMARKS", "OFF"))
+
+
+#: LiteRT v1.4.x generates the XNNPACK delegate's weight cache schema header under the old path
+#: (``${PROJECT_BINARY_DIR}/tensorflow/lite/delegates/xnnpack/``, tflite/CMakeLists.txt:531) while its sources
+#: include ``tflite/delegates/xnnpack/weight_cache_schema_generated.h`` (delegates/xnnpack/weight_cache.h:30), so
+#: upstream's own build of the delegate fails (found on the real tree). A copy where the sources look, made
+#: when the tree lists the old path among the delegate's sources and not the new one.
+XNNPACK_SCHEMA_HEADER = """
+  if(TFLITE_ENABLE_XNNPACK AND TARGET xnnpack-delegate)
+    # The delegate calls back into tensorflow-lite (its resource variables, experimental/resource), which the
+    # tree does not declare: with a trimmed op set no kernel pulls those objects in before the delegate's
+    # archive is read. tensorflow-lite after the delegate again (CMake repeats a cycle of static libraries).
+    set_property(TARGET xnnpack-delegate APPEND PROPERTY INTERFACE_LINK_LIBRARIES tensorflow-lite)
+  endif()
+  set(old "${PROJECT_BINARY_DIR}/tensorflow/lite/delegates/xnnpack/weight_cache_schema_generated.h")
+  set(new "${PROJECT_BINARY_DIR}/tflite/delegates/xnnpack/weight_cache_schema_generated.h")
+  if(TFLITE_ENABLE_XNNPACK AND TARGET xnnpack-delegate)
+    get_target_property(delegate_sources xnnpack-delegate SOURCES)
+    if(old IN_LIST delegate_sources AND NOT new IN_LIST delegate_sources)
+      add_custom_command(OUTPUT "${new}" COMMAND "${CMAKE_COMMAND}" -E copy "${old}" "${new}" DEPENDS "${old}")
+      target_sources(xnnpack-delegate PRIVATE "${new}")
+    endif()
+  endif()"""
+
+
+def render_version_script(xnnpack: bool = True) -> str:
+    """:data:`VERSION_SCRIPT`, with the XNNPACK delegate's entry points the JNI glue looks up (with XNNPACK)."""
+    if not xnnpack:
+        return VERSION_SCRIPT
+    extra = "".join(f"    {name};\n" for name in XNNPACK_ENTRY_POINTS)
+    return VERSION_SCRIPT.replace("    JNI_OnUnload*;\n", "    JNI_OnUnload*;\n" + extra).replace(
+        "export the JNI entry points only", "export the JNI entry points and the XNNPACK delegate's")
 
 #: The tree's JNI glue (relative to its TFLite directory), in link order; optional ones may be absent.
 JNI_SOURCE_DIR = "java/src/main/native"
@@ -118,6 +164,8 @@ class CmakeSettings:
     #: ``TENSORFLOW_SOURCE_DIR``: LiteRT's CMake build reads some files from a TensorFlow tree beside it.
     tensorflow_dir: Optional[str] = None
     jobs: Optional[int] = None
+    #: XNNPACK as stock has it (``--no-xnnpack``: left out). Declared: part of the runtime's version.
+    xnnpack: bool = True
 
 
 @dataclass(frozen=True)
@@ -211,7 +259,7 @@ def _escape(text: str) -> str:
 def render_include(*, glue: Sequence[str], resolver: str, registration: str, version_script: str,
                    jni_includes: Sequence[str], align_16kb: bool, left_out: Sequence[str] = (),
                    source_root: Optional[str] = None, fp16_dir: Optional[str] = None,
-                   tf_version: Optional[tuple[int, int, int, str]] = None) -> str:
+                   tf_version: Optional[tuple[int, int, int, str]] = None, kept: Sequence[str] = ()) -> str:
     """The ``CMAKE_PROJECT_tensorflow-lite_INCLUDE`` file (see the module docstring).
 
     It names no op: the op set lives in ``registration``'s content, and in
@@ -227,15 +275,23 @@ def render_include(*, glue: Sequence[str], resolver: str, registration: str, ver
     build without them fails there. ``tf_version``: TensorFlow's ``TF_VERSION`` as the ``TF_*_VERSION``
     defines that TensorFlow's ``release_version.h`` (from 2.20) demands and ``tflite/version.h`` includes;
     TensorFlow's Bazel build sets them from ``tf_version.bzl``, its CMake pip script from the same file.
+    ``kept``: symbols the library must define though nothing in it calls them (the XNNPACK delegate's entry
+    points, which the JNI glue finds with ``dlsym``): ``--undefined`` makes the linker take them from the
+    archives, and the version script exports them, which keeps them through ``--gc-sections``.
     """
     link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
+    link += [f"-Wl,--undefined={name}" for name in kept]
     if align_16kb:
         link.append("-Wl,-z,max-page-size=16384")
     includes = f"\n  target_include_directories(tflite_slim_glue PRIVATE\n{_cmake_list(jni_includes)})" \
         if jni_includes else ""
     root = (f"\n  # The tree's own root: LiteRT v1.4.x includes tflite/... headers, and its only include root is\n"
             f"  # TENSORFLOW_SOURCE_DIR (upstream builds it inside a TensorFlow checkout).\n"
-            f"  target_include_directories({LIBRARY_TARGET} PUBLIC \"{_escape(source_root)}\")") if source_root else ""
+            f"  target_include_directories({LIBRARY_TARGET} PUBLIC \"{_escape(source_root)}\")\n"
+            f"  if(TFLITE_ENABLE_XNNPACK AND TARGET xnnpack-delegate)  # its sources include tflite/... too\n"
+            f"    target_include_directories(xnnpack-delegate PRIVATE \"{_escape(source_root)}\")\n"
+            f"  endif()") if source_root else ""
+    root += XNNPACK_SCHEMA_HEADER
     if fp16_dir:
         root += (f"\n  # kernels/embedding_lookup.cc includes fp16/fp16.h; v1.4.x adds FP16's headers only for NNAPI, "
                  f"XNNPACK or GPU.\n  target_include_directories({LIBRARY_TARGET} PRIVATE "
@@ -296,14 +352,16 @@ def _left_out(paths: Sequence[str]) -> str:
 def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_file: Path, toolchain: Toolchain,
                    tensorflow_dir: Optional[Path] = None, dep_sources: Mapping[str, str] = (),
                    generator: str = "Ninja", ninja: Optional[str] = None,
-                   host_tools: Optional[Path] = None) -> list[str]:
+                   host_tools: Optional[Path] = None, xnnpack: bool = True,
+                   dep_variables: Mapping[str, str] = ()) -> list[str]:
     """``cmake`` configuring TFLite's project in ``build_dir`` for one ABI.
 
     A cross build (:attr:`Toolchain.cross`) is configured with :data:`CROSS_TOOLCHAIN_FILE` in
     ``build_dir`` (:func:`render_cross_toolchain`) and ``host_tools`` as :data:`HOST_TOOLS_VARIABLE`.
 
     ``dep_sources`` maps a FetchContent name (``abseil-cpp``, ``eigen``) to a local
-    directory: CMake's ``FETCHCONTENT_SOURCE_DIR_<NAME>`` (a team mirror, an offline machine).
+    directory: CMake's ``FETCHCONTENT_SOURCE_DIR_<NAME>`` (a team mirror, an offline machine), or the
+    variable ``dep_variables`` names for it (a download's ``PTHREADPOOL_SOURCE_DIR``).
     """
     argv = [cmake, "-G", generator, "-S", str(source_dir), "-B", str(build_dir),
             "-DCMAKE_BUILD_TYPE=Release",
@@ -311,13 +369,15 @@ def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_fil
             "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
             f"-DCMAKE_C_FLAGS={SECTION_FLAGS}",
             f"-DCMAKE_CXX_FLAGS={SECTION_FLAGS}"]
-    argv += [f"-D{k}={v}" for k, v in TFLITE_OPTIONS]
+    argv += [f"-D{k}={v}" for k, v in tflite_options(xnnpack)]
     if ninja:
         argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
     if tensorflow_dir is not None:
         argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
+    variables = dict(dep_variables)
     for name in sorted(dict(dep_sources)):
-        argv.append(f"-DFETCHCONTENT_SOURCE_DIR_{name.upper()}={dict(dep_sources)[name]}")
+        variable = variables.get(name, f"FETCHCONTENT_SOURCE_DIR_{name.upper()}")
+        argv.append(f"-D{variable}={dict(dep_sources)[name]}")
     if toolchain.android:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
                  f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]

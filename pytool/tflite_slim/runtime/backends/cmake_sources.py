@@ -6,6 +6,10 @@ the CMake settings (``--cmake-dep-source``, ``--tensorflow-source-dir``, ``--dep
 cache root. Leaves: :class:`Fetched`, the directories CMake is given (``FETCHCONTENT_SOURCE_DIR_<NAME>``,
 ``TENSORFLOW_SOURCE_DIR``), each downloaded once through the HTTP seam and checked
 (:mod:`tflite_slim.runtime.trees.depfetch`), and what cannot be fetched, said before anything runs.
+
+With XNNPACK, what XNNPACK's own CMake would download (FXdiv, KleidiAI) is read from XNNPACK's tree, so
+it is known once XNNPACK is there (cached, fetched, or ``--cmake-dep-source xnnpack=DIR``): until then
+:attr:`Fetched.pending` says so, and the backend reads the sources again after the first fetch.
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ class Fetched:
     problems: tuple[str, ...]
     #: Dependencies whose source the tree computes at configure time: left to CMake's own download.
     left: tuple[str, ...] = ()
+    #: Name -> the CMake variable a directory of it is given in (every pin read, the user's own too).
+    variables: tuple[tuple[str, str], ...] = ()
+    #: XNNPACK is to be fetched and its own dependencies are not read yet.
+    pending: bool = False
+    #: XNNPACK's tree, once it is here (fetched, or the user's).
+    xnnpack_dir: Optional[str] = None
 
     def all(self) -> tuple[depfetch.Source, ...]:
         return (*self.deps, *([self.tensorflow] if self.tensorflow else []))
@@ -49,7 +59,17 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
             release: Optional[str]) -> Fetched:
     """What the tree's CMake build would download, as our fetches."""
     deps, unfetchable, left = [], [], []
-    for pin in cmakedeps.wanted(cmakedeps.read_pins(lite)):
+    pins = cmakedeps.read_pins(lite)
+    pending, xnnpack_dir = False, None
+    if settings.xnnpack and "xnnpack" in pins:
+        xnnpack_dir = _xnnpack_dir(settings, pins["xnnpack"], cache_root)
+        if xnnpack_dir is None:
+            pending = True
+        else:  # its own downloads, where the tree pins none of the same name (cpuinfo, pthreadpool)
+            own = cmakedeps.read_downloads(xnnpack_dir, "XNNPACK's")
+            pins.update({n: own[n] for n in cmakedeps.NEEDED_BY_XNNPACK if n in own and n not in pins})
+    chosen = cmakedeps.wanted(pins, cmakedeps.needed(settings.xnnpack))
+    for pin in chosen:
         if pin.name in settings.dep_sources:
             continue
         if pin.computed:
@@ -81,7 +101,20 @@ def sources(settings: CmakeSettings, cache_root: Path, tree: Path, lite: Path, l
                                 "this tree (its CMake files name none; docs/sources.md lists the releases it "
                                 "knows); give --tensorflow-source-dir DIR, a TensorFlow checkout at the revision "
                                 "the tree was released with")
-    return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left))
+    variables = tuple((p.name, p.source_variable) for p in chosen) + tuple(
+        (n, v) for n, v in zip(cmakedeps.NEEDED_BY_XNNPACK, cmakedeps.XNNPACK_OWN_VARIABLES)
+        if n in settings.dep_sources and n not in pins)  # the user's, before XNNPACK's own pins are read
+    return Fetched(tuple(deps), tensorflow, submodule, tuple(problems), tuple(left), variables, pending,
+                   str(xnnpack_dir) if xnnpack_dir is not None else None)
+
+
+def _xnnpack_dir(settings: CmakeSettings, pin: cmakedeps.Pin, cache_root: Path) -> Optional[Path]:
+    """XNNPACK's tree when it is here: the user's directory, or a complete fetch of the pin."""
+    if "xnnpack" in settings.dep_sources:
+        return Path(settings.dep_sources["xnnpack"])
+    source = depfetch.source_for(pin, cache_root, settings.dep_mirror) \
+        if cmakedeps.safe_revision(pin.revision) else None
+    return source.directory if source is not None and depfetch.intact(source) else None
 
 
 def fetch(fetched: Fetched, cache_root: Path, log: Callable[[str], None]) -> None:

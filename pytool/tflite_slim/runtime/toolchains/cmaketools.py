@@ -47,6 +47,17 @@ def tree_minimum(cmakelists_text: Optional[str]) -> Optional[tuple[int, int]]:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+_POLICY = re.compile(r"\bcmake_policy\s*\(\s*SET\s+(CMP\d{4})\s", re.IGNORECASE)
+
+
+def newest_policy(cmakelists_text: Optional[str]) -> Optional[str]:
+    """The newest ``CMAKE_POLICY(SET CMPnnnn ...)`` a CMakeLists.txt sets unguarded (None: none). XNNPACK sets
+    policies newer than its ``cmake_minimum_required`` (0a655ef5: CMP0156, which CMake 3.29 introduced, with
+    a minimum of 3.15), and a CMake that does not know one stops the configure."""
+    found = _POLICY.findall(cmakelists_text or "")
+    return max(found) if found else None
+
+
 def _show(v: tuple[int, int]) -> str:
     return f"{v[0]}.{v[1]}"
 

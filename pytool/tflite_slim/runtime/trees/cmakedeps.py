@@ -11,6 +11,15 @@ HEAD (2026-08-21, f6745779). Each dependency is fetched at that pin, as an archi
 :mod:`tflite_slim.runtime.trees.depfetch`), and handed to CMake as
 ``FETCHCONTENT_SOURCE_DIR_<NAME>``, which FetchContent uses instead of downloading.
 
+XNNPACK (on by default, as stock has it) brings more: ``tools/cmake/modules/xnnpack.cmake`` declares
+XNNPACK itself like the others, but its dependencies are downloaded by ``ExternalProject_Add`` in
+``cmake/Download<Name>.cmake`` files (the TFLite directory's own for pthreadpool and FP16; XNNPACK's own
+for FXdiv and KleidiAI, read from XNNPACK's tree once it is fetched), each skipped when
+``<NAME>_SOURCE_DIR`` is defined: :attr:`Pin.variable`. Their ``URL`` is a GitHub archive of a commit
+(``.../archive/<commit>.zip``); the commit is the pin (the ``URL_HASH`` is the zip's, and we fetch the
+``.tar.gz``, whose ``git archive`` header names the commit). Checked against LiteRT v1.4.1 and XNNPACK
+0a655ef5. A pin a tree gets wrong is corrected (:data:`CORRECTED_PINS`).
+
 TensorFlow's own files: LiteRT's ``tflite/CMakeLists.txt`` reads ``TENSORFLOW_SOURCE_DIR``. At
 HEAD it declares ``FetchContent_Declare(tensorflow GIT_REPOSITORY ... GIT_TAG v2.21.0-rc0)``
 when that is not set, which is read here like the modules. The 1.x tags name no revision in
@@ -28,7 +37,7 @@ build reads are kept (:data:`TENSORFLOW_PATHS`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 from urllib.parse import urlsplit
@@ -42,6 +51,31 @@ MODULES_DIR = "tools/cmake/modules"
 #: configure time (v1.4.1; found by the by-hand build of the real tree, which CMake would otherwise clone).
 NEEDED = ("abseil-cpp", "cpuinfo", "eigen", "farmhash", "fft2d", "flatbuffers", "fp16_headers", "gemmlowp",
           "ml_dtypes", "neon2sse", "protobuf", "ruy")
+#: What the same CMakeLists.txt adds with ``TFLITE_ENABLE_XNNPACK`` (v1.4.1): ``find_package(XNNPACK)``
+#: (``xnnpack.cmake``), pthreadpool and FP16 (``cmake/DownloadPThreadPool.cmake``, ``cmake/DownloadFP16.cmake``).
+NEEDED_XNNPACK = ("fp16", "pthreadpool", "xnnpack")
+#: What XNNPACK's own CMakeLists.txt downloads unless ``<NAME>_SOURCE_DIR`` is defined, read from its
+#: ``cmake/Download*.cmake`` (0a655ef5): FXdiv, and KleidiAI (compiled for arm64 only, fetched for every ABI
+#: so one cache serves all). Its cpuinfo and pthreadpool are the tree's (TFLite defines ``CPUINFO_SOURCE_DIR``
+#: and ``PTHREADPOOL_SOURCE_DIR`` first); googletest and benchmark only with XNNPACK's tests, which
+#: ``xnnpack.cmake`` turns off.
+NEEDED_BY_XNNPACK = ("fxdiv", "kleidiai")
+#: The variables XNNPACK's CMakeLists.txt reads them from (``ExternalProject_Add(<name>`` -> ``<NAME>_SOURCE_DIR``).
+XNNPACK_OWN_VARIABLES = tuple(f"{n.upper()}_SOURCE_DIR" for n in NEEDED_BY_XNNPACK)
+#: Where ``ExternalProject_Add`` downloads are declared: the TFLite directory's ``cmake/`` and XNNPACK's.
+DOWNLOADS_DIR = "cmake"
+#: Pins a tree gets wrong: (name, the tree's revision) -> (the revision used, why). LiteRT v1.4.1's
+#: ``xnnpack.cmake`` (commit f60f9664, "Bump XNNPACK version for open source builds") names dc69e899 as
+#: XNNPACK's ``GIT_TAG``: that is KleidiAI's commit (XNNPACK pins it in ``cmake/DownloadKleidiAI.cmake``), not
+#: XNNPACK's, so upstream's own CMake clone fails ("reference is not a tree"). XNNPACK 0a655ef5 (2025-06-26,
+#: the day of that bump) is the commit TensorFlow's ``workspace2.bzl`` pins beside KleidiAI dc69e899 and
+#: pthreadpool c2ba5c50, and its own ``cmake/Download*.cmake`` pin exactly the tree's pthreadpool c2ba5c50,
+#: cpuinfo de0ce7c7 and that KleidiAI.
+CORRECTED_PINS = {
+    ("xnnpack", "dc69e899945c412a8ce39ccafd25139f743c60b1"): (
+        "0a655ef53812ce9bd8ce2628757cc0f476efcf51",
+        "dc69e899 is KleidiAI's commit, not XNNPACK's; XNNPACK 0a655ef5 is the one pinned with it"),
+}
 #: The TensorFlow tag LiteRT's CMake build of a 1.x release reads, where the tree names none (see the module
 #: docstring and docs/sources.md). v1.4.0 and v1.4.1 are LiteRT's main of 2025-06-30 (v1.4.1 adds one
 #: commit): TensorFlow 2.20.0 (branch cut July 2025) is the release after that date with
@@ -93,6 +127,11 @@ class Pin:
     sha256: Optional[str] = None
     #: The file it was read from (for messages).
     where: str = ""
+    #: A download (``ExternalProject_Add`` in ``cmake/Download*.cmake``) is handed over as this variable
+    #: (``PTHREADPOOL_SOURCE_DIR``); None: a FetchContent declaration, ``FETCHCONTENT_SOURCE_DIR_<NAME>``.
+    variable: Optional[str] = None
+    #: The tree's own revision when :data:`CORRECTED_PINS` replaced it.
+    corrected_from: Optional[str] = None
 
     @property
     def computed(self) -> bool:
@@ -104,6 +143,11 @@ class Pin:
     def fetchcontent_name(self) -> str:
         """CMake's variable suffix: ``FETCHCONTENT_SOURCE_DIR_<NAME>``."""
         return self.name.upper()
+
+    @property
+    def source_variable(self) -> str:
+        """The CMake variable that hands CMake a directory of this dependency instead of a download."""
+        return self.variable or f"FETCHCONTENT_SOURCE_DIR_{self.fetchcontent_name}"
 
 
 def _strip_comments(text: str) -> str:
@@ -154,19 +198,70 @@ def parse_module(text: str, where: str = "") -> list[Pin]:
     return pins
 
 
-def read_pins(lite_dir: Path) -> dict[str, Pin]:
-    """The dependencies ``<lite_dir>/tools/cmake/modules/*.cmake`` declare, by name (the last one wins)."""
-    modules = lite_dir / MODULES_DIR
-    pins: dict[str, Pin] = {}
-    try:
-        paths = sorted(p for p in modules.glob("*.cmake") if p.is_file())
-    except OSError:
-        return pins
-    for path in paths:
-        rel = f"{MODULES_DIR}/{path.name}"
-        for pin in parse_module(path.read_text(encoding="utf-8", errors="replace"), rel):
-            pins[pin.name] = pin
+_GITHUB_ARCHIVE = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/archive/([0-9a-f]{40})"
+                             r"\.(?:zip|tar\.gz)$")
+_EXTERNAL_PROJECT = re.compile(r"\bExternalProject_Add\s*\(", re.IGNORECASE)
+
+
+def parse_downloads(text: str, where: str = "") -> list[Pin]:
+    """Every ``ExternalProject_Add(<name> URL ... URL_HASH ...)`` in a ``cmake/Download*.cmake`` file, as a pin
+    handed over in ``<NAME>_SOURCE_DIR``: a GitHub archive of a commit becomes that commit (fetched as our
+    ``.tar.gz``, checked by the commit its header names); another ``.tar.gz`` URL stays a URL pin checked by
+    its ``URL_HASH``; anything else has no archive URL (the problem then names ``--cmake-dep-source``)."""
+    text = _strip_comments(text)
+    pins = []
+    for m in _EXTERNAL_PROJECT.finditer(text):
+        args = _arguments(text, m.end())
+        if not args:
+            continue
+        keys = {args[i]: args[i + 1] for i in range(1, len(args) - 1) if args[i] in ("URL", "URL_HASH")}
+        url, sha = keys.get("URL", ""), keys.get("URL_HASH", "")
+        sha256 = sha.split("=", 1)[1].lower() if sha.upper().startswith("SHA256=") else None
+        variable = f"{args[0].upper()}_SOURCE_DIR"
+        github = _GITHUB_ARCHIVE.match(url)
+        if github:
+            pins.append(Pin(args[0], github.group(2), f"https://github.com/{github.group(1)}", where=where,
+                            variable=variable))
+        else:
+            tarball = url.endswith((".tar.gz", ".tgz"))
+            pins.append(Pin(args[0], sha256, url=url if tarball else None, sha256=sha256 if tarball else None,
+                            where=where, variable=variable))
     return pins
+
+
+def _read_all(directory: Path, pattern: str, rel: str, parse) -> list[Pin]:
+    try:
+        paths = sorted(p for p in directory.glob(pattern) if p.is_file())
+    except OSError:
+        return []
+    return [pin for path in paths
+            for pin in parse(path.read_text(encoding="utf-8", errors="replace"), f"{rel}/{path.name}")]
+
+
+def read_pins(lite_dir: Path) -> dict[str, Pin]:
+    """The dependencies ``<lite_dir>/tools/cmake/modules/*.cmake`` declare (the last one wins), and the
+    downloads ``<lite_dir>/cmake/Download*.cmake`` declare (where no module names the same), by name,
+    with :data:`CORRECTED_PINS` applied."""
+    pins: dict[str, Pin] = {}
+    for pin in _read_all(lite_dir / MODULES_DIR, "*.cmake", MODULES_DIR, parse_module):
+        pins[pin.name] = _corrected(pin)
+    for pin in _read_all(lite_dir / DOWNLOADS_DIR, "Download*.cmake", DOWNLOADS_DIR, parse_downloads):
+        pins.setdefault(pin.name, _corrected(pin))
+    return pins
+
+
+def read_downloads(source_dir: Path, where: str) -> dict[str, Pin]:
+    """The downloads a dependency's own ``cmake/Download*.cmake`` declare (XNNPACK's), by name."""
+    return {p.name: p for p in _read_all(source_dir / DOWNLOADS_DIR, "Download*.cmake", f"{where} {DOWNLOADS_DIR}",
+                                         parse_downloads)}
+
+
+def _corrected(pin: Pin) -> Pin:
+    fix = CORRECTED_PINS.get((pin.name, pin.revision or ""))
+    if fix is None:
+        return pin
+    revision, why = fix
+    return replace(pin, revision=revision, corrected_from=pin.revision, where=f"{pin.where}, corrected: {why}")
 
 
 def tensorflow_pin(lite_dir: Path, release: Optional[str]) -> Optional[Pin]:
@@ -247,6 +342,12 @@ def check_mirror(mirror: str) -> Optional[str]:
 def safe_revision(revision: Optional[str]) -> bool:
     """A revision (or name) usable as a cache directory name and in a URL path."""
     return revision is not None and _SAFE_REVISION.match(revision) is not None
+
+
+def needed(xnnpack: bool) -> tuple[str, ...]:
+    """The dependencies a build fetches: :data:`NEEDED`, and with XNNPACK :data:`NEEDED_XNNPACK` and
+    :data:`NEEDED_BY_XNNPACK` (pinned in XNNPACK's own tree)."""
+    return NEEDED + (NEEDED_XNNPACK + NEEDED_BY_XNNPACK if xnnpack else ())
 
 
 def wanted(pins: Mapping[str, Pin], names: Iterable[str] = NEEDED) -> list[Pin]:

@@ -239,6 +239,7 @@ public final class ProjectDefaults implements TaskSettings {
                 .compilerCacheRemote(ext.getCompilerCacheRemote())
                 .compilerCacheReadOnly(ext.isCompilerCacheReadOnly())
                 .bazelPublicCache(ext.isBazelPublicCache())
+                .xnnpack(ext.getXnnpack())
                 .build();
     }
 

@@ -65,6 +65,7 @@ public class TfliteSlimExtension {
     private String compilerCacheRemote;
     private boolean compilerCacheReadOnly;
     private boolean bazelPublicCache;
+    private Boolean xnnpack;
 
     /**
      * Python 3.9+: used as it is when it has this version of tflite-slim, else the base of the virtual
@@ -562,6 +563,19 @@ public class TfliteSlimExtension {
 
     public void setCompilerCacheRemote(String url) {
         this.compilerCacheRemote = url;
+    }
+
+    /**
+     * The XNNPACK delegate in the CMake backend's library (null: the tool's default, in, as stock LiteRT has it
+     * and applies it by default); {@code false} leaves it out ({@code --no-xnnpack}): smaller, slower float models.
+     * Declared, so part of the runtime's version.
+     */
+    public Boolean getXnnpack() {
+        return xnnpack;
+    }
+
+    public void setXnnpack(Boolean xnnpack) {
+        this.xnnpack = xnnpack;
     }
 
     /** Read the shared compiler cache only (developers; CI writes). */

@@ -31,7 +31,7 @@ public final class PluginSpelling {
             {"--cmake-dep-source", "cmakeDepSources"}, {"--tensorflow-source-dir", "tensorflowSourceDir"},
             {"--compiler-cache", "compilerCache"}, {"--compiler-cache-dir", "compilerCacheDir"},
             {"--compiler-cache-remote", "compilerCacheRemote"}, {"--compiler-cache-read-only", "compilerCacheReadOnly"},
-            {"--bazel-public-cache", "bazelPublicCache"},
+            {"--bazel-public-cache", "bazelPublicCache"}, {"--no-xnnpack", "xnnpack"},
         };
         for (String[] p : pairs) {
             SETTINGS.put(p[0], "tfliteSlim." + p[1]);

@@ -122,6 +122,7 @@ public final class ToolCommands {
             option(argv, "--cmake-dep-source", dep);
         }
         option(argv, "--tensorflow-source-dir", options.tensorflowSourceDir);
+        flag(argv, "--no-xnnpack", Boolean.FALSE.equals(options.xnnpack));
         option(argv, "--sdk", options.sdk);
         option(argv, "--ndk", options.ndk);
         option(argv, "--min-sdk", options.minSdk);
@@ -315,6 +316,8 @@ public final class ToolCommands {
         public final String compilerCacheRemote;
         public final boolean compilerCacheReadOnly;
         public final boolean bazelPublicCache;
+        /** False: {@code --no-xnnpack}; null or true: the tool's default (XNNPACK in). */
+        public final Boolean xnnpack;
 
         /** Nulls and empty lists leave the option out, so the tool's own default applies. */
         public BuildOptions(List<String> abis, String tensorflowSource, String tensorflowVersion, String backend,
@@ -364,6 +367,7 @@ public final class ToolCommands {
             this.compilerCacheRemote = b.compilerCacheRemote;
             this.compilerCacheReadOnly = b.compilerCacheReadOnly;
             this.bazelPublicCache = b.bazelPublicCache;
+            this.xnnpack = b.xnnpack;
         }
 
         private static List<String> copy(List<String> values) {
@@ -406,6 +410,7 @@ public final class ToolCommands {
             private String compilerCacheRemote;
             private boolean compilerCacheReadOnly;
             private boolean bazelPublicCache;
+            private Boolean xnnpack;
 
             public Builder abis(List<String> v) { abis = v; return this; }
             public Builder source(String v) { source = v; return this; }
@@ -439,6 +444,7 @@ public final class ToolCommands {
             public Builder compilerCacheRemote(String v) { compilerCacheRemote = v; return this; }
             public Builder compilerCacheReadOnly(boolean v) { compilerCacheReadOnly = v; return this; }
             public Builder bazelPublicCache(boolean v) { bazelPublicCache = v; return this; }
+            public Builder xnnpack(Boolean v) { xnnpack = v; return this; }
 
             public BuildOptions build() {
                 return new BuildOptions(this);

@@ -75,10 +75,10 @@ public class ToolCommandsTest {
                     .ninja("ninja").cxx("clang++").jobs(2).cmakeDepSources(new java.util.TreeMap<String, String>() {{
                         put("eigen", "/m/eigen"); put("abseil-cpp", "/m/absl"); }})
                     .tensorflowSourceDir("/tf").compilerCache("ccache").compilerCacheDir("/cc")
-                    .compilerCacheRemote("https://cache.example/cc").compilerCacheReadOnly(true).bazelPublicCache(true).build()),
+                    .compilerCacheRemote("https://cache.example/cc").compilerCacheReadOnly(true).bazelPublicCache(true).xnnpack(false).build()),
                 "py -m tflite_slim build src/main/assets/a.tflite --out /o --backend cmake --cmake /sdk/cmake/3.22.1/bin/cmake"
                     + " --ninja ninja --cxx clang++ --jobs 2 --cmake-dep-source abseil-cpp=/m/absl --cmake-dep-source eigen=/m/eigen"
-                    + " --tensorflow-source-dir /tf --compiler-cache ccache --compiler-cache-dir /cc"
+                    + " --tensorflow-source-dir /tf --no-xnnpack --compiler-cache ccache --compiler-cache-dir /cc"
                     + " --compiler-cache-remote https://cache.example/cc --compiler-cache-read-only --bazel-public-cache"},
             {"install, every coordinate", ToolCommands.install("py", "/o", "/m2", new ToolCommands.Publication("g", "flex", "7.0"), "/c.json"),
                 "py -m tflite_slim install /o --repo /m2 --group-id g --select-tf-ops-artifact-id flex --version 7.0 --coordinates-out /c.json"},

@@ -1,11 +1,28 @@
 // Stand-in for LiteRT tflite/java/src/main/native/nativeinterpreterwrapper_jni.cc: builds the interpreter
-// with CreateOpResolver() and throws what the real one throws when that fails.
+// with CreateOpResolver() and throws what the real one throws when that fails; applies the XNNPACK delegate
+// by default, found as op_resolver_lazy_delegate_proxy.cc (v1.4.1) finds it: dlsym(RTLD_DEFAULT, ...).
+#include <dlfcn.h>
 #include <jni.h>
 #include <cstdint>
 #include <vector>
 #include "tflite/core/create_op_resolver.h"
 #include "tflite/core/interpreter.h"
+#include "tflite/delegates/xnnpack/xnnpack_delegate.h"
 #include "tflite/java/src/main/native/jni_utils.h"
+namespace {
+void ApplyXNNPackByDefault() {
+  auto defaults = reinterpret_cast<decltype(TfLiteXNNPackDelegateOptionsDefault)*>(
+      dlsym(RTLD_DEFAULT, "TfLiteXNNPackDelegateOptionsDefault"));
+  auto create = reinterpret_cast<decltype(TfLiteXNNPackDelegateCreate)*>(
+      dlsym(RTLD_DEFAULT, "TfLiteXNNPackDelegateCreate"));
+  auto destroy = reinterpret_cast<decltype(TfLiteXNNPackDelegateDelete)*>(
+      dlsym(RTLD_DEFAULT, "TfLiteXNNPackDelegateDelete"));
+  if (defaults && create && destroy) {
+    TfLiteXNNPackDelegateOptions options = defaults();
+    destroy(create(&options));  // the stand-in delegates no op: created, logged, deleted
+  }
+}
+}  // namespace
 extern "C" {
 JNIEXPORT jlong JNICALL Java_org_tensorflow_lite_NativeInterpreterWrapper_createInterpreter(JNIEnv* env, jclass,
                                                                                         jbyteArray model) {
@@ -21,6 +38,7 @@ JNIEXPORT jlong JNICALL Java_org_tensorflow_lite_NativeInterpreterWrapper_create
                                 "Internal error: Cannot create interpreter: %s", error.c_str());
     return 0;
   }
+  ApplyXNNPackByDefault();
   return reinterpret_cast<jlong>(interpreter);
 }
 JNIEXPORT jfloat JNICALL Java_org_tensorflow_lite_NativeInterpreterWrapper_run(JNIEnv*, jclass, jlong handle,
