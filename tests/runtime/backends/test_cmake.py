@@ -242,13 +242,39 @@ def test_link_order_trap_negative_control(tools, tree, models, tmp_path):
 
 def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
     _, out, _ = first
-    done = tool("verify", "--run", "--runtime", str(out), models["add"], models["relu"])
+    done = tool("verify", "--run", "--runtime", str(out), models["add"], models["relu"], "--repeat", "0")
     assert done.returncode == 1
     assert done.stdout.splitlines()[0] == f"ok: {models['add']}"
     assert (f"missing op: {models['relu']}: java.lang.IllegalArgumentException: Internal error: Cannot create "
             "interpreter: Didn't find op for builtin opcode 'RELU' version '1'.") in done.stderr
-    ok = tool("verify", "--run", "--runtime", str(out), models["add"])
+    ok = tool("verify", "--run", "--runtime", str(out), models["add"], "--repeat", "0")
     assert ok.returncode == 0 and ok.stdout.startswith(f"ok: {models['add']}\n")
+
+
+@pytest.mark.parametrize("repeat, shown", [(None, 3), ("1", 1), ("6", 6)])
+def test_verify_times_each_model_on_the_trimmed_library(first, models, repeat, shown):
+    """The runner's own count of timed invokes is what is shown: the median of that many, after a warm-up."""
+    _, out, _ = first
+    done = tool("verify", "--run", "--runtime", str(out), models["add"], models["relu"],
+                *(("--repeat", repeat) if repeat else ()))
+    assert done.returncode == 1
+    line = done.stdout.splitlines()[0]
+    m = re.fullmatch(re.escape(f"ok: {models['add']}: ") + r"(\d+\.\d\d) ms median of (\d+) invokes? "
+                     r"\(fastest (\d+\.\d\d) ms\)", line)
+    assert m, line
+    assert int(m.group(2)) == shown and float(m.group(3)) <= float(m.group(1))
+    # A model that does not run has no time.
+    assert "median" not in done.stderr and f"missing op: {models['relu']}:" in done.stderr
+
+
+@pytest.mark.parametrize("args, error", [
+    (("--repeat", "2"), "error: --repeat times the models on a host build: give it with --run --runtime DIR\n"),
+    (("--run", "--runtime", "{out}", "--repeat", "-2"), "error: --repeat -2: give 0 (no timing) or more timed invokes\n"),
+])
+def test_verify_repeat_is_refused_where_it_means_nothing(first, models, args, error):
+    _, out, _ = first
+    done = tool("verify", "--ops", str(out / "ops.json"), models["add"], *(a.format(out=out) for a in args))
+    assert done.returncode == 2 and done.stderr == error
 
 
 def _java_with(tmp_path: Path, options: str) -> str:
