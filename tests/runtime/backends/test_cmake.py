@@ -1083,7 +1083,7 @@ def _compile_lines(build_dir: Path, source: str) -> list[str]:
     return [c for c in commands if " -c " in c and (f"/{source} " in c or c.endswith(f"/{source}"))]
 
 
-def test_the_default_level_is_on_every_compile_line(first):
+def test_the_default_level_and_flags_are_on_every_compile_line(first):
     cache, _, _ = first
     lines = _compile_lines(build_dir_of(cache), "add.cc") + _compile_lines(build_dir_of(cache), "jni_utils.cc")
     assert len(lines) >= 2
@@ -1091,6 +1091,9 @@ def test_the_default_level_is_on_every_compile_line(first):
         flags = line.split()
         # Ours last: CMake's Release -O3 does not come after it and win.
         assert [f for f in flags if f.startswith("-O")] == ["-Os"], line
+        # Upstream's tflite_copts -fno-exceptions, and hidden visibility (the JNI exports are JNIEXPORT).
+        assert {"-fno-exceptions", "-fvisibility=hidden", "-fvisibility-inlines-hidden"} <= set(flags), line
+        assert "-fexceptions" not in flags
 
 
 def test_another_level_builds_in_its_own_directory_runs_and_is_another_version(first, tree, models, tmp_path):

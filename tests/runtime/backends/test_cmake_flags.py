@@ -47,3 +47,14 @@ def test_the_link_flags_go_to_the_jni_library():
                           jni_includes=(), align_16kb=False, flags=Flags())
     for flag in cmake_flags.LINK_FLAGS:
         assert f'"{flag}"' in text
+
+
+def test_exceptions_are_off_for_cxx_and_symbols_hidden_for_both_languages():
+    flags = Flags()
+    assert "-fno-exceptions" in flags.cxx_flags and "-fvisibility-inlines-hidden" in flags.cxx_flags
+    # C has no exceptions to turn off, and GCC warns on the C++-only option for C files.
+    assert not set(cmake_flags.CXX_ONLY_FLAGS) & set(flags.c_flags)
+    assert "-fvisibility=hidden" in flags.c_flags and "-fvisibility=hidden" in flags.cxx_flags
+    args = flags.configure_args()
+    assert "-DCMAKE_CXX_FLAGS=" + " ".join(flags.cxx_flags) in args
+    assert "-DCMAKE_C_FLAGS=" + " ".join(flags.c_flags) in args

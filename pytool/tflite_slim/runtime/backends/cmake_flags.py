@@ -22,6 +22,12 @@ DEFAULT_OPT_LEVEL = "Os"
 
 #: Sections per function/object for --gc-sections (upstream's Android copts too).
 SECTION_FLAGS = ("-ffunction-sections", "-fdata-sections")
+#: Every symbol hidden unless marked (JNIEXPORT marks the JNI entry points ``default``): calls inside the
+#: library need no PLT/GOT indirection and the linker can drop what no export reaches.
+VISIBILITY_FLAGS = ("-fvisibility=hidden",)
+#: C++ only: TFLite's own ``tflite_copts()`` (no exception is thrown or caught in TFLite; abseil, ruy,
+#: gemmlowp, flatbuffers and Eigen build without them too), and inline functions hidden with the rest.
+CXX_ONLY_FLAGS = ("-fno-exceptions", "-fvisibility-inlines-hidden")
 
 #: Linker options of the JNI library, before the version script (cmake_project adds it and the page size).
 LINK_FLAGS = ("-Wl,--gc-sections", "-Wl,--strip-all")
@@ -39,11 +45,11 @@ class Flags:
 
     @property
     def c_flags(self) -> tuple[str, ...]:
-        return SECTION_FLAGS
+        return SECTION_FLAGS + VISIBILITY_FLAGS
 
     @property
     def cxx_flags(self) -> tuple[str, ...]:
-        return SECTION_FLAGS
+        return SECTION_FLAGS + VISIBILITY_FLAGS + CXX_ONLY_FLAGS
 
     @property
     def release_flags(self) -> tuple[str, ...]:
