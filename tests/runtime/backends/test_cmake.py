@@ -465,7 +465,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
     plan = dry["plan"]
     assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
-    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "opt_level": "O3"}
+    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "opt_level": "O2"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
 
@@ -1090,7 +1090,7 @@ def test_the_default_level_and_flags_are_on_every_compile_line(first):
     for line in lines:
         flags = line.split()
         # One level only: ours replaces CMake's Release flags rather than adding to them.
-        assert [f for f in flags if f.startswith("-O")] == ["-O3"], line
+        assert [f for f in flags if f.startswith("-O")] == ["-O2"], line
         # Upstream's tflite_copts -fno-exceptions, and hidden visibility (the JNI exports are JNIEXPORT).
         assert {"-fno-exceptions", "-fvisibility=hidden", "-fvisibility-inlines-hidden"} <= set(flags), line
         assert "-fexceptions" not in flags
@@ -1107,4 +1107,4 @@ def test_another_level_builds_in_its_own_directory_runs_and_is_another_version(f
     assert ran.returncode == 0 and ran.stdout.startswith(f"ok: {models['add']}: "), ran.stderr
     record, default = (json.loads((o / "ops.json").read_text()) for o in (out, out_os))
     assert record["plan_fingerprint"] != default["plan_fingerprint"]
-    assert record["backend"]["opt_level"] == "Os" and default["backend"]["opt_level"] == "O3"
+    assert record["backend"]["opt_level"] == "Os" and default["backend"]["opt_level"] == "O2"

@@ -22,7 +22,7 @@ def test_each_level_replaces_cmakes_release_optimization(level, flag):
 
 
 def test_the_default_level_is_the_documented_one():
-    assert Flags().opt_level == cmake_flags.DEFAULT_OPT_LEVEL == "O3"
+    assert Flags().opt_level == cmake_flags.DEFAULT_OPT_LEVEL == "O2"
     doc = (Path(__file__).parents[3] / "docs" / "optimization.md").read_text()
     (row,) = [line for line in doc.splitlines() if line.startswith("| `--opt-level` |")]
     assert row.endswith(f"| `{cmake_flags.DEFAULT_OPT_LEVEL}` |")

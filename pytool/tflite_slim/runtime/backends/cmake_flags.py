@@ -18,7 +18,7 @@ from dataclasses import dataclass
 #: ``--opt-level`` -> the compiler's flag. Every configure sets ``CMAKE_BUILD_TYPE=Release`` and replaces
 #: CMake's ``-O3`` for Release with this, so all three differ in that one flag only.
 OPT_LEVELS = {"Os": "-Os", "O2": "-O2", "O3": "-O3"}
-DEFAULT_OPT_LEVEL = "O3"
+DEFAULT_OPT_LEVEL = "O2"
 
 #: Sections per function/object for --gc-sections (upstream's Android copts too).
 SECTION_FLAGS = ("-ffunction-sections", "-fdata-sections")
