@@ -13,6 +13,7 @@ from tflite_slim.runtime import builder, litert2build
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.backends import compiler_cache
+from tflite_slim.runtime.backends import cmake_flags
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
@@ -122,6 +123,12 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                         "chosen, and said in one line: docker for --checkpoint, local when a Bazel option "
                         "(--bazel, --bazel-arg, --custom-ops-deps) is given or the --source tree is configured "
                         "for Bazel, or the models use Flex ops; else cmake")
+    p.add_argument("--opt-level", choices=tuple(cmake_flags.OPT_LEVELS), default=cmake_flags.DEFAULT_OPT_LEVEL,
+                   help=f"--backend cmake: -O level of all it compiles (default {cmake_flags.DEFAULT_OPT_LEVEL})")
+    p.add_argument("--no-xnnpack", dest="xnnpack", action="store_false",
+                   help="--backend cmake: leave the XNNPACK delegate out of the library (default: in, applied by the "
+                        "Java API by default as in stock LiteRT; its dependencies are fetched at the tree's pins): "
+                        "smaller, slower float models; part of the runtime's version")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
@@ -178,10 +185,6 @@ def add_tool_options(p: argparse.ArgumentParser, listed: bool = True) -> None:
                     help=shown("TENSORFLOW_SOURCE_DIR for LiteRT's CMake build: a TensorFlow checkout (or an "
                                "extract of the paths docs/sources.md lists) at the revision the release goes with "
                                "(default: tflite-slim downloads those paths)"))
-    cm.add_argument("--no-xnnpack", dest="xnnpack", action="store_false",
-                    help=shown("leave the XNNPACK delegate out of the library (default: in, applied by the Java "
-                               "API by default as in stock LiteRT; its dependencies are fetched at the tree's "
-                               "pins): smaller, slower float models; part of the runtime's version"))
     cm.add_argument("--jobs", type=int, metavar="N", help=shown("parallel compile jobs (default: Ninja's)"))
     cm.add_argument("--compiler-cache", choices=compiler_cache.CHOICES, default="auto",
                     help=shown("run the compiles through ccache or sccache (default auto: ccache, else sccache, "
@@ -280,7 +283,7 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
                          if args.tensorflow_source_dir else None, jobs=args.jobs,
                          ndk=os.path.abspath(args.ndk) if args.ndk else None,
-                         dep_mirror=mirror, xnnpack=args.xnnpack)
+                         dep_mirror=mirror, xnnpack=args.xnnpack, flags=cmake_flags.Flags(opt_level=args.opt_level))
 
 
 def _check_tensorflow_dir(path: str) -> None:

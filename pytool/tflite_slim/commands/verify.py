@@ -20,6 +20,8 @@ from tflite_slim.errors import MavenError, UsageError
 
 
 SUMMARY = "check that a built runtime has every op (and version) the models need"
+#: ``--repeat``: timed invokes per model after the warm-up (small: verify is a check first).
+DEFAULT_REPEAT = 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,12 +64,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "-ops.json beside it) on a desktop JVM, not through the ai-edge-litert interpreter; each "
         "model is reported ok, missing op or failed, with TFLite's own message",
     )
+    p.add_argument(
+        "--repeat", type=int, metavar="N",
+        help="with --run --runtime: after each model's first invoke (the check, and a warm-up), invoke it N times "
+        f"more and report the median time (default {DEFAULT_REPEAT}; 0: no timing)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.runtime and not args.run_interpreter:
         raise UsageError("--runtime DIR runs the models through that build: add --run")
+    if args.repeat is not None and not args.runtime:
+        raise UsageError("--repeat times the models on a host build: give it with --run --runtime DIR")
+    if args.repeat is not None and args.repeat < 0:
+        raise UsageError(f"--repeat {args.repeat}: give 0 (no timing) or more timed invokes")
     if not args.ops and not args.runtime and args.url is None:
         raise UsageError("give --ops OPS_JSON (the build's ops.json), --url URL --coordinates G:A:V, "
                          "or --run --runtime DIR")
@@ -84,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     result = analyze(AnalyzeSettings(tuple(args.paths), tuple(args.glob or DEFAULT_GLOBS)))
     paths = [m.path for m in result.models]
     if args.runtime:
-        interpreter_gap = _run_through(args.runtime, paths)
+        interpreter_gap = _run_through(args.runtime, paths, DEFAULT_REPEAT if args.repeat is None else args.repeat)
     else:
         interpreter_gap = bool(args.run_interpreter and runcheck.verify_run(runtime.ops, paths, runtime.path))
     for failure in result.failures:
@@ -147,13 +158,14 @@ def deployed_runtime(args: argparse.Namespace) -> Runtime:
     return runtime_from_text(text, where)
 
 
-def _run_through(runtime: str, paths: list[str]) -> bool:
-    """Run the models through the host build; print one line each; True if any is not ok."""
+def _run_through(runtime: str, paths: list[str], repeat: int) -> bool:
+    """Run the models through the host build; print one line each (an ok one with its time); True if any is
+    not ok."""
     from tflite_slim.runtime.artifacts import hostrun  # only for --runtime, as in run()
 
-    results = hostrun.run_models(runtime, paths)
+    results = hostrun.run_models(runtime, paths, repeat=repeat)
     for r in results:
         first = r.message.strip().splitlines()[0] if r.message.strip() else ""
-        line = f"{r.status}: {r.path}" + (f": {first}" if first else "")
+        line = f"{r.status}: {r.path}" + (f": {first}" if first else "") + (f": {r.timing()}" if r.timing() else "")
         print(line, file=sys.stdout if r.status == hostrun.OK else sys.stderr)
     return any(r.status != hostrun.OK for r in results)

@@ -58,6 +58,41 @@ def test_a_timeout_line_is_the_runners_last_word():
 
 
 @pytest.mark.parametrize(
+    "out, expected",
+    [
+        ("tflite-slim-time\t0\t1500000\t1200000\t5\ntflite-slim-run\t0\tok\t\n", [(1500000, 1200000, 5)]),
+        # The time line belongs to the result right after it, of the same index.
+        ("tflite-slim-run\t0\tok\t\ntflite-slim-time\t1\t7\t6\t3\ntflite-slim-run\t1\tok\t\n",
+         [(None, None, 0), (7, 6, 3)]),
+        ("tflite-slim-time\t1\t7\t6\t3\ntflite-slim-run\t0\tok\t\n", [(None, None, 0)]),  # another index
+        ("tflite-slim-time\t0\t7\t6\n" "tflite-slim-run\t0\tok\t\n", [(None, None, 0)]),  # no count
+        ("tflite-slim-time\t0\t7\t6\t0\ntflite-slim-run\t0\tok\t\n", [(None, None, 0)]),  # zero invokes
+        ("tflite-slim-time\t0\t-7\t6\t1\ntflite-slim-run\t0\tok\t\n", [(None, None, 0)]),
+        # A time does not stay for a later model, nor for one that failed.
+        ("tflite-slim-time\t0\t7\t6\t1\ntflite-slim-run\t0\terror\tboom\ntflite-slim-run\t1\tok\t\n",
+         [(None, None, 0), (None, None, 0)]),
+    ],
+)
+def test_parse_lines_attaches_the_time_line_to_its_result(out, expected):
+    assert [(r.median_ns, r.min_ns, r.repeat) for r in parse_lines(out, ["a", "b"])] == expected
+
+
+@pytest.mark.parametrize(
+    "median, fastest, repeat, text",
+    [(12_345_678, 12_000_000, 5, "12.35 ms median of 5 invokes (fastest 12.00 ms)"),
+     (900, 800, 1, "0.00 ms median of 1 invoke (fastest 0.00 ms)"),
+     (None, None, 0, "")],
+)
+def test_timing_text(median, fastest, repeat, text):
+    assert RunResult("a", OK, median_ns=median, min_ns=fastest, repeat=repeat).timing() == text
+
+
+def test_a_negative_repeat_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(UsageError, match=r"^--repeat -1: give 0"):
+        hostrun.run_models(str(tmp_path), ["m.tflite"], abi="linux-x86_64", java="java", javac="javac", repeat=-1)
+
+
+@pytest.mark.parametrize(
     "entries",
     [{}, {"classes.jar": b"x"}, {"jni/arm64-v8a/libtensorflowlite_jni.so": b"x", "classes.jar": b"x"}],
 )

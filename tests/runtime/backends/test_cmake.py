@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -245,12 +246,12 @@ def test_link_order_trap_negative_control(tools, tree, models, tmp_path):
 
 def test_the_host_jvm_runs_models_through_the_trimmed_library(first, models):
     _, out, _ = first
-    done = tool("verify", "--run", "--runtime", str(out), models["add"], models["relu"])
+    done = tool("verify", "--run", "--runtime", str(out), models["add"], models["relu"], "--repeat", "0")
     assert done.returncode == 1
     assert done.stdout.splitlines()[0] == f"ok: {models['add']}"
     assert (f"missing op: {models['relu']}: java.lang.IllegalArgumentException: Internal error: Cannot create "
             "interpreter: Didn't find op for builtin opcode 'RELU' version '1'.") in done.stderr
-    ok = tool("verify", "--run", "--runtime", str(out), models["add"])
+    ok = tool("verify", "--run", "--runtime", str(out), models["add"], "--repeat", "0")
     assert ok.returncode == 0 and ok.stdout.startswith(f"ok: {models['add']}\n")
 
 
@@ -284,7 +285,7 @@ def test_xnnpack_is_in_by_default_and_the_java_api_applies_it(first, models, tmp
     statuses, stderr = _run_logging_stderr(out, models["add"], tmp_path)
     assert statuses == ["ok"] and XNNPACK_LINE in stderr, stderr
     ops = json.loads((out / "ops.json").read_text())
-    assert ops["backend"] == {"backend": "cmake", "xnnpack": "on"}
+    assert ops["backend"] == {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"}
 
 
 def test_no_xnnpack_leaves_the_delegate_and_its_dependencies_out(first, tree, models, tmp_path, deps_server):
@@ -301,7 +302,7 @@ def test_no_xnnpack_leaves_the_delegate_and_its_dependencies_out(first, tree, mo
     assert statuses == ["ok"] and XNNPACK_LINE not in stderr, stderr
     # Declared, so another runtime: another plan (and version) than the default build's.
     ops, default = (json.loads((o / "ops.json").read_text()) for o in (out, first[1]))
-    assert ops["backend"] == {"backend": "cmake", "xnnpack": "off"}
+    assert ops["backend"] == {"backend": "cmake", "opt_level": "O2", "xnnpack": "off"}
     assert ops["plan_fingerprint"] != default["plan_fingerprint"]
     dry = tool("build", models["add"], "--backend", "cmake", "--target-archs", "host", "--source",
                str(tree / "litert"), "--no-xnnpack", "--dry-run", "--format", "json")
@@ -335,6 +336,32 @@ def test_no_xnnpack_is_refused_for_bazel_in_one_line(tree, models, tmp_path):
                                             "with Bazel, whose selective build always has the XNNPACK delegate "
                                             "(tflite_custom_android_library)"), done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("repeat, shown", [(None, 3), ("1", 1), ("6", 6)])
+def test_verify_times_each_model_on_the_trimmed_library(first, models, repeat, shown):
+    """The runner's own count of timed invokes is what is shown: the median of that many, after a warm-up."""
+    _, out, _ = first
+    done = tool("verify", "--run", "--runtime", str(out), models["add"], models["relu"],
+                *(("--repeat", repeat) if repeat else ()))
+    assert done.returncode == 1
+    line = done.stdout.splitlines()[0]
+    m = re.fullmatch(re.escape(f"ok: {models['add']}: ") + r"(\d+\.\d\d) ms median of (\d+) invokes? "
+                     r"\(fastest (\d+\.\d\d) ms\)", line)
+    assert m, line
+    assert int(m.group(2)) == shown and float(m.group(3)) <= float(m.group(1))
+    # A model that does not run has no time.
+    assert "median" not in done.stderr and f"missing op: {models['relu']}:" in done.stderr
+
+
+@pytest.mark.parametrize("args, error", [
+    (("--repeat", "2"), "error: --repeat times the models on a host build: give it with --run --runtime DIR\n"),
+    (("--run", "--runtime", "{out}", "--repeat", "-2"), "error: --repeat -2: give 0 (no timing) or more timed invokes\n"),
+])
+def test_verify_repeat_is_refused_where_it_means_nothing(first, models, args, error):
+    _, out, _ = first
+    done = tool("verify", "--ops", str(out / "ops.json"), models["add"], *(a.format(out=out) for a in args))
+    assert done.returncode == 2 and done.stderr == error
 
 
 def _java_with(tmp_path: Path, options: str) -> str:
@@ -403,7 +430,8 @@ def test_model_names_never_fail_a_model(first, models, tmp_path, locale):
     names = [b"mod\xc3\xa8le.tflite", "模型.tflite".encode(), b"bad\xff\xfename.tflite", b"plain.tflite"]
     for name in names:
         shutil.copy(models["add"], os.path.join(os.fsencode(d), name))
-    done = subprocess.run([sys.executable, "-m", "tflite_slim", "verify", "--run", "--runtime", str(out), str(d)],
+    done = subprocess.run([sys.executable, "-m", "tflite_slim", "verify", "--run", "--runtime", str(out), str(d),
+                           "--repeat", "0"],
                           capture_output=True, env={**os.environ, "LC_ALL": locale, "PYTHONIOENCODING": ""})
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     oks = sorted(line for line in done.stdout.splitlines() if line.startswith(b"ok: " + os.fsencode(d)))
@@ -525,7 +553,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
     plan = dry["plan"]
     assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
-    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "xnnpack": "on"}
+    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
 
@@ -591,7 +619,7 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
     dry = tool("build", models["add"], *common, "--dry-run", "--format", "json")
-    (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
+    (configure,) = [shlex.split(line) for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
     others = tmp_path / "others.cmake"
     others.write_text(
         'if(NOT TFLITE_ENABLE_XNNPACK)\n'
@@ -603,11 +631,11 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
         f'  target_include_directories(tensorflow-lite PRIVATE "{tmp_path / "fp16_headers" / "include"}")\n'
         '  target_compile_definitions(tensorflow-lite PUBLIC TF_MAJOR_VERSION=2 TF_MINOR_VERSION=20 '
         'TF_PATCH_VERSION=0 "TF_VERSION_SUFFIX=\\"\\"")\n'
-        f'  target_include_directories(xnnpack-delegate PRIVATE "{tree / "litert"}")\nendfunction()\n')
-    plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
+        f'  target_include_directories(xnnpack-delegate PRIVATE "{tree / "litert"}")\n'
+        '  target_compile_options(xnnpack-delegate PRIVATE -fvisibility=default)\nendfunction()\n')
+    # The same options (and so the same compile lines), another include file.
+    plain = [a for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain.append(f"-DCMAKE_PROJECT_tensorflow-lite_INCLUDE={others}")
-    plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
-        "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]
     build_dir = Path(configure[configure.index("-B") + 1])
     subprocess.run(plain, check=True, capture_output=True)
     subprocess.run(["ninja", "-C", str(build_dir), "tensorflow-lite"], check=True, capture_output=True)
@@ -664,7 +692,7 @@ def test_install_publishes_the_host_build_as_a_classifier_jar_a_desktop_jvm_and_
     assert etree.XMLSchema(etree.parse(str(pom_xsd))).validate(etree.parse(str(vdir / f"litert-{version}.pom")))
 
     # verify --run --runtime takes the published jar itself.
-    ran = tool("verify", "--run", "--runtime", str(jar), models["add"], models["relu"])
+    ran = tool("verify", "--run", "--runtime", str(jar), models["add"], models["relu"], "--repeat", "0")
     assert ran.returncode == 1 and ran.stdout.splitlines()[0] == f"ok: {models['add']}", ran.stderr
     assert "Didn't find op for builtin opcode 'RELU' version '1'" in ran.stderr
 
@@ -799,7 +827,7 @@ def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, 
         blocker = cache / "cmake"
     else:
         dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run", "--format", "json"])
-        (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
+        (configure,) = [shlex.split(line) for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
         blocker = Path(configure[configure.index("-B") + 1])
         blocker.parent.mkdir(parents=True)
     blocker.write_text("not a directory\n")
@@ -1198,3 +1226,39 @@ def test_a_dry_run_shows_cmake_s_plan_notes_and_downloads_not_bazel_s(tools, tre
                    str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir",
                    str(tmp_path / "cache"), "--out", str(tmp_path / "out"), "--dry-run")
     assert "# Notes\n" in verbose.stdout and "Differences from TensorFlow's build_aar.sh" not in verbose.stdout
+
+
+def _compile_lines(build_dir: Path, source: str) -> list[str]:
+    """Ninja's compile commands for the objects of ``source`` (a file name) in ``build_dir``."""
+    commands = subprocess.run(["ninja", "-C", str(build_dir), "-t", "commands", "tensorflowlite_jni"],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    return [c for c in commands if " -c " in c and (f"/{source} " in c or c.endswith(f"/{source}"))]
+
+
+def test_the_default_level_and_flags_are_on_every_compile_line(first):
+    cache, _, _ = first
+    # Every build directory the module's builds left in this cache (other tests add theirs, at the default level).
+    lines = [line for d in (cache / "cmake").iterdir() if (d / "build.ninja").is_file()
+             for line in _compile_lines(d, "add.cc") + _compile_lines(d, "jni_utils.cc")]
+    assert len(lines) >= 2
+    for line in lines:
+        flags = line.split()
+        # One level only: ours replaces CMake's Release flags rather than adding to them.
+        assert [f for f in flags if f.startswith("-O")] == ["-O2"], line
+        # Upstream's tflite_copts -fno-exceptions, and hidden visibility (the JNI exports are JNIEXPORT).
+        assert {"-fno-exceptions", "-fvisibility=hidden", "-fvisibility-inlines-hidden"} <= set(flags), line
+        assert "-fexceptions" not in flags
+
+
+def test_another_level_builds_in_its_own_directory_runs_and_is_another_version(first, tree, models, tmp_path):
+    _, out_os, _ = first
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree, cache, out, models["add"], extra=["--opt-level", "Os"])
+    assert done.returncode == 0, done.stderr
+    lines = _compile_lines(build_dir_of(cache), "add.cc")
+    assert lines and all([f for f in line.split() if f.startswith("-O")] == ["-Os"] for line in lines)
+    ran = tool("verify", "--run", "--runtime", str(out), models["add"], "--repeat", "1")
+    assert ran.returncode == 0 and ran.stdout.startswith(f"ok: {models['add']}: "), ran.stderr
+    record, default = (json.loads((o / "ops.json").read_text()) for o in (out, out_os))
+    assert record["plan_fingerprint"] != default["plan_fingerprint"]
+    assert record["backend"]["opt_level"] == "Os" and default["backend"]["opt_level"] == "O2"

@@ -118,7 +118,7 @@ def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
     record = json.loads((tf / ".tflite-slim-dep.json").read_text())
     assert record["commit"] is None and record["size"] > 0 and len(record["sha256"]) == 64
     ops = json.loads((tmp / "out/ops.json").read_text())
-    assert ops["backend"] == {"backend": "cmake", "xnnpack": "on"} and ops["tensorflow"]["version"] == "1.4.1"
+    assert ops["backend"] == {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"} and ops["tensorflow"]["version"] == "1.4.1"
     # The build record names every source it read besides the tree: pin, URL, the archive's size and hash.
     sources = {s["name"]: s for s in ops["sources"]}
     assert sorted(sources) == ["eigen", "fft2d", "fp16", "fp16_headers", "fxdiv", "kleidiai", "pthreadpool", "tensorflow",

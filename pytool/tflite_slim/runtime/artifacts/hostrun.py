@@ -6,7 +6,9 @@
 are (``-cp classes.jar -Djava.library.path=<dir of the .so>``). Our runner
 (``java/ModelRunner.java``, compiled here against that jar) opens each model
 with ``org.tensorflow.lite.Interpreter``, runs it once on zero-filled inputs,
-and prints one line per model; the interpreter is the trimmed library, so a
+and prints one line per model (with ``repeat``, the first invoke warms up and the
+next ``repeat`` are timed: the median and the fastest are reported); the
+interpreter is the trimmed library, so a
 model needing an op the build left out fails with TFLite's own message
 ("Didn't find op for builtin opcode 'TRANSPOSE' version '2'...").
 
@@ -44,6 +46,7 @@ from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
 AAR_NAME = "tensorflow-lite.aar"
 RUNNER = "ModelRunner"
 _LINE = "tflite-slim-run\t"
+_TIME = "tflite-slim-time\t"
 #: TFLite's texts for an op the resolver lacks (core/api/op_resolver.cc, core/subgraph.cc).
 MISSING_OP_TEXTS = ("Didn't find op for builtin opcode", "Encountered unresolved custom op",
                     "Encountered an unresolved custom op")
@@ -63,6 +66,17 @@ class RunResult:
     message: str = ""
     #: The runner stopped the JVM after this model ran past its time (the models after it did not run).
     timed_out: bool = False
+    #: With ``repeat``: the median and the fastest of the timed invokes (after one warm-up), and how many.
+    median_ns: Optional[int] = None
+    min_ns: Optional[int] = None
+    repeat: int = 0
+
+    def timing(self) -> str:
+        """``12.34 ms median of 5 invokes (fastest 12.01 ms)``, or empty when not timed."""
+        if self.median_ns is None or self.min_ns is None:
+            return ""
+        return (f"{self.median_ns / 1e6:.2f} ms median of {self.repeat} invoke{'s' if self.repeat != 1 else ''} "
+                f"(fastest {self.min_ns / 1e6:.2f} ms)")
 
 
 def classify(status: str, message: str) -> str:
@@ -73,20 +87,36 @@ def classify(status: str, message: str) -> str:
 
 
 def parse_lines(output: str, paths: Sequence[str]) -> list[RunResult]:
-    """The runner's result lines (other output ignored), in order, for the models they name."""
-    results = []
+    """The runner's result lines (other output ignored), in order, for the models they name; a model's
+    timing line, when it comes right before its result line, goes into that result."""
+    results: list[RunResult] = []
+    timing: Optional[tuple[int, int, int]] = None
     for line in output.splitlines():
+        if line.startswith(_TIME):
+            timing = _timing(line[len(_TIME):], len(results))
+            continue
         if not line.startswith(_LINE):
             continue
+        timed, timing = timing, None
         parts = line[len(_LINE):].split("\t", 2)
         if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) != len(results) or len(results) >= len(paths):
             continue
         message = _unescape(parts[2])
-        results.append(RunResult(paths[int(parts[0])], classify(parts[1], message), message,
-                                 timed_out=parts[1] == "timeout"))
+        status = classify(parts[1], message)
+        median, fastest, count = timed if timed is not None and status == OK else (None, None, 0)
+        results.append(RunResult(paths[int(parts[0])], status, message, timed_out=parts[1] == "timeout",
+                                 median_ns=median, min_ns=fastest, repeat=count))
         if parts[1] == "timeout":
             break  # the runner's last word
     return results
+
+
+def _timing(text: str, index: int) -> Optional[tuple[int, int, int]]:
+    """``index <TAB> median <TAB> min <TAB> N`` for the model at ``index`` -> (median, min, N); None if malformed."""
+    parts = text.split("\t")
+    if len(parts) != 4 or not all(p.isdigit() for p in parts) or int(parts[0]) != index or int(parts[3]) < 1:
+        return None
+    return int(parts[1]), int(parts[2]), int(parts[3])
 
 
 def _unescape(text: str) -> str:
@@ -170,15 +200,19 @@ def _java() -> str:
 
 
 def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None, java: Optional[str] = None,
-               javac: Optional[str] = None, model_seconds: Optional[float] = None) -> list[RunResult]:
+               javac: Optional[str] = None, model_seconds: Optional[float] = None,
+               repeat: int = 0) -> list[RunResult]:
     """Run every model through the host build ``runtime`` (OUT or its AAR); one result per path, in order.
 
     The bounds of ``verify --run`` hold here too: each model gets ``model_seconds`` (default
     :data:`runcheck.MODEL_SECONDS`; the runner stops the JVM past that, and we kill one that outlives its whole
     batch), and the JVM's private writable memory is bounded by ``RLIMIT_DATA`` at
     :data:`JVM_ALLOWANCE` plus :func:`runcheck.memory_limit` of the largest model it runs. The model past its
-    time is reported failed; the rest run in a fresh JVM.
+    time is reported failed; the rest run in a fresh JVM. ``repeat`` > 0: each model that runs is invoked
+    once more to warm up, then ``repeat`` times timed (:attr:`RunResult.median_ns`); its time limit covers them all.
     """
+    if repeat < 0:
+        raise UsageError(f"--repeat {repeat}: give 0 (no timing) or more timed invokes")
     if model_seconds is None:
         model_seconds = runcheck.MODEL_SECONDS
     try:
@@ -188,7 +222,7 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
     javac = javac or hostjar.find_javac()
     java = java or _java()
     try:
-        return _run_in_tmp(runtime, paths, abi, java, javac, model_seconds)
+        return _run_in_tmp(runtime, paths, abi, java, javac, model_seconds, repeat)
     except OSError as e:  # raised only by what we write into the temporary directory
         where = e.filename or tempfile.gettempdir()
         raise UsageError(f"cannot write the files verify --run --runtime needs in {where}: {e.strerror or e}; "
@@ -196,7 +230,7 @@ def run_models(runtime: str, paths: Sequence[str], *, abi: Optional[str] = None,
 
 
 def _run_in_tmp(runtime: str, paths: Sequence[str], abi: str, java: str, javac: str,
-                model_seconds: float) -> list[RunResult]:
+                model_seconds: float, repeat: int) -> list[RunResult]:
     results: list[RunResult] = []
     with tempfile.TemporaryDirectory(prefix="tflite-slim-run-") as tmp:
         jar, library_dir = _unpack(runtime, abi, Path(tmp))
@@ -219,6 +253,7 @@ def _run_in_tmp(runtime: str, paths: Sequence[str], abi: str, java: str, javac: 
             largest = max(runcheck.memory_limit(p) for p in remaining)
             argv = [java, *jvm_options(private), f"-Xmx{JVM_HEAP >> 20}m",
                     f"-XX:MaxDirectMemorySize={largest >> 20}m", f"-Dtflite.slim.modelSeconds={model_seconds:g}",
+                    f"-Dtflite.slim.repeat={repeat}",
                     f"-Djava.library.path={library_dir}", "-cp", f"{jar}:{classes}", RUNNER,
                     *(names[p] for p in remaining)]
             try:

@@ -137,9 +137,11 @@ class CmakeBackend(Backend):
     # -- the backend interface ------------------------------------------------------------------
 
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
-        """What goes into the plan (and so the runtime's version): the backend and whether XNNPACK is in (the
-        declared API level is the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
-        return (("backend", "cmake"), ("xnnpack", "on" if self.settings.xnnpack else "off"))
+        """What goes into the plan (and so the runtime's version): the backend, the optimization level
+        (``--opt-level``: another level builds other bytes) and whether XNNPACK is in (the declared API level is
+        the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
+        return (("backend", "cmake"), ("opt_level", self.settings.flags.opt_level),
+                ("xnnpack", "on" if self.settings.xnnpack else "off"))
 
     def commands(self, job: BackendJob) -> list[list[str]]:
         """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
@@ -412,7 +414,7 @@ class CmakeBackend(Backend):
             dep_sources=deps, ninja=s.ninja if os.sep in s.ninja else None,
             # The native build directory's path holds its key (the tree, the host compiler): so does ours.
             host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None,
-            xnnpack=s.xnnpack, dep_variables=dict(fetched.variables)) + \
+            xnnpack=s.xnnpack, dep_variables=dict(fetched.variables), flags=s.flags) + \
             self.compiler_cache(probe=False).configure_args()
 
     def sources(self, job: BackendJob) -> cmake_sources.Fetched:
@@ -548,7 +550,7 @@ class CmakeBackend(Backend):
             jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
             left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree),
             fp16_dir=deps.get("fp16_headers"), tf_version=self.tensorflow_version(job, tensorflow_dir),
-            kept=cmake_project.XNNPACK_ENTRY_POINTS if self.settings.xnnpack else ())
+            kept=cmake_project.XNNPACK_ENTRY_POINTS if self.settings.xnnpack else (), flags=self.settings.flags)
         _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE,
                           cmake_project.render_version_script(self.settings.xnnpack))
         _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)

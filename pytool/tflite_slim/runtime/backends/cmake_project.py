@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from tflite_slim.runtime.backends.cmake_flags import Flags
+
 #: The ``project()`` name of TFLite's CMake build (both trees), which names the include variable.
 PROJECT = "tensorflow-lite"
 INCLUDE_VARIABLE = f"CMAKE_PROJECT_{PROJECT}_INCLUDE"
@@ -77,11 +79,6 @@ VERSION_SCRIPT = """\
 };
 """
 
-#: Compile flags for the library and its dependencies (every configure sets them, so they
-#: are part of the build directory's key): sections per function/object for --gc-sections,
-#: position-independent code for linking the static library into a shared one.
-SECTION_FLAGS = "-ffunction-sections -fdata-sections"
-
 #: The XNNPACK delegate's entry points LiteRT's JNI glue looks up with ``dlsym(RTLD_DEFAULT, ...)`` to apply it
 #: by default (``java/src/main/native/op_resolver_lazy_delegate_proxy.cc``, v1.4.1; Java's
 #: ``Interpreter.Options.getUseXNNPACK()`` is true unless set false). Stock's version script exports
@@ -112,6 +109,11 @@ XNNPACK_SCHEMA_HEADER = """
     # tree does not declare: with a trimmed op set no kernel pulls those objects in before the delegate's
     # archive is read. tensorflow-lite after the delegate again (CMake repeats a cycle of static libraries).
     set_property(TARGET xnnpack-delegate APPEND PROPERTY INTERFACE_LINK_LIBRARIES tensorflow-lite)
+    # Its entry points are found by the JNI glue with dlsym, so they must be exported, and the build's
+    # -fvisibility=hidden would hide them: TFL_CAPI_EXPORT is empty in TFLite's static library build
+    # (v1.4.1 tflite/CMakeLists.txt defines TFL_STATIC_LIBRARY_BUILD). Default visibility for this target only;
+    # the version script still exports nothing of it but those entry points.
+    target_compile_options(xnnpack-delegate PRIVATE -fvisibility=default)
   endif()
   set(old "${PROJECT_BINARY_DIR}/tensorflow/lite/delegates/xnnpack/weight_cache_schema_generated.h")
   set(new "${PROJECT_BINARY_DIR}/tflite/delegates/xnnpack/weight_cache_schema_generated.h")
@@ -166,6 +168,8 @@ class CmakeSettings:
     jobs: Optional[int] = None
     #: XNNPACK as stock has it (``--no-xnnpack``: left out). Declared: part of the runtime's version.
     xnnpack: bool = True
+    #: ``--opt-level`` (and the fixed flags that go with every level: :mod:`.cmake_flags`).
+    flags: Flags = Flags()
 
 
 @dataclass(frozen=True)
@@ -259,7 +263,8 @@ def _escape(text: str) -> str:
 def render_include(*, glue: Sequence[str], resolver: str, registration: str, version_script: str,
                    jni_includes: Sequence[str], align_16kb: bool, left_out: Sequence[str] = (),
                    source_root: Optional[str] = None, fp16_dir: Optional[str] = None,
-                   tf_version: Optional[tuple[int, int, int, str]] = None, kept: Sequence[str] = ()) -> str:
+                   tf_version: Optional[tuple[int, int, int, str]] = None, kept: Sequence[str] = (),
+                   flags: Flags = Flags()) -> str:
     """The ``CMAKE_PROJECT_tensorflow-lite_INCLUDE`` file (see the module docstring).
 
     It names no op: the op set lives in ``registration``'s content, and in
@@ -279,7 +284,7 @@ def render_include(*, glue: Sequence[str], resolver: str, registration: str, ver
     points, which the JNI glue finds with ``dlsym``): ``--undefined`` makes the linker take them from the
     archives, and the version script exports them, which keeps them through ``--gc-sections``.
     """
-    link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
+    link = [*flags.link_flags, f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
     link += [f"-Wl,--undefined={name}" for name in kept]
     if align_16kb:
         link.append("-Wl,-z,max-page-size=16384")
@@ -353,7 +358,7 @@ def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_fil
                    tensorflow_dir: Optional[Path] = None, dep_sources: Mapping[str, str] = (),
                    generator: str = "Ninja", ninja: Optional[str] = None,
                    host_tools: Optional[Path] = None, xnnpack: bool = True,
-                   dep_variables: Mapping[str, str] = ()) -> list[str]:
+                   dep_variables: Mapping[str, str] = (), flags: Flags = Flags()) -> list[str]:
     """``cmake`` configuring TFLite's project in ``build_dir`` for one ABI.
 
     A cross build (:attr:`Toolchain.cross`) is configured with :data:`CROSS_TOOLCHAIN_FILE` in
@@ -363,12 +368,11 @@ def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_fil
     directory: CMake's ``FETCHCONTENT_SOURCE_DIR_<NAME>`` (a team mirror, an offline machine), or the
     variable ``dep_variables`` names for it (a download's ``PTHREADPOOL_SOURCE_DIR``).
     """
+    # Position-independent code: the static library is linked into a shared one.
     argv = [cmake, "-G", generator, "-S", str(source_dir), "-B", str(build_dir),
-            "-DCMAKE_BUILD_TYPE=Release",
             f"-D{INCLUDE_VARIABLE}={include_file}",
             "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
-            f"-DCMAKE_C_FLAGS={SECTION_FLAGS}",
-            f"-DCMAKE_CXX_FLAGS={SECTION_FLAGS}"]
+            *flags.configure_args()]
     argv += [f"-D{k}={v}" for k, v in tflite_options(xnnpack)]
     if ninja:
         argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")

@@ -32,7 +32,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from tflite_slim.runtime.backends.cmake_project import SECTION_FLAGS, Toolchain, _cmake_list, _escape
+from tflite_slim.runtime.backends import cmake_flags
+from tflite_slim.runtime.backends.cmake_project import Toolchain, _cmake_list, _escape
 from tflite_slim.runtime.spec.resolverbody import REGISTER_CC, REGISTER_REF_CC
 from tflite_slim.runtime.trees.litert2 import ReleaseLine
 
@@ -195,8 +196,8 @@ def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolch
             "-DCMAKE_BUILD_TYPE=Release",
             f"-D{INCLUDE_VARIABLE}={build_dir / INCLUDE_FILE}",
             "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
-            f"-DCMAKE_C_FLAGS={SECTION_FLAGS}",
-            f"-DCMAKE_CXX_FLAGS={SECTION_FLAGS}",
+            f"-DCMAKE_C_FLAGS={' '.join(cmake_flags.SECTION_FLAGS)}",
+            f"-DCMAKE_CXX_FLAGS={' '.join(cmake_flags.SECTION_FLAGS)}",
             # Tests and support libraries are not the runtime (their defaults are OFF; said, not assumed).
             "-DLITERT_BUILD_TESTS=OFF"]
     if ninja:

@@ -3,9 +3,12 @@
 // "tflite-slim-run <TAB> index <TAB> ok|error|timeout <TAB> message" (message with \n and \t escaped).
 // A model that takes longer than the system property tflite.slim.modelSeconds gets a "timeout" line and the
 // JVM halts (native code cannot be interrupted); the caller runs the models after it in a fresh JVM.
+// With the system property tflite.slim.repeat N > 0, the first invoke is a warm-up and N more are timed; an ok
+// model's line is then preceded by "tflite-slim-time <TAB> index <TAB> median ns <TAB> min ns <TAB> N".
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.tensorflow.lite.Interpreter;
@@ -19,6 +22,7 @@ public final class ModelRunner {
 
   public static void main(String[] args) {
     double seconds = Double.parseDouble(System.getProperty("tflite.slim.modelSeconds", "120"));
+    int repeat = Integer.parseInt(System.getProperty("tflite.slim.repeat", "0"));
     Thread watchdog = new Thread(() -> watch(seconds), "tflite-slim-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
@@ -29,6 +33,7 @@ public final class ModelRunner {
       }
       String status = "ok";
       String message = "";
+      long[] times = new long[0];
       try (Interpreter interpreter = new Interpreter(new File(args[index]))) {
         Object[] inputs = new Object[interpreter.getInputTensorCount()];
         for (int i = 0; i < inputs.length; i++) {
@@ -38,16 +43,44 @@ public final class ModelRunner {
         for (int i = 0; i < interpreter.getOutputTensorCount(); i++) {
           outputs.put(i, buffer(interpreter.getOutputTensor(i).numBytes()));
         }
-        interpreter.runForMultipleInputsOutputs(inputs, outputs);
+        interpreter.runForMultipleInputsOutputs(inputs, outputs);  // the warm-up when timed
+        times = new long[repeat];
+        for (int r = 0; r < repeat; r++) {
+          // The interpreter copies each output into its buffer with a relative put: back to the start.
+          rewind(inputs, outputs);
+          long start = System.nanoTime();
+          interpreter.runForMultipleInputsOutputs(inputs, outputs);
+          times[r] = System.nanoTime() - start;
+        }
       } catch (Throwable t) {
         status = "error";
         message = t.getClass().getName() + ": " + t.getMessage();
       }
       synchronized (LOCK) {
+        if (status.equals("ok") && times.length > 0) {
+          Arrays.sort(times);
+          System.out.println("tflite-slim-time\t" + index + "\t" + median(times) + "\t" + times[0] + "\t"
+              + times.length);
+        }
         print(index, status, message);
         current = -1;
       }
     }
+  }
+
+  private static void rewind(Object[] inputs, Map<Integer, Object> outputs) {
+    for (Object input : inputs) {
+      ((ByteBuffer) input).rewind();
+    }
+    for (Object output : outputs.values()) {
+      ((ByteBuffer) output).rewind();
+    }
+  }
+
+  /** The median of sorted {@code times} (the mean of the middle two for an even count). */
+  private static long median(long[] times) {
+    int n = times.length;
+    return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
   }
 
   /** Ends the JVM, after a "timeout" line, once one model has run longer than {@code seconds}. */

@@ -236,8 +236,10 @@ public class ProjectDefaultsTest {
         ext.setCompilerCacheReadOnly(true);
         assertEquals(null, defaults(project).buildOptions().xnnpack);  // not set: the tool's default (in)
         ext.setXnnpack(false);
+        ext.setOptLevel("O2");
         ToolCommands.BuildOptions o = defaults(project).buildOptions();
         assertEquals(Boolean.FALSE, o.xnnpack);
+        assertEquals("O2", o.optLevel);
         assertEquals(project.file("sdk/cmake/3.22.1/bin/cmake").getAbsolutePath(), o.cmake);
         assertEquals("ninja", o.ninja);
         assertEquals(Integer.valueOf(3), o.jobs);

@@ -42,8 +42,10 @@ public final class Interpreter implements AutoCloseable {
 
   public void runForMultipleInputsOutputs(Object[] inputs, Map<Integer, Object> outputs) {
     ByteBuffer in = ((ByteBuffer) inputs[0]).duplicate().order(ByteOrder.nativeOrder());
-    ByteBuffer out = ((ByteBuffer) outputs.get(0)).duplicate().order(ByteOrder.nativeOrder());
-    out.putFloat(0, NativeInterpreterWrapper.run(handle, in.getFloat(0)));
+    // As TensorImpl.copyTo (LiteRT v1.4.1): a relative put, so the output buffer's position advances and a
+    // second run into the same buffer without rewinding it throws BufferOverflowException.
+    ByteBuffer out = (ByteBuffer) outputs.get(0);
+    out.order(ByteOrder.nativeOrder()).putFloat(NativeInterpreterWrapper.run(handle, in.getFloat(0)));
   }
 
   @Override
