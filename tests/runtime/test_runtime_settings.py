@@ -46,7 +46,7 @@ def test_no_backend_builds_with_cmake_and_says_so_in_one_line(tmp_path: Path, ca
     main(["build", str(model), "--source", str(ws), "--dry-run", "--target-archs", "host", "--format", "json"])
     out, err = capsys.readouterr()
     assert err.splitlines()[0].startswith("tflite-slim: backend cmake (no --backend given)")
-    assert _plan_of(out)["backend"] == {"backend": "cmake"}
+    assert _plan_of(out)["backend"] == {"backend": "cmake", "opt_level": "Os"}
 
 
 def test_flex_models_choose_bazel_and_say_so(tmp_path: Path, capsys) -> None:

@@ -12,6 +12,7 @@ from tflite_slim.runtime import builder
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.backends import compiler_cache
+from tflite_slim.runtime.backends import cmake_flags
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
 from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
@@ -112,6 +113,8 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                         "chosen, and said in one line: docker for --checkpoint, local when a Bazel option "
                         "(--bazel, --bazel-arg, --custom-ops-deps) is given or the --source tree is configured "
                         "for Bazel, or the models use Flex ops; else cmake")
+    p.add_argument("--opt-level", choices=tuple(cmake_flags.OPT_LEVELS), default=cmake_flags.DEFAULT_OPT_LEVEL,
+                   help=f"--backend cmake: -O level of all it compiles (default {cmake_flags.DEFAULT_OPT_LEVEL})")
     p.add_argument("--checkpoint", metavar="REV",
                    help="with --backend docker: build TensorFlow at this commit, branch or tag")
     p.add_argument("--bazel-arg", action="append", default=[], metavar="ARG",
@@ -263,7 +266,7 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
                          if args.tensorflow_source_dir else None, jobs=args.jobs,
                          ndk=os.path.abspath(args.ndk) if args.ndk else None,
-                         dep_mirror=mirror)
+                         dep_mirror=mirror, flags=cmake_flags.Flags(opt_level=args.opt_level))
 
 
 def _check_tensorflow_dir(path: str) -> None:

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -438,7 +439,7 @@ def test_android_dry_run_shows_the_ndk_toolchain_wiring(tools, tree, models, tmp
         assert f"-DFETCHCONTENT_SOURCE_DIR_EIGEN={tmp_path}" in line
     plan = dry["plan"]
     assert dry["build_file"] is None  # no Bazel BUILD file for a CMake build
-    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake"}
+    assert plan["declared"]["android_api_level"] == 23 and plan["backend"] == {"backend": "cmake", "opt_level": "Os"}
     # The one declared level: in the version, and the level the AAR check reads from every library.
     assert plan["observed"]["min_api_level"] == 23
 
@@ -501,16 +502,15 @@ def test_an_existing_tflite_build_directory_is_configured_again_and_its_objects_
     common = ["--backend", "cmake", "--target-archs", "host", "--source", str(tree / "litert"),
               "--tensorflow-source-dir", str(tree / "tensorflow"), "--cache-dir", str(cache), *local]
     dry = tool("build", models["add"], *common, "--dry-run", "--format", "json")
-    (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
+    (configure,) = [shlex.split(line) for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
     others = tmp_path / "others.cmake"
     others.write_text(
         'add_library(xnnpack-delegate STATIC EXCLUDE_FROM_ALL "${CMAKE_CURRENT_SOURCE_DIR}/mutable_op_resolver.cc")\n'
         'cmake_language(DEFER DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" CALL _others)\n'
         f'function(_others)\n  target_include_directories(tensorflow-lite PUBLIC "{tree / "litert"}")\nendfunction()\n')
-    plain = [a.strip("'") for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
+    # The same options (and so the same compile lines), another include file.
+    plain = [a for a in configure if not a.startswith("-DCMAKE_PROJECT_tensorflow-lite_INCLUDE")]
     plain.append(f"-DCMAKE_PROJECT_tensorflow-lite_INCLUDE={others}")
-    plain = [a for a in plain if not a.startswith("-fdata") and "-ffunction" not in a] + [
-        "-DCMAKE_C_FLAGS=-ffunction-sections -fdata-sections", "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections"]
     build_dir = Path(configure[configure.index("-B") + 1])
     subprocess.run(plain, check=True, capture_output=True)
     subprocess.run(["ninja", "-C", str(build_dir), "tensorflow-lite"], check=True, capture_output=True)
@@ -702,7 +702,7 @@ def test_a_file_where_the_build_directory_goes_is_one_line(tools, tree, models, 
         blocker = cache / "cmake"
     else:
         dry = build(tree, cache, tmp_path / "out", models["add"], extra=["--dry-run", "--format", "json"])
-        (configure,) = [line.split() for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
+        (configure,) = [shlex.split(line) for line in json_commands(dry.stdout) if line.startswith("cmake -G Ninja")]
         blocker = Path(configure[configure.index("-B") + 1])
         blocker.parent.mkdir(parents=True)
     blocker.write_text("not a directory\n")
@@ -1048,3 +1048,34 @@ def test_a_failed_download_names_the_url_and_the_setting_that_fixes_it(tools, tr
                            "eigen=DIR (a checkout at that revision), or fetch from a mirror holding "
                            "eigen/4c38131a16803130b66266a912029504f2cf23cd.tar.gz with --dep-mirror URL"), last
     assert not (tmp_path / "out").exists()
+
+
+def _compile_lines(build_dir: Path, source: str) -> list[str]:
+    """Ninja's compile commands for the objects of ``source`` (a file name) in ``build_dir``."""
+    commands = subprocess.run(["ninja", "-C", str(build_dir), "-t", "commands", "tensorflowlite_jni"],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    return [c for c in commands if " -c " in c and (f"/{source} " in c or c.endswith(f"/{source}"))]
+
+
+def test_the_default_level_is_on_every_compile_line(first):
+    cache, _, _ = first
+    lines = _compile_lines(build_dir_of(cache), "add.cc") + _compile_lines(build_dir_of(cache), "jni_utils.cc")
+    assert len(lines) >= 2
+    for line in lines:
+        flags = line.split()
+        # Ours last: CMake's Release -O3 does not come after it and win.
+        assert [f for f in flags if f.startswith("-O")] == ["-Os"], line
+
+
+def test_another_level_builds_in_its_own_directory_runs_and_is_another_version(first, tree, models, tmp_path):
+    _, out_os, _ = first
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree, cache, out, models["add"], extra=["--opt-level", "O3"])
+    assert done.returncode == 0, done.stderr
+    lines = _compile_lines(build_dir_of(cache), "add.cc")
+    assert lines and all([f for f in line.split() if f.startswith("-O")] == ["-O3"] for line in lines)
+    ran = tool("verify", "--run", "--runtime", str(out), models["add"], "--repeat", "1")
+    assert ran.returncode == 0 and ran.stdout.startswith(f"ok: {models['add']}: "), ran.stderr
+    record, default = (json.loads((o / "ops.json").read_text()) for o in (out, out_os))
+    assert record["plan_fingerprint"] != default["plan_fingerprint"]
+    assert record["backend"]["opt_level"] == "O3" and default["backend"]["opt_level"] == "Os"

@@ -112,7 +112,7 @@ def test_a_release_builds_with_nothing_but_the_models_and_the_release(world):
     record = json.loads((tf / ".tflite-slim-dep.json").read_text())
     assert record["commit"] == TF_COMMIT and record["size"] > 0 and len(record["sha256"]) == 64
     ops = json.loads((tmp / "out/ops.json").read_text())
-    assert ops["backend"] == {"backend": "cmake"} and ops["tensorflow"]["version"] == "1.4.1"
+    assert ops["backend"] == {"backend": "cmake", "opt_level": "Os"} and ops["tensorflow"]["version"] == "1.4.1"
 
     # Offline with a warm cache: another op set (its one kernel file compiled, then the link), nothing requested,
     # the server down or not.

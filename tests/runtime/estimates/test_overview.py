@@ -104,7 +104,7 @@ def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, cap
     assert doc["build_file"] is None and doc["estimates"]["build_time"]["kernel_files"] == 2
     assert sorted(doc) == ["build_file", "commands", "estimates", "notes", "package_files", "plan", "problems",
                            "registration"]
-    assert "Register_ADD" in doc["registration"] and doc["plan"]["backend"] == {"backend": "cmake"}
+    assert "Register_ADD" in doc["registration"] and doc["plan"]["backend"] == {"backend": "cmake", "opt_level": "Os"}
 
 
 def test_flex_and_custom_sources_are_named_as_not_estimated(tmp_path, capsys) -> None:

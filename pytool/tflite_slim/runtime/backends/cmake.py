@@ -136,8 +136,9 @@ class CmakeBackend(Backend):
 
     def plan_entry(self) -> tuple[tuple[str, str], ...]:
         """What goes into the plan (and so the runtime's version): the backend (the declared API level is
-        the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
-        return (("backend", "cmake"),)
+        the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`) and the optimization level
+        (``--opt-level``: another level builds other bytes)."""
+        return (("backend", "cmake"), ("opt_level", self.settings.flags.opt_level))
 
     def commands(self, job: BackendJob) -> list[list[str]]:
         """The configure and build command of every ABI, for ``--dry-run`` (tools not looked up)."""
@@ -322,7 +323,8 @@ class CmakeBackend(Backend):
             tensorflow_dir=Path(tensorflow_dir) if tensorflow_dir else None,
             dep_sources=deps, ninja=s.ninja if os.sep in s.ninja else None,
             # The native build directory's path holds its key (the tree, the host compiler): so does ours.
-            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None) + \
+            host_tools=self.build_dir(job, toolchain.host) if toolchain.host is not None else None,
+            flags=s.flags) + \
             self.compiler_cache(probe=False).configure_args()
 
     def sources(self, job: BackendJob) -> cmake_sources.Fetched:
@@ -446,7 +448,8 @@ class CmakeBackend(Backend):
             registration=str(build_dir / cmake_project.REGISTRATION_FILE),
             version_script=str(build_dir / cmake_project.VERSION_SCRIPT_FILE),
             jni_includes=toolchain.jni_includes, align_16kb=job.plan.align_16kb,
-            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree))
+            left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree),
+            flags=self.settings.flags)
         _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE, cmake_project.VERSION_SCRIPT)
         _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
         _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)

@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from tflite_slim.runtime.backends.cmake_flags import Flags
+
 #: The ``project()`` name of TFLite's CMake build (both trees), which names the include variable.
 PROJECT = "tensorflow-lite"
 INCLUDE_VARIABLE = f"CMAKE_PROJECT_{PROJECT}_INCLUDE"
@@ -76,11 +78,6 @@ VERSION_SCRIPT = """\
     *;
 };
 """
-
-#: Compile flags for the library and its dependencies (every configure sets them, so they
-#: are part of the build directory's key): sections per function/object for --gc-sections,
-#: position-independent code for linking the static library into a shared one.
-SECTION_FLAGS = "-ffunction-sections -fdata-sections"
 
 #: TFLite options the backend sets: XNNPACK and the GPU delegate are not part of the JNI
 #: library Bazel's selective build produces either (the AAR loads XNNPACK lazily).
@@ -118,6 +115,8 @@ class CmakeSettings:
     #: ``TENSORFLOW_SOURCE_DIR``: LiteRT's CMake build reads some files from a TensorFlow tree beside it.
     tensorflow_dir: Optional[str] = None
     jobs: Optional[int] = None
+    #: ``--opt-level`` (and the fixed flags that go with every level: :mod:`.cmake_flags`).
+    flags: Flags = Flags()
 
 
 @dataclass(frozen=True)
@@ -210,7 +209,7 @@ def _escape(text: str) -> str:
 
 def render_include(*, glue: Sequence[str], resolver: str, registration: str, version_script: str,
                    jni_includes: Sequence[str], align_16kb: bool, left_out: Sequence[str] = (),
-                   source_root: Optional[str] = None) -> str:
+                   source_root: Optional[str] = None, flags: Flags = Flags()) -> str:
     """The ``CMAKE_PROJECT_tensorflow-lite_INCLUDE`` file (see the module docstring).
 
     It names no op: the op set lives in ``registration``'s content, and in
@@ -220,7 +219,7 @@ def render_include(*, glue: Sequence[str], resolver: str, registration: str, ver
     compiled. A new op set changes that list: CMake configures again, and Ninja
     compiles the kernel files it adds, nothing else.
     """
-    link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
+    link = [*flags.link_flags, f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
     if align_16kb:
         link.append("-Wl,-z,max-page-size=16384")
     includes = f"\n  target_include_directories(tflite_slim_glue PRIVATE\n{_cmake_list(jni_includes)})" \
@@ -279,7 +278,7 @@ def _left_out(paths: Sequence[str]) -> str:
 def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_file: Path, toolchain: Toolchain,
                    tensorflow_dir: Optional[Path] = None, dep_sources: Mapping[str, str] = (),
                    generator: str = "Ninja", ninja: Optional[str] = None,
-                   host_tools: Optional[Path] = None) -> list[str]:
+                   host_tools: Optional[Path] = None, flags: Flags = Flags()) -> list[str]:
     """``cmake`` configuring TFLite's project in ``build_dir`` for one ABI.
 
     A cross build (:attr:`Toolchain.cross`) is configured with :data:`CROSS_TOOLCHAIN_FILE` in
@@ -288,12 +287,11 @@ def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_fil
     ``dep_sources`` maps a FetchContent name (``abseil-cpp``, ``eigen``) to a local
     directory: CMake's ``FETCHCONTENT_SOURCE_DIR_<NAME>`` (a team mirror, an offline machine).
     """
+    # Position-independent code: the static library is linked into a shared one.
     argv = [cmake, "-G", generator, "-S", str(source_dir), "-B", str(build_dir),
-            "-DCMAKE_BUILD_TYPE=Release",
             f"-D{INCLUDE_VARIABLE}={include_file}",
             "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
-            f"-DCMAKE_C_FLAGS={SECTION_FLAGS}",
-            f"-DCMAKE_CXX_FLAGS={SECTION_FLAGS}"]
+            *flags.configure_args()]
     argv += [f"-D{k}={v}" for k, v in TFLITE_OPTIONS]
     if ninja:
         argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")

@@ -208,6 +208,7 @@ public final class ProjectDefaults implements TaskSettings {
                 .experimentalApi(ext.getExperimentalApi())
                 .align16kb(ext.getAlign16kb())
                 .alignmentCheck(ext.getAlignmentCheck())
+                .optLevel(ext.getOptLevel())
                 .ndkVersion(ndkVersion())
                 .androidApiLevel(ext.getAndroidApiLevel())
                 .cmake(command(ext.getCmake()))

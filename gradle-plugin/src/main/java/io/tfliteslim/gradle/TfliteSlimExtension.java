@@ -46,6 +46,7 @@ public class TfliteSlimExtension {
     private String checkpoint;
     private String selectTfOpsArtifactId;
     private Boolean align16kb;
+    private String optLevel;
     private String alignmentCheck;
     private String litertVersion;
     private String ndkVersion;
@@ -500,6 +501,18 @@ public class TfliteSlimExtension {
 
     public void setCxx(Object cxx) {
         this.cxx = cxx;
+    }
+
+    /**
+     * The CMake backend's optimization level, {@code "Os"}, {@code "O2"} or {@code "O3"} ({@code --opt-level}; a
+     * declared input: it enters the runtime's version); null: the tool's default (docs/optimization.md).
+     */
+    public String getOptLevel() {
+        return optLevel;
+    }
+
+    public void setOptLevel(String optLevel) {
+        this.optLevel = optLevel;
     }
 
     /** Parallel compile jobs of the CMake backend; null: Ninja's default. */

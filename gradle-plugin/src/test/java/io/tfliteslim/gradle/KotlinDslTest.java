@@ -38,7 +38,12 @@ public class KotlinDslTest {
     }
 
     static List<KotlinDsl.Snippet> readmeBlocks() throws Exception {
-        String readme = new String(Files.readAllBytes(new File(Fixture.REPO_ROOT, "README.md").toPath()), StandardCharsets.UTF_8);
+        return blocks("README.md");
+    }
+
+    /** The {@code // build.gradle.kts} and {@code // settings.gradle.kts} blocks of a Markdown page of the repository. */
+    static List<KotlinDsl.Snippet> blocks(String page) throws Exception {
+        String readme = new String(Files.readAllBytes(new File(Fixture.REPO_ROOT, page).toPath()), StandardCharsets.UTF_8);
         List<KotlinDsl.Snippet> blocks = new ArrayList<>();
         Matcher m = KOTLIN_BLOCK.matcher(readme);
         while (m.find()) {
@@ -55,6 +60,14 @@ public class KotlinDslTest {
         List<SlimRepositories.Spec> team = SlimRepositories.specs(new File("/app/m2"), "https://repo.example/maven", true, true);
         snippets.add(KotlinDsl.Snippet.settings("plugins {\n    " + advice.pluginLine() + "\n}\n" + advice.block(team, "com.example")));
         KotlinDsl.assertCompiles(snippets, temp.newFolder("readme"));
+    }
+
+    /** The settings docs/optimization.md shows (the CMake backend's optimization level) compile in Kotlin DSL. */
+    @Test
+    public void optimizationPageKotlinBlocksCompile() throws Exception {
+        List<KotlinDsl.Snippet> snippets = blocks("docs/optimization.md");
+        assertTrue("docs/optimization.md has a Kotlin block: " + snippets.size(), !snippets.isEmpty());
+        KotlinDsl.assertCompiles(snippets, temp.newFolder("optimization"));
     }
 
     /** The harness can fail: what Kotlin rejects (a Java {@code isX()} pair, a wrong type, a typo) it rejects. */

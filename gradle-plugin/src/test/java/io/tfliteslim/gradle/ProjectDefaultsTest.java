@@ -234,7 +234,9 @@ public class ProjectDefaultsTest {
         ext.setCompilerCacheDir("ccache");
         ext.setCompilerCacheRemote("https://cache.example/cc");
         ext.setCompilerCacheReadOnly(true);
+        ext.setOptLevel("O2");
         ToolCommands.BuildOptions o = defaults(project).buildOptions();
+        assertEquals("O2", o.optLevel);
         assertEquals(project.file("sdk/cmake/3.22.1/bin/cmake").getAbsolutePath(), o.cmake);
         assertEquals("ninja", o.ninja);
         assertEquals(Integer.valueOf(3), o.jobs);

@@ -98,6 +98,7 @@ public final class ToolCommands {
             argv.add(options.align16kb ? "--align-16kb" : "--no-align-16kb");
         }
         option(argv, "--alignment-check", options.alignmentCheck);
+        option(argv, "--opt-level", options.optLevel);
         // Declared toolchain facts: part of the runtime version, so plan and build get the same.
         option(argv, "--ndk-version", options.ndkVersion);
         option(argv, "--android-api-level", options.androidApiLevel);
@@ -268,6 +269,7 @@ public final class ToolCommands {
         public final Boolean experimentalApi;
         public final Boolean align16kb;
         public final String alignmentCheck;
+        public final String optLevel;
         public final String ndkVersion;
         public final Integer androidApiLevel;
         public final String cmake;
@@ -312,6 +314,7 @@ public final class ToolCommands {
             this.experimentalApi = b.experimentalApi;
             this.align16kb = b.align16kb;
             this.alignmentCheck = b.alignmentCheck;
+            this.optLevel = b.optLevel;
             this.ndkVersion = b.ndkVersion;
             this.androidApiLevel = b.androidApiLevel;
             this.cmake = b.cmake;
@@ -360,6 +363,7 @@ public final class ToolCommands {
             private Boolean experimentalApi;
             private Boolean align16kb;
             private String alignmentCheck;
+            private String optLevel;
             private String ndkVersion;
             private Integer androidApiLevel;
             private String cmake;
@@ -393,6 +397,7 @@ public final class ToolCommands {
             public Builder experimentalApi(Boolean v) { experimentalApi = v; return this; }
             public Builder align16kb(Boolean v) { align16kb = v; return this; }
             public Builder alignmentCheck(String v) { alignmentCheck = v; return this; }
+            public Builder optLevel(String v) { optLevel = v; return this; }
             public Builder ndkVersion(String v) { ndkVersion = v; return this; }
             public Builder androidApiLevel(Integer v) { androidApiLevel = v; return this; }
             public Builder cmake(String v) { cmake = v; return this; }

@@ -80,6 +80,13 @@ public class ToolCommandsTest {
                     + " --ninja ninja --cxx clang++ --jobs 2 --cmake-dep-source abseil-cpp=/m/absl --cmake-dep-source eigen=/m/eigen"
                     + " --tensorflow-source-dir /tf --compiler-cache ccache --compiler-cache-dir /cc"
                     + " --compiler-cache-remote https://cache.example/cc --compiler-cache-read-only --bazel-public-cache"},
+            {"build, the CMake backend's optimization level", ToolCommands.build("py", MODELS.subList(0, 1), "/o",
+                new ToolCommands.BuildOptions.Builder().backend("cmake").optLevel("O3").build()),
+                "py -m tflite_slim build src/main/assets/a.tflite --out /o --backend cmake --opt-level O3"},
+            {"plan, the same level (it changes the version)", ToolCommands.plan("py", MODELS.subList(0, 1),
+                new ToolCommands.BuildOptions.Builder().backend("cmake").optLevel("O3").build(),
+                new ToolCommands.Publication(null, null, null), "/p.json"),
+                "py -m tflite_slim plan src/main/assets/a.tflite --backend cmake --opt-level O3 --format json -o /p.json"},
             {"install, every coordinate", ToolCommands.install("py", "/o", "/m2", new ToolCommands.Publication("g", "flex", "7.0"), "/c.json"),
                 "py -m tflite_slim install /o --repo /m2 --group-id g --select-tf-ops-artifact-id flex --version 7.0 --coordinates-out /c.json"},
             {"deploy, credentials through the environment", ToolCommands.deploy("py", "/o", "https://r/m",
