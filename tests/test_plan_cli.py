@@ -119,7 +119,7 @@ def test_coordinate_overrides_and_flex(env, capsys) -> None:
 
 #: The size table the exact-text test reads (the shipped one changes as ops are measured).
 SIZE_TABLE = {
-    "format": 2, "aar_fixed": 40_000, "measured": {"tree": "LiteRT v1.4.1", "flags": "-Os"},
+    "format": 2, "aar_fixed": 40_000, "measured": {"tree": "LiteRT v1.4.1", "opt_level": "Os"},
     "abis": {"linux-aarch64": {"proxy_for": "arm64-v8a", "floor": 400_000, "unmeasured_op": 20_000, "own": {},
                                "stored_ratio": 0.5,
                                "checks": [{"name": "one", "ops": ["ADD"], "so": 420_000, "loaded": 420_000},
@@ -163,8 +163,8 @@ def test_text_is_for_a_person_and_goes_to_a_file(env, capsys, monkeypatch) -> No
         "compiler)",
         "  armeabi-v7a: arm64-v8a's estimate x 0.66 (band x 0.6-0.75), the armeabi-v7a/arm64-v8a ratio of stock "
         "runtimes (not built here)",
-        "  per-op sizes measured on LiteRT v1.4.1 with --backend cmake, -Os (runtime/estimates/size_model.json); the "
-        "band is how far they missed real builds of 2 model sets",
+        "  per-op sizes measured on LiteRT v1.4.1 with --backend cmake at -Os (runtime/estimates/size_model.json); "
+        "the band is how far they missed real builds of 2 model sets",
     ]
 
 

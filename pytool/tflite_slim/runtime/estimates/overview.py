@@ -116,10 +116,11 @@ def estimate_sizes(ops: Sequence[str], abis: Sequence[str],
 
 
 def measured_note(model: size_model.SizeModel) -> str:
-    """Where the table comes from and what its band is, in one line."""
+    """Where the table comes from and what its band is, in one line (the table itself lists every flag)."""
     m = model.measured
     checks = max((len(a.checks) for a in model.abis.values()), default=0)
-    return (f"per-op sizes measured on {m.get('tree', 'a real tree')} with --backend cmake, {m.get('flags', '')} "
+    level = f" at -{m['opt_level']}" if m.get("opt_level") else ""
+    return (f"per-op sizes measured on {m.get('tree', 'a real tree')} with --backend cmake{level} "
             f"(runtime/estimates/size_model.json); the band is how far they missed real builds of {checks} "
             f"model sets")
 
