@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tflite_slim.runtime.estimates import size_fit, size_model
+from tflite_slim.runtime.estimates import overview, size_fit, size_model
 from tflite_slim.runtime.estimates.size_model import Estimate
 
 #: A table small enough to compute by hand: floor 100,000 loaded bytes, RELU and TANH share 20,000 bytes
@@ -65,6 +65,17 @@ def test_per_abi_estimates_and_the_scaled_abi() -> None:
     assert size_model.aar_estimate(model, [arm, v7]) == Estimate(
         40_000 + arm.stored.value + v7.stored.value, 40_000 + arm.stored.low + v7.stored.low,
         40_000 + arm.stored.high + v7.stored.high)
+
+
+def test_an_abi_measured_by_full_builds_only_says_whose_per_op_figures_it_has() -> None:
+    m = _model(abis={"linux-aarch64": {**ROW, "fit": {"scaled_from": "linux-x86_64", "factor": 1.01}}})
+    arm = m.abis["linux-aarch64"]
+    assert (arm.per_op_from, arm.factor) == ("linux-x86_64", 1.01)
+    assert (_model().abis["linux-aarch64"].per_op_from, _model().abis["linux-aarch64"].factor) == (None, 1.0)
+    rows, _, notes = overview.estimate_sizes(["ADD"], ["arm64-v8a"], m)
+    assert notes == ("arm64-v8a: measured as linux-aarch64, the closest to Android's arm64 that builds here "
+                     "(Debian's cross compiler); its per-op figures are linux-x86_64's x 1.01, the ratio of its "
+                     "2 real builds",)
 
 
 @pytest.mark.parametrize("abi", ["x86_64", "x86", "mips"])

@@ -108,7 +108,10 @@ def estimate_sizes(ops: Sequence[str], abis: Sequence[str],
         elif r.measured_as != r.abi:
             proxy = ("the closest to Android's arm64 that builds here (Debian's cross compiler)"
                      if r.abi == "arm64-v8a" else "its desktop twin")
-            notes.append(f"{r.abi}: measured as {r.measured_as}, {proxy}")
+            m = model.abis[r.measured_as]
+            per_op = (f"; its per-op figures are {m.per_op_from}'s x {m.factor:g}, the ratio of its "
+                      f"{len(m.checks)} real builds" if m.per_op_from else "")
+            notes.append(f"{r.abi}: measured as {r.measured_as}, {proxy}{per_op}")
     missing = [a for a in abis if a not in {r.abi for r in rows}]
     if missing:
         notes.append(f"no estimate for {', '.join(missing)}: no measured table reaches it")

@@ -81,6 +81,9 @@ class AbiModel:
     #: Real builds of real model sets the table is checked on (and its band read from).
     checks: tuple[Build, ...] = ()
     compiler: str = ""
+    #: Measured by full builds only: the per-op figures are this host ABI's times :attr:`factor`.
+    per_op_from: Optional[str] = None
+    factor: float = 1.0
 
     def loaded_bytes(self, ops: Iterable[str]) -> int:
         """The estimated loaded bytes of the op set ``ops``."""
@@ -232,7 +235,14 @@ def parse_abi(abi: str, row: Any) -> AbiModel:
     return AbiModel(abi, str(row.get("proxy_for", abi)), _int(row, "floor", where), own, tuple(shared),
                     _int(row, "unmeasured_op", where), _ratio(row, "stored_ratio", where),
                     *(_int(row, k, where) if k in row else 0 for k in ("tail", "page", "gaps")),
-                    tuple(parse_build(c, f"{where}.checks") for c in checks), str(row.get("compiler", "")))
+                    tuple(parse_build(c, f"{where}.checks") for c in checks), str(row.get("compiler", "")),
+                    *_scaled_from(row.get("fit"), where))
+
+
+def _scaled_from(fit: Any, where: str) -> tuple[Optional[str], float]:
+    if not isinstance(fit, dict) or "scaled_from" not in fit:
+        return None, 1.0
+    return str(fit["scaled_from"]), _ratio(fit, "factor", f"{where}.fit", 4.0)
 
 
 def parse(text: str) -> SizeModel:
