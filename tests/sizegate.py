@@ -45,6 +45,13 @@ def compiler_version(cxx: str) -> Optional[str]:
 def build_standin(abi: str, workdir: Path, ops: list[int], label: str) -> tuple[int, int]:
     """``(library bytes, AAR bytes)`` of the stand-in built for ``abi`` with one model holding ``ops``
     (builtin operator numbers); every build in ``workdir`` shares one tree and one cache (relinks)."""
+    aar = build_standin_aar(abi, workdir, ops, label)
+    with zipfile.ZipFile(aar) as z:
+        return z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size, aar.stat().st_size
+
+
+def build_standin_aar(abi: str, workdir: Path, ops: list[int], label: str) -> Path:
+    """The AAR of the stand-in built for ``abi`` with one model holding ``ops`` (see :func:`build_standin`)."""
     tree = workdir / "tree"
     if not tree.exists():
         copy_cmake_tree(tree)
@@ -64,9 +71,7 @@ def build_standin(abi: str, workdir: Path, ops: list[int], label: str) -> tuple[
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{abi} {label}: the build failed:\n{done.stderr[-2000:]}")
-    aar = out / "tensorflow-lite.aar"
-    with zipfile.ZipFile(aar) as z:
-        return z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size, aar.stat().st_size
+    return out / "tensorflow-lite.aar"
 
 
 def measure(abi: str, workdir: Path) -> dict[str, int]:

@@ -2,10 +2,13 @@
 
 The shipped table (``runtime/estimates/size_model.json``) was measured on LiteRT's tree, which
 does not build in a test. The stand-in (``tests/standin/cmaketree``: kernels ADD, MUL, RELU and
-RELU6 in one file, SUB) builds in seconds with the same ``--backend cmake``, so it gets a table of
-the same format, measured the same way: the floor from ADD alone, the average per op from all five
-ops, one more point for the band. ``test_standin_sizes.py`` then builds *other* op sets and checks
-that the estimate's band holds their real bytes. Re-measure with
+RELU6 in one file sharing a helper and a table, SUB; MUL and SUB share ``MarkerHash`` of
+``kernel_util.cc``, as LiteRT's GEMM kernels share the GEMM code) builds in seconds with the same
+``--backend cmake``, so it gets a table of the same format, fitted by the same
+:func:`size_fit.fit` to the same kinds of builds: the floor op alone, the floor op with each
+other op, a probe op alone and with the floor op, each group of ops that share code, every op;
+then :data:`BAND_SETS`, other op sets, give the band. ``test_standin_sizes.py`` builds
+:data:`CHECK_SETS`, in neither, and checks the estimate against their real bytes. Re-measure with
 ``.venv/bin/python tests/standin_sizes.py --write`` when the stand-in or the link changes.
 """
 
@@ -14,51 +17,58 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sizegate import COMPILERS, build_standin, compiler_version  # noqa: E402
+from sizegate import COMPILERS, build_standin_aar, compiler_version  # noqa: E402
+from tflite_slim.runtime.estimates import size_fit, size_model  # noqa: E402
 
 TABLE = Path(__file__).resolve().parent / "standin" / "size_model.json"
 OPS = {"ADD": 0, "MUL": 18, "RELU": 19, "RELU6": 21, "SUB": 41}
-#: The op sets the table is made of: the floor, every op (the average) and one point for the band.
-TABLE_SETS = {"ADD only": ["ADD"], "all 5 ops": ["ADD", "MUL", "RELU", "RELU6", "SUB"], "ADD+MUL": ["ADD", "MUL"]}
-#: The op sets the estimate is checked on: none of them went into the table.
-CHECK_SETS = {"ADD+SUB": ["ADD", "SUB"], "ADD+MUL+RELU": ["ADD", "MUL", "RELU"],
-              "ADD+RELU+RELU6": ["ADD", "RELU", "RELU6"]}
+FLOOR_OP, PROBE_OP = "ADD", "SUB"
+#: Ops that share code: the rest of a kernel file defining both, and code in a file of its own.
+GROUPS = {"relu.cc": ["RELU", "RELU6"], "kernel_util.cc MarkerHash": ["MUL", "SUB"]}
+#: The builds the table is fitted to (what :func:`size_fit.fit` needs).
+FIT_SETS = {"ADD": ["ADD"], "SUB": ["SUB"], "ADD+SUB": ["ADD", "SUB"], "ADD+MUL": ["ADD", "MUL"],
+            "ADD+RELU": ["ADD", "RELU"], "ADD+RELU6": ["ADD", "RELU6"], "ADD+RELU+RELU6": ["ADD", "RELU", "RELU6"],
+            "ADD+MUL+SUB": ["ADD", "MUL", "SUB"], "all 5 ops": ["ADD", "MUL", "RELU", "RELU6", "SUB"]}
+#: The builds the band is read from (the table's ``checks``).
+BAND_SETS = {"MUL+RELU": ["MUL", "RELU"], "SUB+RELU6+MUL": ["SUB", "RELU6", "MUL"]}
+#: The op sets the estimate is checked on: in none of the above.
+CHECK_SETS = {"MUL": ["MUL"], "RELU+RELU6": ["RELU", "RELU6"], "ADD+MUL+RELU": ["ADD", "MUL", "RELU"],
+              "MUL+SUB+RELU": ["MUL", "SUB", "RELU"], "SUB+RELU6": ["SUB", "RELU6"]}
 
 
-def measure(abi: str, workdir: Path, sets: dict[str, list[str]]) -> dict[str, dict[str, int]]:
-    """``{set: {"so": bytes, "aar": bytes}}``: the stripped library and the single-ABI AAR per op set."""
-    sizes = {}
-    for name, ops in sets.items():
-        so, aar = build_standin(abi, workdir, [OPS[o] for o in ops], name)
-        sizes[name] = {"so": so, "aar": aar}
-    return sizes
+def measure_aar(aar: Path, abi: str, name: str, ops: list[str]) -> tuple[size_model.Build, size_fit.Layout]:
+    """The build record of one single-ABI AAR: the library's bytes, loaded bytes, stored bytes, the AAR's."""
+    with zipfile.ZipFile(aar) as z:
+        entry = f"jni/{abi}/libtensorflowlite_jni.so"
+        info, data = z.getinfo(entry), z.read(entry)
+    lay = size_fit.layout(data)
+    return size_model.Build(name, frozenset(ops), lay.so, lay.loaded, aar.stat().st_size, info.compress_size), lay
+
+
+def measure(abi: str, workdir: Path, sets: dict[str, list[str]]) -> dict[str, tuple[size_model.Build, size_fit.Layout]]:
+    """Each op set's build record, built for ``abi`` (one cache: relinks after the first)."""
+    return {name: measure_aar(build_standin_aar(abi, workdir, [OPS[o] for o in ops], name), abi, name, ops)
+            for name, ops in sets.items()}
 
 
 def table_from(measured: dict[str, dict]) -> dict:
-    """The size table (``size_model.json``'s format) from :data:`TABLE_SETS` measured per ABI."""
-    abis, aar_points = {}, []
+    """The size table (``size_model.json``'s format) from :data:`FIT_SETS` and :data:`BAND_SETS` per ABI."""
+    abis, checks = {}, []
     for abi, row in measured.items():
-        sizes = row["sizes"]
-        one, every = sizes["ADD only"]["so"], sizes["all 5 ops"]["so"]
-        average = round((every - one) / (len(OPS) - 1))
-        abis[abi] = {"proxy_for": abi, "compiler": row["compiler"], "floor": one - average,
-                     "per_op_average": average, "per_op": {},
-                     "points": [{"name": n, "ops": len(TABLE_SETS[n]), "op_names": TABLE_SETS[n], **sizes[n]}
-                                for n in TABLE_SETS]}
-        aar_points += [(sizes[n]["so"], sizes[n]["aar"]) for n in TABLE_SETS]
-    # A single-ABI AAR = fixed + ratio * library, least squares over every point.
-    n = len(aar_points)
-    mx, my = sum(x for x, _ in aar_points) / n, sum(y for _, y in aar_points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in aar_points)
-    ratio = sum((x - mx) * (y - my) for x, y in aar_points) / sxx if sxx else 0.0
-    ratio = min(1.0, max(0.01, ratio))
-    return {"format": 1, "source": "tests/standin/cmaketree built by tests/standin_sizes.py with --backend cmake, "
-                                   "Release, stripped (a test table: the stand-in's kernels are tiny)",
-            "abis": abis, "aar_fixed": max(0, round(my - ratio * mx)), "aar_stored_ratio": round(ratio, 4)}
+        fitted, band = row["fit"], row["band"]
+        abis[abi] = size_fit.abi_row([b for b, _ in fitted.values()], [b for b, _ in band.values()],
+                                       floor_op=FLOOR_OP, probe_op=PROBE_OP, groups=GROUPS,
+                                       floor_layout=fitted[FLOOR_OP][1], proxy_for=abi, compiler=row["compiler"])
+        checks += [b for b, _ in band.values()]
+    return {"format": size_model.FORMAT,
+            "measured": {"tree": "tests/standin/cmaketree", "how": "tests/standin_sizes.py, --backend cmake",
+                         "flags": "the backend's defaults"},
+            "abis": abis, "aar_fixed": size_fit.aar_fixed(checks)}
 
 
 def measure_all() -> dict[str, dict]:
@@ -67,7 +77,8 @@ def measure_all() -> dict[str, dict]:
         for abi, cxx in COMPILERS.items():
             version = compiler_version(cxx)
             if version is not None:
-                result[abi] = {"compiler": f"{cxx} {version}", "sizes": measure(abi, Path(tmp), TABLE_SETS)}
+                result[abi] = {"compiler": f"{cxx} {version}", "fit": measure(abi, Path(tmp), FIT_SETS),
+                               "band": measure(abi, Path(tmp), BAND_SETS)}
     return result
 
 
@@ -81,4 +92,3 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--write"]:
         TABLE.write_text(text)
     sys.stdout.write(text)
-

@@ -130,6 +130,21 @@ def test_real_clang_lld_libraries(link_so, abi, align_16kb):  # noqa: F811
     assert info.min_file_size == len(data)
 
 
+@pytest.mark.parametrize("abi", sorted(TRIPLES))
+def test_loaded_bytes_are_what_binutils_readelf_counts(link_so, abi, tmp_path):  # noqa: F811
+    """The size estimator's measure: the LOAD segments' file bytes, as readelf -lW lists them."""
+    import subprocess
+
+    from realtools import require
+
+    readelf = require("readelf", "binutils")
+    so = tmp_path / "lib.so"
+    so.write_bytes(link_so(abi, True))
+    listing = subprocess.run([readelf, "-lW", str(so)], capture_output=True, text=True, check=True).stdout
+    loads = [int(line.split()[4], 16) for line in listing.splitlines() if line.split()[:1] == ["LOAD"]]
+    assert loads and read_elf(so.read_bytes()).loaded_bytes == sum(loads)
+
+
 def test_missing_tool_skips_with_the_package_name_or_fails_under_ci(monkeypatch):
     import realtools
 

@@ -38,9 +38,9 @@ def test_the_stock_runtime_to_compare_with(source, version, coordinates, note) -
 
 
 def _overview(**changes) -> overview.Overview:
-    table = size_model.parse('{"format": 1, "aar_fixed": 0, "aar_stored_ratio": 0.5, "abis": {"linux-x86_64": '
-                             '{"proxy_for": "x86_64", "floor": 1048576, "per_op_average": 1048576}}}')
-    rows, aar, notes = overview.estimate_sizes(["ADD"], ["x86_64", "x86"], None, table)
+    table = size_model.parse('{"format": 2, "aar_fixed": 0, "abis": {"linux-x86_64": {"proxy_for": "x86_64", '
+                             '"floor": 1048576, "unmeasured_op": 1048576, "own": {}, "stored_ratio": 0.5}}}')
+    rows, aar, notes = overview.estimate_sizes(["ADD"], ["x86_64", "x86"], table)
     base = dict(release="LiteRT 1.4.1", fingerprint="f" * 64, abis=("x86_64", "x86"), models=2,
                 ops=(overview.OpUse("ADD", "builtin", (1, 2), ("a.tflite", "b.tflite", "c.tflite", "d.tflite")),),
                 backend="cmake", backend_reason="why", downloads=("it",),
@@ -106,6 +106,10 @@ def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, cap
     assert sorted(doc) == ["build_file", "commands", "estimates", "notes", "package_files", "plan", "problems",
                            "registration"]
     assert "Register_ADD" in doc["registration"] and doc["plan"]["backend"] == {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"}
+    # The table was measured at -Os (docs/sizes.md): a build at the default -O2 is told so beside the estimate.
+    assert any("this build compiles at -O2" in n for n in doc["estimates"]["notes"]), doc["estimates"]["notes"]
+    assert main([*argv, "--opt-level", "Os"]) == 0
+    assert "this build compiles at" not in capsys.readouterr().out
 
 
 def test_flex_and_custom_sources_are_named_as_not_estimated(tmp_path, capsys) -> None:
@@ -125,5 +129,5 @@ def test_flex_and_custom_sources_are_named_as_not_estimated(tmp_path, capsys) ->
     assert "  MyOp v1 (custom)  f.tflite\n  AddV2 (flex)      f.tflite\n" in out
     assert ("  the Select TF ops AAR (Flex ops) is not estimated; stock "
             "org.tensorflow:tensorflow-lite-select-tf-ops:2.14.0: 117.24 MiB\n") in out
-    assert "  your custom ops count as average ops: their sources' own size is not known\n" in out
+    assert "  your custom ops count as an average op each: their sources' own size is not known\n" in out
     assert "publishes io.tfliteslim:tensorflow-lite-select-tf-ops:2.16.1-slim-" in out

@@ -108,6 +108,12 @@ class ElfInfo:
         return min((s.align for s in self.loads), default=0)
 
     @property
+    def loaded_bytes(self) -> int:
+        """What the LOAD segments hold: the file without the padding between them and what follows them
+        (the size estimator's measure, which grows by bytes where the file grows by pages)."""
+        return sum(s.filesz for s in self.loads)
+
+    @property
     def min_file_size(self) -> int:
         """How long the file must be to hold its headers and every LOAD segment's bytes."""
         ends = [self.header.ph_end, self.header.sh_end] + [s.offset + s.filesz for s in self.loads]

@@ -93,26 +93,39 @@ def stock_reference(source: str, version: str) -> tuple[Optional[stock.StockFact
     return newest, f"stock: {newest.coordinates}, the newest measured ({why})"
 
 
-def estimate_sizes(ops: Sequence[str], abis: Sequence[str], reference: Optional[stock.StockFacts],
+def estimate_sizes(ops: Sequence[str], abis: Sequence[str],
                    model: Optional[size_model.SizeModel] = None) -> tuple[tuple[size_model.AbiEstimate, ...],
                                                                       Optional[size_model.Estimate], tuple[str, ...]]:
     """Per ABI estimates (the ABIs no estimate reaches left out), the AAR's, and the notes they need."""
     model = model or size_model.load()
-    stock_so = dict(reference.so) if reference else None
-    rows = [e for e in (size_model.estimate_abi(model, abi, ops, stock_so) for abi in abis) if e is not None]
+    rows = [e for e in (size_model.estimate_abi(model, abi, ops) for abi in abis) if e is not None]
     notes = []
     for r in rows:
         if r.scaled_from:
-            notes.append(f"{r.abi}: scaled from {r.scaled_from}'s estimate by the stock runtime's {r.abi}/"
-                         f"{r.scaled_from} ratio (not measured)")
+            s = model.scaled[r.abi]
+            notes.append(f"{r.abi}: {r.scaled_from}'s estimate x {s.factor:g} (band x {s.low:g}-{s.high:g}), "
+                         f"the {r.abi}/{r.scaled_from} ratio of stock runtimes (not built here)")
         elif r.measured_as != r.abi:
             proxy = ("the closest to Android's arm64 that builds here (Debian's cross compiler)"
                      if r.abi == "arm64-v8a" else "its desktop twin")
-            notes.append(f"{r.abi}: measured as {r.measured_as}, {proxy}")
+            m = model.abis[r.measured_as]
+            per_op = (f"; its per-op figures are {m.per_op_from}'s x {m.factor:g}, the ratio of its "
+                      f"{len(m.checks)} real builds" if m.per_op_from else "")
+            notes.append(f"{r.abi}: measured as {r.measured_as}, {proxy}{per_op}")
     missing = [a for a in abis if a not in {r.abi for r in rows}]
     if missing:
         notes.append(f"no estimate for {', '.join(missing)}: no measured table reaches it")
     return tuple(rows), (size_model.aar_estimate(model, rows) if rows else None), tuple(notes)
+
+
+def measured_note(model: size_model.SizeModel) -> str:
+    """Where the table comes from and what its band is, in one line (the table itself lists every flag)."""
+    m = model.measured
+    checks = max((len(a.checks) for a in model.abis.values()), default=0)
+    level = f" at -{m['opt_level']}" if m.get("opt_level") else ""
+    return (f"per-op sizes measured on {m.get('tree', 'a real tree')} with --backend cmake{level} "
+            f"(runtime/estimates/size_model.json); the band is how far they missed real builds of {checks} "
+            f"model sets")
 
 
 def render_text(o: Overview) -> list[str]:
@@ -221,17 +234,21 @@ def gather(plan: BuildPlan, models: Sequence[ModelOps], job: Optional[BackendJob
     title = LITERT.title if plan.source == LITERT.kind else TENSORFLOW.title
     reference, stock_note = stock_reference(plan.source, plan.tf_version)
     # Custom ops count as ops (a TFLite-provided kernel or the user's source); Flex ops live in the other AAR.
-    rows, aar, notes = estimate_sizes((*plan.op_set.builtin_ops, *plan.op_set.custom_ops), plan.abis, reference)
+    rows, aar, notes = estimate_sizes((*plan.op_set.builtin_ops, *plan.op_set.custom_ops), plan.abis)
     extra = []
     if plan.has_flex:
         flex = [f for c, f in stock.table()[1].items() if c.startswith(STOCK_ARTIFACT + "-select-tf-ops:")]
         extra.append("the Select TF ops AAR (Flex ops) is not estimated"
                      + (f"; stock {flex[-1].coordinates}: {_mib(flex[-1].aar)}" if flex else ""))
     if plan.custom_ops_srcs:
-        extra.append("your custom ops count as average ops: their sources' own size is not known")
+        extra.append("your custom ops count as an average op each: their sources' own size is not known")
+    table = size_model.load()
+    level = getattr(getattr(getattr(builder, "settings", None), "flags", None), "opt_level", None)
+    if level and table.measured.get("opt_level") and level != table.measured["opt_level"]:
+        extra.append(f"the table was measured at -{table.measured['opt_level']}, this build compiles at -{level}: "
+                     f"expect other sizes (docs/optimization.md compares the levels)")
     notes = (*notes, *extra, *((stock_note,) if stock_note else ()),
-             "measured with --backend cmake on LiteRT's tree (runtime/estimates/size_model.json); "
-             "the band is how far the table missed its measured builds")
+             measured_note(table))
     time, time_note = _time(plan, job, builder, cpus)
     exact_stock = reference is not None and not stock_note
     return Overview(f"{title} {plan.tf_version}", plan.fingerprint, tuple(plan.abis), len(models),

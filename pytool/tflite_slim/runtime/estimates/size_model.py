@@ -1,20 +1,28 @@
-"""The trimmed native library's and AAR's size for an op set, estimated from a measured table.
+"""The trimmed native library's and AAR's size for an op set, estimated from a per-op table measured on real builds.
 
-``size_model.json`` beside this module holds, per host ABI built here (linux-aarch64
-with Debian's cross compiler is the closest to Android's arm64-v8a that builds on this
-machine; linux-x86_64 stands for Android's x86_64), the op-independent bytes (``floor``)
-and the bytes each op adds: its own entry in ``per_op`` where one was measured, else the
-average over every builtin op. The points the table was fitted to are in it, with the
-fit's error on each; the band an estimate carries is the range of measured - estimated
-over those points, so an estimate is exactly as sure as the table shows itself to be.
-In bytes, not percent: with average per-op bytes the misses are one lump of shared code
-(~0.85 MB, what the first convolution or matrix op pulls in: MobileNetV2's 8 ops measured
-2.5x their estimate, all 172 ops exactly theirs), which a ratio would put on every size.
+``size_model.json`` beside this module holds, per host ABI built here (linux-aarch64 with Debian's cross
+compiler is the closest to Android's arm64-v8a that builds on this machine; linux-x86_64 stands for Android's
+x86_64), the builds it was measured from and what :func:`.size_fit.fit` makes of them:
 
-Adding measured per-op bytes: put them in ``per_op`` (op name -> the bytes it adds over the
-floor) and give the points their ``op_names``, so the fit (and with it the band and the
-stated ``fit_error``, which a test recomputes) uses them; a point without names counts
-every op at the average.
+* ``floor``: the library's loaded bytes with no op (the interpreter, the JNI glue, the registration);
+* ``own``: what each op measured one by one adds on its own (its kernel's code and data);
+* ``shared``: code several ops pull in but the library carries once: the rest of a kernel file that
+  defines several ops (``activations.cc``: RELU, TANH, LOGISTIC ...; which file defines which op is read
+  from the tree by :mod:`tflite_slim.runtime.trees.kernelfiles`) and the matrix-multiply code the
+  convolution, fully-connected and matmul kernels share (ruy, gemmlowp, the optimized GEMM templates);
+* ``unmeasured_op``: the average of the ops not measured one by one.
+
+An op set's loaded bytes (its ``PT_LOAD`` segments) are ``floor + own of each op + each shared piece any of
+its ops pulls in``; the file adds its section headers (``tail``) and, between its ``gaps + 1`` segments, the
+padding to the next ``page`` (16 KB pages: each gap is 0 to 16 KB, so the estimate takes half a page per gap
+and the band the whole range). The band on the loaded bytes is the range of (measured - estimated) /
+estimated over real builds of real model sets (``checks``), so an estimate is exactly as sure as the table
+shows itself to be on builds it was not fitted to.
+
+The AAR: each ABI's library is stored deflated, ``stored_ratio`` of its bytes (measured on the AARs of
+the checks); the rest of the AAR (classes, manifest) is ``aar_fixed``. Android ABIs without a measured
+proxy (armeabi-v7a, x86) are scaled from one that has one by the stated factor, with a band as wide as
+the factor's spread over the stock releases it was read from.
 """
 
 from __future__ import annotations
@@ -26,61 +34,100 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 TABLE = Path(__file__).with_name("size_model.json")
-FORMAT = 1
-#: Android ABIs with no measured proxy are scaled from this one by the stock runtime's ratio.
-SCALED_FROM = {"armeabi-v7a": "arm64-v8a", "x86": "x86_64"}
+FORMAT = 2
 
 
 @dataclass(frozen=True)
-class Point:
-    """One measured build: its op count (and op names when recorded), library and AAR bytes."""
+class Build:
+    """One measured build: its op set, the stripped library's file bytes and loaded bytes (its ``PT_LOAD``
+    segments, without the page alignment's padding), and for a full build its single-ABI AAR and the
+    library's bytes as stored in it."""
 
     name: str
-    ops: int
+    ops: frozenset[str]
     so: int
+    loaded: int
     aar: Optional[int] = None
-    op_names: tuple[str, ...] = ()
+    stored: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Bytes several ops pull in, counted once."""
+
+    name: str
+    bytes: int
+    ops: frozenset[str]
 
 
 @dataclass(frozen=True)
 class AbiModel:
-    """One measured ABI's floor and per-op bytes."""
+    """One measured ABI's table."""
 
     abi: str
     #: The Android ABI this host ABI stands for.
     proxy_for: str
     floor: int
-    per_op_average: int
-    per_op: Mapping[str, int]
-    points: tuple[Point, ...]
+    own: Mapping[str, int]
+    shared: tuple[Shared, ...]
+    unmeasured_op: int
+    #: The library's bytes as stored (deflated) in the AAR, per byte.
+    stored_ratio: float
+    #: The file's bytes past its segments (section headers), the page its segments are aligned to and how
+    #: many gaps between segments are padded to it.
+    tail: int = 0
+    page: int = 0
+    gaps: int = 0
+    #: Real builds of real model sets the table is checked on (and its band read from).
+    checks: tuple[Build, ...] = ()
+    compiler: str = ""
+    #: Measured by full builds only: the per-op figures are this host ABI's times :attr:`factor`.
+    per_op_from: Optional[str] = None
+    factor: float = 1.0
 
-    def so_bytes(self, ops: Iterable[str], count: Optional[int] = None) -> int:
-        """The point estimate for ``ops``; ``count`` ops when their names are not known (all average)."""
-        names = sorted(set(ops))
-        n = len(names) if count is None else count
-        known = sum(self.per_op[o] for o in names if o in self.per_op)
-        return self.floor + known + self.per_op_average * (n - sum(1 for o in names if o in self.per_op))
+    def loaded_bytes(self, ops: Iterable[str]) -> int:
+        """The estimated loaded bytes of the op set ``ops``."""
+        names = set(ops)
+        return (self.floor + sum(self.own.get(o, self.unmeasured_op) for o in names)
+                + sum(s.bytes for s in self.shared if s.ops & names))
 
-    def point_estimate(self, p: Point) -> int:
-        return self.so_bytes(p.op_names, None if p.op_names else p.ops)
+    def band(self) -> tuple[float, float]:
+        """(lowest, highest) (measured - estimated) / estimated loaded bytes over the checks (0 included)."""
+        misses = [(c.loaded - self.loaded_bytes(c.ops)) / self.loaded_bytes(c.ops) for c in self.checks] or [0.0]
+        return min(0.0, *misses), max(0.0, *misses)
 
-    def fit_errors(self) -> dict[str, float]:
-        """Per point, (estimate - measured) / measured in percent, one decimal."""
-        return {p.name: round(100 * (self.point_estimate(p) - p.so) / p.so, 1) for p in self.points}
+    def so_estimate(self, ops: Iterable[str]) -> Estimate:
+        """The library file's bytes: loaded bytes, the tail, half a page per gap; the band adds the loaded
+        bytes' band and the padding's whole range."""
+        loaded = self.loaded_bytes(ops)
+        lo, hi = self.band()
+        return Estimate(loaded + self.tail + self.gaps * self.page // 2, round(loaded * (1 + lo)) + self.tail,
+                        round(loaded * (1 + hi)) + self.tail + self.gaps * self.page)
 
-    def band(self) -> tuple[int, int]:
-        """(lowest, highest) measured - estimated bytes over the points: add them to an estimate."""
-        misses = [p.so - self.point_estimate(p) for p in self.points] or [0]
-        return min(0, *misses), max(0, *misses)
+    def errors(self) -> dict[str, float]:
+        """Per check, (estimated - measured) / measured file bytes in percent, one decimal."""
+        return {c.name: round(100 * (self.so_estimate(c.ops).value - c.so) / c.so, 1) for c in self.checks}
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """An Android ABI estimated from another's by a factor read from stock runtimes."""
+
+    abi: str
+    base: str
+    factor: float
+    low: float
+    high: float
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class SizeModel:
     abis: Mapping[str, AbiModel]
-    #: A single-ABI AAR: ``aar_fixed`` + ``aar_stored_ratio`` * the library's bytes.
+    scaled: Mapping[str, Scaled]
+    #: The AAR's bytes besides its libraries (classes.jar, manifest, the zip's directory).
     aar_fixed: int
-    aar_stored_ratio: float
-    source: str = ""
+    measured: Mapping[str, str]
 
     def for_android(self, abi: str) -> Optional[AbiModel]:
         """The measured ABI that is ``abi`` or stands for it."""
@@ -88,14 +135,10 @@ class SizeModel:
             return self.abis[abi]
         return next((m for m in self.abis.values() if m.proxy_for == abi), None)
 
-    def aar_fit_errors(self) -> dict[str, float]:
-        return {p.name: round(100 * (self.aar_fixed + self.aar_stored_ratio * p.so - p.aar) / p.aar, 1)
-                for m in self.abis.values() for p in m.points if p.aar is not None}
-
 
 @dataclass(frozen=True)
 class Estimate:
-    """Bytes, with the band the table's fit allows."""
+    """Bytes, with the band the table's checks allow."""
 
     value: int
     low: int
@@ -110,36 +153,29 @@ class AbiEstimate:
     so: Estimate
     #: The library's bytes as stored (compressed) in the AAR.
     stored: Estimate
-    #: Scaled from another ABI by the stock runtime's ratio (no proxy of its own was measured).
+    #: Scaled from another Android ABI by a stated factor (no proxy of its own was measured).
     scaled_from: Optional[str] = None
+    factor: Optional[float] = None
 
 
-def _scale(e: Estimate, factor: float) -> Estimate:
-    return Estimate(round(e.value * factor), round(e.low * factor), round(e.high * factor))
+def _scale(e: Estimate, factor: float, low: Optional[float] = None, high: Optional[float] = None) -> Estimate:
+    return Estimate(round(e.value * factor), round(e.low * (factor if low is None else low)),
+                    round(e.high * (factor if high is None else high)))
 
 
-def estimate_abi(model: SizeModel, abi: str, ops: Iterable[str],
-                 stock_so: Optional[Mapping[str, int]] = None) -> Optional[AbiEstimate]:
-    """The library and its stored bytes for ``abi`` and the op set ``ops`` (None: no way to estimate it).
-
-    An ABI without a measured proxy is scaled from :data:`SCALED_FROM`'s by ``stock_so`` (the stock
-    runtime's library bytes per ABI), when both are known.
-    """
+def estimate_abi(model: SizeModel, abi: str, ops: Iterable[str]) -> Optional[AbiEstimate]:
+    """The library and its stored bytes for ``abi`` and the op set ``ops`` (None: no way to estimate it)."""
     ops = tuple(ops)
     m = model.for_android(abi)
     if m is None:
-        base = SCALED_FROM.get(abi)
-        if base is None or not stock_so or abi not in stock_so or base not in stock_so:
+        s = model.scaled.get(abi)
+        other = estimate_abi(model, s.base, ops) if s is not None else None
+        if s is None or other is None or other.scaled_from is not None:
             return None
-        other = estimate_abi(model, base, ops)
-        if other is None:
-            return None
-        f = stock_so[abi] / stock_so[base]
-        return AbiEstimate(abi, other.measured_as, _scale(other.so, f), _scale(other.stored, f), base)
-    value = m.so_bytes(ops)
-    lo, hi = m.band()
-    so = Estimate(value, max(0, value + lo), value + hi)
-    return AbiEstimate(abi, m.abi, so, _scale(so, model.aar_stored_ratio))
+        return AbiEstimate(abi, other.measured_as, _scale(other.so, s.factor, s.low, s.high),
+                           _scale(other.stored, s.factor, s.low, s.high), s.base, s.factor)
+    so = m.so_estimate(ops)
+    return AbiEstimate(abi, m.abi, so, _scale(so, m.stored_ratio))
 
 
 def aar_estimate(model: SizeModel, per_abi: Iterable[AbiEstimate]) -> Estimate:
@@ -150,6 +186,9 @@ def aar_estimate(model: SizeModel, per_abi: Iterable[AbiEstimate]) -> Estimate:
                     model.aar_fixed + sum(r.stored.high for r in rows))
 
 
+# -- reading the table ------------------------------------------------------------------------------------
+
+
 def _int(data: Mapping[str, Any], key: str, where: str) -> int:
     v = data.get(key)
     if not isinstance(v, int) or isinstance(v, bool) or v < 0:
@@ -157,29 +196,73 @@ def _int(data: Mapping[str, Any], key: str, where: str) -> int:
     return v
 
 
+def _ratio(data: Mapping[str, Any], key: str, where: str, top: float = 1.0) -> float:
+    v = data.get(key)
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < v <= top:
+        raise ValueError(f"{where}: '{key}' must be in (0, {top:g}]")
+    return float(v)
+
+
+def _names(value: Any, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(o, str) for o in value):
+        raise ValueError(f"{where}: 'ops' must be a list of op names")
+    return frozenset(value)
+
+
+def parse_build(data: Any, where: str) -> Build:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: expected an object with name, ops, so, loaded")
+    return Build(str(data.get("name", "")), _names(data.get("ops"), where), _int(data, "so", where),
+                 _int(data, "loaded", where), _int(data, "aar", where) if "aar" in data else None,
+                 _int(data, "stored", where) if "stored" in data else None)
+
+
+def parse_abi(abi: str, row: Any) -> AbiModel:
+    """One ABI's entry of the table; ValueError naming what is wrong."""
+    where = f"abis.{abi}"
+    if not isinstance(row, dict) or not isinstance(row.get("own"), dict) or not isinstance(row.get("shared", {}), dict):
+        raise ValueError(f"{where}: expected an object with floor, own, shared, unmeasured_op, stored_ratio")
+    own = {str(k): _int(row["own"], k, f"{where}.own") for k in row["own"]}
+    shared = []
+    for name, s in sorted(row.get("shared", {}).items()):
+        if not isinstance(s, dict):
+            raise ValueError(f"{where}.shared.{name}: expected an object with bytes and ops")
+        at = f"{where}.shared.{name}"
+        shared.append(Shared(name, _int(s, "bytes", at), _names(s.get("ops"), at)))
+    checks = row.get("checks", [])
+    if not isinstance(checks, list):
+        raise ValueError(f"{where}.checks: expected a list")
+    return AbiModel(abi, str(row.get("proxy_for", abi)), _int(row, "floor", where), own, tuple(shared),
+                    _int(row, "unmeasured_op", where), _ratio(row, "stored_ratio", where),
+                    *(_int(row, k, where) if k in row else 0 for k in ("tail", "page", "gaps")),
+                    tuple(parse_build(c, f"{where}.checks") for c in checks), str(row.get("compiler", "")),
+                    *_scaled_from(row.get("fit"), where))
+
+
+def _scaled_from(fit: Any, where: str) -> tuple[Optional[str], float]:
+    if not isinstance(fit, dict) or "scaled_from" not in fit:
+        return None, 1.0
+    return str(fit["scaled_from"]), _ratio(fit, "factor", f"{where}.fit", 4.0)
+
+
 def parse(text: str) -> SizeModel:
     """The table's JSON as a :class:`SizeModel`; ValueError naming what is wrong."""
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("abis"), dict):
         raise ValueError(f"not a size table of format {FORMAT}")
-    abis = {}
-    for abi, row in sorted(data["abis"].items()):
-        if not isinstance(row, dict) or not isinstance(row.get("per_op", {}), dict):
-            raise ValueError(f"abis.{abi}: expected an object with floor, per_op_average, per_op, points")
-        points = []
-        for p in row.get("points", []):
-            if not isinstance(p, dict) or _int(p, "ops", f"abis.{abi}.points") < 1:
-                raise ValueError(f"abis.{abi}.points: each needs ops >= 1 and so")
-            points.append(Point(str(p.get("name", "")), p["ops"], _int(p, "so", f"abis.{abi}.points"),
-                                _int(p, "aar", f"abis.{abi}.points") if "aar" in p else None,
-                                tuple(str(o) for o in p.get("op_names", ()))))
-        per_op = {str(k): _int(row["per_op"], k, f"abis.{abi}.per_op") for k in row.get("per_op", {})}
-        abis[abi] = AbiModel(abi, str(row.get("proxy_for", abi)), _int(row, "floor", f"abis.{abi}"),
-                             _int(row, "per_op_average", f"abis.{abi}"), per_op, tuple(points))
-    ratio = data.get("aar_stored_ratio")
-    if not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
-        raise ValueError("'aar_stored_ratio' must be in (0, 1]")
-    return SizeModel(abis, _int(data, "aar_fixed", "table"), float(ratio), str(data.get("source", "")))
+    abis = {abi: parse_abi(abi, row) for abi, row in sorted(data["abis"].items())}
+    scaled = {}
+    for abi, s in sorted(data.get("scaled", {}).items()):
+        where = f"scaled.{abi}"
+        if not isinstance(s, dict) or not isinstance(s.get("from"), str):
+            raise ValueError(f"{where}: expected an object with from, factor, low, high")
+        f, lo, hi = (_ratio(s, k, where, 4.0) for k in ("factor", "low", "high"))
+        if not lo <= f <= hi:
+            raise ValueError(f"{where}: expected low <= factor <= high")
+        scaled[abi] = Scaled(abi, s["from"], f, lo, hi, str(s.get("source", "")))
+    measured = data.get("measured", {})
+    return SizeModel(abis, scaled, _int(data, "aar_fixed", "table"),
+                     {str(k): str(v) for k, v in measured.items()} if isinstance(measured, dict) else {})
 
 
 @lru_cache(maxsize=None)
