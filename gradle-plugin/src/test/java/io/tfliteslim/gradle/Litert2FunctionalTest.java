@@ -9,11 +9,8 @@ import org.junit.rules.TemporaryFolder;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.File;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,30 +95,8 @@ public class Litert2FunctionalTest {
     public void ciDeploysTheDropInAndADeveloperResolvesIt() throws Exception {
         File served = temp.newFolder("served");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/maven/", exchange -> {
-            File file = new File(served, exchange.getRequestURI().getPath().substring("/maven/".length()));
-            if (exchange.getRequestURI().getPath().contains("..")) {
-                exchange.sendResponseHeaders(400, -1);
-            } else if ("PUT".equals(exchange.getRequestMethod())) {
-                file.getParentFile().mkdirs();
-                try (InputStream in = exchange.getRequestBody()) {
-                    Files.copy(in, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
-                }
-                exchange.sendResponseHeaders(201, -1);
-            } else if (!file.isFile()) {
-                exchange.sendResponseHeaders(404, -1);
-            } else if ("HEAD".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().add("Content-Length", Long.toString(file.length()));
-                exchange.sendResponseHeaders(200, -1);
-            } else {
-                byte[] body = Files.readAllBytes(file.toPath());
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            exchange.close();
-        });
+        server.createContext("/maven/", exchange -> TeamFlowFunctionalTest.serve(
+                exchange, served, exchange.getRequestURI().getPath().substring("/maven/".length())));
         server.start();
         try {
             String team = "    repositoryUrl = 'http://127.0.0.1:" + server.getAddress().getPort() + "/maven'\n"

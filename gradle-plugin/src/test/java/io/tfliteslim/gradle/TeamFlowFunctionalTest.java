@@ -63,11 +63,23 @@ public class TeamFlowFunctionalTest {
     private void handle(HttpExchange exchange) throws IOException {
         String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         String path = exchange.getRequestURI().getPath().substring("/maven/".length());
-        File file = new File(served, path);
         if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"maven\"");
             exchange.sendResponseHeaders(401, -1);
-        } else if (path.contains("..")) {
+            exchange.close();
+            return;
+        }
+        serve(exchange, served, path);
+    }
+
+    /**
+     * A file-backed Maven repository's answer to one request below {@code /maven/} ({@code path}, relative):
+     * PUT stores, HEAD and GET read {@code served}; a path with {@code ..} is a 400. Shared with
+     * {@link Litert2FunctionalTest}'s repository.
+     */
+    static void serve(HttpExchange exchange, File served, String path) throws IOException {
+        File file = new File(served, path);
+        if (path.contains("..")) {
             exchange.sendResponseHeaders(400, -1);
         } else if ("PUT".equals(exchange.getRequestMethod())) {
             file.getParentFile().mkdirs();
