@@ -24,7 +24,7 @@ import java.util.Map;
  * cannot express {@code TaskProvider} or {@code DirectoryProperty}). Shaped from AGP 9.0.0's sources as published in
  * the {@code jrodbx/agp-sources} mirror (read, not copied or compiled against):
  * <ul>
- * <li>{@code gradle-api/.../variant/AndroidComponentsExtension}: {@code selector()},
+ * <li>{@code AndroidComponentsExtensionImpl.kt} 9.0.0: {@code selector()},
  * {@code onVariants(VariantSelector, Action<VariantT>)}; {@code VariantSelector.all()}. The test runs the
  * callbacks with {@link Components#run}, where AGP runs them in its afterEvaluate;</li>
  * <li>{@code Component}: {@code getName()}, {@code getSources()}, {@code getRuntimeConfiguration()},
