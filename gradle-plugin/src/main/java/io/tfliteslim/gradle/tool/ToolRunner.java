@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the Python tool: the plugin's one place that starts a process.
@@ -198,7 +200,10 @@ public final class ToolRunner {
         return result;
     }
 
-    /** The message for a failed run: the tool's {@code error:} lines, or its last lines. */
+    /** How the tool's argument parser says it refused an argument: {@code tflite-slim build: error: argument ...}. */
+    private static final Pattern PARSER_ERROR = Pattern.compile("tflite-slim(?: [a-z-]+)?: error: (.+)");
+
+    /** The message for a failed run: the tool's {@code error:} lines (its parser's included), or its last lines. */
     public static String failureMessage(String python, String what, Result result, String advice) {
         String text = result.text();
         if (text.contains("No module named " + ToolCommands.MODULE) || text.contains("No module named '" + ToolCommands.MODULE)) {
@@ -208,6 +213,12 @@ public final class ToolRunner {
         for (String line : result.lines) {
             if (line.startsWith("error: ")) {
                 errors.add(line.substring("error: ".length()));
+            } else {
+                // argparse's own refusal (a setting's value the tool does not accept), after its usage text.
+                Matcher parser = PARSER_ERROR.matcher(line);
+                if (parser.matches()) {
+                    errors.add(parser.group(1));
+                }
             }
         }
         if (errors.isEmpty()) {
