@@ -128,13 +128,13 @@ public final class ToolRunner {
             }
             reader.join();
             if (readFailure[0] != null) {
-                throw new GradleException("reading the output of " + argv + " failed: " + readFailure[0].getMessage(), readFailure[0]);
+                throw new GradleException("reading the output of " + Redaction.urls(String.valueOf(argv)) + " failed: " + readFailure[0].getMessage(), readFailure[0]);
             }
             return new Result(process.waitFor(), lines);
         } catch (InterruptedException e) {
             stop(process, stopThroughStdin);
             Thread.currentThread().interrupt();
-            throw new GradleException("interrupted while running " + argv, e);
+            throw new GradleException("interrupted while running " + Redaction.urls(String.valueOf(argv)), e);
         }
     }
 
