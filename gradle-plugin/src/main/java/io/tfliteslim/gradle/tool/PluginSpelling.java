@@ -74,6 +74,9 @@ public final class PluginSpelling {
             "(?:\\b(pass|give|add) )?(?<![\\w/.-])(--[a-z0-9][a-z0-9-]*(?:/--[a-z0-9][a-z0-9-]*)*)(?![\\w=-])"
                     + "(?: ([A-Za-z0-9]+(?:\\.[A-Za-z0-9]+)*)(?![\\w-]))?");
 
+    /** The tool's log lines that advise (runtime/settings.py's backend choice, its notes and warnings). */
+    private static final Pattern ADVICE_LINE = Pattern.compile("tflite-slim: (?:backend |note: |warning: )");
+
     private PluginSpelling() {
     }
 
@@ -107,6 +110,14 @@ public final class PluginSpelling {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * A line of the tool's output as the build log shows it: the tool's advice (which backend and why, its notes and
+     * warnings) in the plugin's words; command lines and everything else (Bazel's, CMake's, the compilers') as they are.
+     */
+    public static String ofLogLine(String line) {
+        return ADVICE_LINE.matcher(line).lookingAt() ? of(line) : line;
     }
 
     /** The setting of each option in {@code options} ({@code --a/--b}), or null if one is not the tool's. */

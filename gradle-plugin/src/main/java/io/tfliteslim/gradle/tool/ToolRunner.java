@@ -123,7 +123,7 @@ public final class ToolRunner {
                 String line = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (line != null) {
                     lines.add(line);
-                    logger.log(level, line);
+                    logger.log(level, PluginSpelling.ofLogLine(line));
                 }
             }
             reader.join();

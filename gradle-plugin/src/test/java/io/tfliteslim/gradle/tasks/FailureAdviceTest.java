@@ -118,4 +118,24 @@ public class FailureAdviceTest {
         assertEquals("bazel build --jobs=8 --config=android_arm64; tfliteSlim.backend nope",
                 PluginSpelling.of("bazel build --jobs=8 --config=android_arm64; --backend nope"));
     }
+
+    /**
+     * The tool's log lines that advise (which backend and why, notes, warnings) speak plugin too; the command lines
+     * it logs, and anything else it prints, are shown as they are.
+     */
+    @Test
+    public void adviceInTheLogSpeaksPluginAndCommandLinesStay() {
+        assertEquals("tflite-slim: backend cmake (no tfliteSlim.backend given): TFLite's CMake build with the NDK and CMake found;"
+                        + " tfliteSlim.backend = \"local\" builds with Bazel",
+                PluginSpelling.ofLogLine("tflite-slim: backend cmake (no --backend given): TFLite's CMake build with the NDK and"
+                        + " CMake found; --backend local builds with Bazel"));
+        assertEquals("tflite-slim: note: the Android SDK was not found: set tfliteSlim.sdk",
+                PluginSpelling.ofLogLine("tflite-slim: note: the Android SDK was not found: pass --sdk DIR"));
+        assertEquals("tflite-slim: warning: tfliteSlim.alignmentCheck = \"warn\": 1 library is not 16 KB-aligned",
+                PluginSpelling.ofLogLine("tflite-slim: warning: --alignment-check warn: 1 library is not 16 KB-aligned"));
+        for (String line : new String[]{"tflite-slim: bazel build --config=android_arm64 --jobs 8 //tflite_slim_build:x",
+                "tflite-slim: cmake arm64-v8a: configuring /t/tflite in /c/b", "  --cmake PATH  the cmake to run"}) {
+            assertEquals(line, PluginSpelling.ofLogLine(line));
+        }
+    }
 }
