@@ -238,6 +238,11 @@ def test_flex_models_with_declared_cmake_are_refused_before_the_download(env, ca
     assert code == 2 and err.count("\n") == 1, err
     assert err == f"error: {FLEX_NEEDS_BAZEL}\n"
     assert not (tmp / "out").exists() and not list((tmp / "cache").rglob("*.tar.gz"))
+    # A dry run downloads nothing either, and lists the refusal first among the problems.
+    p = prepare(BuildSettings(models=(str(flex),), litert_version="1.4.1", backend="cmake", abis=("host",),
+                              dry_run=True, cache_dir=str(tmp / "cache")))
+    assert p.problems[0] == FLEX_NEEDS_BAZEL and p.problems.count(FLEX_NEEDS_BAZEL) == 1
+    assert not list((tmp / "cache").rglob("*.tar.gz"))
 
 
 def test_a_failed_swap_keeps_the_previous_out_and_is_one_error(env, monkeypatch, capsys):

@@ -11,6 +11,8 @@ The phases, in the order :func:`tflite_slim.runtime.builder.build` runs them
                          (``backends.registry.BACKENDS``) with the tools ``toolchains`` found;
                          a build's ``--out`` and cache checked before anything else runs.
 1. ``inputs.read_inputs``  InputsAsked -> ``Inputs``: the models' op sets, the custom-op sources.
+                         The backend is asked which of the ops it can never build
+                         (``unsupported_ops``): a build stops there, before any download.
 2. ``resolve.resolve``   SourceAsked -> ``SourceTree``: the tree (checkout, cache or download; the
                          SDK/NDK, the backend's ``require_tools`` and free disk space checked before a
                          download),
@@ -47,7 +49,7 @@ importing only the rooms before it (``tests/test_package_layout.py`` checks it):
 - ``trees/``: what a TensorFlow/LiteRT source tree is and says (download, layout, scripts, Android
   configuration, kernels, what it observed against what was declared).
 - ``spec/``: the frozen plan and the files generated from it (BUILD file, registration code).
-- ``backends/``: the interface (``base.Backend``: ``commands``, ``require_tools``, ``prepare``,
+- ``backends/``: the interface (``base.Backend``: ``unsupported_ops``, ``commands``, ``require_tools``, ``prepare``,
   ``build``, ``stop``), the registry (``registry.BACKENDS``, name -> factory) and the backends:
   ``bazel_local``, ``bazel_docker``, ``cmake`` (with its ``cmake_*`` helpers and ``compiler_cache``). A
   backend's factory reads ``base.BackendAsked``, never the settings module.

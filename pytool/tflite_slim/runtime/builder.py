@@ -18,7 +18,6 @@ from tflite_slim.errors import ToolchainError
 from tflite_slim.runtime import sizes
 from tflite_slim.runtime.artifacts import aar
 from tflite_slim.runtime.backends.base import Backend, BackendJob, Log, Package
-from tflite_slim.runtime.backends.cmake import FLEX_NEEDS_BAZEL
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.checks import check
 from tflite_slim.runtime.generate import generate
@@ -85,14 +84,15 @@ def _prepare(asked: Asked, s: BuildSettings, log: Log) -> tuple[Prepared, Asked]
     asked = for_models(asked, s, inputs.op_set.has_flex, BACKENDS)
     if asked.chosen:
         log(asked.chosen)
-    if inputs.op_set.has_flex and asked.backend_name == "cmake" and asked.out is not None:
-        # A declared CMake cannot build Flex ops whatever the tree holds: refused before a release is fetched
-        # (a dry run lists it with the backend's other problems).
-        raise ToolchainError(FLEX_NEEDS_BAZEL)
+    refused = asked.backend.unsupported_ops(inputs.op_set)
+    if refused and asked.out is not None:
+        # What no tree changes (a declared CMake and Flex ops) is refused before a release is fetched; a dry run
+        # lists it first among the problems (the check phase).
+        raise ToolchainError(refused)
     tree = resolve(asked.source, asked.backend, log)
     plan = make_plan(inputs, tree, asked.options)
     job = generate(plan, inputs, tree, log)
-    checked = check(job, inputs, tree, asked.backend, asked.checks)
+    checked = check(job, inputs, tree, asked.backend, asked.checks, refused)
     return Prepared(plan, inputs.models, job.package, job.registration, checked.commands, tree.source,
                     checked.notes, checked.problems, asked.backend, job, asked.backend_name, asked.chosen), asked
 

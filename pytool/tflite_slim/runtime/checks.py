@@ -2,6 +2,8 @@
 
 * kernels: every op the models use is registered by the tree
   (:mod:`tflite_slim.runtime.trees.kernels`);
+* the op set: what the backend can never build (:meth:`~tflite_slim.runtime.backends.base.Backend.unsupported_ops`,
+  asked by the builder before the download, which a build stops at; a dry run lists it here, first);
 * configuration and toolchain: what the backend's ``prepare`` would refuse
   (:meth:`~tflite_slim.runtime.backends.base.Backend.problems`).
 
@@ -44,15 +46,19 @@ class Checked:
     problems: tuple[str, ...]
 
 
-def check(job: BackendJob, inputs: Inputs, tree: SourceTree, backend: Backend, asked: ChecksAsked) -> Checked:
-    """The problems, notes and commands for ``job``; a ToolchainError (a build) at the first problem."""
+def check(job: BackendJob, inputs: Inputs, tree: SourceTree, backend: Backend, asked: ChecksAsked,
+          refused: Optional[str] = None) -> Checked:
+    """The problems, notes and commands for ``job``; a ToolchainError (a build) at the first problem.
+
+    ``refused``: what the backend said of the op set before the download (``Backend.unsupported_ops``), first.
+    """
     commands = tuple(tuple(c) for c in backend.commands(job))
     # How a Bazel build differs from build_aar.sh; another backend says how it builds in its own notes.
     differences = _differences(job, tree, asked.experimental_api) if not job.plan.backend else []
     notes = differences + backend.notes(job)
     problem, skipped = _kernel_problem(inputs, tree, bool(job.plan.custom_ops_deps))
     notes += [skipped] if skipped else []
-    problems = backend.problems(job) + ([problem] if problem else [])
+    problems = ([refused] if refused else []) + backend.problems(job) + ([problem] if problem else [])
     if problems and not asked.dry_run:
         raise ToolchainError(problems[0])
     return Checked(commands, tuple(notes), tuple(problems))

@@ -11,9 +11,11 @@ import pytest
 from modelmaker import ADD, Op, builtin, make_model
 from standin.elfimage import make_so
 from standin.workspace import make_tensorflow_workspace
+from tflite_slim.analysis.opset import FlexOp, OpSet
 from tflite_slim.cli import main
 from tflite_slim.errors import ToolchainError, UsageError
-from tflite_slim.runtime.backends.base import Backend, BackendJob, Package
+from tflite_slim.runtime.backends import cmake
+from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob, Package
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 
@@ -23,10 +25,15 @@ class Recording(Backend):
 
     uses_host_android = False
 
-    def __init__(self, problems: tuple[str, ...] = ()) -> None:
+    def __init__(self, problems: tuple[str, ...] = (), refused_op: str = "") -> None:
         self.calls: list[tuple[str, BackendJob]] = []
         self._problems = list(problems)
         self.work_seen: list[bool] = []
+        self._refused_op = refused_op
+
+    def unsupported_ops(self, ops: OpSet):
+        self.calls.append(("unsupported_ops", None))
+        return f"the recorder cannot build {self._refused_op}" if self._refused_op in ops.builtin_ops else None
 
     def commands(self, job: BackendJob) -> list[list[str]]:
         return [["recorder", "build", job.package.path, *job.plan.targets]]
@@ -74,9 +81,10 @@ def test_a_registered_backend_builds_through_the_interface(env):
                       cache_dir=str(tmp / "cache"))
     result = build(s)
     backend = made[-1]
-    assert [c for c, _ in backend.calls] == ["prepare", "build"]
-    job = backend.calls[1][1]
-    assert job == backend.calls[0][1]  # prepare and build see the same job
+    # The models' ops are offered to the backend first, before any tree (unsupported_ops), then the build.
+    assert [c for c, _ in backend.calls] == ["unsupported_ops", "prepare", "build"]
+    job = backend.calls[2][1]
+    assert job == backend.calls[1][1]  # prepare and build see the same job
     assert job.plan == result.plan and job.root == ws.resolve() and job.release is None
     assert job.package.files == ((str(model), "models/a.tflite"),)
     assert "Register_ADD" in job.registration
@@ -99,7 +107,8 @@ def test_a_registered_backend_is_a_cli_choice_and_its_dry_run_shows_it(env, caps
     assert commands == [f"  recorder build tflite_slim_build/p{plan.fingerprint[:16]} tensorflow-lite"]
     assert main(["build", str(model), "--source", str(ws), "--backend", "recorder", "--dry-run", "--format", "json"]) == 0
     assert "the recorder builds nothing real" in json.loads(capsys.readouterr().out)["notes"]
-    assert all(b.calls == [] for b in made)  # a dry run neither prepares nor builds
+    # A dry run neither prepares nor builds (it only asks which ops the backend refuses).
+    assert all([c for c, _ in b.calls if c != "unsupported_ops"] == [] for b in made)
 
 
 def test_an_unknown_backend_names_every_registered_one(env):
@@ -116,7 +125,37 @@ def test_a_backends_problems_stop_the_build_before_it_prepares(env, monkeypatch)
     assert prepare(BuildSettings(**base, dry_run=True)).problems == ("the recorder is out of tape",)
     with pytest.raises(ToolchainError, match="^the recorder is out of tape$"):
         build(BuildSettings(**base, out=str(tmp / "out")))
-    assert made[-1].calls == [] and not (tmp / "out").exists()
+    assert [c for c, _ in made[-1].calls] == ["unsupported_ops"] and not (tmp / "out").exists()
+
+
+def test_ops_a_backend_refuses_stop_the_build_before_the_release_is_fetched(env, monkeypatch):
+    """The pre-download hook (Backend.unsupported_ops): the builder asks it once the models are read and stops
+    before the release is fetched; a dry run lists the refusal among the problems."""
+    tmp, ws, model, made = env
+    monkeypatch.setitem(BACKENDS, "recorder", lambda s: made.append(Recording(refused_op="ADD")) or made[-1])
+    # Port 9 (discard) is never reached: the refusal comes before the download starts.
+    monkeypatch.setenv("TFLITE_SLIM_TF_ARCHIVE_URL", "http://127.0.0.1:9/unreachable")
+    base = dict(models=(str(model),), tensorflow_version="2.16.1", backend="recorder", cache_dir=str(tmp / "cache"))
+    with pytest.raises(ToolchainError, match="^the recorder cannot build ADD$"):
+        build(BuildSettings(**base, out=str(tmp / "out")))
+    assert [c for c, _ in made[-1].calls] == ["unsupported_ops"]
+    assert not (tmp / "out").exists() and not list(tmp.glob("cache/**/*.tar.gz"))
+    assert prepare(BuildSettings(**base, dry_run=True)).problems == ("the recorder cannot build ADD",)
+
+
+FLEX = OpSet(builtin_ops={"ADD": (1,)}, flex_ops=(FlexOp("AddV2"),))
+BUILTIN = OpSet(builtin_ops={"ADD": (1,)})
+
+
+@pytest.mark.parametrize("name, flex_refusal", [
+    ("cmake", cmake.FLEX_NEEDS_BAZEL),  # TFLite's CMake build has no Flex delegate
+    ("local", None),
+    ("docker", None),
+])
+def test_each_backend_says_which_ops_it_cannot_build(name, flex_refusal):
+    backend = BACKENDS[name](BackendAsked())
+    assert backend.unsupported_ops(FLEX) == flex_refusal
+    assert backend.unsupported_ops(BUILTIN) is None
 
 
 @pytest.mark.parametrize(

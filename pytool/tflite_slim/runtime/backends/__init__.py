@@ -6,7 +6,8 @@ package and registration code, the resolved tree) and the backends' own settings
 ``produce`` phase checks and finishes. A backend depends on ``base`` (the interface), the frozen
 results of the phases (``spec``, ``trees``) and the artifact helpers, never on the settings phase.
 
-- ``base``: the interface (``commands``, ``require_tools``, ``prepare``, ``build``, ``stop``), the job.
+- ``base``: the interface (``unsupported_ops``, ``commands``, ``require_tools``, ``prepare``, ``build``,
+  ``stop``), the job.
 - ``registry``: ``--backend NAME`` -> factory; adding a backend is one module plus one line there.
 - ``bazel_local``, ``bazelversion``: Bazel in a configured TensorFlow/LiteRT tree.
 - ``bazel_docker``: the same Bazel commands in TensorFlow's tflite-android image.

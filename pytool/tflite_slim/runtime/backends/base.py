@@ -6,6 +6,7 @@ the settings (``--bazel``, ``--docker``, ``--checkpoint``, the CMake options ...
 settings phase fills; a backend never reads the settings module. Everything else it needs
 arrives in one :class:`BackendJob` per build. The build calls, in this order::
 
+    backend.unsupported_ops(ops)   # once the models are read, before any tree: ops it can never build
     backend.commands(job)   # only for --dry-run: what would run
     backend.require_tools(layout)  # before a release is downloaded: the programs it runs are there
     backend.prepare(job)    # preconditions: tools present, tree configured (may configure a tree we own)
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ClassVar, Optional, Sequence
 
+from tflite_slim.analysis.opset import OpSet
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings
 from tflite_slim.runtime.backends.compiler_cache import CacheSettings
 from tflite_slim.runtime.spec.plan import BuildPlan
@@ -125,6 +127,16 @@ class Backend(ABC):
     #: Whether the build uses the tree's own Bazel Android settings (its WORKSPACE's NDK repository and
     #: API level, .bazelrc's platforms): False (CMake) builds the declared API level with its own toolchain.
     reads_tree_android: ClassVar[bool] = True
+
+    @abstractmethod
+    def unsupported_ops(self, ops: OpSet) -> Optional[str]:
+        """Why this backend can never build a runtime for ``ops``, whatever the tree holds (one line), or None.
+
+        The pre-download hook: the builder asks it once the models are read, before a release is fetched,
+        and a build stops with it (a dry run lists it among the problems). Only what no tree can change
+        belongs here (TFLite's CMake build has no Flex delegate); a tree's missing kernels are the check
+        phase's.
+        """
 
     @abstractmethod
     def commands(self, job: BackendJob) -> list[list[str]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
+from tflite_slim.analysis.opset import OpSet
 from tflite_slim.errors import BuildError, CommandFailed, TfliteSlimError, ToolchainError, ToolMissing, UsageError
 from tflite_slim.runtime.trees import tfscripts
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob, Package, timed
@@ -102,6 +103,10 @@ class DockerBazel(Backend):
         self.cache_dir = cache_dir
         self.image = image
         self._stopper = process.Stopper()
+
+    def unsupported_ops(self, ops: OpSet) -> Optional[str]:
+        """None: Bazel builds every op set (Flex ops into the select-TF-ops AAR, as build_aar.sh does)."""
+        return None
 
     def unsupported(self, layout: SourceLayout) -> Optional[str]:
         if layout is LITERT:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from tflite_slim import process
+from tflite_slim.analysis.opset import OpSet
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing
 from tflite_slim.runtime.backends import bazelversion
 from tflite_slim.runtime.trees import android, tfscripts
@@ -53,6 +54,10 @@ class LocalBazel(Backend):
         self.startup_args = tuple(startup_args)
         self.cache = cache
         self._stopper = process.Stopper()
+
+    def unsupported_ops(self, ops: OpSet) -> Optional[str]:
+        """None: Bazel builds every op set (Flex ops into the select-TF-ops AAR, as build_aar.sh does)."""
+        return None
 
     def bazel_commands(self, job: BackendJob) -> list[list[str]]:
         cache_args = compiler_cache.bazel_args(self.cache, tfscripts.read_text(job.tree, ".bazelrc"))

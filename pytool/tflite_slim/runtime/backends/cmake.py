@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 
 from tflite_slim import files, process
 from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMissing, UsageError
+from tflite_slim.analysis.opset import OpSet
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
 from tflite_slim.runtime.backends import (cmake_errors, cmake_inputs, cmake_project, cmake_sources, cmake_toolchain,
@@ -183,7 +184,11 @@ class CmakeBackend(Backend):
             facts += toolchain.facts
         return tuple(facts)
 
-    # -- found before anything is downloaded (issue 25): tools, NDK, API level -------------------
+    # -- found before anything is downloaded (issue 25): ops, tools, NDK, API level -------------------
+
+    def unsupported_ops(self, ops: OpSet) -> Optional[str]:
+        """Flex ops: TFLite's CMake project has no Flex delegate target (only Bazel builds it)."""
+        return FLEX_NEEDS_BAZEL if ops.has_flex else None
 
     def require_tools(self, layout: SourceLayout) -> None:
         """Every tool, the NDK and the API level, before a release is downloaded: all problems in one error."""
@@ -215,8 +220,6 @@ class CmakeBackend(Backend):
                          f"{self.settings.cmake} is {have[0]}.{have[1]}; install a newer CMake (Android Studio's "
                          "SDK Manager: SDK Tools > CMake) or pass --cmake")
         found += self._xnnpack_cmake(job)
-        if job.plan.has_flex:
-            found.append(FLEX_NEEDS_BAZEL)
         if job.plan.custom_ops_deps:
             found.append("--custom-ops-deps names Bazel labels, which --backend cmake cannot build; give the "
                          "custom ops' sources only (--custom-ops-srcs)")

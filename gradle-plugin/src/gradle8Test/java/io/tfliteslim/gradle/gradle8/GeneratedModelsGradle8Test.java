@@ -1,16 +1,13 @@
 package io.tfliteslim.gradle.gradle8;
 
+import io.tfliteslim.gradle.gradle8.StandInVariantApi.Components;
+import io.tfliteslim.gradle.gradle8.StandInVariantApi.Variant;
 import io.tfliteslim.gradle.tasks.TfliteReportTask;
 
-import kotlin.jvm.functions.Function1;
-import org.gradle.api.Action;
 import org.gradle.api.DefaultTask;
 import org.gradle.api.Project;
 import org.gradle.api.Task;
-import org.gradle.api.file.Directory;
 import org.gradle.api.file.DirectoryProperty;
-import org.gradle.api.provider.ListProperty;
-import org.gradle.api.provider.Provider;
 import org.gradle.api.tasks.OutputDirectory;
 import org.gradle.api.tasks.TaskAction;
 import org.gradle.api.tasks.TaskProvider;
@@ -21,10 +18,7 @@ import org.junit.rules.TemporaryFolder;
 
 import java.io.File;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -37,13 +31,8 @@ import static org.junit.Assert.assertTrue;
  * {@code DirectoryProperty}, which the Gradle 4.4 suite cannot express): the variant's report task depends
  * on the generator through the provider alone, and lists the generated model once it ran.
  *
- * <p>The Variant API here is a minimal stand-in shaped from AGP 9's public gradle-api
- * ({@code AndroidComponentsExtension.onVariants(selector().all(), Action)}, {@code Component.getName()},
- * {@code getSources()}, {@code Sources.getAssets()/getMlModels()}, {@code SourceDirectories.Layered.getAll()}
- * and {@code addGeneratedSourceDirectory(TaskProvider<TASK>, (TASK) -> DirectoryProperty)}). The generated
- * folder enters {@code all} as the task provider mapped to its output, so the producer travels with it and
- * Gradle 8 refuses to compute the value before the task ran; AGP's implementation of {@code all} was not
- * read for this (no AGP sources here), only its public signatures.
+ * <p>The Variant API is {@link StandInVariantApi} (AGP 9.0.0's shape; the generated folder enters {@code all} as the
+ * task provider mapped to its output, as {@code SourceDirectoriesImpl.addGeneratedSourceDirectory} adds it).
  */
 public class GeneratedModelsGradle8Test {
     @Rule
@@ -62,95 +51,16 @@ public class GeneratedModelsGradle8Test {
         }
     }
 
-    public static final class Selector {
-        public Selector all() {
-            return this;
-        }
-    }
-
-    public static final class Components {
-        private final List<Action<? super Variant>> callbacks = new ArrayList<>();
-
-        public Selector selector() {
-            return new Selector();
-        }
-
-        public void onVariants(Selector selector, Action<? super Variant> callback) {
-            callbacks.add(callback);
-        }
-
-        void run(Variant variant) {
-            for (Action<? super Variant> callback : callbacks) {
-                callback.execute(variant);
-            }
-        }
-    }
-
-    public static final class Variant {
-        private final String name;
-        private final Sources sources;
-
-        Variant(Project project, String name) {
-            this.name = name;
-            this.sources = new Sources(new Layered(project, "src/main/assets"), new Layered(project, "src/main/ml"));
-        }
-
-        public String getName() {
-            return name;
-        }
-
-        public Sources getSources() {
-            return sources;
-        }
-    }
-
-    public static final class Sources {
-        private final Layered assets;
-        private final Layered mlModels;
-
-        Sources(Layered assets, Layered mlModels) {
-            this.assets = assets;
-            this.mlModels = mlModels;
-        }
-
-        public Layered getAssets() {
-            return assets;
-        }
-
-        public Layered getMlModels() {
-            return mlModels;
-        }
-    }
-
-    public static final class Layered {
-        private final ListProperty<Collection<Directory>> all;
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Layered(Project project, String staticDir) {
-            all = (ListProperty) project.getObjects().listProperty(Collection.class);
-            all.add(Collections.singletonList(project.getLayout().getProjectDirectory().dir(staticDir)));
-        }
-
-        public Provider<List<Collection<Directory>>> getAll() {
-            return all;
-        }
-
-        public <T extends Task> void addGeneratedSourceDirectory(TaskProvider<T> task, Function1<T, DirectoryProperty> output) {
-            all.add(task.flatMap(output::invoke).map(Collections::<Directory>singletonList));
-        }
-    }
-
     @Test
     public void aGeneratedFolderIsAnInputWithItsProducer() throws Exception {
         Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
-        Components components = new Components();
-        project.getExtensions().add("androidComponents", components);
+        Components components = StandInVariantApi.register(project);
         project.getPluginManager().apply("io.tfliteslim");
         TaskProvider<GenerateModels> generate = project.getTasks().register("generateModels", GenerateModels.class,
                 t -> t.getOutputDir().set(project.getLayout().getBuildDirectory().dir("generated/models")));
         components.onVariants(components.selector().all(),
                 v -> v.getSources().getAssets().addGeneratedSourceDirectory(generate, GenerateModels::getOutputDir));
-        components.run(new Variant(project, "debug"));
+        components.run(new Variant(project, "debug", true));
 
         TfliteReportTask report = (TfliteReportTask) project.getTasks().getByName("tfliteReportDebug");
         Set<String> dependencies = new TreeSet<>();
@@ -180,15 +90,14 @@ public class GeneratedModelsGradle8Test {
     @Test
     public void capturingTheProjectWideTasksReadsNoGeneratedFolder() throws Exception {
         Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
-        Components components = new Components();
-        project.getExtensions().add("androidComponents", components);
+        Components components = StandInVariantApi.register(project);
         project.getExtensions().add("android", new Object());
         project.getPluginManager().apply("io.tfliteslim");
         TaskProvider<GenerateModels> generate = project.getTasks().register("generateModels", GenerateModels.class,
                 t -> t.getOutputDir().set(project.getLayout().getBuildDirectory().dir("generated/models")));
         components.onVariants(components.selector().all(),
                 v -> v.getSources().getAssets().addGeneratedSourceDirectory(generate, GenerateModels::getOutputDir));
-        components.run(new Variant(project, "debug"));
+        components.run(new Variant(project, "debug", true));
         project.getExtensions().getByType(io.tfliteslim.gradle.TfliteSlimExtension.class).setPython(System.getProperty("tfliteSlim.python"));
 
         for (String name : new String[]{"tfliteReport", "tfliteSlim", "tfliteSlimPlan", "tfliteVerify"}) {

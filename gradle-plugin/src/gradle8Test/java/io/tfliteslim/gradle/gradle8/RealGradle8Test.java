@@ -9,6 +9,7 @@ import org.gradle.api.artifacts.repositories.ArtifactRepository;
 import org.gradle.api.internal.project.ProjectInternal;
 import org.gradle.testfixtures.ProjectBuilder;
 import org.gradle.util.GradleVersion;
+import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -35,9 +36,23 @@ import static org.junit.Assert.fail;
  */
 public class RealGradle8Test {
     private static final String SLIM = "2.16.1-slim-0123456789ab";
+    private static final String DECOY = "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy";
 
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
+
+    /** The app, on the Gradle 8 runtime (the plugin not applied yet); its install directory and another repository. */
+    private Project project;
+    private File m2;
+    private File other;
+
+    @Before
+    public void app() throws Exception {
+        project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
+        assertEquals(System.getProperty("tfliteSlim.gradle8.version"), GradleVersion.current().getVersion());
+        m2 = new File(project.getProjectDir(), "m2");
+        other = new File(project.getProjectDir(), "other-repo");
+    }
 
     private static void write(File f, String text) throws Exception {
         f.getParentFile().mkdirs();
@@ -56,15 +71,71 @@ public class RealGradle8Test {
         }
     }
 
-    private Project app() throws Exception {
-        Project project = ProjectBuilder.builder().withProjectDir(temp.newFolder("app")).build();
-        assertEquals(System.getProperty("tfliteSlim.gradle8.version"), GradleVersion.current().getVersion());
-        return project;
+    /** coordinates.json as tfliteSlim writes it: the slim runtime {@link #SLIM} installed into {@link #m2}. */
+    private void installed() throws Exception {
+        write(new File(project.getProjectDir(), "build/tflite-slim/coordinates.json"), "{\"repository\": \""
+                + m2.getAbsolutePath().replace("\\", "\\\\") + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\":"
+                + " \"tensorflow-lite\", \"version\": \"" + SLIM + "\"}, \"select_tf_ops\": null}");
+    }
+
+    /** A Maven repository the build declares itself (before the plugin is applied); {@code name} null: Gradle's default. */
+    private void repository(String name, File dir) {
+        project.getRepositories().maven(r -> {
+            if (name != null) {
+                r.setName(name);
+            }
+            r.setUrl(dir.toURI());
+        });
+    }
+
+    /** The plugin applied, installing into {@link #m2} when {@code withRepository}, and the project evaluated. */
+    private void applyAndEvaluate(boolean withRepository) {
+        project.getPluginManager().apply("io.tfliteslim");
+        if (withRepository) {
+            project.getExtensions().getByType(TfliteSlimExtension.class).setRepository(m2);
+        }
+        ((ProjectInternal) project).evaluate();
+    }
+
+    private List<String> repositoryNames() {
+        List<String> names = new ArrayList<>();
+        for (ArtifactRepository r : project.getRepositories()) {
+            names.add(r.getName());
+        }
+        return names;
+    }
+
+    /** A new configuration {@code name} with {@code dependencies}. */
+    private Configuration configuration(String name, String... dependencies) {
+        Configuration c = project.getConfigurations().create(name);
+        for (String d : dependencies) {
+            project.getDependencies().add(name, d);
+        }
+        return c;
+    }
+
+    /** The files {@code configuration} resolves to, relative to {@link #m2}. */
+    private List<String> resolvedFromM2(Configuration configuration) {
+        List<String> resolved = new ArrayList<>();
+        for (File f : configuration.resolve()) {
+            resolved.add(m2.toPath().relativize(f.toPath()).toString());
+        }
+        return resolved;
+    }
+
+    /** A slim version only {@link #other} has (excluded there): not found at all. */
+    private void assertTheDecoyIsNotFound() {
+        Configuration decoy = configuration("decoy", DECOY);
+        try {
+            decoy.resolve();
+            fail("io.tfliteslim was served by another repository");
+        } catch (RuntimeException e) {
+            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find " + DECOY));
+        }
     }
 
     @Test
     public void tasksAreRegisteredLazilyAndTheirInputsCarryTheSettings() throws Exception {
-        Project project = app();
         write(new File(project.getProjectDir(), "src/main/assets/m.tflite"), "not read at configuration");
         List<String> realized = new ArrayList<>();
         project.getTasks().configureEach(t -> realized.add(t.getName()));
@@ -84,7 +155,7 @@ public class RealGradle8Test {
         assertTrue(argv, argv.contains("build --out "));
         assertEquals(java.util.Collections.singleton(new File(project.getProjectDir(), "src/main/assets/m.tflite")), slim.getModels().getFiles());
         assertTrue(argv, argv.contains("--target-archs arm64-v8a --tensorflow-version 2.16.1"));
-        assertEquals(new File(project.getProjectDir(), "m2").getAbsolutePath(), slim.getRepository());
+        assertEquals(m2.getAbsolutePath(), slim.getRepository());
         Set<String> dependsOn = new TreeSet<>();
         for (Object d : slim.getDependsOn()) {
             dependsOn.add(d instanceof Task ? ((Task) d).getName() : String.valueOf(d));
@@ -99,47 +170,18 @@ public class RealGradle8Test {
      */
     @Test
     public void theStockRuntimeResolvesToTheInstalledSlimOneFromOurRepositoryOnly() throws Exception {
-        Project project = app();
-        File other = new File(project.getProjectDir(), "other-repo");
-        File m2 = new File(project.getProjectDir(), "m2");
         module(other, "org.tensorflow", "tensorflow-lite", "2.16.1", "stock");
         module(other, "io.tfliteslim", "tensorflow-lite", SLIM, "decoy");
         module(other, "io.tfliteslim", "tensorflow-lite", "9.9.9-slim-decoy", "decoy");
         module(m2, "io.tfliteslim", "tensorflow-lite", SLIM, "ours");
-        write(new File(project.getProjectDir(), "build/tflite-slim/coordinates.json"), "{\"repository\": \""
-                + m2.getAbsolutePath().replace("\\", "\\\\") + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\":"
-                + " \"tensorflow-lite\", \"version\": \"" + SLIM + "\"}, \"select_tf_ops\": null}");
-        project.getRepositories().maven(r -> {
-            r.setName("Other");
-            r.setUrl(other.toURI());
-        });
-        project.getPluginManager().apply("io.tfliteslim");
-        project.getExtensions().getByType(TfliteSlimExtension.class).setRepository(m2);
-        ((ProjectInternal) project).evaluate();
+        installed();
+        repository("Other", other);
+        applyAndEvaluate(true);
 
-        List<String> names = new ArrayList<>();
-        for (ArtifactRepository r : project.getRepositories()) {
-            names.add(r.getName());
-        }
-        assertEquals(Arrays.asList("tfliteSlim", "Other"), names);
-
-        Configuration app = project.getConfigurations().create("app");
-        project.getDependencies().add("app", "org.tensorflow:tensorflow-lite:2.16.1");
-        List<String> resolved = new ArrayList<>();
-        for (File f : app.resolve()) {
-            resolved.add(m2.toPath().relativize(f.toPath()).toString());
-        }
-        assertEquals(Arrays.asList("io/tfliteslim/tensorflow-lite/" + SLIM + "/tensorflow-lite-" + SLIM + ".jar"), resolved);
-
-        // A slim version only the other repository has: excluded there, so not found at all.
-        Configuration decoy = project.getConfigurations().create("decoy");
-        project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
-        try {
-            decoy.resolve();
-            fail("io.tfliteslim was served by another repository");
-        } catch (RuntimeException e) {
-            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy"));
-        }
+        assertEquals(Arrays.asList("tfliteSlim", "Other"), repositoryNames());
+        assertEquals(Arrays.asList("io/tfliteslim/tensorflow-lite/" + SLIM + "/tensorflow-lite-" + SLIM + ".jar"),
+                resolvedFromM2(configuration("app", "org.tensorflow:tensorflow-lite:2.16.1")));
+        assertTheDecoyIsNotFound();
     }
 
     /**
@@ -150,50 +192,20 @@ public class RealGradle8Test {
      */
     @Test
     public void aRepositoryOfTheBuildAtOurPlaceKeepsServingItsOtherModules() throws Exception {
-        Project project = app();
-        File m2 = new File(project.getProjectDir(), "m2");
-        File other = new File(project.getProjectDir(), "other-repo");
         module(m2, "org.tensorflow", "tensorflow-lite", "2.16.1", "stock");
         module(m2, "com.example", "lib", "1.0", "lib");
         module(m2, "io.tfliteslim", "tensorflow-lite", SLIM, "ours");
         module(other, "io.tfliteslim", "tensorflow-lite", "9.9.9-slim-decoy", "decoy");
-        write(new File(project.getProjectDir(), "build/tflite-slim/coordinates.json"), "{\"repository\": \""
-                + m2.getAbsolutePath().replace("\\", "\\\\") + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\":"
-                + " \"tensorflow-lite\", \"version\": \"" + SLIM + "\"}, \"select_tf_ops\": null}");
-        project.getRepositories().maven(r -> {
-            r.setName("Other");
-            r.setUrl(other.toURI());
-        });
-        project.getRepositories().maven(r -> {
-            r.setName("Mine");
-            r.setUrl(m2.toURI());
-        });
-        project.getPluginManager().apply("io.tfliteslim");
-        project.getExtensions().getByType(TfliteSlimExtension.class).setRepository(m2);
-        ((ProjectInternal) project).evaluate();
+        installed();
+        repository("Other", other);
+        repository("Mine", m2);
+        applyAndEvaluate(true);
 
-        List<String> names = new ArrayList<>();
-        for (ArtifactRepository r : project.getRepositories()) {
-            names.add(r.getName());
-        }
-        assertEquals("the build's own, reused, stays where the build put it", Arrays.asList("Other", "Mine"), names);
-        Configuration app = project.getConfigurations().create("app");
-        project.getDependencies().add("app", "org.tensorflow:tensorflow-lite:2.16.1");
-        project.getDependencies().add("app", "com.example:lib:1.0");
-        List<String> resolved = new ArrayList<>();
-        for (File f : app.resolve()) {
-            resolved.add(m2.toPath().relativize(f.toPath()).toString());
-        }
+        assertEquals("the build's own, reused, stays where the build put it", Arrays.asList("Other", "Mine"), repositoryNames());
         assertEquals(Arrays.asList("io/tfliteslim/tensorflow-lite/" + SLIM + "/tensorflow-lite-" + SLIM + ".jar",
-                "com/example/lib/1.0/lib-1.0.jar"), resolved);
-        Configuration decoy = project.getConfigurations().create("decoy");
-        project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
-        try {
-            decoy.resolve();
-            fail("io.tfliteslim was served by another repository");
-        } catch (RuntimeException e) {
-            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy"));
-        }
+                "com/example/lib/1.0/lib-1.0.jar"),
+                resolvedFromM2(configuration("app", "org.tensorflow:tensorflow-lite:2.16.1", "com.example:lib:1.0")));
+        assertTheDecoyIsNotFound();
     }
 
     /**
@@ -204,47 +216,24 @@ public class RealGradle8Test {
      */
     @Test
     public void settingsRepositoriesOfTheBuildAtOurPlaceKeepServingTheirOtherModules() throws Exception {
-        Project project = app();
-        File m2 = new File(project.getProjectDir(), "m2");
-        File other = new File(project.getProjectDir(), "other-repo");
         module(m2, "org.tensorflow", "tensorflow-lite", "2.16.1", "stock");
         module(other, "io.tfliteslim", "tensorflow-lite", "9.9.9-slim-decoy", "decoy");
-        project.getRepositories().maven(r -> {
-            r.setName("Other");
-            r.setUrl(other.toURI());
-        });
-        project.getRepositories().maven(r -> {
-            r.setName("Mine");
-            r.setUrl(m2.toURI());
-        });
+        repository("Other", other);
+        repository("Mine", m2);
         List<ArtifactRepository> ours = io.tfliteslim.gradle.repositories.SlimRepositories.declare(project.getRepositories(),
                 io.tfliteslim.gradle.repositories.SlimRepositories.specs(m2, null, false, false), null, null);
         assertEquals("Mine", ours.get(0).getName());
         assertTrue(io.tfliteslim.gradle.repositories.SlimRepositories.keepGroupTo(project.getRepositories(), ours, "io.tfliteslim"));
-        Configuration app = project.getConfigurations().create("app");
-        project.getDependencies().add("app", "org.tensorflow:tensorflow-lite:2.16.1");
-        assertEquals("tensorflow-lite-2.16.1.jar", app.getSingleFile().getName());
-        Configuration decoy = project.getConfigurations().create("decoy");
-        project.getDependencies().add("decoy", "io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy");
-        try {
-            decoy.resolve();
-            fail("io.tfliteslim was served by another repository");
-        } catch (RuntimeException e) {
-            assertTrue(String.valueOf(e.getCause()), String.valueOf(e.getCause()).contains("Could not find io.tfliteslim:tensorflow-lite:9.9.9-slim-decoy"));
-        }
+        assertEquals("tensorflow-lite-2.16.1.jar", configuration("app", "org.tensorflow:tensorflow-lite:2.16.1").getSingleFile().getName());
+        assertTheDecoyIsNotFound();
     }
 
     /** LiteRT 2.x (the CompiledModel runtime) is never substituted: resolved as requested. */
     @Test
     public void liteRtTwoIsLeftAsRequested() throws Exception {
-        Project project = app();
-        File other = new File(project.getProjectDir(), "other-repo");
         module(other, "com.google.ai.edge.litert", "litert", "2.0.2", "stock");
-        project.getRepositories().maven(r -> r.setUrl(other.toURI()));
-        project.getPluginManager().apply("io.tfliteslim");
-        ((ProjectInternal) project).evaluate();
-        Configuration app = project.getConfigurations().create("app");
-        project.getDependencies().add("app", "com.google.ai.edge.litert:litert:2.0.2");
-        assertEquals("litert-2.0.2.jar", app.getSingleFile().getName());
+        repository(null, other);
+        applyAndEvaluate(false);
+        assertEquals("litert-2.0.2.jar", configuration("app", "com.google.ai.edge.litert:litert:2.0.2").getSingleFile().getName());
     }
 }

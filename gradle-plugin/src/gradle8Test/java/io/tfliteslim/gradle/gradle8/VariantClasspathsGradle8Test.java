@@ -1,9 +1,9 @@
 package io.tfliteslim.gradle.gradle8;
 
 import io.tfliteslim.gradle.TfliteSlimExtension;
-import org.gradle.api.Action;
+import io.tfliteslim.gradle.gradle8.StandInVariantApi.Components;
+import io.tfliteslim.gradle.gradle8.StandInVariantApi.Variant;
 import org.gradle.api.Project;
-import org.gradle.api.artifacts.Configuration;
 import org.gradle.api.internal.project.ProjectInternal;
 import org.gradle.testfixtures.ProjectBuilder;
 import org.junit.Rule;
@@ -13,23 +13,18 @@ import org.junit.rules.TemporaryFolder;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.Assert.assertEquals;
 
 /**
  * Issue 27, deliver 2, on the real Gradle 8.10.2 runtime: a variant named in stockRuntimeVariants keeps the stock
  * runtime on its classpaths and its unit and instrumented tests', resolved by Gradle 8 from a Maven layout on disk;
- * the other variant's and other configurations get the slim one. The Variant API is a minimal stand-in of AGP 9.0.0's
- * public shape ({@code onVariants(selector().all(), Action)}, {@code Component.getName()/getRuntimeConfiguration()/
- * getCompileConfiguration()}, {@code Variant.getNestedComponents()}, {@code HasHostTests.getHostTests()} and
- * {@code HasDeviceTests.getDeviceTests()} as maps keyed by test type, read from ApplicationVariantImpl.kt 9.0.0); a
- * second case has no Variant API at all, only the configurations as AGP names them.
+ * the other variant's and other configurations get the slim one. The Variant API is {@link StandInVariantApi} (AGP
+ * 9.0.0's {@code Component} classpaths, {@code Variant.getNestedComponents()}, {@code HasHostTests.getHostTests()} and
+ * {@code HasDeviceTests.getDeviceTests()}); a second case has no Variant API at all, only the configurations as AGP
+ * names them.
  */
 public class VariantClasspathsGradle8Test {
     private static final String SLIM = "2.16.1-slim-0123456789ab";
@@ -37,81 +32,6 @@ public class VariantClasspathsGradle8Test {
 
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
-
-    public static final class Selector {
-        public Selector all() {
-            return this;
-        }
-    }
-
-    public static final class Components {
-        private final List<Action<? super Variant>> callbacks = new ArrayList<>();
-
-        public Selector selector() {
-            return new Selector();
-        }
-
-        public void onVariants(Selector selector, Action<? super Variant> callback) {
-            callbacks.add(callback);
-        }
-    }
-
-    public static class Component {
-        private final String name;
-        private final Configuration runtime;
-        private final Configuration compile;
-
-        Component(Project project, String name) {
-            this.name = name;
-            runtime = classpath(project, name + "RuntimeClasspath");
-            compile = classpath(project, name + "CompileClasspath");
-        }
-
-        public String getName() {
-            return name;
-        }
-
-        public Configuration getRuntimeConfiguration() {
-            return runtime;
-        }
-
-        public Configuration getCompileConfiguration() {
-            return compile;
-        }
-    }
-
-    public static final class Variant extends Component {
-        private final Map<String, Component> hostTests = new LinkedHashMap<>();
-        private final Map<String, Component> deviceTests = new LinkedHashMap<>();
-
-        Variant(Project project, String name, boolean androidTest) {
-            super(project, name);
-            hostTests.put("UnitTest", new Component(project, name + "UnitTest"));
-            if (androidTest) {
-                deviceTests.put("AndroidTest", new Component(project, name + "AndroidTest"));
-            }
-        }
-
-        public List<Component> getNestedComponents() {
-            List<Component> all = new ArrayList<>(hostTests.values());
-            all.addAll(deviceTests.values());
-            return all;
-        }
-
-        public Map<String, Component> getHostTests() {
-            return hostTests;
-        }
-
-        public Map<String, Component> getDeviceTests() {
-            return deviceTests;
-        }
-    }
-
-    private static Configuration classpath(Project project, String name) {
-        Configuration c = project.getConfigurations().create(name);
-        c.extendsFrom(project.getConfigurations().getByName("implementation"));
-        return c;
-    }
 
     private static void write(File f, String text) throws Exception {
         f.getParentFile().mkdirs();
@@ -133,10 +53,8 @@ public class VariantClasspathsGradle8Test {
                 + m2.getAbsolutePath().replace("\\", "\\\\") + "\", \"runtime\": {\"group\": \"io.tfliteslim\", \"artifact\":"
                 + " \"tensorflow-lite\", \"version\": \"" + SLIM + "\"}, \"select_tf_ops\": null}");
         project.getConfigurations().create("implementation");
-        Components components = new Components();
-        if (variantApi) {
-            project.getExtensions().add("androidComponents", components);
-        }
+        // Without the Variant API: the stand-in's variants make the configurations AGP names, and no callback runs.
+        Components components = variantApi ? StandInVariantApi.register(project) : new Components();
         project.getPluginManager().apply("io.tfliteslim");
         project.getRepositories().maven(r -> r.setUrl(stock.toURI()));
         TfliteSlimExtension ext = project.getExtensions().getByType(TfliteSlimExtension.class);
@@ -146,9 +64,7 @@ public class VariantClasspathsGradle8Test {
         project.getConfigurations().create("other").extendsFrom(project.getConfigurations().getByName("implementation"));
         // AGP's variants: debug with its instrumented test (the testBuildType), release without.
         for (Variant v : Arrays.asList(new Variant(project, "debug", true), new Variant(project, "release", false))) {
-            for (Action<? super Variant> callback : components.callbacks) {
-                callback.execute(v);
-            }
+            components.run(v);
         }
         ((ProjectInternal) project).evaluate();
         return project;

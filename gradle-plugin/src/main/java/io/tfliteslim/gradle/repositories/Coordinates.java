@@ -83,7 +83,8 @@ public final class Coordinates {
             Object a = map.get("artifact");
             Object v = map.get("version");
             if (g == null || a == null || v == null) {
-                throw new GradleException(where + ": coordinates need group, artifact and version, got " + map);
+                throw new GradleException(where + ": coordinates need group, artifact and version, got " + map
+                        + ": run `gradle tfliteSlim` again");
             }
             return new Gav(g.toString(), a.toString(), v.toString());
         }

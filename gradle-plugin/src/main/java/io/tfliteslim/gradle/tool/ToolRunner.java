@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the Python tool: the plugin's one place that starts a process.
@@ -121,18 +123,18 @@ public final class ToolRunner {
                 String line = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (line != null) {
                     lines.add(line);
-                    logger.log(level, line);
+                    logger.log(level, PluginSpelling.ofLogLine(line));
                 }
             }
             reader.join();
             if (readFailure[0] != null) {
-                throw new GradleException("reading the output of " + argv + " failed: " + readFailure[0].getMessage(), readFailure[0]);
+                throw new GradleException("reading the output of " + Redaction.urls(String.valueOf(argv)) + " failed: " + readFailure[0].getMessage(), readFailure[0]);
             }
             return new Result(process.waitFor(), lines);
         } catch (InterruptedException e) {
             stop(process, stopThroughStdin);
             Thread.currentThread().interrupt();
-            throw new GradleException("interrupted while running " + argv, e);
+            throw new GradleException("interrupted while running " + Redaction.urls(String.valueOf(argv)), e);
         }
     }
 
@@ -198,7 +200,10 @@ public final class ToolRunner {
         return result;
     }
 
-    /** The message for a failed run: the tool's {@code error:} lines, or its last lines. */
+    /** How the tool's argument parser says it refused an argument: {@code tflite-slim build: error: argument ...}. */
+    private static final Pattern PARSER_ERROR = Pattern.compile("tflite-slim(?: [a-z-]+)?: error: (.+)");
+
+    /** The message for a failed run: the tool's {@code error:} lines (its parser's included), or its last lines. */
     public static String failureMessage(String python, String what, Result result, String advice) {
         String text = result.text();
         if (text.contains("No module named " + ToolCommands.MODULE) || text.contains("No module named '" + ToolCommands.MODULE)) {
@@ -208,6 +213,12 @@ public final class ToolRunner {
         for (String line : result.lines) {
             if (line.startsWith("error: ")) {
                 errors.add(line.substring("error: ".length()));
+            } else {
+                // argparse's own refusal (a setting's value the tool does not accept), after its usage text.
+                Matcher parser = PARSER_ERROR.matcher(line);
+                if (parser.matches()) {
+                    errors.add(parser.group(1));
+                }
             }
         }
         if (errors.isEmpty()) {

@@ -56,6 +56,7 @@ public class CoordinatesTest {
                 fail("accepted " + bad);
             } catch (GradleException e) {
                 assertTrue(e.getMessage(), e.getMessage().startsWith("build/tflite-slim/coordinates.json"));
+                assertTrue(e.getMessage(), e.getMessage().endsWith(": run `gradle tfliteSlim` again"));
             }
         }
     }

@@ -80,4 +80,62 @@ public class FailureAdviceTest {
         assertEquals("tfliteSlim.ndkVersion 25.2 does not match the NDK found (27.0); set tfliteSlim.androidApiLevel",
                 PluginSpelling.of("--ndk-version 25.2 does not match the NDK found (27.0); set --android-api-level"));
     }
+
+    /**
+     * Advice names the setting as a build script writes it (the same line in Groovy and Kotlin DSL): a flag is the
+     * setting with the value it stands for, a choice is quoted, "pass --x PATH" is "set tfliteSlim.x", and each of
+     * "--a/--b" is a setting. The CMake-policy message is runtime/backends/cmake.py's {@code _xnnpack_cmake}.
+     */
+    @Test
+    public void adviceNamesTheSettingAsABuildScriptWritesIt() {
+        assertEquals("XNNPACK (/c/xnnpack/CMakeLists.txt) sets CMake policy CMP0156, which cmake 3.25 does not know: install"
+                + " a newer CMake (Android Studio's SDK Manager: SDK Tools > CMake; or pip install cmake) and set tfliteSlim.cmake,"
+                + " or leave XNNPACK out with tfliteSlim.xnnpack = false",
+                PluginSpelling.of("XNNPACK (/c/xnnpack/CMakeLists.txt) sets CMake policy CMP0156, which cmake 3.25 does not know:"
+                        + " install a newer CMake (Android Studio's SDK Manager: SDK Tools > CMake; or pip install cmake) and pass"
+                        + " --cmake, or leave XNNPACK out with --no-xnnpack"));
+        assertEquals("the models use Flex (select TensorFlow) ops, which only Bazel builds, and tfliteSlim.xnnpack = false"
+                + " applies to tfliteSlim.backend = \"cmake\" (Bazel's build always has XNNPACK): drop tfliteSlim.xnnpack = false",
+                PluginSpelling.of("the models use Flex (select TensorFlow) ops, which only Bazel builds, and --no-xnnpack applies"
+                        + " to --backend cmake (Bazel's build always has XNNPACK): drop --no-xnnpack"));
+        assertEquals("build with tfliteSlim.backend = \"local\" (Bazel) instead",
+                PluginSpelling.of("build with --backend local (Bazel) instead"));
+        assertEquals("rebuild with tfliteSlim.align16kb = true (the default), or accept it with tfliteSlim.alignmentCheck = \"warn\"",
+                PluginSpelling.of("rebuild with --align-16kb (the default), or accept it with --alignment-check warn"));
+        assertEquals("tfliteSlim.noCache = true; tfliteSlim.experimentalApi = false; tfliteSlim.experimentalApi = true;"
+                        + " tfliteSlim.align16kb = false; tfliteSlim.compilerCacheReadOnly = true; tfliteSlim.bazelPublicCache = true",
+                PluginSpelling.of("--no-cache; --no-experimental-api; --experimental-api; --no-align-16kb;"
+                        + " --compiler-cache-read-only; --bazel-public-cache"));
+        assertEquals("use https, or set tfliteSlim.allowInsecureProtocol = true",
+                PluginSpelling.of("use https, or add --allow-insecure-http"));
+        assertEquals("install Bazel (bazelisk) or set tfliteSlim.bazel", PluginSpelling.of("install Bazel (bazelisk) or pass --bazel PATH"));
+        assertEquals("(apt-get install cmake ninja-build), or set tfliteSlim.cmake/tfliteSlim.ninja",
+                PluginSpelling.of("(apt-get install cmake ninja-build), or pass --cmake/--ninja"));
+        assertEquals("declare the Android API level (tfliteSlim.minSdk, the app's minSdk, or tfliteSlim.androidApiLevel)",
+                PluginSpelling.of("declare the Android API level (--min-sdk N, the app's minSdk, or --android-api-level N)"));
+        assertEquals("set tfliteSlim.cacheDir on a larger disk", PluginSpelling.of("give --cache-dir on a larger disk"));
+        // Bazel's flags, written with '=' (the tool writes them so), and a value that is not one of the choices stay.
+        assertEquals("bazel build --jobs=8 --config=android_arm64; tfliteSlim.backend nope",
+                PluginSpelling.of("bazel build --jobs=8 --config=android_arm64; --backend nope"));
+    }
+
+    /**
+     * The tool's log lines that advise (which backend and why, notes, warnings) speak plugin too; the command lines
+     * it logs, and anything else it prints, are shown as they are.
+     */
+    @Test
+    public void adviceInTheLogSpeaksPluginAndCommandLinesStay() {
+        assertEquals("tflite-slim: backend cmake (no tfliteSlim.backend given): TFLite's CMake build with the NDK and CMake found;"
+                        + " tfliteSlim.backend = \"local\" builds with Bazel",
+                PluginSpelling.ofLogLine("tflite-slim: backend cmake (no --backend given): TFLite's CMake build with the NDK and"
+                        + " CMake found; --backend local builds with Bazel"));
+        assertEquals("tflite-slim: note: the Android SDK was not found: set tfliteSlim.sdk",
+                PluginSpelling.ofLogLine("tflite-slim: note: the Android SDK was not found: pass --sdk DIR"));
+        assertEquals("tflite-slim: warning: tfliteSlim.alignmentCheck = \"warn\": 1 library is not 16 KB-aligned",
+                PluginSpelling.ofLogLine("tflite-slim: warning: --alignment-check warn: 1 library is not 16 KB-aligned"));
+        for (String line : new String[]{"tflite-slim: bazel build --config=android_arm64 --jobs 8 //tflite_slim_build:x",
+                "tflite-slim: cmake arm64-v8a: configuring /t/tflite in /c/b", "  --cmake PATH  the cmake to run"}) {
+            assertEquals(line, PluginSpelling.ofLogLine(line));
+        }
+    }
 }

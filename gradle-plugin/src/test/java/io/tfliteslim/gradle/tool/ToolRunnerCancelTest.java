@@ -34,7 +34,9 @@ public class ToolRunnerCancelTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread task = new Thread(() -> {
             try {
-                runner.run(Arrays.asList(Fixture.PYTHON, "-c", script, pidFile.getPath()), LogLevel.INFO);
+                // A URL with credentials in the command line (as a deploy's --url may carry): never in the message.
+                runner.run(Arrays.asList(Fixture.PYTHON, "-c", script, pidFile.getPath(), "--url", "https://ci:TOKEN@repo.example/m2"),
+                        LogLevel.INFO);
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -51,6 +53,8 @@ public class ToolRunnerCancelTest {
         assertFalse("run() returned after the interrupt", task.isAlive());
         assertTrue(String.valueOf(thrown.get()), thrown.get() instanceof GradleException);
         assertTrue(thrown.get().getMessage(), thrown.get().getMessage().startsWith("interrupted while running ["));
+        assertFalse(thrown.get().getMessage(), thrown.get().getMessage().contains("TOKEN"));
+        assertTrue(thrown.get().getMessage(), thrown.get().getMessage().contains("https://***@repo.example/m2"));
         // The process is gone (reaped: no /proc entry), not left running the build.
         assertEquals(false, new File("/proc/" + pid).exists());
     }

@@ -25,6 +25,15 @@ public class ToolRunnerTest {
             {"no error line: the last lines", 1,
                 Arrays.asList("Traceback (most recent call last):", "ValueError: boom"), null,
                 "tflite-slim build failed (exit 1): Traceback (most recent call last):\nValueError: boom"},
+            {"the tool's advice in the plugin's settings", 2,
+                Arrays.asList("error: XNNPACK (/c/CMakeLists.txt) sets CMake policy CMP0156, which cmake 3.25 does not know: install a"
+                    + " newer CMake and pass --cmake, or leave XNNPACK out with --no-xnnpack"), null,
+                "tflite-slim build failed (exit 2): XNNPACK (/c/CMakeLists.txt) sets CMake policy CMP0156, which cmake 3.25 does"
+                    + " not know: install a newer CMake and set tfliteSlim.cmake, or leave XNNPACK out with tfliteSlim.xnnpack = false"},
+            {"a setting the tool's parser refuses: its one line, without the usage text", 2,
+                Arrays.asList("usage: tflite-slim build [-h] [--out DIR] [--glob PATTERN]", "                         PATH [PATH ...]",
+                    "tflite-slim build: error: argument --opt-level: invalid choice: 'Ofast' (choose from 'Os', 'O2', 'O3')"), null,
+                "tflite-slim build failed (exit 2): argument tfliteSlim.optLevel: invalid choice: 'Ofast' (choose from 'Os', 'O2', 'O3')"},
             {"module missing", 1,
                 Arrays.asList("/usr/bin/python3: No module named tflite_slim"), "ignored",
                 "Python 3.9+ with tflite-slim not found: 'py' has no tflite_slim module. Set tfliteSlim.python "
