@@ -26,7 +26,7 @@ the factor's spread over the stock releases it was read from.
 
 One such table per optimization level measured (``levels``: ``--opt-level O2``, the default, and ``Os``);
 a level not measured is a measured one's table times a per-ABI ratio of real builds (``scaled_levels``:
-``O3``), said so. XNNPACK (in by default) is measured per ABI as what it adds to real builds
+``O3``; XNNPACK's bytes added unscaled), said so. XNNPACK (in by default) is measured per ABI as what it adds to real builds
 (``xnnpack``): :meth:`SizeTables.pick` gives the table for a build's level and XNNPACK setting and says
 what it includes.
 """
@@ -353,19 +353,30 @@ class SizeTables:
 
     def pick(self, level: Optional[str], xnnpack: bool) -> Picked:
         """The table for a build at ``level`` (None: the default) with or without XNNPACK. A scaled level
-        is its base's table (with XNNPACK's bytes when it is in) times its factors, with its base's band;
-        XNNPACK's bytes are the level's own, else the default level's (said in the notes)."""
+        is its base's table times its factors, with its base's band. XNNPACK's bytes are the level's own,
+        else the default level's, not scaled: XNNPACK's microkernels hardly change with the level (at -O3
+        it added 1,793,288 B to the x86_64 library against 1,733,676 loaded bytes at -O2, docs/xnnpack.md).
+        The notes say which."""
         level = level or self.default_level
         if level in self.scaled_levels:
             s = self.scaled_levels[level]
-            base = self.pick(s.base, xnnpack)
-            model = replace(base.model, abis={a: m.scaled(s.factors[a]) for a, m in base.model.abis.items()
-                                              if a in s.factors})
+            plain = self.pick(s.base, False).model
+            with_it = self.pick(s.base, True).model if xnnpack else None
+            abis = {}
+            for a, m in plain.abis.items():
+                if a not in s.factors or (with_it is not None and a not in with_it.abis):
+                    continue
+                abis[a] = m.scaled(s.factors[a])
+                if with_it is not None:  # the base's XNNPACK bytes, layout, stored ratio and band
+                    w = with_it.abis[a]
+                    abis[a] = replace(abis[a], floor=abis[a].floor + w.floor - m.floor, stored_ratio=w.stored_ratio,
+                                      tail=w.tail, page=w.page, gaps=w.gaps, fixed_band=w.band())
             per_abi = ", ".join(f"{a} x {f:g}" for a, f in sorted(s.factors.items()))
             note = (f"-{level} is not measured one op at a time: the -{s.base} table times the -{level}/-{s.base} "
                     f"ratio of real builds ({per_abi}; {s.source})")
-            return Picked(model, level, xnnpack, (note, *(self._xnnpack_note(s.base, level, s.factors)
-                                                        if xnnpack else base.notes)))
+            rest = (self._xnnpack_note(s.base, level) if xnnpack
+                    else ("without the XNNPACK delegate (--no-xnnpack)",))
+            return Picked(replace(with_it or plain, abis=abis), level, xnnpack, (note, *rest))
         if level not in self.levels:
             raise ValueError(f"no size table for -{level}")
         model = self.levels[level]
@@ -375,13 +386,11 @@ class SizeTables:
         model = replace(model, abis={a: m.with_xnnpack(xnn[a]) for a, m in model.abis.items() if a in xnn})
         return Picked(model, level, True, self._xnnpack_note(level, level))
 
-    def _xnnpack_note(self, level: str, asked: str, factors: Optional[Mapping[str, float]] = None) -> tuple[str]:
+    def _xnnpack_note(self, level: str, asked: str) -> tuple[str]:
         where = level if self.levels[level].xnnpack else self.default_level
         xnn, abis = self.levels[where].xnnpack, self.levels[level].abis
-        adds = ", ".join(f"{abis[a].proxy_for} +{x.bytes * (factors or {}).get(a, 1) / (1 << 20):.2f} MiB"
-                         for a, x in sorted(xnn.items()) if a in abis)
-        measured_at = (f"measured at -{where}" if where == asked else f"measured at -{where}, scaled as above"
-                       if factors else f"measured at -{where}, not at -{asked}")
+        adds = ", ".join(f"{abis[a].proxy_for} +{x.bytes / (1 << 20):.2f} MiB" for a, x in sorted(xnn.items()) if a in abis)
+        measured_at = f"measured at -{where}" + ("" if where == asked else f", not at -{asked}")
         return (f"with the XNNPACK delegate (the default; --no-xnnpack leaves it out): {adds}, {measured_at}",)
 
 
