@@ -50,22 +50,25 @@ def build_standin(abi: str, workdir: Path, ops: list[int], label: str) -> tuple[
         return z.getinfo(f"jni/{abi}/libtensorflowlite_jni.so").file_size, aar.stat().st_size
 
 
-def build_standin_aar(abi: str, workdir: Path, ops: list[int], label: str) -> Path:
-    """The AAR of the stand-in built for ``abi`` with one model holding ``ops`` (see :func:`build_standin`)."""
+def build_standin_aar(abi: str, workdir: Path, ops: list[int], label: str, *, opt_level: Optional[str] = None,
+                      xnnpack: bool = False) -> Path:
+    """The AAR of the stand-in built for ``abi`` with one model holding ``ops`` (see :func:`build_standin`), at
+    ``opt_level`` (None: the default) with or without the stand-in's XNNPACK."""
     tree = workdir / "tree"
     if not tree.exists():
         copy_cmake_tree(tree)
-    key = f"{abi}-{'_'.join(map(str, ops))}"
+    key = f"{abi}-{'_'.join(map(str, ops))}" + (f"-{opt_level}" if opt_level else "") + ("-xnnpack" if xnnpack else "")
     model = workdir / f"{key}.tflite"
     model.write_bytes(make_model([builtin(o) for o in ops], [[Op(i) for i in range(len(ops))]]))
     out = workdir / f"out-{key}"
     argv = [sys.executable, "-m", "tflite_slim", "build", str(model), "--backend", "cmake", "--target-archs", abi,
             "--source", str(tree / "litert"), "--tensorflow-source-dir", str(tree / "tensorflow"),
             "--cache-dir", str(workdir / "cache"), "--out", str(out), "--no-stock-compare",
-            "--compiler-cache", "none", *local_dependency_args(tree),
-            # The stand-in's XNNPACK is ours and a few bytes; XNNPACK's real cost is measured on LiteRT's tree
-            # (docs/xnnpack.md). Without it these rows keep measuring tflite-slim's own part.
-            "--no-xnnpack"]
+            "--compiler-cache", "none", *local_dependency_args(tree), *(["--opt-level", opt_level] if opt_level else [])]
+    # The stand-in's XNNPACK is ours and a few bytes; XNNPACK's real cost is measured on LiteRT's tree
+    # (docs/xnnpack.md). Without it the gate's rows keep measuring tflite-slim's own part.
+    if not xnnpack:
+        argv.append("--no-xnnpack")
     if abi != "linux-x86_64":
         argv += ["--cxx", COMPILERS[abi]]
     done = subprocess.run(argv, capture_output=True, text=True)

@@ -38,8 +38,8 @@ def test_the_stock_runtime_to_compare_with(source, version, coordinates, note) -
 
 
 def _overview(**changes) -> overview.Overview:
-    table = size_model.parse('{"format": 2, "aar_fixed": 0, "abis": {"linux-x86_64": {"proxy_for": "x86_64", '
-                             '"floor": 1048576, "unmeasured_op": 1048576, "own": {}, "stored_ratio": 0.5}}}')
+    table = size_model.parse_level({"aar_fixed": 0, "abis": {"linux-x86_64": {
+        "proxy_for": "x86_64", "floor": 1048576, "unmeasured_op": 1048576, "own": {}, "stored_ratio": 0.5}}})
     rows, aar, notes = overview.estimate_sizes(["ADD"], ["x86_64", "x86"], table)
     base = dict(release="LiteRT 1.4.1", fingerprint="f" * 64, abis=("x86_64", "x86"), models=2,
                 ops=(overview.OpUse("ADD", "builtin", (1, 2), ("a.tflite", "b.tflite", "c.tflite", "d.tflite")),),
@@ -106,10 +106,24 @@ def test_a_cmake_dry_run_counts_the_kernel_files_the_tree_compiles(tmp_path, cap
     assert sorted(doc) == ["build_file", "commands", "estimates", "notes", "package_files", "plan", "problems",
                            "registration"]
     assert "Register_ADD" in doc["registration"] and doc["plan"]["backend"] == {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"}
-    # The table was measured at -Os (docs/sizes.md): a build at the default -O2 is told so beside the estimate.
-    assert any("this build compiles at -O2" in n for n in doc["estimates"]["notes"]), doc["estimates"]["notes"]
-    assert main([*argv, "--opt-level", "Os"]) == 0
-    assert "this build compiles at" not in capsys.readouterr().out
+    # The default build: the -O2 table with XNNPACK's bytes, and the notes say so.
+    assert doc["estimates"]["for"] == {"opt_level": "O2", "xnnpack": True}
+    notes = doc["estimates"]["notes"]
+    assert any(n.startswith("with the XNNPACK delegate (the default; --no-xnnpack leaves it out): ")
+               and " x86_64 +1.65 MiB" in n and n.endswith(", measured at -O2") for n in notes), notes
+    assert any("with --backend cmake at -O2 " in n for n in notes), notes
+    default = doc["estimates"]["sizes"]["linux-x86_64"]["so"]["value"]
+    # --opt-level Os --no-xnnpack: the -Os table, no XNNPACK; each smaller, and said so.
+    smaller = []
+    for extra, note in ((["--no-xnnpack"], "without the XNNPACK delegate (--no-xnnpack)"),
+                        (["--opt-level", "Os", "--no-xnnpack"], "with --backend cmake at -Os ")):
+        assert main([*argv, *extra, "--format", "json"]) == 0
+        est = json.loads(capsys.readouterr().out)["estimates"]
+        assert any(note in n for n in est["notes"]), est["notes"]
+        smaller.append(est["sizes"]["linux-x86_64"]["so"]["value"])
+    assert default > smaller[0] > smaller[1], (default, smaller)
+    assert main([*argv, "--opt-level", "O3"]) == 0
+    assert "-O3 is not measured one op at a time: the -O2 table times the -O3/-O2 ratio" in capsys.readouterr().out
 
 
 def test_flex_and_custom_sources_are_named_as_not_estimated(tmp_path, capsys) -> None:

@@ -35,9 +35,9 @@ def test_the_fit_recovers_the_make_up_of_the_builds() -> None:
                      "FULLY_CONNECTED": 30_000, "BATCH_MATMUL": 20_000, "MUL": 7_000}
     assert {s.name: s.bytes for s in f.shared} == {"activations.cc": 10_000, "gemm": 100_000, "conv+fc": 200_000}
     assert f.unmeasured_op == 9_000
-    m = size_model.parse(json.dumps({"format": 2, "aar_fixed": 0, "abis": {"a": {
+    m = size_model.parse_level(json.loads(json.dumps({"aar_fixed": 0, "abis": {"a": {
         "stored_ratio": 0.5, "floor": f.floor, "own": f.own, "unmeasured_op": f.unmeasured_op,
-        "shared": {s.name: {"bytes": s.bytes, "ops": sorted(s.ops)} for s in f.shared}}}})).abis["a"]
+        "shared": {s.name: {"bytes": s.bytes, "ops": sorted(s.ops)} for s in f.shared}}}}))).abis["a"]
     for b in BUILDS:  # the table gives back every build it was made of
         assert m.loaded_bytes(b.ops) == b.loaded, b.name
 
@@ -56,3 +56,22 @@ def test_the_stored_ratio_and_the_aars_fixed_part() -> None:
               Build("b", frozenset({"ADD"}), 3_000_000, 0, aar=1_350_000, stored=1_300_000)]
     assert size_fit.stored_ratio(builds) == round(1_750_000 / 4_000_000, 4)
     assert size_fit.aar_fixed(builds) == 50_000
+
+
+def test_xnnpacks_bytes_are_the_mean_difference_of_its_pairs_and_its_checks_give_the_errors() -> None:
+    base = {"proxy_for": "x86_64", "floor": 100_000, "unmeasured_op": 10_000, "own": {"ADD": 1_000, "MUL": 3_000},
+            "stored_ratio": 0.5}
+    pairs = [(Build("a", frozenset({"ADD"}), 330_000, 301_000, 150_000, 120_000), Build("a", frozenset({"ADD"}), 0, 101_000)),
+             (Build("b", frozenset({"MUL"}), 340_000, 305_000, 160_000, 130_000), Build("b", frozenset({"MUL"}), 0, 103_000))]
+    # The mean of 200,000 and 202,000; the check ADD+MUL: 104,000 + 201,000 estimated, 310,000 measured.
+    check = Build("c", frozenset({"ADD", "MUL"}), 345_000, 310_000, 165_000, 140_000)
+    row = size_fit.xnnpack_row(base, pairs, [check], layout=size_fit.Layout(0, 0, 2_000, 16_384, 3))
+    assert (row["bytes"], row["differences"]) == (201_000, [200_000, 202_000])
+    assert row["stored_ratio"] == round(390_000 / 1_015_000, 4)
+    assert row["error_percent"] == {"c": round(100 * (305_000 + 2_000 + 3 * 8_192 - 345_000) / 345_000, 1)}
+    m = size_model.parse_abi("x", base).with_xnnpack(size_model.parse_xnnpack("x", row, "xnnpack"))
+    assert m.loaded_bytes(["ADD", "MUL"]) == 305_000 and m.band() == (0.0, 5_000 / 305_000)
+    with pytest.raises(ValueError, match="b: the builds with and without XNNPACK have other op sets"):
+        size_fit.xnnpack_row(base, [(pairs[1][0], pairs[0][1])], [], layout=size_fit.Layout(0, 0, 0, 0, 0))
+    with pytest.raises(ValueError, match="no pair of builds"):
+        size_fit.xnnpack_row(base, [], [], layout=size_fit.Layout(0, 0, 0, 0, 0))

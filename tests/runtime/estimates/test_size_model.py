@@ -20,13 +20,13 @@ ROW = {"proxy_for": "arm64-v8a", "floor": 100_000, "unmeasured_op": 10_000, "sto
        "checks": [{"name": "add", "ops": ["ADD"], "so": 120_000, "loaded": 102_900},
                   {"name": "cnn", "ops": ["ADD", "CONV_2D", "FULLY_CONNECTED", "RELU"], "so": 840_000,
                    "loaded": 814_800}]}
-TABLE = {"format": 2, "aar_fixed": 40_000, "measured": {"tree": "T", "flags": "-Os"},
+TABLE = {"aar_fixed": 40_000, "measured": {"tree": "T", "flags": "-Os"},
          "abis": {"linux-aarch64": ROW},
          "scaled": {"armeabi-v7a": {"from": "arm64-v8a", "factor": 0.7, "low": 0.65, "high": 0.75}}}
 
 
 def _model(**changes) -> size_model.SizeModel:
-    return size_model.parse(json.dumps({**TABLE, **changes}))
+    return size_model.parse_level(json.loads(json.dumps({**TABLE, **changes})))
 
 
 @pytest.mark.parametrize("ops, loaded", [
@@ -91,7 +91,6 @@ def _row(**changes) -> dict:
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"format": 1}, "not a size table of format 2"),
     ({"aar_fixed": -1}, "'aar_fixed' must be a non-negative integer"),
     (_row(floor="1"), "abis.x: 'floor' must be a non-negative integer"),
     (_row(stored_ratio=0), "abis.x: 'stored_ratio' must be in \\(0, 1\\]"),
@@ -108,13 +107,92 @@ def test_a_bad_table_is_refused_naming_what(change, message) -> None:
         _model(**change)
 
 
+# -- levels and XNNPACK ----------------------------------------------------------------------------------
+
+#: XNNPACK adds 200,000 loaded bytes at O2 (its builds: stored at 0.4, another layout, misses of -1% and +3%).
+XNNPACK = {"bytes": 200_000, "stored_ratio": 0.4, "tail": 2_000, "page": 16_384, "gaps": 3,
+           "checks": [{"name": "x", "ops": ["ADD"], "so": 330_000, "loaded": 305_000 - 3_050},
+                      {"name": "y", "ops": ["RELU"], "so": 350_000, "loaded": round(321_000 * 1.03)}]}
+TABLES = {"format": 3, "default_level": "O2",
+          "levels": {"O2": {**TABLE, "measured": {"opt_level": "O2"}, "xnnpack": {"linux-aarch64": XNNPACK}},
+                     "Os": {**TABLE, "measured": {"opt_level": "Os"},
+                            "abis": {"linux-aarch64": {**ROW, "floor": 80_000}}}},
+          "scaled_levels": {"O3": {"from": "O2", "factors": {"linux-aarch64": 1.25}, "source": "two builds"}}}
+
+
+ROW_CHECKS = tuple(size_model.parse_build(c, "-") for c in ROW["checks"])
+
+
+def _tables(**changes) -> size_model.SizeTables:
+    return size_model.parse(json.dumps({**TABLES, **changes}))
+
+
+def test_the_default_build_has_xnnpack_on_the_default_levels_table() -> None:
+    """No level declared: the default level's table, with XNNPACK's bytes on the floor, its builds' stored
+    ratio, layout and band; the note says what is included."""
+    picked = _tables().pick(None, True)
+    arm = picked.model.abis["linux-aarch64"]
+    assert (picked.level, picked.xnnpack) == ("O2", True)
+    assert arm.loaded_bytes(["ADD"]) == 305_000 and arm.stored_ratio == 0.4 and (arm.tail, arm.gaps) == (2_000, 3)
+    assert arm.band() == (-0.01, 0.03)
+    assert picked.notes == ("with the XNNPACK delegate (the default; --no-xnnpack leaves it out): arm64-v8a "
+                            "+0.19 MiB, measured at -O2",)
+    e = size_model.estimate_abi(picked.model, "arm64-v8a", ["ADD"])
+    assert e is not None and e.so.value == 305_000 + 2_000 + 3 * 8_192
+    assert e.stored.value == round(e.so.value * 0.4)
+
+
+def test_without_xnnpack_the_levels_own_table() -> None:
+    for level, floor in (("O2", 100_000), ("Os", 80_000)):
+        picked = _tables().pick(level, False)
+        arm = picked.model.abis["linux-aarch64"]
+        assert arm.loaded_bytes(["ADD"]) == floor + 5_000 and arm.stored_ratio == 0.5 and arm.checks == ROW_CHECKS
+        assert picked.notes == ("without the XNNPACK delegate (--no-xnnpack)",)
+
+
+def test_a_level_without_xnnpack_measured_takes_the_defaults_and_says_so() -> None:
+    picked = _tables().pick("Os", True)
+    assert picked.model.abis["linux-aarch64"].loaded_bytes(["ADD"]) == 80_000 + 5_000 + 200_000
+    assert picked.notes[-1].endswith("arm64-v8a +0.19 MiB, measured at -O2, not at -Os")
+
+
+def test_a_scaled_level_is_its_bases_table_times_the_factor_with_its_band() -> None:
+    """-O3: the -O2 table x 1.25; XNNPACK's bytes added unscaled (its code hardly changes with the level),
+    with the layout, stored ratio and band of the -O2 builds with XNNPACK."""
+    for xnnpack, loaded, last in ((False, round(105_000 * 1.25), "without the XNNPACK delegate (--no-xnnpack)"),
+                                  (True, round(105_000 * 1.25) + 200_000,
+                                   "with the XNNPACK delegate (the default; --no-xnnpack leaves it out): arm64-v8a "
+                                   "+0.19 MiB, measured at -O2, not at -O3")):
+        picked = _tables().pick("O3", xnnpack)
+        arm, base = picked.model.abis["linux-aarch64"], _tables().pick("O2", xnnpack).model.abis["linux-aarch64"]
+        assert arm.loaded_bytes(["ADD"]) == loaded
+        assert (arm.band(), arm.stored_ratio, arm.gaps) == (base.band(), base.stored_ratio, base.gaps)
+        assert picked.notes == ("-O3 is not measured one op at a time: the -O2 table times the -O3/-O2 ratio of "
+                                "real builds (linux-aarch64 x 1.25; two builds)", last)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"format": 2}, "not a size table of format 3"),
+    ({"default_level": "O9"}, "'default_level' must be one of the measured levels"),
+    ({"scaled_levels": {"O3": {"from": "O9", "factors": {}}}}, "scaled_levels.O3: expected an object with from"),
+    ({"scaled_levels": {"O3": {"from": "O2", "factors": {"x": 0}}}}, "scaled_levels.O3: 'x' must be in"),
+    ({"levels": {"O2": {**TABLE, "xnnpack": {"x": {**XNNPACK, "bytes": -1}}}}},
+     "levels.O2.xnnpack.x: 'bytes' must be a non-negative integer"),
+])
+def test_a_bad_level_or_xnnpack_entry_is_refused_naming_what(change, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        _tables(**change)
+
+
+def test_an_unknown_level_is_refused() -> None:
+    with pytest.raises(ValueError, match="no size table for -Og"):
+        _tables().pick("Og", True)
+
+
 # -- the shipped table ------------------------------------------------------------------------------------
 
 
-def test_the_shipped_table_is_the_fit_of_the_builds_it_keeps() -> None:
-    """Every fitted number, the stored ratio and the stated errors are what its own builds give; an ABI
-    measured by full builds only is the other's table times the ratio its builds show."""
-    data = json.loads(size_model.TABLE.read_text())
+def _refit_level(data: dict) -> list:
     checks = []
     for abi, row in sorted(data["abis"].items(), key=lambda kv: "scaled_from" in kv[1]["fit"]):
         row_checks = [size_model.parse_build(c, abi) for c in row["checks"]]
@@ -131,17 +209,45 @@ def test_the_shipped_table_is_the_fit_of_the_builds_it_keeps() -> None:
                                      floor_layout=layout, proxy_for=row["proxy_for"], compiler=row["compiler"])
         assert json.loads(json.dumps(again)) == row, abi
         checks += row_checks
-    assert data["aar_fixed"] == size_fit.aar_fixed(checks)
+    for abi, row in data.get("xnnpack", {}).items():
+        pairs = [(size_model.parse_build(p["with"], abi), size_model.parse_build(p["without"], abi))
+                 for p in row["pairs"]]
+        xchecks = [size_model.parse_build(c, abi) for c in row["checks"]]
+        layout = size_fit.Layout(0, 0, row["tail"], row["page"], row["gaps"])
+        again = size_fit.xnnpack_row(data["abis"][abi], pairs, xchecks, layout=layout)
+        assert json.loads(json.dumps(again)) == row, abi
+    return checks
 
 
-def test_the_shipped_table_covers_the_android_abis_and_its_band_holds_its_checks() -> None:
-    m = size_model.load()
-    assert m.for_android("arm64-v8a").abi == "linux-aarch64" and m.for_android("x86_64").abi == "linux-x86_64"
-    assert {a: s.base for a, s in m.scaled.items()} == {"armeabi-v7a": "arm64-v8a", "x86": "x86_64"}
+def test_the_shipped_table_is_the_fit_of_the_builds_it_keeps() -> None:
+    """Every level's fitted numbers, stored ratio and stated errors are what its own builds give; an ABI
+    measured by full builds only is the other's table times the ratio its builds show; XNNPACK's bytes are
+    the mean of what it added to the builds kept."""
+    data = json.loads(size_model.TABLE.read_text())
+    for level in data["levels"].values():
+        checks = _refit_level(level)
+        assert level["aar_fixed"] == size_fit.aar_fixed(checks)
+
+
+def test_the_shipped_table_covers_the_default_build_and_the_android_abis() -> None:
+    tables = size_model.load()
+    assert tables.default_level == "O2" and set(tables.levels) == {"O2", "Os"} and set(tables.scaled_levels) == {"O3"}
+    assert set(tables.levels["O2"].xnnpack) == {"linux-aarch64", "linux-x86_64"}
+    for level, xnnpack in (("O2", True), ("O2", False), ("Os", False), ("Os", True), ("O3", True)):
+        m = tables.pick(level, xnnpack).model
+        assert m.for_android("arm64-v8a").abi == "linux-aarch64" and m.for_android("x86_64").abi == "linux-x86_64"
+        assert {a: s.base for a, s in m.scaled.items()} == {"armeabi-v7a": "arm64-v8a", "x86": "x86_64"}
+    for level in tables.levels.values():
+        for key in ("tree", "compiler", "flags", "opt_level", "date", "how", "android"):
+            assert level.measured.get(key), key
+
+
+@pytest.mark.parametrize("level, xnnpack", [("O2", True), ("O2", False), ("Os", False)])
+def test_the_shipped_tables_band_holds_its_checks(level: str, xnnpack: bool) -> None:
+    """Every measured combination: 5+ real model sets per ABI, each inside the band printed for it."""
+    m = size_model.load().pick(level, xnnpack).model
     for abi in m.abis.values():
         assert len(abi.checks) >= 5 and len(abi.own) >= 60 and abi.unmeasured_op > 0
         for c in abi.checks:
             e = abi.so_estimate(c.ops)
-            assert e.low <= c.so <= e.high, (abi.abi, c.name)
-    for key in ("tree", "compiler", "flags", "opt_level", "date", "how", "android"):
-        assert m.measured.get(key), key
+            assert e.low <= c.so <= e.high, (level, xnnpack, abi.abi, c.name)

@@ -57,6 +57,9 @@ class Overview:
     size_notes: tuple[str, ...]
     #: What would be published (``plan``): ``group:artifact:version`` lines.
     publishes: tuple[str, ...] = ()
+    #: The build the sizes are for: its optimization level and whether XNNPACK is in.
+    size_level: str = ""
+    size_xnnpack: Optional[bool] = None
 
 
 def op_uses(models: Sequence[ModelOps]) -> tuple[OpUse, ...]:
@@ -96,8 +99,9 @@ def stock_reference(source: str, version: str) -> tuple[Optional[stock.StockFact
 def estimate_sizes(ops: Sequence[str], abis: Sequence[str],
                    model: Optional[size_model.SizeModel] = None) -> tuple[tuple[size_model.AbiEstimate, ...],
                                                                       Optional[size_model.Estimate], tuple[str, ...]]:
-    """Per ABI estimates (the ABIs no estimate reaches left out), the AAR's, and the notes they need."""
-    model = model or size_model.load()
+    """Per ABI estimates (the ABIs no estimate reaches left out), the AAR's, and the notes they need (``model``:
+    by default the default build's table: the default level, XNNPACK in)."""
+    model = model or size_model.load().pick(None, True).model
     rows = [e for e in (size_model.estimate_abi(model, abi, ops) for abi in abis) if e is not None]
     notes = []
     for r in rows:
@@ -110,7 +114,7 @@ def estimate_sizes(ops: Sequence[str], abis: Sequence[str],
                      if r.abi == "arm64-v8a" else "its desktop twin")
             m = model.abis[r.measured_as]
             per_op = (f"; its per-op figures are {m.per_op_from}'s x {m.factor:g}, the ratio of its "
-                      f"{len(m.checks)} real builds" if m.per_op_from else "")
+                      f"{m.factor_builds} real builds" if m.per_op_from else "")
             notes.append(f"{r.abi}: measured as {r.measured_as}, {proxy}{per_op}")
     missing = [a for a in abis if a not in {r.abi for r in rows}]
     if missing:
@@ -118,14 +122,15 @@ def estimate_sizes(ops: Sequence[str], abis: Sequence[str],
     return tuple(rows), (size_model.aar_estimate(model, rows) if rows else None), tuple(notes)
 
 
-def measured_note(model: size_model.SizeModel) -> str:
+def measured_note(picked: size_model.Picked) -> str:
     """Where the table comes from and what its band is, in one line (the table itself lists every flag)."""
-    m = model.measured
-    checks = max((len(a.checks) for a in model.abis.values()), default=0)
+    m = picked.model.measured
+    checks = max((len(a.checks) for a in picked.model.abis.values()), default=0)
     level = f" at -{m['opt_level']}" if m.get("opt_level") else ""
+    band = (f"the band is how far they missed real builds of {checks} model set{'s' if checks != 1 else ''}" if checks
+            else "the band is the measured level's")
     return (f"per-op sizes measured on {m.get('tree', 'a real tree')} with --backend cmake{level} "
-            f"(runtime/estimates/size_model.json); the band is how far they missed real builds of {checks} "
-            f"model sets")
+            f"(runtime/estimates/size_model.json); {band}")
 
 
 def render_text(o: Overview) -> list[str]:
@@ -197,6 +202,7 @@ def to_json(o: Overview) -> dict[str, Any]:
         "sizes": {r.abi: {"so": est(r.so), "stored_in_aar": est(r.stored), "measured_as": r.measured_as,
                           "scaled_from": r.scaled_from} for r in o.sizes},
         "aar": est(o.aar) if o.aar else None,
+        "for": {"opt_level": o.size_level, "xnnpack": o.size_xnnpack},
         "stock": o.stock.coordinates if o.stock else None,
         "notes": list(o.size_notes),
     }
@@ -234,27 +240,29 @@ def gather(plan: BuildPlan, models: Sequence[ModelOps], job: Optional[BackendJob
     title = LITERT.title if plan.source == LITERT.kind else TENSORFLOW.title
     reference, stock_note = stock_reference(plan.source, plan.tf_version)
     # Custom ops count as ops (a TFLite-provided kernel or the user's source); Flex ops live in the other AAR.
-    rows, aar, notes = estimate_sizes((*plan.op_set.builtin_ops, *plan.op_set.custom_ops), plan.abis)
-    extra = []
+    # The table for the build's declared level and XNNPACK setting; the Bazel backends always have XNNPACK
+    # and their own optimization (-O3 for TFLite's files, -O2 for the rest), not measured.
+    settings = getattr(builder, "settings", None)
+    level = getattr(getattr(settings, "flags", None), "opt_level", None)
+    picked = size_model.load().pick(level, getattr(settings, "xnnpack", True) if level else True)
+    rows, aar, notes = estimate_sizes((*plan.op_set.builtin_ops, *plan.op_set.custom_ops), plan.abis, picked.model)
+    extra = list(picked.notes)
+    if level is None:
+        extra.append(f"measured with --backend cmake at -{picked.level}; the {backend} backend builds with Bazel "
+                     "(TFLite's files at -O3, the rest at -O2): not measured, expect more")
     if plan.has_flex:
         flex = [f for c, f in stock.table()[1].items() if c.startswith(STOCK_ARTIFACT + "-select-tf-ops:")]
         extra.append("the Select TF ops AAR (Flex ops) is not estimated"
                      + (f"; stock {flex[-1].coordinates}: {_mib(flex[-1].aar)}" if flex else ""))
     if plan.custom_ops_srcs:
         extra.append("your custom ops count as an average op each: their sources' own size is not known")
-    table = size_model.load()
-    level = getattr(getattr(getattr(builder, "settings", None), "flags", None), "opt_level", None)
-    if level and table.measured.get("opt_level") and level != table.measured["opt_level"]:
-        extra.append(f"the table was measured at -{table.measured['opt_level']}, this build compiles at -{level}: "
-                     f"expect other sizes (docs/optimization.md compares the levels)")
-    notes = (*notes, *extra, *((stock_note,) if stock_note else ()),
-             measured_note(table))
+    notes = (*notes, *extra, *((stock_note,) if stock_note else ()), measured_note(picked))
     time, time_note = _time(plan, job, builder, cpus)
     exact_stock = reference is not None and not stock_note
     return Overview(f"{title} {plan.tf_version}", plan.fingerprint, tuple(plan.abis), len(models),
                     op_uses(models), backend, backend_reason,
                     downloads(job, builder, backend, stock_compare, exact_stock), time,
-                    time_note, rows, aar, reference, notes, tuple(publishes))
+                    time_note, rows, aar, reference, notes, tuple(publishes), picked.level, picked.xnnpack)
 
 
 def _time(plan: BuildPlan, job: Optional[BackendJob], builder: Optional[Backend],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from tflite_slim.runtime.artifacts import elf
-from tflite_slim.runtime.estimates.size_model import Build, Shared, parse_abi
+from tflite_slim.runtime.estimates.size_model import Build, Shared, parse_abi, parse_xnnpack
 
 
 @dataclass(frozen=True)
@@ -151,4 +151,26 @@ def scaled_row(base: Mapping[str, Any], checks: Sequence[Build], *, base_abi: st
         "fit": {"scaled_from": base_abi, "factor": factor},
         "builds": [], "checks": [build_json(c) for c in checks]}
     row["error_percent"] = parse_abi("-", row).errors()
+    return row
+
+
+def xnnpack_row(base: Mapping[str, Any], pairs: Sequence[tuple[Build, Build]], checks: Sequence[Build], *,
+                layout: Layout) -> dict[str, Any]:
+    """What XNNPACK adds to one ABI's library at one level: the mean over ``pairs`` (a build with XNNPACK and
+    one without, of the same op set) of the loaded bytes it adds; the stored ratio of every build with it;
+    ``layout`` that of a build with it. ``checks`` are builds with it of other op sets: the estimate
+    (``base``'s table plus those bytes) is checked on them and its band read from them."""
+    if not pairs:
+        raise ValueError("no pair of builds with and without XNNPACK")
+    for w, wo in pairs:
+        if w.ops != wo.ops:
+            raise ValueError(f"{w.name}: the builds with and without XNNPACK have other op sets")
+    differences = [w.loaded - wo.loaded for w, wo in pairs]
+    row: dict[str, Any] = {
+        "bytes": round(sum(differences) / len(differences)), "differences": differences,
+        "stored_ratio": stored_ratio([w for w, _ in pairs] + list(checks)),
+        "tail": layout.tail, "page": layout.page, "gaps": layout.gaps,
+        "pairs": [{"with": build_json(w), "without": build_json(wo)} for w, wo in pairs],
+        "checks": [build_json(c) for c in checks]}
+    row["error_percent"] = parse_abi("-", base).with_xnnpack(parse_xnnpack("-", row, "xnnpack")).errors()
     return row

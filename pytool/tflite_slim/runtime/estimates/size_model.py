@@ -23,18 +23,24 @@ The AAR: each ABI's library is stored deflated, ``stored_ratio`` of its bytes (m
 the checks); the rest of the AAR (classes, manifest) is ``aar_fixed``. Android ABIs without a measured
 proxy (armeabi-v7a, x86) are scaled from one that has one by the stated factor, with a band as wide as
 the factor's spread over the stock releases it was read from.
+
+One such table per optimization level measured (``levels``: ``--opt-level O2``, the default, and ``Os``);
+a level not measured is a measured one's table times a per-ABI ratio of real builds (``scaled_levels``:
+``O3``; XNNPACK's bytes added unscaled), said so. XNNPACK (in by default) is measured per ABI as what it adds to real builds
+(``xnnpack``): :meth:`SizeTables.pick` gives the table for a build's level and XNNPACK setting and says
+what it includes.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 TABLE = Path(__file__).with_name("size_model.json")
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,10 @@ class AbiModel:
     #: Measured by full builds only: the per-op figures are this host ABI's times :attr:`factor`.
     per_op_from: Optional[str] = None
     factor: float = 1.0
+    #: How many real builds :attr:`factor` was read from (its checks without XNNPACK).
+    factor_builds: int = 0
+    #: A table scaled from another level's has no checks of its own: its band is the other's (lowest, highest).
+    fixed_band: Optional[tuple[float, float]] = None
 
     def loaded_bytes(self, ops: Iterable[str]) -> int:
         """The estimated loaded bytes of the op set ``ops``."""
@@ -93,6 +103,8 @@ class AbiModel:
 
     def band(self) -> tuple[float, float]:
         """(lowest, highest) (measured - estimated) / estimated loaded bytes over the checks (0 included)."""
+        if self.fixed_band is not None:
+            return self.fixed_band
         misses = [(c.loaded - self.loaded_bytes(c.ops)) / self.loaded_bytes(c.ops) for c in self.checks] or [0.0]
         return min(0.0, *misses), max(0.0, *misses)
 
@@ -107,6 +119,35 @@ class AbiModel:
     def errors(self) -> dict[str, float]:
         """Per check, (estimated - measured) / measured file bytes in percent, one decimal."""
         return {c.name: round(100 * (self.so_estimate(c.ops).value - c.so) / c.so, 1) for c in self.checks}
+
+
+    def with_xnnpack(self, x: Xnnpack) -> AbiModel:
+        """This table for a build with XNNPACK: its bytes on the floor; the library's stored ratio, layout and
+        checks (the band) are those of the builds with XNNPACK."""
+        return replace(self, floor=self.floor + x.bytes, stored_ratio=x.stored_ratio, tail=x.tail, page=x.page,
+                       gaps=x.gaps, checks=x.checks, fixed_band=None)
+
+    def scaled(self, factor: float) -> AbiModel:
+        """This table's bytes times ``factor`` (another optimization level), with this table's band."""
+        return replace(self, floor=round(self.floor * factor),
+                       own={o: round(n * factor) for o, n in self.own.items()},
+                       shared=tuple(replace(s, bytes=round(s.bytes * factor)) for s in self.shared),
+                       unmeasured_op=round(self.unmeasured_op * factor), checks=(), fixed_band=self.band())
+
+
+@dataclass(frozen=True)
+class Xnnpack:
+    """What the XNNPACK delegate adds to one ABI's library: the loaded bytes of builds with it less those of
+    the same op set without it (the delegate reaches every operator XNNPACK has, whatever the op set)."""
+
+    #: The mean of the measured differences.
+    bytes: int
+    stored_ratio: float
+    tail: int
+    page: int
+    gaps: int
+    #: Builds with XNNPACK the estimate was checked on (its band comes from them).
+    checks: tuple[Build, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +169,8 @@ class SizeModel:
     #: The AAR's bytes besides its libraries (classes.jar, manifest, the zip's directory).
     aar_fixed: int
     measured: Mapping[str, str]
+    #: What XNNPACK adds per measured ABI at this level (empty: not measured at this level).
+    xnnpack: Mapping[str, Xnnpack] = field(default_factory=dict)
 
     def for_android(self, abi: str) -> Optional[AbiModel]:
         """The measured ABI that is ``abi`` or stands for it."""
@@ -236,7 +279,7 @@ def parse_abi(abi: str, row: Any) -> AbiModel:
                     _int(row, "unmeasured_op", where), _ratio(row, "stored_ratio", where),
                     *(_int(row, k, where) if k in row else 0 for k in ("tail", "page", "gaps")),
                     tuple(parse_build(c, f"{where}.checks") for c in checks), str(row.get("compiler", "")),
-                    *_scaled_from(row.get("fit"), where))
+                    *_scaled_from(row.get("fit"), where), len(checks))
 
 
 def _scaled_from(fit: Any, where: str) -> tuple[Optional[str], float]:
@@ -245,27 +288,132 @@ def _scaled_from(fit: Any, where: str) -> tuple[Optional[str], float]:
     return str(fit["scaled_from"]), _ratio(fit, "factor", f"{where}.fit", 4.0)
 
 
-def parse(text: str) -> SizeModel:
-    """The table's JSON as a :class:`SizeModel`; ValueError naming what is wrong."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("abis"), dict):
-        raise ValueError(f"not a size table of format {FORMAT}")
+def parse_xnnpack(abi: str, row: Any, where: str) -> Xnnpack:
+    """One ABI's XNNPACK entry; ValueError naming what is wrong."""
+    at = f"{where}.{abi}"
+    if not isinstance(row, dict) or not isinstance(row.get("checks", []), list):
+        raise ValueError(f"{at}: expected an object with bytes, stored_ratio, tail, page, gaps, checks")
+    return Xnnpack(_int(row, "bytes", at), _ratio(row, "stored_ratio", at),
+                   *(_int(row, k, at) for k in ("tail", "page", "gaps")),
+                   tuple(parse_build(c, f"{at}.checks") for c in row.get("checks", [])))
+
+
+def parse_level(data: Any, where: str = "table") -> SizeModel:
+    """One level's table (``abis``, ``scaled``, ``aar_fixed``, ``measured``, ``xnnpack``); ValueError naming
+    what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("abis"), dict):
+        raise ValueError(f"{where}: expected an object with abis, aar_fixed")
     abis = {abi: parse_abi(abi, row) for abi, row in sorted(data["abis"].items())}
     scaled = {}
     for abi, s in sorted(data.get("scaled", {}).items()):
-        where = f"scaled.{abi}"
+        at = f"scaled.{abi}"
         if not isinstance(s, dict) or not isinstance(s.get("from"), str):
-            raise ValueError(f"{where}: expected an object with from, factor, low, high")
-        f, lo, hi = (_ratio(s, k, where, 4.0) for k in ("factor", "low", "high"))
+            raise ValueError(f"{at}: expected an object with from, factor, low, high")
+        f, lo, hi = (_ratio(s, k, at, 4.0) for k in ("factor", "low", "high"))
         if not lo <= f <= hi:
-            raise ValueError(f"{where}: expected low <= factor <= high")
+            raise ValueError(f"{at}: expected low <= factor <= high")
         scaled[abi] = Scaled(abi, s["from"], f, lo, hi, str(s.get("source", "")))
+    xnn = data.get("xnnpack", {})
+    if not isinstance(xnn, dict):
+        raise ValueError(f"{where}.xnnpack: expected an object per ABI")
+    xnnpack = {abi: parse_xnnpack(abi, row, f"{where}.xnnpack") for abi, row in sorted(xnn.items())}
     measured = data.get("measured", {})
-    return SizeModel(abis, scaled, _int(data, "aar_fixed", "table"),
-                     {str(k): str(v) for k, v in measured.items()} if isinstance(measured, dict) else {})
+    return SizeModel(abis, scaled, _int(data, "aar_fixed", where),
+                     {str(k): str(v) for k, v in measured.items()} if isinstance(measured, dict) else {}, xnnpack)
+
+
+@dataclass(frozen=True)
+class ScaledLevel:
+    """An optimization level not measured: ``base``'s table times a per-ABI factor, read from real builds at
+    both levels (``source`` says which)."""
+
+    level: str
+    base: str
+    factors: Mapping[str, float]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The table for one build's optimization level and XNNPACK setting, and what a person is told of it."""
+
+    model: SizeModel
+    level: str
+    xnnpack: bool
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SizeTables:
+    """Every level's table: measured ones and scaled ones."""
+
+    levels: Mapping[str, SizeModel]
+    scaled_levels: Mapping[str, ScaledLevel]
+    default_level: str
+
+    def pick(self, level: Optional[str], xnnpack: bool) -> Picked:
+        """The table for a build at ``level`` (None: the default) with or without XNNPACK. A scaled level
+        is its base's table times its factors, with its base's band. XNNPACK's bytes are the level's own,
+        else the default level's, not scaled: XNNPACK's microkernels hardly change with the level (at -O3
+        it added 1,793,288 B to the x86_64 library against 1,733,676 loaded bytes at -O2, docs/xnnpack.md).
+        The notes say which."""
+        level = level or self.default_level
+        if level in self.scaled_levels:
+            s = self.scaled_levels[level]
+            plain = self.pick(s.base, False).model
+            with_it = self.pick(s.base, True).model if xnnpack else None
+            abis = {}
+            for a, m in plain.abis.items():
+                if a not in s.factors or (with_it is not None and a not in with_it.abis):
+                    continue
+                abis[a] = m.scaled(s.factors[a])
+                if with_it is not None:  # the base's XNNPACK bytes, layout, stored ratio and band
+                    w = with_it.abis[a]
+                    abis[a] = replace(abis[a], floor=abis[a].floor + w.floor - m.floor, stored_ratio=w.stored_ratio,
+                                      tail=w.tail, page=w.page, gaps=w.gaps, fixed_band=w.band())
+            per_abi = ", ".join(f"{a} x {f:g}" for a, f in sorted(s.factors.items()))
+            note = (f"-{level} is not measured one op at a time: the -{s.base} table times the -{level}/-{s.base} "
+                    f"ratio of real builds ({per_abi}; {s.source})")
+            rest = (self._xnnpack_note(s.base, level) if xnnpack
+                    else ("without the XNNPACK delegate (--no-xnnpack)",))
+            return Picked(replace(with_it or plain, abis=abis), level, xnnpack, (note, *rest))
+        if level not in self.levels:
+            raise ValueError(f"no size table for -{level}")
+        model = self.levels[level]
+        if not xnnpack:
+            return Picked(model, level, False, ("without the XNNPACK delegate (--no-xnnpack)",))
+        xnn = self.levels[level].xnnpack or self.levels[self.default_level].xnnpack
+        model = replace(model, abis={a: m.with_xnnpack(xnn[a]) for a, m in model.abis.items() if a in xnn})
+        return Picked(model, level, True, self._xnnpack_note(level, level))
+
+    def _xnnpack_note(self, level: str, asked: str) -> tuple[str]:
+        where = level if self.levels[level].xnnpack else self.default_level
+        xnn, abis = self.levels[where].xnnpack, self.levels[level].abis
+        adds = ", ".join(f"{abis[a].proxy_for} +{x.bytes / (1 << 20):.2f} MiB" for a, x in sorted(xnn.items()) if a in abis)
+        measured_at = f"measured at -{where}" + ("" if where == asked else f", not at -{asked}")
+        return (f"with the XNNPACK delegate (the default; --no-xnnpack leaves it out): {adds}, {measured_at}",)
+
+
+def parse(text: str) -> SizeTables:
+    """The table's JSON as :class:`SizeTables`; ValueError naming what is wrong."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("levels"), dict):
+        raise ValueError(f"not a size table of format {FORMAT}")
+    levels = {lv: parse_level(t, f"levels.{lv}") for lv, t in sorted(data["levels"].items())}
+    default = data.get("default_level")
+    if default not in levels:
+        raise ValueError(f"'default_level' must be one of the measured levels ({', '.join(levels)})")
+    scaled = {}
+    for lv, s in sorted(data.get("scaled_levels", {}).items()):
+        at = f"scaled_levels.{lv}"
+        if not isinstance(s, dict) or s.get("from") not in levels or not isinstance(s.get("factors"), dict):
+            raise ValueError(f"{at}: expected an object with from (a measured level) and factors per ABI")
+        scaled[lv] = ScaledLevel(lv, s["from"], {a: _ratio(s["factors"], a, at, 4.0) for a in sorted(s["factors"])},
+                                 str(s.get("source", "")))
+    return SizeTables(levels, scaled, default)
 
 
 @lru_cache(maxsize=None)
-def load(path: Path = TABLE) -> SizeModel:
+def load(path: Path = TABLE) -> SizeTables:
     """The table at ``path`` (the shipped one by default)."""
     return parse(path.read_text())
