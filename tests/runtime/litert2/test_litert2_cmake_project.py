@@ -102,6 +102,13 @@ def test_configure_argv_for_the_host_and_for_android():
                             "-DFETCHCONTENT_SOURCE_DIR_XNNPACK=/d/x"]
 
 
+def test_the_include_leaves_out_what_downloads_and_globalizes_litert_c_imports():
+    text = _include(False)
+    assert 'foreach(_tflite_slim_left "/t/litert/vendors" "/t/tensor/examples")' in text
+    assert 'if(_tflite_slim_dir STREQUAL "/t/litert/c")\n' in text
+    assert "set(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL ON)" in text
+
+
 REAL = __import__("os").environ.get("TFLITE_SLIM_REAL_LITERT")
 
 

@@ -14,6 +14,9 @@ project has defined its targets and
   registrations, :mod:`tflite_slim.runtime.spec.resolverbody`): every route into the kernels
   (CompiledModel's CPU path, ``CreateOpResolver()`` of the C++ API and the JNI, the reference resolver) ends
   in those two constructors. A project that does not compile each exactly once stops the configure;
+* leaves :data:`LEFT_OUT_SUBDIRS` out of the configure (``add_subdirectory`` is wrapped for them): the NPU
+  vendors' dispatch libraries (separate ``libLiteRtDispatch_*.so``) and the tensor API's examples, whose
+  ``CMakeLists.txt`` download at configure time (the Qualcomm AI Runtime SDK among them);
 * adds ``tflite_slim_litert_jni``: the tree's TFLite JNI (``tflite/java/src/main/native``, which Bazel's
   ``//litert/kotlin:LiteRt`` links and the tree's CMake build does not);
 * adds ``tflite_slim_litert``, ``OUTPUT_NAME`` ``LiteRt``: the objects of the archives the tree's own shared
@@ -42,6 +45,16 @@ PROJECT = "LiteRT"
 INCLUDE_VARIABLE = f"CMAKE_PROJECT_{PROJECT}_INCLUDE"
 #: The tree's CMake project is ``litert/`` (it adds ``../tflite`` itself).
 SOURCE_SUBDIR = "litert"
+#: Directories the tree's CMake project adds that are no part of libLiteRt.so and download at configure time
+#: (v2.1.6, v2.2.0): the NPU vendors' dispatch libraries (``litert/CMakeLists.txt`` ``add_subdirectory(vendors)``:
+#: the vendors' SDKs) and the tensor API's example programs (``tensor/CMakeLists.txt``: stb, ...). Never configured.
+VENDORS_SUBDIR = "litert/vendors"
+EXAMPLES_SUBDIR = "tensor/examples"
+#: Where the tree's shared LiteRt is defined (its link line names the imported targets found there).
+C_API_SUBDIR = "litert/c"
+LEFT_OUT_SUBDIRS = (VENDORS_SUBDIR, EXAMPLES_SUBDIR)
+#: TFLite's directory in the tree (its ``tools/cmake/modules`` and ``cmake/Download*.cmake`` pin the deps).
+TFLITE_SUBDIR = "tflite"
 #: The tree's shared LiteRt target (``litert/c/CMakeLists.txt``): we read its link line, never build it.
 TREE_SHARED_TARGET = "litert_runtime_c_api_shared_lib"
 #: The archives ``litert/c/CMakeLists.txt`` links whole into ``LiteRt`` (``_litert_runtime_c_api_private_archives``
@@ -114,6 +127,8 @@ def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequ
     link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
     if align_16kb:
         link.append("-Wl,-z,max-page-size=16384")
+    c_dir = f"{root}/{C_API_SUBDIR}"
+    skipped = " ".join(f'"{_escape(f"{root}/{d}")}"' for d in LEFT_OUT_SUBDIRS)
     swaps = "\n".join(f'  _tflite_slim_swap("{_escape(tree)}" "{_escape(ours)}")' for tree, ours in generated)
     includes = (f"\n  target_include_directories({JNI_TARGET} PRIVATE\n{_cmake_list(jni_includes)})"
                 if jni_includes else "")
@@ -122,6 +137,27 @@ def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequ
 # Included by project({PROJECT}) through {INCLUDE_VARIABLE}; the targets are added once
 # the project's CMakeLists.txt (and its subdirectories) have defined theirs.
 cmake_language(DEFER DIRECTORY "${{CMAKE_CURRENT_SOURCE_DIR}}" CALL _tflite_slim_litert)
+
+# Not configured, being no part of {SO_NAME} and downloading at configure time what it never uses:
+# {VENDORS_SUBDIR} (the NPU vendors' dispatch libraries, libLiteRtDispatch_*.so: the vendors' SDKs, the
+# Qualcomm AI Runtime SDK among them, and with it nlohmann_json, googletest and benchmark) and
+# {EXAMPLES_SUBDIR} (example programs: stb and the like).
+function(add_subdirectory source)
+  get_filename_component(_tflite_slim_dir "${{source}}" REALPATH BASE_DIR "${{CMAKE_CURRENT_SOURCE_DIR}}")
+  foreach(_tflite_slim_left {skipped})
+    string(FIND "${{_tflite_slim_dir}}/" "${{_tflite_slim_left}}/" _tflite_slim_at)
+    if(_tflite_slim_at EQUAL 0)
+      message(STATUS "tflite-slim: not configuring ${{_tflite_slim_dir}} (not in {SO_NAME})")
+      return()
+    endif()
+  endforeach()
+  if(_tflite_slim_dir STREQUAL "{_escape(c_dir)}")
+    # The imported targets its find_package() calls make (OpenGL::GL on a desktop) are on the link line we
+    # take from {TREE_SHARED_TARGET}: global, so the deferred call below can link them too.
+    set(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL ON)
+  endif()
+  _add_subdirectory(${{ARGV}})
+endfunction()
 
 # The tree's resolver source in {LIBRARY_TARGET} replaced by the generated one; exactly once, or the configure stops.
 function(_tflite_slim_swap tree ours)
@@ -186,11 +222,13 @@ endfunction()
 
 def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolchain, generator: str = "Ninja",
                    ninja: Optional[str] = None, dep_sources: Mapping[str, str] = (),
-                   tensorflow_dir: Optional[str] = None) -> list[str]:
+                   tensorflow_dir: Optional[str] = None, dep_variables: Mapping[str, str] = ()) -> list[str]:
     """``cmake`` configuring the tree's ``litert/`` project in ``build_dir`` for one ABI, with our include.
 
     ``dep_sources`` (``--cmake-dep-source NAME=DIR``) and ``tensorflow_dir`` (``--tensorflow-source-dir``) as
-    for 1.x: ``FETCHCONTENT_SOURCE_DIR_<NAME>`` and ``TENSORFLOW_SOURCE_DIR``, for a machine without GitHub.
+    for 1.x, for a machine without GitHub: ``TENSORFLOW_SOURCE_DIR``, and each directory in the variable
+    ``dep_variables`` names for it (:func:`tflite_slim.runtime.litert2.cmake.dep_variables`: a download's
+    ``PTHREADPOOL_SOURCE_DIR``), else ``FETCHCONTENT_SOURCE_DIR_<NAME>``.
     """
     argv = [cmake, "-G", generator, "-S", str(root / SOURCE_SUBDIR), "-B", str(build_dir),
             "-DCMAKE_BUILD_TYPE=Release",
@@ -204,8 +242,10 @@ def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolch
         argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
     if tensorflow_dir:
         argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
+    variables = dict(dep_variables)
     for name in sorted(dict(dep_sources)):
-        argv.append(f"-DFETCHCONTENT_SOURCE_DIR_{name.upper()}={dict(dep_sources)[name]}")
+        variable = variables.get(name, f"FETCHCONTENT_SOURCE_DIR_{name.upper()}")
+        argv.append(f"-D{variable}={dict(dep_sources)[name]}")
     if toolchain.android:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
                  f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
