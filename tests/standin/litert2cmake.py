@@ -21,7 +21,9 @@ project shaped as google-ai-edge/LiteRT's at the line's tag (v2.1.6 or v2.2.0):
 * ``litert/runtime/compiled_model.cc``: CompiledModel's CPU path makes
   ``BuiltinOpResolverWithoutDefaultDelegates``, or ``BuiltinRefOpResolver`` when reference kernels are asked
   (``litert/runtime/compiled_model.cc`` from v2.1.4);
-* ``tflite/CMakeLists.txt``: ``project(tensorflow-lite C CXX)``, the static ``tensorflow-lite`` from every
+* ``tflite/CMakeLists.txt``: OpenCL's headers where ``opencl_headers.cmake``'s download puts them
+  (``${CMAKE_BINARY_DIR}/opencl_headers``, which ``litert/c/CMakeLists.txt`` reads) unless given as a
+  directory; ``project(tensorflow-lite C CXX)``, the static ``tensorflow-lite`` from every
   ``kernels/*.cc`` (``register_ref.cc`` among them) and ``core/kernels/*.cc`` (``register.cc``), as
   ``populate_tflite_source_vars`` gathers them, and ``xnnpack-delegate`` with ``TFLITE_ENABLE_XNNPACK`` (ON);
 * ``tflite/java/src/main/native/*.cc``: the TFLite JNI (``Java_org_tensorflow_lite_*``) calling
@@ -116,7 +118,8 @@ message(FATAL_ERROR "stand-in litert/vendors: configuring it downloads the NPU v
 _LITERT_C_CMAKE = """\
 # Stand-in for litert/c/CMakeLists.txt at {tag}: litert_c_api, and the shared LiteRt linked --whole-archive.
 add_library(litert_c_api STATIC litert_compiled_model.cc{export_cc})
-target_include_directories(litert_c_api PUBLIC $<BUILD_INTERFACE:${{CMAKE_CURRENT_SOURCE_DIR}}/../..>)
+target_include_directories(litert_c_api PUBLIC $<BUILD_INTERFACE:${{CMAKE_CURRENT_SOURCE_DIR}}/../..>
+                                                $<BUILD_INTERFACE:${{CMAKE_BINARY_DIR}}/opencl_headers>)
 target_link_libraries(litert_c_api PUBLIC litert_cc_internal litert_runtime tensorflow-lite)
 
 add_library(litert_runtime_c_api_shared_lib SHARED empty.cc)
@@ -162,6 +165,12 @@ cmake_minimum_required(VERSION 3.16)
 project(tensorflow-lite C CXX)
 set(TFLITE_SOURCE_DIR "${{CMAKE_CURRENT_LIST_DIR}}")
 option(TFLITE_ENABLE_XNNPACK "Enable XNNPACK backend" ON)
+# As tflite/tools/cmake/modules/opencl_headers.cmake (TFLITE_ENABLE_GPU, which litert/CMakeLists.txt turns on):
+# FetchContent puts OpenCL-Headers in ${{CMAKE_BINARY_DIR}}/opencl_headers unless FETCHCONTENT_SOURCE_DIR_OPENCL_HEADERS
+# names a directory, where it then leaves them. The stand-in's "download" writes the one header used there.
+if(NOT FETCHCONTENT_SOURCE_DIR_OPENCL_HEADERS)
+  file(WRITE "${{CMAKE_BINARY_DIR}}/opencl_headers/CL/cl.h" "/* stand-in for OpenCL-Headers' CL/cl.h */\n")
+endif()
 file(GLOB TFLITE_KERNEL_SRCS "${{TFLITE_SOURCE_DIR}}/kernels/*.cc")
 file(GLOB TFLITE_CORE_KERNELS_SRCS "${{TFLITE_SOURCE_DIR}}/core/kernels/*.cc")
 file(GLOB TFLITE_CORE_C_SRCS "${{TFLITE_SOURCE_DIR}}/core/c/*.cc")
@@ -463,7 +472,9 @@ LiteRtStatus LiteRtCreateCompiledModel(const int* ops, int num_ops, int referenc
 """
 
 _C_API_CC_LITERT = """\
-// Stand-in for litert/c/litert_compiled_model.cc ({tag}).
+// Stand-in for litert/c/litert_compiled_model.cc ({tag}): OpenCL's header, as litert/runtime/gpu_environment.h
+// reaches it from litert_environment.cc, through ${{CMAKE_BINARY_DIR}}/opencl_headers.
+#include <CL/cl.h>
 #include "litert/c/litert_compiled_model.h"
 #include "litert/runtime/compiled_model.h"
 extern "C" LiteRtStatus LiteRtCreateCompiledModel(const int* ops, int num_ops, int reference) {{

@@ -74,7 +74,8 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
         _write_if_changed(script, project.version_script(line))
         _write_if_changed(build_dir / project.INCLUDE_FILE, project.render_include(
             root=str(root), generated=generated, jni=jni, version_script=str(script),
-            jni_includes=toolchain.jni_includes, align_16kb=align_16kb and toolchain.android))
+            jni_includes=toolchain.jni_includes, align_16kb=align_16kb and toolchain.android,
+            dep_sources=settings.dep_sources))
         configure = project.configure_argv(settings.cmake, root=root, build_dir=build_dir, toolchain=toolchain,
                                            ninja=settings.ninja if "/" in settings.ninja else None,
                                            dep_sources=settings.dep_sources, tensorflow_dir=settings.tensorflow_dir,

@@ -53,6 +53,12 @@ EXAMPLES_SUBDIR = "tensor/examples"
 #: Where the tree's shared LiteRt is defined (its link line names the imported targets found there).
 C_API_SUBDIR = "litert/c"
 LEFT_OUT_SUBDIRS = (VENDORS_SUBDIR, EXAMPLES_SUBDIR)
+#: Where a download puts a dependency in the build directory, which the tree's ``litert/`` CMake files read
+#: there and nowhere else (v2.2.0: ``litert/CMakeLists.txt``, ``litert/c``, ``litert/cc``, ``litert/core``,
+#: ``litert/runtime``; the FetchContent ``SOURCE_DIR`` of ``tflite/tools/cmake/modules/*.cmake``, the
+#: ``tflite/cmake/Download*.cmake`` ones): ``--cmake-dep-source`` name -> that directory's name.
+BUILD_DIR_SOURCES = {"opencl_headers": "opencl_headers", "flatbuffers": "flatbuffers", "xnnpack": "xnnpack",
+                     "pthreadpool": "pthreadpool-source", "fp16": "FP16-source"}
 #: TFLite's directory in the tree (its ``tools/cmake/modules`` and ``cmake/Download*.cmake`` pin the deps).
 TFLITE_SUBDIR = "tflite"
 #: The tree's shared LiteRt target (``litert/c/CMakeLists.txt``): we read its link line, never build it.
@@ -117,8 +123,12 @@ def jni_sources(root: Path, present: Sequence[str]) -> tuple[str, ...]:
 
 
 def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequence[str], version_script: str,
-                   jni_includes: Sequence[str], align_16kb: bool) -> str:
+                   jni_includes: Sequence[str], align_16kb: bool, dep_sources: Mapping[str, str] = ()) -> str:
     """The ``CMAKE_PROJECT_LiteRT_INCLUDE`` file (see the module docstring).
+
+    ``dep_sources`` (``--cmake-dep-source``): each one :data:`BUILD_DIR_SOURCES` names is linked where a download
+    would have put it, as the tree's ``litert/`` CMake files read it there (``CL/cl.h`` from
+    ``${CMAKE_BINARY_DIR}/opencl_headers``), unless something other than our link is there.
 
     ``generated``: (the tree's resolver file, real path; the generated one in the build directory). It names
     no op: the op set lives in the generated files' content, so a new op set recompiles those two files and
@@ -129,6 +139,14 @@ def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequ
         link.append("-Wl,-z,max-page-size=16384")
     c_dir = f"{root}/{C_API_SUBDIR}"
     skipped = " ".join(f'"{_escape(f"{root}/{d}")}"' for d in LEFT_OUT_SUBDIRS)
+    links = "".join(f'set(_tflite_slim_at "${{CMAKE_BINARY_DIR}}/{BUILD_DIR_SOURCES[name]}")\n'
+                    'if(IS_SYMLINK "${_tflite_slim_at}" OR NOT EXISTS "${_tflite_slim_at}")\n'
+                    f'  file(REMOVE "${{_tflite_slim_at}}")\n'
+                    f'  file(CREATE_LINK "{_escape(str(directory))}" "${{_tflite_slim_at}}" SYMBOLIC)\nendif()\n'
+                    for name, directory in sorted(dict(dep_sources).items()) if name in BUILD_DIR_SOURCES)
+    if links:
+        links = ("\n# The dependencies given as directories, where a download puts them: litert/ reads them there.\n"
+                 + links)
     swaps = "\n".join(f'  _tflite_slim_swap("{_escape(tree)}" "{_escape(ours)}")' for tree, ours in generated)
     includes = (f"\n  target_include_directories({JNI_TARGET} PRIVATE\n{_cmake_list(jni_includes)})"
                 if jni_includes else "")
@@ -137,7 +155,7 @@ def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequ
 # Included by project({PROJECT}) through {INCLUDE_VARIABLE}; the targets are added once
 # the project's CMakeLists.txt (and its subdirectories) have defined theirs.
 cmake_language(DEFER DIRECTORY "${{CMAKE_CURRENT_SOURCE_DIR}}" CALL _tflite_slim_litert)
-
+{links}
 # Not configured, being no part of {SO_NAME} and downloading at configure time what it never uses:
 # {VENDORS_SUBDIR} (the NPU vendors' dispatch libraries, libLiteRtDispatch_*.so: the vendors' SDKs, the
 # Qualcomm AI Runtime SDK among them, and with it nlohmann_json, googletest and benchmark) and
