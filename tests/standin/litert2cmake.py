@@ -11,7 +11,8 @@ project shaped as google-ai-edge/LiteRT's at the line's tag (v2.1.6 or v2.2.0):
   vendors' SDKs (NeuroPilot headers, the Qualcomm AI Runtime SDK, Samsung LiteCore) and then nlohmann_json,
   googletest and benchmark: the trimmed library must be configured without it; likewise
   ``tensor/examples/segmentation/CMakeLists.txt`` (``tensor/CMakeLists.txt`` adds it), where upstream clones stb;
-* ``litert/c/CMakeLists.txt``: the static ``litert_c_api`` and the shared ``litert_runtime_c_api_shared_lib``
+* ``litert/c/CMakeLists.txt``: ``add_subdirectory(internal)``, whose ``CMakeLists.txt`` hands its sources back with
+  ``set(LITERT_C_INTERNAL_SOURCES ... PARENT_SCOPE)`` (as ``litert/c/internal/CMakeLists.txt`` at v2.2.0), the static ``litert_c_api`` and the shared ``litert_runtime_c_api_shared_lib``
   built from ``empty.cc`` with ``OUTPUT_NAME "LiteRt"``, linking ``litert_c_api litert_runtime
   litert_cc_internal tensorflow-lite Threads::Threads`` inside ``-Wl,--whole-archive`` /
   ``-Wl,--no-whole-archive`` with ``-Wl,--no-undefined``, and off Android ``OpenGL::GL`` when
@@ -115,9 +116,17 @@ _VENDORS_CMAKE = """\
 message(FATAL_ERROR "stand-in litert/vendors: configuring it downloads the NPU vendors' SDKs")
 """
 
+_LITERT_C_INTERNAL_CMAKE = """\
+# Stand-in for litert/c/internal/CMakeLists.txt at {tag}: its sources, handed to litert/c in the caller's scope.
+set(LITERT_C_INTERNAL_SOURCES{export_cc}
+    PARENT_SCOPE)
+"""
+
 _LITERT_C_CMAKE = """\
-# Stand-in for litert/c/CMakeLists.txt at {tag}: litert_c_api, and the shared LiteRt linked --whole-archive.
-add_library(litert_c_api STATIC litert_compiled_model.cc{export_cc})
+# Stand-in for litert/c/CMakeLists.txt at {tag}: litert_c_api (with the sources litert/c/internal/CMakeLists.txt
+# hands back in LITERT_C_INTERNAL_SOURCES, PARENT_SCOPE), and the shared LiteRt linked --whole-archive.
+add_subdirectory(internal)
+add_library(litert_c_api STATIC litert_compiled_model.cc ${{LITERT_C_INTERNAL_SOURCES}})
 target_include_directories(litert_c_api PUBLIC $<BUILD_INTERFACE:${{CMAKE_CURRENT_SOURCE_DIR}}/../..>
                                                 $<BUILD_INTERFACE:${{CMAKE_BINARY_DIR}}/opencl_headers>)
 target_link_libraries(litert_c_api PUBLIC litert_cc_internal litert_runtime tensorflow-lite)
@@ -561,7 +570,8 @@ def make_litert2_cmake_tree(directory: Union[str, Path], line: str = "2.2.0") ->
     fmt = {"tag": tag}
     files = {
         "litert/CMakeLists.txt": _LITERT_CMAKE.format(**fmt),
-        "litert/c/CMakeLists.txt": _LITERT_C_CMAKE.format(
+        "litert/c/CMakeLists.txt": _LITERT_C_CMAKE.format(tag=tag),
+        "litert/c/internal/CMakeLists.txt": _LITERT_C_INTERNAL_CMAKE.format(
             tag=tag, export_cc="\n    internal/litert_runtime_api_export.cc" if v22 else ""),
         "litert/c/empty.cc": f"// Stand-in for litert/c/empty.cc ({tag}).\n",
         "litert/cc/CMakeLists.txt": _LITERT_CC_CMAKE.format(**fmt),

@@ -160,22 +160,35 @@ cmake_language(DEFER DIRECTORY "${{CMAKE_CURRENT_SOURCE_DIR}}" CALL _tflite_slim
 # {VENDORS_SUBDIR} (the NPU vendors' dispatch libraries, libLiteRtDispatch_*.so: the vendors' SDKs, the
 # Qualcomm AI Runtime SDK among them, and with it nlohmann_json, googletest and benchmark) and
 # {EXAMPLES_SUBDIR} (example programs: stb and the like).
-function(add_subdirectory source)
-  get_filename_component(_tflite_slim_dir "${{source}}" REALPATH BASE_DIR "${{CMAKE_CURRENT_SOURCE_DIR}}")
-  foreach(_tflite_slim_left {skipped})
-    string(FIND "${{_tflite_slim_dir}}/" "${{_tflite_slim_left}}/" _tflite_slim_at)
-    if(_tflite_slim_at EQUAL 0)
-      message(STATUS "tflite-slim: not configuring ${{_tflite_slim_dir}} (not in {SO_NAME})")
-      return()
+# A macro, not a function: a subdirectory's set(... PARENT_SCOPE) (litert/c/internal hands litert/c its sources
+# so) must reach the directory that added it, not a function's scope.
+function(_tflite_slim_dir_kind source out)
+  get_filename_component(dir "${{source}}" REALPATH BASE_DIR "${{CMAKE_CURRENT_SOURCE_DIR}}")
+  set(kind "")
+  foreach(left {skipped})
+    string(FIND "${{dir}}/" "${{left}}/" at)
+    if(at EQUAL 0)
+      message(STATUS "tflite-slim: not configuring ${{dir}} (not in {SO_NAME})")
+      set(kind "left-out")
     endif()
   endforeach()
-  if(_tflite_slim_dir STREQUAL "{_escape(c_dir)}")
+  if(dir STREQUAL "{_escape(c_dir)}")
+    set(kind "c-api")
+  endif()
+  set(${{out}} "${{kind}}" PARENT_SCOPE)
+endfunction()
+macro(add_subdirectory)
+  _tflite_slim_dir_kind("${{ARGV0}}" _tflite_slim_kind)
+  if(_tflite_slim_kind STREQUAL "c-api")
     # The imported targets its find_package() calls make (OpenGL::GL on a desktop) are on the link line we
     # take from {TREE_SHARED_TARGET}: global, so the deferred call below can link them too.
     set(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL ON)
+    _add_subdirectory(${{ARGV}})
+    unset(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL)
+  elseif(NOT _tflite_slim_kind STREQUAL "left-out")
+    _add_subdirectory(${{ARGV}})
   endif()
-  _add_subdirectory(${{ARGV}})
-endfunction()
+endmacro()
 
 # The tree's resolver source in {LIBRARY_TARGET} replaced by the generated one; exactly once, or the configure stops.
 function(_tflite_slim_swap tree ours)
