@@ -11,14 +11,15 @@ project shaped as google-ai-edge/LiteRT's at the line's tag (v2.1.6 or v2.2.0):
   vendors' SDKs (NeuroPilot headers, the Qualcomm AI Runtime SDK, Samsung LiteCore) and then nlohmann_json,
   googletest and benchmark: the trimmed library must be configured without it; likewise
   ``tensor/examples/segmentation/CMakeLists.txt`` (``tensor/CMakeLists.txt`` adds it), where upstream clones stb;
-* ``litert/c/CMakeLists.txt``: ``add_subdirectory(internal)``, whose ``CMakeLists.txt`` hands its sources back with
-  ``set(LITERT_C_INTERNAL_SOURCES ... PARENT_SCOPE)`` (as ``litert/c/internal/CMakeLists.txt`` at v2.2.0), the static ``litert_c_api`` and the shared ``litert_runtime_c_api_shared_lib``
-  built from ``empty.cc`` with ``OUTPUT_NAME "LiteRt"``, linking ``litert_c_api litert_runtime
-  litert_cc_internal tensorflow-lite Threads::Threads`` inside ``-Wl,--whole-archive`` /
+* ``litert/c/CMakeLists.txt``: ``add_subdirectory(internal)``, whose ``CMakeLists.txt`` hands its sources back
+  with ``set(LITERT_C_INTERNAL_SOURCES ... PARENT_SCOPE)`` (as ``litert/c/internal/CMakeLists.txt`` at v2.2.0),
+  the static ``litert_c_api`` and the shared ``litert_runtime_c_api_shared_lib`` built from ``empty.cc`` with
+  ``OUTPUT_NAME "LiteRt"``, linking ``litert_c_api litert_runtime litert_cc_internal tensorflow-lite
+  Threads::Threads`` inside ``-Wl,--whole-archive`` /
   ``-Wl,--no-whole-archive`` with ``-Wl,--no-undefined``, and off Android ``OpenGL::GL`` when
   ``find_package(OpenGL)`` finds it, an imported target of that directory only (``litert/c/CMakeLists.txt`` at
-  v2.1.6 and v2.2.0: ``_litert_runtime_c_api_private_archives``, "GPU/GL dependencies by platform"); at v2.2.0 ``internal/litert_runtime_api_export.cc`` defines
-  the exported table ``kLiteRtRuntimeBuiltin``;
+  v2.1.6 and v2.2.0: ``_litert_runtime_c_api_private_archives``, "GPU/GL dependencies by platform"); at v2.2.0
+  ``internal/litert_runtime_api_export.cc`` defines the exported table ``kLiteRtRuntimeBuiltin``;
 * ``litert/runtime/compiled_model.cc``: CompiledModel's CPU path makes
   ``BuiltinOpResolverWithoutDefaultDelegates``, or ``BuiltinRefOpResolver`` when reference kernels are asked
   (``litert/runtime/compiled_model.cc`` from v2.1.4);
