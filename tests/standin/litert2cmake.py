@@ -6,17 +6,26 @@ project shaped as google-ai-edge/LiteRT's at the line's tag (v2.1.6 or v2.2.0):
 
 * ``litert/CMakeLists.txt`` (``project(LiteRT VERSION 1.4.0 LANGUAGES CXX C)``, C++20, ``TFLITE_SOURCE_DIR``
   defaulting to ``../tflite``, added with ``add_subdirectory(... tflite_build EXCLUDE_FROM_ALL)``, then
-  ``add_subdirectory(c)``, ``cc``, ``runtime``), as ``litert/CMakeLists.txt`` at v2.2.0;
-* ``litert/c/CMakeLists.txt``: the static ``litert_c_api`` and the shared ``litert_runtime_c_api_shared_lib``
-  built from ``empty.cc`` with ``OUTPUT_NAME "LiteRt"``, linking ``litert_c_api litert_runtime
-  litert_cc_internal tensorflow-lite Threads::Threads`` inside ``-Wl,--whole-archive`` /
-  ``-Wl,--no-whole-archive`` with ``-Wl,--no-undefined`` (``litert/c/CMakeLists.txt`` at v2.1.6 and v2.2.0:
-  ``_litert_runtime_c_api_private_archives``); at v2.2.0 ``internal/litert_runtime_api_export.cc`` defines
-  the exported table ``kLiteRtRuntimeBuiltin``;
+  ``add_subdirectory(c)``, ``cc``, ``runtime``, ``vendors``), as ``litert/CMakeLists.txt`` at v2.2.0;
+* ``litert/vendors/CMakeLists.txt``: stops the configure where upstream's (v2.1.6, v2.2.0) downloads the NPU
+  vendors' SDKs (NeuroPilot headers, the Qualcomm AI Runtime SDK, Samsung LiteCore) and then nlohmann_json,
+  googletest and benchmark: the trimmed library must be configured without it; likewise
+  ``tensor/examples/segmentation/CMakeLists.txt`` (``tensor/CMakeLists.txt`` adds it), where upstream clones stb;
+* ``litert/c/CMakeLists.txt``: ``add_subdirectory(internal)``, whose ``CMakeLists.txt`` hands its sources back
+  with ``set(LITERT_C_INTERNAL_SOURCES ... PARENT_SCOPE)`` (as ``litert/c/internal/CMakeLists.txt`` at v2.2.0),
+  the static ``litert_c_api`` and the shared ``litert_runtime_c_api_shared_lib`` built from ``empty.cc`` with
+  ``OUTPUT_NAME "LiteRt"``, linking ``litert_c_api litert_runtime litert_cc_internal tensorflow-lite
+  Threads::Threads`` inside ``-Wl,--whole-archive`` /
+  ``-Wl,--no-whole-archive`` with ``-Wl,--no-undefined``, and off Android ``OpenGL::GL`` when
+  ``find_package(OpenGL)`` finds it, an imported target of that directory only (``litert/c/CMakeLists.txt`` at
+  v2.1.6 and v2.2.0: ``_litert_runtime_c_api_private_archives``, "GPU/GL dependencies by platform"); at v2.2.0
+  ``internal/litert_runtime_api_export.cc`` defines the exported table ``kLiteRtRuntimeBuiltin``;
 * ``litert/runtime/compiled_model.cc``: CompiledModel's CPU path makes
   ``BuiltinOpResolverWithoutDefaultDelegates``, or ``BuiltinRefOpResolver`` when reference kernels are asked
   (``litert/runtime/compiled_model.cc`` from v2.1.4);
-* ``tflite/CMakeLists.txt``: ``project(tensorflow-lite C CXX)``, the static ``tensorflow-lite`` from every
+* ``tflite/CMakeLists.txt``: OpenCL's headers where ``opencl_headers.cmake``'s download puts them
+  (``${CMAKE_BINARY_DIR}/opencl_headers``, which ``litert/c/CMakeLists.txt`` reads) unless given as a
+  directory; ``project(tensorflow-lite C CXX)``, the static ``tensorflow-lite`` from every
   ``kernels/*.cc`` (``register_ref.cc`` among them) and ``core/kernels/*.cc`` (``register.cc``), as
   ``populate_tflite_source_vars`` gathers them, and ``xnnpack-delegate`` with ``TFLITE_ENABLE_XNNPACK`` (ON);
 * ``tflite/java/src/main/native/*.cc``: the TFLite JNI (``Java_org_tensorflow_lite_*``) calling
@@ -63,12 +72,64 @@ add_subdirectory("${{TFLITE_SOURCE_DIR}}" "${{TFLITE_BUILD_DIR}}" EXCLUDE_FROM_A
 add_subdirectory(c)
 add_subdirectory(cc)
 add_subdirectory(runtime)
+add_subdirectory(vendors)
+if(EXISTS "${{CMAKE_CURRENT_SOURCE_DIR}}/../tensor/CMakeLists.txt")
+  add_subdirectory("${{CMAKE_CURRENT_SOURCE_DIR}}/../tensor" "${{CMAKE_CURRENT_BINARY_DIR}}/tensor")
+endif()
+"""
+
+_DOWNLOAD_PTHREADPOOL = """\
+# Stand-in for tflite/cmake/DownloadPThreadPool.cmake at {tag}: what tflite/CMakeLists.txt downloads with XNNPACK
+# unless PTHREADPOOL_SOURCE_DIR is defined (not FETCHCONTENT_SOURCE_DIR_PTHREADPOOL).
+CMAKE_MINIMUM_REQUIRED(VERSION 3.5 FATAL_ERROR)
+PROJECT(pthreadpool-download NONE)
+INCLUDE(ExternalProject)
+ExternalProject_Add(pthreadpool
+  URL https://github.com/google/pthreadpool/archive/02460584c6092e527c8b89f7df4de143d70e801f.zip
+  URL_HASH SHA256=5ab4e8f63e3dcf62048360c216532bdf62f00dc204883a52d91230402f0feb6a
+  SOURCE_DIR "${{CMAKE_BINARY_DIR}}/pthreadpool-source"
+  BINARY_DIR "${{CMAKE_BINARY_DIR}}/pthreadpool"
+  CONFIGURE_COMMAND ""
+  BUILD_COMMAND ""
+  INSTALL_COMMAND ""
+  TEST_COMMAND ""
+)
+"""
+
+_TENSOR_CMAKE = """\
+# Stand-in for tensor/CMakeLists.txt at {tag}: the tensor API's interface library, then its examples.
+add_library(litert_tensor_api_utils INTERFACE)
+add_subdirectory(examples/segmentation)
+"""
+
+_SEGMENTATION_CMAKE = """\
+# Stand-in for tensor/examples/segmentation/CMakeLists.txt at {tag}: an example program; upstream's
+# FetchContent clones stb from GitHub at configure time. The stand-in stops where upstream would download.
+message(FATAL_ERROR "stand-in tensor/examples/segmentation: configuring it clones stb from GitHub")
+"""
+
+_VENDORS_CMAKE = """\
+# Stand-in for litert/vendors/CMakeLists.txt at {tag}: the NPU vendors' dispatch libraries (separate shared
+# libraries, libLiteRtDispatch_*.so). Upstream's configure downloads the vendors' SDKs unless their
+# *_HEADERS_DIR are given (NEUROPILOT_HEADERS_URL, QAIRT_HEADERS_URL: the Qualcomm AI Runtime SDK zip,
+# LITECORE_HEADERS_URL), and any QAIRT_HEADERS_DIR turns on litert/vendors/qualcomm, which fetches nlohmann_json,
+# googletest and benchmark from GitHub. The stand-in stops the configure where upstream would download.
+message(FATAL_ERROR "stand-in litert/vendors: configuring it downloads the NPU vendors' SDKs")
+"""
+
+_LITERT_C_INTERNAL_CMAKE = """\
+# Stand-in for litert/c/internal/CMakeLists.txt at {tag}: its sources, handed to litert/c in the caller's scope.
+set(LITERT_C_INTERNAL_SOURCES{export_cc}
+    PARENT_SCOPE)
 """
 
 _LITERT_C_CMAKE = """\
-# Stand-in for litert/c/CMakeLists.txt at {tag}: litert_c_api, and the shared LiteRt linked --whole-archive.
-add_library(litert_c_api STATIC litert_compiled_model.cc{export_cc})
-target_include_directories(litert_c_api PUBLIC $<BUILD_INTERFACE:${{CMAKE_CURRENT_SOURCE_DIR}}/../..>)
+# Stand-in for litert/c/CMakeLists.txt at {tag}: litert_c_api (with the sources litert/c/internal/CMakeLists.txt
+# hands back in LITERT_C_INTERNAL_SOURCES, PARENT_SCOPE), and the shared LiteRt linked --whole-archive.
+add_subdirectory(internal)
+add_library(litert_c_api STATIC litert_compiled_model.cc ${{LITERT_C_INTERNAL_SOURCES}})
+target_include_directories(litert_c_api PUBLIC $<BUILD_INTERFACE:${{CMAKE_CURRENT_SOURCE_DIR}}/../..>
+                                                $<BUILD_INTERFACE:${{CMAKE_BINARY_DIR}}/opencl_headers>)
 target_link_libraries(litert_c_api PUBLIC litert_cc_internal litert_runtime tensorflow-lite)
 
 add_library(litert_runtime_c_api_shared_lib SHARED empty.cc)
@@ -86,6 +147,13 @@ target_link_libraries(litert_runtime_c_api_shared_lib
       ${{_litert_runtime_c_api_private_archives}}
       -Wl,--no-whole-archive)
 target_link_options(litert_runtime_c_api_shared_lib PRIVATE -Wl,--no-undefined)
+# GPU/GL dependencies by platform: an imported target this directory's find_package() makes.
+if(NOT CMAKE_SYSTEM_NAME STREQUAL "Android")
+  find_package(OpenGL)
+  if (OpenGL_FOUND)
+    target_link_libraries(litert_runtime_c_api_shared_lib PRIVATE OpenGL::GL)
+  endif()
+endif()
 """
 
 _LITERT_CC_CMAKE = """\
@@ -107,6 +175,12 @@ cmake_minimum_required(VERSION 3.16)
 project(tensorflow-lite C CXX)
 set(TFLITE_SOURCE_DIR "${{CMAKE_CURRENT_LIST_DIR}}")
 option(TFLITE_ENABLE_XNNPACK "Enable XNNPACK backend" ON)
+# As tflite/tools/cmake/modules/opencl_headers.cmake (TFLITE_ENABLE_GPU, which litert/CMakeLists.txt turns on):
+# FetchContent puts OpenCL-Headers in ${{CMAKE_BINARY_DIR}}/opencl_headers unless FETCHCONTENT_SOURCE_DIR_OPENCL_HEADERS
+# names a directory, where it then leaves them. The stand-in's "download" writes the one header used there.
+if(NOT FETCHCONTENT_SOURCE_DIR_OPENCL_HEADERS)
+  file(WRITE "${{CMAKE_BINARY_DIR}}/opencl_headers/CL/cl.h" "/* stand-in for OpenCL-Headers' CL/cl.h */\n")
+endif()
 file(GLOB TFLITE_KERNEL_SRCS "${{TFLITE_SOURCE_DIR}}/kernels/*.cc")
 file(GLOB TFLITE_CORE_KERNELS_SRCS "${{TFLITE_SOURCE_DIR}}/core/kernels/*.cc")
 file(GLOB TFLITE_CORE_C_SRCS "${{TFLITE_SOURCE_DIR}}/core/c/*.cc")
@@ -408,7 +482,9 @@ LiteRtStatus LiteRtCreateCompiledModel(const int* ops, int num_ops, int referenc
 """
 
 _C_API_CC_LITERT = """\
-// Stand-in for litert/c/litert_compiled_model.cc ({tag}).
+// Stand-in for litert/c/litert_compiled_model.cc ({tag}): OpenCL's header, as litert/runtime/gpu_environment.h
+// reaches it from litert_environment.cc, through ${{CMAKE_BINARY_DIR}}/opencl_headers.
+#include <CL/cl.h>
 #include "litert/c/litert_compiled_model.h"
 #include "litert/runtime/compiled_model.h"
 extern "C" LiteRtStatus LiteRtCreateCompiledModel(const int* ops, int num_ops, int reference) {{
@@ -495,16 +571,21 @@ def make_litert2_cmake_tree(directory: Union[str, Path], line: str = "2.2.0") ->
     fmt = {"tag": tag}
     files = {
         "litert/CMakeLists.txt": _LITERT_CMAKE.format(**fmt),
-        "litert/c/CMakeLists.txt": _LITERT_C_CMAKE.format(
+        "litert/c/CMakeLists.txt": _LITERT_C_CMAKE.format(tag=tag),
+        "litert/c/internal/CMakeLists.txt": _LITERT_C_INTERNAL_CMAKE.format(
             tag=tag, export_cc="\n    internal/litert_runtime_api_export.cc" if v22 else ""),
         "litert/c/empty.cc": f"// Stand-in for litert/c/empty.cc ({tag}).\n",
         "litert/cc/CMakeLists.txt": _LITERT_CC_CMAKE.format(**fmt),
         "litert/runtime/CMakeLists.txt": _LITERT_RUNTIME_CMAKE.format(**fmt),
+        "litert/vendors/CMakeLists.txt": _VENDORS_CMAKE.format(**fmt),
+        "tensor/CMakeLists.txt": _TENSOR_CMAKE.format(**fmt),
+        "tensor/examples/segmentation/CMakeLists.txt": _SEGMENTATION_CMAKE.format(**fmt),
         "tflite/CMakeLists.txt": _TFLITE_CMAKE.format(**fmt),
         "tflite/schema/schema_generated.h": _SCHEMA_H.format(tag=tag, values=",\n".join(
             f"  BuiltinOperator_{op} = {code}" for op, code in sorted(OP_CODES.items()))),
         "tflite/core/kernels/builtin_op_kernels.h": _KERNELS_H.format(tag=tag, builtins=builtins, customs=customs),
         "tflite/delegates/xnnpack/xnnpack_delegate.cc": _XNNPACK_DELEGATE_CC.format(tag=tag, marker=XNNPACK_MARKER),
+        "tflite/cmake/DownloadPThreadPool.cmake": _DOWNLOAD_PTHREADPOOL.format(**fmt),
     }
     plain = {
         "litert/c/litert_compiled_model.h": _C_API_H,

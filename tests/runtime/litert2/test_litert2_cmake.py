@@ -21,7 +21,8 @@ from tflite_slim.errors import BuildError
 from tflite_slim.runtime.artifacts.elf import exported_symbols
 from tflite_slim.runtime.backends import cmake_toolchain
 from tflite_slim.runtime.litert2 import cmake as cmake_litert2
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.litert2 import cmake_project as project
 from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
 
 RUNNER = r"""
@@ -178,3 +179,32 @@ def test_a_cmake_build_that_does_not_compile_the_resolver_is_refused(tools, tmp_
     said = " ".join(str(e.value).split())
     assert "tensorflow-lite compiles" in said and "register.cc 0 times, not once" in said
     assert "not one tflite-slim has read (LiteRT v2.1.6, v2.2.0)" in said
+
+
+def test_a_download_of_the_tree_is_handed_over_in_its_own_variable(tmp_path):
+    # LiteRT v2.2.0's tflite/CMakeLists.txt downloads pthreadpool (tflite/cmake/DownloadPThreadPool.cmake) unless
+    # PTHREADPOOL_SOURCE_DIR is defined; FETCHCONTENT_SOURCE_DIR_PTHREADPOOL, which it never reads, let the real
+    # tree's configure go to GitHub. XNNPACK's own downloads (fxdiv) likewise.
+    root = make_litert2_cmake_tree(tmp_path / "tree")
+    argv = project.configure_argv("cmake", root=root, build_dir=Path("/b"), toolchain=Toolchain("linux-x86_64", "g++"),
+                                  dep_sources={"pthreadpool": "/d/p", "fxdiv": "/d/f", "abseil-cpp": "/d/a"},
+                                  dep_variables=cmake_litert2.dep_variables(root))
+    assert argv[-3:] == ["-DFETCHCONTENT_SOURCE_DIR_ABSEIL-CPP=/d/a", "-DFXDIV_SOURCE_DIR=/d/f",
+                         "-DPTHREADPOOL_SOURCE_DIR=/d/p"]
+
+
+def test_a_dependency_given_as_a_directory_is_where_litert_reads_it(tools, tmp_path):
+    # litert/c/CMakeLists.txt (v2.2.0) reads OpenCL's headers from ${CMAKE_BINARY_DIR}/opencl_headers only, where
+    # tflite's FetchContent download puts them; given by --cmake-dep-source they must be found there too
+    # (on the real tree: "gpu_environment.h: fatal error: CL/cl.h: No such file or directory").
+    root = make_litert2_cmake_tree(tmp_path / "tree")
+    headers = tmp_path / "OpenCL-Headers"
+    (headers / "CL").mkdir(parents=True)
+    (headers / "CL" / "cl.h").write_text("/* a team's copy of OpenCL-Headers */\n")
+    s = CmakeSettings(jobs=2, dep_sources={"opencl_headers": str(headers)})
+    toolchain = cmake_toolchain.host_toolchain(s, "linux-x86_64", True)
+    build = tmp_path / "build"
+    built = cmake_litert2.build_abi(root, LINE_BY_NAME["2.2.0"], _ops("ADD"), toolchain, build,
+                                    tmp_path / "out" / "libLiteRt.so", s, align_16kb=False, log=lambda _: None)
+    assert built.library.is_file()
+    assert (build / "opencl_headers").resolve() == headers.resolve()

@@ -102,6 +102,15 @@ def test_configure_argv_for_the_host_and_for_android():
                             "-DFETCHCONTENT_SOURCE_DIR_XNNPACK=/d/x"]
 
 
+def test_the_include_leaves_out_what_downloads_and_globalizes_litert_c_imports():
+    text = _include(False)
+    assert 'foreach(left "/t/litert/vendors" "/t/tensor/examples")' in text
+    assert 'if(dir STREQUAL "/t/litert/c")\n' in text
+    assert "set(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL ON)" in text
+    # A macro: a subdirectory's PARENT_SCOPE variables reach the directory that added it.
+    assert "macro(add_subdirectory)" in text and "function(add_subdirectory" not in text
+
+
 REAL = __import__("os").environ.get("TFLITE_SLIM_REAL_LITERT")
 
 

@@ -24,6 +24,7 @@ from tflite_slim.runtime.litert2 import cmake_project as project
 from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
 from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain, build_argv
 from tflite_slim.runtime.spec import resolverbody
+from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.runtime.trees.litert2 import ReleaseLine
 
 Log = Callable[[str], None]
@@ -73,10 +74,12 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
         _write_if_changed(script, project.version_script(line))
         _write_if_changed(build_dir / project.INCLUDE_FILE, project.render_include(
             root=str(root), generated=generated, jni=jni, version_script=str(script),
-            jni_includes=toolchain.jni_includes, align_16kb=align_16kb and toolchain.android))
+            jni_includes=toolchain.jni_includes, align_16kb=align_16kb and toolchain.android,
+            dep_sources=settings.dep_sources))
         configure = project.configure_argv(settings.cmake, root=root, build_dir=build_dir, toolchain=toolchain,
                                            ninja=settings.ninja if "/" in settings.ninja else None,
-                                           dep_sources=settings.dep_sources, tensorflow_dir=settings.tensorflow_dir)
+                                           dep_sources=settings.dep_sources, tensorflow_dir=settings.tensorflow_dir,
+                                           dep_variables=dep_variables(root))
         stamp = build_dir / CONFIGURE_STAMP
         if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
             log(f"tflite-slim: litert2 {toolchain.abi}: configuring {root / project.SOURCE_SUBDIR} in {build_dir}")
@@ -94,6 +97,17 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
     log(f"tflite-slim: litert2 {toolchain.abi}: {project.SO_NAME} {out.stat().st_size:,} bytes in {seconds:.1f} s "
         f"({len(selected.kept_builtins)} builtin ops kept)")
     return Litert2Library(toolchain.abi, out, selected.kept_builtins, reference.absent_builtins, seconds)
+
+
+def dep_variables(root: Path) -> dict[str, str]:
+    """Name -> the CMake variable a ``--cmake-dep-source`` directory of it is handed over in, read from the
+    tree's ``tflite/`` (:func:`cmakedeps.read_pins`): ``tflite/cmake/Download*.cmake``'s downloads
+    (``pthreadpool``, ``fp16`` at v2.2.0) are skipped only when ``<NAME>_SOURCE_DIR`` is defined, not
+    ``FETCHCONTENT_SOURCE_DIR_<NAME>``; and XNNPACK's own (``fxdiv``, ``kleidiai``), which it reads likewise."""
+    pins = cmakedeps.read_pins(Path(root) / project.TFLITE_SUBDIR)
+    out = dict(zip(cmakedeps.NEEDED_BY_XNNPACK, cmakedeps.XNNPACK_OWN_VARIABLES))
+    out.update({name: pin.source_variable for name, pin in pins.items()})
+    return out
 
 
 def _run(argv: list[str], log: Log, what: str, stopper: Optional[process.Stopper]) -> None:

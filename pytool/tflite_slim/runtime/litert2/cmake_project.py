@@ -14,6 +14,9 @@ project has defined its targets and
   registrations, :mod:`tflite_slim.runtime.spec.resolverbody`): every route into the kernels
   (CompiledModel's CPU path, ``CreateOpResolver()`` of the C++ API and the JNI, the reference resolver) ends
   in those two constructors. A project that does not compile each exactly once stops the configure;
+* leaves :data:`LEFT_OUT_SUBDIRS` out of the configure (``add_subdirectory`` is wrapped for them): the NPU
+  vendors' dispatch libraries (separate ``libLiteRtDispatch_*.so``) and the tensor API's examples, whose
+  ``CMakeLists.txt`` download at configure time (the Qualcomm AI Runtime SDK among them);
 * adds ``tflite_slim_litert_jni``: the tree's TFLite JNI (``tflite/java/src/main/native``, which Bazel's
   ``//litert/kotlin:LiteRt`` links and the tree's CMake build does not);
 * adds ``tflite_slim_litert``, ``OUTPUT_NAME`` ``LiteRt``: the objects of the archives the tree's own shared
@@ -42,6 +45,22 @@ PROJECT = "LiteRT"
 INCLUDE_VARIABLE = f"CMAKE_PROJECT_{PROJECT}_INCLUDE"
 #: The tree's CMake project is ``litert/`` (it adds ``../tflite`` itself).
 SOURCE_SUBDIR = "litert"
+#: Directories the tree's CMake project adds that are no part of libLiteRt.so and download at configure time
+#: (v2.1.6, v2.2.0): the NPU vendors' dispatch libraries (``litert/CMakeLists.txt`` ``add_subdirectory(vendors)``:
+#: the vendors' SDKs) and the tensor API's example programs (``tensor/CMakeLists.txt``: stb, ...). Never configured.
+VENDORS_SUBDIR = "litert/vendors"
+EXAMPLES_SUBDIR = "tensor/examples"
+#: Where the tree's shared LiteRt is defined (its link line names the imported targets found there).
+C_API_SUBDIR = "litert/c"
+LEFT_OUT_SUBDIRS = (VENDORS_SUBDIR, EXAMPLES_SUBDIR)
+#: Where a download puts a dependency in the build directory, which the tree's ``litert/`` CMake files read
+#: there and nowhere else (v2.2.0: ``litert/CMakeLists.txt``, ``litert/c``, ``litert/cc``, ``litert/core``,
+#: ``litert/runtime``; the FetchContent ``SOURCE_DIR`` of ``tflite/tools/cmake/modules/*.cmake``, the
+#: ``tflite/cmake/Download*.cmake`` ones): ``--cmake-dep-source`` name -> that directory's name.
+BUILD_DIR_SOURCES = {"opencl_headers": "opencl_headers", "flatbuffers": "flatbuffers", "xnnpack": "xnnpack",
+                     "pthreadpool": "pthreadpool-source", "fp16": "FP16-source"}
+#: TFLite's directory in the tree (its ``tools/cmake/modules`` and ``cmake/Download*.cmake`` pin the deps).
+TFLITE_SUBDIR = "tflite"
 #: The tree's shared LiteRt target (``litert/c/CMakeLists.txt``): we read its link line, never build it.
 TREE_SHARED_TARGET = "litert_runtime_c_api_shared_lib"
 #: The archives ``litert/c/CMakeLists.txt`` links whole into ``LiteRt`` (``_litert_runtime_c_api_private_archives``
@@ -104,8 +123,12 @@ def jni_sources(root: Path, present: Sequence[str]) -> tuple[str, ...]:
 
 
 def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequence[str], version_script: str,
-                   jni_includes: Sequence[str], align_16kb: bool) -> str:
+                   jni_includes: Sequence[str], align_16kb: bool, dep_sources: Mapping[str, str] = ()) -> str:
     """The ``CMAKE_PROJECT_LiteRT_INCLUDE`` file (see the module docstring).
+
+    ``dep_sources`` (``--cmake-dep-source``): each one :data:`BUILD_DIR_SOURCES` names is linked where a download
+    would have put it, as the tree's ``litert/`` CMake files read it there (``CL/cl.h`` from
+    ``${CMAKE_BINARY_DIR}/opencl_headers``), unless something other than our link is there.
 
     ``generated``: (the tree's resolver file, real path; the generated one in the build directory). It names
     no op: the op set lives in the generated files' content, so a new op set recompiles those two files and
@@ -114,6 +137,16 @@ def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequ
     link = ["-Wl,--gc-sections", "-Wl,--strip-all", f"-Wl,--version-script={version_script}", "-Wl,--no-undefined"]
     if align_16kb:
         link.append("-Wl,-z,max-page-size=16384")
+    c_dir = f"{root}/{C_API_SUBDIR}"
+    skipped = " ".join(f'"{_escape(f"{root}/{d}")}"' for d in LEFT_OUT_SUBDIRS)
+    links = "".join(f'set(_tflite_slim_at "${{CMAKE_BINARY_DIR}}/{BUILD_DIR_SOURCES[name]}")\n'
+                    'if(IS_SYMLINK "${_tflite_slim_at}" OR NOT EXISTS "${_tflite_slim_at}")\n'
+                    f'  file(REMOVE "${{_tflite_slim_at}}")\n'
+                    f'  file(CREATE_LINK "{_escape(str(directory))}" "${{_tflite_slim_at}}" SYMBOLIC)\nendif()\n'
+                    for name, directory in sorted(dict(dep_sources).items()) if name in BUILD_DIR_SOURCES)
+    if links:
+        links = ("\n# The dependencies given as directories, where a download puts them: litert/ reads them there.\n"
+                 + links)
     swaps = "\n".join(f'  _tflite_slim_swap("{_escape(tree)}" "{_escape(ours)}")' for tree, ours in generated)
     includes = (f"\n  target_include_directories({JNI_TARGET} PRIVATE\n{_cmake_list(jni_includes)})"
                 if jni_includes else "")
@@ -122,6 +155,40 @@ def render_include(*, root: str, generated: Sequence[tuple[str, str]], jni: Sequ
 # Included by project({PROJECT}) through {INCLUDE_VARIABLE}; the targets are added once
 # the project's CMakeLists.txt (and its subdirectories) have defined theirs.
 cmake_language(DEFER DIRECTORY "${{CMAKE_CURRENT_SOURCE_DIR}}" CALL _tflite_slim_litert)
+{links}
+# Not configured, being no part of {SO_NAME} and downloading at configure time what it never uses:
+# {VENDORS_SUBDIR} (the NPU vendors' dispatch libraries, libLiteRtDispatch_*.so: the vendors' SDKs, the
+# Qualcomm AI Runtime SDK among them, and with it nlohmann_json, googletest and benchmark) and
+# {EXAMPLES_SUBDIR} (example programs: stb and the like).
+# A macro, not a function: a subdirectory's set(... PARENT_SCOPE) (litert/c/internal hands litert/c its sources
+# so) must reach the directory that added it, not a function's scope.
+function(_tflite_slim_dir_kind source out)
+  get_filename_component(dir "${{source}}" REALPATH BASE_DIR "${{CMAKE_CURRENT_SOURCE_DIR}}")
+  set(kind "")
+  foreach(left {skipped})
+    string(FIND "${{dir}}/" "${{left}}/" at)
+    if(at EQUAL 0)
+      message(STATUS "tflite-slim: not configuring ${{dir}} (not in {SO_NAME})")
+      set(kind "left-out")
+    endif()
+  endforeach()
+  if(dir STREQUAL "{_escape(c_dir)}")
+    set(kind "c-api")
+  endif()
+  set(${{out}} "${{kind}}" PARENT_SCOPE)
+endfunction()
+macro(add_subdirectory)
+  _tflite_slim_dir_kind("${{ARGV0}}" _tflite_slim_kind)
+  if(_tflite_slim_kind STREQUAL "c-api")
+    # The imported targets its find_package() calls make (OpenGL::GL on a desktop) are on the link line we
+    # take from {TREE_SHARED_TARGET}: global, so the deferred call below can link them too.
+    set(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL ON)
+    _add_subdirectory(${{ARGV}})
+    unset(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL)
+  elseif(NOT _tflite_slim_kind STREQUAL "left-out")
+    _add_subdirectory(${{ARGV}})
+  endif()
+endmacro()
 
 # The tree's resolver source in {LIBRARY_TARGET} replaced by the generated one; exactly once, or the configure stops.
 function(_tflite_slim_swap tree ours)
@@ -186,11 +253,13 @@ endfunction()
 
 def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolchain, generator: str = "Ninja",
                    ninja: Optional[str] = None, dep_sources: Mapping[str, str] = (),
-                   tensorflow_dir: Optional[str] = None) -> list[str]:
+                   tensorflow_dir: Optional[str] = None, dep_variables: Mapping[str, str] = ()) -> list[str]:
     """``cmake`` configuring the tree's ``litert/`` project in ``build_dir`` for one ABI, with our include.
 
     ``dep_sources`` (``--cmake-dep-source NAME=DIR``) and ``tensorflow_dir`` (``--tensorflow-source-dir``) as
-    for 1.x: ``FETCHCONTENT_SOURCE_DIR_<NAME>`` and ``TENSORFLOW_SOURCE_DIR``, for a machine without GitHub.
+    for 1.x, for a machine without GitHub: ``TENSORFLOW_SOURCE_DIR``, and each directory in the variable
+    ``dep_variables`` names for it (:func:`tflite_slim.runtime.litert2.cmake.dep_variables`: a download's
+    ``PTHREADPOOL_SOURCE_DIR``), else ``FETCHCONTENT_SOURCE_DIR_<NAME>``.
     """
     argv = [cmake, "-G", generator, "-S", str(root / SOURCE_SUBDIR), "-B", str(build_dir),
             "-DCMAKE_BUILD_TYPE=Release",
@@ -204,8 +273,10 @@ def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolch
         argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
     if tensorflow_dir:
         argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
+    variables = dict(dep_variables)
     for name in sorted(dict(dep_sources)):
-        argv.append(f"-DFETCHCONTENT_SOURCE_DIR_{name.upper()}={dict(dep_sources)[name]}")
+        variable = variables.get(name, f"FETCHCONTENT_SOURCE_DIR_{name.upper()}")
+        argv.append(f"-D{variable}={dict(dep_sources)[name]}")
     if toolchain.android:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
                  f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
