@@ -49,6 +49,11 @@ def inputs(tmp_path):
      "has no jni/armeabi-v7a/libLiteRt.so"),
     (["--source", ".", "--stock-aar", "litert-2.2.0.aar"], "--stock-aar is for the LiteRT 2.x runtime: add "
                                                            "--litert-version 2.x.y"),
+    # The 1.x CMake build's options are refused, never silently dropped (the 2.x build would ignore them).
+    (["--litert-version", "2.2.0", "--stock-aar", "litert-2.2.0.aar", "--opt-level", "Os"],
+     "--opt-level Os applies to the 1.x CMake build; the 2.x runtime compiles with LiteRT's own CMake flags"),
+    (["--litert-version", "2.2.0", "--stock-aar", "litert-2.2.0.aar", "--no-xnnpack"],
+     "XNNPACK is LiteRT 2.x's CPU accelerator (CompiledModel) and stays in the 2.x runtime: drop --no-xnnpack"),
 ])
 def test_every_refusal_is_one_line_before_any_download(inputs, args, said):
     r = tool(inputs, "build", "add.tflite", "--out", "out", "--cache-dir", "cache", *args)

@@ -33,7 +33,7 @@ from tflite_slim.http import HttpClient
 from tflite_slim.runtime import output, sizes
 from tflite_slim.runtime.artifacts import litert2aar
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
-from tflite_slim.runtime.backends import cmake_inputs, cmake_toolchain
+from tflite_slim.runtime.backends import cmake_flags, cmake_inputs, cmake_toolchain
 from tflite_slim.runtime.litert2 import bazel_spec
 from tflite_slim.runtime.litert2 import cmake as cmake_litert2
 from tflite_slim.runtime.spec import resolverbody
@@ -103,6 +103,7 @@ def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, Optional[litert2aar.St
         raise UsageError(f"--litert-version {version} with --backend {s.backend}: the 2.x runtime is built with "
                          "--backend cmake (the Bazel path is a spec, not run yet: --backend local --dry-run "
                          "--litert-source DIR shows it)")
+    _check_cmake_options(s, version)
     if s.tensorflow_version or s.tensorflow_src:
         raise UsageError(f"--litert-version {version}: give a checkout of its tag with --litert-source DIR "
                          "(not --source), or nothing to download it")
@@ -120,6 +121,19 @@ def check(s: BuildSettings) -> tuple[litert2.ReleaseLine, Optional[litert2aar.St
     stock = litert2aar.read_stock(Path(s.stock_aar), s.abis)
     output.check_out(Path(s.out))
     return line, stock
+
+
+def _check_cmake_options(s: BuildSettings, version: str) -> None:
+    """The 1.x CMake build's options the 2.x build does not apply are refused, never silently dropped: the 2.x
+    runtime compiles with LiteRT's own CMake flags (``Release``) and keeps XNNPACK, its CPU accelerator."""
+    if s.cmake is None:
+        return
+    if s.cmake.flags.opt_level != cmake_flags.DEFAULT_OPT_LEVEL:
+        raise UsageError(f"--litert-version {version}: --opt-level {s.cmake.flags.opt_level} applies to the 1.x CMake "
+                         "build; the 2.x runtime compiles with LiteRT's own CMake flags (Release): drop --opt-level")
+    if not s.cmake.xnnpack:
+        raise UsageError(f"--litert-version {version}: XNNPACK is LiteRT 2.x's CPU accelerator (CompiledModel) and "
+                         "stays in the 2.x runtime: drop --no-xnnpack")
 
 
 def check_ops(ops: OpSet, version: str) -> None:
