@@ -22,7 +22,7 @@ public final class PluginSpelling {
             {"--bazel", "bazel"}, {"--bazel-arg", "bazelArgs"}, {"--backend", "backend"}, {"--checkpoint", "checkpoint"},
             {"--docker", "docker"}, {"--target-archs", "targetAbis"}, {"--cache-dir", "cacheDir"}, {"--no-cache", "noCache"},
             {"--align-16kb", "align16kb"}, {"--no-align-16kb", "align16kb"}, {"--alignment-check", "alignmentCheck"},
-            {"--opt-level", "optLevel"},
+            {"--opt-level", "optLevel"}, {"--lto", "lto"}, {"--no-lto", "lto"},
             {"--experimental-api", "experimentalApi"}, {"--no-experimental-api", "experimentalApi"},
             {"--group-id", "groupId"}, {"--select-tf-ops-artifact-id", "selectTfOpsArtifactId"},
             {"--ndk-version", "ndkVersion"}, {"--android-api-level", "androidApiLevel"}, {"--repo", "repository"},
