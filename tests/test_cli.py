@@ -151,12 +151,12 @@ def test_plan_help_lists_no_option_that_cannot_change_a_plan():
     text = _help("plan")
     listed = _listed_options(text)
     assert {"--target-archs", "--bazel-arg", "--cache-dir", "--backend", "--checkpoint", "--format",
-            "--opt-level", "--no-xnnpack"} <= listed  # the last two are declared and in the version
+            "--opt-level", "--lto", "--no-xnnpack"} <= listed  # the last three are declared and in the version
     for option in ("--bazel", "--docker", "--jobs", "--cmake", "--ninja", "--cxx", "--no-cache", "--alignment-check",
                    "--cmake-dep-source", "--tensorflow-source-dir", "--out", "--dry-run", "--html"):
         assert option not in listed, option
     assert "--jobs" in _listed_options(_help("build")) and "--bazel" in _listed_options(_help("build"))
-    # Was 129 with build's tool options; 113 with --min-sdk and the backend choice; 125 with --opt-level and --no-xnnpack.
+    # Was 129 with build's tool options; 113 with --min-sdk and the backend choice; 125 with --opt-level and --no-xnnpack; 128 with --lto.
     assert len(text.splitlines()) < 130
 
 

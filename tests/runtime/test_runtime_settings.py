@@ -59,3 +59,19 @@ def test_flex_models_choose_bazel_and_say_so(tmp_path: Path, capsys) -> None:
                                    "which TFLite's CMake build cannot build")
     assert "backend" not in _plan_of(out)  # Bazel's plans carry no backend entry
     assert any(" build " in c and c.split()[0].endswith("bazel") for c in json.loads(out)["commands"])
+
+
+@pytest.mark.parametrize("args, entry", [
+    ([], {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"}),  # a default build's version as before --lto
+    (["--no-lto"], {"backend": "cmake", "opt_level": "O2", "xnnpack": "on"}),
+    (["--lto", "--opt-level", "Os"], {"backend": "cmake", "opt_level": "Os", "lto": "on", "xnnpack": "on"}),
+])
+def test_lto_is_declared_and_enters_the_plan_only_when_on(tmp_path: Path, capsys, args, entry) -> None:
+    ws = make_litert_workspace(tmp_path / "litert", configured=None)
+    model = tmp_path / "m.tflite"
+    model.write_bytes(make_model([builtin(ADD, 1)], [[Op(0)]]))
+    main(["build", str(model), "--source", str(ws), "--dry-run", "--target-archs", "host", "--format", "json", *args])
+    out, _ = capsys.readouterr()
+    assert _plan_of(out)["backend"] == entry
+    configure = [c for c in json.loads(out)["commands"] if " -G Ninja " in c]
+    assert configure and all(("-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON" in c) == ("--lto" in args) for c in configure)

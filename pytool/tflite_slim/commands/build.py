@@ -125,6 +125,10 @@ def add_plan_options(p: argparse.ArgumentParser) -> None:
                         "for Bazel, or the models use Flex ops; else cmake")
     p.add_argument("--opt-level", choices=tuple(cmake_flags.OPT_LEVELS), default=cmake_flags.DEFAULT_OPT_LEVEL,
                    help=f"--backend cmake: -O level of all it compiles (default {cmake_flags.DEFAULT_OPT_LEVEL})")
+    p.add_argument("--lto", action=argparse.BooleanOptionalAction, default=cmake_flags.DEFAULT_LTO,
+                   help="--backend cmake: link-time optimization of all it compiles (CMake's "
+                        f"INTERPROCEDURAL_OPTIMIZATION; default {'on' if cmake_flags.DEFAULT_LTO else 'off'}); "
+                        "part of the runtime's version")
     p.add_argument("--no-xnnpack", dest="xnnpack", action="store_false",
                    help="--backend cmake: leave the XNNPACK delegate out of the library (default: in, applied by the "
                         "Java API by default as in stock LiteRT; its dependencies are fetched at the tree's pins): "
@@ -283,7 +287,7 @@ def _cmake_settings(args: argparse.Namespace) -> CmakeSettings:
                          tensorflow_dir=os.path.abspath(args.tensorflow_source_dir)
                          if args.tensorflow_source_dir else None, jobs=args.jobs,
                          ndk=os.path.abspath(args.ndk) if args.ndk else None,
-                         dep_mirror=mirror, xnnpack=args.xnnpack, flags=cmake_flags.Flags(opt_level=args.opt_level))
+                         dep_mirror=mirror, xnnpack=args.xnnpack, flags=cmake_flags.Flags(opt_level=args.opt_level, lto=args.lto))
 
 
 def _check_tensorflow_dir(path: str) -> None:

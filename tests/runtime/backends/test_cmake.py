@@ -1010,7 +1010,6 @@ def test_a_cross_build_for_linux_aarch64_runs_under_qemu(cross_tools, tree, mode
     """--target-archs linux-aarch64 on an x86_64 machine is configured as a cross build (a generated toolchain
     file: CMAKE_SYSTEM_NAME/PROCESSOR), with TFLite's host tools (a host flatc, TFLITE_HOST_TOOLS_DIR) from the
     native build directory of the same tree; the library is ARM aarch64 and runs a model under qemu-user."""
-    from tflite_slim.runtime.artifacts import hostjar
     from tflite_slim.runtime.artifacts.abis import host_abi
     if host_abi() != "linux-x86_64":
         pytest.skip("the cross build test builds linux-aarch64 from an x86_64 machine")
@@ -1044,6 +1043,18 @@ def test_a_cross_build_for_linux_aarch64_runs_under_qemu(cross_tools, tree, mode
     assert facts["host_tools_cxx"] == os.path.realpath(shutil.which("c++"))
 
     # The library under qemu-user: a JNI driver cross-compiled for aarch64 (no aarch64 JVM here).
+    run = _qemu_runner(cross_tools, lib, tmp_path)
+    assert run(models["add_mul"]) == "ok 7"  # (1.5 + 2) * 2
+    assert run(models["relu"]) == ("thrown java/lang/IllegalArgumentException: Internal error: Cannot create "
+                                   "interpreter: Didn't find op for builtin opcode 'RELU' version '1'. An older "
+                                   "version of this builtin might be supported. Are you using an old TFLite binary "
+                                   "with a newer model?")
+
+
+def _qemu_runner(cross_tools: dict[str, str], lib: Path, tmp_path: Path):
+    """Runs ``lib`` (an aarch64 JNI library) on a model under qemu-user, through a JNI driver cross-compiled for
+    aarch64 (no aarch64 JVM here): a function of the model path, answering the driver's output line."""
+    from tflite_slim.runtime.artifacts import hostjar
     driver = tmp_path / "jni_driver"
     includes = [f"-I{d}" for d in hostjar.jni_include_dirs(hostjar.find_javac())]
     subprocess.run([cross_tools["cxx"], "-O1", *includes, "-o", str(driver), str(DRIVER), "-ldl"], check=True)
@@ -1056,11 +1067,31 @@ def test_a_cross_build_for_linux_aarch64_runs_under_qemu(cross_tools, tree, mode
         assert ran.returncode == 0, ran.stderr
         return ran.stdout.strip()
 
-    assert run(models["add_mul"]) == "ok 7"  # (1.5 + 2) * 2
-    assert run(models["relu"]) == ("thrown java/lang/IllegalArgumentException: Internal error: Cannot create "
-                                   "interpreter: Didn't find op for builtin opcode 'RELU' version '1'. An older "
-                                   "version of this builtin might be supported. Are you using an old TFLite binary "
-                                   "with a newer model?")
+    return run
+
+
+def test_a_cross_build_with_lto_archives_with_the_cross_compilers_gcc_ar_and_runs(cross_tools, tree, models, tmp_path):
+    """--lto in a cross build: CMake takes the archiver beside the cross compiler (aarch64-linux-gnu-gcc-ar, whose
+    plugin reads aarch64 LTO objects), not the host's; the library is aarch64, holds its kernels and runs."""
+    from tflite_slim.runtime.artifacts.abis import host_abi
+    if host_abi() != "linux-x86_64":
+        pytest.skip("the cross build test builds linux-aarch64 from an x86_64 machine")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree, cache, out, models["add_mul"], extra=["--target-archs", "linux-aarch64", "--cxx",
+                                                             "aarch64-linux-gnu-g++", "--lto"])
+    assert done.returncode == 0, done.stderr
+    cross_dir = next(d for d in (cache / "cmake").iterdir() if (d / "tflite_slim_toolchain.cmake").is_file())
+    archive, link = _archive_and_link_lines(cross_dir)
+    assert archive and all(Path(_archiver(c)).name.startswith("aarch64-linux-gnu-gcc-ar") for c in archive), archive
+    assert link and all([f for f in c.split() if f.startswith("-flto")] for c in link), link
+    with zipfile.ZipFile(out / "tensorflow-lite.aar") as z:
+        so = z.read("jni/linux-aarch64/libtensorflowlite_jni.so")
+    lib = tmp_path / "libtensorflowlite_jni.so"
+    lib.write_bytes(so)
+    assert subprocess.run([cross_tools["file"], "-b", str(lib)], capture_output=True,
+                          text=True).stdout.startswith("ELF 64-bit LSB shared object, ARM aarch64")
+    assert kernels(so) == {"ADD", "MUL"}
+    assert _qemu_runner(cross_tools, lib, tmp_path)(models["add_mul"]) == "ok 7"
 
 
 def test_the_standin_demands_host_tools_when_cross_compiling_as_upstream(cross_tools, tree, tmp_path):
@@ -1248,6 +1279,46 @@ def test_the_default_level_and_flags_are_on_every_compile_line(first):
         # Upstream's tflite_copts -fno-exceptions, and hidden visibility (the JNI exports are JNIEXPORT).
         assert {"-fno-exceptions", "-fvisibility=hidden", "-fvisibility-inlines-hidden"} <= set(flags), line
         assert "-fexceptions" not in flags
+        assert not [f for f in flags if f.startswith("-flto")], line  # --lto is off by default
+
+
+def _archive_and_link_lines(build_dir: Path) -> tuple[list[str], list[str]]:
+    """Ninja's commands that archive ``libtensorflow-lite.a`` and link the JNI library."""
+    commands = subprocess.run(["ninja", "-C", str(build_dir), "-t", "commands", "tensorflowlite_jni"],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    archive = [c for c in commands if re.search(r" \S*libtensorflow-lite\.a ", c) and " -c " not in c
+               and "libtensorflowlite_jni.so" not in c]
+    return archive, [c for c in commands if " -o libtensorflowlite_jni.so " in c]
+
+
+def _archiver(command: str) -> str:
+    """The program of an archive command (``... && "/usr/bin/gcc-ar-12" cr libtensorflow-lite.a ...``)."""
+    m = re.search(r'"?([^"\s]+)"? (?:cr|qc) \S*libtensorflow-lite\.a ', command)
+    assert m, command
+    return m.group(1)
+
+
+def test_lto_archives_with_gcc_ar_runs_and_is_another_version(first, tree, models, tmp_path):
+    """--lto: LTO objects on every compile line, archived by gcc-ar (plain ar would index none of their symbols
+    and the link would find no kernel), optimized when the JNI library is linked; the library runs a model, and
+    is another version."""
+    _, out_default, _ = first
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    done = build(tree, cache, out, models["add"], extra=["--lto"])
+    assert done.returncode == 0, done.stderr
+    build_dir = build_dir_of(cache)
+    lines = _compile_lines(build_dir, "add.cc") + _compile_lines(build_dir, "jni_utils.cc")
+    assert lines and all([f for f in line.split() if f.startswith("-flto")] for line in lines), lines
+    archive, link = _archive_and_link_lines(build_dir)
+    assert archive and all(Path(_archiver(c)).name.startswith("gcc-ar") for c in archive), archive
+    assert link and all([f for f in c.split() if f.startswith("-flto")] for c in link), link
+    assert kernels(library(out)) == {"ADD"}
+    ran = tool("verify", "--run", "--runtime", str(out), models["add"], "--repeat", "1")
+    assert ran.returncode == 0 and ran.stdout.startswith(f"ok: {models['add']}: "), ran.stderr
+    record, default = (json.loads((o / "ops.json").read_text()) for o in (out, out_default))
+    assert record["plan_fingerprint"] != default["plan_fingerprint"]
+    assert record["backend"] == {"backend": "cmake", "opt_level": "O2", "lto": "on", "xnnpack": "on"}
+    assert "lto" not in default["backend"]
 
 
 def test_another_level_builds_in_its_own_directory_runs_and_is_another_version(first, tree, models, tmp_path):

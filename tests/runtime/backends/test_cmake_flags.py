@@ -58,3 +58,26 @@ def test_exceptions_are_off_for_cxx_and_symbols_hidden_for_both_languages():
     args = flags.configure_args()
     assert "-DCMAKE_CXX_FLAGS=" + " ".join(flags.cxx_flags) in args
     assert "-DCMAKE_C_FLAGS=" + " ".join(flags.c_flags) in args
+
+
+def test_lto_is_off_by_default_and_cmakes_own_switch_when_on():
+    assert Flags().lto is cmake_flags.DEFAULT_LTO is False
+    assert not [a for a in Flags().configure_args() if "INTERPROCEDURAL" in a or "CMP0069" in a]
+    on = Flags("Os", lto=True).configure_args()
+    # CMake picks the compiler's LTO flags and its LTO archiver (gcc-ar); CMP0069 NEW for old dependencies.
+    assert "-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON" in on and "-DCMAKE_POLICY_DEFAULT_CMP0069=NEW" in on
+    # The level's own flags are the same with or without it.
+    assert [a for a in on if a not in cmake_flags.LTO_ARGS] == Flags("Os").configure_args()
+
+
+def test_lto_builds_in_another_directory():
+    host = Toolchain(abi="linux-x86_64", compiler_id="g++ 12")
+    argvs = [configure_argv("cmake", source_dir=Path("/s"), build_dir=Path("/b"), include_file=Path("/b/x.cmake"),
+                            toolchain=host, flags=Flags(lto=lto)) for lto in (False, True)]
+    assert argvs[0] != argvs[1]
+
+
+def test_the_lto_default_is_the_documented_one():
+    doc = (Path(__file__).parents[3] / "docs" / "optimization.md").read_text()
+    (row,) = [line for line in doc.splitlines() if line.startswith("| `--lto`")]
+    assert row.endswith(f"| {'on' if cmake_flags.DEFAULT_LTO else 'off'} |")

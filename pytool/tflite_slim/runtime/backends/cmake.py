@@ -141,7 +141,8 @@ class CmakeBackend(Backend):
         """What goes into the plan (and so the runtime's version): the backend, the optimization level
         (``--opt-level``: another level builds other bytes) and whether XNNPACK is in (the declared API level is
         the plan's own :attr:`~tflite_slim.runtime.spec.plan.BuildPlan.android_api_level`)."""
-        return (("backend", "cmake"), ("opt_level", self.settings.flags.opt_level),
+        lto = (("lto", "on"),) if self.settings.flags.lto else ()
+        return (("backend", "cmake"), ("opt_level", self.settings.flags.opt_level), *lto,
                 ("xnnpack", "on" if self.settings.xnnpack else "off"))
 
     def commands(self, job: BackendJob) -> list[list[str]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 #: CMake's ``-O3`` for Release with this, so all three differ in that one flag only.
 OPT_LEVELS = {"Os": "-Os", "O2": "-O2", "O3": "-O3"}
 DEFAULT_OPT_LEVEL = "O2"
+DEFAULT_LTO = False
 
 #: Sections per function/object for --gc-sections (upstream's Android copts too).
 SECTION_FLAGS = ("-ffunction-sections", "-fdata-sections")
@@ -32,12 +33,19 @@ CXX_ONLY_FLAGS = ("-fno-exceptions", "-fvisibility-inlines-hidden")
 #: Linker options of the JNI library, before the version script (cmake_project adds it and the page size).
 LINK_FLAGS = ("-Wl,--gc-sections", "-Wl,--strip-all")
 
+#: ``--lto``: CMake's own switch for link-time optimization (it picks the compiler's flags, ``-flto=auto
+#: -fno-fat-lto-objects`` for GCC, and the archiver that keeps LTO objects, ``gcc-ar``), and policy CMP0069
+#: NEW for the dependencies whose ``cmake_minimum_required`` predates 3.9, where CMake would ignore it.
+LTO_ARGS = ("-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON", "-DCMAKE_POLICY_DEFAULT_CMP0069=NEW")
+
 
 @dataclass(frozen=True)
 class Flags:
     """The flags of one build: what CMake is given for the C and C++ compilers and the JNI library's link."""
 
     opt_level: str = DEFAULT_OPT_LEVEL
+    #: Link-time optimization (``--lto``).
+    lto: bool = DEFAULT_LTO
 
     def __post_init__(self) -> None:
         if self.opt_level not in OPT_LEVELS:
@@ -67,4 +75,5 @@ class Flags:
                 f"-DCMAKE_C_FLAGS={' '.join(self.c_flags)}",
                 f"-DCMAKE_CXX_FLAGS={' '.join(self.cxx_flags)}",
                 f"-DCMAKE_C_FLAGS_RELEASE={release}",
-                f"-DCMAKE_CXX_FLAGS_RELEASE={release}"]
+                f"-DCMAKE_CXX_FLAGS_RELEASE={release}",
+                *(LTO_ARGS if self.lto else ())]

@@ -223,6 +223,7 @@ public final class ProjectDefaults implements TaskSettings {
                 .align16kb(ext.getAlign16kb())
                 .alignmentCheck(ext.getAlignmentCheck())
                 .optLevel(ext.getOptLevel())
+                .lto(ext.getLto())
                 .ndkVersion(ndkVersion())
                 .androidApiLevel(ext.getAndroidApiLevel())
                 .cmake(command(ext.getCmake()))

@@ -47,6 +47,7 @@ public class TfliteSlimExtension {
     private String selectTfOpsArtifactId;
     private Boolean align16kb;
     private String optLevel;
+    private Boolean lto;
     private String alignmentCheck;
     private String litertVersion;
     private String ndkVersion;
@@ -514,6 +515,18 @@ public class TfliteSlimExtension {
 
     public void setOptLevel(String optLevel) {
         this.optLevel = optLevel;
+    }
+
+    /**
+     * Link-time optimization of the CMake backend's library ({@code --lto} / {@code --no-lto}; a declared input:
+     * it enters the runtime's version); null: the tool's default, off (docs/optimization.md).
+     */
+    public Boolean getLto() {
+        return lto;
+    }
+
+    public void setLto(Boolean lto) {
+        this.lto = lto;
     }
 
     /** Parallel compile jobs of the CMake backend; null: Ninja's default. */

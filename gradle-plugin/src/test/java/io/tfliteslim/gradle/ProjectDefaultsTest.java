@@ -237,7 +237,10 @@ public class ProjectDefaultsTest {
         assertEquals(null, defaults(project).buildOptions().xnnpack);  // not set: the tool's default (in)
         ext.setXnnpack(false);
         ext.setOptLevel("O2");
+        assertEquals(null, defaults(project).buildOptions().lto);  // not set: the tool's default
+        ext.setLto(true);
         ToolCommands.BuildOptions o = defaults(project).buildOptions();
+        assertEquals(Boolean.TRUE, o.lto);
         assertEquals(Boolean.FALSE, o.xnnpack);
         assertEquals("O2", o.optLevel);
         assertEquals(project.file("sdk/cmake/3.22.1/bin/cmake").getAbsolutePath(), o.cmake);

@@ -55,6 +55,7 @@ public final class PluginSpelling {
             {"--experimental-api", "experimentalApi", "true"}, {"--no-experimental-api", "experimentalApi", "false"},
             {"--allow-insecure-http", "allowInsecureProtocol", "true"}, {"--compiler-cache-read-only", "compilerCacheReadOnly", "true"},
             {"--bazel-public-cache", "bazelPublicCache", "true"}, {"--no-xnnpack", "xnnpack", "false"},
+            {"--lto", "lto", "true"}, {"--no-lto", "lto", "false"},
         };
         for (String[] f : flags) {
             FLAGS.put(f[0], "tfliteSlim." + f[1] + " = " + f[2]);

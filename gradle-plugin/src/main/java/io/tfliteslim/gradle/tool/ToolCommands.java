@@ -110,6 +110,9 @@ public final class ToolCommands {
         }
         option(argv, "--alignment-check", options.alignmentCheck);
         option(argv, "--opt-level", options.optLevel);
+        if (options.lto != null) {
+            argv.add(options.lto ? "--lto" : "--no-lto");
+        }
         // Declared toolchain facts: part of the runtime version, so plan and build get the same.
         option(argv, "--ndk-version", options.ndkVersion);
         option(argv, "--android-api-level", options.androidApiLevel);
@@ -300,6 +303,8 @@ public final class ToolCommands {
         public final Boolean align16kb;
         public final String alignmentCheck;
         public final String optLevel;
+        /** {@code --lto} / {@code --no-lto}; null: the tool's default. */
+        public final Boolean lto;
         public final String ndkVersion;
         public final Integer androidApiLevel;
         public final String cmake;
@@ -347,6 +352,7 @@ public final class ToolCommands {
             this.align16kb = b.align16kb;
             this.alignmentCheck = b.alignmentCheck;
             this.optLevel = b.optLevel;
+            this.lto = b.lto;
             this.ndkVersion = b.ndkVersion;
             this.androidApiLevel = b.androidApiLevel;
             this.cmake = b.cmake;
@@ -397,6 +403,7 @@ public final class ToolCommands {
             private Boolean align16kb;
             private String alignmentCheck;
             private String optLevel;
+            private Boolean lto;
             private String ndkVersion;
             private Integer androidApiLevel;
             private String cmake;
@@ -432,6 +439,7 @@ public final class ToolCommands {
             public Builder align16kb(Boolean v) { align16kb = v; return this; }
             public Builder alignmentCheck(String v) { alignmentCheck = v; return this; }
             public Builder optLevel(String v) { optLevel = v; return this; }
+            public Builder lto(Boolean v) { lto = v; return this; }
             public Builder ndkVersion(String v) { ndkVersion = v; return this; }
             public Builder androidApiLevel(Integer v) { androidApiLevel = v; return this; }
             public Builder cmake(String v) { cmake = v; return this; }

@@ -98,6 +98,8 @@ public class FailureAdviceTest {
                 + " applies to tfliteSlim.backend = \"cmake\" (Bazel's build always has XNNPACK): drop tfliteSlim.xnnpack = false",
                 PluginSpelling.of("the models use Flex (select TensorFlow) ops, which only Bazel builds, and --no-xnnpack applies"
                         + " to --backend cmake (Bazel's build always has XNNPACK): drop --no-xnnpack"));
+        assertEquals("drop tfliteSlim.lto = true, or set tfliteSlim.lto = false",
+                PluginSpelling.of("drop --lto, or give --no-lto"));
         assertEquals("build with tfliteSlim.backend = \"local\" (Bazel) instead",
                 PluginSpelling.of("build with --backend local (Bazel) instead"));
         assertEquals("rebuild with tfliteSlim.align16kb = true (the default), or accept it with tfliteSlim.alignmentCheck = \"warn\"",

@@ -29,7 +29,7 @@ public class ToolCommandsAcceptedTest {
                 .cmakeDepSources(Collections.singletonMap("eigen", "/m/eigen")).tensorflowSourceDir("/tf")
                 .compilerCache("ccache").compilerCacheDir("/cc").compilerCacheRemote("https://cache.example/cc")
                 .compilerCacheReadOnly(true).bazelPublicCache(true).sdk("/sdk").ndk("/sdk/ndk/27.0.12077973").minSdk(26)
-                .depMirror("https://mirror.example/deps").xnnpack(false).optLevel("O2");
+                .depMirror("https://mirror.example/deps").xnnpack(false).optLevel("O2").lto(true);
     }
 
     /** The argv after {@code python -m tflite_slim}, as the tool's own parser reads it: the parsed command's name. */
