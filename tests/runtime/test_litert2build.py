@@ -52,6 +52,8 @@ def inputs(tmp_path):
     # The 1.x CMake build's options are refused, never silently dropped (the 2.x build would ignore them).
     (["--litert-version", "2.2.0", "--stock-aar", "litert-2.2.0.aar", "--opt-level", "Os"],
      "--opt-level Os applies to the 1.x CMake build; the 2.x runtime compiles with LiteRT's own CMake flags"),
+    (["--litert-version", "2.2.0", "--stock-aar", "litert-2.2.0.aar", "--lto"],
+     "--lto applies to the 1.x CMake build; the 2.x runtime compiles with LiteRT's own CMake flags"),
     (["--litert-version", "2.2.0", "--stock-aar", "litert-2.2.0.aar", "--no-xnnpack"],
      "XNNPACK is LiteRT 2.x's CPU accelerator (CompiledModel) and stays in the 2.x runtime: drop --no-xnnpack"),
 ])

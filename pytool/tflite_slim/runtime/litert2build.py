@@ -131,6 +131,9 @@ def _check_cmake_options(s: BuildSettings, version: str) -> None:
     if s.cmake.flags.opt_level != cmake_flags.DEFAULT_OPT_LEVEL:
         raise UsageError(f"--litert-version {version}: --opt-level {s.cmake.flags.opt_level} applies to the 1.x CMake "
                          "build; the 2.x runtime compiles with LiteRT's own CMake flags (Release): drop --opt-level")
+    if s.cmake.flags.lto != cmake_flags.DEFAULT_LTO:
+        raise UsageError(f"--litert-version {version}: --lto applies to the 1.x CMake build; the 2.x runtime "
+                         "compiles with LiteRT's own CMake flags (Release): drop --lto")
     if not s.cmake.xnnpack:
         raise UsageError(f"--litert-version {version}: XNNPACK is LiteRT 2.x's CPU accelerator (CompiledModel) and "
                          "stays in the 2.x runtime: drop --no-xnnpack")

@@ -1333,3 +1333,14 @@ def test_another_level_builds_in_its_own_directory_runs_and_is_another_version(f
     record, default = (json.loads((o / "ops.json").read_text()) for o in (out, out_os))
     assert record["plan_fingerprint"] != default["plan_fingerprint"]
     assert record["backend"]["opt_level"] == "Os" and default["backend"]["opt_level"] == "O2"
+
+
+@pytest.mark.parametrize("given, said", [(["--opt-level", "Os"], "--opt-level Os"), (["--lto"], "--lto")])
+def test_cmake_flags_are_refused_for_bazel_in_one_line(tree, models, tmp_path, given, said):
+    # Bazel's build has its own flags: a declared level or LTO would be ignored there, so it is refused.
+    done = tool("build", models["add"], "--backend", "local", "--source", str(tree / "litert"), *given,
+                "--out", str(tmp_path / "out"))
+    assert done.returncode != 0
+    assert done.stderr.splitlines()[-1] == (f"error: {said} applies to --backend cmake; --backend local builds with "
+                                            "Bazel's own flags (-c opt): drop it, or build with --backend cmake"), done.stderr
+    assert not (tmp_path / "out").exists()
