@@ -14,7 +14,7 @@ from modelmaker import ADD, CONV_2D, Op, builtin, custom, flex_options, make_mod
 from standin.workspace import BAZEL, make_tensorflow_workspace
 from tflite_slim.runtime.builder import BuildSettings, build, prepare
 from tflite_slim.cli import build_parser, main
-from tflite_slim.runtime.backends.cmake import FLEX_NEEDS_BAZEL
+from tflite_slim.runtime.backends.cmake.backend import FLEX_NEEDS_BAZEL
 from tflite_slim.errors import BuildError, ToolchainError, UsageError
 from tflite_slim.analysis.opset import opset_from_json
 

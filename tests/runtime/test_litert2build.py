@@ -86,8 +86,8 @@ def full_library(tools, tmp_path_factory) -> bytes:
     """The stand-in tree's LiteRt with every op, for this machine: what a stock AAR ships per ABI."""
     from standin.litert2cmake import BUILTIN_KERNELS
     from tflite_slim.analysis.opset import OpSet
-    from tflite_slim.runtime.backends import cmake_toolchain
-    from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+    from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
+    from tflite_slim.runtime.backends.cmake.project import CmakeSettings
     from tflite_slim.runtime.litert2 import cmake as cmake_litert2
     from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
     tmp = tmp_path_factory.mktemp("full")

@@ -13,8 +13,8 @@ from tflite_slim.runtime import builder, litert2build
 from tflite_slim.runtime import sizes as stock_sizes
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.backends import compiler_cache
-from tflite_slim.runtime.backends import cmake_flags
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings, parse_dep_sources
+from tflite_slim.runtime.backends.cmake import flags as cmake_flags
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings, parse_dep_sources
 from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.analysis.discover import DEFAULT_GLOBS, find_models
 from tflite_slim.errors import ToolchainError, ToolMissing, UsageError

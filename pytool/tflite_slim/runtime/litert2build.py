@@ -33,12 +33,14 @@ from tflite_slim.http import HttpClient
 from tflite_slim.runtime import output, sizes
 from tflite_slim.runtime.artifacts import litert2aar
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
-from tflite_slim.runtime.backends import cmake_flags, cmake_inputs, cmake_toolchain
+from tflite_slim.runtime.backends.cmake import flags as cmake_flags
+from tflite_slim.runtime.backends.cmake import inputs as cmake_inputs
+from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
 from tflite_slim.runtime.litert2 import bazel_spec
 from tflite_slim.runtime.litert2 import cmake as cmake_litert2
 from tflite_slim.runtime.spec import resolverbody
 from tflite_slim.runtime.litert2 import cmake_project as project
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings, Toolchain
 from tflite_slim.runtime.inputs import InputsAsked, read_inputs
 from tflite_slim.runtime.settings import BuildSettings, absolute_cache_root, backend_asked
 from tflite_slim.runtime.trees import litert2, tfsource

@@ -19,12 +19,12 @@ from tflite_slim import process
 from tflite_slim.errors import TfliteSlimError, UsageError
 from tflite_slim.runtime import output
 from tflite_slim.runtime.artifacts import aar
-from tflite_slim.runtime.backends import cmake_flags
+from tflite_slim.runtime.backends.cmake import flags as cmake_flags
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, Factory
 from tflite_slim.runtime.artifacts.cache import cache_root, writable_dir
 from tflite_slim.runtime.checks import ChecksAsked
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
-from tflite_slim.runtime.backends.cmake_project import MIN_CMAKE, CmakeSettings
+from tflite_slim.runtime.backends.cmake.project import MIN_CMAKE, CmakeSettings
 from tflite_slim.runtime.backends.compiler_cache import CacheSettings
 from tflite_slim.runtime.inputs import InputsAsked
 from tflite_slim.runtime.trees.layout import LITERT, TENSORFLOW

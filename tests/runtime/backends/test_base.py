@@ -14,7 +14,7 @@ from standin.workspace import make_tensorflow_workspace
 from tflite_slim.analysis.opset import FlexOp, OpSet
 from tflite_slim.cli import main
 from tflite_slim.errors import ToolchainError, UsageError
-from tflite_slim.runtime.backends import cmake
+from tflite_slim.runtime.backends.cmake import backend as cmake
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob, Package
 from tflite_slim.runtime.backends.registry import BACKENDS
 from tflite_slim.runtime.builder import BuildSettings, build, prepare

@@ -32,9 +32,10 @@ from standin.workspace import LITERT_BAZELRC, LITERT_WORKSPACE_ANDROID, copy_cma
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime import builder
 from tflite_slim.runtime.artifacts import aar, elf
-from tflite_slim.runtime.backends import cmake as cmake_backend
-from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
-from tflite_slim.runtime.backends.cmake_project import XNNPACK_ENTRY_POINTS, CmakeSettings
+from tflite_slim.runtime.backends.cmake import backend as cmake_backend
+from tflite_slim.runtime.backends.cmake import errors as cmake_errors
+from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
+from tflite_slim.runtime.backends.cmake.project import XNNPACK_ENTRY_POINTS, CmakeSettings
 from tflite_slim.runtime.settings import BuildSettings
 from tflite_slim.runtime.trees import cmakedeps
 

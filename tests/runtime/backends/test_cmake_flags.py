@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tflite_slim.runtime.backends import cmake_flags
-from tflite_slim.runtime.backends.cmake_flags import Flags
-from tflite_slim.runtime.backends.cmake_project import Toolchain, configure_argv, render_include
+from tflite_slim.runtime.backends.cmake import flags as cmake_flags
+from tflite_slim.runtime.backends.cmake.flags import Flags
+from tflite_slim.runtime.backends.cmake.project import Toolchain, configure_argv, render_include
 
 
 @pytest.mark.parametrize("level, flag", [("Os", "-Os"), ("O2", "-O2"), ("O3", "-O3")])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tflite_slim.runtime.backends.cmake_inputs import content_digest
+from tflite_slim.runtime.backends.cmake.inputs import content_digest
 
 
 def _tree(root: Path) -> Path:

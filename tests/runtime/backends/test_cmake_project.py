@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tflite_slim.runtime.backends import cmake_project
+from tflite_slim.runtime.backends.cmake import project as cmake_project
 from tflite_slim.runtime.artifacts.abis import host_abi
-from tflite_slim.runtime.backends.cmake_project import Toolchain, configure_argv, jni_sources, parse_dep_sources
+from tflite_slim.runtime.backends.cmake.project import Toolchain, configure_argv, jni_sources, parse_dep_sources
 
 LITE = Path("/src/tflite")
 HOST = Toolchain("linux-x86_64", "g++ (Debian 12.2.0-14) 12.2.0", "gcc", "g++", jni_includes=("/jdk/include",))

@@ -19,9 +19,9 @@ from standin.litert2cmake import (BUILTIN_KERNELS, CUSTOM_KERNELS, OP_CODES, XNN
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.errors import BuildError
 from tflite_slim.runtime.artifacts.elf import exported_symbols
-from tflite_slim.runtime.backends import cmake_toolchain
+from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
 from tflite_slim.runtime.litert2 import cmake as cmake_litert2
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings, Toolchain
 from tflite_slim.runtime.litert2 import cmake_project as project
 from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tflite_slim.runtime.litert2 import cmake_project as project
-from tflite_slim.runtime.backends.cmake_project import Toolchain
+from tflite_slim.runtime.backends.cmake.project import Toolchain
 from tflite_slim.runtime.trees.litert2 import LINE_BY_NAME
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Optional, Sequence
 
 from tflite_slim.analysis.opset import OpSet
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings
 from tflite_slim.runtime.backends.compiler_cache import CacheSettings
 from tflite_slim.runtime.spec.plan import BuildPlan
 from tflite_slim.runtime.trees.layout import SourceLayout

@@ -6,7 +6,8 @@ subclass and a ``create(asked: BackendAsked)`` factory) plus one line here.
 
 from __future__ import annotations
 
-from tflite_slim.runtime.backends import bazel_docker, bazel_local, cmake
+from tflite_slim.runtime.backends import bazel_docker, bazel_local
+from tflite_slim.runtime.backends.cmake import backend as cmake
 from tflite_slim.runtime.backends.base import Factory
 
 #: The first is the default.

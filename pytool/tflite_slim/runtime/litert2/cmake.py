@@ -21,8 +21,9 @@ from tflite_slim import files, process
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.errors import BuildError, CommandFailed
 from tflite_slim.runtime.litert2 import cmake_project as project
-from tflite_slim.runtime.backends import cmake_errors, cmake_toolchain
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain, build_argv
+from tflite_slim.runtime.backends.cmake import errors as cmake_errors
+from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings, Toolchain, build_argv
 from tflite_slim.runtime.spec import resolverbody
 from tflite_slim.runtime.trees import cmakedeps
 from tflite_slim.runtime.trees.litert2 import ReleaseLine

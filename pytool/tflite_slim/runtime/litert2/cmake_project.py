@@ -35,8 +35,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from tflite_slim.runtime.backends import cmake_flags
-from tflite_slim.runtime.backends.cmake_project import Toolchain, _cmake_list, _escape
+from tflite_slim.runtime.backends.cmake import flags as cmake_flags
+from tflite_slim.runtime.backends.cmake.project import Toolchain, _cmake_list, _escape
 from tflite_slim.runtime.spec.resolverbody import REGISTER_CC, REGISTER_REF_CC
 from tflite_slim.runtime.trees.litert2 import ReleaseLine
 

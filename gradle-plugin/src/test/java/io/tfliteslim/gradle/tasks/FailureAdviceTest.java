@@ -84,7 +84,7 @@ public class FailureAdviceTest {
     /**
      * Advice names the setting as a build script writes it (the same line in Groovy and Kotlin DSL): a flag is the
      * setting with the value it stands for, a choice is quoted, "pass --x PATH" is "set tfliteSlim.x", and each of
-     * "--a/--b" is a setting. The CMake-policy message is runtime/backends/cmake.py's {@code _xnnpack_cmake}.
+     * "--a/--b" is a setting. The CMake-policy message is runtime/backends/cmake/backend.py's {@code _xnnpack_cmake}.
      */
     @Test
     public void adviceNamesTheSettingAsABuildScriptWritesIt() {

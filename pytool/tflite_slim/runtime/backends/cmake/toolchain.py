@@ -1,7 +1,7 @@
 """How the CMake backend compiles each ABI: the toolchains, and the environment the build runs in.
 
 Enters: the CMake settings (``--cxx``, the NDK found), an ABI and the declared API level. Leaves:
-:class:`~tflite_slim.runtime.backends.cmake_project.Toolchain` objects, with the facts observed about
+:class:`~tflite_slim.runtime.backends.cmake.project.Toolchain` objects, with the facts observed about
 them (compilers' resolved paths and ``--version``, the NDK's path and revision), which go into the
 build record and the build directory's key, never the version; and the environment variables a
 build runs without (:data:`SHELL_BUILD_ENV`).
@@ -19,8 +19,8 @@ from tflite_slim import process
 from tflite_slim.errors import ToolchainError, UsageError
 from tflite_slim.runtime.artifacts import hostjar
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS, host_abi
-from tflite_slim.runtime.backends import cmake_project
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.backends.cmake import project as cmake_project
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings, Toolchain
 from tflite_slim.runtime.trees import observed
 
 NDK_TOOLCHAIN_FILE = "build/cmake/android.toolchain.cmake"

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 
 from tflite_slim.errors import NetworkError
 from tflite_slim.http import HttpClient
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings
 from tflite_slim.runtime.trees import cmakedeps, depfetch
 from tflite_slim.runtime.trees.layout import LITERT, SourceLayout
 from tflite_slim.runtime.trees.tfsource import check_free_space

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from tflite_slim.runtime.backends.cmake_flags import Flags
+from tflite_slim.runtime.backends.cmake.flags import Flags
 
 #: The ``project()`` name of TFLite's CMake build (both trees), which names the include variable.
 PROJECT = "tensorflow-lite"
@@ -168,7 +168,7 @@ class CmakeSettings:
     jobs: Optional[int] = None
     #: XNNPACK as stock has it (``--no-xnnpack``: left out). Declared: part of the runtime's version.
     xnnpack: bool = True
-    #: ``--opt-level`` (and the fixed flags that go with every level: :mod:`.cmake_flags`).
+    #: ``--opt-level`` (and the fixed flags that go with every level: :mod:`.flags`).
     flags: Flags = Flags()
 
 

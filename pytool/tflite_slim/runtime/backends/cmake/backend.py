@@ -3,7 +3,7 @@
 Per ABI, TFLite's CMake project is configured once in a build directory of the
 cache, ``<cache>/cmake/<key>/``, keyed by everything that changes its objects
 and nothing else: the source tree and the dependency mirrors, by path and by
-content (:mod:`~tflite_slim.runtime.backends.cmake_inputs`: Ninja compares
+content (:mod:`~tflite_slim.runtime.backends.cmake.inputs`: Ninja compares
 timestamps only, so a tree replaced by files with older dates must not find
 its old objects), the ABI, the compiler's identity (``g++ --version``, the NDK
 revision) and the options. Custom-op sources are copied into the build
@@ -12,7 +12,7 @@ whatever its date. With ``--no-cache`` the build directory is a fresh one in
 the build's work directory, removed with it. The op set is not in the key: it lives in one generated
 file (:data:`cmake_project.REGISTRATION_FILE`), rewritten only when it
 changes, so a new op set costs Ninja one compile of it, one of the resolver,
-and a link (see :mod:`tflite_slim.runtime.backends.cmake_project` for how our targets
+and a link (see :mod:`tflite_slim.runtime.backends.cmake.project` for how our targets
 join TFLite's project and why the link order is right).
 
 The compilers are the command line's (``--cxx``, default ``c++``), always passed;
@@ -53,13 +53,17 @@ from tflite_slim.errors import BuildError, CommandFailed, ToolchainError, ToolMi
 from tflite_slim.analysis.opset import OpSet
 from tflite_slim.analysis.schema import TFLITE_PROVIDED_CUSTOM_OPS, registration_function
 from tflite_slim.runtime.artifacts import aar, hostjar
-from tflite_slim.runtime.backends import (cmake_errors, cmake_inputs, cmake_project, cmake_sources, cmake_toolchain,
-                                          compiler_cache)
+from tflite_slim.runtime.backends import compiler_cache
+from tflite_slim.runtime.backends.cmake import errors as cmake_errors
+from tflite_slim.runtime.backends.cmake import inputs as cmake_inputs
+from tflite_slim.runtime.backends.cmake import project as cmake_project
+from tflite_slim.runtime.backends.cmake import sources as cmake_sources
+from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, BackendJob
 from tflite_slim.runtime.trees import kernelfiles
 from tflite_slim.runtime.spec.buildfile import RUNTIME_TARGET
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
-from tflite_slim.runtime.backends.cmake_project import CmakeSettings, Toolchain
+from tflite_slim.runtime.backends.cmake.project import CmakeSettings, Toolchain
 from tflite_slim.http import redact_url
 from tflite_slim.runtime.toolchains import cmaketools
 from tflite_slim.runtime.trees import cmakedeps, depfetch
