@@ -109,7 +109,9 @@ def _litert2(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     choice = CoordinateChoice(args.group_id, args.artifact_id, args.select_tf_ops_artifact_id, args.artifact_version)
     doc = maven_litert2.plan_document(choice, p.version, p.line, p.fingerprint)
     text = (f"LiteRT {p.version} ({p.line}): the drop-in for {doc['replaces']} (litert-api stays stock)\n"
-            f"publishes: {_gav(doc['runtime'])}\n")
+            f"publishes: {_gav(doc['runtime'])}\n"
+            "size: not estimated for LiteRT 2.x yet (the per-op table is measured on 1.x builds; measured 2.x "
+            "builds: docs/litert2.md#sizes)\n")
     return doc, text
 
 
