@@ -137,3 +137,23 @@ def test_write_output_replaces_a_regular_file_and_creates_a_new_one(tmp_path: Pa
     files.check_output(old)
     files.check_output(tmp_path / "nope.json")
     assert (old.read_bytes(), (tmp_path / "fresh.json").read_bytes()) == (b"new", b"fresh")
+
+
+def test_write_if_changed_leaves_an_unchanged_file_alone(tmp_path: Path) -> None:
+    # Ninja rebuilds what depends on a file whose mtime moved: equal content must keep the old file.
+    path = tmp_path / "new" / "dir" / "include.cmake"
+    files.write_if_changed(path, "set(x 1)\n")  # the parent is created
+    assert path.read_bytes() == b"set(x 1)\n"
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    inode = path.stat().st_ino
+    files.write_if_changed(path, b"set(x 1)\n")
+    assert path.stat().st_mtime_ns == 1_000_000_000 and path.stat().st_ino == inode
+    files.write_if_changed(path, "set(x 2)\n")
+    assert path.read_text() == "set(x 2)\n" and path.stat().st_mtime_ns != 1_000_000_000
+
+
+def test_read_text_or_none(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("é", encoding="utf-8")
+    assert files.read_text_or_none(tmp_path / "f") == "é"
+    assert files.read_text_or_none(tmp_path / "missing") is None
+    assert files.read_text_or_none(tmp_path) is None  # a directory

@@ -69,6 +69,26 @@ def write_atomic(path: PathLike, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: PathLike, data: "str | bytes") -> None:
+    """:func:`write_atomic` ``data`` (a str as UTF-8), creating the parent, only when the file holds something
+    else: an unchanged file keeps its mtime, so a build tool reading it (Ninja) has nothing to redo."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        if target.read_bytes() == raw:
+            return
+    write_atomic(target, raw)
+
+
+def read_text_or_none(path: PathLike) -> Optional[str]:
+    """The file's UTF-8 text, or None when it cannot be read (missing, a directory, no permission)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 class NotARegularFile(OSError):
     """An output path names something we must not replace (a symlink, directory, socket, block device)."""
 

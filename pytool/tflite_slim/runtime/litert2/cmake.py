@@ -63,7 +63,7 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
         generated = []
         for chosen in (selected, reference):
             ours = build_dir / project.GENERATED_DIR / chosen.path
-            _write_if_changed(ours, chosen.text)
+            files.write_if_changed(ours, chosen.text)
             generated.append((str((root / chosen.path).resolve()), str(ours)))
         native = root / project.JNI_SOURCE_DIR
         present = [p.name for p in native.glob("*.cc")] if native.is_dir() else []
@@ -72,8 +72,8 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
         if not jni:
             raise BuildError(f"{native} has no JNI sources: a LiteRT 2.x tree has the TFLite JNI there")
         script = build_dir / project.VERSION_SCRIPT_FILE
-        _write_if_changed(script, project.version_script(line))
-        _write_if_changed(build_dir / project.INCLUDE_FILE, project.render_include(
+        files.write_if_changed(script, project.version_script(line))
+        files.write_if_changed(build_dir / project.INCLUDE_FILE, project.render_include(
             root=str(root), generated=generated, jni=jni, version_script=str(script),
             jni_includes=toolchain.jni_includes, align_16kb=align_16kb and toolchain.android,
             dep_sources=settings.dep_sources))
@@ -82,7 +82,7 @@ def build_abi(root: Path, line: ReleaseLine, ops: OpSet, toolchain: Toolchain, b
                                            dep_sources=settings.dep_sources, tensorflow_dir=settings.tensorflow_dir,
                                            dep_variables=dep_variables(root))
         stamp = build_dir / CONFIGURE_STAMP
-        if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
+        if not (build_dir / "build.ninja").is_file() or files.read_text_or_none(stamp) != json.dumps(configure):
             log(f"tflite-slim: litert2 {toolchain.abi}: configuring {root / project.SOURCE_SUBDIR} in {build_dir}")
             stamp.unlink(missing_ok=True)
             _run(configure, log, f"cmake ({toolchain.abi})", stopper)
@@ -128,21 +128,3 @@ def _run(argv: list[str], log: Log, what: str, stopper: Optional[process.Stopper
         configure = "--build" not in argv and argv[1:2] == ["-G"]
         failures = cmake_errors.cmake_failures(output) if configure else cmake_errors.ninja_failures(output)
         raise BuildError("\n".join([str(e).splitlines()[0], *(process.redact_urls(f) for f in failures)])) from e
-
-
-def _read(path: Path) -> Optional[str]:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    files.write_atomic(path, data)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 from tflite_slim.runtime.backends.cmake import flags as cmake_flags
+from tflite_slim.runtime.backends.cmake import project as tflite_project
 from tflite_slim.runtime.backends.cmake.project import Toolchain, _cmake_list, _escape
 from tflite_slim.runtime.spec.resolverbody import REGISTER_CC, REGISTER_REF_CC
 from tflite_slim.runtime.trees.litert2 import ReleaseLine
@@ -269,20 +270,6 @@ def configure_argv(cmake: str, *, root: Path, build_dir: Path, toolchain: Toolch
             f"-DCMAKE_CXX_FLAGS={' '.join(cmake_flags.SECTION_FLAGS)}",
             # Tests and support libraries are not the runtime (their defaults are OFF; said, not assumed).
             "-DLITERT_BUILD_TESTS=OFF"]
-    if ninja:
-        argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
-    if tensorflow_dir:
-        argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
-    variables = dict(dep_variables)
-    for name in sorted(dict(dep_sources)):
-        variable = variables.get(name, f"FETCHCONTENT_SOURCE_DIR_{name.upper()}")
-        argv.append(f"-D{variable}={dict(dep_sources)[name]}")
-    if toolchain.android:
-        argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
-                 f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
-    else:
-        if toolchain.c_compiler:
-            argv.append(f"-DCMAKE_C_COMPILER={toolchain.c_compiler}")
-        if toolchain.cxx_compiler:
-            argv.append(f"-DCMAKE_CXX_COMPILER={toolchain.cxx_compiler}")
-    return argv
+    argv += tflite_project.source_args(ninja, tensorflow_dir, dep_sources, dep_variables)
+    toolchain_args = tflite_project.android_args if toolchain.android else tflite_project.compiler_args
+    return argv + toolchain_args(toolchain)

@@ -218,10 +218,11 @@ class CmakeBackend(Backend):
 
     def problems(self, job: BackendJob) -> list[str]:
         found = self.tool_problems(job.plan.abis, job.plan.android_api_level) + list(self.sources(job).problems)
-        need = cmaketools.tree_minimum(_read(self.lite_dir(job) / "CMakeLists.txt")) if job.root else None
+        lists = self.lite_dir(job) / "CMakeLists.txt"
+        need = cmaketools.tree_minimum(files.read_text_or_none(lists)) if job.root else None
         have = self.settings.cmake_version
         if need and have and have < need:
-            found.append(f"{self.lite_dir(job) / 'CMakeLists.txt'} needs CMake {need[0]}.{need[1]}+, and "
+            found.append(f"{lists} needs CMake {need[0]}.{need[1]}+, and "
                          f"{self.settings.cmake} is {have[0]}.{have[1]}; install a newer CMake (Android Studio's "
                          "SDK Manager: SDK Tools > CMake) or pass --cmake")
         found += self._xnnpack_cmake(job)
@@ -295,7 +296,7 @@ class CmakeBackend(Backend):
         for name, directory in given.items():
             entries[name] = {"name": name, "directory": directory}
         if "tensorflow" in entries and tensorflow_dir:
-            text = _read(Path(tensorflow_dir) / cmakedeps.TF_VERSION_FILE)
+            text = files.read_text_or_none(Path(tensorflow_dir) / cmakedeps.TF_VERSION_FILE)
             version = cmakedeps.tensorflow_version(text) if text is not None else None
             entries["tensorflow"]["version"] = ".".join(map(str, version[:3])) + version[3] if version else None
         return tuple(entries[n] for n in sorted(entries))
@@ -330,7 +331,7 @@ class CmakeBackend(Backend):
         where = self.sources(job).xnnpack_dir
         if where is None:
             return []
-        policy = cmaketools.newest_policy(_read(Path(where) / "CMakeLists.txt"))
+        policy = cmaketools.newest_policy(files.read_text_or_none(Path(where) / "CMakeLists.txt"))
         cmake = self.settings.cmake
         if policy is None or policy in self._known_policies or shutil.which(cmake) is None:
             return []  # (a missing CMake is said by the tool checks)
@@ -440,9 +441,10 @@ class CmakeBackend(Backend):
         """TensorFlow's ``TF_VERSION`` from ``tensorflow_dir``'s ``tf_version.bzl``, for the ``TF_*_VERSION``
         defines; None when the directory has no such file (TensorFlow before 2.20 defines them in
         ``version.h``) or the tree's own CMakeLists.txt sets them (LiteRT's main from 2025-07-27)."""
-        if tensorflow_dir is None or "TF_MAJOR_VERSION" in (_read(self.lite_dir(job) / "CMakeLists.txt") or ""):
+        lists = files.read_text_or_none(self.lite_dir(job) / "CMakeLists.txt")
+        if tensorflow_dir is None or "TF_MAJOR_VERSION" in (lists or ""):
             return None
-        text = _read(Path(tensorflow_dir) / cmakedeps.TF_VERSION_FILE)
+        text = files.read_text_or_none(Path(tensorflow_dir) / cmakedeps.TF_VERSION_FILE)
         return cmakedeps.tensorflow_version(text) if text is not None else None
 
     def compiler_cache(self, *, probe: bool = True) -> compiler_cache.CompilerCache:
@@ -545,7 +547,7 @@ class CmakeBackend(Backend):
         for src, name in self.custom_sources(job):
             # A copy whose date changes only when its content does: an edited kernel is compiled again
             # even when the edit kept (or went back to) an older date.
-            _write_if_changed(build_dir / name, Path(src).read_bytes())
+            files.write_if_changed(build_dir / name, Path(src).read_bytes())
             if name.endswith(CUSTOM_OPS_SUFFIXES):
                 custom.append(str(build_dir / name))
         selection = self.kernel_selection(job)
@@ -559,17 +561,17 @@ class CmakeBackend(Backend):
             left_out=[str(Path(p).resolve()) for p in selection.left_out], source_root=str(job.tree),
             fp16_dir=deps.get("fp16_headers"), tf_version=self.tensorflow_version(job, tensorflow_dir),
             kept=cmake_project.XNNPACK_ENTRY_POINTS if self.settings.xnnpack else (), flags=self.settings.flags)
-        _write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE,
+        files.write_if_changed(build_dir / cmake_project.VERSION_SCRIPT_FILE,
                           cmake_project.render_version_script(self.settings.xnnpack))
-        _write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
-        _write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
+        files.write_if_changed(build_dir / cmake_project.INCLUDE_FILE, include)
+        files.write_if_changed(build_dir / cmake_project.REGISTRATION_FILE, job.registration)
         if toolchain.cross:
-            _write_if_changed(build_dir / cmake_project.CROSS_TOOLCHAIN_FILE,
+            files.write_if_changed(build_dir / cmake_project.CROSS_TOOLCHAIN_FILE,
                               cmake_project.render_cross_toolchain(toolchain))
         configure = self._configure_argv(job, toolchain, build_dir)
         stamp = build_dir / CONFIGURE_STAMP
         # Configured by this very command (a directory configured otherwise, or interrupted, is configured again).
-        if not (build_dir / "build.ninja").is_file() or _read(stamp) != json.dumps(configure):
+        if not (build_dir / "build.ninja").is_file() or files.read_text_or_none(stamp) != json.dumps(configure):
             job.log(f"tflite-slim: cmake {toolchain.abi}: configuring {lite_dir} in {build_dir}")
             stamp.unlink(missing_ok=True)
             try:
@@ -652,28 +654,8 @@ class CmakeBackend(Backend):
         return cmake_toolchain.android_toolchain(self.settings, abi, api_level, probe)
 
 
-
 def _mib(n: int) -> str:
     return f"{n / (1 << 20):.1f} MiB" if n >= 1 << 20 else f"{n / 1024:.0f} KiB"
-
-
-def _read(path: Path) -> Optional[str]:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-
-
-def _write_if_changed(path: Path, text: "str | bytes") -> None:
-    """Write ``text`` only when it differs: an unchanged file keeps its mtime, so Ninja does nothing."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    files.write_atomic(path, data)
 
 
 def package_aar(dst: Path, lite_dir: Path, classes_jar: Path, libraries: dict[str, Path]) -> None:

@@ -374,28 +374,46 @@ def configure_argv(cmake: str, *, source_dir: Path, build_dir: Path, include_fil
             "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
             *flags.configure_args()]
     argv += [f"-D{k}={v}" for k, v in tflite_options(xnnpack)]
-    if ninja:
-        argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
-    if tensorflow_dir is not None:
-        argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
-    variables = dict(dep_variables)
-    for name in sorted(dict(dep_sources)):
-        variable = variables.get(name, f"FETCHCONTENT_SOURCE_DIR_{name.upper()}")
-        argv.append(f"-D{variable}={dict(dep_sources)[name]}")
+    argv += source_args(ninja, tensorflow_dir, dep_sources, dep_variables)
     if toolchain.android:
-        argv += [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
-                 f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
+        argv += android_args(toolchain)
         if toolchain.host is not None:
             argv.append(f"-D{HOST_TOOLS_VARIABLE}={host_tools if host_tools is not None else '<host tools>'}")
     elif toolchain.cross:
         argv += [f"-DCMAKE_TOOLCHAIN_FILE={build_dir / CROSS_TOOLCHAIN_FILE}",
                  f"-D{HOST_TOOLS_VARIABLE}={host_tools if host_tools is not None else '<host tools>'}"]
     else:
-        if toolchain.c_compiler:
-            argv.append(f"-DCMAKE_C_COMPILER={toolchain.c_compiler}")
-        if toolchain.cxx_compiler:
-            argv.append(f"-DCMAKE_CXX_COMPILER={toolchain.cxx_compiler}")
+        argv += compiler_args(toolchain)
     return argv
+
+
+def source_args(ninja: Optional[str], tensorflow_dir: "Optional[Path | str]", dep_sources: Mapping[str, str],
+                dep_variables: Mapping[str, str]) -> list[str]:
+    """The configure options that say where the build's tools and sources are, shared by the 1.x and the 2.x
+    project: Ninja, ``TENSORFLOW_SOURCE_DIR``, and each ``--cmake-dep-source`` directory in the variable
+    ``dep_variables`` names for it, else ``FETCHCONTENT_SOURCE_DIR_<NAME>``."""
+    argv = []
+    if ninja:
+        argv.append(f"-DCMAKE_MAKE_PROGRAM={ninja}")
+    if tensorflow_dir:
+        argv.append(f"-DTENSORFLOW_SOURCE_DIR={tensorflow_dir}")
+    variables, sources = dict(dep_variables), dict(dep_sources)
+    for name in sorted(sources):
+        variable = variables.get(name, f"FETCHCONTENT_SOURCE_DIR_{name.upper()}")
+        argv.append(f"-D{variable}={sources[name]}")
+    return argv
+
+
+def android_args(toolchain: Toolchain) -> list[str]:
+    """The NDK's toolchain file, ABI and platform (the API level, a placeholder in a dry run without one)."""
+    return [f"-DCMAKE_TOOLCHAIN_FILE={toolchain.toolchain_file}", f"-DANDROID_ABI={toolchain.abi}",
+            f"-DANDROID_PLATFORM=android-{toolchain.api_level or '<api-level>'}"]
+
+
+def compiler_args(toolchain: Toolchain) -> list[str]:
+    """A native build's compilers, when they are named."""
+    return ([f"-DCMAKE_C_COMPILER={toolchain.c_compiler}"] if toolchain.c_compiler else []) + \
+        ([f"-DCMAKE_CXX_COMPILER={toolchain.cxx_compiler}"] if toolchain.cxx_compiler else [])
 
 
 def build_argv(ninja: str, build_dir: Path, target: str = JNI_TARGET, jobs: Optional[int] = None) -> list[str]:
