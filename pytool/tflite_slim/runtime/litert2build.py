@@ -33,7 +33,6 @@ from tflite_slim.http import HttpClient
 from tflite_slim.runtime import output, sizes
 from tflite_slim.runtime.artifacts import litert2aar
 from tflite_slim.runtime.artifacts.abis import HOST_ABIS
-from tflite_slim.runtime.backends.cmake import flags as cmake_flags
 from tflite_slim.runtime.backends.cmake import inputs as cmake_inputs
 from tflite_slim.runtime.backends.cmake import toolchain as cmake_toolchain
 from tflite_slim.runtime.litert2 import bazel_spec
@@ -130,12 +129,10 @@ def _check_cmake_options(s: BuildSettings, version: str) -> None:
     runtime compiles with LiteRT's own CMake flags (``Release``) and keeps XNNPACK, its CPU accelerator."""
     if s.cmake is None:
         return
-    if s.cmake.flags.opt_level != cmake_flags.DEFAULT_OPT_LEVEL:
-        raise UsageError(f"--litert-version {version}: --opt-level {s.cmake.flags.opt_level} applies to the 1.x CMake "
-                         "build; the 2.x runtime compiles with LiteRT's own CMake flags (Release): drop --opt-level")
-    if s.cmake.flags.lto != cmake_flags.DEFAULT_LTO:
-        raise UsageError(f"--litert-version {version}: --lto applies to the 1.x CMake build; the 2.x runtime "
-                         "compiles with LiteRT's own CMake flags (Release): drop --lto")
+    declared = s.cmake.flags.declared()
+    if declared:
+        raise UsageError(f"--litert-version {version}: {declared[0]} applies to the 1.x CMake build; the 2.x runtime "
+                         f"compiles with LiteRT's own CMake flags (Release): drop {declared[0].split()[0]}")
     if not s.cmake.xnnpack:
         raise UsageError(f"--litert-version {version}: XNNPACK is LiteRT 2.x's CPU accelerator (CompiledModel) and "
                          "stays in the 2.x runtime: drop --no-xnnpack")

@@ -19,7 +19,6 @@ from tflite_slim import process
 from tflite_slim.errors import TfliteSlimError, UsageError
 from tflite_slim.runtime import output
 from tflite_slim.runtime.artifacts import aar
-from tflite_slim.runtime.backends.cmake import flags as cmake_flags
 from tflite_slim.runtime.backends.base import Backend, BackendAsked, Factory
 from tflite_slim.runtime.artifacts.cache import cache_root, writable_dir
 from tflite_slim.runtime.checks import ChecksAsked
@@ -277,12 +276,9 @@ def validate(s: BuildSettings, backends: Mapping[str, Factory]) -> Backend:
     if s.cmake is not None and not s.cmake.xnnpack and s.backend != "cmake":
         raise UsageError(f"--no-xnnpack applies to --backend cmake; --backend {s.backend} builds with Bazel, whose "
                          "selective build always has the XNNPACK delegate (tflite_custom_android_library)")
-    if s.cmake is not None and s.backend != "cmake":
-        flags = s.cmake.flags
-        if flags.opt_level != cmake_flags.DEFAULT_OPT_LEVEL or flags.lto != cmake_flags.DEFAULT_LTO:
-            given = f"--opt-level {flags.opt_level}" if flags.opt_level != cmake_flags.DEFAULT_OPT_LEVEL else "--lto"
-            raise UsageError(f"{given} applies to --backend cmake; --backend {s.backend} builds with Bazel's own "
-                             "flags (-c opt): drop it, or build with --backend cmake")
+    if s.cmake is not None and s.backend != "cmake" and s.cmake.flags.declared():
+        raise UsageError(f"{s.cmake.flags.declared()[0]} applies to --backend cmake; --backend {s.backend} builds "
+                         "with Bazel's own flags (-c opt): drop it, or build with --backend cmake")
     if s.checkpoint and s.backend != "docker":
         raise UsageError("--checkpoint selects the revision the Docker backend clones; add --backend docker")
     if not s.dry_run and not s.out:

@@ -81,3 +81,11 @@ def test_the_lto_default_is_the_documented_one():
     doc = (Path(__file__).parents[3] / "docs" / "optimization.md").read_text()
     (row,) = [line for line in doc.splitlines() if line.startswith("| `--lto`")]
     assert row.endswith(f"| {'on' if cmake_flags.DEFAULT_LTO else 'off'} |")
+
+
+def test_declared_names_only_what_differs_from_the_defaults() -> None:
+    # What the Bazel backends and the LiteRT 2.x build refuse: each option as the user gave it, nothing else.
+    assert Flags().declared() == ()
+    assert Flags(opt_level=cmake_flags.DEFAULT_OPT_LEVEL, lto=cmake_flags.DEFAULT_LTO).declared() == ()
+    assert Flags(opt_level="Os").declared() == ("--opt-level Os",)
+    assert Flags(opt_level="O3", lto=True).declared() == ("--opt-level O3", "--lto")

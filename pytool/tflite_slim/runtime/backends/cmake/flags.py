@@ -51,6 +51,12 @@ class Flags:
         if self.opt_level not in OPT_LEVELS:
             raise ValueError(f"optimization level {self.opt_level!r}: choose one of {', '.join(OPT_LEVELS)}")
 
+    def declared(self) -> tuple[str, ...]:
+        """The options that asked for something other than the defaults, as given (``--opt-level Os``,
+        ``--lto``): what a build that does not apply these flags (Bazel's, LiteRT 2.x's) must refuse."""
+        return ((f"--opt-level {self.opt_level}",) if self.opt_level != DEFAULT_OPT_LEVEL else ()) + \
+            (("--lto" if self.lto else "--no-lto",) if self.lto != DEFAULT_LTO else ())
+
     @property
     def c_flags(self) -> tuple[str, ...]:
         return SECTION_FLAGS + VISIBILITY_FLAGS
